@@ -1,0 +1,98 @@
+"""`ktutor` and its subcommands.
+
+Each subcommand lives in `tutor/commands/<name>.py` with `add_arguments(parser)` and
+`run(args) -> int`, imported only when it runs, so `ktutor check` never pays for Textual and the
+TUI starts as fast as it can. Exit codes: 0 ok, 1 invalid input or a failed check, 2 unreadable
+input or bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from tutor import __version__
+
+COMMANDS: dict[str, str] = {
+    "check": "validate manifests as the API server would",
+    "route": "show which Pods get each Service port's traffic, and why",
+    "rules": "print the iptables rules kube-proxy would program",
+    "dns": "print the DNS records for the Services",
+    "lint": "check lesson files: schema, field paths, challenges, quizzes",
+    "progress": "show, export or import your progress",
+    "new-lesson": "write a commented starter lesson",
+    "serve": "serve ktutor to web browsers (for workshops)",
+    "print": "write a lesson as one document (Markdown or HTML)",
+    "export": "write a lesson's manifests for a real cluster",
+}
+
+
+class UsageError(Exception):
+    """Bad usage: exit code 2 with the message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _module(name: str) -> object:
+    return importlib.import_module(f"tutor.commands.{name.replace('-', '_')}")
+
+
+def build_parser(include: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="ktutor",
+        description="An interactive tutor for Kubernetes Services. With no command, starts the "
+        "tutor; `ktutor LESSON-ID` opens a lesson directly.",
+        epilog="commands:\n" + "\n".join(f"  {n:<11} {h}" for n, h in COMMANDS.items())
+        + "\n\nRun `ktutor COMMAND --help` for a command's options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"ktutor {__version__}")
+    return parser
+
+
+def _tui_parser() -> argparse.ArgumentParser:
+    parser = build_parser()
+    parser.add_argument("lesson", nargs="?", help="a lesson id to open directly")
+    parser.add_argument("--lessons", action="append", default=[], metavar="DIR",
+                        help="add an instructor's lesson pack (also KTUTOR_LESSONS)")
+    parser.add_argument("--step", type=int, default=None, help="open the lesson at this step")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in args_list if not a.startswith("-")), None)
+    try:
+        if first in COMMANDS:
+            idx = args_list.index(first)
+            sub = _Parser(prog=f"ktutor {first}", description=COMMANDS[first])
+            module = _module(first)
+            module.add_arguments(sub)  # type: ignore[attr-defined]
+            args = sub.parse_args(args_list[:idx] + args_list[idx + 1:])
+            code: int = module.run(args)  # type: ignore[attr-defined]
+            return code
+        args = _tui_parser().parse_args(args_list)
+        from tutor.commands import tui
+
+        return tui.run(args)
+    except UsageError as exc:
+        print(f"ktutor: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `ktutor rules x.yaml | head`: quietly stop, as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

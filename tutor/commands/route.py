@@ -1,0 +1,135 @@
+"""`ktutor route FILE`: per Service port, which Pods get traffic, on which port, and why not."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
+from tutor.model.proxy import CLUSTER_IP_ENTRY, Client, simulate
+
+from ._input import InputError, analyze_file, format_errors
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="a manifest file; - for stdin")
+    parser.add_argument("--json", action="store_true", help="print the JSON routing contract")
+    parser.add_argument("--requests", type=int, default=0, metavar="N",
+                        help="simulate N requests to each Service port and count them per Pod")
+    parser.add_argument("--seed", type=int, default=0, metavar="S",
+                        help="random seed for the simulation (same seed, same result)")
+    parser.add_argument("--from-node", default=None, metavar="NODE",
+                        help="the client's node (matters for internalTrafficPolicy: Local)")
+    parser.add_argument("--clients", type=int, default=1, metavar="N",
+                        help="how many distinct client IPs send the requests (default 1)")
+
+
+def clients_for(analysis: Analysis, node: str | None, count: int) -> list[Client]:
+    nodes = analysis.cluster.nodes or ["node-1"]
+    out = []
+    for i in range(max(1, count)):
+        where = node or nodes[i % len(nodes)]
+        out.append(Client(f"client-{i + 1}", f"10.244.0.{100 + i % 150}", where))
+    return out
+
+
+def _simulate(sr: ServiceRoute, pr: PortRoute, args: argparse.Namespace,
+              analysis: Analysis) -> dict[str, int] | None:
+    if args.requests <= 0:
+        return None
+    sim = simulate(sr.service, pr.slice_endpoints, clients_for(analysis, args.from_node,
+                   args.clients), args.requests, args.seed, CLUSTER_IP_ENTRY)
+    counts = dict(sim.served)
+    if sim.rejected:
+        counts["(rejected)"] = sim.rejected
+    if sim.dropped:
+        counts["(dropped)"] = sim.dropped
+    return counts
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+
+
+def print_text(analysis: Analysis, name: str, args: argparse.Namespace) -> None:
+    for sr in analysis.services:
+        svc = sr.service
+        head = f"Service {svc.ref} ({svc.type}"
+        if svc.headless:
+            head += ", headless"
+        elif svc.cluster_ip:
+            head += f", ClusterIP {svc.cluster_ip}"
+        head += f") selector: {svc.selector if svc.selector is not None else 'none'}"
+        print(head)
+        if not sr.ports:
+            print("  (no ports)")
+        for pr in sr.ports:
+            counts = _simulate(sr, pr, args, analysis)
+            tp = pr.port.target_port
+            print(f"  port {pr.port.label} -> targetPort {tp}")
+            rows = [["", "POD", "ADDRESS", "NODE", "READY", "TRAFFIC", "WHY NOT"]]
+            share = pr.share
+            for pod in analysis.cluster.pods:
+                v = pr.verdicts.get(pod.ref)
+                if v is None:
+                    continue
+                mark = ">" if v.gets_traffic else " "
+                addr = f"{pod.ip}:{v.port}" if pod.ip and v.port else (pod.ip or "-")
+                if counts is not None:
+                    traffic = str(counts.get(pod.name, 0))
+                else:
+                    traffic = f"{share[pod.name]:.0%}" if pod.name in share else "-"
+                rows.append([mark, pod.name, addr, pod.node_name or "-",
+                             "yes" if pod.ready else "no", traffic,
+                             "" if v.gets_traffic else v.reason])
+            if len(rows) == 1:
+                print("    no Pods in the file")
+            else:
+                for line in _table(rows):
+                    print("    " + line)
+            if counts is not None:
+                for k in ("(rejected)", "(dropped)"):
+                    if k in counts:
+                        print(f"    {counts[k]} request(s) {k.strip('()')}")
+            if not pr.used and not svc.headless and svc.type != "ExternalName":
+                print("    no endpoints: clients get 'connection refused' (kube-proxy REJECT)")
+        print()
+    if analysis.cluster.ignored:
+        kinds = ", ".join(f"{i.kind}/{i.name}" for i in analysis.cluster.ignored)
+        print(f"not modelled, ignored: {kinds}")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.requests < 0 or args.requests > 10_000_000:
+        print("ktutor route: --requests must be between 0 and 10000000", file=sys.stderr)
+        return 2
+    try:
+        manifest, analysis = analyze_file(args.file, from_node=args.from_node)
+    except InputError as exc:
+        if args.json:
+            print(json.dumps({"valid": False, "errors": [{"path": "", "message": str(exc),
+                                                          "object": ""}], "services": {}}))
+        print(f"ktutor: {exc}", file=sys.stderr)
+        return 2
+    if args.from_node and args.from_node not in analysis.cluster.nodes:
+        print(f"ktutor route: no node {args.from_node!r}; nodes: "
+              f"{', '.join(analysis.cluster.nodes)}", file=sys.stderr)
+        return 2
+    if args.json:
+        out: dict[str, Any] = analysis.route_json()
+        if args.requests > 0:
+            for sr in analysis.services:
+                for pr in sr.ports:
+                    out["services"][sr.service.ref][pr.port.key]["traffic"] = _simulate(
+                        sr, pr, args, analysis)
+        print(json.dumps(out, indent=2))
+        return 0 if analysis.valid else 1
+    if analysis.errors:
+        for line in format_errors(manifest.name, analysis.errors):
+            print(line)
+        print()
+    print_text(analysis, manifest.name, args)
+    return 0 if analysis.valid else 1

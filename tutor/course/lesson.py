@@ -1,0 +1,109 @@
+"""Lessons as data: the typed form of a lesson file, shared by the loader, the linter and the app.
+
+A lesson never holds code. Its checks and challenge goals are *data about the model's result*
+(which Pods get traffic on a port, whether the manifest is valid at a path, a traffic share, a DNS
+name), evaluated by `tutor.course.goals` with the same core the app uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """A condition on the analysis of a manifest. `kind` picks the check; the rest are its data.
+
+    Kinds (see docs/lessons.md and tutor/course/goals.py):
+      - `traffic`: `service`, `port`, and `pods` (exact set of Pod names that receive traffic)
+        or `pods_include` / `pods_exclude`; optional `from_node`.
+      - `valid`: the manifest is accepted by the API server.
+      - `invalid`: the manifest is rejected with an error at `path` (optional `message_contains`).
+      - `share`: `service`, `port`, `pod`, `min` / `max` share of `requests` simulated requests.
+      - `dns`: `name` resolves (optional `type` A/SRV/CNAME and `answers_include`).
+      - `endpoints`: `service`, `port`, `pods` (exact set in the EndpointSlices).
+      - `all`: every goal in `goals`.
+    """
+
+    kind: str
+    data: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    title: str
+    path: str
+    """The field path this step explains, e.g. `spec.ports[0].targetPort` ("" for none)."""
+    text: str
+    """Markdown."""
+    try_this: str = ""
+    check: Goal | None = None
+    manifest: str | None = None
+    """A manifest for this step; None means the lesson's (or the previous step's) manifest."""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    id: str
+    title: str
+    text: str
+    manifest: str
+    goal: Goal
+    hints: tuple[str, ...]
+    solution: str
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    text: str
+    correct: bool
+    explain: str
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    question: str
+    choices: tuple[Choice, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    id: str
+    title: str
+    summary: str
+    minutes: int
+    manifest: str
+    steps: tuple[Step, ...]
+    challenges: tuple[Challenge, ...] = ()
+    quiz: tuple[Question, ...] = ()
+    order: int = 0
+    source: Path | None = None
+    pack: str = "built-in"
+
+    def step_manifest(self, index: int) -> str:
+        """The starting manifest of step `index`: the nearest step at or before it that sets
+        one, else the lesson's."""
+        for step in reversed(self.steps[: index + 1]):
+            if step.manifest is not None:
+                return step.manifest
+        return self.manifest
+
+
+@dataclass(frozen=True, slots=True)
+class LessonError:
+    """A lesson file that could not be loaded: listed in the app with this message."""
+
+    file: Path
+    line: int
+    message: str
+    lesson_id: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"

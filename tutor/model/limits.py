@@ -1,0 +1,65 @@
+"""Input limits, applied in one place by the CLI, the app and the lesson loader.
+
+Learners paste anything and lesson packs come from strangers, so every entry point checks
+text against these numbers before the YAML parser sees it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+"""A manifest or lesson file larger than this is refused (real Service manifests are a few KB)."""
+
+MAX_DEPTH = 64
+"""Deepest nesting of maps and lists; Kubernetes objects are under 15 levels deep."""
+
+MAX_NODES = 200_000
+"""Most YAML nodes one text may build, aliases counted as expanded (stops alias bombs)."""
+
+MAX_DOCUMENTS = 2_000
+"""Most YAML documents in one text."""
+
+MAX_LESSON_FILES = 500
+"""Most lesson files read from one pack; the rest are reported, not loaded."""
+
+
+@dataclass(frozen=True, slots=True)
+class InputRejected(Exception):
+    """Input refused before or while parsing: the reason is one line a learner can read."""
+
+    reason: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def decode_bytes(data: bytes, *, limit: int = MAX_TEXT_BYTES) -> str:
+    """Bytes to text, refusing what is too large, binary or not UTF-8."""
+    if len(data) > limit:
+        raise InputRejected(
+            f"file is too large ({len(data):,} bytes; the limit is {limit:,} bytes)"
+        )
+    if b"\x00" in data[:8192]:
+        raise InputRejected("file is binary, not YAML text (it contains NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputRejected(
+            f"file is not UTF-8 text (bad byte 0x{data[exc.start]:02x} at line {line})",
+            line=line,
+        ) from None
+    return text
+
+
+def check_text(text: str, *, limit: int = MAX_TEXT_BYTES) -> None:
+    """Refuse text that is too large or holds control characters YAML cannot carry."""
+    if len(text) > limit:
+        raise InputRejected(
+            f"text is too large ({len(text):,} characters; the limit is {limit:,})"
+        )
+    if "\x00" in text:
+        raise InputRejected("text contains NUL characters: it is binary, not YAML")

@@ -1,0 +1,182 @@
+"""Typed Kubernetes objects after decoding and defaulting: what the rest of the core works on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .paths import Path
+
+CLUSTER_IP = "ClusterIP"
+NODE_PORT = "NodePort"
+LOAD_BALANCER = "LoadBalancer"
+EXTERNAL_NAME = "ExternalName"
+SERVICE_TYPES = (CLUSTER_IP, EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT)
+
+DEFAULT_NAMESPACE = "default"
+CLUSTER_DOMAIN = "cluster.local"
+DEFAULT_AFFINITY_TIMEOUT = 10800
+"""`v1.DefaultClientIPServiceAffinitySeconds` (3 hours)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an object came from: the YAML document and the path prefix inside it.
+
+    A Service inside a `kind: List` has prefix `("items", 3)`; a Pod expanded from a Deployment
+    points at the Deployment's template.
+    """
+
+    document: int
+    prefix: Path = ()
+
+
+@dataclass(slots=True)
+class ServicePort:
+    name: str
+    protocol: str
+    port: int
+    target_port: int | str
+    node_port: int = 0
+    app_protocol: str = ""
+    index: int = 0
+
+    @property
+    def key(self) -> str:
+        """The route --json key: the port's name, or its number when unnamed."""
+        return self.name or str(self.port)
+
+    @property
+    def label(self) -> str:
+        """How a learner reads this port: `80/TCP` or `http (80/TCP)`."""
+        base = f"{self.port}/{self.protocol}"
+        return f"{self.name} ({base})" if self.name else base
+
+
+@dataclass(slots=True)
+class Service:
+    name: str
+    namespace: str
+    source: Source
+    type: str = CLUSTER_IP
+    selector: dict[str, str] | None = None
+    ports: list[ServicePort] = field(default_factory=list)
+    cluster_ip: str = ""
+    cluster_ips: list[str] = field(default_factory=list)
+    external_ips: list[str] = field(default_factory=list)
+    external_name: str = ""
+    session_affinity: str = "None"
+    affinity_timeout: int = 0
+    internal_traffic_policy: str = ""
+    external_traffic_policy: str = ""
+    publish_not_ready: bool = False
+    load_balancer_ip: str = ""
+    allocate_node_ports: bool = True
+    """False only for a LoadBalancer with `allocateLoadBalancerNodePorts: false`."""
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.namespace}/{self.name}"
+
+    @property
+    def headless(self) -> bool:
+        """`isHeadlessService`: type ClusterIP with clusterIP None."""
+        return self.type == CLUSTER_IP and self.cluster_ip == "None"
+
+    @property
+    def dns_name(self) -> str:
+        return f"{self.name}.{self.namespace}.svc.{CLUSTER_DOMAIN}"
+
+    @property
+    def externally_accessible(self) -> bool:
+        """K · pkg/api/service/util.go · `ExternallyAccessible`."""
+        return self.type in (LOAD_BALANCER, NODE_PORT) or (
+            self.type == CLUSTER_IP and bool(self.external_ips)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerPort:
+    name: str
+    container_port: int
+    protocol: str
+    container: str
+    sidecar: bool = False
+
+
+@dataclass(slots=True)
+class Pod:
+    name: str
+    namespace: str
+    source: Source
+    labels: dict[str, str] = field(default_factory=dict)
+    node_name: str = ""
+    phase: str = "Running"
+    ip: str = ""
+    ready: bool = True
+    ready_condition: str = "True"
+    """The Ready condition's status as written: "True", "False", "Unknown" or "" when missing."""
+    terminating: bool = False
+    ports: list[ContainerPort] = field(default_factory=list)
+    hostname: str = ""
+    subdomain: str = ""
+    owner: str = ""
+    """`Kind/name` of the workload that made this Pod, or "" for a bare Pod."""
+    simulated: bool = False
+    """True when ktutor filled in status (the file gave none, or the Pod came from a workload)."""
+
+    @property
+    def ref(self) -> str:
+        return f"{self.namespace}/{self.name}"
+
+
+@dataclass(slots=True)
+class Workload:
+    """A Deployment, ReplicaSet or StatefulSet: expanded into `replicas` simulated Pods."""
+
+    kind: str
+    name: str
+    namespace: str
+    source: Source
+    replicas: int = 1
+    selector: dict[str, str] = field(default_factory=dict)
+    template_labels: dict[str, str] = field(default_factory=dict)
+    service_name: str = ""
+    template_hash: str = ""
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Ignored:
+    """An object of a kind the routing model does not use, listed so the learner knows."""
+
+    kind: str
+    name: str
+    namespace: str
+    document: int
+
+
+@dataclass(slots=True)
+class Cluster:
+    """Everything one manifest text describes, ready for endpoints and routing."""
+
+    services: list[Service] = field(default_factory=list)
+    pods: list[Pod] = field(default_factory=list)
+    workloads: list[Workload] = field(default_factory=list)
+    ignored: list[Ignored] = field(default_factory=list)
+    nodes: list[str] = field(default_factory=list)
+
+    def service(self, ref: str) -> Service | None:
+        for svc in self.services:
+            if svc.ref == ref or svc.name == ref:
+                return svc
+        return None
+
+    def pod(self, name: str) -> Pod | None:
+        for pod in self.pods:
+            if pod.name == name or pod.ref == name:
+                return pod
+        return None

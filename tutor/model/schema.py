@@ -1,0 +1,291 @@
+"""Strict decoding: unknown fields, duplicate keys and wrong types, as `kubectl apply` reports them.
+
+kubectl sends objects with `fieldValidation=Strict` (the default since v1.27), so the API server
+rejects a `selectr:` typo instead of ignoring it (K · staging/src/k8s.io/apimachinery/pkg/runtime/
+serializer/json · strict decoding). The field lists below are the v1 API types' JSON names
+(K · staging/src/k8s.io/api/core/v1/types.go, apps/v1/types.go); sub-structures the routing model
+does not read (probes, volumes, affinity...) are accepted as they are.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from .errors import DECODING, FieldError
+from .paths import Path, format_path
+from .yamldoc import Document
+
+# A type is one of these strings, a dict of fields (an object), or a one-item list (a list of it).
+ANY = "any"
+STR = "string"
+INT = "int32"
+INT64 = "int64"
+BOOL = "boolean"
+INTSTR = "int-or-string"
+STRMAP = "map[string]string"
+
+Type = Any
+
+OBJECT_META: dict[str, Type] = {
+    "name": STR, "generateName": STR, "namespace": STR, "selfLink": STR, "uid": STR,
+    "resourceVersion": STR, "generation": INT64, "creationTimestamp": ANY,
+    "deletionTimestamp": ANY, "deletionGracePeriodSeconds": INT64, "labels": STRMAP,
+    "annotations": STRMAP, "ownerReferences": ANY, "finalizers": [STR], "managedFields": ANY,
+}
+
+SERVICE_PORT: dict[str, Type] = {
+    "name": STR, "protocol": STR, "appProtocol": STR, "port": INT, "targetPort": INTSTR,
+    "nodePort": INT,
+}
+
+SERVICE_SPEC: dict[str, Type] = {
+    "ports": [SERVICE_PORT], "selector": STRMAP, "clusterIP": STR, "clusterIPs": [STR],
+    "type": STR, "externalIPs": [STR], "sessionAffinity": STR, "loadBalancerIP": STR,
+    "loadBalancerSourceRanges": [STR], "externalName": STR, "externalTrafficPolicy": STR,
+    "healthCheckNodePort": INT, "publishNotReadyAddresses": BOOL,
+    "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": INT}},
+    "ipFamilies": [STR], "ipFamilyPolicy": STR, "allocateLoadBalancerNodePorts": BOOL,
+    "loadBalancerClass": STR, "internalTrafficPolicy": STR, "trafficDistribution": STR,
+}
+
+CONTAINER_PORT: dict[str, Type] = {
+    "name": STR, "hostPort": INT, "containerPort": INT, "protocol": STR, "hostIP": STR,
+}
+
+CONTAINER: dict[str, Type] = {
+    "name": STR, "image": STR, "command": [STR], "args": [STR], "workingDir": STR,
+    "ports": [CONTAINER_PORT], "envFrom": ANY, "env": ANY, "resources": ANY,
+    "resizePolicy": ANY, "restartPolicy": STR, "restartPolicyRules": ANY, "volumeMounts": ANY,
+    "volumeDevices": ANY, "livenessProbe": ANY, "readinessProbe": ANY, "startupProbe": ANY,
+    "lifecycle": ANY, "terminationMessagePath": STR, "terminationMessagePolicy": STR,
+    "imagePullPolicy": STR, "securityContext": ANY, "stdin": BOOL, "stdinOnce": BOOL,
+    "tty": BOOL,
+}
+
+POD_SPEC: dict[str, Type] = {
+    "volumes": ANY, "initContainers": [CONTAINER], "containers": [CONTAINER],
+    "ephemeralContainers": ANY, "restartPolicy": STR, "terminationGracePeriodSeconds": INT64,
+    "activeDeadlineSeconds": INT64, "dnsPolicy": STR, "nodeSelector": STRMAP,
+    "serviceAccountName": STR, "serviceAccount": STR, "automountServiceAccountToken": BOOL,
+    "nodeName": STR, "hostNetwork": BOOL, "hostPID": BOOL, "hostIPC": BOOL,
+    "shareProcessNamespace": BOOL, "securityContext": ANY, "imagePullSecrets": ANY,
+    "hostname": STR, "subdomain": STR, "affinity": ANY, "schedulerName": STR,
+    "tolerations": ANY, "hostAliases": ANY, "priorityClassName": STR, "priority": INT,
+    "dnsConfig": ANY, "readinessGates": ANY, "runtimeClassName": STR,
+    "enableServiceLinks": BOOL, "preemptionPolicy": STR, "overhead": ANY,
+    "topologySpreadConstraints": ANY, "setHostnameAsFQDN": BOOL, "os": ANY, "hostUsers": BOOL,
+    "schedulingGates": ANY, "resourceClaims": ANY, "resources": ANY, "hostnameOverride": STR,
+}
+
+POD_STATUS: dict[str, Type] = {
+    "phase": STR, "conditions": [{
+        "type": STR, "status": STR, "lastProbeTime": ANY, "lastTransitionTime": ANY,
+        "reason": STR, "message": STR, "observedGeneration": INT64,
+    }], "message": STR, "reason": STR, "nominatedNodeName": STR, "hostIP": STR,
+    "hostIPs": ANY, "podIP": STR, "podIPs": [{"ip": STR}], "startTime": ANY,
+    "initContainerStatuses": ANY, "containerStatuses": ANY, "qosClass": STR,
+    "ephemeralContainerStatuses": ANY, "resize": STR, "resourceClaimStatuses": ANY,
+    "observedGeneration": INT64, "extendedResourceClaimStatus": ANY,
+}
+
+TOP: dict[str, Type] = {"apiVersion": STR, "kind": STR, "metadata": OBJECT_META}
+
+LABEL_SELECTOR: dict[str, Type] = {"matchLabels": STRMAP, "matchExpressions": ANY}
+
+POD_TEMPLATE: dict[str, Type] = {"metadata": OBJECT_META, "spec": POD_SPEC}
+
+SCHEMAS: dict[str, dict[str, Type]] = {
+    "Service": {**TOP, "spec": SERVICE_SPEC, "status": ANY},
+    "Pod": {**TOP, "spec": POD_SPEC, "status": POD_STATUS},
+    "Deployment": {**TOP, "spec": {
+        "replicas": INT, "selector": LABEL_SELECTOR, "template": POD_TEMPLATE, "strategy": ANY,
+        "minReadySeconds": INT, "revisionHistoryLimit": INT, "paused": BOOL,
+        "progressDeadlineSeconds": INT,
+    }, "status": ANY},
+    "ReplicaSet": {**TOP, "spec": {
+        "replicas": INT, "selector": LABEL_SELECTOR, "template": POD_TEMPLATE,
+        "minReadySeconds": INT,
+    }, "status": ANY},
+    "StatefulSet": {**TOP, "spec": {
+        "replicas": INT, "selector": LABEL_SELECTOR, "template": POD_TEMPLATE,
+        "serviceName": STR, "podManagementPolicy": STR, "updateStrategy": ANY,
+        "volumeClaimTemplates": ANY, "revisionHistoryLimit": INT, "minReadySeconds": INT,
+        "persistentVolumeClaimRetentionPolicy": ANY, "ordinals": ANY,
+    }, "status": ANY},
+}
+
+_YAML11_HINT = (
+    "YAML reads the unquoted {raw} as {what}; Kubernetes wants a string here, "
+    'so quote it: "{raw}"'
+)
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, float):
+        return "a decimal number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, dict):
+        return "a map"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    return "a " + type(value).__name__
+
+
+def _expected(t: Type) -> str:
+    if isinstance(t, dict):
+        return "a map of fields"
+    if isinstance(t, list):
+        return "a list"
+    return {
+        STR: "a string", INT: "a whole number (int32)", INT64: "a whole number",
+        BOOL: "true or false", INTSTR: "a port number or a port name",
+        STRMAP: "a map of string keys to string values",
+    }.get(t, str(t))
+
+
+class Decoder:
+    """Walks one document against a kind's schema and collects decoding errors."""
+
+    def __init__(self, doc: Document, prefix: Path, obj: str, kind: str) -> None:
+        self.doc = doc
+        self.prefix = prefix
+        self.obj = obj
+        self.kind = kind
+        self.errors: list[FieldError] = []
+
+    def _err(self, path: Path, detail: str, hint: str = "", *, typ: str = DECODING,
+             value: Any = None, use_value: bool = False) -> None:
+        span = self.doc.span(self.prefix + path)
+        line, col = (span.line, span.column) if span else (self.doc.line, 1)
+        kwargs: dict[str, Any] = {}
+        if use_value:
+            kwargs["value"] = value
+        self.errors.append(FieldError(
+            format_path(path), typ, detail, line=line, column=col, object=self.obj,
+            kind=self.kind, hint=hint, **kwargs,
+        ))
+
+    def _raw(self, path: Path) -> str | None:
+        span = self.doc.spans.get(self.prefix + path)
+        return span.raw if span else None
+
+    def check(self, value: Any, t: Type, path: Path) -> None:
+        if value is None or t == ANY:
+            return  # null means "not set", as in JSON
+        if isinstance(t, dict):
+            if not isinstance(value, dict):
+                self._wrong_type(value, t, path)
+                return
+            for key, sub in value.items():
+                if key not in t:
+                    self._unknown(key, list(t), path)
+                else:
+                    self.check(sub, t[key], path + (key,))
+            return
+        if isinstance(t, list):
+            if not isinstance(value, list):
+                self._wrong_type(value, t, path)
+                return
+            for i, item in enumerate(value):
+                self.check(item, t[0], path + (i,))
+            return
+        if t == STRMAP:
+            if not isinstance(value, dict):
+                self._wrong_type(value, t, path)
+                return
+            for key, sub in value.items():
+                if sub is not None and not isinstance(sub, str):
+                    self._wrong_scalar(sub, STR, path + (key,))
+            return
+        if t == STR:
+            if not isinstance(value, str):
+                self._wrong_scalar(value, t, path)
+        elif t in (INT, INT64):
+            if isinstance(value, bool) or not isinstance(value, int):
+                self._wrong_scalar(value, t, path)
+            elif t == INT and not -(2**31) <= value < 2**31:
+                self._err(path, f"{format_path(path)}: {value} does not fit in an int32",
+                          typ=DECODING)
+        elif t == BOOL:
+            if not isinstance(value, bool):
+                self._wrong_scalar(value, t, path)
+        elif t == INTSTR:
+            if isinstance(value, bool) or not isinstance(value, (int, str)):
+                self._wrong_scalar(value, t, path)
+
+    def _unknown(self, key: str, known: list[str], path: Path) -> None:
+        full = format_path(path + (key,))
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        if not close:
+            lowered = {k.lower(): k for k in known}
+            if key.lower() in lowered:
+                close = [lowered[key.lower()]]
+        hint = f"did you mean `{close[0]}`? Field names are case-sensitive." if close else (
+            f"`{format_path(path) or 'the top level'}` has no field `{key}`; "
+            f"its fields are: {', '.join(sorted(known))}"
+        )
+        self._err(path + (key,), f'unknown field "{full}"', hint)
+
+    def _wrong_type(self, value: Any, t: Type, path: Path) -> None:
+        expected = _expected(t)
+        hint = ""
+        if isinstance(t, list) and isinstance(value, dict):
+            hint = 'a list item starts with "- " (for example "- port: 80")'
+        elif isinstance(t, dict) and isinstance(value, list):
+            hint = 'this is a map of fields: remove the "- " in front of them'
+        self._err(path, f"{format_path(path)}: expected {expected}, got {_type_name(value)}",
+                  hint)
+
+    def _wrong_scalar(self, value: Any, t: Type, path: Path) -> None:
+        raw = self._raw(path)
+        hint = ""
+        if t == STR and raw is not None:
+            what = {bool: f"the boolean {str(value).lower()}", float: f"the number {value!r}",
+                    int: f"the number {value!r}"}.get(type(value), _type_name(value))
+            hint = _YAML11_HINT.format(raw=raw, what=what)
+        elif t in (INT, INT64, INTSTR) and isinstance(value, str) and value.strip().isdigit():
+            hint = f"write the number without quotes: {value.strip()}"
+        elif t in (INT, INT64) and isinstance(value, float):
+            hint = "use a whole number"
+        elif t == BOOL and isinstance(value, str):
+            hint = "write true or false without quotes"
+        shown = raw if raw is not None else value
+        self._err(
+            path, f"{format_path(path)}: expected {_expected(t)}, got {_type_name(value)} "
+            f"{shown if not isinstance(shown, str) or raw is not None else repr(shown)}",
+            hint, typ=DECODING,
+        )
+
+
+def decode(doc: Document, data: dict[str, Any], kind: str, prefix: Path, obj: str
+           ) -> list[FieldError]:
+    """Strict-decode one object; duplicate keys inside it are reported here too."""
+    dec = Decoder(doc, prefix, obj, kind)
+    for dup in doc.duplicates:
+        if dup.path[: len(prefix)] == prefix:
+            rel = dup.path[len(prefix):]
+            where = f" (first set on line {dup.first_line})" if dup.first_line else ""
+            dec.errors.append(FieldError(
+                format_path(rel), DECODING, f'duplicate field "{format_path(rel)}"{where}',
+                line=dup.line, column=dup.column, object=obj, kind=kind,
+                hint="a key may appear only once in a map; remove one of them",
+            ))
+    for path, line, col in doc.complex_keys:
+        if path[: len(prefix)] == prefix:
+            dec.errors.append(FieldError(
+                format_path(path[len(prefix):]), DECODING, "a map key must be a plain word",
+                line=line, column=col, object=obj, kind=kind,
+            ))
+    schema = SCHEMAS.get(kind)
+    if schema is not None:
+        dec.check(data, schema, ())
+    return dec.errors
+

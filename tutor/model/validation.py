@@ -1,0 +1,482 @@
+"""The API server's validation of a Service, after defaulting, collecting every error.
+
+Mirrors K · pkg/apis/core/validation/validation.go · `ValidateService`, `validateServicePort`,
+`ValidatePortNumOrName`, `validateClientIPAffinityConfig`, `ValidateServiceClusterIPsRelatedFields`,
+`validateServiceExternalTrafficPolicy`, `validateServiceInternalTrafficFieldsValue`, in the same
+order, plus the allocator-stage checks (ClusterIP and NodePort ranges) that the REST storage makes
+before validation (K · pkg/registry/core/service/ipallocator, portallocator). Pods and workloads
+get their ObjectMeta checked (`ValidateObjectMeta`) and workloads their selector-vs-template rule.
+
+Values of the wrong type were already reported by strict decoding (schema.py), so each check here
+only looks at values of the type it expects.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from . import names
+from .errors import DUPLICATE, FORBIDDEN, INVALID, OMIT, REQUIRED, UNSUPPORTED, FieldError
+from .objects import CLUSTER_IP, EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, SERVICE_TYPES
+from .paths import Path, format_path, parse_path
+from .yamldoc import Document
+
+SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/12")
+NODE_PORT_RANGE = (30000, 32767)
+KUBELET_PORT = 10250
+MAX_AFFINITY_TIMEOUT = 86400
+PROTOCOLS = ("SCTP", "TCP", "UDP")
+AFFINITIES = ("ClientIP", "None")
+TRAFFIC_POLICIES = ("Cluster", "Local")
+IP_FAMILIES = ("IPv4", "IPv6")
+IP_FAMILY_POLICIES = ("PreferDualStack", "RequireDualStack", "SingleStack")
+TRAFFIC_DISTRIBUTIONS = ("PreferClose", "PreferSameNode", "PreferSameZone")
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _go_slice(values: list[Any]) -> str:
+    inner = ", ".join(f'"{v}"' if isinstance(v, str) else str(v) for v in values)
+    return f"[]string{{{inner}}}"
+
+
+class _GoRepr:
+    """A bad value printed with Go's `%#v`, for the struct and slice values some errors carry."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _service_port_repr(protocol: str, port: int) -> _GoRepr:
+    return _GoRepr(
+        f'core.ServicePort{{Name:"", Protocol:"{protocol}", AppProtocol:(*string)(nil), '
+        f"Port:{port}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, "
+        "NodePort:0}"
+    )
+
+
+class Collector:
+    """Builds FieldErrors for one object, locating each path in its YAML document."""
+
+    def __init__(self, doc: Document, prefix: Path, obj: str, kind: str) -> None:
+        self.doc = doc
+        self.prefix = prefix
+        self.obj = obj
+        self.kind = kind
+        self.errors: list[FieldError] = []
+        self._seen: set[str] = set()
+
+    def add(self, path: str, typ: str, value: Any = OMIT, detail: str = "", *,
+            at: str | None = None, hint: str = "") -> None:
+        """Record an error at `path`; `at` names a more precise place to point at, if any."""
+        try:
+            where = parse_path(at or path)
+        except ValueError:
+            where = ()
+        span = self.doc.span(self.prefix + where)
+        err = FieldError(path, typ, detail, value, span.line if span else self.doc.line,
+                         span.column if span else 1, self.obj, self.kind, hint)
+        if err.message in self._seen:  # ToAggregate drops exact duplicates
+            return
+        self._seen.add(err.message)
+        self.errors.append(err)
+
+    def not_supported(self, path: str, value: Any, supported: tuple[str, ...], *,
+                      hint: str = "") -> None:
+        detail = "supported values: " + ", ".join(f'"{v}"' for v in sorted(supported))
+        self.add(path, UNSUPPORTED, value, detail, hint=hint)
+
+
+def _case_hint(value: Any, supported: tuple[str, ...]) -> str:
+    if isinstance(value, str):
+        for s in supported:
+            if s.lower() == value.lower():
+                return f"values are case-sensitive: write {s}"
+    return ""
+
+
+def validate_labels(c: Collector, labels: Any, path: str) -> None:
+    """`ValidateLabels`: key and value errors both use `path`, with no key suffix."""
+    if not isinstance(labels, dict):
+        return
+    for key, value in labels.items():
+        at = format_path(parse_path(path) + (key,))
+        for msg in names.is_qualified_name(key):
+            c.add(path, INVALID, key, msg, at=at)
+        if isinstance(value, str):
+            for msg in names.is_label_value(value):
+                c.add(path, INVALID, value, msg, at=at,
+                      hint="label values have no spaces; use '-', '_' or '.'"
+                      if " " in value else "")
+
+
+def validate_object_meta(c: Collector, meta: Any, name_check: str) -> None:
+    """`ValidateObjectMeta`: name (with the kind's name rule), namespace, labels."""
+    meta = meta if isinstance(meta, dict) else {}
+    name = meta.get("name")
+    if not name and not meta.get("generateName"):
+        c.add("metadata.name", REQUIRED, detail="name or generateName is required",
+              hint="give the object a name under metadata:")
+    elif isinstance(name, str) and name:
+        check = {"dns1035": names.is_dns1035_label,
+                 "subdomain": names.is_dns1123_subdomain}[name_check]
+        for msg in check(name):
+            hint = ""
+            if name_check == "dns1035" and name != name.lower():
+                hint = f'Service names are lower case: try "{name.lower()}"'
+            elif name_check == "dns1035" and name[:1].isdigit():
+                hint = "a Service name must start with a letter"
+            c.add("metadata.name", INVALID, name, msg, hint=hint)
+    ns = meta.get("namespace")
+    if isinstance(ns, str) and ns:
+        for msg in names.is_dns1123_label(ns):
+            c.add("metadata.namespace", INVALID, ns, msg)
+    validate_labels(c, meta.get("labels"), "metadata.labels")
+
+
+def _validate_port(c: Collector, sp: dict[str, Any], require_name: bool, all_names: set[str],
+                   base: str) -> None:
+    """`validateServicePort`."""
+    name = sp.get("name")
+    if require_name and not name:
+        c.add(f"{base}.name", REQUIRED, at=base,
+              hint="a Service with more than one port must name every port")
+    elif isinstance(name, str) and name:
+        for msg in names.is_dns1123_label(name):
+            c.add(f"{base}.name", INVALID, name, msg)
+        if name in all_names:
+            c.add(f"{base}.name", DUPLICATE, name)
+        else:
+            all_names.add(name)
+    port = sp.get("port")
+    if port is None:
+        c.add(f"{base}.port", INVALID, 0, "must be between 1 and 65535, inclusive", at=base,
+              hint="every Service port needs `port:`, the number clients connect to")
+    elif _is_int(port):
+        for msg in names.is_valid_port_num(port):
+            c.add(f"{base}.port", INVALID, port, msg)
+    proto = sp.get("protocol")
+    if not proto:
+        c.add(f"{base}.protocol", REQUIRED)
+    elif isinstance(proto, str) and proto not in PROTOCOLS:
+        hint = _case_hint(proto, PROTOCOLS) or (
+            "HTTP runs over TCP: write protocol: TCP (appProtocol can say http)"
+            if proto.upper() in ("HTTP", "HTTPS", "GRPC", "HTTP2") else "")
+        c.not_supported(f"{base}.protocol", proto, PROTOCOLS, hint=hint)
+    tp = sp.get("targetPort")
+    if _is_int(tp):
+        for msg in names.is_valid_port_num(tp):
+            c.add(f"{base}.targetPort", INVALID, tp, msg)
+    elif isinstance(tp, str):
+        for msg in names.is_valid_port_name(tp):
+            hint = ""
+            if tp.isdigit():
+                hint = f"a quoted number is a port *name*; write targetPort: {tp} without quotes"
+            c.add(f"{base}.targetPort", INVALID, tp, msg, hint=hint)
+    app = sp.get("appProtocol")
+    if isinstance(app, str):
+        for msg in names.is_qualified_name(app):
+            c.add(f"{base}.appProtocol", INVALID, app, msg)
+
+
+def _validate_cluster_ips(c: Collector, spec: dict[str, Any]) -> None:
+    """`ValidateServiceClusterIPsRelatedFields` (single-stack subset)."""
+    if spec.get("type") == EXTERNAL_NAME:
+        return
+    cip = spec.get("clusterIP") if isinstance(spec.get("clusterIP"), str) else ""
+    cips = [v for v in spec.get("clusterIPs") or [] if isinstance(v, str)]
+    if cip:
+        if not cips:
+            c.add("spec.clusterIPs", REQUIRED)
+        elif cips[0] != cip:
+            c.add("spec.clusterIPs", INVALID, _GoRepr(_go_slice(cips)),
+                  "first value must match `clusterIP`")
+    elif cips:
+        c.add("spec.clusterIPs", INVALID, _GoRepr(_go_slice(cips)),
+              "must be empty when `clusterIP` is not specified")
+    seen: set[str] = set()
+    for i, fam in enumerate(spec.get("ipFamilies") or []):
+        if fam not in IP_FAMILIES:
+            c.not_supported(f"spec.ipFamilies[{i}]", fam, IP_FAMILIES)
+        if fam in seen:
+            c.add(f"spec.ipFamilies[{i}]", DUPLICATE, fam)
+        seen.add(fam)
+    pol = spec.get("ipFamilyPolicy")
+    if isinstance(pol, str) and pol not in IP_FAMILY_POLICIES:
+        c.not_supported("spec.ipFamilyPolicy", pol, IP_FAMILY_POLICIES)
+    for i, ip in enumerate(cips):
+        if i == 0 and ip == "None":
+            if len(cips) > 1:
+                c.add("spec.clusterIPs", INVALID, _GoRepr(_go_slice(cips)),
+                      "'None' must be the first and only value")
+            continue
+        for msg in names.is_valid_ip(ip):
+            c.add(f"spec.clusterIPs[{i}]", INVALID, ip, msg)
+
+
+def validate_service(data: dict[str, Any], doc: Document, prefix: Path, obj: str
+                     ) -> list[FieldError]:
+    """`ValidateService` on defaulted data; returns every error, none short-circuited."""
+    c = Collector(doc, prefix, obj, "Service")
+    validate_object_meta(c, data.get("metadata"), "dns1035")
+    spec = data.get("spec")
+    if not isinstance(spec, dict):
+        return c.errors
+    svc_type = spec.get("type")
+    cips = [v for v in spec.get("clusterIPs") or [] if isinstance(v, str)]
+    headless = svc_type == CLUSTER_IP and cips[:1] == ["None"]
+    ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
+    raw_ports = spec.get("ports") if isinstance(spec.get("ports"), list) else []
+
+    if not ports and not headless and svc_type != EXTERNAL_NAME:
+        c.add("spec.ports", REQUIRED, at="spec",
+              hint="a Service needs at least one port (unless it is headless or ExternalName)")
+
+    if svc_type == LOAD_BALANCER:
+        if headless:
+            c.add("spec.clusterIPs[0]", INVALID, cips[0],
+                  "may not be set to 'None' for LoadBalancer services", at="spec.clusterIP")
+        for i, p in enumerate(raw_ports):
+            if isinstance(p, dict) and p.get("port") == KUBELET_PORT:
+                c.add(f"spec.ports[{i}]", INVALID, KUBELET_PORT,
+                      f"may not expose port {KUBELET_PORT} externally since it is used by kubelet")
+    elif svc_type == NODE_PORT:
+        if headless:
+            c.add("spec.clusterIPs[0]", INVALID, cips[0],
+                  "may not be set to 'None' for NodePort services", at="spec.clusterIP")
+    elif svc_type == EXTERNAL_NAME:
+        if cips or spec.get("clusterIP"):
+            c.add("spec.clusterIPs", FORBIDDEN, detail="may not be set for ExternalName services",
+                  at="spec.clusterIP")
+        if spec.get("ipFamilies"):
+            c.add("spec.ipFamilies", FORBIDDEN, detail="may not be set for ExternalName services")
+        if spec.get("ipFamilyPolicy") is not None:
+            c.add("spec.ipFamilyPolicy", FORBIDDEN,
+                  detail="may not be set for ExternalName services")
+        ext = spec.get("externalName")
+        cname = ext.removesuffix(".") if isinstance(ext, str) else ""
+        if cname:
+            for msg in names.is_dns1123_subdomain(cname):
+                c.add("spec.externalName", INVALID, cname, msg)
+        else:
+            c.add("spec.externalName", REQUIRED, at="spec",
+                  hint="an ExternalName Service is a DNS alias: set externalName to a host name")
+
+    all_names: set[str] = set()
+    for i, p in enumerate(raw_ports):
+        if isinstance(p, dict):
+            _validate_port(c, p, len(raw_ports) > 1, all_names, f"spec.ports[{i}]")
+
+    if spec.get("selector") is not None:
+        validate_labels(c, spec.get("selector"), "spec.selector")
+
+    aff = spec.get("sessionAffinity")
+    if not aff:
+        c.add("spec.sessionAffinity", REQUIRED)
+    elif isinstance(aff, str) and aff not in AFFINITIES:
+        c.not_supported("spec.sessionAffinity", aff, AFFINITIES, hint=_case_hint(aff, AFFINITIES))
+    if aff == "ClientIP":
+        t = spec.get("sessionAffinityConfig", {}).get("clientIP", {}).get("timeoutSeconds")
+        if _is_int(t) and (t <= 0 or t > MAX_AFFINITY_TIMEOUT):
+            c.add("spec.sessionAffinityConfig.clientIP.timeoutSeconds", INVALID, t,
+                  f"must be greater than 0 and less than {MAX_AFFINITY_TIMEOUT}")
+
+    _validate_cluster_ips(c, spec)
+
+    for i, ip in enumerate(spec.get("externalIPs") or []):
+        if isinstance(ip, str):
+            for msg in names.is_valid_ip(ip):
+                c.add(f"spec.externalIPs[{i}]", INVALID, ip, msg)
+
+    if not svc_type:
+        c.add("spec.type", REQUIRED)
+    elif isinstance(svc_type, str) and svc_type not in SERVICE_TYPES:
+        c.not_supported("spec.type", svc_type, SERVICE_TYPES,
+                        hint=_case_hint(svc_type, SERVICE_TYPES))
+
+    if svc_type == CLUSTER_IP:
+        for i, p in enumerate(raw_ports):
+            if isinstance(p, dict) and p.get("nodePort"):
+                c.add(f"spec.ports[{i}].nodePort", FORBIDDEN,
+                      detail="may not be used when `type` is 'ClusterIP'",
+                      hint="nodePort belongs to type: NodePort or LoadBalancer")
+
+    seen_np: set[tuple[Any, Any]] = set()
+    for i, p in enumerate(raw_ports):
+        if isinstance(p, dict) and p.get("nodePort"):
+            key = (p.get("protocol"), p.get("nodePort"))
+            if key in seen_np:
+                c.add(f"spec.ports[{i}].nodePort", DUPLICATE, p.get("nodePort"))
+            seen_np.add(key)
+    seen_ports: set[tuple[Any, Any]] = set()
+    for i, p in enumerate(raw_ports):
+        if isinstance(p, dict):
+            key = (p.get("protocol"), p.get("port"))
+            if key in seen_ports:
+                c.add(f"spec.ports[{i}]", DUPLICATE,
+                      _service_port_repr(str(p.get("protocol")), p.get("port") or 0),
+                      hint="two ports with the same number need different protocols")
+            seen_ports.add(key)
+
+    if spec.get("loadBalancerSourceRanges") and svc_type != LOAD_BALANCER:
+        c.add("spec.LoadBalancerSourceRanges", FORBIDDEN,
+              detail="may only be used when `type` is 'LoadBalancer'",
+              at="spec.loadBalancerSourceRanges")
+    if spec.get("allocateLoadBalancerNodePorts") is not None and svc_type != LOAD_BALANCER:
+        c.add("spec.allocateLoadBalancerNodePorts", FORBIDDEN,
+              detail="may only be used when `type` is 'LoadBalancer'")
+
+    _validate_external_traffic_policy(c, spec)
+    itp = spec.get("internalTrafficPolicy")
+    if itp is None and svc_type in (CLUSTER_IP, NODE_PORT, LOAD_BALANCER):
+        c.add("spec.internalTrafficPolicy", REQUIRED,
+              detail="must be specified when `type` is 'ClusterIP', 'NodePort', or 'LoadBalancer'")
+    elif itp is not None and itp not in TRAFFIC_POLICIES:
+        c.not_supported("spec.internalTrafficPolicy", itp, TRAFFIC_POLICIES,
+                        hint=_case_hint(itp, TRAFFIC_POLICIES))
+    td = spec.get("trafficDistribution")
+    if isinstance(td, str) and td not in TRAFFIC_DISTRIBUTIONS:
+        c.not_supported("spec.trafficDistribution", td, TRAFFIC_DISTRIBUTIONS)
+
+    _allocator_checks(c, spec, raw_ports)
+    return c.errors
+
+
+def _validate_external_traffic_policy(c: Collector, spec: dict[str, Any]) -> None:
+    """`validateServiceExternalTrafficPolicy`."""
+    svc_type = spec.get("type")
+    accessible = svc_type in (LOAD_BALANCER, NODE_PORT) or (
+        svc_type == CLUSTER_IP and bool(spec.get("externalIPs")))
+    etp = spec.get("externalTrafficPolicy")
+    if not accessible:
+        if etp:
+            c.add("spec.externalTrafficPolicy", INVALID, etp,
+                  "may only be set for externally-accessible services",
+                  hint="externalTrafficPolicy is for NodePort and LoadBalancer Services; "
+                  "for in-cluster traffic use internalTrafficPolicy")
+    elif not etp:
+        c.add("spec.externalTrafficPolicy", REQUIRED)
+    elif etp not in TRAFFIC_POLICIES:
+        c.not_supported("spec.externalTrafficPolicy", etp, TRAFFIC_POLICIES,
+                        hint=_case_hint(etp, TRAFFIC_POLICIES))
+    hc = spec.get("healthCheckNodePort")
+    if _is_int(hc) and hc != 0:
+        if svc_type != LOAD_BALANCER:
+            c.add("spec.healthCheckNodePort", INVALID, hc,
+                  "may only be set when `type` is 'LoadBalancer'")
+        elif etp != "Local":
+            c.add("spec.healthCheckNodePort", INVALID, hc,
+                  "may only be set when `externalTrafficPolicy` is 'Local'")
+        else:
+            for msg in names.is_valid_port_num(hc):
+                c.add("spec.healthCheckNodePort", INVALID, hc, msg)
+
+
+def _allocator_checks(c: Collector, spec: dict[str, Any], raw_ports: list[Any]) -> None:
+    """The allocators run before validation in the REST storage and refuse out-of-range values."""
+    cip = spec.get("clusterIP")
+    if isinstance(cip, str) and cip and cip != "None" and not names.is_valid_ip(cip):
+        if ipaddress.ip_address(cip) not in SERVICE_CIDR:
+            c.add("spec.clusterIPs", INVALID, _GoRepr(_go_slice([cip])),
+                  f"failed to allocate IP {cip}: provided IP ({cip}) is not in the valid range. "
+                  f"The range of valid IPs is {SERVICE_CIDR}", at="spec.clusterIP",
+                  hint="this simulated cluster's Service range is 10.96.0.0/12; "
+                  "or leave clusterIP out and one is allocated")
+    if spec.get("type") not in (NODE_PORT, LOAD_BALANCER):
+        return
+    lo, hi = NODE_PORT_RANGE
+    for i, p in enumerate(raw_ports):
+        if not isinstance(p, dict):
+            continue
+        np = p.get("nodePort")
+        if _is_int(np) and np != 0 and not lo <= np <= hi:
+            c.add(f"spec.ports[{i}].nodePort", INVALID, np,
+                  "provided port is not in the valid range. "
+                  f"The range of valid ports is {lo}-{hi}")
+
+
+def _validate_meta_only(data: dict[str, Any], doc: Document, prefix: Path, obj: str, kind: str
+                        ) -> Collector:
+    c = Collector(doc, prefix, obj, kind)
+    validate_object_meta(c, data.get("metadata"), "subdomain")
+    return c
+
+
+def validate_pod_meta(data: dict[str, Any], doc: Document, prefix: Path, obj: str, kind: str
+                      ) -> list[FieldError]:
+    """A Pod's name is a DNS-1123 subdomain; its labels follow `ValidateLabels`."""
+    c = _validate_meta_only(data, doc, prefix, obj, kind)
+    containers = data.get("spec", {}).get("containers") if isinstance(data.get("spec"), dict) \
+        else None
+    if containers is not None and isinstance(containers, list) and not containers:
+        c.add("spec.containers", REQUIRED)
+    _validate_container_ports(c, data.get("spec"), "spec")
+    return c.errors
+
+
+def _validate_container_ports(c: Collector, spec: Any, base: str) -> None:
+    if not isinstance(spec, dict):
+        return
+    for section in ("containers", "initContainers"):
+        for ci, cont in enumerate(spec.get(section) or []):
+            if not isinstance(cont, dict):
+                continue
+            for pi, port in enumerate(cont.get("ports") or []):
+                if not isinstance(port, dict):
+                    continue
+                path = f"{base}.{section}[{ci}].ports[{pi}]"
+                num = port.get("containerPort")
+                if num is None:
+                    c.add(f"{path}.containerPort", REQUIRED, at=path)
+                elif _is_int(num):
+                    for msg in names.is_valid_port_num(num):
+                        c.add(f"{path}.containerPort", INVALID, num, msg)
+                name = port.get("name")
+                if isinstance(name, str) and name:
+                    for msg in names.is_valid_port_name(name):
+                        c.add(f"{path}.name", INVALID, name, msg)
+                proto = port.get("protocol")
+                if isinstance(proto, str) and proto and proto not in PROTOCOLS:
+                    c.not_supported(f"{path}.protocol", proto, PROTOCOLS,
+                                    hint=_case_hint(proto, PROTOCOLS))
+
+
+def validate_workload(data: dict[str, Any], doc: Document, prefix: Path, obj: str, kind: str
+                      ) -> list[FieldError]:
+    """ObjectMeta, replicas >= 0, a selector, and a template whose labels the selector matches
+    (K · pkg/apis/apps/validation/validation.go · `ValidateDeploymentSpec`)."""
+    c = _validate_meta_only(data, doc, prefix, obj, kind)
+    spec = data.get("spec")
+    if not isinstance(spec, dict):
+        c.add("spec", REQUIRED)
+        return c.errors
+    replicas = spec.get("replicas")
+    if _is_int(replicas) and replicas < 0:
+        c.add("spec.replicas", INVALID, replicas, "must be greater than or equal to 0")
+    sel = spec.get("selector")
+    match = sel.get("matchLabels") if isinstance(sel, dict) else None
+    template = spec.get("template") if isinstance(spec.get("template"), dict) else {}
+    tmeta = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
+    tlabels = tmeta.get("labels") if isinstance(tmeta.get("labels"), dict) else {}
+    if not isinstance(sel, dict) or (not match and not sel.get("matchExpressions")):
+        c.add("spec.selector", REQUIRED,
+              hint="a workload needs selector.matchLabels naming its Pods' labels")
+    elif isinstance(match, dict):
+        validate_labels(c, match, "spec.selector.matchLabels")
+        if any(tlabels.get(k) != v for k, v in match.items()):
+            shown = "map[string]string{" + ", ".join(
+                f'"{k}":"{v}"' for k, v in sorted(tlabels.items())) + "}"
+            c.add("spec.template.metadata.labels", INVALID, _GoRepr(shown),
+                  "`selector` does not match template `labels`",
+                  hint="every selector.matchLabels pair must also be a template label")
+    validate_labels(c, tlabels, "spec.template.metadata.labels")
+    tspec = template.get("spec")
+    if isinstance(tspec, dict):
+        _validate_container_ports(c, tspec, "spec.template.spec")
+    return c.errors

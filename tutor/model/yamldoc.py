@@ -1,0 +1,271 @@
+"""YAML text -> plain Python data, with the line and column of every field path.
+
+Built from the parser's *event* stream rather than `yaml.safe_load` because a tutor needs more
+than values: positions for every path (errors and lesson highlights point at lines), duplicate
+keys reported instead of silently overwritten (kubectl's strict decoding rejects them), the raw
+text of scalars that YAML 1.1 turned into bools and floats (`yes`, `1.10`), and hard limits on
+depth and alias expansion applied while building, so hostile input costs bounded time and memory.
+libyaml's C parser is used when present; the pure-Python one is the fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+from .limits import MAX_DEPTH, MAX_DOCUMENTS, MAX_NODES, InputRejected, check_text
+from .paths import Path
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+_RESOLVER = Resolver()
+_CONSTRUCTOR = SafeConstructor()
+
+STR = "tag:yaml.org,2002:str"
+INT = "tag:yaml.org,2002:int"
+FLOAT = "tag:yaml.org,2002:float"
+BOOL = "tag:yaml.org,2002:bool"
+NULL = "tag:yaml.org,2002:null"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a value sits: 1-based line and column of its key (or item) and of its value."""
+
+    line: int
+    column: int
+    value_line: int
+    value_column: int
+    end_line: int
+    end_column: int
+    raw: str | None = None
+    """The scalar as written, kept when YAML resolved it to something other than a string."""
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateKey:
+    path: Path
+    line: int
+    column: int
+    first_line: int
+
+
+@dataclass(slots=True)
+class Document:
+    """One YAML document: its data, the span of every path, and problems found while building."""
+
+    data: Any
+    spans: dict[Path, Span]
+    index: int
+    line: int
+    """1-based line where the document starts."""
+    duplicates: list[DuplicateKey] = field(default_factory=list)
+    complex_keys: list[tuple[Path, int, int]] = field(default_factory=list)
+
+    def span(self, path: Path) -> Span | None:
+        """The span of `path`, or of its nearest ancestor that exists."""
+        while True:
+            found = self.spans.get(path)
+            if found is not None or not path:
+                return found
+            path = path[:-1]
+
+
+class YamlSyntaxError(Exception):
+    """The text is not YAML. Line and column are 1-based."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.column}: {self.message}"
+
+
+def _scalar_value(event: yaml.ScalarEvent) -> tuple[Any, str]:
+    """Resolve a scalar the way SafeLoader would; return (value, tag)."""
+    tag = event.tag
+    if tag is None or tag == "!":
+        if event.implicit[0]:
+            tag = _RESOLVER.resolve(ScalarNode, event.value, (True, False))
+        else:
+            tag = STR
+    value = event.value
+    if tag == STR:
+        return value, STR
+    if tag == NULL:
+        return None, NULL
+    if tag == BOOL:
+        return value.lower() in ("yes", "true", "on", "y"), BOOL
+    node = ScalarNode(tag, value)
+    try:
+        if tag == INT:
+            return _CONSTRUCTOR.construct_yaml_int(node), INT
+        if tag == FLOAT:
+            return _CONSTRUCTOR.construct_yaml_float(node), FLOAT
+    except (ValueError, yaml.YAMLError):
+        return value, STR
+    # timestamps, binary and unknown tags: Kubernetes reads them as text
+    return value, tag
+
+
+class _Frame:
+    __slots__ = ("container", "path", "key", "key_mark", "anchor", "start", "is_map", "size")
+
+    def __init__(
+        self, container: Any, path: Path, anchor: str | None, start: Any, is_map: bool
+    ) -> None:
+        self.container = container
+        self.path = path
+        self.key: str | None = None
+        self.key_mark: Any = None
+        self.anchor = anchor
+        self.start = start
+        self.is_map = is_map
+        self.size = 1
+
+
+def load_documents(text: str) -> list[Document]:
+    """Parse every document in `text`. Raises YamlSyntaxError or InputRejected."""
+    check_text(text)
+    docs: list[Document] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    total_nodes = 0
+    stack: list[_Frame] = []
+    spans: dict[Path, Span] = {}
+    duplicates: list[DuplicateKey] = []
+    complex_keys: list[tuple[Path, int, int]] = []
+    first_line: dict[Path, int] = {}
+    doc_line = 1
+    root: Any = None
+    have_root = False
+
+    def place(value: Any, start: Any, end: Any, size: int, raw: str | None) -> None:
+        """Attach a finished value to the enclosing container and record its span."""
+        nonlocal root, have_root
+        if not stack:
+            root, have_root = value, True
+            spans[()] = Span(start.line + 1, start.column + 1, start.line + 1,
+                             start.column + 1, end.line + 1, end.column + 1, raw)
+            return
+        top = stack[-1]
+        top.size += size
+        if top.is_map:
+            if top.key is None:
+                # this value is a key
+                if isinstance(value, (dict, list)):
+                    complex_keys.append((top.path, start.line + 1, start.column + 1))
+                    top.key = "?"
+                else:
+                    top.key = (
+                        raw if raw is not None else ("" if value is None else str(value))
+                    )
+                top.key_mark = start
+                return
+            key = top.key
+            kmark = top.key_mark
+            top.key = None
+            path = top.path + (key,)
+            if key in top.container:
+                duplicates.append(
+                    DuplicateKey(path, kmark.line + 1, kmark.column + 1, first_line.get(path, 0))
+                )
+                return
+            top.container[key] = value
+            first_line[path] = kmark.line + 1
+            spans[path] = Span(kmark.line + 1, kmark.column + 1, start.line + 1,
+                               start.column + 1, end.line + 1, end.column + 1, raw)
+        else:
+            idx = len(top.container)
+            top.container.append(value)
+            path = top.path + (idx,)
+            spans[path] = Span(start.line + 1, start.column + 1, start.line + 1,
+                               start.column + 1, end.line + 1, end.column + 1, raw)
+
+    def child_path() -> Path:
+        top = stack[-1]
+        if top.is_map:
+            return top.path + (top.key if top.key is not None else "?",)
+        return top.path + (len(top.container),)
+
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.ScalarEvent):
+                total_nodes += 1
+                value, tag = _scalar_value(event)
+                raw = event.value if tag != STR else None
+                if event.anchor:
+                    anchors[event.anchor] = (value, 1)
+                place(value, event.start_mark, event.end_mark, 1, raw)
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                total_nodes += 1
+                if len(stack) >= MAX_DEPTH:
+                    raise InputRejected(
+                        f"YAML is nested more than {MAX_DEPTH} levels deep",
+                        line=event.start_mark.line + 1,
+                        column=event.start_mark.column + 1,
+                    )
+                is_map = isinstance(event, yaml.MappingStartEvent)
+                path: Path = child_path() if stack else ()
+                if stack and stack[-1].is_map and stack[-1].key is None:
+                    path = stack[-1].path + ("?",)
+                stack.append(
+                    _Frame({} if is_map else [], path, event.anchor, event.start_mark, is_map)
+                )
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                frame = stack.pop()
+                if frame.anchor:
+                    anchors[frame.anchor] = (frame.container, frame.size)
+                place(frame.container, frame.start, event.end_mark, frame.size, None)
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor not in anchors:
+                    raise YamlSyntaxError(
+                        f"found undefined alias {event.anchor!r}",
+                        event.start_mark.line + 1, event.start_mark.column + 1,
+                    )
+                value, size = anchors[event.anchor]
+                total_nodes += size
+                if total_nodes > MAX_NODES:
+                    raise InputRejected(
+                        "YAML aliases expand to too many nodes "
+                        f"(more than {MAX_NODES:,}: an alias bomb?)",
+                        line=event.start_mark.line + 1,
+                        column=event.start_mark.column + 1,
+                    )
+                place(value, event.start_mark, event.end_mark, size, None)
+            elif isinstance(event, yaml.DocumentStartEvent):
+                doc_line = event.start_mark.line + 1
+                spans, duplicates, complex_keys, first_line = {}, [], [], {}
+                anchors = {}
+                root, have_root = None, False
+            elif isinstance(event, yaml.DocumentEndEvent):
+                docs.append(Document(root if have_root else None, spans, len(docs), doc_line,
+                                     duplicates, complex_keys))
+                if len(docs) > MAX_DOCUMENTS:
+                    raise InputRejected(f"more than {MAX_DOCUMENTS:,} YAML documents in one text")
+            if total_nodes > MAX_NODES:
+                raise InputRejected(f"YAML has too many nodes (more than {MAX_NODES:,})")
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        col = mark.column + 1 if mark else 1
+        problem = exc.problem or "invalid YAML"
+        if exc.context:
+            problem = f"{problem} ({exc.context})"
+        raise YamlSyntaxError(problem, line, col) from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(str(exc).splitlines()[0] if str(exc) else "invalid YAML", 1, 1) \
+            from None
+    except RecursionError:
+        raise InputRejected("YAML is nested too deeply") from None
+    return [d for d in docs if d.data is not None]
