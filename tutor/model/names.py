@@ -2,8 +2,10 @@
 
 K · staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go (`IsDNS1035Label`,
 `IsDNS1123Label`, `IsDNS1123Subdomain`, `IsQualifiedName`, `IsValidLabelValue`, `IsValidPortNum`,
-`IsValidPortName`, `IsValidIP`, `RegexError`, `MaxLenError`). Each returns a list of messages,
-empty when the value is fine, because the validator emits one error per message.
+`IsValidPortName`, `IsValidIP`, `RegexError`, `MaxLenError`) and its successor
+K · staging/src/k8s.io/apimachinery/pkg/api/validate/content (kube.go `IsLabelKey`, `IsLabelValue`;
+dns.go `IsDNS1123Label`). Each returns a list of messages, empty when the value is fine, because the
+validator emits one error per message. Lengths are Go `len()`, i.e. UTF-8 bytes, not characters.
 """
 
 from __future__ import annotations
@@ -59,18 +61,28 @@ _PORT_NAME_CHARS = re.compile(r"[-a-z0-9]+\Z")
 _PORT_NAME_LETTER = re.compile(r"[a-z]")
 
 
+def _blen(value: str) -> int:
+    """Go's `len(string)`: the UTF-8 byte count."""
+    return len(value.encode("utf-8", "surrogatepass"))
+
+
 def is_dns1123_label(value: str) -> list[str]:
+    """`IsDNS1123Label`: a valid *subdomain* that is not a label can only have dots in it, and
+    says so instead of printing the regex."""
     errs = []
-    if len(value) > 63:
+    if _blen(value) > 63:
         errs.append(max_len_error(63))
     if not _DNS1123_LABEL.match(value):
-        errs.append(regex_error(DNS1123_LABEL_MSG, DNS1123_LABEL_FMT, "my-name", "123-abc"))
+        if _DNS1123_SUBDOMAIN.match(value):
+            errs.append("must not contain dots")
+        else:
+            errs.append(regex_error(DNS1123_LABEL_MSG, DNS1123_LABEL_FMT, "my-name", "123-abc"))
     return errs
 
 
 def is_dns1123_subdomain(value: str) -> list[str]:
     errs = []
-    if len(value) > 253:
+    if _blen(value) > 253:
         errs.append(max_len_error(253))
     if not _DNS1123_SUBDOMAIN.match(value):
         errs.append(regex_error(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, "example.com"))
@@ -79,7 +91,7 @@ def is_dns1123_subdomain(value: str) -> list[str]:
 
 def is_dns1035_label(value: str) -> list[str]:
     errs = []
-    if len(value) > 63:
+    if _blen(value) > 63:
         errs.append(max_len_error(63))
     if not _DNS1035_LABEL.match(value):
         errs.append(regex_error(DNS1035_LABEL_MSG, DNS1035_LABEL_FMT, "my-name", "abc-123"))
@@ -87,7 +99,9 @@ def is_dns1035_label(value: str) -> list[str]:
 
 
 def is_qualified_name(value: str) -> list[str]:
-    """`IsQualifiedName`: label keys and appProtocol."""
+    """`IsQualifiedName` / `content.IsLabelKey`: label keys and appProtocol. An empty name part
+    gets both "must be non-empty" and the regex message, as in Go (the regex check is not in
+    an else branch)."""
     errs: list[str] = []
     parts = value.split("/")
     if len(parts) == 1:
@@ -106,9 +120,9 @@ def is_qualified_name(value: str) -> list[str]:
         ]
     if not name:
         errs.append("name part must be non-empty")
-    elif len(name) > 63:
+    elif _blen(name) > 63:
         errs.append("name part " + max_len_error(63))
-    if name and not _QUALIFIED_NAME.match(name):
+    if not _QUALIFIED_NAME.match(name):
         errs.append("name part " + regex_error(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT,
                                                 "MyName", "my.name", "123-abc"))
     return errs
@@ -116,7 +130,7 @@ def is_qualified_name(value: str) -> list[str]:
 
 def is_label_value(value: str) -> list[str]:
     errs = []
-    if len(value) > 63:
+    if _blen(value) > 63:
         errs.append(max_len_error(63))
     if not _LABEL_VALUE.match(value):
         errs.append(regex_error(LABEL_VALUE_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
@@ -130,7 +144,7 @@ def is_valid_port_num(port: int) -> list[str]:
 def is_valid_port_name(name: str) -> list[str]:
     """`IsValidPortName` (IANA_SVC_NAME): one message per failed rule."""
     errs = []
-    if len(name) > 15:
+    if _blen(name) > 15:
         errs.append(max_len_error(15))
     if not _PORT_NAME_CHARS.match(name):
         errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
@@ -149,3 +163,26 @@ def is_valid_ip(value: str) -> list[str]:
     except ValueError:
         return ["must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"]
     return []
+
+
+def non_special_ip(value: str) -> list[str]:
+    """`ValidateNonSpecialIP` (externalIPs): no unspecified, loopback or link-local addresses.
+    K · pkg/apis/core/validation/validation.go (not re-read)."""
+    try:
+        ip = ipaddress.ip_address(value)
+    except ValueError:
+        return ["must be a valid IP address"]
+    errs = []
+    if ip.is_unspecified:
+        errs.append(f"may not be unspecified ({value})")
+    if ip.is_loopback:
+        errs.append("may not be in the loopback range (127.0.0.0/8, ::1/128)")
+    if ip.is_link_local:
+        errs.append("may not be in the link-local range (169.254.0.0/16, fe80::/10)")
+    if ip in _LL_MCAST4 or ip in _LL_MCAST6:
+        errs.append("may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)")
+    return errs
+
+
+_LL_MCAST4 = ipaddress.ip_network("224.0.0.0/24")
+_LL_MCAST6 = ipaddress.ip_network("ff02::/16")
