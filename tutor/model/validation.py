@@ -24,7 +24,6 @@ from .yamldoc import Document
 
 SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/12")
 NODE_PORT_RANGE = (30000, 32767)
-KUBELET_PORT = 10250
 MAX_AFFINITY_TIMEOUT = 86400
 PROTOCOLS = ("SCTP", "TCP", "UDP")
 AFFINITIES = ("ClientIP", "None")
@@ -200,6 +199,7 @@ def _validate_cluster_ips(c: Collector, spec: dict[str, Any]) -> None:
     elif cips:
         c.add("spec.clusterIPs", INVALID, _GoRepr(_go_slice(cips)),
               "must be empty when `clusterIP` is not specified")
+    bad_ip = False
     seen: set[str] = set()
     for i, fam in enumerate(spec.get("ipFamilies") or []):
         if fam not in IP_FAMILIES:
@@ -215,9 +215,19 @@ def _validate_cluster_ips(c: Collector, spec: dict[str, Any]) -> None:
             if len(cips) > 1:
                 c.add("spec.clusterIPs", INVALID, _GoRepr(_go_slice(cips)),
                       "'None' must be the first and only value")
+                bad_ip = True
             continue
         for msg in names.is_valid_ip(ip):
             c.add(f"spec.clusterIPs[{i}]", INVALID, ip, msg)
+            bad_ip = True
+    if len(cips) > 2:
+        c.add("spec.clusterIPs", INVALID, _GoRepr(_go_slice(cips)), "may only hold up to 2 values")
+    if bad_ip or len(cips) < 2:
+        return
+    families = {ipaddress.ip_address(ip).version for ip in cips if ip != "None"}
+    if len(families) != 2:
+        c.add("spec.clusterIPs", INVALID, _GoRepr(_go_slice(cips)),
+              "may specify no more than one IP for each IP family")
 
 
 def validate_service(data: dict[str, Any], doc: Document, prefix: Path, obj: str
@@ -230,7 +240,9 @@ def validate_service(data: dict[str, Any], doc: Document, prefix: Path, obj: str
         return c.errors
     svc_type = spec.get("type")
     cips = [v for v in spec.get("clusterIPs") or [] if isinstance(v, str)]
-    headless = svc_type == CLUSTER_IP and cips[:1] == ["None"]
+    # `isHeadlessService` checks only clusterIPs == ["None"], not the type: that is what lets the
+    # NodePort and LoadBalancer branches below reject a "headless" NodePort/LoadBalancer.
+    headless = cips == ["None"]
     ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
     raw_ports = spec.get("ports") if isinstance(spec.get("ports"), list) else []
 
@@ -242,10 +254,6 @@ def validate_service(data: dict[str, Any], doc: Document, prefix: Path, obj: str
         if headless:
             c.add("spec.clusterIPs[0]", INVALID, cips[0],
                   "may not be set to 'None' for LoadBalancer services", at="spec.clusterIP")
-        for i, p in enumerate(raw_ports):
-            if isinstance(p, dict) and p.get("port") == KUBELET_PORT:
-                c.add(f"spec.ports[{i}]", INVALID, KUBELET_PORT,
-                      f"may not expose port {KUBELET_PORT} externally since it is used by kubelet")
     elif svc_type == NODE_PORT:
         if headless:
             c.add("spec.clusterIPs[0]", INVALID, cips[0],
@@ -291,7 +299,8 @@ def validate_service(data: dict[str, Any], doc: Document, prefix: Path, obj: str
 
     for i, ip in enumerate(spec.get("externalIPs") or []):
         if isinstance(ip, str):
-            for msg in names.is_valid_ip(ip):
+            msgs = names.is_valid_ip(ip) or names.non_special_ip(ip)
+            for msg in msgs:
                 c.add(f"spec.externalIPs[{i}]", INVALID, ip, msg)
 
     if not svc_type:
@@ -331,6 +340,13 @@ def validate_service(data: dict[str, Any], doc: Document, prefix: Path, obj: str
     if spec.get("allocateLoadBalancerNodePorts") is not None and svc_type != LOAD_BALANCER:
         c.add("spec.allocateLoadBalancerNodePorts", FORBIDDEN,
               detail="may only be used when `type` is 'LoadBalancer'")
+    lbc = spec.get("loadBalancerClass")
+    if isinstance(lbc, str):  # `validateLoadBalancerClassField(nil, service)`
+        if svc_type != LOAD_BALANCER:
+            c.add("spec.loadBalancerClass", FORBIDDEN,
+                  detail="may only be used when service type is 'LoadBalancer'")
+        for msg in names.is_qualified_name(lbc):
+            c.add("spec.loadBalancerClass", INVALID, lbc, msg)
 
     _validate_external_traffic_policy(c, spec)
     itp = spec.get("internalTrafficPolicy")
@@ -366,13 +382,13 @@ def _validate_external_traffic_policy(c: Collector, spec: dict[str, Any]) -> Non
         c.not_supported("spec.externalTrafficPolicy", etp, TRAFFIC_POLICIES,
                         hint=_case_hint(etp, TRAFFIC_POLICIES))
     hc = spec.get("healthCheckNodePort")
+    # `NeedsHealthCheck`: LoadBalancer with externalTrafficPolicy Local. When it is needed and
+    # unset the allocator fills it in before validation, so "Required" never reaches a user.
     if _is_int(hc) and hc != 0:
-        if svc_type != LOAD_BALANCER:
+        if svc_type != LOAD_BALANCER or etp != "Local":
             c.add("spec.healthCheckNodePort", INVALID, hc,
-                  "may only be set when `type` is 'LoadBalancer'")
-        elif etp != "Local":
-            c.add("spec.healthCheckNodePort", INVALID, hc,
-                  "may only be set when `externalTrafficPolicy` is 'Local'")
+                  "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` "
+                  "is 'Local'")
         else:
             for msg in names.is_valid_port_num(hc):
                 c.add("spec.healthCheckNodePort", INVALID, hc, msg)
