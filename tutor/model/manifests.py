@@ -289,6 +289,22 @@ def assign_simulated(cluster: Cluster) -> None:
             svc.load_balancer_ip = f"203.0.113.{stable_hash(svc.ref) % 200 + 10}"
 
 
+def _not_under(errors: list[FieldError], decode_errors: list[FieldError]) -> list[FieldError]:
+    """Drop validation errors at or below a field whose value had the wrong type.
+
+    The real decoder would have refused the whole object there; validating what is left would
+    only add consequences (a `ports:` map is not "missing ports"), so the learner sees the cause.
+    """
+    typed = [e.path for e in decode_errors if e.path and ": expected " in e.detail]
+    if not typed:
+        return errors
+
+    def under(path: str) -> bool:
+        return any(path == t or path.startswith((t + ".", t + "[")) for t in typed)
+
+    return [e for e in errors if not under(e.path)]
+
+
 def parse(text: str) -> Parsed:
     """Read manifest text. Never raises for bad input: problems land in the result."""
     cluster = Cluster()
@@ -310,8 +326,8 @@ def parse(text: str) -> Parsed:
         source = Source(raw.doc.index, raw.prefix)
         if raw.kind == "Service":
             defaulted = defaults.service(raw.data)
-            problems = decode_errors + validation.validate_service(
-                defaulted, raw.doc, raw.prefix, obj)
+            problems = decode_errors + _not_under(validation.validate_service(
+                defaulted, raw.doc, raw.prefix, obj), decode_errors)
             svc = defaults.build_service(defaulted, name, ns, source)
             if problems:
                 result.invalid_objects.add(f"Service/{obj}")
