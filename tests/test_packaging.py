@@ -1,0 +1,56 @@
+"""`pip install .` (not only editable) must give a ktutor that finds its lessons and styles."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(out), str(ROOT)],
+        check=True, capture_output=True, timeout=300,
+    )
+    (found,) = out.glob("ktutor-*.whl")
+    return found
+
+
+def test_wheel_contains_lessons_styles_and_schema(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    lessons = [n for n in names if n.startswith("tutor/_data/lessons/") and n.endswith(".yaml")]
+    assert len(lessons) == len(list((ROOT / "lessons").glob("*.yaml"))) > 0
+    assert any(n.endswith(".tcss") for n in names), "app styles missing from the wheel"
+    assert "tutor/course/lesson.schema.json" in names
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "ktutor = tutor.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+
+
+def test_installed_wheel_finds_its_lessons(wheel: Path, tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
+                    str(target), str(wheel)], check=True, capture_output=True, timeout=300)
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    code = (
+        "import tutor, tutor.resources as r; "
+        "print(tutor.__file__); print(r.lessons_dir()); "
+        "print(len(list(r.lessons_dir().glob('*.yaml'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, check=True,
+                         capture_output=True, text=True, timeout=60).stdout.split("\n")
+    assert out[0].startswith(str(target)), "the installed copy, not the checkout, was imported"
+    assert out[1].startswith(str(target))
+    assert int(out[2]) > 0
+    lint = subprocess.run([sys.executable, "-m", "tutor", "lint"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
