@@ -1,0 +1,427 @@
+"""The iptables rules kube-proxy (iptables mode) programs on one node for a file's Services.
+
+Everything follows K · pkg/proxy/iptables/proxier.go:
+- `syncProxyRules`: the fixed chains and rules, the per-Service-port capture rules (ClusterIP,
+  externalIPs, LoadBalancer ingress, NodePorts), the KUBE-EXT/KUBE-SVC/KUBE-SVL/KUBE-SEP chains,
+  and the filter-table REJECT ("has no endpoints") and DROP ("has no local endpoints") rules;
+- `writeServiceToEndpointRules`: ClientIP affinity (`recent --rcheck`) before the random cascade,
+  rule i of n matching with probability 1/(n-i) from `computeProbability` (`%0.10f`);
+- `portProtoHash`, `servicePortPolicyClusterChain`, `servicePortPolicyLocalChainName`,
+  `serviceExternalChainName`, `servicePortEndpointChainName`: the chain names;
+- `iptablesJumpChains`: the jumps from the built-in chains into kube-proxy's chains.
+Which endpoints are used comes from K · pkg/proxy/topology.go · `CategorizeEndpoints` with
+K · pkg/proxy/serviceport.go · `UsesClusterEndpoints`/`UsesLocalEndpoints`/`ExternallyAccessible`;
+which Services are skipped from K · pkg/proxy/util/utils.go · `ShouldSkipService`.
+
+Rules are printed with kube-proxy's own argument order (what it feeds to iptables-restore, and
+what its proxier_test.go compares), grouped by chain the way `iptables-save` groups them. The
+settings are kube-proxy's defaults: masquerade bit 14 (mark 0x4000), no --masquerade-all,
+`--iptables-localhost-nodeports=true`, a cluster-CIDR local-traffic detector for the Pod range
+10.244.0.0/16, IPv4 only, no topology hints. Not modelled: loadBalancerSourceRanges (KUBE-FW-*),
+healthCheckNodePort, large-cluster mode (which drops the comments above 1000 endpoints).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass, field
+
+from .analysis import Analysis, PortRoute
+from .endpoints import Endpoint
+from .objects import LOAD_BALANCER, Service, ServicePort
+from .proxy import skip_service
+
+CLUSTER_CIDR = "10.244.0.0/16"
+"""The Pod range the local-traffic detector treats as "inside the cluster"."""
+MASQ_MARK = "0x4000"
+"""`1 << masqueradeBit` with the default bit 14."""
+DEFAULT_NODE = "node-1"
+
+SVC = "KUBE-SVC-"
+SVL = "KUBE-SVL-"
+EXT = "KUBE-EXT-"
+FW = "KUBE-FW-"
+SEP = "KUBE-SEP-"
+PREFIXES = (SVC, SVL, EXT, FW, SEP)
+
+KUBE_SERVICES = "KUBE-SERVICES"
+KUBE_EXTERNAL_SERVICES = "KUBE-EXTERNAL-SERVICES"
+KUBE_FORWARD = "KUBE-FORWARD"
+KUBE_NODEPORTS = "KUBE-NODEPORTS"
+KUBE_PROXY_FIREWALL = "KUBE-PROXY-FIREWALL"
+KUBE_FIREWALL = "KUBE-FIREWALL"
+KUBE_POSTROUTING = "KUBE-POSTROUTING"
+KUBE_MARK_MASQ = "KUBE-MARK-MASQ"
+
+FILTER_CHAINS = (KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS,
+                 KUBE_PROXY_FIREWALL)
+NAT_CHAINS = (KUBE_SERVICES, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_MARK_MASQ)
+BUILTIN = {"filter": ("INPUT", "FORWARD", "OUTPUT"),
+           "nat": ("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING")}
+
+_NEW = "-m conntrack --ctstate NEW "
+_PORTALS = '-m comment --comment "kubernetes service portals"'
+JUMPS: tuple[tuple[str, str, str, str], ...] = (
+    # (table, built-in chain, kube-proxy chain, extra args + comment): `iptablesJumpChains`
+    ("filter", "INPUT", KUBE_EXTERNAL_SERVICES,
+     _NEW + '-m comment --comment "kubernetes externally-visible service portals"'),
+    ("filter", "FORWARD", KUBE_EXTERNAL_SERVICES,
+     _NEW + '-m comment --comment "kubernetes externally-visible service portals"'),
+    ("filter", "INPUT", KUBE_NODEPORTS,
+     '-m comment --comment "kubernetes health check service ports"'),
+    ("filter", "FORWARD", KUBE_SERVICES, _NEW + _PORTALS),
+    ("filter", "OUTPUT", KUBE_SERVICES, _NEW + _PORTALS),
+    ("filter", "FORWARD", KUBE_FORWARD, '-m comment --comment "kubernetes forwarding rules"'),
+    ("filter", "INPUT", KUBE_PROXY_FIREWALL,
+     _NEW + '-m comment --comment "kubernetes load balancer firewall"'),
+    ("filter", "OUTPUT", KUBE_PROXY_FIREWALL,
+     _NEW + '-m comment --comment "kubernetes load balancer firewall"'),
+    ("filter", "FORWARD", KUBE_PROXY_FIREWALL,
+     _NEW + '-m comment --comment "kubernetes load balancer firewall"'),
+    ("nat", "OUTPUT", KUBE_SERVICES, _PORTALS),
+    ("nat", "PREROUTING", KUBE_SERVICES, _PORTALS),
+    ("nat", "POSTROUTING", KUBE_POSTROUTING, '-m comment --comment "kubernetes postrouting rules"'),
+)
+
+
+def port_proto_hash(service_port_name: str, protocol: str) -> str:
+    """`portProtoHash`: base32(sha256(servicePortName + protocol))[:16]."""
+    digest = hashlib.sha256((service_port_name + protocol).encode()).digest()
+    return base64.b32encode(digest).decode()[:16]
+
+
+def chain_name(prefix: str, service_port_name: str, protocol: str,
+               endpoint: str | None = None) -> str:
+    """A per-Service-port chain name, e.g. `chain_name("KUBE-SVC", "default/web:http", "TCP")`.
+
+    The protocol is lowercased as `newServiceInfo` does before hashing. With `endpoint`
+    ("IP:port") this is `servicePortEndpointChainName`, whose hash also covers the endpoint.
+    """
+    prefix = prefix if prefix.endswith("-") else prefix + "-"
+    proto = protocol.lower()
+    if endpoint is None:
+        return prefix + port_proto_hash(service_port_name, proto)
+    return prefix + port_proto_hash(service_port_name, proto + endpoint)
+
+
+def service_port_name(svc: Service, port: ServicePort) -> str:
+    """`ServicePortName.String()`: `ns/name`, or `ns/name:port` when the port is named."""
+    return f"{svc.ref}:{port.name}" if port.name else svc.ref
+
+
+def probability(n: int) -> str:
+    """`computeProbability`: 1/n printed with `%0.10f`."""
+    return f"{1.0 / n:0.10f}"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    chain: str
+    args: str
+    service: str = ""
+    """`ns/name` of the Service this rule belongs to ("" for kube-proxy's fixed rules)."""
+
+    @property
+    def text(self) -> str:
+        return f"-A {self.chain} {self.args}"
+
+
+@dataclass(slots=True)
+class Table:
+    name: str
+    chains: list[str] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+
+    def declare(self, chain: str) -> None:
+        if chain not in self.chains:
+            self.chains.append(chain)
+
+    def add(self, chain: str, args: str, service: str = "") -> None:
+        self.rules.append(Rule(chain, args, service))
+
+    def chain_rules(self, chain: str) -> list[Rule]:
+        return [r for r in self.rules if r.chain == chain]
+
+    def lines(self) -> list[str]:
+        """iptables-save layout: declarations, then each chain's rules in declaration order."""
+        out = [f"*{self.name}"]
+        builtins = BUILTIN.get(self.name, ())
+        out += [f":{c} ACCEPT [0:0]" for c in builtins]
+        out += [f":{c} - [0:0]" for c in self.chains]
+        for chain in (*builtins, *self.chains):
+            out += [r.text for r in self.rules if r.chain == chain]
+        out.append("COMMIT")
+        return out
+
+
+@dataclass(slots=True)
+class Ruleset:
+    node: str
+    filter: Table = field(default_factory=lambda: Table("filter"))
+    nat: Table = field(default_factory=lambda: Table("nat"))
+    skipped: list[str] = field(default_factory=list)
+    """`ns/name (reason)` for Services kube-proxy does not program."""
+
+    def text(self) -> str:
+        head = [f"# kube-proxy (iptables mode) on node {self.node}: generated by ktutor"]
+        head += [f"# not programmed: {s}" for s in self.skipped]
+        return "\n".join(head + self.filter.lines() + self.nat.lines()) + "\n"
+
+
+@dataclass(slots=True)
+class Categorized:
+    """`CategorizeEndpoints` for one Service port on one node."""
+
+    cluster: list[Endpoint]
+    local: list[Endpoint]
+    reachable: list[Endpoint]
+    """Endpoints this node may DNAT to: it gets one KUBE-SEP chain per entry."""
+    has_any: bool
+
+
+def _sorted_unique(endpoints: list[Endpoint]) -> list[Endpoint]:
+    """Endpoints sorted by the "IP:port" string (lexicographic), duplicates dropped."""
+    seen: dict[str, Endpoint] = {}
+    for ep in endpoints:
+        seen.setdefault(ep.address, ep)
+    return [seen[k] for k in sorted(seen)]
+
+
+def _external_ips(svc: Service) -> list[str]:
+    return list(svc.external_ips)
+
+
+def _lb_vips(svc: Service) -> list[str]:
+    """LoadBalancer ingress IPs; ktutor uses `loadBalancerIP` or a simulated ingress address."""
+    return [svc.load_balancer_ip] if svc.type == LOAD_BALANCER and svc.load_balancer_ip else []
+
+
+def externally_accessible(svc: Service, port: ServicePort) -> bool:
+    """serviceport.go `ExternallyAccessible` (per port): a NodePort, LB VIPs or externalIPs."""
+    return bool(port.node_port or _lb_vips(svc) or _external_ips(svc))
+
+
+def categorize(svc: Service, port: ServicePort, endpoints: list[Endpoint],
+               node: str) -> Categorized:
+    """`CategorizeEndpoints` without topology hints: Ready endpoints, else serving-and-
+    terminating ones, decided separately for Cluster and Local (this node's) policies."""
+    eps = _sorted_unique(endpoints)
+    ext_access = externally_accessible(svc, port)
+    internal_local = svc.internal_traffic_policy == "Local"
+    external_local = svc.externally_accessible and svc.external_traffic_policy == "Local"
+    uses_cluster = not internal_local or ext_access
+    uses_local = internal_local or (external_local and ext_access)
+    cluster: list[Endpoint] = []
+    has_any = False
+    if uses_cluster:
+        cluster = [ep for ep in eps if ep.ready] or \
+            [ep for ep in eps if ep.serving and ep.terminating]
+        has_any = bool(cluster)
+    if not uses_local:
+        return Categorized(cluster, [], cluster, has_any)
+    if any(ep.ready or (ep.serving and ep.terminating) for ep in eps):
+        has_any = True
+    mine = [ep for ep in eps if ep.pod.node_name == node]
+    local = [ep for ep in mine if ep.ready]
+    serving_terminating = False
+    if not local:
+        local = [ep for ep in mine if ep.serving and ep.terminating]
+        serving_terminating = bool(local)
+    if not uses_cluster:
+        return Categorized(cluster, local, local, has_any)
+    if not serving_terminating:
+        return Categorized(cluster, local, cluster, has_any)
+    return Categorized(cluster, local, _sorted_unique(cluster + local), has_any)
+
+
+def _write_service_to_endpoint_rules(nat: Table, name: str, svc: Service, port: ServicePort,
+                                     chain: str, endpoints: list[Endpoint]) -> None:
+    """`writeServiceToEndpointRules`: affinity checks first, then the random cascade."""
+    proto = port.protocol.lower()
+    sep = {ep.address: chain_name(SEP, name, proto, ep.address) for ep in endpoints}
+    if svc.session_affinity == "ClientIP":
+        for ep in endpoints:
+            nat.add(chain, f'-m comment --comment "{name} -> {ep.address}" -m recent --name '
+                    f"{sep[ep.address]} --rcheck --seconds {svc.affinity_timeout} --reap "
+                    f"-j {sep[ep.address]}", svc.ref)
+    n = len(endpoints)
+    for i, ep in enumerate(endpoints):
+        stat = (f" -m statistic --mode random --probability {probability(n - i)}"
+                if i < n - 1 else "")
+        nat.add(chain, f'-m comment --comment "{name} -> {ep.address}"{stat} '
+                f"-j {sep[ep.address]}", svc.ref)
+
+
+def _program_port(rs: Ruleset, svc: Service, pr: PortRoute) -> None:
+    """One iteration of `syncProxyRules`' per-Service-port loop."""
+    port = pr.port
+    name = service_port_name(svc, port)
+    proto = port.protocol.lower()
+    match = f"-m {proto} -p {proto}"
+    ref = svc.ref
+    nat, filt = rs.nat, rs.filter
+    cat = categorize(svc, port, pr.slice_endpoints.endpoints, rs.node)
+    svc_chain = chain_name(SVC, name, proto)
+    svl_chain = chain_name(SVL, name, proto)
+    ext_chain = chain_name(EXT, name, proto)
+    internal_local = svc.internal_traffic_policy == "Local"
+    external_local = svc.externally_accessible and svc.external_traffic_policy == "Local"
+    ext_access = externally_accessible(svc, port)
+    uses_cluster_chain = bool(cat.cluster) and (not internal_local or ext_access)
+    uses_local_chain = bool(cat.local) and (internal_local or (external_local and ext_access))
+
+    internal_chain, has_internal = svc_chain, cat.has_any
+    if internal_local:
+        internal_chain = svl_chain
+        has_internal = has_internal and bool(cat.local)
+    external_policy_chain, has_external = svc_chain, cat.has_any
+    if external_local:
+        external_policy_chain = svl_chain
+        has_external = has_external and bool(cat.local)
+    uses_ext_chain = cat.has_any and ext_access
+
+    if not cat.has_any:
+        int_target = ext_target = "REJECT"
+        int_comment = ext_comment = f'"{name} has no endpoints"'
+    else:
+        int_target = ext_target = "DROP"
+        int_comment = ext_comment = f'"{name} has no local endpoints"'
+
+    dport = f"--dport {port.port}"
+    if has_internal:
+        nat.add(KUBE_SERVICES, f'-m comment --comment "{name} cluster IP" {match} '
+                f"-d {svc.cluster_ip} {dport} -j {internal_chain}", ref)
+    else:
+        filt.add(KUBE_SERVICES, f"-m comment --comment {int_comment} {match} "
+                 f"-d {svc.cluster_ip} {dport} -j {int_target}", ref)
+
+    for ip in _external_ips(svc):
+        if cat.has_any:
+            nat.add(KUBE_SERVICES, f'-m comment --comment "{name} external IP" {match} '
+                    f"-d {ip} {dport} -j {ext_chain}", ref)
+        if not has_external:
+            filt.add(KUBE_EXTERNAL_SERVICES, f"-m comment --comment {ext_comment} {match} "
+                     f"-d {ip} {dport} -j {ext_target}", ref)
+    for ip in _lb_vips(svc):
+        if cat.has_any:
+            nat.add(KUBE_SERVICES, f'-m comment --comment "{name} loadbalancer IP" {match} '
+                    f"-d {ip} {dport} -j {ext_chain}", ref)
+    if not has_external:
+        for ip in _lb_vips(svc):
+            filt.add(KUBE_EXTERNAL_SERVICES, f"-m comment --comment {ext_comment} {match} "
+                     f"-d {ip} {dport} -j {ext_target}", ref)
+    if port.node_port:
+        if cat.has_any:
+            nat.add(KUBE_NODEPORTS, f"-m comment --comment {name} {match} "
+                    f"--dport {port.node_port} -j {ext_chain}", ref)
+        if not has_external:
+            filt.add(KUBE_EXTERNAL_SERVICES, f"-m comment --comment {ext_comment} "
+                     f"-m addrtype --dst-type LOCAL {match} --dport {port.node_port} "
+                     f"-j {ext_target}", ref)
+
+    if has_internal:
+        # masquerade off-cluster traffic to the ClusterIP (`localDetector.IfNotLocal`); the
+        # chain itself is declared below, with its endpoint rules
+        nat.add(internal_chain, f'-m comment --comment "{name} cluster IP" {match} '
+                f"-d {svc.cluster_ip} {dport} ! -s {CLUSTER_CIDR} -j {KUBE_MARK_MASQ}", ref)
+
+    if uses_ext_chain:
+        nat.declare(ext_chain)
+        if not external_local:
+            nat.add(ext_chain, f'-m comment --comment "masquerade traffic for {name} '
+                    f'external destinations" -j {KUBE_MARK_MASQ}', ref)
+        else:
+            nat.add(ext_chain, f'-m comment --comment "pod traffic for {name} external '
+                    f'destinations" -s {CLUSTER_CIDR} -j {svc_chain}', ref)
+            nat.add(ext_chain, f'-m comment --comment "masquerade LOCAL traffic for {name} '
+                    f'external destinations" -m addrtype --src-type LOCAL -j {KUBE_MARK_MASQ}',
+                    ref)
+            nat.add(ext_chain, f'-m comment --comment "route LOCAL traffic for {name} '
+                    f'external destinations" -m addrtype --src-type LOCAL -j {svc_chain}', ref)
+        if has_external:
+            nat.add(ext_chain, f"-j {external_policy_chain}", ref)
+
+    if uses_cluster_chain:
+        nat.declare(svc_chain)
+        _write_service_to_endpoint_rules(nat, name, svc, port, svc_chain, cat.cluster)
+    if uses_local_chain:
+        nat.declare(svl_chain)
+        _write_service_to_endpoint_rules(nat, name, svc, port, svl_chain, cat.local)
+
+    for ep in cat.reachable:
+        sep = chain_name(SEP, name, proto, ep.address)
+        nat.declare(sep)
+        nat.add(sep, f"-m comment --comment {name} -s {ep.pod.ip} -j {KUBE_MARK_MASQ}", ref)
+        recent = f" -m recent --name {sep} --set" if svc.session_affinity == "ClientIP" else ""
+        nat.add(sep, f"-m comment --comment {name}{recent} {match} -j DNAT "
+                f"--to-destination {ep.address}", ref)
+
+
+def _fixed(rs: Ruleset) -> None:
+    """The chains and rules `syncProxyRules` writes whatever the Services are."""
+    for c in FILTER_CHAINS:
+        rs.filter.declare(c)
+    for c in NAT_CHAINS:
+        rs.nat.declare(c)
+    rs.filter.declare(KUBE_FIREWALL)
+    by_builtin: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for table, builtin, target, args in JUMPS:
+        by_builtin.setdefault((table, builtin), []).append((target, args))
+    for (table, builtin), jumps in by_builtin.items():
+        tbl = rs.filter if table == "filter" else rs.nat
+        for target, args in reversed(jumps):  # EnsureRule(Prepend): the last one ends up first
+            tbl.add(builtin, f"{args} -j {target}")
+    # kubelet's anti-martian chain, which kube-proxy duplicates (`iptablesKubeletJumpChains`)
+    rs.filter.add("INPUT", f"-j {KUBE_FIREWALL}")
+    rs.filter.add("OUTPUT", f"-j {KUBE_FIREWALL}")
+    rs.filter.add(KUBE_FIREWALL, '-m comment --comment "block incoming localnet connections" '
+                  "-d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate "
+                  "RELATED,ESTABLISHED,DNAT -j DROP")
+    rs.nat.add(KUBE_POSTROUTING, f"-m mark ! --mark {MASQ_MARK}/{MASQ_MARK} -j RETURN")
+    rs.nat.add(KUBE_POSTROUTING, f"-j MARK --xor-mark {MASQ_MARK}")
+    rs.nat.add(KUBE_POSTROUTING, '-m comment --comment "kubernetes service traffic requiring '
+               'SNAT" -j MASQUERADE --random-fully')
+    rs.nat.add(KUBE_MARK_MASQ, f"-j MARK --or-mark {MASQ_MARK}")
+
+
+def _finish(rs: Ruleset) -> None:
+    rs.nat.add(KUBE_SERVICES, '-m comment --comment "kubernetes service nodeports; NOTE: this '
+               'must be the last rule in this chain" -m addrtype --dst-type LOCAL '
+               f"-j {KUBE_NODEPORTS}")
+    rs.filter.add(KUBE_FORWARD, "-m conntrack --ctstate INVALID -j DROP")
+    rs.filter.add(KUBE_FORWARD, '-m comment --comment "kubernetes forwarding rules" -m mark '
+                  f"--mark {MASQ_MARK}/{MASQ_MARK} -j ACCEPT")
+    rs.filter.add(KUBE_FORWARD, '-m comment --comment "kubernetes forwarding conntrack rule" '
+                  "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT")
+
+
+def skip_reason(svc: Service) -> str:
+    """Why `ShouldSkipService` skips a Service, or "" when it is programmed."""
+    if svc.type == "ExternalName":
+        return "ExternalName (DNS only)"
+    if svc.cluster_ip in ("", "None"):
+        return "headless (clusterIP: None; DNS returns the Pod IPs)"
+    return ""
+
+
+def program(analysis: Analysis, node: str | None = None) -> Ruleset:
+    """The rules kube-proxy on `node` (default: the file's first node) would program."""
+    nodes = analysis.cluster.nodes
+    rs = Ruleset(node or (nodes[0] if nodes else DEFAULT_NODE))
+    _fixed(rs)
+    for sr in analysis.services:
+        svc = sr.service
+        if skip_service(svc):
+            rs.skipped.append(f"{svc.ref} ({skip_reason(svc)})")
+            continue
+        for pr in sr.ports:
+            _program_port(rs, svc, pr)
+    _finish(rs)
+    return rs
+
+
+def render_rules(analysis: Analysis, node: str | None = None) -> str:
+    """iptables-save style text for `node` (default: the first node): *filter then *nat,
+    the order kube-proxy writes them to iptables-restore."""
+    return program(analysis, node).text()
