@@ -1,0 +1,158 @@
+"""The DNS records cluster DNS (CoreDNS) serves for a file's Services, and how a Pod's lookup
+of a short name finds them.
+
+Sources: W · content/en/docs/concepts/services-networking/dns-pod-service.md and the
+kubernetes/dns docs/specification.md (A records for ClusterIP Services; headless Services
+answering with their ready endpoints' IPs, or all with `publishNotReadyAddresses`; per-endpoint
+`<hostname>.<svc>.<ns>.svc.<zone>` names; SRV `_<port>._<proto>` for named ports only; CNAME for
+ExternalName; the ClusterFirst search path `<ns>.svc.<zone> svc.<zone> <zone>` with `ndots:5`).
+CoreDNS details: plugin/kubernetes (endpoint names are the endpoint `hostname`, else the IP with
+dashes; only ready endpoints are served; TTL 5 s) and plugin/backend_lookup.go · `SRV` (priority
+0, weight floor(100/n) for n answers). Endpoint `hostname` is set by the EndpointSlice controller
+when `pod.spec.hostname` is set and `pod.spec.subdomain` equals the Service name (`podToEndpoint`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .analysis import Analysis, ServiceRoute
+from .endpoints import endpoint_conditions, find_port
+from .objects import CLUSTER_DOMAIN, EXTERNAL_NAME, Pod, Service
+
+A = "A"
+SRV = "SRV"
+CNAME = "CNAME"
+TTL = 5
+"""CoreDNS kubernetes plugin default `ttl`."""
+NDOTS = 5
+"""kubelet writes `options ndots:5` into ClusterFirst Pods' resolv.conf."""
+
+
+@dataclass(frozen=True, slots=True)
+class DnsRecord:
+    name: str
+    """Fully qualified, without the trailing dot: `web.default.svc.cluster.local`."""
+    type: str
+    """"A", "SRV" or "CNAME"."""
+    value: str
+    """An IP (A), the target name (SRV) or the canonical name (CNAME)."""
+    service: str
+    """`namespace/name` of the Service the record comes from."""
+    port: int = 0
+    priority: int = 0
+    weight: int = 0
+    pod: str = ""
+    """The backing Pod's name for headless answers, else ""."""
+
+    @property
+    def zone_line(self) -> str:
+        """The record as a zone-file / dig answer line."""
+        if self.type == SRV:
+            data = f"{self.priority} {self.weight} {self.port} {self.value}."
+        elif self.type == CNAME:
+            data = f"{self.value}."
+        else:
+            data = self.value
+        return f"{self.name}.\t{TTL}\tIN\t{self.type}\t{data}"
+
+
+def _dashed(ip: str) -> str:
+    return ip.replace(".", "-").replace(":", "-")
+
+
+def endpoint_name(pod: Pod, svc: Service) -> str:
+    """CoreDNS's name for a headless endpoint: its hostname when the EndpointSlice carries one
+    (`hostname` set and `subdomain` equal to the Service name), else the IP with dashes."""
+    label = pod.hostname if pod.hostname and pod.subdomain == svc.name else _dashed(pod.ip)
+    return f"{label}.{svc.dns_name}"
+
+
+def _srv_weight(n: int) -> int:
+    """`backend_lookup.go` `SRV`: equal-priority answers share a weight of 100."""
+    return 100 // n if n else 0
+
+
+def _ready_pods(sr: ServiceRoute) -> list[Pod]:
+    """Pods in the Service's EndpointSlices whose endpoint is ready, sorted by IP string.
+
+    Uses the selected Pods, not per-port endpoints: a Pod that fails to resolve a named
+    targetPort is still in a slice, so it still gets an A record.
+    """
+    svc = sr.service
+    if not sr.endpoints.managed:
+        return []
+    ready = [p for p in sr.endpoints.selected if endpoint_conditions(p, svc)[0]]
+    seen: dict[str, Pod] = {}
+    for pod in sorted(ready, key=lambda p: p.ip):
+        seen.setdefault(pod.ip, pod)
+    return list(seen.values())
+
+
+def service_records(sr: ServiceRoute) -> list[DnsRecord]:
+    """Every record one Service produces."""
+    svc = sr.service
+    ref = svc.ref
+    name = svc.dns_name
+    out: list[DnsRecord] = []
+    if svc.type == EXTERNAL_NAME:
+        target = svc.external_name.removesuffix(".")
+        return [DnsRecord(name, CNAME, target, ref)] if target else []
+    if svc.headless:
+        pods = _ready_pods(sr)
+        out += [DnsRecord(name, A, p.ip, ref, pod=p.name) for p in pods]
+        named = {p.ip: endpoint_name(p, svc) for p in pods}
+        out += [DnsRecord(named[p.ip], A, p.ip, ref, pod=p.name) for p in pods]
+        for port in svc.ports:
+            if not port.name:
+                continue
+            answers = [(p, find_port(p, port.target_port, port.protocol)) for p in pods]
+            resolved = [(p, num) for p, num in answers if num is not None]
+            srv_name = f"_{port.name}._{port.protocol.lower()}.{name}"
+            weight = _srv_weight(len(resolved))
+            out += [DnsRecord(srv_name, SRV, named[p.ip], ref, port=num, weight=weight,
+                              pod=p.name) for p, num in resolved]
+        return out
+    if not svc.cluster_ip:
+        return []
+    out.append(DnsRecord(name, A, svc.cluster_ip, ref))
+    for port in svc.ports:
+        if port.name:
+            out.append(DnsRecord(f"_{port.name}._{port.protocol.lower()}.{name}", SRV, name,
+                                 ref, port=port.port, weight=_srv_weight(1)))
+    return out
+
+
+def records(analysis: Analysis) -> list[DnsRecord]:
+    """All records for the file's Services, Service by Service in file order."""
+    return [rec for sr in analysis.services for rec in service_records(sr)]
+
+
+def search_path(client_namespace: str = "default") -> list[str]:
+    """The `search` line of a ClusterFirst Pod's resolv.conf."""
+    return [f"{client_namespace}.svc.{CLUSTER_DOMAIN}", f"svc.{CLUSTER_DOMAIN}", CLUSTER_DOMAIN]
+
+
+def candidates(name: str, client_namespace: str = "default") -> list[str]:
+    """The names the resolver tries, in order: with fewer than `ndots` dots the search
+    domains come first; a trailing dot means the name is absolute and is tried alone."""
+    name = name.strip().lower()
+    if name.endswith("."):
+        return [name.rstrip(".")] if name.rstrip(".") else []
+    if not name:
+        return []
+    searched = [f"{name}.{domain}" for domain in search_path(client_namespace)]
+    return searched + [name] if name.count(".") < NDOTS else [name, *searched]
+
+
+def resolve(analysis: Analysis, name: str, client_namespace: str = "default") -> list[DnsRecord]:
+    """What a Pod in `client_namespace` gets for `name`: the records of the first candidate
+    name (see `candidates`) that has any; [] means NXDOMAIN."""
+    by_name: dict[str, list[DnsRecord]] = {}
+    for rec in records(analysis):
+        by_name.setdefault(rec.name, []).append(rec)
+    for candidate in candidates(name, client_namespace):
+        found = by_name.get(candidate)
+        if found:
+            return found
+    return []
