@@ -142,7 +142,7 @@ def candidates(name: str, client_namespace: str = "default") -> list[str]:
     if not name:
         return []
     searched = [f"{name}.{domain}" for domain in search_path(client_namespace)]
-    return searched + [name] if name.count(".") < NDOTS else [name, *searched]
+    return [*searched, name] if name.count(".") < NDOTS else [name, *searched]
 
 
 def resolve(analysis: Analysis, name: str, client_namespace: str = "default") -> list[DnsRecord]:
