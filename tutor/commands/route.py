@@ -24,6 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the client's node (matters for internalTrafficPolicy: Local)")
     parser.add_argument("--clients", type=int, default=1, metavar="N",
                         help="how many distinct client IPs send the requests (default 1)")
+    parser.add_argument("--compare", action="store_true",
+                        help="compare the model's endpoints with the real EndpointSlices in FILE "
+                        "(from `kubectl get svc,pods,endpointslices -o yaml`)")
 
 
 def clients_for(analysis: Analysis, node: str | None, count: int) -> list[Client]:
@@ -118,6 +121,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"ktutor route: no node {args.from_node!r}; nodes: "
               f"{', '.join(analysis.cluster.nodes)}", file=sys.stderr)
         return 2
+    if args.compare:
+        from tutor.classroom.compare import run_compare
+
+        return run_compare(manifest.name, analysis, as_json=args.json)
     if args.json:
         out: dict[str, Any] = analysis.route_json()
         if args.requests > 0:
