@@ -1,0 +1,83 @@
+"""`ktutor dns FILE [--resolve NAME] [--namespace NS]`: cluster DNS records for the Services,
+or what one lookup from a Pod returns and which names the resolver tried on the way."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tutor.model.analysis import Analysis
+from tutor.model.dns import NDOTS, candidates, records, resolve, search_path
+from tutor.model.names import is_dns1123_label
+
+from ._input import InputError, analyze_file, format_errors
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="a manifest file; - for stdin")
+    parser.add_argument("--resolve", default=None, metavar="NAME",
+                        help="look NAME up as a Pod would (e.g. web, web.shop, web.shop.svc)")
+    parser.add_argument("--namespace", default="default", metavar="NS",
+                        help="the namespace of the Pod doing the lookup (default: default)")
+
+
+def print_records(analysis: Analysis) -> None:
+    current = ""
+    for rec in records(analysis):
+        if rec.service != current:
+            if current:
+                print()
+            current = rec.service
+            print(f"; {rec.service}")
+        print(rec.zone_line)
+    if not current:
+        print("; no DNS records: the file has no Services")
+    with_records = {rec.service for rec in records(analysis)}
+    for sr in analysis.services:
+        svc = sr.service
+        if svc.headless and svc.ref not in with_records:
+            print(f"; {svc.ref}: headless with no ready endpoints, so its name does not "
+                  "resolve (NXDOMAIN)")
+
+
+def print_lookup(analysis: Analysis, name: str, namespace: str) -> int:
+    print(f"; lookup {name!r} from a Pod in namespace {namespace!r}")
+    print(f"; search {' '.join(search_path(namespace))}  (options ndots:{NDOTS})")
+    answer = resolve(analysis, name, namespace)
+    found = answer[0].name if answer else None
+    for cand in candidates(name, namespace):
+        status = "found" if cand == found else "NXDOMAIN"
+        print(f";   {cand}.  {status}")
+        if cand == found:
+            break
+    if not answer:
+        print(f"; no answer: {name!r} does not resolve from namespace {namespace!r}")
+        return 1
+    for rec in answer:
+        print(rec.zone_line)
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    if is_dns1123_label(args.namespace):
+        print(f"ktutor dns: --namespace {args.namespace!r} is not a valid namespace name "
+              "(a DNS-1123 label, e.g. 'default')", file=sys.stderr)
+        return 2
+    if args.resolve is not None and not candidates(args.resolve, args.namespace):
+        print("ktutor dns: --resolve needs a name, e.g. --resolve my-service", file=sys.stderr)
+        return 2
+    try:
+        manifest, analysis = analyze_file(args.file)
+    except InputError as exc:
+        print(f"ktutor: {exc}", file=sys.stderr)
+        return 2
+    if analysis.errors:
+        for line in format_errors(manifest.name, analysis.errors):
+            print(line)
+        print()
+    code = 0
+    if args.resolve is not None:
+        code = print_lookup(analysis, args.resolve, args.namespace)
+    else:
+        print_records(analysis)
+    return 1 if not analysis.valid else code
