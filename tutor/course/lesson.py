@@ -18,13 +18,13 @@ class Goal:
 
     Kinds (see docs/lessons.md and tutor/course/goals.py):
       - `traffic`: `service`, `port`, and `pods` (exact set of Pod names that receive traffic)
-        or `pods_include` / `pods_exclude`; optional `from_node`.
+        or `pods_include` / `pods_exclude` / `count`; optional `from_node`, `target_port`.
       - `valid`: the manifest is accepted by the API server.
       - `invalid`: the manifest is rejected with an error at `path` (optional `message_contains`).
       - `share`: `service`, `port`, `pod`, `min` / `max` share of `requests` simulated requests.
       - `dns`: `name` resolves (optional `type` A/SRV/CNAME and `answers_include`).
       - `endpoints`: `service`, `port`, `pods` (exact set in the EndpointSlices).
-      - `all`: every goal in `goals`.
+      - `all`: every goal in `data["goals"]` (a tuple of Goal).
     """
 
     kind: str
@@ -45,6 +45,9 @@ class Step:
     manifest: str | None = None
     """A manifest for this step; None means the lesson's (or the previous step's) manifest."""
     line: int = 0
+    doc: str = ""
+    """`Kind/name` of the manifest document `path` refers to, e.g. `Pod/my-app-1`. Empty means
+    the first Service in the step's manifest (or the first document when there is none)."""
 
 
 @dataclass(frozen=True, slots=True)

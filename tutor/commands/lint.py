@@ -1,0 +1,33 @@
+"""`ktutor lint [PATH...]`: check lesson files (the built-in lessons when no path is given).
+
+Exit 0 when every lesson is sound, 1 when any has a problem, 2 when a path does not exist.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tutor import resources
+from tutor.course.lint import lesson_files, lint_paths
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="lesson files or folders (default: the built-in lessons)")
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths] or [resources.lessons_dir()]
+    issues = lint_paths(paths)
+    for issue in issues:
+        print(issue)
+    count = lesson_files(paths)
+    if not issues:
+        print(f"{count} lesson file{'s' if count != 1 else ''} checked: no problems")
+        return 0
+    files = len({i.file for i in issues})
+    print(f"{len(issues)} problem{'s' if len(issues) != 1 else ''} in {files} "
+          f"file{'s' if files != 1 else ''} ({count} checked)")
+    missing = any(not p.exists() for p in paths)
+    return 2 if missing else 1

@@ -1,0 +1,353 @@
+"""Lesson goals, checked by running the same core the app shows the learner.
+
+A goal is data about the model's result (which Pods get a port's traffic, where the API server
+rejects the manifest, a simulated share, a DNS answer), so a lesson can never claim something the
+routing view contradicts. When a goal is not met, `detail` says what is missing in the words of
+the routing view's reasons, e.g. "web-2 gets no traffic: label `app` is `web`, the Service wants
+`my-app`".
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tutor.model.analysis import Analysis, PortRoute, ServiceRoute, analyze, route_service
+from tutor.model.endpoints import PodIndex
+from tutor.model.paths import format_path, parse_path
+from tutor.model.proxy import CLUSTER_IP_ENTRY, Client, simulate
+
+from .lesson import Goal
+
+GOAL_KINDS = ("traffic", "endpoints", "valid", "invalid", "share", "dns", "all")
+
+
+@dataclass(frozen=True, slots=True)
+class GoalResult:
+    met: bool
+    detail: str
+    """One or two sentences: what holds (when met) or what is missing (when not)."""
+
+
+def q(value: object) -> str:
+    return f"`{value}`"
+
+
+def names(items: Iterable[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    lst = sorted(items)
+    if not lst:
+        return "no Pod"
+    if len(lst) == 1:
+        return lst[0]
+    return f"{', '.join(lst[:-1])} and {lst[-1]}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _unreadable(analysis: Analysis) -> GoalResult | None:
+    parsed = analysis.parsed
+    if parsed.rejected is not None:
+        rj = parsed.rejected
+        where = f"line {rj.line}: " if rj.line else ""
+        return GoalResult(False, f"The manifest cannot be read: {where}{rj.reason}.")
+    if parsed.syntax_error is not None:
+        se = parsed.syntax_error
+        return GoalResult(False, f"The manifest is not valid YAML: line {se.line}: {se.message}.")
+    return None
+
+
+def _find_route(analysis: Analysis, data: Mapping[str, Any]) -> tuple[ServiceRoute, PortRoute] \
+        | GoalResult:
+    ref = str(data["service"])
+    port = str(data["port"])
+    sr = analysis.service(ref)
+    if sr is None:
+        name = ref.split("/", 1)[-1]
+        rejected = [e for e in analysis.errors
+                    if e.kind == "Service" and (e.object == ref or e.object.endswith("/" + name))]
+        if rejected:
+            return GoalResult(False, f"The API server rejects Service {q(name)}, so it routes "
+                              f"nothing: {rejected[0].message}")
+        known = [s.service.name for s in analysis.services]
+        listing = f" (it has {', '.join(q(h) for h in known)})" if known else ""
+        return GoalResult(False, f"There is no Service {q(name)} in the manifest{listing}.")
+    pr = sr.port(port)
+    if pr is None:
+        have = ", ".join(p.port.label for p in sr.ports) or "none"
+        return GoalResult(False, f"Service {q(sr.service.name)} has no port {q(port)} "
+                          f"(its ports: {have}).")
+    return sr, pr
+
+
+def _why_not(pr: PortRoute, analysis: Analysis, pod: str, namespace: str) -> str:
+    verdict = pr.verdicts.get(f"{namespace}/{pod}")
+    if verdict is None:
+        if analysis.cluster.pod(pod) is None:
+            rejected = any(e.kind == "Pod" and e.object.endswith("/" + pod)
+                           for e in analysis.errors)
+            return (f"{pod} is rejected by the API server" if rejected else
+                    f"there is no Pod named {q(pod)}")
+        return f"{pod} is in another namespace"
+    return f"{pod} gets no traffic: {verdict.reason}"
+
+
+def _traffic(goal: Goal, analysis: Analysis, endpoints: bool) -> GoalResult:
+    data = goal.data
+    found = _find_route(analysis, data)
+    if isinstance(found, GoalResult):
+        return found
+    sr, pr = found
+    node = data.get("from_node")
+    if node and not endpoints and node != analysis.from_node:
+        cluster = analysis.cluster
+        sr = route_service(sr.service, cluster, PodIndex(cluster.pods), str(node))
+        pr = sr.port(str(data["port"])) or pr
+    ns = sr.service.namespace
+    chosen = pr.endpoints if endpoints else pr.used
+    got = {ep.pod.name for ep in chosen}
+    where = f"{q(sr.service.name)} port {pr.port.key}"
+    verb = "are endpoints of" if endpoints else "get traffic on"
+    verb_one = "is an endpoint of" if endpoints else "gets traffic on"
+    problems: list[str] = []
+    missing: set[str] = set()
+    extra: set[str] = set()
+    if "pods" in data:
+        missing |= set(data["pods"]) - got
+        extra |= got - set(data["pods"])
+    missing |= set(data.get("pods_include", ())) - got
+    extra |= got & set(data.get("pods_exclude", ()))
+    for pod in sorted(missing)[:2]:
+        if endpoints:
+            verdict = pr.verdicts.get(f"{ns}/{pod}")
+            reason = verdict.reason if verdict else _why_not(pr, analysis, pod, ns)
+            problems.append(f"{pod} is not an endpoint: {reason}")
+        else:
+            problems.append(_why_not(pr, analysis, pod, ns))
+    if len(missing) > 2:
+        problems.append(f"{len(missing) - 2} more wanted Pods are missing too")
+    if extra:
+        if len(extra) == 1:
+            word = "is an endpoint" if endpoints else "gets traffic"
+            problems.append(f"{names(extra)} {word} but the goal leaves it out")
+        else:
+            word = "are endpoints" if endpoints else "get traffic"
+            problems.append(f"{names(extra)} {word} but the goal leaves them out")
+    if "count" in data and len(got) != int(data["count"]):
+        want = int(data["count"])
+        if got:
+            sentence = (f"{_plural(len(got), 'Pod')} {verb if len(got) > 1 else verb_one} "
+                        f"{where} ({names(got)}); the goal is {want}")
+        else:
+            sentence = f"no Pod {verb_one} {where}; the goal is {want}"
+        if len(got) < want and not missing:
+            losers = [k.split("/", 1)[1] for k, v in pr.verdicts.items()
+                      if not v.gets_traffic and k.startswith(ns + "/")
+                      and (not endpoints or k.split("/", 1)[1] not in got)]
+            if losers:
+                sentence += f"; {_why_not(pr, analysis, losers[0], ns)}"
+        problems.append(sentence)
+    target = data.get("target_port")
+    if target is not None and not endpoints:
+        wrong = [ep for ep in chosen if ep.port != int(target)]
+        if wrong:
+            problems.append(f"{wrong[0].pod.name} receives the traffic on port "
+                            f"{wrong[0].port}; the goal is port {target}")
+        elif not chosen:
+            problems.append(f"no Pod gets traffic on {where}, so nothing reaches port {target}")
+    if problems:
+        return GoalResult(False, "; ".join(problems) + ".")
+    if not got:
+        return GoalResult(True, f"No Pod {verb_one} {where}.")
+    return GoalResult(True, f"{names(got)} {verb if len(got) > 1 else verb_one} {where}.")
+
+
+def _valid(analysis: Analysis) -> GoalResult:
+    if analysis.valid:
+        return GoalResult(True, "The API server accepts every object.")
+    first = analysis.errors[0]
+    more = len(analysis.errors) - 1
+    tail = f" (and {_plural(more, 'more error')})" if more else ""
+    return GoalResult(False, f"The API server rejects the manifest: line {first.line}: "
+                      f"{first.message}{tail}.")
+
+
+def _norm(path: str) -> str:
+    try:
+        return format_path(parse_path(path))
+    except ValueError:
+        return path.strip()
+
+
+def _invalid(goal: Goal, analysis: Analysis) -> GoalResult:
+    want = _norm(str(goal.data["path"]))
+    contains = str(goal.data.get("message_contains", ""))
+    if analysis.valid:
+        return GoalResult(False, f"The API server accepts the manifest; the goal is an error at "
+                          f"{q(want)}.")
+    at_path = [e for e in analysis.errors if _norm(e.path) == want]
+    if not at_path:
+        first = analysis.errors[0]
+        return GoalResult(False, f"The manifest is rejected, but not at {q(want)}: "
+                          f"{first.message}.")
+    matching = [e for e in at_path if contains in e.message]
+    if not matching:
+        return GoalResult(False, f"There is an error at {q(want)}, but it does not say "
+                          f"“{contains}”: {at_path[0].message}.")
+    return GoalResult(True, f"Rejected as expected: {matching[0].message}.")
+
+
+def simulation_clients(analysis: Analysis, count: int) -> list[Client]:
+    """`count` clients spread over the manifest's nodes (one per node, round-robin)."""
+    nodes = analysis.cluster.nodes or ["node-1"]
+    return [Client(f"client-{i + 1}", f"10.244.0.{100 + i % 150}", nodes[i % len(nodes)])
+            for i in range(max(1, count))]
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def _share(goal: Goal, analysis: Analysis) -> GoalResult:
+    data = goal.data
+    found = _find_route(analysis, data)
+    if isinstance(found, GoalResult):
+        return found
+    sr, pr = found
+    requests = int(data.get("requests", 1000))
+    lo = float(data.get("min", 0.0))
+    hi = float(data.get("max", 1.0))
+    sim = simulate(sr.service, pr.slice_endpoints,
+                   simulation_clients(analysis, int(data.get("clients", 1))), requests,
+                   int(data.get("seed", 0)), CLUSTER_IP_ENTRY)
+    pod = str(data["pod"])
+    served = sim.served.get(pod, 0)
+    share = served / requests
+    if lo > 0 and hi < 1:
+        wanted = f"between {_pct(lo)} and {_pct(hi)}"
+    elif lo > 0:
+        wanted = f"at least {_pct(lo)}"
+    else:
+        wanted = f"at most {_pct(hi)}"
+    said = f"{pod} served {served} of {requests} requests ({_pct(share)})"
+    if lo <= share <= hi:
+        return GoalResult(True, f"{said}: {wanted}, as the goal asks.")
+    reason = ""
+    if served == 0:
+        reason = f" ({_why_not(pr, analysis, pod, sr.service.namespace)})"
+    return GoalResult(False, f"{said}{reason}; the goal is {wanted}.")
+
+
+def _dns_strings(answer: Any) -> list[str]:
+    """Every text one DNS answer can be recognised by (its record, target, address, port)."""
+    out = [str(answer)]
+    for attr in ("name", "value", "data", "target", "address", "ip", "port", "host", "text"):
+        value = getattr(answer, attr, None)
+        if value not in (None, ""):
+            out.append(str(value))
+    if isinstance(answer, Mapping):
+        out.extend(str(v) for v in answer.values())
+    return out
+
+
+def _dns(goal: Goal, analysis: Analysis) -> GoalResult:
+    data = goal.data
+    name = str(data["name"])
+    rtype = str(data.get("type", "A"))
+    namespace = str(data.get("namespace", "default"))
+    try:
+        dns: Any = importlib.import_module("tutor.model.dns")
+        result: Any = dns.resolve(analysis, name, namespace)
+    except ImportError:
+        return GoalResult(False, "DNS goals need tutor.model.dns, which is not installed.")
+    answers: list[Any] = list(getattr(result, "answers", result) or []) if result else []
+    typed = [a for a in answers
+             if str(getattr(a, "type", getattr(a, "rtype", rtype))).upper() == rtype]
+    if not typed:
+        error = getattr(result, "error", "") or getattr(result, "reason", "")
+        why = f": {error}" if error else ""
+        return GoalResult(False, f"{q(name)} has no {rtype} record for a Pod in namespace "
+                          f"{q(namespace)}{why}.")
+    texts = [s for a in typed for s in _dns_strings(a)]
+    missing = [str(w) for w in data.get("answers_include", ())
+               if not any(str(w) in t for t in texts)]
+    shown = ", ".join(str(getattr(a, "value", a)) for a in typed[:4])
+    if missing:
+        return GoalResult(False, f"{q(name)} resolves ({rtype}: {shown}) but the answer lacks "
+                          f"{', '.join(q(m) for m in missing)}.")
+    return GoalResult(True, f"{q(name)} resolves ({rtype}: {shown}).")
+
+
+def evaluate(goal: Goal, analysis: Analysis) -> GoalResult:
+    """Whether `analysis` meets `goal`, and a sentence saying why (or what is missing)."""
+    if goal.kind == "all":
+        results = [evaluate(g, analysis) for g in goal.data.get("goals", ())]
+        failed = [r for r in results if not r.met]
+        if failed:
+            return failed[0]
+        return GoalResult(True, " ".join(r.detail for r in results))
+    bad = _unreadable(analysis)
+    if bad is not None:
+        return bad
+    if goal.kind == "valid":
+        return _valid(analysis)
+    if goal.kind == "invalid":
+        return _invalid(goal, analysis)
+    if goal.kind == "traffic":
+        return _traffic(goal, analysis, endpoints=False)
+    if goal.kind == "endpoints":
+        return _traffic(goal, analysis, endpoints=True)
+    if goal.kind == "share":
+        return _share(goal, analysis)
+    if goal.kind == "dns":
+        return _dns(goal, analysis)
+    return GoalResult(False, f"Unknown goal kind {q(goal.kind)}.")
+
+
+def evaluate_text(goal: Goal, text: str) -> GoalResult:
+    """`evaluate` on manifest text (parsed once; a `from_node` in the goal is honoured)."""
+    node = goal.data.get("from_node") if goal.kind == "traffic" else None
+    return evaluate(goal, analyze(text, from_node=str(node) if node else None))
+
+
+def goal_problems(goal: Goal) -> list[str]:
+    """What is wrong with a goal beyond the schema: contradictions and paths that are not paths."""
+    out: list[str] = []
+    data = goal.data
+    if goal.kind == "all":
+        for sub in data.get("goals", ()):
+            out.extend(goal_problems(sub))
+        return out
+    if goal.kind in ("traffic", "endpoints"):
+        pods = set(data.get("pods", ()))
+        include = set(data.get("pods_include", ()))
+        exclude = set(data.get("pods_exclude", ()))
+        if not (pods or include or exclude or "count" in data or "pods" in data
+                or "target_port" in data):
+            out.append(f"the {goal.kind} goal says nothing about Pods: give `pods`, "
+                       "`pods_include`, `pods_exclude` or `count`")
+        if include & exclude:
+            out.append(f"{names(include & exclude)} is both included and excluded")
+        if "pods" in data and "count" in data and len(pods) != int(data["count"]):
+            out.append(f"`pods` names {len(pods)} Pods but `count` is {data['count']}")
+    if goal.kind == "invalid":
+        try:
+            parse_path(str(data["path"]))
+        except ValueError as exc:
+            out.append(str(exc))
+    if goal.kind == "share" and float(data.get("min", 0.0)) > float(data.get("max", 1.0)):
+        out.append(f"`min` ({data.get('min')}) is above `max` ({data.get('max')})")
+    return out
+
+
+def references(goal: Goal) -> list[tuple[str, str]]:
+    """The (service, port) pairs a goal names, so lint can check the manifest has them."""
+    if goal.kind == "all":
+        return [ref for g in goal.data.get("goals", ()) for ref in references(g)]
+    if "service" in goal.data and "port" in goal.data:
+        return [(str(goal.data["service"]), str(goal.data["port"]))]
+    return []

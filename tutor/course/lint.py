@@ -1,0 +1,269 @@
+"""`ktutor lint`: a lesson is checked the way a learner will meet it, by running the core.
+
+Beyond the schema: every manifest parses, every step's field exists in its manifest, every step
+check and challenge goal names a Service and port that exist, a step check is not already met
+before the learner acts, each challenge's starting manifest does NOT meet its goal while the
+reference solution DOES, each quiz question has exactly one correct answer, and a lesson has at
+least two challenges and three quiz questions. Every issue is `FILE:LINE: what is wrong`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tutor.model.analysis import Analysis, analyze
+from tutor.model.limits import InputRejected
+from tutor.model.paths import Path as FieldPath
+from tutor.model.paths import format_path, parse_path
+from tutor.model.yamldoc import YamlSyntaxError, load_documents
+
+from .goals import evaluate, goal_problems, references
+from .lesson import Goal, Lesson
+from .loader import BUILTIN_PACK, LESSON_SUFFIXES, FileReport, pack_files, read_file
+from .locate import find_document
+
+MIN_CHALLENGES = 2
+MIN_QUESTIONS = 3
+_FILE_NAME = re.compile(r"\d+-(.+)\.ya?ml\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class LintIssue:
+    file: Path
+    line: int
+    message: str
+    lesson_id: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class _Linter:
+    def __init__(self, report: FileReport, lesson: Lesson) -> None:
+        self.report = report
+        self.lesson = lesson
+        self.issues: list[LintIssue] = []
+        self._analyses: dict[str, Analysis] = {}
+
+    def add(self, path: FieldPath, message: str, line: int = 0) -> None:
+        self.issues.append(LintIssue(self.report.file, line or self.report.line_of(path),
+                                     message, self.lesson.id))
+
+    def analysis(self, text: str) -> Analysis:
+        found = self._analyses.get(text)
+        if found is None:
+            found = self._analyses[text] = analyze(text)
+        return found
+
+    def text_line(self, path: FieldPath, line_in_text: int) -> int:
+        """The file line of line `line_in_text` of the text block at `path`."""
+        doc = self.report.document
+        span = doc.spans.get(path) if doc is not None else None
+        if span is None:
+            return self.report.line_of(path)
+        lines = self.report.text.splitlines()
+        head = lines[span.value_line - 1] if span.value_line <= len(lines) else ""
+        block = head[span.value_column - 1:span.value_column].strip() in ("|", ">")
+        return span.value_line + line_in_text - (0 if block else 1)
+
+    def manifest(self, path: FieldPath, text: str, what: str) -> bool:
+        """The text parses as YAML within the limits and holds objects; else an issue."""
+        try:
+            docs = load_documents(text)
+        except YamlSyntaxError as exc:
+            self.add(path, f"{what} is not valid YAML: {exc.message} (manifest line {exc.line})",
+                     self.text_line(path, exc.line))
+            return False
+        except InputRejected as exc:
+            self.add(path, f"{what} is refused: {exc.reason}")
+            return False
+        if not docs:
+            self.add(path, f"{what} is empty")
+            return False
+        return True
+
+    def goal_refs(self, path: FieldPath, goal: Goal, text: str, what: str) -> None:
+        for problem in goal_problems(goal):
+            self.add(path, f"`{format_path(path)}`: {problem}")
+        analysis = self.analysis(text)
+        for service, port in references(goal):
+            sr = analysis.service(service)
+            if sr is None:
+                self.add(path, f"`{format_path(path)}` names Service `{service}`, which is not "
+                         f"in {what}")
+            elif sr.port(port) is None:
+                self.add(path, f"`{format_path(path)}` names port `{port}` of Service "
+                         f"`{service}`, which {what} does not have")
+
+    def run(self) -> list[LintIssue]:
+        lesson = self.lesson
+        m = _FILE_NAME.match(self.report.file.name)
+        if m and m.group(1) != lesson.id:
+            self.add(("id",), f"the file name says `{m.group(1)}` but the lesson id is "
+                     f"`{lesson.id}` (name lesson files NN-<id>.yaml)")
+        if self.manifest(("manifest",), lesson.manifest, "the lesson's manifest"):
+            analysis = self.analysis(lesson.manifest)
+            if not analysis.cluster.services and not analysis.errors:
+                self.add(("manifest",), "the lesson's manifest has no Service")
+            elif not analysis.valid:
+                first = analysis.errors[0]
+                self.add(("manifest",), "the lesson's starting manifest is rejected: "
+                         f"{first.message}", self.text_line(("manifest",), first.line))
+        self.steps()
+        self.challenges()
+        self.quiz()
+        return self.issues
+
+    def steps(self) -> None:
+        for i, step in enumerate(self.lesson.steps):
+            base: FieldPath = ("steps", i)
+            text = self.lesson.step_manifest(i)
+            if step.manifest is not None and not self.manifest(
+                    (*base, "manifest"), step.manifest, f"step {i + 1}'s manifest"):
+                continue
+            if step.path:
+                self.step_path(i, text)
+            if step.check is not None:
+                where = f"step {i + 1}'s manifest"
+                self.goal_refs((*base, "check"), step.check, text, where)
+                result = evaluate(step.check, self.analysis(text))
+                if result.met:
+                    self.add((*base, "check"), f"step {i + 1}'s check is already met before "
+                             f"the learner changes anything ({result.detail})")
+
+    def step_path(self, i: int, text: str) -> None:
+        step = self.lesson.steps[i]
+        key: FieldPath = ("steps", i, "path")
+        try:
+            segments = parse_path(step.path)
+        except ValueError as exc:
+            self.add(key, f"`steps[{i}].path`: {exc}")
+            return
+        try:
+            docs = load_documents(text)
+        except (YamlSyntaxError, InputRejected):
+            return  # reported with the manifest
+        doc = find_document(docs, step.doc)
+        if doc is None:
+            if step.doc:
+                self.add(("steps", i, "doc"), f"step {i + 1} points at `{step.doc}`, which is "
+                         "not in its manifest")
+            return
+        if segments not in doc.spans:
+            kind = doc.data.get("kind", "document") if isinstance(doc.data, dict) else "document"
+            near = doc.span(segments)
+            have = ""
+            parent = segments[:-1]
+            if near is not None and parent in doc.spans:
+                value: Any = doc.data
+                for seg in parent:
+                    if isinstance(value, dict):
+                        value = value.get(seg)
+                    elif isinstance(value, list) and isinstance(seg, int) and seg < len(value):
+                        value = value[seg]
+                    else:
+                        value = None
+                if isinstance(value, dict):
+                    have = f" (it has {', '.join(f'`{k}`' for k in list(value)[:8])})"
+            self.add(key, f"step {i + 1}'s path `{step.path}` is not in the {kind} of its "
+                     f"manifest{have}")
+
+    def challenges(self) -> None:
+        lesson = self.lesson
+        if len(lesson.challenges) < MIN_CHALLENGES:
+            self.add(("challenges",), f"the lesson has {len(lesson.challenges)} challenge(s); "
+                     f"a lesson needs at least {MIN_CHALLENGES}")
+        seen: dict[str, int] = {}
+        for i, ch in enumerate(lesson.challenges):
+            base: FieldPath = ("challenges", i)
+            if ch.id in seen:
+                self.add((*base, "id"), f"duplicate challenge id `{ch.id}` (also challenge "
+                         f"{seen[ch.id] + 1})")
+            seen.setdefault(ch.id, i)
+            if not ch.hints:
+                self.add((*base, "hints"), f"challenge `{ch.id}` has no hints")
+            start_ok = self.manifest((*base, "manifest"), ch.manifest,
+                                     f"challenge `{ch.id}`'s manifest")
+            solution_ok = self.manifest((*base, "solution"), ch.solution,
+                                        f"challenge `{ch.id}`'s solution")
+            for problem in goal_problems(ch.goal):
+                self.add((*base, "goal"), f"challenge `{ch.id}`'s goal: {problem}")
+            if start_ok:
+                result = evaluate(ch.goal, self.analysis(ch.manifest))
+                if result.met:
+                    self.add((*base, "manifest"), f"challenge `{ch.id}`'s starting manifest "
+                             f"already meets its goal: {result.detail}")
+            if solution_ok:
+                result = evaluate(ch.goal, self.analysis(ch.solution))
+                if not result.met:
+                    self.add((*base, "solution"), f"challenge `{ch.id}`'s solution does not "
+                             f"meet its goal: {result.detail}")
+
+    def quiz(self) -> None:
+        lesson = self.lesson
+        if len(lesson.quiz) < MIN_QUESTIONS:
+            self.add(("quiz",), f"the lesson has {len(lesson.quiz)} quiz question(s); a lesson "
+                     f"needs at least {MIN_QUESTIONS}")
+        for i, question in enumerate(lesson.quiz):
+            correct = sum(1 for c in question.choices if c.correct)
+            if correct != 1:
+                self.add(("quiz", i), f"quiz question {i + 1} has {correct} correct choices; "
+                         "it needs exactly one")
+            for j, choice in enumerate(question.choices):
+                if not choice.explain.strip():
+                    self.add(("quiz", i, "choices", j, "explain"), f"quiz question {i + 1}, "
+                             f"choice {j + 1} has no explanation")
+
+
+def lint_file(path: Path, pack: str = BUILTIN_PACK) -> tuple[Lesson | None, list[LintIssue]]:
+    report = read_file(path, pack)
+    issues = [LintIssue(e.file, e.line, e.message, e.lesson_id) for e in report.errors]
+    if report.lesson is None:
+        return None, issues
+    issues.extend(_Linter(report, report.lesson).run())
+    issues.sort(key=lambda i: i.line)
+    return report.lesson, issues
+
+
+def lint_paths(paths: Sequence[Path]) -> list[LintIssue]:
+    """Lint lesson files and folders of lesson files; lesson ids must be unique across all."""
+    issues: list[LintIssue] = []
+    files: list[tuple[Path, str]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found, errors = pack_files(path)
+            issues.extend(LintIssue(e.file, e.line, e.message) for e in errors)
+            files.extend((f, path.name) for f in found)
+        elif path.exists():
+            files.append((path, path.parent.name))
+        else:
+            issues.append(LintIssue(path, 1, "no such file or folder"))
+    first: dict[str, Path] = {}
+    for file, pack in files:
+        lesson, found_issues = lint_file(file, pack)
+        issues.extend(found_issues)
+        if lesson is None:
+            continue
+        if lesson.id in first:
+            issues.append(LintIssue(file, 1, f"duplicate lesson id `{lesson.id}`: "
+                                    f"{first[lesson.id]} already uses it", lesson.id))
+        else:
+            first[lesson.id] = file
+    return issues
+
+
+def lesson_files(paths: Sequence[Path]) -> int:
+    """How many lesson files `lint_paths` would read (for the summary line)."""
+    count = 0
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            count += len(pack_files(path)[0])
+        elif path.suffix in LESSON_SUFFIXES or path.exists():
+            count += 1
+    return count
