@@ -9,11 +9,11 @@ the routing view's reasons, e.g. "web-2 gets no traffic: label `app` is `web`, t
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tutor.model import dns
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute, analyze, route_service
 from tutor.model.endpoints import PodIndex
 from tutor.model.paths import format_path, parse_path
@@ -242,44 +242,30 @@ def _share(goal: Goal, analysis: Analysis) -> GoalResult:
     return GoalResult(False, f"{said}{reason}; the goal is {wanted}.")
 
 
-def _dns_strings(answer: Any) -> list[str]:
-    """Every text one DNS answer can be recognised by (its record, target, address, port)."""
-    out = [str(answer)]
-    for attr in ("name", "value", "data", "target", "address", "ip", "port", "host", "text"):
-        value = getattr(answer, attr, None)
-        if value not in (None, ""):
-            out.append(str(value))
-    if isinstance(answer, Mapping):
-        out.extend(str(v) for v in answer.values())
-    return out
-
-
 def _dns(goal: Goal, analysis: Analysis) -> GoalResult:
     data = goal.data
     name = str(data["name"])
-    rtype = str(data.get("type", "A"))
+    rtype = str(data["type"]) if data.get("type") else ""
     namespace = str(data.get("namespace", "default"))
-    try:
-        dns: Any = importlib.import_module("tutor.model.dns")
-        result: Any = dns.resolve(analysis, name, namespace)
-    except ImportError:
-        return GoalResult(False, "DNS goals need tutor.model.dns, which is not installed.")
-    answers: list[Any] = list(getattr(result, "answers", result) or []) if result else []
-    typed = [a for a in answers
-             if str(getattr(a, "type", getattr(a, "rtype", rtype))).upper() == rtype]
+    answers = dns.resolve(analysis, name, namespace)
+    from_where = f"a Pod in namespace {q(namespace)}"
+    if not answers:
+        return GoalResult(False, f"{q(name)} does not resolve for {from_where} (NXDOMAIN).")
+    typed = [a for a in answers if not rtype or a.type == rtype]
     if not typed:
-        error = getattr(result, "error", "") or getattr(result, "reason", "")
-        why = f": {error}" if error else ""
-        return GoalResult(False, f"{q(name)} has no {rtype} record for a Pod in namespace "
-                          f"{q(namespace)}{why}.")
-    texts = [s for a in typed for s in _dns_strings(a)]
+        kinds = ", ".join(sorted({a.type for a in answers}))
+        return GoalResult(False, f"{q(name)} resolves, but with {kinds} records, not {rtype}.")
     missing = [str(w) for w in data.get("answers_include", ())
-               if not any(str(w) in t for t in texts)]
-    shown = ", ".join(str(getattr(a, "value", a)) for a in typed[:4])
+               if not any(str(w) in (a.value, a.pod, str(a.port) if a.port else "")
+                          or str(w) in a.zone_line for a in typed)]
+    shown = ", ".join(a.value if a.type != dns.SRV else f"{a.value}:{a.port}" for a in typed[:4])
+    if len(typed) > 4:
+        shown += ", ..."
+    kind = rtype or typed[0].type
     if missing:
-        return GoalResult(False, f"{q(name)} resolves ({rtype}: {shown}) but the answer lacks "
+        return GoalResult(False, f"{q(name)} resolves ({kind}: {shown}) but the answer lacks "
                           f"{', '.join(q(m) for m in missing)}.")
-    return GoalResult(True, f"{q(name)} resolves ({rtype}: {shown}).")
+    return GoalResult(True, f"{q(name)} resolves for {from_where} ({kind}: {shown}).")
 
 
 def evaluate(goal: Goal, analysis: Analysis) -> GoalResult:
