@@ -1,0 +1,146 @@
+"""`ktutor progress`: see, export, import or reset your progress; `--all` for a workshop.
+
+With `--all`, every learner that `ktutor serve` has seen is listed (learner, lesson, steps done,
+challenges solved) as a table, CSV or JSON, so an instructor can see who is where.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tutor.course.lesson import Lesson
+from tutor.course.loader import load_lessons
+from tutor.course.progress import ProgressStore
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--export", metavar="FILE", help="write your progress to FILE")
+    parser.add_argument("--import", dest="import_file", metavar="FILE",
+                        help="merge progress exported on another machine")
+    parser.add_argument("--reset", nargs="?", const="", default=None, metavar="LESSON",
+                        help="forget progress for LESSON (all lessons when none is given)")
+    parser.add_argument("--yes", action="store_true", help="confirm --reset")
+    parser.add_argument("--all", action="store_true",
+                        help="list every learner's progress (from `ktutor serve`)")
+    parser.add_argument("--format", choices=("text", "csv", "json"), default="text",
+                        help="output format for the table (default text)")
+    parser.add_argument("--dir", metavar="DIR", default=None,
+                        help="the data folder holding learners/ (default: ktutor's data folder)")
+    parser.add_argument("--file", metavar="FILE", default=None,
+                        help="use this progress file instead of the default one")
+    parser.add_argument("--learner", metavar="NAME", default=None,
+                        help="a workshop learner's progress (as kept by `ktutor serve`)")
+    parser.add_argument("--lessons", action="append", default=[], metavar="DIR",
+                        help="also list an instructor's lesson pack")
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+
+
+def _emit(header: list[str], rows: list[list[str]], fmt: str) -> None:
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    elif fmt == "json":
+        keys = [h.lower().replace(" ", "_") for h in header]
+        print(json.dumps([dict(zip(keys, r, strict=True)) for r in rows], indent=1))
+    else:
+        for line in _table([header, *rows]):
+            print(line)
+
+
+def _lesson_row(store: ProgressStore, lesson_id: str, lesson: Lesson | None) -> dict[str, Any]:
+    lp = store.lesson(lesson_id)
+    steps = len(lesson.steps) if lesson else 0
+    challenges = len(lesson.challenges) if lesson else 0
+    return {
+        "status": store.status(lesson_id, steps) + (" (skipped)" if lp.skipped else ""),
+        "steps": f"{len(lp.steps_done)}/{steps}" if lesson else str(len(lp.steps_done)),
+        "challenges": (f"{len(lp.challenges_solved)}/{challenges}" if lesson
+                       else str(len(lp.challenges_solved))),
+        "solved": sorted(lp.challenges_solved),
+    }
+
+
+def _show_all(args: argparse.Namespace, lessons: dict[str, Lesson]) -> int:
+    stores = ProgressStore.all_learners(Path(args.dir) if args.dir else None)
+    header = ["Learner", "Lesson", "Status", "Steps done", "Challenges solved"]
+    rows: list[list[str]] = []
+    for name, store in stores.items():
+        if store.notice:
+            print(f"ktutor: {store.notice}", file=sys.stderr)
+        for lesson_id in store.lesson_ids():
+            row = _lesson_row(store, lesson_id, lessons.get(lesson_id))
+            rows.append([name, lesson_id, row["status"], row["steps"], row["challenges"]])
+    if not rows and args.format == "text":
+        where = args.dir or "the data folder"
+        print(f"No learner progress found in {where}.")
+        return 0
+    _emit(header, rows, args.format)
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    lesson_set = load_lessons([Path(d) for d in args.lessons])
+    lessons = {lesson.id: lesson for lesson in lesson_set.lessons}
+    if args.all:
+        return _show_all(args, lessons)
+    store = ProgressStore.open(Path(args.file) if args.file else
+                               (Path(args.dir) if args.dir and args.learner else None),
+                               args.learner)
+    if store.notice:
+        print(f"ktutor: {store.notice}", file=sys.stderr)
+    if args.reset is not None:
+        what = f"lesson `{args.reset}`" if args.reset else "every lesson"
+        if not args.yes:
+            print(f"ktutor: --reset forgets your progress in {what}; add --yes to do it",
+                  file=sys.stderr)
+            return 2
+        if args.reset:
+            store.reset_lesson(args.reset)
+        else:
+            store.reset_all()
+        print(f"Progress in {what} was reset.")
+        return 0
+    if args.import_file:
+        try:
+            store.import_(Path(args.import_file))
+        except FileNotFoundError:
+            print(f"ktutor: {args.import_file}: no such file", file=sys.stderr)
+            return 2
+        except (OSError, ValueError) as exc:
+            print(f"ktutor: {exc}", file=sys.stderr)
+            return 2
+        print(f"Imported progress from {args.import_file}.")
+        return 0
+    if args.export:
+        try:
+            store.export(Path(args.export))
+        except OSError as exc:
+            print(f"ktutor: cannot write {args.export} ({exc.strerror or exc})", file=sys.stderr)
+            return 2
+        print(f"Progress written to {args.export}.")
+        return 0
+    header = ["Lesson", "Title", "Status", "Steps done", "Challenges solved"]
+    rows = []
+    ids = list(lessons) + [i for i in store.lesson_ids() if i not in lessons]
+    for lesson_id in ids:
+        lesson = lessons.get(lesson_id)
+        row = _lesson_row(store, lesson_id, lesson)
+        rows.append([lesson_id, lesson.title if lesson else "(lesson not installed)",
+                     row["status"], row["steps"], row["challenges"]])
+    if not rows:
+        print("No lessons found.")
+        return 0
+    _emit(header, rows, args.format)
+    if args.format == "text":
+        print(f"\nProgress file: {store.path}" + ("" if store.persistent else " (not saved)"))
+    return 0

@@ -1,0 +1,430 @@
+"""Where a learner is: current step, steps done, challenges solved, quiz answers, unsaved edits.
+
+One small JSON file per learner, rewritten atomically on every change (see `atomic.write_atomic`)
+so a crash or a killed process never leaves half a file. Nothing here may stop the tutor: a
+corrupt file is moved aside and a fresh one started, and a home directory that cannot be written
+(read-only, full, missing) keeps progress in memory for the session. Either way `notice` holds one
+sentence the app shows the learner.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import os
+import re
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from .atomic import write_atomic
+
+FORMAT = "ktutor-progress"
+VERSION = 1
+FILE_NAME = "progress.json"
+LEARNERS_DIR = "learners"
+ENV_DATA_DIR = "KTUTOR_DATA_DIR"
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""A progress file larger than this is treated as corrupt (a real one is a few KB)."""
+MAX_EDIT_CHARS = 256 * 1024
+"""Edits longer than this are kept for the session but not written (they would make every
+keystroke's save slow)."""
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def default_dir() -> Path:
+    """`KTUTOR_DATA_DIR`, else the platform's user data folder for ktutor."""
+    env = os.environ.get(ENV_DATA_DIR, "").strip()
+    return Path(env).expanduser() if env else Path(platformdirs.user_data_dir("ktutor"))
+
+
+def safe_learner_name(name: str) -> str:
+    """A learner name usable as a file name: no separators, no leading dots, at most 64
+    characters; "" becomes `anonymous`."""
+    cleaned = _UNSAFE.sub("_", name.strip()).lstrip(".")[:64].strip("_")
+    return cleaned or "anonymous"
+
+
+@dataclass(slots=True)
+class LessonProgress:
+    step: int = 0
+    """The step the learner is on (0-based)."""
+    done: bool = False
+    steps_done: set[int] = field(default_factory=set)
+    challenges_solved: set[str] = field(default_factory=set)
+    quiz: dict[int, int] = field(default_factory=dict)
+    """Question index -> the chosen answer's index."""
+    skipped: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"step": self.step}
+        if self.done:
+            out["done"] = True
+        if self.skipped:
+            out["skipped"] = True
+        if self.steps_done:
+            out["steps_done"] = sorted(self.steps_done)
+        if self.challenges_solved:
+            out["challenges_solved"] = sorted(self.challenges_solved)
+        if self.quiz:
+            out["quiz"] = {str(k): v for k, v in sorted(self.quiz.items())}
+        return out
+
+    @classmethod
+    def from_json(cls, data: Any) -> LessonProgress:
+        """Raises ValueError when `data` is not a lesson's progress."""
+        if not isinstance(data, dict):
+            raise ValueError("a lesson's progress is not a mapping")
+        step = data.get("step", 0)
+        steps_done = data.get("steps_done", [])
+        solved = data.get("challenges_solved", [])
+        quiz = data.get("quiz", {})
+        if not _is_int(step) or step < 0:
+            raise ValueError("`step` is not a step number")
+        if not isinstance(steps_done, list) or not all(_is_int(i) and i >= 0 for i in steps_done):
+            raise ValueError("`steps_done` is not a list of step numbers")
+        if not isinstance(solved, list) or not all(isinstance(c, str) for c in solved):
+            raise ValueError("`challenges_solved` is not a list of challenge ids")
+        if not isinstance(quiz, dict) or not all(
+                isinstance(k, str) and k.isdigit() and _is_int(v) for k, v in quiz.items()):
+            raise ValueError("`quiz` is not a mapping of question numbers to answers")
+        return cls(step=step, done=data.get("done") is True, steps_done=set(steps_done),
+                   challenges_solved=set(solved), quiz={int(k): v for k, v in quiz.items()},
+                   skipped=data.get("skipped") is True)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _parse(text: str) -> tuple[str, dict[str, LessonProgress], dict[str, dict[str, str]]]:
+    """The progress file's JSON -> (learner, lessons, edits). Raises ValueError."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("format", FORMAT) != FORMAT:
+        raise ValueError("not a ktutor progress file")
+    version = data.get("version", VERSION)
+    if not _is_int(version) or version > VERSION:
+        raise ValueError(f"progress file version {version!r} is newer than this ktutor reads")
+    lessons_raw = data.get("lessons", {})
+    edits_raw = data.get("edits", {})
+    if not isinstance(lessons_raw, dict) or not isinstance(edits_raw, dict):
+        raise ValueError("`lessons` and `edits` must be mappings")
+    lessons = {str(k): LessonProgress.from_json(v) for k, v in lessons_raw.items()}
+    edits: dict[str, dict[str, str]] = {}
+    for lesson_id, saved in edits_raw.items():
+        if not isinstance(saved, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in saved.items()):
+            raise ValueError("`edits` must map lesson ids to {key: text}")
+        edits[str(lesson_id)] = dict(saved)
+    learner = data.get("learner", "")
+    return (learner if isinstance(learner, str) else ""), lessons, edits
+
+
+def _aside(path: Path) -> Path:
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    dest = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while dest.exists():
+        n += 1
+        dest = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    return dest
+
+
+def _memory_notice(path: Path) -> str:
+    return f"Cannot write to {path}: progress is kept in memory for this session."
+
+
+class ProgressStore:
+    """One learner's progress. Every change is saved at once; reads come from memory."""
+
+    def __init__(self, path: Path, *, learner: str = "", persistent: bool = True,
+                 notice: str = "") -> None:
+        self.path = path
+        self.learner = learner
+        self.persistent = persistent
+        self.notice = notice
+        self._lessons: dict[str, LessonProgress] = {}
+        self._edits: dict[str, dict[str, str]] = {}
+        self._lock = threading.RLock()
+        self._last_written = ""
+
+    # --- opening --------------------------------------------------------------------------
+
+    @classmethod
+    def file_for(cls, path: Path | None = None, learner: str | None = None) -> Path:
+        """Where `open(path, learner)` keeps its file. With a learner, `path` is the base folder
+        (unless it names a `.json` file) and the file is `<base>/learners/<name>.json`."""
+        if learner is None:
+            return Path(path) if path is not None else default_dir() / FILE_NAME
+        if path is not None and Path(path).suffix == ".json":
+            return Path(path)
+        base = Path(path) if path is not None else default_dir()
+        return base / LEARNERS_DIR / f"{safe_learner_name(learner)}.json"
+
+    @classmethod
+    def open(cls, path: Path | None = None, learner: str | None = None) -> ProgressStore:
+        """Open (or start) a progress file. Never raises for a bad file or an unwritable home:
+        the store then works in memory and `notice` says why."""
+        file = cls.file_for(path, learner)
+        store = cls(file, learner=learner or "")
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            store._memory(file.parent)
+            return store
+        store._load()
+        if store.persistent:
+            store._probe()
+        return store
+
+    def _memory(self, where: Path, notice: str = "") -> None:
+        self.persistent = False
+        self.notice = notice or _memory_notice(where)
+
+    def _probe(self) -> None:
+        """Find out now, not at the first keystroke, whether the folder can be written."""
+        try:
+            with tempfile.TemporaryFile(dir=self.path.parent):
+                pass
+        except OSError:
+            self._memory(self.path.parent)
+
+    def _load(self) -> None:
+        file = self.path
+        try:
+            with file.open("rb") as fh:
+                raw = fh.read(MAX_FILE_BYTES + 1)
+        except FileNotFoundError:
+            return
+        except IsADirectoryError:
+            self._memory(file, f"{file} is a folder, not a progress file: progress is kept in "
+                         "memory for this session.")
+            return
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            self._memory(file, f"Cannot read {file} ({why.lower()}): progress is kept in "
+                         "memory for this session.")
+            return
+        try:
+            if len(raw) > MAX_FILE_BYTES:
+                raise ValueError("too large")
+            learner, lessons, edits = _parse(raw.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            dest = _aside(file)
+            try:
+                os.replace(file, dest)
+            except OSError:
+                self._memory(file, f"Your progress file {file} is corrupt and cannot be moved "
+                             "aside: progress is kept in memory for this session.")
+                return
+            self.notice = (f"Your progress file was corrupt; it was moved to {dest} and a new "
+                           "one started.")
+            return
+        self._lessons, self._edits = lessons, edits
+        self.learner = self.learner or learner
+        self._last_written = raw.decode("utf-8")
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        with self._lock:
+            out: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+            if self.learner:
+                out["learner"] = self.learner
+            out["lessons"] = {k: v.to_json() for k, v in sorted(self._lessons.items())}
+            edits = {lid: {k: t for k, t in sorted(saved.items()) if len(t) <= MAX_EDIT_CHARS}
+                     for lid, saved in sorted(self._edits.items()) if saved}
+            if edits:
+                out["edits"] = edits
+            return out
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+    def save(self) -> None:
+        """Write the file now (every change calls this). A failed write switches to memory."""
+        with self._lock:
+            if not self.persistent:
+                return
+            text = self.dumps()
+            if text == self._last_written:
+                return
+            try:
+                write_atomic(self.path, text, mode=0o600)
+            except OSError:
+                self._memory(self.path)
+                return
+            self._last_written = text
+
+    def _entry(self, lesson_id: str) -> LessonProgress:
+        entry = self._lessons.get(lesson_id)
+        if entry is None:
+            entry = self._lessons[lesson_id] = LessonProgress()
+        return entry
+
+    # --- reading --------------------------------------------------------------------------
+
+    def lesson(self, lesson_id: str) -> LessonProgress:
+        """A copy of one lesson's progress (change it through the store's methods)."""
+        with self._lock:
+            entry = self._lessons.get(lesson_id)
+            return copy.deepcopy(entry) if entry is not None else LessonProgress()
+
+    def lesson_ids(self) -> list[str]:
+        with self._lock:
+            return sorted(self._lessons)
+
+    def status(self, lesson_id: str, step_count: int) -> str:
+        """"done", "in progress" or "new". All steps done counts as done."""
+        with self._lock:
+            entry = self._lessons.get(lesson_id)
+            if entry is None:
+                return "in progress" if self._edits.get(lesson_id) else "new"
+            if entry.done or (step_count > 0
+                              and all(i in entry.steps_done for i in range(step_count))):
+                return "done"
+            if (entry.step or entry.steps_done or entry.challenges_solved or entry.quiz
+                    or entry.skipped or self._edits.get(lesson_id)):
+                return "in progress"
+            return "new"
+
+    def saved_edit(self, lesson_id: str, key: str) -> str | None:
+        with self._lock:
+            return self._edits.get(lesson_id, {}).get(key)
+
+    # --- changing -------------------------------------------------------------------------
+
+    def set_step(self, lesson_id: str, index: int) -> None:
+        with self._lock:
+            self._entry(lesson_id).step = max(0, index)
+            self.save()
+
+    def mark_step_done(self, lesson_id: str, index: int) -> None:
+        with self._lock:
+            self._entry(lesson_id).steps_done.add(index)
+            self.save()
+
+    def mark_done(self, lesson_id: str) -> None:
+        with self._lock:
+            self._entry(lesson_id).done = True
+            self.save()
+
+    def skip(self, lesson_id: str) -> None:
+        with self._lock:
+            self._entry(lesson_id).skipped = True
+            self.save()
+
+    def solve_challenge(self, lesson_id: str, challenge_id: str) -> None:
+        with self._lock:
+            self._entry(lesson_id).challenges_solved.add(challenge_id)
+            self.save()
+
+    def answer_quiz(self, lesson_id: str, question: int, choice: int) -> None:
+        with self._lock:
+            self._entry(lesson_id).quiz[question] = choice
+            self.save()
+
+    def save_edit(self, lesson_id: str, key: str, text: str) -> None:
+        """Keep the learner's text for `key` ("step-3", "challenge-fix-selector"). Call it as
+        they type; an unchanged text costs nothing."""
+        with self._lock:
+            saved = self._edits.setdefault(lesson_id, {})
+            if saved.get(key) == text:
+                return
+            saved[key] = text
+            self.save()
+
+    def clear_edit(self, lesson_id: str, key: str) -> None:
+        with self._lock:
+            saved = self._edits.get(lesson_id)
+            if saved is None or key not in saved:
+                return
+            del saved[key]
+            if not saved:
+                del self._edits[lesson_id]
+            self.save()
+
+    def reset_step(self, lesson_id: str, index: int) -> None:
+        """Forget the learner's edit of step `index` and that it was done."""
+        with self._lock:
+            entry = self._lessons.get(lesson_id)
+            if entry is not None:
+                entry.steps_done.discard(index)
+                entry.done = False
+            saved = self._edits.get(lesson_id)
+            if saved is not None:
+                saved.pop(f"step-{index}", None)
+                if not saved:
+                    del self._edits[lesson_id]
+            self.save()
+
+    def reset_lesson(self, lesson_id: str) -> None:
+        with self._lock:
+            self._lessons.pop(lesson_id, None)
+            self._edits.pop(lesson_id, None)
+            self.save()
+
+    def reset_all(self) -> None:
+        with self._lock:
+            self._lessons.clear()
+            self._edits.clear()
+            self.save()
+
+    # --- moving between machines ----------------------------------------------------------
+
+    def export(self, path: Path) -> None:
+        """Write everything (edits included) to `path`. Raises OSError when it cannot."""
+        text = json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n"
+        write_atomic(Path(path), text)
+
+    def import_(self, path: Path) -> None:
+        """Merge an exported file into this store: steps, challenges and done flags add up,
+        the imported step, quiz answers and edits win. Raises ValueError (bad file) or OSError
+        (unreadable) and then changes nothing."""
+        with Path(path).open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise ValueError(f"{path} is too large to be a progress file")
+        try:
+            _learner, lessons, edits = _parse(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise ValueError(f"{path} is not a ktutor progress file (not UTF-8 text)") from None
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{exc.lineno}: not a ktutor progress file "
+                             f"({exc.msg})") from None
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
+        with self._lock:
+            for lesson_id, theirs in lessons.items():
+                mine = self._entry(lesson_id)
+                mine.step = theirs.step
+                mine.done = mine.done or theirs.done
+                mine.skipped = mine.skipped or theirs.skipped
+                mine.steps_done |= theirs.steps_done
+                mine.challenges_solved |= theirs.challenges_solved
+                mine.quiz.update(theirs.quiz)
+            for lesson_id, saved in edits.items():
+                self._edits.setdefault(lesson_id, {}).update(saved)
+            self.save()
+
+    @classmethod
+    def all_learners(cls, base_dir: Path | None = None) -> dict[str, ProgressStore]:
+        """Every learner's store under `<base_dir>/learners/` (what `ktutor serve` writes),
+        keyed by learner name."""
+        folder = (Path(base_dir) if base_dir is not None else default_dir()) / LEARNERS_DIR
+        out: dict[str, ProgressStore] = {}
+        with contextlib.suppress(OSError):
+            for file in sorted(folder.glob("*.json")):
+                store = cls.open(file)
+                name = store.learner or file.stem
+                while name in out:
+                    name += "'"
+                out[name] = store
+        return out
