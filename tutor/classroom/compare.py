@@ -118,8 +118,10 @@ def read_slices(text: str) -> list[RealSlice]:
     for obj in _items(text):
         if obj.get("kind") != "EndpointSlice":
             continue
-        meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-        labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else {}
+        meta = obj.get("metadata")
+        meta = meta if isinstance(meta, dict) else {}
+        labels = meta.get("labels")
+        labels = labels if isinstance(labels, dict) else {}
         ports = []
         for p in obj.get("ports") or []:
             if isinstance(p, dict) and isinstance(p.get("port"), int):

@@ -1,0 +1,156 @@
+"""`ktutor print`: every step, the field marked, routing per step, answers last, HTML escaped."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tutor.classroom.lessons import LessonNotFound, find_lesson
+from tutor.classroom.printing import MARK, mark_line, render, routing
+from tutor.cli import main
+from tutor.course.lesson import Lesson
+from tutor.course.loader import load_lessons
+
+FIXTURE = Path(__file__).parent / "data" / "pack" / "01-hostile.yaml"
+
+
+@pytest.fixture(scope="module")
+def lesson() -> Lesson:
+    return find_lesson(str(FIXTURE))
+
+
+class _Collect(HTMLParser):
+    """Tags, text and whether any script/handler attribute got through."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+        self.bad: list[str] = []
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag in ("script", "img", "iframe", "link") or any(k.startswith("on") for k, _ in attrs):
+            self.bad.append(tag)
+        if tag not in ("meta", "br", "hr"):
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes {self.stack[-1:]}"
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_mark_line_finds_the_key_in_the_right_document() -> None:
+    lesson = find_lesson(str(FIXTURE))
+    manifest = lesson.step_manifest(0)
+    idx = mark_line(manifest, "spec.ports[0].port")
+    assert idx is not None and manifest.split("\n")[idx].strip() == "port: 80"
+    assert mark_line(manifest, "metadata.labels.app") == manifest.split("\n").index(
+        "    app: web", manifest.split("\n").index("  name: web-1"))
+    assert mark_line(manifest, "spec.nothere") is None
+    assert mark_line(manifest, "") is None
+
+
+def test_markdown_has_every_step_with_its_field_marked(lesson: Lesson) -> None:
+    md = render(lesson, "md")
+    positions = [md.index(f"### Step {i + 1}: {s.title}") for i, s in enumerate(lesson.steps)]
+    assert positions == sorted(positions)
+    for i, step in enumerate(lesson.steps):
+        section = md[positions[i]: positions[i + 1] if i + 1 < len(positions) else None]
+        marked = [line for line in section.splitlines() if line.endswith(MARK)]
+        if step.path:
+            leaf = step.path.rsplit(".", 1)[-1]
+            assert len(marked) == 1 and marked[0].lstrip().startswith(leaf + ":"), marked
+        else:
+            assert marked == []
+
+
+def test_routing_follows_each_steps_own_manifest(lesson: Lesson) -> None:
+    md = render(lesson, "md")
+    step1 = md[md.index("### Step 1"): md.index("### Step 2")]
+    step2 = md[md.index("### Step 2"): md.index("### Step 3")]
+    assert "**web-1** gets traffic on port 8080" in step1
+    assert "web-2: no traffic: label `app` is `api`" in step1
+    # step 2 brings its own manifest: the selector now picks web-2, on targetPort 9090
+    assert "**web-2** gets traffic on port 9090" in step2
+    assert "web-1" not in step2
+
+
+def test_routing_reports_rejected_manifests() -> None:
+    r = routing("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n"
+                "  ports: [{port: 0}]\n")
+    assert r.errors and "spec.ports[0].port" in r.errors[0] and r.errors[0].startswith("line 5")
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_quiz_answers_and_solutions_come_after_every_question(lesson: Lesson, fmt: str) -> None:
+    out = render(lesson, fmt)
+    last_question = max(out.index(q.question.split()[0]) for q in lesson.quiz)
+    answers = out.index("Answers")
+    assert last_question < answers
+    for q in lesson.quiz:
+        for c in q.choices:
+            if c.correct:
+                explain = c.explain.split()[0]
+                assert out.index(explain) > answers, f"{explain} shown before the answers"
+    # hints sit with their challenge; solutions only in the answers
+    assert out.index("HINT-TWO-MARKER") < answers
+    assert out.count("port: 70000") == 1 and out.index("port: 70000") > answers
+
+
+def test_html_is_escaped_well_formed_and_self_contained(lesson: Lesson) -> None:
+    page = render(lesson, "html")
+    parser = _Collect()
+    parser.feed(page)
+    assert parser.bad == [], f"active content got through: {parser.bad}"
+    assert parser.stack == ["html"] or parser.stack == []
+    text = "".join(parser.text)
+    assert '<script>alert("t")</script>' in text  # shown as text, not run
+    assert "<img src=x onerror=alert(1)>" in text
+    assert not re.search(r"(src|href)=\"?(https?:)?//", page), "no external resources"
+    # accessible structure: one h1, headings never skip a level, manifests in <pre>
+    heads = [int(t[1]) for t in parser.tags if re.fullmatch(r"h[1-6]", t)]
+    assert heads.count(1) == 1
+    assert all(b - a <= 1 for a, b in itertools.pairwise(heads))
+    assert parser.tags.count("pre") >= len(lesson.steps) + 2 * len(lesson.challenges)
+    assert '<html lang="en">' in page
+    assert '<strong class="here">    port: 80  <span># &lt;- here</span></strong>' in page
+
+
+def test_every_builtin_lesson_prints_every_step() -> None:
+    lessons = load_lessons(use_env=False).lessons
+    assert lessons, "no built-in lessons found"
+    for lesson in lessons:
+        for fmt in ("md", "html"):
+            out = render(lesson, fmt)
+            for i in range(len(lesson.steps)):
+                assert f"Step {i + 1}: " in out, (lesson.id, fmt, i)
+
+
+def test_cli_writes_the_file_and_picks_html_from_the_extension(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "handout.html"
+    assert main(["print", str(FIXTURE), "--output", str(target)]) == 0
+    assert target.read_text().startswith("<!DOCTYPE html>")
+    assert main(["print", "print-fixture", "--lessons", str(FIXTURE.parent)]) == 0
+    assert capsys.readouterr().out.startswith("# Ports")
+    assert main(["print", "no-such-lesson"]) == 2
+    err = capsys.readouterr().err
+    assert "no lesson 'no-such-lesson'" in err and err.endswith("\n") and err.count("\n") == 1
+    assert main(["print", str(FIXTURE), "-o", str(tmp_path / "missing" / "x.md")]) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_find_lesson_reports_a_broken_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: [\n")
+    with pytest.raises(LessonNotFound, match=r"bad\.yaml"):
+        find_lesson(str(bad))

@@ -1,0 +1,373 @@
+"""A lesson as one linear document (Markdown or HTML): handouts, reading ahead, screen readers.
+
+Everything the app shows step by step is laid out in order: each step's text, its manifest with the
+step's field marked, and the routing the model computes for that manifest (so the printed page
+shows the same result as the app: both call `tutor.model.analyze`). Challenge solutions and quiz
+answers come last, so a handout can be read front to back without spoilers.
+
+HTML is one self-contained file: no scripts, no external styles, every lesson string escaped
+(lesson packs come from strangers), headings in order, lists for lists and `<pre>` for manifests.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+
+from tutor.course.lesson import Goal, Lesson
+from tutor.model.analysis import analyze
+from tutor.model.limits import InputRejected
+from tutor.model.paths import parse_path
+from tutor.model.yamldoc import YamlSyntaxError, load_documents
+
+MARK = "# <- here"
+
+
+@dataclass(frozen=True, slots=True)
+class PodLine:
+    pod: str
+    gets_traffic: bool
+    port: int | None
+    reason: str
+
+
+@dataclass(slots=True)
+class PortSummary:
+    service: str
+    port: str
+    target: str
+    pods: list[PodLine] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass(slots=True)
+class Routing:
+    """What the model says about one manifest: errors, or per Service port who gets traffic."""
+
+    errors: list[str] = field(default_factory=list)
+    ports: list[PortSummary] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Manifest:
+    lines: list[str]
+    marked: int | None = None
+    """0-based index of the line holding the step's field, or None."""
+
+
+def mark_line(text: str, path: str) -> int | None:
+    """The 0-based line of `path`'s key in the first document that has it (None when absent)."""
+    if not path:
+        return None
+    try:
+        wanted = parse_path(path)
+        docs = load_documents(text)
+    except (ValueError, YamlSyntaxError, InputRejected):  # a broken draft still prints
+        return None
+    for doc in docs:
+        span = doc.spans.get(wanted)
+        if span is not None:
+            return span.line - 1
+    return None
+
+
+def manifest(text: str, path: str = "") -> Manifest:
+    return Manifest(text.rstrip("\n").split("\n"), mark_line(text, path))
+
+
+def routing(text: str) -> Routing:
+    """Per Service port, which Pods get ClusterIP traffic, on which port, and why not."""
+    analysis = analyze(text)
+    out = Routing()
+    if analysis.parsed.syntax_error is not None:
+        se = analysis.parsed.syntax_error
+        out.errors.append(f"line {se.line}, column {se.column}: YAML syntax error: {se.message}")
+        return out
+    if analysis.parsed.rejected is not None:
+        out.errors.append(analysis.parsed.rejected.reason)
+        return out
+    for err in analysis.errors:
+        where = f"line {err.line}: " if err.line else ""
+        out.errors.append(f"{where}{err.kind or 'object'} {err.object}: {err.message}".strip())
+    for sr in analysis.services:
+        for pr in sr.ports:
+            ps = PortSummary(sr.service.ref, pr.port.label, str(pr.port.target_port))
+            for pod in analysis.cluster.pods:
+                v = pr.verdicts.get(pod.ref)
+                if v is not None:
+                    ps.pods.append(PodLine(pod.name, v.gets_traffic, v.port,
+                                           "" if v.gets_traffic else v.reason))
+            if not pr.used and not sr.service.headless and sr.service.type != "ExternalName":
+                ps.note = "no endpoints: clients get 'connection refused'"
+            out.ports.append(ps)
+    return out
+
+
+def describe_goal(goal: Goal) -> str:
+    """The goal's own description, else a plain sentence built from its data."""
+    if goal.description:
+        return goal.description
+    d = goal.data
+    if goal.kind in ("traffic", "endpoints"):
+        who = ", ".join(d.get("pods") or []) or (f"{d['count']} Pods" if "count" in d else
+                                                  "the right Pods")
+        what = "receive traffic" if goal.kind == "traffic" else "are endpoints"
+        return f"{who} {what} on Service {d.get('service', '?')} port {d.get('port', '?')}."
+    if goal.kind == "valid":
+        return "The API server accepts every object."
+    if goal.kind == "invalid":
+        return f"The manifest is rejected with an error at `{d.get('path', '')}`."
+    if goal.kind == "share":
+        return f"Pod {d.get('pod', '?')} gets its share of Service {d.get('service', '?')}."
+    if goal.kind == "dns":
+        return f"The DNS name `{d.get('name', '')}` resolves."
+    if goal.kind == "all":
+        parts = [describe_goal(g) for g in d.get("goals", []) if isinstance(g, Goal)]
+        return " ".join(parts) or "Every part of the goal holds."
+    return goal.kind
+
+
+def _letter(i: int) -> str:
+    return chr(ord("a") + i) if i < 26 else str(i + 1)
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+def _md_manifest(m: Manifest) -> list[str]:
+    lines = [f"{line}  {MARK}" if i == m.marked else line for i, line in enumerate(m.lines)]
+    fence = "````" if any(line.lstrip().startswith("```") for line in lines) else "```"
+    return [f"{fence}yaml", *lines, fence]
+
+
+def _md_routing(r: Routing) -> list[str]:
+    out: list[str] = []
+    if r.errors:
+        out.append("The API server would reject this manifest:")
+        out.extend(f"- {e}" for e in r.errors)
+        out.append("")
+    if not r.ports and not r.errors:
+        out.append("No Service in this manifest.")
+    for ps in r.ports:
+        out.append(f"- Service `{ps.service}` port {ps.port} -> targetPort {ps.target}:")
+        for p in ps.pods:
+            if p.gets_traffic:
+                out.append(f"  - **{p.pod}** gets traffic on port {p.port}")
+            else:
+                out.append(f"  - {p.pod}: no traffic: {p.reason}")
+        if not ps.pods:
+            out.append("  - no Pods in the manifest")
+        if ps.note:
+            out.append(f"  - {ps.note}")
+    return out
+
+
+def to_markdown(lesson: Lesson) -> str:
+    out = [f"# {lesson.title}", ""]
+    if lesson.summary:
+        out += [lesson.summary, ""]
+    out += [f"About {lesson.minutes} minutes. {len(lesson.steps)} steps, "
+            f"{len(lesson.challenges)} challenges, {len(lesson.quiz)} quiz questions. "
+            "Challenge solutions and quiz answers are at the end.", ""]
+    out += ["## Steps", ""]
+    for i, step in enumerate(lesson.steps):
+        text = lesson.step_manifest(i)
+        out += [f"### Step {i + 1}: {step.title}", ""]
+        if step.path:
+            out += [f"Field: `{step.path}` (marked `{MARK}` below)", ""]
+        out += [step.text.strip(), ""]
+        if step.try_this:
+            out += [f"**Try this:** {step.try_this.strip()}", ""]
+        if step.check is not None:
+            out += [f"**Goal:** {describe_goal(step.check)}", ""]
+        out += ["Manifest:", "", *_md_manifest(manifest(text, step.path)), ""]
+        out += ["Routing:", "", *_md_routing(routing(text)), ""]
+    if lesson.challenges:
+        out += ["## Challenges", ""]
+    for i, ch in enumerate(lesson.challenges):
+        out += [f"### Challenge {i + 1}: {ch.title}", "", ch.text.strip(), "",
+                f"**Goal:** {describe_goal(ch.goal)}", "",
+                "Starting manifest:", "", *_md_manifest(manifest(ch.manifest)), "",
+                "Routing of the starting manifest:", "", *_md_routing(routing(ch.manifest)), ""]
+        if ch.hints:
+            out += ["Hints:", ""]
+            out += [f"{n}. {h.strip()}" for n, h in enumerate(ch.hints, 1)]
+            out.append("")
+    if lesson.quiz:
+        out += ["## Quiz", ""]
+    for i, q in enumerate(lesson.quiz):
+        out += [f"### Question {i + 1}", "", q.question.strip(), ""]
+        out += [f"- ({_letter(j)}) {c.text.strip()}" for j, c in enumerate(q.choices)]
+        out.append("")
+    if lesson.challenges or lesson.quiz:
+        out += ["## Answers", ""]
+    for i, ch in enumerate(lesson.challenges):
+        out += [f"### Solution to challenge {i + 1}: {ch.title}", "",
+                *_md_manifest(manifest(ch.solution)), "",
+                "Routing with the solution:", "", *_md_routing(routing(ch.solution)), ""]
+    for i, q in enumerate(lesson.quiz):
+        out += [f"### Answer to question {i + 1}", ""]
+        for j, c in enumerate(q.choices):
+            if c.correct:
+                out.append(f"Correct: ({_letter(j)}) {c.text.strip()}")
+                out.append("")
+                if c.explain:
+                    out += [c.explain.strip(), ""]
+        wrong = [(j, c) for j, c in enumerate(q.choices) if not c.correct and c.explain]
+        out += [f"- Not ({_letter(j)}): {c.explain.strip()}" for j, c in wrong]
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+# ---------------------------------------------------------------- HTML
+
+_md = MarkdownIt("commonmark", {"html": False})
+"""`html: False`: raw HTML in a lesson is shown as text, never passed through."""
+
+CSS = """
+body { font-family: system-ui, sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem;
+       line-height: 1.5; color: #111; background: #fff; }
+pre { background: #f4f4f4; padding: .75rem; overflow-x: auto; border: 1px solid #ccc; }
+pre .here { background: #fff3a0; font-weight: bold; display: inline-block; width: 100%; }
+.traffic { font-weight: bold; }
+section { border-top: 1px solid #ccc; margin-top: 2rem; }
+@media print { section.step, section.challenge { break-inside: avoid-page; } }
+"""
+
+
+def _md_html(text: str) -> str:
+    return str(_md.render(text.strip()))
+
+
+def _inline(text: str) -> str:
+    return str(_md.renderInline(text.strip()))
+
+
+def _html_manifest(m: Manifest, label: str) -> str:
+    rows = []
+    for i, line in enumerate(m.lines):
+        esc = html.escape(line)
+        if i == m.marked:
+            rows.append(f'<strong class="here">{esc}  <span>{html.escape(MARK)}</span></strong>')
+        else:
+            rows.append(esc)
+    body = "\n".join(rows)
+    return (f'<pre aria-label="{html.escape(label, quote=True)}" role="region"><code>'
+            f"{body}</code></pre>\n")
+
+
+def _html_routing(r: Routing) -> str:
+    parts: list[str] = []
+    if r.errors:
+        parts.append("<p>The API server would reject this manifest:</p>\n<ul>\n")
+        parts.extend(f"<li>{html.escape(e)}</li>\n" for e in r.errors)
+        parts.append("</ul>\n")
+    if not r.ports and not r.errors:
+        parts.append("<p>No Service in this manifest.</p>\n")
+    if r.ports:
+        parts.append("<ul>\n")
+    for ps in r.ports:
+        parts.append(f"<li>Service <code>{html.escape(ps.service)}</code> port "
+                     f"{html.escape(ps.port)} to targetPort {html.escape(ps.target)}:\n<ul>\n")
+        for p in ps.pods:
+            if p.gets_traffic:
+                parts.append(f'<li class="traffic">{html.escape(p.pod)} gets traffic on port '
+                             f"{p.port}</li>\n")
+            else:
+                parts.append(f"<li>{html.escape(p.pod)}: no traffic: {_inline(p.reason)}</li>\n")
+        if not ps.pods:
+            parts.append("<li>no Pods in the manifest</li>\n")
+        if ps.note:
+            parts.append(f"<li>{html.escape(ps.note)}</li>\n")
+        parts.append("</ul>\n</li>\n")
+    if r.ports:
+        parts.append("</ul>\n")
+    return "".join(parts)
+
+
+def to_html(lesson: Lesson) -> str:
+    e = html.escape
+    p: list[str] = [
+        "<!DOCTYPE html>\n", '<html lang="en">\n<head>\n<meta charset="utf-8">\n',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
+        f"<title>{e(lesson.title)} - ktutor</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        f"<main>\n<h1>{e(lesson.title)}</h1>\n",
+    ]
+    if lesson.summary:
+        p.append(f"<p>{e(lesson.summary)}</p>\n")
+    p.append(f"<p>About {lesson.minutes} minutes. {len(lesson.steps)} steps, "
+             f"{len(lesson.challenges)} challenges, {len(lesson.quiz)} quiz questions. "
+             "Challenge solutions and quiz answers are at the end.</p>\n")
+    p.append('<section aria-labelledby="steps">\n<h2 id="steps">Steps</h2>\n')
+    for i, step in enumerate(lesson.steps):
+        text = lesson.step_manifest(i)
+        p.append(f'<section class="step">\n<h3>Step {i + 1}: {e(step.title)}</h3>\n')
+        if step.path:
+            p.append(f"<p>Field: <code>{e(step.path)}</code> (the highlighted line marked "
+                     f"<code>{e(MARK)}</code> in the manifest)</p>\n")
+        p.append(_md_html(step.text))
+        if step.try_this:
+            p.append(f"<p><strong>Try this:</strong> {_inline(step.try_this)}</p>\n")
+        if step.check is not None:
+            p.append(f"<p><strong>Goal:</strong> {_inline(describe_goal(step.check))}</p>\n")
+        p.append("<h4>Manifest</h4>\n")
+        p.append(_html_manifest(manifest(text, step.path), f"Manifest for step {i + 1}"))
+        p.append("<h4>Routing</h4>\n" + _html_routing(routing(text)) + "</section>\n")
+    p.append("</section>\n")
+    if lesson.challenges:
+        p.append('<section aria-labelledby="challenges">\n'
+                 '<h2 id="challenges">Challenges</h2>\n')
+        for i, ch in enumerate(lesson.challenges):
+            p.append(f'<section class="challenge">\n<h3>Challenge {i + 1}: {e(ch.title)}</h3>\n')
+            p.append(_md_html(ch.text))
+            p.append(f"<p><strong>Goal:</strong> {_inline(describe_goal(ch.goal))}</p>\n")
+            p.append("<h4>Starting manifest</h4>\n")
+            p.append(_html_manifest(manifest(ch.manifest),
+                                    f"Starting manifest for challenge {i + 1}"))
+            p.append("<h4>Routing of the starting manifest</h4>\n")
+            p.append(_html_routing(routing(ch.manifest)))
+            if ch.hints:
+                p.append("<h4>Hints</h4>\n<ol>\n")
+                p.extend(f"<li>{_inline(h)}</li>\n" for h in ch.hints)
+                p.append("</ol>\n")
+            p.append("</section>\n")
+        p.append("</section>\n")
+    if lesson.quiz:
+        p.append('<section aria-labelledby="quiz">\n<h2 id="quiz">Quiz</h2>\n')
+        for i, q in enumerate(lesson.quiz):
+            p.append(f"<h3>Question {i + 1}</h3>\n{_md_html(q.question)}<ol type=\"a\">\n")
+            p.extend(f"<li>{_inline(c.text)}</li>\n" for c in q.choices)
+            p.append("</ol>\n")
+        p.append("</section>\n")
+    if lesson.challenges or lesson.quiz:
+        p.append('<section aria-labelledby="answers">\n<h2 id="answers">Answers</h2>\n')
+        for i, ch in enumerate(lesson.challenges):
+            p.append(f"<h3>Solution to challenge {i + 1}: {e(ch.title)}</h3>\n")
+            p.append(_html_manifest(manifest(ch.solution), f"Solution to challenge {i + 1}"))
+            p.append("<h4>Routing with the solution</h4>\n" + _html_routing(routing(ch.solution)))
+        for i, q in enumerate(lesson.quiz):
+            p.append(f"<h3>Answer to question {i + 1}</h3>\n")
+            for j, c in enumerate(q.choices):
+                if c.correct:
+                    p.append(f"<p>Correct: ({_letter(j)}) {_inline(c.text)}</p>\n")
+                    if c.explain:
+                        p.append(_md_html(c.explain))
+            wrong = [(j, c) for j, c in enumerate(q.choices) if not c.correct and c.explain]
+            if wrong:
+                p.append("<ul>\n")
+                p.extend(f"<li>Not ({_letter(j)}): {_inline(c.explain)}</li>\n" for j, c in wrong)
+                p.append("</ul>\n")
+        p.append("</section>\n")
+    p.append("</main>\n</body>\n</html>\n")
+    return "".join(p)
+
+
+def render(lesson: Lesson, fmt: str = "md") -> str:
+    """The lesson as `md` or `html` text."""
+    if fmt == "html":
+        return to_html(lesson)
+    if fmt == "md":
+        return to_markdown(lesson)
+    raise ValueError(f"unknown format {fmt!r}: use md or html")
