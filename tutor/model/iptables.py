@@ -149,8 +149,11 @@ class Table:
         builtins = BUILTIN.get(self.name, ())
         out += [f":{c} ACCEPT [0:0]" for c in builtins]
         out += [f":{c} - [0:0]" for c in self.chains]
+        grouped: dict[str, list[str]] = {}
+        for rule in self.rules:
+            grouped.setdefault(rule.chain, []).append(rule.text)
         for chain in (*builtins, *self.chains):
-            out += [r.text for r in self.rules if r.chain == chain]
+            out += grouped.get(chain, [])
         out.append("COMMIT")
         return out
 
@@ -180,11 +183,13 @@ class Categorized:
     has_any: bool
 
 
-def _sorted_unique(endpoints: list[Endpoint]) -> list[Endpoint]:
-    """Endpoints sorted by the "IP:port" string (lexicographic), duplicates dropped."""
+def _sorted_unique(endpoints: list[Endpoint], ipv6: bool | None = None) -> list[Endpoint]:
+    """Endpoints sorted by the "IP:port" string (lexicographic), duplicates dropped; with
+    `ipv6` set, only that family (each proxier handles one family, as `NewDualStackProxier`)."""
     seen: dict[str, Endpoint] = {}
     for ep in endpoints:
-        seen.setdefault(ep.address, ep)
+        if ipv6 is None or (":" in ep.pod.ip) == ipv6:
+            seen.setdefault(ep.address, ep)
     return [seen[k] for k in sorted(seen)]
 
 
@@ -206,7 +211,7 @@ def categorize(svc: Service, port: ServicePort, endpoints: list[Endpoint],
                node: str) -> Categorized:
     """`CategorizeEndpoints` without topology hints: Ready endpoints, else serving-and-
     terminating ones, decided separately for Cluster and Local (this node's) policies."""
-    eps = _sorted_unique(endpoints)
+    eps = _sorted_unique(endpoints, ipv6=":" in svc.cluster_ip)
     ext_access = externally_accessible(svc, port)
     internal_local = svc.internal_traffic_policy == "Local"
     external_local = svc.externally_accessible and svc.external_traffic_policy == "Local"
