@@ -5,6 +5,7 @@ The CLI, the app and the lesson checks all use `analyze`, so they can never disa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,8 +24,8 @@ class PortRoute:
     used: list[Endpoint]
     """Where ClusterIP traffic goes (for a headless Service: what DNS returns)."""
     fallback: bool
-    verdicts: dict[str, Verdict]
-    """`namespace/pod` -> why it does or does not get this port's traffic."""
+    verdicts: Mapping[str, Verdict]
+    """`namespace/pod` -> why it does or does not get this port's traffic (computed lazily)."""
     slice_endpoints: PortEndpoints
 
     @property

@@ -11,6 +11,9 @@ costs an intersection of small sets rather than a scan of every Pod.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +21,23 @@ from .manifests import stable_hash, suffix
 from .objects import EXTERNAL_NAME, Cluster, ContainerPort, Pod, Service, ServicePort
 
 TERMINAL_PHASES = ("Succeeded", "Failed")
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector around a bulk build.
+
+    Indexing 10,000 Pods allocates tens of thousands of small lists, none of which can form a
+    cycle; letting the collector traverse the whole heap several times meanwhile doubled the
+    build time. The previous state is restored, so nesting and callers that disabled it are safe.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def has_selector(svc: Service) -> bool:
@@ -31,32 +51,72 @@ def eligible(pod: Pod) -> bool:
 
 
 class PodIndex:
-    """Pods indexed by namespace and label pair; only Pods that can be endpoints are indexed."""
+    """Eligible Pods indexed by namespace and label pair, for the selector's AND of pairs.
+
+    Posting lists hold Pod indexes in ascending order, so an intersection walks the shortest list
+    and keeps cluster order; the other lists become sets only when an intersection needs them
+    (and stay cached). Only Pods that `ShouldPodBeInEndpoints` accepts are indexed.
+    """
 
     def __init__(self, pods: list[Pod]) -> None:
+        with no_gc():
+            self._build(pods)
+
+    def _build(self, pods: list[Pod]) -> None:
         self.pods = pods
-        self.by_label: dict[tuple[str, str, str], set[int]] = {}
-        self.by_namespace: dict[str, set[int]] = {}
+        self._by_ns: dict[str, dict[tuple[str, str], list[int]]] = {}
+        self._sets: dict[tuple[str, str, str], frozenset[int]] = {}
+        by_ns = self._by_ns
         for i, pod in enumerate(pods):
-            if not eligible(pod):
+            if not pod.ip or pod.phase in TERMINAL_PHASES:
                 continue
-            self.by_namespace.setdefault(pod.namespace, set()).add(i)
-            for key, value in pod.labels.items():
-                self.by_label.setdefault((pod.namespace, key, value), set()).add(i)
+            postings = by_ns.get(pod.namespace)
+            if postings is None:
+                postings = by_ns[pod.namespace] = {}
+            for pair in pod.labels.items():
+                found = postings.get(pair)
+                if found is None:
+                    postings[pair] = [i]
+                else:
+                    found.append(i)
+
+    @property
+    def by_namespace(self) -> dict[str, set[int]]:
+        """Eligible Pod indexes per namespace."""
+        return {ns: {i for ids in postings.values() for i in ids}
+                for ns, postings in self._by_ns.items()}
+
+    def _set(self, namespace: str, pair: tuple[str, str], ids: list[int]) -> frozenset[int]:
+        key = (namespace, pair[0], pair[1])
+        found = self._sets.get(key)
+        if found is None:
+            found = self._sets[key] = frozenset(ids)
+        return found
 
     def select(self, namespace: str, selector: dict[str, str]) -> list[int]:
-        """Indexes of eligible Pods in `namespace` with every selector pair (AND, exact)."""
+        """Indexes of eligible Pods in `namespace` with every selector pair (AND, exact),
+        ascending. An empty selector selects nothing (see `has_selector`)."""
         if not selector:
             return []
-        sets = []
-        for key, value in selector.items():
-            found = self.by_label.get((namespace, key, value))
+        postings = self._by_ns.get(namespace)
+        if postings is None:
+            return []
+        lists: list[tuple[tuple[str, str], list[int]]] = []
+        for pair in selector.items():
+            found = postings.get(pair)
             if not found:
                 return []
-            sets.append(found)
-        sets.sort(key=len)
-        result = sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0]
-        return sorted(result)
+            lists.append((pair, found))
+        if len(lists) == 1:
+            return list(lists[0][1])
+        lists.sort(key=lambda item: len(item[1]))
+        result = lists[0][1]
+        for pair, ids in lists[1:]:
+            other = self._set(namespace, pair, ids)
+            result = [i for i in result if i in other]
+            if not result:
+                break
+        return result
 
 
 def find_port(pod: Pod, target: int | str, protocol: str) -> int | None:
@@ -87,13 +147,71 @@ class Endpoint:
         return f"{self.pod.ip}:{self.port}"
 
 
-@dataclass(slots=True)
 class PortEndpoints:
-    """One Service port: the endpoints that resolved it, and the selected Pods that did not."""
+    """One Service port: the endpoints that resolved it, and the selected Pods that did not.
 
-    port: ServicePort
-    endpoints: list[Endpoint] = field(default_factory=list)
-    unresolved: list[Pod] = field(default_factory=list)
+    Built lazily: `resolve` only selects Pods, and a port's per-Pod `FindPort` work runs the first
+    time `endpoints` or `unresolved` is read. Resolving every Service after each edit then costs a
+    selector intersection per Service, and only the ports somebody looks at pay for endpoints.
+    """
+
+    __slots__ = ("_endpoints", "_selected", "_service", "_unresolved", "port")
+
+    def __init__(self, port: ServicePort, endpoints: list[Endpoint] | None = None,
+                 unresolved: list[Pod] | None = None, *, service: Service | None = None,
+                 selected: list[Pod] | None = None) -> None:
+        self.port = port
+        self._service = service
+        self._selected = selected
+        if endpoints is not None or unresolved is not None or service is None:
+            self._endpoints: list[Endpoint] | None = endpoints if endpoints is not None else []
+            self._unresolved: list[Pod] | None = unresolved if unresolved is not None else []
+        else:
+            self._endpoints = self._unresolved = None
+
+    def _materialise(self) -> tuple[list[Endpoint], list[Pod]]:
+        """`getEndpointPorts` + `podToEndpoint` for this port over the selected Pods."""
+        eps: list[Endpoint] = []
+        unresolved: list[Pod] = []
+        svc = self._service
+        sp = self.port
+        if svc is not None:
+            target, protocol, publish = sp.target_port, sp.protocol, svc.publish_not_ready
+            for pod in self._selected or ():
+                num = target if isinstance(target, int) else find_port(pod, target, protocol)
+                if num is None:
+                    unresolved.append(pod)
+                    continue
+                serving = pod.ready_condition == "True"
+                terminating = pod.terminating
+                eps.append(Endpoint(pod, num, publish or (serving and not terminating), serving,
+                                    terminating))
+        self._endpoints, self._unresolved = eps, unresolved
+        return eps, unresolved
+
+    @property
+    def endpoints(self) -> list[Endpoint]:
+        return self._endpoints if self._endpoints is not None else self._materialise()[0]
+
+    @endpoints.setter
+    def endpoints(self, value: list[Endpoint]) -> None:
+        if self._unresolved is None:
+            self._materialise()
+        self._endpoints = value
+
+    @property
+    def unresolved(self) -> list[Pod]:
+        return self._unresolved if self._unresolved is not None else self._materialise()[1]
+
+    @unresolved.setter
+    def unresolved(self, value: list[Pod]) -> None:
+        if self._endpoints is None:
+            self._materialise()
+        self._unresolved = value
+
+    def __repr__(self) -> str:
+        return (f"PortEndpoints(port={self.port!r}, endpoints={self.endpoints!r}, "
+                f"unresolved={[p.name for p in self.unresolved]!r})")
 
 
 @dataclass(slots=True)
@@ -114,23 +232,18 @@ def endpoint_conditions(pod: Pod, svc: Service) -> tuple[bool, bool, bool]:
 
 
 def resolve(svc: Service, cluster: Cluster, index: PodIndex) -> ServiceEndpoints:
+    """The EndpointSlice controller's view of one Service (`syncService`): no slices for
+    ExternalName or a missing/empty selector; otherwise the selected Pods, with each port's
+    endpoints resolved when first read (see PortEndpoints)."""
     result = ServiceEndpoints(svc)
     if svc.type == EXTERNAL_NAME or not has_selector(svc):
         result.managed = False
         result.ports = [PortEndpoints(p) for p in svc.ports]
         return result
     assert svc.selector is not None
-    result.selected = [cluster.pods[i] for i in index.select(svc.namespace, svc.selector)]
-    for sp in svc.ports:
-        pe = PortEndpoints(sp)
-        for pod in result.selected:
-            num = find_port(pod, sp.target_port, sp.protocol)
-            if num is None:
-                pe.unresolved.append(pod)
-                continue
-            ready, serving, terminating = endpoint_conditions(pod, svc)
-            pe.endpoints.append(Endpoint(pod, num, ready, serving, terminating))
-        result.ports.append(pe)
+    pods = index.pods
+    selected = result.selected = [pods[i] for i in index.select(svc.namespace, svc.selector)]
+    result.ports = [PortEndpoints(sp, service=svc, selected=selected) for sp in svc.ports]
     return result
 
 
@@ -147,15 +260,15 @@ def endpoint_slices(se: ServiceEndpoints) -> list[dict[str, Any]]:
         return []
     groups: dict[tuple[tuple[str, str, int], ...], list[tuple[Pod, tuple[bool, bool, bool]]]] = {}
     for pod in se.selected:
-        mapping = []
+        mapping: list[tuple[str, str, int]] = []
         for sp in svc.ports:
             num = find_port(pod, sp.target_port, sp.protocol)
             if num is not None:
                 mapping.append((sp.name, sp.protocol, num))
         groups.setdefault(tuple(mapping), []).append((pod, endpoint_conditions(pod, svc)))
     slices = []
-    for mapping, members in groups.items():
-        name = f"{svc.name}-{suffix(stable_hash(svc.ref, mapping), 5)}"
+    for key, members in groups.items():
+        name = f"{svc.name}-{suffix(stable_hash(svc.ref, key), 5)}"
         eps = []
         for pod, (ready, serving, terminating) in members:
             ep: dict[str, Any] = {
@@ -180,6 +293,6 @@ def endpoint_slices(se: ServiceEndpoints) -> list[dict[str, Any]]:
             },
             "addressType": "IPv4",
             "endpoints": eps,
-            "ports": [{"name": n, "port": num, "protocol": proto} for n, proto, num in mapping],
+            "ports": [{"name": n, "port": num, "protocol": proto} for n, proto, num in key],
         })
     return slices

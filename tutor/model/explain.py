@@ -9,6 +9,7 @@ and the traffic policies).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .endpoints import TERMINAL_PHASES, Endpoint, PortEndpoints, has_selector, ports_named
@@ -95,69 +96,118 @@ def _not_ready_reason(pod: Pod) -> str:
     return f"not Ready ({why}): kube-proxy sends no traffic until the readiness check passes"
 
 
-def explain_port(svc: Service, pe: PortEndpoints, used: list[Endpoint], pods: list[Pod],
-                 fallback: bool, client_node: str | None = None) -> dict[str, Verdict]:
-    """A verdict for every Pod in `pods` on one Service port."""
-    by_pod = {ep.pod.name: ep for ep in pe.endpoints}
-    used_names = {ep.pod.name for ep in used}
-    unresolved = {p.name for p in pe.unresolved}
-    headless = svc.headless
-    out: dict[str, Verdict] = {}
-    for pod in pods:
-        key = f"{pod.namespace}/{pod.name}"
+class Verdicts(Mapping[str, Verdict]):
+    """`namespace/pod` -> Verdict for every Pod of the cluster, computed when first asked for.
+
+    A routing view shows a few Pods, but the cluster may hold thousands: computing every verdict
+    for every Service port up front would cost O(services x pods) time and memory.
+    """
+
+    def __init__(self, svc: Service, pe: PortEndpoints, used: list[Endpoint], pods: list[Pod],
+                 fallback: bool, client_node: str | None) -> None:
+        self._svc = svc
+        self._pe = pe
+        self._used = used
+        self._pods = pods
+        self._fallback = fallback
+        self._client_node = client_node
+        self._cache: dict[str, Verdict] = {}
+        self._by_ref: dict[str, Pod] | None = None
+        self._by_pod: dict[str, Endpoint] | None = None
+        self._used_names: set[str] = set()
+        self._unresolved: set[str] = set()
+
+    def _refs(self) -> dict[str, Pod]:
+        if self._by_ref is None:
+            self._by_ref = {f"{p.namespace}/{p.name}": p for p in self._pods}
+            self._by_pod = {ep.pod.name: ep for ep in self._pe.endpoints}
+            self._used_names = {ep.pod.name for ep in self._used}
+            self._unresolved = {p.name for p in self._pe.unresolved}
+        return self._by_ref
+
+    def __getitem__(self, key: str) -> Verdict:
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        pod = self._refs().get(key)
+        if pod is None:
+            raise KeyError(key)
+        verdict = self._verdict(pod)
+        self._cache[key] = verdict
+        return verdict
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._refs())
+
+    def __len__(self) -> int:
+        return len(self._refs())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._refs()
+
+    def _verdict(self, pod: Pod) -> Verdict:
+        svc, pe = self._svc, self._pe
+        assert self._by_pod is not None
+        by_pod = self._by_pod
         matched = matched_keys(svc.selector, pod.labels) if pod.namespace == svc.namespace else ()
 
-        def v(ok: bool, code: str, reason: str, port: int | None = None,
-              pod: Pod = pod, matched: tuple[str, ...] = matched) -> Verdict:
+        def v(ok: bool, code: str, reason: str, port: int | None = None) -> Verdict:
             return Verdict(pod.name, ok, code, reason, port, matched)
 
         if svc.type == EXTERNAL_NAME:
-            verdict = v(False, EXTERNAL, "ExternalName Service: DNS answers with a CNAME to "
-                        f"{_q(svc.external_name)}; no Pod is involved")
-        elif not has_selector(svc):
-            verdict = v(False, NO_SELECTOR, "the Service has no selector, so Kubernetes makes no "
-                        "endpoints for it" if svc.selector is None else
-                        "`selector: {}` selects nothing: Kubernetes makes no endpoints for it")
-        elif pod.namespace != svc.namespace:
-            verdict = v(False, NAMESPACE, f"in namespace {_q(pod.namespace)}, the Service is in "
-                        f"{_q(svc.namespace)} (a selector only sees its own namespace)")
-        elif (miss := selector_mismatch(svc.selector or {}, pod.labels)) is not None:
-            verdict = v(False, miss[0], miss[1])
-        elif pod.phase in TERMINAL_PHASES:
-            verdict = v(False, TERMINAL, f"{pod.phase}: a Pod that has finished never gets traffic")
-        elif not pod.ip:
-            verdict = v(False, NO_IP, f"no IP yet (phase {pod.phase}): it is not scheduled or "
-                        "not started")
-        elif pod.name in unresolved:
-            verdict = v(False, PORT, port_reason(pod, pe.port))
-        elif (ep := by_pod.get(pod.name)) is None:
-            verdict = v(False, NO_IP, "not an endpoint")
-        elif headless:
+            return v(False, EXTERNAL, "ExternalName Service: DNS answers with a CNAME to "
+                     f"{_q(svc.external_name)}; no Pod is involved")
+        if not has_selector(svc):
+            return v(False, NO_SELECTOR, "the Service has no selector, so Kubernetes makes no "
+                     "endpoints for it" if svc.selector is None else
+                     "`selector: {}` selects nothing: Kubernetes makes no endpoints for it")
+        if pod.namespace != svc.namespace:
+            return v(False, NAMESPACE, f"in namespace {_q(pod.namespace)}, the Service is in "
+                     f"{_q(svc.namespace)} (a selector only sees its own namespace)")
+        miss = selector_mismatch(svc.selector or {}, pod.labels)
+        if miss is not None:
+            return v(False, miss[0], miss[1])
+        if pod.phase in TERMINAL_PHASES:
+            return v(False, TERMINAL, f"{pod.phase}: a Pod that has finished never gets traffic")
+        if not pod.ip:
+            return v(False, NO_IP, f"no IP yet (phase {pod.phase}): it is not scheduled or "
+                     "not started")
+        if pod.name in self._unresolved:
+            return v(False, PORT, port_reason(pod, pe.port))
+        ep = by_pod.get(pod.name)
+        if ep is None:
+            return v(False, NO_IP, "not an endpoint")
+        if svc.headless:
             if ep.ready:
-                verdict = v(True, HEADLESS, "headless Service: DNS returns this Pod's IP and "
-                            "clients connect to it directly", ep.port)
-            elif ep.terminating:
-                verdict = v(False, TERMINATING, "terminating, so DNS leaves it out", ep.port)
-            else:
-                verdict = v(False, NOT_READY, "not Ready, so DNS leaves it out", ep.port)
-        elif svc.cluster_ip in ("", "None"):
-            verdict = v(False, NOT_PROXIED, "not proxied", ep.port)
-        elif pod.name in used_names:
-            if fallback:
-                verdict = v(True, FALLBACK, "terminating but still serving: kube-proxy uses it "
-                            "because no endpoint is Ready", ep.port)
-            else:
-                verdict = v(True, OK, "selected, Ready", ep.port)
-        elif ep.terminating:
-            verdict = v(False, TERMINATING, "terminating: it is shutting down and gets no new "
-                        "connections while other Pods are Ready", ep.port)
-        elif not ep.ready:
-            verdict = v(False, NOT_READY, _not_ready_reason(pod), ep.port)
-        elif client_node is not None and pod.node_name != client_node:
-            verdict = v(False, LOCAL_POLICY, f"on {_q(pod.node_name)}; with "
-                        "internalTrafficPolicy: Local a client on "
-                        f"{_q(client_node)} only reaches Pods on its own node", ep.port)
-        else:
-            verdict = v(False, NOT_READY, "not used by kube-proxy", ep.port)
-        out[key] = verdict
-    return out
+                return v(True, HEADLESS, "headless Service: DNS returns this Pod's IP and "
+                         "clients connect to it directly", ep.port)
+            if ep.terminating:
+                return v(False, TERMINATING, "terminating, so DNS leaves it out", ep.port)
+            return v(False, NOT_READY, "not Ready, so DNS leaves it out", ep.port)
+        if svc.cluster_ip in ("", "None"):
+            return v(False, NOT_PROXIED, "not proxied", ep.port)
+        if pod.name in self._used_names:
+            if self._fallback:
+                return v(True, FALLBACK, "terminating but still serving: kube-proxy uses it "
+                         "because no endpoint is Ready", ep.port)
+            return v(True, OK, "selected, Ready", ep.port)
+        if ep.terminating:
+            if not ep.serving:
+                return v(False, TERMINATING, "terminating and no longer serving (not Ready): "
+                         "kube-proxy never sends it traffic", ep.port)
+            return v(False, TERMINATING, "terminating: it is shutting down and gets no new "
+                     "connections while other Pods are Ready", ep.port)
+        if not ep.ready:
+            return v(False, NOT_READY, _not_ready_reason(pod), ep.port)
+        node = self._client_node
+        if node is not None and pod.node_name != node:
+            return v(False, LOCAL_POLICY, f"on {_q(pod.node_name)}; with "
+                     "internalTrafficPolicy: Local a client on "
+                     f"{_q(node)} only reaches Pods on its own node", ep.port)
+        return v(False, NOT_READY, "not used by kube-proxy", ep.port)
+
+
+def explain_port(svc: Service, pe: PortEndpoints, used: list[Endpoint], pods: list[Pod],
+                 fallback: bool, client_node: str | None = None) -> Verdicts:
+    """A verdict for every Pod in `pods` on one Service port (computed lazily, per Pod)."""
+    return Verdicts(svc, pe, used, pods, fallback, client_node)

@@ -23,7 +23,6 @@ from .objects import (
     ContainerPort,
     Ignored,
     Pod,
-    Service,
     Source,
     Workload,
 )
@@ -152,7 +151,7 @@ def _container_ports(spec: Any) -> list[ContainerPort]:
                 num = p.get("containerPort")
                 proto = p.get("protocol") or "TCP"
                 out.append(ContainerPort(
-                    name=p.get("name") if isinstance(p.get("name"), str) else "",
+                    name=p["name"] if isinstance(p.get("name"), str) else "",
                     container_port=num if isinstance(num, int) and not isinstance(num, bool)
                     else 0,
                     protocol=proto if isinstance(proto, str) else "TCP",
@@ -190,14 +189,14 @@ def _pod_from(data: dict[str, Any], name: str, ns: str, source: Source) -> Pod:
 
 
 def _workload(raw: _Raw, name: str, ns: str) -> tuple[Workload, dict[str, Any]]:
-    spec = raw.data.get("spec") if isinstance(raw.data.get("spec"), dict) else {}
-    template = spec.get("template") if isinstance(spec.get("template"), dict) else {}
+    spec: dict[str, Any] = raw.data["spec"] if isinstance(raw.data.get("spec"), dict) else {}
+    template: dict[str, Any] = spec["template"] if isinstance(spec.get("template"), dict) else {}
     replicas = spec.get("replicas", 1)
     if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
         replicas = 1
     wl = Workload(
         kind=raw.kind, name=name, namespace=ns,
-        source=Source(raw.doc.index, raw.prefix + ("spec", "template")),
+        source=Source(raw.doc.index, (*raw.prefix, "spec", "template")),
         replicas=min(replicas, MAX_REPLICAS),
         selector=_str_map(_get(spec, "selector", "matchLabels")),
         template_labels=_str_map(_get(template, "metadata", "labels")),

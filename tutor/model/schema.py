@@ -188,14 +188,14 @@ class Decoder:
                 if key not in t:
                     self._unknown(key, list(t), path)
                 else:
-                    self.check(sub, t[key], path + (key,))
+                    self.check(sub, t[key], (*path, key))
             return
         if isinstance(t, list):
             if not isinstance(value, list):
                 self._wrong_type(value, t, path)
                 return
             for i, item in enumerate(value):
-                self.check(item, t[0], path + (i,))
+                self.check(item, t[0], (*path, i))
             return
         if t == STRMAP:
             if not isinstance(value, dict):
@@ -203,7 +203,7 @@ class Decoder:
                 return
             for key, sub in value.items():
                 if sub is not None and not isinstance(sub, str):
-                    self._wrong_scalar(sub, STR, path + (key,))
+                    self._wrong_scalar(sub, STR, (*path, key))
             return
         if t == STR:
             if not isinstance(value, str):
@@ -217,12 +217,11 @@ class Decoder:
         elif t == BOOL:
             if not isinstance(value, bool):
                 self._wrong_scalar(value, t, path)
-        elif t == INTSTR:
-            if isinstance(value, bool) or not isinstance(value, (int, str)):
-                self._wrong_scalar(value, t, path)
+        elif t == INTSTR and (isinstance(value, bool) or not isinstance(value, (int, str))):
+            self._wrong_scalar(value, t, path)
 
     def _unknown(self, key: str, known: list[str], path: Path) -> None:
-        full = format_path(path + (key,))
+        full = format_path((*path, key))
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         if not close:
             lowered = {k.lower(): k for k in known}
@@ -232,7 +231,7 @@ class Decoder:
             f"`{format_path(path) or 'the top level'}` has no field `{key}`; "
             f"its fields are: {', '.join(sorted(known))}"
         )
-        self._err(path + (key,), f'unknown field "{full}"', hint)
+        self._err((*path, key), f'unknown field "{full}"', hint)
 
     def _wrong_type(self, value: Any, t: Type, path: Path) -> None:
         expected = _expected(t)

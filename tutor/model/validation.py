@@ -14,7 +14,7 @@ only looks at values of the type it expects.
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
+from typing import Any, TypeGuard
 
 from . import names
 from .errors import DUPLICATE, FORBIDDEN, INVALID, OMIT, REQUIRED, UNSUPPORTED, FieldError
@@ -33,7 +33,7 @@ IP_FAMILY_POLICIES = ("PreferDualStack", "RequireDualStack", "SingleStack")
 TRAFFIC_DISTRIBUTIONS = ("PreferClose", "PreferSameNode", "PreferSameZone")
 
 
-def _is_int(v: Any) -> bool:
+def _is_int(v: Any) -> TypeGuard[int]:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
@@ -104,12 +104,17 @@ def validate_labels(c: Collector, labels: Any, path: str) -> None:
     """`ValidateLabels`: key and value errors both use `path`, with no key suffix."""
     if not isinstance(labels, dict):
         return
+    base = parse_path(path)
     for key, value in labels.items():
-        at = format_path(parse_path(path) + (key,))
-        for msg in names.is_qualified_name(key):
+        key_errs = names.is_qualified_name(key)
+        value_errs = names.is_label_value(value) if isinstance(value, str) else []
+        if not key_errs and not value_errs:
+            continue
+        at = format_path((*base, key))
+        for msg in key_errs:
             c.add(path, INVALID, key, msg, at=at)
-        if isinstance(value, str):
-            for msg in names.is_label_value(value):
+        if value_errs:
+            for msg in value_errs:
                 c.add(path, INVALID, value, msg, at=at,
                       hint="label values have no spaces; use '-', '_' or '.'"
                       if " " in value else "")
@@ -244,7 +249,7 @@ def validate_service(data: dict[str, Any], doc: Document, prefix: Path, obj: str
     # NodePort and LoadBalancer branches below reject a "headless" NodePort/LoadBalancer.
     headless = cips == ["None"]
     ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
-    raw_ports = spec.get("ports") if isinstance(spec.get("ports"), list) else []
+    raw_ports: list[Any] = spec["ports"] if isinstance(spec.get("ports"), list) else []
 
     if not ports and not headless and svc_type != EXTERNAL_NAME:
         c.add("spec.ports", REQUIRED, at="spec",
@@ -397,13 +402,13 @@ def _validate_external_traffic_policy(c: Collector, spec: dict[str, Any]) -> Non
 def _allocator_checks(c: Collector, spec: dict[str, Any], raw_ports: list[Any]) -> None:
     """The allocators run before validation in the REST storage and refuse out-of-range values."""
     cip = spec.get("clusterIP")
-    if isinstance(cip, str) and cip and cip != "None" and not names.is_valid_ip(cip):
-        if ipaddress.ip_address(cip) not in SERVICE_CIDR:
-            c.add("spec.clusterIPs", INVALID, _GoRepr(_go_slice([cip])),
-                  f"failed to allocate IP {cip}: provided IP ({cip}) is not in the valid range. "
-                  f"The range of valid IPs is {SERVICE_CIDR}", at="spec.clusterIP",
-                  hint="this simulated cluster's Service range is 10.96.0.0/12; "
-                  "or leave clusterIP out and one is allocated")
+    if (isinstance(cip, str) and cip and cip != "None" and not names.is_valid_ip(cip)
+            and ipaddress.ip_address(cip) not in SERVICE_CIDR):
+        c.add("spec.clusterIPs", INVALID, _GoRepr(_go_slice([cip])),
+              f"failed to allocate IP {cip}: provided IP ({cip}) is not in the valid range. "
+              f"The range of valid IPs is {SERVICE_CIDR}", at="spec.clusterIP",
+              hint="this simulated cluster's Service range is 10.96.0.0/12; "
+              "or leave clusterIP out and one is allocated")
     if spec.get("type") not in (NODE_PORT, LOAD_BALANCER):
         return
     lo, hi = NODE_PORT_RANGE
@@ -477,9 +482,10 @@ def validate_workload(data: dict[str, Any], doc: Document, prefix: Path, obj: st
         c.add("spec.replicas", INVALID, replicas, "must be greater than or equal to 0")
     sel = spec.get("selector")
     match = sel.get("matchLabels") if isinstance(sel, dict) else None
-    template = spec.get("template") if isinstance(spec.get("template"), dict) else {}
-    tmeta = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
-    tlabels = tmeta.get("labels") if isinstance(tmeta.get("labels"), dict) else {}
+    template: dict[str, Any] = spec["template"] if isinstance(spec.get("template"), dict) else {}
+    tmeta: dict[str, Any] = (template["metadata"] if isinstance(template.get("metadata"), dict)
+                             else {})
+    tlabels: dict[str, Any] = tmeta["labels"] if isinstance(tmeta.get("labels"), dict) else {}
     if not isinstance(sel, dict) or (not match and not sel.get("matchExpressions")):
         c.add("spec.selector", REQUIRED,
               hint="a workload needs selector.matchLabels naming its Pods' labels")

@@ -11,7 +11,7 @@ libyaml's C parser is used when present; the pure-Python one is the fallback.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -36,8 +36,7 @@ BOOL = "tag:yaml.org,2002:bool"
 NULL = "tag:yaml.org,2002:null"
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """Where a value sits: 1-based line and column of its key (or item) and of its value."""
 
     line: int
@@ -92,15 +91,35 @@ class YamlSyntaxError(Exception):
         return f"line {self.line}, column {self.column}: {self.message}"
 
 
+_PLAIN_CACHE: dict[str, tuple[Any, str]] = {}
+"""Resolved plain scalars: manifests repeat the same keys and values; resolving is regex work."""
+_PLAIN_CACHE_MAX = 8192
+
+
 def _scalar_value(event: yaml.ScalarEvent) -> tuple[Any, str]:
     """Resolve a scalar the way SafeLoader would; return (value, tag)."""
     tag = event.tag
     if tag is None or tag == "!":
         if event.implicit[0]:
-            tag = _RESOLVER.resolve(ScalarNode, event.value, (True, False))
-        else:
-            tag = STR
-    value = event.value
+            hit = _PLAIN_CACHE.get(event.value)
+            if hit is not None:
+                return hit
+            result = _construct(event.value,
+                                _resolve_tag(event.value))
+            if len(_PLAIN_CACHE) < _PLAIN_CACHE_MAX:
+                _PLAIN_CACHE[event.value] = result
+            return result
+        tag = STR
+    return _construct(event.value, tag)
+
+
+def _resolve_tag(value: str) -> str:
+    """The implicit tag SafeLoader's resolver gives a plain scalar (YAML 1.1 rules)."""
+    tag: str = _RESOLVER.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    return tag
+
+
+def _construct(value: str, tag: str) -> tuple[Any, str]:
     if tag == STR:
         return value, STR
     if tag == NULL:
@@ -120,7 +139,7 @@ def _scalar_value(event: yaml.ScalarEvent) -> tuple[Any, str]:
 
 
 class _Frame:
-    __slots__ = ("container", "path", "key", "key_mark", "anchor", "start", "is_map", "size")
+    __slots__ = ("anchor", "container", "is_map", "key", "key_mark", "path", "size", "start")
 
     def __init__(
         self, container: Any, path: Path, anchor: str | None, start: Any, is_map: bool
@@ -133,6 +152,12 @@ class _Frame:
         self.start = start
         self.is_map = is_map
         self.size = 1
+
+
+_Scalar, _Alias = yaml.ScalarEvent, yaml.AliasEvent
+_MapStart, _MapEnd = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SeqStart, _SeqEnd = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_DocStart, _DocEnd, _StreamEnd = yaml.DocumentStartEvent, yaml.DocumentEndEvent, yaml.StreamEndEvent
 
 
 def load_documents(text: str) -> list[Document]:
@@ -175,7 +200,7 @@ def load_documents(text: str) -> list[Document]:
             key = top.key
             kmark = top.key_mark
             top.key = None
-            path = top.path + (key,)
+            path = (*top.path, key)
             if key in top.container:
                 duplicates.append(
                     DuplicateKey(path, kmark.line + 1, kmark.column + 1, first_line.get(path, 0))
@@ -188,26 +213,32 @@ def load_documents(text: str) -> list[Document]:
         else:
             idx = len(top.container)
             top.container.append(value)
-            path = top.path + (idx,)
+            path = (*top.path, idx)
             spans[path] = Span(start.line + 1, start.column + 1, start.line + 1,
                                start.column + 1, end.line + 1, end.column + 1, raw)
 
     def child_path() -> Path:
         top = stack[-1]
         if top.is_map:
-            return top.path + (top.key if top.key is not None else "?",)
-        return top.path + (len(top.container),)
+            return (*top.path, top.key if top.key is not None else "?")
+        return (*top.path, len(top.container))
 
+    loader = _Loader(text)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.ScalarEvent):
+        while True:
+            # get_event directly: yaml.parse() wraps it in a generator and check_event calls
+            event = loader.get_event()
+            cls = type(event)
+            if event is None or cls is _StreamEnd:
+                break
+            if cls is _Scalar:
                 total_nodes += 1
                 value, tag = _scalar_value(event)
                 raw = event.value if tag != STR else None
                 if event.anchor:
                     anchors[event.anchor] = (value, 1)
                 place(value, event.start_mark, event.end_mark, 1, raw)
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            elif cls is _MapStart or cls is _SeqStart:
                 total_nodes += 1
                 if len(stack) >= MAX_DEPTH:
                     raise InputRejected(
@@ -215,19 +246,19 @@ def load_documents(text: str) -> list[Document]:
                         line=event.start_mark.line + 1,
                         column=event.start_mark.column + 1,
                     )
-                is_map = isinstance(event, yaml.MappingStartEvent)
+                is_map = cls is _MapStart
                 path: Path = child_path() if stack else ()
                 if stack and stack[-1].is_map and stack[-1].key is None:
-                    path = stack[-1].path + ("?",)
+                    path = (*stack[-1].path, "?")
                 stack.append(
                     _Frame({} if is_map else [], path, event.anchor, event.start_mark, is_map)
                 )
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            elif cls is _MapEnd or cls is _SeqEnd:
                 frame = stack.pop()
                 if frame.anchor:
                     anchors[frame.anchor] = (frame.container, frame.size)
                 place(frame.container, frame.start, event.end_mark, frame.size, None)
-            elif isinstance(event, yaml.AliasEvent):
+            elif cls is _Alias:
                 if event.anchor not in anchors:
                     raise YamlSyntaxError(
                         f"found undefined alias {event.anchor!r}",
@@ -243,12 +274,12 @@ def load_documents(text: str) -> list[Document]:
                         column=event.start_mark.column + 1,
                     )
                 place(value, event.start_mark, event.end_mark, size, None)
-            elif isinstance(event, yaml.DocumentStartEvent):
+            elif cls is _DocStart:
                 doc_line = event.start_mark.line + 1
                 spans, duplicates, complex_keys, first_line = {}, [], [], {}
                 anchors = {}
                 root, have_root = None, False
-            elif isinstance(event, yaml.DocumentEndEvent):
+            elif cls is _DocEnd:
                 docs.append(Document(root if have_root else None, spans, len(docs), doc_line,
                                      duplicates, complex_keys))
                 if len(docs) > MAX_DOCUMENTS:
@@ -260,6 +291,10 @@ def load_documents(text: str) -> list[Document]:
         line = mark.line + 1 if mark else 1
         col = mark.column + 1 if mark else 1
         problem = exc.problem or "invalid YAML"
+        if "maximum nesting depth" in problem:
+            # libyaml's own limit (1000 flow levels) can trip before MAX_DEPTH sees the events
+            raise InputRejected(f"YAML is nested more than {MAX_DEPTH} levels deep",
+                                line=line, column=col) from None
         if exc.context:
             problem = f"{problem} ({exc.context})"
         raise YamlSyntaxError(problem, line, col) from None
@@ -268,4 +303,6 @@ def load_documents(text: str) -> list[Document]:
             from None
     except RecursionError:
         raise InputRejected("YAML is nested too deeply") from None
+    finally:
+        loader.dispose()
     return [d for d in docs if d.data is not None]
