@@ -297,3 +297,10 @@ def test_every_chain_used_is_declared(path: Path) -> None:
             declared, used = _declared_and_jumped(text, table)
             builtins = {"INPUT", "FORWARD", "OUTPUT", "PREROUTING", "POSTROUTING"}
             assert used - builtins <= declared, (table, used - declared)
+
+
+def test_ipv4_proxier_ignores_ipv6_endpoints() -> None:
+    text = _rules(_service(), _pod("a", "10.244.1.5"), _pod("b", "fd00:10:244::6"))
+    assert "--to-destination 10.244.1.5:80" in text
+    assert "fd00" not in text
+    assert "statistic" not in text  # one usable endpoint, not two
