@@ -270,6 +270,13 @@ def _dns(goal: Goal, analysis: Analysis) -> GoalResult:
 
 def evaluate(goal: Goal, analysis: Analysis) -> GoalResult:
     """Whether `analysis` meets `goal`, and a sentence saying why (or what is missing)."""
+    result = _evaluate(goal, analysis)
+    if result.detail.endswith(".."):
+        return GoalResult(result.met, result.detail[:-1])
+    return result
+
+
+def _evaluate(goal: Goal, analysis: Analysis) -> GoalResult:
     if goal.kind == "all":
         results = [evaluate(g, analysis) for g in goal.data.get("goals", ())]
         failed = [r for r in results if not r.met]

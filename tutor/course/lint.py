@@ -21,7 +21,7 @@ from tutor.model.paths import Path as FieldPath
 from tutor.model.paths import format_path, parse_path
 from tutor.model.yamldoc import YamlSyntaxError, load_documents
 
-from .goals import evaluate, goal_problems, references
+from .goals import evaluate, goal_problems
 from .lesson import Goal, Lesson
 from .loader import BUILTIN_PACK, LESSON_SUFFIXES, FileReport, pack_files, read_file
 from .locate import find_document
@@ -86,18 +86,11 @@ class _Linter:
             return False
         return True
 
-    def goal_refs(self, path: FieldPath, goal: Goal, text: str, what: str) -> None:
+    def goal_problems(self, path: FieldPath, goal: Goal) -> None:
+        """Contradictions in a goal. (A goal may name a Service or port the learner has yet
+        to create, so whether the manifest has them is left to the evaluation.)"""
         for problem in goal_problems(goal):
             self.add(path, f"`{format_path(path)}`: {problem}")
-        analysis = self.analysis(text)
-        for service, port in references(goal):
-            sr = analysis.service(service)
-            if sr is None:
-                self.add(path, f"`{format_path(path)}` names Service `{service}`, which is not "
-                         f"in {what}")
-            elif sr.port(port) is None:
-                self.add(path, f"`{format_path(path)}` names port `{port}` of Service "
-                         f"`{service}`, which {what} does not have")
 
     def run(self) -> list[LintIssue]:
         lesson = self.lesson
@@ -128,8 +121,7 @@ class _Linter:
             if step.path:
                 self.step_path(i, text)
             if step.check is not None:
-                where = f"step {i + 1}'s manifest"
-                self.goal_refs((*base, "check"), step.check, text, where)
+                self.goal_problems((*base, "check"), step.check)
                 result = evaluate(step.check, self.analysis(text))
                 if result.met:
                     self.add((*base, "check"), f"step {i + 1}'s check is already met before "
@@ -190,8 +182,7 @@ class _Linter:
                                      f"challenge `{ch.id}`'s manifest")
             solution_ok = self.manifest((*base, "solution"), ch.solution,
                                         f"challenge `{ch.id}`'s solution")
-            for problem in goal_problems(ch.goal):
-                self.add((*base, "goal"), f"challenge `{ch.id}`'s goal: {problem}")
+            self.goal_problems((*base, "goal"), ch.goal)
             if start_ok:
                 result = evaluate(ch.goal, self.analysis(ch.manifest))
                 if result.met:
