@@ -152,13 +152,28 @@ def read_file(path: Path, pack: str = BUILTIN_PACK) -> FileReport:
     lesson_id = data.get("id") if isinstance(data.get("id"), str) else ""
     problems = schema.problems(data)
     for problem in problems:
-        report.errors.append(LessonError(path, line_of(doc, problem.path), problem.message,
-                                         lesson_id))
+        message = problem.message
+        span = doc.spans.get(problem.path)
+        if span is not None and span.raw is not None and "must be text" in message:
+            read_as = schema.describe(_value(doc.data, problem.path))
+            message += f' (YAML reads `{span.raw}` as {read_as}; quote it: "{span.raw}")'
+        report.errors.append(LessonError(path, line_of(doc, problem.path), message, lesson_id))
     report.errors.sort(key=lambda e: e.line)
     if report.errors:
         return report
     report.lesson = build_lesson(data, path, pack, lambda p: line_of(doc, p))
     return report
+
+
+def _value(data: Any, path: FieldPath) -> Any:
+    for seg in path:
+        if isinstance(data, dict):
+            data = data.get(seg)
+        elif isinstance(data, list) and isinstance(seg, int) and seg < len(data):
+            data = data[seg]
+        else:
+            return None
+    return data
 
 
 def _port(value: Any) -> str:

@@ -36,6 +36,8 @@ MAX_EDIT_CHARS = 256 * 1024
 """Edits longer than this are kept for the session but not written (they would make every
 keystroke's save slow)."""
 
+STALE_TEMP_SECONDS = 60.0
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -182,7 +184,18 @@ class ProgressStore:
         store._load()
         if store.persistent:
             store._probe()
+            store._sweep()
         return store
+
+    def _sweep(self) -> None:
+        """Remove temporary files a killed writer left behind (old enough not to be another
+        process's write in flight)."""
+        cutoff = time.time() - STALE_TEMP_SECONDS
+        with contextlib.suppress(OSError):
+            for tmp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+                with contextlib.suppress(OSError):
+                    if tmp.stat().st_mtime < cutoff:
+                        tmp.unlink()
 
     def _memory(self, where: Path, notice: str = "") -> None:
         self.persistent = False

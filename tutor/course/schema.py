@@ -42,6 +42,10 @@ class SchemaProblem:
     path: FieldPath
     """Where the problem is: the offending key (an unknown field) or the value."""
     message: str
+    missing: str = ""
+    """For a missing required field: its name."""
+    suggests: str = ""
+    """For an unknown field: the known field it is probably a misspelling of."""
 
 
 _TYPE_WORDS = {
@@ -82,7 +86,8 @@ def _message(err: ValidationError) -> Iterator[SchemaProblem]:
     if kind == "required":
         missing = [k for k in expected if k not in (instance or {})]
         for key in missing:
-            yield SchemaProblem(path, f"{where} is missing the required field `{key}`")
+            yield SchemaProblem(path, f"{where} is missing the required field `{key}`",
+                                missing=str(key))
         return
     if kind == "additionalProperties" and isinstance(err.instance, dict):
         allowed = [str(k) for k in sub.get("properties", {})]
@@ -92,7 +97,8 @@ def _message(err: ValidationError) -> Iterator[SchemaProblem]:
             close = difflib.get_close_matches(str(key), allowed, n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else \
                 f" (allowed: {', '.join(allowed)})"
-            yield SchemaProblem((*path, str(key)), f"unknown field `{key}` in {where}{hint}")
+            yield SchemaProblem((*path, str(key)), f"unknown field `{key}` in {where}{hint}",
+                                suggests=close[0] if close else "")
         return
     if kind == "type":
         wanted = expected if isinstance(expected, list) else [expected]
@@ -165,7 +171,7 @@ def goal_key_problems(data: Any, path: FieldPath = ()) -> Iterator[SchemaProblem
                 yield SchemaProblem((*path, keys[1]), f"`{format_path(path)}` has "
                                     f"{len(keys)} goals ({', '.join(keys)}): a goal holds one; "
                                     "combine several with `all: [...]`")
-            elif not keys and data:
+            elif not keys and data and all(k == "description" for k in data):
                 yield SchemaProblem(path, f"`{format_path(path)}` names no goal: use one of "
                                     f"{', '.join(GOAL_KINDS)}")
         for key, value in data.items():
@@ -180,6 +186,9 @@ def problems(data: Any) -> list[SchemaProblem]:
     out: list[SchemaProblem] = []
     for err in validator().iter_errors(data):
         out.extend(_message(err))
+    # `titel:` is both an unknown field and a missing `title`: say it once, at the typo
+    typos = {(p.path[:-1], p.suggests) for p in out if p.suggests}
+    out = [p for p in out if not (p.missing and (p.path, p.missing) in typos)]
     seen = {p.path for p in out}
     out.extend(p for p in goal_key_problems(data) if p.path not in seen)
     return out
