@@ -1,0 +1,172 @@
+"""`ktutor export`: real-cluster YAML that `ktutor check` accepts and routes like the lesson."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tutor.classroom.exporting import IMAGE, ExportError, export_text, pick_manifest
+from tutor.classroom.lessons import find_lesson
+from tutor.cli import main
+from tutor.course.lesson import Lesson
+from tutor.course.loader import load_lessons
+from tutor.model import analyze
+from tutor.model.analysis import Analysis
+
+FIXTURE = Path(__file__).parent / "data" / "pack" / "01-hostile.yaml"
+
+Shape = Counter[tuple[str, tuple[tuple[str, str], ...], int]]
+
+
+def _shape(analysis: Analysis, used: bool) -> dict[str, Shape]:
+    """Per Service port: the multiset of (namespace, labels, port) of its endpoints (or of the
+    Pods that get traffic). Pod names differ after export; labels and ports must not.
+    Terminating Pods are left out: a Deployment cannot start a Pod that is shutting down."""
+    out: dict[str, Shape] = {}
+    for sr in analysis.services:
+        for pr in sr.ports:
+            eps = pr.used if used else pr.endpoints
+            out[f"{sr.service.ref}:{pr.port.key}"] = Counter(
+                (ep.pod.namespace, tuple(sorted(ep.pod.labels.items())), ep.port) for ep in eps
+                if not ep.pod.terminating)
+    return out
+
+
+def _cases() -> list[tuple[str, Lesson, str, str]]:
+    lessons = [*load_lessons(use_env=False).lessons, find_lesson(str(FIXTURE))]
+    cases = []
+    for lesson in lessons:
+        for n in range(1, len(lesson.steps) + 1):
+            text, where = pick_manifest(lesson, step=n)
+            cases.append((f"{lesson.id}-step{n}", lesson, text, where))
+        for ch in lesson.challenges:
+            text, where = pick_manifest(lesson, challenge=ch.id, solution=True)
+            cases.append((f"{lesson.id}-{ch.id}-solution", lesson, text, where))
+    return cases
+
+
+CASES = _cases()
+
+
+@pytest.mark.parametrize(("case", "lesson", "text", "where"), CASES, ids=[c[0] for c in CASES])
+def test_export_is_valid_and_routes_like_the_lesson(case: str, lesson: Lesson, text: str,
+                                                    where: str) -> None:
+    before = analyze(text)
+    if not before.valid:
+        with pytest.raises(ExportError) as err:
+            export_text(lesson, text, where)
+        assert err.value.code == 1
+        return
+    exported = export_text(lesson, text, where)
+    after = analyze(exported.text)
+    assert after.valid, [e.message for e in after.errors]
+    assert all(p.owner.startswith("Deployment/") for p in after.cluster.pods)
+    assert _shape(after, used=False) == _shape(before, used=False)
+    if all(p.ready and not p.terminating for p in before.cluster.pods):
+        # the model cannot run a readiness probe, so compare traffic only when all are Ready
+        assert _shape(after, used=True) == _shape(before, used=True)
+    for doc in yaml.safe_load_all(exported.text):
+        if doc["kind"] == "Deployment":
+            for c in doc["spec"]["template"]["spec"]["containers"]:
+                assert c["image"] == IMAGE and c["args"][0] == "netexec"
+        if doc["kind"] == "Service":
+            assert doc["spec"].get("clusterIP") in (None, "None")
+
+
+MIXED = """\
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec:
+  clusterIP: 10.96.50.50
+  selector: {app: api}
+  ports:
+  - {name: http, port: 80, targetPort: http}
+  - {name: metrics, port: 9100, targetPort: 9100}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api-1, namespace: shop, labels: {app: api}}
+spec:
+  containers:
+  - name: app
+    image: x
+    ports:
+    - {name: http, containerPort: 8080}
+    - {containerPort: 9100}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api-2, namespace: shop, labels: {app: api}}
+spec:
+  containers:
+  - name: app
+    image: x
+    ports:
+    - {name: http, containerPort: 8080}
+    - {containerPort: 9100}
+status:
+  phase: Running
+  podIP: 10.244.1.9
+  conditions: [{type: Ready, status: "False"}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api-3, namespace: shop, labels: {app: api}}
+spec:
+  containers:
+  - name: app
+    image: x
+    ports:
+    - {name: http, containerPort: 8080}
+    - {containerPort: 9100}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: done, labels: {app: api}}
+spec: {containers: [{name: app, image: x}]}
+status: {phase: Succeeded}
+"""
+
+
+def test_groups_by_labels_ports_and_readiness() -> None:
+    lesson = find_lesson(str(FIXTURE))
+    exported = export_text(lesson, MIXED, "test")
+    docs = list(yaml.safe_load_all(exported.text))
+    kinds = [d["kind"] for d in docs]
+    assert kinds == ["Namespace", "Service", "Deployment", "Deployment"]
+    assert "clusterIP" not in docs[1]["spec"]
+    ready, unready = docs[2], docs[3]
+    assert ready["spec"]["replicas"] == 2 and unready["spec"]["replicas"] == 1
+    assert ready["metadata"]["namespace"] == "shop"
+    assert ready["metadata"]["name"] != unready["metadata"]["name"]
+    containers = ready["spec"]["template"]["spec"]["containers"]
+    # two ports: two netexec processes, each with its own UDP port so they do not collide
+    assert [c["args"] for c in containers] == [
+        ["netexec", "--http-port=8080", "--udp-port=8080"],
+        ["netexec", "--http-port=9100", "--udp-port=9100"]]
+    assert containers[0]["ports"] == [{"name": "http", "containerPort": 8080,
+                                       "protocol": "TCP"}]
+    assert "readinessProbe" not in containers[0]
+    assert all("readinessProbe" in c for c in unready["spec"]["template"]["spec"]["containers"])
+    assert any("done" in s and "Succeeded" in s for s in exported.skipped)
+    assert "kubectl run client --image=curlimages/curl" in exported.text
+    assert "http://api.shop.svc.cluster.local:80/hostname" in exported.text
+    assert "kubectl delete -f" in exported.text
+
+
+def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "lab.yaml"
+    assert main(["export", str(FIXTURE), "--step", "2", "-o", str(out)]) == 0
+    assert f"kubectl apply -f {out}" in out.read_text()
+    assert main(["check", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["export", str(FIXTURE), "--step", "9"]) == 2
+    assert "steps 1 to 3" in capsys.readouterr().err
+    assert main(["export", str(FIXTURE), "--challenge", "second", "--solution"]) == 1
+    assert "invalid" in capsys.readouterr().err
+    assert main(["export", str(FIXTURE), "--challenge", "nope"]) == 2
+    assert main(["export", str(FIXTURE), "--solution"]) == 2

@@ -1,0 +1,64 @@
+"""The first screen of a served (browser) session: who is learning, so progress is theirs.
+
+A ModalScreen that returns the name. The app shows it through
+`tutor.classroom.serving.ask_learner_name(app, then)` when `KTUTOR_SERVE=1`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from tutor.classroom.serving import MAX_NAME, name_problem
+
+
+class NameScreen(ModalScreen[str]):
+    """Ask the learner's name; dismiss with it once it is acceptable. There is no cancel: a
+    served session without a name would write into someone else's progress."""
+
+    DEFAULT_CSS = """
+    NameScreen { align: center middle; }
+    NameScreen > Vertical {
+        width: 60; height: auto; padding: 1 2; border: thick $primary; background: $surface;
+    }
+    NameScreen #name-title { text-style: bold; margin-bottom: 1; }
+    NameScreen #name-error { color: $error; height: auto; }
+    NameScreen Button { margin-top: 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "nothing", show=False)]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Welcome to ktutor", id="name-title")
+            yield Static("What is your name? Your progress is saved under it on this server, "
+                         "so use the same name next time.")
+            yield Input(placeholder="Your name", id="learner-name", max_length=MAX_NAME)
+            yield Static("", id="name-error")
+            yield Button("Start", variant="primary", id="name-start")
+
+    def on_mount(self) -> None:
+        self.query_one("#learner-name", Input).focus()
+
+    def action_nothing(self) -> None:
+        """Escape does not close the prompt."""
+
+    def _submit(self) -> None:
+        value = self.query_one("#learner-name", Input).value
+        problem = name_problem(value)
+        if problem is not None:
+            self.query_one("#name-error", Static).update(problem)
+            return
+        self.dismiss(value.strip())
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._submit()

@@ -1,0 +1,52 @@
+"""`ktutor serve`: the tutor in web browsers for a workshop (one process per browser tab)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1: this machine only; "
+                        "0.0.0.0 for a classroom, without authentication)")
+    parser.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
+    parser.add_argument("--lessons", action="append", default=[], metavar="DIR",
+                        help="add an instructor's lesson pack (repeatable)")
+    parser.add_argument("--data-dir", default=None, metavar="DIR",
+                        help="keep the learners' progress here (default: ktutor's data folder)")
+
+
+def check(args: argparse.Namespace) -> str | None:
+    """A one-line usage problem, or None."""
+    if not 1 <= args.port <= 65535:
+        return f"--port {args.port}: must be between 1 and 65535"
+    for d in args.lessons:
+        if not Path(d).expanduser().is_dir():
+            return f"--lessons {d}: not a folder"
+    if args.data_dir is not None and Path(args.data_dir).exists() and \
+            not Path(args.data_dir).is_dir():
+        return f"--data-dir {args.data_dir}: not a folder"
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    from tutor.classroom import serving
+
+    problem = check(args)
+    if problem is not None:
+        print(f"ktutor serve: {problem}", file=sys.stderr)
+        return 2
+    warning = serving.exposure_warning(args.host, args.port)
+    if warning is not None:
+        print(warning, file=sys.stderr)
+    print(f"ktutor: serving on {serving.public_url(args.host, args.port)} "
+          "(each browser tab gets its own tutor; Ctrl+C stops)", file=sys.stderr, flush=True)
+    try:
+        serving.serve(args.host, args.port, args.lessons, args.data_dir)
+    except OSError as exc:
+        print(f"ktutor serve: cannot listen on {args.host}:{args.port}: "
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    return 0
