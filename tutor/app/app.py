@@ -1,0 +1,143 @@
+"""The ktutor Textual app: the lesson list first, a lesson screen on demand.
+
+Only what the first screen needs is imported here; the lesson screen (editor, Markdown, routing
+view) is imported the first time a lesson opens, so `ktutor` shows its list quickly.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.message import Message
+
+from tutor.app.commands import TutorCommands
+from tutor.app.screens.lesson_list import LessonListScreen
+from tutor.course.lesson import Lesson, LessonError
+
+if TYPE_CHECKING:
+    from tutor.course.progress import ProgressStore
+
+DATA_DIR_ENV = "KTUTOR_DATA_DIR"
+"""Where progress lives, if set (tests and workshops point it at a temporary folder)."""
+
+
+def progress_path(data_dir: str | Path | None = None) -> Path | None:
+    """The progress file: in `data_dir` or `$KTUTOR_DATA_DIR`, else the store's default."""
+    base = data_dir if data_dir is not None else os.environ.get(DATA_DIR_ENV) or None
+    return Path(base) / "progress.json" if base else None
+
+
+class OpenLesson(Message):
+    """Ask the app to open a lesson (from the list, the palette or the command line)."""
+
+    def __init__(self, lesson_id: str, step: int | None = None) -> None:
+        super().__init__()
+        self.lesson_id = lesson_id
+        self.step = step
+
+
+class TutorApp(App[None]):
+    """Learn Kubernetes Services by editing a manifest and watching the traffic move."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "ktutor"
+    SUB_TITLE = "Kubernetes Services, hands on"
+    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {TutorCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", id="help"),
+        Binding("question_mark", "help", "Help", show=False, id="help-key"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        lesson_id: str | None = None,
+        *,
+        step: int | None = None,
+        extra_dirs: Sequence[str | Path] = (),
+        data_dir: str | Path | None = None,
+        lessons: Sequence[Lesson] | None = None,
+        errors: Sequence[LessonError] = (),
+        learner: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.start_lesson = lesson_id
+        self.start_step = step
+        self.extra_dirs = [Path(d).expanduser() for d in extra_dirs]
+        """`--lessons` folders; the loader adds `$KTUTOR_LESSONS` itself."""
+        self.data_path = progress_path(data_dir)
+        self.learner = learner
+        self.lessons: list[Lesson] = list(lessons) if lessons is not None else []
+        self.lesson_errors: list[LessonError] = list(errors)
+        self._given_lessons = lessons is not None
+        self._progress: ProgressStore | None = None
+        self.cursor_blink = True
+        """Tests and screenshots turn this off so frames are stable."""
+
+    # -- state --------------------------------------------------------------------------------
+
+    @property
+    def progress(self) -> ProgressStore:
+        """The learner's progress, opened on first use (a notice is shown as a notification)."""
+        if self._progress is None:
+            from tutor.course.progress import ProgressStore
+
+            self._progress = ProgressStore.open(self.data_path, learner=self.learner)
+            notice = getattr(self._progress, "notice", "")
+            if notice:
+                self.notify(str(notice), title="Progress", severity="warning", timeout=10)
+        return self._progress
+
+    def load_lessons(self) -> None:
+        if self._given_lessons:
+            return
+        from tutor.course.loader import load_lessons
+
+        found = load_lessons(self.extra_dirs)
+        self.lessons = list(found.lessons)
+        self.lesson_errors = list(found.errors)
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        return next((le for le in self.lessons if le.id == lesson_id), None)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.load_lessons()
+        _ = self.progress
+        self.push_screen(LessonListScreen())
+        if self.start_lesson:
+            self.post_message(OpenLesson(self.start_lesson, self.start_step))
+        gc.freeze()
+
+    def on_open_lesson(self, message: OpenLesson) -> None:
+        self.open_lesson(message.lesson_id, message.step)
+
+    def open_lesson(self, lesson_id: str, step: int | None = None) -> bool:
+        """Show a lesson at `step` (1-based) or where the learner left it."""
+        lesson = self.lesson(lesson_id)
+        if lesson is None:
+            known = ", ".join(le.id for le in self.lessons) or "none"
+            self.notify(f"no lesson {lesson_id!r} (lessons: {known})", severity="error")
+            return False
+        from tutor.app.screens.lesson import LessonScreen
+
+        index: int | None = None
+        if step is not None:
+            index = max(0, min(step - 1, len(lesson.steps) - 1))
+        while isinstance(self.screen, LessonScreen):
+            self.pop_screen()
+        self.push_screen(LessonScreen(lesson, index))
+        return True
+
+    def action_help(self) -> None:
+        from tutor.app.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())

@@ -1,0 +1,58 @@
+"""The command palette (ctrl+p): jump to any lesson or step, and run the lesson screen's actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from tutor.app.app import TutorApp
+
+SCREEN_ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("Reset step", "reset_step", "Undo back to this step's starting YAML (asks first)"),
+    ("Toggle behind the scenes", "toggle_behind",
+     "Show or hide the kube-proxy rules, EndpointSlices and DNS records"),
+    ("Send one request", "send_one", "Follow one request from the client to a Pod"),
+    ("Send 100 requests", "send_burst", "See how kube-proxy spreads a burst over the Pods"),
+    ("Next step", "next_step", "Go to the next step"),
+    ("Previous step", "previous_step", "Go back one step"),
+    ("Challenges", "challenges", "Practise: fix a broken manifest"),
+    ("Quiz", "quiz", "Check what you learned"),
+    ("Reset the cluster changes", "reset_cluster",
+     "Undo deleted, added, relabelled and moved Pods"),
+)
+
+
+class TutorCommands(Provider):
+    """Lessons, steps and the current screen's actions, fuzzy-matched."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        app: TutorApp = self.app  # type: ignore[assignment]
+        out: list[tuple[str, Callable[[], object], str]] = []
+        for lesson in app.lessons:
+            out.append((f"Lesson: {lesson.title}", partial(app.open_lesson, lesson.id),
+                        lesson.summary))
+            for number, step in enumerate(lesson.steps, 1):
+                out.append((f"Step: {lesson.title} › {number}. {step.title}",
+                            partial(app.open_lesson, lesson.id, number),
+                            f"step {number} of {len(lesson.steps)}"))
+        screen = self.screen
+        for title, action, help_text in SCREEN_ACTIONS:
+            if hasattr(screen, f"action_{action}"):
+                out.append((title, partial(screen.run_action, action), help_text))
+        return out
+
+    async def discover(self) -> Hits:
+        for title, callback, help_text in self._commands():
+            if not title.startswith("Step:"):
+                yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, callback, help_text in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)

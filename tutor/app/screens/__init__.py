@@ -1,0 +1,1 @@
+"""Screens: the lesson list, a lesson, challenges, the quiz, help and small dialogs."""

@@ -1,0 +1,245 @@
+"""A lesson: the step's text, the YAML editor and the routing view, side by side (or as tabs).
+
+The learner's YAML for each step is saved as they type (debounced; the store writes atomically)
+and comes back after a quit or a crash; the step they were on is remembered too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Markdown, Static
+
+from tutor.app.widgets.workbench import Workbench
+from tutor.course.lesson import Lesson
+
+if TYPE_CHECKING:
+    from tutor.app.app import TutorApp
+    from tutor.course.goals import GoalResult
+    from tutor.course.progress import ProgressStore
+
+
+def step_key(index: int) -> str:
+    """The progress store's key for a step's saved edit (0-based, as `reset_step` uses)."""
+    return f"step-{index}"
+
+
+def check_text(result: GoalResult | None, description: str, done: bool) -> Text:
+    text = Text()
+    if result is None:
+        return text
+    if result.met:
+        text.append("✓ Check passed: ", style="bold green")
+        text.append(result.detail)
+    else:
+        text.append("○ To do: ", style="bold yellow")
+        text.append(description or result.detail)
+        if description:
+            text.append(f"\n  now: {result.detail}", style="dim")
+        if done:
+            text.append("  (you passed it before)", style="dim green")
+    return text
+
+
+class StepPane(VerticalScroll):
+    """Step N of M, its Markdown, the "try this" line and the check's status."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="step-nav"):
+            yield Button("◀ Prev", id="prev-step", compact=True)
+            yield Static("", id="step-header", markup=False)
+            yield Button("Next ▶", id="next-step", compact=True)
+        yield Markdown("", id="step-text", open_links=False)
+        yield Static("", id="step-try", markup=False)
+        yield Static("", id="step-check", markup=False)
+
+
+class LessonScreen(Screen[None]):
+    """One lesson, one step at a time."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "next_step", "Next step", id="next-step"),
+        Binding("ctrl+b", "previous_step", "Prev step", id="previous-step"),
+        Binding("ctrl+r", "reset_step", "Reset step", id="reset-step"),
+        Binding("ctrl+o", "challenges", "Challenges & quiz", id="practice"),
+        Binding("escape", "leave", "Lessons", id="back-to-list"),
+    ]
+
+    def __init__(self, lesson: Lesson, index: int | None = None) -> None:
+        super().__init__()
+        self.lesson = lesson
+        self.start_index = index
+        self.index = 0
+        self.step_done: set[int] = set()
+
+    @property
+    def tutor(self) -> TutorApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def progress(self) -> ProgressStore:
+        return self.tutor.progress
+
+    @property
+    def workbench(self) -> Workbench:
+        return self.query_one(Workbench)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        index = self._resume_index()
+        self.index = index
+        yield Workbench(StepPane(), self._starting_text(index), intro_label="Step",
+                        focus_path=self.lesson.steps[index].path if self.lesson.steps else "",
+                        goal=self.lesson.steps[index].check if self.lesson.steps else None)
+        yield Footer()
+
+    def _resume_index(self) -> int:
+        count = max(1, len(self.lesson.steps))
+        if self.start_index is not None:
+            return max(0, min(self.start_index, count - 1))
+        return max(0, min(self.progress.lesson(self.lesson.id).step, count - 1))
+
+    def _starting_text(self, index: int) -> str:
+        saved = self.progress.saved_edit(self.lesson.id, step_key(index))
+        return saved if saved is not None else self.lesson.step_manifest(index)
+
+    def on_mount(self) -> None:
+        self.title = self.lesson.title
+        self.step_done = set(self.progress.lesson(self.lesson.id).steps_done)
+        self._render_step()
+        self.progress.set_step(self.lesson.id, self.index)
+        self.workbench.editor.focus()
+
+    # -- steps --------------------------------------------------------------------------------
+
+    def _render_step(self) -> None:
+        lesson = self.lesson
+        count = len(lesson.steps)
+        header = self.query_one("#step-header", Static)
+        if not count:
+            header.update("This lesson has no steps.")
+            return
+        step = lesson.steps[self.index]
+        self.sub_title = f"step {self.index + 1} of {count}: {step.title}"
+        mark = " ✓" if self.index in self.step_done else ""
+        header.update(Text.assemble((f"step {self.index + 1} of {count}", "bold"), " · ",
+                                    (step.title, "bold"), (mark, "green")))
+        self.query_one("#step-text", Markdown).update(step.text)
+        try_line = self.query_one("#step-try", Static)
+        try_line.update(Text.assemble(("Try this: ", "bold cyan"), step.try_this)
+                        if step.try_this else "")
+        try_line.display = bool(step.try_this)
+        self.query_one("#prev-step", Button).disabled = self.index == 0
+        self.query_one("#next-step", Button).disabled = False
+        self.query_one("#next-step", Button).label = (
+            "Next ▶" if self.index < count - 1 else "Finish ✓")
+        self.query_one("#step-check", Static).update("")
+        self.query_one(StepPane).scroll_home(animate=False)
+
+    def go_to(self, index: int) -> None:
+        """Leave the current step (its edit is saved) and show step `index`."""
+        if not self.lesson.steps:
+            return
+        index = max(0, min(index, len(self.lesson.steps) - 1))
+        self.workbench.flush_save()
+        self._save(self.workbench.text)
+        self.index = index
+        self.progress.set_step(self.lesson.id, index)
+        step = self.lesson.steps[index]
+        self._render_step()
+        self.workbench.load(self._starting_text(index), step.path, step.check)
+
+    def action_next_step(self) -> None:
+        if self.index >= len(self.lesson.steps) - 1:
+            self.progress.mark_done(self.lesson.id)
+            self.notify(f"Lesson done: {self.lesson.title}. Try its challenges and quiz "
+                        "(ctrl+o).", title="Well done", timeout=6)
+            return
+        self.go_to(self.index + 1)
+
+    def action_previous_step(self) -> None:
+        if self.index > 0:
+            self.go_to(self.index - 1)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "next-step":
+            self.action_next_step()
+        elif event.button.id == "prev-step":
+            self.action_previous_step()
+
+    def action_reset_step(self) -> None:
+        from tutor.app.screens.dialogs import ConfirmScreen
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self.reset_step()
+
+        self.app.push_screen(ConfirmScreen(
+            f"Undo every change to step {self.index + 1}'s YAML and go back to its "
+            "starting manifest?", yes="Reset"), done)
+
+    def reset_step(self) -> None:
+        """Back to the step's starting YAML (no question asked: callers confirm first)."""
+        self.progress.reset_step(self.lesson.id, self.index)
+        self.step_done.discard(self.index)
+        step = self.lesson.steps[self.index]
+        self.workbench.changes.reset()
+        self.workbench.load(self.lesson.step_manifest(self.index), step.path, step.check)
+        self._render_step()
+        self.notify("Step reset to its starting YAML.", timeout=3)
+
+    def action_challenges(self) -> None:
+        from tutor.app.screens.practice import PracticeScreen
+
+        self.app.push_screen(PracticeScreen(self.lesson))
+
+    def action_leave(self) -> None:
+        self.workbench.flush_save()
+        self._save(self.workbench.text)
+        self.app.pop_screen()
+
+    # -- messages from the workbench -------------------------------------------------------------
+
+    def _save(self, text: str) -> None:
+        if not self.lesson.steps:
+            return
+        key = step_key(self.index)
+        if text == self.lesson.step_manifest(self.index):
+            self.progress.clear_edit(self.lesson.id, key)
+        else:
+            self.progress.save_edit(self.lesson.id, key, text)
+
+    def on_workbench_settled(self, message: Workbench.Settled) -> None:
+        self._save(message.text)
+
+    def on_workbench_updated(self, message: Workbench.Updated) -> None:
+        if not self.lesson.steps:
+            return
+        step = self.lesson.steps[self.index]
+        check = self.query_one("#step-check", Static)
+        if step.check is None or message.check is None:
+            check.update(Text("No check in this step: read, experiment, then ctrl+n.",
+                              style="dim") if step.check is None else "")
+            if step.check is None and self.index not in self.step_done:
+                self.step_done.add(self.index)
+                self.progress.mark_step_done(self.lesson.id, self.index)
+            return
+        check.update(check_text(message.check, step.check.description,
+                                self.index in self.step_done))
+        if message.check.met and self.index not in self.step_done:
+            self.step_done.add(self.index)
+            self.progress.mark_step_done(self.lesson.id, self.index)
+            self._render_step()
+            check.update(check_text(message.check, step.check.description, True))
+            self.notify(f"Step {self.index + 1} done.", timeout=3)
+
+    def on_unmount(self) -> None:
+        # the widgets may already be gone when the app exits
+        with contextlib.suppress(Exception):
+            self._save(self.workbench.text)

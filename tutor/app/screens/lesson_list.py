@@ -1,0 +1,107 @@
+"""The first screen: every lesson with its progress, and every lesson file that failed to load."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from tutor.app.app import TutorApp
+
+STATUS_MARK = {"done": "✓", "in progress": "◐", "new": "○"}
+STATUS_STYLE = {"done": "bold green", "in progress": "bold yellow", "new": "dim"}
+
+
+def status_text(status: str) -> Text:
+    """`✓ done`, `◐ in progress`, `○ new`: a symbol and the word, so colour is never needed."""
+    mark = STATUS_MARK.get(status, "○")
+    return Text(f"{mark} {status:<11}", style=STATUS_STYLE.get(status, ""))
+
+
+class LessonListScreen(Screen[None]):
+    """Pick a lesson; Enter opens it where the learner left off."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open", id="open-lesson", show=True),
+        Binding("r", "refresh", "Reload", id="reload-lessons"),
+    ]
+
+    @property
+    def tutor(self) -> TutorApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Pick a lesson. Enter opens it where you left off; ctrl+p finds a "
+                     "lesson or step by name.", id="list-intro", markup=False)
+        yield OptionList(id="lessons")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.fill()
+
+    def on_screen_resume(self) -> None:
+        self.fill()
+
+    def fill(self) -> None:
+        """(Re)build the list: progress may have changed while a lesson was open."""
+        options = self.query_one("#lessons", OptionList)
+        keep = options.highlighted_option.id if options.highlighted_option else None
+        progress = self.tutor.progress
+        items: list[Option] = []
+        for number, lesson in enumerate(self.tutor.lessons, 1):
+            status = progress.status(lesson.id, len(lesson.steps))
+            prompt = Text.assemble(
+                status_text(status), " ",
+                (f"{number}. ", "bold"), (lesson.title, "bold"),
+                (f"  {lesson.minutes} min", "dim"),
+            )
+            if lesson.pack != "built-in":
+                prompt.append(f"  [{lesson.pack}]", style="italic dim")
+            prompt.append("\n")
+            prompt.append(" " * 14 + lesson.summary, style="dim")
+            items.append(Option(prompt, id=f"lesson:{lesson.id}"))
+        for number, error in enumerate(self.tutor.lesson_errors):
+            prompt = Text.assemble(("✗ broken      ", "bold red"),
+                                   (error.lesson_id or error.file.name, "bold"), "\n",
+                                   (" " * 14 + str(error), "red"))
+            items.append(Option(prompt, id=f"broken:{number}", disabled=True))
+        if not items:
+            items.append(Option(Text("No lessons found. Add a pack with --lessons DIR."),
+                                disabled=True))
+        options.clear_options()
+        options.add_options(items)
+        if keep is not None:
+            try:
+                options.highlighted = options.get_option_index(keep)
+            except Exception:  # the lesson is gone after a reload
+                options.highlighted = 0
+        elif items:
+            options.highlighted = 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._open(event.option.id)
+
+    def action_open(self) -> None:
+        options = self.query_one("#lessons", OptionList)
+        option = options.highlighted_option
+        if option is not None:
+            self._open(option.id)
+
+    def _open(self, option_id: str | None) -> None:
+        if option_id and option_id.startswith("lesson:"):
+            from tutor.app.app import OpenLesson
+
+            self.post_message(OpenLesson(option_id.split(":", 1)[1]))
+
+    def action_refresh(self) -> None:
+        self.tutor.load_lessons()
+        self.fill()
+        self.notify(f"{len(self.tutor.lessons)} lesson(s) loaded", timeout=3)

@@ -1,0 +1,223 @@
+"""Practice after a lesson: its challenges (fix a manifest until the goal holds) and its quiz."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tutor.course.lesson import Challenge, Lesson
+
+if TYPE_CHECKING:
+    from tutor.app.app import TutorApp
+    from tutor.app.widgets.workbench import Workbench
+    from tutor.course.goals import GoalResult
+    from tutor.course.progress import ProgressStore
+
+
+def challenge_key(challenge: Challenge) -> str:
+    return f"challenge-{challenge.id}"
+
+
+class PracticeScreen(Screen[None]):
+    """Pick a challenge or the quiz."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="practice-back"),
+    ]
+
+    def __init__(self, lesson: Lesson) -> None:
+        super().__init__()
+        self.lesson = lesson
+
+    @property
+    def progress(self) -> ProgressStore:
+        return self.app.progress  # type: ignore[attr-defined,no-any-return]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(f"Practise what “{self.lesson.title}” taught.", id="practice-intro",
+                     markup=False)
+        yield OptionList(id="practice")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.lesson.title
+        self.sub_title = "challenges and quiz"
+        self.fill()
+
+    def on_screen_resume(self) -> None:
+        self.fill()
+
+    def fill(self) -> None:
+        entry = self.progress.lesson(self.lesson.id)
+        options = self.query_one("#practice", OptionList)
+        keep = options.highlighted
+        options.clear_options()
+        for number, ch in enumerate(self.lesson.challenges, 1):
+            solved = ch.id in entry.challenges_solved
+            prompt = Text.assemble(("✓ solved  " if solved else "○ open    ",
+                                    "bold green" if solved else "dim"),
+                                   (f"Challenge {number}: ", "bold"), ch.title)
+            options.add_option(Option(prompt, id=f"challenge:{ch.id}"))
+        if self.lesson.quiz:
+            answered = len(entry.quiz)
+            total = len(self.lesson.quiz)
+            right = sum(1 for q, c in entry.quiz.items() if q < total and 0 <= c < len(
+                self.lesson.quiz[q].choices) and self.lesson.quiz[q].choices[c].correct)
+            mark = "✓ done    " if answered >= total else (
+                "◐ started " if answered else "○ new     ")
+            options.add_option(Option(Text.assemble(
+                (mark, "bold green" if answered >= total else "dim"), ("Quiz", "bold"),
+                f": {total} questions ({right} right so far)"), id="quiz"))
+        if not options.option_count:
+            options.add_option(Option("This lesson has no challenges or quiz.", disabled=True))
+        options.highlighted = keep if keep is not None and keep < options.option_count else 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        option_id = event.option.id or ""
+        if option_id.startswith("challenge:"):
+            cid = option_id.split(":", 1)[1]
+            ch = next(c for c in self.lesson.challenges if c.id == cid)
+            self.app.push_screen(ChallengeScreen(self.lesson, ch))
+        elif option_id == "quiz":
+            from tutor.app.screens.quiz import QuizScreen
+
+            self.app.push_screen(QuizScreen(self.lesson))
+
+
+class ChallengePane(VerticalScroll):
+    """The task, the goal, the hints revealed so far and the last check."""
+
+    def __init__(self, challenge: Challenge) -> None:
+        super().__init__()
+        self.challenge = challenge
+
+    def compose(self) -> ComposeResult:
+        ch = self.challenge
+        yield Static(Text(ch.title, style="bold"), id="challenge-title")
+        yield Markdown(ch.text, id="challenge-text", open_links=False)
+        goal = ch.goal.description
+        yield Static(Text.assemble(("Goal: ", "bold"), goal) if goal else "", id="challenge-goal")
+        yield Static("", id="challenge-hints", markup=False)
+        yield Static(Text("Press ctrl+s to check your manifest.", style="dim"),
+                     id="challenge-result")
+
+
+class ChallengeScreen(Screen[None]):
+    """Fix the manifest until the goal holds; hints one at a time; the solution on request."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "check", "Check", id="check-goal"),
+        Binding("ctrl+n", "hint", "Next hint", id="next-hint"),
+        Binding("ctrl+l", "solution", "Solution", id="show-solution"),
+        Binding("ctrl+r", "reset_step", "Reset", id="reset-challenge"),
+        Binding("escape", "leave", "Back", id="challenge-back"),
+    ]
+
+    def __init__(self, lesson: Lesson, challenge: Challenge) -> None:
+        super().__init__()
+        self.lesson = lesson
+        self.challenge = challenge
+        self.hints_shown = 0
+        self.last: GoalResult | None = None
+
+    @property
+    def tutor(self) -> TutorApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def workbench(self) -> Workbench:
+        from tutor.app.widgets.workbench import Workbench
+
+        return self.query_one(Workbench)
+
+    def compose(self) -> ComposeResult:
+        from tutor.app.widgets.workbench import Workbench
+
+        saved = self.tutor.progress.saved_edit(self.lesson.id, challenge_key(self.challenge))
+        yield Header()
+        yield Workbench(ChallengePane(self.challenge),
+                        saved if saved is not None else self.challenge.manifest,
+                        intro_label="Task")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.lesson.title
+        self.sub_title = f"challenge: {self.challenge.title}"
+        self.workbench.editor.focus()
+
+    def _save(self, text: str) -> None:
+        key = challenge_key(self.challenge)
+        if text == self.challenge.manifest:
+            self.tutor.progress.clear_edit(self.lesson.id, key)
+        else:
+            self.tutor.progress.save_edit(self.lesson.id, key, text)
+
+    def on_workbench_settled(self, message: Workbench.Settled) -> None:
+        self._save(message.text)
+
+    def action_check(self) -> GoalResult:
+        from tutor.course.goals import evaluate_text
+
+        result = evaluate_text(self.challenge.goal, self.workbench.text)
+        self.last = result
+        box = self.query_one("#challenge-result", Static)
+        if result.met:
+            self.tutor.progress.solve_challenge(self.lesson.id, self.challenge.id)
+            box.update(Text.assemble(("✓ Solved! ", "bold green"), result.detail))
+            self.notify("Challenge solved.", title="Well done", timeout=4)
+        else:
+            box.update(Text.assemble(("✗ Not yet: ", "bold red"), result.detail))
+        if self.workbench.narrow:
+            self.workbench.active = "intro"
+        return result
+
+    def action_hint(self) -> None:
+        hints = self.challenge.hints
+        if self.hints_shown >= len(hints):
+            self.notify("No more hints. ctrl+l shows the solution.", timeout=4)
+            return
+        self.hints_shown += 1
+        text = Text()
+        for i, hint in enumerate(hints[: self.hints_shown], 1):
+            text.append(f"Hint {i} of {len(hints)}: ", style="bold cyan")
+            text.append(hint + "\n")
+        self.query_one("#challenge-hints", Static).update(text)
+        if self.workbench.narrow:
+            self.workbench.active = "intro"
+
+    def action_solution(self) -> None:
+        from tutor.app.screens.dialogs import ConfirmScreen
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self.workbench.load(self.challenge.solution)
+
+        self.app.push_screen(ConfirmScreen(
+            "Replace your manifest with the reference solution? (Your text is lost; "
+            "try another hint first?)", yes="Show solution"), done)
+
+    def action_reset_step(self) -> None:
+        from tutor.app.screens.dialogs import ConfirmScreen
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self.workbench.changes.reset()
+                self.workbench.load(self.challenge.manifest)
+                self.tutor.progress.clear_edit(self.lesson.id, challenge_key(self.challenge))
+
+        self.app.push_screen(ConfirmScreen("Go back to the challenge's starting manifest?",
+                                           yes="Reset"), done)
+
+    def action_leave(self) -> None:
+        self.workbench.flush_save()
+        self._save(self.workbench.text)
+        self.app.pop_screen()

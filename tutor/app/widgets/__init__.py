@@ -1,0 +1,1 @@
+"""Widgets of the lesson workbench: editor, routing view, traffic, behind the scenes."""

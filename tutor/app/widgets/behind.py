@@ -1,0 +1,69 @@
+"""Behind the scenes: what Kubernetes writes for the manifest as it is now.
+
+kube-proxy's iptables rules, the EndpointSlice objects and the DNS records, each in a tab. This
+module (and PyYAML's dumper) is imported only when the learner first opens the view.
+"""
+
+from __future__ import annotations
+
+import yaml
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.highlight import highlight
+from textual.widgets import Static, TabbedContent, TabPane
+
+from tutor.model.analysis import Analysis
+from tutor.model.dns import records
+from tutor.model.endpoints import endpoint_slices
+from tutor.model.iptables import render_rules
+
+
+def slices_yaml(analysis: Analysis) -> str:
+    docs = []
+    for sr in analysis.services:
+        docs.extend(endpoint_slices(sr.endpoints))
+    if not docs:
+        return "# No EndpointSlices: no Service with a selector selects any Pod.\n"
+    return yaml.safe_dump_all(docs, sort_keys=False, default_flow_style=False)
+
+
+def dns_text(analysis: Analysis) -> Text:
+    found = records(analysis)
+    text = Text()
+    if not found:
+        text.append("No DNS records: there is no Service.", style="dim")
+        return text
+    text.append("What CoreDNS answers (name, TTL, class, type, data):\n\n", style="dim")
+    for record in found:
+        text.append(record.zone_line.replace("\t", "  "))
+        if record.pod:
+            text.append(f"   ({record.pod})", style="dim")
+        text.append("\n")
+    return text
+
+
+class BehindScenes(TabbedContent):
+    """Three tabs, refreshed from each new analysis while visible."""
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.node: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with TabPane("kube-proxy rules", id="tab-rules"), VerticalScroll():
+            yield Static("", id="rules-text", markup=False)
+        with TabPane("EndpointSlices", id="tab-slices"), VerticalScroll():
+            yield Static("", id="slices-text", markup=False)
+        with TabPane("DNS", id="tab-dns"), VerticalScroll():
+            yield Static("", id="dns-text", markup=False)
+
+    def show(self, analysis: Analysis, node: str | None) -> None:
+        rules = render_rules(analysis, node)
+        header = Text(f"iptables-save -t nat (kube-proxy on {node or 'any node'}):\n",
+                      style="dim")
+        header.append(rules)
+        self.query_one("#rules-text", Static).update(header)
+        self.query_one("#slices-text", Static).update(highlight(slices_yaml(analysis),
+                                                                language="yaml"))
+        self.query_one("#dns-text", Static).update(dns_text(analysis))

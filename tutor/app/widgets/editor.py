@@ -1,0 +1,102 @@
+"""The YAML editor: a code editor that also marks the current step's field and the error lines.
+
+The marks are extra highlights merged into TextArea's own syntax highlight map, so they move with
+the text: after every edit the analysis finds the field's span again by its FIELD PATH (via
+`load_documents`), never by a remembered line number.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.widgets import TextArea
+
+STEP_HIGHLIGHT = "ktutor.step"
+ERROR_HIGHLIGHT = "ktutor.error"
+
+Range = tuple[int, int, int, int]
+"""0-based (start row, start column, end row, end column); end column -1 = end of line."""
+
+
+def _byte_offset(line: str, column: int) -> int:
+    return len(line[:column].encode("utf-8"))
+
+
+class YamlEditor(TextArea):
+    """`TextArea.code_editor` for Kubernetes YAML: theme follows the app, Tab indents by 2."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = TextArea.COMPONENT_CLASSES | {
+        "yaml-editor--step",
+        "yaml-editor--error",
+    }
+    DEFAULT_CSS = """
+    YamlEditor > .yaml-editor--step { background: $accent 30%; }
+    YamlEditor > .yaml-editor--error { background: $error 35%; text-style: underline; }
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.step_ranges: list[Range] = []
+        self.error_rows: list[int] = []
+        self._styled_theme: object = None
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def create(cls, text: str, *, id: str | None = None) -> YamlEditor:
+        """The editor as `TextArea.code_editor` makes it, with YAML's 2-space indent."""
+        editor = cls.code_editor(text, language="yaml", theme="css", tab_behavior="indent",
+                                 id=id)
+        editor.indent_width = 2
+        assert isinstance(editor, YamlEditor)
+        return editor
+
+    def set_marks(self, step_ranges: list[Range], error_rows: list[int]) -> None:
+        """Replace the step and error marks and repaint."""
+        if step_ranges == self.step_ranges and error_rows == self.error_rows:
+            return
+        self.step_ranges = step_ranges
+        self.error_rows = error_rows
+        self._build_highlight_map()
+        self.refresh()
+
+    def _build_highlight_map(self) -> None:
+        super()._build_highlight_map()
+        theme = getattr(self, "_theme", None)
+        if theme is None:
+            return
+        if self.is_mounted and self._styled_theme is not theme:
+            self._styled_theme = theme
+            styles = dict(theme.syntax_styles)
+            styles[STEP_HIGHLIGHT] = self.get_component_rich_style("yaml-editor--step",
+                                                                   partial=True)
+            styles[ERROR_HIGHLIGHT] = self.get_component_rich_style("yaml-editor--error",
+                                                                    partial=True)
+            theme.syntax_styles = styles
+        lines = self.document.line_count
+        for r0, c0, r1, c1 in self.step_ranges:
+            for row in range(max(0, r0), min(r1, lines - 1) + 1):
+                text = self.document.get_line(row)
+                start = _byte_offset(text, c0) if row == r0 else _byte_offset(
+                    text, len(text) - len(text.lstrip()))
+                end = None if (row != r1 or c1 < 0) else _byte_offset(text, c1)
+                if end is None:
+                    end = len(text.encode("utf-8"))
+                if end > start:
+                    self._highlights[row].append((start, end, STEP_HIGHLIGHT))
+        for row in self.error_rows:
+            if 0 <= row < lines:
+                text = self.document.get_line(row)
+                indent = len(text) - len(text.lstrip())
+                end = len(text.encode("utf-8"))
+                self._highlights[row].append((_byte_offset(text, indent), max(end, indent + 1),
+                                              ERROR_HIGHLIGHT))
+
+    def on_mount(self) -> None:
+        self._build_highlight_map()
+
+    def _watch_theme(self, theme: str) -> None:
+        super()._watch_theme(theme)
+        self._build_highlight_map()
+
+    def _app_theme_changed(self) -> None:
+        super()._app_theme_changed()
+        self._build_highlight_map()

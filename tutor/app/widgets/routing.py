@@ -1,0 +1,241 @@
+"""The routing view: client -> Service -> every Pod, with who gets traffic and why not.
+
+One option per Pod per Service port, so the highlighted option is "the selected Pod" for cluster
+changes (delete, Ready, labels, move) and "the selected Service port" for traffic. Every line is
+a `rich.text.Text` built from model data, never markup, so names and labels print as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
+from tutor.model.objects import Pod
+from tutor.model.proxy import Client
+
+GETS = "▶"
+NOT = "✗"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What an option points at: a Service port and, for Pod rows, the Pod."""
+
+    service: int
+    port: str
+    pod: str = ""
+    """`namespace/name`, or "" for the Service header."""
+
+
+def option_id(target: Target) -> str:
+    return f"{target.service}|{target.port}|{target.pod}"
+
+
+def parse_option_id(value: str | None) -> Target | None:
+    if not value:
+        return None
+    parts = value.split("|", 2)
+    if len(parts) != 3 or not parts[0].isdigit():
+        return None
+    return Target(int(parts[0]), parts[1], parts[2])
+
+
+def _labels(pod: Pod, selector: dict[str, str] | None, matched: tuple[str, ...]) -> Text:
+    text = Text("labels ", style="dim")
+    if not pod.labels:
+        text.append("(none)", style="dim italic")
+    for i, (key, value) in enumerate(sorted(pod.labels.items())):
+        if i:
+            text.append("  ")
+        if key in matched:
+            text.append(f"{key}={value}", style="bold green")
+            text.append(" ✓", style="green")
+        elif selector and key in selector:
+            text.append(f"{key}={value}", style="bold red")
+            text.append(" ≠", style="red")
+        else:
+            text.append(f"{key}={value}")
+    return text
+
+
+def service_header(sr: ServiceRoute, pr: PortRoute, client: Client) -> Text:
+    svc = sr.service
+    port = pr.port
+    text = Text()
+    origin = f"{client.name} ({client.ip}" + (f" on {client.node})" if client.node else ")")
+    text.append("client ", style="dim")
+    text.append(origin, style="bold")
+    text.append("\n  └─▶ ", style="dim")
+    text.append("Service ", style="dim")
+    text.append(svc.name, style="bold")
+    text.append(f"  {svc.type}", style="cyan")
+    if svc.namespace != "default":
+        text.append(f"  ns {svc.namespace}", style="dim")
+    text.append("\n      ")
+    if svc.headless:
+        text.append("headless (clusterIP: None): DNS returns the Pod IPs", style="yellow")
+        text.append(f"  port {port.label}")
+    elif svc.type == "ExternalName":
+        text.append(f"CNAME to {svc.external_name}", style="yellow")
+    else:
+        text.append(f"{svc.cluster_ip}:{port.port}", style="bold")
+        text.append(f"/{port.protocol}")
+        if port.name:
+            text.append(f" ({port.name})", style="dim")
+        text.append(" → targetPort ", style="dim")
+        text.append(str(port.target_port), style="bold")
+        if port.node_port:
+            text.append(f"  nodePort {port.node_port}", style="dim")
+    text.append("\n      DNS ", style="dim")
+    text.append(svc.dns_name)
+    text.append("\n      selector ", style="dim")
+    if svc.selector:
+        text.append("  ".join(f"{k}={v}" for k, v in svc.selector.items()), style="bold")
+    else:
+        text.append("(none: no endpoints are made for it)", style="yellow")
+    if svc.session_affinity == "ClientIP":
+        text.append("   sessionAffinity ClientIP", style="magenta")
+    if svc.internal_traffic_policy == "Local":
+        text.append("   internalTrafficPolicy Local", style="magenta")
+    total = sum(1 for v in pr.verdicts.values() if v.gets_traffic)
+    text.append("\n      ")
+    if total:
+        share = 100.0 / total
+        text.append(f"{total} Pod{'s' if total != 1 else ''} get traffic", style="bold green")
+        text.append(f" (about {share:.0f}% each)", style="dim")
+    else:
+        text.append("no Pod gets traffic: requests are rejected", style="bold red")
+    return text
+
+
+def pod_row(sr: ServiceRoute, pr: PortRoute, pod: Pod, width: int = 0) -> Text:
+    verdict = pr.verdicts.get(pod.ref)
+    gets = bool(verdict and verdict.gets_traffic)
+    text = Text()
+    if gets:
+        text.append(f" {GETS} TRAFFIC ", style="bold reverse green")
+    else:
+        text.append(f" {NOT} no traffic ", style="bold red")
+    text.append(" ")
+    text.append(pod.name, style="bold")
+    port = verdict.port if verdict and verdict.port is not None else None
+    addr = pod.ip or "(no IP)"
+    text.append(f"  {addr}:{port}" if port is not None else f"  {addr}")
+    text.append(f"  {pod.node_name or '(unscheduled)'}", style="cyan")
+    text.append("  ")
+    if pod.ready_condition == "True":
+        text.append("Ready", style="green")
+    else:
+        text.append("not Ready", style="yellow")
+    if pod.terminating:
+        text.append(" terminating", style="yellow")
+    if pod.owner:
+        text.append(f"  ({pod.owner})", style="dim")
+    text.append("\n     ")
+    text.append_text(_labels(pod, sr.service.selector, verdict.matched if verdict else ()))
+    if verdict is not None and not gets:
+        text.append("\n     why: ", style="dim")
+        text.append(verdict.reason, style="italic")
+    return text
+
+
+class RoutingView(OptionList):
+    """Which Pods get each Service port's traffic. Arrow keys pick a Pod; keys change it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "command('delete_pod')", "Delete Pod", id="delete-pod"),
+        Binding("r", "command('toggle_ready')", "Ready on/off", id="toggle-ready"),
+        Binding("l", "command('edit_labels')", "Labels", id="edit-labels"),
+        Binding("m", "command('move_pod')", "Move node", id="move-pod"),
+        Binding("a,plus", "command('add_pod')", "Add Pod", id="add-pod"),
+        Binding("minus", "command('scale_down')", "Scale down", id="scale-down"),
+        Binding("c", "command('next_client')", "Client", id="next-client"),
+        Binding("t", "command('send_one')", "1 request", id="send-one-key", show=False),
+        Binding("b", "command('send_burst')", "100 requests", id="send-burst-key", show=False),
+        Binding("x", "command('reset_cluster')", "Undo changes", id="reset-cluster"),
+    ]
+
+    class Command(Message):
+        """A key for the workbench (cluster changes, traffic): handled where the state lives."""
+
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.analysis: Analysis | None = None
+        self.client = Client("client", "10.244.1.100", "node-1")
+
+    def action_command(self, name: str) -> None:
+        self.post_message(self.Command(name))
+
+    @property
+    def target(self) -> Target | None:
+        option = self.highlighted_option
+        return parse_option_id(option.id) if option is not None else None
+
+    def show(self, analysis: Analysis, client: Client) -> None:
+        """Render `analysis`; keep the highlight on the same Pod (or Service port)."""
+        keep = self.target
+        self.analysis = analysis
+        self.client = client
+        options: list[Option] = []
+        if not analysis.services:
+            options.append(Option(Text("No Service in this manifest yet: add a `kind: Service` "
+                                       "to route traffic to these Pods."),
+                                  id="none|", disabled=True))
+        for s_index, sr in enumerate(analysis.services):
+            for pr in sr.ports or []:
+                header = Target(s_index, pr.port.key)
+                options.append(Option(service_header(sr, pr, client), id=option_id(header)))
+                for pod in analysis.cluster.pods:
+                    target = Target(s_index, pr.port.key, pod.ref)
+                    options.append(Option(pod_row(sr, pr, pod), id=option_id(target)))
+            if not sr.ports:
+                options.append(Option(Text(f"Service {sr.service.name} has no ports."),
+                                      id=option_id(Target(s_index, ""))))
+        if not analysis.cluster.pods:
+            options.append(Option(Text("No Pods: add a Pod or a Deployment (or press a)."),
+                                  id="nopods|", disabled=True))
+        self.clear_options()
+        self.add_options(options)
+        if keep is not None:
+            for i, option in enumerate(options):
+                t = parse_option_id(option.id)
+                if t is not None and t.pod == keep.pod and t.port == keep.port and (
+                        t.service == keep.service or keep.pod):
+                    self.highlighted = i
+                    break
+            else:
+                self.highlighted = 0
+        else:
+            self.highlighted = 0
+
+    def route(self) -> tuple[ServiceRoute, PortRoute] | None:
+        """The highlighted Service port (the first one if nothing is highlighted)."""
+        analysis = self.analysis
+        if analysis is None or not analysis.services:
+            return None
+        target = self.target
+        sr = analysis.services[target.service] if target and target.service < len(
+            analysis.services) else analysis.services[0]
+        pr = sr.port(target.port) if target else None
+        if pr is None:
+            if not sr.ports:
+                return None
+            pr = sr.ports[0]
+        return sr, pr
+
+    def pod(self) -> Pod | None:
+        target = self.target
+        if self.analysis is None or target is None or not target.pod:
+            return None
+        return self.analysis.cluster.pod(target.pod)

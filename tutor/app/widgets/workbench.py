@@ -1,0 +1,553 @@
+"""The workbench: an intro (a lesson step or a challenge), the YAML editor, the routing view,
+traffic and behind the scenes, kept in step with each other.
+
+One edit flows one way: `TextArea.Changed` -> an exclusive thread worker runs the model
+(`analyze_with_changes`, and the goal) -> one `Analyzed` message -> the editor marks, the error
+list, the routing view and the traffic view render it on the main thread. Results from a stale
+edit are dropped by generation number. While the YAML is broken, the last good routing picture
+stays, dimmed, under the errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import OptionList, Static, Tab, Tabs
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from tutor.app.widgets.editor import Range, YamlEditor
+from tutor.app.widgets.routing import RoutingView
+from tutor.app.widgets.traffic import TrafficView
+from tutor.course.lesson import Goal
+from tutor.model.analysis import Analysis
+from tutor.model.changes import ClusterChanges, analyze_with_changes
+from tutor.model.manifests import DEFAULT_NODES
+from tutor.model.paths import parse_path
+from tutor.model.proxy import Client
+
+if TYPE_CHECKING:
+    from tutor.app.widgets.behind import BehindScenes
+    from tutor.course.goals import GoalResult
+
+NARROW_WIDTH = 100
+"""Below this many columns the four areas become tabs."""
+SAVE_DELAY = 0.4
+BURST = 100
+PANES = ("intro", "yaml", "routing", "behind")
+
+
+@dataclass(slots=True)
+class Result:
+    generation: int
+    text: str
+    analysis: Analysis
+    check: GoalResult | None
+
+
+def field_ranges(analysis: Analysis, path_text: str) -> list[Range]:
+    """Where the field `path_text` sits now, found by path in each YAML document."""
+    if not path_text:
+        return []
+    try:
+        path = parse_path(path_text)
+    except ValueError:
+        return []
+    for doc in analysis.parsed.documents:
+        span = doc.spans.get(path)
+        if span is None:
+            continue
+        r0, c0 = span.line - 1, span.column - 1
+        r1, c1 = span.end_line - 1, span.end_column - 1
+        if c1 == 0 and r1 > r0:
+            r1, c1 = r1 - 1, -1
+        return [(r0, c0, r1, c1)]
+    return []
+
+
+def problems(analysis: Analysis) -> list[tuple[int, int, str, str]]:
+    """Every problem as (line, column, message, hint), 1-based, in text order."""
+    out: list[tuple[int, int, str, str]] = []
+    parsed = analysis.parsed
+    if parsed.syntax_error is not None:
+        se = parsed.syntax_error
+        out.append((se.line, se.column, f"YAML syntax error: {se.message}",
+                    "Check the indentation (2 spaces per level) and the `key: value` colons."))
+    if parsed.rejected is not None:
+        rj = parsed.rejected
+        out.append((getattr(rj, "line", 0) or 0, getattr(rj, "column", 0) or 0,
+                    str(getattr(rj, "reason", rj)), ""))
+    for err in analysis.errors:
+        out.append((err.line, err.column, err.message, err.hint))
+    return out
+
+
+def clients_for(analysis: Analysis) -> list[tuple[str, list[Client]]]:
+    """Who can send traffic: a client Pod on each node, three clients, or any Pod."""
+    nodes = sorted({p.node_name for p in analysis.cluster.pods if p.node_name}
+                   | set(DEFAULT_NODES))
+    out: list[tuple[str, list[Client]]] = []
+    for i, node in enumerate(nodes, 1):
+        out.append((f"a client Pod on {node}", [Client("client", f"10.244.{i}.100", node)]))
+    trio = [Client(f"client-{i + 1}", f"10.244.{i % len(nodes) + 1}.{101 + i}",
+                   nodes[i % len(nodes)]) for i in range(3)]
+    out.append(("3 clients on different nodes", trio))
+    for pod in analysis.cluster.pods:
+        if pod.ip:
+            out.append((f"Pod {pod.name} on {pod.node_name}",
+                        [Client(pod.name, pod.ip, pod.node_name)]))
+    return out
+
+
+class ErrorList(OptionList):
+    """The API server's messages at their lines; Enter jumps the editor there."""
+
+
+class Workbench(Vertical):
+    """The editor, routing, traffic and behind-the-scenes areas around an intro widget."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "show_pane('intro')", "Text", id="pane-intro"),
+        Binding("f3", "show_pane('yaml')", "YAML", id="pane-yaml"),
+        Binding("f4", "show_pane('routing')", "Routing", id="pane-routing"),
+        Binding("f5", "toggle_behind", "Behind", id="toggle-behind"),
+        Binding("ctrl+t", "send_one", "1 request", id="send-one"),
+        Binding("ctrl+g", "send_burst", "100 requests", id="send-burst"),
+    ]
+
+    narrow: reactive[bool] = reactive(False)
+    active: reactive[str] = reactive("yaml")
+    behind_open: reactive[bool] = reactive(False)
+
+    class Analyzed(Message):
+        """A finished analysis (posted from the worker thread)."""
+
+        def __init__(self, result: Result) -> None:
+            super().__init__()
+            self.result = result
+
+    class Updated(Message):
+        """The views show a new analysis; the screen updates the step check."""
+
+        def __init__(self, workbench: Workbench, analysis: Analysis,
+                     check: GoalResult | None) -> None:
+            super().__init__()
+            self.workbench = workbench
+            self.analysis = analysis
+            self.check = check
+
+    class Settled(Message):
+        """The learner stopped typing: time to save the text."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, intro: Widget, text: str, *, intro_label: str = "Step",
+                 focus_path: str = "", goal: Goal | None = None,
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.intro = intro
+        self.intro_label = intro_label
+        self.initial_text = text
+        self.focus_path = focus_path
+        self.goal = goal
+        self.generation = 0
+        self.changes = ClusterChanges()
+        self.analysis: Analysis | None = None
+        self.last_good: Analysis | None = None
+        self.check: GoalResult | None = None
+        self.client_index = 0
+        self.seed = 0
+        self._save_timer: Timer | None = None
+        self._behind: BehindScenes | None = None
+        self._mounted = False
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Tabs(Tab(self.intro_label, id="tab-intro"), Tab("YAML", id="tab-yaml"),
+                   Tab("Routing", id="tab-routing"), Tab("Behind the scenes", id="tab-behind"),
+                   id="pane-tabs", active="tab-yaml")
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                self.intro.id = "intro"
+                self.intro.add_class("pane")
+                yield self.intro
+                with Vertical(id="yaml", classes="pane"):
+                    yield YamlEditor.create(self.initial_text, id="editor")
+                    yield ErrorList(id="errors")
+                    yield Static("", id="summary", markup=False)
+            with Vertical(id="right"):
+                with Vertical(id="routing", classes="pane"):
+                    yield Static("", id="stale-note", markup=False)
+                    yield RoutingView(id="routing-view")
+                    yield TrafficView(id="traffic")
+                yield Vertical(id="behind", classes="pane")
+
+    def on_mount(self) -> None:
+        self.query_one("#errors", ErrorList).display = False
+        self.query_one("#stale-note", Static).display = False
+        self.narrow = self.app.size.width < NARROW_WIDTH
+        self.set_class(self.narrow, "-narrow")
+        self._mounted = True
+        self._layout()
+        self.reanalyze()
+
+    def on_resize(self) -> None:
+        self.narrow = self.size.width < NARROW_WIDTH
+
+    def watch_narrow(self, narrow: bool) -> None:
+        self.set_class(narrow, "-narrow")
+        self._layout()
+
+    def watch_active(self) -> None:
+        self._layout()
+
+    def watch_behind_open(self) -> None:
+        self._layout()
+
+    def _layout(self) -> None:
+        if not self._mounted:
+            return
+        tabs = self.query_one("#pane-tabs", Tabs)
+        tabs.display = self.narrow
+        left = self.query_one("#left")
+        right = self.query_one("#right")
+        panes = {name: self.query_one(f"#{name}") for name in PANES}
+        if self.narrow:
+            for name, pane in panes.items():
+                pane.display = name == self.active
+            left.display = self.active in ("intro", "yaml")
+            right.display = self.active in ("routing", "behind")
+            if tabs.active != f"tab-{self.active}":
+                tabs.active = f"tab-{self.active}"
+        else:
+            for name, pane in panes.items():
+                pane.display = name != "behind" or self.behind_open
+            left.display = right.display = True
+        if panes["behind"].display:
+            self._ensure_behind()
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        event.stop()
+        if event.tab.id and event.tab.id.startswith("tab-"):
+            self.active = event.tab.id[4:]
+
+    def action_show_pane(self, name: str) -> None:
+        self.active = name
+        if name == "behind":
+            self.behind_open = True
+        target = {"yaml": "#editor", "routing": "#routing-view", "intro": "#intro"}.get(name)
+        if target:
+            widget = self.query_one(target)
+            if widget.focusable:
+                widget.focus()
+            else:
+                for child in widget.query("*"):
+                    if child.focusable:
+                        child.focus()
+                        break
+
+    def action_toggle_behind(self) -> None:
+        if self.narrow:
+            self.active = "behind" if self.active != "behind" else "routing"
+            self.behind_open = self.active == "behind"
+        else:
+            self.behind_open = not self.behind_open
+
+    def _ensure_behind(self) -> None:
+        if self._behind is None:
+            from tutor.app.widgets.behind import BehindScenes
+
+            self._behind = BehindScenes(id="behind-tabs")
+            self.query_one("#behind").mount(self._behind)
+            self.call_after_refresh(self._refresh_behind)
+
+    def _refresh_behind(self) -> None:
+        if self._behind is None or not self._behind.is_mounted:
+            return
+        shown = self.shown_analysis
+        if shown is not None and self.query_one("#behind").display:
+            self._behind.show(shown, self.clients[0].node or None)
+
+    # -- the text -----------------------------------------------------------------------------
+
+    @property
+    def editor(self) -> YamlEditor:
+        return self.query_one("#editor", YamlEditor)
+
+    @property
+    def routing(self) -> RoutingView:
+        return self.query_one("#routing-view", RoutingView)
+
+    @property
+    def traffic(self) -> TrafficView:
+        return self.query_one("#traffic", TrafficView)
+
+    @property
+    def text(self) -> str:
+        return self.editor.text
+
+    def load(self, text: str, focus_path: str = "", goal: Goal | None = None) -> None:
+        """Show another manifest (a new step or challenge); edits to it start from here."""
+        self.focus_path = focus_path
+        self.goal = goal
+        self.check = None
+        editor = self.editor
+        if editor.text != text:
+            editor.load_text(text)  # posts Changed, which re-analyzes
+        else:
+            self.reanalyze()
+
+    def on_text_area_changed(self, event: YamlEditor.Changed) -> None:
+        event.stop()
+        self.reanalyze()
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self.flush_save)
+
+    def flush_save(self) -> None:
+        """Save now (called on a timer after typing stops, and when leaving)."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+            self.post_message(self.Settled(self.text))
+
+    @property
+    def clients(self) -> list[Client]:
+        options = clients_for(self.shown_analysis) if self.shown_analysis else []
+        if not options:
+            return [Client("client", "10.244.1.100", "node-1")]
+        return options[self.client_index % len(options)][1]
+
+    def reanalyze(self) -> None:
+        self.generation += 1
+        changes = None if self.changes.empty else ClusterChanges.from_json(
+            self.changes.to_json())
+        node = self.clients[0].node or None
+        self._analyze(self.generation, self.text, changes, node, self.goal)
+
+    @work(thread=True, exclusive=True, group="analyze", exit_on_error=False)
+    def _analyze(self, generation: int, text: str, changes: ClusterChanges | None,
+                 node: str | None, goal: Goal | None) -> None:
+        analysis = analyze_with_changes(text, changes, node)
+        check = None
+        if goal is not None:
+            from tutor.course.goals import evaluate_text
+
+            check = evaluate_text(goal, text)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Analyzed(Result(generation, text, analysis, check)))
+
+    def on_workbench_analyzed(self, message: Analyzed) -> None:
+        message.stop()
+        result = message.result
+        if result.generation != self.generation:
+            return
+        self.show(result.analysis, result.check)
+
+    @property
+    def shown_analysis(self) -> Analysis | None:
+        """What the routing view shows: the current analysis, or the last good one."""
+        if self.analysis is not None and self.analysis.valid:
+            return self.analysis
+        return self.last_good or self.analysis
+
+    def show(self, analysis: Analysis, check: GoalResult | None) -> None:
+        """Render one analysis in every area (main thread)."""
+        self.analysis = analysis
+        self.check = check
+        if analysis.valid:
+            self.last_good = analysis
+        found = problems(analysis)
+        self.editor.set_marks(field_ranges(analysis, self.focus_path),
+                              sorted({line - 1 for line, *_ in found if line > 0}))
+        errors = self.query_one("#errors", ErrorList)
+        errors.clear_options()
+        for i, (line, column, message, hint) in enumerate(found):
+            prompt = Text()
+            prompt.append(f"line {line}" if line else "", style="bold red")
+            prompt.append(": " if line else "")
+            prompt.append(message)
+            if hint:
+                prompt.append(f"\n  hint: {hint}", style="italic")
+            errors.add_option(Option(prompt, id=f"err-{i}-{line}-{column}"))
+        errors.display = bool(found)
+        stale = not analysis.valid
+        shown = self.shown_analysis
+        note = self.query_one("#stale-note", Static)
+        note.display = stale
+        if stale:
+            note.update("The YAML has errors: " + (
+                "the last good routing picture is shown, dimmed." if self.last_good
+                else "routing shows what could be read."))
+        routing = self.routing
+        routing.set_class(stale, "-stale")
+        if shown is not None:
+            routing.show(shown, self.clients[0])
+        self.query_one("#summary", Static).update(self._summary(analysis, len(found)))
+        self._refresh_behind()
+        self.post_message(self.Updated(self, analysis, check))
+
+    def _summary(self, analysis: Analysis, errors: int) -> Text:
+        text = Text()
+        if errors:
+            text.append(f"✗ {errors} error{'s' if errors != 1 else ''}", style="bold red")
+            text.append(" (see above)  ")
+        else:
+            text.append("✓ valid  ", style="bold green")
+        for sr in analysis.services[:3]:
+            for pr in sr.ports[:2]:
+                names = [ep.pod.name for ep in pr.used]
+                text.append(f"{sr.service.name}:{pr.port.port} → ")
+                if names:
+                    shown = ", ".join(names[:4]) + ("…" if len(names) > 4 else "")
+                    text.append(shown, style="green")
+                else:
+                    text.append("no Pods", style="red")
+                text.append("   ")
+        return text
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id != "errors":
+            return
+        event.stop()
+        parts = (event.option.id or "").split("-")
+        if len(parts) == 4 and parts[2].isdigit() and parts[3].isdigit():
+            line, column = int(parts[2]), int(parts[3])
+            if line:
+                if self.narrow:
+                    self.active = "yaml"
+                self.editor.cursor_location = (line - 1, max(0, column - 1))
+                self.editor.focus()
+
+    # -- cluster changes ------------------------------------------------------------------------
+
+    async def on_routing_view_command(self, message: RoutingView.Command) -> None:
+        message.stop()
+        await self.run_action(message.name)
+
+    def _selected_pod(self) -> str | None:
+        pod = self.routing.pod()
+        if pod is None:
+            self.notify("Pick a Pod in the routing view first (arrow keys or a click).",
+                        severity="warning", timeout=4)
+            return None
+        return pod.ref
+
+    def _changed(self, message: str = "") -> None:
+        if message:
+            self.notify(message, timeout=4)
+        self.reanalyze()
+
+    def action_delete_pod(self) -> None:
+        ref = self._selected_pod()
+        if ref and self.shown_analysis:
+            self._changed(self.changes.delete_pod(self.shown_analysis.cluster, ref))
+
+    def action_toggle_ready(self) -> None:
+        pod = self.routing.pod()
+        if pod is None:
+            self._selected_pod()
+            return
+        ready = pod.ready_condition != "True"
+        self.changes.set_ready(pod.ref, ready)
+        self._changed(f"{pod.name} is now {'Ready' if ready else 'not Ready'}")
+
+    def action_edit_labels(self) -> None:
+        pod = self.routing.pod()
+        if pod is None:
+            self._selected_pod()
+            return
+        from tutor.app.screens.dialogs import LabelsScreen
+
+        def done(labels: dict[str, str] | None) -> None:
+            if labels is not None:
+                self.changes.set_labels(pod.ref, labels)
+                self._changed(f"{pod.name}'s labels changed")
+
+        self.app.push_screen(LabelsScreen(pod.name, dict(pod.labels)), done)
+
+    def action_move_pod(self) -> None:
+        pod = self.routing.pod()
+        if pod is None or self.shown_analysis is None:
+            self._selected_pod()
+            return
+        nodes = sorted({p.node_name for p in self.shown_analysis.cluster.pods if p.node_name}
+                       | set(DEFAULT_NODES))
+        current = nodes.index(pod.node_name) if pod.node_name in nodes else -1
+        node = nodes[(current + 1) % len(nodes)]
+        self.changes.move(pod.ref, node)
+        self._changed(f"{pod.name} moved to {node} (a new Pod there, with a new IP)")
+
+    def action_add_pod(self) -> None:
+        if self.shown_analysis is None:
+            return
+        pod = self.routing.pod()
+        self._changed(self.changes.add_pod(self.shown_analysis.cluster,
+                                           pod.ref if pod else None))
+
+    def action_scale_down(self) -> None:
+        pod = self.routing.pod()
+        analysis = self.shown_analysis
+        if pod is None or analysis is None:
+            self._selected_pod()
+            return
+        if not pod.owner:
+            self._changed(self.changes.delete_pod(analysis.cluster, pod.ref))
+            return
+        count = sum(1 for p in analysis.cluster.pods
+                    if p.owner == pod.owner and p.namespace == pod.namespace)
+        self._changed(self.changes.scale(analysis.cluster, pod.owner, count - 1,
+                                         namespace=pod.namespace))
+
+    def action_reset_cluster(self) -> None:
+        self.changes.reset()
+        self._changed("cluster changes undone: the Pods are as the manifest says")
+
+    def action_next_client(self) -> None:
+        analysis = self.shown_analysis
+        options = clients_for(analysis) if analysis else []
+        if not options:
+            return
+        self.client_index = (self.client_index + 1) % len(options)
+        self._changed(f"traffic now comes from {options[self.client_index][0]}")
+
+    # -- traffic ------------------------------------------------------------------------------
+
+    def _route_or_warn(self) -> tuple[object, object] | None:
+        route = self.routing.route()
+        if route is None:
+            self.notify("No Service port to send traffic to.", severity="warning", timeout=4)
+        return route
+
+    def action_send_one(self) -> None:
+        route = self.routing.route()
+        if route is None:
+            self._route_or_warn()
+            return
+        self.seed += 1
+        if self.narrow and self.active not in ("routing",):
+            self.active = "routing"
+        self.traffic.show_request(route[0], route[1], self.clients[0], self.seed)
+
+    def action_send_burst(self) -> None:
+        route = self.routing.route()
+        if route is None:
+            self._route_or_warn()
+            return
+        self.seed += 1
+        if self.narrow and self.active not in ("routing",):
+            self.active = "routing"
+        self.traffic.start_burst(route[0], route[1], self.clients, BURST, self.seed)
