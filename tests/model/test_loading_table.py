@@ -136,7 +136,8 @@ def test_changing_the_template_changes_deployment_pod_names() -> None:
 
 
 def test_workload_selector_must_match_template() -> None:
-    text = deployment().replace("      labels:\n        app: web", "      labels:\n        app: api")
+    text = deployment().replace("      labels:\n        app: web",
+                                "      labels:\n        app: api")
     result = analyze(text)
     assert [e.path for e in result.errors] == ["spec.template.metadata.labels"]
     assert result.cluster.pods == []
