@@ -72,7 +72,7 @@ def _find_route(analysis: Analysis, data: Mapping[str, Any]) -> tuple[ServiceRou
                     if e.kind == "Service" and (e.object == ref or e.object.endswith("/" + name))]
         if rejected:
             return GoalResult(False, f"The API server rejects Service {q(name)}, so it routes "
-                              f"nothing: {rejected[0].message}")
+                              f"nothing: {rejected[0].message}.")
         known = [s.service.name for s in analysis.services]
         listing = f" (it has {', '.join(q(h) for h in known)})" if known else ""
         return GoalResult(False, f"There is no Service {q(name)} in the manifest{listing}.")
@@ -110,7 +110,9 @@ def _traffic(goal: Goal, analysis: Analysis, endpoints: bool) -> GoalResult:
     ns = sr.service.namespace
     chosen = pr.endpoints if endpoints else pr.used
     got = {ep.pod.name for ep in chosen}
-    where = f"{q(sr.service.name)} port {pr.port.key}"
+    where = f"{q(sr.service.name)} port {pr.port.port}"
+    if pr.port.name:
+        where += f" ({pr.port.name})"
     verb = "are endpoints of" if endpoints else "get traffic on"
     verb_one = "is an endpoint of" if endpoints else "gets traffic on"
     problems: list[str] = []
@@ -148,7 +150,10 @@ def _traffic(goal: Goal, analysis: Analysis, endpoints: bool) -> GoalResult:
             losers = [k.split("/", 1)[1] for k, v in pr.verdicts.items()
                       if not v.gets_traffic and k.startswith(ns + "/")
                       and (not endpoints or k.split("/", 1)[1] not in got)]
-            if losers:
+            if losers and endpoints:
+                verdict = pr.verdicts[f"{ns}/{losers[0]}"]
+                sentence += f"; {losers[0]} is not an endpoint: {verdict.reason}"
+            elif losers:
                 sentence += f"; {_why_not(pr, analysis, losers[0], ns)}"
         problems.append(sentence)
     target = data.get("target_port")
