@@ -125,7 +125,7 @@ class _Linter:
                 result = evaluate(step.check, self.analysis(text))
                 if result.met:
                     self.add((*base, "check"), f"step {i + 1}'s check is already met before "
-                             f"the learner changes anything ({result.detail})")
+                             f"the learner changes anything ({result.detail.rstrip('.')})")
 
     def step_path(self, i: int, text: str) -> None:
         step = self.lesson.steps[i]
