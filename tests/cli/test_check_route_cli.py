@@ -1,0 +1,225 @@
+"""`ktutor check` and `ktutor route` as a learner runs them: output shape, exit codes, stdin,
+and bad input (one line, exit 2, fast, no traceback, bounded memory)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SCENARIOS = ROOT / "tests" / "scenarios"
+
+RUN_MEASURED = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.run(sys.argv[2:], stdin=open(sys.argv[1], "rb") if sys.argv[1] != "-" else None,
+                      capture_output=True)
+elapsed = time.perf_counter() - start
+rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+sys.stdout.buffer.write(b"%d %f %d\\n" % (proc.returncode, elapsed, rss_kb))
+sys.stdout.buffer.write(proc.stdout + b"\\x00" + proc.stderr)
+"""
+
+
+def ktutor(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tutor", *args], capture_output=True,
+                          text=True, cwd=ROOT, input=stdin, timeout=60)
+
+
+def measured(args: list[str], stdin_file: Path | None = None) -> tuple[int, float, int, str, str]:
+    """Run ktutor in a wrapper that reports exit code, wall time and the child's peak RSS."""
+    cmd = [sys.executable, "-c", RUN_MEASURED, str(stdin_file) if stdin_file else "-",
+           sys.executable, "-m", "tutor", *args]
+    proc = subprocess.run(cmd, capture_output=True, cwd=ROOT, timeout=60)
+    head, _, rest = proc.stdout.partition(b"\n")
+    code, elapsed, rss = head.split()
+    out, _, err = rest.partition(b"\x00")
+    return (int(code), float(elapsed), int(rss), out.decode(errors="replace"),
+            err.decode(errors="replace"))
+
+
+INVALID = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selectr:
+    app: web
+  ports:
+  - port: 0
+    protocol: tcp
+"""
+
+
+def test_check_prints_file_line_col_under_kubectl_header(tmp_path: Path) -> None:
+    f = tmp_path / "svc.yaml"
+    f.write_text(INVALID)
+    proc = ktutor("check", str(f))
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert lines[0] == 'The Service "web" is invalid:'
+    located = [ln for ln in lines if ln.startswith(f"{f}:")]
+    assert located == [
+        f'{f}:6:3: strict decoding error: unknown field "spec.selectr"',
+        f"{f}:9:5: spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive",
+        f'{f}:10:5: spec.ports[0].protocol: Unsupported value: "tcp": supported values: '
+        '"SCTP", "TCP", "UDP"',
+        f"{f}:9:5: spec.ports[0].targetPort: Invalid value: 0: must be between 1 and 65535, "
+        "inclusive",
+    ], "validateServicePort order: port, protocol, targetPort"
+    assert any(ln.strip().startswith("hint: did you mean `selector`") for ln in lines)
+    assert proc.stderr == ""
+
+
+def test_check_no_hints(tmp_path: Path) -> None:
+    f = tmp_path / "svc.yaml"
+    f.write_text(INVALID)
+    proc = ktutor("check", "--no-hints", str(f))
+    assert proc.returncode == 1
+    assert "hint:" not in proc.stdout
+
+
+def test_check_valid_file_exit_0() -> None:
+    proc = ktutor("check", str(SCENARIOS / "001-seed-basic.yaml"))
+    assert proc.returncode == 0
+    assert proc.stdout.strip().endswith("valid (1 Service(s), 3 Pod(s))")
+
+
+def test_check_stdin() -> None:
+    proc = ktutor("check", "-", stdin=INVALID)
+    assert proc.returncode == 1
+    assert "<stdin>:9:5: spec.ports[0].port: Invalid value: 0" in proc.stdout
+    proc = ktutor("check", "-", stdin=(SCENARIOS / "001-seed-basic.yaml").read_text())
+    assert proc.returncode == 0 and proc.stdout.startswith("<stdin>: valid")
+
+
+def test_check_worst_exit_code_wins(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(INVALID)
+    proc = ktutor("check", str(SCENARIOS / "001-seed-basic.yaml"), str(bad),
+                  str(tmp_path / "missing.yaml"))
+    assert proc.returncode == 2
+    assert "valid (" in proc.stdout and 'The Service "web" is invalid:' in proc.stdout
+    assert proc.stderr.strip() == f"ktutor: {tmp_path / 'missing.yaml'}: no such file"
+
+
+@pytest.mark.parametrize("cmd", ["check", "route"])
+def test_help(cmd: str) -> None:
+    proc = ktutor(cmd, "--help")
+    assert proc.returncode == 0
+    assert proc.stdout.startswith(f"usage: ktutor {cmd}")
+    assert "FILE" in proc.stdout
+
+
+@pytest.mark.parametrize("args", [["check"], ["route"], ["route", "x.yaml", "--requests", "-1"],
+                                  ["route", "x.yaml", "--bogus"]])
+def test_bad_usage_exit_2(args: list[str]) -> None:
+    proc = ktutor(*args)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+
+
+def test_route_text_and_json_exit_codes() -> None:
+    proc = ktutor("route", str(SCENARIOS / "008-not-ready-pod.yaml"))
+    assert proc.returncode == 0
+    assert "not Ready" in proc.stdout
+    proc = ktutor("route", str(SCENARIOS / "041-invalid-port-zero.yaml"), "--json")
+    assert proc.returncode == 1
+    data = json.loads(proc.stdout)
+    assert data["valid"] is False
+    assert data["errors"][0]["path"] == "spec.ports[0].port"
+
+
+def test_route_simulation_is_seeded() -> None:
+    args = ["route", str(SCENARIOS / "001-seed-basic.yaml"), "--json", "--requests", "300",
+            "--clients", "3"]
+    one = json.loads(ktutor(*args, "--seed", "5").stdout)
+    two = json.loads(ktutor(*args, "--seed", "5").stdout)
+    ports = one["services"]["default/my-service"]
+    (port,) = ports.values()
+    assert sum(port["traffic"].values()) == 300
+    assert set(port["traffic"]) <= set(port["ready"])
+    assert one == two
+
+
+def test_route_unknown_node_is_usage_error() -> None:
+    proc = ktutor("route", str(SCENARIOS / "001-seed-basic.yaml"), "--from-node", "nope")
+    assert proc.returncode == 2
+    assert "no node 'nope'" in proc.stderr
+
+
+def _alias_bomb() -> str:
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    prev = "a"
+    for i in range(1, 12):
+        lines.append(f"l{i}: &l{i} [" + ",".join([f"*{prev}"] * 9) + "]")
+        prev = f"l{i}"
+    return "\n".join(lines) + "\n"
+
+
+BAD_INPUT: list[tuple[str, bytes, str]] = [
+    ("not YAML", b"{{{ this: is [ not yaml\n  : : :\n", "YAML syntax error"),
+    ("binary", bytes(range(256)) * 8, "binary"),
+    ("not UTF-8", b"apiVersion: v1\nkind: \xff\xfe\n", "not UTF-8"),
+    ("empty", b"", "empty"),
+    ("only comments", b"# nothing here\n---\n", "empty"),
+    ("alias bomb", _alias_bomb().encode(), "alias"),
+    ("nested 10,000 deep (flow)", b"[" * 10_000 + b"]" * 10_000 + b"\n", "nested"),
+    ("nested 10,000 deep (block)", b"- " * 10_000 + b"x\n", "nested"),
+    ("nested maps", b"{a: " * 10_000 + b"1" + b"}" * 10_000 + b"\n", "nested"),
+]
+
+
+@pytest.mark.parametrize(("data", "needle"),
+                         [pytest.param(d, n, id=i) for i, d, n in BAD_INPUT])
+@pytest.mark.parametrize("cmd", ["check", "route"])
+def test_bad_input_one_line_exit_2(tmp_path: Path, cmd: str, data: bytes, needle: str) -> None:
+    f = tmp_path / "bad.yaml"
+    f.write_bytes(data)
+    code, elapsed, rss_kb, out, err = measured([cmd, str(f)])
+    assert code == 2
+    assert elapsed < 2.0
+    assert rss_kb < 150 * 1024, f"peak RSS {rss_kb} KB"
+    assert "Traceback" not in err and "Traceback" not in out
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"ktutor: {f}")
+    assert needle in lines[0]
+
+
+def test_fifty_megabytes_file_and_stdin(tmp_path: Path) -> None:
+    f = tmp_path / "huge.yaml"
+    with f.open("wb") as fh:
+        chunk = b"key: value\n" * 100_000
+        while fh.tell() < 50 * 1024 * 1024:
+            fh.write(chunk)
+    for args, stdin in (([str(f)], None), (["-"], f)):
+        code, elapsed, rss_kb, _out, err = measured(["check", *args], stdin)
+        assert code == 2
+        assert elapsed < 2.0
+        assert rss_kb < 150 * 1024, f"peak RSS {rss_kb} KB"
+        assert "too large" in err and len(err.strip().splitlines()) == 1
+        assert "Traceback" not in err
+
+
+def test_route_json_on_bad_input_is_still_json(tmp_path: Path) -> None:
+    f = tmp_path / "bad.yaml"
+    f.write_bytes(b"a: [1, 2\n")
+    start = time.perf_counter()
+    proc = ktutor("route", str(f), "--json")
+    assert time.perf_counter() - start < 5
+    assert proc.returncode == 2
+    data = json.loads(proc.stdout)
+    assert data["valid"] is False and "YAML syntax error" in data["errors"][0]["message"]
+
+
+def test_directory_is_a_one_line_error(tmp_path: Path) -> None:
+    proc = ktutor("check", str(tmp_path))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"ktutor: {tmp_path}: is a directory, not a manifest file"
