@@ -64,7 +64,7 @@ def print_text(analysis: Analysis, name: str, args: argparse.Namespace) -> None:
         if svc.headless:
             head += ", headless"
         elif svc.cluster_ip:
-            head += f", ClusterIP {svc.cluster_ip}"
+            head += f", clusterIP {svc.cluster_ip}"
         head += f") selector: {svc.selector if svc.selector is not None else 'none'}"
         print(head)
         if not sr.ports:
