@@ -50,7 +50,8 @@ def default_dir() -> Path:
 def safe_learner_name(name: str) -> str:
     """A learner name usable as a file name: no separators, no leading dots, at most 64
     characters; "" becomes `anonymous`."""
-    cleaned = _UNSAFE.sub("_", name.strip()).lstrip(".")[:64].strip("_")
+    cleaned = re.sub(r"\.\.+", "_", _UNSAFE.sub("_", name.strip()))
+    cleaned = re.sub(r"__+", "_", cleaned).strip("._")[:64].strip("._")
     return cleaned or "anonymous"
 
 

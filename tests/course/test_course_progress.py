@@ -1,0 +1,326 @@
+"""The progress store: atomic saves survive SIGKILL, a corrupt file is moved aside, an unwritable
+home keeps progress in memory, and export/import round-trips."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tutor.course import progress as progress_mod
+from tutor.course.atomic import write_atomic
+from tutor.course.progress import LessonProgress, ProgressStore, safe_learner_name
+
+ROOT = Path(__file__).resolve().parents[2]
+
+WRITER = """
+import itertools, sys
+from pathlib import Path
+from tutor.course.progress import ProgressStore
+store = ProgressStore.open(Path(sys.argv[1]))
+assert store.notice == "", store.notice
+print("ready", flush=True)
+for i in itertools.count():
+    store.save_edit("anatomy", "step-1", f"edit {i} " + "x" * (i * 97 % 20000))
+    store.mark_step_done("anatomy", i % 40)
+"""
+
+
+def test_sigkill_during_many_writes_leaves_a_loadable_file(tmp_path: Path) -> None:
+    path = tmp_path / "progress.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    rng = random.Random(1234)
+    loaded = 0
+    for _ in range(20):
+        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], env=env, cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert proc.stdout is not None
+            assert proc.stdout.readline().strip() == "ready", proc.stderr and proc.stderr.read()
+            time.sleep(rng.uniform(0.0, 0.06))
+            proc.send_signal(signal.SIGKILL)
+        finally:
+            proc.wait(timeout=30)
+        assert proc.returncode == -signal.SIGKILL
+        store = ProgressStore.open(path)
+        assert store.notice == "" and store.persistent
+        if path.exists():
+            json.loads(path.read_text(encoding="utf-8"))  # whole, valid JSON
+            edit = store.saved_edit("anatomy", "step-1")
+            assert edit is not None and edit.startswith("edit ")
+            assert store.lesson("anatomy").steps_done
+            loaded += 1
+    assert loaded >= 15  # the writer did get to write in most runs
+
+
+def test_write_atomic_replaces_and_keeps_mode(tmp_path: Path) -> None:
+    path = tmp_path / "f.txt"
+    write_atomic(path, "one")
+    assert path.read_text() == "one" and (path.stat().st_mode & 0o777) == 0o644
+    path.chmod(0o600)
+    write_atomic(path, "two")
+    assert path.read_text() == "two" and (path.stat().st_mode & 0o777) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]  # no temp file left
+
+
+def test_write_atomic_failure_leaves_old_file_and_no_temp(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "f.txt"
+    write_atomic(path, "old")
+
+    def boom(src: str, dst: str) -> None:
+        raise OSError(errno.EIO, "I/O error")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        write_atomic(path, "new")
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]
+
+
+def test_changes_are_saved_and_reloaded(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    store = ProgressStore.open(path)
+    assert store.notice == "" and store.persistent and store.path == path
+    store.set_step("anatomy", 4)
+    store.mark_step_done("anatomy", 0)
+    store.mark_step_done("anatomy", 1)
+    store.solve_challenge("anatomy", "fix-the-selector")
+    store.answer_quiz("anatomy", 2, 1)
+    store.save_edit("anatomy", "step-3", "apiVersion: v1\n")
+    store.skip("ports")
+    again = ProgressStore.open(path)
+    assert again.lesson("anatomy") == LessonProgress(
+        step=4, steps_done={0, 1}, challenges_solved={"fix-the-selector"}, quiz={2: 1})
+    assert again.saved_edit("anatomy", "step-3") == "apiVersion: v1\n"
+    assert again.saved_edit("anatomy", "step-4") is None
+    assert again.lesson("ports").skipped
+    assert again.lesson("never-opened") == LessonProgress()
+
+
+def test_lesson_returns_a_copy(tmp_path: Path) -> None:
+    store = ProgressStore.open(tmp_path / "p.json")
+    store.mark_step_done("a", 1)
+    store.lesson("a").steps_done.add(99)
+    assert store.lesson("a").steps_done == {1}
+
+
+@pytest.mark.parametrize("actions,steps,status", [
+    ([], 5, "new"),
+    ([("set_step", 2)], 5, "in progress"),
+    ([("mark_step_done", 0)], 5, "in progress"),
+    ([("mark_step_done", i) for i in range(5)], 5, "done"),
+    ([("mark_done",)], 5, "done"),
+    ([("skip",)], 5, "in progress"),
+    ([("save_edit", "step-0", "x")], 5, "in progress"),
+])
+def test_status(tmp_path: Path, actions: list[tuple[object, ...]], steps: int,
+                status: str) -> None:
+    store = ProgressStore.open(tmp_path / "p.json")
+    for name, *args in actions:
+        getattr(store, str(name))("anatomy", *args)
+    assert store.status("anatomy", steps) == status
+
+
+def test_resets(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    store = ProgressStore.open(path)
+    store.mark_step_done("a", 1)
+    store.mark_step_done("a", 2)
+    store.save_edit("a", "step-1", "x")
+    store.save_edit("a", "challenge-c", "y")
+    store.mark_done("a")
+    store.mark_step_done("b", 0)
+    store.reset_step("a", 1)
+    reloaded = ProgressStore.open(path)
+    assert reloaded.lesson("a").steps_done == {2} and not reloaded.lesson("a").done
+    assert reloaded.saved_edit("a", "step-1") is None
+    assert reloaded.saved_edit("a", "challenge-c") == "y"
+    store.clear_edit("a", "challenge-c")
+    assert ProgressStore.open(path).saved_edit("a", "challenge-c") is None
+    store.reset_lesson("a")
+    assert ProgressStore.open(path).lesson_ids() == ["b"]
+    store.reset_all()
+    assert ProgressStore.open(path).lesson_ids() == []
+
+
+@pytest.mark.parametrize("content", [
+    b"{not json",
+    b"",
+    b"\xff\xfe garbage",
+    b'["a list"]',
+    b'{"lessons": {"anatomy": {"step": "two"}}}',
+    b'{"lessons": {"anatomy": {"steps_done": [true]}}}',
+    b'{"lessons": [], "edits": {}}',
+    b'{"format": "something-else"}',
+    b'{"version": 99}',
+    b'{"edits": {"anatomy": {"step-1": 5}}}',
+])
+def test_corrupt_file_is_moved_aside(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "progress.json"
+    path.write_bytes(content)
+    store = ProgressStore.open(path)
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith("progress.json.corrupt-")]
+    assert len(aside) == 1 and aside[0].read_bytes() == content
+    assert store.notice == (f"Your progress file was corrupt; it was moved to {aside[0]} and a "
+                            "new one started.")
+    assert store.persistent
+    store.mark_done("anatomy")  # and the new file works
+    assert ProgressStore.open(path).lesson("anatomy").done
+    assert ProgressStore.open(path).notice == ""
+
+
+def test_two_corrupt_files_in_one_second_do_not_collide(tmp_path: Path) -> None:
+    path = tmp_path / "progress.json"
+    for _ in range(2):
+        path.write_text("{bad")
+        assert "corrupt" in ProgressStore.open(path).notice
+    assert len([p for p in tmp_path.iterdir() if ".corrupt-" in p.name]) == 2
+
+
+def test_unwritable_home_keeps_progress_in_memory(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the data folder should be")
+    store = ProgressStore.open(blocker / "ktutor" / "progress.json")
+    assert not store.persistent
+    assert store.notice == (f"Cannot write to {blocker / 'ktutor'}: progress is kept in memory "
+                            "for this session.")
+    store.mark_step_done("anatomy", 3)
+    store.save_edit("anatomy", "step-3", "text")
+    assert store.lesson("anatomy").steps_done == {3}
+    assert store.saved_edit("anatomy", "step-3") == "text"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only folders")
+def test_read_only_folder_keeps_progress_in_memory(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        store = ProgressStore.open(folder / "progress.json")
+        assert not store.persistent and "in memory" in store.notice
+    finally:
+        folder.chmod(0o700)
+
+
+def test_a_write_that_fails_later_switches_to_memory(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "p.json"
+    store = ProgressStore.open(path)
+    store.mark_step_done("a", 0)
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(progress_mod, "write_atomic", full_disk)
+    store.mark_step_done("a", 1)  # no exception
+    assert not store.persistent
+    assert store.notice == f"Cannot write to {path}: progress is kept in memory for this session."
+    assert store.lesson("a").steps_done == {0, 1}
+    monkeypatch.undo()
+    assert ProgressStore.open(path).lesson("a").steps_done == {0}
+
+
+def test_a_folder_in_place_of_the_file(tmp_path: Path) -> None:
+    (tmp_path / "progress.json").mkdir()
+    store = ProgressStore.open(tmp_path / "progress.json")
+    assert not store.persistent and "is a folder" in store.notice
+    store.mark_done("a")
+
+
+def test_export_import_round_trip(tmp_path: Path) -> None:
+    source = ProgressStore.open(tmp_path / "a.json")
+    source.set_step("anatomy", 3)
+    source.mark_step_done("anatomy", 2)
+    source.solve_challenge("anatomy", "c1")
+    source.answer_quiz("anatomy", 0, 2)
+    source.mark_done("ports")
+    source.save_edit("anatomy", "challenge-c1", "kind: Service\n")
+    exported = tmp_path / "export.json"
+    source.export(exported)
+    target = ProgressStore.open(tmp_path / "b.json")
+    target.mark_step_done("anatomy", 0)  # merged, not overwritten
+    target.import_(exported)
+    for lesson_id in ("anatomy", "ports"):
+        want = source.lesson(lesson_id)
+        if lesson_id == "anatomy":
+            want.steps_done.add(0)
+        assert target.lesson(lesson_id) == want
+    assert target.saved_edit("anatomy", "challenge-c1") == "kind: Service\n"
+    assert ProgressStore.open(tmp_path / "b.json").lesson("ports").done  # and saved
+
+
+@pytest.mark.parametrize("content,words", [
+    ("{oops", "export.json:1: not a ktutor progress file"),
+    ('{"lessons": {"a": {"step": -1}}}', "`step` is not a step number"),
+])
+def test_import_of_a_bad_file_changes_nothing(tmp_path: Path, content: str, words: str) -> None:
+    store = ProgressStore.open(tmp_path / "p.json")
+    store.mark_step_done("a", 1)
+    bad = tmp_path / "export.json"
+    bad.write_text(content)
+    with pytest.raises(ValueError, match=words.replace("`", ".")):
+        store.import_(bad)
+    assert store.lesson_ids() == ["a"] and store.lesson("a").steps_done == {1}
+
+
+@pytest.mark.parametrize("name,file", [
+    ("alice", "alice.json"),
+    ("../../etc/passwd", "etc_passwd.json"),
+    ("Bob Smith", "Bob_Smith.json"),
+    ("", "anonymous.json"),
+    ("...", "anonymous.json"),
+    ("x" * 100, "x" * 64 + ".json"),
+])
+def test_learner_file_names_are_safe(tmp_path: Path, name: str, file: str) -> None:
+    store = ProgressStore.open(tmp_path, learner=name)
+    assert store.path == tmp_path / "learners" / file
+    assert safe_learner_name(name) + ".json" == file
+
+
+def test_all_learners(tmp_path: Path) -> None:
+    ProgressStore.open(tmp_path, learner="alice").mark_step_done("anatomy", 0)
+    ProgressStore.open(tmp_path, learner="Bob Smith").solve_challenge("ports", "c")
+    stores = ProgressStore.all_learners(tmp_path)
+    assert sorted(stores) == ["Bob Smith", "alice"]
+    assert stores["alice"].lesson("anatomy").steps_done == {0}
+    assert stores["Bob Smith"].lesson("ports").challenges_solved == {"c"}
+    assert ProgressStore.all_learners(tmp_path / "nobody") == {}
+
+
+def test_default_location_honours_the_data_dir(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KTUTOR_DATA_DIR", str(tmp_path))
+    assert ProgressStore.open().path == tmp_path / "progress.json"
+
+
+def test_stale_temp_files_are_swept(tmp_path: Path) -> None:
+    path = tmp_path / "progress.json"
+    old = tmp_path / ".progress.json.abc.tmp"
+    fresh = tmp_path / ".progress.json.def.tmp"
+    old.write_text("x")
+    fresh.write_text("y")
+    past = time.time() - 3600
+    os.utime(old, (past, past))
+    ProgressStore.open(path)
+    assert not old.exists() and fresh.exists()
+
+
+def test_unchanged_edit_does_not_rewrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = ProgressStore.open(tmp_path / "p.json")
+    store.save_edit("a", "step-0", "same")
+    calls: list[str] = []
+    monkeypatch.setattr(progress_mod, "write_atomic",
+                        lambda path, text, **kw: calls.append(text))
+    store.save_edit("a", "step-0", "same")
+    assert calls == []
+    store.save_edit("a", "step-0", "changed")
+    assert len(calls) == 1
