@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from textual import events
 from textual.widgets import TextArea
 
 STEP_HIGHLIGHT = "ktutor.step"
@@ -89,6 +90,19 @@ class YamlEditor(TextArea):
                 end = len(text.encode("utf-8"))
                 self._highlights[row].append((_byte_offset(text, indent), max(end, indent + 1),
                                               ERROR_HIGHLIGHT))
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Run the editor's own key bindings here, at once, instead of after the key has
+        bubbled through every ancestor: otherwise, in fast typing, a letter (handled here)
+        can overtake a Backspace or an arrow (handled on the way back), and text comes out
+        scrambled."""
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if binding.action and self.check_action(binding.action, ()) is not False:
+                event.stop()
+                event.prevent_default()
+                await self.run_action(binding.action)
+                return
+        await super()._on_key(event)
 
     def on_mount(self) -> None:
         self._build_highlight_map()

@@ -7,6 +7,7 @@ a `rich.text.Text` built from model data, never markup, so names and labels prin
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -106,13 +107,21 @@ def service_header(sr: ServiceRoute, pr: PortRoute, client: Client) -> Text:
         text.append("   internalTrafficPolicy Local", style="magenta")
     total = sum(1 for v in pr.verdicts.values() if v.gets_traffic)
     text.append("\n      ")
-    if total:
-        share = 100.0 / total
-        text.append(f"{total} Pod{'s' if total != 1 else ''} get traffic", style="bold green")
-        text.append(f" (about {share:.0f}% each)", style="dim")
+    if total == 1:
+        text.append("1 Pod gets all the traffic", style="bold green")
+    elif total:
+        text.append(f"{total} Pods get traffic", style="bold green")
+        text.append(f" (about {100.0 / total:.0f}% each)", style="dim")
     else:
         text.append("no Pod gets traffic: requests are rejected", style="bold red")
     return text
+
+
+def _wrap(text: str, width: int, indent: int) -> list[str]:
+    """Wrap a reason under its label: Rich wraps to column 0, which breaks the row's shape."""
+    if width <= indent + 20:
+        return [text]
+    return textwrap.wrap(text, width - indent) or [""]
 
 
 def pod_row(sr: ServiceRoute, pr: PortRoute, pod: Pod, width: int = 0) -> Text:
@@ -142,7 +151,8 @@ def pod_row(sr: ServiceRoute, pr: PortRoute, pod: Pod, width: int = 0) -> Text:
     text.append_text(_labels(pod, sr.service.selector, verdict.matched if verdict else ()))
     if verdict is not None and not gets:
         text.append("\n     why: ", style="dim")
-        text.append(verdict.reason, style="italic")
+        for i, line in enumerate(_wrap(verdict.reason, width, 11)):
+            text.append(("\n" + " " * 10 if i else "") + line, style="italic")
     return text
 
 
@@ -174,6 +184,10 @@ class RoutingView(OptionList):
         self.analysis: Analysis | None = None
         self.client = Client("client", "10.244.1.100", "node-1")
 
+    def on_resize(self) -> None:
+        if self.analysis is not None:
+            self.show(self.analysis, self.client)
+
     def action_command(self, name: str) -> None:
         self.post_message(self.Command(name))
 
@@ -188,6 +202,7 @@ class RoutingView(OptionList):
         self.analysis = analysis
         self.client = client
         options: list[Option] = []
+        width = self.scrollable_content_region.width - 2
         if not analysis.services:
             options.append(Option(Text("No Service in this manifest yet: add a `kind: Service` "
                                        "to route traffic to these Pods."),
@@ -198,7 +213,7 @@ class RoutingView(OptionList):
                 options.append(Option(service_header(sr, pr, client), id=option_id(header)))
                 for pod in analysis.cluster.pods:
                     target = Target(s_index, pr.port.key, pod.ref)
-                    options.append(Option(pod_row(sr, pr, pod), id=option_id(target)))
+                    options.append(Option(pod_row(sr, pr, pod, width), id=option_id(target)))
             if not sr.ports:
                 options.append(Option(Text(f"Service {sr.service.name} has no ports."),
                                       id=option_id(Target(s_index, ""))))

@@ -113,6 +113,24 @@ class ErrorList(OptionList):
     """The API server's messages at their lines; Enter jumps the editor there."""
 
 
+class Conductor(Widget):
+    """Receives analysis results and renders them, off the editor's line of ancestors.
+
+    Keys the editor handles through bindings (Backspace, Enter, arrows) bubble through its
+    ancestors' message queues before they run, while typed characters do not. Rendering in an
+    ancestor's queue would let a typed letter overtake a Backspace; a sibling's queue cannot.
+    """
+
+    DEFAULT_CSS = "Conductor { display: none; }"
+
+    def __init__(self, workbench: Workbench) -> None:
+        super().__init__()
+        self.workbench = workbench
+
+    def on_workbench_analyzed(self, message: Workbench.Analyzed) -> None:
+        self.workbench.receive(message.result)
+
+
 class Workbench(Vertical):
     """The editor, routing, traffic and behind-the-scenes areas around an intro widget."""
 
@@ -129,8 +147,8 @@ class Workbench(Vertical):
     active: reactive[str] = reactive("yaml")
     behind_open: reactive[bool] = reactive(False)
 
-    class Analyzed(Message):
-        """A finished analysis (posted from the worker thread)."""
+    class Analyzed(Message, bubble=False):
+        """A finished analysis (posted from the worker thread to the Conductor)."""
 
         def __init__(self, result: Result) -> None:
             super().__init__()
@@ -172,6 +190,7 @@ class Workbench(Vertical):
         self._save_timer: Timer | None = None
         self._behind: BehindScenes | None = None
         self._mounted = False
+        self.conductor = Conductor(self)
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -194,6 +213,7 @@ class Workbench(Vertical):
                     yield RoutingView(id="routing-view")
                     yield TrafficView(id="traffic")
                 yield Vertical(id="behind", classes="pane")
+        yield self.conductor
 
     def on_mount(self) -> None:
         self.query_one("#errors", ErrorList).display = False
@@ -348,11 +368,10 @@ class Workbench(Vertical):
 
             check = evaluate_text(goal, text)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Analyzed(Result(generation, text, analysis, check)))
+            self.conductor.post_message(self.Analyzed(Result(generation, text, analysis, check)))
 
-    def on_workbench_analyzed(self, message: Analyzed) -> None:
-        message.stop()
-        result = message.result
+    def receive(self, result: Result) -> None:
+        """Show a worker's result unless a newer edit has started another analysis."""
         if result.generation != self.generation:
             return
         self.show(result.analysis, result.check)
