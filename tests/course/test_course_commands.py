@@ -1,0 +1,114 @@
+"""`ktutor lint`, `ktutor new-lesson` and `ktutor progress`, run as a user would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from tutor.cli import main
+from tutor.course.progress import ProgressStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_lint_builtin_lessons_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", str(ROOT / "lessons")]) == 0
+    assert "checked: no problems" in capsys.readouterr().out
+
+
+def test_lint_without_paths_checks_the_builtin_lessons(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint"]) == 0
+    count = len(list((ROOT / "lessons").glob("*.yaml")))
+    assert f"{count} lesson files checked: no problems" in capsys.readouterr().out
+
+
+def test_lint_reports_problems_with_exit_1(tmp_path: Path, texts: SimpleNamespace,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(texts.GOOD.replace("minutes: 5", "minutes: soon"), encoding="utf-8")
+    assert main(["lint", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert f"{bad}:4: `minutes` must be a whole number" in out
+    assert "1 problem in 1 file (1 checked)" in out
+
+
+def test_lint_missing_path_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", str(tmp_path / "nope")]) == 2
+    assert "no such file or folder" in capsys.readouterr().out
+
+
+def test_new_lesson_passes_lint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new-lesson", "my-lesson", "--dir", str(tmp_path / "pack")]) == 0
+    written = tmp_path / "pack" / "my-lesson.yaml"
+    assert written.is_file()
+    text = written.read_text(encoding="utf-8")
+    assert "id: my-lesson" in text and text.count("#") > 10  # commented
+    capsys.readouterr()
+    assert main(["lint", str(written)]) == 0, capsys.readouterr().out
+    # the loader takes it as a pack too
+    assert main(["lint", str(tmp_path / "pack")]) == 0
+
+
+def test_new_lesson_refuses_to_overwrite_and_bad_names(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new-lesson", "x", "--dir", str(tmp_path)]) == 0
+    assert main(["new-lesson", "x", "--dir", str(tmp_path)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert main(["new-lesson", "x", "--dir", str(tmp_path), "--force"]) == 0
+    assert main(["new-lesson", "Bad Name", "--dir", str(tmp_path)]) == 2
+    assert "cannot be a lesson id" in capsys.readouterr().err
+
+
+def test_progress_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "p.json"
+    store = ProgressStore.open(file)
+    store.mark_step_done("anatomy", 0)
+    store.mark_step_done("anatomy", 1)
+    store.solve_challenge("anatomy", "fix-the-selector")
+    assert main(["progress", "--file", str(file)]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("anatomy "))
+    assert "in progress" in row and "2/" in row and "1/3" in row
+    assert f"Progress file: {file}" in out
+
+
+def test_progress_export_import_reset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, b, exported = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "out.json"
+    ProgressStore.open(a).mark_done("anatomy")
+    assert main(["progress", "--file", str(a), "--export", str(exported)]) == 0
+    assert main(["progress", "--file", str(b), "--import", str(exported)]) == 0
+    assert ProgressStore.open(b).lesson("anatomy").done
+    assert main(["progress", "--file", str(b), "--reset", "anatomy"]) == 2
+    assert "add --yes" in capsys.readouterr().err
+    assert ProgressStore.open(b).lesson("anatomy").done
+    assert main(["progress", "--file", str(b), "--reset", "anatomy", "--yes"]) == 0
+    assert not ProgressStore.open(b).lesson("anatomy").done
+    assert main(["progress", "--file", str(b), "--import", str(tmp_path / "none.json")]) == 2
+    (tmp_path / "junk.json").write_text("junk")
+    assert main(["progress", "--file", str(b), "--import", str(tmp_path / "junk.json")]) == 2
+    assert "not a ktutor progress file" in capsys.readouterr().err
+
+
+def test_progress_all_learners(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ProgressStore.open(tmp_path, learner="alice").mark_step_done("anatomy", 0)
+    ProgressStore.open(tmp_path, learner="bob").solve_challenge("anatomy", "fix-the-selector")
+    assert main(["progress", "--all", "--dir", str(tmp_path), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    by_learner = {r["learner"]: r for r in rows}
+    assert by_learner["alice"]["steps_done"].startswith("1/")
+    assert by_learner["bob"]["challenges_solved"] == "1/3"
+    assert main(["progress", "--all", "--dir", str(tmp_path), "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Learner,Lesson,Status,Steps done,Challenges solved"
+    assert lines[1].startswith("alice,anatomy,in progress,1/")
+
+
+def test_progress_notice_for_corrupt_file(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "p.json"
+    file.write_text("{")
+    assert main(["progress", "--file", str(file)]) == 0
+    assert "was corrupt; it was moved to" in capsys.readouterr().err
