@@ -1,0 +1,168 @@
+"""`ktutor serve` end to end: a real headless chromium talks to textual-serve, which runs the app.
+
+The screen is read from xterm.js's own buffer (its public `buffer.active.getLine` API): the
+terminal object is caught when textual.js assigns it, so the test reads exactly what a learner
+sees, without OCR. Nothing is downloaded: Debian's chromium, and Google Fonts requests are cut.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ROOT = Path(__file__).resolve().parents[2]
+
+HOOK = """
+Object.defineProperty(Object.prototype, 'terminal', {
+  configurable: true,
+  set(v) {
+    Object.defineProperty(this, 'terminal',
+      {value: v, writable: true, configurable: true, enumerable: true});
+    if (v && v.buffer && v.cols && !window.__ktutorTerm) { window.__ktutorTerm = v; }
+  },
+});
+window.__ktutorScreen = () => {
+  const t = window.__ktutorTerm;
+  if (!t) return '';
+  const b = t.buffer.active, out = [];
+  for (let y = 0; y < t.rows; y++) {
+    const line = b.getLine(b.viewportY + y);
+    out.push(line ? line.translateToString(true) : '');
+  }
+  return out.join('\\n');
+};
+"""
+
+
+def _browser_missing() -> str | None:
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        return f"no chromium at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "python playwright is not installed"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), CI=os.environ.get("CI", ""))
+    env.pop("KTUTOR_SERVE", None)
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tutor", "serve", "--port", str(port), "--data-dir",
+         str(tmp_path / "data")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True)
+    try:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                pytest.fail(f"ktutor serve exited: {(tmp_path / 'serve.log').read_text()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("ktutor serve did not listen within 15 s")
+        yield f"http://127.0.0.1:{port}/", tmp_path / "data"
+    finally:
+        # the server and the app processes it spawned share the session we gave it
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+def _wait(page: Any, test: Callable[[str], bool], what: str, timeout: float = 15) -> str:
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = page.evaluate("window.__ktutorScreen ? window.__ktutorScreen() : ''") or ""
+        if test(screen):
+            return str(screen)
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}; the screen shows:\n{screen}")
+
+
+def _right_pane(screen: str) -> str:
+    """The routing view: the text right of the vertical divider on each row."""
+    return "\n".join(line.split("│", 1)[1] for line in screen.splitlines() if "│" in line)
+
+
+def test_browser_lesson_edit_changes_routing(server: tuple[str, Path]) -> None:
+    missing = _browser_missing()
+    if missing is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser test cannot run in CI: {missing}")
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    url, data = server
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.route("**/fonts.googleapis.com/**", lambda route: route.abort())
+            page.add_init_script(HOOK)
+            page.goto(url)
+            first = _wait(page, lambda s: "Anatomy of a ClusterIP Service" in s
+                          or "What is your name" in s, "the lesson list or the name prompt")
+            page.locator(".xterm-screen").click()
+            named = "What is your name" in first
+            if named:
+                page.keyboard.type("Ada Browser")
+                page.keyboard.press("Enter")
+            listing = _wait(page, lambda s: "Labels and selectors" in s, "the lesson list")
+            assert "1. Anatomy of a ClusterIP Service" in listing
+            page.keyboard.press("Enter")  # the first lesson is selected
+            lesson = _wait(page, lambda s: "step 1 of" in s and "TRAFFIC" in s,
+                           "lesson 1 with its routing view")
+            before = _right_pane(lesson)
+            assert "my-app-1" in before and "selector app=my-app" in before
+            # into the YAML editor, to line 7 (`    app: my-app`, the selector), end of line
+            page.keyboard.press("F3")
+            for _ in range(3):
+                page.keyboard.press("PageUp")
+            page.keyboard.press("Home")
+            for _ in range(6):
+                page.keyboard.press("ArrowDown")
+            page.keyboard.press("End")
+            for _ in range(len("my-app")):
+                page.keyboard.press("Backspace")
+            page.keyboard.type("web")
+            after = _wait(page, lambda s: "selector app=web" in _right_pane(s),
+                          "the routing view to show the new selector")
+            routing = _right_pane(after)
+            assert "TRAFFIC" not in routing, routing
+            assert "the Service wants `web`" in routing
+            assert routing != before
+        finally:
+            browser.close()
+    if named:
+        assert (data / "learners").is_dir(), "the named learner's progress lives on the server"
