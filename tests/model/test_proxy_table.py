@@ -57,10 +57,10 @@ def run(*objs: dict[str, Any], from_node: str | None = None) -> Analysis:
     return result
 
 
-READY = ("r", {})
-NOT_READY = ("n", {"ready": "False"})
-TERM_SERVING = ("t", {"terminating": True})
-TERM_NOT_SERVING = ("x", {"terminating": True, "ready": "False"})
+READY: tuple[str, dict[str, Any]] = ("r", {})
+NOT_READY: tuple[str, dict[str, Any]] = ("n", {"ready": "False"})
+TERM_SERVING: tuple[str, dict[str, Any]] = ("t", {"terminating": True})
+TERM_NOT_SERVING: tuple[str, dict[str, Any]] = ("x", {"terminating": True, "ready": "False"})
 
 CHOICE: list[tuple[str, list[tuple[str, dict[str, Any]]], list[str], bool]] = [
     # (description, pods, used pod names, fallback?)
