@@ -107,9 +107,9 @@ def test_schema_errors_are_lint_issues_too(tmp_path: Path, texts: SimpleNamespac
 
 def test_duplicate_lesson_ids_across_files(tmp_path: Path, texts: SimpleNamespace) -> None:
     (tmp_path / "a.yaml").write_text(texts.GOOD, encoding="utf-8")
-    (tmp_path / "b.yaml").write_text(texts.GOOD, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("# the same lesson again\n" + texts.GOOD, encoding="utf-8")
     issues = lint_paths([tmp_path])
-    assert len(issues) == 1 and issues[0].file.name == "b.yaml"
+    assert len(issues) == 1 and issues[0].file.name == "b.yaml" and issues[0].line == 2
     assert "duplicate lesson id `sample`" in issues[0].message
 
 

@@ -211,13 +211,18 @@ class _Linter:
 
 
 def lint_file(path: Path, pack: str = BUILTIN_PACK) -> tuple[Lesson | None, list[LintIssue]]:
+    """One file's lesson (None when it does not load) and every issue in it."""
+    report, issues = _lint_report(path, pack)
+    return report.lesson, issues
+
+
+def _lint_report(path: Path, pack: str) -> tuple[FileReport, list[LintIssue]]:
     report = read_file(path, pack)
     issues = [LintIssue(e.file, e.line, e.message, e.lesson_id) for e in report.errors]
-    if report.lesson is None:
-        return None, issues
-    issues.extend(_Linter(report, report.lesson).run())
-    issues.sort(key=lambda i: i.line)
-    return report.lesson, issues
+    if report.lesson is not None:
+        issues.extend(_Linter(report, report.lesson).run())
+        issues.sort(key=lambda i: i.line)
+    return report, issues
 
 
 def lint_paths(paths: Sequence[Path]) -> list[LintIssue]:
@@ -236,12 +241,14 @@ def lint_paths(paths: Sequence[Path]) -> list[LintIssue]:
             issues.append(LintIssue(path, 1, "no such file or folder"))
     first: dict[str, Path] = {}
     for file, pack in files:
-        lesson, found_issues = lint_file(file, pack)
+        report, found_issues = _lint_report(file, pack)
         issues.extend(found_issues)
+        lesson = report.lesson
         if lesson is None:
             continue
         if lesson.id in first:
-            issues.append(LintIssue(file, 1, f"duplicate lesson id `{lesson.id}`: "
+            issues.append(LintIssue(file, report.line_of(("id",)),
+                                    f"duplicate lesson id `{lesson.id}`: "
                                     f"{first[lesson.id]} already uses it", lesson.id))
         else:
             first[lesson.id] = file
