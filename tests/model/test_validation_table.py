@@ -59,6 +59,10 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], set[str]]] = [
      {f'metadata.name: Invalid value: "{"a" * 64}": must be no more than 63 characters'}),
     ("name missing", {"ports": [P80]}, {"name": None},
      {"metadata.name: Required value: name or generateName is required"}),
+    ("annotation key checked in lower case", {"ports": [P80]},
+     {"annotations": {"Example.com/Thing": "x"}}, set()),
+    ("annotation key with a space", {"ports": [P80]}, {"annotations": {"bad key": "x"}},
+     {f'metadata.annotations: Invalid value: "bad key": {NAME_PART}'}),
     # metadata.namespace
     ("namespace not a label", {"ports": [P80]}, {"namespace": "My_NS"},
      {f'metadata.namespace: Invalid value: "My_NS": {DNS1123_LABEL}'}),

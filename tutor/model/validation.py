@@ -142,6 +142,13 @@ def validate_object_meta(c: Collector, meta: Any, name_check: str) -> None:
         for msg in names.is_dns1123_label(ns):
             c.add("metadata.namespace", INVALID, ns, msg)
     validate_labels(c, meta.get("labels"), "metadata.labels")
+    annotations = meta.get("annotations")
+    if isinstance(annotations, dict):
+        # `ValidateAnnotations`: keys are qualified names, compared in lower case
+        for key in annotations:
+            for msg in names.is_qualified_name(str(key).lower()):
+                c.add("metadata.annotations", INVALID, key, msg,
+                      at=format_path(("metadata", "annotations", key)))
 
 
 def _validate_port(c: Collector, sp: dict[str, Any], require_name: bool, all_names: set[str],
