@@ -341,11 +341,3 @@ def goal_problems(goal: Goal) -> list[str]:
         out.append(f"`min` ({data.get('min')}) is above `max` ({data.get('max')})")
     return out
 
-
-def references(goal: Goal) -> list[tuple[str, str]]:
-    """The (service, port) pairs a goal names, so lint can check the manifest has them."""
-    if goal.kind == "all":
-        return [ref for g in goal.data.get("goals", ()) for ref in references(g)]
-    if "service" in goal.data and "port" in goal.data:
-        return [(str(goal.data["service"]), str(goal.data["port"]))]
-    return []
