@@ -286,6 +286,17 @@ def test_learner_file_names_are_safe(tmp_path: Path, name: str, file: str) -> No
     assert safe_learner_name(name) + ".json" == file
 
 
+def test_learners_never_share_a_file(tmp_path: Path) -> None:
+    """The app passes `DIR/progress.json` with a learner: that means DIR's learners/ folder."""
+    alice = ProgressStore.open(tmp_path / "progress.json", learner="alice")
+    bob = ProgressStore.open(tmp_path, learner="bob")
+    assert alice.path == tmp_path / "learners" / "alice.json"
+    assert bob.path == tmp_path / "learners" / "bob.json"
+    alice.mark_done("anatomy")
+    assert not bob.lesson("anatomy").done
+    assert sorted(ProgressStore.all_learners(tmp_path)) == ["alice"]
+
+
 def test_all_learners(tmp_path: Path) -> None:
     ProgressStore.open(tmp_path, learner="alice").mark_step_done("anatomy", 0)
     ProgressStore.open(tmp_path, learner="Bob Smith").solve_challenge("ports", "c")

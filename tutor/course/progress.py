@@ -162,13 +162,20 @@ class ProgressStore:
 
     @classmethod
     def file_for(cls, path: Path | None = None, learner: str | None = None) -> Path:
-        """Where `open(path, learner)` keeps its file. With a learner, `path` is the base folder
-        (unless it names a `.json` file) and the file is `<base>/learners/<name>.json`."""
+        """Where `open(path, learner)` keeps its file.
+
+        Without a learner: `path`, else `<data dir>/progress.json`. With a learner: the file is
+        `<base>/learners/<name>.json`, where `<base>` is `path` when it is a folder, the folder
+        of `path` when it names a `.json` file (so `DIR/progress.json` and `DIR` mean the same
+        workshop), else the data dir. Learners never share a file.
+        """
         if learner is None:
             return Path(path) if path is not None else default_dir() / FILE_NAME
-        if path is not None and Path(path).suffix == ".json":
-            return Path(path)
-        base = Path(path) if path is not None else default_dir()
+        if path is None:
+            base = default_dir()
+        else:
+            given = Path(path)
+            base = given.parent if given.suffix == ".json" and not given.is_dir() else given
         return base / LEARNERS_DIR / f"{safe_learner_name(learner)}.json"
 
     @classmethod
