@@ -22,6 +22,13 @@ from .objects import (
 )
 
 
+def _list(value: Any) -> list[Any]:
+    """`value` if it is a list, else []: a wrong-typed field was already a decoding error, and
+    iterating a string or a map in its place would invent nonsense errors."""
+    return value if isinstance(value, list) else []
+
+
+
 def _externally_accessible(spec: dict[str, Any]) -> bool:
     """K · pkg/api/service/util.go · `ExternallyAccessible`."""
     t = spec.get("type")
@@ -99,7 +106,7 @@ def build_service(data: dict[str, Any], name: str, namespace: str, source: Sourc
     assert isinstance(meta, dict)
     selector = spec.get("selector")
     ports: list[ServicePort] = []
-    for i, p in enumerate(spec.get("ports") or []):
+    for i, p in enumerate(_list(spec.get("ports"))):
         if not isinstance(p, dict):
             continue
         tp = p.get("targetPort")
@@ -112,14 +119,14 @@ def build_service(data: dict[str, Any], name: str, namespace: str, source: Sourc
     timeout = _i(cfg.get("clientIP", {}).get("timeoutSeconds")) if isinstance(cfg, dict) and \
         isinstance(cfg.get("clientIP"), dict) else 0
     svc_type = _s(spec.get("type"), CLUSTER_IP)
-    cluster_ips = [ip for ip in spec.get("clusterIPs") or [] if isinstance(ip, str)]
+    cluster_ips = [ip for ip in _list(spec.get("clusterIPs")) if isinstance(ip, str)]
     labels = meta.get("labels")
     return Service(
         name=name, namespace=namespace, source=source, type=svc_type,
         selector={str(k): str(v) for k, v in selector.items()} if isinstance(selector, dict)
         else None,
         ports=ports, cluster_ip=_s(spec.get("clusterIP")), cluster_ips=cluster_ips,
-        external_ips=[ip for ip in spec.get("externalIPs") or [] if isinstance(ip, str)],
+        external_ips=[ip for ip in _list(spec.get("externalIPs")) if isinstance(ip, str)],
         external_name=_s(spec.get("externalName")) if svc_type == EXTERNAL_NAME else "",
         session_affinity=_s(spec.get("sessionAffinity"), "None"), affinity_timeout=timeout,
         internal_traffic_policy=_s(spec.get("internalTrafficPolicy")),

@@ -38,6 +38,13 @@ SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 MAX_REPLICAS = 500
 
 
+def _list(value: Any) -> list[Any]:
+    """`value` if it is a list, else []: a wrong-typed field was already a decoding error, and
+    iterating a string or a map in its place would invent nonsense errors."""
+    return value if isinstance(value, list) else []
+
+
+
 def stable_hash(*parts: object) -> int:
     digest = hashlib.sha256("\x00".join(map(str, parts)).encode()).digest()
     return int.from_bytes(digest[:8], "big")
@@ -145,7 +152,7 @@ def _container_ports(spec: Any) -> list[ContainerPort]:
                 continue
             if sidecar and c.get("restartPolicy") != "Always":
                 continue
-            for p in c.get("ports") or []:
+            for p in _list(c.get("ports")):
                 if not isinstance(p, dict):
                     continue
                 num = p.get("containerPort")
@@ -178,7 +185,7 @@ def _pod_from(data: dict[str, Any], name: str, ns: str, source: Source) -> Pod:
             ip = _get(status, "podIPs", 0, "ip")
         pod.ip = ip if isinstance(ip, str) else ""
         cond = ""
-        for c in status.get("conditions") or []:
+        for c in _list(status.get("conditions")):
             if isinstance(c, dict) and c.get("type") == "Ready":
                 cond = str(c.get("status", ""))
         pod.ready_condition = cond

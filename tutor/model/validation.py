@@ -33,8 +33,21 @@ IP_FAMILY_POLICIES = ("PreferDualStack", "RequireDualStack", "SingleStack")
 TRAFFIC_DISTRIBUTIONS = ("PreferClose", "PreferSameNode", "PreferSameZone")
 
 
+def _list(value: Any) -> list[Any]:
+    """`value` if it is a list, else []: a wrong-typed field was already a decoding error, and
+    iterating a string or a map in its place would invent nonsense errors."""
+    return value if isinstance(value, list) else []
+
+
+
 def _is_int(v: Any) -> TypeGuard[int]:
     return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _key(v: Any) -> Any:
+    """A value usable in a set key: a wrong-typed value (already a decoding error) becomes its
+    repr, so malformed input cannot crash the duplicate checks."""
+    return v if v is None or isinstance(v, (str, int, float)) else repr(v)
 
 
 def _go_slice(values: list[Any]) -> str:
@@ -201,7 +214,7 @@ def _validate_cluster_ips(c: Collector, spec: dict[str, Any]) -> None:
     if spec.get("type") == EXTERNAL_NAME:
         return
     cip = spec.get("clusterIP") if isinstance(spec.get("clusterIP"), str) else ""
-    cips = [v for v in spec.get("clusterIPs") or [] if isinstance(v, str)]
+    cips = [v for v in _list(spec.get("clusterIPs")) if isinstance(v, str)]
     if cip:
         if not cips:
             c.add("spec.clusterIPs", REQUIRED)
@@ -213,7 +226,9 @@ def _validate_cluster_ips(c: Collector, spec: dict[str, Any]) -> None:
               "must be empty when `clusterIP` is not specified")
     bad_ip = False
     seen: set[str] = set()
-    for i, fam in enumerate(spec.get("ipFamilies") or []):
+    for i, fam in enumerate(_list(spec.get("ipFamilies"))):
+        if not isinstance(fam, str):
+            continue
         if fam not in IP_FAMILIES:
             c.not_supported(f"spec.ipFamilies[{i}]", fam, IP_FAMILIES)
         if fam in seen:
@@ -251,11 +266,11 @@ def validate_service(data: dict[str, Any], doc: Document, prefix: Path, obj: str
     if not isinstance(spec, dict):
         return c.errors
     svc_type = spec.get("type")
-    cips = [v for v in spec.get("clusterIPs") or [] if isinstance(v, str)]
+    cips = [v for v in _list(spec.get("clusterIPs")) if isinstance(v, str)]
     # `isHeadlessService` checks only clusterIPs == ["None"], not the type: that is what lets the
     # NodePort and LoadBalancer branches below reject a "headless" NodePort/LoadBalancer.
     headless = cips == ["None"]
-    ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
+    ports = [p for p in _list(spec.get("ports")) if isinstance(p, dict)]
     raw_ports: list[Any] = spec["ports"] if isinstance(spec.get("ports"), list) else []
 
     if not ports and not headless and svc_type != EXTERNAL_NAME:
@@ -309,7 +324,7 @@ def validate_service(data: dict[str, Any], doc: Document, prefix: Path, obj: str
 
     _validate_cluster_ips(c, spec)
 
-    for i, ip in enumerate(spec.get("externalIPs") or []):
+    for i, ip in enumerate(_list(spec.get("externalIPs"))):
         if isinstance(ip, str):
             msgs = names.is_valid_ip(ip) or names.non_special_ip(ip)
             for msg in msgs:
@@ -330,15 +345,15 @@ def validate_service(data: dict[str, Any], doc: Document, prefix: Path, obj: str
 
     seen_np: set[tuple[Any, Any]] = set()
     for i, p in enumerate(raw_ports):
-        if isinstance(p, dict) and p.get("nodePort"):
-            key = (p.get("protocol"), p.get("nodePort"))
+        if isinstance(p, dict) and _is_int(p.get("nodePort")) and p["nodePort"] != 0:
+            key = (_key(p.get("protocol")), p["nodePort"])
             if key in seen_np:
                 c.add(f"spec.ports[{i}].nodePort", DUPLICATE, p.get("nodePort"))
             seen_np.add(key)
     seen_ports: set[tuple[Any, Any]] = set()
     for i, p in enumerate(raw_ports):
         if isinstance(p, dict):
-            key = (p.get("protocol"), p.get("port"))
+            key = (_key(p.get("protocol")), _key(p.get("port")))
             if key in seen_ports:
                 c.add(f"spec.ports[{i}]", DUPLICATE,
                       _service_port_repr(str(p.get("protocol")), p.get("port") or 0),
@@ -452,10 +467,10 @@ def _validate_container_ports(c: Collector, spec: Any, base: str) -> None:
     if not isinstance(spec, dict):
         return
     for section in ("containers", "initContainers"):
-        for ci, cont in enumerate(spec.get(section) or []):
+        for ci, cont in enumerate(_list(spec.get(section))):
             if not isinstance(cont, dict):
                 continue
-            for pi, port in enumerate(cont.get("ports") or []):
+            for pi, port in enumerate(_list(cont.get("ports"))):
                 if not isinstance(port, dict):
                     continue
                 path = f"{base}.{section}[{ci}].ports[{pi}]"
