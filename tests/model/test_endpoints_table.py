@@ -299,3 +299,25 @@ def test_endpoint_slice_conditions_and_hostname() -> None:
     assert ep["conditions"] == {"ready": False, "serving": True, "terminating": True}
     assert ep["hostname"] == "db-0"
     assert sl["metadata"]["labels"]["kubernetes.io/service-name"] == "web"
+
+
+def test_placeholder_slice_when_nothing_matches() -> None:
+    result = run(service({"app": "nothing"}), pod("p"))
+    (sl,) = endpoint_slices(result.services[0].endpoints)
+    assert sl["endpoints"] == [] and sl["ports"] == []
+
+
+def test_slices_hold_at_most_100_endpoints() -> None:
+    pods = [pod(f"p{i}", ip=f"10.244.{i // 200}.{i % 200 + 1}") for i in range(250)]
+    result = run(service(), *pods)
+    slices = endpoint_slices(result.services[0].endpoints)
+    assert sorted(len(s["endpoints"]) for s in slices) == [50, 100, 100]
+    assert len({s["metadata"]["name"] for s in slices}) == 3
+    names = [ep["targetRef"]["name"] for s in slices for ep in s["endpoints"]]
+    assert sorted(names) == sorted(f"p{i}" for i in range(250))
+
+
+def test_ipv6_pods_get_an_ipv6_slice() -> None:
+    result = run(service(), pod("v4"), pod("v6", ip="fd00::5"))
+    families = sorted(s["addressType"] for s in endpoint_slices(result.services[0].endpoints))
+    assert families == ["IPv4", "IPv6"]

@@ -252,47 +252,64 @@ def resolve_all(cluster: Cluster, index: PodIndex | None = None) -> list[Service
     return [resolve(svc, cluster, index) for svc in cluster.services]
 
 
+MAX_ENDPOINTS_PER_SLICE = 100
+"""The controller's `--max-endpoints-per-slice` default."""
+
+
 def endpoint_slices(se: ServiceEndpoints) -> list[dict[str, Any]]:
-    """The EndpointSlice objects the controller would write: one per distinct port mapping
-    (`NewPortMapKey`), so Pods that resolve a named port differently land in different slices."""
+    """The EndpointSlice objects the controller would write (K · staging/src/k8s.io/endpointslice
+    reconciler.go): one set per address family and distinct port mapping (`NewPortMapKey`), so
+    Pods that resolve a named port differently land in different slices, and at most
+    MAX_ENDPOINTS_PER_SLICE endpoints in each slice."""
     svc = se.service
     if not se.managed:
         return []
-    groups: dict[tuple[tuple[str, str, int], ...], list[tuple[Pod, tuple[bool, bool, bool]]]] = {}
+    Key = tuple[str, tuple[tuple[str, str, int], ...]]
+    groups: dict[Key, list[tuple[Pod, tuple[bool, bool, bool]]]] = {}
     for pod in se.selected:
         mapping: list[tuple[str, str, int]] = []
         for sp in svc.ports:
             num = find_port(pod, sp.target_port, sp.protocol)
             if num is not None:
                 mapping.append((sp.name, sp.protocol, num))
-        groups.setdefault(tuple(mapping), []).append((pod, endpoint_conditions(pod, svc)))
+        family = "IPv6" if ":" in pod.ip else "IPv4"
+        groups.setdefault((family, tuple(mapping)), []).append(
+            (pod, endpoint_conditions(pod, svc)))
+    if not groups:
+        # the reconciler keeps one placeholder slice, with no endpoints and no ports, for a
+        # Service whose selector matches nothing
+        groups[("IPv4", ())] = []
     slices = []
-    for key, members in groups.items():
-        name = f"{svc.name}-{suffix(stable_hash(svc.ref, key), 5)}"
-        eps = []
-        for pod, (ready, serving, terminating) in members:
-            ep: dict[str, Any] = {
-                "addresses": [pod.ip],
-                "conditions": {"ready": ready, "serving": serving, "terminating": terminating},
-            }
-            if pod.hostname and pod.subdomain == svc.name:
-                ep["hostname"] = pod.hostname
-            if pod.node_name:
-                ep["nodeName"] = pod.node_name
-            ep["targetRef"] = {"kind": "Pod", "name": pod.name, "namespace": pod.namespace}
-            eps.append(ep)
-        slices.append({
-            "apiVersion": "discovery.k8s.io/v1",
-            "kind": "EndpointSlice",
-            "metadata": {
-                "name": name,
-                "namespace": svc.namespace,
-                "labels": {"kubernetes.io/service-name": svc.name,
-                           "endpointslice.kubernetes.io/managed-by":
-                           "endpointslice-controller.k8s.io"},
-            },
-            "addressType": "IPv4",
-            "endpoints": eps,
-            "ports": [{"name": n, "port": num, "protocol": proto} for n, proto, num in key],
-        })
+    for (family, key), members in groups.items():
+        for chunk in range(0, max(len(members), 1), MAX_ENDPOINTS_PER_SLICE):
+            name = f"{svc.name}-{suffix(stable_hash(svc.ref, family, key, chunk), 5)}"
+            eps = []
+            for pod, (ready, serving, terminating) in members[chunk:chunk +
+                                                             MAX_ENDPOINTS_PER_SLICE]:
+                ep: dict[str, Any] = {
+                    "addresses": [pod.ip],
+                    "conditions": {"ready": ready, "serving": serving,
+                                   "terminating": terminating},
+                }
+                if pod.hostname and pod.subdomain == svc.name:
+                    ep["hostname"] = pod.hostname
+                if pod.node_name:
+                    ep["nodeName"] = pod.node_name
+                ep["targetRef"] = {"kind": "Pod", "name": pod.name, "namespace": pod.namespace}
+                eps.append(ep)
+            slices.append({
+                "apiVersion": "discovery.k8s.io/v1",
+                "kind": "EndpointSlice",
+                "metadata": {
+                    "name": name,
+                    "namespace": svc.namespace,
+                    "labels": {"kubernetes.io/service-name": svc.name,
+                               "endpointslice.kubernetes.io/managed-by":
+                               "endpointslice-controller.k8s.io"},
+                },
+                "addressType": family,
+                "endpoints": eps,
+                "ports": [{"name": n, "port": num, "protocol": proto}
+                          for n, proto, num in key],
+            })
     return slices
