@@ -321,3 +321,9 @@ def test_ipv6_pods_get_an_ipv6_slice() -> None:
     result = run(service(), pod("v4"), pod("v6", ip="fd00::5"))
     families = sorted(s["addressType"] for s in endpoint_slices(result.services[0].endpoints))
     assert families == ["IPv4", "IPv6"]
+
+
+def test_endpoint_address_is_join_host_port() -> None:
+    result = run(service(), pod("v4"), pod("v6", ip="fd00::5"))
+    addresses = sorted(ep.address for ep in result.services[0].ports[0].endpoints)
+    assert addresses == ["10.244.1.10:8080", "[fd00::5]:8080"]

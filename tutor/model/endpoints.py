@@ -144,7 +144,9 @@ class Endpoint:
 
     @property
     def address(self) -> str:
-        return f"{self.pod.ip}:{self.port}"
+        """`net.JoinHostPort(ip, port)`, as kube-proxy's endpoint String(): IPv6 in brackets."""
+        ip = self.pod.ip
+        return f"[{ip}]:{self.port}" if ":" in ip else f"{ip}:{self.port}"
 
 
 class PortEndpoints:
