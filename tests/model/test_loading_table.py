@@ -194,3 +194,10 @@ def test_replicas_zero_and_invalid_pod_excluded() -> None:
     assert result.cluster.pods == []
     assert [e.kind for e in result.errors] == ["Pod"]
     assert "Pod/default/Bad_Name" in result.parsed.invalid_objects
+
+
+def test_list_items_need_a_kind() -> None:
+    result = analyze("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  metadata:\n"
+                     "    name: x\n- 5\n")
+    assert [(e.message, e.line) for e in result.errors] == [
+        ("items[0].kind: Required value", 4), ("items[1].kind: Required value", 7)]

@@ -100,8 +100,17 @@ def _iter_objects(docs: list[Document], errors: list[FieldError]) -> Iterator[_R
             if not isinstance(items, list):
                 continue
             for i, item in enumerate(items):
-                if isinstance(item, dict):
-                    yield _Raw(str(item.get("kind", "")), item, doc, ("items", i))
+                item_kind = item.get("kind") if isinstance(item, dict) else None
+                if isinstance(item_kind, str) and item_kind:
+                    yield _Raw(item_kind, item, doc, ("items", i))
+                    continue
+                span = doc.span(("items", i, "kind")) if isinstance(item, dict) else \
+                    doc.span(("items", i))
+                errors.append(FieldError(
+                    f"items[{i}].kind", REQUIRED, line=span.line if span else doc.line,
+                    column=span.column if span else 1,
+                    hint="every item of a List is an object with `kind:`",
+                ))
             continue
         if not isinstance(kind, str) or not kind:
             span = doc.span(("kind",))
