@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tutor.classroom.compare import CompareError, compare, read_slices
 from tutor.cli import main
@@ -105,3 +107,21 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     plain.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n")
     assert main(["route", str(plain), "--compare"]) == 2
     assert "no EndpointSlices" in capsys.readouterr().err
+
+
+
+def test_endpoints_split_over_slices_and_without_target_ref_still_agree() -> None:
+    # the controller may spread one Service over several slices; a slice written by hand may
+    # name endpoints by address only
+    data = yaml.safe_load(AGREE)
+    web = next(i for i in data["items"] if i["metadata"]["name"] == "web-8h2kd")
+    moved = copy.deepcopy(web)
+    moved["metadata"]["name"] = "web-zz9xq"
+    moved["endpoints"] = [web["endpoints"].pop()]
+    del moved["endpoints"][0]["targetRef"]
+    data["items"].append(moved)
+    text = yaml.safe_dump(data)
+    assert len(read_slices(text)) == 3
+    cmp = compare(analyze(text))
+    assert cmp.agrees, [d.summary for pc in cmp.ports for d in pc.differences]
+    assert cmp.ports[0].cluster == {POD_A: (8080, True), POD_B: (8080, False)}

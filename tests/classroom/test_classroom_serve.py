@@ -106,6 +106,7 @@ def test_serve_builds_the_server_with_the_env_hook(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(textual_serve.server, "Server", FakeServer)
     monkeypatch.delenv(serving.SERVE_ENV, raising=False)
     monkeypatch.delenv(serving.DATA_DIR_ENV, raising=False)
+    monkeypatch.setenv("PYTHONPATH", "/somewhere")
     serving.serve("0.0.0.0", 8100, [], tmp_path)
     assert made["served"] and made["host"] == "0.0.0.0" and made["port"] == 8100
     assert made["command"].endswith("-m tutor")
@@ -114,6 +115,10 @@ def test_serve_builds_the_server_with_the_env_hook(monkeypatch: pytest.MonkeyPat
     import os
 
     assert os.environ[serving.DATA_DIR_ENV] == str(tmp_path.resolve())
+    # from a source checkout the per-tab processes find `tutor` whatever their directory
+    root = serving.source_checkout()
+    assert root is not None and (root / "tutor" / "classroom" / "serving.py").is_file()
+    assert os.environ["PYTHONPATH"].split(os.pathsep) == [str(root), "/somewhere"]
 
 
 class _Host(App[None]):

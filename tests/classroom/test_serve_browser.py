@@ -83,7 +83,7 @@ def _free_port() -> int:
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     _require_browser()
     port = _free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), CI=os.environ.get("CI", ""))
+    env = dict(os.environ)
     env.pop("KTUTOR_SERVE", None)
     log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen(

@@ -101,12 +101,24 @@ def ask_learner_name(app: App[Any], then: Callable[[str], None]) -> bool:
     return True
 
 
+def source_checkout() -> Path | None:
+    """The repository root when ktutor runs from a source checkout (not installed), else None:
+    the children must then find `tutor` on PYTHONPATH whatever their working directory."""
+    root = Path(__file__).resolve().parents[2]
+    return root if (root / "pyproject.toml").is_file() and (root / "tutor").is_dir() else None
+
+
 def serve(host: str, port: int, lesson_dirs: Sequence[str | Path] = (),
           data_dir: str | Path | None = None) -> None:
     """Run the web server until Ctrl+C. Raises OSError when the address cannot be bound."""
     from textual_serve.server import Server
 
     os.environ[SERVE_ENV] = "1"
+    root = source_checkout()
+    if root is not None:
+        paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+        if str(root) not in paths:
+            os.environ["PYTHONPATH"] = os.pathsep.join([str(root), *paths])
     if data_dir is not None:
         os.environ[DATA_DIR_ENV] = str(Path(data_dir).expanduser().resolve())
     server = Server(served_command(lesson_dirs), host=host, port=port, title="ktutor",
