@@ -3,7 +3,8 @@ tests), an isolated progress folder, and helpers to wait for the analysis worker
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -145,8 +146,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield tmp_path
 
 
-def make_app(data_dir: Path, lesson_id: str | None = None, step: int | None = None,
-             lessons: list[Lesson] | None = None):  # type: ignore[no-untyped-def]
+def build_app(data_dir: Path, lesson_id: str | None = None, step: int | None = None,
+              lessons: list[Lesson] | None = None) -> Any:
     from tutor.app.app import TutorApp
 
     app = TutorApp(lesson_id, step=step, data_dir=data_dir,
@@ -154,3 +155,14 @@ def make_app(data_dir: Path, lesson_id: str | None = None, step: int | None = No
                    errors=[BROKEN])
     app.cursor_blink = False
     return app
+
+
+@pytest.fixture
+def make_app(data_dir: Path) -> Callable[..., Any]:
+    """`make_app(lesson_id=None, step=None)`: the app on the fixture lessons, progress in tmp."""
+    return lambda *args, **kwargs: build_app(data_dir, *args, **kwargs)
+
+
+@pytest.fixture
+def lesson() -> Lesson:
+    return make_lesson()

@@ -18,7 +18,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("ctrl+p", "command palette: jump to a lesson or step, reset, toggle views"),
         ("ctrl+q", "quit (your work is saved as you type)"),
         ("Tab / shift+Tab", "move between areas (the mouse works too)"),
-        ("Escape", "back"),
+        ("Escape", "leave the editor; again: back"),
     )),
     ("Lesson", (
         ("ctrl+n / ctrl+b", "next / previous step"),

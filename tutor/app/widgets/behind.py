@@ -48,7 +48,10 @@ class BehindScenes(TabbedContent):
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.node: str | None = None
+        self.pending: tuple[Analysis, str | None] | None = None
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._render_pending)
 
     def compose(self) -> ComposeResult:
         with TabPane("kube-proxy rules", id="tab-rules"), VerticalScroll():
@@ -59,6 +62,16 @@ class BehindScenes(TabbedContent):
             yield Static("", id="dns-text", markup=False)
 
     def show(self, analysis: Analysis, node: str | None) -> None:
+        """Render now if the tabs exist, else as soon as they do."""
+        self.pending = (analysis, node)
+        if self.is_mounted:
+            self._render_pending()
+
+    def _render_pending(self) -> None:
+        if self.pending is None or not self.query("#dns-text"):
+            return
+        analysis, node = self.pending
+        self.pending = None
         rules = render_rules(analysis, node)
         header = Text(f"iptables-save -t nat (kube-proxy on {node or 'any node'}):\n",
                       style="dim")

@@ -199,6 +199,7 @@ class RoutingView(OptionList):
     def show(self, analysis: Analysis, client: Client) -> None:
         """Render `analysis`; keep the highlight on the same Pod (or Service port)."""
         keep = self.target
+        keep_index = self.highlighted
         self.analysis = analysis
         self.client = client
         options: list[Option] = []
@@ -229,10 +230,10 @@ class RoutingView(OptionList):
                         t.service == keep.service or keep.pod):
                     self.highlighted = i
                     break
-            else:
-                self.highlighted = 0
+            else:  # the Pod is gone (deleted, replaced): stay at the same place
+                self.highlighted = min(keep_index or 0, len(options) - 1) if options else None
         else:
-            self.highlighted = 0
+            self.highlighted = 0 if options else None
 
     def route(self) -> tuple[ServiceRoute, PortRoute] | None:
         """The highlighted Service port (the first one if nothing is highlighted)."""

@@ -295,7 +295,7 @@ class Workbench(Vertical):
             self.call_after_refresh(self._refresh_behind)
 
     def _refresh_behind(self) -> None:
-        if self._behind is None or not self._behind.is_mounted:
+        if self._behind is None:
             return
         shown = self.shown_analysis
         if shown is not None and self.query_one("#behind").display:

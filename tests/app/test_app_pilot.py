@@ -1,0 +1,482 @@
+"""Pilot tests: keys in, then the model state and what the widgets show."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Markdown, OptionList, Static
+
+from tutor.app.screens.help import HelpScreen
+from tutor.course.lesson import Lesson
+from tutor.app.screens.lesson import LessonScreen
+from tutor.app.screens.lesson_list import LessonListScreen
+from tutor.app.widgets.editor import YamlEditor
+from tutor.app.widgets.routing import RoutingView
+from tutor.app.widgets.traffic import TrafficView
+from tutor.app.widgets.workbench import Workbench
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait for screen switches, the analysis worker and the messages it posts."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def static_text(widget: Static) -> str:
+    return str(widget.render())
+
+
+def routing_text(app: Any) -> str:
+    view = app.screen.query_one(RoutingView)
+    return "\n".join(str(view.get_option_at_index(i).prompt) for i in range(view.option_count))
+
+
+def workbench(app: Any) -> Workbench:
+    return app.screen.query_one(Workbench)  # type: ignore[no-any-return]
+
+
+async def open_basics(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, LessonScreen)
+
+
+async def test_lesson_list_shows_status_words_symbols_and_broken_files(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LessonListScreen)
+        options = app.screen.query_one("#lessons", OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert "○ new" in prompts[0] and "Service basics" in prompts[0] and "10 min" in prompts[0]
+        assert "Selectors, ports and Pods." in prompts[0]
+        # lesson text is never parsed as markup
+        assert "[with brackets]" in prompts[1]
+        assert "✗ broken" in prompts[2]
+        assert "lessons/99-broken.yaml:7: steps[0].path" in prompts[2]
+        assert options.get_option_at_index(2).disabled
+
+
+async def test_open_lesson_next_previous_and_resume_after_restart(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_basics(pilot)
+        header = app.screen.query_one("#step-header", Static)
+        assert "step 1 of 3" in static_text(header)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert "step 2 of 3" in static_text(header)
+        assert app.progress.lesson("basics").step == 1
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert "step 3 of 3" in static_text(header)
+        # step 3 brings its own manifest: a Deployment
+        assert "kind: Deployment" in workbench(app).text
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert "step 2 of 3" in static_text(header)
+    saved = json.loads((data_dir / "progress.json").read_text())
+    assert json.dumps(saved)  # a readable file was written
+    app2 = make_app()
+    async with app2.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        options = app2.screen.query_one("#lessons", OptionList)
+        assert "◐ in progress" in str(options.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "step 2 of 3" in static_text(app2.screen.query_one("#step-header", Static))
+
+
+async def test_command_line_lesson_and_step(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    app = make_app("basics", step=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LessonScreen)
+        assert "step 3 of 3" in static_text(app.screen.query_one("#step-header", Static))
+        markdown = app.screen.query_one("#step-text", Markdown)
+        assert markdown._open_links is False
+
+
+async def test_editor_is_yaml_code_editor_with_two_space_indent(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        editor = app.screen.query_one(YamlEditor)
+        assert "yaml" in editor.available_languages
+        assert editor.language == "yaml"
+        assert editor.indent_width == 2
+        assert editor.show_line_numbers
+        assert editor.theme == "css"
+
+
+async def test_step_field_highlight_follows_the_path_not_the_line(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        editor = app.screen.query_one(YamlEditor)
+        # spec.selector starts on line 6 (row 5) of the fixture manifest
+        assert editor.step_ranges and editor.step_ranges[0][0] == 5
+        editor.focus()
+        editor.cursor_location = (0, 0)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert editor.step_ranges[0][0] == 7
+        assert any(h[2] == "ktutor.step" for h in editor._highlights[7])
+
+
+async def test_typing_changes_routing_and_check(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        before = routing_text(app)
+        assert "▶ TRAFFIC  web-1" in before and "✗ no traffic  api-1" in before
+        check = app.screen.query_one("#step-check", Static)
+        assert "To do" in static_text(check)
+        editor = app.screen.query_one(YamlEditor)
+        editor.focus()
+        editor.cursor_location = (6, 12)  # after "    app: web"
+        await pilot.press("backspace", "backspace", "backspace", "a", "p", "i")
+        await settle(pilot)
+        assert editor.text.splitlines()[6] == "    app: api", editor.text[:200]
+        after = routing_text(app)
+        assert "▶ TRAFFIC  api-1" in after
+        assert "✗ no traffic  web-1" in after
+        assert "label `app` is `web`, the Service wants `api`" in after
+        assert "Check passed" in static_text(check)
+        assert 0 in app.progress.lesson("basics").steps_done
+        # the edit is saved (debounced) and restored on the next visit
+        await pilot.pause(0.6)
+        assert app.progress.saved_edit("basics", "step-0") == editor.text
+
+
+async def test_broken_yaml_shows_error_and_dimmed_last_good_view(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        good = routing_text(app)
+        editor = app.screen.query_one(YamlEditor)
+        editor.focus()
+        editor.cursor_location = (8, 0)  # "  - port: 80"
+        await pilot.press("delete", "delete", "delete")  # "port: 80" now at column 0
+        await settle(pilot)
+        errors = app.screen.query_one("#errors", OptionList)
+        assert errors.display and errors.option_count >= 1
+        first = str(errors.get_option_at_index(0).prompt)
+        assert first.startswith("line ")
+        view = app.screen.query_one(RoutingView)
+        assert view.has_class("-stale")
+        assert routing_text(app) == good
+        note = app.screen.query_one("#stale-note", Static)
+        assert note.display and "last good" in static_text(note)
+        assert editor.error_rows
+        # validation errors carry the API server's message at their line
+        editor.text = editor.text  # no-op guard
+        editor.load_text(lesson.manifest.replace("port: 80", "port: 0"))
+        await settle(pilot)
+        messages = [str(errors.get_option_at_index(i).prompt) for i in range(errors.option_count)]
+        assert any("spec.ports[0].port: Invalid value: 0" in m for m in messages)
+        assert any(m.startswith("line 9") for m in messages)
+        # fixing it brings the routing view back to life
+        editor.load_text(lesson.manifest)
+        await settle(pilot)
+        assert not view.has_class("-stale") and not errors.display
+
+
+async def test_cluster_changes_from_the_routing_view(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(RoutingView)
+        view.focus()
+        await pilot.press("down")  # web-1
+        await settle(pilot)
+        assert view.pod() is not None and view.pod().name == "web-1"  # type: ignore[union-attr]
+        await pilot.press("r")  # not Ready
+        await settle(pilot)
+        assert "not Ready" in routing_text(app)
+        assert "✗ no traffic  web-1" in routing_text(app)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "▶ TRAFFIC  web-1" in routing_text(app)
+        await pilot.press("m")  # move to node-2
+        await settle(pilot)
+        assert view.pod().node_name == "node-2"  # type: ignore[union-attr]
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press("ctrl+u")
+        await pilot.press(*"app=api")
+        await pilot.press("enter")
+        await settle(pilot)
+        text = routing_text(app)
+        assert "✗ no traffic  web-1" in text and "app=api" in text
+        await pilot.press("d")  # delete the bare Pod: gone for good
+        await settle(pilot)
+        analysis = workbench(app).shown_analysis
+        assert analysis is not None
+        assert [p.name for p in analysis.cluster.pods] == ["web-2", "api-1"]
+        await pilot.press("a")
+        await settle(pilot)
+        assert len(workbench(app).shown_analysis.cluster.pods) == 3  # type: ignore[union-attr]
+        await pilot.press("x")
+        await settle(pilot)
+        assert [p.name for p in workbench(app).shown_analysis.cluster.pods] == [  # type: ignore[union-attr]
+            "web-1", "web-2", "api-1"]
+
+
+async def test_deleting_a_deployment_pod_brings_a_new_one(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    app = make_app("basics", step=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        bench = workbench(app)
+        before = {p.name: p.ip for p in bench.shown_analysis.cluster.pods}  # type: ignore[union-attr]
+        assert len(before) == 2
+        view = app.screen.query_one(RoutingView)
+        view.focus()
+        await pilot.press("down")
+        await settle(pilot)
+        victim = view.pod()
+        assert victim is not None and victim.owner == "Deployment/shop"
+        await pilot.press("d")
+        await settle(pilot)
+        after = {p.name: p.ip for p in bench.shown_analysis.cluster.pods}  # type: ignore[union-attr]
+        assert victim.name not in after and len(after) == 2
+        new = (set(after) - set(before)).pop()
+        assert after[new] != before[victim.name]
+        await pilot.press("plus")
+        await settle(pilot)
+        assert len(bench.shown_analysis.cluster.pods) == 3  # type: ignore[union-attr]
+        await pilot.press("minus")
+        await settle(pilot)
+        assert len(bench.shown_analysis.cluster.pods) == 2  # type: ignore[union-attr]
+
+
+async def test_traffic_one_request_and_burst(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        traffic = app.screen.query_one(TrafficView)
+        path = str(traffic.path_text)
+        assert "kube-proxy on node-1" in path and ":8080" in path and "reply" in path
+        await pilot.press("ctrl+g")
+        await pilot.pause(0.2)
+        assert traffic.sim is not None
+        while traffic.animating:
+            await pilot.pause(0.1)
+        counts = traffic.counts()
+        assert sum(counts.values()) == 100
+        assert set(counts) == {"web-1", "web-2"}
+        assert "100/100 sent" in str(traffic.render_text())
+
+
+async def test_session_affinity_sticks_and_client_choice(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    sticky = lesson.manifest.replace(
+        "  ports:\n  - port: 80", "  sessionAffinity: ClientIP\n  ports:\n  - port: 80", 1)
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        bench = workbench(app)
+        bench.editor.load_text(sticky)
+        await settle(pilot)
+        traffic = app.screen.query_one(TrafficView)
+        traffic.start_burst(*bench.routing.route(), bench.clients, 100, 1,  # type: ignore[misc]
+                            animate=False)
+        assert len(traffic.counts()) == 1  # one client: every request to the same Pod
+        assert "sticks to one Pod" in str(traffic.render_text())
+        view = app.screen.query_one(RoutingView)
+        view.focus()
+        await pilot.press("c")  # the next client: a Pod on node-2
+        await settle(pilot)
+        assert bench.clients[0].node == "node-2"
+        assert "on node-2" in routing_text(app)
+
+
+async def test_behind_the_scenes_tabs(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not app.screen.query("#behind-tabs")  # built only when shown
+        await pilot.press("f5")
+        await settle(pilot)
+        rules = static_text(app.screen.query_one("#rules-text", Static))
+        assert "KUBE-SERVICES" in rules and "KUBE-SEP" in rules
+        slices = str(app.screen.query_one("#slices-text", Static).render())
+        assert "kind: EndpointSlice" in slices and "kubernetes.io/service-name: web" in slices
+        dns = static_text(app.screen.query_one("#dns-text", Static))
+        assert "web.default.svc.cluster.local." in dns
+        # follows the manifest as it is now
+        workbench(app).editor.load_text(lesson.manifest.replace("name: web\n",
+                                                                       "name: shop\n", 1))
+        await settle(pilot)
+        assert "shop.default.svc.cluster.local." in static_text(
+            app.screen.query_one("#dns-text", Static))
+        await pilot.press("f5")
+        await settle(pilot)
+        assert not app.screen.query_one("#behind").display
+
+
+async def test_help_and_palette(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LessonScreen)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"A Deployment")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LessonScreen)
+        assert "step 3 of 3" in static_text(app.screen.query_one("#step-header", Static))
+
+
+async def test_undo_back_to_the_step_start_asks_first(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        editor = app.screen.query_one(YamlEditor)
+        editor.focus()
+        await pilot.press(*"# mine", "enter")
+        await settle(pilot)
+        assert editor.text.startswith("# mine")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("n")  # cancel: nothing lost
+        await settle(pilot)
+        assert editor.text.startswith("# mine")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert editor.text == lesson.manifest
+        assert app.progress.saved_edit("basics", "step-0") is None
+
+
+async def test_challenge_hints_check_and_solution(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    from tutor.app.screens.practice import ChallengeScreen, PracticeScreen
+    from tutor.app.screens.quiz import QuizScreen
+
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, PracticeScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ChallengeScreen)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.last is not None and not screen.last.met
+        assert "Not yet" in static_text(screen.query_one("#challenge-result", Static))
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        hints = static_text(screen.query_one("#challenge-hints", Static))
+        assert "Look at the selector." in hints and "Set `app: api`" not in hints
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert "Set `app: api`" in static_text(screen.query_one("#challenge-hints", Static))
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.last is not None and screen.last.met
+        assert "fix-selector" in app.progress.lesson("basics").challenges_solved
+        await pilot.press("escape")  # out of the editor (Textual's code editor convention)
+        await settle(pilot)
+        assert isinstance(app.screen, ChallengeScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, PracticeScreen)
+        options = app.screen.query_one("#practice", OptionList)
+        assert "✓ solved" in str(options.get_option_at_index(0).prompt)
+        options.highlighted = options.option_count - 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QuizScreen)
+        await pilot.press("b")  # a wrong answer
+        await settle(pilot)
+        explain = static_text(app.screen.query_one("#quiz-explain", Static))
+        assert "Not quite" in explain and "Names are never matched." in explain
+        assert app.progress.lesson("basics").quiz == {0: 1}
+        await pilot.press("n", "n")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        choices = app.screen.query_one("#quiz-choices", OptionList)
+        assert "[bold]no[/bold]" in str(choices.get_option_at_index(0).prompt)
+
+
+async def test_narrow_terminal_uses_tabs(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        bench = workbench(app)
+        assert bench.narrow
+        assert bench.query_one("#pane-tabs").display
+        assert bench.query_one("#yaml").display and not bench.query_one("#routing").display
+        await pilot.press("f4")
+        await settle(pilot)
+        assert bench.query_one("#routing").display and not bench.query_one("#yaml").display
+        await pilot.press("f2")
+        await settle(pilot)
+        assert bench.query_one("#intro").display
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert not bench.narrow and bench.query_one("#yaml").display
+        assert bench.query_one("#routing").display
+
+
+async def test_progress_notice_is_shown(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    (data_dir / "progress.json").write_text("{ not json")
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        assert app._notifications
+        assert any("progress" in n.message.lower() or "moved" in n.message.lower()
+                   for n in app._notifications)
+    assert list(data_dir.glob("progress.json*"))
+
+
+async def test_no_color_env_respected(make_app: Any, lesson: Lesson, data_dir: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.no_color
+
+
+async def test_resizing_never_crashes(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    sizes = [(40, 12), (60, 16), (80, 24), (100, 30), (120, 40), (200, 60), (300, 100),
+             (41, 13), (99, 25), (100, 24)]
+    app = make_app("basics", step=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for width, height in sizes:
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            await pilot.press("f5")
+            await pilot.press("ctrl+g")
+            await pilot.pause()
+        await settle(pilot)
+        assert isinstance(app.screen, LessonScreen)
+        await pilot.press("escape")
+        for width, height in reversed(sizes):
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+        assert isinstance(app.screen, LessonListScreen)
