@@ -4,8 +4,8 @@ tests), an isolated progress folder, and helpers to wait for the analysis worker
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 

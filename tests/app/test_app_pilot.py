@@ -10,13 +10,13 @@ from textual.pilot import Pilot
 from textual.widgets import Markdown, OptionList, Static
 
 from tutor.app.screens.help import HelpScreen
-from tutor.course.lesson import Lesson
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.screens.lesson_list import LessonListScreen
 from tutor.app.widgets.editor import YamlEditor
 from tutor.app.widgets.routing import RoutingView
 from tutor.app.widgets.traffic import TrafficView
 from tutor.app.widgets.workbench import Workbench
+from tutor.course.lesson import Lesson
 
 
 async def settle(pilot: Pilot[Any]) -> None:
@@ -47,7 +47,8 @@ async def open_basics(pilot: Pilot[Any]) -> None:
     assert isinstance(pilot.app.screen, LessonScreen)
 
 
-async def test_lesson_list_shows_status_words_symbols_and_broken_files(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+async def test_lesson_list_shows_status_words_symbols_and_broken_files(
+        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -63,7 +64,8 @@ async def test_lesson_list_shows_status_words_symbols_and_broken_files(make_app:
         assert options.get_option_at_index(2).disabled
 
 
-async def test_open_lesson_next_previous_and_resume_after_restart(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+async def test_open_lesson_next_previous_and_resume_after_restart(
+        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await open_basics(pilot)
@@ -103,7 +105,8 @@ async def test_command_line_lesson_and_step(make_app: Any, lesson: Lesson, data_
         assert markdown._open_links is False
 
 
-async def test_editor_is_yaml_code_editor_with_two_space_indent(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+async def test_editor_is_yaml_code_editor_with_two_space_indent(
+        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -115,7 +118,8 @@ async def test_editor_is_yaml_code_editor_with_two_space_indent(make_app: Any, l
         assert editor.theme == "css"
 
 
-async def test_step_field_highlight_follows_the_path_not_the_line(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+async def test_step_field_highlight_follows_the_path_not_the_line(
+        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -130,7 +134,8 @@ async def test_step_field_highlight_follows_the_path_not_the_line(make_app: Any,
         assert any(h[2] == "ktutor.step" for h in editor._highlights[7])
 
 
-async def test_typing_changes_routing_and_check(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+async def test_typing_changes_routing_and_check(
+        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -155,7 +160,8 @@ async def test_typing_changes_routing_and_check(make_app: Any, lesson: Lesson, d
         assert app.progress.saved_edit("basics", "step-0") == editor.text
 
 
-async def test_broken_yaml_shows_error_and_dimmed_last_good_view(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+async def test_broken_yaml_shows_error_and_dimmed_last_good_view(
+        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -188,7 +194,8 @@ async def test_broken_yaml_shows_error_and_dimmed_last_good_view(make_app: Any, 
         assert not view.has_class("-stale") and not errors.display
 
 
-async def test_cluster_changes_from_the_routing_view(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+async def test_cluster_changes_from_the_routing_view(
+        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -229,7 +236,8 @@ async def test_cluster_changes_from_the_routing_view(make_app: Any, lesson: Less
             "web-1", "web-2", "api-1"]
 
 
-async def test_deleting_a_deployment_pod_brings_a_new_one(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+async def test_deleting_a_deployment_pod_brings_a_new_one(
+        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
     app = make_app("basics", step=3)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -276,7 +284,8 @@ async def test_traffic_one_request_and_burst(make_app: Any, lesson: Lesson, data
         assert "100/100 sent" in str(traffic.render_text())
 
 
-async def test_session_affinity_sticks_and_client_choice(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+async def test_session_affinity_sticks_and_client_choice(
+        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
     sticky = lesson.manifest.replace(
         "  ports:\n  - port: 80", "  sessionAffinity: ClientIP\n  ports:\n  - port: 80", 1)
     app = make_app("basics")
@@ -342,7 +351,8 @@ async def test_help_and_palette(make_app: Any, lesson: Lesson, data_dir: Path) -
         assert "step 3 of 3" in static_text(app.screen.query_one("#step-header", Static))
 
 
-async def test_undo_back_to_the_step_start_asks_first(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+async def test_undo_back_to_the_step_start_asks_first(
+        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -364,7 +374,8 @@ async def test_undo_back_to_the_step_start_asks_first(make_app: Any, lesson: Les
         assert app.progress.saved_edit("basics", "step-0") is None
 
 
-async def test_challenge_hints_check_and_solution(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+async def test_challenge_hints_check_and_solution(
+        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
     from tutor.app.screens.practice import ChallengeScreen, PracticeScreen
     from tutor.app.screens.quiz import QuizScreen
 
@@ -453,7 +464,8 @@ async def test_progress_notice_is_shown(make_app: Any, lesson: Lesson, data_dir:
     assert list(data_dir.glob("progress.json*"))
 
 
-async def test_no_color_env_respected(make_app: Any, lesson: Lesson, data_dir: Path, monkeypatch: Any) -> None:
+async def test_no_color_env_respected(
+        make_app: Any, lesson: Lesson, data_dir: Path, monkeypatch: Any) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
