@@ -323,3 +323,43 @@ def test_every_error_is_reported_at_once() -> None:
     paths = sorted(e.path for e in result.errors)
     assert paths == ["metadata.name", "spec.ports[0].port", "spec.ports[0].protocol",
                      "spec.selector", "spec.sessionAffinity", "spec.type"]
+
+
+def _two(spec_a: dict[str, Any], spec_b: dict[str, Any]) -> str:
+    return service_text(spec_a, {"name": "a"}) + "---\n" + service_text(spec_b, {"name": "b"})
+
+
+def test_node_port_already_allocated_across_services() -> None:
+    spec = {"type": "NodePort", "ports": [{"port": 80, "nodePort": 30080}]}
+    result = analyze(_two(spec, spec))
+    assert [(e.object, e.message) for e in result.errors] == [
+        ("default/b", "spec.ports[0].nodePort: Invalid value: 30080: provided port is already "
+                      "allocated")]
+    assert [s.name for s in result.cluster.services] == ["a"]
+
+
+def test_cluster_ip_already_allocated_across_services() -> None:
+    spec = {"clusterIP": "10.96.0.50", "ports": [P80]}
+    result = analyze(_two(spec, spec))
+    assert [e.message for e in result.errors] == [
+        'spec.clusterIPs: Invalid value: []string{"10.96.0.50"}: failed to allocate IP '
+        "10.96.0.50: provided IP is already allocated"]
+
+
+def test_allocated_values_of_an_invalid_service_are_not_taken() -> None:
+    bad = {"type": "NodePort", "ports": [{"port": 0, "targetPort": 80, "nodePort": 30080}]}
+    good = {"type": "NodePort", "ports": [{"port": 80, "nodePort": 30080}]}
+    result = analyze(_two(bad, good))
+    assert [e.object for e in result.errors] == ["default/a"]
+    assert [s.name for s in result.cluster.services] == ["b"]
+
+
+def test_wrong_typed_lists_do_not_crash_or_invent_errors() -> None:
+    text = service_text({"ports": [{"name": "a", "port": 80, "protocol": ["TCP"]},
+                                   {"name": "b", "port": 80, "protocol": ["TCP"]}],
+                         "externalIPs": "192.0.2.1", "ipFamilies": [{"a": 1}]}, {})
+    result = analyze(text)
+    assert sorted(e.path for e in result.errors) == [
+        "spec.externalIPs", "spec.ipFamilies[0]", "spec.ports[0].protocol",
+        "spec.ports[1].protocol"]
+    assert all(": expected " in e.message for e in result.errors)

@@ -334,6 +334,7 @@ def parse(text: str) -> Parsed:
         return result
     result.documents = docs
     errors = result.errors
+    allocations = validation.Allocations()
     for raw in _iter_objects(docs, errors):
         name, ns = _meta(raw)
         obj = f"{ns}/{name}"
@@ -343,6 +344,8 @@ def parse(text: str) -> Parsed:
             defaulted = defaults.service(raw.data)
             problems = decode_errors + _not_under(validation.validate_service(
                 defaulted, raw.doc, raw.prefix, obj), decode_errors)
+            if not problems:
+                problems = validation.allocate(defaulted, raw.doc, raw.prefix, obj, allocations)
             svc = defaults.build_service(defaulted, name, ns, source)
             if problems:
                 result.invalid_objects.add(f"Service/{obj}")

@@ -14,6 +14,7 @@ only looks at values of the type it expects.
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 from . import names
@@ -352,7 +353,9 @@ def validate_service(data: dict[str, Any], doc: Document, prefix: Path, obj: str
             seen_np.add(key)
     seen_ports: set[tuple[Any, Any]] = set()
     for i, p in enumerate(raw_ports):
-        if isinstance(p, dict):
+        # a wrong-typed protocol or port is a decoding error: the object never got this far
+        if isinstance(p, dict) and isinstance(p.get("protocol"), str) and (
+                p.get("port") is None or _is_int(p.get("port"))):
             key = (_key(p.get("protocol")), _key(p.get("port")))
             if key in seen_ports:
                 c.add(f"spec.ports[{i}]", DUPLICATE,
@@ -442,6 +445,49 @@ def _allocator_checks(c: Collector, spec: dict[str, Any], raw_ports: list[Any]) 
             c.add(f"spec.ports[{i}].nodePort", INVALID, np,
                   "provided port is not in the valid range. "
                   f"The range of valid ports is {lo}-{hi}")
+
+
+@dataclass(slots=True)
+class Allocations:
+    """What the allocators have handed out so far in this file (Service by Service, in order)."""
+
+    node_ports: set[int] = field(default_factory=set)
+    cluster_ips: set[str] = field(default_factory=set)
+
+
+def allocate(data: dict[str, Any], doc: Document, prefix: Path, obj: str,
+             alloc: Allocations) -> list[FieldError]:
+    """The allocators across the file: a NodePort or a ClusterIP belongs to one Service only
+    (K · pkg/registry/core/service/portallocator and ipallocator, `ErrAllocated`). Call only for
+    a Service that validated; its values are recorded only when they could all be allocated."""
+    c = Collector(doc, prefix, obj, "Service")
+    spec = data.get("spec")
+    if not isinstance(spec, dict):
+        return []
+    mine: set[int] = set()
+    if spec.get("type") in (NODE_PORT, LOAD_BALANCER):
+        for i, p in enumerate(_list(spec.get("ports"))):
+            np = p.get("nodePort") if isinstance(p, dict) else None
+            if not _is_int(np) or np == 0:
+                continue
+            if np in alloc.node_ports:
+                c.add(f"spec.ports[{i}].nodePort", INVALID, np,
+                      "provided port is already allocated",
+                      hint="another Service in this file already uses this nodePort; "
+                      "pick another or leave it out to get one allocated")
+            mine.add(np)
+    raw_cip = spec.get("clusterIP")
+    cip = raw_cip if isinstance(raw_cip, str) and raw_cip not in ("", "None") else ""
+    if cip and cip in alloc.cluster_ips:
+        c.add("spec.clusterIPs", INVALID, _GoRepr(_go_slice([cip])),
+              f"failed to allocate IP {cip}: provided IP is already allocated",
+              at="spec.clusterIP",
+              hint="another Service in this file already has this clusterIP")
+    if not c.errors:
+        alloc.node_ports |= mine
+        if cip:
+            alloc.cluster_ips.add(cip)
+    return c.errors
 
 
 def _validate_meta_only(data: dict[str, Any], doc: Document, prefix: Path, obj: str, kind: str
