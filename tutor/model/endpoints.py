@@ -12,6 +12,7 @@ costs an intersection of small sets rather than a scan of every Pod.
 from __future__ import annotations
 
 import gc
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -54,8 +55,7 @@ class PodIndex:
     """Eligible Pods indexed by namespace and label pair, for the selector's AND of pairs.
 
     Posting lists hold Pod indexes in ascending order, so an intersection walks the shortest list
-    and keeps cluster order; the other lists become sets only when an intersection needs them
-    (and stay cached). Only Pods that `ShouldPodBeInEndpoints` accepts are indexed.
+    and keeps cluster order. Only Pods that `ShouldPodBeInEndpoints` accepts are indexed.
     """
 
     def __init__(self, pods: list[Pod]) -> None:
@@ -65,7 +65,6 @@ class PodIndex:
     def _build(self, pods: list[Pod]) -> None:
         self.pods = pods
         self._by_ns: dict[str, dict[tuple[str, str], list[int]]] = {}
-        self._sets: dict[tuple[str, str, str], frozenset[int]] = {}
         by_ns = self._by_ns
         for i, pod in enumerate(pods):
             if not pod.ip or pod.phase in TERMINAL_PHASES:
@@ -86,34 +85,36 @@ class PodIndex:
         return {ns: {i for ids in postings.values() for i in ids}
                 for ns, postings in self._by_ns.items()}
 
-    def _set(self, namespace: str, pair: tuple[str, str], ids: list[int]) -> frozenset[int]:
-        key = (namespace, pair[0], pair[1])
-        found = self._sets.get(key)
-        if found is None:
-            found = self._sets[key] = frozenset(ids)
-        return found
-
     def select(self, namespace: str, selector: dict[str, str]) -> list[int]:
         """Indexes of eligible Pods in `namespace` with every selector pair (AND, exact),
-        ascending. An empty selector selects nothing (see `has_selector`)."""
+        ascending. An empty selector selects nothing (see `has_selector`).
+
+        Walks the shortest posting list and binary-searches the others (they are sorted), so a
+        selector that combines a rare label with a common one costs a few lookups, not a set.
+        """
         if not selector:
             return []
         postings = self._by_ns.get(namespace)
         if postings is None:
             return []
-        lists: list[tuple[tuple[str, str], list[int]]] = []
+        lists: list[list[int]] = []
         for pair in selector.items():
             found = postings.get(pair)
             if not found:
                 return []
-            lists.append((pair, found))
+            lists.append(found)
         if len(lists) == 1:
-            return list(lists[0][1])
-        lists.sort(key=lambda item: len(item[1]))
-        result = lists[0][1]
-        for pair, ids in lists[1:]:
-            other = self._set(namespace, pair, ids)
-            result = [i for i in result if i in other]
+            return list(lists[0])
+        lists.sort(key=len)
+        result = lists[0]
+        for ids in lists[1:]:
+            n = len(ids)
+            kept = []
+            for i in result:
+                at = bisect_left(ids, i)
+                if at < n and ids[at] == i:
+                    kept.append(i)
+            result = kept
             if not result:
                 break
         return result
@@ -250,8 +251,10 @@ def resolve(svc: Service, cluster: Cluster, index: PodIndex) -> ServiceEndpoints
 
 
 def resolve_all(cluster: Cluster, index: PodIndex | None = None) -> list[ServiceEndpoints]:
+    """Every Service of the cluster, resolved with one index (built here if not given)."""
     index = index or PodIndex(cluster.pods)
-    return [resolve(svc, cluster, index) for svc in cluster.services]
+    with no_gc():
+        return [resolve(svc, cluster, index) for svc in cluster.services]
 
 
 MAX_ENDPOINTS_PER_SLICE = 100
