@@ -9,7 +9,7 @@ from __future__ import annotations
 import yaml
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer, Vertical
 from textual.highlight import highlight
 from textual.widgets import Static, TabbedContent, TabPane
 
@@ -43,7 +43,7 @@ def dns_text(analysis: Analysis) -> Text:
     return text
 
 
-class BehindScenes(TabbedContent):
+class BehindScenes(Vertical):
     """Three tabs, refreshed from each new analysis while visible."""
 
     def __init__(self, id: str | None = None) -> None:
@@ -54,12 +54,13 @@ class BehindScenes(TabbedContent):
         self.call_after_refresh(self._render_pending)
 
     def compose(self) -> ComposeResult:
-        with TabPane("kube-proxy rules", id="tab-rules"), VerticalScroll():
-            yield Static("", id="rules-text", markup=False)
-        with TabPane("EndpointSlices", id="tab-slices"), VerticalScroll():
-            yield Static("", id="slices-text", markup=False)
-        with TabPane("DNS", id="tab-dns"), VerticalScroll():
-            yield Static("", id="dns-text", markup=False)
+        with TabbedContent(id="behind-tabbed"):
+            with TabPane("kube-proxy rules", id="tab-rules"), ScrollableContainer():
+                yield Static("", id="rules-text", markup=False, classes="behind-text")
+            with TabPane("EndpointSlices", id="tab-slices"), ScrollableContainer():
+                yield Static("", id="slices-text", markup=False, classes="behind-text")
+            with TabPane("DNS", id="tab-dns"), ScrollableContainer():
+                yield Static("", id="dns-text", markup=False, classes="behind-text")
 
     def show(self, analysis: Analysis, node: str | None) -> None:
         """Render now if the tabs exist, else as soon as they do."""
@@ -73,8 +74,11 @@ class BehindScenes(TabbedContent):
         analysis, node = self.pending
         self.pending = None
         rules = render_rules(analysis, node)
-        header = Text(f"iptables-save -t nat (kube-proxy on {node or 'any node'}):\n",
-                      style="dim")
+        cut = rules.find("*nat")
+        if cut > 0:  # the nat table is where Services live: show it first
+            rules = rules[cut:] + "\n" + rules[:cut]
+        header = Text(f"The iptables rules kube-proxy writes on {node or 'each node'} "
+                      "(nat table first):\n", style="dim")
         header.append(rules)
         self.query_one("#rules-text", Static).update(header)
         self.query_one("#slices-text", Static).update(highlight(slices_yaml(analysis),

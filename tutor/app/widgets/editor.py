@@ -31,8 +31,8 @@ class YamlEditor(TextArea):
         "yaml-editor--error",
     }
     DEFAULT_CSS = """
-    YamlEditor > .yaml-editor--step { background: $accent 30%; }
-    YamlEditor > .yaml-editor--error { background: $error 35%; text-style: underline; }
+    YamlEditor > .yaml-editor--step { background: $accent-muted; }
+    YamlEditor > .yaml-editor--error { background: $error-muted; text-style: underline; }
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -105,6 +105,8 @@ class YamlEditor(TextArea):
         await super()._on_key(event)
 
     def on_mount(self) -> None:
+        # tests and screenshots turn blinking off app-wide, so frames are stable
+        self.cursor_blink = bool(getattr(self.app, "cursor_blink", True))
         self._build_highlight_map()
 
     def _watch_theme(self, theme: str) -> None:

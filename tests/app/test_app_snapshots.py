@@ -1,0 +1,32 @@
+"""SVG snapshots of the lesson list and the lesson screen at 80x24 and 120x40.
+
+Update after an intended change with `pytest tests/app --snapshot-update` and review the diff.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from tutor.course.lesson import Lesson
+
+
+async def _settle(pilot: Pilot[Any]) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_lesson_list_snapshot(snap_compare: Any, make_app: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=_settle)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_lesson_screen_snapshot(snap_compare: Any, make_app: Any, lesson: Lesson,
+                                data_dir: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app("basics"), terminal_size=size, run_before=_settle)
