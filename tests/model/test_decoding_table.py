@@ -138,3 +138,26 @@ def test_non_object_document() -> None:
 def test_missing_kind() -> None:
     result = analyze("apiVersion: v1\nmetadata:\n  name: x\n")
     assert [e.message for e in result.errors] == ["kind: Required value"]
+
+
+@pytest.mark.parametrize(("text", "message", "line"), [
+    ("kind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n",
+     "apiVersion: Required value", 1),
+    ("apiVersion: apps/v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n"
+     "  - port: 80\n",
+     'apiVersion: Invalid value: "apps/v1": no matches for kind "Service" in version "apps/v1"',
+     1),
+    ("apiVersion: v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n"
+     "    matchLabels:\n      app: x\n  template:\n    metadata:\n      labels:\n"
+     "        app: x\n",
+     'apiVersion: Invalid value: "v1": no matches for kind "Deployment" in version "v1"', 1),
+])
+def test_api_version_must_serve_the_kind(text: str, message: str, line: int) -> None:
+    result = analyze(text)
+    assert [(e.message, e.line) for e in result.errors] == [(message, line)]
+    assert result.cluster.services == [] and result.cluster.pods == []
+
+
+def test_unmodelled_kinds_keep_any_api_version() -> None:
+    result = analyze("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\n")
+    assert result.valid and [i.kind for i in result.cluster.ignored] == ["Ingress"]

@@ -27,7 +27,7 @@ from .objects import (
     Workload,
 )
 from .paths import Path
-from .schema import decode
+from .schema import check_api_version, decode
 from .yamldoc import Document, YamlSyntaxError, load_documents
 
 WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "StatefulSet")
@@ -338,7 +338,8 @@ def parse(text: str) -> Parsed:
     for raw in _iter_objects(docs, errors):
         name, ns = _meta(raw)
         obj = f"{ns}/{name}"
-        decode_errors = decode(raw.doc, raw.data, raw.kind, raw.prefix, obj)
+        decode_errors = check_api_version(raw.doc, raw.data, raw.kind, raw.prefix, obj) + \
+            decode(raw.doc, raw.data, raw.kind, raw.prefix, obj)
         source = Source(raw.doc.index, raw.prefix)
         if raw.kind == "Service":
             defaulted = defaults.service(raw.data)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from .errors import DECODING, FieldError
+from .errors import DECODING, INVALID, REQUIRED, FieldError
 from .paths import Path, format_path
 from .yamldoc import Document
 
@@ -288,3 +288,31 @@ def decode(doc: Document, data: dict[str, Any], kind: str, prefix: Path, obj: st
         dec.check(data, schema, ())
     return dec.errors
 
+
+
+API_VERSIONS: dict[str, str] = {
+    "Service": "v1", "Pod": "v1",
+    "Deployment": "apps/v1", "ReplicaSet": "apps/v1", "StatefulSet": "apps/v1",
+}
+"""The group/version that serves each modelled kind (K · staging/src/k8s.io/api)."""
+
+
+def check_api_version(doc: Document, data: dict[str, Any], kind: str, prefix: Path, obj: str
+                      ) -> list[FieldError]:
+    """kubectl refuses an object without `apiVersion` ("Object 'apiVersion' is missing") and
+    one whose version does not serve its kind (`no matches for kind "Service" in version
+    "apps/v1"`), before anything reaches the API server."""
+    want = API_VERSIONS.get(kind)
+    if want is None:
+        return []
+    have = data.get("apiVersion")
+    span = doc.span((*prefix, "apiVersion")) if have is not None else doc.span(prefix)
+    line, col = (span.line, span.column) if span else (doc.line, 1)
+    if have is None or have == "":
+        return [FieldError("apiVersion", REQUIRED, line=line, column=col, object=obj, kind=kind,
+                           hint=f"start the object with apiVersion: {want}")]
+    if isinstance(have, str) and have != want:
+        return [FieldError("apiVersion", INVALID, f'no matches for kind "{kind}" in version '
+                           f'"{have}"', have, line=line, column=col, object=obj, kind=kind,
+                           hint=f"a {kind} is in apiVersion: {want}")]
+    return []
