@@ -223,3 +223,38 @@ def test_directory_is_a_one_line_error(tmp_path: Path) -> None:
     proc = ktutor("check", str(tmp_path))
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"ktutor: {tmp_path}: is a directory, not a manifest file"
+
+
+LOCAL_POLICY = """\
+apiVersion: v1
+kind: Service
+metadata: {name: logs}
+spec:
+  selector: {app: logs}
+  internalTrafficPolicy: Local
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: logs-1, labels: {app: logs}}
+spec: {nodeName: node-1, containers: [{name: a, image: x}]}
+"""
+
+
+@pytest.mark.parametrize(
+    "node, expected, absent",
+    [
+        ("node-2", "DROPs", "REJECT"),
+        ("node-1", "logs-1", "no endpoint"),
+    ],
+)
+def test_route_says_drop_not_reject_under_local_policy(
+    tmp_path: Path, node: str, expected: str, absent: str
+) -> None:
+    f = tmp_path / "local.yaml"
+    f.write_text(LOCAL_POLICY)
+    proc = subprocess.run([sys.executable, "-m", "tutor", "route", str(f), "--from-node", node],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert expected in proc.stdout
+    assert absent not in proc.stdout

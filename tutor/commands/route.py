@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
-from tutor.model.proxy import CLUSTER_IP_ENTRY, Client, simulate
+from tutor.model.proxy import CLUSTER_IP_ENTRY, Client, endpoints_for, simulate
 
 from ._input import InputError, analyze_file, format_errors
 
@@ -57,6 +57,16 @@ def _table(rows: list[list[str]]) -> list[str]:
     return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
 
 
+def no_traffic_note(sr: ServiceRoute, pr: PortRoute, node: str | None) -> str:
+    """What a client sees when no endpoint is usable: REJECT (refused) when there is none at all,
+    DROP (a timeout) when internalTrafficPolicy: Local leaves none on the client's node."""
+    if sr.service.internal_traffic_policy == "Local" and node and endpoints_for(
+            sr.service, pr.slice_endpoints, CLUSTER_IP_ENTRY, None):
+        return (f"no endpoint on {node}: with internalTrafficPolicy: Local kube-proxy DROPs the "
+                "packets, so the client's connection times out")
+    return "no endpoints: clients get 'connection refused' (kube-proxy REJECT)"
+
+
 def print_text(analysis: Analysis, name: str, args: argparse.Namespace) -> None:
     for sr in analysis.services:
         svc = sr.service
@@ -98,7 +108,7 @@ def print_text(analysis: Analysis, name: str, args: argparse.Namespace) -> None:
                     if k in counts:
                         print(f"    {counts[k]} request(s) {k.strip('()')}")
             if not pr.used and not svc.headless and svc.type != "ExternalName":
-                print("    no endpoints: clients get 'connection refused' (kube-proxy REJECT)")
+                print("    " + no_traffic_note(sr, pr, args.from_node))
         print()
     if analysis.cluster.ignored:
         kinds = ", ".join(f"{i.kind}/{i.name}" for i in analysis.cluster.ignored)
