@@ -12,15 +12,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
-from tutor.app.commands import TutorCommands
 from tutor.app.screens.lesson_list import LessonListScreen
 from tutor.course.lesson import Lesson, LessonError
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from tutor.course.progress import ProgressStore
 
 DATA_DIR_ENV = "KTUTOR_DATA_DIR"
@@ -31,6 +33,22 @@ def progress_path(data_dir: str | Path | None = None) -> Path | None:
     """The progress file: in `data_dir` or `$KTUTOR_DATA_DIR`, else the store's default."""
     base = data_dir if data_dir is not None else os.environ.get(DATA_DIR_ENV) or None
     return Path(base) / "progress.json" if base else None
+
+
+def _tutor_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens (keeps start-up lean)."""
+    from tutor.app.commands import TutorCommands
+
+    return TutorCommands
+
+
+class LessonsLoaded(Message):
+    """The lesson files were read (in a thread, after the first frame)."""
+
+    def __init__(self, lessons: list[Lesson], errors: list[LessonError]) -> None:
+        super().__init__()
+        self.lessons = lessons
+        self.errors = errors
 
 
 class OpenLesson(Message):
@@ -48,7 +66,7 @@ class TutorApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "ktutor"
     SUB_TITLE = "Kubernetes Services, hands on"
-    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {TutorCommands}
+    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {_tutor_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="help"),
         Binding("question_mark", "help", "Help", show=False, id="help-key"),
@@ -76,6 +94,8 @@ class TutorApp(App[None]):
         self.lessons: list[Lesson] = list(lessons) if lessons is not None else []
         self.lesson_errors: list[LessonError] = list(errors)
         self._given_lessons = lessons is not None
+        self.loading = False
+        """True while the lesson files are read in the background."""
         self._progress: ProgressStore | None = None
         self.cursor_blink = True
         """Tests and screenshots turn this off so frames are stable."""
@@ -95,6 +115,7 @@ class TutorApp(App[None]):
         return self._progress
 
     def load_lessons(self) -> None:
+        """Read the lesson files now (the list's reload key)."""
         if self._given_lessons:
             return
         from tutor.course.loader import load_lessons
@@ -103,17 +124,46 @@ class TutorApp(App[None]):
         self.lessons = list(found.lessons)
         self.lesson_errors = list(found.errors)
 
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load_in_background(self) -> None:
+        from tutor.course.loader import load_lessons
+
+        found = load_lessons(self.extra_dirs)
+        self.post_message(LessonsLoaded(list(found.lessons), list(found.errors)))
+
+    def on_lessons_loaded(self, message: LessonsLoaded) -> None:
+        self.lessons, self.lesson_errors = message.lessons, message.errors
+        self.loading = False
+        for screen in self.screen_stack:
+            if isinstance(screen, LessonListScreen):
+                screen.fill()
+        if self.start_lesson:
+            self.post_message(OpenLesson(self.start_lesson, self.start_step))
+        self._warm_up()
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """While the learner reads the list, import the lesson screen and run the model once,
+        so opening a lesson does not pay for it."""
+        import tutor.app.screens.lesson  # noqa: F401
+        from tutor.model import analyze
+
+        if self.lessons:
+            analyze(self.lessons[0].manifest)
+
     def lesson(self, lesson_id: str) -> Lesson | None:
         return next((le for le in self.lessons if le.id == lesson_id), None)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.load_lessons()
         _ = self.progress
         self.push_screen(LessonListScreen())
-        if self.start_lesson:
-            self.post_message(OpenLesson(self.start_lesson, self.start_step))
+        if self._given_lessons:
+            self.post_message(LessonsLoaded(self.lessons, self.lesson_errors))
+        else:
+            self.loading = True
+            self.call_after_refresh(self._load_in_background)
         gc.freeze()
 
     def on_open_lesson(self, message: OpenLesson) -> None:

@@ -16,6 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Markdown, Static
 
+from tutor.app.widgets.quiet import set_content
 from tutor.app.widgets.workbench import Workbench
 from tutor.course.lesson import Lesson
 
@@ -65,11 +66,13 @@ class LessonScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "next_step", "Next step", id="next-step"),
-        Binding("ctrl+b", "previous_step", "Prev step", id="previous-step"),
+        Binding("ctrl+b", "previous_step", "Prev step", id="previous-step", show=False),
         Binding("ctrl+r", "reset_step", "Reset step", id="reset-step"),
         Binding("ctrl+o", "challenges", "Challenges & quiz", id="practice"),
         Binding("escape", "leave", "Lessons", id="back-to-list"),
     ]
+
+    AUTO_FOCUS = "#editor"
 
     def __init__(self, lesson: Lesson, index: int | None = None) -> None:
         super().__init__()
@@ -114,7 +117,6 @@ class LessonScreen(Screen[None]):
         self.step_done = set(self.progress.lesson(self.lesson.id).steps_done)
         self._render_step()
         self.progress.set_step(self.lesson.id, self.index)
-        self.workbench.editor.focus()
 
     # -- steps --------------------------------------------------------------------------------
 
@@ -139,7 +141,7 @@ class LessonScreen(Screen[None]):
         self.query_one("#next-step", Button).disabled = False
         self.query_one("#next-step", Button).label = (
             "Next ▶" if self.index < count - 1 else "Finish ✓")
-        self.query_one("#step-check", Static).update("")
+        set_content(self.query_one("#step-check", Static), "")
         self.query_one(StepPane).scroll_home(animate=False)
 
     def go_to(self, index: int) -> None:
@@ -224,19 +226,19 @@ class LessonScreen(Screen[None]):
         step = self.lesson.steps[self.index]
         check = self.query_one("#step-check", Static)
         if step.check is None or message.check is None:
-            check.update(Text("No check in this step: read, experiment, then ctrl+n.",
+            set_content(check, Text("No check in this step: read, experiment, then ctrl+n.",
                               style="dim") if step.check is None else "")
             if step.check is None and self.index not in self.step_done:
                 self.step_done.add(self.index)
                 self.progress.mark_step_done(self.lesson.id, self.index)
             return
-        check.update(check_text(message.check, step.check.description,
+        set_content(check, check_text(message.check, step.check.description,
                                 self.index in self.step_done))
         if message.check.met and self.index not in self.step_done:
             self.step_done.add(self.index)
             self.progress.mark_step_done(self.lesson.id, self.index)
             self._render_step()
-            check.update(check_text(message.check, step.check.description, True))
+            set_content(check, check_text(message.check, step.check.description, True))
             self.notify(f"Step {self.index + 1} done.", timeout=3)
 
     def on_unmount(self) -> None:

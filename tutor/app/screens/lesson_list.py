@@ -73,8 +73,9 @@ class LessonListScreen(Screen[None]):
                                    (" " * 14 + str(error), "red"))
             items.append(Option(prompt, id=f"broken:{number}", disabled=True))
         if not items:
-            items.append(Option(Text("No lessons found. Add a pack with --lessons DIR."),
-                                disabled=True))
+            message = ("Loading lessons…" if getattr(self.tutor, "loading", False)
+                       else "No lessons found. Add a pack with --lessons DIR.")
+            items.append(Option(Text(message), disabled=True))
         options.clear_options()
         options.add_options(items)
         if keep is not None:

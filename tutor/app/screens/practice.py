@@ -122,6 +122,8 @@ class ChallengeScreen(Screen[None]):
         Binding("escape", "leave", "Back", id="challenge-back"),
     ]
 
+    AUTO_FOCUS = "#editor"
+
     def __init__(self, lesson: Lesson, challenge: Challenge) -> None:
         super().__init__()
         self.lesson = lesson
@@ -152,7 +154,6 @@ class ChallengeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = self.lesson.title
         self.sub_title = f"challenge: {self.challenge.title}"
-        self.workbench.editor.focus()
 
     def _save(self, text: str) -> None:
         key = challenge_key(self.challenge)

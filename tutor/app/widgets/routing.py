@@ -221,8 +221,11 @@ class RoutingView(OptionList):
         if not analysis.cluster.pods:
             options.append(Option(Text("No Pods: add a Pod or a Deployment (or press a)."),
                                   id="nopods|", disabled=True))
-        self.clear_options()
-        self.add_options(options)
+        if not self._patch(options):
+            self.clear_options()
+            self.add_options(options)
+        elif keep is not None and self.target == keep:
+            return
         if keep is not None:
             for i, option in enumerate(options):
                 t = parse_option_id(option.id)
@@ -234,6 +237,20 @@ class RoutingView(OptionList):
                 self.highlighted = min(keep_index or 0, len(options) - 1) if options else None
         else:
             self.highlighted = 0 if options else None
+
+    def _patch(self, options: list[Option]) -> bool:
+        """Update in place when the rows are the same ones (the usual case while typing):
+        only changed prompts are replaced, so unchanged rows keep their cached layout."""
+        if self.option_count != len(options):
+            return False
+        current = [self.get_option_at_index(i) for i in range(self.option_count)]
+        if any(old.id != new.id or old.disabled != new.disabled
+               for old, new in zip(current, options, strict=True)):
+            return False
+        for index, (old, new) in enumerate(zip(current, options, strict=True)):
+            if old.prompt != new.prompt:
+                self.replace_option_prompt_at_index(index, new.prompt)
+        return True
 
     def route(self) -> tuple[ServiceRoute, PortRoute] | None:
         """The highlighted Service port (the first one if nothing is highlighted)."""

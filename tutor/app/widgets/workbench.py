@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tutor.app.widgets.editor import Range, YamlEditor
+from tutor.app.widgets.quiet import set_content
 from tutor.app.widgets.routing import RoutingView
 from tutor.app.widgets.traffic import TrafficView
 from tutor.course.lesson import Goal
@@ -135,9 +136,10 @@ class Workbench(Vertical):
     """The editor, routing, traffic and behind-the-scenes areas around an intro widget."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "show_pane('intro')", "Text", id="pane-intro"),
-        Binding("f3", "show_pane('yaml')", "YAML", id="pane-yaml"),
-        Binding("f4", "show_pane('routing')", "Routing", id="pane-routing"),
+        # F2-F4 are the tabs on small terminals (listed in the help, F1)
+        Binding("f2", "show_pane('intro')", "Text", id="pane-intro", show=False),
+        Binding("f3", "show_pane('yaml')", "YAML", id="pane-yaml", show=False),
+        Binding("f4", "show_pane('routing')", "Routing", id="pane-routing", show=False),
         Binding("f5", "toggle_behind", "Behind", id="toggle-behind"),
         Binding("ctrl+t", "send_one", "1 request", id="send-one"),
         Binding("ctrl+g", "send_burst", "100 requests", id="send-burst"),
@@ -190,6 +192,7 @@ class Workbench(Vertical):
         self._save_timer: Timer | None = None
         self._behind: BehindScenes | None = None
         self._mounted = False
+        self._shown_problems: list[tuple[int, int, str, str]] = []
         self.conductor = Conductor(self)
 
     # -- layout -------------------------------------------------------------------------------
@@ -393,6 +396,27 @@ class Workbench(Vertical):
         self.editor.set_marks(field_ranges(analysis, self.focus_path),
                               sorted({line - 1 for line, *_ in found if line > 0}))
         errors = self.query_one("#errors", ErrorList)
+        if found != self._shown_problems:
+            self._fill_errors(errors, found)
+        errors.display = bool(found)
+        stale = not analysis.valid
+        shown = self.shown_analysis
+        note = self.query_one("#stale-note", Static)
+        note.display = stale
+        if stale:
+            set_content(note, "The YAML has errors: " + (
+                "the last good routing picture is shown, dimmed." if self.last_good
+                else "routing shows what could be read."))
+        routing = self.routing
+        routing.set_class(stale, "-stale")
+        if shown is not None:
+            routing.show(shown, self.clients[0])
+        set_content(self.query_one("#summary", Static), self._summary(analysis, len(found)))
+        self._refresh_behind()
+        self.post_message(self.Updated(self, analysis, check))
+
+    def _fill_errors(self, errors: ErrorList, found: list[tuple[int, int, str, str]]) -> None:
+        self._shown_problems = found
         errors.clear_options()
         for i, (line, column, message, hint) in enumerate(found):
             prompt = Text()
@@ -402,22 +426,6 @@ class Workbench(Vertical):
             if hint:
                 prompt.append(f"\n  hint: {hint}", style="italic")
             errors.add_option(Option(prompt, id=f"err-{i}-{line}-{column}"))
-        errors.display = bool(found)
-        stale = not analysis.valid
-        shown = self.shown_analysis
-        note = self.query_one("#stale-note", Static)
-        note.display = stale
-        if stale:
-            note.update("The YAML has errors: " + (
-                "the last good routing picture is shown, dimmed." if self.last_good
-                else "routing shows what could be read."))
-        routing = self.routing
-        routing.set_class(stale, "-stale")
-        if shown is not None:
-            routing.show(shown, self.clients[0])
-        self.query_one("#summary", Static).update(self._summary(analysis, len(found)))
-        self._refresh_behind()
-        self.post_message(self.Updated(self, analysis, check))
 
     def _summary(self, analysis: Analysis, errors: int) -> Text:
         text = Text()

@@ -1,0 +1,300 @@
+"""App benchmarks: `python benchmarks/app.py` prints one table.
+
+- launch: process start to the first interactive frame (the lesson list), against a minimal
+  Textual app showing one Static, measured in the same run (target: at most 1.3x);
+- open: Enter on a lesson to its routing view drawn, in a fresh process (target: < 200 ms);
+- edit: a keystroke in the editor to the routing view updated, headless, with 50 Pods, against a
+  minimal app whose keystroke updates one Static (targets: median at most 1.25x, p95 < 30 ms);
+- memory: peak RSS of a process that opens a 50-Pod lesson, edits, sends a burst and opens
+  behind the scenes (target: < 80 MB).
+
+Every measurement runs in a child process (`--child MODE`) so imports and caches start cold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = 7
+EDITS = 60
+PODS = 50
+
+
+def manifest(pods: int = PODS) -> str:
+    parts = ["apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n"
+             "    app: web\n  ports:\n  - port: 80\n    targetPort: 8080\n"]
+    for i in range(pods):
+        app = "web" if i % 5 else "api"
+        parts.append(f"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-{i}\n  labels:\n"
+                     f"    app: {app}\nspec:\n  nodeName: node-{i % 3 + 1}\n  containers:\n"
+                     "  - name: app\n    image: nginx\n")
+    return "# note\n" + "---\n".join(parts)
+
+
+def bench_lesson() -> Any:
+    from tutor.course.lesson import Lesson, Step
+
+    return Lesson("bench", "Fifty Pods", "A Service in front of fifty Pods.", 5, manifest(),
+                  (Step("The selector", "spec.selector", "The selector picks Pods."),))
+
+
+# -- child processes ----------------------------------------------------------------------------
+
+async def _first_frame(pilot: Any) -> None:
+    """Called once the app is ready (its first frame is on screen): note the time, leave."""
+    print(json.dumps({"first_frame": time.time()}), flush=True)
+    pilot.app.exit()
+
+
+def child_launch_ktutor() -> None:
+    from tutor.app.app import TutorApp
+
+    TutorApp().run(headless=True, size=(120, 40), auto_pilot=_first_frame)
+
+
+def child_launch_minimal() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Minimal(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("hello")
+
+    Minimal().run(headless=True, size=(120, 40), auto_pilot=_first_frame)
+
+
+def _bench_app() -> Any:
+    from tutor.app.app import TutorApp
+
+    app = TutorApp(lessons=[bench_lesson()])
+    app.cursor_blink = False
+    return app
+
+
+def child_open(warm: bool) -> None:
+    async def main() -> float:
+        from tutor.app.widgets.workbench import Workbench
+
+        app = _bench_app()
+        shown = asyncio.Event()
+        original = Workbench.show
+
+        def show(self: Workbench, *args: Any) -> None:
+            original(self, *args)
+            shown.set()
+
+        Workbench.show = show  # type: ignore[method-assign,assignment]
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            if warm:  # the learner reads the list for a moment: the warm-up has finished
+                await app.workers.wait_for_complete()
+                await pilot.pause(0.2)
+            start = time.perf_counter()
+            await pilot.press("enter")
+            await shown.wait()
+            await pilot.pause()
+            return (time.perf_counter() - start) * 1000
+
+    print(json.dumps({"open_ms": asyncio.run(main())}))
+
+
+def child_open_cold() -> None:
+    child_open(False)
+
+
+def child_open_warm() -> None:
+    child_open(True)
+
+
+async def _edits(app: Any, updated: asyncio.Event, count: int) -> dict[str, list[float]]:
+    """`press`: a key through Pilot (its own overhead included, for both apps alike);
+    `edit`: a TextArea edit to the view updated (the latency a learner feels)."""
+    from textual.widgets import TextArea
+
+    out: dict[str, list[float]] = {"press": [], "edit": []}
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(4):
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+        area = next(iter(app.screen.query(TextArea)))
+        area.focus()
+        area.cursor_location = (0, 6)
+        await pilot.pause()
+        for i in range(count):
+            updated.clear()
+            start = time.perf_counter()
+            await pilot.press("x" if i % 2 == 0 else "backspace")
+            await updated.wait()
+            out["press"].append((time.perf_counter() - start) * 1000)
+        await pilot.pause(0.2)
+        for i in range(count):
+            updated.clear()
+            start = time.perf_counter()
+            if i % 2 == 0:
+                area.insert("y")
+            else:
+                area.action_delete_left()
+            await updated.wait()
+            out["edit"].append((time.perf_counter() - start) * 1000)
+            await pilot.pause()
+    return {k: v[5:] for k, v in out.items()}
+
+
+def child_edit_ktutor() -> None:
+    from tutor.app.widgets.workbench import Workbench
+
+    updated = asyncio.Event()
+    original = Workbench.show
+
+    def show(self: Workbench, *args: Any) -> None:
+        original(self, *args)
+        if self.analysis is not None and self.analysis.text == self.text:
+            updated.set()
+
+    Workbench.show = show  # type: ignore[method-assign,assignment]
+
+    app = _bench_app()
+    app.start_lesson = "bench"
+    print(json.dumps({"edit_ms": asyncio.run(_edits(app, updated, EDITS))}))
+
+
+def child_edit_minimal() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static, TextArea
+
+    updated = asyncio.Event()
+
+    class Minimal(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TextArea("# note\n")
+            yield Static("0", id="out")
+
+        def on_text_area_changed(self, event: TextArea.Changed) -> None:
+            self.query_one("#out", Static).update(str(len(event.text_area.text)))
+            updated.set()
+
+    print(json.dumps({"edit_ms": asyncio.run(_edits(Minimal(), updated, EDITS))}))
+
+
+def child_memory() -> None:
+    from tutor.app.widgets.traffic import TrafficView
+
+    async def main() -> None:
+        app = _bench_app()
+        app.start_lesson = "bench"
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(4):
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+            await pilot.press(*"abc", "backspace", "backspace", "backspace")
+            await pilot.press("ctrl+g")
+            while app.screen.query_one(TrafficView).animating:
+                await pilot.pause(0.05)
+            await pilot.press("f5")
+            for _ in range(4):
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+
+    asyncio.run(main())
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"peak_mb": peak / 1024}))
+
+
+CHILDREN = {
+    "launch-ktutor": child_launch_ktutor,
+    "launch-minimal": child_launch_minimal,
+    "open-cold": child_open_cold,
+    "open-warm": child_open_warm,
+    "edit-ktutor": child_edit_ktutor,
+    "edit-minimal": child_edit_minimal,
+    "memory": child_memory,
+}
+
+
+# -- the parent ---------------------------------------------------------------------------------
+
+def run_child(mode: str) -> tuple[float, dict[str, Any]]:
+    """Run one measurement; returns (ms from spawn to first frame or exit, child's JSON)."""
+    env = dict(os.environ, KTUTOR_DATA_DIR=tempfile.mkdtemp(prefix="ktutor-bench-"),
+               PYTHONPATH=str(ROOT))
+    spawned = time.time()
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, __file__, "--child", mode], env=env,
+                          capture_output=True, text=True, check=False, cwd=ROOT)
+    wall = (time.perf_counter() - start) * 1000
+    if proc.returncode != 0:
+        raise SystemExit(f"child {mode} failed:\n{proc.stderr}")
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    data = json.loads(lines[-1]) if lines else {}
+    if "first_frame" in data:
+        wall = (data["first_frame"] - spawned) * 1000
+    return wall, data
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    rows: list[tuple[str, str, str, str, str, bool]] = []
+
+    ours, base = [], []
+    for _ in range(RUNS):  # interleaved, so both see the same machine load
+        ours.append(run_child("launch-ktutor")[0])
+        base.append(run_child("launch-minimal")[0])
+    o, b = statistics.median(ours), statistics.median(base)
+    rows.append(("launch to first frame (median)", f"{o:.0f} ms", f"{b:.0f} ms",
+                 f"{o / b:.2f}x", "<= 1.3x", o / b <= 1.3))
+
+    warm = statistics.median(run_child("open-warm")[1]["open_ms"] for _ in range(3))
+    rows.append(("open a lesson (list read first)", f"{warm:.0f} ms", "", "", "< 200 ms",
+                 warm < 200))
+    cold = statistics.median(run_child("open-cold")[1]["open_ms"] for _ in range(3))
+    rows.append(("open a lesson (Enter at once)", f"{cold:.0f} ms", "", "", "(info)", True))
+
+    ours_e = run_child("edit-ktutor")[1]["edit_ms"]
+    base_e = run_child("edit-minimal")[1]["edit_ms"]
+    po, pb = statistics.median(ours_e["press"]), statistics.median(base_e["press"])
+    rows.append((f"keystroke -> routing, {PODS} Pods (median)", f"{po:.1f} ms", f"{pb:.1f} ms",
+                 f"{po / pb:.2f}x", "<= 1.25x", po / pb <= 1.25))
+    eo, eb = ours_e["edit"], base_e["edit"]
+    rows.append((f"edit -> routing, {PODS} Pods (median)", f"{statistics.median(eo):.1f} ms",
+                 f"{statistics.median(eb):.1f} ms", "", "(info)", True))
+    rows.append((f"edit -> routing, {PODS} Pods (p95)", f"{p95(eo):.1f} ms",
+                 f"{p95(eb):.1f} ms", "", "< 30 ms", p95(eo) < 30))
+
+    peak = run_child("memory")[1]["peak_mb"]
+    rows.append(("peak memory (50 Pods, burst, behind)", f"{peak:.0f} MB", "", "", "< 80 MB",
+                 peak < 80))
+
+    headers = ("measure", "ktutor", "minimal app", "ratio", "target", "ok")
+    table = [headers] + [(a, b_, c, d, e, "yes" if ok else "NO") for a, b_, c, d, e, ok in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(headers))]
+    for n, row in enumerate(table):
+        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)))
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    return 0 if all(r[-1] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", choices=sorted(CHILDREN))
+    options = parser.parse_args()
+    if options.child:
+        CHILDREN[options.child]()
+        sys.exit(0)
+    sys.exit(main())
