@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Markdown, Static
 
 from tutor.app.widgets.quiet import set_content
-from tutor.app.widgets.workbench import Workbench
+from tutor.app.widgets.workbench import Workbench, WorkbenchKeys
 from tutor.course.lesson import Lesson
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ class StepPane(VerticalScroll):
         yield Static("", id="step-check", markup=False)
 
 
-class LessonScreen(Screen[None]):
+class LessonScreen(WorkbenchKeys, Screen[None]):
     """One lesson, one step at a time."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -70,6 +70,7 @@ class LessonScreen(Screen[None]):
         Binding("ctrl+r", "reset_step", "Reset step", id="reset-step"),
         Binding("ctrl+o", "challenges", "Challenges & quiz", id="practice"),
         Binding("escape", "leave", "Lessons", id="back-to-list"),
+        *Workbench.SCREEN_BINDINGS,
     ]
 
     AUTO_FOCUS = "#editor"

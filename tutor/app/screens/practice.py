@@ -12,11 +12,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.app.widgets.workbench import Workbench, WorkbenchKeys
 from tutor.course.lesson import Challenge, Lesson
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
-    from tutor.app.widgets.workbench import Workbench
     from tutor.course.goals import GoalResult
     from tutor.course.progress import ProgressStore
 
@@ -111,7 +111,7 @@ class ChallengePane(VerticalScroll):
                      id="challenge-result")
 
 
-class ChallengeScreen(Screen[None]):
+class ChallengeScreen(WorkbenchKeys, Screen[None]):
     """Fix the manifest until the goal holds; hints one at a time; the solution on request."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -120,6 +120,7 @@ class ChallengeScreen(Screen[None]):
         Binding("ctrl+l", "solution", "Solution", id="show-solution"),
         Binding("ctrl+r", "reset_step", "Reset", id="reset-challenge"),
         Binding("escape", "leave", "Back", id="challenge-back"),
+        *Workbench.SCREEN_BINDINGS,
     ]
 
     AUTO_FOCUS = "#editor"
@@ -137,13 +138,9 @@ class ChallengeScreen(Screen[None]):
 
     @property
     def workbench(self) -> Workbench:
-        from tutor.app.widgets.workbench import Workbench
-
         return self.query_one(Workbench)
 
     def compose(self) -> ComposeResult:
-        from tutor.app.widgets.workbench import Workbench
-
         saved = self.tutor.progress.saved_edit(self.lesson.id, challenge_key(self.challenge))
         yield Header()
         yield Workbench(ChallengePane(self.challenge),

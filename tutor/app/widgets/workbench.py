@@ -132,6 +132,25 @@ class Conductor(Widget):
         self.workbench.receive(message.result)
 
 
+class WorkbenchKeys:
+    """Mixin for screens holding a Workbench: its traffic and behind-the-scenes keys."""
+
+    def _bench(self) -> Workbench:
+        return self.query_one(Workbench)  # type: ignore[attr-defined,no-any-return]
+
+    def action_send_one(self) -> None:
+        self._bench().action_send_one()
+
+    def action_send_burst(self) -> None:
+        self._bench().action_send_burst()
+
+    def action_toggle_behind(self) -> None:
+        self._bench().action_toggle_behind()
+
+    def action_reset_cluster(self) -> None:
+        self._bench().action_reset_cluster()
+
+
 class Workbench(Vertical):
     """The editor, routing, traffic and behind-the-scenes areas around an intro widget."""
 
@@ -140,10 +159,15 @@ class Workbench(Vertical):
         Binding("f2", "show_pane('intro')", "Text", id="pane-intro", show=False),
         Binding("f3", "show_pane('yaml')", "YAML", id="pane-yaml", show=False),
         Binding("f4", "show_pane('routing')", "Routing", id="pane-routing", show=False),
+    ]
+
+    SCREEN_BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "toggle_behind", "Behind", id="toggle-behind"),
         Binding("ctrl+t", "send_one", "1 request", id="send-one"),
         Binding("ctrl+g", "send_burst", "100 requests", id="send-burst"),
     ]
+    """Keys the screens bind (after their own) and forward here, so a screen's main keys
+    come first in the footer."""
 
     narrow: reactive[bool] = reactive(False)
     active: reactive[str] = reactive("yaml")
