@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -54,16 +55,20 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
-def help_table() -> Table:
-    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
-    table.add_column("key", style="bold cyan", no_wrap=True)
-    table.add_column("what")
+def help_table() -> Group:
+    """One small table per group, so a long group title never widens the key column."""
+    width = max(len(key) for _group, rows in KEYS for key, _what in rows)
+    parts: list[Text | Table] = []
     for group, rows in KEYS:
-        table.add_row(Text(group, style="bold underline"), "")
+        parts.append(Text("\n" + group, style="bold"))
+        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False,
+                      pad_edge=False)
+        table.add_column("key", style="bold cyan", no_wrap=True, min_width=width)
+        table.add_column("what")
         for key, what in rows:
             table.add_row(key, what)
-        table.add_row("", "")
-    return table
+        parts.append(table)
+    return Group(*parts)
 
 
 class HelpScreen(ModalScreen[None]):
