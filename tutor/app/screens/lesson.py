@@ -14,8 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Markdown, Static
+from textual.widgets import Button, Header, Markdown, Static
 
+from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.quiet import set_content
 from tutor.app.widgets.workbench import Workbench, WorkbenchKeys
 from tutor.course.lesson import Lesson
@@ -101,7 +102,7 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
         yield Workbench(StepPane(), self._starting_text(index), intro_label="Step",
                         focus_path=self.lesson.steps[index].path if self.lesson.steps else "",
                         goal=self.lesson.steps[index].check if self.lesson.steps else None)
-        yield Footer()
+        yield KeyFooter()
 
     def _resume_index(self) -> int:
         count = max(1, len(self.lesson.steps))

@@ -8,8 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
+
+from tutor.app.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -41,7 +43,7 @@ class LessonListScreen(Screen[None]):
         yield Static("Pick a lesson. Enter opens it where you left off; ctrl+p finds a "
                      "lesson or step by name.", id="list-intro", markup=False)
         yield OptionList(id="lessons")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.fill()

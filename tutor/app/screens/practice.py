@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, OptionList, Static
+from textual.widgets import Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.workbench import Workbench, WorkbenchKeys
 from tutor.course.lesson import Challenge, Lesson
 
@@ -45,7 +46,7 @@ class PracticeScreen(Screen[None]):
         yield Static(f"Practise what “{self.lesson.title}” taught.", id="practice-intro",
                      markup=False)
         yield OptionList(id="practice")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = self.lesson.title
@@ -146,7 +147,7 @@ class ChallengeScreen(WorkbenchKeys, Screen[None]):
         yield Workbench(ChallengePane(self.challenge),
                         saved if saved is not None else self.challenge.manifest,
                         intro_label="Task")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = self.lesson.title

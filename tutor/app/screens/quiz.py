@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.app.widgets.footer import KeyFooter
 from tutor.course.lesson import Lesson
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class QuizScreen(Screen[None]):
             yield OptionList(id="quiz-choices")
             yield Static("", id="quiz-explain", markup=False)
             yield Static("", id="quiz-score", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = self.lesson.title
