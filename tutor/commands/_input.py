@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +33,7 @@ def read_manifest(path: str) -> Manifest:
             p = Path(path)
             if p.is_dir():
                 raise InputError(f"{path}: is a directory, not a manifest file")
-            with p.open("rb") as fh:
-                data = fh.read(MAX_TEXT_BYTES + 1)
+            data = _read_limited(p)
             name = path
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
@@ -46,6 +46,22 @@ def read_manifest(path: str) -> Manifest:
     except InputRejected as exc:
         raise InputError(f"{name}: {exc.reason}") from None
     return Manifest(name, text)
+
+
+def _read_limited(path: Path) -> bytes:
+    """At most MAX_TEXT_BYTES + 1 bytes of `path`, without hanging on a FIFO nobody writes to.
+
+    Opening a FIFO for reading blocks until a writer appears, so it is opened non-blocking and
+    switched back once open: a pipe with a writer (`ktutor check <(kubectl ...)`) is read to its
+    end as usual, and one without reads as empty at once.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(MAX_TEXT_BYTES + 1)
+    finally:
+        os.close(fd)
 
 
 def analyze_file(path: str, from_node: str | None = None) -> tuple[Manifest, Analysis]:
