@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
+import functools
+import io
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO, cast
 
 from tutor.model.analysis import Analysis, analyze
 from tutor.model.errors import FieldError
-from tutor.model.limits import MAX_TEXT_BYTES, InputRejected, decode_bytes
+from tutor.model.limits import MAX_TEXT_BYTES, InputRejected, decode_bytes, visible
 
 
 class InputError(Exception):
@@ -98,3 +103,44 @@ def format_errors(name: str, errors: list[FieldError], *, hints: bool = True) ->
         if hints and err.hint:
             lines.append(f"    hint: {err.hint}")
     return lines
+
+
+class _Visible(io.TextIOBase):
+    """A text stream that spells out control characters before they reach the terminal."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self._inner = inner
+
+    def write(self, s: str) -> int:
+        self._inner.write(visible(s))
+        return len(s)
+
+    def flush(self) -> None:
+        self._inner.flush()
+
+    def isatty(self) -> bool:
+        return self._inner.isatty()
+
+    @property
+    def encoding(self) -> str:
+        return self._inner.encoding
+
+
+Run = Callable[[argparse.Namespace], int]
+
+
+def terminal_safe(run: Run) -> Run:
+    """Wrap a command's `run` so nothing it prints (names, node names, messages quoting the
+    manifest) can carry an escape sequence to the terminal: a manifest is a stranger's text."""
+
+    @functools.wraps(run)
+    def wrapper(args: argparse.Namespace) -> int:
+        out, err = sys.stdout, sys.stderr
+        sys.stdout = cast(TextIO, _Visible(out))
+        sys.stderr = cast(TextIO, _Visible(err))
+        try:
+            return run(args)
+        finally:
+            sys.stdout, sys.stderr = out, err
+
+    return wrapper

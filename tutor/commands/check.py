@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._input import InputError, analyze_file, format_errors
+from ._input import InputError, analyze_file, format_errors, terminal_safe
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -15,6 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="print only the API server's messages, without teaching hints")
 
 
+@terminal_safe
 def run(args: argparse.Namespace) -> int:
     worst = 0
     for path in args.files:

@@ -10,7 +10,7 @@ from tutor.model.analysis import Analysis
 from tutor.model.dns import NDOTS, candidates, records, resolve, search_path
 from tutor.model.names import is_dns1123_label
 
-from ._input import InputError, analyze_file, format_errors
+from ._input import InputError, analyze_file, format_errors, terminal_safe
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -58,6 +58,7 @@ def print_lookup(analysis: Analysis, name: str, namespace: str) -> int:
     return 0
 
 
+@terminal_safe
 def run(args: argparse.Namespace) -> int:
     if is_dns1123_label(args.namespace):
         print(f"ktutor dns: --namespace {args.namespace!r} is not a valid namespace name "

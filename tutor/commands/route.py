@@ -10,7 +10,7 @@ from typing import Any
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
 from tutor.model.proxy import CLUSTER_IP_ENTRY, Client, endpoints_for, simulate
 
-from ._input import InputError, analyze_file, format_errors
+from ._input import InputError, analyze_file, format_errors, terminal_safe
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -115,6 +115,7 @@ def print_text(analysis: Analysis, name: str, args: argparse.Namespace) -> None:
         print(f"not modelled, ignored: {kinds}")
 
 
+@terminal_safe
 def run(args: argparse.Namespace) -> int:
     if args.requests < 0 or args.requests > 10_000_000:
         print("ktutor route: --requests must be between 0 and 10000000", file=sys.stderr)

@@ -7,7 +7,7 @@ import sys
 
 from tutor.model.iptables import render_rules
 
-from ._input import InputError, analyze_file, format_errors
+from ._input import InputError, analyze_file, format_errors, terminal_safe
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,6 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "node); matters for internal/externalTrafficPolicy: Local")
 
 
+@terminal_safe
 def run(args: argparse.Namespace) -> int:
     try:
         manifest, analysis = analyze_file(args.file)

@@ -6,6 +6,7 @@ text against these numbers before the YAML parser sees it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024
@@ -63,3 +64,17 @@ def check_text(text: str, *, limit: int = MAX_TEXT_BYTES) -> None:
         )
     if "\x00" in text:
         raise InputRejected("text contains NUL characters: it is binary, not YAML")
+
+
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""C0 and C1 controls but tab and newline (ESC starts every terminal escape sequence, CR
+overwrites a line) and the bidi overrides that make text read differently ("Trojan Source")."""
+
+
+def visible(text: str) -> str:
+    """`text` with control characters and bidi overrides spelled out as `\\u001b`, so values
+    from a manifest can be printed without driving the learner's terminal (and stay valid
+    inside a JSON string)."""
+    if text.isprintable():
+        return text
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
