@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import io
 import os
 import sys
 from collections.abc import Callable
@@ -105,11 +104,12 @@ def format_errors(name: str, errors: list[FieldError], *, hints: bool = True) ->
     return lines
 
 
-class _Visible(io.TextIOBase):
+class _Visible:
     """A text stream that spells out control characters before they reach the terminal."""
 
     def __init__(self, inner: TextIO) -> None:
         self._inner = inner
+        self.encoding = inner.encoding
 
     def write(self, s: str) -> int:
         self._inner.write(visible(s))
@@ -121,9 +121,8 @@ class _Visible(io.TextIOBase):
     def isatty(self) -> bool:
         return self._inner.isatty()
 
-    @property
-    def encoding(self) -> str:
-        return self._inner.encoding
+    def fileno(self) -> int:
+        return self._inner.fileno()
 
 
 Run = Callable[[argparse.Namespace], int]
