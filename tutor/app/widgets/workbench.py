@@ -217,6 +217,7 @@ class Workbench(Vertical):
         self._behind: BehindScenes | None = None
         self._mounted = False
         self._shown_problems: list[tuple[int, int, str, str]] = []
+        self._requested: tuple[object, ...] | None = None
         self.conductor = Conductor(self)
 
     # -- layout -------------------------------------------------------------------------------
@@ -243,6 +244,7 @@ class Workbench(Vertical):
         yield self.conductor
 
     def on_mount(self) -> None:
+        self.editor.on_edit = self.reanalyze
         self.query_one("#errors", ErrorList).display = False
         self.query_one("#stale-note", Static).display = False
         self.narrow = self.app.size.width < NARROW_WIDTH
@@ -379,11 +381,18 @@ class Workbench(Vertical):
         return options[self.client_index % len(options)][1]
 
     def reanalyze(self) -> None:
+        """Start an analysis of the text and cluster as they are now (once per state: an edit
+        calls this directly and again through `Changed`)."""
+        node = self.clients[0].node or None
+        text = self.text
+        key = (text, self.changes.counter, node, id(self.goal), self.focus_path)
+        if key == self._requested:
+            return
+        self._requested = key
         self.generation += 1
         changes = None if self.changes.empty else ClusterChanges.from_json(
             self.changes.to_json())
-        node = self.clients[0].node or None
-        self._analyze(self.generation, self.text, changes, node, self.goal)
+        self._analyze(self.generation, text, changes, node, self.goal)
 
     @work(thread=True, exclusive=True, group="analyze", exit_on_error=False)
     def _analyze(self, generation: int, text: str, changes: ClusterChanges | None,
