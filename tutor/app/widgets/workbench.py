@@ -353,6 +353,7 @@ class Workbench(Vertical):
         self.focus_path = focus_path
         self.goal = goal
         self.check = None
+        self._requested = None  # the screen cleared its views: always show this state anew
         editor = self.editor
         if editor.text != text:
             editor.load_text(text)  # posts Changed, which re-analyzes
