@@ -492,3 +492,20 @@ async def test_resizing_never_crashes(make_app: Any, lesson: Lesson, data_dir: P
             await pilot.resize_terminal(width, height)
             await pilot.pause()
         assert isinstance(app.screen, LessonListScreen)
+
+
+async def test_edits_survive_a_restart(make_app: Any, data_dir: Path) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        editor = app.screen.query_one(YamlEditor)
+        editor.focus()
+        await pilot.press(*"# kept", "enter")
+        await pilot.pause(0.6)  # the debounced save
+    # a crash after the save loses nothing: the file on disk already has the edit
+    saved = json.loads((data_dir / "progress.json").read_text())
+    assert "# kept" in json.dumps(saved)
+    app2 = make_app("basics")
+    async with app2.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app2.screen.query_one(YamlEditor).text.startswith("# kept\n")
