@@ -1,0 +1,267 @@
+"""Hypothesis over the REAL manifests and lesson files, mutated the way people damage them.
+
+tests/model/test_properties.py mutates one hand-written cluster and types random text; here
+the sources are every manifest of the built-in lessons (lesson, step and challenge manifests,
+reference solutions) and every scenario in tests/scenarios, and every lesson file itself:
+
+1. `analyze()` on a mutated real manifest (fields renamed to near misses, duplicated, retyped,
+   nested past the depth limit, moved, deleted; keys duplicated in the text) never raises, and
+   every error carries a field path and a 1-based line and column; a rejected or unparsable
+   text says where.
+2. Routing invariants hold on whatever still validates: kube-proxy's endpoints are a subset of
+   the EndpointSlice ones, every endpoint's Pod is in the Service's namespace, matches its
+   selector and has an IP; Pods that get traffic are exactly the `used` ones.
+3. `load_lesson_file` on a mutated lesson returns a Lesson or a LessonError with a line >= 1,
+   never raises, and nothing a mutation smuggles in (escape sequences) survives into a Lesson.
+
+Examples run are counted and reported at the end of the session (tests/robustness/conftest.py).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tutor.course.lesson import Lesson, LessonError
+from tutor.course.loader import load_lesson_file
+from tutor.model import analyze
+from tutor.model.analysis import Analysis
+from tutor.model.errors import DECODING
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSON_FILES = sorted((ROOT / "lessons").glob("*.yaml"))
+SCENARIOS = sorted((ROOT / "tests" / "scenarios").glob("*.yaml"))
+
+EXAMPLES: Counter[str] = Counter()
+BUDGET = settings(max_examples=int(os.environ.get("KTUTOR_FUZZ_EXAMPLES", "200")), deadline=None,
+                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@pytest.fixture(scope="module", autouse=True)
+def record_examples(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    seen = request.config.cache.get("robustness/examples", {}) if request.config.cache else {}
+    seen.update(EXAMPLES)
+    if request.config.cache:
+        request.config.cache.set("robustness/examples", dict(seen))
+
+
+def _manifests() -> list[str]:
+    """Every manifest text a learner meets: lessons' starting points, step manifests,
+    challenge manifests and solutions, and the scenario files."""
+    texts: list[str] = []
+    for path in LESSON_FILES:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        texts.append(data["manifest"])
+        texts.extend(s["manifest"] for s in data["steps"] if s.get("manifest"))
+        for ch in data.get("challenges", []):
+            texts.extend([ch["manifest"], ch["solution"]])
+    texts.extend(p.read_text(encoding="utf-8") for p in SCENARIOS)
+    return list(dict.fromkeys(texts))
+
+
+MANIFESTS = _manifests()
+PARSED = [[d for d in yaml.safe_load_all(t) if d is not None] for t in MANIFESTS]
+LESSONS = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in LESSON_FILES]
+
+NEAR_MISSES = ["Selector", "targetport", "target_port", "port ", "Ports", "labels\t", "nodeport",
+               "spec.ports", "metadata ", "", "-", "<<", "0", "true", "null", "?", "ké", "a" * 300,
+               "\u202espec", "kind\x1b[31m"]
+WEIRD = st.sampled_from(["", "0", "-1", "65536", "0x50", "1e3", "80.0", "yes", "off", "~", "null",
+                         "http", "HTTP", "TCP ", "None", "10.96.0.10", "::1", "a" * 70,
+                         "\x1b]52;c;ZXZpbA==\x07", "\u202egnp", "-\n-"])
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**63, 2**64), st.floats(),
+                    st.text(max_size=30), WEIRD)
+values = st.recursive(scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8) | WEIRD, inner, max_size=4)),
+    max_leaves=10)
+
+
+def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix] if prefix else []
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out.extend(_paths(v, (*prefix, k)))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            out.extend(_paths(v, (*prefix, i)))
+    return out
+
+
+def _parent(data: Any, path: tuple[Any, ...]) -> Any:
+    for key in path[:-1]:
+        data = data[key]
+    return data
+
+
+def mutate(draw: st.DrawFn, root: Any, steps: int) -> Any:
+    """Apply `steps` random structural mutations to a copy of `root`."""
+    data = copy.deepcopy(root)
+    for _ in range(steps):
+        paths = _paths(data)
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        parent, key = _parent(data, path), path[-1]
+        op = draw(st.sampled_from(["rename", "duplicate", "retype", "nest", "delete", "move",
+                                   "widen"]))
+        if op == "rename" and isinstance(parent, dict):
+            new = draw(st.sampled_from(NEAR_MISSES) | st.text(max_size=10))
+            parent[new] = parent.pop(key)
+        elif op == "duplicate":
+            if isinstance(parent, list):
+                parent.insert(key, copy.deepcopy(parent[key]))
+            else:
+                parent[f"{key}"[:-1] + f"{key}"[-1:].upper() if f"{key}" else "x"] = \
+                    copy.deepcopy(parent[key])
+        elif op == "retype":
+            parent[key] = draw(values)
+        elif op == "nest":
+            wrapped = parent[key]
+            for _ in range(draw(st.integers(1, 120))):
+                wrapped = [wrapped] if draw(st.booleans()) else {"x": wrapped}
+            parent[key] = wrapped
+        elif op == "delete":
+            del parent[key]
+        elif op == "move":
+            other = draw(st.sampled_from(paths))
+            target = _parent(data, other)
+            if isinstance(target, dict) and other[:len(path)] != path:
+                target[str(other[-1])] = copy.deepcopy(parent[key])
+        elif op == "widen" and isinstance(parent[key], (list, dict)):
+            item = parent[key]
+            if isinstance(item, list) and item:
+                parent[key] = item * draw(st.integers(2, 50))
+    return data
+
+
+@st.composite
+def mutated_manifest(draw: st.DrawFn) -> str:
+    docs = draw(st.sampled_from(PARSED))
+    data = mutate(draw, docs, draw(st.integers(1, 5)))
+    docs_out = data if isinstance(data, list) else [data]
+    text = yaml.safe_dump_all(docs_out, sort_keys=False, allow_unicode=True)
+    if draw(st.booleans()):  # duplicate a `key:` line: YAML dicts cannot hold the same key twice
+        lines = text.splitlines(keepends=True)
+        keyed = [i for i, ln in enumerate(lines) if ":" in ln and not ln.lstrip().startswith("-")]
+        if keyed:
+            i = draw(st.sampled_from(keyed))
+            lines.insert(i, lines[i])
+        text = "".join(lines)
+    return text
+
+
+def check_located(result: Analysis) -> None:
+    """Every answer can be shown to a learner at a place in the text."""
+    parsed = result.parsed
+    if parsed.rejected is not None:
+        assert parsed.rejected.reason
+        return
+    if parsed.syntax_error is not None:
+        assert parsed.syntax_error.line >= 1 and parsed.syntax_error.message
+        return
+    for err in result.errors:
+        # the root path ("") only for a document that is not an object at all
+        assert err.path or (err.type == DECODING and "document" in err.detail), err
+        assert err.message
+        assert err.line >= 1 and err.column >= 1, err
+    out = result.route_json()
+    assert out["valid"] is result.valid
+
+
+def check_routing(result: Analysis) -> None:
+    if not result.valid:
+        return
+    for sr in result.services:
+        svc = sr.service
+        for pr in sr.ports:
+            names = {ep.pod.name for ep in pr.endpoints}
+            used = {ep.pod.name for ep in pr.used}
+            assert used <= names
+            for ep in pr.endpoints:
+                assert ep.pod.namespace == svc.namespace
+                assert svc.selector and all(ep.pod.labels.get(k) == v
+                                            for k, v in svc.selector.items())
+                assert ep.pod.ip
+            for key, verdict in pr.verdicts.items():
+                assert verdict.reason
+                assert verdict.gets_traffic is (key.startswith(svc.namespace + "/")
+                                                and key.split("/", 1)[1] in used)
+
+
+@BUDGET
+@given(mutated_manifest())
+def test_mutated_real_manifests(text: str) -> None:
+    EXAMPLES["mutated real manifests"] += 1
+    result = analyze(text)
+    check_located(result)
+    check_routing(result)
+
+
+@BUDGET
+@given(mutated_manifest(), st.sampled_from([None, "node-1", "node-2", "nowhere"]))
+def test_mutated_manifests_from_any_node(text: str, node: str | None) -> None:
+    EXAMPLES["mutated manifests, from a node"] += 1
+    result = analyze(text, from_node=node)
+    check_located(result)
+    check_routing(result)
+
+
+FORBIDDEN = ("\x1b", "\x9b", "\u202e", "\x07")
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from _strings(getattr(value, f.name))
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(k)
+            yield from _strings(v)
+
+
+@st.composite
+def mutated_lesson(draw: st.DrawFn) -> str:
+    data = mutate(draw, draw(st.sampled_from(LESSONS)), draw(st.integers(1, 4)))
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+@BUDGET
+@given(mutated_lesson())
+def test_mutated_lesson_files_load_or_say_where(text: str) -> None:
+    EXAMPLES["mutated lesson files"] += 1
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "01-lesson.yaml"
+        path.write_text(text, encoding="utf-8")
+        result = load_lesson_file(path)
+    if isinstance(result, LessonError):
+        assert result.line >= 1 and result.message
+        assert str(result).startswith(str(path))
+        assert not any(ch in result.message for ch in ("\x1b", "\x9b")), result.message
+    else:
+        assert isinstance(result, Lesson)
+        leaked = [s for s in _strings(result) if any(ch in s for ch in FORBIDDEN)]
+        assert not leaked, leaked[:3]
+
+
+def test_sources_are_the_real_ones() -> None:
+    """The mutations start from every built-in lesson's manifests and every scenario."""
+    assert len(LESSONS) == len(LESSON_FILES) >= 9
+    assert len(MANIFESTS) > len(SCENARIOS) + len(LESSON_FILES)
+    assert all(analyze(t).parsed.syntax_error is None for t in MANIFESTS)
