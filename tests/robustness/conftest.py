@@ -6,12 +6,13 @@ import pytest
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    if session.config.cache is not None:
-        session.config.cache.set("robustness/examples", {})
+    cache = getattr(session.config, "cache", None)
+    if cache is not None:
+        cache.set("robustness/examples", {})
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    cache = terminalreporter.config.cache
+    cache = getattr(terminalreporter.config, "cache", None)
     counts: dict[str, int] = cache.get("robustness/examples", {}) if cache is not None else {}
     if counts:
         detail = ", ".join(f"{name}: {n}" for name, n in sorted(counts.items()))

@@ -51,10 +51,11 @@ BUDGET = settings(max_examples=int(os.environ.get("KTUTOR_FUZZ_EXAMPLES", "200")
 @pytest.fixture(scope="module", autouse=True)
 def record_examples(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
-    seen = request.config.cache.get("robustness/examples", {}) if request.config.cache else {}
-    seen.update(EXAMPLES)
-    if request.config.cache:
-        request.config.cache.set("robustness/examples", dict(seen))
+    cache = getattr(request.config, "cache", None)
+    if cache is not None:
+        seen = cache.get("robustness/examples", {})
+        seen.update(EXAMPLES)
+        cache.set("robustness/examples", seen)
 
 
 def _manifests() -> list[str]:
