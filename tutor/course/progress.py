@@ -144,6 +144,17 @@ def _memory_notice(path: Path) -> str:
     return f"Cannot write to {path}: progress is kept in memory for this session."
 
 
+def _missing_home(folder: Path) -> Path | None:
+    """The home folder when `folder` lies inside it and it does not exist: a wrong HOME must not
+    make ktutor create a home folder (mkdir -p would, as root) just to save progress."""
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError):
+        return None
+    inside = folder == home or home in folder.parents
+    return home if inside and not home.exists() else None
+
+
 class ProgressStore:
     """One learner's progress. Every change is saved at once; reads come from memory."""
 
@@ -184,6 +195,11 @@ class ProgressStore:
         the store then works in memory and `notice` says why."""
         file = cls.file_for(path, learner)
         store = cls(file, learner=learner or "")
+        home = _missing_home(file.parent)
+        if home is not None:
+            store._memory(file.parent, f"Your home folder {home} does not exist: progress is "
+                          "kept in memory for this session.")
+            return store
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
         except OSError:
