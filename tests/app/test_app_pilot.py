@@ -509,3 +509,19 @@ async def test_edits_survive_a_restart(make_app: Any, data_dir: Path) -> None:
     async with app2.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app2.screen.query_one(YamlEditor).text.startswith("# kept\n")
+
+
+async def test_escape_sequences_from_a_manifest_never_reach_the_screen(
+        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    hostile = lesson.manifest.replace("nodeName: node-1", 'nodeName: "n\\e[31m1"', 1)
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        workbench(app).editor.load_text(hostile)
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        shown = routing_text(app)
+        assert "n\ufffd[31m1" in shown and "\x1b" not in shown
+        rules = static_text(app.screen.query_one("#rules-text", Static))
+        assert "\x1b" not in rules

@@ -111,7 +111,8 @@ class TutorApp(App[None]):
             self._progress = ProgressStore.open(self.data_path, learner=self.learner)
             notice = getattr(self._progress, "notice", "")
             if notice:
-                self.notify(str(notice), title="Progress", severity="warning", timeout=10)
+                self.notify(str(notice), title="Progress", severity="warning", timeout=10,
+                            markup=False)
         return self._progress
 
     def load_lessons(self) -> None:
@@ -174,7 +175,8 @@ class TutorApp(App[None]):
         lesson = self.lesson(lesson_id)
         if lesson is None:
             known = ", ".join(le.id for le in self.lessons) or "none"
-            self.notify(f"no lesson {lesson_id!r} (lessons: {known})", severity="error")
+            self.notify(f"no lesson {lesson_id!r} (lessons: {known})", severity="error",
+                        markup=False)
             return False
         from tutor.app.screens.lesson import LessonScreen
 

@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from tutor.app.widgets.safe import scrub_str
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask before throwing work away. `y`/Enter confirms; `n`/Escape cancels."""
@@ -65,8 +67,8 @@ class LabelsScreen(ModalScreen[dict[str, str] | None]):
 
     def __init__(self, pod: str, labels: dict[str, str]) -> None:
         super().__init__()
-        self.pod = pod
-        self.labels = labels
+        self.pod = scrub_str(pod)
+        self.labels = {scrub_str(k): scrub_str(v) for k, v in labels.items()}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

@@ -163,7 +163,7 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
         if self.index >= len(self.lesson.steps) - 1:
             self.progress.mark_done(self.lesson.id)
             self.notify(f"Lesson done: {self.lesson.title}. Try its challenges and quiz "
-                        "(ctrl+o).", title="Well done", timeout=6)
+                        "(ctrl+o).", title="Well done", timeout=6, markup=False)
             return
         self.go_to(self.index + 1)
 

@@ -13,6 +13,7 @@ from textual.containers import ScrollableContainer, Vertical
 from textual.highlight import highlight
 from textual.widgets import Static, TabbedContent, TabPane
 
+from tutor.app.widgets.safe import scrub, scrub_str
 from tutor.model.analysis import Analysis
 from tutor.model.dns import records
 from tutor.model.endpoints import endpoint_slices
@@ -80,7 +81,7 @@ class BehindScenes(Vertical):
         header = Text(f"The iptables rules kube-proxy writes on {node or 'each node'} "
                       "(nat table first):\n", style="dim")
         header.append(rules)
-        self.query_one("#rules-text", Static).update(header)
-        self.query_one("#slices-text", Static).update(highlight(slices_yaml(analysis),
+        self.query_one("#rules-text", Static).update(scrub(header))
+        self.query_one("#slices-text", Static).update(highlight(scrub_str(slices_yaml(analysis)),
                                                                 language="yaml"))
-        self.query_one("#dns-text", Static).update(dns_text(analysis))
+        self.query_one("#dns-text", Static).update(scrub(dns_text(analysis)))

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tutor.app.widgets.safe import scrub
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
 from tutor.model.objects import Pod
 from tutor.model.proxy import Client
@@ -211,12 +212,14 @@ class RoutingView(OptionList):
         for s_index, sr in enumerate(analysis.services):
             for pr in sr.ports or []:
                 header = Target(s_index, pr.port.key)
-                options.append(Option(service_header(sr, pr, client), id=option_id(header)))
+                options.append(Option(scrub(service_header(sr, pr, client)),
+                                      id=option_id(header)))
                 for pod in analysis.cluster.pods:
                     target = Target(s_index, pr.port.key, pod.ref)
-                    options.append(Option(pod_row(sr, pr, pod, width), id=option_id(target)))
+                    options.append(Option(scrub(pod_row(sr, pr, pod, width)),
+                                          id=option_id(target)))
             if not sr.ports:
-                options.append(Option(Text(f"Service {sr.service.name} has no ports."),
+                options.append(Option(scrub(Text(f"Service {sr.service.name} has no ports.")),
                                       id=option_id(Target(s_index, ""))))
         if not analysis.cluster.pods:
             options.append(Option(Text("No Pods: add a Pod or a Deployment (or press a)."),

@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.timer import Timer
 from textual.widgets import Static
 
+from tutor.app.widgets.safe import scrub
 from tutor.model.analysis import PortRoute, ServiceRoute
 from tutor.model.proxy import Client, Simulation, simulate
 
@@ -73,11 +74,11 @@ class TrafficView(Static):
         self._timer: Timer | None = None
 
     def on_mount(self) -> None:
-        self.update(self.render_text())
+        self.update(scrub(self.render_text()))
 
     def show_request(self, sr: ServiceRoute, pr: PortRoute, client: Client, seed: int) -> None:
         self.path_text = request_path(sr, pr, client, seed)
-        self.update(self.render_text())
+        self.update(scrub(self.render_text()))
 
     def start_burst(self, sr: ServiceRoute, pr: PortRoute, clients: list[Client],
                     requests: int, seed: int, animate: bool = True) -> Simulation:
@@ -101,7 +102,7 @@ class TrafficView(Static):
             self._timer = self.set_interval(FRAME_SECONDS, self._tick)
         else:
             self.shown = requests
-        self.update(self.render_text())
+        self.update(scrub(self.render_text()))
         return sim
 
     def _tick(self) -> None:
@@ -112,7 +113,7 @@ class TrafficView(Static):
         if self.shown >= self.sim.requests and self._timer is not None:
             self._timer.stop()
             self._timer = None
-        self.update(self.render_text())
+        self.update(scrub(self.render_text()))
 
     @property
     def animating(self) -> bool:

@@ -29,6 +29,7 @@ from textual.worker import get_current_worker
 from tutor.app.widgets.editor import Range, YamlEditor
 from tutor.app.widgets.quiet import set_content
 from tutor.app.widgets.routing import RoutingView
+from tutor.app.widgets.safe import scrub, scrub_str
 from tutor.app.widgets.traffic import TrafficView
 from tutor.course.lesson import Goal
 from tutor.model.analysis import Analysis
@@ -445,7 +446,8 @@ class Workbench(Vertical):
         routing.set_class(stale, "-stale")
         if shown is not None:
             routing.show(shown, self.clients[0])
-        set_content(self.query_one("#summary", Static), self._summary(analysis, len(found)))
+        set_content(self.query_one("#summary", Static),
+                    scrub(self._summary(analysis, len(found))))
         self._refresh_behind()
         self.post_message(self.Updated(self, analysis, check))
 
@@ -459,7 +461,7 @@ class Workbench(Vertical):
             prompt.append(message)
             if hint:
                 prompt.append(f"\n  hint: {hint}", style="italic")
-            errors.add_option(Option(prompt, id=f"err-{i}-{line}-{column}"))
+            errors.add_option(Option(scrub(prompt), id=f"err-{i}-{line}-{column}"))
 
     def _summary(self, analysis: Analysis, errors: int) -> Text:
         text = Text()
@@ -509,7 +511,7 @@ class Workbench(Vertical):
 
     def _changed(self, message: str = "") -> None:
         if message:
-            self.notify(message, timeout=4)
+            self.notify(scrub_str(message), timeout=4, markup=False)
         self.reanalyze()
 
     def action_delete_pod(self) -> None:
