@@ -525,3 +525,23 @@ async def test_escape_sequences_from_a_manifest_never_reach_the_screen(
         assert "n\ufffd[31m1" in shown and "\x1b" not in shown
         rules = static_text(app.screen.query_one("#rules-text", Static))
         assert "\x1b" not in rules
+
+
+async def test_mouse_buttons_tabs_and_rows(make_app: Any, data_dir: Path) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.click("#next-step")
+        await settle(pilot)
+        assert "step 2 of 3" in static_text(app.screen.query_one("#step-header", Static))
+        view = app.screen.query_one(RoutingView)
+        # the header takes six lines; the first Pod row starts below it
+        await pilot.click(RoutingView, offset=(10, 7))
+        await settle(pilot)
+        assert view.has_focus and view.pod() is not None
+    app = make_app("basics")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.click("#tab-routing")
+        await settle(pilot)
+        assert workbench(app).active == "routing"
