@@ -151,6 +151,12 @@ class TutorApp(App[None]):
 
         if self.lessons:
             analyze(self.lessons[0].manifest)
+        self.call_from_thread(self._prime)
+
+    def _prime(self) -> None:
+        from tutor.app.widgets.editor import YamlEditor
+
+        YamlEditor.create("warm: up\n")  # compiles (and memoizes) the YAML highlight query
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         return next((le for le in self.lessons if le.id == lesson_id), None)

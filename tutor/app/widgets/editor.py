@@ -14,6 +14,8 @@ from textual import events
 from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult
 
+from tutor.app.prewarm import memoize_highlight_queries
+
 STEP_HIGHLIGHT = "ktutor.step"
 ERROR_HIGHLIGHT = "ktutor.error"
 
@@ -55,6 +57,7 @@ class YamlEditor(TextArea):
     @classmethod
     def create(cls, text: str, *, id: str | None = None) -> YamlEditor:
         """The editor as `TextArea.code_editor` makes it, with YAML's 2-space indent."""
+        memoize_highlight_queries()
         editor = cls.code_editor(text, language="yaml", theme="css", tab_behavior="indent",
                                  id=id)
         editor.indent_width = 2
