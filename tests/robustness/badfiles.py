@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -257,11 +258,12 @@ def run_child(args: Sequence[str], *, timeout: float = 20.0,
                 stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                 env={**os.environ, "PYTHONPATH": str(ROOT), "KTUTOR_PROBE_RSS": str(rss_file),
                      **(env or {})})
+            watchdog = threading.Timer(timeout, proc.kill)  # a blocking wait times exactly
+            watchdog.start()
             try:
-                code = proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
                 code = proc.wait()
+            finally:
+                watchdog.cancel()
             seconds = time.perf_counter() - start
         rss = int(rss_file.read_text() or 0) if rss_file.exists() else 0
         return Answer(code, out_path.read_text("utf-8", "replace"),
