@@ -85,6 +85,22 @@ def analyze_file(path: str, from_node: str | None = None) -> tuple[Manifest, Ana
     return manifest, analysis
 
 
+def open_analysis(path: str, from_node: str | None = None) -> tuple[Manifest, Analysis] | None:
+    """`analyze_file` for commands that print: the one-line reason on stderr and None when the
+    input cannot be read; otherwise the analysis, its errors already printed (as `kubectl apply`
+    reports the rejected objects and still creates the rest)."""
+    try:
+        manifest, analysis = analyze_file(path, from_node=from_node)
+    except InputError as exc:
+        print(f"ktutor: {exc}", file=sys.stderr)
+        return None
+    if analysis.errors:
+        for line in format_errors(manifest.name, analysis.errors):
+            print(line)
+        print()
+    return manifest, analysis
+
+
 def format_errors(name: str, errors: list[FieldError], *, hints: bool = True) -> list[str]:
     """kubectl's `The Service "x" is invalid:` line, then `FILE:LINE:COL: message` per error."""
     lines: list[str] = []

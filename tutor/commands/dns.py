@@ -10,7 +10,7 @@ from tutor.model.analysis import Analysis
 from tutor.model.dns import NDOTS, candidates, records, resolve, search_path
 from tutor.model.names import is_dns1123_label
 
-from ._input import InputError, analyze_file, format_errors, terminal_safe
+from ._input import open_analysis, terminal_safe
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,15 +67,10 @@ def run(args: argparse.Namespace) -> int:
     if args.resolve is not None and not candidates(args.resolve, args.namespace):
         print("ktutor dns: --resolve needs a name, e.g. --resolve my-service", file=sys.stderr)
         return 2
-    try:
-        manifest, analysis = analyze_file(args.file)
-    except InputError as exc:
-        print(f"ktutor: {exc}", file=sys.stderr)
+    opened = open_analysis(args.file)
+    if opened is None:
         return 2
-    if analysis.errors:
-        for line in format_errors(manifest.name, analysis.errors):
-            print(line)
-        print()
+    _, analysis = opened
     code = 0
     if args.resolve is not None:
         code = print_lookup(analysis, args.resolve, args.namespace)

@@ -7,7 +7,7 @@ import sys
 
 from tutor.model.iptables import render_rules
 
-from ._input import InputError, analyze_file, format_errors, terminal_safe
+from ._input import open_analysis, terminal_safe
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,20 +19,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 @terminal_safe
 def run(args: argparse.Namespace) -> int:
-    try:
-        manifest, analysis = analyze_file(args.file)
-    except InputError as exc:
-        print(f"ktutor: {exc}", file=sys.stderr)
+    opened = open_analysis(args.file)
+    if opened is None:
         return 2
+    _, analysis = opened
     nodes = analysis.cluster.nodes
     if args.node is not None and args.node not in nodes:
         print(f"ktutor rules: no node {args.node!r}; nodes: {', '.join(nodes)}", file=sys.stderr)
         return 2
-    if analysis.errors:
-        # the API server rejects these Services, so kube-proxy never sees them; the rest
-        # of the file is still applied and programmed, as `kubectl apply` would do
-        for line in format_errors(manifest.name, analysis.errors):
-            print(line)
-        print()
+    # rejected Services never reach kube-proxy; the rest of the file is still programmed
     print(render_rules(analysis, args.node), end="")
     return 0 if analysis.valid else 1
