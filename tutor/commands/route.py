@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
+from tutor.model.limits import MAX_CLIENTS, MAX_REQUESTS
 from tutor.model.proxy import CLUSTER_IP_ENTRY, Client, endpoints_for, simulate
 
 from ._input import InputError, analyze_file, format_errors, terminal_safe
@@ -117,8 +118,11 @@ def print_text(analysis: Analysis, name: str, args: argparse.Namespace) -> None:
 
 @terminal_safe
 def run(args: argparse.Namespace) -> int:
-    if args.requests < 0 or args.requests > 10_000_000:
-        print("ktutor route: --requests must be between 0 and 10000000", file=sys.stderr)
+    if args.requests < 0 or args.requests > MAX_REQUESTS:
+        print(f"ktutor route: --requests must be between 0 and {MAX_REQUESTS}", file=sys.stderr)
+        return 2
+    if args.clients < 1 or args.clients > MAX_CLIENTS:
+        print(f"ktutor route: --clients must be between 1 and {MAX_CLIENTS}", file=sys.stderr)
         return 2
     try:
         manifest, analysis = analyze_file(args.file, from_node=args.from_node)

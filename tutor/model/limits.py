@@ -27,6 +27,14 @@ course has 9; linting a lesson runs the core on every step and challenge (~30 ms
 `ktutor lint PACK` and the lesson list under two seconds even for a pack of thousands of files."""
 
 
+MAX_REQUESTS = 100_000
+"""Most simulated requests per Service port (`ktutor route --requests`): 100,000 take ~0.3 s;
+the old 10,000,000 took 8 s per port, long enough to look hung."""
+
+MAX_CLIENTS = 1_000
+"""Most simulated client addresses (`--clients`): each one is an object in memory, and a billion
+of them exhausted memory before the first request was sent."""
+
 @dataclass(frozen=True, slots=True)
 class InputRejected(Exception):
     """Input refused before or while parsing: the reason is one line a learner can read."""
