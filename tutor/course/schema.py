@@ -184,8 +184,13 @@ def goal_key_problems(data: Any, path: FieldPath = ()) -> Iterator[SchemaProblem
 def problems(data: Any) -> list[SchemaProblem]:
     """Every schema problem in a lesson's data, in document order of their paths."""
     out: list[SchemaProblem] = []
+    said: set[tuple[FieldPath, str]] = set()
     for err in validator().iter_errors(data):
-        out.extend(_message(err))
+        # jsonschema reports `required` once per missing key, each error listing all of them
+        for problem in _message(err):
+            if (problem.path, problem.message) not in said:
+                said.add((problem.path, problem.message))
+                out.append(problem)
     # `titel:` is both an unknown field and a missing `title`: say it once, at the typo
     typos = {(p.path[:-1], p.suggests) for p in out if p.suggests}
     out = [p for p in out if not (p.missing and (p.path, p.missing) in typos)]
