@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 DATA_DIR_ENV = "KTUTOR_DATA_DIR"
 """Where progress lives, if set (tests and workshops point it at a temporary folder)."""
+SERVE_ENV = "KTUTOR_SERVE"
+"""Set by `ktutor serve` for each browser tab: ask the learner's name first
+(`tutor.classroom.serving.SERVE_ENV`; not imported, to keep start-up lean)."""
 
 
 def progress_path(data_dir: str | Path | None = None) -> Path | None:
@@ -164,6 +167,20 @@ class TutorApp(App[None]):
     # -- lifecycle ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        if os.environ.get(SERVE_ENV) == "1" and not self.learner:
+            from tutor.classroom.serving import ask_learner_name
+
+            if ask_learner_name(self, self._start_as):
+                return  # `_start_as` runs once the learner has typed a name
+        self._start()
+
+    def _start_as(self, name: str) -> None:
+        """A served session's learner gave their name: their own progress file from now on."""
+        self.learner = name
+        self._progress = None
+        self._start()
+
+    def _start(self) -> None:
         _ = self.progress
         self.push_screen(LessonListScreen())
         if self._given_lessons:

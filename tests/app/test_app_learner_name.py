@@ -1,0 +1,86 @@
+"""A served session (`ktutor serve`, one process per browser tab) asks who is learning before
+anything else, and keeps each learner's progress in their own file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tutor.app.screens.lesson import LessonScreen
+from tutor.app.screens.lesson_list import LessonListScreen
+from tutor.classroom.name_screen import NameScreen
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def name_then_edit(make_app: Any, data_dir: Path, name: str, typed: str) -> Path:
+    """Start a served app, answer the prompt with `name`, type `typed` into step 1's YAML,
+    quit; returns the progress file the app used."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, NameScreen), "the name prompt comes before the lessons"
+        assert not (data_dir / "progress.json").exists()
+        await pilot.press("escape")  # no way around the prompt
+        assert isinstance(app.screen, NameScreen)
+        app.screen.query_one(Input).value = name
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LessonListScreen)
+        assert app.learner == name
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LessonScreen)
+        editor = app.screen.workbench.editor
+        editor.focus()
+        editor.cursor_location = (0, 0)
+        await pilot.press(*typed)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        path: Path = app.progress.path
+    return path
+
+
+async def test_served_app_asks_the_name_and_keeps_learners_apart(
+        make_app: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KTUTOR_SERVE", "1")
+    ada = await name_then_edit(make_app, data_dir, "Ada", "#ada\n")
+    bob = await name_then_edit(make_app, data_dir, "Bob", "#bob\n")
+    assert ada != bob
+    assert ada.parent == bob.parent == data_dir / "learners"
+    assert not (data_dir / "progress.json").exists(), "nobody writes the shared default file"
+    ada_json, bob_json = (json.loads(p.read_text(encoding="utf-8")) for p in (ada, bob))
+    assert ada_json.get("learner") == "Ada" and bob_json.get("learner") == "Bob"
+    assert "#ada" in json.dumps(ada_json) and "#ada" not in json.dumps(bob_json)
+    assert "#bob" in json.dumps(bob_json) and "#bob" not in json.dumps(ada_json)
+
+
+async def test_empty_name_is_refused(make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KTUTOR_SERVE", "1")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NameScreen)
+        assert app.learner is None
+
+
+async def test_unserved_app_asks_nothing(make_app: Any,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KTUTOR_SERVE", raising=False)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LessonListScreen)
