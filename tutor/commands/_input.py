@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import argparse
-import functools
 import os
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO, cast
 
 from tutor.model.analysis import Analysis, analyze
 from tutor.model.errors import FieldError
-from tutor.model.limits import MAX_TEXT_BYTES, InputRejected, decode_bytes, visible
+from tutor.model.limits import MAX_TEXT_BYTES, InputRejected, decode_bytes
+
+from ._safe import terminal_safe
+
+__all__ = ["InputError", "Manifest", "analyze_file", "format_errors", "read_manifest",
+           "terminal_safe"]
 
 
 class InputError(Exception):
@@ -119,43 +120,3 @@ def format_errors(name: str, errors: list[FieldError], *, hints: bool = True) ->
             lines.append(f"    hint: {err.hint}")
     return lines
 
-
-class _Visible:
-    """A text stream that spells out control characters before they reach the terminal."""
-
-    def __init__(self, inner: TextIO) -> None:
-        self._inner = inner
-        self.encoding = inner.encoding
-
-    def write(self, s: str) -> int:
-        self._inner.write(visible(s))
-        return len(s)
-
-    def flush(self) -> None:
-        self._inner.flush()
-
-    def isatty(self) -> bool:
-        return self._inner.isatty()
-
-    def fileno(self) -> int:
-        return self._inner.fileno()
-
-
-Run = Callable[[argparse.Namespace], int]
-
-
-def terminal_safe(run: Run) -> Run:
-    """Wrap a command's `run` so nothing it prints (names, node names, messages quoting the
-    manifest) can carry an escape sequence to the terminal: a manifest is a stranger's text."""
-
-    @functools.wraps(run)
-    def wrapper(args: argparse.Namespace) -> int:
-        out, err = sys.stdout, sys.stderr
-        sys.stdout = cast(TextIO, _Visible(out))
-        sys.stderr = cast(TextIO, _Visible(err))
-        try:
-            return run(args)
-        finally:
-            sys.stdout, sys.stderr = out, err
-
-    return wrapper

@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ._safe import terminal_safe
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("lesson", metavar="LESSON", help="a lesson id, or a lesson file")
@@ -22,6 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also look in an instructor's lesson pack")
 
 
+@terminal_safe
 def run(args: argparse.Namespace) -> int:
     from tutor.classroom.exporting import ExportError, export_text, pick_manifest
     from tutor.classroom.lessons import LessonNotFound, find_lesson

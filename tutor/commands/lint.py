@@ -11,12 +11,15 @@ from pathlib import Path
 from tutor import resources
 from tutor.course.lint import lesson_files, lint_paths
 
+from ._safe import terminal_safe
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="lesson files or folders (default: the built-in lessons)")
 
 
+@terminal_safe
 def run(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or [resources.lessons_dir()]
     issues = lint_paths(paths)

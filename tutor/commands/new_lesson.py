@@ -13,6 +13,8 @@ from pathlib import Path
 
 from tutor.course.atomic import write_atomic
 
+from ._safe import terminal_safe
+
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
 TEMPLATE = '''\
@@ -251,6 +253,7 @@ def starter(lesson_id: str, directory: Path) -> str:
             .replace("__FILE__", str(file)).replace("__DIR__", str(directory)))
 
 
+@terminal_safe
 def run(args: argparse.Namespace) -> int:
     name: str = args.name
     if name.endswith((".yaml", ".yml")):

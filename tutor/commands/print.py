@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ._safe import terminal_safe
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("lesson", metavar="LESSON", help="a lesson id, or a lesson file")
@@ -17,6 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also look in an instructor's lesson pack")
 
 
+@terminal_safe
 def run(args: argparse.Namespace) -> int:
     from tutor.classroom.lessons import LessonNotFound, find_lesson
     from tutor.classroom.printing import render

@@ -17,6 +17,8 @@ from tutor.course.lesson import Lesson
 from tutor.course.loader import load_lessons
 from tutor.course.progress import ProgressStore
 
+from ._safe import terminal_safe
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--export", metavar="FILE", help="write your progress to FILE")
@@ -88,6 +90,7 @@ def _show_all(args: argparse.Namespace, lessons: dict[str, Lesson]) -> int:
     return 0
 
 
+@terminal_safe
 def run(args: argparse.Namespace) -> int:
     lesson_set = load_lessons([Path(d) for d in args.lessons])
     lessons = {lesson.id: lesson for lesson in lesson_set.lessons}
