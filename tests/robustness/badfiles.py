@@ -139,6 +139,16 @@ def _pack_outside(tmp: Path) -> Path:
     return pack
 
 
+def _pack_evil_names(tmp: Path) -> Path:
+    """File names are a stranger's text too: escapes in them must not reach the terminal."""
+    pack = tmp / "pack-evil-names"
+    pack.mkdir()
+    (pack / f"01-a{HOSTILE}b.yaml").write_bytes(b"id: x\n")
+    (pack / f"02-{HOSTILE}.yaml").write_bytes(LESSON.read_bytes().replace(
+        b"id: anatomy", b"id: evil", 1))
+    return pack
+
+
 def _pack_many(tmp: Path, count: int = 3000) -> Path:
     pack = tmp / "pack-3000"
     pack.mkdir()
@@ -199,6 +209,7 @@ CATALOGUE: list[BadInput] = [
              manifest_ok=True),
     BadInput("pack-symlink-outside", "pack", _pack_outside),
     BadInput("pack-3000-files", "pack", _pack_many),
+    BadInput("pack-evil-file-names", "pack", _pack_evil_names),
     BadInput("directory", "path", _directory),
     BadInput("missing", "path", _missing),
     BadInput("fifo", "path", _fifo),

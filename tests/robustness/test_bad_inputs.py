@@ -140,3 +140,32 @@ def test_catalogue_covers_the_issue() -> None:
               "pack-symlink-outside", "pack-3000-files", "directory", "missing", "fifo",
               "under-a-file"}
     assert wanted <= names, wanted - names
+
+
+HOSTILE_ARGS = [
+    (["route", "--requests", "10000000"], "--requests must be between 0 and"),
+    (["route", "--requests", "100", "--clients", "1000000000"], "--clients must be between 1"),
+    (["route", "--from-node", bf.HOSTILE], "no node"),
+    (["rules", "--node", bf.HOSTILE], "no node"),
+    (["dns", "--namespace", bf.HOSTILE], "not a valid namespace"),
+    (["dns", "--resolve", "a" * 100_000], ""),
+    (["dns", "--resolve", bf.HOSTILE], ""),
+]
+
+
+@pytest.mark.parametrize(("args", "says"), HOSTILE_ARGS,
+                         ids=["requests", "clients", "from-node", "node", "namespace",
+                              "long-name", "hostile-name"])
+def test_hostile_arguments(args: list[str], says: str) -> None:
+    """Arguments are input too: bounded time and memory, one line, nothing raw echoed."""
+    scenario = bf.ROOT / "tests" / "scenarios" / "001-seed-basic.yaml"
+    answer = bf.run_child([*args, str(scenario)], timeout=max(10.0, 5 * BUDGET_S))
+    both = answer.stdout + answer.stderr
+    assert "Traceback" not in both
+    assert not [ch for ch in bf.FORBIDDEN if ch in both], both[:300]
+    assert answer.seconds < BUDGET_S and answer.max_rss_kb < CLI_RSS_MB * 1024
+    if says:
+        assert answer.code == 2 and says in answer.stderr, answer.stderr
+        assert len(answer.stderr.strip().splitlines()) == 1
+    else:
+        assert answer.code in (0, 1), both[:300]
