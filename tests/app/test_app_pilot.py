@@ -440,7 +440,16 @@ async def test_narrow_terminal_uses_tabs(make_app: Any, lesson: Lesson, data_dir
         bench = workbench(app)
         assert bench.narrow
         assert bench.query_one("#pane-tabs").display
+        # the step's text comes first, and has the focus (keys never go to a hidden editor)
+        assert bench.query_one("#intro").display and not bench.query_one("#yaml").display
+        assert app.focused is bench.query_one("#intro")
+        await pilot.press("f3")
+        await settle(pilot)
         assert bench.query_one("#yaml").display and not bench.query_one("#routing").display
+        assert app.focused is bench.editor
+        await pilot.press("ctrl+n")  # the next step: its text first again
+        await settle(pilot)
+        assert bench.query_one("#intro").display and not bench.query_one("#yaml").display
         await pilot.press("f4")
         await settle(pilot)
         assert bench.query_one("#routing").display and not bench.query_one("#yaml").display

@@ -66,12 +66,13 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
     """One lesson, one step at a time."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # the footer shows these in this order and cuts off what does not fit at 80 columns
         Binding("ctrl+n", "next_step", "Next step", id="next-step"),
-        Binding("ctrl+b", "previous_step", "Prev step", id="previous-step", show=False),
-        Binding("ctrl+r", "reset_step", "Reset step", id="reset-step"),
-        Binding("ctrl+o", "challenges", "Challenges & quiz", id="practice"),
         Binding("escape", "leave", "Lessons", id="back-to-list"),
         *Workbench.SCREEN_BINDINGS,
+        Binding("ctrl+o", "challenges", "Challenges & quiz", id="practice"),
+        Binding("ctrl+r", "reset_step", "Reset step", id="reset-step"),
+        Binding("ctrl+b", "previous_step", "Prev step", id="previous-step", show=False),
     ]
 
     AUTO_FOCUS = "#editor"
@@ -158,6 +159,8 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
         step = self.lesson.steps[index]
         self._render_step()
         self.workbench.load(self._starting_text(index), step.path, step.check)
+        if self.workbench.narrow:  # one pane at a time: the new step's text comes first
+            self.workbench.action_show_pane("intro")
 
     def action_next_step(self) -> None:
         if self.index >= len(self.lesson.steps) - 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -26,11 +27,42 @@ def status_text(status: str) -> Text:
     return Text(f"{mark} {status:<11}", style=STATUS_STYLE.get(status, ""))
 
 
+INDENT = 14
+"""The status column's width: titles and summaries start here, and so do their wrapped lines."""
+
+
+class Hanging:
+    """`head` in a fixed-width column, `body` beside it: wrapped body lines stay under the
+    body's first column (a plain Text would wrap them back to the left edge)."""
+
+    def __init__(self, head: Text, body: Text, indent: int = INDENT) -> None:
+        self.head = head
+        self.body = body
+        self.indent = indent
+
+    def __str__(self) -> str:
+        return f"{self.head.plain}{self.body.plain}"
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(8, options.max_width - self.indent)
+        head = self.head.copy()
+        head.truncate(self.indent, pad=True)
+        pad = Text(" " * self.indent)
+        out = Text(no_wrap=True)
+        for i, line in enumerate(self.body.wrap(console, width)):
+            if i:
+                out.append("\n")
+            out.append_text(head if i == 0 else pad)
+            out.append_text(line)
+        yield out
+
+
 class LessonListScreen(Screen[None]):
     """Pick a lesson; Enter opens it where the learner left off."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", id="open-lesson", show=True),
+        # priority: the list's own Enter binding is hidden, and this one belongs in the footer
+        Binding("enter", "open", "Open", id="open-lesson", show=True, priority=True),
         Binding("r", "refresh", "Reload", id="reload-lessons"),
     ]
 
@@ -59,21 +91,20 @@ class LessonListScreen(Screen[None]):
         items: list[Option] = []
         for number, lesson in enumerate(self.tutor.lessons, 1):
             status = progress.status(lesson.id, len(lesson.steps))
-            prompt = Text.assemble(
-                status_text(status), " ",
+            body = Text.assemble(
                 (f"{number}. ", "bold"), (lesson.title, "bold"),
                 (f"  {lesson.minutes} min", "dim"),
             )
             if lesson.pack != "built-in":
-                prompt.append(f"  [{lesson.pack}]", style="italic dim")
-            prompt.append("\n")
-            prompt.append(" " * 14 + lesson.summary, style="dim")
-            items.append(Option(prompt, id=f"lesson:{lesson.id}"))
+                body.append(f"  [{lesson.pack}]", style="italic dim")
+            body.append("\n")
+            body.append(lesson.summary, style="dim")
+            items.append(Option(Hanging(status_text(status), body), id=f"lesson:{lesson.id}"))
         for number, error in enumerate(self.tutor.lesson_errors):
-            prompt = Text.assemble(("✗ broken      ", "bold red"),
-                                   (error.lesson_id or error.file.name, "bold"), "\n",
-                                   (" " * 14 + str(error), "red"))
-            items.append(Option(prompt, id=f"broken:{number}", disabled=True))
+            body = Text.assemble((error.lesson_id or error.file.name, "bold"), "\n",
+                                 (str(error), "red"))
+            items.append(Option(Hanging(Text("✗ broken", style="bold red"), body),
+                                id=f"broken:{number}", disabled=True))
         if not items:
             message = ("Loading lessons…" if getattr(self.tutor, "loading", False)
                        else "No lessons found. Add a pack with --lessons DIR.")

@@ -30,6 +30,8 @@ class PracticeScreen(Screen[None]):
     """Pick a challenge or the quiz."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # priority: the list's own Enter binding is hidden, and this one belongs in the footer
+        Binding("enter", "open", "Open", id="practice-open", priority=True),
         Binding("escape", "app.pop_screen", "Back", id="practice-back"),
     ]
 
@@ -82,6 +84,9 @@ class PracticeScreen(Screen[None]):
         options.highlighted = keep if keep is not None and keep < options.option_count else 0
         options.focus()
 
+    def action_open(self) -> None:
+        self.query_one("#practice", OptionList).action_select()
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         option_id = event.option.id or ""
         if option_id.startswith("challenge:"):
@@ -116,12 +121,13 @@ class ChallengeScreen(WorkbenchKeys, Screen[None]):
     """Fix the manifest until the goal holds; hints one at a time; the solution on request."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # the footer shows these in this order and cuts off what does not fit at 80 columns
         Binding("ctrl+s", "check", "Check", id="check-goal"),
         Binding("ctrl+n", "hint", "Next hint", id="next-hint"),
-        Binding("ctrl+l", "solution", "Solution", id="show-solution"),
-        Binding("ctrl+r", "reset_step", "Reset", id="reset-challenge"),
         Binding("escape", "leave", "Back", id="challenge-back"),
         *Workbench.SCREEN_BINDINGS,
+        Binding("ctrl+l", "solution", "Solution", id="show-solution"),
+        Binding("ctrl+r", "reset_step", "Reset", id="reset-challenge"),
     ]
 
     AUTO_FOCUS = "#editor"

@@ -163,9 +163,9 @@ class Workbench(Vertical):
     ]
 
     SCREEN_BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f5", "toggle_behind", "Behind", id="toggle-behind"),
         Binding("ctrl+t", "send_one", "1 request", id="send-one"),
         Binding("ctrl+g", "send_burst", "100 requests", id="send-burst"),
+        Binding("f5", "toggle_behind", "Behind", id="toggle-behind"),
     ]
     """Keys the screens bind (after their own) and forward here, so a screen's main keys
     come first in the footer."""
@@ -224,9 +224,13 @@ class Workbench(Vertical):
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Tabs(Tab(self.intro_label, id="tab-intro"), Tab("YAML", id="tab-yaml"),
-                   Tab("Routing", id="tab-routing"), Tab("Behind the scenes", id="tab-behind"),
-                   id="pane-tabs", active="tab-yaml")
+        if self.app.size.width < NARROW_WIDTH:
+            self.active = "intro"  # one pane at a time: the learner reads before editing
+        # the tabs name their keys: on a small terminal they are the only way to learn them
+        yield Tabs(Tab(f"F2 {self.intro_label}", id="tab-intro"), Tab("F3 YAML", id="tab-yaml"),
+                   Tab("F4 Routing", id="tab-routing"),
+                   Tab("F5 Behind the scenes", id="tab-behind"),
+                   id="pane-tabs", active=f"tab-{self.active}")
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 self.intro.id = "intro"
@@ -251,6 +255,8 @@ class Workbench(Vertical):
         self.narrow = self.app.size.width < NARROW_WIDTH
         self.set_class(self.narrow, "-narrow")
         self._mounted = True
+        if self.narrow:
+            self.action_show_pane(self.active)  # focus what is shown, not the hidden editor
         self._layout()
         self.reanalyze()
 
@@ -291,6 +297,8 @@ class Workbench(Vertical):
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         event.stop()
+        if event.tab.id != event.tabs.active:
+            return  # stale: two of these in flight would flip `active` back and forth forever
         if event.tab.id and event.tab.id.startswith("tab-"):
             self.active = event.tab.id[4:]
 
