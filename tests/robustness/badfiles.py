@@ -129,6 +129,20 @@ HOSTILE_MANIFEST = (
 """A manifest whose every string carries escapes: error messages quote values back."""
 
 
+PWNED = Path("/tmp/ktutor-robustness-pwned")
+"""Created only if YAML tags in a stranger's file could run code."""
+
+
+def python_tags() -> bytes:
+    """The real first lesson with PyYAML's code-running tags in its title and manifest."""
+    text = LESSON.read_text(encoding="utf-8")
+    tag = f'!!python/object/apply:os.system ["touch {PWNED}"]'
+    lines = text.splitlines(keepends=True)
+    out = [f"title: {tag}\n" if ln.startswith("title:") else ln for ln in lines]
+    out.append("extra: !!python/name:os.system\nmore: !!python/object/new:os.system [x]\n")
+    return "".join(out).encode()
+
+
 def _pack_outside(tmp: Path) -> Path:
     pack = tmp / "pack-symlink"
     pack.mkdir()
@@ -205,6 +219,7 @@ CATALOGUE: list[BadInput] = [
                                                  b"\tname: web\n")),
     BadInput("hostile-lesson", "file", _write("01-anatomy.yaml", hostile_lesson),
              lesson_ok=True, manifest_ok=True),
+    BadInput("python-tags", "file", _write("01-anatomy.yaml", python_tags), manifest_ok=True),
     BadInput("hostile-manifest", "file", _write("hostile-manifest.yaml", HOSTILE_MANIFEST),
              manifest_ok=True),
     BadInput("pack-symlink-outside", "pack", _pack_outside),

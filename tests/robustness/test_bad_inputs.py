@@ -169,3 +169,17 @@ def test_hostile_arguments(args: list[str], says: str) -> None:
         assert len(answer.stderr.strip().splitlines()) == 1
     else:
         assert answer.code in (0, 1), both[:300]
+
+
+def test_yaml_tags_in_a_strangers_file_never_run_code(built: dict[str, Path]) -> None:
+    """`!!python/object/apply:os.system` in a lesson or manifest is data, never a call."""
+    from tutor.course.loader import load_lesson_file
+    from tutor.model import analyze
+
+    bf.PWNED.unlink(missing_ok=True)
+    path = built["python-tags"]
+    for label in ("check", "lint", "print"):
+        bf.run_child(dict(bf.commands_for(bf.CATALOGUE[0], path))[label])
+    load_lesson_file(path)
+    analyze(path.read_text(encoding="utf-8"))
+    assert not bf.PWNED.exists(), "a YAML tag ran code"
