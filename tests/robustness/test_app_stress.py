@@ -309,7 +309,9 @@ def colours(out: str) -> tuple[int, list[str]]:
 
 def _clean_env(tmp_path: Path, term: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "PYTEST"))}
-    env.update(TERM=term, NO_COLOR="1", KTUTOR_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT))
+    # COLORTERM=truecolor: the richest colours, so NO_COLOR's effect is plain to see
+    env.update(TERM=term, NO_COLOR="1", KTUTOR_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT),
+               COLORTERM="truecolor")
     env.pop("KTUTOR_LESSONS", None)
     return env
 
@@ -334,7 +336,7 @@ def test_real_terminal_sizes_with_no_color(tmp_path: Path, term: str, cols: int,
 @pytest.mark.slow
 def test_without_no_color_the_same_run_is_in_colour(tmp_path: Path) -> None:
     """The control for the test above: the grey check does see colour when there is some."""
-    env = _clean_env(tmp_path, "linux")
+    env = _clean_env(tmp_path, "xterm-256color")
     env.pop("NO_COLOR")
     code, out = _pty_run(env, 80, 24, ["anatomy"], [b"\x11"])
     assert code == 0 and "Traceback" not in out
