@@ -104,8 +104,11 @@ def test_serve_builds_the_server_with_the_env_hook(monkeypatch: pytest.MonkeyPat
     import textual_serve.server
 
     monkeypatch.setattr(textual_serve.server, "Server", FakeServer)
-    monkeypatch.delenv(serving.SERVE_ENV, raising=False)
-    monkeypatch.delenv(serving.DATA_DIR_ENV, raising=False)
+    # serve() sets these for its children; setenv first so monkeypatch restores them afterwards
+    # (delenv of an unset variable records nothing, and the value would leak into later tests)
+    for name in (serving.SERVE_ENV, serving.DATA_DIR_ENV):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     monkeypatch.setenv("PYTHONPATH", "/somewhere")
     serving.serve("0.0.0.0", 8100, [], tmp_path)
     assert made["served"] and made["host"] == "0.0.0.0" and made["port"] == 8100
