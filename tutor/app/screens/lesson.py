@@ -52,12 +52,17 @@ def check_text(result: GoalResult | None, description: str, done: bool) -> Text:
 class StepPane(VerticalScroll):
     """Step N of M, its Markdown, the "try this" line and the check's status."""
 
+    def __init__(self, markdown: str = "") -> None:
+        super().__init__()
+        self.markdown = markdown
+        """The first step's text, parsed while the screen mounts (not in a second pass)."""
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="step-nav"):
             yield Button("◀ Prev", id="prev-step", compact=True)
             yield Static("", id="step-header", markup=False)
             yield Button("Next ▶", id="next-step", compact=True)
-        yield Markdown("", id="step-text", open_links=False)
+        yield Markdown(self.markdown, id="step-text", open_links=False)
         yield Static("", id="step-try", markup=False)
         yield Static("", id="step-check", markup=False)
 
@@ -83,6 +88,7 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
         self.start_index = index
         self.index = 0
         self.step_done: set[int] = set()
+        self._markdown_shown: str | None = None
 
     @property
     def tutor(self) -> TutorApp:
@@ -100,7 +106,9 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
         yield Header()
         index = self._resume_index()
         self.index = index
-        yield Workbench(StepPane(), self._starting_text(index), intro_label="Step",
+        self._markdown_shown = self.lesson.steps[index].text if self.lesson.steps else ""
+        yield Workbench(StepPane(self._markdown_shown), self._starting_text(index),
+                        intro_label="Step",
                         focus_path=self.lesson.steps[index].path if self.lesson.steps else "",
                         goal=self.lesson.steps[index].check if self.lesson.steps else None)
         yield KeyFooter()
@@ -135,7 +143,9 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
         mark = " ✓" if self.index in self.step_done else ""
         header.update(Text.assemble((f"step {self.index + 1} of {count}", "bold"), " · ",
                                     (step.title, "bold"), (mark, "green")))
-        self.query_one("#step-text", Markdown).update(step.text)
+        if step.text != self._markdown_shown:
+            self._markdown_shown = step.text
+            self.query_one("#step-text", Markdown).update(step.text)
         try_line = self.query_one("#step-try", Static)
         try_line.update(Text.assemble(("Try this: ", "bold cyan"), step.try_this)
                         if step.try_this else "")

@@ -10,6 +10,7 @@ stays, dimmed, under the errors.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -47,6 +48,9 @@ NARROW_WIDTH = 100
 SAVE_DELAY = 0.4
 BURST = 100
 PANES = ("intro", "yaml", "routing", "behind")
+INLINE_CHARS = 20_000
+"""Manifests up to this size are analyzed on the UI thread (50 Pods take ~8 ms); larger ones
+in a worker thread, so typing never waits for them."""
 
 
 @dataclass(slots=True)
@@ -55,6 +59,17 @@ class Result:
     text: str
     analysis: Analysis
     check: GoalResult | None
+
+
+def _run_model(text: str, changes: ClusterChanges | None, node: str | None,
+               goal: Goal | None) -> tuple[Analysis, GoalResult | None]:
+    analysis = analyze_with_changes(text, changes, node)
+    check = None
+    if goal is not None:
+        from tutor.course.goals import evaluate_text
+
+        check = evaluate_text(goal, text)
+    return analysis, check
 
 
 def field_ranges(analysis: Analysis, path_text: str) -> list[Range]:
@@ -260,6 +275,9 @@ class Workbench(Vertical):
         self._layout()
         self.reanalyze()
 
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # let the collector free this lesson's widgets (frozen in `show`)
+
     def on_resize(self) -> None:
         self.narrow = self.size.width < NARROW_WIDTH
 
@@ -402,17 +420,24 @@ class Workbench(Vertical):
         self.generation += 1
         changes = None if self.changes.empty else ClusterChanges.from_json(
             self.changes.to_json())
+        if len(text) <= INLINE_CHARS:
+            # a lesson-sized manifest is analyzed in a few ms: doing it here shows the result
+            # in the same frame as the keystroke, where a thread waited for the GIL behind
+            # the rendering (half the latency, most of the tail)
+            try:
+                result = Result(self.generation, text,
+                                *_run_model(text, changes, node, self.goal))
+            except Exception:  # never lose the app to a model bug: the worker reports it
+                pass
+            else:
+                self.receive(result)
+                return
         self._analyze(self.generation, text, changes, node, self.goal)
 
     @work(thread=True, exclusive=True, group="analyze", exit_on_error=False)
     def _analyze(self, generation: int, text: str, changes: ClusterChanges | None,
                  node: str | None, goal: Goal | None) -> None:
-        analysis = analyze_with_changes(text, changes, node)
-        check = None
-        if goal is not None:
-            from tutor.course.goals import evaluate_text
-
-            check = evaluate_text(goal, text)
+        analysis, check = _run_model(text, changes, node, goal)
         if not get_current_worker().is_cancelled:
             self.conductor.post_message(self.Analyzed(Result(generation, text, analysis, check)))
 
@@ -431,6 +456,10 @@ class Workbench(Vertical):
 
     def show(self, analysis: Analysis, check: GoalResult | None) -> None:
         """Render one analysis in every area (main thread)."""
+        if self.analysis is None:
+            # the lesson's widgets are built: keep the collector from walking them on every
+            # pause in typing (full collections were most of the slow keystrokes)
+            gc.freeze()
         self.analysis = analysis
         self.check = check
         if analysis.valid:
