@@ -7,6 +7,7 @@ and comes back after a quit or a crash; the step they were on is remembered too.
 from __future__ import annotations
 
 import contextlib
+import json
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -20,6 +21,7 @@ from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.quiet import set_content
 from tutor.app.widgets.workbench import Workbench, WorkbenchKeys
 from tutor.course.lesson import Lesson
+from tutor.model.changes import ClusterChanges
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -30,6 +32,12 @@ if TYPE_CHECKING:
 def step_key(index: int) -> str:
     """The progress store's key for a step's saved edit (0-based, as `reset_step` uses)."""
     return f"step-{index}"
+
+
+def cluster_key(index: int) -> str:
+    """The progress store's key for a step's cluster changes (deleted, moved, relabelled
+    Pods), kept next to the step's YAML so both come back after a restart."""
+    return f"cluster-step-{index}"
 
 
 def check_text(result: GoalResult | None, description: str, done: bool) -> Text:
@@ -110,7 +118,8 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
         yield Workbench(StepPane(self._markdown_shown), self._starting_text(index),
                         intro_label="Step",
                         focus_path=self.lesson.steps[index].path if self.lesson.steps else "",
-                        goal=self.lesson.steps[index].check if self.lesson.steps else None)
+                        goal=self.lesson.steps[index].check if self.lesson.steps else None,
+                        changes=self._saved_changes(index))
         yield KeyFooter()
 
     def _resume_index(self) -> int:
@@ -122,6 +131,15 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
     def _starting_text(self, index: int) -> str:
         saved = self.progress.saved_edit(self.lesson.id, step_key(index))
         return saved if saved is not None else self.lesson.step_manifest(index)
+
+    def _saved_changes(self, index: int) -> ClusterChanges:
+        saved = self.progress.saved_edit(self.lesson.id, cluster_key(index))
+        if not saved:
+            return ClusterChanges()
+        try:
+            return ClusterChanges.from_json(json.loads(saved))
+        except ValueError:  # a damaged entry: start from the manifest's own Pods
+            return ClusterChanges()
 
     def on_mount(self) -> None:
         self.title = self.lesson.title
@@ -168,7 +186,8 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
         self.progress.set_step(self.lesson.id, index)
         step = self.lesson.steps[index]
         self._render_step()
-        self.workbench.load(self._starting_text(index), step.path, step.check)
+        self.workbench.load(self._starting_text(index), step.path, step.check,
+                            self._saved_changes(index))
         if self.workbench.narrow:  # one pane at a time: the new step's text comes first
             self.workbench.action_show_pane("intro")
 
@@ -204,6 +223,7 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
     def reset_step(self) -> None:
         """Back to the step's starting YAML (no question asked: callers confirm first)."""
         self.progress.reset_step(self.lesson.id, self.index)
+        self.progress.clear_edit(self.lesson.id, cluster_key(self.index))
         self.step_done.discard(self.index)
         step = self.lesson.steps[self.index]
         self.workbench.changes.reset()
@@ -231,6 +251,17 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
             self.progress.clear_edit(self.lesson.id, key)
         else:
             self.progress.save_edit(self.lesson.id, key, text)
+        self._save_changes()
+
+    def _save_changes(self) -> None:
+        """Keep the step's cluster changes (an unchanged state costs no write)."""
+        changes = self.workbench.changes
+        key = cluster_key(self.index)
+        if changes.empty:
+            self.progress.clear_edit(self.lesson.id, key)
+        else:
+            self.progress.save_edit(self.lesson.id, key,
+                                    json.dumps(changes.to_json(), sort_keys=True))
 
     def on_workbench_settled(self, message: Workbench.Settled) -> None:
         self._save(message.text)
@@ -238,6 +269,7 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
     def on_workbench_updated(self, message: Workbench.Updated) -> None:
         if not self.lesson.steps:
             return
+        self._save_changes()
         step = self.lesson.steps[self.index]
         check = self.query_one("#step-check", Static)
         if step.check is None or message.check is None:

@@ -215,7 +215,7 @@ class Workbench(Vertical):
 
     def __init__(self, intro: Widget, text: str, *, intro_label: str = "Step",
                  focus_path: str = "", goal: Goal | None = None,
-                 id: str | None = None) -> None:
+                 changes: ClusterChanges | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.intro = intro
         self.intro_label = intro_label
@@ -223,7 +223,7 @@ class Workbench(Vertical):
         self.focus_path = focus_path
         self.goal = goal
         self.generation = 0
-        self.changes = ClusterChanges()
+        self.changes = changes if changes is not None else ClusterChanges()
         self.analysis: Analysis | None = None
         self.last_good: Analysis | None = None
         self.check: GoalResult | None = None
@@ -375,8 +375,13 @@ class Workbench(Vertical):
     def text(self) -> str:
         return self.editor.text
 
-    def load(self, text: str, focus_path: str = "", goal: Goal | None = None) -> None:
-        """Show another manifest (a new step or challenge); edits to it start from here."""
+    def load(self, text: str, focus_path: str = "", goal: Goal | None = None,
+             changes: ClusterChanges | None = None) -> None:
+        """Show another manifest (a new step or challenge); edits to it start from here.
+        `changes` replaces the cluster changes (the ones saved with that step), if given."""
+        if changes is not None:
+            changes.counter = self.changes.counter + 1  # a new state, never a cached one
+            self.changes = changes
         self.focus_path = focus_path
         self.goal = goal
         self.check = None

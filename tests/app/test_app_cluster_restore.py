@@ -1,0 +1,76 @@
+"""The learner's cluster changes (a deleted Pod, a not-Ready one) belong to the step they were
+made in: they are saved with the step's YAML and come back after a restart."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from tutor.app.screens.lesson import LessonScreen, cluster_key
+from tutor.app.widgets.routing import RoutingView
+from tutor.app.widgets.workbench import Workbench
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def pods(app: Any) -> dict[str, str]:
+    """Pod name -> its Ready condition, as the routing view shows them now."""
+    analysis = app.screen.query_one(Workbench).shown_analysis
+    assert analysis is not None
+    return {p.name: p.ready_condition for p in analysis.cluster.pods}
+
+
+async def test_cluster_changes_survive_a_restart_per_step(make_app: Any,
+                                                          data_dir: Path) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(RoutingView)
+        view.focus()
+        await pilot.press("down")  # web-1
+        await pilot.press("r")  # web-1 not Ready
+        await settle(pilot)
+        await pilot.press("down", "down", "d")  # delete api-1 (a bare Pod: gone)
+        await settle(pilot)
+        assert pods(app) == {"web-1": "False", "web-2": "True"}
+        await pilot.press("ctrl+n")  # step 2 starts from the manifest's own Pods
+        await settle(pilot)
+        assert pods(app) == {"web-1": "True", "web-2": "True", "api-1": "True"}
+        await pilot.press("ctrl+b")  # back to step 1: its changes are still there
+        await settle(pilot)
+        assert pods(app) == {"web-1": "False", "web-2": "True"}
+    saved = json.loads((data_dir / "progress.json").read_text(encoding="utf-8"))
+    assert cluster_key(0) in json.dumps(saved), "written to disk, not only kept in memory"
+
+    app2 = make_app("basics")
+    async with app2.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app2.screen, LessonScreen) and app2.screen.index == 0
+        assert pods(app2) == {"web-1": "False", "web-2": "True"}
+        await pilot.press("ctrl+r", "y")  # reset the step: the changes go too
+        await settle(pilot)
+        assert pods(app2) == {"web-1": "True", "web-2": "True", "api-1": "True"}
+
+    app3 = make_app("basics")
+    async with app3.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert pods(app3) == {"web-1": "True", "web-2": "True", "api-1": "True"}
+
+
+async def test_damaged_saved_changes_are_ignored(make_app: Any, data_dir: Path) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.progress.save_edit("basics", cluster_key(0), "{not json")
+    app2 = make_app("basics")
+    async with app2.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert pods(app2) == {"web-1": "True", "web-2": "True", "api-1": "True"}
