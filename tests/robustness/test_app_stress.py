@@ -344,9 +344,6 @@ def test_without_no_color_the_same_run_is_in_colour(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="app: the lesson list paints a broken file's name and "
-                   "error (LessonError.file, str(error)) raw, so escape sequences in a pack's "
-                   "file names reach the terminal; the CLI escapes them (commands/_safe.py)")
 async def test_the_lesson_list_paints_no_escape_from_a_pack_file_name(tmp_path: Path) -> None:
     evil = bf._pack_evil_names(tmp_path)
     data = tmp_path / "data"
@@ -366,9 +363,6 @@ async def test_the_lesson_list_paints_no_escape_from_a_pack_file_name(tmp_path: 
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="app: with TERM=dumb (Emacs shell buffers, some CI "
-                   "logs) ktutor still draws a full-screen UI with cursor addressing; it should "
-                   "say the terminal cannot show the tutor, as it does without a tty")
 def test_term_dumb_is_refused_with_a_message(tmp_path: Path) -> None:
     env = _clean_env(tmp_path, "dumb")
     code, out = _pty_run(env, 80, 24, ["anatomy"], [b"\x11"])

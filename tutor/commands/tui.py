@@ -44,6 +44,11 @@ def run(args: argparse.Namespace) -> int:
         print("ktutor: the tutor needs a terminal; `ktutor route FILE` prints plain output",
               file=sys.stderr)
         return 2
+    if os.environ.get("TERM") == "dumb" and not os.environ.get("TEXTUAL_DRIVER"):
+        # Emacs shell buffers and some CI logs: no cursor addressing, the UI would be garbage
+        print("ktutor: this terminal (TERM=dumb) cannot show the tutor; run it in a full "
+              "terminal, or use `ktutor route FILE` for plain output", file=sys.stderr)
+        return 2
     from tutor.app.app import TutorApp
 
     app = TutorApp(lesson_id, step=step, extra_dirs=extra, lessons=found.lessons,

@@ -13,6 +13,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.app.widgets.footer import KeyFooter
+from tutor.app.widgets.safe import scrub
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -36,8 +37,8 @@ class Hanging:
     body's first column (a plain Text would wrap them back to the left edge)."""
 
     def __init__(self, head: Text, body: Text, indent: int = INDENT) -> None:
-        self.head = head
-        self.body = body
+        self.head = scrub(head)
+        self.body = scrub(body)  # titles and file names come from lesson packs: no escapes
         self.indent = indent
 
     def __str__(self) -> str:
