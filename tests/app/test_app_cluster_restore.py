@@ -35,6 +35,8 @@ async def test_cluster_changes_survive_a_restart_per_step(make_app: Any,
         await settle(pilot)
         view = app.screen.query_one(RoutingView)
         view.focus()
+        await pilot.pause()
+        assert app.focused is view
         await pilot.press("down")  # web-1
         await pilot.press("r")  # web-1 not Ready
         await settle(pilot)

@@ -44,8 +44,11 @@ async def name_then_edit(make_app: Any, data_dir: Path, name: str, typed: str) -
         editor = app.screen.workbench.editor
         editor.focus()
         editor.cursor_location = (0, 0)
-        await pilot.press(*typed)
+        await pilot.pause()
+        assert app.focused is editor
+        await pilot.press(*typed, "enter")
         await settle(pilot)
+        assert editor.text.startswith(typed + "\n")
         await pilot.press("escape")
         await settle(pilot)
         path: Path = app.progress.path
@@ -55,8 +58,8 @@ async def name_then_edit(make_app: Any, data_dir: Path, name: str, typed: str) -
 async def test_served_app_asks_the_name_and_keeps_learners_apart(
         make_app: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KTUTOR_SERVE", "1")
-    ada = await name_then_edit(make_app, data_dir, "Ada", "#ada\n")
-    bob = await name_then_edit(make_app, data_dir, "Bob", "#bob\n")
+    ada = await name_then_edit(make_app, data_dir, "Ada", "#ada")
+    bob = await name_then_edit(make_app, data_dir, "Bob", "#bob")
     assert ada != bob
     assert ada.parent == bob.parent == data_dir / "learners"
     assert not (data_dir / "progress.json").exists(), "nobody writes the shared default file"
