@@ -146,6 +146,9 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
         self.step_done = set(self.progress.lesson(self.lesson.id).steps_done)
         self._render_step()
         self.progress.set_step(self.lesson.id, self.index)
+        bench = self.workbench
+        if bench.analysis is not None:  # analyzed while mounting: the check is in frame one
+            self.on_workbench_updated(Workbench.Updated(bench, bench.analysis, bench.check))
 
     # -- steps --------------------------------------------------------------------------------
 

@@ -47,6 +47,11 @@ class KeyFooter(Footer):
         )
 
     def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            # the screen's keys are known now: show them in the first frame, instead of an
+            # empty footer that is rebuilt (and the screen laid out again) a frame later
+            self.set_reactive(Footer._bindings_ready, True)
+        self._shown = self._signature()
         keys = list(super().compose())
         right: list[Widget] = []
         for key in list(keys):
