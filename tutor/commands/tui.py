@@ -13,6 +13,20 @@ import sys
 from pathlib import Path
 
 
+def _terminal_problem() -> str | None:
+    """Why the full-screen tutor cannot run here (None when it can). The web driver
+    (`ktutor serve`) needs no terminal."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return None
+    if not (sys.stdout.isatty() and sys.stdin.isatty()):
+        return "ktutor: the tutor needs a terminal; `ktutor route FILE` prints plain output"
+    if os.environ.get("TERM") == "dumb":
+        # Emacs shell buffers and some CI logs: no cursor addressing, the UI would be garbage
+        return ("ktutor: this terminal (TERM=dumb) cannot show the tutor; run it in a full "
+                "terminal, or use `ktutor route FILE` for plain output")
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     lesson_id: str | None = getattr(args, "lesson", None)
     step: int | None = getattr(args, "step", None)
@@ -24,6 +38,17 @@ def run(args: argparse.Namespace) -> int:
         if not directory.is_dir():
             print(f"ktutor: --lessons {directory}: not a folder", file=sys.stderr)
             return 2
+    if lesson_id is None and step is None:
+        # nothing to check before the screen is taken over: the app reads the lessons after
+        # its first frame (the loader and its schema checks cost ~300 ms before it)
+        if (refusal := _terminal_problem()) is not None:
+            print(refusal, file=sys.stderr)
+            return 2
+        from tutor.app.app import TutorApp
+
+        app = TutorApp(None, extra_dirs=extra)
+        app.run()
+        return app.return_code or 0
     from tutor.course.loader import load_lessons
 
     found = load_lessons(extra)
@@ -40,14 +65,8 @@ def run(args: argparse.Namespace) -> int:
     elif step is not None:
         print("ktutor: --step needs a lesson id (ktutor LESSON-ID --step N)", file=sys.stderr)
         return 2
-    if not (sys.stdout.isatty() and sys.stdin.isatty()) and not os.environ.get("TEXTUAL_DRIVER"):
-        print("ktutor: the tutor needs a terminal; `ktutor route FILE` prints plain output",
-              file=sys.stderr)
-        return 2
-    if os.environ.get("TERM") == "dumb" and not os.environ.get("TEXTUAL_DRIVER"):
-        # Emacs shell buffers and some CI logs: no cursor addressing, the UI would be garbage
-        print("ktutor: this terminal (TERM=dumb) cannot show the tutor; run it in a full "
-              "terminal, or use `ktutor route FILE` for plain output", file=sys.stderr)
+    if (refusal := _terminal_problem()) is not None:
+        print(refusal, file=sys.stderr)
         return 2
     from tutor.app.app import TutorApp
 
