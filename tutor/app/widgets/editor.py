@@ -27,6 +27,10 @@ def _byte_offset(line: str, column: int) -> int:
     return len(line[:column].encode("utf-8"))
 
 
+PLAIN_ABOVE = 200_000
+"""Characters above which the editor stops highlighting (tree-sitter runs on the UI thread)."""
+
+
 class YamlEditor(TextArea):
     """`TextArea.code_editor` for Kubernetes YAML: theme follows the app, Tab indents by 2."""
 
@@ -109,6 +113,20 @@ class YamlEditor(TextArea):
                 end = len(text.encode("utf-8"))
                 self._highlights[row].append((_byte_offset(text, indent), max(end, indent + 1),
                                               ERROR_HIGHLIGHT))
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        if self.language and len(event.text) + len(self.text) > PLAIN_ABOVE:
+            # re-parsing and re-highlighting megabytes froze the screen for a second: a text
+            # this large is shown plain (colour comes back with the next lesson-sized text)
+            self.set_reactive(YamlEditor.language, None)
+            self._set_document(self.text, None)
+        # TextArea._on_paste runs next and inserts the text (Textual calls every class's
+        # handler in turn: calling it here too would paste twice)
+
+    def load_text(self, text: str) -> None:
+        if self.language is None and len(text) <= PLAIN_ABOVE:
+            self.set_reactive(YamlEditor.language, "yaml")  # set by the load below
+        super().load_text(text)
 
     async def _on_key(self, event: events.Key) -> None:
         """Run the editor's own key bindings here, at once, instead of after the key has
