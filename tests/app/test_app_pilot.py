@@ -203,7 +203,7 @@ async def test_cluster_changes_from_the_routing_view(
         view.focus()
         await pilot.press("down")  # web-1
         await settle(pilot)
-        assert view.pod() is not None and view.pod().name == "web-1"  # type: ignore[union-attr]
+        assert view.pod() is not None and view.pod().name == "web-1"
         await pilot.press("r")  # not Ready
         await settle(pilot)
         assert "not Ready" in routing_text(app)
@@ -213,7 +213,7 @@ async def test_cluster_changes_from_the_routing_view(
         assert "▶ TRAFFIC  web-1" in routing_text(app)
         await pilot.press("m")  # move to node-2
         await settle(pilot)
-        assert view.pod().node_name == "node-2"  # type: ignore[union-attr]
+        assert view.pod().node_name == "node-2"
         await pilot.press("l")
         await pilot.pause()
         await pilot.press("ctrl+u")
