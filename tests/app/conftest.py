@@ -143,6 +143,7 @@ BROKEN = LessonError(Path("lessons/99-broken.yaml"), 7, "steps[0].path: `spec.no
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("KTUTOR_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("KTUTOR_LESSONS", raising=False)
+    monkeypatch.delenv("KTUTOR_SERVE", raising=False)  # else the name prompt comes first
     yield tmp_path
 
 
