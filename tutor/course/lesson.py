@@ -101,7 +101,8 @@ class Lesson:
 
 @dataclass(frozen=True, slots=True)
 class LessonError:
-    """A lesson file that could not be loaded: listed in the app with this message."""
+    """A problem at a line of a lesson file: a file that could not be loaded (listed in the app
+    with this message) or a `ktutor lint` finding."""
 
     file: Path
     line: int

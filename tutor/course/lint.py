@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from tutor.model.paths import format_path, parse_path
 from tutor.model.yamldoc import YamlSyntaxError, load_documents
 
 from .goals import evaluate, goal_problems
-from .lesson import Goal, Lesson
+from .lesson import Goal, Lesson, LessonError
 from .loader import BUILTIN_PACK, LESSON_SUFFIXES, FileReport, pack_files, read_file
 from .locate import find_document
 
@@ -31,15 +30,8 @@ MIN_QUESTIONS = 3
 _FILE_NAME = re.compile(r"\d+-(.+)\.ya?ml\Z")
 
 
-@dataclass(frozen=True, slots=True)
-class LintIssue:
-    file: Path
-    line: int
-    message: str
-    lesson_id: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+LintIssue = LessonError
+"""A lint finding is the same `FILE:LINE: message` record as a load error."""
 
 
 class _Linter:

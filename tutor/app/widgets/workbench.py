@@ -33,7 +33,7 @@ from tutor.app.widgets.routing import RoutingView
 from tutor.app.widgets.safe import scrub, scrub_str
 from tutor.app.widgets.traffic import TrafficView
 from tutor.course.lesson import Goal
-from tutor.model.analysis import Analysis
+from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
 from tutor.model.changes import ClusterChanges, analyze_with_changes
 from tutor.model.manifests import DEFAULT_NODES
 from tutor.model.paths import parse_path
@@ -631,28 +631,22 @@ class Workbench(Vertical):
 
     # -- traffic ------------------------------------------------------------------------------
 
-    def _route_or_warn(self) -> tuple[object, object] | None:
+    def _traffic_route(self) -> tuple[ServiceRoute, PortRoute] | None:
+        """The Service port to send to (warning when there is none), with a fresh seed and the
+        routing pane shown in the narrow layout, where the traffic panel lives."""
         route = self.routing.route()
         if route is None:
             self.notify("No Service port to send traffic to.", severity="warning", timeout=4)
+            return None
+        self.seed += 1
+        if self.narrow and self.active != "routing":
+            self.active = "routing"
         return route
 
     def action_send_one(self) -> None:
-        route = self.routing.route()
-        if route is None:
-            self._route_or_warn()
-            return
-        self.seed += 1
-        if self.narrow and self.active not in ("routing",):
-            self.active = "routing"
-        self.traffic.show_request(route[0], route[1], self.clients[0], self.seed)
+        if (route := self._traffic_route()) is not None:
+            self.traffic.show_request(route[0], route[1], self.clients[0], self.seed)
 
     def action_send_burst(self) -> None:
-        route = self.routing.route()
-        if route is None:
-            self._route_or_warn()
-            return
-        self.seed += 1
-        if self.narrow and self.active not in ("routing",):
-            self.active = "routing"
-        self.traffic.start_burst(route[0], route[1], self.clients, BURST, self.seed)
+        if (route := self._traffic_route()) is not None:
+            self.traffic.start_burst(route[0], route[1], self.clients, BURST, self.seed)
