@@ -119,7 +119,8 @@ def test_lesson_returns_a_copy(tmp_path: Path) -> None:
     ([("mark_step_done", 0)], 5, "in progress"),
     ([("mark_step_done", i) for i in range(5)], 5, "done"),
     ([("mark_done",)], 5, "done"),
-    ([("skip",)], 5, "in progress"),
+    ([("skip",)], 5, "skipped"),
+    ([("skip",), ("mark_done",)], 5, "done"),
     ([("save_edit", "step-0", "x")], 5, "in progress"),
 ])
 def test_status(tmp_path: Path, actions: list[tuple[object, ...]], steps: int,

@@ -217,6 +217,26 @@ class TutorApp(App[None]):
         self.push_screen(LessonScreen(lesson, index))
         return True
 
+    def action_reset_all_progress(self) -> None:
+        """Forget every lesson's progress (asks first); the learner lands on the lesson list."""
+        from tutor.app.screens.dialogs import ConfirmScreen
+
+        async def done(ok: bool | None) -> None:
+            if not ok:
+                return
+            # close open lessons first: they save their edits as they unmount
+            while len(self.screen_stack) > 1 and not isinstance(self.screen, LessonListScreen):
+                await self.pop_screen()
+            self.progress.reset_all()
+            for screen in self.screen_stack:
+                if isinstance(screen, LessonListScreen):
+                    screen.fill()
+            self.notify("All progress was reset.", timeout=4)
+
+        self.push_screen(ConfirmScreen(
+            "Forget the progress and edits of every lesson? This cannot be undone.",
+            yes="Reset everything"), done)
+
     def action_help(self) -> None:
         from tutor.app.screens.help import HelpScreen
 

@@ -23,6 +23,14 @@ SCREEN_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Quiz", "quiz", "Check what you learned"),
     ("Reset the cluster changes", "reset_cluster",
      "Undo deleted, added, relabelled and moved Pods"),
+    ("Skip this lesson", "skip_lesson", "Mark the lesson skipped and go back to the list"),
+    ("Reset this lesson", "reset_lesson",
+     "Forget this lesson's progress and edits and start it again (asks first)"),
+)
+
+APP_ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("Reset all progress", "reset_all_progress",
+     "Forget every lesson's progress and edits (asks first)"),
 )
 
 
@@ -43,6 +51,8 @@ class TutorCommands(Provider):
         for title, action, help_text in SCREEN_ACTIONS:
             if hasattr(screen, f"action_{action}"):
                 out.append((title, partial(screen.run_action, action), help_text))
+        for title, action, help_text in APP_ACTIONS:
+            out.append((title, partial(app.run_action, action), help_text))
         return out
 
     async def discover(self) -> Hits:

@@ -319,7 +319,7 @@ class ProgressStore:
             return sorted(self._lessons)
 
     def status(self, lesson_id: str, step_count: int) -> str:
-        """"done", "in progress" or "new". All steps done counts as done."""
+        """"done", "skipped", "in progress" or "new". All steps done counts as done."""
         with self._lock:
             entry = self._lessons.get(lesson_id)
             if entry is None:
@@ -327,8 +327,10 @@ class ProgressStore:
             if entry.done or (step_count > 0
                               and all(i in entry.steps_done for i in range(step_count))):
                 return "done"
+            if entry.skipped:
+                return "skipped"
             if (entry.step or entry.steps_done or entry.challenges_solved or entry.quiz
-                    or entry.skipped or self._edits.get(lesson_id)):
+                    or self._edits.get(lesson_id)):
                 return "in progress"
             return "new"
 

@@ -223,6 +223,30 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
             f"Undo every change to step {self.index + 1}'s YAML and go back to its "
             "starting manifest?", yes="Reset"), done)
 
+    def action_skip_lesson(self) -> None:
+        self.progress.skip(self.lesson.id)
+        self.notify(f"Skipped: {self.lesson.title}. It stays in the list; open it any time.",
+                    timeout=4, markup=False)
+        self.action_leave()
+
+    def action_reset_lesson(self) -> None:
+        from tutor.app.screens.dialogs import ConfirmScreen
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self.go_to(0)  # saves what is open, then forget it all
+                self.progress.reset_lesson(self.lesson.id)
+                self.step_done.clear()
+                self.workbench.changes.reset()
+                step = self.lesson.steps[0]
+                self.workbench.load(self.lesson.step_manifest(0), step.path, step.check)
+                self._render_step()
+                self.notify("Lesson reset: back to step 1 with its starting YAML.", timeout=3)
+
+        self.app.push_screen(ConfirmScreen(
+            f"Forget all progress and edits in {self.lesson.title!r} and start it again?",
+            yes="Reset lesson"), done)
+
     def reset_step(self) -> None:
         """Back to the step's starting YAML (no question asked: callers confirm first)."""
         self.progress.reset_step(self.lesson.id, self.index)

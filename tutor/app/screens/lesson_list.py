@@ -18,8 +18,9 @@ from tutor.app.widgets.safe import scrub
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
 
-STATUS_MARK = {"done": "✓", "in progress": "◐", "new": "○"}
-STATUS_STYLE = {"done": "bold green", "in progress": "bold yellow", "new": "dim"}
+STATUS_MARK = {"done": "✓", "in progress": "◐", "skipped": "↷", "new": "○"}
+STATUS_STYLE = {"done": "bold green", "in progress": "bold yellow", "skipped": "italic dim",
+                "new": "dim"}
 
 
 def status_text(status: str) -> Text:

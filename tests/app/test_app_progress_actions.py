@@ -1,0 +1,79 @@
+"""Skip a lesson, reset a lesson, reset everything: from the command palette, with a question
+first where work would be lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
+from tutor.app.app import TutorApp
+from tutor.app.screens.lesson import LessonScreen
+from tutor.app.screens.lesson_list import LessonListScreen
+from tutor.app.widgets.editor import YamlEditor
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def palette(pilot: Pilot[Any], command: str) -> None:
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    await pilot.press(*command)
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def list_text(app: Any) -> str:
+    options = app.screen.query_one("#lessons", OptionList)
+    return "\n".join(str(options.get_option_at_index(i).prompt)
+                     for i in range(options.option_count))
+
+
+@pytest.fixture(autouse=True)
+def only_builtin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KTUTOR_LESSONS", raising=False)
+    monkeypatch.delenv("KTUTOR_SERVE", raising=False)
+
+
+async def test_skip_reset_lesson_and_reset_all(tmp_path: Path) -> None:
+    app = TutorApp("anatomy", data_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LessonScreen)
+        await pilot.press("ctrl+n", "ctrl+n")
+        await settle(pilot)
+        editor = app.screen.query_one(YamlEditor)
+        editor.insert("# my note\n", (0, 0))
+        await settle(pilot)
+
+        await palette(pilot, "Reset this lesson")
+        await pilot.press("n")  # the question comes first; no keeps everything
+        await settle(pilot)
+        assert app.screen.index == 2  # type: ignore[attr-defined]
+        await palette(pilot, "Reset this lesson")
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen.index == 0  # type: ignore[attr-defined]
+        assert "# my note" not in app.screen.query_one(YamlEditor).text
+        assert app.progress.lesson("anatomy").step == 0
+
+        await palette(pilot, "Skip this lesson")
+        assert isinstance(app.screen, LessonListScreen)
+        assert app.progress.status("anatomy", 15) == "skipped"
+        assert "↷ skipped" in list_text(app)
+
+        await palette(pilot, "Reset all progress")
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, LessonListScreen)
+        assert app.progress.status("anatomy", 15) == "new"
+        assert "skipped" not in list_text(app)
