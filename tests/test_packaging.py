@@ -31,6 +31,7 @@ def test_wheel_contains_lessons_styles_and_schema(wheel: Path) -> None:
     assert len(lessons) == len(list((ROOT / "lessons").glob("*.yaml"))) > 0
     assert any(n.endswith(".tcss") for n in names), "app styles missing from the wheel"
     assert "tutor/course/lesson.schema.json" in names
+    assert "tutor/course/starter-lesson.yaml" in names, "ktutor new-lesson needs its template"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "ktutor = tutor.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
