@@ -6,17 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from testkit import settle
 from textual import events
-from textual.pilot import Pilot
 
 from tutor.app.widgets.editor import PLAIN_ABOVE, YamlEditor
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_big_paste_is_plain_then_colour_comes_back(make_app: Any) -> None:

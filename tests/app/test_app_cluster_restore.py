@@ -7,18 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from textual.pilot import Pilot
+from testkit import settle
 
 from tutor.app.screens.lesson import LessonScreen, cluster_key
 from tutor.app.widgets.routing import RoutingView
 from tutor.app.widgets.workbench import Workbench
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def pods(app: Any) -> dict[str, str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from testkit import settle
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -15,13 +16,6 @@ from tutor.app.screens.lesson import LessonScreen
 from tutor.app.widgets.editor import YamlEditor
 from tutor.course.loader import load_lessons
 from tutor.course.progress import ProgressStore
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def replace_on_line(pilot: Pilot[Any], editor: YamlEditor, line: int, old: str,

@@ -8,19 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
+from testkit import settle
 from textual.widgets import Input
 
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.screens.lesson_list import LessonListScreen
 from tutor.classroom.name_screen import NameScreen
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def name_then_edit(make_app: Any, data_dir: Path, name: str, typed: str) -> Path:

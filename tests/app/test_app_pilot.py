@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from testkit import settle
 from textual.pilot import Pilot
 from textual.widgets import Markdown, OptionList, Static
 
@@ -17,14 +18,6 @@ from tutor.app.widgets.routing import RoutingView
 from tutor.app.widgets.traffic import TrafficView
 from tutor.app.widgets.workbench import Workbench
 from tutor.course.lesson import Lesson
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Wait for screen switches, the analysis worker and the messages it posts."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def static_text(widget: Static) -> str:

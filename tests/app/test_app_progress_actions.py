@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from testkit import settle
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -14,13 +15,6 @@ from tutor.app.app import TutorApp
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.screens.lesson_list import LessonListScreen
 from tutor.app.widgets.editor import YamlEditor
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def palette(pilot: Pilot[Any], command: str) -> None:

@@ -22,6 +22,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from testkit import parent_of, tree_paths
 
 from tutor.model import analyze
 from tutor.model.analysis import Analysis
@@ -92,30 +93,13 @@ values = st.recursive(scalars, lambda inner: st.one_of(
     max_leaves=12)
 
 
-def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix] if prefix else []
-    if isinstance(data, dict):
-        for k, v in data.items():
-            out.extend(_paths(v, (*prefix, k)))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            out.extend(_paths(v, (*prefix, i)))
-    return out
-
-
-def _parent(data: Any, path: tuple[Any, ...]) -> Any:
-    for key in path[:-1]:
-        data = data[key]
-    return data
-
-
 @st.composite
 def mutated(draw: st.DrawFn) -> list[Any]:
     docs: list[Any] = copy.deepcopy(BASE)
     for _ in range(draw(st.integers(1, 6))):
-        paths = _paths(docs)
+        paths = tree_paths(docs)
         path = draw(st.sampled_from(paths))
-        parent = _parent(docs, path)
+        parent = parent_of(docs, path)
         key = path[-1]
         op = draw(st.sampled_from(["delete", "retype", "rename", "nest", "huge", "dup"]))
         if op == "delete":
@@ -135,7 +119,7 @@ def mutated(draw: st.DrawFn) -> list[Any]:
                 [copy.deepcopy(BASE[1]["spec"]["containers"][0]) for _ in range(200)]]))
         elif op == "dup" and isinstance(parent, list):
             parent.append(copy.deepcopy(parent[key]))
-        if not docs or not _paths(docs):
+        if not docs or not tree_paths(docs):
             break
     return docs
 

@@ -29,6 +29,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from testkit import settle
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import OptionList
@@ -62,13 +63,6 @@ def make_app(data_dir: Path, lesson_id: str | None = "anatomy", **kw: Any) -> Tu
     app = TutorApp(lesson_id, data_dir=data_dir, **kw)
     app.cursor_blink = False
     return app
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def big_yaml(size: int) -> str:

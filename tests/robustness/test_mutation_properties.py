@@ -32,6 +32,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from testkit import parent_of, tree_paths
 
 from tutor.course.lesson import Lesson, LessonError
 from tutor.course.loader import load_lesson_file
@@ -89,32 +90,15 @@ values = st.recursive(scalars, lambda inner: st.one_of(
     max_leaves=10)
 
 
-def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix] if prefix else []
-    if isinstance(data, dict):
-        for k, v in data.items():
-            out.extend(_paths(v, (*prefix, k)))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            out.extend(_paths(v, (*prefix, i)))
-    return out
-
-
-def _parent(data: Any, path: tuple[Any, ...]) -> Any:
-    for key in path[:-1]:
-        data = data[key]
-    return data
-
-
 def mutate(draw: st.DrawFn, root: Any, steps: int) -> Any:
     """Apply `steps` random structural mutations to a copy of `root`."""
     data = copy.deepcopy(root)
     for _ in range(steps):
-        paths = _paths(data)
+        paths = tree_paths(data)
         if not paths:
             break
         path = draw(st.sampled_from(paths))
-        parent, key = _parent(data, path), path[-1]
+        parent, key = parent_of(data, path), path[-1]
         op = draw(st.sampled_from(["rename", "duplicate", "retype", "nest", "delete", "move",
                                    "widen"]))
         if op == "rename" and isinstance(parent, dict):
@@ -137,7 +121,7 @@ def mutate(draw: st.DrawFn, root: Any, steps: int) -> Any:
             del parent[key]
         elif op == "move":
             other = draw(st.sampled_from(paths))
-            target = _parent(data, other)
+            target = parent_of(data, other)
             if isinstance(target, dict) and other[:len(path)] != path:
                 target[str(other[-1])] = copy.deepcopy(parent[key])
         elif op == "widen" and isinstance(parent[key], (list, dict)):
