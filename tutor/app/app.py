@@ -102,6 +102,8 @@ class TutorApp(App[None]):
         self.loading = False
         """True while the lesson files are read in the background."""
         self._progress: ProgressStore | None = None
+        self.started = False
+        """False until the learner is known (a served session asks first): the list waits."""
         self.cursor_blink = True
         """Tests and screenshots turn this off so frames are stable."""
 
@@ -140,9 +142,7 @@ class TutorApp(App[None]):
     def on_lessons_loaded(self, message: LessonsLoaded) -> None:
         self.lessons, self.lesson_errors = message.lessons, message.errors
         self.loading = False
-        for screen in self.screen_stack:
-            if isinstance(screen, LessonListScreen):
-                screen.fill()
+        self._fill_lists()
         if self.start_lesson:
             self.post_message(OpenLesson(self.start_lesson, self.start_step))
         self._warm_up()
@@ -168,6 +168,11 @@ class TutorApp(App[None]):
 
     # -- lifecycle ----------------------------------------------------------------------------
 
+    def get_default_screen(self) -> LessonListScreen:
+        """The lesson list is the app's own first screen: building a blank default screen and
+        then pushing the list on top of it cost a third of the time to the first frame."""
+        return LessonListScreen()
+
     def on_mount(self) -> None:
         if os.environ.get(SERVE_ENV) == "1" and not self.learner:
             from tutor.classroom.serving import ask_learner_name
@@ -184,7 +189,7 @@ class TutorApp(App[None]):
 
     def _start(self) -> None:
         _ = self.progress
-        self.push_screen(LessonListScreen())
+        self.started = True
         if self._given_lessons:
             self.post_message(LessonsLoaded(self.lessons, self.lesson_errors))
         else:
@@ -195,6 +200,11 @@ class TutorApp(App[None]):
         # while in Textual's line caches: at the default threshold (700) the collector ran
         # eight times per keystroke, ~10 ms in all, with 50-70 ms full collections in the tail.
         gc.set_threshold(GC_THRESHOLD, 50, 100)
+
+    def _fill_lists(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, LessonListScreen):
+                screen.fill()
 
     def on_open_lesson(self, message: OpenLesson) -> None:
         self.open_lesson(message.lesson_id, message.step)
@@ -228,9 +238,7 @@ class TutorApp(App[None]):
             while len(self.screen_stack) > 1 and not isinstance(self.screen, LessonListScreen):
                 await self.pop_screen()
             self.progress.reset_all()
-            for screen in self.screen_stack:
-                if isinstance(screen, LessonListScreen):
-                    screen.fill()
+            self._fill_lists()
             self.notify("All progress was reset.", timeout=4)
 
         self.push_screen(ConfirmScreen(

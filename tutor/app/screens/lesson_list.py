@@ -8,6 +8,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -87,11 +88,15 @@ class LessonListScreen(Screen[None]):
 
     def fill(self) -> None:
         """(Re)build the list: progress may have changed while a lesson was open."""
-        options = self.query_one("#lessons", OptionList)
+        try:
+            options = self.query_one("#lessons", OptionList)
+        except NoMatches:  # not composed yet: its on_mount fills it
+            return
         keep = options.highlighted_option.id if options.highlighted_option else None
-        progress = self.tutor.progress
         items: list[Option] = []
-        for number, lesson in enumerate(self.tutor.lessons, 1):
+        started = self.tutor.started
+        for number, lesson in enumerate(self.tutor.lessons if started else (), 1):
+            progress = self.tutor.progress
             status = progress.status(lesson.id, len(lesson.steps))
             body = Text.assemble(
                 (f"{number}. ", "bold"), (lesson.title, "bold"),
@@ -102,13 +107,13 @@ class LessonListScreen(Screen[None]):
             body.append("\n")
             body.append(lesson.summary, style="dim")
             items.append(Option(Hanging(status_text(status), body), id=f"lesson:{lesson.id}"))
-        for number, error in enumerate(self.tutor.lesson_errors):
+        for number, error in enumerate(self.tutor.lesson_errors if started else ()):
             body = Text.assemble((error.lesson_id or error.file.name, "bold"), "\n",
                                  (str(error), "red"))
             items.append(Option(Hanging(Text("✗ broken", style="bold red"), body),
                                 id=f"broken:{number}", disabled=True))
         if not items:
-            message = ("Loading lessons…" if getattr(self.tutor, "loading", False)
+            message = ("Loading lessons…" if self.tutor.loading or not started
                        else "No lessons found. Add a pack with --lessons DIR.")
             items.append(Option(Text(message), disabled=True))
         options.clear_options()

@@ -1,81 +1,168 @@
-"""Textual's Footer, recomposed only when the keys it shows change, with Help always in view.
+"""The key footer: every key the screen offers, in one line, in one widget.
 
-The stock Footer rebuilds all its key widgets whenever the screen's bindings *might* have
-changed (focus moves, screen switches); opening a lesson triggered four rebuilds that showed
-the same keys. Skipping those keeps a lesson opening fast.
+Textual's Footer builds a widget per key and rebuilds them all whenever the bindings *might*
+have changed (focus moves, screen switches); on the lesson list that cost more than the rest of
+the first frame together. This footer draws the same keys as one line of text, and a click on a
+key presses it, as Footer's keys do.
 
-At 80 columns the keys that do not fit are cut off at the right, so each screen lists its main
-keys first, and the Help key (F1, also `?`) is docked at the right edge with the palette's,
-where it can never be cut off.
+At 80 columns the keys that do not fit are left out from the right, so each screen lists its
+main keys first; Help (F1, also `?`) and the palette key sit at the right edge, where they can
+never be cut off.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import ClassVar
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 HELP_ACTION = "help"
+RIGHT_EDGE = "▏"
 
 
-class KeyFooter(Footer):
-    DEFAULT_CSS = """
-    KeyFooter #right-keys {
-        dock: right;
-        width: auto;
-        height: 1;
-        border-left: vkey $foreground 20%;
+@dataclass(frozen=True, slots=True)
+class FooterKey:
+    key: str
+    """The key to press when this item is clicked."""
+    display: str
+    description: str
+    action: str
+    enabled: bool
+
+
+class KeyFooter(Widget, can_focus=False):
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "key-footer--key", "key-footer--description", "key-footer--hover", "key-footer--edge",
     }
-    KeyFooter #right-keys FooterKey {
-        width: auto;
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        text-wrap: nowrap;
+        .key-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        .key-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        .key-footer--hover {
+            background: $block-hover-background;
+        }
+        .key-footer--edge {
+            color: $foreground 20%;
+        }
     }
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._shown: tuple[tuple[str, str, str, bool], ...] | None = None
+    def __init__(self) -> None:
+        super().__init__()
+        self._spans: list[tuple[int, int, FooterKey]] = []
+        """Where each drawn key is (start and end column): what a click presses."""
+        self._hover: int | None = None
+        self._shown: tuple[tuple[FooterKey, ...], tuple[FooterKey, ...]] = ((), ())
 
-    def _signature(self) -> tuple[tuple[str, str, str, bool], ...]:
-        return tuple(
-            (key, binding.action, binding.description, enabled)
-            for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items()
-            if binding.show
-        )
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
-    def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
-            # the screen's keys are known now: show them in the first frame, instead of an
-            # empty footer that is rebuilt (and the screen laid out again) a frame later
-            self.set_reactive(Footer._bindings_ready, True)
-        self._shown = self._signature()
-        keys = list(super().compose())
-        right: list[Widget] = []
-        for key in list(keys):
-            if not isinstance(key, FooterKey):
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, _screen: object) -> None:
+        if self.is_attached and self.keys() != self._shown:
+            self.refresh()
+
+    def keys(self) -> tuple[tuple[FooterKey, ...], tuple[FooterKey, ...]]:
+        """The keys to show: the screen's main keys first (left), then Help and the palette
+        (the right edge)."""
+        active = self.screen.active_bindings
+        left: list[FooterKey] = []
+        right: list[FooterKey] = []
+        seen: set[str] = set()
+        for _node, binding, enabled, _tooltip in active.values():
+            if not binding.show or binding.action in seen:
                 continue
-            if key.action == HELP_ACTION:
-                keys.remove(key)
-                if not any(k.action == HELP_ACTION for k in right if isinstance(k, FooterKey)):
-                    right.insert(0, key)
-            elif key.has_class("-command-palette"):
-                keys.remove(key)
-                key.remove_class("-command-palette")
-                right.append(key)
-        if right:
-            columns = len({k.action for k in keys if isinstance(k, FooterKey)})
-            self.styles.grid_size_columns = max(1, columns)
-            keys.append(Horizontal(*right, id="right-keys"))
-        yield from keys
+            seen.add(binding.action)
+            item = self._item(binding, enabled)
+            (right if binding.action == HELP_ACTION else left).append(item)
+        if self.app.ENABLE_COMMAND_PALETTE and self.app.COMMAND_PALETTE_BINDING in active:
+            _node, binding, enabled, _tooltip = active[self.app.COMMAND_PALETTE_BINDING]
+            if binding.action not in seen:
+                right.append(self._item(binding, enabled))
+        return tuple(left), tuple(right)
 
-    async def recompose(self) -> None:
-        if not self.is_attached:
+    def _item(self, binding: Binding, enabled: bool) -> FooterKey:
+        return FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
+                         binding.action, enabled)
+
+    def render(self) -> Text:
+        left, right = self._shown = self.keys()
+        key_style = self.get_component_rich_style("key-footer--key")
+        text_style = self.get_component_rich_style("key-footer--description")
+        hover_style = self.get_component_rich_style("key-footer--hover")
+        width = self.size.width
+        right_width = (1 + sum(self._width(k) for k in right)) if right else 0
+        line = Text(no_wrap=True, overflow="crop", end="")
+        spans: list[tuple[int, int, FooterKey]] = []
+
+        def draw(item: FooterKey) -> None:
+            start = line.cell_len
+            dim = Style(dim=True) if not item.enabled else Style()
+            hover = hover_style if self._hover == len(spans) else Style()
+            line.append(f" {item.display} ", key_style + dim + hover)
+            if item.description:
+                line.append(f"{item.description} ", text_style + dim + hover)
+            spans.append((start, line.cell_len, item))
+
+        for item in left:
+            if line.cell_len + self._width(item) > width - right_width:
+                break
+            draw(item)
+        if right:
+            line.append(" " * max(0, width - right_width - line.cell_len))
+            line.append(RIGHT_EDGE, self.get_component_rich_style("key-footer--edge"))
+            for item in right:
+                draw(item)
+        self._spans = spans
+        return line
+
+    @staticmethod
+    def _width(item: FooterKey) -> int:
+        return cell_len(f" {item.display} ") + (cell_len(item.description) + 1
+                                                 if item.description else 0)
+
+    def _at(self, x: int) -> int | None:
+        return next((i for i, (start, end, _) in enumerate(self._spans) if start <= x < end),
+                    None)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        hover = self._at(event.x)
+        if hover != self._hover:
+            self._hover = hover
+            self.refresh()
+
+    def on_leave(self, _event: events.Leave) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        index = self._at(event.x)
+        if index is None:
             return
-        signature = self._signature()
-        if signature == self._shown:
-            return
-        self._shown = signature
-        await super().recompose()
+        item = self._spans[index][2]
+        if item.enabled:
+            self.app.simulate_key(item.key)
+        else:
+            self.app.bell()
