@@ -513,6 +513,37 @@ async def test_edits_survive_a_restart(make_app: Any, data_dir: Path) -> None:
         assert app2.screen.query_one(YamlEditor).text.startswith("# kept\n")
 
 
+async def test_quitting_right_after_typing_keeps_the_last_keys(
+        make_app: Any, data_dir: Path) -> None:
+    """ctrl+q before the debounced save fires: the screens save as the app takes them down
+    (a step's edit and a challenge's)."""
+    from tutor.app.screens.practice import ChallengeScreen
+
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        editor = app.screen.query_one(YamlEditor)
+        editor.focus()
+        editor.cursor_location = (0, 0)
+        await pilot.press(*"# step", "enter", "ctrl+q")
+    assert "# step" in (data_dir / "progress.json").read_text()
+
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(YamlEditor).text.startswith("# step\n")
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ChallengeScreen)
+        editor = app.screen.query_one(YamlEditor)
+        editor.focus()
+        editor.cursor_location = (0, 0)
+        await pilot.press(*"# task", "enter", "ctrl+q")
+    assert "# task" in (data_dir / "progress.json").read_text()
+
+
 async def test_escape_sequences_from_a_manifest_never_reach_the_screen(
         make_app: Any, lesson: Lesson, data_dir: Path) -> None:
     hostile = lesson.manifest.replace("nodeName: node-1", 'nodeName: "n\\e[31m1"', 1)

@@ -6,7 +6,6 @@ and comes back after a quit or a crash; the step they were on is remembered too.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from typing import TYPE_CHECKING, ClassVar
 
@@ -15,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Header, Markdown, Static
+from textual.widgets import Button, Markdown, Static
 
 from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.quiet import set_content
+from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.workbench import Workbench, WorkbenchKeys
 from tutor.course.lesson import Lesson
 from tutor.model.changes import ClusterChanges
@@ -97,6 +97,8 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
         self.index = 0
         self.step_done: set[int] = set()
         self._markdown_shown: str | None = None
+        self._workbench: Workbench | None = None
+        """Held, not queried, so the last edit can be saved while the app exits."""
 
     @property
     def tutor(self) -> TutorApp:
@@ -108,18 +110,21 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
 
     @property
     def workbench(self) -> Workbench:
-        return self.query_one(Workbench)
+        if self._workbench is None:
+            self._workbench = self.query_one(Workbench)
+        return self._workbench
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         index = self._resume_index()
         self.index = index
         self._markdown_shown = self.lesson.steps[index].text if self.lesson.steps else ""
-        yield Workbench(StepPane(self._markdown_shown), self._starting_text(index),
-                        intro_label="Step",
-                        focus_path=self.lesson.steps[index].path if self.lesson.steps else "",
-                        goal=self.lesson.steps[index].check if self.lesson.steps else None,
-                        changes=self._saved_changes(index))
+        self._workbench = Workbench(
+            StepPane(self._markdown_shown), self._starting_text(index), intro_label="Step",
+            focus_path=self.lesson.steps[index].path if self.lesson.steps else "",
+            goal=self.lesson.steps[index].check if self.lesson.steps else None,
+            changes=self._saved_changes(index))
+        yield self._workbench
         yield KeyFooter()
 
     def _resume_index(self) -> int:
@@ -316,6 +321,7 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
             self.notify(f"Step {self.index + 1} done.", timeout=3)
 
     def on_unmount(self) -> None:
-        # the widgets may already be gone when the app exits
-        with contextlib.suppress(Exception):
-            self._save(self.workbench.text)
+        # the widgets may already be removed when the app exits: the held workbench and
+        # editor still know the text and the cluster changes
+        if self._workbench is not None:
+            self._save(self._workbench.text)

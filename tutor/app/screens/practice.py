@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Markdown, OptionList, Static
+from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.app.widgets.footer import KeyFooter
+from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.workbench import Workbench, WorkbenchKeys
 from tutor.course.lesson import Challenge, Lesson
 
@@ -44,7 +45,7 @@ class PracticeScreen(Screen[None]):
         return self.app.progress  # type: ignore[attr-defined,no-any-return]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(f"Practise what “{self.lesson.title}” taught.", id="practice-intro",
                      markup=False)
         yield OptionList(id="practice")
@@ -138,6 +139,7 @@ class ChallengeScreen(WorkbenchKeys, Screen[None]):
         self.challenge = challenge
         self.hints_shown = 0
         self.last: GoalResult | None = None
+        self._workbench: Workbench | None = None
 
     @property
     def tutor(self) -> TutorApp:
@@ -145,15 +147,24 @@ class ChallengeScreen(WorkbenchKeys, Screen[None]):
 
     @property
     def workbench(self) -> Workbench:
-        return self.query_one(Workbench)
+        if self._workbench is None:
+            self._workbench = self.query_one(Workbench)
+        return self._workbench
 
     def compose(self) -> ComposeResult:
         saved = self.tutor.progress.saved_edit(self.lesson.id, challenge_key(self.challenge))
-        yield Header()
-        yield Workbench(ChallengePane(self.challenge),
-                        saved if saved is not None else self.challenge.manifest,
-                        intro_label="Task")
+        yield TitleBar()
+        self._workbench = Workbench(ChallengePane(self.challenge),
+                                    saved if saved is not None else self.challenge.manifest,
+                                    intro_label="Task")
+        yield self._workbench
         yield KeyFooter()
+
+    def on_unmount(self) -> None:
+        # quitting straight after typing: the save timer has not fired, save now (the held
+        # workbench still knows the text when the app has already removed the widgets)
+        if self._workbench is not None:
+            self._save(self._workbench.text)
 
     def on_mount(self) -> None:
         self.title = self.lesson.title

@@ -235,6 +235,9 @@ class Workbench(Vertical):
         self._shown_problems: list[tuple[int, int, str, str]] = []
         self._requested: tuple[object, ...] | None = None
         self.conductor = Conductor(self)
+        self._editor: YamlEditor | None = None
+        """Held, not queried: the text must be readable while the app exits and the widgets
+        are already removed (the last edit is saved then)."""
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -252,7 +255,8 @@ class Workbench(Vertical):
                 self.intro.add_class("pane")
                 yield self.intro
                 with Vertical(id="yaml", classes="pane"):
-                    yield YamlEditor.create(self.initial_text, id="editor")
+                    self._editor = YamlEditor.create(self.initial_text, id="editor")
+                    yield self._editor
                     yield ErrorList(id="errors")
                     yield Static("", id="summary", markup=False)
             with Vertical(id="right"):
@@ -361,7 +365,9 @@ class Workbench(Vertical):
 
     @property
     def editor(self) -> YamlEditor:
-        return self.query_one("#editor", YamlEditor)
+        if self._editor is None:
+            self._editor = self.query_one("#editor", YamlEditor)
+        return self._editor
 
     @property
     def routing(self) -> RoutingView:
