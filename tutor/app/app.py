@@ -159,9 +159,18 @@ class TutorApp(App[None]):
         self.call_from_thread(self._prime)
 
     def _prime(self) -> None:
+        from tutor.app.prewarm import stylesheet_steps
         from tutor.app.widgets.editor import YamlEditor
 
         YamlEditor.create("warm: up\n")  # compiles (and memoizes) the YAML highlight query
+        steps = stylesheet_steps(self)
+
+        def next_step() -> None:
+            if steps:
+                steps.pop(0)()
+                self.call_later(next_step)
+
+        self.call_later(next_step)
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         return next((le for le in self.lessons if le.id == lesson_id), None)

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.safe import scrub
+from tutor.app.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -74,7 +75,7 @@ class LessonListScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("Pick a lesson. Enter opens it where you left off; ctrl+p finds a "
                      "lesson or step by name.", id="list-intro", markup=False)
         yield OptionList(id="lessons")

@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.app.widgets.footer import KeyFooter
+from tutor.app.widgets.title_bar import TitleBar
 from tutor.course.lesson import Lesson
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ class QuizScreen(Screen[None]):
         return self.app.progress  # type: ignore[attr-defined,no-any-return]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="quiz-body"):
             yield Static("", id="quiz-question", markup=False)
             yield OptionList(id="quiz-choices")

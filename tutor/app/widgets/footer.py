@@ -3,7 +3,7 @@
 Textual's Footer builds a widget per key and rebuilds them all whenever the bindings *might*
 have changed (focus moves, screen switches); on the lesson list that cost more than the rest of
 the first frame together. This footer draws the same keys as one line of text, and a click on a
-key presses it, as Footer's keys do.
+key runs its action.
 
 At 80 columns the keys that do not fit are left out from the right, so each screen lists its
 main keys first; Help (F1, also `?`) and the palette key sit at the right edge, where they can
@@ -13,7 +13,7 @@ never be cut off.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -22,6 +22,9 @@ from textual import events
 from textual.binding import Binding
 from textual.widget import Widget
 
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
 HELP_ACTION = "help"
 RIGHT_EDGE = "▏"
 
@@ -29,11 +32,13 @@ RIGHT_EDGE = "▏"
 @dataclass(frozen=True, slots=True)
 class FooterKey:
     key: str
-    """The key to press when this item is clicked."""
     display: str
     description: str
     action: str
     enabled: bool
+    node: DOMNode
+    """Where the binding lives: a click runs the action there, as the key would (a click does
+    not press the key, which the focused editor could take for itself, as it does Escape)."""
 
 
 class KeyFooter(Widget, can_focus=False):
@@ -90,21 +95,21 @@ class KeyFooter(Widget, can_focus=False):
         left: list[FooterKey] = []
         right: list[FooterKey] = []
         seen: set[str] = set()
-        for _node, binding, enabled, _tooltip in active.values():
+        for node, binding, enabled, _tooltip in active.values():
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            item = self._item(binding, enabled)
+            item = self._item(node, binding, enabled)
             (right if binding.action == HELP_ACTION else left).append(item)
         if self.app.ENABLE_COMMAND_PALETTE and self.app.COMMAND_PALETTE_BINDING in active:
-            _node, binding, enabled, _tooltip = active[self.app.COMMAND_PALETTE_BINDING]
+            node, binding, enabled, _tooltip = active[self.app.COMMAND_PALETTE_BINDING]
             if binding.action not in seen:
-                right.append(self._item(binding, enabled))
+                right.append(self._item(node, binding, enabled))
         return tuple(left), tuple(right)
 
-    def _item(self, binding: Binding, enabled: bool) -> FooterKey:
+    def _item(self, node: DOMNode, binding: Binding, enabled: bool) -> FooterKey:
         return FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
-                         binding.action, enabled)
+                         binding.action, enabled, node)
 
     def render(self) -> Text:
         left, right = self._shown = self.keys()
@@ -157,12 +162,12 @@ class KeyFooter(Widget, can_focus=False):
             self._hover = None
             self.refresh()
 
-    def on_mouse_down(self, event: events.MouseDown) -> None:
+    async def on_mouse_down(self, event: events.MouseDown) -> None:
         index = self._at(event.x)
         if index is None:
             return
         item = self._spans[index][2]
         if item.enabled:
-            self.app.simulate_key(item.key)
+            await self.app.run_action(item.action, item.node)
         else:
             self.app.bell()

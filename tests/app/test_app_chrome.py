@@ -1,0 +1,128 @@
+"""The key footer, the title bar and the start-up warm-up: driven with keys and clicks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.command import CommandPalette
+from testkit import settle
+
+from tutor.app.screens.help import HelpScreen
+from tutor.app.screens.lesson import LessonScreen
+from tutor.app.screens.lesson_list import LessonListScreen
+from tutor.app.widgets.footer import KeyFooter
+from tutor.app.widgets.title_bar import TitleBar
+
+
+def footer_line(app: Any) -> str:
+    return str(app.screen.query_one(KeyFooter).render().plain)
+
+
+async def click_key(pilot: Any, label: str) -> None:
+    """Click the footer where `label` is drawn."""
+    column = footer_line(pilot.app).index(label)
+    await pilot.click(KeyFooter, offset=(column, 0))
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_footer_lists_the_screens_keys_with_help_at_the_right_edge(
+        make_app: Any, data_dir: Path, size: tuple[int, int]) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        line = footer_line(app)
+        assert len(line) == size[0]
+        assert "⏎ Open" in line and "r Reload" in line
+        assert line.rstrip().endswith("^p palette")
+        assert line.index("f1 Help") > line.index("Reload")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LessonScreen)
+        line = footer_line(app)
+        assert "^n Next step" in line and "f1 Help" in line  # the lesson's keys now
+        assert "Reload" not in line
+        if size[0] == 80:  # keys that do not fit are left out whole, Help never is
+            assert "Behind" not in line
+        else:
+            assert "f5 Behind" in line and "Challenges & quiz" in line
+
+
+async def test_clicking_a_footer_key_presses_it(make_app: Any, data_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await click_key(pilot, "Help")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await click_key(pilot, "Open")
+        assert isinstance(app.screen, LessonScreen)
+        assert app.screen.lesson.id == "basics"
+        await click_key(pilot, "Lessons")
+        assert isinstance(app.screen, LessonListScreen)
+
+
+async def test_hovering_a_footer_key_highlights_only_that_key(
+        make_app: Any, data_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(KeyFooter)
+        plain = footer.render()
+        column = plain.plain.index("Reload")
+        await pilot.hover(KeyFooter, offset=(column, 0))
+        await settle(pilot)
+        hovered = footer.render()
+        changed = {i for i in range(len(plain.plain))
+                   if plain.get_style_at_offset(app.console, i)
+                   != hovered.get_style_at_offset(app.console, i)}
+        assert changed and min(changed) <= column <= max(changed)
+        assert all(i < plain.plain.index("^q") for i in changed)
+
+
+async def test_title_bar_follows_the_step_and_opens_the_palette(
+        make_app: Any, data_dir: Path) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(TitleBar)
+        assert bar.title_text() == "Service basics — step 1 of 3: The selector"
+        assert "Service basics — step 1 of 3: The selector" in bar.render().plain
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert "step 2 of 3: The port" in bar.render().plain
+        await pilot.click(TitleBar, offset=(1, 0))
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+
+
+async def test_a_long_title_is_cut_with_an_ellipsis(make_app: Any, data_dir: Path) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settle(pilot)
+        line = app.screen.query_one(TitleBar).render().plain
+        assert len(line) == 40 and "…" in line and line.lstrip().startswith("⭘")
+
+
+async def test_warm_up_parses_every_style_a_lesson_screen_needs(data_dir: Path) -> None:
+    """After the warm-up, opening any built-in lesson (and behind the scenes) adds no CSS for
+    Textual to parse: the list in tutor.app.prewarm covers what the screen mounts."""
+    from tutor.app.app import TutorApp
+
+    app = TutorApp(data_dir=data_dir)
+    app.cursor_blink = False
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.3)
+        before = set(app.stylesheet.source)
+        assert app.lessons
+        for lesson in app.lessons:
+            app.open_lesson(lesson.id)
+            await settle(pilot)
+            await pilot.press("f5")
+            await settle(pilot)
+        added = {name for _path, name in set(app.stylesheet.source) - before}
+        assert not added, f"add these to tutor.app.prewarm.lesson_screen_widgets: {added}"
