@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.command import CommandPalette
 from testkit import settle
+from textual.command import CommandPalette
 
 from tutor.app.screens.help import HelpScreen
 from tutor.app.screens.lesson import LessonScreen

@@ -103,6 +103,8 @@ class TutorApp(App[None]):
         """True while the lesson files are read in the background."""
         self._progress: ProgressStore | None = None
         self.started = False
+        self._too_big: set[tuple[str, str]] = set()
+        """Edits the learner was told are too big to save (told once each)."""
         """False until the learner is known (a served session asks first): the list waits."""
         self.cursor_blink = True
         """Tests and screenshots turn this off so frames are stable."""
@@ -171,6 +173,30 @@ class TutorApp(App[None]):
                 self.call_later(next_step)
 
         self.call_later(next_step)
+
+    def keep_edit(self, lesson_id: str, key: str, text: str, start: str) -> None:
+        """Keep a step's or a challenge's text (forget it when it is back to `start`), and say
+        once when it is too big to be written to disk."""
+        from tutor.course.progress import MAX_EDIT_CHARS
+
+        if text == start:
+            self.progress.clear_edit(lesson_id, key)
+        else:
+            self.progress.save_edit(lesson_id, key, text)
+        if len(text) <= MAX_EDIT_CHARS:
+            self._too_big.discard((lesson_id, key))
+        elif (lesson_id, key) not in self._too_big:
+            self._too_big.add((lesson_id, key))
+            self.notify(f"This text is over {MAX_EDIT_CHARS // 1024} KB: it stays while ktutor "
+                        "runs but is not saved to disk. Undo (ctrl+z) or reset the step to "
+                        "get back to a text that is saved.", title="Not saved",
+                        severity="warning", timeout=10)
+
+    def save_progress_soon(self) -> None:
+        """Write the progress file from a thread (after changes made inside
+        `progress.held()`): a 1 MB edit took 45 ms to write and fsync on the UI thread."""
+        self.run_worker(self.progress.save, name="save progress", group="save-progress",
+                        thread=True, exit_on_error=False, description="save progress")
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         return next((le for le in self.lessons if le.id == lesson_id), None)

@@ -17,6 +17,7 @@ import re
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -167,6 +168,8 @@ class ProgressStore:
         self._lessons: dict[str, LessonProgress] = {}
         self._edits: dict[str, dict[str, str]] = {}
         self._lock = threading.RLock()
+        self._held = 0
+        """Above 0 inside `held()`: changes are kept in memory, written by a later `save()`."""
         self._last_written = ""
 
     # --- opening --------------------------------------------------------------------------
@@ -285,10 +288,23 @@ class ProgressStore:
     def dumps(self) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
 
-    def save(self) -> None:
-        """Write the file now (every change calls this). A failed write switches to memory."""
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """Change several things and write them once, later: the app then calls `save()` from
+        a thread, so writing a big edit (and its fsync) never holds up the screen."""
         with self._lock:
-            if not self.persistent:
+            self._held += 1
+            try:
+                yield
+            finally:
+                self._held -= 1
+
+    def save(self) -> None:
+        """Write the file now (every change calls this, except inside `held()`). A failed
+        write switches to memory. Safe from any thread: it writes the state as it is when it
+        runs, so writers that finish out of order still leave the newest state."""
+        with self._lock:
+            if not self.persistent or self._held:
                 return
             text = self.dumps()
             if text == self._last_written:

@@ -278,11 +278,8 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
     def _save(self, text: str) -> None:
         if not self.lesson.steps:
             return
-        key = step_key(self.index)
-        if text == self.lesson.step_manifest(self.index):
-            self.progress.clear_edit(self.lesson.id, key)
-        else:
-            self.progress.save_edit(self.lesson.id, key, text)
+        self.tutor.keep_edit(self.lesson.id, step_key(self.index), text,
+                             self.lesson.step_manifest(self.index))
         self._save_changes()
 
     def _save_changes(self) -> None:
@@ -296,7 +293,9 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
                                     json.dumps(changes.to_json(), sort_keys=True))
 
     def on_workbench_settled(self, message: Workbench.Settled) -> None:
-        self._save(message.text)
+        with self.progress.held():
+            self._save(message.text)
+        self.tutor.save_progress_soon()
 
     def on_workbench_updated(self, message: Workbench.Updated) -> None:
         if not self.lesson.steps:

@@ -171,14 +171,13 @@ class ChallengeScreen(WorkbenchKeys, Screen[None]):
         self.sub_title = f"challenge: {self.challenge.title}"
 
     def _save(self, text: str) -> None:
-        key = challenge_key(self.challenge)
-        if text == self.challenge.manifest:
-            self.tutor.progress.clear_edit(self.lesson.id, key)
-        else:
-            self.tutor.progress.save_edit(self.lesson.id, key, text)
+        self.tutor.keep_edit(self.lesson.id, challenge_key(self.challenge), text,
+                             self.challenge.manifest)
 
     def on_workbench_settled(self, message: Workbench.Settled) -> None:
-        self._save(message.text)
+        with self.tutor.progress.held():
+            self._save(message.text)
+        self.tutor.save_progress_soon()
 
     def action_check(self) -> GoalResult:
         from tutor.course.goals import evaluate_text

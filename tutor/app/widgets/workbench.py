@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -445,12 +444,20 @@ class Workbench(Vertical):
                 return
         self._analyze(self.generation, text, changes, node, self.goal)
 
-    @work(thread=True, exclusive=True, group="analyze", exit_on_error=False)
     def _analyze(self, generation: int, text: str, changes: ClusterChanges | None,
                  node: str | None, goal: Goal | None) -> None:
-        analysis, check = _run_model(text, changes, node, goal)
-        if not get_current_worker().is_cancelled:
-            self.conductor.post_message(self.Analyzed(Result(generation, text, analysis, check)))
+        """Analyze in a thread. (Not `@work`: it names its workers with the repr of their
+        arguments, which for a 1 MB paste held the screen for 10 ms.)"""
+
+        def job() -> None:
+            analysis, check = _run_model(text, changes, node, goal)
+            if not get_current_worker().is_cancelled:
+                self.conductor.post_message(
+                    self.Analyzed(Result(generation, text, analysis, check)))
+
+        self.run_worker(job, name="analyze", group="analyze", thread=True, exclusive=True,
+                        exit_on_error=False,
+                        description=f"analyze {len(text):,} characters (edit {generation})")
 
     def receive(self, result: Result) -> None:
         """Show a worker's result unless a newer edit has started another analysis."""
