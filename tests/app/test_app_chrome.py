@@ -1,4 +1,5 @@
-"""The key footer, the title bar and the start-up warm-up: driven with keys and clicks."""
+"""The key footer, the title bar and start-up (the warm-up, the lessons kept from the last
+start): driven with keys and clicks."""
 
 from __future__ import annotations
 
@@ -126,3 +127,33 @@ async def test_warm_up_parses_every_style_a_lesson_screen_needs(data_dir: Path) 
             await settle(pilot)
         added = {name for _path, name in set(app.stylesheet.source) - before}
         assert not added, f"add these to tutor.app.prewarm.lesson_screen_widgets: {added}"
+
+
+async def test_the_second_start_lists_the_lessons_in_its_first_frame(data_dir: Path) -> None:
+    """The first start reads the lesson files in the background and keeps what it read; the
+    next start shows the list at once, with nothing loading."""
+    from textual.widgets import OptionList
+
+    from tutor.app.app import TutorApp
+
+    first = TutorApp(data_dir=data_dir)
+    first.cursor_blink = False
+    async with first.run_test(size=(120, 40)) as pilot:
+        assert first.loading
+        await settle(pilot)
+        assert not first.loading and first.lessons
+    assert (data_dir / "cache" / "lessons.json").is_file()
+
+    second = TutorApp(data_dir=data_dir)
+    second.cursor_blink = False
+    seen: list[tuple[bool, int]] = []
+
+    async with second.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()  # the first frame
+        seen.append((second.loading, second.screen.query_one("#lessons", OptionList)
+                     .option_count))
+        assert [le.id for le in second.lessons] == [le.id for le in first.lessons]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(second.screen, LessonScreen)
+    assert seen == [(False, len(first.lessons) + len(first.lesson_errors))]

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tutor.course import loader
+from tutor.course import packs
 from tutor.course.lesson import Lesson, LessonError
 from tutor.course.loader import clean_text, load_lesson_file, load_lessons, parse_goal
 
@@ -188,7 +188,7 @@ def test_the_same_folder_twice_is_read_once(tmp_path: Path, texts: SimpleNamespa
 
 def test_too_many_files_in_a_pack_are_reported(tmp_path: Path, texts: SimpleNamespace,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loader, "MAX_LESSON_FILES", 2)
+    monkeypatch.setattr(packs, "MAX_LESSON_FILES", 2)
     for i in range(4):
         write(tmp_path, f"{i:02d}-l.yaml", texts.GOOD.replace("id: sample", f"id: l{i}"))
     result = load_lessons([tmp_path], include_builtin=False)

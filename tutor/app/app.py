@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from tutor.app.screens.lesson_list import LessonListScreen
-from tutor.course.lesson import Lesson, LessonError
+from tutor.course.lesson import Lesson, LessonError, LessonSet
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -95,6 +95,7 @@ class TutorApp(App[None]):
         self.extra_dirs = [Path(d).expanduser() for d in extra_dirs]
         """`--lessons` folders; the loader adds `$KTUTOR_LESSONS` itself."""
         self.data_path = progress_path(data_dir)
+        self.data_dir = data_dir
         self.learner = learner
         self.lessons: list[Lesson] = list(lessons) if lessons is not None else []
         self.lesson_errors: list[LessonError] = list(errors)
@@ -128,17 +129,28 @@ class TutorApp(App[None]):
         """Read the lesson files now (the list's reload key)."""
         if self._given_lessons:
             return
-        from tutor.course.loader import load_lessons
-
-        found = load_lessons(self.extra_dirs)
+        found = self._read_lesson_files()
         self.lessons = list(found.lessons)
         self.lesson_errors = list(found.errors)
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _load_in_background(self) -> None:
+    def _read_lesson_files(self) -> LessonSet:
+        """Load the lesson files, and keep the result for the next start."""
+        from tutor.course import lesson_cache
         from tutor.course.loader import load_lessons
 
         found = load_lessons(self.extra_dirs)
+        lesson_cache.write(found, self.extra_dirs, self.data_dir)
+        return found
+
+    def _cached_lessons(self) -> LessonSet | None:
+        """The lessons as the last start loaded them, if no file has changed since."""
+        from tutor.course import lesson_cache
+
+        return lesson_cache.read(self.extra_dirs, self.data_dir)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load_in_background(self) -> None:
+        found = self._read_lesson_files()
         self.post_message(LessonsLoaded(list(found.lessons), list(found.errors)))
 
     def on_lessons_loaded(self, message: LessonsLoaded) -> None:
@@ -225,8 +237,11 @@ class TutorApp(App[None]):
     def _start(self) -> None:
         _ = self.progress
         self.started = True
+        cached = None if self._given_lessons else self._cached_lessons()
         if self._given_lessons:
             self.post_message(LessonsLoaded(self.lessons, self.lesson_errors))
+        elif cached is not None:  # the list is full in the first frame
+            self.on_lessons_loaded(LessonsLoaded(cached.lessons, cached.errors))
         else:
             self.loading = True
             self.call_after_refresh(self._load_in_background)

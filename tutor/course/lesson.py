@@ -111,3 +111,21 @@ class LessonError:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass(slots=True)
+class LessonSet:
+    """Every lesson that loaded (sorted by pack, then order) and every file that did not."""
+
+    lessons: list[Lesson] = field(default_factory=list)
+    errors: list[LessonError] = field(default_factory=list)
+
+    def get(self, lesson_id: str) -> Lesson | None:
+        for lesson in self.lessons:
+            if lesson.id == lesson_id:
+                return lesson
+        return None
+
+    @property
+    def ids(self) -> list[str]:
+        return [lesson.id for lesson in self.lessons]

@@ -22,8 +22,9 @@ from tutor.model.yamldoc import YamlSyntaxError, load_documents
 
 from .goals import evaluate, goal_problems
 from .lesson import Goal, Lesson, LessonError
-from .loader import BUILTIN_PACK, LESSON_SUFFIXES, FileReport, pack_files, read_file
+from .loader import FileReport, read_file
 from .locate import find_document
+from .packs import BUILTIN_PACK, LESSON_SUFFIXES, pack_files
 
 MIN_CHALLENGES = 2
 MIN_QUESTIONS = 3

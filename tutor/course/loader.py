@@ -10,25 +10,20 @@ never stops the others from loading.
 
 from __future__ import annotations
 
-import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tutor import resources
-from tutor.model.limits import MAX_LESSON_FILES, MAX_TEXT_BYTES, InputRejected, decode_bytes
+from tutor.model.limits import MAX_TEXT_BYTES, InputRejected, decode_bytes
 from tutor.model.paths import Path as FieldPath
 from tutor.model.yamldoc import Document, YamlSyntaxError, load_documents
 
 from . import schema
-from .lesson import Challenge, Choice, Goal, Lesson, LessonError, Question, Step
-
-BUILTIN_PACK = "built-in"
-ENV_VAR = "KTUTOR_LESSONS"
-LESSON_SUFFIXES = (".yaml", ".yml")
+from .lesson import Challenge, Choice, Goal, Lesson, LessonError, LessonSet, Question, Step
+from .packs import BUILTIN_PACK, lesson_sources, pack_files
 
 _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"            # CSI: colours, cursor moves, erase
@@ -61,24 +56,6 @@ def clean(data: Any) -> Any:
     if isinstance(data, list):
         return [clean(v) for v in data]
     return data
-
-
-@dataclass(slots=True)
-class LessonSet:
-    """Every lesson that loaded (sorted by pack, then order) and every file that did not."""
-
-    lessons: list[Lesson] = field(default_factory=list)
-    errors: list[LessonError] = field(default_factory=list)
-
-    def get(self, lesson_id: str) -> Lesson | None:
-        for lesson in self.lessons:
-            if lesson.id == lesson_id:
-                return lesson
-        return None
-
-    @property
-    def ids(self) -> list[str]:
-        return [lesson.id for lesson in self.lessons]
 
 
 @dataclass(slots=True)
@@ -245,78 +222,17 @@ def load_lesson_file(path: Path, pack: str = BUILTIN_PACK) -> Lesson | LessonErr
     return report.errors[0]
 
 
-def pack_files(directory: Path) -> tuple[list[Path], list[LessonError]]:
-    """The lesson files of one pack (top level, `*.yaml`/`*.yml`, sorted by name), at most
-    MAX_LESSON_FILES, none resolving outside the pack."""
-    errors: list[LessonError] = []
-    try:
-        root = directory.resolve(strict=True)
-        entries = sorted(p for p in directory.iterdir()
-                         if p.suffix in LESSON_SUFFIXES and not p.name.startswith("."))
-    except FileNotFoundError:
-        return [], [LessonError(directory, 1, "no such lesson folder")]
-    except NotADirectoryError:
-        return [], [LessonError(directory, 1, "not a folder (give a folder of lesson files)")]
-    except OSError as exc:
-        return [], [LessonError(directory, 1, f"cannot read the folder ({exc.strerror or exc})")]
-    files: list[Path] = []
-    for entry in entries:
-        try:
-            real = entry.resolve(strict=True)
-        except (OSError, RuntimeError):
-            errors.append(LessonError(entry, 1, "broken link; not loaded"))
-            continue
-        if not real.is_relative_to(root):
-            errors.append(LessonError(entry, 1, "points outside the lesson pack; not loaded"))
-            continue
-        if not real.is_file():
-            continue
-        files.append(entry)
-    if len(files) > MAX_LESSON_FILES:
-        rest = files[MAX_LESSON_FILES:]
-        errors.append(LessonError(rest[0], 1, f"{len(rest)} lesson files not loaded: a pack "
-                                  f"holds at most {MAX_LESSON_FILES} (this one and the "
-                                  "files after it were skipped)"))
-        files = files[:MAX_LESSON_FILES]
-    return files, errors
-
-
-def env_dirs() -> list[Path]:
-    """The folders in KTUTOR_LESSONS (os.pathsep-separated)."""
-    raw = os.environ.get(ENV_VAR, "")
-    return [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()]
-
-
-def _dedupe(dirs: Iterable[tuple[Path, str]]) -> list[tuple[Path, str]]:
-    seen: set[Path] = set()
-    out = []
-    for directory, pack in dirs:
-        try:
-            key = directory.resolve()
-        except OSError:
-            key = directory
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append((directory, pack))
-    return out
-
-
 def load_lessons(extra_dirs: Sequence[Path] = (), *, include_builtin: bool = True,
                  use_env: bool = True) -> LessonSet:
     """Built-in lessons, then each extra folder, then KTUTOR_LESSONS' folders.
 
     A lesson whose id is already taken is an error on the later file; the first one wins.
     """
-    sources: list[tuple[Path, str]] = []
-    if include_builtin:
-        sources.append((resources.lessons_dir(), BUILTIN_PACK))
-    extras = [Path(d) for d in extra_dirs] + (env_dirs() if use_env else [])
-    sources.extend((d, d.name or str(d)) for d in extras)
     result = LessonSet()
     by_id: dict[str, Lesson] = {}
     rank: dict[str, int] = {}
-    for position, (directory, pack) in enumerate(_dedupe(sources)):
+    sources = lesson_sources(extra_dirs, include_builtin=include_builtin, use_env=use_env)
+    for position, (directory, pack) in enumerate(sources):
         rank.setdefault(pack, position)
         files, errors = pack_files(directory)
         result.errors.extend(errors)

@@ -1,0 +1,117 @@
+"""The lesson cache: used only when nothing it was made from changed, identical to loading the
+files when used, and ignored (never an error) when it is damaged or foreign."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tutor.course import lesson_cache
+from tutor.course.loader import load_lessons
+
+LESSON = """\
+id: {id}
+title: A lesson {id}
+summary: One line.
+minutes: 5
+manifest: |
+  apiVersion: v1
+  kind: Service
+  metadata:
+    name: web
+  spec:
+    selector:
+      app: web
+    ports:
+    - port: 80
+steps:
+- title: The selector
+  path: spec.selector
+  text: Picks Pods.
+"""
+
+
+@pytest.fixture
+def pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("KTUTOR_LESSONS", raising=False)
+    folder = tmp_path / "pack"
+    folder.mkdir()
+    (folder / "01-mine.yaml").write_text(LESSON.format(id="mine"), encoding="utf-8")
+    (folder / "02-broken.yaml").write_text("id: [broken\n", encoding="utf-8")
+    return folder
+
+
+def test_every_built_in_lesson_survives_the_round_trip() -> None:
+    found = load_lessons(use_env=False)
+    assert found.lessons
+    for lesson in found.lessons:
+        again = lesson_cache.lesson_in(json.loads(json.dumps(lesson_cache.lesson_out(lesson))))
+        assert again == lesson
+
+
+def test_a_cache_is_read_back_as_the_loader_made_it(pack: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert lesson_cache.read([pack], data) is None  # nothing kept yet
+    found = load_lessons([pack])
+    assert lesson_cache.write(found, [pack], data)
+    assert (data / "cache" / "lessons.json").is_file()
+    cached = lesson_cache.read([pack], data)
+    assert cached is not None
+    assert cached.lessons == found.lessons and cached.errors == found.errors
+    assert [e.file.name for e in cached.errors] == ["02-broken.yaml"]
+
+
+@pytest.mark.parametrize("change", ["edit a file", "add a file", "remove a file",
+                                    "another folder", "KTUTOR_LESSONS"])
+def test_any_change_to_the_lessons_means_the_files_are_read_again(
+        pack: Path, tmp_path: Path, change: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    lesson_cache.write(load_lessons([pack]), [pack], data)
+    dirs = [pack]
+    mine = pack / "01-mine.yaml"
+    if change == "edit a file":  # same size, later time: still a change
+        mine.write_text(LESSON.format(id="mind"), encoding="utf-8")
+        os.utime(mine, ns=(mine.stat().st_atime_ns, mine.stat().st_mtime_ns + 10**9))
+    elif change == "add a file":
+        (pack / "03-more.yaml").write_text(LESSON.format(id="more"), encoding="utf-8")
+    elif change == "remove a file":
+        (pack / "02-broken.yaml").unlink()
+    elif change == "another folder":
+        other = tmp_path / "other"
+        other.mkdir()
+        dirs = [pack, other]
+    else:
+        other = tmp_path / "env"
+        other.mkdir()
+        monkeypatch.setenv("KTUTOR_LESSONS", str(other))
+    assert lesson_cache.read(dirs, data) is None
+
+
+@pytest.mark.parametrize("damage", [b"", b"not json", b"\xff\xfe", b"[]", b'{"format": 1}',
+                                    b"{}" + b" " * (9 * 1024 * 1024)])
+def test_a_damaged_cache_is_ignored(pack: Path, tmp_path: Path, damage: bytes) -> None:
+    data = tmp_path / "data"
+    lesson_cache.write(load_lessons([pack]), [pack], data)
+    (data / "cache" / "lessons.json").write_bytes(damage)
+    assert lesson_cache.read([pack], data) is None
+
+
+def test_a_cache_with_the_right_stamp_but_wrong_shapes_is_ignored(
+        pack: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    lesson_cache.write(load_lessons([pack]), [pack], data)
+    path = data / "cache" / "lessons.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["lessons"][0]["steps"] = [{"title": 1}]
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    assert lesson_cache.read([pack], data) is None
+
+
+def test_an_unwritable_cache_folder_is_not_an_error(pack: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "data"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    assert lesson_cache.write(load_lessons([pack]), [pack], blocker) is False
+    assert lesson_cache.read([pack], blocker) is None

@@ -1,0 +1,162 @@
+"""The lessons as last loaded, kept as JSON so the lesson list is full in the app's first frame.
+
+Loading the lesson files (YAML with positions, JSON Schema checks, escape stripping) takes a
+quarter of a second, most of it importing and running jsonschema; reading this file takes a few
+milliseconds. It is used only when nothing it was made from has changed: the same ktutor code
+(version and the loader's own files), the same folders, and every lesson file with the same
+name, size and modification time. Anything else (or a cache that is missing, unreadable or from
+a stranger's hand) is simply ignored and the files are loaded as always.
+
+The cache holds data only (strings, numbers, lists) and is rebuilt into the same frozen
+dataclasses the loader makes; nothing in it is executed. `ktutor lint` never uses it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from tutor import __version__, resources
+
+from .atomic import write_atomic
+from .lesson import Challenge, Choice, Goal, Lesson, LessonError, LessonSet, Question, Step
+from .packs import lesson_sources, pack_files
+from .progress import ENV_DATA_DIR
+
+FORMAT = "ktutor-lesson-cache"
+VERSION = 1
+FILE_NAME = "lessons.json"
+MAX_BYTES = 8 * 1024 * 1024
+"""A cache larger than this is not read (nine lessons take about 150 KB)."""
+CODE_FILES = ("loader.py", "lesson.py", "schema.py", "lesson.schema.json")
+"""The loader's own files: a cache made by other code is not used (an editable checkout)."""
+
+
+def cache_file(data_dir: str | Path | None = None) -> Path:
+    """`data_dir` or `$KTUTOR_DATA_DIR` (as progress uses), else the user's cache folder."""
+    env = os.environ.get(ENV_DATA_DIR, "").strip()
+    base = Path(data_dir) if data_dir else Path(env).expanduser() if env else None
+    if base is None:
+        return Path(platformdirs.user_cache_dir("ktutor")) / FILE_NAME
+    return base / "cache" / FILE_NAME
+
+
+def _stamp(path: Path) -> list[Any]:
+    try:
+        st = path.stat()
+    except OSError:
+        return [str(path), None, None]
+    return [str(path), st.st_size, st.st_mtime_ns]
+
+
+def fingerprint(extra_dirs: Sequence[Path]) -> list[Any]:
+    """What the lessons were made from: code, folders, files (name, size, mtime)."""
+    code_dir = Path(__file__).parent
+    code = [_stamp(code_dir / name) for name in CODE_FILES]
+    folders: list[Any] = []
+    for directory, pack in lesson_sources(extra_dirs):
+        files, errors = pack_files(directory)
+        folders.append([str(directory), pack, [_stamp(f) for f in files],
+                        [[str(e.file), e.line, e.message] for e in errors]])
+    return [__version__, str(resources.lessons_dir()), code, folders]
+
+
+# -- lessons <-> JSON ---------------------------------------------------------------------------
+
+def _goal_out(goal: Goal | None) -> Any:
+    if goal is None:
+        return None
+    data = dict(goal.data)
+    if "goals" in data:
+        data["goals"] = [_goal_out(g) for g in data["goals"]]
+    return {"kind": goal.kind, "data": data, "description": goal.description,
+            "line": goal.line}
+
+
+def _goal_in(raw: Any) -> Goal | None:
+    if raw is None:
+        return None
+    data = {k: tuple(v) if isinstance(v, list) else v for k, v in raw["data"].items()}
+    if "goals" in data:
+        data["goals"] = tuple(_goal_in(g) for g in data["goals"])
+    return Goal(raw["kind"], data, raw["description"], raw["line"])
+
+
+def lesson_out(lesson: Lesson) -> dict[str, Any]:
+    return {
+        "id": lesson.id, "title": lesson.title, "summary": lesson.summary,
+        "minutes": lesson.minutes, "manifest": lesson.manifest, "order": lesson.order,
+        "source": str(lesson.source) if lesson.source is not None else None,
+        "pack": lesson.pack,
+        "steps": [{"title": s.title, "path": s.path, "text": s.text, "try_this": s.try_this,
+                   "check": _goal_out(s.check), "manifest": s.manifest, "line": s.line,
+                   "doc": s.doc} for s in lesson.steps],
+        "challenges": [{"id": c.id, "title": c.title, "text": c.text, "manifest": c.manifest,
+                        "goal": _goal_out(c.goal), "hints": list(c.hints),
+                        "solution": c.solution, "line": c.line} for c in lesson.challenges],
+        "quiz": [{"question": q.question, "line": q.line,
+                  "choices": [[c.text, c.correct, c.explain] for c in q.choices]}
+                 for q in lesson.quiz],
+    }
+
+
+def lesson_in(raw: dict[str, Any]) -> Lesson:
+    steps = tuple(Step(s["title"], s["path"], s["text"], s["try_this"], _goal_in(s["check"]),
+                       s["manifest"], s["line"], s["doc"]) for s in raw["steps"])
+    challenges = tuple(
+        Challenge(c["id"], c["title"], c["text"], c["manifest"], _goal_in(c["goal"]),  # type: ignore[arg-type]
+                  tuple(c["hints"]), c["solution"], c["line"]) for c in raw["challenges"])
+    quiz = tuple(Question(q["question"], tuple(Choice(t, ok, why) for t, ok, why in q["choices"]),
+                          q["line"]) for q in raw["quiz"])
+    return Lesson(raw["id"], raw["title"], raw["summary"], raw["minutes"], raw["manifest"],
+                  steps, challenges, quiz, raw["order"],
+                  Path(raw["source"]) if raw["source"] is not None else None, raw["pack"])
+
+
+# -- reading and writing ------------------------------------------------------------------------
+
+def read(extra_dirs: Sequence[Path] = (), data_dir: str | Path | None = None) -> LessonSet | None:
+    """The cached lessons, or None when there is no usable cache for these folders."""
+    path = cache_file(data_dir)
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            return None
+        data = json.loads(raw.decode("utf-8"))
+        if (data.get("format"), data.get("version")) != (FORMAT, VERSION):
+            return None
+        if data.get("fingerprint") != fingerprint(extra_dirs):
+            return None
+        lessons = [lesson_in(le) for le in data["lessons"]]
+        errors = [LessonError(Path(f), line, message, lesson_id)
+                  for f, line, message, lesson_id in data["errors"]]
+    except Exception:  # missing, unreadable, or not what we wrote: load the files instead
+        return None
+    return LessonSet(lessons, errors)
+
+
+def write(found: LessonSet, extra_dirs: Sequence[Path] = (),
+          data_dir: str | Path | None = None) -> bool:
+    """Keep `found` (just loaded from `extra_dirs`) for the next start. Never raises: without
+    a cache the next start loads the files, as this one did."""
+    path = cache_file(data_dir)
+    with contextlib.suppress(Exception):
+        home = Path.home()
+        if (home in path.parents) and not home.exists():
+            return False  # a wrong HOME: do not create it for a cache
+        data = {
+            "format": FORMAT, "version": VERSION, "fingerprint": fingerprint(extra_dirs),
+            "lessons": [lesson_out(le) for le in found.lessons],
+            "errors": [[str(e.file), e.line, e.message, e.lesson_id] for e in found.errors],
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(data, ensure_ascii=False), fsync=False)
+        return True
+    return False

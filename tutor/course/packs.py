@@ -1,0 +1,90 @@
+"""Which lesson files make up the course: the folders (built-in, `--lessons`, KTUTOR_LESSONS) and
+the files in each pack, without reading them.
+
+Kept apart from the loader (which needs jsonschema and the core) so the app can check its lesson
+cache against the files at start-up for the cost of a few `stat` calls.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from tutor import resources
+from tutor.model.limits import MAX_LESSON_FILES
+
+from .lesson import LessonError
+
+BUILTIN_PACK = "built-in"
+ENV_VAR = "KTUTOR_LESSONS"
+LESSON_SUFFIXES = (".yaml", ".yml")
+
+
+def pack_files(directory: Path) -> tuple[list[Path], list[LessonError]]:
+    """The lesson files of one pack (top level, `*.yaml`/`*.yml`, sorted by name), at most
+    MAX_LESSON_FILES, none resolving outside the pack."""
+    errors: list[LessonError] = []
+    try:
+        root = directory.resolve(strict=True)
+        entries = sorted(p for p in directory.iterdir()
+                         if p.suffix in LESSON_SUFFIXES and not p.name.startswith("."))
+    except FileNotFoundError:
+        return [], [LessonError(directory, 1, "no such lesson folder")]
+    except NotADirectoryError:
+        return [], [LessonError(directory, 1, "not a folder (give a folder of lesson files)")]
+    except OSError as exc:
+        return [], [LessonError(directory, 1, f"cannot read the folder ({exc.strerror or exc})")]
+    files: list[Path] = []
+    for entry in entries:
+        try:
+            real = entry.resolve(strict=True)
+        except (OSError, RuntimeError):
+            errors.append(LessonError(entry, 1, "broken link; not loaded"))
+            continue
+        if not real.is_relative_to(root):
+            errors.append(LessonError(entry, 1, "points outside the lesson pack; not loaded"))
+            continue
+        if not real.is_file():
+            continue
+        files.append(entry)
+    if len(files) > MAX_LESSON_FILES:
+        rest = files[MAX_LESSON_FILES:]
+        errors.append(LessonError(rest[0], 1, f"{len(rest)} lesson files not loaded: a pack "
+                                  f"holds at most {MAX_LESSON_FILES} (this one and the "
+                                  "files after it were skipped)"))
+        files = files[:MAX_LESSON_FILES]
+    return files, errors
+
+
+def env_dirs() -> list[Path]:
+    """The folders in KTUTOR_LESSONS (os.pathsep-separated)."""
+    raw = os.environ.get(ENV_VAR, "")
+    return [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()]
+
+
+def _dedupe(dirs: Iterable[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    seen: set[Path] = set()
+    out = []
+    for directory, pack in dirs:
+        try:
+            key = directory.resolve()
+        except OSError:
+            key = directory
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((directory, pack))
+    return out
+
+
+def lesson_sources(extra_dirs: Sequence[Path] = (), *, include_builtin: bool = True,
+                   use_env: bool = True) -> list[tuple[Path, str]]:
+    """The folders to read, in order, each with its pack name: built-in lessons, then each
+    extra folder, then KTUTOR_LESSONS' folders (a folder named twice is read once)."""
+    sources: list[tuple[Path, str]] = []
+    if include_builtin:
+        sources.append((resources.lessons_dir(), BUILTIN_PACK))
+    extras = [Path(d) for d in extra_dirs] + (env_dirs() if use_env else [])
+    sources.extend((d, d.name or str(d)) for d in extras)
+    return _dedupe(sources)
