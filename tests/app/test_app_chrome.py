@@ -157,3 +157,38 @@ async def test_the_second_start_lists_the_lessons_in_its_first_frame(data_dir: P
         await settle(pilot)
         assert isinstance(second.screen, LessonScreen)
     assert seen == [(False, len(first.lessons) + len(first.lesson_errors))]
+
+
+async def test_arrows_then_enter_typed_fast_open_the_lesson_the_arrows_reached(
+        make_app: Any, data_dir: Path) -> None:
+    """Keys arriving together (a fast typist, a terminal batching input): Enter is a priority
+    binding, yet it must not overtake the arrows queued before it."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for key in ("down", "enter"):
+            app.post_message(events.Key(key, None))
+        await settle(pilot)
+        assert isinstance(app.screen, LessonScreen)
+        assert app.screen.lesson.id == "second"
+
+
+async def test_in_challenges_and_quiz_arrows_then_enter_open_what_the_arrows_reached(
+        make_app: Any, data_dir: Path) -> None:
+    from textual import events
+
+    from tutor.app.screens.practice import ChallengeScreen, PracticeScreen
+
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, PracticeScreen)
+        for key in ("down", "enter"):
+            app.post_message(events.Key(key, None))
+        await settle(pilot)
+        assert isinstance(app.screen, ChallengeScreen)
+        assert app.screen.challenge.id == "break-port"

@@ -14,6 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.app.widgets.footer import KeyFooter
+from tutor.app.widgets.own_keys import ChoiceList
 from tutor.app.widgets.safe import scrub
 from tutor.app.widgets.title_bar import TitleBar
 
@@ -78,7 +79,7 @@ class LessonListScreen(Screen[None]):
         yield TitleBar()
         yield Static("Pick a lesson. Enter opens it where you left off; ctrl+p finds a "
                      "lesson or step by name.", id="list-intro", markup=False)
-        yield OptionList(id="lessons")
+        yield ChoiceList(id="lessons")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -132,8 +133,14 @@ class LessonListScreen(Screen[None]):
         self._open(event.option.id)
 
     def action_open(self) -> None:
+        # Enter is a priority binding, so it runs before keys already queued for the list:
+        # ↓↓⏎ typed fast opened the lesson highlighted *before* the arrows. Opening from the
+        # list's own queue lets the arrows land first.
         options = self.query_one("#lessons", OptionList)
-        option = options.highlighted_option
+        options.call_later(self._open_highlighted)
+
+    def _open_highlighted(self) -> None:
+        option = self.query_one("#lessons", OptionList).highlighted_option
         if option is not None:
             self._open(option.id)
 

@@ -13,6 +13,7 @@ from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.app.widgets.footer import KeyFooter
+from tutor.app.widgets.own_keys import ChoiceList
 from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.workbench import Workbench, WorkbenchKeys
 from tutor.course.lesson import Challenge, Lesson
@@ -48,7 +49,7 @@ class PracticeScreen(Screen[None]):
         yield TitleBar()
         yield Static(f"Practise what “{self.lesson.title}” taught.", id="practice-intro",
                      markup=False)
-        yield OptionList(id="practice")
+        yield ChoiceList(id="practice")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -86,7 +87,8 @@ class PracticeScreen(Screen[None]):
         options.focus()
 
     def action_open(self) -> None:
-        self.query_one("#practice", OptionList).action_select()
+        options = self.query_one("#practice", OptionList)
+        options.call_later(options.action_select)  # after arrows queued before this Enter
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         option_id = event.option.id or ""

@@ -16,6 +16,7 @@ from textual.widgets.text_area import Edit, EditResult
 
 from tutor.app.prewarm import memoize_highlight_queries
 from tutor.app.widgets import big_text
+from tutor.app.widgets.own_keys import OwnKeysFirst
 
 STEP_HIGHLIGHT = "ktutor.step"
 ERROR_HIGHLIGHT = "ktutor.error"
@@ -32,7 +33,7 @@ PLAIN_ABOVE = 200_000
 """Characters above which the editor stops highlighting (tree-sitter runs on the UI thread)."""
 
 
-class YamlEditor(TextArea):
+class YamlEditor(OwnKeysFirst, TextArea):
     """`TextArea.code_editor` for Kubernetes YAML: theme follows the app, Tab indents by 2."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = TextArea.COMPONENT_CLASSES | {
@@ -142,19 +143,6 @@ class YamlEditor(TextArea):
         if self.language is None and len(text) <= PLAIN_ABOVE:
             self.set_reactive(YamlEditor.language, "yaml")  # set by the load below
         super().load_text(text)
-
-    async def _on_key(self, event: events.Key) -> None:
-        """Run the editor's own key bindings here, at once, instead of after the key has
-        bubbled through every ancestor: otherwise, in fast typing, a letter (handled here)
-        can overtake a Backspace or an arrow (handled on the way back), and text comes out
-        scrambled."""
-        for binding in self._bindings.key_to_bindings.get(event.key, ()):
-            if binding.action and self.check_action(binding.action, ()) is not False:
-                event.stop()
-                event.prevent_default()
-                await self.run_action(binding.action)
-                return
-        await super()._on_key(event)
 
     def on_mount(self) -> None:
         # tests and screenshots turn blinking off app-wide, so frames are stable
