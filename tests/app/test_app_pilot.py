@@ -544,6 +544,26 @@ async def test_quitting_right_after_typing_keeps_the_last_keys(
     assert "# task" in (data_dir / "progress.json").read_text()
 
 
+async def test_quitting_before_the_save_thread_runs_still_writes_the_edit(
+        make_app: Any, data_dir: Path, monkeypatch: Any) -> None:
+    """A pause in typing keeps the text in memory and leaves the write to a thread; if the app
+    quits before that thread runs, the write happens on the way out."""
+    from tutor.app.app import TutorApp
+
+    monkeypatch.setattr(TutorApp, "save_progress_soon", lambda self: None)
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        editor = app.screen.query_one(YamlEditor)
+        editor.focus()
+        editor.cursor_location = (0, 0)
+        await pilot.press(*"# paused", "enter")
+        await pilot.pause(0.7)  # the debounced save: in memory now, never written by a thread
+        assert app.progress.saved_edit("basics", "step-0") is not None
+        await pilot.press("ctrl+q")
+    assert "# paused" in (data_dir / "progress.json").read_text()
+
+
 async def test_escape_sequences_from_a_manifest_never_reach_the_screen(
         make_app: Any, lesson: Lesson, data_dir: Path) -> None:
     hostile = lesson.manifest.replace("nodeName: node-1", 'nodeName: "n\\e[31m1"', 1)

@@ -228,6 +228,12 @@ class TutorApp(App[None]):
                 return  # `_start_as` runs once the learner has typed a name
         self._start()
 
+    def on_unmount(self) -> None:
+        """The last word on quitting: anything kept in memory but not yet written (a save
+        thread that had not run) is written now."""
+        if self._progress is not None:
+            self._progress.save()
+
     def _start_as(self, name: str) -> None:
         """A served session's learner gave their name: their own progress file from now on."""
         self.learner = name

@@ -388,13 +388,12 @@ class ProgressStore:
 
     def save_edit(self, lesson_id: str, key: str, text: str) -> None:
         """Keep the learner's text for `key` ("step-3", "challenge-fix-selector"). Call it as
-        they type; an unchanged text costs nothing."""
+        they type; an unchanged text costs no write."""
         with self._lock:
             saved = self._edits.setdefault(lesson_id, {})
-            if saved.get(key) == text:
-                return
-            saved[key] = text
-            self.save()
+            if saved.get(key) != text:
+                saved[key] = text
+            self.save()  # also when unchanged: a change kept by `held()` may be unwritten
 
     def clear_edit(self, lesson_id: str, key: str) -> None:
         with self._lock:
