@@ -104,9 +104,9 @@ class TutorApp(App[None]):
         """True while the lesson files are read in the background."""
         self._progress: ProgressStore | None = None
         self.started = False
+        """False until the learner is known (a served session asks first): the list waits."""
         self._too_big: set[tuple[str, str]] = set()
         """Edits the learner was told are too big to save (told once each)."""
-        """False until the learner is known (a served session asks first): the list waits."""
         self.cursor_blink = True
         """Tests and screenshots turn this off so frames are stable."""
 

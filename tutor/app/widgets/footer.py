@@ -31,7 +31,6 @@ RIGHT_EDGE = "▏"
 
 @dataclass(frozen=True, slots=True)
 class FooterKey:
-    key: str
     display: str
     description: str
     action: str
@@ -108,7 +107,7 @@ class KeyFooter(Widget, can_focus=False):
         return tuple(left), tuple(right)
 
     def _item(self, node: DOMNode, binding: Binding, enabled: bool) -> FooterKey:
-        return FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
+        return FooterKey(self.app.get_key_display(binding), binding.description,
                          binding.action, enabled, node)
 
     def render(self) -> Text:
