@@ -3,6 +3,7 @@ an editor holding a 1 MB text still edits, undoes, resizes and saves correctly."
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,7 @@ async def test_an_editor_with_1mb_edits_undoes_resizes_and_says_it_is_not_saved(
         app.post_message(events.Paste(pasted))
         await settle(pilot)
         assert editor.text == pasted + before
+        assert gc.isenabled(), "the collector is paused only while a big edit runs"
         lines = editor.document.line_count
         assert editor.wrapped_document.height == lines == editor.virtual_size.height
         await pilot.resize_terminal(90, 30)

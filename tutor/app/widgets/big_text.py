@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 from itertools import repeat
-from operator import contains
 from typing import Any
 
 _applied = False
@@ -81,7 +80,8 @@ def document_size(self: Any, tab_width: int) -> Any:
     from textual.geometry import Size
 
     lines = self._lines
-    if all(map(str.isascii, lines)) and not any(map(contains, lines, repeat("\t"))):
+    text = self.text  # joined once per change for a big (plain) document
+    if text.isascii() and "\t" not in text:
         return Size(max(map(len, lines), default=0), len(lines))
     return Size(max((cell_len(line.expandtabs(tab_width)) for line in lines), default=0),
                 len(lines))

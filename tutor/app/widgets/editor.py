@@ -7,6 +7,7 @@ the text: after every edit the analysis finds the field's span again by its FIEL
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -29,6 +30,8 @@ def _byte_offset(line: str, column: int) -> int:
     return len(line[:column].encode("utf-8"))
 
 
+BIG_EDIT = 100_000
+"""Characters from which an edit runs with the garbage collector paused."""
 PLAIN_ABOVE = 200_000
 """Characters above which the editor stops highlighting (tree-sitter runs on the UI thread)."""
 
@@ -55,7 +58,18 @@ class YamlEditor(OwnKeysFirst, TextArea):
         super().__init__(*args, **kwargs)
 
     def edit(self, edit: Edit) -> EditResult:
-        result = super().edit(edit)
+        if len(edit.text) > BIG_EDIT:
+            # a big paste allocates a few objects per line it adds, and the collector walked
+            # them all, during the edit and again after it: a third of the time. They live as
+            # long as the text (freed by reference counting, cycle-free), so they are frozen.
+            gc.disable()
+            try:
+                result = super().edit(edit)
+            finally:
+                gc.freeze()
+                gc.enable()
+        else:
+            result = super().edit(edit)
         if self.on_edit is not None:
             self.on_edit()
         return result
