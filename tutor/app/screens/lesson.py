@@ -19,7 +19,7 @@ from textual.widgets import Button, Markdown, Static
 from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.quiet import set_content
 from tutor.app.widgets.title_bar import TitleBar
-from tutor.app.widgets.workbench import Workbench, WorkbenchKeys
+from tutor.app.widgets.workbench import Workbench, WorkbenchScreen
 from tutor.course.lesson import Lesson
 from tutor.model.changes import ClusterChanges
 
@@ -75,7 +75,7 @@ class StepPane(VerticalScroll):
         yield Static("", id="step-check", markup=False)
 
 
-class LessonScreen(WorkbenchKeys, Screen[None]):
+class LessonScreen(WorkbenchScreen, Screen[None]):
     """One lesson, one step at a time."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -97,8 +97,6 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
         self.index = 0
         self.step_done: set[int] = set()
         self._markdown_shown: str | None = None
-        self._workbench: Workbench | None = None
-        """Held, not queried, so the last edit can be saved while the app exits."""
 
     @property
     def tutor(self) -> TutorApp:
@@ -108,23 +106,16 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
     def progress(self) -> ProgressStore:
         return self.tutor.progress
 
-    @property
-    def workbench(self) -> Workbench:
-        if self._workbench is None:
-            self._workbench = self.query_one(Workbench)
-        return self._workbench
-
     def compose(self) -> ComposeResult:
         yield TitleBar()
         index = self._resume_index()
         self.index = index
         self._markdown_shown = self.lesson.steps[index].text if self.lesson.steps else ""
-        self._workbench = Workbench(
+        yield self.hold(Workbench(
             StepPane(self._markdown_shown), self._starting_text(index), intro_label="Step",
             focus_path=self.lesson.steps[index].path if self.lesson.steps else "",
             goal=self.lesson.steps[index].check if self.lesson.steps else None,
-            changes=self._saved_changes(index))
-        yield self._workbench
+            changes=self._saved_changes(index)))
         yield KeyFooter()
 
     def _resume_index(self) -> int:
@@ -188,8 +179,7 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
         if not self.lesson.steps:
             return
         index = max(0, min(index, len(self.lesson.steps) - 1))
-        self.workbench.flush_save()
-        self._save(self.workbench.text)
+        self.save_now()
         self.index = index
         self.progress.set_step(self.lesson.id, index)
         step = self.lesson.steps[index]
@@ -269,8 +259,7 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
         self.app.push_screen(PracticeScreen(self.lesson))
 
     def action_leave(self) -> None:
-        self.workbench.flush_save()
-        self._save(self.workbench.text)
+        self.save_now()
         self.app.pop_screen()
 
     # -- messages from the workbench -------------------------------------------------------------
@@ -291,11 +280,6 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
         else:
             self.progress.save_edit(self.lesson.id, key,
                                     json.dumps(changes.to_json(), sort_keys=True))
-
-    def on_workbench_settled(self, message: Workbench.Settled) -> None:
-        with self.progress.held():
-            self._save(message.text)
-        self.tutor.save_progress_soon()
 
     def on_workbench_updated(self, message: Workbench.Updated) -> None:
         if not self.lesson.steps:
@@ -318,9 +302,3 @@ class LessonScreen(WorkbenchKeys, Screen[None]):
             self._render_step()
             set_content(check, check_text(message.check, step.check.description, True))
             self.notify(f"Step {self.index + 1} done.", timeout=3)
-
-    def on_unmount(self) -> None:
-        # the widgets may already be removed when the app exits: the held workbench and
-        # editor still know the text and the cluster changes
-        if self._workbench is not None:
-            self._save(self._workbench.text)

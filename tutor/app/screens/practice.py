@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.own_keys import ChoiceList
 from tutor.app.widgets.title_bar import TitleBar
-from tutor.app.widgets.workbench import Workbench, WorkbenchKeys
+from tutor.app.widgets.workbench import Workbench, WorkbenchScreen
 from tutor.course.lesson import Challenge, Lesson
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ class ChallengePane(VerticalScroll):
                      id="challenge-result")
 
 
-class ChallengeScreen(WorkbenchKeys, Screen[None]):
+class ChallengeScreen(WorkbenchScreen, Screen[None]):
     """Fix the manifest until the goal holds; hints one at a time; the solution on request."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -141,32 +141,18 @@ class ChallengeScreen(WorkbenchKeys, Screen[None]):
         self.challenge = challenge
         self.hints_shown = 0
         self.last: GoalResult | None = None
-        self._workbench: Workbench | None = None
 
     @property
     def tutor(self) -> TutorApp:
         return self.app  # type: ignore[return-value]
 
-    @property
-    def workbench(self) -> Workbench:
-        if self._workbench is None:
-            self._workbench = self.query_one(Workbench)
-        return self._workbench
-
     def compose(self) -> ComposeResult:
         saved = self.tutor.progress.saved_edit(self.lesson.id, challenge_key(self.challenge))
         yield TitleBar()
-        self._workbench = Workbench(ChallengePane(self.challenge),
-                                    saved if saved is not None else self.challenge.manifest,
-                                    intro_label="Task")
-        yield self._workbench
+        yield self.hold(Workbench(ChallengePane(self.challenge),
+                                  saved if saved is not None else self.challenge.manifest,
+                                  intro_label="Task"))
         yield KeyFooter()
-
-    def on_unmount(self) -> None:
-        # quitting straight after typing: the save timer has not fired, save now (the held
-        # workbench still knows the text when the app has already removed the widgets)
-        if self._workbench is not None:
-            self._save(self._workbench.text)
 
     def on_mount(self) -> None:
         self.title = self.lesson.title
@@ -175,11 +161,6 @@ class ChallengeScreen(WorkbenchKeys, Screen[None]):
     def _save(self, text: str) -> None:
         self.tutor.keep_edit(self.lesson.id, challenge_key(self.challenge), text,
                              self.challenge.manifest)
-
-    def on_workbench_settled(self, message: Workbench.Settled) -> None:
-        with self.tutor.progress.held():
-            self._save(message.text)
-        self.tutor.save_progress_soon()
 
     def action_check(self) -> GoalResult:
         from tutor.course.goals import evaluate_text
@@ -235,6 +216,5 @@ class ChallengeScreen(WorkbenchKeys, Screen[None]):
                                            yes="Reset"), done)
 
     def action_leave(self) -> None:
-        self.workbench.flush_save()
-        self._save(self.workbench.text)
+        self.save_now()
         self.app.pop_screen()

@@ -147,23 +147,57 @@ class Conductor(Widget):
         self.workbench.receive(message.result)
 
 
-class WorkbenchKeys:
-    """Mixin for screens holding a Workbench: its traffic and behind-the-scenes keys."""
+class WorkbenchScreen:
+    """Mixin for the screens built around a Workbench (a lesson step, a challenge): the
+    workbench's keys, and saving the learner's text when they pause, when they leave, and as
+    the app exits.
 
-    def _bench(self) -> Workbench:
-        return self.query_one(Workbench)  # type: ignore[attr-defined,no-any-return]
+    The screen builds its workbench with `hold()` in compose and says how to `_save` a text.
+    The workbench is held, not queried: when the app exits, the widgets may already be removed
+    when the screen unmounts, and the held workbench still knows the text.
+    """
+
+    _held: Workbench | None = None
+
+    def hold(self, workbench: Workbench) -> Workbench:
+        self._held = workbench
+        return workbench
+
+    @property
+    def workbench(self) -> Workbench:
+        assert self._held is not None, "compose() holds the workbench"
+        return self._held
+
+    def _save(self, text: str) -> None:
+        raise NotImplementedError
+
+    def save_now(self) -> None:
+        """Save the text as it is (before the pause timer fires)."""
+        self.workbench.flush_save()
+        self._save(self.workbench.text)
+
+    def on_workbench_settled(self, message: Workbench.Settled) -> None:
+        # the change is made here, in order; the file is written from a thread
+        app = self.app  # type: ignore[attr-defined]
+        with app.progress.held():
+            self._save(message.text)
+        app.save_progress_soon()
+
+    def on_unmount(self) -> None:
+        if self._held is not None:
+            self._save(self._held.text)
 
     def action_send_one(self) -> None:
-        self._bench().action_send_one()
+        self.workbench.action_send_one()
 
     def action_send_burst(self) -> None:
-        self._bench().action_send_burst()
+        self.workbench.action_send_burst()
 
     def action_toggle_behind(self) -> None:
-        self._bench().action_toggle_behind()
+        self.workbench.action_toggle_behind()
 
     def action_reset_cluster(self) -> None:
-        self._bench().action_reset_cluster()
+        self.workbench.action_reset_cluster()
 
 
 class Workbench(Vertical):
