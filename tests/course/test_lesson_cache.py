@@ -6,40 +6,25 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from tutor.course import lesson_cache
 from tutor.course.loader import load_lessons
 
-LESSON = """\
-id: {id}
-title: A lesson {id}
-summary: One line.
-minutes: 5
-manifest: |
-  apiVersion: v1
-  kind: Service
-  metadata:
-    name: web
-  spec:
-    selector:
-      app: web
-    ports:
-    - port: 80
-steps:
-- title: The selector
-  path: spec.selector
-  text: Picks Pods.
-"""
+
+def keep(pack: Path, data: Path) -> bool:
+    """What the app does: stamp the files, load them, keep the result."""
+    stamp = lesson_cache.fingerprint([pack])
+    return lesson_cache.write(load_lessons([pack]), stamp, data)
 
 
 @pytest.fixture
-def pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("KTUTOR_LESSONS", raising=False)
+def pack(tmp_path: Path, texts: SimpleNamespace) -> Path:
     folder = tmp_path / "pack"
     folder.mkdir()
-    (folder / "01-mine.yaml").write_text(LESSON.format(id="mine"), encoding="utf-8")
+    (folder / "01-sample.yaml").write_text(texts.GOOD, encoding="utf-8")
     (folder / "02-broken.yaml").write_text("id: [broken\n", encoding="utf-8")
     return folder
 
@@ -55,8 +40,8 @@ def test_every_built_in_lesson_survives_the_round_trip() -> None:
 def test_a_cache_is_read_back_as_the_loader_made_it(pack: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert lesson_cache.read([pack], data) is None  # nothing kept yet
+    assert keep(pack, data)
     found = load_lessons([pack])
-    assert lesson_cache.write(found, [pack], data)
     assert (data / "cache" / "lessons.json").is_file()
     cached = lesson_cache.read([pack], data)
     assert cached is not None
@@ -67,16 +52,18 @@ def test_a_cache_is_read_back_as_the_loader_made_it(pack: Path, tmp_path: Path) 
 @pytest.mark.parametrize("change", ["edit a file", "add a file", "remove a file",
                                     "another folder", "KTUTOR_LESSONS"])
 def test_any_change_to_the_lessons_means_the_files_are_read_again(
-        pack: Path, tmp_path: Path, change: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        pack: Path, tmp_path: Path, change: str, monkeypatch: pytest.MonkeyPatch,
+        texts: SimpleNamespace) -> None:
     data = tmp_path / "data"
-    lesson_cache.write(load_lessons([pack]), [pack], data)
+    keep(pack, data)
     dirs = [pack]
-    mine = pack / "01-mine.yaml"
+    mine = pack / "01-sample.yaml"
     if change == "edit a file":  # same size, later time: still a change
-        mine.write_text(LESSON.format(id="mind"), encoding="utf-8")
+        mine.write_text(texts.GOOD.replace("id: sample", "id: simple"), encoding="utf-8")
         os.utime(mine, ns=(mine.stat().st_atime_ns, mine.stat().st_mtime_ns + 10**9))
     elif change == "add a file":
-        (pack / "03-more.yaml").write_text(LESSON.format(id="more"), encoding="utf-8")
+        (pack / "03-more.yaml").write_text(texts.GOOD.replace("id: sample", "id: more"),
+                                           encoding="utf-8")
     elif change == "remove a file":
         (pack / "02-broken.yaml").unlink()
     elif change == "another folder":
@@ -90,11 +77,23 @@ def test_any_change_to_the_lessons_means_the_files_are_read_again(
     assert lesson_cache.read(dirs, data) is None
 
 
+def test_a_file_changed_while_the_lessons_are_read_is_not_kept_as_read(
+        pack: Path, tmp_path: Path, texts: SimpleNamespace) -> None:
+    data = tmp_path / "data"
+    stamp = lesson_cache.fingerprint([pack])
+    found = load_lessons([pack])
+    mine = pack / "01-sample.yaml"
+    mine.write_text(texts.GOOD.replace("title: A sample", "title: A newer"), encoding="utf-8")
+    os.utime(mine, ns=(mine.stat().st_atime_ns, mine.stat().st_mtime_ns + 10**9))
+    lesson_cache.write(found, stamp, data)
+    assert lesson_cache.read([pack], data) is None
+
+
 @pytest.mark.parametrize("damage", [b"", b"not json", b"\xff\xfe", b"[]", b'{"format": 1}',
                                     b"{}" + b" " * (9 * 1024 * 1024)])
 def test_a_damaged_cache_is_ignored(pack: Path, tmp_path: Path, damage: bytes) -> None:
     data = tmp_path / "data"
-    lesson_cache.write(load_lessons([pack]), [pack], data)
+    keep(pack, data)
     (data / "cache" / "lessons.json").write_bytes(damage)
     assert lesson_cache.read([pack], data) is None
 
@@ -102,7 +101,7 @@ def test_a_damaged_cache_is_ignored(pack: Path, tmp_path: Path, damage: bytes) -
 def test_a_cache_with_the_right_stamp_but_wrong_shapes_is_ignored(
         pack: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    lesson_cache.write(load_lessons([pack]), [pack], data)
+    keep(pack, data)
     path = data / "cache" / "lessons.json"
     raw = json.loads(path.read_text(encoding="utf-8"))
     raw["lessons"][0]["steps"] = [{"title": 1}]
@@ -113,5 +112,5 @@ def test_a_cache_with_the_right_stamp_but_wrong_shapes_is_ignored(
 def test_an_unwritable_cache_folder_is_not_an_error(pack: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "data"
     blocker.write_text("a file where the folder should be", encoding="utf-8")
-    assert lesson_cache.write(load_lessons([pack]), [pack], blocker) is False
+    assert keep(pack, blocker) is False
     assert lesson_cache.read([pack], blocker) is None

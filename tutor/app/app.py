@@ -138,8 +138,9 @@ class TutorApp(App[None]):
         from tutor.course import lesson_cache
         from tutor.course.loader import load_lessons
 
+        stamp = lesson_cache.fingerprint(self.extra_dirs)
         found = load_lessons(self.extra_dirs)
-        lesson_cache.write(found, self.extra_dirs, self.data_dir)
+        lesson_cache.write(found, stamp, self.data_dir)
         return found
 
     def _cached_lessons(self) -> LessonSet | None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from tutor import __version__, resources
 from .atomic import write_atomic
 from .lesson import Challenge, Choice, Goal, Lesson, LessonError, LessonSet, Question, Step
 from .packs import lesson_sources, pack_files
-from .progress import ENV_DATA_DIR
+from .progress import data_dir_from_env, missing_home
 
 FORMAT = "ktutor-lesson-cache"
 VERSION = 1
@@ -40,8 +39,7 @@ CODE_FILES = ("loader.py", "lesson.py", "schema.py", "lesson.schema.json")
 
 def cache_file(data_dir: str | Path | None = None) -> Path:
     """`data_dir` or `$KTUTOR_DATA_DIR` (as progress uses), else the user's cache folder."""
-    env = os.environ.get(ENV_DATA_DIR, "").strip()
-    base = Path(data_dir) if data_dir else Path(env).expanduser() if env else None
+    base = Path(data_dir) if data_dir else data_dir_from_env()
     if base is None:
         return Path(platformdirs.user_cache_dir("ktutor")) / FILE_NAME
     return base / "cache" / FILE_NAME
@@ -142,17 +140,17 @@ def read(extra_dirs: Sequence[Path] = (), data_dir: str | Path | None = None) ->
     return LessonSet(lessons, errors)
 
 
-def write(found: LessonSet, extra_dirs: Sequence[Path] = (),
-          data_dir: str | Path | None = None) -> bool:
-    """Keep `found` (just loaded from `extra_dirs`) for the next start. Never raises: without
-    a cache the next start loads the files, as this one did."""
+def write(found: LessonSet, stamp: list[Any], data_dir: str | Path | None = None) -> bool:
+    """Keep `found` for the next start. `stamp` is the `fingerprint` taken *before* the files
+    were read: a file changed while they were read then makes the cache stale at once, instead
+    of stamping old lessons with the new file's time. Never raises: without a cache the next
+    start loads the files, as this one did."""
     path = cache_file(data_dir)
     with contextlib.suppress(Exception):
-        home = Path.home()
-        if (home in path.parents) and not home.exists():
+        if missing_home(path.parent) is not None:
             return False  # a wrong HOME: do not create it for a cache
         data = {
-            "format": FORMAT, "version": VERSION, "fingerprint": fingerprint(extra_dirs),
+            "format": FORMAT, "version": VERSION, "fingerprint": stamp,
             "lessons": [lesson_out(le) for le in found.lessons],
             "errors": [[str(e.file), e.line, e.message, e.lesson_id] for e in found.errors],
         }

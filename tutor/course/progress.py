@@ -42,10 +42,15 @@ STALE_TEMP_SECONDS = 60.0
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
+def data_dir_from_env() -> Path | None:
+    """`KTUTOR_DATA_DIR`, when set (tests and workshops point it at a folder of their own)."""
+    env = os.environ.get(ENV_DATA_DIR, "").strip()
+    return Path(env).expanduser() if env else None
+
+
 def default_dir() -> Path:
     """`KTUTOR_DATA_DIR`, else the platform's user data folder for ktutor."""
-    env = os.environ.get(ENV_DATA_DIR, "").strip()
-    return Path(env).expanduser() if env else Path(platformdirs.user_data_dir("ktutor"))
+    return data_dir_from_env() or Path(platformdirs.user_data_dir("ktutor"))
 
 
 def safe_learner_name(name: str) -> str:
@@ -145,7 +150,7 @@ def _memory_notice(path: Path) -> str:
     return f"Cannot write to {path}: progress is kept in memory for this session."
 
 
-def _missing_home(folder: Path) -> Path | None:
+def missing_home(folder: Path) -> Path | None:
     """The home folder when `folder` lies inside it and it does not exist: a wrong HOME must not
     make ktutor create a home folder (mkdir -p would, as root) just to save progress."""
     try:
@@ -198,7 +203,7 @@ class ProgressStore:
         the store then works in memory and `notice` says why."""
         file = cls.file_for(path, learner)
         store = cls(file, learner=learner or "")
-        home = _missing_home(file.parent)
+        home = missing_home(file.parent)
         if home is not None:
             store._memory(file.parent, f"Your home folder {home} does not exist: progress is "
                           "kept in memory for this session.")
