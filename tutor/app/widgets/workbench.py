@@ -1,11 +1,11 @@
 """The workbench: an intro (a lesson step or a challenge), the YAML editor, the routing view,
 traffic and behind the scenes, kept in step with each other.
 
-One edit flows one way: `TextArea.Changed` -> an exclusive thread worker runs the model
-(`analyze_with_changes`, and the goal) -> one `Analyzed` message -> the editor marks, the error
-list, the routing view and the traffic view render it on the main thread. Results from a stale
-edit are dropped by generation number. While the YAML is broken, the last good routing picture
-stays, dimmed, under the errors.
+One edit flows one way: the edit -> the model (`analyze_with_changes`, and the goal) runs at
+once for a lesson-sized text, in an exclusive thread worker for a big one -> one result -> the
+editor marks, the error list, the routing view and the traffic view render it on the main
+thread. Results from a stale edit are dropped by generation number. While the YAML is broken,
+the last good routing picture stays, dimmed, under the errors.
 """
 
 from __future__ import annotations
@@ -172,8 +172,8 @@ class WorkbenchScreen:
         raise NotImplementedError
 
     def save_now(self) -> None:
-        """Save the text as it is (before the pause timer fires)."""
-        self.workbench.flush_save()
+        """Save the text as it is (the pause timer, if running, has nothing left to do)."""
+        self.workbench.cancel_pending_save()
         self._save(self.workbench.text)
 
     def on_workbench_settled(self, message: Workbench.Settled) -> None:
@@ -436,14 +436,18 @@ class Workbench(Vertical):
         self.reanalyze()
         if self._save_timer is not None:
             self._save_timer.stop()
-        self._save_timer = self.set_timer(SAVE_DELAY, self.flush_save)
+        self._save_timer = self.set_timer(SAVE_DELAY, self._settled)
 
-    def flush_save(self) -> None:
-        """Save now (called on a timer after typing stops, and when leaving)."""
+    def _settled(self) -> None:
+        """Typing paused: ask the screen to save."""
+        self._save_timer = None
+        self.post_message(self.Settled(self.text))
+
+    def cancel_pending_save(self) -> None:
+        """The screen saves the text itself now (leaving, changing step)."""
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-            self.post_message(self.Settled(self.text))
 
     @property
     def clients(self) -> list[Client]:
