@@ -160,7 +160,7 @@ class TutorApp(App[None]):
         self._fill_lists()
         if self.start_lesson:
             self.post_message(OpenLesson(self.start_lesson, self.start_step))
-        self._warm_up()
+        self.call_after_refresh(self._warm_up)  # not before the list is on screen
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
@@ -244,10 +244,9 @@ class TutorApp(App[None]):
     def _start(self) -> None:
         _ = self.progress
         self.started = True
-        cached = None if self._given_lessons else self._cached_lessons()
         if self._given_lessons:
             self.post_message(LessonsLoaded(self.lessons, self.lesson_errors))
-        elif cached is not None:  # the list is full in the first frame
+        elif (cached := self._cached_lessons()) is not None:  # the list is full at once
             self.on_lessons_loaded(LessonsLoaded(cached.lessons, cached.errors))
         else:
             self.loading = True
