@@ -29,8 +29,12 @@ async def _settle(pilot: Any) -> None:
     await pilot.pause(0.3)
 
 
-async def shoot(name: str, size: tuple[int, int], lesson: str | None = None,
-                before: Callable[[Any], Awaitable[None]] | None = None) -> None:
+async def shoot(
+    name: str,
+    size: tuple[int, int],
+    lesson: str | None = None,
+    before: Callable[[Any], Awaitable[None]] | None = None,
+) -> None:
     app = TutorApp(lesson)
     app.cursor_blink = False
     async with app.run_test(size=size) as pilot:

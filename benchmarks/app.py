@@ -38,24 +38,35 @@ PODS = 50
 
 
 def manifest(pods: int = PODS) -> str:
-    parts = ["apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n"
-             "    app: web\n  ports:\n  - port: 80\n    targetPort: 8080\n"]
+    parts = [
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n"
+        "    app: web\n  ports:\n  - port: 80\n    targetPort: 8080\n"
+    ]
     for i in range(pods):
         app = "web" if i % 5 else "api"
-        parts.append(f"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-{i}\n  labels:\n"
-                     f"    app: {app}\nspec:\n  nodeName: node-{i % 3 + 1}\n  containers:\n"
-                     "  - name: app\n    image: nginx\n")
+        parts.append(
+            f"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-{i}\n  labels:\n"
+            f"    app: {app}\nspec:\n  nodeName: node-{i % 3 + 1}\n  containers:\n"
+            "  - name: app\n    image: nginx\n"
+        )
     return "# note\n" + "---\n".join(parts)
 
 
 def bench_lesson() -> Any:
     from tutor.course.lesson import Lesson, Step
 
-    return Lesson("bench", "Fifty Pods", "A Service in front of fifty Pods.", 5, manifest(),
-                  (Step("The selector", "spec.selector", "The selector picks Pods."),))
+    return Lesson(
+        "bench",
+        "Fifty Pods",
+        "A Service in front of fifty Pods.",
+        5,
+        manifest(),
+        (Step("The selector", "spec.selector", "The selector picks Pods."),),
+    )
 
 
 # -- child processes ----------------------------------------------------------------------------
+
 
 def _exit_at_first_frame(app: Any, ready: Any = None) -> None:
     """Note the time the first frame is written to the terminal (for ktutor: the first one
@@ -278,15 +289,25 @@ CHILDREN = {
 
 # -- the parent ---------------------------------------------------------------------------------
 
+
 def run_child(mode: str, data_dir: str | None = None) -> tuple[float, dict[str, Any]]:
     """Run one measurement in a fresh process with its own data folder (unless `data_dir` is
     given); returns (ms from spawn to first frame or exit, child's JSON)."""
-    env = dict(os.environ, KTUTOR_DATA_DIR=data_dir or tempfile.mkdtemp(prefix="ktutor-bench-"),
-               PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ,
+        KTUTOR_DATA_DIR=data_dir or tempfile.mkdtemp(prefix="ktutor-bench-"),
+        PYTHONPATH=str(ROOT),
+    )
     spawned = time.time()
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, __file__, "--child", mode], env=env,
-                          capture_output=True, text=True, check=False, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", mode],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
     wall = (time.perf_counter() - start) * 1000
     if proc.returncode != 0:
         raise SystemExit(f"child {mode} failed:\n{proc.stderr}")
@@ -316,42 +337,86 @@ def main() -> int:
         base.append(run_child("launch-minimal")[0])
         fresh.append(run_child("launch-ktutor")[0])
     o, b = statistics.median(ours), statistics.median(base)
-    rows.append(("launch to first frame (median)", f"{o:.0f} ms", f"{b:.0f} ms",
-                 f"{o / b:.2f}x", "<= 1.3x", o / b <= 1.3))
+    rows.append(
+        (
+            "launch to first frame (median)",
+            f"{o:.0f} ms",
+            f"{b:.0f} ms",
+            f"{o / b:.2f}x",
+            "<= 1.3x",
+            o / b <= 1.3,
+        )
+    )
     f = statistics.median(fresh)
-    rows.append(("first start ever (reads the lessons)", f"{f:.0f} ms", f"{b:.0f} ms",
-                 f"{f / b:.2f}x", "(info)", True))
+    rows.append(
+        (
+            "first start ever (reads the lessons)",
+            f"{f:.0f} ms",
+            f"{b:.0f} ms",
+            f"{f / b:.2f}x",
+            "(info)",
+            True,
+        )
+    )
 
     def opening(mode: str) -> tuple[float, float]:
         runs = [run_child(mode, home)[1] for _ in range(5)]
-        return (statistics.median(r["open_ms"] for r in runs),
-                statistics.median(r["settled_ms"] for r in runs))
+        return (
+            statistics.median(r["open_ms"] for r in runs),
+            statistics.median(r["settled_ms"] for r in runs),
+        )
 
     first, settled = opening("open-warm")
-    rows.append(("open lesson 1 -> first frame", f"{first:.0f} ms", "", "", "< 200 ms",
-                 first < 200))
+    rows.append(
+        ("open lesson 1 -> first frame", f"{first:.0f} ms", "", "", "< 200 ms", first < 200)
+    )
     rows.append(("open lesson 1 -> settled", f"{settled:.0f} ms", "", "", "(info)", True))
     first, settled = opening("open-bench")
-    rows.append((f"open a {PODS}-Pod lesson -> first frame", f"{first:.0f} ms", "", "",
-                 "(info)", True))
+    rows.append(
+        (f"open a {PODS}-Pod lesson -> first frame", f"{first:.0f} ms", "", "", "(info)", True)
+    )
     first, settled = opening("open-cold")
-    rows.append(("open lesson 1 at once -> first frame", f"{first:.0f} ms", "", "", "(info)",
-                 True))
+    rows.append(("open lesson 1 at once -> first frame", f"{first:.0f} ms", "", "", "(info)", True))
 
     ours_e = run_child("edit-ktutor")[1]["edit_ms"]
     base_e = run_child("edit-minimal")[1]["edit_ms"]
     po, pb = statistics.median(ours_e["press"]), statistics.median(base_e["press"])
-    rows.append((f"keystroke -> routing, {PODS} Pods (median)", f"{po:.1f} ms", f"{pb:.1f} ms",
-                 f"{po / pb:.2f}x", "<= 1.25x", po / pb <= 1.25))
+    rows.append(
+        (
+            f"keystroke -> routing, {PODS} Pods (median)",
+            f"{po:.1f} ms",
+            f"{pb:.1f} ms",
+            f"{po / pb:.2f}x",
+            "<= 1.25x",
+            po / pb <= 1.25,
+        )
+    )
     eo, eb = ours_e["edit"], base_e["edit"]
-    rows.append((f"edit -> routing, {PODS} Pods (median)", f"{statistics.median(eo):.1f} ms",
-                 f"{statistics.median(eb):.1f} ms", "", "(info)", True))
-    rows.append((f"edit -> routing, {PODS} Pods (p95)", f"{p95(eo):.1f} ms",
-                 f"{p95(eb):.1f} ms", "", "< 30 ms", p95(eo) < 30))
+    rows.append(
+        (
+            f"edit -> routing, {PODS} Pods (median)",
+            f"{statistics.median(eo):.1f} ms",
+            f"{statistics.median(eb):.1f} ms",
+            "",
+            "(info)",
+            True,
+        )
+    )
+    rows.append(
+        (
+            f"edit -> routing, {PODS} Pods (p95)",
+            f"{p95(eo):.1f} ms",
+            f"{p95(eb):.1f} ms",
+            "",
+            "< 30 ms",
+            p95(eo) < 30,
+        )
+    )
 
     peak = run_child("memory")[1]["peak_mb"]
-    rows.append(("peak memory (50 Pods, burst, behind)", f"{peak:.0f} MB", "", "", "< 80 MB",
-                 peak < 80))
+    rows.append(
+        ("peak memory (50 Pods, burst, behind)", f"{peak:.0f} MB", "", "", "< 80 MB", peak < 80)
+    )
 
     headers = ("measure", "ktutor", "minimal app", "ratio", "target", "ok")
     table = [headers] + [(a, b_, c, d, e, "yes" if ok else "NO") for a, b_, c, d, e, ok in rows]

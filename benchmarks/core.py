@@ -36,18 +36,28 @@ def build_cluster(seed: int = 1) -> Cluster:
     rng = random.Random(seed)
     cluster = Cluster(nodes=["node-1", "node-2", "node-3"])
     for i in range(N_PODS):
-        labels = {"app": f"app-{i % N_APPS}", "tier": rng.choice(TIERS),
-                  "version": rng.choice(VERSIONS)}
+        labels = {
+            "app": f"app-{i % N_APPS}",
+            "tier": rng.choice(TIERS),
+            "version": rng.choice(VERSIONS),
+        }
         if rng.random() < 0.5:
             labels["zone"] = rng.choice(ZONES)
         if rng.random() < 0.5:
             labels["track"] = rng.choice(("stable", "canary"))
-        cluster.pods.append(Pod(
-            name=f"pod-{i}", namespace="default", source=Source(0), labels=labels,
-            node_name=f"node-{i % 3 + 1}", ip=f"10.{i // 65536}.{i // 256 % 256}.{i % 256}",
-            ready=i % 10 != 0, ready_condition="False" if i % 10 == 0 else "True",
-            ports=[ContainerPort("http", 8080, "TCP", "app")],
-        ))
+        cluster.pods.append(
+            Pod(
+                name=f"pod-{i}",
+                namespace="default",
+                source=Source(0),
+                labels=labels,
+                node_name=f"node-{i % 3 + 1}",
+                ip=f"10.{i // 65536}.{i // 256 % 256}.{i % 256}",
+                ready=i % 10 != 0,
+                ready_condition="False" if i % 10 == 0 else "True",
+                ports=[ContainerPort("http", 8080, "TCP", "app")],
+            )
+        )
     for j in range(N_SERVICES):
         selector = {"app": f"app-{j % N_APPS}"}
         extra = rng.randint(0, 2)
@@ -55,13 +65,20 @@ def build_cluster(seed: int = 1) -> Cluster:
             selector["tier"] = rng.choice(TIERS)
         if extra >= 2:
             selector["version"] = rng.choice(VERSIONS)
-        cluster.services.append(Service(
-            name=f"svc-{j}", namespace="default", source=Source(0), selector=selector,
-            cluster_ip=f"10.96.{j // 256}.{j % 256 + 1}",
-            ports=[ServicePort("http", "TCP", 80, "http", index=0),
-                   ServicePort("metrics", "TCP", 9090, 9090, index=1)],
-            internal_traffic_policy="Cluster",
-        ))
+        cluster.services.append(
+            Service(
+                name=f"svc-{j}",
+                namespace="default",
+                source=Source(0),
+                selector=selector,
+                cluster_ip=f"10.96.{j // 256}.{j % 256 + 1}",
+                ports=[
+                    ServicePort("http", "TCP", 80, "http", index=0),
+                    ServicePort("metrics", "TCP", 9090, 9090, index=1),
+                ],
+                internal_traffic_policy="Cluster",
+            )
+        )
     return cluster
 
 
@@ -84,7 +101,8 @@ spec:
   - name: metrics
     port: 9090
     targetPort: 9090
-""" + "".join(f"""---
+""" + "".join(
+    f"""---
 apiVersion: v1
 kind: Pod
 metadata:
@@ -107,7 +125,9 @@ status:
   conditions:
   - type: Ready
     status: "True"
-""" for i in range(5))
+"""
+    for i in range(5)
+)
 
 
 def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
@@ -132,8 +152,15 @@ def main() -> int:
         resolve_all(cluster, PodIndex(cluster.pods))
 
     ms, med = timed(resolve_everything, 15)
-    rows.append(("resolve 1,000 Services over 10,000 Pods (index + select)",
-                 f"{ms:.1f} ms", f"{med:.1f} ms", "< 25 ms", ms < 25))
+    rows.append(
+        (
+            "resolve 1,000 Services over 10,000 Pods (index + select)",
+            f"{ms:.1f} ms",
+            f"{med:.1f} ms",
+            "< 25 ms",
+            ms < 25,
+        )
+    )
 
     def resolve_all_endpoints() -> None:
         index = PodIndex(cluster.pods)
@@ -142,8 +169,15 @@ def main() -> int:
                 _ = pe.endpoints
 
     ms, med = timed(resolve_all_endpoints, 9)
-    rows.append(("  ... and materialise every port's endpoints (FindPort per Pod)",
-                 f"{ms:.1f} ms", f"{med:.1f} ms", "(info)", True))
+    rows.append(
+        (
+            "  ... and materialise every port's endpoints (FindPort per Pod)",
+            f"{ms:.1f} ms",
+            f"{med:.1f} ms",
+            "(info)",
+            True,
+        )
+    )
 
     index = PodIndex(cluster.pods)
     svc = cluster.services[0]
@@ -153,28 +187,58 @@ def main() -> int:
         resolve(svc, cluster, index)
 
     ms, med = timed(reselect, 51)
-    rows.append(("re-resolve one Service after its selector changes", f"{ms:.3f} ms",
-                 f"{med:.3f} ms", "< 1 ms", ms < 1))
+    rows.append(
+        (
+            "re-resolve one Service after its selector changes",
+            f"{ms:.3f} ms",
+            f"{med:.3f} ms",
+            "< 1 ms",
+            ms < 1,
+        )
+    )
 
     def route_one() -> None:
         route_service(svc, cluster, index)
 
     ms, med = timed(route_one, 51)
-    rows.append(("route one Service (endpoints + kube-proxy + reasons for 10,000 Pods)",
-                 f"{ms:.2f} ms", f"{med:.2f} ms", "(info)", True))
+    rows.append(
+        (
+            "route one Service (endpoints + kube-proxy + reasons for 10,000 Pods)",
+            f"{ms:.2f} ms",
+            f"{med:.2f} ms",
+            "(info)",
+            True,
+        )
+    )
 
     size = len(MANIFEST_2KB.encode())
     ms, med = timed(lambda: analyze(MANIFEST_2KB), 101)
-    rows.append((f"parse + validate + route a {size / 1024:.1f} KB manifest", f"{ms:.2f} ms",
-                 f"{med:.2f} ms", "< 2 ms", ms < 2))
+    rows.append(
+        (
+            f"parse + validate + route a {size / 1024:.1f} KB manifest",
+            f"{ms:.2f} ms",
+            f"{med:.2f} ms",
+            "< 2 ms",
+            ms < 2,
+        )
+    )
 
     result = analyze(MANIFEST_2KB)
     pr = result.services[0].ports[0]
     clients = [Client(f"c{i}", f"10.244.0.{i + 10}", "node-1") for i in range(10)]
-    ms, med = timed(lambda: simulate(result.services[0].service, pr.slice_endpoints, clients,
-                                100_000, seed=1), 5)
-    rows.append(("simulate 100,000 requests (5 endpoints, 10 clients)", f"{ms:.0f} ms",
-                 f"{med:.0f} ms", "< 1000 ms", ms < 1000))
+    ms, med = timed(
+        lambda: simulate(result.services[0].service, pr.slice_endpoints, clients, 100_000, seed=1),
+        5,
+    )
+    rows.append(
+        (
+            "simulate 100,000 requests (5 endpoints, 10 clients)",
+            f"{ms:.0f} ms",
+            f"{med:.0f} ms",
+            "< 1000 ms",
+            ms < 1000,
+        )
+    )
 
     tracemalloc.start()
     big = build_cluster(2)
@@ -186,15 +250,29 @@ def main() -> int:
     tracemalloc.stop()
     del routes
     mb = peak / 1024 / 1024
-    rows.append(("peak memory: build + resolve all + route 50 (tracemalloc)", f"{mb:.1f} MB",
-                 "", "< 150 MB", mb < 150))
+    rows.append(
+        (
+            "peak memory: build + resolve all + route 50 (tracemalloc)",
+            f"{mb:.1f} MB",
+            "",
+            "< 150 MB",
+            mb < 150,
+        )
+    )
 
     try:
         import resource
 
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
-        rows.append(("peak RSS of this whole benchmark process (ru_maxrss)", f"{rss_mb:.0f} MB",
-                     "", "< 150 MB", rss_mb < 150))
+        rows.append(
+            (
+                "peak RSS of this whole benchmark process (ru_maxrss)",
+                f"{rss_mb:.0f} MB",
+                "",
+                "< 150 MB",
+                rss_mb < 150,
+            )
+        )
     except ImportError:  # pragma: no cover - not on Windows
         pass
 

@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _catalogue() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
-        "robustness_badfiles", ROOT / "tests" / "robustness" / "badfiles.py")
+        "robustness_badfiles", ROOT / "tests" / "robustness" / "badfiles.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["robustness_badfiles"] = module
@@ -40,8 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     bf = _catalogue()
     chosen = [b for b in bf.CATALOGUE if not args.only or b.name in args.only]
-    print(f"{'input':<22} {'answers':>7} {'slowest':<14} {'time s':>7} {'peak MB':>8} "
-          f"{'max MB':>7}  exit")
+    print(
+        f"{'input':<22} {'answers':>7} {'slowest':<14} {'time s':>7} {'peak MB':>8} "
+        f"{'max MB':>7}  exit"
+    )
     worst_time = (0.0, "")
     worst_rss = (0, "")
     over = 0
@@ -50,8 +53,10 @@ def main(argv: list[str] | None = None) -> int:
             folder = Path(tmp) / bad.name
             folder.mkdir()
             path = bad.build(folder)
-            runs = [*bf.commands_for(bad, path),
-                    ("analyze+loader", [str(bf.PROBE), bad.kind, str(path)])]
+            runs = [
+                *bf.commands_for(bad, path),
+                ("analyze+loader", [str(bf.PROBE), bad.kind, str(path)]),
+            ]
             answers = [(label, bf.run_child(cmd, timeout=30.0)) for label, cmd in runs]
             label, slow = max(answers, key=lambda a: a[1].seconds)
             peak = max(a.max_rss_kb for _, a in answers)
@@ -59,16 +64,20 @@ def main(argv: list[str] | None = None) -> int:
             flag = " SLOW" if slow.seconds > args.budget else ""
             flag += f" TRACEBACK in {', '.join(crashed)}" if crashed else ""
             over += bool(flag)
-            print(f"{bad.name:<22} {len(answers):>7} {label:<14} {slow.seconds:>7.2f} "
-                  f"{slow.max_rss_kb / 1024:>8.1f} {peak / 1024:>7.1f}  {slow.code}{flag}",
-                  flush=True)
+            print(
+                f"{bad.name:<22} {len(answers):>7} {label:<14} {slow.seconds:>7.2f} "
+                f"{slow.max_rss_kb / 1024:>8.1f} {peak / 1024:>7.1f}  {slow.code}{flag}",
+                flush=True,
+            )
             if slow.seconds > worst_time[0]:
                 worst_time = (slow.seconds, f"{bad.name} / {label}")
             if peak > worst_rss[0]:
                 worst_rss = (peak, bad.name)
-    print(f"\n{len(chosen)} bad inputs x {len(runs)} entry points; slowest answer "
-          f"{worst_time[0]:.2f} s ({worst_time[1]}); highest peak memory "
-          f"{worst_rss[0] / 1024:.1f} MB ({worst_rss[1]}); {over} over budget or crashed")
+    print(
+        f"\n{len(chosen)} bad inputs x {len(runs)} entry points; slowest answer "
+        f"{worst_time[0]:.2f} s ({worst_time[1]}); highest peak memory "
+        f"{worst_rss[0] / 1024:.1f} MB ({worst_rss[1]}); {over} over budget or crashed"
+    )
     return 1 if over else 0
 
 

@@ -25,8 +25,9 @@ print(json.dumps({"modules": names, "ui": bad}))
 
 
 def test_model_imports_no_ui() -> None:
-    proc = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
-                          cwd=ROOT, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     expected = sorted(m.name for m in pkgutil.iter_modules(tutor.model.__path__, "tutor.model."))
@@ -37,9 +38,12 @@ def test_model_imports_no_ui() -> None:
 
 def test_check_command_imports_no_ui() -> None:
     """`ktutor check` stays fast and headless: the CLI path must not pull in Textual either."""
-    probe = ("import sys, tutor.cli, tutor.commands.check, tutor.commands.route; "
-             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))")
-    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          cwd=ROOT, timeout=60)
+    probe = (
+        "import sys, tutor.cli, tutor.commands.check, tutor.commands.route; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"

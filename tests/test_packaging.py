@@ -17,9 +17,21 @@ ROOT = Path(__file__).resolve().parent.parent
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(out), str(ROOT)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     (found,) = out.glob("ktutor-*.whl")
     return found
@@ -39,19 +51,46 @@ def test_wheel_contains_lessons_styles_and_schema(wheel: Path) -> None:
 
 def test_installed_wheel_finds_its_lessons(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
-                    str(target), str(wheel)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     env = {**os.environ, "PYTHONPATH": str(target)}
     code = (
         "import tutor, tutor.resources as r; "
         "print(tutor.__file__); print(r.lessons_dir()); "
         "print(len(list(r.lessons_dir().glob('*.yaml'))))"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, check=True,
-                         capture_output=True, text=True, timeout=60).stdout.split("\n")
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout.split("\n")
     assert out[0].startswith(str(target)), "the installed copy, not the checkout, was imported"
     assert out[1].startswith(str(target))
     assert int(out[2]) > 0
-    lint = subprocess.run([sys.executable, "-m", "tutor", "lint"], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=120)
+    lint = subprocess.run(
+        [sys.executable, "-m", "tutor", "lint"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert lint.returncode == 0, lint.stdout + lint.stderr

@@ -61,8 +61,13 @@ def test_scenario_through_analyze(path: Path) -> None:
 
 @pytest.mark.parametrize("path", CLI_SAMPLE, ids=[p.stem for p in CLI_SAMPLE])
 def test_scenario_through_ktutor_route_json(path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "tutor", "route", str(path), "--json"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tutor", "route", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     expected = _expected(path)
     assert proc.returncode == (0 if expected["valid"] else 1), proc.stderr
     assert "Traceback" not in proc.stderr

@@ -49,7 +49,8 @@ def build_parser(include: Sequence[str] | None = None) -> argparse.ArgumentParse
         prog="ktutor",
         description="An interactive tutor for Kubernetes Services. With no command, starts the "
         "tutor; `ktutor LESSON-ID` opens a lesson directly.",
-        epilog="commands:\n" + "\n".join(f"  {n:<11} {h}" for n, h in COMMANDS.items())
+        epilog="commands:\n"
+        + "\n".join(f"  {n:<11} {h}" for n, h in COMMANDS.items())
         + "\n\nRun `ktutor COMMAND --help` for a command's options.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -60,8 +61,13 @@ def build_parser(include: Sequence[str] | None = None) -> argparse.ArgumentParse
 def _tui_parser() -> argparse.ArgumentParser:
     parser = build_parser()
     parser.add_argument("lesson", nargs="?", help="a lesson id to open directly")
-    parser.add_argument("--lessons", action="append", default=[], metavar="DIR",
-                        help="add an instructor's lesson pack (also KTUTOR_LESSONS)")
+    parser.add_argument(
+        "--lessons",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="add an instructor's lesson pack (also KTUTOR_LESSONS)",
+    )
     parser.add_argument("--step", type=int, default=None, help="open the lesson at this step")
     return parser
 
@@ -75,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sub = _Parser(prog=f"ktutor {first}", description=COMMANDS[first])
             module = _module(first)
             module.add_arguments(sub)  # type: ignore[attr-defined]
-            args = sub.parse_args(args_list[:idx] + args_list[idx + 1:])
+            args = sub.parse_args(args_list[:idx] + args_list[idx + 1 :])
             code: int = module.run(args)  # type: ignore[attr-defined]
             return code
         args = _tui_parser().parse_args(args_list)

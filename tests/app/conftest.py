@@ -94,49 +94,94 @@ spec:
 
 def make_lesson() -> Lesson:
     steps = (
-        Step("The selector", "spec.selector", "The **selector** picks Pods by label.",
-             try_this="Change `web` to `api`.",
-             check=Goal("traffic", {"service": "web", "port": "80", "pods": ["api-1"]},
-                        "Only api-1 gets traffic.")),
+        Step(
+            "The selector",
+            "spec.selector",
+            "The **selector** picks Pods by label.",
+            try_this="Change `web` to `api`.",
+            check=Goal(
+                "traffic",
+                {"service": "web", "port": "80", "pods": ["api-1"]},
+                "Only api-1 gets traffic.",
+            ),
+        ),
         Step("The port", "spec.ports[0].port", "`port` is what clients use."),
-        Step("A Deployment", "spec.replicas", "Pods made by a Deployment.",
-             manifest=DEPLOYMENT),
+        Step("A Deployment", "spec.replicas", "Pods made by a Deployment.", manifest=DEPLOYMENT),
     )
     challenges = (
-        Challenge("fix-selector", "Send traffic to api", "Make **api-1** the only backend.",
-                  MANIFEST,
-                  Goal("traffic", {"service": "web", "port": "80", "pods": ["api-1"]},
-                       "api-1 alone gets traffic"),
-                  ("Look at the selector.", "Set `app: api`."),
-                  MANIFEST.replace("    app: web\n  ports", "    app: api\n  ports")),
-        Challenge("break-port", "Break the port", "Make the API server reject the port.",
-                  MANIFEST,
-                  Goal("invalid", {"path": "spec.ports[0].port"}),
-                  ("Ports go from 1 to 65535.",),
-                  MANIFEST.replace("port: 80", "port: 0")),
+        Challenge(
+            "fix-selector",
+            "Send traffic to api",
+            "Make **api-1** the only backend.",
+            MANIFEST,
+            Goal(
+                "traffic",
+                {"service": "web", "port": "80", "pods": ["api-1"]},
+                "api-1 alone gets traffic",
+            ),
+            ("Look at the selector.", "Set `app: api`."),
+            MANIFEST.replace("    app: web\n  ports", "    app: api\n  ports"),
+        ),
+        Challenge(
+            "break-port",
+            "Break the port",
+            "Make the API server reject the port.",
+            MANIFEST,
+            Goal("invalid", {"path": "spec.ports[0].port"}),
+            ("Ports go from 1 to 65535.",),
+            MANIFEST.replace("port: 80", "port: 0"),
+        ),
     )
     quiz = (
-        Question("What does a selector match?", (
-            Choice("Pod labels", True, "Yes: every pair must be on the Pod."),
-            Choice("Pod names", False, "Names are never matched."))),
-        Question("Which port do clients use?", (
-            Choice("targetPort", False, "That one is on the Pod."),
-            Choice("port", True, "Clients connect to the Service's port."))),
-        Question("Is [port] markup?", (
-            Choice("[bold]no[/bold]", True, "Printed as written."),
-            Choice("yes", False, "No."))),
+        Question(
+            "What does a selector match?",
+            (
+                Choice("Pod labels", True, "Yes: every pair must be on the Pod."),
+                Choice("Pod names", False, "Names are never matched."),
+            ),
+        ),
+        Question(
+            "Which port do clients use?",
+            (
+                Choice("targetPort", False, "That one is on the Pod."),
+                Choice("port", True, "Clients connect to the Service's port."),
+            ),
+        ),
+        Question(
+            "Is [port] markup?",
+            (Choice("[bold]no[/bold]", True, "Printed as written."), Choice("yes", False, "No.")),
+        ),
     )
-    return Lesson("basics", "Service basics", "Selectors, ports and Pods.", 10, MANIFEST,
-                  steps, challenges, quiz, order=1)
+    return Lesson(
+        "basics",
+        "Service basics",
+        "Selectors, ports and Pods.",
+        10,
+        MANIFEST,
+        steps,
+        challenges,
+        quiz,
+        order=1,
+    )
 
 
 def make_other() -> Lesson:
-    return Lesson("second", "Second lesson", "Another one [with brackets].", 5, MANIFEST,
-                  (Step("Only step", "", "Text."),), (), (), order=2)
+    return Lesson(
+        "second",
+        "Second lesson",
+        "Another one [with brackets].",
+        5,
+        MANIFEST,
+        (Step("Only step", "", "Text."),),
+        (),
+        (),
+        order=2,
+    )
 
 
-BROKEN = LessonError(Path("lessons/99-broken.yaml"), 7, "steps[0].path: `spec.nope` is not "
-                     "in the manifest", "broken")
+BROKEN = LessonError(
+    Path("lessons/99-broken.yaml"), 7, "steps[0].path: `spec.nope` is not in the manifest", "broken"
+)
 
 
 @pytest.fixture
@@ -147,13 +192,21 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield tmp_path
 
 
-def build_app(data_dir: Path, lesson_id: str | None = None, step: int | None = None,
-              lessons: list[Lesson] | None = None) -> Any:
+def build_app(
+    data_dir: Path,
+    lesson_id: str | None = None,
+    step: int | None = None,
+    lessons: list[Lesson] | None = None,
+) -> Any:
     from tutor.app.app import TutorApp
 
-    app = TutorApp(lesson_id, step=step, data_dir=data_dir,
-                   lessons=lessons if lessons is not None else [make_lesson(), make_other()],
-                   errors=[BROKEN])
+    app = TutorApp(
+        lesson_id,
+        step=step,
+        data_dir=data_dir,
+        lessons=lessons if lessons is not None else [make_lesson(), make_other()],
+        errors=[BROKEN],
+    )
     app.cursor_blink = False
     return app
 

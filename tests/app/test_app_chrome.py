@@ -30,7 +30,8 @@ async def click_key(pilot: Any, label: str) -> None:
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_footer_lists_the_screens_keys_with_help_at_the_right_edge(
-        make_app: Any, data_dir: Path, size: tuple[int, int]) -> None:
+    make_app: Any, data_dir: Path, size: tuple[int, int]
+) -> None:
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
@@ -67,7 +68,8 @@ async def test_clicking_a_footer_key_presses_it(make_app: Any, data_dir: Path) -
 
 
 async def test_hovering_a_footer_key_highlights_only_that_key(
-        make_app: Any, data_dir: Path) -> None:
+    make_app: Any, data_dir: Path
+) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -77,15 +79,19 @@ async def test_hovering_a_footer_key_highlights_only_that_key(
         await pilot.hover(KeyFooter, offset=(column, 0))
         await settle(pilot)
         hovered = footer.render()
-        changed = {i for i in range(len(plain.plain))
-                   if plain.get_style_at_offset(app.console, i)
-                   != hovered.get_style_at_offset(app.console, i)}
+        changed = {
+            i
+            for i in range(len(plain.plain))
+            if plain.get_style_at_offset(app.console, i)
+            != hovered.get_style_at_offset(app.console, i)
+        }
         assert changed and min(changed) <= column <= max(changed)
         assert all(i < plain.plain.index("^q") for i in changed)
 
 
 async def test_title_bar_follows_the_step_and_opens_the_palette(
-        make_app: Any, data_dir: Path) -> None:
+    make_app: Any, data_dir: Path
+) -> None:
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -150,8 +156,7 @@ async def test_the_second_start_lists_the_lessons_in_its_first_frame(data_dir: P
 
     async with second.run_test(size=(120, 40)) as pilot:
         await pilot.pause()  # the first frame
-        seen.append((second.loading, second.screen.query_one("#lessons", OptionList)
-                     .option_count))
+        seen.append((second.loading, second.screen.query_one("#lessons", OptionList).option_count))
         assert [le.id for le in second.lessons] == [le.id for le in first.lessons]
         await pilot.press("enter")
         await settle(pilot)
@@ -160,7 +165,8 @@ async def test_the_second_start_lists_the_lessons_in_its_first_frame(data_dir: P
 
 
 async def test_arrows_then_enter_typed_fast_open_the_lesson_the_arrows_reached(
-        make_app: Any, data_dir: Path) -> None:
+    make_app: Any, data_dir: Path
+) -> None:
     """Keys arriving together (a fast typist, a terminal batching input): Enter is a priority
     binding, yet it must not overtake the arrows queued before it."""
     from textual import events
@@ -176,7 +182,8 @@ async def test_arrows_then_enter_typed_fast_open_the_lesson_the_arrows_reached(
 
 
 async def test_in_challenges_and_quiz_arrows_then_enter_open_what_the_arrows_reached(
-        make_app: Any, data_dir: Path) -> None:
+    make_app: Any, data_dir: Path
+) -> None:
     from textual import events
 
     from tutor.app.screens.practice import ChallengeScreen, PracticeScreen

@@ -21,8 +21,7 @@ def pods(app: Any) -> dict[str, str]:
     return {p.name: p.ready_condition for p in analysis.cluster.pods}
 
 
-async def test_cluster_changes_survive_a_restart_per_step(make_app: Any,
-                                                          data_dir: Path) -> None:
+async def test_cluster_changes_survive_a_restart_per_step(make_app: Any, data_dir: Path) -> None:
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -18,8 +18,9 @@ from tutor.course.loader import load_lessons
 from tutor.course.progress import ProgressStore
 
 
-async def replace_on_line(pilot: Pilot[Any], editor: YamlEditor, line: int, old: str,
-                          new: str) -> None:
+async def replace_on_line(
+    pilot: Pilot[Any], editor: YamlEditor, line: int, old: str, new: str
+) -> None:
     """Move to the end of `line` (1-based) with the keyboard, erase `old`, type `new`."""
     assert editor.text.splitlines()[line - 1].endswith(old)
     editor.focus()

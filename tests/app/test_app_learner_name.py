@@ -49,7 +49,8 @@ async def name_then_edit(make_app: Any, data_dir: Path, name: str, typed: str) -
 
 
 async def test_served_app_asks_the_name_and_keeps_learners_apart(
-        make_app: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_app: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("KTUTOR_SERVE", "1")
     ada = await name_then_edit(make_app, data_dir, "Ada", "#ada")
     bob = await name_then_edit(make_app, data_dir, "Bob", "#bob")
@@ -73,8 +74,7 @@ async def test_empty_name_is_refused(make_app: Any, monkeypatch: pytest.MonkeyPa
         assert app.learner is None
 
 
-async def test_unserved_app_asks_nothing(make_app: Any,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_unserved_app_asks_nothing(make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KTUTOR_SERVE", raising=False)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -41,7 +41,8 @@ async def open_basics(pilot: Pilot[Any]) -> None:
 
 
 async def test_lesson_list_shows_status_words_symbols_and_broken_files(
-        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -58,7 +59,8 @@ async def test_lesson_list_shows_status_words_symbols_and_broken_files(
 
 
 async def test_open_lesson_next_previous_and_resume_after_restart(
-        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await open_basics(pilot)
@@ -99,7 +101,8 @@ async def test_command_line_lesson_and_step(make_app: Any, lesson: Lesson, data_
 
 
 async def test_editor_is_yaml_code_editor_with_two_space_indent(
-        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -112,7 +115,8 @@ async def test_editor_is_yaml_code_editor_with_two_space_indent(
 
 
 async def test_step_field_highlight_follows_the_path_not_the_line(
-        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -128,7 +132,8 @@ async def test_step_field_highlight_follows_the_path_not_the_line(
 
 
 async def test_typing_changes_routing_and_check(
-        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -154,7 +159,8 @@ async def test_typing_changes_routing_and_check(
 
 
 async def test_broken_yaml_shows_error_and_dimmed_last_good_view(
-        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -188,7 +194,8 @@ async def test_broken_yaml_shows_error_and_dimmed_last_good_view(
 
 
 async def test_cluster_changes_from_the_routing_view(
-        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -226,11 +233,15 @@ async def test_cluster_changes_from_the_routing_view(
         await pilot.press("x")
         await settle(pilot)
         assert [p.name for p in workbench(app).shown_analysis.cluster.pods] == [  # type: ignore[union-attr]
-            "web-1", "web-2", "api-1"]
+            "web-1",
+            "web-2",
+            "api-1",
+        ]
 
 
 async def test_deleting_a_deployment_pod_brings_a_new_one(
-        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
     app = make_app("basics", step=3)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -278,9 +289,11 @@ async def test_traffic_one_request_and_burst(make_app: Any, lesson: Lesson, data
 
 
 async def test_session_affinity_sticks_and_client_choice(
-        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
     sticky = lesson.manifest.replace(
-        "  ports:\n  - port: 80", "  sessionAffinity: ClientIP\n  ports:\n  - port: 80", 1)
+        "  ports:\n  - port: 80", "  sessionAffinity: ClientIP\n  ports:\n  - port: 80", 1
+    )
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -288,8 +301,13 @@ async def test_session_affinity_sticks_and_client_choice(
         bench.editor.load_text(sticky)
         await settle(pilot)
         traffic = app.screen.query_one(TrafficView)
-        traffic.start_burst(*bench.routing.route(), bench.clients, 100, 1,  # type: ignore[misc]
-                            animate=False)
+        traffic.start_burst(
+            *bench.routing.route(),
+            bench.clients,
+            100,
+            1,  # type: ignore[misc]
+            animate=False,
+        )
         assert len(traffic.counts()) == 1  # one client: every request to the same Pod
         assert "sticks to one Pod" in str(traffic.render_text())
         view = app.screen.query_one(RoutingView)
@@ -314,11 +332,11 @@ async def test_behind_the_scenes_tabs(make_app: Any, lesson: Lesson, data_dir: P
         dns = static_text(app.screen.query_one("#dns-text", Static))
         assert "web.default.svc.cluster.local." in dns
         # follows the manifest as it is now
-        workbench(app).editor.load_text(lesson.manifest.replace("name: web\n",
-                                                                       "name: shop\n", 1))
+        workbench(app).editor.load_text(lesson.manifest.replace("name: web\n", "name: shop\n", 1))
         await settle(pilot)
         assert "shop.default.svc.cluster.local." in static_text(
-            app.screen.query_one("#dns-text", Static))
+            app.screen.query_one("#dns-text", Static)
+        )
         await pilot.press("f5")
         await settle(pilot)
         assert not app.screen.query_one("#behind").display
@@ -345,7 +363,8 @@ async def test_help_and_palette(make_app: Any, lesson: Lesson, data_dir: Path) -
 
 
 async def test_undo_back_to_the_step_start_asks_first(
-        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -368,7 +387,8 @@ async def test_undo_back_to_the_step_start_asks_first(
 
 
 async def test_challenge_hints_check_and_solution(
-        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
     from tutor.app.screens.practice import ChallengeScreen, PracticeScreen
     from tutor.app.screens.quiz import QuizScreen
 
@@ -461,13 +481,16 @@ async def test_progress_notice_is_shown(make_app: Any, lesson: Lesson, data_dir:
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
         assert app._notifications
-        assert any("progress" in n.message.lower() or "moved" in n.message.lower()
-                   for n in app._notifications)
+        assert any(
+            "progress" in n.message.lower() or "moved" in n.message.lower()
+            for n in app._notifications
+        )
     assert list(data_dir.glob("progress.json*"))
 
 
 async def test_no_color_env_respected(
-        make_app: Any, lesson: Lesson, data_dir: Path, monkeypatch: Any) -> None:
+    make_app: Any, lesson: Lesson, data_dir: Path, monkeypatch: Any
+) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -476,8 +499,18 @@ async def test_no_color_env_respected(
 
 
 async def test_resizing_never_crashes(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
-    sizes = [(40, 12), (60, 16), (80, 24), (100, 30), (120, 40), (200, 60), (300, 100),
-             (41, 13), (99, 25), (100, 24)]
+    sizes = [
+        (40, 12),
+        (60, 16),
+        (80, 24),
+        (100, 30),
+        (120, 40),
+        (200, 60),
+        (300, 100),
+        (41, 13),
+        (99, 25),
+        (100, 24),
+    ]
     app = make_app("basics", step=3)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -514,7 +547,8 @@ async def test_edits_survive_a_restart(make_app: Any, data_dir: Path) -> None:
 
 
 async def test_quitting_right_after_typing_keeps_the_last_keys(
-        make_app: Any, data_dir: Path) -> None:
+    make_app: Any, data_dir: Path
+) -> None:
     """ctrl+q before the debounced save fires: the screens save as the app takes them down
     (a step's edit and a challenge's)."""
     from tutor.app.screens.practice import ChallengeScreen
@@ -545,7 +579,8 @@ async def test_quitting_right_after_typing_keeps_the_last_keys(
 
 
 async def test_quitting_before_the_save_thread_runs_still_writes_the_edit(
-        make_app: Any, data_dir: Path, monkeypatch: Any) -> None:
+    make_app: Any, data_dir: Path, monkeypatch: Any
+) -> None:
     """A pause in typing keeps the text in memory and leaves the write to a thread; if the app
     quits before that thread runs, the write happens on the way out."""
     from tutor.app.app import TutorApp
@@ -565,7 +600,8 @@ async def test_quitting_before_the_save_thread_runs_still_writes_the_edit(
 
 
 async def test_escape_sequences_from_a_manifest_never_reach_the_screen(
-        make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
     hostile = lesson.manifest.replace("nodeName: node-1", 'nodeName: "n\\e[31m1"', 1)
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -28,8 +28,9 @@ async def palette(pilot: Pilot[Any], command: str) -> None:
 
 def list_text(app: Any) -> str:
     options = app.screen.query_one("#lessons", OptionList)
-    return "\n".join(str(options.get_option_at_index(i).prompt)
-                     for i in range(options.option_count))
+    return "\n".join(
+        str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
+    )
 
 
 @pytest.fixture(autouse=True)

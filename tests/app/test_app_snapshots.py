@@ -27,6 +27,7 @@ def test_lesson_list_snapshot(snap_compare: Any, make_app: Any, size: tuple[int,
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-def test_lesson_screen_snapshot(snap_compare: Any, make_app: Any, lesson: Lesson,
-                                data_dir: Path, size: tuple[int, int]) -> None:
+def test_lesson_screen_snapshot(
+    snap_compare: Any, make_app: Any, lesson: Lesson, data_dir: Path, size: tuple[int, int]
+) -> None:
     assert snap_compare(make_app("basics"), terminal_size=size, run_before=_settle)

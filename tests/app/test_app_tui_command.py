@@ -10,15 +10,19 @@ import pytest
 from tutor.cli import main
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["no-such-lesson"], "no lesson 'no-such-lesson'"),
-    (["--step", "0", "anatomy"], "--step counts from 1"),
-    (["--step", "2"], "--step needs a lesson id"),
-    (["anatomy", "--step", "999"], "--step 999"),
-    (["--lessons", "/no/such/folder"], "not a folder"),
-])
-def test_bad_usage_exits_2_with_one_line(argv: list[str], message: str, data_dir: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["no-such-lesson"], "no lesson 'no-such-lesson'"),
+        (["--step", "0", "anatomy"], "--step counts from 1"),
+        (["--step", "2"], "--step needs a lesson id"),
+        (["anatomy", "--step", "999"], "--step 999"),
+        (["--lessons", "/no/such/folder"], "not a folder"),
+    ],
+)
+def test_bad_usage_exits_2_with_one_line(
+    argv: list[str], message: str, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err

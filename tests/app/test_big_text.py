@@ -30,8 +30,7 @@ TEXTS = [
     "line without newline at the end",
     "x" * 300 + "\n" + "y\t" * 50 + "\n\n\n",
 ]
-TABLES = ("_wrap_offsets", "_offset_to_line_info", "_line_index_to_offsets",
-          "_tab_width_cache")
+TABLES = ("_wrap_offsets", "_offset_to_line_info", "_line_index_to_offsets", "_tab_width_cache")
 
 
 def tables(wrapped: WrappedDocument) -> dict[str, Any]:
@@ -61,7 +60,8 @@ def test_tab_widths_wrap_height_and_size_equal_textuals(text: str, tab_width: in
     document = Document(text)
     for line in document.lines:
         assert module.get_tab_widths(line, tab_width) == ORIGINAL["get_tab_widths"](  # type: ignore[attr-defined]
-            line, tab_width)
+            line, tab_width
+        )
     assert document.get_size(tab_width) == ORIGINAL["get_size"](document, tab_width)
     for width in (0, 7, 40):
         ours = WrappedDocument(document, width, tab_width)
@@ -74,8 +74,11 @@ def test_tab_widths_wrap_height_and_size_equal_textuals(text: str, tab_width: in
 def test_height_stays_right_through_incremental_edits(text: str) -> None:
     document = Document(text)
     wrapped = WrappedDocument(document, 0, 2)
-    edits = [((0, 0), (0, 0), "new\nlines\n\there\n"), ((1, 0), (2, 0), ""),
-             ((0, 0), (0, 0), "x" * 50)]
+    edits = [
+        ((0, 0), (0, 0), "new\nlines\n\there\n"),
+        ((1, 0), (2, 0), ""),
+        ((0, 0), (0, 0), "x" * 50),
+    ]
     for start, end, insert in edits:
         result = document.replace_range(start, end, insert)
         wrapped.wrap_range(start, end, result.end_location)
@@ -93,7 +96,8 @@ def test_plain_document_text_follows_every_change() -> None:
 
 
 async def test_an_editor_with_1mb_edits_undoes_resizes_and_says_it_is_not_saved(
-        make_app: Any, data_dir: Path) -> None:
+    make_app: Any, data_dir: Path
+) -> None:
     unit = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n\tspec: {}\n---\n"
     pasted = unit * (1_000_000 // len(unit))
     app = make_app("basics")

@@ -39,29 +39,64 @@ def test_agreeing_snapshot_compares_every_selector_service_port() -> None:
 
 # (what changes in the snapshot, the pod that differs, model side, cluster side, words in why)
 DIFFERS = [
-    ("slice says another port",
-     [("  ports:\n  - name: http\n    port: 8080", "  ports:\n  - name: http\n    port: 9090")],
-     POD_A, (8080, True), (9090, True), "resolves targetPort http to 8080"),
-    ("slice marks the not-ready Pod ready",
-     [("      ready: false\n      serving: false", "      ready: true\n      serving: true")],
-     POD_B, (8080, False), (8080, True), "not Ready"),
-    ("Pod relabelled after the slice was written",
-     [("    labels:\n      app: web\n      pod-template-hash: 6d8f7c9b5d\n    name: " + POD_A,
-       "    labels:\n      app: web-old\n      pod-template-hash: 6d8f7c9b5d\n    name: "
-       + POD_A)],
-     POD_A, None, (8080, True), "label `app` is `web-old`"),
-    ("slice lists a Pod that is not in the file",
-     [(f"      name: {POD_B}\n      namespace: default\n      uid",
-       "      name: web-6d8f7c9b5d-zzzzz\n      namespace: default\n      uid")],
-     "web-6d8f7c9b5d-zzzzz", None, (8080, False), "not in the file"),
+    (
+        "slice says another port",
+        [("  ports:\n  - name: http\n    port: 8080", "  ports:\n  - name: http\n    port: 9090")],
+        POD_A,
+        (8080, True),
+        (9090, True),
+        "resolves targetPort http to 8080",
+    ),
+    (
+        "slice marks the not-ready Pod ready",
+        [("      ready: false\n      serving: false", "      ready: true\n      serving: true")],
+        POD_B,
+        (8080, False),
+        (8080, True),
+        "not Ready",
+    ),
+    (
+        "Pod relabelled after the slice was written",
+        [
+            (
+                "    labels:\n      app: web\n      pod-template-hash: 6d8f7c9b5d\n    name: "
+                + POD_A,
+                "    labels:\n      app: web-old\n      pod-template-hash: 6d8f7c9b5d\n    name: "
+                + POD_A,
+            )
+        ],
+        POD_A,
+        None,
+        (8080, True),
+        "label `app` is `web-old`",
+    ),
+    (
+        "slice lists a Pod that is not in the file",
+        [
+            (
+                f"      name: {POD_B}\n      namespace: default\n      uid",
+                "      name: web-6d8f7c9b5d-zzzzz\n      namespace: default\n      uid",
+            )
+        ],
+        "web-6d8f7c9b5d-zzzzz",
+        None,
+        (8080, False),
+        "not in the file",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("case", "edits", "pod", "model", "cluster", "why"), DIFFERS,
-                         ids=[d[0] for d in DIFFERS])
+@pytest.mark.parametrize(
+    ("case", "edits", "pod", "model", "cluster", "why"), DIFFERS, ids=[d[0] for d in DIFFERS]
+)
 def test_differences_name_the_pod_and_the_models_reason(
-        case: str, edits: list[tuple[str, str]], pod: str, model: tuple[int, bool] | None,
-        cluster: tuple[int, bool] | None, why: str) -> None:
+    case: str,
+    edits: list[tuple[str, str]],
+    pod: str,
+    model: tuple[int, bool] | None,
+    cluster: tuple[int, bool] | None,
+    why: str,
+) -> None:
     text = AGREE
     for old, new in edits:
         assert text.count(old) == 1, f"fixture edit for {case!r} must match once"
@@ -84,8 +119,12 @@ def test_a_missing_slice_for_a_selector_service_is_a_difference() -> None:
 
 def test_a_file_without_slices_cannot_be_compared() -> None:
     with pytest.raises(CompareError, match="no EndpointSlices"):
-        compare(analyze("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n"
-                        "  selector: {app: a}\n  ports: [{port: 80}]\n"))
+        compare(
+            analyze(
+                "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n"
+                "  selector: {app: a}\n  ports: [{port: 80}]\n"
+            )
+        )
 
 
 def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -94,8 +133,12 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["route", str(good), "--compare"]) == 0
     assert "agrees" in capsys.readouterr().out
     bad = tmp_path / "bad.yaml"
-    bad.write_text(AGREE.replace("    port: 8080\n    protocol: TCP\nkind: List",
-                                 "    port: 9090\n    protocol: TCP\nkind: List"))
+    bad.write_text(
+        AGREE.replace(
+            "    port: 8080\n    protocol: TCP\nkind: List",
+            "    port: 9090\n    protocol: TCP\nkind: List",
+        )
+    )
     assert main(["route", str(bad), "--compare"]) == 1
     out = capsys.readouterr().out
     assert "DIFFER" in out and "9090" in out
@@ -107,7 +150,6 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     plain.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n")
     assert main(["route", str(plain), "--compare"]) == 2
     assert "no EndpointSlices" in capsys.readouterr().err
-
 
 
 def test_endpoints_split_over_slices_and_without_target_ref_still_agree() -> None:

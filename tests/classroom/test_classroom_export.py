@@ -30,8 +30,10 @@ def _shape(analysis: Analysis, used: bool) -> dict[str, Shape]:
         for pr in sr.ports:
             eps = pr.used if used else pr.endpoints
             out[f"{sr.service.ref}:{pr.port.key}"] = Counter(
-                (ep.pod.namespace, tuple(sorted(ep.pod.labels.items())), ep.port) for ep in eps
-                if not ep.pod.terminating)
+                (ep.pod.namespace, tuple(sorted(ep.pod.labels.items())), ep.port)
+                for ep in eps
+                if not ep.pod.terminating
+            )
     return out
 
 
@@ -52,8 +54,9 @@ CASES = _cases()
 
 
 @pytest.mark.parametrize(("case", "lesson", "text", "where"), CASES, ids=[c[0] for c in CASES])
-def test_export_is_valid_and_routes_like_the_lesson(case: str, lesson: Lesson, text: str,
-                                                    where: str) -> None:
+def test_export_is_valid_and_routes_like_the_lesson(
+    case: str, lesson: Lesson, text: str, where: str
+) -> None:
     before = analyze(text)
     if not before.valid:
         with pytest.raises(ExportError) as err:
@@ -147,9 +150,9 @@ def test_groups_by_labels_ports_and_readiness() -> None:
     # two ports: two netexec processes, each with its own UDP port so they do not collide
     assert [c["args"] for c in containers] == [
         ["netexec", "--http-port=8080", "--udp-port=8080"],
-        ["netexec", "--http-port=9100", "--udp-port=9100"]]
-    assert containers[0]["ports"] == [{"name": "http", "containerPort": 8080,
-                                       "protocol": "TCP"}]
+        ["netexec", "--http-port=9100", "--udp-port=9100"],
+    ]
+    assert containers[0]["ports"] == [{"name": "http", "containerPort": 8080, "protocol": "TCP"}]
     assert "readinessProbe" not in containers[0]
     assert all("readinessProbe" in c for c in unready["spec"]["template"]["spec"]["containers"])
     assert any("done" in s and "Succeeded" in s for s in exported.skipped)

@@ -54,7 +54,8 @@ def test_mark_line_finds_the_key_in_the_right_document() -> None:
     idx = mark_line(manifest, "spec.ports[0].port")
     assert idx is not None and manifest.split("\n")[idx].strip() == "port: 80"
     assert mark_line(manifest, "metadata.labels.app") == manifest.split("\n").index(
-        "    app: web", manifest.split("\n").index("  name: web-1"))
+        "    app: web", manifest.split("\n").index("  name: web-1")
+    )
     assert mark_line(manifest, "spec.nothere") is None
     assert mark_line(manifest, "") is None
 
@@ -64,7 +65,7 @@ def test_markdown_has_every_step_with_its_field_marked(lesson: Lesson) -> None:
     positions = [md.index(f"### Step {i + 1}: {s.title}") for i, s in enumerate(lesson.steps)]
     assert positions == sorted(positions)
     for i, step in enumerate(lesson.steps):
-        section = md[positions[i]: positions[i + 1] if i + 1 < len(positions) else None]
+        section = md[positions[i] : positions[i + 1] if i + 1 < len(positions) else None]
         marked = [line for line in section.splitlines() if line.endswith(MARK)]
         if step.path:
             leaf = step.path.rsplit(".", 1)[-1]
@@ -75,8 +76,8 @@ def test_markdown_has_every_step_with_its_field_marked(lesson: Lesson) -> None:
 
 def test_routing_follows_each_steps_own_manifest(lesson: Lesson) -> None:
     md = render(lesson, "md")
-    step1 = md[md.index("### Step 1"): md.index("### Step 2")]
-    step2 = md[md.index("### Step 2"): md.index("### Step 3")]
+    step1 = md[md.index("### Step 1") : md.index("### Step 2")]
+    step2 = md[md.index("### Step 2") : md.index("### Step 3")]
     assert "**web-1** gets traffic on port 8080" in step1
     assert "web-2: no traffic: label `app` is `api`" in step1
     # step 2 brings its own manifest: the selector now picks web-2, on targetPort 9090
@@ -85,8 +86,7 @@ def test_routing_follows_each_steps_own_manifest(lesson: Lesson) -> None:
 
 
 def test_routing_reports_rejected_manifests() -> None:
-    r = routing("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n"
-                "  ports: [{port: 0}]\n")
+    r = routing("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  ports: [{port: 0}]\n")
     assert r.errors and "spec.ports[0].port" in r.errors[0] and r.errors[0].startswith("line 5")
 
 
@@ -136,7 +136,8 @@ def test_every_builtin_lesson_prints_every_step() -> None:
 
 
 def test_cli_writes_the_file_and_picks_html_from_the_extension(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "handout.html"
     assert main(["print", str(FIXTURE), "--output", str(target)]) == 0
     assert target.read_text().startswith("<!DOCTYPE html>")

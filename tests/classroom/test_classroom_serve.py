@@ -16,11 +16,20 @@ from tutor.classroom.name_screen import NameScreen
 from tutor.cli import main
 
 
-@pytest.mark.parametrize(("host", "loopback"), [
-    ("127.0.0.1", True), ("localhost", True), ("::1", True), ("[::1]", True),
-    ("127.0.0.2", True), ("0.0.0.0", False), ("::", False), ("192.168.1.20", False),
-    ("classroom.example", False),
-])
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("127.0.0.2", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.20", False),
+        ("classroom.example", False),
+    ],
+)
 def test_only_loopback_is_quiet(host: str, loopback: bool) -> None:
     assert serving.is_loopback(host) is loopback
     warning = serving.exposure_warning(host, 8000)
@@ -29,9 +38,9 @@ def test_only_loopback_is_quiet(host: str, loopback: bool) -> None:
         assert "NO authentication" in warning
 
 
-def test_served_command_reuses_this_python_and_absolute_packs(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch
-                                                               ) -> None:
+def test_served_command_reuses_this_python_and_absolute_packs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pack = tmp_path / "my pack"
     pack.mkdir()
     monkeypatch.chdir(tmp_path)
@@ -39,10 +48,19 @@ def test_served_command_reuses_this_python_and_absolute_packs(tmp_path: Path,
     assert argv == [sys.executable, "-m", "tutor", "--lessons", str(pack)]
 
 
-@pytest.mark.parametrize(("text", "ok"), [
-    ("Ada", True), ("  Grace Hopper ", True), ("", False), ("   ", False), ("x" * 41, False),
-    ("bad\x1b[2Jname", False), ("..", False), ("Zoë-2", True),
-])
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("Ada", True),
+        ("  Grace Hopper ", True),
+        ("", False),
+        ("   ", False),
+        ("x" * 41, False),
+        ("bad\x1b[2Jname", False),
+        ("..", False),
+        ("Zoë-2", True),
+    ],
+)
 def test_name_rules(text: str, ok: bool) -> None:
     assert (serving.name_problem(text) is None) is ok
 
@@ -51,37 +69,58 @@ def _serve_args(*extra: str) -> list[str]:
     return ["serve", *extra]
 
 
-def test_cli_prints_the_warning_and_passes_arguments(monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str],
-                                                     tmp_path: Path) -> None:
+def test_cli_prints_the_warning_and_passes_arguments(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     calls: list[tuple[Any, ...]] = []
     monkeypatch.setattr(serving, "serve", lambda *a: calls.append(a))
     assert main(_serve_args()) == 0
     err = capsys.readouterr().err
     assert "NO authentication" not in err and "http://127.0.0.1:8000" in err
     assert calls[-1] == ("127.0.0.1", 8000, [], None)
-    assert main(_serve_args("--host", "0.0.0.0", "--port", "9001", "--lessons",
-                            str(tmp_path), "--data-dir", str(tmp_path))) == 0
+    assert (
+        main(
+            _serve_args(
+                "--host",
+                "0.0.0.0",
+                "--port",
+                "9001",
+                "--lessons",
+                str(tmp_path),
+                "--data-dir",
+                str(tmp_path),
+            )
+        )
+        == 0
+    )
     err = capsys.readouterr().err
     assert "NO authentication" in err and "every network interface" in err
     assert calls[-1] == ("0.0.0.0", 9001, [str(tmp_path)], str(tmp_path))
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--port", "0"], "between 1 and 65535"),
-    (["--port", "70000"], "between 1 and 65535"),
-    (["--lessons", "/no/such/folder"], "not a folder"),
-])
-def test_cli_bad_usage(args: list[str], message: str, monkeypatch: pytest.MonkeyPatch,
-                       capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--port", "0"], "between 1 and 65535"),
+        (["--port", "70000"], "between 1 and 65535"),
+        (["--lessons", "/no/such/folder"], "not a folder"),
+    ],
+)
+def test_cli_bad_usage(
+    args: list[str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.setattr(serving, "serve", lambda *a: pytest.fail("must not serve"))
     assert main(_serve_args(*args)) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
 
 
-def test_cli_reports_a_busy_port(monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_reports_a_busy_port(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def busy(*a: object) -> None:
         raise OSError(98, "Address already in use")
 
@@ -90,8 +129,9 @@ def test_cli_reports_a_busy_port(monkeypatch: pytest.MonkeyPatch,
     assert "cannot listen on 127.0.0.1:8123: Address already in use" in capsys.readouterr().err
 
 
-def test_serve_builds_the_server_with_the_env_hook(monkeypatch: pytest.MonkeyPatch,
-                                                   tmp_path: Path) -> None:
+def test_serve_builds_the_server_with_the_env_hook(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     made: dict[str, Any] = {}
 
     class FakeServer:
@@ -139,8 +179,7 @@ class _Host(App[None]):
         self.learner = name
 
 
-async def test_name_prompt_insists_then_returns_the_name(monkeypatch: pytest.MonkeyPatch
-                                                         ) -> None:
+async def test_name_prompt_insists_then_returns_the_name(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(serving.SERVE_ENV, "1")
     app = _Host()
     async with app.run_test() as pilot:
@@ -162,4 +201,3 @@ async def test_no_prompt_outside_serve(monkeypatch: pytest.MonkeyPatch) -> None:
     async with app.run_test() as pilot:
         await pilot.pause()
         assert not isinstance(app.screen, NameScreen)
-

@@ -23,8 +23,16 @@ import pytest
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ROOT = Path(__file__).resolve().parents[2]
 
 HOOK = """
@@ -87,9 +95,22 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     env.pop("KTUTOR_SERVE", None)
     log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tutor", "serve", "--port", str(port), "--data-dir",
-         str(tmp_path / "data")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "tutor",
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(tmp_path / "data"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
@@ -140,8 +161,11 @@ def test_browser_lesson_edit_changes_routing(server: tuple[str, Path]) -> None:
             page.route("**/fonts.googleapis.com/**", lambda route: route.abort())
             page.add_init_script(HOOK)
             page.goto(url)
-            first = _wait(page, lambda s: "Anatomy of a ClusterIP Service" in s
-                          or "What is your name" in s, "the lesson list or the name prompt")
+            first = _wait(
+                page,
+                lambda s: "Anatomy of a ClusterIP Service" in s or "What is your name" in s,
+                "the lesson list or the name prompt",
+            )
             page.locator(".xterm-screen").click()
             named = "What is your name" in first
             if named:
@@ -150,8 +174,11 @@ def test_browser_lesson_edit_changes_routing(server: tuple[str, Path]) -> None:
             listing = _wait(page, lambda s: "Labels and selectors" in s, "the lesson list")
             assert "1. Anatomy of a ClusterIP Service" in listing
             page.keyboard.press("Enter")  # the first lesson is selected
-            lesson = _wait(page, lambda s: "step 1 of" in s and "TRAFFIC" in s,
-                           "lesson 1 with its routing view")
+            lesson = _wait(
+                page,
+                lambda s: "step 1 of" in s and "TRAFFIC" in s,
+                "lesson 1 with its routing view",
+            )
             before = _right_pane(lesson)
             assert "my-app-1" in before and "selector app=my-app" in before
             # into the YAML editor, to line 7 (`    app: my-app`, the selector), end of line
@@ -165,8 +192,11 @@ def test_browser_lesson_edit_changes_routing(server: tuple[str, Path]) -> None:
             for _ in range(len("my-app")):
                 page.keyboard.press("Backspace")
             page.keyboard.type("web")
-            after = _wait(page, lambda s: "selector app=web" in _right_pane(s),
-                          "the routing view to show the new selector")
+            after = _wait(
+                page,
+                lambda s: "selector app=web" in _right_pane(s),
+                "the routing view to show the new selector",
+            )
             routing = _right_pane(after)
             assert "TRAFFIC" not in routing, routing
             assert "the Service wants `web`" in routing

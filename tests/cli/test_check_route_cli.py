@@ -27,20 +27,39 @@ sys.stdout.buffer.write(proc.stdout + b"\\x00" + proc.stderr)
 
 
 def ktutor(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tutor", *args], capture_output=True,
-                          text=True, cwd=ROOT, input=stdin, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "tutor", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        input=stdin,
+        timeout=60,
+    )
 
 
 def measured(args: list[str], stdin_file: Path | None = None) -> tuple[int, float, int, str, str]:
     """Run ktutor in a wrapper that reports exit code, wall time and the child's peak RSS."""
-    cmd = [sys.executable, "-c", RUN_MEASURED, str(stdin_file) if stdin_file else "-",
-           sys.executable, "-m", "tutor", *args]
+    cmd = [
+        sys.executable,
+        "-c",
+        RUN_MEASURED,
+        str(stdin_file) if stdin_file else "-",
+        sys.executable,
+        "-m",
+        "tutor",
+        *args,
+    ]
     proc = subprocess.run(cmd, capture_output=True, cwd=ROOT, timeout=60)
     head, _, rest = proc.stdout.partition(b"\n")
     code, elapsed, rss = head.split()
     out, _, err = rest.partition(b"\x00")
-    return (int(code), float(elapsed), int(rss), out.decode(errors="replace"),
-            err.decode(errors="replace"))
+    return (
+        int(code),
+        float(elapsed),
+        int(rss),
+        out.decode(errors="replace"),
+        err.decode(errors="replace"),
+    )
 
 
 INVALID = """\
@@ -102,8 +121,9 @@ def test_check_stdin() -> None:
 def test_check_worst_exit_code_wins(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(INVALID)
-    proc = ktutor("check", str(SCENARIOS / "001-seed-basic.yaml"), str(bad),
-                  str(tmp_path / "missing.yaml"))
+    proc = ktutor(
+        "check", str(SCENARIOS / "001-seed-basic.yaml"), str(bad), str(tmp_path / "missing.yaml")
+    )
     assert proc.returncode == 2
     assert "valid (" in proc.stdout and 'The Service "web" is invalid:' in proc.stdout
     assert proc.stderr.strip() == f"ktutor: {tmp_path / 'missing.yaml'}: no such file"
@@ -117,8 +137,10 @@ def test_help(cmd: str) -> None:
     assert "FILE" in proc.stdout
 
 
-@pytest.mark.parametrize("args", [["check"], ["route"], ["route", "x.yaml", "--requests", "-1"],
-                                  ["route", "x.yaml", "--bogus"]])
+@pytest.mark.parametrize(
+    "args",
+    [["check"], ["route"], ["route", "x.yaml", "--requests", "-1"], ["route", "x.yaml", "--bogus"]],
+)
 def test_bad_usage_exit_2(args: list[str]) -> None:
     proc = ktutor(*args)
     assert proc.returncode == 2
@@ -137,8 +159,15 @@ def test_route_text_and_json_exit_codes() -> None:
 
 
 def test_route_simulation_is_seeded() -> None:
-    args = ["route", str(SCENARIOS / "001-seed-basic.yaml"), "--json", "--requests", "300",
-            "--clients", "3"]
+    args = [
+        "route",
+        str(SCENARIOS / "001-seed-basic.yaml"),
+        "--json",
+        "--requests",
+        "300",
+        "--clients",
+        "3",
+    ]
     one = json.loads(ktutor(*args, "--seed", "5").stdout)
     two = json.loads(ktutor(*args, "--seed", "5").stdout)
     ports = one["services"]["default/my-service"]
@@ -176,8 +205,7 @@ BAD_INPUT: list[tuple[str, bytes, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("data", "needle"),
-                         [pytest.param(d, n, id=i) for i, d, n in BAD_INPUT])
+@pytest.mark.parametrize(("data", "needle"), [pytest.param(d, n, id=i) for i, d, n in BAD_INPUT])
 @pytest.mark.parametrize("cmd", ["check", "route"])
 def test_bad_input_one_line_exit_2(tmp_path: Path, cmd: str, data: bytes, needle: str) -> None:
     f = tmp_path / "bad.yaml"
@@ -253,8 +281,12 @@ def test_route_says_drop_not_reject_under_local_policy(
 ) -> None:
     f = tmp_path / "local.yaml"
     f.write_text(LOCAL_POLICY)
-    proc = subprocess.run([sys.executable, "-m", "tutor", "route", str(f), "--from-node", node],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tutor", "route", str(f), "--from-node", node],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert expected in proc.stdout
     assert absent not in proc.stdout

@@ -47,8 +47,13 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 
 
 def test_rules_subprocess_seed() -> None:
-    proc = subprocess.run([sys.executable, "-m", "tutor", "rules", str(SEED)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tutor", "rules", str(SEED)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "*nat" in proc.stdout and "*filter" in proc.stdout
     # default/my-service, unnamed TCP port: kube-proxy's well-known chain name
@@ -72,7 +77,8 @@ def test_rules_unknown_node_is_usage_error(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_rules_invalid_manifest_prints_errors_and_exits_1(
-        capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, out, _ = _run(["rules", str(INVALID)], capsys)
     assert code == 1
     assert f"{INVALID}:" in out
@@ -80,13 +86,17 @@ def test_rules_invalid_manifest_prints_errors_and_exits_1(
 
 
 @pytest.mark.parametrize("cmd", ["rules", "dns"])
-@pytest.mark.parametrize(("content", "message"), [
-    (None, "no such file"),
-    ("kind: Service\nmetadata: [unclosed\n", "YAML syntax error"),
-    ("", "empty"),
-])
-def test_unreadable_input_exits_2(cmd: str, content: str | None, message: str, tmp_path: Path,
-                                  capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        ("kind: Service\nmetadata: [unclosed\n", "YAML syntax error"),
+        ("", "empty"),
+    ],
+)
+def test_unreadable_input_exits_2(
+    cmd: str, content: str | None, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "m.yaml"
     if content is not None:
         path.write_text(content)
@@ -98,14 +108,21 @@ def test_unreadable_input_exits_2(cmd: str, content: str | None, message: str, t
 
 
 def test_rules_from_stdin() -> None:
-    proc = subprocess.run([sys.executable, "-m", "tutor", "rules", "-"], cwd=ROOT,
-                          input=SEED.read_text(), capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tutor", "rules", "-"],
+        cwd=ROOT,
+        input=SEED.read_text(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "KUBE-SVC-FXIYY6OHUSNBITIX" in proc.stdout
 
 
-def test_rules_headless_only_has_no_service_rules(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_rules_headless_only_has_no_service_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "h.yaml"
     path.write_text(HEADLESS)
     code, out, _ = _run(["rules", str(path)], capsys)
@@ -123,18 +140,29 @@ def test_dns_lists_records(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert lines[0] == "; data/db"
     assert "db.data.svc.cluster.local.\t5\tIN\tA\t10.244.1.9" in lines
     assert "db-0.db.data.svc.cluster.local.\t5\tIN\tA\t10.244.1.9" in lines
-    assert ("_pg._tcp.db.data.svc.cluster.local.\t5\tIN\tSRV\t0 100 5432 "
-            "db-0.db.data.svc.cluster.local.") in lines
+    assert (
+        "_pg._tcp.db.data.svc.cluster.local.\t5\tIN\tSRV\t0 100 5432 "
+        "db-0.db.data.svc.cluster.local."
+    ) in lines
 
 
-@pytest.mark.parametrize(("name", "ns", "code", "answer"), [
-    ("db", "data", 0, "db.data.svc.cluster.local.\t5\tIN\tA\t10.244.1.9"),
-    ("db.data", "default", 0, "db.data.svc.cluster.local.\t5\tIN\tA\t10.244.1.9"),
-    ("db-0.db", "data", 0, "db-0.db.data.svc.cluster.local.\t5\tIN\tA\t10.244.1.9"),
-    ("db", "default", 1, None),
-])
-def test_dns_resolve(name: str, ns: str, code: int, answer: str | None, tmp_path: Path,
-                     capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("name", "ns", "code", "answer"),
+    [
+        ("db", "data", 0, "db.data.svc.cluster.local.\t5\tIN\tA\t10.244.1.9"),
+        ("db.data", "default", 0, "db.data.svc.cluster.local.\t5\tIN\tA\t10.244.1.9"),
+        ("db-0.db", "data", 0, "db-0.db.data.svc.cluster.local.\t5\tIN\tA\t10.244.1.9"),
+        ("db", "default", 1, None),
+    ],
+)
+def test_dns_resolve(
+    name: str,
+    ns: str,
+    code: int,
+    answer: str | None,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     path = tmp_path / "h.yaml"
     path.write_text(HEADLESS)
     got, out, _ = _run(["dns", str(path), "--resolve", name, "--namespace", ns], capsys)
@@ -148,12 +176,16 @@ def test_dns_resolve(name: str, ns: str, code: int, answer: str | None, tmp_path
         assert "found" in out
 
 
-@pytest.mark.parametrize(("extra", "message"), [
-    (["--namespace", "Bad_NS"], "not a valid namespace"),
-    (["--resolve", "  "], "--resolve needs a name"),
-])
-def test_dns_bad_usage_exits_2(extra: list[str], message: str,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--namespace", "Bad_NS"], "not a valid namespace"),
+        (["--resolve", "  "], "--resolve needs a name"),
+    ],
+)
+def test_dns_bad_usage_exits_2(
+    extra: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = _run(["dns", str(SEED), *extra], capsys)
     assert code == 2
     assert message in err

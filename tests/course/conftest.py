@@ -129,13 +129,15 @@ def line_of(text: str, needle: str, nth: int = 1) -> int:
 
 @pytest.fixture
 def texts() -> SimpleNamespace:
-    return SimpleNamespace(GOOD=GOOD, MANIFEST=MANIFEST, BROKEN=BROKEN, FIXED=FIXED,
-                           line_of=line_of, indent=indent)
+    return SimpleNamespace(
+        GOOD=GOOD, MANIFEST=MANIFEST, BROKEN=BROKEN, FIXED=FIXED, line_of=line_of, indent=indent
+    )
 
 
 @pytest.fixture(autouse=True)
-def _no_env_lessons(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) \
-        -> None:
+def _no_env_lessons(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Keep the learner's own lesson packs and progress out of the tests."""
     monkeypatch.delenv("KTUTOR_LESSONS", raising=False)
     monkeypatch.setenv("KTUTOR_DATA_DIR", str(tmp_path_factory.mktemp("ktutor-data")))

@@ -25,8 +25,9 @@ def test_lint_without_paths_checks_the_builtin_lessons(capsys: pytest.CaptureFix
     assert f"{count} lesson files checked: no problems" in capsys.readouterr().out
 
 
-def test_lint_reports_problems_with_exit_1(tmp_path: Path, texts: SimpleNamespace,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_lint_reports_problems_with_exit_1(
+    tmp_path: Path, texts: SimpleNamespace, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(texts.GOOD.replace("minutes: 5", "minutes: soon"), encoding="utf-8")
     assert main(["lint", str(bad)]) == 1
@@ -52,8 +53,9 @@ def test_new_lesson_passes_lint(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["lint", str(tmp_path / "pack")]) == 0
 
 
-def test_new_lesson_refuses_to_overwrite_and_bad_names(tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_lesson_refuses_to_overwrite_and_bad_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["new-lesson", "x", "--dir", str(tmp_path)]) == 0
     assert main(["new-lesson", "x", "--dir", str(tmp_path)]) == 2
     assert "already exists" in capsys.readouterr().err
@@ -106,8 +108,9 @@ def test_progress_all_learners(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert lines[1].startswith("alice,anatomy,in progress,1/")
 
 
-def test_progress_notice_for_corrupt_file(tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_notice_for_corrupt_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     file = tmp_path / "p.json"
     file.write_text("{")
     assert main(["progress", "--file", str(file)]) == 0

@@ -62,6 +62,7 @@ def _challenges() -> list[tuple[str, dict[str, Any]]]:
 
 # --- structure -----------------------------------------------------------------------------------
 
+
 def test_every_lesson_is_there() -> None:
     for prefix in OWNED:
         found = sorted(LESSONS.glob(f"{prefix}-*.yaml"))
@@ -118,6 +119,7 @@ def test_lint_finds_nothing() -> None:
 
 # --- steps ---------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name,step,manifest", _steps(), ids=_label)
 def test_step_path_exists(name: str, step: dict[str, Any], manifest: str) -> None:
     field = step.get("path", "")
@@ -133,19 +135,21 @@ def test_step_manifest_is_accepted(name: str, step: dict[str, Any], manifest: st
     assert analyze(manifest).valid, name
 
 
-@pytest.mark.parametrize("name,step,manifest",
-                         [s for s in _steps() if "check" in s[1]], ids=_label)
-def test_step_check_not_met_before_the_learner_acts(name: str, step: dict[str, Any],
-                                                    manifest: str) -> None:
+@pytest.mark.parametrize("name,step,manifest", [s for s in _steps() if "check" in s[1]], ids=_label)
+def test_step_check_not_met_before_the_learner_acts(
+    name: str, step: dict[str, Any], manifest: str
+) -> None:
     assert step.get("try"), f"{name}: a check needs a `try` that tells the learner what to do"
     assert not _met(manifest, step["check"]), f"{name}: the check is already met"
 
 
 # --- challenges ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name,challenge", _challenges(), ids=_label)
-def test_challenge_start_fails_and_solution_meets_goal(name: str,
-                                                       challenge: dict[str, Any]) -> None:
+def test_challenge_start_fails_and_solution_meets_goal(
+    name: str, challenge: dict[str, Any]
+) -> None:
     goal = challenge["goal"]
     assert not _met(challenge["manifest"], goal), f"{name}: the start already meets the goal"
     assert _met(challenge["solution"], goal), f"{name}: the solution misses the goal"

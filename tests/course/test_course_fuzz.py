@@ -15,7 +15,8 @@ from tutor.course.loader import load_lesson_file
 from tutor.course.progress import ProgressStore
 
 SAMPLE = (Path(__file__).resolve().parents[2] / "lessons" / "01-anatomy.yaml").read_text(
-    encoding="utf-8")
+    encoding="utf-8"
+)
 LINES = SAMPLE.splitlines(keepends=True)[:140]  # the manifest and the first steps
 
 

@@ -12,8 +12,16 @@ from tutor.course.loader import parse_goal
 from tutor.model import analyze
 
 
-def pod(name: str, labels: dict[str, str], *, node: str = "node-1", ip: str = "",
-        ready: str = "True", ports: str = "", namespace: str = "default") -> str:
+def pod(
+    name: str,
+    labels: dict[str, str],
+    *,
+    node: str = "node-1",
+    ip: str = "",
+    ready: str = "True",
+    ports: str = "",
+    namespace: str = "default",
+) -> str:
     label_lines = "".join(f"\n    {k}: {v}" for k, v in labels.items())
     ip = ip or f"10.244.{node[-1]}.{10 + int(name[-1])}"
     return f"""\
@@ -37,8 +45,14 @@ status:
 """
 
 
-def service(selector: str = "app: my-app", port: str = "80", target: str = "8080",
-            protocol: str = "TCP", extra: str = "", name: str = "my-service") -> str:
+def service(
+    selector: str = "app: my-app",
+    port: str = "80",
+    target: str = "8080",
+    protocol: str = "TCP",
+    extra: str = "",
+    name: str = "my-service",
+) -> str:
     target_line = f"\n    targetPort: {target}" if target else ""
     return f"""\
 apiVersion: v1
@@ -59,138 +73,368 @@ def manifest(*docs: str) -> str:
     return "---\n".join(docs)
 
 
-THREE = manifest(service(), pod("my-app-1", {"app": "my-app"}),
-                 pod("my-app-2", {"app": "my-app"}, node="node-2"),
-                 pod("my-app-3", {"app": "my-app"}))
+THREE = manifest(
+    service(),
+    pod("my-app-1", {"app": "my-app"}),
+    pod("my-app-2", {"app": "my-app"}, node="node-2"),
+    pod("my-app-3", {"app": "my-app"}),
+)
 WRONG_LABEL = manifest(service(), pod("web-1", {"app": "my-app"}), pod("web-2", {"app": "web"}))
-NOT_READY = manifest(service(), pod("my-app-1", {"app": "my-app"}),
-                     pod("my-app-2", {"app": "my-app"}, ready="False"))
-NAMED = manifest(service(target="http"),
-                 pod("my-app-1", {"app": "my-app"},
-                     ports="\n    ports:\n    - name: http\n      containerPort: 9090"),
-                 pod("my-app-2", {"app": "my-app"}))
-LOCAL = manifest(service(extra="\n  internalTrafficPolicy: Local"),
-                 pod("my-app-1", {"app": "my-app"}, node="node-1"),
-                 pod("my-app-2", {"app": "my-app"}, node="node-2"))
+NOT_READY = manifest(
+    service(), pod("my-app-1", {"app": "my-app"}), pod("my-app-2", {"app": "my-app"}, ready="False")
+)
+NAMED = manifest(
+    service(target="http"),
+    pod(
+        "my-app-1",
+        {"app": "my-app"},
+        ports="\n    ports:\n    - name: http\n      containerPort: 9090",
+    ),
+    pod("my-app-2", {"app": "my-app"}),
+)
+LOCAL = manifest(
+    service(extra="\n  internalTrafficPolicy: Local"),
+    pod("my-app-1", {"app": "my-app"}, node="node-1"),
+    pod("my-app-2", {"app": "my-app"}, node="node-2"),
+)
 BAD_PROTOCOL = manifest(service(protocol="HTTP"), pod("my-app-1", {"app": "my-app"}))
 SVC = "service: my-service"
 
 CASES: list[tuple[str, str, dict[str, Any], bool, str]] = [
     # traffic
-    ("all three", THREE, {"traffic": {"service": "my-service", "port": "80", "count": 3}}, True,
-     "my-app-1, my-app-2 and my-app-3 get traffic on `my-service` port 80 (web)"),
-    ("port by name", THREE, {"traffic": {"service": "my-service", "port": "web", "count": 3}},
-     True, "get traffic"),
-    ("port as int", THREE, {"traffic": {"service": "my-service", "port": 80, "count": 3}},
-     True, ""),
-    ("namespace/name", THREE,
-     {"traffic": {"service": "default/my-service", "port": "80", "count": 3}}, True, ""),
-    ("exact set, one missing", WRONG_LABEL,
-     {"traffic": {"service": "my-service", "port": "80", "pods": ["web-1", "web-2"]}}, False,
-     "web-2 gets no traffic: label `app` is `web`, the Service wants `my-app`"),
-    ("exact set, one extra", THREE,
-     {"traffic": {"service": "my-service", "port": "80", "pods": ["my-app-1", "my-app-2"]}},
-     False, "my-app-3 gets traffic but the goal leaves it out"),
-    ("include", THREE,
-     {"traffic": {"service": "my-service", "port": "80", "pods_include": ["my-app-2"]}}, True, ""),
-    ("exclude", NOT_READY,
-     {"traffic": {"service": "my-service", "port": "80", "pods_exclude": ["my-app-2"]}}, True, ""),
-    ("exclude fails", THREE,
-     {"traffic": {"service": "my-service", "port": "80", "pods_exclude": ["my-app-2"]}}, False,
-     "my-app-2 gets traffic but the goal leaves it out"),
-    ("not ready", NOT_READY,
-     {"traffic": {"service": "my-service", "port": "80", "pods": ["my-app-1", "my-app-2"]}},
-     False, "my-app-2 gets no traffic: not Ready"),
-    ("count too low names why", NOT_READY,
-     {"traffic": {"service": "my-service", "port": "80", "count": 2}}, False,
-     "1 Pod gets traffic on `my-service` port 80 (web) (my-app-1); the goal is 2; my-app-2 gets "
-     "no traffic: not Ready"),
-    ("count zero", manifest(service(selector="app: nope"), pod("my-app-1", {"app": "my-app"})),
-     {"traffic": {"service": "my-service", "port": "80", "count": 0}}, True,
-     "No Pod gets traffic"),
-    ("no such pod", THREE,
-     {"traffic": {"service": "my-service", "port": "80", "pods_include": ["ghost"]}}, False,
-     "there is no Pod named `ghost`"),
-    ("no such service", THREE, {"traffic": {"service": "web", "port": "80", "count": 3}}, False,
-     "There is no Service `web` in the manifest (it has `my-service`)"),
-    ("no such port", THREE, {"traffic": {"service": "my-service", "port": "81", "count": 3}},
-     False, "has no port `81` (its ports: web (80/TCP))"),
-    ("rejected service", BAD_PROTOCOL,
-     {"traffic": {"service": "my-service", "port": "80", "count": 1}}, False,
-     "The API server rejects Service `my-service`"),
-    ("target port", THREE,
-     {"traffic": {"service": "my-service", "port": "80", "count": 3, "target_port": 8080}},
-     True, ""),
-    ("target port wrong", manifest(service(target=""), pod("my-app-1", {"app": "my-app"})),
-     {"traffic": {"service": "my-service", "port": "80", "target_port": 8080}}, False,
-     "my-app-1 receives the traffic on port 80; the goal is port 8080"),
-    ("named port per pod", NAMED,
-     {"traffic": {"service": "my-service", "port": "80", "pods": ["my-app-1", "my-app-2"]}},
-     False, "my-app-2 gets no traffic: has no container port named `http`"),
-    ("from node, local policy", LOCAL,
-     {"traffic": {"service": "my-service", "port": "80", "from_node": "node-2",
-                  "pods": ["my-app-2"]}}, True, ""),
-    ("from node, local policy, other node", LOCAL,
-     {"traffic": {"service": "my-service", "port": "80", "from_node": "node-2",
-                  "pods_include": ["my-app-1"]}}, False, "my-app-1 gets no traffic: on `node-1`"),
-    ("syntax error", "kind: [", {"traffic": {"service": "my-service", "port": "80", "count": 1}},
-     False, "The manifest is not valid YAML: line 2"),
+    (
+        "all three",
+        THREE,
+        {"traffic": {"service": "my-service", "port": "80", "count": 3}},
+        True,
+        "my-app-1, my-app-2 and my-app-3 get traffic on `my-service` port 80 (web)",
+    ),
+    (
+        "port by name",
+        THREE,
+        {"traffic": {"service": "my-service", "port": "web", "count": 3}},
+        True,
+        "get traffic",
+    ),
+    (
+        "port as int",
+        THREE,
+        {"traffic": {"service": "my-service", "port": 80, "count": 3}},
+        True,
+        "",
+    ),
+    (
+        "namespace/name",
+        THREE,
+        {"traffic": {"service": "default/my-service", "port": "80", "count": 3}},
+        True,
+        "",
+    ),
+    (
+        "exact set, one missing",
+        WRONG_LABEL,
+        {"traffic": {"service": "my-service", "port": "80", "pods": ["web-1", "web-2"]}},
+        False,
+        "web-2 gets no traffic: label `app` is `web`, the Service wants `my-app`",
+    ),
+    (
+        "exact set, one extra",
+        THREE,
+        {"traffic": {"service": "my-service", "port": "80", "pods": ["my-app-1", "my-app-2"]}},
+        False,
+        "my-app-3 gets traffic but the goal leaves it out",
+    ),
+    (
+        "include",
+        THREE,
+        {"traffic": {"service": "my-service", "port": "80", "pods_include": ["my-app-2"]}},
+        True,
+        "",
+    ),
+    (
+        "exclude",
+        NOT_READY,
+        {"traffic": {"service": "my-service", "port": "80", "pods_exclude": ["my-app-2"]}},
+        True,
+        "",
+    ),
+    (
+        "exclude fails",
+        THREE,
+        {"traffic": {"service": "my-service", "port": "80", "pods_exclude": ["my-app-2"]}},
+        False,
+        "my-app-2 gets traffic but the goal leaves it out",
+    ),
+    (
+        "not ready",
+        NOT_READY,
+        {"traffic": {"service": "my-service", "port": "80", "pods": ["my-app-1", "my-app-2"]}},
+        False,
+        "my-app-2 gets no traffic: not Ready",
+    ),
+    (
+        "count too low names why",
+        NOT_READY,
+        {"traffic": {"service": "my-service", "port": "80", "count": 2}},
+        False,
+        "1 Pod gets traffic on `my-service` port 80 (web) (my-app-1); the goal is 2; my-app-2 gets "
+        "no traffic: not Ready",
+    ),
+    (
+        "count zero",
+        manifest(service(selector="app: nope"), pod("my-app-1", {"app": "my-app"})),
+        {"traffic": {"service": "my-service", "port": "80", "count": 0}},
+        True,
+        "No Pod gets traffic",
+    ),
+    (
+        "no such pod",
+        THREE,
+        {"traffic": {"service": "my-service", "port": "80", "pods_include": ["ghost"]}},
+        False,
+        "there is no Pod named `ghost`",
+    ),
+    (
+        "no such service",
+        THREE,
+        {"traffic": {"service": "web", "port": "80", "count": 3}},
+        False,
+        "There is no Service `web` in the manifest (it has `my-service`)",
+    ),
+    (
+        "no such port",
+        THREE,
+        {"traffic": {"service": "my-service", "port": "81", "count": 3}},
+        False,
+        "has no port `81` (its ports: web (80/TCP))",
+    ),
+    (
+        "rejected service",
+        BAD_PROTOCOL,
+        {"traffic": {"service": "my-service", "port": "80", "count": 1}},
+        False,
+        "The API server rejects Service `my-service`",
+    ),
+    (
+        "target port",
+        THREE,
+        {"traffic": {"service": "my-service", "port": "80", "count": 3, "target_port": 8080}},
+        True,
+        "",
+    ),
+    (
+        "target port wrong",
+        manifest(service(target=""), pod("my-app-1", {"app": "my-app"})),
+        {"traffic": {"service": "my-service", "port": "80", "target_port": 8080}},
+        False,
+        "my-app-1 receives the traffic on port 80; the goal is port 8080",
+    ),
+    (
+        "named port per pod",
+        NAMED,
+        {"traffic": {"service": "my-service", "port": "80", "pods": ["my-app-1", "my-app-2"]}},
+        False,
+        "my-app-2 gets no traffic: has no container port named `http`",
+    ),
+    (
+        "from node, local policy",
+        LOCAL,
+        {
+            "traffic": {
+                "service": "my-service",
+                "port": "80",
+                "from_node": "node-2",
+                "pods": ["my-app-2"],
+            }
+        },
+        True,
+        "",
+    ),
+    (
+        "from node, local policy, other node",
+        LOCAL,
+        {
+            "traffic": {
+                "service": "my-service",
+                "port": "80",
+                "from_node": "node-2",
+                "pods_include": ["my-app-1"],
+            }
+        },
+        False,
+        "my-app-1 gets no traffic: on `node-1`",
+    ),
+    (
+        "syntax error",
+        "kind: [",
+        {"traffic": {"service": "my-service", "port": "80", "count": 1}},
+        False,
+        "The manifest is not valid YAML: line 2",
+    ),
     # endpoints
-    ("endpoints keep not-ready pods", NOT_READY,
-     {"endpoints": {"service": "my-service", "port": "80", "pods": ["my-app-1", "my-app-2"]}},
-     True, "are endpoints of"),
-    ("endpoints miss a mislabelled pod", WRONG_LABEL,
-     {"endpoints": {"service": "my-service", "port": "80", "count": 2}}, False,
-     "1 Pod is an endpoint of `my-service` port 80 (web) (web-1); the goal is 2; web-2 is not an "
-     "endpoint: label `app` is `web`"),
+    (
+        "endpoints keep not-ready pods",
+        NOT_READY,
+        {"endpoints": {"service": "my-service", "port": "80", "pods": ["my-app-1", "my-app-2"]}},
+        True,
+        "are endpoints of",
+    ),
+    (
+        "endpoints miss a mislabelled pod",
+        WRONG_LABEL,
+        {"endpoints": {"service": "my-service", "port": "80", "count": 2}},
+        False,
+        "1 Pod is an endpoint of `my-service` port 80 (web) (web-1); the goal is 2; web-2 is not an "
+        "endpoint: label `app` is `web`",
+    ),
     # valid / invalid
     ("valid", THREE, {"valid": True}, True, "accepts every object"),
-    ("valid fails", BAD_PROTOCOL, {"valid": True}, False,
-     'line 10: spec.ports[0].protocol: Unsupported value: "HTTP"'),
-    ("invalid at path", BAD_PROTOCOL, {"invalid": {"path": "spec.ports[0].protocol"}}, True,
-     "Rejected as expected"),
-    ("invalid, message", BAD_PROTOCOL,
-     {"invalid": {"path": "spec.ports[0].protocol", "message_contains": "supported values"}},
-     True, ""),
-    ("invalid, wrong message", BAD_PROTOCOL,
-     {"invalid": {"path": "spec.ports[0].protocol", "message_contains": "too long"}}, False,
-     "does not say “too long”"),
-    ("invalid, other path", BAD_PROTOCOL, {"invalid": {"path": "metadata.name"}}, False,
-     "rejected, but not at `metadata.name`"),
-    ("invalid but accepted", THREE, {"invalid": {"path": "spec.ports[0].port"}}, False,
-     "accepts the manifest"),
+    (
+        "valid fails",
+        BAD_PROTOCOL,
+        {"valid": True},
+        False,
+        'line 10: spec.ports[0].protocol: Unsupported value: "HTTP"',
+    ),
+    (
+        "invalid at path",
+        BAD_PROTOCOL,
+        {"invalid": {"path": "spec.ports[0].protocol"}},
+        True,
+        "Rejected as expected",
+    ),
+    (
+        "invalid, message",
+        BAD_PROTOCOL,
+        {"invalid": {"path": "spec.ports[0].protocol", "message_contains": "supported values"}},
+        True,
+        "",
+    ),
+    (
+        "invalid, wrong message",
+        BAD_PROTOCOL,
+        {"invalid": {"path": "spec.ports[0].protocol", "message_contains": "too long"}},
+        False,
+        "does not say “too long”",
+    ),
+    (
+        "invalid, other path",
+        BAD_PROTOCOL,
+        {"invalid": {"path": "metadata.name"}},
+        False,
+        "rejected, but not at `metadata.name`",
+    ),
+    (
+        "invalid but accepted",
+        THREE,
+        {"invalid": {"path": "spec.ports[0].port"}},
+        False,
+        "accepts the manifest",
+    ),
     # share
-    ("share about a third", THREE,
-     {"share": {"service": "my-service", "port": "80", "pod": "my-app-1", "min": 0.25,
-                "max": 0.42}}, True, "between 25% and 42%"),
-    ("share too high", THREE,
-     {"share": {"service": "my-service", "port": "80", "pod": "my-app-1", "min": 0.9}}, False,
-     "the goal is at least 90%"),
-    ("share of a pod with none", NOT_READY,
-     {"share": {"service": "my-service", "port": "80", "pod": "my-app-2", "min": 0.1}}, False,
-     "my-app-2 served 0 of 1000 requests (0%) (my-app-2 gets no traffic: not Ready"),
+    (
+        "share about a third",
+        THREE,
+        {
+            "share": {
+                "service": "my-service",
+                "port": "80",
+                "pod": "my-app-1",
+                "min": 0.25,
+                "max": 0.42,
+            }
+        },
+        True,
+        "between 25% and 42%",
+    ),
+    (
+        "share too high",
+        THREE,
+        {"share": {"service": "my-service", "port": "80", "pod": "my-app-1", "min": 0.9}},
+        False,
+        "the goal is at least 90%",
+    ),
+    (
+        "share of a pod with none",
+        NOT_READY,
+        {"share": {"service": "my-service", "port": "80", "pod": "my-app-2", "min": 0.1}},
+        False,
+        "my-app-2 served 0 of 1000 requests (0%) (my-app-2 gets no traffic: not Ready",
+    ),
     # dns
-    ("dns short name", THREE, {"dns": {"name": "my-service"}}, True,
-     "`my-service` resolves for a Pod in namespace `default` (A: "),
-    ("dns other namespace", THREE, {"dns": {"name": "my-service", "namespace": "other"}}, False,
-     "does not resolve for a Pod in namespace `other`"),
-    ("dns qualified from other namespace", THREE,
-     {"dns": {"name": "my-service.default", "namespace": "other"}}, True, ""),
-    ("dns srv", THREE, {"dns": {"name": "_web._tcp.my-service", "type": "SRV",
-                                "answers_include": ["my-service.default.svc.cluster.local"]}},
-     True, "SRV: my-service.default.svc.cluster.local:80"),
-    ("dns wrong type", THREE, {"dns": {"name": "my-service", "type": "CNAME"}}, False,
-     "with A records, not CNAME"),
-    ("dns missing answer", THREE,
-     {"dns": {"name": "my-service", "answers_include": ["10.0.0.1"]}}, False,
-     "lacks `10.0.0.1`"),
+    (
+        "dns short name",
+        THREE,
+        {"dns": {"name": "my-service"}},
+        True,
+        "`my-service` resolves for a Pod in namespace `default` (A: ",
+    ),
+    (
+        "dns other namespace",
+        THREE,
+        {"dns": {"name": "my-service", "namespace": "other"}},
+        False,
+        "does not resolve for a Pod in namespace `other`",
+    ),
+    (
+        "dns qualified from other namespace",
+        THREE,
+        {"dns": {"name": "my-service.default", "namespace": "other"}},
+        True,
+        "",
+    ),
+    (
+        "dns srv",
+        THREE,
+        {
+            "dns": {
+                "name": "_web._tcp.my-service",
+                "type": "SRV",
+                "answers_include": ["my-service.default.svc.cluster.local"],
+            }
+        },
+        True,
+        "SRV: my-service.default.svc.cluster.local:80",
+    ),
+    (
+        "dns wrong type",
+        THREE,
+        {"dns": {"name": "my-service", "type": "CNAME"}},
+        False,
+        "with A records, not CNAME",
+    ),
+    (
+        "dns missing answer",
+        THREE,
+        {"dns": {"name": "my-service", "answers_include": ["10.0.0.1"]}},
+        False,
+        "lacks `10.0.0.1`",
+    ),
     # all
-    ("all met", THREE, {"all": [{"valid": True}, {"traffic": {"service": "my-service",
-                                                              "port": "80", "count": 3}}]},
-     True, "accepts every object. my-app-1"),
-    ("all, second fails", THREE,
-     {"all": [{"valid": True}, {"traffic": {"service": "my-service", "port": "80",
-                                            "count": 2}}]}, False, "the goal is 2"),
+    (
+        "all met",
+        THREE,
+        {
+            "all": [
+                {"valid": True},
+                {"traffic": {"service": "my-service", "port": "80", "count": 3}},
+            ]
+        },
+        True,
+        "accepts every object. my-app-1",
+    ),
+    (
+        "all, second fails",
+        THREE,
+        {
+            "all": [
+                {"valid": True},
+                {"traffic": {"service": "my-service", "port": "80", "count": 2}},
+            ]
+        },
+        False,
+        "the goal is 2",
+    ),
 ]
 
 
@@ -204,30 +448,65 @@ def test_goal(name: str, text: str, goal: dict[str, Any], met: bool, words: str)
 
 
 def test_evaluate_on_a_shared_analysis_matches_evaluate_text() -> None:
-    goal = parse_goal({"traffic": {"service": "my-service", "port": "80", "from_node": "node-1",
-                                   "pods": ["my-app-1"]}})
+    goal = parse_goal(
+        {
+            "traffic": {
+                "service": "my-service",
+                "port": "80",
+                "from_node": "node-1",
+                "pods": ["my-app-1"],
+            }
+        }
+    )
     assert evaluate(goal, analyze(LOCAL)) == evaluate_text(goal, LOCAL)
     assert evaluate(goal, analyze(LOCAL)).met
 
 
 def test_share_is_deterministic_for_a_seed() -> None:
-    goal = parse_goal({"share": {"service": "my-service", "port": "80", "pod": "my-app-2",
-                                 "seed": 7, "requests": 300}})
+    goal = parse_goal(
+        {
+            "share": {
+                "service": "my-service",
+                "port": "80",
+                "pod": "my-app-2",
+                "seed": 7,
+                "requests": 300,
+            }
+        }
+    )
     assert evaluate_text(goal, THREE) == evaluate_text(goal, THREE)
 
 
-@pytest.mark.parametrize("goal,words", [
-    ({"traffic": {"service": "s", "port": "80"}}, "says nothing about Pods"),
-    ({"traffic": {"service": "s", "port": "80", "pods_include": ["a"], "pods_exclude": ["a"]}},
-     "both included and excluded"),
-    ({"traffic": {"service": "s", "port": "80", "pods": ["a", "b"], "count": 3}},
-     "`pods` names 2 Pods but `count` is 3"),
-    ({"invalid": {"path": "spec..ports"}}, "not a field path"),
-    ({"share": {"service": "s", "port": "80", "pod": "a", "min": 0.6, "max": 0.4}},
-     "is above `max`"),
-    ({"all": [{"valid": True}, {"endpoints": {"service": "s", "port": "80"}}]},
-     "says nothing about Pods"),
-])
+@pytest.mark.parametrize(
+    "goal,words",
+    [
+        ({"traffic": {"service": "s", "port": "80"}}, "says nothing about Pods"),
+        (
+            {
+                "traffic": {
+                    "service": "s",
+                    "port": "80",
+                    "pods_include": ["a"],
+                    "pods_exclude": ["a"],
+                }
+            },
+            "both included and excluded",
+        ),
+        (
+            {"traffic": {"service": "s", "port": "80", "pods": ["a", "b"], "count": 3}},
+            "`pods` names 2 Pods but `count` is 3",
+        ),
+        ({"invalid": {"path": "spec..ports"}}, "not a field path"),
+        (
+            {"share": {"service": "s", "port": "80", "pod": "a", "min": 0.6, "max": 0.4}},
+            "is above `max`",
+        ),
+        (
+            {"all": [{"valid": True}, {"endpoints": {"service": "s", "port": "80"}}]},
+            "says nothing about Pods",
+        ),
+    ],
+)
 def test_goal_problems(goal: dict[str, Any], words: str) -> None:
     problems = goal_problems(parse_goal(goal))
     assert any(words in p for p in problems), problems

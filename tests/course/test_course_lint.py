@@ -28,55 +28,126 @@ def test_builtin_lessons_pass() -> None:
 
 # (name, (old, new) replacements, needle for the line, words)
 CASES = [
-    ("start already meets the goal",
-     [('traffic: {service: web, port: "80", pods: [web-1, web-2]}',
-       'traffic: {service: web, port: "80", pods_include: [web-1]}')],
-     ("    manifest: |", 1), "starting manifest already meets its goal: web-1 gets traffic"),
-    ("solution misses the goal",
-     [('traffic: {service: web, port: "80", pods: [web-1]}',
-       'traffic: {service: web, port: "80", pods: [web-2]}')],
-     ("    solution: |", 2),
-     "solution does not meet its goal: web-2 gets no traffic: label `app` is `website`, the "
-     "Service wants `web`"),
-    ("bad path", [("path: spec.ports[0].targetPort", "path: spec.ports[0].targetPrt")],
-     "path: spec.ports[0].targetPrt",
-     "step 2's path `spec.ports[0].targetPrt` is not in the Service of its manifest "
-     "(it has `port`, `targetPort`)"),
-    ("path that is not a path", [("path: spec.selector", "path: spec..selector")],
-     "path: spec..selector", "not a field path"),
-    ("doc not in manifest", [("    path: spec.selector\n", "    path: spec.selector\n"
-                                                            "    doc: Pod/web-9\n")],
-     "doc: Pod/web-9", "points at `Pod/web-9`, which is not in its manifest"),
-    ("step check already met", [('count: 0}', 'count: 1}')],
-     ("    check:", 1),
-     "step 2's check is already met before the learner changes anything"),
-    ("two correct answers", [("{text: nope, correct: false, explain: because not}",
-                              "{text: nope, correct: true, explain: because not}")],
-     "question: Q1?", "quiz question 1 has 2 correct choices; it needs exactly one"),
-    ("no correct answer", [("{text: sure, correct: true, explain: because}",
-                            "{text: sure, correct: false, explain: because}")],
-     "question: Q1?", "quiz question 1 has 0 correct choices"),
-    ("too few questions", [("  - question: Q3?\n    choices:\n"
-                            "      - {text: sure, correct: true, explain: because}\n"
-                            "      - {text: nope, correct: false, explain: because not}\n", "")],
-     "quiz:", "2 quiz question(s); a lesson needs at least 3"),
-    ("duplicate challenge id", [("id: second", "id: both-pods")], ("id: both-pods", 2),
-     "duplicate challenge id `both-pods`"),
-    ("manifest does not parse", [("  apiVersion: v1\n  kind: Service\n",
-                                  "  apiVersion: v1\n  kind: [Service\n")],
-     # the parser notices the open `[` on the next line: the issue names that file line
-     ("  metadata:", 1), "the lesson's manifest is not valid YAML: did not find expected ',' or "
-                         "']' (while parsing a flow sequence) (manifest line 3)"),
-    ("contradictory goal", [('traffic: {service: web, port: "80", pods: [web-1]}',
-                             'traffic: {service: web, port: "80", pods: [web-1], count: 2}')],
-     ("    goal:", 2), "`pods` names 1 Pods but `count` is 2"),
+    (
+        "start already meets the goal",
+        [
+            (
+                'traffic: {service: web, port: "80", pods: [web-1, web-2]}',
+                'traffic: {service: web, port: "80", pods_include: [web-1]}',
+            )
+        ],
+        ("    manifest: |", 1),
+        "starting manifest already meets its goal: web-1 gets traffic",
+    ),
+    (
+        "solution misses the goal",
+        [
+            (
+                'traffic: {service: web, port: "80", pods: [web-1]}',
+                'traffic: {service: web, port: "80", pods: [web-2]}',
+            )
+        ],
+        ("    solution: |", 2),
+        "solution does not meet its goal: web-2 gets no traffic: label `app` is `website`, the "
+        "Service wants `web`",
+    ),
+    (
+        "bad path",
+        [("path: spec.ports[0].targetPort", "path: spec.ports[0].targetPrt")],
+        "path: spec.ports[0].targetPrt",
+        "step 2's path `spec.ports[0].targetPrt` is not in the Service of its manifest "
+        "(it has `port`, `targetPort`)",
+    ),
+    (
+        "path that is not a path",
+        [("path: spec.selector", "path: spec..selector")],
+        "path: spec..selector",
+        "not a field path",
+    ),
+    (
+        "doc not in manifest",
+        [("    path: spec.selector\n", "    path: spec.selector\n    doc: Pod/web-9\n")],
+        "doc: Pod/web-9",
+        "points at `Pod/web-9`, which is not in its manifest",
+    ),
+    (
+        "step check already met",
+        [("count: 0}", "count: 1}")],
+        ("    check:", 1),
+        "step 2's check is already met before the learner changes anything",
+    ),
+    (
+        "two correct answers",
+        [
+            (
+                "{text: nope, correct: false, explain: because not}",
+                "{text: nope, correct: true, explain: because not}",
+            )
+        ],
+        "question: Q1?",
+        "quiz question 1 has 2 correct choices; it needs exactly one",
+    ),
+    (
+        "no correct answer",
+        [
+            (
+                "{text: sure, correct: true, explain: because}",
+                "{text: sure, correct: false, explain: because}",
+            )
+        ],
+        "question: Q1?",
+        "quiz question 1 has 0 correct choices",
+    ),
+    (
+        "too few questions",
+        [
+            (
+                "  - question: Q3?\n    choices:\n"
+                "      - {text: sure, correct: true, explain: because}\n"
+                "      - {text: nope, correct: false, explain: because not}\n",
+                "",
+            )
+        ],
+        "quiz:",
+        "2 quiz question(s); a lesson needs at least 3",
+    ),
+    (
+        "duplicate challenge id",
+        [("id: second", "id: both-pods")],
+        ("id: both-pods", 2),
+        "duplicate challenge id `both-pods`",
+    ),
+    (
+        "manifest does not parse",
+        [("  apiVersion: v1\n  kind: Service\n", "  apiVersion: v1\n  kind: [Service\n")],
+        # the parser notices the open `[` on the next line: the issue names that file line
+        ("  metadata:", 1),
+        "the lesson's manifest is not valid YAML: did not find expected ',' or "
+        "']' (while parsing a flow sequence) (manifest line 3)",
+    ),
+    (
+        "contradictory goal",
+        [
+            (
+                'traffic: {service: web, port: "80", pods: [web-1]}',
+                'traffic: {service: web, port: "80", pods: [web-1], count: 2}',
+            )
+        ],
+        ("    goal:", 2),
+        "`pods` names 1 Pods but `count` is 2",
+    ),
 ]
 
 
 @pytest.mark.parametrize("name,changes,needle,words", CASES, ids=[c[0] for c in CASES])
-def test_unsound_lesson_fails(tmp_path: Path, texts: SimpleNamespace, name: str,
-                              changes: list[tuple[str, str]], needle: str | tuple[str, int],
-                              words: str) -> None:
+def test_unsound_lesson_fails(
+    tmp_path: Path,
+    texts: SimpleNamespace,
+    name: str,
+    changes: list[tuple[str, str]],
+    needle: str | tuple[str, int],
+    words: str,
+) -> None:
     text = texts.GOOD
     for old, new in changes:
         assert old in text, old
@@ -84,8 +155,9 @@ def test_unsound_lesson_fails(tmp_path: Path, texts: SimpleNamespace, name: str,
     issues = lint_text(tmp_path, text)
     matching = [i for i in issues if words in i.message]
     assert matching, "\n".join(map(str, issues))
-    want = (texts.line_of(text, *needle) if isinstance(needle, tuple)
-            else texts.line_of(text, needle))
+    want = (
+        texts.line_of(text, *needle) if isinstance(needle, tuple) else texts.line_of(text, needle)
+    )
     assert matching[0].line == want, str(matching[0])
     assert str(matching[0]).startswith(f"{tmp_path / 'lesson.yaml'}:{want}: ")
 
@@ -93,8 +165,8 @@ def test_unsound_lesson_fails(tmp_path: Path, texts: SimpleNamespace, name: str,
 def test_file_name_must_match_id(tmp_path: Path, texts: SimpleNamespace) -> None:
     issues = lint_text(tmp_path, texts.GOOD, "03-other.yaml")
     assert [i.message for i in issues] == [
-        "the file name says `other` but the lesson id is `sample` (name lesson files "
-        "NN-<id>.yaml)"]
+        "the file name says `other` but the lesson id is `sample` (name lesson files NN-<id>.yaml)"
+    ]
     assert issues[0].line == 1
 
 
@@ -102,7 +174,8 @@ def test_schema_errors_are_lint_issues_too(tmp_path: Path, texts: SimpleNamespac
     text = texts.GOOD.replace("minutes: 5", "minutes: -1")
     issues = lint_text(tmp_path, text)
     assert [(i.line, i.message) for i in issues] == [
-        (4, "`minutes` must be at least 1, not the number -1")]
+        (4, "`minutes` must be at least 1, not the number -1")
+    ]
 
 
 def test_duplicate_lesson_ids_across_files(tmp_path: Path, texts: SimpleNamespace) -> None:

@@ -44,43 +44,102 @@ def test_good_lesson_loads(tmp_path: Path, texts: SimpleNamespace) -> None:
 
 # (name, change to the good text, the line's needle, words the message must contain)
 BROKEN_CASES = [
-    ("bad-yaml", ("summary: Used by the tests.", "summary: [unclosed"), "minutes: 5",
-     "YAML syntax error"),
-    ("missing-field", ("summary: Used by the tests.\n", ""), "id: sample",
-     "missing the required field `summary`"),
-    ("wrong-type", ("minutes: 5", "minutes: five"), "minutes: five",
-     "`minutes` must be a whole number, not the text \"five\""),
-    ("unknown-field", ("title: A sample lesson", "titel: A sample lesson"), "titel:",
-     "unknown field `titel`"),
-    ("step-missing-text", ("    text: Where traffic arrives.\n", ""), "title: The target port",
-     "`steps[1]` is missing the required field `text`"),
+    (
+        "bad-yaml",
+        ("summary: Used by the tests.", "summary: [unclosed"),
+        "minutes: 5",
+        "YAML syntax error",
+    ),
+    (
+        "missing-field",
+        ("summary: Used by the tests.\n", ""),
+        "id: sample",
+        "missing the required field `summary`",
+    ),
+    (
+        "wrong-type",
+        ("minutes: 5", "minutes: five"),
+        "minutes: five",
+        '`minutes` must be a whole number, not the text "five"',
+    ),
+    (
+        "unknown-field",
+        ("title: A sample lesson", "titel: A sample lesson"),
+        "titel:",
+        "unknown field `titel`",
+    ),
+    (
+        "step-missing-text",
+        ("    text: Where traffic arrives.\n", ""),
+        "title: The target port",
+        "`steps[1]` is missing the required field `text`",
+    ),
     ("bad-id", ("id: sample", "id: Sample_1"), "id: Sample_1", "`id` must be lower-case"),
-    ("two-goal-keys", ('      traffic: {service: web, port: "80", count: 0}',
-                       '      traffic: {service: web, port: "80", count: 0}\n      valid: true'),
-     "valid: true", "a goal holds one"),
-    ("unknown-goal", ('      traffic: {service: web, port: "80", count: 0}',
-                      '      trafic: {service: web, port: "80", count: 0}'), "trafic:",
-     "unknown field `trafic`"),
-    ("port-type", ('      traffic: {service: web, port: "80", count: 0}',
-                   '      traffic: {service: web, port: [80], count: 0}'), "port: [80]",
-     "port name or a number"),
-    ("no-hints", ("    hints:\n      - Look at the labels.\n", "    hints: []\n"), "hints: []",
-     "`challenges[0].hints` needs at least 1 item"),
-    ("hints-empty", ("      - Look at the labels.\n", ""), "    hints:",
-     "`challenges[0].hints` must be a list, not empty"),
-    ("duplicate-key", ("minutes: 5", "minutes: 5\nminutes: 6"), "minutes: 6",
-     "duplicate key `minutes`"),
+    (
+        "two-goal-keys",
+        (
+            '      traffic: {service: web, port: "80", count: 0}',
+            '      traffic: {service: web, port: "80", count: 0}\n      valid: true',
+        ),
+        "valid: true",
+        "a goal holds one",
+    ),
+    (
+        "unknown-goal",
+        (
+            '      traffic: {service: web, port: "80", count: 0}',
+            '      trafic: {service: web, port: "80", count: 0}',
+        ),
+        "trafic:",
+        "unknown field `trafic`",
+    ),
+    (
+        "port-type",
+        (
+            '      traffic: {service: web, port: "80", count: 0}',
+            "      traffic: {service: web, port: [80], count: 0}",
+        ),
+        "port: [80]",
+        "port name or a number",
+    ),
+    (
+        "no-hints",
+        ("    hints:\n      - Look at the labels.\n", "    hints: []\n"),
+        "hints: []",
+        "`challenges[0].hints` needs at least 1 item",
+    ),
+    (
+        "hints-empty",
+        ("      - Look at the labels.\n", ""),
+        "    hints:",
+        "`challenges[0].hints` must be a list, not empty",
+    ),
+    (
+        "duplicate-key",
+        ("minutes: 5", "minutes: 5\nminutes: 6"),
+        "minutes: 6",
+        "duplicate key `minutes`",
+    ),
     ("two-documents", ("quiz:", "---\nquiz:"), "^---", "one YAML document"),
-    ("yes-is-a-bool", ("text: nope, correct: false", "text: no, correct: false"),
-     "text: no, correct", 'quote it: "no"'),
+    (
+        "yes-is-a-bool",
+        ("text: nope, correct: false", "text: no, correct: false"),
+        "text: no, correct",
+        'quote it: "no"',
+    ),
     ("not-a-mapping", None, "- just", "mapping of fields"),
 ]
 
 
 @pytest.mark.parametrize("name,change,needle,words", BROKEN_CASES, ids=[c[0] for c in BROKEN_CASES])
-def test_broken_lesson_names_file_and_line(tmp_path: Path, texts: SimpleNamespace, name: str,
-                                           change: tuple[str, str] | None, needle: str,
-                                           words: str) -> None:
+def test_broken_lesson_names_file_and_line(
+    tmp_path: Path,
+    texts: SimpleNamespace,
+    name: str,
+    change: tuple[str, str] | None,
+    needle: str,
+    words: str,
+) -> None:
     if change is None:
         text = "- just\n- a list\n"
     else:
@@ -93,16 +152,24 @@ def test_broken_lesson_names_file_and_line(tmp_path: Path, texts: SimpleNamespac
     assert str(err) == f"{path}:{err.line}: {err.message}"
 
 
-@pytest.mark.parametrize("data,words", [
-    (b"", "empty"),
-    (b"id: x\x00\x01\x02", "binary"),
-    (b"id: caf\xe9\n", "not UTF-8"),
-    (b"title: " + b"x" * (2 * 1024 * 1024 + 10), "too large"),
-    (b"a: &a [1,1,1,1,1,1,1,1,1,1]\n" + b"".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n".encode()
-        for i in range(8)), "alias"),
-    (b"x: " + b"[" * 100 + b"]" * 100 + b"\n", "nested"),
-])
+@pytest.mark.parametrize(
+    "data,words",
+    [
+        (b"", "empty"),
+        (b"id: x\x00\x01\x02", "binary"),
+        (b"id: caf\xe9\n", "not UTF-8"),
+        (b"title: " + b"x" * (2 * 1024 * 1024 + 10), "too large"),
+        (
+            b"a: &a [1,1,1,1,1,1,1,1,1,1]\n"
+            + b"".join(
+                f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n".encode()
+                for i in range(8)
+            ),
+            "alias",
+        ),
+        (b"x: " + b"[" * 100 + b"]" * 100 + b"\n", "nested"),
+    ],
+)
 def test_hostile_files_are_refused(tmp_path: Path, data: bytes, words: str) -> None:
     err = error_of(write(tmp_path, "hostile.yaml", data))
     assert words in err.message
@@ -114,25 +181,30 @@ def test_not_utf8_names_the_line(tmp_path: Path) -> None:
     assert err.line == 3
 
 
-@pytest.mark.parametrize("raw,clean", [
-    ("\x1b[31mRed\x1b[0m", "Red"),
-    ("title\x1b]0;pwned\x07 here", "title here"),
-    ("bell\x07 and\rreturn", "bell andreturn"),
-    ("8-bit \x9b2J CSI", "8-bit  CSI"),
-    ("tabs\tand\nnewlines stay", "tabs\tand\nnewlines stay"),
-    ("bidi \u202eevil\u202c", "bidi evil"),
-    ("café ✓ 日本", "café ✓ 日本"),
-])
+@pytest.mark.parametrize(
+    "raw,clean",
+    [
+        ("\x1b[31mRed\x1b[0m", "Red"),
+        ("title\x1b]0;pwned\x07 here", "title here"),
+        ("bell\x07 and\rreturn", "bell andreturn"),
+        ("8-bit \x9b2J CSI", "8-bit  CSI"),
+        ("tabs\tand\nnewlines stay", "tabs\tand\nnewlines stay"),
+        ("bidi \u202eevil\u202c", "bidi evil"),
+        ("café ✓ 日本", "café ✓ 日本"),
+    ],
+)
 def test_clean_text(raw: str, clean: str) -> None:
     assert clean_text(raw) == clean
 
 
-def test_escape_sequences_stripped_from_every_string(tmp_path: Path,
-                                                     texts: SimpleNamespace) -> None:
-    text = (texts.GOOD
-            .replace("title: A sample lesson", 'title: "\\e[2J\\e[31mA sample lesson\\e[0m"')
-            .replace("text: What it is.", 'text: "What \\e]0;owned\\a it is.\\x9b1m"')
-            .replace("- Look at the labels.", '- "Look\\x07 at the labels."'))
+def test_escape_sequences_stripped_from_every_string(
+    tmp_path: Path, texts: SimpleNamespace
+) -> None:
+    text = (
+        texts.GOOD.replace("title: A sample lesson", 'title: "\\e[2J\\e[31mA sample lesson\\e[0m"')
+        .replace("text: What it is.", 'text: "What \\e]0;owned\\a it is.\\x9b1m"')
+        .replace("- Look at the labels.", '- "Look\\x07 at the labels."')
+    )
     lesson = load_lesson_file(write(tmp_path, "esc.yaml", text))
     assert isinstance(lesson, Lesson), lesson
     assert lesson.title == "A sample lesson"
@@ -140,8 +212,7 @@ def test_escape_sequences_stripped_from_every_string(tmp_path: Path,
     assert lesson.challenges[0].hints == ("Look at the labels.",)
 
 
-def test_one_broken_file_does_not_break_the_others(tmp_path: Path,
-                                                   texts: SimpleNamespace) -> None:
+def test_one_broken_file_does_not_break_the_others(tmp_path: Path, texts: SimpleNamespace) -> None:
     write(tmp_path, "01-sample.yaml", texts.GOOD)
     write(tmp_path, "02-broken.yaml", "id: [")
     write(tmp_path, "03-other.yaml", texts.GOOD.replace("id: sample", "id: other"))
@@ -151,8 +222,9 @@ def test_one_broken_file_does_not_break_the_others(tmp_path: Path,
     assert result.get("other") is not None and result.get("nope") is None
 
 
-def test_duplicate_id_is_an_error_on_the_second_file(tmp_path: Path,
-                                                     texts: SimpleNamespace) -> None:
+def test_duplicate_id_is_an_error_on_the_second_file(
+    tmp_path: Path, texts: SimpleNamespace
+) -> None:
     first = write(tmp_path, "01-a.yaml", texts.GOOD)
     write(tmp_path, "02-b.yaml", "# a comment line\n" + texts.GOOD)
     result = load_lessons([tmp_path], include_builtin=False)
@@ -163,7 +235,8 @@ def test_duplicate_id_is_an_error_on_the_second_file(tmp_path: Path,
 
 
 def test_builtin_env_and_extra_packs_sorted_by_pack_then_order(
-        tmp_path: Path, texts: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, texts: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     extra = tmp_path / "extra"
     env = tmp_path / "env"
     extra.mkdir()
@@ -176,7 +249,7 @@ def test_builtin_env_and_extra_packs_sorted_by_pack_then_order(
     builtin = [lesson for lesson in result.lessons if lesson.pack == "built-in"]
     assert builtin and result.lessons[: len(builtin)] == builtin
     assert builtin[0].id == "anatomy"
-    assert [lesson.id for lesson in result.lessons[len(builtin):]] == ["early", "late", "from-env"]
+    assert [lesson.id for lesson in result.lessons[len(builtin) :]] == ["early", "late", "from-env"]
     assert any("no such lesson folder" in e.message for e in result.errors)
 
 
@@ -186,8 +259,9 @@ def test_the_same_folder_twice_is_read_once(tmp_path: Path, texts: SimpleNamespa
     assert len(result.lessons) == 1 and not result.errors
 
 
-def test_too_many_files_in_a_pack_are_reported(tmp_path: Path, texts: SimpleNamespace,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_too_many_files_in_a_pack_are_reported(
+    tmp_path: Path, texts: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(packs, "MAX_LESSON_FILES", 2)
     for i in range(4):
         write(tmp_path, f"{i:02d}-l.yaml", texts.GOOD.replace("id: sample", f"id: l{i}"))
@@ -222,12 +296,18 @@ def test_missing_file() -> None:
     assert err.message == "no such file"
 
 
-@pytest.mark.parametrize("goal,kind,data", [
-    ({"traffic": {"service": "web", "port": 80, "pods": ["a"]}}, "traffic",
-     {"service": "web", "port": "80", "pods": ("a",)}),
-    ({"valid": True, "description": "ok"}, "valid", {}),
-    ({"all": [{"valid": True}, {"dns": {"name": "web"}}]}, "all", None),
-])
+@pytest.mark.parametrize(
+    "goal,kind,data",
+    [
+        (
+            {"traffic": {"service": "web", "port": 80, "pods": ["a"]}},
+            "traffic",
+            {"service": "web", "port": "80", "pods": ("a",)},
+        ),
+        ({"valid": True, "description": "ok"}, "valid", {}),
+        ({"all": [{"valid": True}, {"dns": {"name": "web"}}]}, "all", None),
+    ],
+)
 def test_parse_goal(goal: dict[str, object], kind: str, data: dict[str, object] | None) -> None:
     parsed = parse_goal(goal)
     assert parsed.kind == kind
@@ -237,12 +317,15 @@ def test_parse_goal(goal: dict[str, object], kind: str, data: dict[str, object] 
         assert [g.kind for g in parsed.data["goals"]] == ["valid", "dns"]
 
 
-@pytest.mark.parametrize("goal,words", [
-    ({"traffic": {"service": "web"}}, "missing the required field `port`"),
-    ({"valid": False}, "must be `true`"),
-    ({"description": "nothing"}, "names no goal"),
-    ({"dns": {"name": "x", "type": "MX"}}, "one of A, SRV, CNAME"),
-])
+@pytest.mark.parametrize(
+    "goal,words",
+    [
+        ({"traffic": {"service": "web"}}, "missing the required field `port`"),
+        ({"valid": False}, "must be `true`"),
+        ({"description": "nothing"}, "names no goal"),
+        ({"dns": {"name": "x", "type": "MX"}}, "one of A, SRV, CNAME"),
+    ],
+)
 def test_parse_goal_rejects(goal: dict[str, object], words: str) -> None:
     with pytest.raises(ValueError, match=words.replace("(", r"\(")):
         parse_goal(goal)

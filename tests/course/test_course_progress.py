@@ -40,8 +40,14 @@ def test_sigkill_during_many_writes_leaves_a_loadable_file(tmp_path: Path) -> No
     rng = random.Random(1234)
     loaded = 0
     for _ in range(20):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], env=env, cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             assert proc.stdout is not None
             assert proc.stdout.readline().strip() == "ready", proc.stderr and proc.stderr.read()
@@ -71,8 +77,9 @@ def test_write_atomic_replaces_and_keeps_mode(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]  # no temp file left
 
 
-def test_write_atomic_failure_leaves_old_file_and_no_temp(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_atomic_failure_leaves_old_file_and_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "f.txt"
     write_atomic(path, "old")
 
@@ -99,7 +106,8 @@ def test_changes_are_saved_and_reloaded(tmp_path: Path) -> None:
     store.skip("ports")
     again = ProgressStore.open(path)
     assert again.lesson("anatomy") == LessonProgress(
-        step=4, steps_done={0, 1}, challenges_solved={"fix-the-selector"}, quiz={2: 1})
+        step=4, steps_done={0, 1}, challenges_solved={"fix-the-selector"}, quiz={2: 1}
+    )
     assert again.saved_edit("anatomy", "step-3") == "apiVersion: v1\n"
     assert again.saved_edit("anatomy", "step-4") is None
     assert again.lesson("ports").skipped
@@ -113,18 +121,20 @@ def test_lesson_returns_a_copy(tmp_path: Path) -> None:
     assert store.lesson("a").steps_done == {1}
 
 
-@pytest.mark.parametrize("actions,steps,status", [
-    ([], 5, "new"),
-    ([("set_step", 2)], 5, "in progress"),
-    ([("mark_step_done", 0)], 5, "in progress"),
-    ([("mark_step_done", i) for i in range(5)], 5, "done"),
-    ([("mark_done",)], 5, "done"),
-    ([("skip",)], 5, "skipped"),
-    ([("skip",), ("mark_done",)], 5, "done"),
-    ([("save_edit", "step-0", "x")], 5, "in progress"),
-])
-def test_status(tmp_path: Path, actions: list[tuple[object, ...]], steps: int,
-                status: str) -> None:
+@pytest.mark.parametrize(
+    "actions,steps,status",
+    [
+        ([], 5, "new"),
+        ([("set_step", 2)], 5, "in progress"),
+        ([("mark_step_done", 0)], 5, "in progress"),
+        ([("mark_step_done", i) for i in range(5)], 5, "done"),
+        ([("mark_done",)], 5, "done"),
+        ([("skip",)], 5, "skipped"),
+        ([("skip",), ("mark_done",)], 5, "done"),
+        ([("save_edit", "step-0", "x")], 5, "in progress"),
+    ],
+)
+def test_status(tmp_path: Path, actions: list[tuple[object, ...]], steps: int, status: str) -> None:
     store = ProgressStore.open(tmp_path / "p.json")
     for name, *args in actions:
         getattr(store, str(name))("anatomy", *args)
@@ -153,26 +163,30 @@ def test_resets(tmp_path: Path) -> None:
     assert ProgressStore.open(path).lesson_ids() == []
 
 
-@pytest.mark.parametrize("content", [
-    b"{not json",
-    b"",
-    b"\xff\xfe garbage",
-    b'["a list"]',
-    b'{"lessons": {"anatomy": {"step": "two"}}}',
-    b'{"lessons": {"anatomy": {"steps_done": [true]}}}',
-    b'{"lessons": [], "edits": {}}',
-    b'{"format": "something-else"}',
-    b'{"version": 99}',
-    b'{"edits": {"anatomy": {"step-1": 5}}}',
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"{not json",
+        b"",
+        b"\xff\xfe garbage",
+        b'["a list"]',
+        b'{"lessons": {"anatomy": {"step": "two"}}}',
+        b'{"lessons": {"anatomy": {"steps_done": [true]}}}',
+        b'{"lessons": [], "edits": {}}',
+        b'{"format": "something-else"}',
+        b'{"version": 99}',
+        b'{"edits": {"anatomy": {"step-1": 5}}}',
+    ],
+)
 def test_corrupt_file_is_moved_aside(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "progress.json"
     path.write_bytes(content)
     store = ProgressStore.open(path)
     aside = [p for p in tmp_path.iterdir() if p.name.startswith("progress.json.corrupt-")]
     assert len(aside) == 1 and aside[0].read_bytes() == content
-    assert store.notice == (f"Your progress file was corrupt; it was moved to {aside[0]} and a "
-                            "new one started.")
+    assert store.notice == (
+        f"Your progress file was corrupt; it was moved to {aside[0]} and a new one started."
+    )
     assert store.persistent
     store.mark_done("anatomy")  # and the new file works
     assert ProgressStore.open(path).lesson("anatomy").done
@@ -192,8 +206,9 @@ def test_unwritable_home_keeps_progress_in_memory(tmp_path: Path) -> None:
     blocker.write_text("a file where the data folder should be")
     store = ProgressStore.open(blocker / "ktutor" / "progress.json")
     assert not store.persistent
-    assert store.notice == (f"Cannot write to {blocker / 'ktutor'}: progress is kept in memory "
-                            "for this session.")
+    assert store.notice == (
+        f"Cannot write to {blocker / 'ktutor'}: progress is kept in memory for this session."
+    )
     store.mark_step_done("anatomy", 3)
     store.save_edit("anatomy", "step-3", "text")
     assert store.lesson("anatomy").steps_done == {3}
@@ -212,8 +227,9 @@ def test_read_only_folder_keeps_progress_in_memory(tmp_path: Path) -> None:
         folder.chmod(0o700)
 
 
-def test_a_write_that_fails_later_switches_to_memory(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_write_that_fails_later_switches_to_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "p.json"
     store = ProgressStore.open(path)
     store.mark_step_done("a", 0)
@@ -259,10 +275,13 @@ def test_export_import_round_trip(tmp_path: Path) -> None:
     assert ProgressStore.open(tmp_path / "b.json").lesson("ports").done  # and saved
 
 
-@pytest.mark.parametrize("content,words", [
-    ("{oops", "export.json:1: not a ktutor progress file"),
-    ('{"lessons": {"a": {"step": -1}}}', "`step` is not a step number"),
-])
+@pytest.mark.parametrize(
+    "content,words",
+    [
+        ("{oops", "export.json:1: not a ktutor progress file"),
+        ('{"lessons": {"a": {"step": -1}}}', "`step` is not a step number"),
+    ],
+)
 def test_import_of_a_bad_file_changes_nothing(tmp_path: Path, content: str, words: str) -> None:
     store = ProgressStore.open(tmp_path / "p.json")
     store.mark_step_done("a", 1)
@@ -273,14 +292,17 @@ def test_import_of_a_bad_file_changes_nothing(tmp_path: Path, content: str, word
     assert store.lesson_ids() == ["a"] and store.lesson("a").steps_done == {1}
 
 
-@pytest.mark.parametrize("name,file", [
-    ("alice", "alice.json"),
-    ("../../etc/passwd", "etc_passwd.json"),
-    ("Bob Smith", "Bob_Smith.json"),
-    ("", "anonymous.json"),
-    ("...", "anonymous.json"),
-    ("x" * 100, "x" * 64 + ".json"),
-])
+@pytest.mark.parametrize(
+    "name,file",
+    [
+        ("alice", "alice.json"),
+        ("../../etc/passwd", "etc_passwd.json"),
+        ("Bob Smith", "Bob_Smith.json"),
+        ("", "anonymous.json"),
+        ("...", "anonymous.json"),
+        ("x" * 100, "x" * 64 + ".json"),
+    ],
+)
 def test_learner_file_names_are_safe(tmp_path: Path, name: str, file: str) -> None:
     store = ProgressStore.open(tmp_path, learner=name)
     assert store.path == tmp_path / "learners" / file
@@ -308,8 +330,9 @@ def test_all_learners(tmp_path: Path) -> None:
     assert ProgressStore.all_learners(tmp_path / "nobody") == {}
 
 
-def test_default_location_honours_the_data_dir(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_location_honours_the_data_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("KTUTOR_DATA_DIR", str(tmp_path))
     assert ProgressStore.open().path == tmp_path / "progress.json"
 
@@ -330,8 +353,7 @@ def test_unchanged_edit_does_not_rewrite(tmp_path: Path, monkeypatch: pytest.Mon
     store = ProgressStore.open(tmp_path / "p.json")
     store.save_edit("a", "step-0", "same")
     calls: list[str] = []
-    monkeypatch.setattr(progress_mod, "write_atomic",
-                        lambda path, text, **kw: calls.append(text))
+    monkeypatch.setattr(progress_mod, "write_atomic", lambda path, text, **kw: calls.append(text))
     store.save_edit("a", "step-0", "same")
     assert calls == []
     store.save_edit("a", "step-0", "changed")

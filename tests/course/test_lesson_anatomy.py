@@ -14,9 +14,18 @@ from tutor.course.locate import step_span
 from tutor.model import analyze
 
 FILE = Path(__file__).resolve().parents[2] / "lessons" / "01-anatomy.yaml"
-FIELDS = ["apiVersion", "kind", "metadata", "metadata.name", "spec", "spec.selector",
-          "spec.ports", "spec.ports[0].protocol", "spec.ports[0].port",
-          "spec.ports[0].targetPort"]
+FIELDS = [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "metadata.name",
+    "spec",
+    "spec.selector",
+    "spec.ports",
+    "spec.ports[0].protocol",
+    "spec.ports[0].port",
+    "spec.ports[0].targetPort",
+]
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +45,20 @@ def test_one_step_per_field_in_order(lesson: Lesson) -> None:
 
 
 def test_the_story_after_the_fields(lesson: Lesson) -> None:
-    rest = " ".join(s.title + " " + s.text for s in lesson.steps[len(FIELDS):])
-    for words in ("kube-proxy", "every node", "ClusterIP", "NodePort", "LoadBalancer",
-                  "stable", "Scaling", "Load balancing", "8080", "port 80", "Ready"):
+    rest = " ".join(s.title + " " + s.text for s in lesson.steps[len(FIELDS) :])
+    for words in (
+        "kube-proxy",
+        "every node",
+        "ClusterIP",
+        "NodePort",
+        "LoadBalancer",
+        "stable",
+        "Scaling",
+        "Load balancing",
+        "8080",
+        "port 80",
+        "Ready",
+    ):
         assert words in rest, words
 
 
@@ -50,10 +70,12 @@ def test_manifest_routes_three_ready_pods_to_8080(lesson: Lesson) -> None:
     pr = sr.port("80")
     assert pr is not None
     assert {(ep.pod.name, ep.port) for ep in pr.used} == {
-        ("my-app-1", 8080), ("my-app-2", 8080), ("my-app-3", 8080)}
+        ("my-app-1", 8080),
+        ("my-app-2", 8080),
+        ("my-app-3", 8080),
+    }
     assert {p.node_name for p in analysis.cluster.pods} == {"node-1", "node-2"}
-    assert all(p.phase == "Running" and p.ready_condition == "True"
-               for p in analysis.cluster.pods)
+    assert all(p.phase == "Running" and p.ready_condition == "True" for p in analysis.cluster.pods)
 
 
 # step title -> the edit its "try this" asks for

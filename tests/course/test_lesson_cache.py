@@ -49,11 +49,12 @@ def test_a_cache_is_read_back_as_the_loader_made_it(pack: Path, tmp_path: Path) 
     assert [e.file.name for e in cached.errors] == ["02-broken.yaml"]
 
 
-@pytest.mark.parametrize("change", ["edit a file", "add a file", "remove a file",
-                                    "another folder", "KTUTOR_LESSONS"])
+@pytest.mark.parametrize(
+    "change", ["edit a file", "add a file", "remove a file", "another folder", "KTUTOR_LESSONS"]
+)
 def test_any_change_to_the_lessons_means_the_files_are_read_again(
-        pack: Path, tmp_path: Path, change: str, monkeypatch: pytest.MonkeyPatch,
-        texts: SimpleNamespace) -> None:
+    pack: Path, tmp_path: Path, change: str, monkeypatch: pytest.MonkeyPatch, texts: SimpleNamespace
+) -> None:
     data = tmp_path / "data"
     keep(pack, data)
     dirs = [pack]
@@ -62,8 +63,9 @@ def test_any_change_to_the_lessons_means_the_files_are_read_again(
         mine.write_text(texts.GOOD.replace("id: sample", "id: simple"), encoding="utf-8")
         os.utime(mine, ns=(mine.stat().st_atime_ns, mine.stat().st_mtime_ns + 10**9))
     elif change == "add a file":
-        (pack / "03-more.yaml").write_text(texts.GOOD.replace("id: sample", "id: more"),
-                                           encoding="utf-8")
+        (pack / "03-more.yaml").write_text(
+            texts.GOOD.replace("id: sample", "id: more"), encoding="utf-8"
+        )
     elif change == "remove a file":
         (pack / "02-broken.yaml").unlink()
     elif change == "another folder":
@@ -78,7 +80,8 @@ def test_any_change_to_the_lessons_means_the_files_are_read_again(
 
 
 def test_a_file_changed_while_the_lessons_are_read_is_not_kept_as_read(
-        pack: Path, tmp_path: Path, texts: SimpleNamespace) -> None:
+    pack: Path, tmp_path: Path, texts: SimpleNamespace
+) -> None:
     data = tmp_path / "data"
     stamp = lesson_cache.fingerprint([pack])
     found = load_lessons([pack])
@@ -89,8 +92,10 @@ def test_a_file_changed_while_the_lessons_are_read_is_not_kept_as_read(
     assert lesson_cache.read([pack], data) is None
 
 
-@pytest.mark.parametrize("damage", [b"", b"not json", b"\xff\xfe", b"[]", b'{"format": 1}',
-                                    b"{}" + b" " * (9 * 1024 * 1024)])
+@pytest.mark.parametrize(
+    "damage",
+    [b"", b"not json", b"\xff\xfe", b"[]", b'{"format": 1}', b"{}" + b" " * (9 * 1024 * 1024)],
+)
 def test_a_damaged_cache_is_ignored(pack: Path, tmp_path: Path, damage: bytes) -> None:
     data = tmp_path / "data"
     keep(pack, data)
@@ -99,7 +104,8 @@ def test_a_damaged_cache_is_ignored(pack: Path, tmp_path: Path, damage: bytes) -
 
 
 def test_a_cache_with_the_right_stamp_but_wrong_shapes_is_ignored(
-        pack: Path, tmp_path: Path) -> None:
+    pack: Path, tmp_path: Path
+) -> None:
     data = tmp_path / "data"
     keep(pack, data)
     path = data / "cache" / "lessons.json"

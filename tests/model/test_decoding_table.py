@@ -15,53 +15,126 @@ HEAD = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n"
 
 ROWS: list[tuple[str, str, str, int, int, str]] = [
     # (description, spec body, message must contain, line, column, hint must contain)
-    ("unknown field with a did-you-mean",
-     "  selectr:\n    app: web\n  ports:\n  - port: 80\n",
-     'strict decoding error: unknown field "spec.selectr"', 6, 3, "did you mean `selector`"),
-    ("unknown field, case only",
-     "  Selector:\n    app: web\n  ports:\n  - port: 80\n",
-     'unknown field "spec.Selector"', 6, 3, "`selector`"),
-    ("unknown field inside a port",
-     "  ports:\n  - port: 80\n    targetport: 8080\n",
-     'unknown field "spec.ports[0].targetport"', 8, 5, "`targetPort`"),
-    ("duplicate key",
-     "  selector:\n    app: web\n    app: api\n  ports:\n  - port: 80\n",
-     'duplicate field "spec.selector.app"', 8, 5, "only once"),
-    ("string where a number belongs",
-     "  ports:\n  - port: '80'\n",
-     "spec.ports[0].port: expected a whole number (int32), got a string", 7, 5,
-     "without quotes: 80"),
-    ("list where a map belongs",
-     "  selector:\n  - app: web\n  ports:\n  - port: 80\n",
-     "spec.selector: expected a map of string keys to string values, got a list", 6, 3, ""),
-    ("map where a list belongs",
-     "  ports:\n    port: 80\n",
-     "spec.ports: expected a list, got a map", 6, 3, 'starts with "- "'),
-    ("a map where a list of fields belongs",
-     "  sessionAffinityConfig:\n  - clientIP: {}\n  ports:\n  - port: 80\n",
-     "spec.sessionAffinityConfig: expected a map of fields, got a list", 6, 3, 'remove the "- "'),
-    ("YAML 1.1 yes", "  selector:\n    enabled: yes\n  ports:\n  - port: 80\n",
-     "spec.selector.enabled: expected a string, got a boolean yes", 7, 5, 'quote it: "yes"'),
-    ("YAML 1.1 on", "  selector:\n    debug: on\n  ports:\n  - port: 80\n",
-     "spec.selector.debug: expected a string, got a boolean on", 7, 5, 'quote it: "on"'),
-    ("YAML 1.1 version 1.10", "  selector:\n    version: 1.10\n  ports:\n  - port: 80\n",
-     "spec.selector.version: expected a string, got a decimal number 1.10", 7, 5,
-     'quote it: "1.10"'),
-    ("number label value", "  selector:\n    tier: 2\n  ports:\n  - port: 80\n",
-     "spec.selector.tier: expected a string, got a number 2", 7, 5, 'quote it: "2"'),
-    ("bool where a string belongs (port name)", "  ports:\n  - port: 80\n    name: no\n",
-     "spec.ports[0].name: expected a string, got a boolean no", 8, 5, 'quote it: "no"'),
-    ("string where a boolean belongs",
-     "  publishNotReadyAddresses: 'true'\n  ports:\n  - port: 80\n",
-     "spec.publishNotReadyAddresses: expected true or false, got a string", 6, 3,
-     "without quotes"),
-    ("int32 overflow", "  ports:\n  - port: 3000000000\n",
-     "does not fit in an int32", 7, 5, ""),
+    (
+        "unknown field with a did-you-mean",
+        "  selectr:\n    app: web\n  ports:\n  - port: 80\n",
+        'strict decoding error: unknown field "spec.selectr"',
+        6,
+        3,
+        "did you mean `selector`",
+    ),
+    (
+        "unknown field, case only",
+        "  Selector:\n    app: web\n  ports:\n  - port: 80\n",
+        'unknown field "spec.Selector"',
+        6,
+        3,
+        "`selector`",
+    ),
+    (
+        "unknown field inside a port",
+        "  ports:\n  - port: 80\n    targetport: 8080\n",
+        'unknown field "spec.ports[0].targetport"',
+        8,
+        5,
+        "`targetPort`",
+    ),
+    (
+        "duplicate key",
+        "  selector:\n    app: web\n    app: api\n  ports:\n  - port: 80\n",
+        'duplicate field "spec.selector.app"',
+        8,
+        5,
+        "only once",
+    ),
+    (
+        "string where a number belongs",
+        "  ports:\n  - port: '80'\n",
+        "spec.ports[0].port: expected a whole number (int32), got a string",
+        7,
+        5,
+        "without quotes: 80",
+    ),
+    (
+        "list where a map belongs",
+        "  selector:\n  - app: web\n  ports:\n  - port: 80\n",
+        "spec.selector: expected a map of string keys to string values, got a list",
+        6,
+        3,
+        "",
+    ),
+    (
+        "map where a list belongs",
+        "  ports:\n    port: 80\n",
+        "spec.ports: expected a list, got a map",
+        6,
+        3,
+        'starts with "- "',
+    ),
+    (
+        "a map where a list of fields belongs",
+        "  sessionAffinityConfig:\n  - clientIP: {}\n  ports:\n  - port: 80\n",
+        "spec.sessionAffinityConfig: expected a map of fields, got a list",
+        6,
+        3,
+        'remove the "- "',
+    ),
+    (
+        "YAML 1.1 yes",
+        "  selector:\n    enabled: yes\n  ports:\n  - port: 80\n",
+        "spec.selector.enabled: expected a string, got a boolean yes",
+        7,
+        5,
+        'quote it: "yes"',
+    ),
+    (
+        "YAML 1.1 on",
+        "  selector:\n    debug: on\n  ports:\n  - port: 80\n",
+        "spec.selector.debug: expected a string, got a boolean on",
+        7,
+        5,
+        'quote it: "on"',
+    ),
+    (
+        "YAML 1.1 version 1.10",
+        "  selector:\n    version: 1.10\n  ports:\n  - port: 80\n",
+        "spec.selector.version: expected a string, got a decimal number 1.10",
+        7,
+        5,
+        'quote it: "1.10"',
+    ),
+    (
+        "number label value",
+        "  selector:\n    tier: 2\n  ports:\n  - port: 80\n",
+        "spec.selector.tier: expected a string, got a number 2",
+        7,
+        5,
+        'quote it: "2"',
+    ),
+    (
+        "bool where a string belongs (port name)",
+        "  ports:\n  - port: 80\n    name: no\n",
+        "spec.ports[0].name: expected a string, got a boolean no",
+        8,
+        5,
+        'quote it: "no"',
+    ),
+    (
+        "string where a boolean belongs",
+        "  publishNotReadyAddresses: 'true'\n  ports:\n  - port: 80\n",
+        "spec.publishNotReadyAddresses: expected true or false, got a string",
+        6,
+        3,
+        "without quotes",
+    ),
+    ("int32 overflow", "  ports:\n  - port: 3000000000\n", "does not fit in an int32", 7, 5, ""),
 ]
 
 
-@pytest.mark.parametrize(("body", "needle", "line", "column", "hint"),
-                         [pytest.param(b, n, ln, c, h, id=d) for d, b, n, ln, c, h in ROWS])
+@pytest.mark.parametrize(
+    ("body", "needle", "line", "column", "hint"),
+    [pytest.param(b, n, ln, c, h, id=d) for d, b, n, ln, c, h in ROWS],
+)
 def test_strict_decoding(body: str, needle: str, line: int, column: int, hint: str) -> None:
     result = analyze(HEAD + body)
     assert not result.valid
@@ -81,12 +154,12 @@ def test_wrong_type_hides_its_consequences() -> None:
 
 def test_positions_of_several_errors_across_documents() -> None:
     text = (
-        "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n"   # lines 1-5
-        "  ports:\n  - port: 0\n    targetPort: 80\n"                    # 6-8
-        "---\n"                                                          # 9
-        "apiVersion: v1\nkind: Service\nmetadata:\n  name: B\nspec:\n"   # 10-14
-        "  selector:\n    app: my app\n"                                  # 15-16
-        "  ports:\n  - port: 80\n    protocol: tcp\n"                    # 17-19
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n"  # lines 1-5
+        "  ports:\n  - port: 0\n    targetPort: 80\n"  # 6-8
+        "---\n"  # 9
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: B\nspec:\n"  # 10-14
+        "  selector:\n    app: my app\n"  # 15-16
+        "  ports:\n  - port: 80\n    protocol: tcp\n"  # 17-19
     )
     result = analyze(text)
     where = {(e.object, e.path): (e.line, e.column) for e in result.errors}
@@ -105,12 +178,15 @@ def test_required_ports_points_at_spec() -> None:
     assert (err.line, err.column) == (5, 1)
 
 
-@pytest.mark.parametrize(("text", "line", "column"), [
-    ("a: [1, 2\n", 2, 1),
-    ("a: b\n c: d\n", 2, 3),
-    ("key: 'unterminated\n", 2, 1),
-    ("- a\nb: c\n", 2, 1),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("a: [1, 2\n", 2, 1),
+        ("a: b\n c: d\n", 2, 3),
+        ("key: 'unterminated\n", 2, 1),
+        ("- a\nb: c\n", 2, 1),
+    ],
+)
 def test_syntax_errors_have_positions(text: str, line: int, column: int) -> None:
     result = analyze(text)
     se = result.parsed.syntax_error
@@ -140,18 +216,29 @@ def test_missing_kind() -> None:
     assert [e.message for e in result.errors] == ["kind: Required value"]
 
 
-@pytest.mark.parametrize(("text", "message", "line"), [
-    ("kind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n",
-     "apiVersion: Required value", 1),
-    ("apiVersion: apps/v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n"
-     "  - port: 80\n",
-     'apiVersion: Invalid value: "apps/v1": no matches for kind "Service" in version "apps/v1"',
-     1),
-    ("apiVersion: v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n"
-     "    matchLabels:\n      app: x\n  template:\n    metadata:\n      labels:\n"
-     "        app: x\n",
-     'apiVersion: Invalid value: "v1": no matches for kind "Deployment" in version "v1"', 1),
-])
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        (
+            "kind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n",
+            "apiVersion: Required value",
+            1,
+        ),
+        (
+            "apiVersion: apps/v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n"
+            "  - port: 80\n",
+            'apiVersion: Invalid value: "apps/v1": no matches for kind "Service" in version "apps/v1"',
+            1,
+        ),
+        (
+            "apiVersion: v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n"
+            "    matchLabels:\n      app: x\n  template:\n    metadata:\n      labels:\n"
+            "        app: x\n",
+            'apiVersion: Invalid value: "v1": no matches for kind "Deployment" in version "v1"',
+            1,
+        ),
+    ],
+)
 def test_api_version_must_serve_the_kind(text: str, message: str, line: int) -> None:
     result = analyze(text)
     assert [(e.message, e.line) for e in result.errors] == [(message, line)]

@@ -12,29 +12,56 @@ from tutor.model.analysis import Analysis
 from tutor.model.dns import DnsRecord, candidates, records, resolve
 
 
-def _service(name: str, *, ns: str = "default", ports: list[dict[str, Any]] | None = None,
-             selector: dict[str, str] | None = None, **spec: Any) -> dict[str, Any]:
+def _service(
+    name: str,
+    *,
+    ns: str = "default",
+    ports: list[dict[str, Any]] | None = None,
+    selector: dict[str, str] | None = None,
+    **spec: Any,
+) -> dict[str, Any]:
     body: dict[str, Any] = {"ports": ports if ports is not None else [{"port": 80}]}
     if selector is not None:
         body["selector"] = selector
     body.update(spec)
-    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": ns},
-            "spec": body}
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name, "namespace": ns},
+        "spec": body,
+    }
 
 
-def _pod(name: str, ip: str, *, app: str = "db", ready: bool = True, ns: str = "default",
-         hostname: str = "", subdomain: str = "", ports: list[dict[str, Any]] | None = None,
-         ) -> dict[str, Any]:
-    spec: dict[str, Any] = {"nodeName": "node-1",
-                            "containers": [{"name": "c", "image": "x", "ports": ports or []}]}
+def _pod(
+    name: str,
+    ip: str,
+    *,
+    app: str = "db",
+    ready: bool = True,
+    ns: str = "default",
+    hostname: str = "",
+    subdomain: str = "",
+    ports: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "nodeName": "node-1",
+        "containers": [{"name": "c", "image": "x", "ports": ports or []}],
+    }
     if hostname:
         spec["hostname"] = hostname
     if subdomain:
         spec["subdomain"] = subdomain
-    return {"apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": name, "namespace": ns, "labels": {"app": app}}, "spec": spec,
-            "status": {"phase": "Running", "podIP": ip,
-                       "conditions": [{"type": "Ready", "status": "True" if ready else "False"}]}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "namespace": ns, "labels": {"app": app}},
+        "spec": spec,
+        "status": {
+            "phase": "Running",
+            "podIP": ip,
+            "conditions": [{"type": "Ready", "status": "True" if ready else "False"}],
+        },
+    }
 
 
 def _analyze(*objs: dict[str, Any]) -> Analysis:
@@ -48,9 +75,13 @@ def _summary(recs: list[DnsRecord]) -> list[tuple[str, str, str, int]]:
 
 
 def test_clusterip_service_gets_a_record_and_srv_for_named_ports_only() -> None:
-    a = _analyze(_service("api", ports=[{"name": "grpc", "port": 9090},
-                                        {"name": "dns", "port": 53, "protocol": "UDP"}],
-                          selector={"app": "api"}))
+    a = _analyze(
+        _service(
+            "api",
+            ports=[{"name": "grpc", "port": 9090}, {"name": "dns", "port": 53, "protocol": "UDP"}],
+            selector={"app": "api"},
+        )
+    )
     cip = a.services[0].service.cluster_ip
     fqdn = "api.default.svc.cluster.local"
     assert _summary(records(a)) == [
@@ -61,10 +92,13 @@ def test_clusterip_service_gets_a_record_and_srv_for_named_ports_only() -> None:
     assert all(r.weight == 100 and r.priority == 0 for r in records(a) if r.type == "SRV")
 
 
-@pytest.mark.parametrize(("ports", "srv"), [
-    ([{"port": 80}], 0),
-    ([{"name": "web", "port": 80}], 1),
-])
+@pytest.mark.parametrize(
+    ("ports", "srv"),
+    [
+        ([{"port": 80}], 0),
+        ([{"name": "web", "port": 80}], 1),
+    ],
+)
 def test_unnamed_port_has_no_srv(ports: list[dict[str, Any]], srv: int) -> None:
     a = _analyze(_service("web", ports=ports, selector={"app": "web"}))
     assert sum(r.type == "SRV" for r in records(a)) == srv
@@ -75,29 +109,50 @@ def test_service_without_selector_still_has_a_record() -> None:
     assert [r.type for r in records(a)] == ["A"]
 
 
-@pytest.mark.parametrize(("publish", "expected"), [
-    (False, ["10.244.1.10", "10.244.1.9"]),
-    (True, ["10.244.1.10", "10.244.1.11", "10.244.1.9"]),
-])
+@pytest.mark.parametrize(
+    ("publish", "expected"),
+    [
+        (False, ["10.244.1.10", "10.244.1.9"]),
+        (True, ["10.244.1.10", "10.244.1.11", "10.244.1.9"]),
+    ],
+)
 def test_headless_returns_ready_pod_ips(publish: bool, expected: list[str]) -> None:
-    a = _analyze(_service("db", clusterIP="None", selector={"app": "db"},
-                          publishNotReadyAddresses=publish),
-                 _pod("db-a", "10.244.1.9"), _pod("db-b", "10.244.1.10"),
-                 _pod("db-c", "10.244.1.11", ready=False),
-                 _pod("other", "10.244.1.12", app="other"),
-                 _pod("elsewhere", "10.244.1.13", ns="prod"))
+    a = _analyze(
+        _service("db", clusterIP="None", selector={"app": "db"}, publishNotReadyAddresses=publish),
+        _pod("db-a", "10.244.1.9"),
+        _pod("db-b", "10.244.1.10"),
+        _pod("db-c", "10.244.1.11", ready=False),
+        _pod("other", "10.244.1.12", app="other"),
+        _pod("elsewhere", "10.244.1.13", ns="prod"),
+    )
     got = [r.value for r in records(a) if r.name == "db.default.svc.cluster.local"]
     assert got == expected
 
 
 def test_headless_pod_hostname_records_need_matching_subdomain() -> None:
-    a = _analyze(_service("db", clusterIP="None", selector={"app": "db"},
-                          ports=[{"name": "pg", "port": 5432, "targetPort": "pg"}]),
-                 _pod("db-0", "10.244.1.9", hostname="db-0", subdomain="db",
-                      ports=[{"name": "pg", "containerPort": 5432}]),
-                 _pod("db-1", "10.244.1.10", hostname="db-1", subdomain="other",
-                      ports=[{"name": "pg", "containerPort": 6432}]),
-                 _pod("db-2", "10.244.1.11", hostname="db-2", subdomain="db"))
+    a = _analyze(
+        _service(
+            "db",
+            clusterIP="None",
+            selector={"app": "db"},
+            ports=[{"name": "pg", "port": 5432, "targetPort": "pg"}],
+        ),
+        _pod(
+            "db-0",
+            "10.244.1.9",
+            hostname="db-0",
+            subdomain="db",
+            ports=[{"name": "pg", "containerPort": 5432}],
+        ),
+        _pod(
+            "db-1",
+            "10.244.1.10",
+            hostname="db-1",
+            subdomain="other",
+            ports=[{"name": "pg", "containerPort": 6432}],
+        ),
+        _pod("db-2", "10.244.1.11", hostname="db-2", subdomain="db"),
+    )
     names = {r.name for r in records(a) if r.type == "A"}
     assert "db-0.db.default.svc.cluster.local" in names
     assert "db-1.db.default.svc.cluster.local" not in names  # subdomain is not the Service
@@ -113,29 +168,52 @@ def test_headless_pod_hostname_records_need_matching_subdomain() -> None:
 
 
 def test_headless_without_ready_endpoints_has_no_records() -> None:
-    a = _analyze(_service("db", clusterIP="None", selector={"app": "db"}),
-                 _pod("db-a", "10.244.1.9", ready=False))
+    a = _analyze(
+        _service("db", clusterIP="None", selector={"app": "db"}),
+        _pod("db-a", "10.244.1.9", ready=False),
+    )
     assert records(a) == []
 
 
 def test_external_name_is_a_cname() -> None:
     svc = _service("ext", ports=[], type="ExternalName", externalName="db.example.com.")
     a = _analyze(svc)
-    assert _summary(records(a)) == [("ext.default.svc.cluster.local", "CNAME", "db.example.com",
-                                     0)]
+    assert _summary(records(a)) == [("ext.default.svc.cluster.local", "CNAME", "db.example.com", 0)]
     assert records(a)[0].zone_line.endswith("CNAME\tdb.example.com.")
 
 
-@pytest.mark.parametrize(("name", "ns", "expected"), [
-    ("web", "default", ["web.default.svc.cluster.local", "web.svc.cluster.local",
-                        "web.cluster.local", "web"]),
-    ("web.shop", "default", ["web.shop.default.svc.cluster.local", "web.shop.svc.cluster.local",
-                             "web.shop.cluster.local", "web.shop"]),
-    ("web.shop.svc.cluster.local.", "default", ["web.shop.svc.cluster.local"]),
-    ("a.b.c.d.e.f", "x", ["a.b.c.d.e.f", "a.b.c.d.e.f.x.svc.cluster.local",
-                          "a.b.c.d.e.f.svc.cluster.local", "a.b.c.d.e.f.cluster.local"]),
-    ("", "default", []),
-])
+@pytest.mark.parametrize(
+    ("name", "ns", "expected"),
+    [
+        (
+            "web",
+            "default",
+            ["web.default.svc.cluster.local", "web.svc.cluster.local", "web.cluster.local", "web"],
+        ),
+        (
+            "web.shop",
+            "default",
+            [
+                "web.shop.default.svc.cluster.local",
+                "web.shop.svc.cluster.local",
+                "web.shop.cluster.local",
+                "web.shop",
+            ],
+        ),
+        ("web.shop.svc.cluster.local.", "default", ["web.shop.svc.cluster.local"]),
+        (
+            "a.b.c.d.e.f",
+            "x",
+            [
+                "a.b.c.d.e.f",
+                "a.b.c.d.e.f.x.svc.cluster.local",
+                "a.b.c.d.e.f.svc.cluster.local",
+                "a.b.c.d.e.f.cluster.local",
+            ],
+        ),
+        ("", "default", []),
+    ],
+)
 def test_search_candidates(name: str, ns: str, expected: list[str]) -> None:
     assert candidates(name, ns) == expected
 
@@ -143,31 +221,38 @@ def test_search_candidates(name: str, ns: str, expected: list[str]) -> None:
 SHOP = "web.shop.svc.cluster.local"
 
 
-@pytest.mark.parametrize(("query", "client_ns", "found", "service"), [
-    ("web", "shop", SHOP, "shop/web"),
-    ("web", "default", "web.default.svc.cluster.local", "default/web"),
-    ("web.shop", "default", SHOP, "shop/web"),
-    ("web.shop.svc", "default", SHOP, "shop/web"),
-    ("web.shop.svc.cluster.local", "default", SHOP, "shop/web"),
-    ("WEB.Shop", "default", SHOP, "shop/web"),
-    ("api", "default", None, None),
-    ("web.nowhere", "default", None, None),
-    ("_http._tcp.web.shop", "default", f"_http._tcp.{SHOP}", "shop/web"),
-])
-def test_resolve_applies_search_path(query: str, client_ns: str, found: str | None,
-                                     service: str | None) -> None:
-    a = _analyze(_service("web", ns="shop", ports=[{"name": "http", "port": 80}],
-                          selector={"app": "web"}),
-                 _service("web", ns="default", selector={"app": "web"}),
-                 _service("api", ns="prod", selector={"app": "api"}))
+@pytest.mark.parametrize(
+    ("query", "client_ns", "found", "service"),
+    [
+        ("web", "shop", SHOP, "shop/web"),
+        ("web", "default", "web.default.svc.cluster.local", "default/web"),
+        ("web.shop", "default", SHOP, "shop/web"),
+        ("web.shop.svc", "default", SHOP, "shop/web"),
+        ("web.shop.svc.cluster.local", "default", SHOP, "shop/web"),
+        ("WEB.Shop", "default", SHOP, "shop/web"),
+        ("api", "default", None, None),
+        ("web.nowhere", "default", None, None),
+        ("_http._tcp.web.shop", "default", f"_http._tcp.{SHOP}", "shop/web"),
+    ],
+)
+def test_resolve_applies_search_path(
+    query: str, client_ns: str, found: str | None, service: str | None
+) -> None:
+    a = _analyze(
+        _service("web", ns="shop", ports=[{"name": "http", "port": 80}], selector={"app": "web"}),
+        _service("web", ns="default", selector={"app": "web"}),
+        _service("api", ns="prod", selector={"app": "api"}),
+    )
     answer = resolve(a, query, client_ns)
     assert {r.name for r in answer} == ({found} if found else set())
     assert {r.service for r in answer} == ({service} if service else set())
 
 
 def test_resolve_pod_hostname_in_own_namespace() -> None:
-    a = _analyze(_service("db", ns="data", clusterIP="None", selector={"app": "db"}),
-                 _pod("db-0", "10.244.1.9", ns="data", hostname="db-0", subdomain="db"))
+    a = _analyze(
+        _service("db", ns="data", clusterIP="None", selector={"app": "db"}),
+        _pod("db-0", "10.244.1.9", ns="data", hostname="db-0", subdomain="db"),
+    )
     assert [r.value for r in resolve(a, "db-0.db", "data")] == ["10.244.1.9"]
     assert resolve(a, "db-0.db", "default") == []
     assert [r.value for r in resolve(a, "db-0.db.data", "default")] == ["10.244.1.9"]

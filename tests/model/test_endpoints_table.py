@@ -20,19 +20,32 @@ from tutor.model.objects import ContainerPort, Pod, Source
 UNSET = object()
 
 
-def pod(name: str, labels: dict[str, str] | None = None, *, ns: str | None = None,
-        ip: str | None = "10.244.1.10", phase: str = "Running", ready: Any = "True",
-        terminating: bool = False, ports: list[dict[str, Any]] | None = None,
-        init: list[dict[str, Any]] | None = None, status: bool = True,
-        node: str = "node-1") -> dict[str, Any]:
-    meta: dict[str, Any] = {"name": name, "labels": labels if labels is not None else
-                            {"app": "web"}}
+def pod(
+    name: str,
+    labels: dict[str, str] | None = None,
+    *,
+    ns: str | None = None,
+    ip: str | None = "10.244.1.10",
+    phase: str = "Running",
+    ready: Any = "True",
+    terminating: bool = False,
+    ports: list[dict[str, Any]] | None = None,
+    init: list[dict[str, Any]] | None = None,
+    status: bool = True,
+    node: str = "node-1",
+) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "name": name,
+        "labels": labels if labels is not None else {"app": "web"},
+    }
     if ns:
         meta["namespace"] = ns
     if terminating:
         meta["deletionTimestamp"] = "2026-01-01T00:00:00Z"
-    spec: dict[str, Any] = {"nodeName": node,
-                            "containers": [{"name": "app", "image": "x", "ports": ports or []}]}
+    spec: dict[str, Any] = {
+        "nodeName": node,
+        "containers": [{"name": "app", "image": "x", "ports": ports or []}],
+    }
     if init is not None:
         spec["initContainers"] = init
     out: dict[str, Any] = {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
@@ -46,8 +59,13 @@ def pod(name: str, labels: dict[str, str] | None = None, *, ns: str | None = Non
     return out
 
 
-def service(selector: Any = UNSET, ports: list[dict[str, Any]] | None = None, *,
-            ns: str | None = None, **spec: Any) -> dict[str, Any]:
+def service(
+    selector: Any = UNSET,
+    ports: list[dict[str, Any]] | None = None,
+    *,
+    ns: str | None = None,
+    **spec: Any,
+) -> dict[str, Any]:
     body: dict[str, Any] = dict(spec)
     if selector is not UNSET:
         body["selector"] = selector
@@ -79,8 +97,12 @@ SELECTION: list[tuple[str, Any, dict[str, str] | None, bool]] = [
     ("exact pair", {"app": "web"}, {"app": "web"}, True),
     ("extra pod labels are fine", {"app": "web"}, {"app": "web", "tier": "fe", "v": "1"}, True),
     ("AND of pairs: all match", {"app": "web", "tier": "fe"}, {"app": "web", "tier": "fe"}, True),
-    ("AND of pairs: one differs", {"app": "web", "tier": "fe"}, {"app": "web", "tier": "be"},
-     False),
+    (
+        "AND of pairs: one differs",
+        {"app": "web", "tier": "fe"},
+        {"app": "web", "tier": "be"},
+        False,
+    ),
     ("AND of pairs: one missing", {"app": "web", "tier": "fe"}, {"app": "web"}, False),
     ("value is case-sensitive", {"app": "web"}, {"app": "Web"}, False),
     ("key is case-sensitive", {"app": "web"}, {"App": "web"}, False),
@@ -93,8 +115,10 @@ SELECTION: list[tuple[str, Any, dict[str, str] | None, bool]] = [
 ]
 
 
-@pytest.mark.parametrize(("selector", "labels", "selected"),
-                         [pytest.param(s, lab, sel, id=d) for d, s, lab, sel in SELECTION])
+@pytest.mark.parametrize(
+    ("selector", "labels", "selected"),
+    [pytest.param(s, lab, sel, id=d) for d, s, lab, sel in SELECTION],
+)
 def test_selector_semantics(selector: Any, labels: dict[str, str], selected: bool) -> None:
     svc = service() if selector is None else service(selector)
     if selector is None:
@@ -111,23 +135,32 @@ ELIGIBILITY: list[tuple[str, dict[str, Any], bool, tuple[bool, bool, bool] | Non
     ("Running, Ready False", {"ready": "False"}, True, (False, False, False)),
     ("Ready Unknown", {"ready": "Unknown"}, True, (False, False, False)),
     ("no Ready condition", {"ready": None}, True, (False, False, False)),
-    ("Pending with an IP: kept, not ready", {"phase": "Pending", "ready": "False"}, True,
-     (False, False, False)),
+    (
+        "Pending with an IP: kept, not ready",
+        {"phase": "Pending", "ready": "False"},
+        True,
+        (False, False, False),
+    ),
     ("Pending without an IP: dropped", {"phase": "Pending", "ip": None}, False, None),
     ("Running without an IP: dropped", {"ip": None}, False, None),
     ("Failed with an IP: dropped", {"phase": "Failed"}, False, None),
     ("Succeeded with an IP: dropped", {"phase": "Succeeded"}, False, None),
-    ("terminating and Ready: kept, serving, not ready", {"terminating": True}, True,
-     (False, True, True)),
-    ("terminating, not Ready", {"terminating": True, "ready": "False"}, True,
-     (False, False, True)),
+    (
+        "terminating and Ready: kept, serving, not ready",
+        {"terminating": True},
+        True,
+        (False, True, True),
+    ),
+    ("terminating, not Ready", {"terminating": True, "ready": "False"}, True, (False, False, True)),
 ]
 
 
-@pytest.mark.parametrize(("opts", "present", "conditions"),
-                         [pytest.param(o, p, c, id=d) for d, o, p, c in ELIGIBILITY])
-def test_should_pod_be_in_endpoints(opts: dict[str, Any], present: bool,
-                                    conditions: tuple[bool, bool, bool] | None) -> None:
+@pytest.mark.parametrize(
+    ("opts", "present", "conditions"), [pytest.param(o, p, c, id=d) for d, o, p, c in ELIGIBILITY]
+)
+def test_should_pod_be_in_endpoints(
+    opts: dict[str, Any], present: bool, conditions: tuple[bool, bool, bool] | None
+) -> None:
     result = run(service(), pod("p", **opts))
     assert ("p" in endpoints(result)) is present
     eps = result.services[0].ports[0].endpoints
@@ -138,11 +171,17 @@ def test_should_pod_be_in_endpoints(opts: dict[str, Any], present: bool,
         assert (ep.ready, ep.serving, ep.terminating) == conditions
 
 
-@pytest.mark.parametrize(("opts", "ready"), [
-    ({}, True), ({"ready": "False"}, True), ({"terminating": True}, True),
-    ({"terminating": True, "ready": "False"}, True), ({"phase": "Failed"}, None),
-    ({"ip": None}, None),
-])
+@pytest.mark.parametrize(
+    ("opts", "ready"),
+    [
+        ({}, True),
+        ({"ready": "False"}, True),
+        ({"terminating": True}, True),
+        ({"terminating": True, "ready": "False"}, True),
+        ({"phase": "Failed"}, None),
+        ({"ip": None}, None),
+    ],
+)
 def test_publish_not_ready_addresses(opts: dict[str, Any], ready: bool | None) -> None:
     """`ready = publishNotReadyAddresses || (serving && !terminating)`; eligibility unchanged."""
     result = run(service(publishNotReadyAddresses=True), pod("p", **opts))
@@ -168,8 +207,10 @@ def test_service_in_another_namespace_selects_its_own_pods() -> None:
 
 
 def test_external_name_has_no_endpoints_even_with_a_selector() -> None:
-    result = run(service({"app": "web"}, [{"port": 80}], type="ExternalName",
-                         externalName="db.example.com"), pod("p"))
+    result = run(
+        service({"app": "web"}, [{"port": 80}], type="ExternalName", externalName="db.example.com"),
+        pod("p"),
+    )
     sr = result.services[0]
     assert not sr.endpoints.managed
     assert endpoints(result) == {}
@@ -181,36 +222,87 @@ HTTP_TCP = {"name": "http", "containerPort": 8080}
 
 PORTS: list[tuple[str, dict[str, Any], dict[str, Any], int | None]] = [
     # (description, service port, pod options, resolved port or None = unresolved)
-    ("numeric targetPort used as is, no containerPort needed", {"port": 80, "targetPort": 9376},
-     {}, 9376),
-    ("numeric targetPort ignores declared ports", {"port": 80, "targetPort": 9376},
-     {"ports": [HTTP_TCP]}, 9376),
+    (
+        "numeric targetPort used as is, no containerPort needed",
+        {"port": 80, "targetPort": 9376},
+        {},
+        9376,
+    ),
+    (
+        "numeric targetPort ignores declared ports",
+        {"port": 80, "targetPort": 9376},
+        {"ports": [HTTP_TCP]},
+        9376,
+    ),
     ("missing targetPort means port", {"port": 8081}, {}, 8081),
     ("named: found by name (protocol defaults to TCP)", NAMED, {"ports": [HTTP_TCP]}, 8080),
-    ("named: protocol must match too", NAMED,
-     {"ports": [{"name": "http", "containerPort": 8080, "protocol": "UDP"}]}, None),
-    ("named UDP port matches a UDP Service port",
-     {"port": 53, "targetPort": "dns", "protocol": "UDP"},
-     {"ports": [{"name": "dns", "containerPort": 5353, "protocol": "UDP"}]}, 5353),
-    ("named: the first match wins", NAMED,
-     {"ports": [HTTP_TCP, {"name": "http", "containerPort": 9090}]}, 8080),
+    (
+        "named: protocol must match too",
+        NAMED,
+        {"ports": [{"name": "http", "containerPort": 8080, "protocol": "UDP"}]},
+        None,
+    ),
+    (
+        "named UDP port matches a UDP Service port",
+        {"port": 53, "targetPort": "dns", "protocol": "UDP"},
+        {"ports": [{"name": "dns", "containerPort": 5353, "protocol": "UDP"}]},
+        5353,
+    ),
+    (
+        "named: the first match wins",
+        NAMED,
+        {"ports": [HTTP_TCP, {"name": "http", "containerPort": 9090}]},
+        8080,
+    ),
     ("named: no such name", NAMED, {"ports": [{"name": "web", "containerPort": 8080}]}, None),
     ("named: no ports at all", NAMED, {}, None),
-    ("named: sidecar init container (restartPolicy Always) is searched", NAMED,
-     {"init": [{"name": "proxy", "image": "x", "restartPolicy": "Always",
-                "ports": [{"name": "http", "containerPort": 15001}]}]}, 15001),
-    ("named: containers are searched before sidecars", NAMED,
-     {"ports": [HTTP_TCP], "init": [{"name": "proxy", "image": "x", "restartPolicy": "Always",
-                                     "ports": [{"name": "http", "containerPort": 15001}]}]},
-     8080),
-    ("named: a plain init container is ignored", NAMED,
-     {"init": [{"name": "setup", "image": "x",
-                "ports": [{"name": "http", "containerPort": 15001}]}]}, None),
+    (
+        "named: sidecar init container (restartPolicy Always) is searched",
+        NAMED,
+        {
+            "init": [
+                {
+                    "name": "proxy",
+                    "image": "x",
+                    "restartPolicy": "Always",
+                    "ports": [{"name": "http", "containerPort": 15001}],
+                }
+            ]
+        },
+        15001,
+    ),
+    (
+        "named: containers are searched before sidecars",
+        NAMED,
+        {
+            "ports": [HTTP_TCP],
+            "init": [
+                {
+                    "name": "proxy",
+                    "image": "x",
+                    "restartPolicy": "Always",
+                    "ports": [{"name": "http", "containerPort": 15001}],
+                }
+            ],
+        },
+        8080,
+    ),
+    (
+        "named: a plain init container is ignored",
+        NAMED,
+        {
+            "init": [
+                {"name": "setup", "image": "x", "ports": [{"name": "http", "containerPort": 15001}]}
+            ]
+        },
+        None,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("sport", "opts", "expected"),
-                         [pytest.param(s, o, e, id=d) for d, s, o, e in PORTS])
+@pytest.mark.parametrize(
+    ("sport", "opts", "expected"), [pytest.param(s, o, e, id=d) for d, s, o, e in PORTS]
+)
 def test_find_port(sport: dict[str, Any], opts: dict[str, Any], expected: int | None) -> None:
     result = run(service(ports=[sport]), pod("p", **opts))
     key = str(sport["port"])
@@ -226,8 +318,12 @@ def test_find_port(sport: dict[str, Any], opts: dict[str, Any], expected: int | 
 
 def test_named_port_resolved_per_pod_and_per_service_port() -> None:
     """A Pod missing one named port still serves the Service's other ports."""
-    svc = service(ports=[{"name": "web", "port": 80, "targetPort": "http"},
-                         {"name": "metrics", "port": 9090, "targetPort": "metrics"}])
+    svc = service(
+        ports=[
+            {"name": "web", "port": 80, "targetPort": "http"},
+            {"name": "metrics", "port": 9090, "targetPort": "metrics"},
+        ]
+    )
     a = pod("a", ports=[HTTP_TCP, {"name": "metrics", "containerPort": 9100}])
     b = pod("b", ip="10.244.1.11", ports=[{"name": "http", "containerPort": 9000}])
     result = run(svc, a, b)
@@ -242,8 +338,12 @@ def test_named_port_resolved_per_pod_and_per_service_port() -> None:
 
 
 def test_find_port_function_directly() -> None:
-    p = Pod("p", "default", Source(0), ports=[ContainerPort("http", 8080, "UDP", "c"),
-                                             ContainerPort("http", 8081, "TCP", "c")])
+    p = Pod(
+        "p",
+        "default",
+        Source(0),
+        ports=[ContainerPort("http", 8080, "UDP", "c"), ContainerPort("http", 8081, "TCP", "c")],
+    )
     assert find_port(p, 7000, "TCP") == 7000
     assert find_port(p, "http", "TCP") == 8081
     assert find_port(p, "http", "UDP") == 8080
@@ -256,8 +356,14 @@ def test_pod_index_select_is_and_exact_and_namespaced() -> None:
         Pod("b", "default", Source(0), labels={"app": "web"}, ip="10.0.0.2"),
         Pod("c", "other", Source(0), labels={"app": "web", "tier": "fe"}, ip="10.0.0.3"),
         Pod("d", "default", Source(0), labels={"app": "web", "tier": "fe"}, ip=""),
-        Pod("e", "default", Source(0), labels={"app": "web", "tier": "fe"}, ip="10.0.0.5",
-            phase="Failed"),
+        Pod(
+            "e",
+            "default",
+            Source(0),
+            labels={"app": "web", "tier": "fe"},
+            ip="10.0.0.5",
+            phase="Failed",
+        ),
         Pod("f", "default", Source(0), labels={"app": "web", "tier": "fe"}, ip="10.0.0.6"),
     ]
     index = PodIndex(pods)
@@ -275,8 +381,7 @@ def test_resolve_uses_the_index_pods() -> None:
     cluster = result.cluster
     se = resolve(cluster.services[0], cluster, PodIndex(cluster.pods))
     assert [p.name for p in se.selected] == ["a", "b"]
-    assert [ep.address for ep in se.ports[0].endpoints] == ["10.244.1.10:8080",
-                                                            "10.244.1.11:8080"]
+    assert [ep.address for ep in se.ports[0].endpoints] == ["10.244.1.10:8080", "10.244.1.11:8080"]
 
 
 def test_headless_without_ports_gets_an_empty_port_list() -> None:

@@ -16,23 +16,47 @@ from tutor.model.iptables import chain_name, probability, program, render_rules
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 
-def _service(name: str = "web", *, ns: str = "default", ports: list[dict[str, Any]] | None = None,
-             **spec: Any) -> dict[str, Any]:
+def _service(
+    name: str = "web",
+    *,
+    ns: str = "default",
+    ports: list[dict[str, Any]] | None = None,
+    **spec: Any,
+) -> dict[str, Any]:
     body: dict[str, Any] = {"selector": {"app": name}, "ports": ports or [{"port": 80}]}
     body.update(spec)
-    return {"apiVersion": "v1", "kind": "Service",
-            "metadata": {"name": name, "namespace": ns}, "spec": body}
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name, "namespace": ns},
+        "spec": body,
+    }
 
 
-def _pod(name: str, ip: str, *, app: str = "web", node: str = "node-1", ready: bool = True,
-         terminating: bool = False, ns: str = "default") -> dict[str, Any]:
+def _pod(
+    name: str,
+    ip: str,
+    *,
+    app: str = "web",
+    node: str = "node-1",
+    ready: bool = True,
+    terminating: bool = False,
+    ns: str = "default",
+) -> dict[str, Any]:
     meta: dict[str, Any] = {"name": name, "namespace": ns, "labels": {"app": app}}
     if terminating:
         meta["deletionTimestamp"] = "2026-01-01T00:00:00Z"
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta,
-            "spec": {"nodeName": node, "containers": [{"name": "c", "image": "x"}]},
-            "status": {"phase": "Running", "podIP": ip,
-                       "conditions": [{"type": "Ready", "status": "True" if ready else "False"}]}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": meta,
+        "spec": {"nodeName": node, "containers": [{"name": "c", "image": "x"}]},
+        "status": {
+            "phase": "Running",
+            "podIP": ip,
+            "conditions": [{"type": "Ready", "status": "True" if ready else "False"}],
+        },
+    }
 
 
 def _text(*objs: dict[str, Any]) -> str:
@@ -49,7 +73,7 @@ def _table(text: str, name: str) -> list[str]:
     lines = text.splitlines()
     start = lines.index(f"*{name}")
     end = lines.index("COMMIT", start)
-    return lines[start + 1:end]
+    return lines[start + 1 : end]
 
 
 def _chain(text: str, table: str, chain: str) -> list[str]:
@@ -60,35 +84,45 @@ def _svc_chain(name: str, proto: str = "tcp") -> str:
     return chain_name("KUBE-SVC-", name, proto)
 
 
-@pytest.mark.parametrize(("prefix", "name", "proto", "endpoint", "expected"), [
-    ("KUBE-SVC-", "kube-system/kube-dns:dns", "UDP", None, "KUBE-SVC-TCOU7JCQXEZGVUNU"),
-    ("KUBE-SVC-", "default/kubernetes:https", "TCP", None, "KUBE-SVC-NPX46M4PTMTKRN6Y"),
-    ("KUBE-SVC-", "default/my-service", "tcp", None, "KUBE-SVC-FXIYY6OHUSNBITIX"),
-    ("KUBE-SVC", "default/my-service", "TCP", None, "KUBE-SVC-FXIYY6OHUSNBITIX"),
-    # from a real node's iptables-save: default/test-svc and its two endpoints
-    ("KUBE-SVC-", "default/test-svc", "tcp", None, "KUBE-SVC-QKNQQNIN727HO3XU"),
-    ("KUBE-SEP-", "default/test-svc", "tcp", "10.244.1.3:80", "KUBE-SEP-SQEBHSRBMT4ZUBXZ"),
-    ("KUBE-SEP-", "default/test-svc", "TCP", "10.244.2.3:80", "KUBE-SEP-SUSDB4Q4CAFDFR7F"),
-])
-def test_chain_names_match_kube_proxy(prefix: str, name: str, proto: str,
-                                      endpoint: str | None, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("prefix", "name", "proto", "endpoint", "expected"),
+    [
+        ("KUBE-SVC-", "kube-system/kube-dns:dns", "UDP", None, "KUBE-SVC-TCOU7JCQXEZGVUNU"),
+        ("KUBE-SVC-", "default/kubernetes:https", "TCP", None, "KUBE-SVC-NPX46M4PTMTKRN6Y"),
+        ("KUBE-SVC-", "default/my-service", "tcp", None, "KUBE-SVC-FXIYY6OHUSNBITIX"),
+        ("KUBE-SVC", "default/my-service", "TCP", None, "KUBE-SVC-FXIYY6OHUSNBITIX"),
+        # from a real node's iptables-save: default/test-svc and its two endpoints
+        ("KUBE-SVC-", "default/test-svc", "tcp", None, "KUBE-SVC-QKNQQNIN727HO3XU"),
+        ("KUBE-SEP-", "default/test-svc", "tcp", "10.244.1.3:80", "KUBE-SEP-SQEBHSRBMT4ZUBXZ"),
+        ("KUBE-SEP-", "default/test-svc", "TCP", "10.244.2.3:80", "KUBE-SEP-SUSDB4Q4CAFDFR7F"),
+    ],
+)
+def test_chain_names_match_kube_proxy(
+    prefix: str, name: str, proto: str, endpoint: str | None, expected: str
+) -> None:
     assert chain_name(prefix, name, proto, endpoint) == expected
 
 
 def test_chain_prefixes_share_the_port_proto_hash() -> None:
-    hashes = {chain_name(p, "default/web:http", "tcp")[len(p):]
-              for p in ("KUBE-SVC-", "KUBE-SVL-", "KUBE-EXT-", "KUBE-FW-")}
+    hashes = {
+        chain_name(p, "default/web:http", "tcp")[len(p) :]
+        for p in ("KUBE-SVC-", "KUBE-SVL-", "KUBE-EXT-", "KUBE-FW-")
+    }
     assert len(hashes) == 1
-    assert chain_name("KUBE-SVC-", "default/web:http", "udp") != \
-        chain_name("KUBE-SVC-", "default/web:http", "tcp")
+    assert chain_name("KUBE-SVC-", "default/web:http", "udp") != chain_name(
+        "KUBE-SVC-", "default/web:http", "tcp"
+    )
 
 
-@pytest.mark.parametrize(("n", "expected"), [
-    (1, [None]),
-    (2, ["0.5000000000", None]),
-    (3, ["0.3333333333", "0.5000000000", None]),
-    (4, ["0.2500000000", "0.3333333333", "0.5000000000", None]),
-])
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (1, [None]),
+        (2, ["0.5000000000", None]),
+        (3, ["0.3333333333", "0.5000000000", None]),
+        (4, ["0.2500000000", "0.3333333333", "0.5000000000", None]),
+    ],
+)
 def test_random_cascade_probabilities(n: int, expected: list[str | None]) -> None:
     pods = [_pod(f"web-{i}", f"10.244.1.{20 + i}") for i in range(n)]
     text = _rules(_service(), *pods)
@@ -108,19 +142,26 @@ def test_endpoints_sorted_as_strings_not_numbers() -> None:
     text = _rules(_service(), _pod("a", "10.244.1.9"), _pod("b", "10.244.1.10"))
     jumps = [ln for ln in _chain(text, "nat", _svc_chain("default/web")) if "->" in ln]
     assert [re.search(r"-> (\S+)\"", ln).group(1) for ln in jumps] == [  # type: ignore[union-attr]
-        "10.244.1.10:80", "10.244.1.9:80"]
+        "10.244.1.10:80",
+        "10.244.1.9:80",
+    ]
 
 
 def test_clusterip_capture_masquerade_and_dnat() -> None:
-    analysis = analyze(_text(_service(ports=[{"name": "http", "port": 80, "targetPort": 8080}]),
-                             _pod("a", "10.244.1.5")))
+    analysis = analyze(
+        _text(
+            _service(ports=[{"name": "http", "port": 80, "targetPort": 8080}]),
+            _pod("a", "10.244.1.5"),
+        )
+    )
     text = render_rules(analysis)
     cip = analysis.services[0].service.cluster_ip
     svc = _svc_chain("default/web:http")
     sep = chain_name("KUBE-SEP-", "default/web:http", "tcp", "10.244.1.5:8080")
     assert _chain(text, "nat", "KUBE-SERVICES")[0] == (
         f'-A KUBE-SERVICES -m comment --comment "default/web:http cluster IP" -m tcp -p tcp '
-        f"-d {cip} --dport 80 -j {svc}")
+        f"-d {cip} --dport 80 -j {svc}"
+    )
     assert _chain(text, "nat", svc)[0].endswith("! -s 10.244.0.0/16 -j KUBE-MARK-MASQ")
     assert _chain(text, "nat", sep) == [
         f"-A {sep} -m comment --comment default/web:http -s 10.244.1.5 -j KUBE-MARK-MASQ",
@@ -130,8 +171,9 @@ def test_clusterip_capture_masquerade_and_dnat() -> None:
 
 
 def test_udp_port_uses_udp_match() -> None:
-    text = _rules(_service(ports=[{"name": "dns", "port": 53, "protocol": "UDP"}]),
-                  _pod("a", "10.244.1.5"))
+    text = _rules(
+        _service(ports=[{"name": "dns", "port": 53, "protocol": "UDP"}]), _pod("a", "10.244.1.5")
+    )
     line = _chain(text, "nat", "KUBE-SERVICES")[0]
     assert "-m udp -p udp" in line
     assert line.endswith(_svc_chain("default/web:dns", "udp"))
@@ -158,11 +200,14 @@ def test_no_affinity_means_no_recent_module() -> None:
     assert "recent" not in _rules(_service(), _pod("a", "10.244.1.5"))
 
 
-@pytest.mark.parametrize("pods", [
-    [],
-    [_pod("a", "10.244.1.5", ready=False)],
-    [_pod("a", "10.244.1.5", app="other")],
-])
+@pytest.mark.parametrize(
+    "pods",
+    [
+        [],
+        [_pod("a", "10.244.1.5", ready=False)],
+        [_pod("a", "10.244.1.5", app="other")],
+    ],
+)
 def test_no_usable_endpoints_rejects_in_filter_table(pods: list[dict[str, Any]]) -> None:
     text = _rules(_service(type="NodePort"), *pods)
     filt = _chain(text, "filter", "KUBE-SERVICES")
@@ -176,15 +221,17 @@ def test_no_usable_endpoints_rejects_in_filter_table(pods: list[dict[str, Any]])
 
 def test_terminating_fallback_gets_endpoint_chains() -> None:
     # serving (Ready condition True) and terminating: used only because nothing is ready
-    text = _rules(_service(), _pod("a", "10.244.1.5", terminating=True),
-                  _pod("b", "10.244.1.6", ready=False))
+    text = _rules(
+        _service(), _pod("a", "10.244.1.5", terminating=True), _pod("b", "10.244.1.6", ready=False)
+    )
     assert "--to-destination 10.244.1.5:80" in text
     assert "10.244.1.6" not in text
     assert "REJECT" not in "\n".join(_chain(text, "filter", "KUBE-SERVICES"))
 
 
-@pytest.mark.parametrize("spec", [{"clusterIP": "None"},
-                                  {"type": "ExternalName", "externalName": "example.com"}])
+@pytest.mark.parametrize(
+    "spec", [{"clusterIP": "None"}, {"type": "ExternalName", "externalName": "example.com"}]
+)
 def test_headless_and_external_name_are_skipped(spec: dict[str, Any]) -> None:
     svc = _service(**spec)
     if spec.get("type") == "ExternalName":
@@ -195,13 +242,20 @@ def test_headless_and_external_name_are_skipped(spec: dict[str, Any]) -> None:
     assert rs.skipped and rs.skipped[0].startswith("default/web ")
 
 
-@pytest.mark.parametrize(("node", "local", "target"), [
-    ("node-1", ["10.244.1.5:80"], "KUBE-SVL-"),
-    ("node-2", [], "DROP"),
-])
+@pytest.mark.parametrize(
+    ("node", "local", "target"),
+    [
+        ("node-1", ["10.244.1.5:80"], "KUBE-SVL-"),
+        ("node-2", [], "DROP"),
+    ],
+)
 def test_internal_traffic_policy_local(node: str, local: list[str], target: str) -> None:
-    text = _rules(_service(internalTrafficPolicy="Local"), _pod("a", "10.244.1.5", node="node-1"),
-                  _pod("b", "10.244.1.7", node="node-3"), node=node)
+    text = _rules(
+        _service(internalTrafficPolicy="Local"),
+        _pod("a", "10.244.1.5", node="node-1"),
+        _pod("b", "10.244.1.7", node="node-3"),
+        node=node,
+    )
     svl = chain_name("KUBE-SVL-", "default/web", "tcp")
     if target == "DROP":
         rule = _chain(text, "filter", "KUBE-SERVICES")
@@ -216,16 +270,20 @@ def test_internal_traffic_policy_local(node: str, local: list[str], target: str)
 
 
 def test_external_traffic_policy_local_nodeport() -> None:
-    objs = (_service(type="NodePort", externalTrafficPolicy="Local",
-                     ports=[{"port": 80, "nodePort": 30080}]),
-            _pod("a", "10.244.1.5", node="node-1"), _pod("b", "10.244.2.6", node="node-2"))
+    objs = (
+        _service(
+            type="NodePort", externalTrafficPolicy="Local", ports=[{"port": 80, "nodePort": 30080}]
+        ),
+        _pod("a", "10.244.1.5", node="node-1"),
+        _pod("b", "10.244.2.6", node="node-2"),
+    )
     ext = chain_name("KUBE-EXT-", "default/web", "tcp")
     svc = _svc_chain("default/web")
     svl = chain_name("KUBE-SVL-", "default/web", "tcp")
     on1 = _rules(*objs, node="node-1")
     assert _chain(on1, "nat", "KUBE-NODEPORTS") == [
-        f"-A KUBE-NODEPORTS -m comment --comment default/web -m tcp -p tcp --dport 30080 "
-        f"-j {ext}"]
+        f"-A KUBE-NODEPORTS -m comment --comment default/web -m tcp -p tcp --dport 30080 -j {ext}"
+    ]
     ext_rules = _chain(on1, "nat", ext)
     assert f"-s 10.244.0.0/16 -j {svc}" in ext_rules[0]  # pods short-circuit to Cluster
     assert "--src-type LOCAL -j KUBE-MARK-MASQ" in ext_rules[1]
@@ -243,8 +301,10 @@ def test_external_traffic_policy_local_nodeport() -> None:
 
 
 def test_external_traffic_policy_cluster_masquerades_then_jumps_to_svc() -> None:
-    text = _rules(_service(type="LoadBalancer", ports=[{"port": 443, "targetPort": 8443}]),
-                  _pod("a", "10.244.1.5"))
+    text = _rules(
+        _service(type="LoadBalancer", ports=[{"port": 443, "targetPort": 8443}]),
+        _pod("a", "10.244.1.5"),
+    )
     ext = chain_name("KUBE-EXT-", "default/web", "tcp")
     assert _chain(text, "nat", ext) == [
         f'-A {ext} -m comment --comment "masquerade traffic for default/web external '
@@ -260,8 +320,10 @@ def test_external_ips_are_captured() -> None:
     text = _rules(_service(externalIPs=["192.0.2.10"]), _pod("a", "10.244.1.5"))
     ext = chain_name("KUBE-EXT-", "default/web", "tcp")
     rule = [ln for ln in _chain(text, "nat", "KUBE-SERVICES") if "external IP" in ln]
-    assert rule == [f'-A KUBE-SERVICES -m comment --comment "default/web external IP" '
-                    f"-m tcp -p tcp -d 192.0.2.10 --dport 80 -j {ext}"]
+    assert rule == [
+        f'-A KUBE-SERVICES -m comment --comment "default/web external IP" '
+        f"-m tcp -p tcp -d 192.0.2.10 --dport 80 -j {ext}"
+    ]
 
 
 def test_layout_filter_then_nat_and_nodeports_rule_last() -> None:
@@ -270,7 +332,8 @@ def test_layout_filter_then_nat_and_nodeports_rule_last() -> None:
     assert lines.index("*filter") < lines.index("*nat")
     assert lines.count("COMMIT") == 2
     assert _chain(text, "nat", "KUBE-SERVICES")[-1].endswith(
-        "-m addrtype --dst-type LOCAL -j KUBE-NODEPORTS")
+        "-m addrtype --dst-type LOCAL -j KUBE-NODEPORTS"
+    )
     assert ":KUBE-MARK-MASQ - [0:0]" in lines
     assert "-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000" in lines
 

@@ -27,8 +27,9 @@ spec:
 """
 
 
-def deployment(kind: str = "Deployment", replicas: int = 3, name: str = "web",
-               extra: str = "") -> str:
+def deployment(
+    kind: str = "Deployment", replicas: int = 3, name: str = "web", extra: str = ""
+) -> str:
     return f"""\
 apiVersion: apps/v1
 kind: {kind}
@@ -95,17 +96,21 @@ items:
 def test_service_list_from_kubectl_get() -> None:
     text = "apiVersion: v1\nkind: ServiceList\nitems:\n" + "".join(
         "- " + line + "\n" if i == 0 else "  " + line + "\n"
-        for i, line in enumerate(SVC.splitlines()))
+        for i, line in enumerate(SVC.splitlines())
+    )
     result = analyze(text)
     assert result.valid
     assert [s.name for s in result.cluster.services] == ["web"]
 
 
-@pytest.mark.parametrize(("kind", "pattern"), [
-    ("Deployment", r"web-[{a}]{{10}}-[{a}]{{5}}"),
-    ("ReplicaSet", r"web-[{a}]{{5}}"),
-    ("StatefulSet", r"web-\d+"),
-])
+@pytest.mark.parametrize(
+    ("kind", "pattern"),
+    [
+        ("Deployment", r"web-[{a}]{{10}}-[{a}]{{5}}"),
+        ("ReplicaSet", r"web-[{a}]{{5}}"),
+        ("StatefulSet", r"web-\d+"),
+    ],
+)
 def test_workload_expansion_names(kind: str, pattern: str) -> None:
     extra = "  serviceName: web\n" if kind == "StatefulSet" else ""
     text = SVC + "---\n" + deployment(kind, 3, extra=extra)
@@ -117,8 +122,7 @@ def test_workload_expansion_names(kind: str, pattern: str) -> None:
     assert all(regex.match(n) for n in names), names
     assert names == [p.name for p in second.cluster.pods], "deterministic names"
     assert [p.ip for p in first.cluster.pods] == [p.ip for p in second.cluster.pods]
-    assert [p.node_name for p in first.cluster.pods] == [p.node_name for p in
-                                                         second.cluster.pods]
+    assert [p.node_name for p in first.cluster.pods] == [p.node_name for p in second.cluster.pods]
     assert len({p.ip for p in first.cluster.pods}) == 3
     assert {p.node_name for p in first.cluster.pods} == {"node-1", "node-2"}
     assert all(p.owner == f"{kind}/web" and p.simulated for p in first.cluster.pods)
@@ -136,8 +140,9 @@ def test_changing_the_template_changes_deployment_pod_names() -> None:
 
 
 def test_workload_selector_must_match_template() -> None:
-    text = deployment().replace("      labels:\n        app: web",
-                                "      labels:\n        app: api")
+    text = deployment().replace(
+        "      labels:\n        app: web", "      labels:\n        app: api"
+    )
     result = analyze(text)
     assert [e.path for e in result.errors] == ["spec.template.metadata.labels"]
     assert result.cluster.pods == []
@@ -151,18 +156,24 @@ def test_default_namespace_and_explicit_namespace() -> None:
 
 
 def test_ignored_kinds_are_listed() -> None:
-    text = SVC + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n---\n" \
+    text = (
+        SVC + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n---\n"
         "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: ing\n"
+    )
     result = analyze(text)
     assert result.valid
-    assert [(i.kind, i.name) for i in result.cluster.ignored] == [("ConfigMap", "cfg"),
-                                                                   ("Ingress", "ing")]
+    assert [(i.kind, i.name) for i in result.cluster.ignored] == [
+        ("ConfigMap", "cfg"),
+        ("Ingress", "ing"),
+    ]
     assert result.route_json()["ignored"] == ["ConfigMap/cfg", "Ingress/ing"]
 
 
 def test_pod_without_status_is_simulated_running_ready() -> None:
-    text = SVC + "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n" \
+    text = (
+        SVC + "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n"
         "    app: web\nspec:\n  containers:\n  - name: c\n    image: x\n"
+    )
     result = analyze(text)
     (p,) = result.cluster.pods
     assert p.simulated and p.ready and p.ip and p.node_name
@@ -170,9 +181,11 @@ def test_pod_without_status_is_simulated_running_ready() -> None:
 
 
 def test_pod_with_status_keeps_its_own() -> None:
-    text = SVC + "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n" \
-        "    app: web\nspec:\n  containers:\n  - name: c\n    image: x\nstatus:\n" \
+    text = (
+        SVC + "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n"
+        "    app: web\nspec:\n  containers:\n  - name: c\n    image: x\nstatus:\n"
         "  phase: Pending\n"
+    )
     (p,) = analyze(text).cluster.pods
     assert not p.simulated and p.ip == "" and p.phase == "Pending" and not p.ready
 
@@ -187,9 +200,11 @@ def test_service_gets_a_cluster_ip_and_node_ports() -> None:
 
 
 def test_replicas_zero_and_invalid_pod_excluded() -> None:
-    text = SVC + "---\n" + deployment(replicas=0) + "---\napiVersion: v1\nkind: Pod\n" \
-        "metadata:\n  name: Bad_Name\n  labels:\n    app: web\nspec:\n  containers:\n" \
+    text = (
+        SVC + "---\n" + deployment(replicas=0) + "---\napiVersion: v1\nkind: Pod\n"
+        "metadata:\n  name: Bad_Name\n  labels:\n    app: web\nspec:\n  containers:\n"
         "  - name: c\n    image: x\n"
+    )
     result = analyze(text)
     assert result.cluster.pods == []
     assert [e.kind for e in result.errors] == ["Pod"]
@@ -197,7 +212,10 @@ def test_replicas_zero_and_invalid_pod_excluded() -> None:
 
 
 def test_list_items_need_a_kind() -> None:
-    result = analyze("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  metadata:\n"
-                     "    name: x\n- 5\n")
+    result = analyze(
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  metadata:\n    name: x\n- 5\n"
+    )
     assert [(e.message, e.line) for e in result.errors] == [
-        ("items[0].kind: Required value", 4), ("items[1].kind: Required value", 7)]
+        ("items[0].kind: Required value", 4),
+        ("items[1].kind: Required value", 7),
+    ]

@@ -29,8 +29,11 @@ from tutor.model.analysis import Analysis
 from tutor.model.proxy import Client, simulate
 
 EXAMPLES: Counter[str] = Counter()
-FAST = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -63,34 +66,101 @@ def check_result(result: Analysis) -> None:
 # --- 1. robustness ----------------------------------------------------------------------------
 
 BASE: list[dict[str, Any]] = [
-    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "labels": {"a": "b"}},
-     "spec": {"selector": {"app": "web"}, "type": "NodePort", "sessionAffinity": "ClientIP",
-              "ports": [{"name": "http", "port": 80, "targetPort": "http", "nodePort": 30080},
-                        {"name": "m", "port": 9090, "protocol": "TCP"}]}},
-    {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "labels": {"app": "web"}},
-     "spec": {"nodeName": "node-1", "containers": [
-         {"name": "c", "image": "x", "ports": [{"name": "http", "containerPort": 8080}]}],
-              "initContainers": [{"name": "s", "image": "x", "restartPolicy": "Always"}]},
-     "status": {"phase": "Running", "podIP": "10.244.1.5",
-                "conditions": [{"type": "Ready", "status": "True"}]}},
-    {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
-     "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
-              "template": {"metadata": {"labels": {"app": "web"}},
-                           "spec": {"containers": [{"name": "c", "image": "x"}]}}}},
-    {"apiVersion": "v1", "kind": "List", "items": [
-        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "h", "namespace": "n"},
-         "spec": {"clusterIP": "None", "selector": {"app": "web"}}},
-        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "e"},
-         "spec": {"type": "ExternalName", "externalName": "db.example.com"}}]},
+    {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "web", "labels": {"a": "b"}},
+        "spec": {
+            "selector": {"app": "web"},
+            "type": "NodePort",
+            "sessionAffinity": "ClientIP",
+            "ports": [
+                {"name": "http", "port": 80, "targetPort": "http", "nodePort": 30080},
+                {"name": "m", "port": 9090, "protocol": "TCP"},
+            ],
+        },
+    },
+    {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "p", "labels": {"app": "web"}},
+        "spec": {
+            "nodeName": "node-1",
+            "containers": [
+                {"name": "c", "image": "x", "ports": [{"name": "http", "containerPort": 8080}]}
+            ],
+            "initContainers": [{"name": "s", "image": "x", "restartPolicy": "Always"}],
+        },
+        "status": {
+            "phase": "Running",
+            "podIP": "10.244.1.5",
+            "conditions": [{"type": "Ready", "status": "True"}],
+        },
+    },
+    {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "d"},
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "c", "image": "x"}]},
+            },
+        },
+    },
+    {
+        "apiVersion": "v1",
+        "kind": "List",
+        "items": [
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "h", "namespace": "n"},
+                "spec": {"clusterIP": "None", "selector": {"app": "web"}},
+            },
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "e"},
+                "spec": {"type": "ExternalName", "externalName": "db.example.com"},
+            },
+        ],
+    },
 ]
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**40, 2**40),
-                    st.floats(allow_nan=False), st.text(max_size=20),
-                    st.sampled_from(["yes", "on", "1.10", "None", "TCP", "tcp", "", "0",
-                                     "http", "-", "a/b", "ClusterIP", "Local"]))
-values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)),
-    max_leaves=12)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**40), 2**40),
+    st.floats(allow_nan=False),
+    st.text(max_size=20),
+    st.sampled_from(
+        [
+            "yes",
+            "on",
+            "1.10",
+            "None",
+            "TCP",
+            "tcp",
+            "",
+            "0",
+            "http",
+            "-",
+            "a/b",
+            "ClusterIP",
+            "Local",
+        ]
+    ),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
 
 
 @st.composite
@@ -114,9 +184,16 @@ def mutated(draw: st.DrawFn) -> list[Any]:
                 wrapped = draw(st.sampled_from([[wrapped], {"x": wrapped}]))
             parent[key] = wrapped
         elif op == "huge":
-            parent[key] = draw(st.sampled_from([
-                "a" * 5000, list(range(2000)), {f"k{i}": "v" for i in range(500)},
-                [copy.deepcopy(BASE[1]["spec"]["containers"][0]) for _ in range(200)]]))
+            parent[key] = draw(
+                st.sampled_from(
+                    [
+                        "a" * 5000,
+                        list(range(2000)),
+                        {f"k{i}": "v" for i in range(500)},
+                        [copy.deepcopy(BASE[1]["spec"]["containers"][0]) for _ in range(200)],
+                    ]
+                )
+            )
         elif op == "dup" and isinstance(parent, list):
             parent.append(copy.deepcopy(parent[key]))
         if not docs or not tree_paths(docs):
@@ -144,9 +221,17 @@ base_lines = base_text.splitlines(keepends=True)
 
 
 @FAST
-@given(st.lists(st.tuples(st.integers(0, len(base_lines) - 1),
-                          st.sampled_from(["dup", "drop", "indent", "dedent", "garble"])),
-                min_size=1, max_size=5), st.text(max_size=8))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, len(base_lines) - 1),
+            st.sampled_from(["dup", "drop", "indent", "dedent", "garble"]),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    st.text(max_size=8),
+)
 def test_textual_edits_never_raise(edits: list[tuple[int, str]], junk: str) -> None:
     """Line-level damage a learner makes while typing: duplicated keys, wrong indentation."""
     EXAMPLES["textual edits"] += 1
@@ -175,8 +260,7 @@ LABEL_VALUES = ["web", "api", "Web", ""]
 NAMESPACES = [None, "default", "other"]
 PORT_NAMES = ["http", "metrics"]
 
-label_maps = st.dictionaries(st.sampled_from(LABEL_KEYS), st.sampled_from(LABEL_VALUES),
-                             max_size=3)
+label_maps = st.dictionaries(st.sampled_from(LABEL_KEYS), st.sampled_from(LABEL_VALUES), max_size=3)
 
 
 @st.composite
@@ -187,16 +271,23 @@ def pods(draw: st.DrawFn, index: int) -> dict[str, Any]:
         meta["namespace"] = ns
     if draw(st.booleans()):
         meta["deletionTimestamp"] = "2026-01-01T00:00:00Z"
-    cports = [{"name": draw(st.sampled_from(PORT_NAMES)),
-               "containerPort": draw(st.integers(1, 65535)),
-               "protocol": draw(st.sampled_from(["TCP", "UDP"]))}
-              for _ in range(draw(st.integers(0, 2)))]
-    spec = {"nodeName": draw(st.sampled_from(["node-1", "node-2"])),
-            "containers": [{"name": "c", "image": "x", "ports": cports}]}
+    cports = [
+        {
+            "name": draw(st.sampled_from(PORT_NAMES)),
+            "containerPort": draw(st.integers(1, 65535)),
+            "protocol": draw(st.sampled_from(["TCP", "UDP"])),
+        }
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    spec = {
+        "nodeName": draw(st.sampled_from(["node-1", "node-2"])),
+        "containers": [{"name": "c", "image": "x", "ports": cports}],
+    }
     doc: dict[str, Any] = {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
     if draw(st.integers(0, 4)):
-        status: dict[str, Any] = {"phase": draw(st.sampled_from(
-            ["Running", "Running", "Pending", "Failed", "Succeeded"]))}
+        status: dict[str, Any] = {
+            "phase": draw(st.sampled_from(["Running", "Running", "Pending", "Failed", "Succeeded"]))
+        }
         if draw(st.integers(0, 4)):
             status["podIP"] = f"10.244.{index // 200}.{index % 200 + 1}"
         ready = draw(st.sampled_from(["True", "True", "False", "Unknown", None]))
@@ -211,8 +302,14 @@ def services(draw: st.DrawFn, index: int) -> dict[str, Any]:
     ports = []
     for j in range(draw(st.integers(1, 2))):
         target = draw(st.one_of(st.integers(1, 65535), st.sampled_from(PORT_NAMES)))
-        ports.append({"name": f"p{j}", "port": 80 + j, "targetPort": target,
-                      "protocol": draw(st.sampled_from(["TCP", "UDP"]))})
+        ports.append(
+            {
+                "name": f"p{j}",
+                "port": 80 + j,
+                "targetPort": target,
+                "protocol": draw(st.sampled_from(["TCP", "UDP"])),
+            }
+        )
     spec: dict[str, Any] = {"ports": ports}
     choice = draw(st.integers(0, 9))
     if choice:
@@ -238,8 +335,11 @@ def clusters(draw: st.DrawFn) -> str:
     return yaml.safe_dump_all(docs, sort_keys=False)
 
 
-ROUTING = settings(max_examples=120, deadline=None,
-                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+ROUTING = settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @ROUTING
@@ -265,17 +365,23 @@ def test_routing_invariants(text: str, from_node: str | None, seed: int) -> None
                 assert ep.ready or (ep.serving and ep.terminating)
             if svc.selector and isinstance(pr.port.target_port, int):
                 for pod in result.cluster.pods:
-                    if (pod.namespace == svc.namespace and pod.ip and pod.phase == "Running"
-                            and pod.ready_condition == "True"
-                            and all(pod.labels.get(k) == v for k, v in svc.selector.items())):
+                    if (
+                        pod.namespace == svc.namespace
+                        and pod.ip
+                        and pod.phase == "Running"
+                        and pod.ready_condition == "True"
+                        and all(pod.labels.get(k) == v for k, v in svc.selector.items())
+                    ):
                         assert pod.name in endpoint_pods
                         ep_port = {ep.pod.name: ep.port for ep in pr.endpoints}[pod.name]
                         assert ep_port == pr.port.target_port
             for key, verdict in pr.verdicts.items():
-                assert verdict.gets_traffic is (key.split("/", 1)[1] in used and
-                                                key.startswith(svc.namespace + "/")), verdict
-            clients = [Client(f"c{i}", f"10.244.0.{10 + i}", from_node or "node-1")
-                       for i in range(3)]
+                assert verdict.gets_traffic is (
+                    key.split("/", 1)[1] in used and key.startswith(svc.namespace + "/")
+                ), verdict
+            clients = [
+                Client(f"c{i}", f"10.244.0.{10 + i}", from_node or "node-1") for i in range(3)
+            ]
             one = simulate(svc, pr.slice_endpoints, clients, 60, seed=seed)
             two = simulate(svc, pr.slice_endpoints, clients, 60, seed=seed)
             assert one.served == two.served and one.sequence == two.sequence

@@ -27,22 +27,36 @@ from tutor.model.proxy import (
 )
 
 
-def pod(name: str, ip: str, *, ready: str = "True", terminating: bool = False,
-        node: str = "node-1", labels: dict[str, str] | None = None, ns: str | None = None,
-        phase: str = "Running", ports: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def pod(
+    name: str,
+    ip: str,
+    *,
+    ready: str = "True",
+    terminating: bool = False,
+    node: str = "node-1",
+    labels: dict[str, str] | None = None,
+    ns: str | None = None,
+    phase: str = "Running",
+    ports: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     meta: dict[str, Any] = {"name": name, "labels": labels or {"app": "web"}}
     if ns:
         meta["namespace"] = ns
     if terminating:
         meta["deletionTimestamp"] = "2026-01-01T00:00:00Z"
-    status: dict[str, Any] = {"phase": phase, "conditions": [{"type": "Ready",
-                                                              "status": ready}]}
+    status: dict[str, Any] = {"phase": phase, "conditions": [{"type": "Ready", "status": ready}]}
     if ip:
         status["podIP"] = ip
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta,
-            "spec": {"nodeName": node, "containers": [{"name": "c", "image": "x",
-                                                        "ports": ports or []}]},
-            "status": status}
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": meta,
+        "spec": {
+            "nodeName": node,
+            "containers": [{"name": "c", "image": "x", "ports": ports or []}],
+        },
+        "status": status,
+    }
 
 
 def service(**spec: Any) -> dict[str, Any]:
@@ -65,18 +79,24 @@ TERM_NOT_SERVING: tuple[str, dict[str, Any]] = ("x", {"terminating": True, "read
 CHOICE: list[tuple[str, list[tuple[str, dict[str, Any]]], list[str], bool]] = [
     # (description, pods, used pod names, fallback?)
     ("ready only", [READY, NOT_READY, TERM_SERVING], ["r"], False),
-    ("no ready: fall back to serving+terminating", [NOT_READY, TERM_SERVING, TERM_NOT_SERVING],
-     ["t"], True),
+    (
+        "no ready: fall back to serving+terminating",
+        [NOT_READY, TERM_SERVING, TERM_NOT_SERVING],
+        ["t"],
+        True,
+    ),
     ("not ready and not terminating: never", [NOT_READY], [], False),
     ("terminating and not serving: never", [TERM_NOT_SERVING], [], False),
     ("nothing at all", [], [], False),
 ]
 
 
-@pytest.mark.parametrize(("pods", "used", "fallback"),
-                         [pytest.param(p, u, f, id=d) for d, p, u, f in CHOICE])
-def test_categorize_endpoints(pods: list[tuple[str, dict[str, Any]]], used: list[str],
-                              fallback: bool) -> None:
+@pytest.mark.parametrize(
+    ("pods", "used", "fallback"), [pytest.param(p, u, f, id=d) for d, p, u, f in CHOICE]
+)
+def test_categorize_endpoints(
+    pods: list[tuple[str, dict[str, Any]]], used: list[str], fallback: bool
+) -> None:
     objs = [pod(name, f"10.244.1.{10 + i}", **opts) for i, (name, opts) in enumerate(pods)]
     result = run(service(), *objs)
     pr = result.services[0].ports[0]
@@ -91,22 +111,34 @@ def test_categorize_endpoints(pods: list[tuple[str, dict[str, Any]]], used: list
 
 
 def test_endpoints_sorted_as_strings() -> None:
-    """"10.244.1.10:80" sorts before "10.244.1.9:80": the order of the iptables rules."""
-    result = run(service(), pod("nine", "10.244.1.9"), pod("ten", "10.244.1.10"),
-                 pod("hundred", "10.244.1.100"))
+    """ "10.244.1.10:80" sorts before "10.244.1.9:80": the order of the iptables rules."""
+    result = run(
+        service(),
+        pod("nine", "10.244.1.9"),
+        pod("ten", "10.244.1.10"),
+        pod("hundred", "10.244.1.100"),
+    )
     used = [ep.address for ep in result.services[0].ports[0].used]
     assert used == ["10.244.1.100:80", "10.244.1.10:80", "10.244.1.9:80"]
 
 
 def _local_objs() -> list[dict[str, Any]]:
-    return [pod("a1", "10.244.1.10", node="node-1"), pod("a2", "10.244.1.11", node="node-1"),
-            pod("b1", "10.244.2.10", node="node-2"),
-            pod("b2", "10.244.2.11", node="node-2", ready="False")]
+    return [
+        pod("a1", "10.244.1.10", node="node-1"),
+        pod("a2", "10.244.1.11", node="node-1"),
+        pod("b1", "10.244.2.10", node="node-2"),
+        pod("b2", "10.244.2.11", node="node-2", ready="False"),
+    ]
 
 
-@pytest.mark.parametrize(("from_node", "used"), [
-    ("node-1", ["a1", "a2"]), ("node-2", ["b1"]), (None, ["a1", "a2", "b1"]),
-])
+@pytest.mark.parametrize(
+    ("from_node", "used"),
+    [
+        ("node-1", ["a1", "a2"]),
+        ("node-2", ["b1"]),
+        (None, ["a1", "a2", "b1"]),
+    ],
+)
 def test_internal_traffic_policy_local(from_node: str | None, used: list[str]) -> None:
     result = run(service(internalTrafficPolicy="Local"), *_local_objs(), from_node=from_node)
     pr = result.services[0].ports[0]
@@ -117,8 +149,10 @@ def test_internal_traffic_policy_local(from_node: str | None, used: list[str]) -
 
 def test_local_policy_fallback_is_decided_per_node() -> None:
     """node-1 has a Ready endpoint; node-2 only a terminating one: each node decides alone."""
-    objs = [pod("a", "10.244.1.10", node="node-1"),
-            pod("b", "10.244.2.10", node="node-2", terminating=True)]
+    objs = [
+        pod("a", "10.244.1.10", node="node-1"),
+        pod("b", "10.244.2.10", node="node-2", terminating=True),
+    ]
     result = run(service(internalTrafficPolicy="Local"), *objs)
     svc = result.services[0].service
     pe = result.services[0].ports[0].slice_endpoints
@@ -141,14 +175,16 @@ def test_external_traffic_policy_local_affects_only_external_entries() -> None:
     assert sorted(ep.pod.name for ep in cluster_ip) == ["a1", "a2", "b1"]
 
 
-@pytest.mark.parametrize(("spec", "skipped", "ready"), [
-    ({"clusterIP": "None"}, True, ["r"]),
-    ({"type": "ExternalName", "externalName": "db.example.com"}, True, []),
-    ({}, False, ["r"]),
-])
+@pytest.mark.parametrize(
+    ("spec", "skipped", "ready"),
+    [
+        ({"clusterIP": "None"}, True, ["r"]),
+        ({"type": "ExternalName", "externalName": "db.example.com"}, True, []),
+        ({}, False, ["r"]),
+    ],
+)
 def test_not_proxied(spec: dict[str, Any], skipped: bool, ready: list[str]) -> None:
-    result = run(service(**spec), pod("r", "10.244.1.10"), pod("n", "10.244.1.11",
-                                                               ready="False"))
+    result = run(service(**spec), pod("r", "10.244.1.10"), pod("n", "10.244.1.11", ready="False"))
     sr = result.services[0]
     assert skip_service(sr.service) is skipped
     assert (entry_types(sr.service) == []) is skipped
@@ -165,28 +201,41 @@ def test_headless_dns_answers_ready_only_unless_publish() -> None:
 
 REASONS: list[tuple[str, dict[str, Any], str, str]] = [
     # (description, pod options, verdict code, text the reason contains)
-    ("label value differs", {"labels": {"app": "api"}}, "label-value",
-     "label `app` is `api`, the Service wants `web`"),
-    ("label value differs only in case", {"labels": {"app": "Web"}}, "label-value",
-     "values are case-sensitive"),
+    (
+        "label value differs",
+        {"labels": {"app": "api"}},
+        "label-value",
+        "label `app` is `api`, the Service wants `web`",
+    ),
+    (
+        "label value differs only in case",
+        {"labels": {"app": "Web"}},
+        "label-value",
+        "values are case-sensitive",
+    ),
     ("label missing", {"labels": {"tier": "web"}}, "label-missing", "has no label `app`"),
-    ("label key case", {"labels": {"App": "web"}}, "label-key-case",
-     "label keys are case-sensitive"),
+    (
+        "label key case",
+        {"labels": {"App": "web"}},
+        "label-key-case",
+        "label keys are case-sensitive",
+    ),
     ("other namespace", {"ns": "other"}, "namespace", "in namespace `other`"),
     ("not Ready", {"ready": "False"}, "not-ready", "not Ready"),
     ("no IP", {"ip": "", "phase": "Pending"}, "no-ip", "no IP"),
     ("Failed", {"phase": "Failed"}, "terminal-phase", "Failed"),
     ("Succeeded", {"phase": "Succeeded"}, "terminal-phase", "Succeeded"),
-    ("terminating while others are Ready", {"terminating": True}, "terminating",
-     "terminating"),
+    ("terminating while others are Ready", {"terminating": True}, "terminating", "terminating"),
 ]
 
 
-@pytest.mark.parametrize(("opts", "code", "text"),
-                         [pytest.param(o, c, t, id=d) for d, o, c, t in REASONS])
+@pytest.mark.parametrize(
+    ("opts", "code", "text"), [pytest.param(o, c, t, id=d) for d, o, c, t in REASONS]
+)
 def test_why_reasons(opts: dict[str, Any], code: str, text: str) -> None:
-    result = run(service(), pod("ok", "10.244.1.10"), pod("p", opts.pop("ip", "10.244.1.11"),
-                                                          **opts))
+    result = run(
+        service(), pod("ok", "10.244.1.10"), pod("p", opts.pop("ip", "10.244.1.11"), **opts)
+    )
     pr = result.services[0].ports[0]
     ns = opts.get("ns", "default")
     verdict = pr.verdicts[f"{ns}/p"]
@@ -200,20 +249,19 @@ def test_why_reasons(opts: dict[str, Any], code: str, text: str) -> None:
 
 def test_why_named_port_protocol() -> None:
     svc = service(ports=[{"port": 80, "targetPort": "http"}])
-    p = pod("p", "10.244.1.11", ports=[{"name": "http", "containerPort": 8080,
-                                        "protocol": "UDP"}])
+    p = pod("p", "10.244.1.11", ports=[{"name": "http", "containerPort": 8080, "protocol": "UDP"}])
     result = run(svc, p)
     verdict = result.services[0].ports[0].verdicts["default/p"]
     assert verdict.code == "port-unresolved"
-    assert verdict.reason == ("has no container port named `http` for TCP "
-                              "(it has `http` for UDP)")
+    assert verdict.reason == ("has no container port named `http` for TCP (it has `http` for UDP)")
 
 
 def test_why_no_selector_and_external_name() -> None:
     result = run(service(selector={}), pod("p", "10.244.1.10"))
     assert "selects nothing" in result.services[0].ports[0].verdicts["default/p"].reason
-    result = run(service(type="ExternalName", externalName="db.example.com"),
-                 pod("p", "10.244.1.10"))
+    result = run(
+        service(type="ExternalName", externalName="db.example.com"), pod("p", "10.244.1.10")
+    )
     assert result.services[0].ports[0].verdicts["default/p"].code == "external-name"
 
 
@@ -232,9 +280,14 @@ def test_verdicts_mapping_is_complete_and_lazy() -> None:
 
 # --- simulation -------------------------------------------------------------------------------
 
+
 def _three(**spec: Any) -> Analysis:
-    return run(service(**spec), pod("a", "10.244.1.10"), pod("b", "10.244.1.11", node="node-2"),
-               pod("c", "10.244.1.12"))
+    return run(
+        service(**spec),
+        pod("a", "10.244.1.10"),
+        pod("b", "10.244.1.11", node="node-2"),
+        pod("c", "10.244.1.12"),
+    )
 
 
 def _clients(n: int, node: str = "node-1") -> list[Client]:
@@ -287,9 +340,18 @@ def test_no_endpoints_rejects_and_local_without_local_endpoint_drops() -> None:
 
 
 def test_load_balancer_local_only_sends_to_healthy_nodes() -> None:
-    result = run(service(type="LoadBalancer", externalTrafficPolicy="Local"),
-                 pod("a", "10.244.1.10", node="node-1"))
+    result = run(
+        service(type="LoadBalancer", externalTrafficPolicy="Local"),
+        pod("a", "10.244.1.10", node="node-1"),
+    )
     sr = result.services[0]
-    sim = simulate(sr.service, sr.ports[0].slice_endpoints, _clients(1), 100, seed=0,
-                   entry=LOAD_BALANCER_ENTRY, entry_nodes=["node-1", "node-2"])
+    sim = simulate(
+        sr.service,
+        sr.ports[0].slice_endpoints,
+        _clients(1),
+        100,
+        seed=0,
+        entry=LOAD_BALANCER_ENTRY,
+        entry_nodes=["node-1", "node-2"],
+    )
     assert sim.served["a"] == 100 and sim.dropped == 0

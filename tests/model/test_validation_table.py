@@ -15,32 +15,43 @@ import yaml
 
 from tutor.model import analyze
 
-DNS1035 = ("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with "
-           "an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or "
-           "'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')")
-DNS1123_LABEL = ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters "
-                 "or '-', and must start and end with an alphanumeric character (e.g. 'my-name',"
-                 "  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")
+DNS1035 = (
+    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with "
+    "an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or "
+    "'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
+)
+DNS1123_LABEL = (
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters "
+    "or '-', and must start and end with an alphanumeric character (e.g. 'my-name',"
+    "  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+)
 DNS1123_SUBDOMAIN = (
     "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
     "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used "
-    r"for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
-LABEL_VALUE = ("a valid label must be an empty string or consist of alphanumeric characters, '-', "
-               "'_' or '.', and must start and end with an alphanumeric character (e.g. "
-               "'MyValue',  or 'my_value',  or '12345', regex used for validation is "
-               "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")
-NAME_PART = ("name part must consist of alphanumeric characters, '-', '_' or '.', and must start "
-             "and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or "
-             "'123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')")
+    r"for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+)
+LABEL_VALUE = (
+    "a valid label must be an empty string or consist of alphanumeric characters, '-', "
+    "'_' or '.', and must start and end with an alphanumeric character (e.g. "
+    "'MyValue',  or 'my_value',  or '12345', regex used for validation is "
+    "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+)
+NAME_PART = (
+    "name part must consist of alphanumeric characters, '-', '_' or '.', and must start "
+    "and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or "
+    "'123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
+)
 RANGE = "must be between 1 and 65535, inclusive"
 ONLY_ALNUM = "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"
 PROTOCOLS = 'supported values: "SCTP", "TCP", "UDP"'
 
 
 def dup_port(protocol: str, port: int) -> str:
-    return (f'core.ServicePort{{Name:"", Protocol:"{protocol}", AppProtocol:(*string)(nil), '
-            f'Port:{port}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:""}}, '
-            "NodePort:0}")
+    return (
+        f'core.ServicePort{{Name:"", Protocol:"{protocol}", AppProtocol:(*string)(nil), '
+        f'Port:{port}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:""}}, '
+        "NodePort:0}"
+    )
 
 
 P80: dict[str, Any] = {"port": 80}
@@ -48,239 +59,587 @@ SEL = {"app": "web"}
 
 ROWS: list[tuple[str, dict[str, Any], dict[str, Any], set[str]]] = [
     # metadata.name: NameIsDNS1035Label
-    ("name uppercase", {"ports": [P80]}, {"name": "MyService"},
-     {f'metadata.name: Invalid value: "MyService": {DNS1035}'}),
-    ("name leading digit", {"ports": [P80]}, {"name": "1web"},
-     {f'metadata.name: Invalid value: "1web": {DNS1035}'}),
-    ("name with a dot", {"ports": [P80]}, {"name": "web.v1"},
-     {f'metadata.name: Invalid value: "web.v1": {DNS1035}'}),
+    (
+        "name uppercase",
+        {"ports": [P80]},
+        {"name": "MyService"},
+        {f'metadata.name: Invalid value: "MyService": {DNS1035}'},
+    ),
+    (
+        "name leading digit",
+        {"ports": [P80]},
+        {"name": "1web"},
+        {f'metadata.name: Invalid value: "1web": {DNS1035}'},
+    ),
+    (
+        "name with a dot",
+        {"ports": [P80]},
+        {"name": "web.v1"},
+        {f'metadata.name: Invalid value: "web.v1": {DNS1035}'},
+    ),
     ("name 63 chars is fine", {"ports": [P80]}, {"name": "a" * 63}, set()),
-    ("name 64 chars", {"ports": [P80]}, {"name": "a" * 64},
-     {f'metadata.name: Invalid value: "{"a" * 64}": must be no more than 63 characters'}),
-    ("name missing", {"ports": [P80]}, {"name": None},
-     {"metadata.name: Required value: name or generateName is required"}),
-    ("annotation key checked in lower case", {"ports": [P80]},
-     {"annotations": {"Example.com/Thing": "x"}}, set()),
-    ("annotation key with a space", {"ports": [P80]}, {"annotations": {"bad key": "x"}},
-     {f'metadata.annotations: Invalid value: "bad key": {NAME_PART}'}),
+    (
+        "name 64 chars",
+        {"ports": [P80]},
+        {"name": "a" * 64},
+        {f'metadata.name: Invalid value: "{"a" * 64}": must be no more than 63 characters'},
+    ),
+    (
+        "name missing",
+        {"ports": [P80]},
+        {"name": None},
+        {"metadata.name: Required value: name or generateName is required"},
+    ),
+    (
+        "annotation key checked in lower case",
+        {"ports": [P80]},
+        {"annotations": {"Example.com/Thing": "x"}},
+        set(),
+    ),
+    (
+        "annotation key with a space",
+        {"ports": [P80]},
+        {"annotations": {"bad key": "x"}},
+        {f'metadata.annotations: Invalid value: "bad key": {NAME_PART}'},
+    ),
     # metadata.namespace
-    ("namespace not a label", {"ports": [P80]}, {"namespace": "My_NS"},
-     {f'metadata.namespace: Invalid value: "My_NS": {DNS1123_LABEL}'}),
-    ("namespace with a dot", {"ports": [P80]}, {"namespace": "team.a"},
-     {'metadata.namespace: Invalid value: "team.a": must not contain dots'}),
+    (
+        "namespace not a label",
+        {"ports": [P80]},
+        {"namespace": "My_NS"},
+        {f'metadata.namespace: Invalid value: "My_NS": {DNS1123_LABEL}'},
+    ),
+    (
+        "namespace with a dot",
+        {"ports": [P80]},
+        {"namespace": "team.a"},
+        {'metadata.namespace: Invalid value: "team.a": must not contain dots'},
+    ),
     # spec.ports
     ("no ports on ClusterIP", {"selector": SEL}, {}, {"spec.ports: Required value"}),
     ("empty ports list", {"selector": SEL, "ports": []}, {}, {"spec.ports: Required value"}),
     ("headless may omit ports", {"selector": SEL, "clusterIP": "None"}, {}, set()),
-    ("ExternalName may omit ports", {"type": "ExternalName", "externalName": "db.example.com"},
-     {}, set()),
+    (
+        "ExternalName may omit ports",
+        {"type": "ExternalName", "externalName": "db.example.com"},
+        {},
+        set(),
+    ),
     ("no ports on NodePort", {"type": "NodePort"}, {}, {"spec.ports: Required value"}),
     # ports[i].name
     ("one port needs no name", {"ports": [P80]}, {}, set()),
-    ("two unnamed ports", {"ports": [{"port": 80}, {"port": 443}]}, {},
-     {"spec.ports[0].name: Required value", "spec.ports[1].name: Required value"}),
-    ("duplicate port name", {"ports": [{"name": "web", "port": 80},
-                                       {"name": "web", "port": 81}]}, {},
-     {'spec.ports[1].name: Duplicate value: "web"'}),
-    ("port name is a DNS-1123 label, not IANA: long names fine",
-     {"ports": [{"name": "metrics-exporter-http", "port": 80}]}, {}, set()),
-    ("port name may start with a digit", {"ports": [{"name": "8080-web", "port": 80}]}, {},
-     set()),
-    ("port name uppercase", {"ports": [{"name": "Web", "port": 80}]}, {},
-     {f'spec.ports[0].name: Invalid value: "Web": {DNS1123_LABEL}'}),
-    ("port name with a dot", {"ports": [{"name": "web.http", "port": 80}]}, {},
-     {'spec.ports[0].name: Invalid value: "web.http": must not contain dots'}),
+    (
+        "two unnamed ports",
+        {"ports": [{"port": 80}, {"port": 443}]},
+        {},
+        {"spec.ports[0].name: Required value", "spec.ports[1].name: Required value"},
+    ),
+    (
+        "duplicate port name",
+        {"ports": [{"name": "web", "port": 80}, {"name": "web", "port": 81}]},
+        {},
+        {'spec.ports[1].name: Duplicate value: "web"'},
+    ),
+    (
+        "port name is a DNS-1123 label, not IANA: long names fine",
+        {"ports": [{"name": "metrics-exporter-http", "port": 80}]},
+        {},
+        set(),
+    ),
+    ("port name may start with a digit", {"ports": [{"name": "8080-web", "port": 80}]}, {}, set()),
+    (
+        "port name uppercase",
+        {"ports": [{"name": "Web", "port": 80}]},
+        {},
+        {f'spec.ports[0].name: Invalid value: "Web": {DNS1123_LABEL}'},
+    ),
+    (
+        "port name with a dot",
+        {"ports": [{"name": "web.http", "port": 80}]},
+        {},
+        {'spec.ports[0].name: Invalid value: "web.http": must not contain dots'},
+    ),
     # ports[i].port
-    ("port 0 with a targetPort: one error", {"ports": [{"port": 0, "targetPort": 8080}]}, {},
-     {f"spec.ports[0].port: Invalid value: 0: {RANGE}"}),
-    ("port 0 without targetPort: two errors", {"ports": [{"port": 0}]}, {},
-     {f"spec.ports[0].port: Invalid value: 0: {RANGE}",
-      f"spec.ports[0].targetPort: Invalid value: 0: {RANGE}"}),
-    ("port missing: read as 0", {"ports": [{"name": "x", "targetPort": 80}]}, {},
-     {f"spec.ports[0].port: Invalid value: 0: {RANGE}"}),
-    ("port 65536", {"ports": [{"port": 65536, "targetPort": 80}]}, {},
-     {f"spec.ports[0].port: Invalid value: 65536: {RANGE}"}),
+    (
+        "port 0 with a targetPort: one error",
+        {"ports": [{"port": 0, "targetPort": 8080}]},
+        {},
+        {f"spec.ports[0].port: Invalid value: 0: {RANGE}"},
+    ),
+    (
+        "port 0 without targetPort: two errors",
+        {"ports": [{"port": 0}]},
+        {},
+        {
+            f"spec.ports[0].port: Invalid value: 0: {RANGE}",
+            f"spec.ports[0].targetPort: Invalid value: 0: {RANGE}",
+        },
+    ),
+    (
+        "port missing: read as 0",
+        {"ports": [{"name": "x", "targetPort": 80}]},
+        {},
+        {f"spec.ports[0].port: Invalid value: 0: {RANGE}"},
+    ),
+    (
+        "port 65536",
+        {"ports": [{"port": 65536, "targetPort": 80}]},
+        {},
+        {f"spec.ports[0].port: Invalid value: 65536: {RANGE}"},
+    ),
     ("port 65535 is fine", {"ports": [{"port": 65535}]}, {}, set()),
     # ports[i].protocol
-    ("protocol HTTP", {"ports": [{"port": 80, "protocol": "HTTP"}]}, {},
-     {f'spec.ports[0].protocol: Unsupported value: "HTTP": {PROTOCOLS}'}),
-    ("protocol tcp lowercase", {"ports": [{"port": 80, "protocol": "tcp"}]}, {},
-     {f'spec.ports[0].protocol: Unsupported value: "tcp": {PROTOCOLS}'}),
+    (
+        "protocol HTTP",
+        {"ports": [{"port": 80, "protocol": "HTTP"}]},
+        {},
+        {f'spec.ports[0].protocol: Unsupported value: "HTTP": {PROTOCOLS}'},
+    ),
+    (
+        "protocol tcp lowercase",
+        {"ports": [{"port": 80, "protocol": "tcp"}]},
+        {},
+        {f'spec.ports[0].protocol: Unsupported value: "tcp": {PROTOCOLS}'},
+    ),
     ("protocol SCTP is fine", {"ports": [{"port": 80, "protocol": "SCTP"}]}, {}, set()),
     # ports[i].targetPort: ValidatePortNumOrName
-    ("targetPort HTTP", {"ports": [{"port": 80, "targetPort": "HTTP"}]}, {},
-     {f'spec.ports[0].targetPort: Invalid value: "HTTP": {ONLY_ALNUM}',
-      'spec.ports[0].targetPort: Invalid value: "HTTP": must contain at least one letter (a-z)'}),
-    ('targetPort "8080x" is a valid name', {"ports": [{"port": 80, "targetPort": "8080x"}]}, {},
-     set()),
-    ('targetPort "8080" (quoted) is not', {"ports": [{"port": 80, "targetPort": "8080"}]}, {},
-     {'spec.ports[0].targetPort: Invalid value: "8080": must contain at least one letter (a-z)'}),
-    ("targetPort name of 16 chars", {"ports": [{"port": 80, "targetPort": "a" * 16}]}, {},
-     {f'spec.ports[0].targetPort: Invalid value: "{"a" * 16}": must be no more than 15 '
-      "characters"}),
-    ("targetPort name of 15 chars is fine", {"ports": [{"port": 80, "targetPort": "a" * 15}]},
-     {}, set()),
-    ("targetPort consecutive hyphens", {"ports": [{"port": 80, "targetPort": "a--b"}]}, {},
-     {'spec.ports[0].targetPort: Invalid value: "a--b": must not contain consecutive hyphens'}),
-    ("targetPort leading hyphen", {"ports": [{"port": 80, "targetPort": "-ab"}]}, {},
-     {'spec.ports[0].targetPort: Invalid value: "-ab": must not begin or end with a hyphen'}),
-    ("targetPort underscore", {"ports": [{"port": 80, "targetPort": "my_port"}]}, {},
-     {f'spec.ports[0].targetPort: Invalid value: "my_port": {ONLY_ALNUM}'}),
-    ("targetPort 70000", {"ports": [{"port": 80, "targetPort": 70000}]}, {},
-     {f"spec.ports[0].targetPort: Invalid value: 70000: {RANGE}"}),
+    (
+        "targetPort HTTP",
+        {"ports": [{"port": 80, "targetPort": "HTTP"}]},
+        {},
+        {
+            f'spec.ports[0].targetPort: Invalid value: "HTTP": {ONLY_ALNUM}',
+            'spec.ports[0].targetPort: Invalid value: "HTTP": must contain at least one letter (a-z)',
+        },
+    ),
+    (
+        'targetPort "8080x" is a valid name',
+        {"ports": [{"port": 80, "targetPort": "8080x"}]},
+        {},
+        set(),
+    ),
+    (
+        'targetPort "8080" (quoted) is not',
+        {"ports": [{"port": 80, "targetPort": "8080"}]},
+        {},
+        {'spec.ports[0].targetPort: Invalid value: "8080": must contain at least one letter (a-z)'},
+    ),
+    (
+        "targetPort name of 16 chars",
+        {"ports": [{"port": 80, "targetPort": "a" * 16}]},
+        {},
+        {
+            f'spec.ports[0].targetPort: Invalid value: "{"a" * 16}": must be no more than 15 '
+            "characters"
+        },
+    ),
+    (
+        "targetPort name of 15 chars is fine",
+        {"ports": [{"port": 80, "targetPort": "a" * 15}]},
+        {},
+        set(),
+    ),
+    (
+        "targetPort consecutive hyphens",
+        {"ports": [{"port": 80, "targetPort": "a--b"}]},
+        {},
+        {'spec.ports[0].targetPort: Invalid value: "a--b": must not contain consecutive hyphens'},
+    ),
+    (
+        "targetPort leading hyphen",
+        {"ports": [{"port": 80, "targetPort": "-ab"}]},
+        {},
+        {'spec.ports[0].targetPort: Invalid value: "-ab": must not begin or end with a hyphen'},
+    ),
+    (
+        "targetPort underscore",
+        {"ports": [{"port": 80, "targetPort": "my_port"}]},
+        {},
+        {f'spec.ports[0].targetPort: Invalid value: "my_port": {ONLY_ALNUM}'},
+    ),
+    (
+        "targetPort 70000",
+        {"ports": [{"port": 80, "targetPort": 70000}]},
+        {},
+        {f"spec.ports[0].targetPort: Invalid value: 70000: {RANGE}"},
+    ),
     ("targetPort 0 is defaulted, valid", {"ports": [{"port": 80, "targetPort": 0}]}, {}, set()),
-    ('targetPort "" is defaulted, valid', {"ports": [{"port": 80, "targetPort": ""}]}, {},
-     set()),
+    ('targetPort "" is defaulted, valid', {"ports": [{"port": 80, "targetPort": ""}]}, {}, set()),
     # duplicates keyed on (protocol, port)
-    ("duplicate 80/TCP", {"ports": [{"name": "a", "port": 80}, {"name": "b", "port": 80,
-                                                                 "targetPort": 81}]}, {},
-     {f"spec.ports[1]: Duplicate value: {dup_port('TCP', 80)}"}),
-    ("53/TCP and 53/UDP are fine",
-     {"ports": [{"name": "dns-tcp", "port": 53}, {"name": "dns", "port": 53,
-                                                  "protocol": "UDP"}]}, {}, set()),
-    ("duplicate nodePort",
-     {"type": "NodePort", "ports": [{"name": "a", "port": 80, "nodePort": 30080},
-                                    {"name": "b", "port": 81, "nodePort": 30080}]}, {},
-     {"spec.ports[1].nodePort: Duplicate value: 30080"}),
-    ("same nodePort, different protocols",
-     {"type": "NodePort", "ports": [{"name": "a", "port": 53, "nodePort": 30053},
-                                    {"name": "b", "port": 53, "nodePort": 30053,
-                                     "protocol": "UDP"}]}, {}, set()),
+    (
+        "duplicate 80/TCP",
+        {"ports": [{"name": "a", "port": 80}, {"name": "b", "port": 80, "targetPort": 81}]},
+        {},
+        {f"spec.ports[1]: Duplicate value: {dup_port('TCP', 80)}"},
+    ),
+    (
+        "53/TCP and 53/UDP are fine",
+        {
+            "ports": [
+                {"name": "dns-tcp", "port": 53},
+                {"name": "dns", "port": 53, "protocol": "UDP"},
+            ]
+        },
+        {},
+        set(),
+    ),
+    (
+        "duplicate nodePort",
+        {
+            "type": "NodePort",
+            "ports": [
+                {"name": "a", "port": 80, "nodePort": 30080},
+                {"name": "b", "port": 81, "nodePort": 30080},
+            ],
+        },
+        {},
+        {"spec.ports[1].nodePort: Duplicate value: 30080"},
+    ),
+    (
+        "same nodePort, different protocols",
+        {
+            "type": "NodePort",
+            "ports": [
+                {"name": "a", "port": 53, "nodePort": 30053},
+                {"name": "b", "port": 53, "nodePort": 30053, "protocol": "UDP"},
+            ],
+        },
+        {},
+        set(),
+    ),
     # nodePort
-    ("nodePort on ClusterIP", {"ports": [{"port": 80, "nodePort": 30080}]}, {},
-     {"spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"}),
-    ("nodePort out of range (allocator)", {"type": "NodePort",
-                                          "ports": [{"port": 80, "nodePort": 80}]}, {},
-     {"spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. "
-      "The range of valid ports is 30000-32767"}),
-    ("nodePort in range", {"type": "NodePort", "ports": [{"port": 80, "nodePort": 32767}]}, {},
-     set()),
+    (
+        "nodePort on ClusterIP",
+        {"ports": [{"port": 80, "nodePort": 30080}]},
+        {},
+        {"spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"},
+    ),
+    (
+        "nodePort out of range (allocator)",
+        {"type": "NodePort", "ports": [{"port": 80, "nodePort": 80}]},
+        {},
+        {
+            "spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. "
+            "The range of valid ports is 30000-32767"
+        },
+    ),
+    (
+        "nodePort in range",
+        {"type": "NodePort", "ports": [{"port": 80, "nodePort": 32767}]},
+        {},
+        set(),
+    ),
     # appProtocol
-    ("appProtocol qualified name", {"ports": [{"port": 80, "appProtocol": "kubernetes.io/h2c"}]},
-     {}, set()),
-    ("appProtocol with a space", {"ports": [{"port": 80, "appProtocol": "my app"}]}, {},
-     {f'spec.ports[0].appProtocol: Invalid value: "my app": {NAME_PART}'}),
+    (
+        "appProtocol qualified name",
+        {"ports": [{"port": 80, "appProtocol": "kubernetes.io/h2c"}]},
+        {},
+        set(),
+    ),
+    (
+        "appProtocol with a space",
+        {"ports": [{"port": 80, "appProtocol": "my app"}]},
+        {},
+        {f'spec.ports[0].appProtocol: Invalid value: "my app": {NAME_PART}'},
+    ),
     # selector: ValidateLabels at spec.selector
-    ("selector value with a space", {"ports": [P80], "selector": {"app": "my app"}}, {},
-     {f'spec.selector: Invalid value: "my app": {LABEL_VALUE}'}),
-    ("selector key with a space", {"ports": [P80], "selector": {"my app": "web"}}, {},
-     {f'spec.selector: Invalid value: "my app": {NAME_PART}'}),
-    ("selector key and value both bad: both at spec.selector",
-     {"ports": [P80], "selector": {"my app": "a b"}}, {},
-     {f'spec.selector: Invalid value: "my app": {NAME_PART}',
-      f'spec.selector: Invalid value: "a b": {LABEL_VALUE}'}),
-    ("selector empty key: two messages", {"ports": [P80], "selector": {"": "web"}}, {},
-     {'spec.selector: Invalid value: "": name part must be non-empty',
-      f'spec.selector: Invalid value: "": {NAME_PART}'}),
-    ("selector prefix key fine", {"ports": [P80],
-                                  "selector": {"app.kubernetes.io/name": "web"}}, {}, set()),
+    (
+        "selector value with a space",
+        {"ports": [P80], "selector": {"app": "my app"}},
+        {},
+        {f'spec.selector: Invalid value: "my app": {LABEL_VALUE}'},
+    ),
+    (
+        "selector key with a space",
+        {"ports": [P80], "selector": {"my app": "web"}},
+        {},
+        {f'spec.selector: Invalid value: "my app": {NAME_PART}'},
+    ),
+    (
+        "selector key and value both bad: both at spec.selector",
+        {"ports": [P80], "selector": {"my app": "a b"}},
+        {},
+        {
+            f'spec.selector: Invalid value: "my app": {NAME_PART}',
+            f'spec.selector: Invalid value: "a b": {LABEL_VALUE}',
+        },
+    ),
+    (
+        "selector empty key: two messages",
+        {"ports": [P80], "selector": {"": "web"}},
+        {},
+        {
+            'spec.selector: Invalid value: "": name part must be non-empty',
+            f'spec.selector: Invalid value: "": {NAME_PART}',
+        },
+    ),
+    (
+        "selector prefix key fine",
+        {"ports": [P80], "selector": {"app.kubernetes.io/name": "web"}},
+        {},
+        set(),
+    ),
     ("selector empty value fine", {"ports": [P80], "selector": {"app": ""}}, {}, set()),
     ("selector uppercase value fine", {"ports": [P80], "selector": {"app": "Web"}}, {}, set()),
-    ("selector value 64 chars", {"ports": [P80], "selector": {"app": "a" * 64}}, {},
-     {f'spec.selector: Invalid value: "{"a" * 64}": must be no more than 63 characters'}),
+    (
+        "selector value 64 chars",
+        {"ports": [P80], "selector": {"app": "a" * 64}},
+        {},
+        {f'spec.selector: Invalid value: "{"a" * 64}": must be no more than 63 characters'},
+    ),
     ("empty selector map is valid", {"ports": [P80], "selector": {}}, {}, set()),
     # type
-    ("type Foo", {"ports": [P80], "type": "Foo"}, {},
-     {'spec.type: Unsupported value: "Foo": supported values: "ClusterIP", "ExternalName", '
-      '"LoadBalancer", "NodePort"'}),
-    ("type nodeport (case)", {"ports": [P80], "type": "nodeport"}, {},
-     {'spec.type: Unsupported value: "nodeport": supported values: "ClusterIP", '
-      '"ExternalName", "LoadBalancer", "NodePort"'}),
+    (
+        "type Foo",
+        {"ports": [P80], "type": "Foo"},
+        {},
+        {
+            'spec.type: Unsupported value: "Foo": supported values: "ClusterIP", "ExternalName", '
+            '"LoadBalancer", "NodePort"'
+        },
+    ),
+    (
+        "type nodeport (case)",
+        {"ports": [P80], "type": "nodeport"},
+        {},
+        {
+            'spec.type: Unsupported value: "nodeport": supported values: "ClusterIP", '
+            '"ExternalName", "LoadBalancer", "NodePort"'
+        },
+    ),
     # headless
-    ("headless NodePort", {"ports": [P80], "type": "NodePort", "clusterIP": "None"}, {},
-     {"spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort "
-      "services"}),
-    ("headless LoadBalancer", {"ports": [P80], "type": "LoadBalancer", "clusterIP": "None"}, {},
-     {"spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for LoadBalancer "
-      "services"}),
-    ("headless NodePort without ports: no Required (isHeadlessService ignores type)",
-     {"type": "NodePort", "clusterIP": "None"}, {},
-     {"spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort "
-      "services"}),
-    ("headless with targetPort != port is tolerated",
-     {"clusterIP": "None", "ports": [{"port": 80, "targetPort": 8080}]}, {}, set()),
-    ("None must be the only clusterIPs value",
-     {"ports": [P80], "clusterIP": "None", "clusterIPs": ["None", "10.96.0.9"]}, {},
-     {'spec.clusterIPs: Invalid value: []string{"None", "10.96.0.9"}: \'None\' must be the '
-      "first and only value"}),
+    (
+        "headless NodePort",
+        {"ports": [P80], "type": "NodePort", "clusterIP": "None"},
+        {},
+        {
+            "spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort "
+            "services"
+        },
+    ),
+    (
+        "headless LoadBalancer",
+        {"ports": [P80], "type": "LoadBalancer", "clusterIP": "None"},
+        {},
+        {
+            "spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for LoadBalancer "
+            "services"
+        },
+    ),
+    (
+        "headless NodePort without ports: no Required (isHeadlessService ignores type)",
+        {"type": "NodePort", "clusterIP": "None"},
+        {},
+        {
+            "spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort "
+            "services"
+        },
+    ),
+    (
+        "headless with targetPort != port is tolerated",
+        {"clusterIP": "None", "ports": [{"port": 80, "targetPort": 8080}]},
+        {},
+        set(),
+    ),
+    (
+        "None must be the only clusterIPs value",
+        {"ports": [P80], "clusterIP": "None", "clusterIPs": ["None", "10.96.0.9"]},
+        {},
+        {
+            'spec.clusterIPs: Invalid value: []string{"None", "10.96.0.9"}: \'None\' must be the '
+            "first and only value"
+        },
+    ),
     # ExternalName
-    ("ExternalName needs externalName", {"type": "ExternalName"}, {},
-     {"spec.externalName: Required value"}),
-    ("ExternalName trailing dot trimmed", {"type": "ExternalName",
-                                           "externalName": "db.example.com."}, {}, set()),
-    ("ExternalName bad host", {"type": "ExternalName", "externalName": "DB_host"}, {},
-     {f'spec.externalName: Invalid value: "DB_host": {DNS1123_SUBDOMAIN}'}),
-    ("ExternalName clusterIP forbidden", {"type": "ExternalName", "externalName": "db.example.com",
-                                          "clusterIP": "10.96.0.20"}, {},
-     {"spec.clusterIPs: Forbidden: may not be set for ExternalName services"}),
-    ("ExternalName selector allowed (ignored)",
-     {"type": "ExternalName", "externalName": "db.example.com", "selector": SEL,
-      "ports": [P80]}, {}, set()),
+    (
+        "ExternalName needs externalName",
+        {"type": "ExternalName"},
+        {},
+        {"spec.externalName: Required value"},
+    ),
+    (
+        "ExternalName trailing dot trimmed",
+        {"type": "ExternalName", "externalName": "db.example.com."},
+        {},
+        set(),
+    ),
+    (
+        "ExternalName bad host",
+        {"type": "ExternalName", "externalName": "DB_host"},
+        {},
+        {f'spec.externalName: Invalid value: "DB_host": {DNS1123_SUBDOMAIN}'},
+    ),
+    (
+        "ExternalName clusterIP forbidden",
+        {"type": "ExternalName", "externalName": "db.example.com", "clusterIP": "10.96.0.20"},
+        {},
+        {"spec.clusterIPs: Forbidden: may not be set for ExternalName services"},
+    ),
+    (
+        "ExternalName selector allowed (ignored)",
+        {"type": "ExternalName", "externalName": "db.example.com", "selector": SEL, "ports": [P80]},
+        {},
+        set(),
+    ),
     # sessionAffinity
-    ("sessionAffinity Cookie", {"ports": [P80], "sessionAffinity": "Cookie"}, {},
-     {'spec.sessionAffinity: Unsupported value: "Cookie": supported values: "ClientIP", '
-      '"None"'}),
-    ("ClientIP timeout 0", {"ports": [P80], "sessionAffinity": "ClientIP",
-                            "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 0}}}, {},
-     {"spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 0: must be greater "
-      "than 0 and less than 86400"}),
-    ("ClientIP timeout 86400 passes", {"ports": [P80], "sessionAffinity": "ClientIP",
-                                       "sessionAffinityConfig": {"clientIP":
-                                                                 {"timeoutSeconds": 86400}}},
-     {}, set()),
-    ("ClientIP timeout 86401", {"ports": [P80], "sessionAffinity": "ClientIP",
-                                "sessionAffinityConfig": {"clientIP":
-                                                          {"timeoutSeconds": 86401}}}, {},
-     {"spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 86401: must be "
-      "greater than 0 and less than 86400"}),
-    ("None with a config is accepted", {"ports": [P80], "sessionAffinity": "None",
-                                        "sessionAffinityConfig": {"clientIP":
-                                                                  {"timeoutSeconds": 0}}},
-     {}, set()),
+    (
+        "sessionAffinity Cookie",
+        {"ports": [P80], "sessionAffinity": "Cookie"},
+        {},
+        {'spec.sessionAffinity: Unsupported value: "Cookie": supported values: "ClientIP", "None"'},
+    ),
+    (
+        "ClientIP timeout 0",
+        {
+            "ports": [P80],
+            "sessionAffinity": "ClientIP",
+            "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 0}},
+        },
+        {},
+        {
+            "spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 0: must be greater "
+            "than 0 and less than 86400"
+        },
+    ),
+    (
+        "ClientIP timeout 86400 passes",
+        {
+            "ports": [P80],
+            "sessionAffinity": "ClientIP",
+            "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 86400}},
+        },
+        {},
+        set(),
+    ),
+    (
+        "ClientIP timeout 86401",
+        {
+            "ports": [P80],
+            "sessionAffinity": "ClientIP",
+            "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 86401}},
+        },
+        {},
+        {
+            "spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 86401: must be "
+            "greater than 0 and less than 86400"
+        },
+    ),
+    (
+        "None with a config is accepted",
+        {
+            "ports": [P80],
+            "sessionAffinity": "None",
+            "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 0}},
+        },
+        {},
+        set(),
+    ),
     # traffic policies
-    ("externalTrafficPolicy on ClusterIP", {"ports": [P80], "externalTrafficPolicy": "Local"},
-     {}, {'spec.externalTrafficPolicy: Invalid value: "Local": may only be set for '
-          "externally-accessible services"}),
-    ("externalTrafficPolicy with externalIPs is fine",
-     {"ports": [P80], "externalTrafficPolicy": "Local", "externalIPs": ["192.0.2.10"]}, {},
-     set()),
-    ("externalTrafficPolicy Foo on NodePort", {"ports": [P80], "type": "NodePort",
-                                               "externalTrafficPolicy": "Foo"}, {},
-     {'spec.externalTrafficPolicy: Unsupported value: "Foo": supported values: "Cluster", '
-      '"Local"'}),
-    ("internalTrafficPolicy Foo", {"ports": [P80], "internalTrafficPolicy": "Foo"}, {},
-     {'spec.internalTrafficPolicy: Unsupported value: "Foo": supported values: "Cluster", '
-      '"Local"'}),
-    ("internalTrafficPolicy Local", {"ports": [P80], "internalTrafficPolicy": "Local"}, {},
-     set()),
-    ("healthCheckNodePort needs LoadBalancer + Local",
-     {"ports": [P80], "type": "LoadBalancer", "healthCheckNodePort": 31000}, {},
-     {"spec.healthCheckNodePort: Invalid value: 31000: may only be set when `type` is "
-      "'LoadBalancer' and `externalTrafficPolicy` is 'Local'"}),
-    ("healthCheckNodePort with LoadBalancer + Local",
-     {"ports": [P80], "type": "LoadBalancer", "externalTrafficPolicy": "Local",
-      "healthCheckNodePort": 31000}, {}, set()),
+    (
+        "externalTrafficPolicy on ClusterIP",
+        {"ports": [P80], "externalTrafficPolicy": "Local"},
+        {},
+        {
+            'spec.externalTrafficPolicy: Invalid value: "Local": may only be set for '
+            "externally-accessible services"
+        },
+    ),
+    (
+        "externalTrafficPolicy with externalIPs is fine",
+        {"ports": [P80], "externalTrafficPolicy": "Local", "externalIPs": ["192.0.2.10"]},
+        {},
+        set(),
+    ),
+    (
+        "externalTrafficPolicy Foo on NodePort",
+        {"ports": [P80], "type": "NodePort", "externalTrafficPolicy": "Foo"},
+        {},
+        {
+            'spec.externalTrafficPolicy: Unsupported value: "Foo": supported values: "Cluster", '
+            '"Local"'
+        },
+    ),
+    (
+        "internalTrafficPolicy Foo",
+        {"ports": [P80], "internalTrafficPolicy": "Foo"},
+        {},
+        {
+            'spec.internalTrafficPolicy: Unsupported value: "Foo": supported values: "Cluster", '
+            '"Local"'
+        },
+    ),
+    ("internalTrafficPolicy Local", {"ports": [P80], "internalTrafficPolicy": "Local"}, {}, set()),
+    (
+        "healthCheckNodePort needs LoadBalancer + Local",
+        {"ports": [P80], "type": "LoadBalancer", "healthCheckNodePort": 31000},
+        {},
+        {
+            "spec.healthCheckNodePort: Invalid value: 31000: may only be set when `type` is "
+            "'LoadBalancer' and `externalTrafficPolicy` is 'Local'"
+        },
+    ),
+    (
+        "healthCheckNodePort with LoadBalancer + Local",
+        {
+            "ports": [P80],
+            "type": "LoadBalancer",
+            "externalTrafficPolicy": "Local",
+            "healthCheckNodePort": 31000,
+        },
+        {},
+        set(),
+    ),
     # LoadBalancer-only fields
-    ("loadBalancerSourceRanges on ClusterIP",
-     {"ports": [P80], "loadBalancerSourceRanges": ["10.0.0.0/8"]}, {},
-     {"spec.LoadBalancerSourceRanges: Forbidden: may only be used when `type` is "
-      "'LoadBalancer'"}),
-    ("allocateLoadBalancerNodePorts on NodePort",
-     {"ports": [P80], "type": "NodePort", "allocateLoadBalancerNodePorts": False}, {},
-     {"spec.allocateLoadBalancerNodePorts: Forbidden: may only be used when `type` is "
-      "'LoadBalancer'"}),
-    ("LoadBalancer may expose 10250 (no kubelet-port check any more)",
-     {"ports": [{"port": 10250}], "type": "LoadBalancer"}, {}, set()),
+    (
+        "loadBalancerSourceRanges on ClusterIP",
+        {"ports": [P80], "loadBalancerSourceRanges": ["10.0.0.0/8"]},
+        {},
+        {
+            "spec.LoadBalancerSourceRanges: Forbidden: may only be used when `type` is "
+            "'LoadBalancer'"
+        },
+    ),
+    (
+        "allocateLoadBalancerNodePorts on NodePort",
+        {"ports": [P80], "type": "NodePort", "allocateLoadBalancerNodePorts": False},
+        {},
+        {
+            "spec.allocateLoadBalancerNodePorts: Forbidden: may only be used when `type` is "
+            "'LoadBalancer'"
+        },
+    ),
+    (
+        "LoadBalancer may expose 10250 (no kubelet-port check any more)",
+        {"ports": [{"port": 10250}], "type": "LoadBalancer"},
+        {},
+        set(),
+    ),
     # trafficDistribution
-    ("trafficDistribution PreferClose", {"ports": [P80], "trafficDistribution": "PreferClose"},
-     {}, set()),
-    ("trafficDistribution Nearest", {"ports": [P80], "trafficDistribution": "Nearest"}, {},
-     {'spec.trafficDistribution: Unsupported value: "Nearest": supported values: '
-      '"PreferClose", "PreferSameNode", "PreferSameZone"'}),
+    (
+        "trafficDistribution PreferClose",
+        {"ports": [P80], "trafficDistribution": "PreferClose"},
+        {},
+        set(),
+    ),
+    (
+        "trafficDistribution Nearest",
+        {"ports": [P80], "trafficDistribution": "Nearest"},
+        {},
+        {
+            'spec.trafficDistribution: Unsupported value: "Nearest": supported values: '
+            '"PreferClose", "PreferSameNode", "PreferSameZone"'
+        },
+    ),
     # externalIPs
-    ("externalIPs loopback", {"ports": [P80], "externalIPs": ["127.0.0.1"]}, {},
-     {'spec.externalIPs[0]: Invalid value: "127.0.0.1": may not be in the loopback range '
-      "(127.0.0.0/8, ::1/128)"}),
+    (
+        "externalIPs loopback",
+        {"ports": [P80], "externalIPs": ["127.0.0.1"]},
+        {},
+        {
+            'spec.externalIPs[0]: Invalid value: "127.0.0.1": may not be in the loopback range '
+            "(127.0.0.0/8, ::1/128)"
+        },
+    ),
 ]
 
 
@@ -291,12 +650,14 @@ def service_text(spec: dict[str, Any], meta: dict[str, Any]) -> str:
             metadata.pop(key, None)
         else:
             metadata[key] = value
-    return yaml.safe_dump({"apiVersion": "v1", "kind": "Service", "metadata": metadata,
-                           "spec": spec}, sort_keys=False)
+    return yaml.safe_dump(
+        {"apiVersion": "v1", "kind": "Service", "metadata": metadata, "spec": spec}, sort_keys=False
+    )
 
 
-@pytest.mark.parametrize(("spec", "meta", "expected"),
-                         [pytest.param(s, m, e, id=d) for d, s, m, e in ROWS])
+@pytest.mark.parametrize(
+    ("spec", "meta", "expected"), [pytest.param(s, m, e, id=d) for d, s, m, e in ROWS]
+)
 def test_validate_service(spec: dict[str, Any], meta: dict[str, Any], expected: set[str]) -> None:
     result = analyze(service_text(spec, meta))
     messages = [e.message for e in result.errors]
@@ -317,12 +678,22 @@ def test_invalid_service_is_left_out_of_routing() -> None:
 
 def test_every_error_is_reported_at_once() -> None:
     """`ValidateService` never short-circuits: five unrelated mistakes, five errors."""
-    spec = {"type": "Foo", "sessionAffinity": "Cookie", "selector": {"app": "a b"},
-            "ports": [{"port": 0, "targetPort": 80, "protocol": "tcp"}]}
+    spec = {
+        "type": "Foo",
+        "sessionAffinity": "Cookie",
+        "selector": {"app": "a b"},
+        "ports": [{"port": 0, "targetPort": 80, "protocol": "tcp"}],
+    }
     result = analyze(service_text(spec, {"name": "Web"}))
     paths = sorted(e.path for e in result.errors)
-    assert paths == ["metadata.name", "spec.ports[0].port", "spec.ports[0].protocol",
-                     "spec.selector", "spec.sessionAffinity", "spec.type"]
+    assert paths == [
+        "metadata.name",
+        "spec.ports[0].port",
+        "spec.ports[0].protocol",
+        "spec.selector",
+        "spec.sessionAffinity",
+        "spec.type",
+    ]
 
 
 def _two(spec_a: dict[str, Any], spec_b: dict[str, Any]) -> str:
@@ -333,8 +704,11 @@ def test_node_port_already_allocated_across_services() -> None:
     spec = {"type": "NodePort", "ports": [{"port": 80, "nodePort": 30080}]}
     result = analyze(_two(spec, spec))
     assert [(e.object, e.message) for e in result.errors] == [
-        ("default/b", "spec.ports[0].nodePort: Invalid value: 30080: provided port is already "
-                      "allocated")]
+        (
+            "default/b",
+            "spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated",
+        )
+    ]
     assert [s.name for s in result.cluster.services] == ["a"]
 
 
@@ -343,7 +717,8 @@ def test_cluster_ip_already_allocated_across_services() -> None:
     result = analyze(_two(spec, spec))
     assert [e.message for e in result.errors] == [
         'spec.clusterIPs: Invalid value: []string{"10.96.0.50"}: failed to allocate IP '
-        "10.96.0.50: provided IP is already allocated"]
+        "10.96.0.50: provided IP is already allocated"
+    ]
 
 
 def test_allocated_values_of_an_invalid_service_are_not_taken() -> None:
@@ -355,11 +730,22 @@ def test_allocated_values_of_an_invalid_service_are_not_taken() -> None:
 
 
 def test_wrong_typed_lists_do_not_crash_or_invent_errors() -> None:
-    text = service_text({"ports": [{"name": "a", "port": 80, "protocol": ["TCP"]},
-                                   {"name": "b", "port": 80, "protocol": ["TCP"]}],
-                         "externalIPs": "192.0.2.1", "ipFamilies": [{"a": 1}]}, {})
+    text = service_text(
+        {
+            "ports": [
+                {"name": "a", "port": 80, "protocol": ["TCP"]},
+                {"name": "b", "port": 80, "protocol": ["TCP"]},
+            ],
+            "externalIPs": "192.0.2.1",
+            "ipFamilies": [{"a": 1}],
+        },
+        {},
+    )
     result = analyze(text)
     assert sorted(e.path for e in result.errors) == [
-        "spec.externalIPs", "spec.ipFamilies[0]", "spec.ports[0].protocol",
-        "spec.ports[1].protocol"]
+        "spec.externalIPs",
+        "spec.ipFamilies[0]",
+        "spec.ports[0].protocol",
+        "spec.ports[1].protocol",
+    ]
     assert all(": expected " in e.message for e in result.errors)

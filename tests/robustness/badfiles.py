@@ -49,13 +49,16 @@ def _write(name: str, data: bytes | Callable[[], bytes]) -> Callable[[Path], Pat
         path = tmp / name
         path.write_bytes(data() if callable(data) else data)
         return path
+
     return build
 
 
 def _big(name: str, size: int) -> Callable[[Path], Path]:
     """`size` bytes of a valid-looking manifest repeated, written in chunks."""
-    unit = (b"apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
-            b"spec: {selector: {app: web}, ports: [{port: 80}]}\n---\n")
+    unit = (
+        b"apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+        b"spec: {selector: {app: web}, ports: [{port: 80}]}\n---\n"
+    )
 
     def build(tmp: Path) -> Path:
         path = tmp / name
@@ -67,6 +70,7 @@ def _big(name: str, size: int) -> Callable[[Path], Path]:
                 fh.write(part)
                 left -= len(part)
         return path
+
     return build
 
 
@@ -158,8 +162,9 @@ def _pack_evil_names(tmp: Path) -> Path:
     pack = tmp / "pack-evil-names"
     pack.mkdir()
     (pack / f"01-a{HOSTILE}b.yaml").write_bytes(b"id: x\n")
-    (pack / f"02-{HOSTILE}.yaml").write_bytes(LESSON.read_bytes().replace(
-        b"id: anatomy", b"id: evil", 1))
+    (pack / f"02-{HOSTILE}.yaml").write_bytes(
+        LESSON.read_bytes().replace(b"id: anatomy", b"id: evil", 1)
+    )
     return pack
 
 
@@ -168,8 +173,9 @@ def _pack_many(tmp: Path, count: int = 3000) -> Path:
     pack.mkdir()
     body = LESSON.read_bytes()
     for i in range(count):
-        (pack / f"{i:04d}-l{i}.yaml").write_bytes(body.replace(b"id: anatomy", f"id: l{i}".encode(),
-                                                            1))
+        (pack / f"{i:04d}-l{i}.yaml").write_bytes(
+            body.replace(b"id: anatomy", f"id: l{i}".encode(), 1)
+        )
     return pack
 
 
@@ -200,10 +206,12 @@ CATALOGUE: list[BadInput] = [
     BadInput("not-yaml", "file", _write("not-yaml.yaml", b"key: [unclosed\n  - : : {\n")),
     BadInput("binary", "file", _write("binary.yaml", bytes(range(256)) * 64)),
     BadInput("nul-bytes", "file", _write("nul.yaml", b"apiVersion: v1\nkind: Se\x00rvice\n")),
-    BadInput("utf-16", "file", _write("utf16.yaml",
-                                      "apiVersion: v1\nkind: Service\n".encode("utf-16"))),
-    BadInput("latin-1", "file", _write("latin1.yaml",
-                                       "metadata:\n  name: caf\xe9\n".encode("latin-1"))),
+    BadInput(
+        "utf-16", "file", _write("utf16.yaml", "apiVersion: v1\nkind: Service\n".encode("utf-16"))
+    ),
+    BadInput(
+        "latin-1", "file", _write("latin1.yaml", "metadata:\n  name: caf\xe9\n".encode("latin-1"))
+    ),
     BadInput("empty", "file", _write("empty.yaml", b"")),
     BadInput("only-comments", "file", _write("comments.yaml", b"# nothing\n# here\n\n")),
     BadInput("50-MB", "file", _big("huge.yaml", 50 * MB)),
@@ -212,16 +220,32 @@ CATALOGUE: list[BadInput] = [
     BadInput("deep-block-10000", "file", _write("deep-block.yaml", _deep_block)),
     BadInput("deep-indent-1400", "file", _write("deep-indent.yaml", _deep_indent)),
     BadInput("deep-flow-10000", "file", _write("deep-flow.yaml", _deep_flow)),
-    BadInput("1-MB-single-line", "file", _write("line.yaml", b"k: " + b"x" * MB + b"\n"),
-             manifest_ok=True),
+    BadInput(
+        "1-MB-single-line",
+        "file",
+        _write("line.yaml", b"k: " + b"x" * MB + b"\n"),
+        manifest_ok=True,
+    ),
     BadInput("100000-documents", "file", _write("docs.yaml", b"---\na: 1\n" * 100_000)),
-    BadInput("tabs", "file", _write("tabs.yaml", b"apiVersion: v1\nkind: Service\nmetadata:\n"
-                                                 b"\tname: web\n")),
-    BadInput("hostile-lesson", "file", _write("01-anatomy.yaml", hostile_lesson),
-             lesson_ok=True, manifest_ok=True),
+    BadInput(
+        "tabs",
+        "file",
+        _write("tabs.yaml", b"apiVersion: v1\nkind: Service\nmetadata:\n\tname: web\n"),
+    ),
+    BadInput(
+        "hostile-lesson",
+        "file",
+        _write("01-anatomy.yaml", hostile_lesson),
+        lesson_ok=True,
+        manifest_ok=True,
+    ),
     BadInput("python-tags", "file", _write("01-anatomy.yaml", python_tags), manifest_ok=True),
-    BadInput("hostile-manifest", "file", _write("hostile-manifest.yaml", HOSTILE_MANIFEST),
-             manifest_ok=True),
+    BadInput(
+        "hostile-manifest",
+        "file",
+        _write("hostile-manifest.yaml", HOSTILE_MANIFEST),
+        manifest_ok=True,
+    ),
     BadInput("pack-symlink-outside", "pack", _pack_outside),
     BadInput("pack-3000-files", "pack", _pack_many),
     BadInput("pack-evil-file-names", "pack", _pack_evil_names),
@@ -266,8 +290,9 @@ else:
 PROBE = Path(__file__).with_name("probe.py")
 
 
-def run_child(args: Sequence[str], *, timeout: float = 20.0,
-              env: dict[str, str] | None = None) -> Answer:
+def run_child(
+    args: Sequence[str], *, timeout: float = 20.0, env: dict[str, str] | None = None
+) -> Answer:
     """Run `ktutor ARGS` (or a script: args[0] ending in .py) in a child python; wall time,
     output and peak RSS. A child still running after `timeout` is killed (code -9)."""
     import tempfile
@@ -280,10 +305,18 @@ def run_child(args: Sequence[str], *, timeout: float = 20.0,
         with out_path.open("wb") as out, err_path.open("wb") as err:
             start = time.perf_counter()
             proc = subprocess.Popen(
-                [sys.executable, "-c", _WRAP, target, *rest], cwd=ROOT,
-                stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                env={**os.environ, "PYTHONPATH": str(ROOT), "KTUTOR_PROBE_RSS": str(rss_file),
-                     **(env or {})})
+                [sys.executable, "-c", _WRAP, target, *rest],
+                cwd=ROOT,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                env={
+                    **os.environ,
+                    "PYTHONPATH": str(ROOT),
+                    "KTUTOR_PROBE_RSS": str(rss_file),
+                    **(env or {}),
+                },
+            )
             watchdog = threading.Timer(timeout, proc.kill)  # a blocking wait times exactly
             watchdog.start()
             try:
@@ -292,16 +325,26 @@ def run_child(args: Sequence[str], *, timeout: float = 20.0,
                 watchdog.cancel()
             seconds = time.perf_counter() - start
         rss = int(rss_file.read_text() or 0) if rss_file.exists() else 0
-        return Answer(code, out_path.read_text("utf-8", "replace"),
-                      err_path.read_text("utf-8", "replace"), seconds, rss)
+        return Answer(
+            code,
+            out_path.read_text("utf-8", "replace"),
+            err_path.read_text("utf-8", "replace"),
+            seconds,
+            rss,
+        )
 
 
 def commands_for(bad: BadInput, path: Path) -> list[tuple[str, list[str]]]:
     """Every CLI entry point a learner or instructor could hand this input to."""
     p = str(path)
-    cmds = [("check", ["check", p]), ("route", ["route", p]),
-            ("route --json", ["route", "--json", p]), ("rules", ["rules", p]),
-            ("dns", ["dns", p]), ("lint", ["lint", p])]
+    cmds = [
+        ("check", ["check", p]),
+        ("route", ["route", p]),
+        ("route --json", ["route", "--json", p]),
+        ("rules", ["rules", p]),
+        ("dns", ["dns", p]),
+        ("lint", ["lint", p]),
+    ]
     if bad.kind == "pack":
         cmds.append(("print", ["print", "--lessons", p, "anatomy"]))
     else:

@@ -17,4 +17,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if counts:
         detail = ", ".join(f"{name}: {n}" for name, n in sorted(counts.items()))
         terminalreporter.write_line(
-            f"robustness property tests: {sum(counts.values())} generated inputs ({detail})")
+            f"robustness property tests: {sum(counts.values())} generated inputs ({detail})"
+        )

@@ -47,9 +47,11 @@ def main(kind: str, raw_path: str) -> dict[str, Any]:
         out["errors"] = [str(e) for e in result.errors]
         assert all(e.line >= 1 and e.message for e in result.errors)
         out["dirty"] = any(dirty(le) for le in result.lessons)
-        out["outside"] = [str(le.source) for le in result.lessons
-                          if le.source is None
-                          or not le.source.resolve().is_relative_to(path.resolve())]
+        out["outside"] = [
+            str(le.source)
+            for le in result.lessons
+            if le.source is None or not le.source.resolve().is_relative_to(path.resolve())
+        ]
         return out
     regular = path.exists() and stat.S_ISREG(path.stat().st_mode)
     if regular:

@@ -43,8 +43,9 @@ ROOT = Path(__file__).resolve().parents[2]
 LESSON_FILE = ROOT / "lessons" / "01-anatomy.yaml"
 UNIT = (ROOT / "tests" / "scenarios" / "001-seed-basic.yaml").read_text(encoding="utf-8")
 
-_SPEC = importlib.util.spec_from_file_location("robustness_badfiles_app",
-                                               Path(__file__).with_name("badfiles.py"))
+_SPEC = importlib.util.spec_from_file_location(
+    "robustness_badfiles_app", Path(__file__).with_name("badfiles.py")
+)
 assert _SPEC is not None and _SPEC.loader is not None
 bf: ModuleType = importlib.util.module_from_spec(_SPEC)
 sys.modules["robustness_badfiles_app"] = bf
@@ -176,8 +177,9 @@ async def test_a_pack_of_3000_files_and_hostile_text_in_the_app(tmp_path: Path) 
     pack = bf._pack_many(tmp_path)
     hostile = tmp_path / "hostile"
     hostile.mkdir()
-    (hostile / "01-anatomy.yaml").write_bytes(bf.hostile_lesson().replace(
-        b"id: anatomy", b"id: hostile", 1))
+    (hostile / "01-anatomy.yaml").write_bytes(
+        bf.hostile_lesson().replace(b"id: anatomy", b"id: hostile", 1)
+    )
     evil = bf._pack_evil_names(tmp_path)
     data = tmp_path / "data"
     data.mkdir()
@@ -195,8 +197,7 @@ async def test_a_pack_of_3000_files_and_hostile_text_in_the_app(tmp_path: Path) 
         assert waited < 4.0, f"lesson list took {waited:.1f} s"
         svg = app.export_screenshot()
         assert not any(ch in svg for ch in bf.FORBIDDEN)
-        app.post_message(__import__("tutor.app.app", fromlist=["OpenLesson"]).OpenLesson(
-            "hostile"))
+        app.post_message(__import__("tutor.app.app", fromlist=["OpenLesson"]).OpenLesson("hostile"))
         await settle(pilot)
         svg = app.export_screenshot()
         assert "Anatomy" in svg and not any(ch in svg for ch in bf.FORBIDDEN)
@@ -210,15 +211,22 @@ async def test_messages_in_the_error_list_carry_no_control_characters(tmp_path: 
         editor.load_text(bf.HOSTILE_MANIFEST.decode())
         await settle(pilot)
         errors = app.screen.query_one("#errors", OptionList)
-        shown = "\n".join(str(errors.get_option_at_index(i).prompt)
-                          for i in range(errors.option_count))
+        shown = "\n".join(
+            str(errors.get_option_at_index(i).prompt) for i in range(errors.option_count)
+        )
         assert errors.option_count >= 5
         leaked = sorted({repr(ch) for ch in bf.FORBIDDEN if ch in shown})
         assert not leaked, leaked
 
 
-def _pty_run(env: dict[str, str], cols: int, rows: int, args: list[str],
-             keys: list[bytes], timeout: float = 40.0) -> tuple[int, str]:
+def _pty_run(
+    env: dict[str, str],
+    cols: int,
+    rows: int,
+    args: list[str],
+    keys: list[bytes],
+    timeout: float = 40.0,
+) -> tuple[int, str]:
     """Start `ktutor ARGS` in a pseudo-terminal of cols x rows, wait for its first frame, send
     `keys`, and return its exit code and everything it wrote."""
     pid, fd = pty.fork()
@@ -286,7 +294,7 @@ def colours(out: str) -> tuple[int, list[str]]:
                     continue
                 if codes[i + 1] == 2 and i + 4 < len(codes):
                     count += 1
-                    r, g, b = codes[i + 2:i + 5]
+                    r, g, b = codes[i + 2 : i + 5]
                     if not r == g == b:
                         bad.append(f"{code};2;{r};{g};{b}")
                     i += 5
@@ -302,18 +310,23 @@ def colours(out: str) -> tuple[int, list[str]]:
 def _clean_env(tmp_path: Path, term: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "PYTEST"))}
     # COLORTERM=truecolor: the richest colours, so NO_COLOR's effect is plain to see
-    env.update(TERM=term, NO_COLOR="1", KTUTOR_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT),
-               COLORTERM="truecolor")
+    env.update(
+        TERM=term,
+        NO_COLOR="1",
+        KTUTOR_DATA_DIR=str(tmp_path),
+        PYTHONPATH=str(ROOT),
+        COLORTERM="truecolor",
+    )
     env.pop("KTUTOR_LESSONS", None)
     return env
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("term", "cols", "rows"), [("xterm-256color", 40, 12),
-                                                     ("linux", 80, 24),
-                                                     ("xterm-256color", 300, 100)])
-def test_real_terminal_sizes_with_no_color(tmp_path: Path, term: str, cols: int,
-                                           rows: int) -> None:
+@pytest.mark.parametrize(
+    ("term", "cols", "rows"),
+    [("xterm-256color", 40, 12), ("linux", 80, 24), ("xterm-256color", 300, 100)],
+)
+def test_real_terminal_sizes_with_no_color(tmp_path: Path, term: str, cols: int, rows: int) -> None:
     """The real `ktutor anatomy` in a pty: open, Insert, type a syntax error, Ctrl+Q."""
     env = _clean_env(tmp_path, term)
     code, out = _pty_run(env, cols, rows, ["anatomy"], [b"\x1b[2~", b"::: [", b"\x11"])
@@ -347,8 +360,9 @@ async def test_the_lesson_list_paints_no_escape_from_a_pack_file_name(tmp_path: 
         await settle(pilot)
         assert any("01-a" in str(e.file) for e in app.lesson_errors)
         options = app.screen.query_one("#lessons", OptionList)
-        painted = "\n".join(str(options.get_option_at_index(i).prompt)
-                            for i in range(options.option_count))
+        painted = "\n".join(
+            str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
+        )
         assert "is missing the required field" in painted
         leaked = sorted({repr(ch) for ch in bf.FORBIDDEN if ch in painted})
         assert not leaked, leaked
@@ -363,8 +377,14 @@ def test_term_dumb_is_refused_with_a_message(tmp_path: Path) -> None:
 
 
 def test_ktutor_without_a_terminal_says_so() -> None:
-    proc = subprocess.run([sys.executable, "-m", "tutor", "anatomy"], cwd=ROOT,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), "TERM": "dumb"},
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tutor", "anatomy"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TERM": "dumb"},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2 and "needs a terminal" in proc.stderr
     assert "Traceback" not in proc.stderr

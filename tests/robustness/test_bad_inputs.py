@@ -20,8 +20,9 @@ from typing import Any
 
 import pytest
 
-_SPEC = importlib.util.spec_from_file_location("robustness_badfiles",
-                                               Path(__file__).with_name("badfiles.py"))
+_SPEC = importlib.util.spec_from_file_location(
+    "robustness_badfiles", Path(__file__).with_name("badfiles.py")
+)
 assert _SPEC is not None and _SPEC.loader is not None
 bf: ModuleType = importlib.util.module_from_spec(_SPEC)
 sys.modules["robustness_badfiles"] = bf
@@ -34,8 +35,14 @@ PROBE_RSS_MB = 250
 """The probe reads the whole file into memory as the app would get a paste: the 50 MB input
 costs its own size twice (bytes and text) before analyze refuses it."""
 
-LOCATED = {"not-yaml", "alias-bomb", "deep-block-10000", "deep-indent-1400",
-           "deep-flow-10000", "tabs"}
+LOCATED = {
+    "not-yaml",
+    "alias-bomb",
+    "deep-block-10000",
+    "deep-indent-1400",
+    "deep-flow-10000",
+    "tabs",
+}
 """Inputs whose problem sits at a line and column: the message must say `FILE:LINE:COL:`."""
 
 LABELS = ["check", "route", "route --json", "rules", "dns", "lint", "print"]
@@ -72,8 +79,11 @@ def expected_codes(bad: Any, label: str) -> set[int]:
     return {1} if bad.manifest_ok else {2}
 
 
-CASES = [pytest.param(bad, label, id=f"{bad.name}-{label.replace(' --', '-')}")
-         for bad in bf.CATALOGUE for label in LABELS]
+CASES = [
+    pytest.param(bad, label, id=f"{bad.name}-{label.replace(' --', '-')}")
+    for bad in bf.CATALOGUE
+    for label in LABELS
+]
 
 
 @pytest.mark.parametrize(("bad", "label"), CASES)
@@ -115,8 +125,7 @@ def test_bad_input_cli(bad: Any, label: str, built: dict[str, Path]) -> None:
 def test_bad_input_core_and_loader(bad: Any, built: dict[str, Path]) -> None:
     """analyze() and the loader, in a child so time and memory are its own."""
     path = built[bad.name]
-    answer = bf.run_child([str(bf.PROBE), bad.kind, str(path)],
-                          timeout=max(10.0, 5 * BUDGET_S))
+    answer = bf.run_child([str(bf.PROBE), bad.kind, str(path)], timeout=max(10.0, 5 * BUDGET_S))
     assert answer.code == 0, answer.stderr[-3000:]
     report = json.loads(answer.stdout)
     assert report["dirty"] is False, "escape characters survived into a loaded lesson"
@@ -134,11 +143,30 @@ def test_bad_input_core_and_loader(bad: Any, built: dict[str, Path]) -> None:
 def test_catalogue_covers_the_issue() -> None:
     """The issue's list of bad files, by name: none silently dropped from the table."""
     names = {b.name for b in bf.CATALOGUE}
-    wanted = {"not-yaml", "binary", "nul-bytes", "utf-16", "latin-1", "empty", "only-comments",
-              "50-MB", "3-MB-over-limit", "alias-bomb", "deep-block-10000", "deep-flow-10000",
-              "1-MB-single-line", "100000-documents", "tabs", "hostile-lesson",
-              "pack-symlink-outside", "pack-3000-files", "directory", "missing", "fifo",
-              "under-a-file"}
+    wanted = {
+        "not-yaml",
+        "binary",
+        "nul-bytes",
+        "utf-16",
+        "latin-1",
+        "empty",
+        "only-comments",
+        "50-MB",
+        "3-MB-over-limit",
+        "alias-bomb",
+        "deep-block-10000",
+        "deep-flow-10000",
+        "1-MB-single-line",
+        "100000-documents",
+        "tabs",
+        "hostile-lesson",
+        "pack-symlink-outside",
+        "pack-3000-files",
+        "directory",
+        "missing",
+        "fifo",
+        "under-a-file",
+    }
     assert wanted <= names, wanted - names
 
 
@@ -153,9 +181,11 @@ HOSTILE_ARGS = [
 ]
 
 
-@pytest.mark.parametrize(("args", "says"), HOSTILE_ARGS,
-                         ids=["requests", "clients", "from-node", "node", "namespace",
-                              "long-name", "hostile-name"])
+@pytest.mark.parametrize(
+    ("args", "says"),
+    HOSTILE_ARGS,
+    ids=["requests", "clients", "from-node", "node", "namespace", "long-name", "hostile-name"],
+)
 def test_hostile_arguments(args: list[str], says: str) -> None:
     """Arguments are input too: bounded time and memory, one line, nothing raw echoed."""
     scenario = bf.ROOT / "tests" / "scenarios" / "001-seed-basic.yaml"

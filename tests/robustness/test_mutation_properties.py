@@ -45,8 +45,11 @@ LESSON_FILES = sorted((ROOT / "lessons").glob("*.yaml"))
 SCENARIOS = sorted((ROOT / "tests" / "scenarios").glob("*.yaml"))
 
 EXAMPLES: Counter[str] = Counter()
-BUDGET = settings(max_examples=int(os.environ.get("KTUTOR_FUZZ_EXAMPLES", "200")), deadline=None,
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+BUDGET = settings(
+    max_examples=int(os.environ.get("KTUTOR_FUZZ_EXAMPLES", "200")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -77,17 +80,63 @@ MANIFESTS = _manifests()
 PARSED = [[d for d in yaml.safe_load_all(t) if d is not None] for t in MANIFESTS]
 LESSONS = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in LESSON_FILES]
 
-NEAR_MISSES = ["Selector", "targetport", "target_port", "port ", "Ports", "labels\t", "nodeport",
-               "spec.ports", "metadata ", "", "-", "<<", "0", "true", "null", "?", "ké", "a" * 300,
-               "\u202espec", "kind\x1b[31m"]
-WEIRD = st.sampled_from(["", "0", "-1", "65536", "0x50", "1e3", "80.0", "yes", "off", "~", "null",
-                         "http", "HTTP", "TCP ", "None", "10.96.0.10", "::1", "a" * 70,
-                         "\x1b]52;c;ZXZpbA==\x07", "\u202egnp", "-\n-"])
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**63, 2**64), st.floats(),
-                    st.text(max_size=30), WEIRD)
-values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8) | WEIRD, inner, max_size=4)),
-    max_leaves=10)
+NEAR_MISSES = [
+    "Selector",
+    "targetport",
+    "target_port",
+    "port ",
+    "Ports",
+    "labels\t",
+    "nodeport",
+    "spec.ports",
+    "metadata ",
+    "",
+    "-",
+    "<<",
+    "0",
+    "true",
+    "null",
+    "?",
+    "ké",
+    "a" * 300,
+    "\u202espec",
+    "kind\x1b[31m",
+]
+WEIRD = st.sampled_from(
+    [
+        "",
+        "0",
+        "-1",
+        "65536",
+        "0x50",
+        "1e3",
+        "80.0",
+        "yes",
+        "off",
+        "~",
+        "null",
+        "http",
+        "HTTP",
+        "TCP ",
+        "None",
+        "10.96.0.10",
+        "::1",
+        "a" * 70,
+        "\x1b]52;c;ZXZpbA==\x07",
+        "\u202egnp",
+        "-\n-",
+    ]
+)
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**63), 2**64), st.floats(), st.text(max_size=30), WEIRD
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8) | WEIRD, inner, max_size=4)
+    ),
+    max_leaves=10,
+)
 
 
 def mutate(draw: st.DrawFn, root: Any, steps: int) -> Any:
@@ -99,8 +148,9 @@ def mutate(draw: st.DrawFn, root: Any, steps: int) -> Any:
             break
         path = draw(st.sampled_from(paths))
         parent, key = parent_of(data, path), path[-1]
-        op = draw(st.sampled_from(["rename", "duplicate", "retype", "nest", "delete", "move",
-                                   "widen"]))
+        op = draw(
+            st.sampled_from(["rename", "duplicate", "retype", "nest", "delete", "move", "widen"])
+        )
         if op == "rename" and isinstance(parent, dict):
             new = draw(st.sampled_from(NEAR_MISSES) | st.text(max_size=10))
             parent[new] = parent.pop(key)
@@ -108,8 +158,9 @@ def mutate(draw: st.DrawFn, root: Any, steps: int) -> Any:
             if isinstance(parent, list):
                 parent.insert(key, copy.deepcopy(parent[key]))
             else:
-                parent[f"{key}"[:-1] + f"{key}"[-1:].upper() if f"{key}" else "x"] = \
-                    copy.deepcopy(parent[key])
+                parent[f"{key}"[:-1] + f"{key}"[-1:].upper() if f"{key}" else "x"] = copy.deepcopy(
+                    parent[key]
+                )
         elif op == "retype":
             parent[key] = draw(values)
         elif op == "nest":
@@ -122,7 +173,7 @@ def mutate(draw: st.DrawFn, root: Any, steps: int) -> Any:
         elif op == "move":
             other = draw(st.sampled_from(paths))
             target = parent_of(data, other)
-            if isinstance(target, dict) and other[:len(path)] != path:
+            if isinstance(target, dict) and other[: len(path)] != path:
                 target[str(other[-1])] = copy.deepcopy(parent[key])
         elif op == "widen" and isinstance(parent[key], (list, dict)):
             item = parent[key]
@@ -176,13 +227,15 @@ def check_routing(result: Analysis) -> None:
             assert used <= names
             for ep in pr.endpoints:
                 assert ep.pod.namespace == svc.namespace
-                assert svc.selector and all(ep.pod.labels.get(k) == v
-                                            for k, v in svc.selector.items())
+                assert svc.selector and all(
+                    ep.pod.labels.get(k) == v for k, v in svc.selector.items()
+                )
                 assert ep.pod.ip
             for key, verdict in pr.verdicts.items():
                 assert verdict.reason
-                assert verdict.gets_traffic is (key.startswith(svc.namespace + "/")
-                                                and key.split("/", 1)[1] in used)
+                assert verdict.gets_traffic is (
+                    key.startswith(svc.namespace + "/") and key.split("/", 1)[1] in used
+                )
 
 
 @BUDGET

@@ -122,17 +122,27 @@ def test_sigkill_during_progress_save_edit_leaves_a_loadable_store(tmp_path: Pat
 
 @pytest.mark.parametrize("home_kind", ["a file", "missing"])
 def test_ktutor_progress_with_a_bad_home_keeps_progress_in_memory(
-        tmp_path: Path, home_kind: str) -> None:
+    tmp_path: Path, home_kind: str
+) -> None:
     if home_kind == "a file":
         home = tmp_path / "home-is-a-file"
         home.write_text("not a folder")
     else:
         home = tmp_path / "gone" / "home"
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("XDG_DATA_HOME", "KTUTOR_DATA_DIR", "XDG_CONFIG_HOME")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("XDG_DATA_HOME", "KTUTOR_DATA_DIR", "XDG_CONFIG_HOME")
+    }
     env.update(HOME=str(home), PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "-m", "tutor", "progress"], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=30)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tutor", "progress"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "in memory" in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr

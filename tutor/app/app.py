@@ -121,8 +121,9 @@ class TutorApp(App[None]):
             self._progress = ProgressStore.open(self.data_path, learner=self.learner)
             notice = getattr(self._progress, "notice", "")
             if notice:
-                self.notify(str(notice), title="Progress", severity="warning", timeout=10,
-                            markup=False)
+                self.notify(
+                    str(notice), title="Progress", severity="warning", timeout=10, markup=False
+                )
         return self._progress
 
     def load_lessons(self) -> None:
@@ -200,16 +201,26 @@ class TutorApp(App[None]):
             self._too_big.discard((lesson_id, key))
         elif (lesson_id, key) not in self._too_big:
             self._too_big.add((lesson_id, key))
-            self.notify(f"This text is over {MAX_EDIT_CHARS // 1024} KB: it stays while ktutor "
-                        "runs but is not saved to disk. Undo (ctrl+z) or reset the step to "
-                        "get back to a text that is saved.", title="Not saved",
-                        severity="warning", timeout=10)
+            self.notify(
+                f"This text is over {MAX_EDIT_CHARS // 1024} KB: it stays while ktutor "
+                "runs but is not saved to disk. Undo (ctrl+z) or reset the step to "
+                "get back to a text that is saved.",
+                title="Not saved",
+                severity="warning",
+                timeout=10,
+            )
 
     def save_progress_soon(self) -> None:
         """Write the progress file from a thread (after changes made inside
         `progress.held()`): a 1 MB edit took 45 ms to write and fsync on the UI thread."""
-        self.run_worker(self.progress.save, name="save progress", group="save-progress",
-                        thread=True, exit_on_error=False, description="save progress")
+        self.run_worker(
+            self.progress.save,
+            name="save progress",
+            group="save-progress",
+            thread=True,
+            exit_on_error=False,
+            description="save progress",
+        )
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         return next((le for le in self.lessons if le.id == lesson_id), None)
@@ -270,8 +281,9 @@ class TutorApp(App[None]):
         lesson = self.lesson(lesson_id)
         if lesson is None:
             known = ", ".join(le.id for le in self.lessons) or "none"
-            self.notify(f"no lesson {lesson_id!r} (lessons: {known})", severity="error",
-                        markup=False)
+            self.notify(
+                f"no lesson {lesson_id!r} (lessons: {known})", severity="error", markup=False
+            )
             return False
         from tutor.app.screens.lesson import LessonScreen
 
@@ -297,9 +309,13 @@ class TutorApp(App[None]):
             self._fill_lists()
             self.notify("All progress was reset.", timeout=4)
 
-        self.push_screen(ConfirmScreen(
-            "Forget the progress and edits of every lesson? This cannot be undone.",
-            yes="Reset everything"), done)
+        self.push_screen(
+            ConfirmScreen(
+                "Forget the progress and edits of every lesson? This cannot be undone.",
+                yes="Reset everything",
+            ),
+            done,
+        )
 
     def action_help(self) -> None:
         from tutor.app.screens.help import HelpScreen

@@ -13,24 +13,36 @@ if TYPE_CHECKING:
 
 SCREEN_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Reset step", "reset_step", "Undo back to this step's starting YAML (asks first)"),
-    ("Toggle behind the scenes", "toggle_behind",
-     "Show or hide the kube-proxy rules, EndpointSlices and DNS records"),
+    (
+        "Toggle behind the scenes",
+        "toggle_behind",
+        "Show or hide the kube-proxy rules, EndpointSlices and DNS records",
+    ),
     ("Send one request", "send_one", "Follow one request from the client to a Pod"),
     ("Send 100 requests", "send_burst", "See how kube-proxy spreads a burst over the Pods"),
     ("Next step", "next_step", "Go to the next step"),
     ("Previous step", "previous_step", "Go back one step"),
     ("Challenges", "challenges", "Practise: fix a broken manifest"),
     ("Quiz", "quiz", "Check what you learned"),
-    ("Reset the cluster changes", "reset_cluster",
-     "Undo deleted, added, relabelled and moved Pods"),
+    (
+        "Reset the cluster changes",
+        "reset_cluster",
+        "Undo deleted, added, relabelled and moved Pods",
+    ),
     ("Skip this lesson", "skip_lesson", "Mark the lesson skipped and go back to the list"),
-    ("Reset this lesson", "reset_lesson",
-     "Forget this lesson's progress and edits and start it again (asks first)"),
+    (
+        "Reset this lesson",
+        "reset_lesson",
+        "Forget this lesson's progress and edits and start it again (asks first)",
+    ),
 )
 
 APP_ACTIONS: tuple[tuple[str, str, str], ...] = (
-    ("Reset all progress", "reset_all_progress",
-     "Forget every lesson's progress and edits (asks first)"),
+    (
+        "Reset all progress",
+        "reset_all_progress",
+        "Forget every lesson's progress and edits (asks first)",
+    ),
 )
 
 
@@ -41,12 +53,17 @@ class TutorCommands(Provider):
         app: TutorApp = self.app  # type: ignore[assignment]
         out: list[tuple[str, Callable[[], object], str]] = []
         for lesson in app.lessons:
-            out.append((f"Lesson: {lesson.title}", partial(app.open_lesson, lesson.id),
-                        lesson.summary))
+            out.append(
+                (f"Lesson: {lesson.title}", partial(app.open_lesson, lesson.id), lesson.summary)
+            )
             for number, step in enumerate(lesson.steps, 1):
-                out.append((f"Step: {lesson.title} › {number}. {step.title}",
-                            partial(app.open_lesson, lesson.id, number),
-                            f"step {number} of {len(lesson.steps)}"))
+                out.append(
+                    (
+                        f"Step: {lesson.title} › {number}. {step.title}",
+                        partial(app.open_lesson, lesson.id, number),
+                        f"step {number} of {len(lesson.steps)}",
+                    )
+                )
         screen = self.screen
         for title, action, help_text in SCREEN_ACTIONS:
             if hasattr(screen, f"action_{action}"):

@@ -70,11 +70,33 @@ def lesson_screen_widgets() -> list[type[DOMNode]]:
     from tutor.app.widgets.traffic import TrafficView
     from tutor.app.widgets.workbench import Conductor, ErrorList, Workbench
 
-    return [Vertical, Tabs, Horizontal, Conductor, Container, VerticalScroll, Underline,
-            Markdown, YamlEditor, Tab, Button, MarkdownParagraph, MarkdownBulletList,
-            MarkdownOrderedList, MarkdownBullet, MarkdownFence, Workbench, ErrorList,
-            RoutingView, TrafficView, BehindScenes, TabbedContent, ContentSwitcher, TabPane,
-            ScrollableContainer]
+    return [
+        Vertical,
+        Tabs,
+        Horizontal,
+        Conductor,
+        Container,
+        VerticalScroll,
+        Underline,
+        Markdown,
+        YamlEditor,
+        Tab,
+        Button,
+        MarkdownParagraph,
+        MarkdownBulletList,
+        MarkdownOrderedList,
+        MarkdownBullet,
+        MarkdownFence,
+        Workbench,
+        ErrorList,
+        RoutingView,
+        TrafficView,
+        BehindScenes,
+        TabbedContent,
+        ContentSwitcher,
+        TabPane,
+        ScrollableContainer,
+    ]
 
 
 def stylesheet_steps(app: App[Any]) -> list[Callable[[], None]]:
@@ -94,9 +116,15 @@ def stylesheet_steps(app: App[Any]) -> list[Callable[[], None]]:
                 node = cls.__new__(cls)
                 sheet = app.stylesheet
                 for read_from, css, tie_breaker, scope in node._get_default_css():
-                    sheet.add_source(css, read_from=read_from, is_default_css=True,
-                                     tie_breaker=tie_breaker, scope=scope)
+                    sheet.add_source(
+                        css,
+                        read_from=read_from,
+                        is_default_css=True,
+                        tie_breaker=tie_breaker,
+                        scope=scope,
+                    )
                 _ = sheet.rules  # parses what is new now, not when the lesson opens
+
         return add
 
     with contextlib.suppress(Exception):

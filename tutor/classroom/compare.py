@@ -125,8 +125,7 @@ def read_slices(text: str) -> list[RealSlice]:
         ports = []
         for p in obj.get("ports") or []:
             if isinstance(p, dict) and isinstance(p.get("port"), int):
-                ports.append((str(p.get("name") or ""), str(p.get("protocol") or "TCP"),
-                              p["port"]))
+                ports.append((str(p.get("name") or ""), str(p.get("protocol") or "TCP"), p["port"]))
         endpoints = []
         for ep in obj.get("endpoints") or []:
             if not isinstance(ep, dict):
@@ -140,18 +139,22 @@ def read_slices(text: str) -> list[RealSlice]:
             if isinstance(ref, dict) and ref.get("kind", "Pod") == "Pod":
                 pod = str(ref.get("name") or "")
             endpoints.append((pod, address, ready is not False))
-        slices.append(RealSlice(
-            name=str(meta.get("name") or ""),
-            namespace=str(meta.get("namespace") or DEFAULT_NAMESPACE),
-            service=str(labels.get(SERVICE_NAME_LABEL) or ""),
-            managed_by=str(labels.get(MANAGED_BY_LABEL) or ""),
-            ports=ports, endpoints=endpoints,
-        ))
+        slices.append(
+            RealSlice(
+                name=str(meta.get("name") or ""),
+                namespace=str(meta.get("namespace") or DEFAULT_NAMESPACE),
+                service=str(labels.get(SERVICE_NAME_LABEL) or ""),
+                managed_by=str(labels.get(MANAGED_BY_LABEL) or ""),
+                ports=ports,
+                endpoints=endpoints,
+            )
+        )
     return slices
 
 
-def _cluster_port(pr: PortRoute, slices: list[RealSlice],
-                  pods_by_ip: dict[str, str]) -> dict[str, tuple[int, bool]]:
+def _cluster_port(
+    pr: PortRoute, slices: list[RealSlice], pods_by_ip: dict[str, str]
+) -> dict[str, tuple[int, bool]]:
     """pod -> (port, ready) for one Service port: slice ports match by name and protocol."""
     out: dict[str, tuple[int, bool]] = {}
     for sl in slices:
@@ -164,21 +167,33 @@ def _cluster_port(pr: PortRoute, slices: list[RealSlice],
     return out
 
 
-def _why(pr: PortRoute, sr: ServiceRoute, pod: str, model: tuple[int, bool] | None,
-         cluster: tuple[int, bool] | None, known: set[str]) -> str:
+def _why(
+    pr: PortRoute,
+    sr: ServiceRoute,
+    pod: str,
+    model: tuple[int, bool] | None,
+    cluster: tuple[int, bool] | None,
+    known: set[str],
+) -> str:
     verdict = pr.verdicts.get(f"{sr.service.namespace}/{pod}")
     reason = f"the model says: {verdict.reason}" if verdict else ""
     if model is None and pod not in known:
-        return ("the Pod is not in the file (take the snapshot with `kubectl get "
-                "svc,pods,endpointslices -o yaml` so Pods come with their slices)")
+        return (
+            "the Pod is not in the file (take the snapshot with `kubectl get "
+            "svc,pods,endpointslices -o yaml` so Pods come with their slices)"
+        )
     if model is None:
         return reason or "the model makes no endpoint for this Pod"
     if cluster is None:
-        return (f"{reason}; the cluster lists no endpoint: the snapshot may be from a moment "
-                "when the Pod was changing, or the cluster disagrees with the model")
+        return (
+            f"{reason}; the cluster lists no endpoint: the snapshot may be from a moment "
+            "when the Pod was changing, or the cluster disagrees with the model"
+        )
     if model[0] != cluster[0]:
-        return (f"the model resolves targetPort {pr.port.target_port} to {model[0]}, "
-                f"the slice says {cluster[0]}")
+        return (
+            f"the model resolves targetPort {pr.port.target_port} to {model[0]}, "
+            f"the slice says {cluster[0]}"
+        )
     return f"{reason}; the slice marks it {'ready' if cluster[1] else 'not ready'}"
 
 
@@ -193,8 +208,10 @@ def compare(analysis: Analysis, text: str | None = None) -> Comparison:
     except YamlSyntaxError as exc:
         raise CompareError(f"{exc.line}:{exc.column}: YAML syntax error: {exc.message}") from None
     if not slices:
-        raise CompareError("no EndpointSlices in the file; take it with `kubectl get "
-                           "svc,pods,endpointslices -o yaml`")
+        raise CompareError(
+            "no EndpointSlices in the file; take it with `kubectl get "
+            "svc,pods,endpointslices -o yaml`"
+        )
     result = Comparison(slices=len(slices))
     pods_by_ip = {p.ip: p.name for p in analysis.cluster.pods if p.ip}
     known = {p.name for p in analysis.cluster.pods}
@@ -204,8 +221,10 @@ def compare(analysis: Analysis, text: str | None = None) -> Comparison:
         mine = [s for s in slices if s.service == svc.name and s.namespace == svc.namespace]
         seen.update(f"{s.namespace}/{s.name}" for s in mine)
         if not sr.endpoints.managed:
-            result.skipped.append(f"{svc.ref}: no selector (or ExternalName), so its "
-                                  "EndpointSlices are not made from Pods; not compared")
+            result.skipped.append(
+                f"{svc.ref}: no selector (or ExternalName), so its "
+                "EndpointSlices are not made from Pods; not compared"
+            )
             continue
         for pr in sr.ports:
             model = {ep.pod.name: (ep.port, ep.ready) for ep in pr.endpoints}
@@ -218,9 +237,11 @@ def compare(analysis: Analysis, text: str | None = None) -> Comparison:
                 if m != c:
                     pc.differences.append(Difference(pod, m, c, _why(pr, sr, pod, m, c, known)))
             result.ports.append(pc)
-    result.orphans = [f"{s.namespace}/{s.name} (Service {s.service or '?'})" for s in slices
-                      if f"{s.namespace}/{s.name}" not in seen and s.managed_by in ("",
-                                                                                    CONTROLLER)]
+    result.orphans = [
+        f"{s.namespace}/{s.name} (Service {s.service or '?'})"
+        for s in slices
+        if f"{s.namespace}/{s.name}" not in seen and s.managed_by in ("", CONTROLLER)
+    ]
     return result
 
 
@@ -233,8 +254,13 @@ def format_comparison(cmp: Comparison) -> list[str]:
         if pc.note:
             lines.append(f"  {pc.note}")
         if not pc.differences:
-            shown = ", ".join(f"{p}:{v[0]}{'' if v[1] else ' (not ready)'}"
-                              for p, v in sorted(pc.model.items())) or "no endpoints"
+            shown = (
+                ", ".join(
+                    f"{p}:{v[0]}{'' if v[1] else ' (not ready)'}"
+                    for p, v in sorted(pc.model.items())
+                )
+                or "no endpoints"
+            )
             lines.append(f"  both: {shown}")
         for d in pc.differences:
             lines.append(f"  {d.summary}")
@@ -243,8 +269,9 @@ def format_comparison(cmp: Comparison) -> list[str]:
         lines.append(f"skipped {s}")
     for o in cmp.orphans:
         lines.append(f"EndpointSlice {o}: its Service is not in the file")
-    verdict = "the model agrees with the cluster" if cmp.agrees else \
-        "the model and the cluster differ"
+    verdict = (
+        "the model agrees with the cluster" if cmp.agrees else "the model and the cluster differ"
+    )
     lines.append(f"{verdict} ({len(cmp.ports)} port(s), {cmp.slices} EndpointSlice(s))")
     return lines
 
@@ -256,11 +283,19 @@ def comparison_json(cmp: Comparison) -> dict[str, Any]:
     return {
         "agree": cmp.agrees,
         "slices": cmp.slices,
-        "ports": [{"service": pc.service, "port": pc.port, "agree": not pc.differences
-                   and not pc.note, "note": pc.note,
-                   "differences": [{"pod": d.pod, "model": side(d.model),
-                                    "cluster": side(d.cluster), "why": d.why}
-                                   for d in pc.differences]} for pc in cmp.ports],
+        "ports": [
+            {
+                "service": pc.service,
+                "port": pc.port,
+                "agree": not pc.differences and not pc.note,
+                "note": pc.note,
+                "differences": [
+                    {"pod": d.pod, "model": side(d.model), "cluster": side(d.cluster), "why": d.why}
+                    for d in pc.differences
+                ],
+            }
+            for pc in cmp.ports
+        ],
         "skipped": cmp.skipped,
         "orphans": cmp.orphans,
     }
@@ -281,8 +316,10 @@ def run_compare(name: str, analysis: Analysis, *, as_json: bool = False) -> int:
         print(json.dumps(comparison_json(cmp), indent=2))
         return 0 if cmp.agrees else 1
     if analysis.errors:
-        print(f"note: {len(analysis.errors)} error(s) in {name}; objects with errors are left "
-              "out (see `ktutor check`)")
+        print(
+            f"note: {len(analysis.errors)} error(s) in {name}; objects with errors are left "
+            "out (see `ktutor check`)"
+        )
     for line in format_comparison(cmp):
         print(line)
     return 0 if cmp.agrees else 1

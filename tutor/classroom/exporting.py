@@ -107,20 +107,28 @@ def group_pods(analysis: Analysis) -> tuple[list[Group], list[str]]:
         if pod.terminating:
             skipped.append(f"Pod {pod.ref}: terminating in the lesson")
             continue
-        declared = tuple(sorted(
-            (cp for cp in pod.ports if cp.container_port),
-            key=lambda c: (c.container_port, c.protocol, c.name)))
+        declared = tuple(
+            sorted(
+                (cp for cp in pod.ports if cp.container_port),
+                key=lambda c: (c.container_port, c.protocol, c.name),
+            )
+        )
         if declared:
             listen = tuple(sorted({(cp.container_port, cp.protocol) for cp in declared}))
         else:
             listen = tuple(sorted(listen_by_pod.get(pod.ref, set())))
-        key = (pod.namespace, tuple(sorted(pod.labels.items())),
-               tuple((c.name, c.container_port, c.protocol) for c in declared), listen,
-               pod.ready)
+        key = (
+            pod.namespace,
+            tuple(sorted(pod.labels.items())),
+            tuple((c.name, c.container_port, c.protocol) for c in declared),
+            listen,
+            pod.ready,
+        )
         group = groups.get(key)
         if group is None:
-            group = groups[key] = Group(pod.namespace, dict(pod.labels), declared, listen,
-                                        pod.ready)
+            group = groups[key] = Group(
+                pod.namespace, dict(pod.labels), declared, listen, pod.ready
+            )
         group.pods.append(pod)
     taken: set[tuple[str, str]] = set()
     for group in groups.values():
@@ -149,9 +157,19 @@ def _containers(group: Group) -> list[dict[str, Any]]:
             "image": IMAGE,
             "args": args,
         }
-        ports = [{k: v for k, v in (("name", cp.name), ("containerPort", cp.container_port),
-                                    ("protocol", cp.protocol)) if v}
-                 for cp in group.declared if cp.container_port == port]
+        ports = [
+            {
+                k: v
+                for k, v in (
+                    ("name", cp.name),
+                    ("containerPort", cp.container_port),
+                    ("protocol", cp.protocol),
+                )
+                if v
+            }
+            for cp in group.declared
+            if cp.container_port == port
+        ]
         if ports:
             c["ports"] = ports
         if not group.ready:
@@ -159,8 +177,7 @@ def _containers(group: Group) -> list[dict[str, Any]]:
             c["readinessProbe"] = {"tcpSocket": {"port": 1}, "periodSeconds": 5}
         containers.append(c)
     if not containers:
-        containers.append({"name": "app", "image": IMAGE,
-                           "args": ["netexec", "--http-port=8080"]})
+        containers.append({"name": "app", "image": IMAGE, "args": ["netexec", "--http-port=8080"]})
     return containers
 
 
@@ -170,12 +187,16 @@ def deployment(group: Group) -> dict[str, Any]:
     if group.namespace != DEFAULT_NAMESPACE:
         meta["namespace"] = group.namespace
     return {
-        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta,
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": meta,
         "spec": {
             "replicas": len(group.pods),
             "selector": {"matchLabels": dict(labels)},
-            "template": {"metadata": {"labels": dict(labels)},
-                         "spec": {"containers": _containers(group)}},
+            "template": {
+                "metadata": {"labels": dict(labels)},
+                "spec": {"containers": _containers(group)},
+            },
         },
     }
 
@@ -187,8 +208,9 @@ def _raw_service(analysis: Analysis, svc: Service) -> dict[str, Any]:
     raw = copy.deepcopy(data)
     raw.pop("status", None)
     meta = raw.get("metadata") or {}
-    raw["metadata"] = {k: meta[k] for k in ("name", "namespace", "labels", "annotations")
-                       if k in meta}
+    raw["metadata"] = {
+        k: meta[k] for k in ("name", "namespace", "labels", "annotations") if k in meta
+    }
     spec = raw.get("spec") or {}
     if spec.get("clusterIP") not in (None, "None"):
         spec.pop("clusterIP", None)
@@ -209,8 +231,15 @@ def _urls(services: Iterable[Service]) -> list[str]:
     return urls
 
 
-def _header(lesson: Lesson, where: str, groups: list[Group], services: list[Service],
-            analysis: Analysis, skipped: list[str], namespaces: list[str]) -> list[str]:
+def _header(
+    lesson: Lesson,
+    where: str,
+    groups: list[Group],
+    services: list[Service],
+    analysis: Analysis,
+    skipped: list[str],
+    namespaces: list[str],
+) -> list[str]:
     by_pod = {p.ref: g for g in groups for p in g.pods}
     lines = [
         f"ktutor export: lesson {lesson.id!r} ({lesson.title}), {where}",
@@ -223,9 +252,13 @@ def _header(lesson: Lesson, where: str, groups: list[Group], services: list[Serv
         "Run it (kind: `kind create cluster`; minikube: `minikube start`):",
         "  kubectl apply -f THIS-FILE.yaml",
     ]
-    lines += [f"  kubectl rollout status deployment/{g.name}"
-              + (f" -n {g.namespace}" if g.namespace != DEFAULT_NAMESPACE else "")
-              + " --timeout=120s" for g in groups if g.ready]
+    lines += [
+        f"  kubectl rollout status deployment/{g.name}"
+        + (f" -n {g.namespace}" if g.namespace != DEFAULT_NAMESPACE else "")
+        + " --timeout=120s"
+        for g in groups
+        if g.ready
+    ]
     urls = _urls(services)
     if urls:
         loop = "; ".join(f"curl -s --max-time 2 {u}; echo" for u in urls)
@@ -252,16 +285,19 @@ def _header(lesson: Lesson, where: str, groups: list[Group], services: list[Serv
     if skipped:
         lines += ["Not exported:"] + [f"  {s}" for s in skipped]
     if any(not g.ready for g in groups):
-        lines.append("Pods that are not Ready in the lesson get a readiness probe that never "
-                     "passes.")
+        lines.append(
+            "Pods that are not Ready in the lesson get a readiness probe that never passes."
+        )
     if any(not g.labels for g in groups):
-        lines.append(f"Pods without labels got `{GROUP_LABEL}` so their Deployment can select "
-                     "them.")
+        lines.append(
+            f"Pods without labels got `{GROUP_LABEL}` so their Deployment can select them."
+        )
     return ["# " + line if line else "#" for line in lines]
 
 
-def pick_manifest(lesson: Lesson, step: int | None = None, challenge: str | None = None,
-                  solution: bool = False) -> tuple[str, str]:
+def pick_manifest(
+    lesson: Lesson, step: int | None = None, challenge: str | None = None, solution: bool = False
+) -> tuple[str, str]:
     """(manifest text, a phrase saying which) for a 1-based step or a challenge id."""
     if challenge is not None:
         for ch in lesson.challenges:
@@ -270,8 +306,9 @@ def pick_manifest(lesson: Lesson, step: int | None = None, challenge: str | None
                     return ch.solution, f"challenge {ch.id!r}, reference solution"
                 return ch.manifest, f"challenge {ch.id!r}, starting manifest"
         known = ", ".join(ch.id for ch in lesson.challenges) or "none"
-        raise ExportError(f"lesson {lesson.id!r} has no challenge {challenge!r}; "
-                          f"challenges: {known}")
+        raise ExportError(
+            f"lesson {lesson.id!r} has no challenge {challenge!r}; challenges: {known}"
+        )
     n = 1 if step is None else step
     if not 1 <= n <= max(1, len(lesson.steps)):
         raise ExportError(f"lesson {lesson.id!r} has steps 1 to {len(lesson.steps)}, not {n}")
@@ -285,21 +322,27 @@ def export_text(lesson: Lesson, text: str, where: str) -> Export:
     if not analysis.valid:
         first = analysis.errors[0] if analysis.errors else None
         detail = f"line {first.line}: {first.message}" if first else "it does not parse"
-        raise ExportError(f"the manifest of {where} is invalid ({detail}); a cluster would "
-                          "reject it, so there is nothing to export", code=1)
+        raise ExportError(
+            f"the manifest of {where} is invalid ({detail}); a cluster would "
+            "reject it, so there is nothing to export",
+            code=1,
+        )
     groups, skipped = group_pods(analysis)
-    namespaces = sorted({g.namespace for g in groups} | {s.namespace
-                                                          for s in analysis.cluster.services})
+    namespaces = sorted(
+        {g.namespace for g in groups} | {s.namespace for s in analysis.cluster.services}
+    )
     namespaces = [ns for ns in namespaces if ns != DEFAULT_NAMESPACE]
     objects: list[dict[str, Any]] = [
-        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}} for ns in namespaces]
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}} for ns in namespaces
+    ]
     objects += [_raw_service(analysis, svc) for svc in analysis.cluster.services]
     objects += [deployment(g) for g in groups]
     for ig in analysis.cluster.ignored:
         skipped.append(f"{ig.kind} {ig.namespace}/{ig.name}: not modelled by ktutor")
-    header = _header(lesson, where, groups, analysis.cluster.services, analysis, skipped,
-                     namespaces)
-    body = "---\n".join(yaml.safe_dump(o, sort_keys=False, default_flow_style=False)
-                        for o in objects)
-    return Export("\n".join(header) + "\n" + body, groups, list(analysis.cluster.services),
-                  skipped)
+    header = _header(
+        lesson, where, groups, analysis.cluster.services, analysis, skipped, namespaces
+    )
+    body = "---\n".join(
+        yaml.safe_dump(o, sort_keys=False, default_flow_style=False) for o in objects
+    )
+    return Export("\n".join(header) + "\n" + body, groups, list(analysis.cluster.services), skipped)

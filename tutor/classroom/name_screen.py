@@ -35,8 +35,10 @@ class NameScreen(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Welcome to ktutor", id="name-title")
-            yield Static("What is your name? Your progress is saved under it on this server, "
-                         "so use the same name next time.")
+            yield Static(
+                "What is your name? Your progress is saved under it on this server, "
+                "so use the same name next time."
+            )
             yield Input(placeholder="Your name", id="learner-name", max_length=MAX_NAME)
             yield Static("", id="name-error")
             yield Button("Start", variant="primary", id="name-start")

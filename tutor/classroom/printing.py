@@ -97,8 +97,11 @@ def routing(text: str) -> Routing:
             for pod in analysis.cluster.pods:
                 v = pr.verdicts.get(pod.ref)
                 if v is not None:
-                    ps.pods.append(PodLine(pod.name, v.gets_traffic, v.port,
-                                           "" if v.gets_traffic else v.reason))
+                    ps.pods.append(
+                        PodLine(
+                            pod.name, v.gets_traffic, v.port, "" if v.gets_traffic else v.reason
+                        )
+                    )
             if not pr.used and not sr.service.headless and sr.service.type != "ExternalName":
                 ps.note = "no endpoints: clients get 'connection refused'"
             out.ports.append(ps)
@@ -111,8 +114,9 @@ def describe_goal(goal: Goal) -> str:
         return goal.description
     d = goal.data
     if goal.kind in ("traffic", "endpoints"):
-        who = ", ".join(d.get("pods") or []) or (f"{d['count']} Pods" if "count" in d else
-                                                  "the right Pods")
+        who = ", ".join(d.get("pods") or []) or (
+            f"{d['count']} Pods" if "count" in d else "the right Pods"
+        )
         what = "receive traffic" if goal.kind == "traffic" else "are endpoints"
         return f"{who} {what} on Service {d.get('service', '?')} port {d.get('port', '?')}."
     if goal.kind == "valid":
@@ -168,9 +172,12 @@ def to_markdown(lesson: Lesson) -> str:
     out = [f"# {lesson.title}", ""]
     if lesson.summary:
         out += [lesson.summary, ""]
-    out += [f"About {lesson.minutes} minutes. {len(lesson.steps)} steps, "
-            f"{len(lesson.challenges)} challenges, {len(lesson.quiz)} quiz questions. "
-            "Challenge solutions and quiz answers are at the end.", ""]
+    out += [
+        f"About {lesson.minutes} minutes. {len(lesson.steps)} steps, "
+        f"{len(lesson.challenges)} challenges, {len(lesson.quiz)} quiz questions. "
+        "Challenge solutions and quiz answers are at the end.",
+        "",
+    ]
     out += ["## Steps", ""]
     for i, step in enumerate(lesson.steps):
         text = lesson.step_manifest(i)
@@ -187,10 +194,22 @@ def to_markdown(lesson: Lesson) -> str:
     if lesson.challenges:
         out += ["## Challenges", ""]
     for i, ch in enumerate(lesson.challenges):
-        out += [f"### Challenge {i + 1}: {ch.title}", "", ch.text.strip(), "",
-                f"**Goal:** {describe_goal(ch.goal)}", "",
-                "Starting manifest:", "", *_md_manifest(manifest(ch.manifest)), "",
-                "Routing of the starting manifest:", "", *_md_routing(routing(ch.manifest)), ""]
+        out += [
+            f"### Challenge {i + 1}: {ch.title}",
+            "",
+            ch.text.strip(),
+            "",
+            f"**Goal:** {describe_goal(ch.goal)}",
+            "",
+            "Starting manifest:",
+            "",
+            *_md_manifest(manifest(ch.manifest)),
+            "",
+            "Routing of the starting manifest:",
+            "",
+            *_md_routing(routing(ch.manifest)),
+            "",
+        ]
         if ch.hints:
             out += ["Hints:", ""]
             out += [f"{n}. {h.strip()}" for n, h in enumerate(ch.hints, 1)]
@@ -204,9 +223,16 @@ def to_markdown(lesson: Lesson) -> str:
     if lesson.challenges or lesson.quiz:
         out += ["## Answers", ""]
     for i, ch in enumerate(lesson.challenges):
-        out += [f"### Solution to challenge {i + 1}: {ch.title}", "",
-                *_md_manifest(manifest(ch.solution)), "",
-                "Routing with the solution:", "", *_md_routing(routing(ch.solution)), ""]
+        out += [
+            f"### Solution to challenge {i + 1}: {ch.title}",
+            "",
+            *_md_manifest(manifest(ch.solution)),
+            "",
+            "Routing with the solution:",
+            "",
+            *_md_routing(routing(ch.solution)),
+            "",
+        ]
     for i, q in enumerate(lesson.quiz):
         out += [f"### Answer to question {i + 1}", ""]
         for j, c in enumerate(q.choices):
@@ -254,8 +280,10 @@ def _html_manifest(m: Manifest, label: str) -> str:
         else:
             rows.append(esc)
     body = "\n".join(rows)
-    return (f'<pre aria-label="{html.escape(label, quote=True)}" role="region"><code>'
-            f"{body}</code></pre>\n")
+    return (
+        f'<pre aria-label="{html.escape(label, quote=True)}" role="region"><code>'
+        f"{body}</code></pre>\n"
+    )
 
 
 def _html_routing(r: Routing) -> str:
@@ -269,12 +297,15 @@ def _html_routing(r: Routing) -> str:
     if r.ports:
         parts.append("<ul>\n")
     for ps in r.ports:
-        parts.append(f"<li>Service <code>{html.escape(ps.service)}</code> port "
-                     f"{html.escape(ps.port)} to targetPort {html.escape(ps.target)}:\n<ul>\n")
+        parts.append(
+            f"<li>Service <code>{html.escape(ps.service)}</code> port "
+            f"{html.escape(ps.port)} to targetPort {html.escape(ps.target)}:\n<ul>\n"
+        )
         for p in ps.pods:
             if p.gets_traffic:
-                parts.append(f'<li class="traffic">{html.escape(p.pod)} gets traffic on port '
-                             f"{p.port}</li>\n")
+                parts.append(
+                    f'<li class="traffic">{html.escape(p.pod)} gets traffic on port {p.port}</li>\n'
+                )
             else:
                 parts.append(f"<li>{html.escape(p.pod)}: no traffic: {_inline(p.reason)}</li>\n")
         if not ps.pods:
@@ -290,23 +321,28 @@ def _html_routing(r: Routing) -> str:
 def to_html(lesson: Lesson) -> str:
     e = html.escape
     p: list[str] = [
-        "<!DOCTYPE html>\n", '<html lang="en">\n<head>\n<meta charset="utf-8">\n',
+        "<!DOCTYPE html>\n",
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n',
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
         f"<title>{e(lesson.title)} - ktutor</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
         f"<main>\n<h1>{e(lesson.title)}</h1>\n",
     ]
     if lesson.summary:
         p.append(f"<p>{e(lesson.summary)}</p>\n")
-    p.append(f"<p>About {lesson.minutes} minutes. {len(lesson.steps)} steps, "
-             f"{len(lesson.challenges)} challenges, {len(lesson.quiz)} quiz questions. "
-             "Challenge solutions and quiz answers are at the end.</p>\n")
+    p.append(
+        f"<p>About {lesson.minutes} minutes. {len(lesson.steps)} steps, "
+        f"{len(lesson.challenges)} challenges, {len(lesson.quiz)} quiz questions. "
+        "Challenge solutions and quiz answers are at the end.</p>\n"
+    )
     p.append('<section aria-labelledby="steps">\n<h2 id="steps">Steps</h2>\n')
     for i, step in enumerate(lesson.steps):
         text = lesson.step_manifest(i)
         p.append(f'<section class="step">\n<h3>Step {i + 1}: {e(step.title)}</h3>\n')
         if step.path:
-            p.append(f"<p>Field: <code>{e(step.path)}</code> (the highlighted line marked "
-                     f"<code>{e(MARK)}</code> in the manifest)</p>\n")
+            p.append(
+                f"<p>Field: <code>{e(step.path)}</code> (the highlighted line marked "
+                f"<code>{e(MARK)}</code> in the manifest)</p>\n"
+            )
         p.append(_md_html(step.text))
         if step.try_this:
             p.append(f"<p><strong>Try this:</strong> {_inline(step.try_this)}</p>\n")
@@ -317,15 +353,15 @@ def to_html(lesson: Lesson) -> str:
         p.append("<h4>Routing</h4>\n" + _html_routing(routing(text)) + "</section>\n")
     p.append("</section>\n")
     if lesson.challenges:
-        p.append('<section aria-labelledby="challenges">\n'
-                 '<h2 id="challenges">Challenges</h2>\n')
+        p.append('<section aria-labelledby="challenges">\n<h2 id="challenges">Challenges</h2>\n')
         for i, ch in enumerate(lesson.challenges):
             p.append(f'<section class="challenge">\n<h3>Challenge {i + 1}: {e(ch.title)}</h3>\n')
             p.append(_md_html(ch.text))
             p.append(f"<p><strong>Goal:</strong> {_inline(describe_goal(ch.goal))}</p>\n")
             p.append("<h4>Starting manifest</h4>\n")
-            p.append(_html_manifest(manifest(ch.manifest),
-                                    f"Starting manifest for challenge {i + 1}"))
+            p.append(
+                _html_manifest(manifest(ch.manifest), f"Starting manifest for challenge {i + 1}")
+            )
             p.append("<h4>Routing of the starting manifest</h4>\n")
             p.append(_html_routing(routing(ch.manifest)))
             if ch.hints:
@@ -337,7 +373,7 @@ def to_html(lesson: Lesson) -> str:
     if lesson.quiz:
         p.append('<section aria-labelledby="quiz">\n<h2 id="quiz">Quiz</h2>\n')
         for i, q in enumerate(lesson.quiz):
-            p.append(f"<h3>Question {i + 1}</h3>\n{_md_html(q.question)}<ol type=\"a\">\n")
+            p.append(f'<h3>Question {i + 1}</h3>\n{_md_html(q.question)}<ol type="a">\n')
             p.extend(f"<li>{_inline(c.text)}</li>\n" for c in q.choices)
             p.append("</ol>\n")
         p.append("</section>\n")

@@ -44,9 +44,11 @@ def exposure_warning(host: str, port: int) -> str | None:
     if is_loopback(host):
         return None
     where = "every network interface" if host in ("0.0.0.0", "::", "") else host
-    return (f"warning: serving on {where}, port {port}, with NO authentication: anyone who can "
-            "reach this address can open the tutor and pick any learner name. Use it only on a "
-            "classroom network you trust, and stop the server (Ctrl+C) after the session.")
+    return (
+        f"warning: serving on {where}, port {port}, with NO authentication: anyone who can "
+        "reach this address can open the tutor and pick any learner name. Use it only on a "
+        "classroom network you trust, and stop the server (Ctrl+C) after the session."
+    )
 
 
 def served_command(lesson_dirs: Sequence[str | Path] = (), python: str | None = None) -> str:
@@ -108,8 +110,9 @@ def source_checkout() -> Path | None:
     return root if (root / "pyproject.toml").is_file() and (root / "tutor").is_dir() else None
 
 
-def serve(host: str, port: int, lesson_dirs: Sequence[str | Path] = (),
-          data_dir: str | Path | None = None) -> None:
+def serve(
+    host: str, port: int, lesson_dirs: Sequence[str | Path] = (), data_dir: str | Path | None = None
+) -> None:
     """Run the web server until Ctrl+C. Raises OSError when the address cannot be bound."""
     from textual_serve.server import Server
 
@@ -121,6 +124,11 @@ def serve(host: str, port: int, lesson_dirs: Sequence[str | Path] = (),
             os.environ["PYTHONPATH"] = os.pathsep.join([str(root), *paths])
     if data_dir is not None:
         os.environ[DATA_DIR_ENV] = str(Path(data_dir).expanduser().resolve())
-    server = Server(served_command(lesson_dirs), host=host, port=port, title="ktutor",
-                    public_url=public_url(host, port))
+    server = Server(
+        served_command(lesson_dirs),
+        host=host,
+        port=port,
+        title="ktutor",
+        public_url=public_url(host, port),
+    )
     server.serve()

@@ -13,8 +13,14 @@ from tutor.model.limits import MAX_TEXT_BYTES, InputRejected, decode_bytes
 
 from ._safe import terminal_safe
 
-__all__ = ["InputError", "Manifest", "analyze_file", "format_errors", "read_manifest",
-           "terminal_safe"]
+__all__ = [
+    "InputError",
+    "Manifest",
+    "analyze_file",
+    "format_errors",
+    "read_manifest",
+    "terminal_safe",
+]
 
 
 class InputError(Exception):
@@ -119,4 +125,3 @@ def format_errors(name: str, errors: list[FieldError], *, hints: bool = True) ->
         if hints and err.hint:
             lines.append(f"    hint: {err.hint}")
     return lines
-

@@ -11,8 +11,11 @@ from ._input import InputError, analyze_file, format_errors, terminal_safe
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="manifest files; - for stdin")
-    parser.add_argument("--no-hints", action="store_true",
-                        help="print only the API server's messages, without teaching hints")
+    parser.add_argument(
+        "--no-hints",
+        action="store_true",
+        help="print only the API server's messages, without teaching hints",
+    )
 
 
 @terminal_safe

@@ -15,10 +15,18 @@ from ._input import open_analysis, terminal_safe
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="a manifest file; - for stdin")
-    parser.add_argument("--resolve", default=None, metavar="NAME",
-                        help="look NAME up as a Pod would (e.g. web, web.shop, web.shop.svc)")
-    parser.add_argument("--namespace", default="default", metavar="NS",
-                        help="the namespace of the Pod doing the lookup (default: default)")
+    parser.add_argument(
+        "--resolve",
+        default=None,
+        metavar="NAME",
+        help="look NAME up as a Pod would (e.g. web, web.shop, web.shop.svc)",
+    )
+    parser.add_argument(
+        "--namespace",
+        default="default",
+        metavar="NS",
+        help="the namespace of the Pod doing the lookup (default: default)",
+    )
 
 
 def print_records(analysis: Analysis) -> None:
@@ -36,8 +44,10 @@ def print_records(analysis: Analysis) -> None:
     for sr in analysis.services:
         svc = sr.service
         if svc.headless and svc.ref not in with_records:
-            print(f"; {svc.ref}: headless with no ready endpoints, so its name does not "
-                  "resolve (NXDOMAIN)")
+            print(
+                f"; {svc.ref}: headless with no ready endpoints, so its name does not "
+                "resolve (NXDOMAIN)"
+            )
 
 
 def print_lookup(analysis: Analysis, name: str, namespace: str) -> int:
@@ -61,8 +71,11 @@ def print_lookup(analysis: Analysis, name: str, namespace: str) -> int:
 @terminal_safe
 def run(args: argparse.Namespace) -> int:
     if is_dns1123_label(args.namespace):
-        print(f"ktutor dns: --namespace {args.namespace!r} is not a valid namespace name "
-              "(a DNS-1123 label, e.g. 'default')", file=sys.stderr)
+        print(
+            f"ktutor dns: --namespace {args.namespace!r} is not a valid namespace name "
+            "(a DNS-1123 label, e.g. 'default')",
+            file=sys.stderr,
+        )
         return 2
     if args.resolve is not None and not candidates(args.resolve, args.namespace):
         print("ktutor dns: --resolve needs a name, e.g. --resolve my-service", file=sys.stderr)

@@ -12,16 +12,36 @@ from ._safe import terminal_safe
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("lesson", metavar="LESSON", help="a lesson id, or a lesson file")
-    parser.add_argument("--step", type=int, default=None, metavar="N",
-                        help="the step whose manifest to export (1-based; default 1)")
-    parser.add_argument("--challenge", default=None, metavar="ID",
-                        help="export a challenge's starting manifest instead")
-    parser.add_argument("--solution", action="store_true",
-                        help="with --challenge: export the reference solution")
-    parser.add_argument("--output", "-o", metavar="FILE", default=None,
-                        help="write to FILE instead of standard output")
-    parser.add_argument("--lessons", action="append", default=[], metavar="DIR",
-                        help="also look in an instructor's lesson pack")
+    parser.add_argument(
+        "--step",
+        type=int,
+        default=None,
+        metavar="N",
+        help="the step whose manifest to export (1-based; default 1)",
+    )
+    parser.add_argument(
+        "--challenge",
+        default=None,
+        metavar="ID",
+        help="export a challenge's starting manifest instead",
+    )
+    parser.add_argument(
+        "--solution", action="store_true", help="with --challenge: export the reference solution"
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        default=None,
+        help="write to FILE instead of standard output",
+    )
+    parser.add_argument(
+        "--lessons",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also look in an instructor's lesson pack",
+    )
 
 
 @terminal_safe
@@ -51,11 +71,16 @@ def run(args: argparse.Namespace) -> int:
         try:
             Path(args.output).write_text(out, encoding="utf-8")
         except OSError as exc:
-            print(f"ktutor export: {args.output}: cannot write ({exc.strerror or exc})",
-                  file=sys.stderr)
+            print(
+                f"ktutor export: {args.output}: cannot write ({exc.strerror or exc})",
+                file=sys.stderr,
+            )
             return 2
-        print(f"wrote {args.output}: {len(result.services)} Service(s), "
-              f"{len(result.groups)} Deployment(s)", file=sys.stderr)
+        print(
+            f"wrote {args.output}: {len(result.services)} Service(s), "
+            f"{len(result.groups)} Deployment(s)",
+            file=sys.stderr,
+        )
         return 0
     sys.stdout.write(out)
     return 0

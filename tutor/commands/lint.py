@@ -15,8 +15,12 @@ from ._safe import terminal_safe
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="lesson files or folders (default: the built-in lessons)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="lesson files or folders (default: the built-in lessons)",
+    )
 
 
 @terminal_safe
@@ -30,7 +34,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"{count} lesson file{'s' if count != 1 else ''} checked: no problems")
         return 0
     files = len({i.file for i in issues})
-    print(f"{len(issues)} problem{'s' if len(issues) != 1 else ''} in {files} "
-          f"file{'s' if files != 1 else ''} ({count} checked)")
+    print(
+        f"{len(issues)} problem{'s' if len(issues) != 1 else ''} in {files} "
+        f"file{'s' if files != 1 else ''} ({count} checked)"
+    )
     missing = any(not p.exists() for p in paths)
     return 2 if missing else 1

@@ -23,10 +23,15 @@ STARTER = package_file("course", "starter-lesson.yaml")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("name", metavar="NAME",
-                        help="the lesson id and file name (lower-case letters, digits, '-')")
-    parser.add_argument("--dir", default=".", metavar="DIR",
-                        help="where to write NAME.yaml (default: the current folder)")
+    parser.add_argument(
+        "name", metavar="NAME", help="the lesson id and file name (lower-case letters, digits, '-')"
+    )
+    parser.add_argument(
+        "--dir",
+        default=".",
+        metavar="DIR",
+        help="where to write NAME.yaml (default: the current folder)",
+    )
     parser.add_argument("--force", action="store_true", help="overwrite an existing file")
 
 
@@ -35,8 +40,12 @@ def starter(lesson_id: str, directory: Path) -> str:
     file = directory / f"{lesson_id}.yaml"
     title = lesson_id.replace("-", " ").capitalize()
     template = STARTER.read_text(encoding="utf-8")
-    return (template.replace("__ID__", lesson_id).replace("__TITLE__", title)
-            .replace("__FILE__", str(file)).replace("__DIR__", str(directory)))
+    return (
+        template.replace("__ID__", lesson_id)
+        .replace("__TITLE__", title)
+        .replace("__FILE__", str(file))
+        .replace("__DIR__", str(directory))
+    )
 
 
 @terminal_safe
@@ -45,8 +54,11 @@ def run(args: argparse.Namespace) -> int:
     if name.endswith((".yaml", ".yml")):
         name = name.rsplit(".", 1)[0]
     if not _ID.match(name) or len(name) > 63:
-        print(f"ktutor: {args.name!r} cannot be a lesson id: use lower-case letters, digits "
-              "and '-', starting with a letter or digit (e.g. `my-lesson`)", file=sys.stderr)
+        print(
+            f"ktutor: {args.name!r} cannot be a lesson id: use lower-case letters, digits "
+            "and '-', starting with a letter or digit (e.g. `my-lesson`)",
+            file=sys.stderr,
+        )
         return 2
     directory = Path(args.dir)
     file = directory / f"{name}.yaml"
@@ -59,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"ktutor: cannot write {file} ({exc.strerror or exc})", file=sys.stderr)
         return 2
-    print(f"Wrote {file}. Edit it, check it with `ktutor lint {file}`, and try it with "
-          f"`ktutor --lessons {directory} {name}`.")
+    print(
+        f"Wrote {file}. Edit it, check it with `ktutor lint {file}`, and try it with "
+        f"`ktutor --lessons {directory} {name}`."
+    )
     return 0

@@ -11,12 +11,26 @@ from ._safe import terminal_safe
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("lesson", metavar="LESSON", help="a lesson id, or a lesson file")
-    parser.add_argument("--format", choices=("md", "html"), default=None,
-                        help="md (default) or html; default from --output's extension")
-    parser.add_argument("--output", "-o", metavar="FILE", default=None,
-                        help="write to FILE instead of standard output")
-    parser.add_argument("--lessons", action="append", default=[], metavar="DIR",
-                        help="also look in an instructor's lesson pack")
+    parser.add_argument(
+        "--format",
+        choices=("md", "html"),
+        default=None,
+        help="md (default) or html; default from --output's extension",
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        default=None,
+        help="write to FILE instead of standard output",
+    )
+    parser.add_argument(
+        "--lessons",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also look in an instructor's lesson pack",
+    )
 
 
 @terminal_safe
@@ -39,8 +53,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         Path(args.output).write_text(text, encoding="utf-8")
     except OSError as exc:
-        print(f"ktutor print: {args.output}: cannot write ({exc.strerror or exc})",
-              file=sys.stderr)
+        print(f"ktutor print: {args.output}: cannot write ({exc.strerror or exc})", file=sys.stderr)
         return 2
     print(f"wrote {args.output} ({fmt}, {len(lesson.steps)} steps)", file=sys.stderr)
     return 0

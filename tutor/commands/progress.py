@@ -22,23 +22,55 @@ from ._safe import terminal_safe
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--export", metavar="FILE", help="write your progress to FILE")
-    parser.add_argument("--import", dest="import_file", metavar="FILE",
-                        help="merge progress exported on another machine")
-    parser.add_argument("--reset", nargs="?", const="", default=None, metavar="LESSON",
-                        help="forget progress for LESSON (all lessons when none is given)")
+    parser.add_argument(
+        "--import",
+        dest="import_file",
+        metavar="FILE",
+        help="merge progress exported on another machine",
+    )
+    parser.add_argument(
+        "--reset",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="LESSON",
+        help="forget progress for LESSON (all lessons when none is given)",
+    )
     parser.add_argument("--yes", action="store_true", help="confirm --reset")
-    parser.add_argument("--all", action="store_true",
-                        help="list every learner's progress (from `ktutor serve`)")
-    parser.add_argument("--format", choices=("text", "csv", "json"), default="text",
-                        help="output format for the table (default text)")
-    parser.add_argument("--dir", metavar="DIR", default=None,
-                        help="the data folder holding learners/ (default: ktutor's data folder)")
-    parser.add_argument("--file", metavar="FILE", default=None,
-                        help="use this progress file instead of the default one")
-    parser.add_argument("--learner", metavar="NAME", default=None,
-                        help="a workshop learner's progress (as kept by `ktutor serve`)")
-    parser.add_argument("--lessons", action="append", default=[], metavar="DIR",
-                        help="also list an instructor's lesson pack")
+    parser.add_argument(
+        "--all", action="store_true", help="list every learner's progress (from `ktutor serve`)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "csv", "json"),
+        default="text",
+        help="output format for the table (default text)",
+    )
+    parser.add_argument(
+        "--dir",
+        metavar="DIR",
+        default=None,
+        help="the data folder holding learners/ (default: ktutor's data folder)",
+    )
+    parser.add_argument(
+        "--file",
+        metavar="FILE",
+        default=None,
+        help="use this progress file instead of the default one",
+    )
+    parser.add_argument(
+        "--learner",
+        metavar="NAME",
+        default=None,
+        help="a workshop learner's progress (as kept by `ktutor serve`)",
+    )
+    parser.add_argument(
+        "--lessons",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also list an instructor's lesson pack",
+    )
 
 
 def _table(rows: list[list[str]]) -> list[str]:
@@ -66,8 +98,11 @@ def _lesson_row(store: ProgressStore, lesson_id: str, lesson: Lesson | None) -> 
     return {
         "status": store.status(lesson_id, steps) + (" (skipped)" if lp.skipped else ""),
         "steps": f"{len(lp.steps_done)}/{steps}" if lesson else str(len(lp.steps_done)),
-        "challenges": (f"{len(lp.challenges_solved)}/{challenges}" if lesson
-                       else str(len(lp.challenges_solved))),
+        "challenges": (
+            f"{len(lp.challenges_solved)}/{challenges}"
+            if lesson
+            else str(len(lp.challenges_solved))
+        ),
         "solved": sorted(lp.challenges_solved),
     }
 
@@ -96,16 +131,19 @@ def run(args: argparse.Namespace) -> int:
     lessons = {lesson.id: lesson for lesson in lesson_set.lessons}
     if args.all:
         return _show_all(args, lessons)
-    store = ProgressStore.open(Path(args.file) if args.file else
-                               (Path(args.dir) if args.dir and args.learner else None),
-                               args.learner)
+    store = ProgressStore.open(
+        Path(args.file) if args.file else (Path(args.dir) if args.dir and args.learner else None),
+        args.learner,
+    )
     if store.notice:
         print(f"ktutor: {store.notice}", file=sys.stderr)
     if args.reset is not None:
         what = f"lesson `{args.reset}`" if args.reset else "every lesson"
         if not args.yes:
-            print(f"ktutor: --reset forgets your progress in {what}; add --yes to do it",
-                  file=sys.stderr)
+            print(
+                f"ktutor: --reset forgets your progress in {what}; add --yes to do it",
+                file=sys.stderr,
+            )
             return 2
         if args.reset:
             store.reset_lesson(args.reset)
@@ -138,8 +176,15 @@ def run(args: argparse.Namespace) -> int:
     for lesson_id in ids:
         lesson = lessons.get(lesson_id)
         row = _lesson_row(store, lesson_id, lesson)
-        rows.append([lesson_id, lesson.title if lesson else "(lesson not installed)",
-                     row["status"], row["steps"], row["challenges"]])
+        rows.append(
+            [
+                lesson_id,
+                lesson.title if lesson else "(lesson not installed)",
+                row["status"],
+                row["steps"],
+                row["challenges"],
+            ]
+        )
     if not rows:
         print("No lessons found.")
         return 0

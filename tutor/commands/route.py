@@ -17,17 +17,39 @@ from ._input import InputError, analyze_file, format_errors, terminal_safe
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="a manifest file; - for stdin")
     parser.add_argument("--json", action="store_true", help="print the JSON routing contract")
-    parser.add_argument("--requests", type=int, default=0, metavar="N",
-                        help="simulate N requests to each Service port and count them per Pod")
-    parser.add_argument("--seed", type=int, default=0, metavar="S",
-                        help="random seed for the simulation (same seed, same result)")
-    parser.add_argument("--from-node", default=None, metavar="NODE",
-                        help="the client's node (matters for internalTrafficPolicy: Local)")
-    parser.add_argument("--clients", type=int, default=1, metavar="N",
-                        help="how many distinct client IPs send the requests (default 1)")
-    parser.add_argument("--compare", action="store_true",
-                        help="compare the model's endpoints with the real EndpointSlices in FILE "
-                        "(from `kubectl get svc,pods,endpointslices -o yaml`)")
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=0,
+        metavar="N",
+        help="simulate N requests to each Service port and count them per Pod",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="S",
+        help="random seed for the simulation (same seed, same result)",
+    )
+    parser.add_argument(
+        "--from-node",
+        default=None,
+        metavar="NODE",
+        help="the client's node (matters for internalTrafficPolicy: Local)",
+    )
+    parser.add_argument(
+        "--clients",
+        type=int,
+        default=1,
+        metavar="N",
+        help="how many distinct client IPs send the requests (default 1)",
+    )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="compare the model's endpoints with the real EndpointSlices in FILE "
+        "(from `kubectl get svc,pods,endpointslices -o yaml`)",
+    )
 
 
 def clients_for(analysis: Analysis, node: str | None, count: int) -> list[Client]:
@@ -39,12 +61,19 @@ def clients_for(analysis: Analysis, node: str | None, count: int) -> list[Client
     return out
 
 
-def _simulate(sr: ServiceRoute, pr: PortRoute, args: argparse.Namespace,
-              analysis: Analysis) -> dict[str, int] | None:
+def _simulate(
+    sr: ServiceRoute, pr: PortRoute, args: argparse.Namespace, analysis: Analysis
+) -> dict[str, int] | None:
     if args.requests <= 0:
         return None
-    sim = simulate(sr.service, pr.slice_endpoints, clients_for(analysis, args.from_node,
-                   args.clients), args.requests, args.seed, CLUSTER_IP_ENTRY)
+    sim = simulate(
+        sr.service,
+        pr.slice_endpoints,
+        clients_for(analysis, args.from_node, args.clients),
+        args.requests,
+        args.seed,
+        CLUSTER_IP_ENTRY,
+    )
     counts = dict(sim.served)
     if sim.rejected:
         counts["(rejected)"] = sim.rejected
@@ -61,10 +90,15 @@ def _table(rows: list[list[str]]) -> list[str]:
 def no_traffic_note(sr: ServiceRoute, pr: PortRoute, node: str | None) -> str:
     """What a client sees when no endpoint is usable: REJECT (refused) when there is none at all,
     DROP (a timeout) when internalTrafficPolicy: Local leaves none on the client's node."""
-    if sr.service.internal_traffic_policy == "Local" and node and endpoints_for(
-            sr.service, pr.slice_endpoints, CLUSTER_IP_ENTRY, None):
-        return (f"no endpoint on {node}: with internalTrafficPolicy: Local kube-proxy DROPs the "
-                "packets, so the client's connection times out")
+    if (
+        sr.service.internal_traffic_policy == "Local"
+        and node
+        and endpoints_for(sr.service, pr.slice_endpoints, CLUSTER_IP_ENTRY, None)
+    ):
+        return (
+            f"no endpoint on {node}: with internalTrafficPolicy: Local kube-proxy DROPs the "
+            "packets, so the client's connection times out"
+        )
     return "no endpoints: clients get 'connection refused' (kube-proxy REJECT)"
 
 
@@ -96,9 +130,17 @@ def print_text(analysis: Analysis, name: str, args: argparse.Namespace) -> None:
                     traffic = str(counts.get(pod.name, 0))
                 else:
                     traffic = f"{share[pod.name]:.0%}" if pod.name in share else "-"
-                rows.append([mark, pod.name, addr, pod.node_name or "-",
-                             "yes" if pod.ready else "no", traffic,
-                             "" if v.gets_traffic else v.reason])
+                rows.append(
+                    [
+                        mark,
+                        pod.name,
+                        addr,
+                        pod.node_name or "-",
+                        "yes" if pod.ready else "no",
+                        traffic,
+                        "" if v.gets_traffic else v.reason,
+                    ]
+                )
             if len(rows) == 1:
                 print("    no Pods in the file")
             else:
@@ -128,13 +170,22 @@ def run(args: argparse.Namespace) -> int:
         manifest, analysis = analyze_file(args.file, from_node=args.from_node)
     except InputError as exc:
         if args.json:
-            print(json.dumps({"valid": False, "errors": [{"path": "", "message": str(exc),
-                                                          "object": ""}], "services": {}}))
+            print(
+                json.dumps(
+                    {
+                        "valid": False,
+                        "errors": [{"path": "", "message": str(exc), "object": ""}],
+                        "services": {},
+                    }
+                )
+            )
         print(f"ktutor: {exc}", file=sys.stderr)
         return 2
     if args.from_node and args.from_node not in analysis.cluster.nodes:
-        print(f"ktutor route: no node {args.from_node!r}; nodes: "
-              f"{', '.join(analysis.cluster.nodes)}", file=sys.stderr)
+        print(
+            f"ktutor route: no node {args.from_node!r}; nodes: {', '.join(analysis.cluster.nodes)}",
+            file=sys.stderr,
+        )
         return 2
     if args.compare:
         from tutor.classroom.compare import run_compare
@@ -146,7 +197,8 @@ def run(args: argparse.Namespace) -> int:
             for sr in analysis.services:
                 for pr in sr.ports:
                     out["services"][sr.service.ref][pr.port.key]["traffic"] = _simulate(
-                        sr, pr, args, analysis)
+                        sr, pr, args, analysis
+                    )
         print(json.dumps(out, indent=2))
         return 0 if analysis.valid else 1
     if analysis.errors:

@@ -12,9 +12,13 @@ from ._input import open_analysis, terminal_safe
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="a manifest file; - for stdin")
-    parser.add_argument("--node", default=None, metavar="NODE",
-                        help="the node whose kube-proxy programs the rules (default: the first "
-                        "node); matters for internal/externalTrafficPolicy: Local")
+    parser.add_argument(
+        "--node",
+        default=None,
+        metavar="NODE",
+        help="the node whose kube-proxy programs the rules (default: the first "
+        "node); matters for internal/externalTrafficPolicy: Local",
+    )
 
 
 @terminal_safe

@@ -8,14 +8,26 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default 127.0.0.1: this machine only; "
-                        "0.0.0.0 for a classroom, without authentication)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only; "
+        "0.0.0.0 for a classroom, without authentication)",
+    )
     parser.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
-    parser.add_argument("--lessons", action="append", default=[], metavar="DIR",
-                        help="add an instructor's lesson pack (repeatable)")
-    parser.add_argument("--data-dir", default=None, metavar="DIR",
-                        help="keep the learners' progress here (default: ktutor's data folder)")
+    parser.add_argument(
+        "--lessons",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="add an instructor's lesson pack (repeatable)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        metavar="DIR",
+        help="keep the learners' progress here (default: ktutor's data folder)",
+    )
 
 
 def check(args: argparse.Namespace) -> str | None:
@@ -25,8 +37,11 @@ def check(args: argparse.Namespace) -> str | None:
     for d in args.lessons:
         if not Path(d).expanduser().is_dir():
             return f"--lessons {d}: not a folder"
-    if args.data_dir is not None and Path(args.data_dir).exists() and \
-            not Path(args.data_dir).is_dir():
+    if (
+        args.data_dir is not None
+        and Path(args.data_dir).exists()
+        and not Path(args.data_dir).is_dir()
+    ):
         return f"--data-dir {args.data_dir}: not a folder"
     return None
 
@@ -41,12 +56,18 @@ def run(args: argparse.Namespace) -> int:
     warning = serving.exposure_warning(args.host, args.port)
     if warning is not None:
         print(warning, file=sys.stderr)
-    print(f"ktutor: serving on {serving.public_url(args.host, args.port)} "
-          "(each browser tab gets its own tutor; Ctrl+C stops)", file=sys.stderr, flush=True)
+    print(
+        f"ktutor: serving on {serving.public_url(args.host, args.port)} "
+        "(each browser tab gets its own tutor; Ctrl+C stops)",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         serving.serve(args.host, args.port, args.lessons, args.data_dir)
     except OSError as exc:
-        print(f"ktutor serve: cannot listen on {args.host}:{args.port}: "
-              f"{exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"ktutor serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
         return 2
     return 0

@@ -22,8 +22,10 @@ def _terminal_problem() -> str | None:
         return "ktutor: the tutor needs a terminal; `ktutor route FILE` prints plain output"
     if os.environ.get("TERM") == "dumb":
         # Emacs shell buffers and some CI logs: no cursor addressing, the UI would be garbage
-        return ("ktutor: this terminal (TERM=dumb) cannot show the tutor; run it in a full "
-                "terminal, or use `ktutor route FILE` for plain output")
+        return (
+            "ktutor: this terminal (TERM=dumb) cannot show the tutor; run it in a full "
+            "terminal, or use `ktutor route FILE` for plain output"
+        )
     return None
 
 
@@ -59,8 +61,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"ktutor: no lesson {lesson_id!r} (lessons: {known})", file=sys.stderr)
             return 2
         if step is not None and step > len(lesson.steps):
-            print(f"ktutor: --step {step}: lesson {lesson_id!r} has {len(lesson.steps)} steps",
-                  file=sys.stderr)
+            print(
+                f"ktutor: --step {step}: lesson {lesson_id!r} has {len(lesson.steps)} steps",
+                file=sys.stderr,
+            )
             return 2
     elif step is not None:
         print("ktutor: --step needs a lesson id (ktutor LESSON-ID --step N)", file=sys.stderr)
@@ -70,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from tutor.app.app import TutorApp
 
-    app = TutorApp(lesson_id, step=step, extra_dirs=extra, lessons=found.lessons,
-                   errors=found.errors)
+    app = TutorApp(
+        lesson_id, step=step, extra_dirs=extra, lessons=found.lessons, errors=found.errors
+    )
     app.run()
     return app.return_code or 0

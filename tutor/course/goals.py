@@ -61,26 +61,34 @@ def _unreadable(analysis: Analysis) -> GoalResult | None:
     return None
 
 
-def _find_route(analysis: Analysis, data: Mapping[str, Any]) -> tuple[ServiceRoute, PortRoute] \
-        | GoalResult:
+def _find_route(
+    analysis: Analysis, data: Mapping[str, Any]
+) -> tuple[ServiceRoute, PortRoute] | GoalResult:
     ref = str(data["service"])
     port = str(data["port"])
     sr = analysis.service(ref)
     if sr is None:
         name = ref.split("/", 1)[-1]
-        rejected = [e for e in analysis.errors
-                    if e.kind == "Service" and (e.object == ref or e.object.endswith("/" + name))]
+        rejected = [
+            e
+            for e in analysis.errors
+            if e.kind == "Service" and (e.object == ref or e.object.endswith("/" + name))
+        ]
         if rejected:
-            return GoalResult(False, f"The API server rejects Service {q(name)}, so it routes "
-                              f"nothing: {rejected[0].message}.")
+            return GoalResult(
+                False,
+                f"The API server rejects Service {q(name)}, so it routes "
+                f"nothing: {rejected[0].message}.",
+            )
         known = [s.service.name for s in analysis.services]
         listing = f" (it has {', '.join(q(h) for h in known)})" if known else ""
         return GoalResult(False, f"There is no Service {q(name)} in the manifest{listing}.")
     pr = sr.port(port)
     if pr is None:
         have = ", ".join(p.port.label for p in sr.ports) or "none"
-        return GoalResult(False, f"Service {q(sr.service.name)} has no port {q(port)} "
-                          f"(its ports: {have}).")
+        return GoalResult(
+            False, f"Service {q(sr.service.name)} has no port {q(port)} (its ports: {have})."
+        )
     return sr, pr
 
 
@@ -88,10 +96,14 @@ def _why_not(pr: PortRoute, analysis: Analysis, pod: str, namespace: str) -> str
     verdict = pr.verdicts.get(f"{namespace}/{pod}")
     if verdict is None:
         if analysis.cluster.pod(pod) is None:
-            rejected = any(e.kind == "Pod" and e.object.endswith("/" + pod)
-                           for e in analysis.errors)
-            return (f"{pod} is rejected by the API server" if rejected else
-                    f"there is no Pod named {q(pod)}")
+            rejected = any(
+                e.kind == "Pod" and e.object.endswith("/" + pod) for e in analysis.errors
+            )
+            return (
+                f"{pod} is rejected by the API server"
+                if rejected
+                else f"there is no Pod named {q(pod)}"
+            )
         return f"{pod} is in another namespace"
     return f"{pod} gets no traffic: {verdict.reason}"
 
@@ -142,14 +154,20 @@ def _traffic(goal: Goal, analysis: Analysis, endpoints: bool) -> GoalResult:
     if "count" in data and len(got) != int(data["count"]):
         want = int(data["count"])
         if got:
-            sentence = (f"{_plural(len(got), 'Pod')} {verb if len(got) > 1 else verb_one} "
-                        f"{where} ({names(got)}); the goal is {want}")
+            sentence = (
+                f"{_plural(len(got), 'Pod')} {verb if len(got) > 1 else verb_one} "
+                f"{where} ({names(got)}); the goal is {want}"
+            )
         else:
             sentence = f"no Pod {verb_one} {where}; the goal is {want}"
         if len(got) < want and not missing:
-            losers = [k.split("/", 1)[1] for k, v in pr.verdicts.items()
-                      if not v.gets_traffic and k.startswith(ns + "/")
-                      and (not endpoints or k.split("/", 1)[1] not in got)]
+            losers = [
+                k.split("/", 1)[1]
+                for k, v in pr.verdicts.items()
+                if not v.gets_traffic
+                and k.startswith(ns + "/")
+                and (not endpoints or k.split("/", 1)[1] not in got)
+            ]
             if losers and endpoints:
                 verdict = pr.verdicts[f"{ns}/{losers[0]}"]
                 sentence += f"; {losers[0]} is not an endpoint: {verdict.reason}"
@@ -160,8 +178,10 @@ def _traffic(goal: Goal, analysis: Analysis, endpoints: bool) -> GoalResult:
     if target is not None and not endpoints:
         wrong = [ep for ep in chosen if ep.port != int(target)]
         if wrong:
-            problems.append(f"{wrong[0].pod.name} receives the traffic on port "
-                            f"{wrong[0].port}; the goal is port {target}")
+            problems.append(
+                f"{wrong[0].pod.name} receives the traffic on port "
+                f"{wrong[0].port}; the goal is port {target}"
+            )
         elif not chosen:
             problems.append(f"no Pod gets traffic on {where}, so nothing reaches port {target}")
     if problems:
@@ -177,8 +197,9 @@ def _valid(analysis: Analysis) -> GoalResult:
     first = analysis.errors[0]
     more = len(analysis.errors) - 1
     tail = f" (and {_plural(more, 'more error')})" if more else ""
-    return GoalResult(False, f"The API server rejects the manifest: line {first.line}: "
-                      f"{first.message}{tail}.")
+    return GoalResult(
+        False, f"The API server rejects the manifest: line {first.line}: {first.message}{tail}."
+    )
 
 
 def _norm(path: str) -> str:
@@ -192,25 +213,32 @@ def _invalid(goal: Goal, analysis: Analysis) -> GoalResult:
     want = _norm(str(goal.data["path"]))
     contains = str(goal.data.get("message_contains", ""))
     if analysis.valid:
-        return GoalResult(False, f"The API server accepts the manifest; the goal is an error at "
-                          f"{q(want)}.")
+        return GoalResult(
+            False, f"The API server accepts the manifest; the goal is an error at {q(want)}."
+        )
     at_path = [e for e in analysis.errors if _norm(e.path) == want]
     if not at_path:
         first = analysis.errors[0]
-        return GoalResult(False, f"The manifest is rejected, but not at {q(want)}: "
-                          f"{first.message}.")
+        return GoalResult(
+            False, f"The manifest is rejected, but not at {q(want)}: {first.message}."
+        )
     matching = [e for e in at_path if contains in e.message]
     if not matching:
-        return GoalResult(False, f"There is an error at {q(want)}, but it does not say "
-                          f"“{contains}”: {at_path[0].message}.")
+        return GoalResult(
+            False,
+            f"There is an error at {q(want)}, but it does not say "
+            f"“{contains}”: {at_path[0].message}.",
+        )
     return GoalResult(True, f"Rejected as expected: {matching[0].message}.")
 
 
 def simulation_clients(analysis: Analysis, count: int) -> list[Client]:
     """`count` clients spread over the manifest's nodes (one per node, round-robin)."""
     nodes = analysis.cluster.nodes or ["node-1"]
-    return [Client(f"client-{i + 1}", f"10.244.0.{100 + i % 150}", nodes[i % len(nodes)])
-            for i in range(max(1, count))]
+    return [
+        Client(f"client-{i + 1}", f"10.244.0.{100 + i % 150}", nodes[i % len(nodes)])
+        for i in range(max(1, count))
+    ]
 
 
 def _pct(x: float) -> str:
@@ -226,9 +254,14 @@ def _share(goal: Goal, analysis: Analysis) -> GoalResult:
     requests = int(data.get("requests", 1000))
     lo = float(data.get("min", 0.0))
     hi = float(data.get("max", 1.0))
-    sim = simulate(sr.service, pr.slice_endpoints,
-                   simulation_clients(analysis, int(data.get("clients", 1))), requests,
-                   int(data.get("seed", 0)), CLUSTER_IP_ENTRY)
+    sim = simulate(
+        sr.service,
+        pr.slice_endpoints,
+        simulation_clients(analysis, int(data.get("clients", 1))),
+        requests,
+        int(data.get("seed", 0)),
+        CLUSTER_IP_ENTRY,
+    )
     pod = str(data["pod"])
     served = sim.served.get(pod, 0)
     share = served / requests
@@ -260,16 +293,24 @@ def _dns(goal: Goal, analysis: Analysis) -> GoalResult:
     if not typed:
         kinds = ", ".join(sorted({a.type for a in answers}))
         return GoalResult(False, f"{q(name)} resolves, but with {kinds} records, not {rtype}.")
-    missing = [str(w) for w in data.get("answers_include", ())
-               if not any(str(w) in (a.value, a.pod, str(a.port) if a.port else "")
-                          or str(w) in a.zone_line for a in typed)]
+    missing = [
+        str(w)
+        for w in data.get("answers_include", ())
+        if not any(
+            str(w) in (a.value, a.pod, str(a.port) if a.port else "") or str(w) in a.zone_line
+            for a in typed
+        )
+    ]
     shown = ", ".join(a.value if a.type != dns.SRV else f"{a.value}:{a.port}" for a in typed[:4])
     if len(typed) > 4:
         shown += ", ..."
     kind = rtype or typed[0].type
     if missing:
-        return GoalResult(False, f"{q(name)} resolves ({kind}: {shown}) but the answer lacks "
-                          f"{', '.join(q(m) for m in missing)}.")
+        return GoalResult(
+            False,
+            f"{q(name)} resolves ({kind}: {shown}) but the answer lacks "
+            f"{', '.join(q(m) for m in missing)}.",
+        )
     return GoalResult(True, f"{q(name)} resolves for {from_where} ({kind}: {shown}).")
 
 
@@ -324,10 +365,13 @@ def goal_problems(goal: Goal) -> list[str]:
         pods = set(data.get("pods", ()))
         include = set(data.get("pods_include", ()))
         exclude = set(data.get("pods_exclude", ()))
-        if not (pods or include or exclude or "count" in data or "pods" in data
-                or "target_port" in data):
-            out.append(f"the {goal.kind} goal says nothing about Pods: give `pods`, "
-                       "`pods_include`, `pods_exclude` or `count`")
+        if not (
+            pods or include or exclude or "count" in data or "pods" in data or "target_port" in data
+        ):
+            out.append(
+                f"the {goal.kind} goal says nothing about Pods: give `pods`, "
+                "`pods_include`, `pods_exclude` or `count`"
+            )
         if include & exclude:
             out.append(f"{names(include & exclude)} is both included and excluded")
         if "pods" in data and "count" in data and len(pods) != int(data["count"]):
@@ -340,4 +384,3 @@ def goal_problems(goal: Goal) -> list[str]:
     if goal.kind == "share" and float(data.get("min", 0.0)) > float(data.get("max", 1.0)):
         out.append(f"`min` ({data.get('min')}) is above `max` ({data.get('max')})")
     return out
-

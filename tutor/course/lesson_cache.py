@@ -60,12 +60,19 @@ def fingerprint(extra_dirs: Sequence[Path]) -> list[Any]:
     folders: list[Any] = []
     for directory, pack in lesson_sources(extra_dirs):
         files, errors = pack_files(directory)
-        folders.append([str(directory), pack, [_stamp(f) for f in files],
-                        [[str(e.file), e.line, e.message] for e in errors]])
+        folders.append(
+            [
+                str(directory),
+                pack,
+                [_stamp(f) for f in files],
+                [[str(e.file), e.line, e.message] for e in errors],
+            ]
+        )
     return [__version__, str(resources.lessons_dir()), code, folders]
 
 
 # -- lessons <-> JSON ---------------------------------------------------------------------------
+
 
 def _goal_out(goal: Goal | None) -> Any:
     if goal is None:
@@ -73,8 +80,7 @@ def _goal_out(goal: Goal | None) -> Any:
     data = dict(goal.data)
     if "goals" in data:
         data["goals"] = [_goal_out(g) for g in data["goals"]]
-    return {"kind": goal.kind, "data": data, "description": goal.description,
-            "line": goal.line}
+    return {"kind": goal.kind, "data": data, "description": goal.description, "line": goal.line}
 
 
 def _goal_in(raw: Any) -> Goal | None:
@@ -88,36 +94,99 @@ def _goal_in(raw: Any) -> Goal | None:
 
 def lesson_out(lesson: Lesson) -> dict[str, Any]:
     return {
-        "id": lesson.id, "title": lesson.title, "summary": lesson.summary,
-        "minutes": lesson.minutes, "manifest": lesson.manifest, "order": lesson.order,
+        "id": lesson.id,
+        "title": lesson.title,
+        "summary": lesson.summary,
+        "minutes": lesson.minutes,
+        "manifest": lesson.manifest,
+        "order": lesson.order,
         "source": str(lesson.source) if lesson.source is not None else None,
         "pack": lesson.pack,
-        "steps": [{"title": s.title, "path": s.path, "text": s.text, "try_this": s.try_this,
-                   "check": _goal_out(s.check), "manifest": s.manifest, "line": s.line,
-                   "doc": s.doc} for s in lesson.steps],
-        "challenges": [{"id": c.id, "title": c.title, "text": c.text, "manifest": c.manifest,
-                        "goal": _goal_out(c.goal), "hints": list(c.hints),
-                        "solution": c.solution, "line": c.line} for c in lesson.challenges],
-        "quiz": [{"question": q.question, "line": q.line,
-                  "choices": [[c.text, c.correct, c.explain] for c in q.choices]}
-                 for q in lesson.quiz],
+        "steps": [
+            {
+                "title": s.title,
+                "path": s.path,
+                "text": s.text,
+                "try_this": s.try_this,
+                "check": _goal_out(s.check),
+                "manifest": s.manifest,
+                "line": s.line,
+                "doc": s.doc,
+            }
+            for s in lesson.steps
+        ],
+        "challenges": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "text": c.text,
+                "manifest": c.manifest,
+                "goal": _goal_out(c.goal),
+                "hints": list(c.hints),
+                "solution": c.solution,
+                "line": c.line,
+            }
+            for c in lesson.challenges
+        ],
+        "quiz": [
+            {
+                "question": q.question,
+                "line": q.line,
+                "choices": [[c.text, c.correct, c.explain] for c in q.choices],
+            }
+            for q in lesson.quiz
+        ],
     }
 
 
 def lesson_in(raw: dict[str, Any]) -> Lesson:
-    steps = tuple(Step(s["title"], s["path"], s["text"], s["try_this"], _goal_in(s["check"]),
-                       s["manifest"], s["line"], s["doc"]) for s in raw["steps"])
+    steps = tuple(
+        Step(
+            s["title"],
+            s["path"],
+            s["text"],
+            s["try_this"],
+            _goal_in(s["check"]),
+            s["manifest"],
+            s["line"],
+            s["doc"],
+        )
+        for s in raw["steps"]
+    )
     challenges = tuple(
-        Challenge(c["id"], c["title"], c["text"], c["manifest"], _goal_in(c["goal"]),  # type: ignore[arg-type]
-                  tuple(c["hints"]), c["solution"], c["line"]) for c in raw["challenges"])
-    quiz = tuple(Question(q["question"], tuple(Choice(t, ok, why) for t, ok, why in q["choices"]),
-                          q["line"]) for q in raw["quiz"])
-    return Lesson(raw["id"], raw["title"], raw["summary"], raw["minutes"], raw["manifest"],
-                  steps, challenges, quiz, raw["order"],
-                  Path(raw["source"]) if raw["source"] is not None else None, raw["pack"])
+        Challenge(
+            c["id"],
+            c["title"],
+            c["text"],
+            c["manifest"],
+            _goal_in(c["goal"]),  # type: ignore[arg-type]
+            tuple(c["hints"]),
+            c["solution"],
+            c["line"],
+        )
+        for c in raw["challenges"]
+    )
+    quiz = tuple(
+        Question(q["question"], tuple(Choice(t, ok, why) for t, ok, why in q["choices"]), q["line"])
+        for q in raw["quiz"]
+    )
+    return Lesson(
+        raw["id"],
+        raw["title"],
+        raw["summary"],
+        raw["minutes"],
+        raw["manifest"],
+        steps,
+        challenges,
+        quiz,
+        raw["order"],
+        Path(raw["source"]) if raw["source"] is not None else None,
+        raw["pack"],
+    )
 
 
 # -- reading and writing ------------------------------------------------------------------------
+
 
 def read(extra_dirs: Sequence[Path] = (), data_dir: str | Path | None = None) -> LessonSet | None:
     """The cached lessons, or None when there is no usable cache for these folders."""
@@ -133,8 +202,10 @@ def read(extra_dirs: Sequence[Path] = (), data_dir: str | Path | None = None) ->
         if data.get("fingerprint") != fingerprint(extra_dirs):
             return None
         lessons = [lesson_in(le) for le in data["lessons"]]
-        errors = [LessonError(Path(f), line, message, lesson_id)
-                  for f, line, message, lesson_id in data["errors"]]
+        errors = [
+            LessonError(Path(f), line, message, lesson_id)
+            for f, line, message, lesson_id in data["errors"]
+        ]
     except Exception:  # missing, unreadable, or not what we wrote: load the files instead
         return None
     return LessonSet(lessons, errors)
@@ -150,7 +221,9 @@ def write(found: LessonSet, stamp: list[Any], data_dir: str | Path | None = None
         if missing_home(path.parent) is not None:
             return False  # a wrong HOME: do not create it for a cache
         data = {
-            "format": FORMAT, "version": VERSION, "fingerprint": stamp,
+            "format": FORMAT,
+            "version": VERSION,
+            "fingerprint": stamp,
             "lessons": [lesson_out(le) for le in found.lessons],
             "errors": [[str(e.file), e.line, e.message, e.lesson_id] for e in found.errors],
         }

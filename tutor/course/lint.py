@@ -43,8 +43,9 @@ class _Linter:
         self._analyses: dict[str, Analysis] = {}
 
     def add(self, path: FieldPath, message: str, line: int = 0) -> None:
-        self.issues.append(LintIssue(self.report.file, line or self.report.line_of(path),
-                                     message, self.lesson.id))
+        self.issues.append(
+            LintIssue(self.report.file, line or self.report.line_of(path), message, self.lesson.id)
+        )
 
     def analysis(self, text: str) -> Analysis:
         found = self._analyses.get(text)
@@ -60,7 +61,7 @@ class _Linter:
             return self.report.line_of(path)
         lines = self.report.text.splitlines()
         head = lines[span.value_line - 1] if span.value_line <= len(lines) else ""
-        block = head[span.value_column - 1:span.value_column].strip() in ("|", ">")
+        block = head[span.value_column - 1 : span.value_column].strip() in ("|", ">")
         return span.value_line + line_in_text - (0 if block else 1)
 
     def manifest(self, path: FieldPath, text: str, what: str) -> bool:
@@ -68,8 +69,11 @@ class _Linter:
         try:
             docs = load_documents(text)
         except YamlSyntaxError as exc:
-            self.add(path, f"{what} is not valid YAML: {exc.message} (manifest line {exc.line})",
-                     self.text_line(path, exc.line))
+            self.add(
+                path,
+                f"{what} is not valid YAML: {exc.message} (manifest line {exc.line})",
+                self.text_line(path, exc.line),
+            )
             return False
         except InputRejected as exc:
             self.add(path, f"{what} is refused: {exc.reason}")
@@ -89,16 +93,22 @@ class _Linter:
         lesson = self.lesson
         m = _FILE_NAME.match(self.report.file.name)
         if m and m.group(1) != lesson.id:
-            self.add(("id",), f"the file name says `{m.group(1)}` but the lesson id is "
-                     f"`{lesson.id}` (name lesson files NN-<id>.yaml)")
+            self.add(
+                ("id",),
+                f"the file name says `{m.group(1)}` but the lesson id is "
+                f"`{lesson.id}` (name lesson files NN-<id>.yaml)",
+            )
         if self.manifest(("manifest",), lesson.manifest, "the lesson's manifest"):
             analysis = self.analysis(lesson.manifest)
             if not analysis.cluster.services and not analysis.errors:
                 self.add(("manifest",), "the lesson's manifest has no Service")
             elif not analysis.valid:
                 first = analysis.errors[0]
-                self.add(("manifest",), "the lesson's starting manifest is rejected: "
-                         f"{first.message}", self.text_line(("manifest",), first.line))
+                self.add(
+                    ("manifest",),
+                    f"the lesson's starting manifest is rejected: {first.message}",
+                    self.text_line(("manifest",), first.line),
+                )
         self.steps()
         self.challenges()
         self.quiz()
@@ -109,7 +119,8 @@ class _Linter:
             base: FieldPath = ("steps", i)
             text = self.lesson.step_manifest(i)
             if step.manifest is not None and not self.manifest(
-                    (*base, "manifest"), step.manifest, f"step {i + 1}'s manifest"):
+                (*base, "manifest"), step.manifest, f"step {i + 1}'s manifest"
+            ):
                 continue
             if step.path:
                 self.step_path(i, text)
@@ -117,8 +128,11 @@ class _Linter:
                 self.goal_problems((*base, "check"), step.check)
                 result = evaluate(step.check, self.analysis(text))
                 if result.met:
-                    self.add((*base, "check"), f"step {i + 1}'s check is already met before "
-                             f"the learner changes anything ({result.detail.rstrip('.')})")
+                    self.add(
+                        (*base, "check"),
+                        f"step {i + 1}'s check is already met before "
+                        f"the learner changes anything ({result.detail.rstrip('.')})",
+                    )
 
     def step_path(self, i: int, text: str) -> None:
         step = self.lesson.steps[i]
@@ -135,8 +149,10 @@ class _Linter:
         doc = find_document(docs, step.doc)
         if doc is None:
             if step.doc:
-                self.add(("steps", i, "doc"), f"step {i + 1} points at `{step.doc}`, which is "
-                         "not in its manifest")
+                self.add(
+                    ("steps", i, "doc"),
+                    f"step {i + 1} points at `{step.doc}`, which is not in its manifest",
+                )
             return
         if segments not in doc.spans:
             kind = doc.data.get("kind", "document") if isinstance(doc.data, dict) else "document"
@@ -154,53 +170,73 @@ class _Linter:
                         value = None
                 if isinstance(value, dict):
                     have = f" (it has {', '.join(f'`{k}`' for k in list(value)[:8])})"
-            self.add(key, f"step {i + 1}'s path `{step.path}` is not in the {kind} of its "
-                     f"manifest{have}")
+            self.add(
+                key, f"step {i + 1}'s path `{step.path}` is not in the {kind} of its manifest{have}"
+            )
 
     def challenges(self) -> None:
         lesson = self.lesson
         if len(lesson.challenges) < MIN_CHALLENGES:
-            self.add(("challenges",), f"the lesson has {len(lesson.challenges)} challenge(s); "
-                     f"a lesson needs at least {MIN_CHALLENGES}")
+            self.add(
+                ("challenges",),
+                f"the lesson has {len(lesson.challenges)} challenge(s); "
+                f"a lesson needs at least {MIN_CHALLENGES}",
+            )
         seen: dict[str, int] = {}
         for i, ch in enumerate(lesson.challenges):
             base: FieldPath = ("challenges", i)
             if ch.id in seen:
-                self.add((*base, "id"), f"duplicate challenge id `{ch.id}` (also challenge "
-                         f"{seen[ch.id] + 1})")
+                self.add(
+                    (*base, "id"),
+                    f"duplicate challenge id `{ch.id}` (also challenge {seen[ch.id] + 1})",
+                )
             seen.setdefault(ch.id, i)
             if not ch.hints:
                 self.add((*base, "hints"), f"challenge `{ch.id}` has no hints")
-            start_ok = self.manifest((*base, "manifest"), ch.manifest,
-                                     f"challenge `{ch.id}`'s manifest")
-            solution_ok = self.manifest((*base, "solution"), ch.solution,
-                                        f"challenge `{ch.id}`'s solution")
+            start_ok = self.manifest(
+                (*base, "manifest"), ch.manifest, f"challenge `{ch.id}`'s manifest"
+            )
+            solution_ok = self.manifest(
+                (*base, "solution"), ch.solution, f"challenge `{ch.id}`'s solution"
+            )
             self.goal_problems((*base, "goal"), ch.goal)
             if start_ok:
                 result = evaluate(ch.goal, self.analysis(ch.manifest))
                 if result.met:
-                    self.add((*base, "manifest"), f"challenge `{ch.id}`'s starting manifest "
-                             f"already meets its goal: {result.detail}")
+                    self.add(
+                        (*base, "manifest"),
+                        f"challenge `{ch.id}`'s starting manifest "
+                        f"already meets its goal: {result.detail}",
+                    )
             if solution_ok:
                 result = evaluate(ch.goal, self.analysis(ch.solution))
                 if not result.met:
-                    self.add((*base, "solution"), f"challenge `{ch.id}`'s solution does not "
-                             f"meet its goal: {result.detail}")
+                    self.add(
+                        (*base, "solution"),
+                        f"challenge `{ch.id}`'s solution does not meet its goal: {result.detail}",
+                    )
 
     def quiz(self) -> None:
         lesson = self.lesson
         if len(lesson.quiz) < MIN_QUESTIONS:
-            self.add(("quiz",), f"the lesson has {len(lesson.quiz)} quiz question(s); a lesson "
-                     f"needs at least {MIN_QUESTIONS}")
+            self.add(
+                ("quiz",),
+                f"the lesson has {len(lesson.quiz)} quiz question(s); a lesson "
+                f"needs at least {MIN_QUESTIONS}",
+            )
         for i, question in enumerate(lesson.quiz):
             correct = sum(1 for c in question.choices if c.correct)
             if correct != 1:
-                self.add(("quiz", i), f"quiz question {i + 1} has {correct} correct choices; "
-                         "it needs exactly one")
+                self.add(
+                    ("quiz", i),
+                    f"quiz question {i + 1} has {correct} correct choices; it needs exactly one",
+                )
             for j, choice in enumerate(question.choices):
                 if not choice.explain.strip():
-                    self.add(("quiz", i, "choices", j, "explain"), f"quiz question {i + 1}, "
-                             f"choice {j + 1} has no explanation")
+                    self.add(
+                        ("quiz", i, "choices", j, "explain"),
+                        f"quiz question {i + 1}, choice {j + 1} has no explanation",
+                    )
 
 
 def lint_file(path: Path, pack: str = BUILTIN_PACK) -> tuple[Lesson | None, list[LintIssue]]:
@@ -240,9 +276,14 @@ def lint_paths(paths: Sequence[Path]) -> list[LintIssue]:
         if lesson is None:
             continue
         if lesson.id in first:
-            issues.append(LintIssue(file, report.line_of(("id",)),
-                                    f"duplicate lesson id `{lesson.id}`: "
-                                    f"{first[lesson.id]} already uses it", lesson.id))
+            issues.append(
+                LintIssue(
+                    file,
+                    report.line_of(("id",)),
+                    f"duplicate lesson id `{lesson.id}`: {first[lesson.id]} already uses it",
+                    lesson.id,
+                )
+            )
         else:
             first[lesson.id] = file
     return issues

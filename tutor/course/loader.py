@@ -26,12 +26,12 @@ from .lesson import Challenge, Choice, Goal, Lesson, LessonError, LessonSet, Que
 from .packs import BUILTIN_PACK, lesson_sources, pack_files
 
 _ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"            # CSI: colours, cursor moves, erase
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, erase
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window titles, hyperlinks, clipboard
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"     # DCS, SOS, PM, APC strings
-    r"|\x1b[ -/]*[0-~]"                   # other two- and three-byte escapes
-    r"|\x9b[0-?]*[ -/]*[@-~]"             # 8-bit CSI
-    r"|\x9d[^\x07\x9c]*[\x07\x9c]?"       # 8-bit OSC
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
+    r"|\x1b[ -/]*[0-~]"  # other two- and three-byte escapes
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+    r"|\x9d[^\x07\x9c]*[\x07\x9c]?"  # 8-bit OSC
 )
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """C0 and C1 controls except tab and newline, and the bidi overrides that can make text read
@@ -113,18 +113,27 @@ def read_file(path: Path, pack: str = BUILTIN_PACK) -> FileReport:
     except YamlSyntaxError as exc:
         return fail(exc.line, f"YAML syntax error: {exc.message} (column {exc.column})")
     if not docs:
-        return fail(1, "the file is empty: a lesson needs id, title, summary, minutes, "
-                    "manifest and steps")
+        return fail(
+            1, "the file is empty: a lesson needs id, title, summary, minutes, manifest and steps"
+        )
     if len(docs) > 1:
-        return fail(docs[1].line, f"a lesson file holds one YAML document, found {len(docs)} "
-                    "(a `---` line starts a new document; put manifests in `manifest: |`)")
+        return fail(
+            docs[1].line,
+            f"a lesson file holds one YAML document, found {len(docs)} "
+            "(a `---` line starts a new document; put manifests in `manifest: |`)",
+        )
     doc = report.document = docs[0]
     if not isinstance(doc.data, dict):
-        return fail(doc.line, f"a lesson is a mapping of fields (id, title, ...), not "
-                    f"{schema.describe(doc.data)}")
+        return fail(
+            doc.line,
+            f"a lesson is a mapping of fields (id, title, ...), not {schema.describe(doc.data)}",
+        )
     for dup in doc.duplicates:
-        report.errors.append(LessonError(path, dup.line, f"duplicate key `{dup.path[-1]}` "
-                                         f"(first at line {dup.first_line})"))
+        report.errors.append(
+            LessonError(
+                path, dup.line, f"duplicate key `{dup.path[-1]}` (first at line {dup.first_line})"
+            )
+        )
     data = report.data = clean(doc.data)
     lesson_id = data.get("id") if isinstance(data.get("id"), str) else ""
     problems = schema.problems(data)
@@ -163,8 +172,9 @@ def build_goal(data: dict[str, Any], path: FieldPath, line: Callable[[FieldPath]
     value = data[kind]
     payload: dict[str, Any]
     if kind == "all":
-        payload = {"goals": tuple(build_goal(g, (*path, "all", i), line)
-                                  for i, g in enumerate(value))}
+        payload = {
+            "goals": tuple(build_goal(g, (*path, "all", i), line) for i, g in enumerate(value))
+        }
     elif kind == "valid":
         payload = {}
     else:
@@ -177,21 +187,32 @@ def build_goal(data: dict[str, Any], path: FieldPath, line: Callable[[FieldPath]
     return Goal(kind, payload, str(data.get("description", "")), line((*path, kind)))
 
 
-def build_lesson(data: dict[str, Any], file: Path, pack: str,
-                 line: Callable[[FieldPath], int]) -> Lesson:
+def build_lesson(
+    data: dict[str, Any], file: Path, pack: str, line: Callable[[FieldPath], int]
+) -> Lesson:
     steps = tuple(
         Step(
-            title=s["title"], path=s.get("path", ""), text=s["text"], try_this=s.get("try", ""),
+            title=s["title"],
+            path=s.get("path", ""),
+            text=s["text"],
+            try_this=s.get("try", ""),
             check=build_goal(s["check"], ("steps", i, "check"), line) if "check" in s else None,
-            manifest=s.get("manifest"), line=line(("steps", i)), doc=s.get("doc", ""),
+            manifest=s.get("manifest"),
+            line=line(("steps", i)),
+            doc=s.get("doc", ""),
         )
         for i, s in enumerate(data["steps"])
     )
     challenges = tuple(
         Challenge(
-            id=c["id"], title=c["title"], text=c["text"], manifest=c["manifest"],
+            id=c["id"],
+            title=c["title"],
+            text=c["text"],
+            manifest=c["manifest"],
             goal=build_goal(c["goal"], ("challenges", i, "goal"), line),
-            hints=tuple(c["hints"]), solution=c["solution"], line=line(("challenges", i)),
+            hints=tuple(c["hints"]),
+            solution=c["solution"],
+            line=line(("challenges", i)),
         )
         for i, c in enumerate(data.get("challenges", []))
     )
@@ -208,9 +229,17 @@ def build_lesson(data: dict[str, Any], file: Path, pack: str,
         m = _NN.match(file.name)
         order = int(m.group(1)) if m else 0
     return Lesson(
-        id=data["id"], title=data["title"], summary=data["summary"], minutes=data["minutes"],
-        manifest=data["manifest"], steps=steps, challenges=challenges, quiz=quiz, order=order,
-        source=file, pack=pack,
+        id=data["id"],
+        title=data["title"],
+        summary=data["summary"],
+        minutes=data["minutes"],
+        manifest=data["manifest"],
+        steps=steps,
+        challenges=challenges,
+        quiz=quiz,
+        order=order,
+        source=file,
+        pack=pack,
     )
 
 
@@ -222,8 +251,9 @@ def load_lesson_file(path: Path, pack: str = BUILTIN_PACK) -> Lesson | LessonErr
     return report.errors[0]
 
 
-def load_lessons(extra_dirs: Sequence[Path] = (), *, include_builtin: bool = True,
-                 use_env: bool = True) -> LessonSet:
+def load_lessons(
+    extra_dirs: Sequence[Path] = (), *, include_builtin: bool = True, use_env: bool = True
+) -> LessonSet:
     """Built-in lessons, then each extra folder, then KTUTOR_LESSONS' folders.
 
     A lesson whose id is already taken is an error on the later file; the first one wins.
@@ -244,10 +274,14 @@ def load_lessons(extra_dirs: Sequence[Path] = (), *, include_builtin: bool = Tru
                 continue
             first = by_id.get(lesson.id)
             if first is not None:
-                result.errors.append(LessonError(
-                    file, report.line_of(("id",)),
-                    f"duplicate lesson id `{lesson.id}`: {first.source} already uses it",
-                    lesson.id))
+                result.errors.append(
+                    LessonError(
+                        file,
+                        report.line_of(("id",)),
+                        f"duplicate lesson id `{lesson.id}`: {first.source} already uses it",
+                        lesson.id,
+                    )
+                )
                 continue
             by_id[lesson.id] = lesson
             result.lessons.append(lesson)
@@ -261,7 +295,11 @@ def parse_goal(data: Any, line: int = 0) -> Goal:
     Raises ValueError with the schema's message when the mapping is not a goal.
     """
     wrapped: dict[str, Any] = {
-        "id": "x", "title": "x", "summary": "x", "minutes": 1, "manifest": "x",
+        "id": "x",
+        "title": "x",
+        "summary": "x",
+        "minutes": 1,
+        "manifest": "x",
         "steps": [{"title": "x", "text": "x", "check": clean(data)}],
     }
     found = schema.problems(wrapped)

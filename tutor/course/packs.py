@@ -27,8 +27,11 @@ def pack_files(directory: Path) -> tuple[list[Path], list[LessonError]]:
     errors: list[LessonError] = []
     try:
         root = directory.resolve(strict=True)
-        entries = sorted(p for p in directory.iterdir()
-                         if p.suffix in LESSON_SUFFIXES and not p.name.startswith("."))
+        entries = sorted(
+            p
+            for p in directory.iterdir()
+            if p.suffix in LESSON_SUFFIXES and not p.name.startswith(".")
+        )
     except FileNotFoundError:
         return [], [LessonError(directory, 1, "no such lesson folder")]
     except NotADirectoryError:
@@ -50,9 +53,15 @@ def pack_files(directory: Path) -> tuple[list[Path], list[LessonError]]:
         files.append(entry)
     if len(files) > MAX_LESSON_FILES:
         rest = files[MAX_LESSON_FILES:]
-        errors.append(LessonError(rest[0], 1, f"{len(rest)} lesson files not loaded: a pack "
-                                  f"holds at most {MAX_LESSON_FILES} (this one and the "
-                                  "files after it were skipped)"))
+        errors.append(
+            LessonError(
+                rest[0],
+                1,
+                f"{len(rest)} lesson files not loaded: a pack "
+                f"holds at most {MAX_LESSON_FILES} (this one and the "
+                "files after it were skipped)",
+            )
+        )
         files = files[:MAX_LESSON_FILES]
     return files, errors
 
@@ -78,8 +87,9 @@ def _dedupe(dirs: Iterable[tuple[Path, str]]) -> list[tuple[Path, str]]:
     return out
 
 
-def lesson_sources(extra_dirs: Sequence[Path] = (), *, include_builtin: bool = True,
-                   use_env: bool = True) -> list[tuple[Path, str]]:
+def lesson_sources(
+    extra_dirs: Sequence[Path] = (), *, include_builtin: bool = True, use_env: bool = True
+) -> list[tuple[Path, str]]:
     """The folders to read, in order, each with its pack name: built-in lessons, then each
     extra folder, then KTUTOR_LESSONS' folders (a folder named twice is read once)."""
     sources: list[tuple[Path, str]] = []

@@ -102,11 +102,17 @@ class LessonProgress:
         if not isinstance(solved, list) or not all(isinstance(c, str) for c in solved):
             raise ValueError("`challenges_solved` is not a list of challenge ids")
         if not isinstance(quiz, dict) or not all(
-                isinstance(k, str) and k.isdigit() and _is_int(v) for k, v in quiz.items()):
+            isinstance(k, str) and k.isdigit() and _is_int(v) for k, v in quiz.items()
+        ):
             raise ValueError("`quiz` is not a mapping of question numbers to answers")
-        return cls(step=step, done=data.get("done") is True, steps_done=set(steps_done),
-                   challenges_solved=set(solved), quiz={int(k): v for k, v in quiz.items()},
-                   skipped=data.get("skipped") is True)
+        return cls(
+            step=step,
+            done=data.get("done") is True,
+            steps_done=set(steps_done),
+            challenges_solved=set(solved),
+            quiz={int(k): v for k, v in quiz.items()},
+            skipped=data.get("skipped") is True,
+        )
 
 
 def _is_int(value: Any) -> bool:
@@ -129,7 +135,8 @@ def _parse(text: str) -> tuple[str, dict[str, LessonProgress], dict[str, dict[st
     edits: dict[str, dict[str, str]] = {}
     for lesson_id, saved in edits_raw.items():
         if not isinstance(saved, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in saved.items()):
+            isinstance(k, str) and isinstance(v, str) for k, v in saved.items()
+        ):
             raise ValueError("`edits` must map lesson ids to {key: text}")
         edits[str(lesson_id)] = dict(saved)
     learner = data.get("learner", "")
@@ -164,8 +171,9 @@ def missing_home(folder: Path) -> Path | None:
 class ProgressStore:
     """One learner's progress. Every change is saved at once; reads come from memory."""
 
-    def __init__(self, path: Path, *, learner: str = "", persistent: bool = True,
-                 notice: str = "") -> None:
+    def __init__(
+        self, path: Path, *, learner: str = "", persistent: bool = True, notice: str = ""
+    ) -> None:
         self.path = path
         self.learner = learner
         self.persistent = persistent
@@ -205,8 +213,11 @@ class ProgressStore:
         store = cls(file, learner=learner or "")
         home = missing_home(file.parent)
         if home is not None:
-            store._memory(file.parent, f"Your home folder {home} does not exist: progress is "
-                          "kept in memory for this session.")
+            store._memory(
+                file.parent,
+                f"Your home folder {home} does not exist: progress is "
+                "kept in memory for this session.",
+            )
             return store
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
@@ -249,13 +260,18 @@ class ProgressStore:
         except FileNotFoundError:
             return
         except IsADirectoryError:
-            self._memory(file, f"{file} is a folder, not a progress file: progress is kept in "
-                         "memory for this session.")
+            self._memory(
+                file,
+                f"{file} is a folder, not a progress file: progress is kept in "
+                "memory for this session.",
+            )
             return
         except OSError as exc:
             why = exc.strerror or str(exc)
-            self._memory(file, f"Cannot read {file} ({why.lower()}): progress is kept in "
-                         "memory for this session.")
+            self._memory(
+                file,
+                f"Cannot read {file} ({why.lower()}): progress is kept in memory for this session.",
+            )
             return
         try:
             if len(raw) > MAX_FILE_BYTES:
@@ -266,11 +282,15 @@ class ProgressStore:
             try:
                 os.replace(file, dest)
             except OSError:
-                self._memory(file, f"Your progress file {file} is corrupt and cannot be moved "
-                             "aside: progress is kept in memory for this session.")
+                self._memory(
+                    file,
+                    f"Your progress file {file} is corrupt and cannot be moved "
+                    "aside: progress is kept in memory for this session.",
+                )
                 return
-            self.notice = (f"Your progress file was corrupt; it was moved to {dest} and a new "
-                           "one started.")
+            self.notice = (
+                f"Your progress file was corrupt; it was moved to {dest} and a new one started."
+            )
             return
         self._lessons, self._edits = lessons, edits
         self.learner = self.learner or learner
@@ -284,8 +304,11 @@ class ProgressStore:
             if self.learner:
                 out["learner"] = self.learner
             out["lessons"] = {k: v.to_json() for k, v in sorted(self._lessons.items())}
-            edits = {lid: {k: t for k, t in sorted(saved.items()) if len(t) <= MAX_EDIT_CHARS}
-                     for lid, saved in sorted(self._edits.items()) if saved}
+            edits = {
+                lid: {k: t for k, t in sorted(saved.items()) if len(t) <= MAX_EDIT_CHARS}
+                for lid, saved in sorted(self._edits.items())
+                if saved
+            }
             if edits:
                 out["edits"] = edits
             return out
@@ -340,18 +363,24 @@ class ProgressStore:
             return sorted(self._lessons)
 
     def status(self, lesson_id: str, step_count: int) -> str:
-        """"done", "skipped", "in progress" or "new". All steps done counts as done."""
+        """ "done", "skipped", "in progress" or "new". All steps done counts as done."""
         with self._lock:
             entry = self._lessons.get(lesson_id)
             if entry is None:
                 return "in progress" if self._edits.get(lesson_id) else "new"
-            if entry.done or (step_count > 0
-                              and all(i in entry.steps_done for i in range(step_count))):
+            if entry.done or (
+                step_count > 0 and all(i in entry.steps_done for i in range(step_count))
+            ):
                 return "done"
             if entry.skipped:
                 return "skipped"
-            if (entry.step or entry.steps_done or entry.challenges_solved or entry.quiz
-                    or self._edits.get(lesson_id)):
+            if (
+                entry.step
+                or entry.steps_done
+                or entry.challenges_solved
+                or entry.quiz
+                or self._edits.get(lesson_id)
+            ):
                 return "in progress"
             return "new"
 
@@ -456,8 +485,9 @@ class ProgressStore:
         except UnicodeDecodeError:
             raise ValueError(f"{path} is not a ktutor progress file (not UTF-8 text)") from None
         except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{exc.lineno}: not a ktutor progress file "
-                             f"({exc.msg})") from None
+            raise ValueError(
+                f"{path}:{exc.lineno}: not a ktutor progress file ({exc.msg})"
+            ) from None
         except ValueError as exc:
             raise ValueError(f"{path}: {exc}") from None
         with self._lock:

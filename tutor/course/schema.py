@@ -49,8 +49,13 @@ class SchemaProblem:
 
 
 _TYPE_WORDS = {
-    "string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
-    "array": "a list", "object": "a mapping", "null": "empty",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "empty",
 }
 
 
@@ -86,8 +91,9 @@ def _message(err: ValidationError) -> Iterator[SchemaProblem]:
     if kind == "required":
         missing = [k for k in expected if k not in (instance or {})]
         for key in missing:
-            yield SchemaProblem(path, f"{where} is missing the required field `{key}`",
-                                missing=str(key))
+            yield SchemaProblem(
+                path, f"{where} is missing the required field `{key}`", missing=str(key)
+            )
         return
     if kind == "additionalProperties" and isinstance(err.instance, dict):
         allowed = [str(k) for k in sub.get("properties", {})]
@@ -95,10 +101,14 @@ def _message(err: ValidationError) -> Iterator[SchemaProblem]:
             if key in allowed:
                 continue
             close = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f" (did you mean `{close[0]}`?)" if close else \
-                f" (allowed: {', '.join(allowed)})"
-            yield SchemaProblem((*path, str(key)), f"unknown field `{key}` in {where}{hint}",
-                                suggests=close[0] if close else "")
+            hint = (
+                f" (did you mean `{close[0]}`?)" if close else f" (allowed: {', '.join(allowed)})"
+            )
+            yield SchemaProblem(
+                (*path, str(key)),
+                f"unknown field `{key}` in {where}{hint}",
+                suggests=close[0] if close else "",
+            )
         return
     if kind == "type":
         wanted = expected if isinstance(expected, list) else [expected]
@@ -107,11 +117,16 @@ def _message(err: ValidationError) -> Iterator[SchemaProblem]:
         return
     if kind == "pattern":
         if path and path[-1] == "id":
-            yield SchemaProblem(path, f"{where} must be lower-case letters, digits and '-', "
-                                f"starting with a letter or digit, not {describe(err.instance)}")
+            yield SchemaProblem(
+                path,
+                f"{where} must be lower-case letters, digits and '-', "
+                f"starting with a letter or digit, not {describe(err.instance)}",
+            )
         elif path and path[-1] == "doc":
-            yield SchemaProblem(path, f"{where} must be `Kind/name`, e.g. `Pod/my-app-1`, not "
-                                f"{describe(err.instance)}")
+            yield SchemaProblem(
+                path,
+                f"{where} must be `Kind/name`, e.g. `Pod/my-app-1`, not {describe(err.instance)}",
+            )
         else:
             yield SchemaProblem(path, f"{where} does not match {err.validator_value}")
         return
@@ -130,25 +145,29 @@ def _message(err: ValidationError) -> Iterator[SchemaProblem]:
         return
     if kind in ("minimum", "maximum"):
         word = "at least" if kind == "minimum" else "at most"
-        yield SchemaProblem(path, f"{where} must be {word} {err.validator_value}, not "
-                            f"{describe(err.instance)}")
+        yield SchemaProblem(
+            path, f"{where} must be {word} {err.validator_value}, not {describe(err.instance)}"
+        )
         return
     if kind == "const":
-        yield SchemaProblem(path, f"{where} must be `{json.dumps(err.validator_value)}`, not "
-                            f"{describe(err.instance)}")
+        yield SchemaProblem(
+            path,
+            f"{where} must be `{json.dumps(err.validator_value)}`, not {describe(err.instance)}",
+        )
         return
     if kind == "enum":
         options = ", ".join(str(v) for v in expected)
-        yield SchemaProblem(path, f"{where} must be one of {options}, not "
-                            f"{describe(err.instance)}")
+        yield SchemaProblem(path, f"{where} must be one of {options}, not {describe(err.instance)}")
         return
     if kind == "anyOf" and path and path[-1] == "port":
-        yield SchemaProblem(path, f"{where} must be a port name or a number from 1 to 65535, "
-                            f"not {describe(err.instance)}")
+        yield SchemaProblem(
+            path,
+            f"{where} must be a port name or a number from 1 to 65535, "
+            f"not {describe(err.instance)}",
+        )
         return
     if kind == "minProperties":
-        yield SchemaProblem(path, f"{where} is empty: a goal needs one of "
-                            f"{', '.join(GOAL_KINDS)}")
+        yield SchemaProblem(path, f"{where} is empty: a goal needs one of {', '.join(GOAL_KINDS)}")
         return
     yield SchemaProblem(path, f"{where}: {err.message}")
 
@@ -168,12 +187,16 @@ def goal_key_problems(data: Any, path: FieldPath = ()) -> Iterator[SchemaProblem
         if _is_goal_path(path):
             keys = [k for k in data if k in GOAL_KINDS]
             if len(keys) > 1:
-                yield SchemaProblem((*path, keys[1]), f"`{format_path(path)}` has "
-                                    f"{len(keys)} goals ({', '.join(keys)}): a goal holds one; "
-                                    "combine several with `all: [...]`")
+                yield SchemaProblem(
+                    (*path, keys[1]),
+                    f"`{format_path(path)}` has "
+                    f"{len(keys)} goals ({', '.join(keys)}): a goal holds one; "
+                    "combine several with `all: [...]`",
+                )
             elif not keys and data and all(k == "description" for k in data):
-                yield SchemaProblem(path, f"`{format_path(path)}` names no goal: use one of "
-                                    f"{', '.join(GOAL_KINDS)}")
+                yield SchemaProblem(
+                    path, f"`{format_path(path)}` names no goal: use one of {', '.join(GOAL_KINDS)}"
+                )
         for key, value in data.items():
             yield from goal_key_problems(value, (*path, str(key)))
     elif isinstance(data, list):

@@ -11,8 +11,15 @@ if TYPE_CHECKING:
     from .errors import FieldError
     from .manifests import Parsed, parse
 
-_HOME = {"Analysis": "analysis", "PortRoute": "analysis", "ServiceRoute": "analysis",
-         "analyze": "analysis", "FieldError": "errors", "Parsed": "manifests", "parse": "manifests"}
+_HOME = {
+    "Analysis": "analysis",
+    "PortRoute": "analysis",
+    "ServiceRoute": "analysis",
+    "analyze": "analysis",
+    "FieldError": "errors",
+    "Parsed": "manifests",
+    "parse": "manifests",
+}
 
 
 def __getattr__(name: str) -> Any:

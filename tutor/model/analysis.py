@@ -83,12 +83,26 @@ class Analysis:
         out: dict[str, Any] = {"valid": self.valid, "errors": [e.to_json() for e in self.errors]}
         if self.parsed.syntax_error is not None:
             se = self.parsed.syntax_error
-            out["errors"].append({"path": "", "message": f"YAML syntax error: {se.message}",
-                                  "object": "", "line": se.line, "column": se.column})
+            out["errors"].append(
+                {
+                    "path": "",
+                    "message": f"YAML syntax error: {se.message}",
+                    "object": "",
+                    "line": se.line,
+                    "column": se.column,
+                }
+            )
         if self.parsed.rejected is not None:
             rj = self.parsed.rejected
-            out["errors"].append({"path": "", "message": rj.reason, "object": "",
-                                  "line": rj.line, "column": rj.column})
+            out["errors"].append(
+                {
+                    "path": "",
+                    "message": rj.reason,
+                    "object": "",
+                    "line": rj.line,
+                    "column": rj.column,
+                }
+            )
         services: dict[str, Any] = {}
         for sr in self.services:
             ports: dict[str, Any] = {}
@@ -99,9 +113,11 @@ class Analysis:
                     "ready": sorted(ep.pod.name for ep in pr.used),
                     "protocol": pr.port.protocol,
                     "port": pr.port.port,
-                    "why": {key.split("/", 1)[1]: v.reason for key, v in pr.verdicts.items()
-                            if not v.gets_traffic
-                            and key.startswith(sr.service.namespace + "/")},
+                    "why": {
+                        key.split("/", 1)[1]: v.reason
+                        for key, v in pr.verdicts.items()
+                        if not v.gets_traffic and key.startswith(sr.service.namespace + "/")
+                    },
                 }
             services[sr.service.ref] = ports
         out["services"] = services
@@ -110,8 +126,9 @@ class Analysis:
         return out
 
 
-def route_service(svc: Service, cluster: Cluster, index: PodIndex,
-                  from_node: str | None = None) -> ServiceRoute:
+def route_service(
+    svc: Service, cluster: Cluster, index: PodIndex, from_node: str | None = None
+) -> ServiceRoute:
     se = resolve(svc, cluster, index)
     sr = ServiceRoute(svc, se)
     for pe in se.ports:

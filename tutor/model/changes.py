@@ -53,8 +53,7 @@ class ClusterChanges:
 
     @property
     def empty(self) -> bool:
-        return not (self.edits or self.deleted or self.added or self.replicas or
-                    self.generations)
+        return not (self.edits or self.deleted or self.added or self.replicas or self.generations)
 
     # -- operations -------------------------------------------------------------------------
 
@@ -73,10 +72,14 @@ class ClusterChanges:
                     gens[i] = gens.get(i, 0) + 1
                     new = workload_pod_name(wl, i, gens[i])
                     if wl.kind == "StatefulSet":
-                        return (f"{pod.name} was deleted; the StatefulSet recreated it with the "
-                                "same name and a new IP")
-                    return (f"{pod.name} crashed and was deleted; the {wl.kind} created {new} "
-                            "with a new IP")
+                        return (
+                            f"{pod.name} was deleted; the StatefulSet recreated it with the "
+                            "same name and a new IP"
+                        )
+                    return (
+                        f"{pod.name} crashed and was deleted; the {wl.kind} created {new} "
+                        "with a new IP"
+                    )
         for added in self.added:
             if f"{added.namespace}/{added.name}" == pod.ref:
                 self.added.remove(added)
@@ -113,12 +116,16 @@ class ClusterChanges:
         while f"{base or 'pod'}-{n}" in existing:
             n += 1
         name = f"{base or 'pod'}-{n}"
-        self.added.append(AddedPod(name, ns, dict(like.labels) if like else {"app": "demo"},
-                                   like.ref if like else ""))
+        self.added.append(
+            AddedPod(
+                name, ns, dict(like.labels) if like else {"app": "demo"}, like.ref if like else ""
+            )
+        )
         return f"created Pod {name}" + (f" with {like.name}'s labels" if like else "")
 
-    def scale(self, cluster: Cluster, workload_ref: str, replicas: int,
-              namespace: str | None = None) -> str:
+    def scale(
+        self, cluster: Cluster, workload_ref: str, replicas: int, namespace: str | None = None
+    ) -> str:
         """Set a workload's replica count (`Kind/name`)."""
         for wl in cluster.workloads:
             if wl.ref == workload_ref and (namespace is None or wl.namespace == namespace):
@@ -144,8 +151,9 @@ class ClusterChanges:
             "deleted": sorted(self.deleted),
             "added": [dataclasses.asdict(a) for a in self.added],
             "replicas": dict(self.replicas),
-            "generations": {k: {str(i): g for i, g in v.items()}
-                            for k, v in self.generations.items()},
+            "generations": {
+                k: {str(i): g for i, g in v.items()} for k, v in self.generations.items()
+            },
         }
 
     @classmethod
@@ -161,18 +169,27 @@ class ClusterChanges:
                     out.edits[str(k)] = PodEdit(
                         v.get("ready") if isinstance(v.get("ready"), bool) else None,
                         {str(a): str(b) for a, b in labels.items()}
-                        if isinstance(labels, dict) else None,
-                        v.get("node") if isinstance(v.get("node"), str) else None)
+                        if isinstance(labels, dict)
+                        else None,
+                        v.get("node") if isinstance(v.get("node"), str) else None,
+                    )
             out.deleted = {str(x) for x in data.get("deleted") or []}
             for a in (data.get("added") or [])[:MAX_ADDED]:
                 if isinstance(a, dict) and isinstance(a.get("name"), str):
-                    out.added.append(AddedPod(a["name"], str(a.get("namespace", "default")),
-                                              {str(k): str(v) for k, v in
-                                               (a.get("labels") or {}).items()},
-                                              str(a.get("like", "")), str(a.get("node", ""))))
+                    out.added.append(
+                        AddedPod(
+                            a["name"],
+                            str(a.get("namespace", "default")),
+                            {str(k): str(v) for k, v in (a.get("labels") or {}).items()},
+                            str(a.get("like", "")),
+                            str(a.get("node", "")),
+                        )
+                    )
             out.replicas = {str(k): int(v) for k, v in (data.get("replicas") or {}).items()}
-            out.generations = {str(k): {int(i): int(g) for i, g in v.items()}
-                               for k, v in (data.get("generations") or {}).items()}
+            out.generations = {
+                str(k): {int(i): int(g) for i, g in v.items()}
+                for k, v in (data.get("generations") or {}).items()
+            }
         except (TypeError, ValueError, AttributeError):
             return cls()
         return out
@@ -204,9 +221,15 @@ class ClusterChanges:
                 pods.extend(self._expand(parsed, wl))
         for added in self.added:
             like = base.pod(added.like) if added.like else None
-            pod = Pod(added.name, added.namespace, like.source if like else Source(-1),
-                      labels=dict(added.labels), ports=list(like.ports) if like else [],
-                      node_name=added.node, simulated=True)
+            pod = Pod(
+                added.name,
+                added.namespace,
+                like.source if like else Source(-1),
+                labels=dict(added.labels),
+                ports=list(like.ports) if like else [],
+                node_name=added.node,
+                simulated=True,
+            )
             pods.append(pod)
         moved: set[str] = set()
         for pod in pods:
@@ -214,8 +237,9 @@ class ClusterChanges:
             if edit is not None and edit.node and edit.node != pod.node_name:
                 pod.node_name, pod.ip, pod.simulated = edit.node, "", True
                 moved.add(pod.ref)
-        cluster = Cluster(services=base.services, pods=pods, workloads=base.workloads,
-                          ignored=base.ignored)
+        cluster = Cluster(
+            services=base.services, pods=pods, workloads=base.workloads, ignored=base.ignored
+        )
         assign_simulated(cluster)
         for pod in pods:
             edit = self.edits.get(pod.ref)
@@ -234,8 +258,7 @@ class ClusterChanges:
 
     def _expand(self, parsed: Parsed, wl: Workload) -> list[Pod]:
         scaled = dataclasses.replace(wl, replicas=self.replicas.get(_wl_key(wl), wl.replicas))
-        new_pods = expand_workload(scaled, _template(parsed, wl),
-                                   self.generations.get(_wl_key(wl)))
+        new_pods = expand_workload(scaled, _template(parsed, wl), self.generations.get(_wl_key(wl)))
         for p in new_pods:
             p.simulated = True
         return new_pods
@@ -251,8 +274,11 @@ def _owner(cluster: Cluster, pod: Pod) -> Workload | None:
 
 
 def _template(parsed: Parsed, wl: Workload) -> dict[str, Any]:
-    doc = parsed.documents[wl.source.document] if 0 <= wl.source.document < len(
-        parsed.documents) else None
+    doc = (
+        parsed.documents[wl.source.document]
+        if 0 <= wl.source.document < len(parsed.documents)
+        else None
+    )
     data: Any = doc.data if doc else None
     for seg in wl.source.prefix:
         if isinstance(data, dict) and isinstance(seg, str):
@@ -264,8 +290,9 @@ def _template(parsed: Parsed, wl: Workload) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def analyze_with_changes(text: str, changes: ClusterChanges | None,
-                         from_node: str | None = None) -> Analysis:
+def analyze_with_changes(
+    text: str, changes: ClusterChanges | None, from_node: str | None = None
+) -> Analysis:
     """`analyze`, with the learner's cluster changes applied on top of the manifest's objects."""
     parsed = parse(text)
     if changes is not None and not changes.empty and parsed.documents:

@@ -28,7 +28,6 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-
 def _externally_accessible(spec: dict[str, Any]) -> bool:
     """K · pkg/api/service/util.go · `ExternallyAccessible`."""
     t = spec.get("type")
@@ -74,7 +73,9 @@ def service(data: dict[str, Any]) -> dict[str, Any]:
     if _externally_accessible(spec) and not spec.get("externalTrafficPolicy"):
         spec["externalTrafficPolicy"] = "Cluster"
     if spec.get("internalTrafficPolicy") is None and spec.get("type") in (
-        CLUSTER_IP, NODE_PORT, LOAD_BALANCER
+        CLUSTER_IP,
+        NODE_PORT,
+        LOAD_BALANCER,
     ):
         spec["internalTrafficPolicy"] = "Cluster"
     if spec.get("type") == LOAD_BALANCER and spec.get("allocateLoadBalancerNodePorts") is None:
@@ -110,25 +111,41 @@ def build_service(data: dict[str, Any], name: str, namespace: str, source: Sourc
         if not isinstance(p, dict):
             continue
         tp = p.get("targetPort")
-        ports.append(ServicePort(
-            name=_s(p.get("name")), protocol=_s(p.get("protocol"), "TCP"), port=_i(p.get("port")),
-            target_port=tp if isinstance(tp, (int, str)) and not isinstance(tp, bool) else 0,
-            node_port=_i(p.get("nodePort")), app_protocol=_s(p.get("appProtocol")), index=i,
-        ))
+        ports.append(
+            ServicePort(
+                name=_s(p.get("name")),
+                protocol=_s(p.get("protocol"), "TCP"),
+                port=_i(p.get("port")),
+                target_port=tp if isinstance(tp, (int, str)) and not isinstance(tp, bool) else 0,
+                node_port=_i(p.get("nodePort")),
+                app_protocol=_s(p.get("appProtocol")),
+                index=i,
+            )
+        )
     cfg = spec.get("sessionAffinityConfig")
-    timeout = _i(cfg.get("clientIP", {}).get("timeoutSeconds")) if isinstance(cfg, dict) and \
-        isinstance(cfg.get("clientIP"), dict) else 0
+    timeout = (
+        _i(cfg.get("clientIP", {}).get("timeoutSeconds"))
+        if isinstance(cfg, dict) and isinstance(cfg.get("clientIP"), dict)
+        else 0
+    )
     svc_type = _s(spec.get("type"), CLUSTER_IP)
     cluster_ips = [ip for ip in _list(spec.get("clusterIPs")) if isinstance(ip, str)]
     labels = meta.get("labels")
     return Service(
-        name=name, namespace=namespace, source=source, type=svc_type,
-        selector={str(k): str(v) for k, v in selector.items()} if isinstance(selector, dict)
+        name=name,
+        namespace=namespace,
+        source=source,
+        type=svc_type,
+        selector={str(k): str(v) for k, v in selector.items()}
+        if isinstance(selector, dict)
         else None,
-        ports=ports, cluster_ip=_s(spec.get("clusterIP")), cluster_ips=cluster_ips,
+        ports=ports,
+        cluster_ip=_s(spec.get("clusterIP")),
+        cluster_ips=cluster_ips,
         external_ips=[ip for ip in _list(spec.get("externalIPs")) if isinstance(ip, str)],
         external_name=_s(spec.get("externalName")) if svc_type == EXTERNAL_NAME else "",
-        session_affinity=_s(spec.get("sessionAffinity"), "None"), affinity_timeout=timeout,
+        session_affinity=_s(spec.get("sessionAffinity"), "None"),
+        affinity_timeout=timeout,
         internal_traffic_policy=_s(spec.get("internalTrafficPolicy")),
         external_traffic_policy=_s(spec.get("externalTrafficPolicy")),
         publish_not_ready=spec.get("publishNotReadyAddresses") is True,

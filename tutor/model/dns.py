@@ -110,16 +110,26 @@ def service_records(sr: ServiceRoute) -> list[DnsRecord]:
             resolved = [(p, num) for p, num in answers if num is not None]
             srv_name = f"_{port.name}._{port.protocol.lower()}.{name}"
             weight = _srv_weight(len(resolved))
-            out += [DnsRecord(srv_name, SRV, named[p.ip], ref, port=num, weight=weight,
-                              pod=p.name) for p, num in resolved]
+            out += [
+                DnsRecord(srv_name, SRV, named[p.ip], ref, port=num, weight=weight, pod=p.name)
+                for p, num in resolved
+            ]
         return out
     if not svc.cluster_ip:
         return []
     out.append(DnsRecord(name, A, svc.cluster_ip, ref))
     for port in svc.ports:
         if port.name:
-            out.append(DnsRecord(f"_{port.name}._{port.protocol.lower()}.{name}", SRV, name,
-                                 ref, port=port.port, weight=_srv_weight(1)))
+            out.append(
+                DnsRecord(
+                    f"_{port.name}._{port.protocol.lower()}.{name}",
+                    SRV,
+                    name,
+                    ref,
+                    port=port.port,
+                    weight=_srv_weight(1),
+                )
+            )
     return out
 
 

@@ -82,8 +82,10 @@ class PodIndex:
     @property
     def by_namespace(self) -> dict[str, set[int]]:
         """Eligible Pod indexes per namespace."""
-        return {ns: {i for ids in postings.values() for i in ids}
-                for ns, postings in self._by_ns.items()}
+        return {
+            ns: {i for ids in postings.values() for i in ids}
+            for ns, postings in self._by_ns.items()
+        }
 
     def select(self, namespace: str, selector: dict[str, str]) -> list[int]:
         """Indexes of eligible Pods in `namespace` with every selector pair (AND, exact),
@@ -160,9 +162,15 @@ class PortEndpoints:
 
     __slots__ = ("_endpoints", "_selected", "_service", "_unresolved", "port")
 
-    def __init__(self, port: ServicePort, endpoints: list[Endpoint] | None = None,
-                 unresolved: list[Pod] | None = None, *, service: Service | None = None,
-                 selected: list[Pod] | None = None) -> None:
+    def __init__(
+        self,
+        port: ServicePort,
+        endpoints: list[Endpoint] | None = None,
+        unresolved: list[Pod] | None = None,
+        *,
+        service: Service | None = None,
+        selected: list[Pod] | None = None,
+    ) -> None:
         self.port = port
         self._service = service
         self._selected = selected
@@ -187,8 +195,11 @@ class PortEndpoints:
                     continue
                 serving = pod.ready_condition == "True"
                 terminating = pod.terminating
-                eps.append(Endpoint(pod, num, publish or (serving and not terminating), serving,
-                                    terminating))
+                eps.append(
+                    Endpoint(
+                        pod, num, publish or (serving and not terminating), serving, terminating
+                    )
+                )
         self._endpoints, self._unresolved = eps, unresolved
         return eps, unresolved
 
@@ -213,8 +224,10 @@ class PortEndpoints:
         self._unresolved = value
 
     def __repr__(self) -> str:
-        return (f"PortEndpoints(port={self.port!r}, endpoints={self.endpoints!r}, "
-                f"unresolved={[p.name for p in self.unresolved]!r})")
+        return (
+            f"PortEndpoints(port={self.port!r}, endpoints={self.endpoints!r}, "
+            f"unresolved={[p.name for p in self.unresolved]!r})"
+        )
 
 
 @dataclass(slots=True)
@@ -278,8 +291,7 @@ def endpoint_slices(se: ServiceEndpoints) -> list[dict[str, Any]]:
             if num is not None:
                 mapping.append((sp.name, sp.protocol, num))
         family = "IPv6" if ":" in pod.ip else "IPv4"
-        groups.setdefault((family, tuple(mapping)), []).append(
-            (pod, endpoint_conditions(pod, svc)))
+        groups.setdefault((family, tuple(mapping)), []).append((pod, endpoint_conditions(pod, svc)))
     if not groups:
         # the reconciler keeps one placeholder slice, with no endpoints and no ports, for a
         # Service whose selector matches nothing
@@ -289,12 +301,12 @@ def endpoint_slices(se: ServiceEndpoints) -> list[dict[str, Any]]:
         for chunk in range(0, max(len(members), 1), MAX_ENDPOINTS_PER_SLICE):
             name = f"{svc.name}-{suffix(stable_hash(svc.ref, family, key, chunk), 5)}"
             eps = []
-            for pod, (ready, serving, terminating) in members[chunk:chunk +
-                                                             MAX_ENDPOINTS_PER_SLICE]:
+            for pod, (ready, serving, terminating) in members[
+                chunk : chunk + MAX_ENDPOINTS_PER_SLICE
+            ]:
                 ep: dict[str, Any] = {
                     "addresses": [pod.ip],
-                    "conditions": {"ready": ready, "serving": serving,
-                                   "terminating": terminating},
+                    "conditions": {"ready": ready, "serving": serving, "terminating": terminating},
                 }
                 if pod.hostname and pod.subdomain == svc.name:
                     ep["hostname"] = pod.hostname
@@ -302,19 +314,21 @@ def endpoint_slices(se: ServiceEndpoints) -> list[dict[str, Any]]:
                     ep["nodeName"] = pod.node_name
                 ep["targetRef"] = {"kind": "Pod", "name": pod.name, "namespace": pod.namespace}
                 eps.append(ep)
-            slices.append({
-                "apiVersion": "discovery.k8s.io/v1",
-                "kind": "EndpointSlice",
-                "metadata": {
-                    "name": name,
-                    "namespace": svc.namespace,
-                    "labels": {"kubernetes.io/service-name": svc.name,
-                               "endpointslice.kubernetes.io/managed-by":
-                               "endpointslice-controller.k8s.io"},
-                },
-                "addressType": family,
-                "endpoints": eps,
-                "ports": [{"name": n, "port": num, "protocol": proto}
-                          for n, proto, num in key],
-            })
+            slices.append(
+                {
+                    "apiVersion": "discovery.k8s.io/v1",
+                    "kind": "EndpointSlice",
+                    "metadata": {
+                        "name": name,
+                        "namespace": svc.namespace,
+                        "labels": {
+                            "kubernetes.io/service-name": svc.name,
+                            "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io",
+                        },
+                    },
+                    "addressType": family,
+                    "endpoints": eps,
+                    "ports": [{"name": n, "port": num, "protocol": proto} for n, proto, num in key],
+                }
+            )
     return slices

@@ -56,15 +56,17 @@ def selector_mismatch(selector: dict[str, str], labels: dict[str, str]) -> tuple
             if twins:
                 return LABEL_CASE, (
                     f"has label {_q(twins[0])}, the Service wants {_q(key)} "
-                    "(label keys are case-sensitive)")
-            shown = _q(want) if want else 'an empty value'
+                    "(label keys are case-sensitive)"
+                )
+            shown = _q(want) if want else "an empty value"
             return LABEL_MISSING, f"has no label {_q(key)} (the Service wants {_q(key)}: {shown})"
         have = labels[key]
         if have != want:
             note = " (values are case-sensitive)" if have.lower() == want.lower() else ""
             return LABEL_VALUE, (
                 f"label {_q(key)} is {_q(have) if have else 'empty'}, the Service wants "
-                f"{_q(want) if want else 'it empty'}{note}")
+                f"{_q(want) if want else 'it empty'}{note}"
+            )
     return None
 
 
@@ -82,10 +84,14 @@ def port_reason(pod: Pod, sp: ServicePort) -> str:
         return f"has no container port named {_q(name)} for {sp.protocol} (it has {others})"
     declared = sorted({cp.name for cp in pod.ports if cp.name})
     if declared:
-        return (f"has no container port named {_q(name)} for {sp.protocol} "
-                f"(its named ports are {', '.join(_q(n) for n in declared)})")
-    return (f"has no container port named {_q(name)} (it declares no named ports; "
-            "a named targetPort needs `ports: - name: ...` in the container)")
+        return (
+            f"has no container port named {_q(name)} for {sp.protocol} "
+            f"(its named ports are {', '.join(_q(n) for n in declared)})"
+        )
+    return (
+        f"has no container port named {_q(name)} (it declares no named ports; "
+        "a named targetPort needs `ports: - name: ...` in the container)"
+    )
 
 
 def _not_ready_reason(pod: Pod) -> str:
@@ -103,8 +109,15 @@ class Verdicts(Mapping[str, Verdict]):
     for every Service port up front would cost O(services x pods) time and memory.
     """
 
-    def __init__(self, svc: Service, pe: PortEndpoints, used: list[Endpoint], pods: list[Pod],
-                 fallback: bool, client_node: str | None) -> None:
+    def __init__(
+        self,
+        svc: Service,
+        pe: PortEndpoints,
+        used: list[Endpoint],
+        pods: list[Pod],
+        fallback: bool,
+        client_node: str | None,
+    ) -> None:
         self._svc = svc
         self._pe = pe
         self._used = used
@@ -155,23 +168,36 @@ class Verdicts(Mapping[str, Verdict]):
             return Verdict(pod.name, ok, code, reason, port, matched)
 
         if svc.type == EXTERNAL_NAME:
-            return v(False, EXTERNAL, "ExternalName Service: DNS answers with a CNAME to "
-                     f"{_q(svc.external_name)}; no Pod is involved")
+            return v(
+                False,
+                EXTERNAL,
+                "ExternalName Service: DNS answers with a CNAME to "
+                f"{_q(svc.external_name)}; no Pod is involved",
+            )
         if not has_selector(svc):
-            return v(False, NO_SELECTOR, "the Service has no selector, so Kubernetes makes no "
-                     "endpoints for it" if svc.selector is None else
-                     "`selector: {}` selects nothing: Kubernetes makes no endpoints for it")
+            return v(
+                False,
+                NO_SELECTOR,
+                "the Service has no selector, so Kubernetes makes no endpoints for it"
+                if svc.selector is None
+                else "`selector: {}` selects nothing: Kubernetes makes no endpoints for it",
+            )
         if pod.namespace != svc.namespace:
-            return v(False, NAMESPACE, f"in namespace {_q(pod.namespace)}, the Service is in "
-                     f"{_q(svc.namespace)} (a selector only sees its own namespace)")
+            return v(
+                False,
+                NAMESPACE,
+                f"in namespace {_q(pod.namespace)}, the Service is in "
+                f"{_q(svc.namespace)} (a selector only sees its own namespace)",
+            )
         miss = selector_mismatch(svc.selector or {}, pod.labels)
         if miss is not None:
             return v(False, miss[0], miss[1])
         if pod.phase in TERMINAL_PHASES:
             return v(False, TERMINAL, f"{pod.phase}: a Pod that has finished never gets traffic")
         if not pod.ip:
-            return v(False, NO_IP, f"no IP yet (phase {pod.phase}): it is not scheduled or "
-                     "not started")
+            return v(
+                False, NO_IP, f"no IP yet (phase {pod.phase}): it is not scheduled or not started"
+            )
         if pod.name in self._unresolved:
             return v(False, PORT, port_reason(pod, pe.port))
         ep = by_pod.get(pod.name)
@@ -179,8 +205,13 @@ class Verdicts(Mapping[str, Verdict]):
             return v(False, NO_IP, "not an endpoint")
         if svc.headless:
             if ep.ready:
-                return v(True, HEADLESS, "headless Service: DNS returns this Pod's IP and "
-                         "clients connect to it directly", ep.port)
+                return v(
+                    True,
+                    HEADLESS,
+                    "headless Service: DNS returns this Pod's IP and "
+                    "clients connect to it directly",
+                    ep.port,
+                )
             if ep.terminating:
                 return v(False, TERMINATING, "terminating, so DNS leaves it out", ep.port)
             return v(False, NOT_READY, "not Ready, so DNS leaves it out", ep.port)
@@ -188,26 +219,52 @@ class Verdicts(Mapping[str, Verdict]):
             return v(False, NOT_PROXIED, "not proxied", ep.port)
         if pod.name in self._used_names:
             if self._fallback:
-                return v(True, FALLBACK, "terminating but still serving: kube-proxy uses it "
-                         "because no endpoint is Ready", ep.port)
+                return v(
+                    True,
+                    FALLBACK,
+                    "terminating but still serving: kube-proxy uses it "
+                    "because no endpoint is Ready",
+                    ep.port,
+                )
             return v(True, OK, "selected, Ready", ep.port)
         if ep.terminating:
             if not ep.serving:
-                return v(False, TERMINATING, "terminating and no longer serving (not Ready): "
-                         "kube-proxy never sends it traffic", ep.port)
-            return v(False, TERMINATING, "terminating: it is shutting down and gets no new "
-                     "connections while other Pods are Ready", ep.port)
+                return v(
+                    False,
+                    TERMINATING,
+                    "terminating and no longer serving (not Ready): "
+                    "kube-proxy never sends it traffic",
+                    ep.port,
+                )
+            return v(
+                False,
+                TERMINATING,
+                "terminating: it is shutting down and gets no new "
+                "connections while other Pods are Ready",
+                ep.port,
+            )
         if not ep.ready:
             return v(False, NOT_READY, _not_ready_reason(pod), ep.port)
         node = self._client_node
         if node is not None and pod.node_name != node:
-            return v(False, LOCAL_POLICY, f"on {_q(pod.node_name)}; with "
-                     "internalTrafficPolicy: Local a client on "
-                     f"{_q(node)} only reaches Pods on its own node", ep.port)
+            return v(
+                False,
+                LOCAL_POLICY,
+                f"on {_q(pod.node_name)}; with "
+                "internalTrafficPolicy: Local a client on "
+                f"{_q(node)} only reaches Pods on its own node",
+                ep.port,
+            )
         return v(False, NOT_READY, "not used by kube-proxy", ep.port)
 
 
-def explain_port(svc: Service, pe: PortEndpoints, used: list[Endpoint], pods: list[Pod],
-                 fallback: bool, client_node: str | None = None) -> Verdicts:
+def explain_port(
+    svc: Service,
+    pe: PortEndpoints,
+    used: list[Endpoint],
+    pods: list[Pod],
+    fallback: bool,
+    client_node: str | None = None,
+) -> Verdicts:
     """A verdict for every Pod in `pods` on one Service port (computed lazily, per Pod)."""
     return Verdicts(svc, pe, used, pods, fallback, client_node)

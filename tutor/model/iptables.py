@@ -54,31 +54,62 @@ KUBE_FIREWALL = "KUBE-FIREWALL"
 KUBE_POSTROUTING = "KUBE-POSTROUTING"
 KUBE_MARK_MASQ = "KUBE-MARK-MASQ"
 
-FILTER_CHAINS = (KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS,
-                 KUBE_PROXY_FIREWALL)
+FILTER_CHAINS = (
+    KUBE_SERVICES,
+    KUBE_EXTERNAL_SERVICES,
+    KUBE_FORWARD,
+    KUBE_NODEPORTS,
+    KUBE_PROXY_FIREWALL,
+)
 NAT_CHAINS = (KUBE_SERVICES, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_MARK_MASQ)
-BUILTIN = {"filter": ("INPUT", "FORWARD", "OUTPUT"),
-           "nat": ("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING")}
+BUILTIN = {
+    "filter": ("INPUT", "FORWARD", "OUTPUT"),
+    "nat": ("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"),
+}
 
 _NEW = "-m conntrack --ctstate NEW "
 _PORTALS = '-m comment --comment "kubernetes service portals"'
 JUMPS: tuple[tuple[str, str, str, str], ...] = (
     # (table, built-in chain, kube-proxy chain, extra args + comment): `iptablesJumpChains`
-    ("filter", "INPUT", KUBE_EXTERNAL_SERVICES,
-     _NEW + '-m comment --comment "kubernetes externally-visible service portals"'),
-    ("filter", "FORWARD", KUBE_EXTERNAL_SERVICES,
-     _NEW + '-m comment --comment "kubernetes externally-visible service portals"'),
-    ("filter", "INPUT", KUBE_NODEPORTS,
-     '-m comment --comment "kubernetes health check service ports"'),
+    (
+        "filter",
+        "INPUT",
+        KUBE_EXTERNAL_SERVICES,
+        _NEW + '-m comment --comment "kubernetes externally-visible service portals"',
+    ),
+    (
+        "filter",
+        "FORWARD",
+        KUBE_EXTERNAL_SERVICES,
+        _NEW + '-m comment --comment "kubernetes externally-visible service portals"',
+    ),
+    (
+        "filter",
+        "INPUT",
+        KUBE_NODEPORTS,
+        '-m comment --comment "kubernetes health check service ports"',
+    ),
     ("filter", "FORWARD", KUBE_SERVICES, _NEW + _PORTALS),
     ("filter", "OUTPUT", KUBE_SERVICES, _NEW + _PORTALS),
     ("filter", "FORWARD", KUBE_FORWARD, '-m comment --comment "kubernetes forwarding rules"'),
-    ("filter", "INPUT", KUBE_PROXY_FIREWALL,
-     _NEW + '-m comment --comment "kubernetes load balancer firewall"'),
-    ("filter", "OUTPUT", KUBE_PROXY_FIREWALL,
-     _NEW + '-m comment --comment "kubernetes load balancer firewall"'),
-    ("filter", "FORWARD", KUBE_PROXY_FIREWALL,
-     _NEW + '-m comment --comment "kubernetes load balancer firewall"'),
+    (
+        "filter",
+        "INPUT",
+        KUBE_PROXY_FIREWALL,
+        _NEW + '-m comment --comment "kubernetes load balancer firewall"',
+    ),
+    (
+        "filter",
+        "OUTPUT",
+        KUBE_PROXY_FIREWALL,
+        _NEW + '-m comment --comment "kubernetes load balancer firewall"',
+    ),
+    (
+        "filter",
+        "FORWARD",
+        KUBE_PROXY_FIREWALL,
+        _NEW + '-m comment --comment "kubernetes load balancer firewall"',
+    ),
     ("nat", "OUTPUT", KUBE_SERVICES, _PORTALS),
     ("nat", "PREROUTING", KUBE_SERVICES, _PORTALS),
     ("nat", "POSTROUTING", KUBE_POSTROUTING, '-m comment --comment "kubernetes postrouting rules"'),
@@ -91,8 +122,9 @@ def port_proto_hash(service_port_name: str, protocol: str) -> str:
     return base64.b32encode(digest).decode()[:16]
 
 
-def chain_name(prefix: str, service_port_name: str, protocol: str,
-               endpoint: str | None = None) -> str:
+def chain_name(
+    prefix: str, service_port_name: str, protocol: str, endpoint: str | None = None
+) -> str:
     """A per-Service-port chain name, e.g. `chain_name("KUBE-SVC", "default/web:http", "TCP")`.
 
     The protocol is lowercased as `newServiceInfo` does before hashing. With `endpoint`
@@ -207,8 +239,9 @@ def externally_accessible(svc: Service, port: ServicePort) -> bool:
     return bool(port.node_port or _lb_vips(svc) or _external_ips(svc))
 
 
-def categorize(svc: Service, port: ServicePort, endpoints: list[Endpoint],
-               node: str) -> Categorized:
+def categorize(
+    svc: Service, port: ServicePort, endpoints: list[Endpoint], node: str
+) -> Categorized:
     """`CategorizeEndpoints` without topology hints: Ready endpoints, else serving-and-
     terminating ones, decided separately for Cluster and Local (this node's) policies."""
     eps = _sorted_unique(endpoints, ipv6=":" in svc.cluster_ip)
@@ -220,8 +253,9 @@ def categorize(svc: Service, port: ServicePort, endpoints: list[Endpoint],
     cluster: list[Endpoint] = []
     has_any = False
     if uses_cluster:
-        cluster = [ep for ep in eps if ep.ready] or \
-            [ep for ep in eps if ep.serving and ep.terminating]
+        cluster = [ep for ep in eps if ep.ready] or [
+            ep for ep in eps if ep.serving and ep.terminating
+        ]
         has_any = bool(cluster)
     if not uses_local:
         return Categorized(cluster, [], cluster, has_any)
@@ -240,22 +274,31 @@ def categorize(svc: Service, port: ServicePort, endpoints: list[Endpoint],
     return Categorized(cluster, local, _sorted_unique(cluster + local), has_any)
 
 
-def _write_service_to_endpoint_rules(nat: Table, name: str, svc: Service, port: ServicePort,
-                                     chain: str, endpoints: list[Endpoint]) -> None:
+def _write_service_to_endpoint_rules(
+    nat: Table, name: str, svc: Service, port: ServicePort, chain: str, endpoints: list[Endpoint]
+) -> None:
     """`writeServiceToEndpointRules`: affinity checks first, then the random cascade."""
     proto = port.protocol.lower()
     sep = {ep.address: chain_name(SEP, name, proto, ep.address) for ep in endpoints}
     if svc.session_affinity == "ClientIP":
         for ep in endpoints:
-            nat.add(chain, f'-m comment --comment "{name} -> {ep.address}" -m recent --name '
-                    f"{sep[ep.address]} --rcheck --seconds {svc.affinity_timeout} --reap "
-                    f"-j {sep[ep.address]}", svc.ref)
+            nat.add(
+                chain,
+                f'-m comment --comment "{name} -> {ep.address}" -m recent --name '
+                f"{sep[ep.address]} --rcheck --seconds {svc.affinity_timeout} --reap "
+                f"-j {sep[ep.address]}",
+                svc.ref,
+            )
     n = len(endpoints)
     for i, ep in enumerate(endpoints):
-        stat = (f" -m statistic --mode random --probability {probability(n - i)}"
-                if i < n - 1 else "")
-        nat.add(chain, f'-m comment --comment "{name} -> {ep.address}"{stat} '
-                f"-j {sep[ep.address]}", svc.ref)
+        stat = (
+            f" -m statistic --mode random --probability {probability(n - i)}" if i < n - 1 else ""
+        )
+        nat.add(
+            chain,
+            f'-m comment --comment "{name} -> {ep.address}"{stat} -j {sep[ep.address]}',
+            svc.ref,
+        )
 
 
 def _program_port(rs: Ruleset, svc: Service, pr: PortRoute) -> None:
@@ -295,55 +338,102 @@ def _program_port(rs: Ruleset, svc: Service, pr: PortRoute) -> None:
 
     dport = f"--dport {port.port}"
     if has_internal:
-        nat.add(KUBE_SERVICES, f'-m comment --comment "{name} cluster IP" {match} '
-                f"-d {svc.cluster_ip} {dport} -j {internal_chain}", ref)
+        nat.add(
+            KUBE_SERVICES,
+            f'-m comment --comment "{name} cluster IP" {match} '
+            f"-d {svc.cluster_ip} {dport} -j {internal_chain}",
+            ref,
+        )
     else:
-        filt.add(KUBE_SERVICES, f"-m comment --comment {int_comment} {match} "
-                 f"-d {svc.cluster_ip} {dport} -j {int_target}", ref)
+        filt.add(
+            KUBE_SERVICES,
+            f"-m comment --comment {int_comment} {match} "
+            f"-d {svc.cluster_ip} {dport} -j {int_target}",
+            ref,
+        )
 
     for ip in _external_ips(svc):
         if cat.has_any:
-            nat.add(KUBE_SERVICES, f'-m comment --comment "{name} external IP" {match} '
-                    f"-d {ip} {dport} -j {ext_chain}", ref)
+            nat.add(
+                KUBE_SERVICES,
+                f'-m comment --comment "{name} external IP" {match} -d {ip} {dport} -j {ext_chain}',
+                ref,
+            )
         if not has_external:
-            filt.add(KUBE_EXTERNAL_SERVICES, f"-m comment --comment {ext_comment} {match} "
-                     f"-d {ip} {dport} -j {ext_target}", ref)
+            filt.add(
+                KUBE_EXTERNAL_SERVICES,
+                f"-m comment --comment {ext_comment} {match} -d {ip} {dport} -j {ext_target}",
+                ref,
+            )
     for ip in _lb_vips(svc):
         if cat.has_any:
-            nat.add(KUBE_SERVICES, f'-m comment --comment "{name} loadbalancer IP" {match} '
-                    f"-d {ip} {dport} -j {ext_chain}", ref)
+            nat.add(
+                KUBE_SERVICES,
+                f'-m comment --comment "{name} loadbalancer IP" {match} '
+                f"-d {ip} {dport} -j {ext_chain}",
+                ref,
+            )
     if not has_external:
         for ip in _lb_vips(svc):
-            filt.add(KUBE_EXTERNAL_SERVICES, f"-m comment --comment {ext_comment} {match} "
-                     f"-d {ip} {dport} -j {ext_target}", ref)
+            filt.add(
+                KUBE_EXTERNAL_SERVICES,
+                f"-m comment --comment {ext_comment} {match} -d {ip} {dport} -j {ext_target}",
+                ref,
+            )
     if port.node_port:
         if cat.has_any:
-            nat.add(KUBE_NODEPORTS, f"-m comment --comment {name} {match} "
-                    f"--dport {port.node_port} -j {ext_chain}", ref)
+            nat.add(
+                KUBE_NODEPORTS,
+                f"-m comment --comment {name} {match} --dport {port.node_port} -j {ext_chain}",
+                ref,
+            )
         if not has_external:
-            filt.add(KUBE_EXTERNAL_SERVICES, f"-m comment --comment {ext_comment} "
-                     f"-m addrtype --dst-type LOCAL {match} --dport {port.node_port} "
-                     f"-j {ext_target}", ref)
+            filt.add(
+                KUBE_EXTERNAL_SERVICES,
+                f"-m comment --comment {ext_comment} "
+                f"-m addrtype --dst-type LOCAL {match} --dport {port.node_port} "
+                f"-j {ext_target}",
+                ref,
+            )
 
     if has_internal:
         # masquerade off-cluster traffic to the ClusterIP (`localDetector.IfNotLocal`); the
         # chain itself is declared below, with its endpoint rules
-        nat.add(internal_chain, f'-m comment --comment "{name} cluster IP" {match} '
-                f"-d {svc.cluster_ip} {dport} ! -s {CLUSTER_CIDR} -j {KUBE_MARK_MASQ}", ref)
+        nat.add(
+            internal_chain,
+            f'-m comment --comment "{name} cluster IP" {match} '
+            f"-d {svc.cluster_ip} {dport} ! -s {CLUSTER_CIDR} -j {KUBE_MARK_MASQ}",
+            ref,
+        )
 
     if uses_ext_chain:
         nat.declare(ext_chain)
         if not external_local:
-            nat.add(ext_chain, f'-m comment --comment "masquerade traffic for {name} '
-                    f'external destinations" -j {KUBE_MARK_MASQ}', ref)
+            nat.add(
+                ext_chain,
+                f'-m comment --comment "masquerade traffic for {name} '
+                f'external destinations" -j {KUBE_MARK_MASQ}',
+                ref,
+            )
         else:
-            nat.add(ext_chain, f'-m comment --comment "pod traffic for {name} external '
-                    f'destinations" -s {CLUSTER_CIDR} -j {svc_chain}', ref)
-            nat.add(ext_chain, f'-m comment --comment "masquerade LOCAL traffic for {name} '
-                    f'external destinations" -m addrtype --src-type LOCAL -j {KUBE_MARK_MASQ}',
-                    ref)
-            nat.add(ext_chain, f'-m comment --comment "route LOCAL traffic for {name} '
-                    f'external destinations" -m addrtype --src-type LOCAL -j {svc_chain}', ref)
+            nat.add(
+                ext_chain,
+                f'-m comment --comment "pod traffic for {name} external '
+                f'destinations" -s {CLUSTER_CIDR} -j {svc_chain}',
+                ref,
+            )
+            nat.add(
+                ext_chain,
+                f'-m comment --comment "masquerade LOCAL traffic for {name} '
+                f'external destinations" -m addrtype --src-type LOCAL -j {KUBE_MARK_MASQ}',
+                ref,
+            )
+            nat.add(
+                ext_chain,
+                f'-m comment --comment "route LOCAL traffic for {name} '
+                f'external destinations" -m addrtype --src-type LOCAL -j {svc_chain}',
+                ref,
+            )
         if has_external:
             nat.add(ext_chain, f"-j {external_policy_chain}", ref)
 
@@ -359,8 +449,11 @@ def _program_port(rs: Ruleset, svc: Service, pr: PortRoute) -> None:
         nat.declare(sep)
         nat.add(sep, f"-m comment --comment {name} -s {ep.pod.ip} -j {KUBE_MARK_MASQ}", ref)
         recent = f" -m recent --name {sep} --set" if svc.session_affinity == "ClientIP" else ""
-        nat.add(sep, f"-m comment --comment {name}{recent} {match} -j DNAT "
-                f"--to-destination {ep.address}", ref)
+        nat.add(
+            sep,
+            f"-m comment --comment {name}{recent} {match} -j DNAT --to-destination {ep.address}",
+            ref,
+        )
 
 
 def _fixed(rs: Ruleset) -> None:
@@ -380,25 +473,40 @@ def _fixed(rs: Ruleset) -> None:
     # kubelet's anti-martian chain, which kube-proxy duplicates (`iptablesKubeletJumpChains`)
     rs.filter.add("INPUT", f"-j {KUBE_FIREWALL}")
     rs.filter.add("OUTPUT", f"-j {KUBE_FIREWALL}")
-    rs.filter.add(KUBE_FIREWALL, '-m comment --comment "block incoming localnet connections" '
-                  "-d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate "
-                  "RELATED,ESTABLISHED,DNAT -j DROP")
+    rs.filter.add(
+        KUBE_FIREWALL,
+        '-m comment --comment "block incoming localnet connections" '
+        "-d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate "
+        "RELATED,ESTABLISHED,DNAT -j DROP",
+    )
     rs.nat.add(KUBE_POSTROUTING, f"-m mark ! --mark {MASQ_MARK}/{MASQ_MARK} -j RETURN")
     rs.nat.add(KUBE_POSTROUTING, f"-j MARK --xor-mark {MASQ_MARK}")
-    rs.nat.add(KUBE_POSTROUTING, '-m comment --comment "kubernetes service traffic requiring '
-               'SNAT" -j MASQUERADE --random-fully')
+    rs.nat.add(
+        KUBE_POSTROUTING,
+        '-m comment --comment "kubernetes service traffic requiring '
+        'SNAT" -j MASQUERADE --random-fully',
+    )
     rs.nat.add(KUBE_MARK_MASQ, f"-j MARK --or-mark {MASQ_MARK}")
 
 
 def _finish(rs: Ruleset) -> None:
-    rs.nat.add(KUBE_SERVICES, '-m comment --comment "kubernetes service nodeports; NOTE: this '
-               'must be the last rule in this chain" -m addrtype --dst-type LOCAL '
-               f"-j {KUBE_NODEPORTS}")
+    rs.nat.add(
+        KUBE_SERVICES,
+        '-m comment --comment "kubernetes service nodeports; NOTE: this '
+        'must be the last rule in this chain" -m addrtype --dst-type LOCAL '
+        f"-j {KUBE_NODEPORTS}",
+    )
     rs.filter.add(KUBE_FORWARD, "-m conntrack --ctstate INVALID -j DROP")
-    rs.filter.add(KUBE_FORWARD, '-m comment --comment "kubernetes forwarding rules" -m mark '
-                  f"--mark {MASQ_MARK}/{MASQ_MARK} -j ACCEPT")
-    rs.filter.add(KUBE_FORWARD, '-m comment --comment "kubernetes forwarding conntrack rule" '
-                  "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT")
+    rs.filter.add(
+        KUBE_FORWARD,
+        '-m comment --comment "kubernetes forwarding rules" -m mark '
+        f"--mark {MASQ_MARK}/{MASQ_MARK} -j ACCEPT",
+    )
+    rs.filter.add(
+        KUBE_FORWARD,
+        '-m comment --comment "kubernetes forwarding conntrack rule" '
+        "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+    )
 
 
 def skip_reason(svc: Service) -> str:

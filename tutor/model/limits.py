@@ -35,6 +35,7 @@ MAX_CLIENTS = 1_000
 """Most simulated client addresses (`--clients`): each one is an object in memory, and a billion
 of them exhausted memory before the first request was sent."""
 
+
 @dataclass(frozen=True, slots=True)
 class InputRejected(Exception):
     """Input refused before or while parsing: the reason is one line a learner can read."""
@@ -69,9 +70,7 @@ def decode_bytes(data: bytes, *, limit: int = MAX_TEXT_BYTES) -> str:
 def check_text(text: str, *, limit: int = MAX_TEXT_BYTES) -> None:
     """Refuse text that is too large or holds control characters YAML cannot carry."""
     if len(text) > limit:
-        raise InputRejected(
-            f"text is too large ({len(text):,} characters; the limit is {limit:,})"
-        )
+        raise InputRejected(f"text is too large ({len(text):,} characters; the limit is {limit:,})")
     if "\x00" in text:
         raise InputRejected("text contains NUL characters: it is binary, not YAML")
 

@@ -44,7 +44,6 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-
 def stable_hash(*parts: object) -> int:
     digest = hashlib.sha256("\x00".join(map(str, parts)).encode()).digest()
     return int.from_bytes(digest[:8], "big")
@@ -87,15 +86,21 @@ def _iter_objects(docs: list[Document], errors: list[FieldError]) -> Iterator[_R
     for doc in docs:
         data = doc.data
         if not isinstance(data, dict):
-            errors.append(FieldError(
-                "", DECODING, f"document {doc.index + 1} is {type(data).__name__}, "
-                "not a Kubernetes object (a map with apiVersion, kind and metadata)",
-                line=doc.line, column=1,
-            ))
+            errors.append(
+                FieldError(
+                    "",
+                    DECODING,
+                    f"document {doc.index + 1} is {type(data).__name__}, "
+                    "not a Kubernetes object (a map with apiVersion, kind and metadata)",
+                    line=doc.line,
+                    column=1,
+                )
+            )
             continue
         kind = data.get("kind")
-        if kind == "List" or (isinstance(kind, str) and kind.endswith("List")
-                              and isinstance(data.get("items"), list)):
+        if kind == "List" or (
+            isinstance(kind, str) and kind.endswith("List") and isinstance(data.get("items"), list)
+        ):
             items = data.get("items")
             if not isinstance(items, list):
                 continue
@@ -104,21 +109,32 @@ def _iter_objects(docs: list[Document], errors: list[FieldError]) -> Iterator[_R
                 if isinstance(item_kind, str) and item_kind:
                     yield _Raw(item_kind, item, doc, ("items", i))
                     continue
-                span = doc.span(("items", i, "kind")) if isinstance(item, dict) else \
-                    doc.span(("items", i))
-                errors.append(FieldError(
-                    f"items[{i}].kind", REQUIRED, line=span.line if span else doc.line,
-                    column=span.column if span else 1,
-                    hint="every item of a List is an object with `kind:`",
-                ))
+                span = (
+                    doc.span(("items", i, "kind"))
+                    if isinstance(item, dict)
+                    else doc.span(("items", i))
+                )
+                errors.append(
+                    FieldError(
+                        f"items[{i}].kind",
+                        REQUIRED,
+                        line=span.line if span else doc.line,
+                        column=span.column if span else 1,
+                        hint="every item of a List is an object with `kind:`",
+                    )
+                )
             continue
         if not isinstance(kind, str) or not kind:
             span = doc.span(("kind",))
-            errors.append(FieldError(
-                "kind", REQUIRED, line=span.line if span else doc.line,
-                column=span.column if span else 1,
-                hint="every object needs `kind:` (Service, Pod, Deployment...)",
-            ))
+            errors.append(
+                FieldError(
+                    "kind",
+                    REQUIRED,
+                    line=span.line if span else doc.line,
+                    column=span.column if span else 1,
+                    hint="every object needs `kind:` (Service, Pod, Deployment...)",
+                )
+            )
             continue
         yield _Raw(kind, data, doc, ())
 
@@ -128,8 +144,10 @@ def _meta(raw: _Raw) -> tuple[str, str]:
     meta = meta if isinstance(meta, dict) else {}
     name = meta.get("name")
     ns = meta.get("namespace")
-    return (name if isinstance(name, str) else "",
-            ns if isinstance(ns, str) and ns else DEFAULT_NAMESPACE)
+    return (
+        name if isinstance(name, str) else "",
+        ns if isinstance(ns, str) and ns else DEFAULT_NAMESPACE,
+    )
 
 
 def _str_map(value: Any) -> dict[str, str]:
@@ -166,13 +184,17 @@ def _container_ports(spec: Any) -> list[ContainerPort]:
                     continue
                 num = p.get("containerPort")
                 proto = p.get("protocol") or "TCP"
-                out.append(ContainerPort(
-                    name=p["name"] if isinstance(p.get("name"), str) else "",
-                    container_port=num if isinstance(num, int) and not isinstance(num, bool)
-                    else 0,
-                    protocol=proto if isinstance(proto, str) else "TCP",
-                    container=str(c.get("name", "")), sidecar=sidecar,
-                ))
+                out.append(
+                    ContainerPort(
+                        name=p["name"] if isinstance(p.get("name"), str) else "",
+                        container_port=num
+                        if isinstance(num, int) and not isinstance(num, bool)
+                        else 0,
+                        protocol=proto if isinstance(proto, str) else "TCP",
+                        container=str(c.get("name", "")),
+                        sidecar=sidecar,
+                    )
+                )
     return out
 
 
@@ -181,9 +203,14 @@ def _pod_from(data: dict[str, Any], name: str, ns: str, source: Source) -> Pod:
     meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     status = data.get("status")
     pod = Pod(
-        name=name, namespace=ns, source=source, labels=_str_map(_get(meta, "labels")),
-        node_name=str(_get(spec, "nodeName") or ""), ports=_container_ports(spec),
-        hostname=str(_get(spec, "hostname") or ""), subdomain=str(_get(spec, "subdomain") or ""),
+        name=name,
+        namespace=ns,
+        source=source,
+        labels=_str_map(_get(meta, "labels")),
+        node_name=str(_get(spec, "nodeName") or ""),
+        ports=_container_ports(spec),
+        hostname=str(_get(spec, "hostname") or ""),
+        subdomain=str(_get(spec, "subdomain") or ""),
         terminating=_get(meta, "deletionTimestamp") is not None,
     )
     if isinstance(status, dict):
@@ -211,7 +238,9 @@ def _workload(raw: _Raw, name: str, ns: str) -> tuple[Workload, dict[str, Any]]:
     if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
         replicas = 1
     wl = Workload(
-        kind=raw.kind, name=name, namespace=ns,
+        kind=raw.kind,
+        name=name,
+        namespace=ns,
         source=Source(raw.doc.index, (*raw.prefix, "spec", "template")),
         replicas=min(replicas, MAX_REPLICAS),
         selector=_str_map(_get(spec, "selector", "matchLabels")),
@@ -232,14 +261,18 @@ def workload_pod_name(wl: Workload, index: int, generation: int = 0) -> str:
     return f"{wl.name}-{tail}"
 
 
-def expand_workload(wl: Workload, template: dict[str, Any], generations: dict[int, int] | None
-                    = None) -> list[Pod]:
+def expand_workload(
+    wl: Workload, template: dict[str, Any], generations: dict[int, int] | None = None
+) -> list[Pod]:
     pods = []
     for i in range(wl.replicas):
         gen = (generations or {}).get(i, 0)
-        pod = _pod_from({"metadata": template.get("metadata") or {},
-                         "spec": template.get("spec") or {}},
-                        workload_pod_name(wl, i, gen), wl.namespace, wl.source)
+        pod = _pod_from(
+            {"metadata": template.get("metadata") or {}, "spec": template.get("spec") or {}},
+            workload_pod_name(wl, i, gen),
+            wl.namespace,
+            wl.source,
+        )
         pod.owner = wl.ref
         if wl.kind == "StatefulSet":
             pod.hostname = pod.hostname or pod.name
@@ -265,8 +298,9 @@ def assign_simulated(cluster: Cluster) -> None:
             pod.node_name = DEFAULT_NODES[rr % len(DEFAULT_NODES)]
             rr += 1
         if not pod.ip:
-            node_idx = cluster.nodes.index(pod.node_name) + 1 if pod.node_name in \
-                cluster.nodes else 9
+            node_idx = (
+                cluster.nodes.index(pod.node_name) + 1 if pod.node_name in cluster.nodes else 9
+            )
             h = stable_hash(pod.namespace, pod.name)
             for probe in range(250):
                 ip = f"10.244.{node_idx}.{(h + probe) % 250 + 2}"
@@ -338,13 +372,15 @@ def parse(text: str) -> Parsed:
     for raw in _iter_objects(docs, errors):
         name, ns = _meta(raw)
         obj = f"{ns}/{name}"
-        decode_errors = check_api_version(raw.doc, raw.data, raw.kind, raw.prefix, obj) + \
-            decode(raw.doc, raw.data, raw.kind, raw.prefix, obj)
+        decode_errors = check_api_version(raw.doc, raw.data, raw.kind, raw.prefix, obj) + decode(
+            raw.doc, raw.data, raw.kind, raw.prefix, obj
+        )
         source = Source(raw.doc.index, raw.prefix)
         if raw.kind == "Service":
             defaulted = defaults.service(raw.data)
-            problems = decode_errors + _not_under(validation.validate_service(
-                defaulted, raw.doc, raw.prefix, obj), decode_errors)
+            problems = decode_errors + _not_under(
+                validation.validate_service(defaulted, raw.doc, raw.prefix, obj), decode_errors
+            )
             if not problems:
                 problems = validation.allocate(defaulted, raw.doc, raw.prefix, obj, allocations)
             svc = defaults.build_service(defaulted, name, ns, source)
@@ -354,16 +390,18 @@ def parse(text: str) -> Parsed:
                 cluster.services.append(svc)
             errors.extend(problems)
         elif raw.kind == "Pod":
-            problems = decode_errors + validation.validate_pod_meta(raw.data, raw.doc,
-                                                                     raw.prefix, obj, "Pod")
+            problems = decode_errors + validation.validate_pod_meta(
+                raw.data, raw.doc, raw.prefix, obj, "Pod"
+            )
             errors.extend(problems)
             if problems:
                 result.invalid_objects.add(f"Pod/{obj}")
             else:
                 cluster.pods.append(_pod_from(raw.data, name, ns, source))
         elif raw.kind in WORKLOAD_KINDS:
-            problems = decode_errors + validation.validate_workload(raw.data, raw.doc,
-                                                                    raw.prefix, obj, raw.kind)
+            problems = decode_errors + validation.validate_workload(
+                raw.data, raw.doc, raw.prefix, obj, raw.kind
+            )
             errors.extend(problems)
             if problems:
                 result.invalid_objects.add(f"{raw.kind}/{obj}")

@@ -123,8 +123,10 @@ def is_qualified_name(value: str) -> list[str]:
     elif _blen(name) > 63:
         errs.append("name part " + max_len_error(63))
     if not _QUALIFIED_NAME.match(name):
-        errs.append("name part " + regex_error(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT,
-                                                "MyName", "my.name", "123-abc"))
+        errs.append(
+            "name part "
+            + regex_error(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
+        )
     return errs
 
 

@@ -56,8 +56,7 @@ class Usable:
 def categorize(pe: PortEndpoints) -> Usable:
     cluster, fb = _categorize(pe.endpoints)
     nodes = sorted({ep.pod.node_name for ep in pe.endpoints})
-    local = {n: _categorize([ep for ep in pe.endpoints if ep.pod.node_name == n])[0]
-             for n in nodes}
+    local = {n: _categorize([ep for ep in pe.endpoints if ep.pod.node_name == n])[0] for n in nodes}
     return Usable(cluster, fb, local)
 
 
@@ -70,8 +69,9 @@ def endpoints_for(svc: Service, pe: PortEndpoints, entry: str, node: str | None)
     if skip_service(svc):
         return []
     usable = categorize(pe)
-    policy = svc.internal_traffic_policy if entry == CLUSTER_IP_ENTRY else \
-        svc.external_traffic_policy
+    policy = (
+        svc.internal_traffic_policy if entry == CLUSTER_IP_ENTRY else svc.external_traffic_policy
+    )
     if policy != "Local":
         return usable.cluster
     if node is None:
@@ -105,9 +105,16 @@ class Simulation:
     drop_reason: str = ""
 
 
-def simulate(svc: Service, pe: PortEndpoints, clients: list[Client], requests: int,
-             seed: int = 0, entry: str = CLUSTER_IP_ENTRY, entry_nodes: list[str] | None = None,
-             keep_sequence: int = 200) -> Simulation:
+def simulate(
+    svc: Service,
+    pe: PortEndpoints,
+    clients: list[Client],
+    requests: int,
+    seed: int = 0,
+    entry: str = CLUSTER_IP_ENTRY,
+    entry_nodes: list[str] | None = None,
+    keep_sequence: int = 200,
+) -> Simulation:
     """Send `requests` requests round-robin from `clients`; the same seed gives the same result.
 
     Each request walks the cascade kube-proxy programs: with ClientIP affinity a client that
@@ -126,8 +133,9 @@ def simulate(svc: Service, pe: PortEndpoints, clients: list[Client], requests: i
     if entry == LOAD_BALANCER_ENTRY and svc.external_traffic_policy == "Local":
         healthy = [n for n in nodes if endpoints_for(svc, pe, entry, n)]
         nodes = healthy or nodes
-    local_policy = (svc.internal_traffic_policy if entry == CLUSTER_IP_ENTRY
-                    else svc.external_traffic_policy) == "Local"
+    local_policy = (
+        svc.internal_traffic_policy if entry == CLUSTER_IP_ENTRY else svc.external_traffic_policy
+    ) == "Local"
     cache: dict[str, list[Endpoint]] = {}
     for i in range(requests):
         client = clients[i % len(clients)]
@@ -135,8 +143,7 @@ def simulate(svc: Service, pe: PortEndpoints, clients: list[Client], requests: i
         key = node or ""
         eps = cache.get(key)
         if eps is None:
-            eps = cache[key] = endpoints_for(
-                svc, pe, entry, node if node else None)
+            eps = cache[key] = endpoints_for(svc, pe, entry, node if node else None)
         chosen: Endpoint | None = None
         if not eps:
             # no local endpoint under a Local policy: DROP; no endpoint at all: REJECT

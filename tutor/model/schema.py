@@ -28,65 +28,164 @@ STRMAP = "map[string]string"
 Type = Any
 
 OBJECT_META: dict[str, Type] = {
-    "name": STR, "generateName": STR, "namespace": STR, "selfLink": STR, "uid": STR,
-    "resourceVersion": STR, "generation": INT64, "creationTimestamp": ANY,
-    "deletionTimestamp": ANY, "deletionGracePeriodSeconds": INT64, "labels": STRMAP,
-    "annotations": STRMAP, "ownerReferences": ANY, "finalizers": [STR], "managedFields": ANY,
+    "name": STR,
+    "generateName": STR,
+    "namespace": STR,
+    "selfLink": STR,
+    "uid": STR,
+    "resourceVersion": STR,
+    "generation": INT64,
+    "creationTimestamp": ANY,
+    "deletionTimestamp": ANY,
+    "deletionGracePeriodSeconds": INT64,
+    "labels": STRMAP,
+    "annotations": STRMAP,
+    "ownerReferences": ANY,
+    "finalizers": [STR],
+    "managedFields": ANY,
 }
 
 SERVICE_PORT: dict[str, Type] = {
-    "name": STR, "protocol": STR, "appProtocol": STR, "port": INT, "targetPort": INTSTR,
+    "name": STR,
+    "protocol": STR,
+    "appProtocol": STR,
+    "port": INT,
+    "targetPort": INTSTR,
     "nodePort": INT,
 }
 
 SERVICE_SPEC: dict[str, Type] = {
-    "ports": [SERVICE_PORT], "selector": STRMAP, "clusterIP": STR, "clusterIPs": [STR],
-    "type": STR, "externalIPs": [STR], "sessionAffinity": STR, "loadBalancerIP": STR,
-    "loadBalancerSourceRanges": [STR], "externalName": STR, "externalTrafficPolicy": STR,
-    "healthCheckNodePort": INT, "publishNotReadyAddresses": BOOL,
+    "ports": [SERVICE_PORT],
+    "selector": STRMAP,
+    "clusterIP": STR,
+    "clusterIPs": [STR],
+    "type": STR,
+    "externalIPs": [STR],
+    "sessionAffinity": STR,
+    "loadBalancerIP": STR,
+    "loadBalancerSourceRanges": [STR],
+    "externalName": STR,
+    "externalTrafficPolicy": STR,
+    "healthCheckNodePort": INT,
+    "publishNotReadyAddresses": BOOL,
     "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": INT}},
-    "ipFamilies": [STR], "ipFamilyPolicy": STR, "allocateLoadBalancerNodePorts": BOOL,
-    "loadBalancerClass": STR, "internalTrafficPolicy": STR, "trafficDistribution": STR,
+    "ipFamilies": [STR],
+    "ipFamilyPolicy": STR,
+    "allocateLoadBalancerNodePorts": BOOL,
+    "loadBalancerClass": STR,
+    "internalTrafficPolicy": STR,
+    "trafficDistribution": STR,
 }
 
 CONTAINER_PORT: dict[str, Type] = {
-    "name": STR, "hostPort": INT, "containerPort": INT, "protocol": STR, "hostIP": STR,
+    "name": STR,
+    "hostPort": INT,
+    "containerPort": INT,
+    "protocol": STR,
+    "hostIP": STR,
 }
 
 CONTAINER: dict[str, Type] = {
-    "name": STR, "image": STR, "command": [STR], "args": [STR], "workingDir": STR,
-    "ports": [CONTAINER_PORT], "envFrom": ANY, "env": ANY, "resources": ANY,
-    "resizePolicy": ANY, "restartPolicy": STR, "restartPolicyRules": ANY, "volumeMounts": ANY,
-    "volumeDevices": ANY, "livenessProbe": ANY, "readinessProbe": ANY, "startupProbe": ANY,
-    "lifecycle": ANY, "terminationMessagePath": STR, "terminationMessagePolicy": STR,
-    "imagePullPolicy": STR, "securityContext": ANY, "stdin": BOOL, "stdinOnce": BOOL,
+    "name": STR,
+    "image": STR,
+    "command": [STR],
+    "args": [STR],
+    "workingDir": STR,
+    "ports": [CONTAINER_PORT],
+    "envFrom": ANY,
+    "env": ANY,
+    "resources": ANY,
+    "resizePolicy": ANY,
+    "restartPolicy": STR,
+    "restartPolicyRules": ANY,
+    "volumeMounts": ANY,
+    "volumeDevices": ANY,
+    "livenessProbe": ANY,
+    "readinessProbe": ANY,
+    "startupProbe": ANY,
+    "lifecycle": ANY,
+    "terminationMessagePath": STR,
+    "terminationMessagePolicy": STR,
+    "imagePullPolicy": STR,
+    "securityContext": ANY,
+    "stdin": BOOL,
+    "stdinOnce": BOOL,
     "tty": BOOL,
 }
 
 POD_SPEC: dict[str, Type] = {
-    "volumes": ANY, "initContainers": [CONTAINER], "containers": [CONTAINER],
-    "ephemeralContainers": ANY, "restartPolicy": STR, "terminationGracePeriodSeconds": INT64,
-    "activeDeadlineSeconds": INT64, "dnsPolicy": STR, "nodeSelector": STRMAP,
-    "serviceAccountName": STR, "serviceAccount": STR, "automountServiceAccountToken": BOOL,
-    "nodeName": STR, "hostNetwork": BOOL, "hostPID": BOOL, "hostIPC": BOOL,
-    "shareProcessNamespace": BOOL, "securityContext": ANY, "imagePullSecrets": ANY,
-    "hostname": STR, "subdomain": STR, "affinity": ANY, "schedulerName": STR,
-    "tolerations": ANY, "hostAliases": ANY, "priorityClassName": STR, "priority": INT,
-    "dnsConfig": ANY, "readinessGates": ANY, "runtimeClassName": STR,
-    "enableServiceLinks": BOOL, "preemptionPolicy": STR, "overhead": ANY,
-    "topologySpreadConstraints": ANY, "setHostnameAsFQDN": BOOL, "os": ANY, "hostUsers": BOOL,
-    "schedulingGates": ANY, "resourceClaims": ANY, "resources": ANY, "hostnameOverride": STR,
+    "volumes": ANY,
+    "initContainers": [CONTAINER],
+    "containers": [CONTAINER],
+    "ephemeralContainers": ANY,
+    "restartPolicy": STR,
+    "terminationGracePeriodSeconds": INT64,
+    "activeDeadlineSeconds": INT64,
+    "dnsPolicy": STR,
+    "nodeSelector": STRMAP,
+    "serviceAccountName": STR,
+    "serviceAccount": STR,
+    "automountServiceAccountToken": BOOL,
+    "nodeName": STR,
+    "hostNetwork": BOOL,
+    "hostPID": BOOL,
+    "hostIPC": BOOL,
+    "shareProcessNamespace": BOOL,
+    "securityContext": ANY,
+    "imagePullSecrets": ANY,
+    "hostname": STR,
+    "subdomain": STR,
+    "affinity": ANY,
+    "schedulerName": STR,
+    "tolerations": ANY,
+    "hostAliases": ANY,
+    "priorityClassName": STR,
+    "priority": INT,
+    "dnsConfig": ANY,
+    "readinessGates": ANY,
+    "runtimeClassName": STR,
+    "enableServiceLinks": BOOL,
+    "preemptionPolicy": STR,
+    "overhead": ANY,
+    "topologySpreadConstraints": ANY,
+    "setHostnameAsFQDN": BOOL,
+    "os": ANY,
+    "hostUsers": BOOL,
+    "schedulingGates": ANY,
+    "resourceClaims": ANY,
+    "resources": ANY,
+    "hostnameOverride": STR,
 }
 
 POD_STATUS: dict[str, Type] = {
-    "phase": STR, "conditions": [{
-        "type": STR, "status": STR, "lastProbeTime": ANY, "lastTransitionTime": ANY,
-        "reason": STR, "message": STR, "observedGeneration": INT64,
-    }], "message": STR, "reason": STR, "nominatedNodeName": STR, "hostIP": STR,
-    "hostIPs": ANY, "podIP": STR, "podIPs": [{"ip": STR}], "startTime": ANY,
-    "initContainerStatuses": ANY, "containerStatuses": ANY, "qosClass": STR,
-    "ephemeralContainerStatuses": ANY, "resize": STR, "resourceClaimStatuses": ANY,
-    "observedGeneration": INT64, "extendedResourceClaimStatus": ANY,
+    "phase": STR,
+    "conditions": [
+        {
+            "type": STR,
+            "status": STR,
+            "lastProbeTime": ANY,
+            "lastTransitionTime": ANY,
+            "reason": STR,
+            "message": STR,
+            "observedGeneration": INT64,
+        }
+    ],
+    "message": STR,
+    "reason": STR,
+    "nominatedNodeName": STR,
+    "hostIP": STR,
+    "hostIPs": ANY,
+    "podIP": STR,
+    "podIPs": [{"ip": STR}],
+    "startTime": ANY,
+    "initContainerStatuses": ANY,
+    "containerStatuses": ANY,
+    "qosClass": STR,
+    "ephemeralContainerStatuses": ANY,
+    "resize": STR,
+    "resourceClaimStatuses": ANY,
+    "observedGeneration": INT64,
+    "extendedResourceClaimStatus": ANY,
 }
 
 TOP: dict[str, Type] = {"apiVersion": STR, "kind": STR, "metadata": OBJECT_META}
@@ -98,26 +197,51 @@ POD_TEMPLATE: dict[str, Type] = {"metadata": OBJECT_META, "spec": POD_SPEC}
 SCHEMAS: dict[str, dict[str, Type]] = {
     "Service": {**TOP, "spec": SERVICE_SPEC, "status": ANY},
     "Pod": {**TOP, "spec": POD_SPEC, "status": POD_STATUS},
-    "Deployment": {**TOP, "spec": {
-        "replicas": INT, "selector": LABEL_SELECTOR, "template": POD_TEMPLATE, "strategy": ANY,
-        "minReadySeconds": INT, "revisionHistoryLimit": INT, "paused": BOOL,
-        "progressDeadlineSeconds": INT,
-    }, "status": ANY},
-    "ReplicaSet": {**TOP, "spec": {
-        "replicas": INT, "selector": LABEL_SELECTOR, "template": POD_TEMPLATE,
-        "minReadySeconds": INT,
-    }, "status": ANY},
-    "StatefulSet": {**TOP, "spec": {
-        "replicas": INT, "selector": LABEL_SELECTOR, "template": POD_TEMPLATE,
-        "serviceName": STR, "podManagementPolicy": STR, "updateStrategy": ANY,
-        "volumeClaimTemplates": ANY, "revisionHistoryLimit": INT, "minReadySeconds": INT,
-        "persistentVolumeClaimRetentionPolicy": ANY, "ordinals": ANY,
-    }, "status": ANY},
+    "Deployment": {
+        **TOP,
+        "spec": {
+            "replicas": INT,
+            "selector": LABEL_SELECTOR,
+            "template": POD_TEMPLATE,
+            "strategy": ANY,
+            "minReadySeconds": INT,
+            "revisionHistoryLimit": INT,
+            "paused": BOOL,
+            "progressDeadlineSeconds": INT,
+        },
+        "status": ANY,
+    },
+    "ReplicaSet": {
+        **TOP,
+        "spec": {
+            "replicas": INT,
+            "selector": LABEL_SELECTOR,
+            "template": POD_TEMPLATE,
+            "minReadySeconds": INT,
+        },
+        "status": ANY,
+    },
+    "StatefulSet": {
+        **TOP,
+        "spec": {
+            "replicas": INT,
+            "selector": LABEL_SELECTOR,
+            "template": POD_TEMPLATE,
+            "serviceName": STR,
+            "podManagementPolicy": STR,
+            "updateStrategy": ANY,
+            "volumeClaimTemplates": ANY,
+            "revisionHistoryLimit": INT,
+            "minReadySeconds": INT,
+            "persistentVolumeClaimRetentionPolicy": ANY,
+            "ordinals": ANY,
+        },
+        "status": ANY,
+    },
 }
 
 _YAML11_HINT = (
-    "YAML reads the unquoted {raw} as {what}; Kubernetes wants a string here, "
-    'so quote it: "{raw}"'
+    'YAML reads the unquoted {raw} as {what}; Kubernetes wants a string here, so quote it: "{raw}"'
 )
 
 
@@ -145,8 +269,11 @@ def _expected(t: Type) -> str:
     if isinstance(t, list):
         return "a list"
     return {
-        STR: "a string", INT: "a whole number (int32)", INT64: "a whole number",
-        BOOL: "true or false", INTSTR: "a port number or a port name",
+        STR: "a string",
+        INT: "a whole number (int32)",
+        INT64: "a whole number",
+        BOOL: "true or false",
+        INTSTR: "a port number or a port name",
         STRMAP: "a map of string keys to string values",
     }.get(t, str(t))
 
@@ -161,17 +288,34 @@ class Decoder:
         self.kind = kind
         self.errors: list[FieldError] = []
 
-    def _err(self, path: Path, detail: str, hint: str = "", *, typ: str = DECODING,
-             value: Any = None, use_value: bool = False) -> None:
+    def _err(
+        self,
+        path: Path,
+        detail: str,
+        hint: str = "",
+        *,
+        typ: str = DECODING,
+        value: Any = None,
+        use_value: bool = False,
+    ) -> None:
         span = self.doc.span(self.prefix + path)
         line, col = (span.line, span.column) if span else (self.doc.line, 1)
         kwargs: dict[str, Any] = {}
         if use_value:
             kwargs["value"] = value
-        self.errors.append(FieldError(
-            format_path(path), typ, detail, line=line, column=col, object=self.obj,
-            kind=self.kind, hint=hint, **kwargs,
-        ))
+        self.errors.append(
+            FieldError(
+                format_path(path),
+                typ,
+                detail,
+                line=line,
+                column=col,
+                object=self.obj,
+                kind=self.kind,
+                hint=hint,
+                **kwargs,
+            )
+        )
 
     def _raw(self, path: Path) -> str | None:
         span = self.doc.spans.get(self.prefix + path)
@@ -212,8 +356,9 @@ class Decoder:
             if isinstance(value, bool) or not isinstance(value, int):
                 self._wrong_scalar(value, t, path)
             elif t == INT and not -(2**31) <= value < 2**31:
-                self._err(path, f"{format_path(path)}: {value} does not fit in an int32",
-                          typ=DECODING)
+                self._err(
+                    path, f"{format_path(path)}: {value} does not fit in an int32", typ=DECODING
+                )
         elif t == BOOL:
             if not isinstance(value, bool):
                 self._wrong_scalar(value, t, path)
@@ -227,9 +372,13 @@ class Decoder:
             lowered = {k.lower(): k for k in known}
             if key.lower() in lowered:
                 close = [lowered[key.lower()]]
-        hint = f"did you mean `{close[0]}`? Field names are case-sensitive." if close else (
-            f"`{format_path(path) or 'the top level'}` has no field `{key}`; "
-            f"its fields are: {', '.join(sorted(known))}"
+        hint = (
+            f"did you mean `{close[0]}`? Field names are case-sensitive."
+            if close
+            else (
+                f"`{format_path(path) or 'the top level'}` has no field `{key}`; "
+                f"its fields are: {', '.join(sorted(known))}"
+            )
         )
         self._err((*path, key), f'unknown field "{full}"', hint)
 
@@ -240,15 +389,17 @@ class Decoder:
             hint = 'a list item starts with "- " (for example "- port: 80")'
         elif isinstance(t, dict) and isinstance(value, list):
             hint = 'this is a map of fields: remove the "- " in front of them'
-        self._err(path, f"{format_path(path)}: expected {expected}, got {_type_name(value)}",
-                  hint)
+        self._err(path, f"{format_path(path)}: expected {expected}, got {_type_name(value)}", hint)
 
     def _wrong_scalar(self, value: Any, t: Type, path: Path) -> None:
         raw = self._raw(path)
         hint = ""
         if t == STR and raw is not None:
-            what = {bool: f"the boolean {str(value).lower()}", float: f"the number {value!r}",
-                    int: f"the number {value!r}"}.get(type(value), _type_name(value))
+            what = {
+                bool: f"the boolean {str(value).lower()}",
+                float: f"the number {value!r}",
+                int: f"the number {value!r}",
+            }.get(type(value), _type_name(value))
             hint = _YAML11_HINT.format(raw=raw, what=what)
         elif t in (INT, INT64, INTSTR) and isinstance(value, str) and value.strip().isdigit():
             hint = f"write the number without quotes: {value.strip()}"
@@ -258,47 +409,67 @@ class Decoder:
             hint = "write true or false without quotes"
         shown = raw if raw is not None else value
         self._err(
-            path, f"{format_path(path)}: expected {_expected(t)}, got {_type_name(value)} "
+            path,
+            f"{format_path(path)}: expected {_expected(t)}, got {_type_name(value)} "
             f"{shown if not isinstance(shown, str) or raw is not None else repr(shown)}",
-            hint, typ=DECODING,
+            hint,
+            typ=DECODING,
         )
 
 
-def decode(doc: Document, data: dict[str, Any], kind: str, prefix: Path, obj: str
-           ) -> list[FieldError]:
+def decode(
+    doc: Document, data: dict[str, Any], kind: str, prefix: Path, obj: str
+) -> list[FieldError]:
     """Strict-decode one object; duplicate keys inside it are reported here too."""
     dec = Decoder(doc, prefix, obj, kind)
     for dup in doc.duplicates:
         if dup.path[: len(prefix)] == prefix:
-            rel = dup.path[len(prefix):]
+            rel = dup.path[len(prefix) :]
             where = f" (first set on line {dup.first_line})" if dup.first_line else ""
-            dec.errors.append(FieldError(
-                format_path(rel), DECODING, f'duplicate field "{format_path(rel)}"{where}',
-                line=dup.line, column=dup.column, object=obj, kind=kind,
-                hint="a key may appear only once in a map; remove one of them",
-            ))
+            dec.errors.append(
+                FieldError(
+                    format_path(rel),
+                    DECODING,
+                    f'duplicate field "{format_path(rel)}"{where}',
+                    line=dup.line,
+                    column=dup.column,
+                    object=obj,
+                    kind=kind,
+                    hint="a key may appear only once in a map; remove one of them",
+                )
+            )
     for path, line, col in doc.complex_keys:
         if path[: len(prefix)] == prefix:
-            dec.errors.append(FieldError(
-                format_path(path[len(prefix):]), DECODING, "a map key must be a plain word",
-                line=line, column=col, object=obj, kind=kind,
-            ))
+            dec.errors.append(
+                FieldError(
+                    format_path(path[len(prefix) :]),
+                    DECODING,
+                    "a map key must be a plain word",
+                    line=line,
+                    column=col,
+                    object=obj,
+                    kind=kind,
+                )
+            )
     schema = SCHEMAS.get(kind)
     if schema is not None:
         dec.check(data, schema, ())
     return dec.errors
 
 
-
 API_VERSIONS: dict[str, str] = {
-    "Service": "v1", "Pod": "v1",
-    "Deployment": "apps/v1", "ReplicaSet": "apps/v1", "StatefulSet": "apps/v1",
+    "Service": "v1",
+    "Pod": "v1",
+    "Deployment": "apps/v1",
+    "ReplicaSet": "apps/v1",
+    "StatefulSet": "apps/v1",
 }
 """The group/version that serves each modelled kind (K · staging/src/k8s.io/api)."""
 
 
-def check_api_version(doc: Document, data: dict[str, Any], kind: str, prefix: Path, obj: str
-                      ) -> list[FieldError]:
+def check_api_version(
+    doc: Document, data: dict[str, Any], kind: str, prefix: Path, obj: str
+) -> list[FieldError]:
     """kubectl refuses an object without `apiVersion` ("Object 'apiVersion' is missing") and
     one whose version does not serve its kind (`no matches for kind "Service" in version
     "apps/v1"`), before anything reaches the API server."""
@@ -309,10 +480,29 @@ def check_api_version(doc: Document, data: dict[str, Any], kind: str, prefix: Pa
     span = doc.span((*prefix, "apiVersion")) if have is not None else doc.span(prefix)
     line, col = (span.line, span.column) if span else (doc.line, 1)
     if have is None or have == "":
-        return [FieldError("apiVersion", REQUIRED, line=line, column=col, object=obj, kind=kind,
-                           hint=f"start the object with apiVersion: {want}")]
+        return [
+            FieldError(
+                "apiVersion",
+                REQUIRED,
+                line=line,
+                column=col,
+                object=obj,
+                kind=kind,
+                hint=f"start the object with apiVersion: {want}",
+            )
+        ]
     if isinstance(have, str) and have != want:
-        return [FieldError("apiVersion", INVALID, f'no matches for kind "{kind}" in version '
-                           f'"{have}"', have, line=line, column=col, object=obj, kind=kind,
-                           hint=f"a {kind} is in apiVersion: {want}")]
+        return [
+            FieldError(
+                "apiVersion",
+                INVALID,
+                f'no matches for kind "{kind}" in version "{have}"',
+                have,
+                line=line,
+                column=col,
+                object=obj,
+                kind=kind,
+                hint=f"a {kind} is in apiVersion: {want}",
+            )
+        ]
     return []

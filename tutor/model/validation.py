@@ -40,7 +40,6 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-
 def _is_int(v: Any) -> TypeGuard[int]:
     return isinstance(v, int) and not isinstance(v, bool)
 
@@ -69,7 +68,7 @@ class _GoRepr:
 def _service_port_repr(protocol: str, port: int) -> _GoRepr:
     return _GoRepr(
         f'core.ServicePort{{Name:"", Protocol:"{protocol}", AppProtocol:(*string)(nil), '
-        f"Port:{port}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, "
+        f'Port:{port}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:""}}, '
         "NodePort:0}"
     )
 
@@ -85,23 +84,41 @@ class Collector:
         self.errors: list[FieldError] = []
         self._seen: set[str] = set()
 
-    def add(self, path: str, typ: str, value: Any = OMIT, detail: str = "", *,
-            at: str | None = None, hint: str = "") -> None:
+    def add(
+        self,
+        path: str,
+        typ: str,
+        value: Any = OMIT,
+        detail: str = "",
+        *,
+        at: str | None = None,
+        hint: str = "",
+    ) -> None:
         """Record an error at `path`; `at` names a more precise place to point at, if any."""
         try:
             where = parse_path(at or path)
         except ValueError:
             where = ()
         span = self.doc.span(self.prefix + where)
-        err = FieldError(path, typ, detail, value, span.line if span else self.doc.line,
-                         span.column if span else 1, self.obj, self.kind, hint)
+        err = FieldError(
+            path,
+            typ,
+            detail,
+            value,
+            span.line if span else self.doc.line,
+            span.column if span else 1,
+            self.obj,
+            self.kind,
+            hint,
+        )
         if err.message in self._seen:  # ToAggregate drops exact duplicates
             return
         self._seen.add(err.message)
         self.errors.append(err)
 
-    def not_supported(self, path: str, value: Any, supported: tuple[str, ...], *,
-                      hint: str = "") -> None:
+    def not_supported(
+        self, path: str, value: Any, supported: tuple[str, ...], *, hint: str = ""
+    ) -> None:
         detail = "supported values: " + ", ".join(f'"{v}"' for v in sorted(supported))
         self.add(path, UNSUPPORTED, value, detail, hint=hint)
 
@@ -129,9 +146,14 @@ def validate_labels(c: Collector, labels: Any, path: str) -> None:
             c.add(path, INVALID, key, msg, at=at)
         if value_errs:
             for msg in value_errs:
-                c.add(path, INVALID, value, msg, at=at,
-                      hint="label values have no spaces; use '-', '_' or '.'"
-                      if " " in value else "")
+                c.add(
+                    path,
+                    INVALID,
+                    value,
+                    msg,
+                    at=at,
+                    hint="label values have no spaces; use '-', '_' or '.'" if " " in value else "",
+                )
 
 
 def validate_object_meta(c: Collector, meta: Any, name_check: str) -> None:
@@ -139,11 +161,16 @@ def validate_object_meta(c: Collector, meta: Any, name_check: str) -> None:
     meta = meta if isinstance(meta, dict) else {}
     name = meta.get("name")
     if not name and not meta.get("generateName"):
-        c.add("metadata.name", REQUIRED, detail="name or generateName is required",
-              hint="give the object a name under metadata:")
+        c.add(
+            "metadata.name",
+            REQUIRED,
+            detail="name or generateName is required",
+            hint="give the object a name under metadata:",
+        )
     elif isinstance(name, str) and name:
-        check = {"dns1035": names.is_dns1035_label,
-                 "subdomain": names.is_dns1123_subdomain}[name_check]
+        check = {"dns1035": names.is_dns1035_label, "subdomain": names.is_dns1123_subdomain}[
+            name_check
+        ]
         for msg in check(name):
             hint = ""
             if name_check == "dns1035" and name != name.lower():
@@ -161,17 +188,27 @@ def validate_object_meta(c: Collector, meta: Any, name_check: str) -> None:
         # `ValidateAnnotations`: keys are qualified names, compared in lower case
         for key in annotations:
             for msg in names.is_qualified_name(str(key).lower()):
-                c.add("metadata.annotations", INVALID, key, msg,
-                      at=format_path(("metadata", "annotations", key)))
+                c.add(
+                    "metadata.annotations",
+                    INVALID,
+                    key,
+                    msg,
+                    at=format_path(("metadata", "annotations", key)),
+                )
 
 
-def _validate_port(c: Collector, sp: dict[str, Any], require_name: bool, all_names: set[str],
-                   base: str) -> None:
+def _validate_port(
+    c: Collector, sp: dict[str, Any], require_name: bool, all_names: set[str], base: str
+) -> None:
     """`validateServicePort`."""
     name = sp.get("name")
     if require_name and not name:
-        c.add(f"{base}.name", REQUIRED, at=base,
-              hint="a Service with more than one port must name every port")
+        c.add(
+            f"{base}.name",
+            REQUIRED,
+            at=base,
+            hint="a Service with more than one port must name every port",
+        )
     elif isinstance(name, str) and name:
         for msg in names.is_dns1123_label(name):
             c.add(f"{base}.name", INVALID, name, msg)
@@ -181,8 +218,14 @@ def _validate_port(c: Collector, sp: dict[str, Any], require_name: bool, all_nam
             all_names.add(name)
     port = sp.get("port")
     if port is None:
-        c.add(f"{base}.port", INVALID, 0, "must be between 1 and 65535, inclusive", at=base,
-              hint="every Service port needs `port:`, the number clients connect to")
+        c.add(
+            f"{base}.port",
+            INVALID,
+            0,
+            "must be between 1 and 65535, inclusive",
+            at=base,
+            hint="every Service port needs `port:`, the number clients connect to",
+        )
     elif _is_int(port):
         for msg in names.is_valid_port_num(port):
             c.add(f"{base}.port", INVALID, port, msg)
@@ -192,7 +235,9 @@ def _validate_port(c: Collector, sp: dict[str, Any], require_name: bool, all_nam
     elif isinstance(proto, str) and proto not in PROTOCOLS:
         hint = _case_hint(proto, PROTOCOLS) or (
             "HTTP runs over TCP: write protocol: TCP (appProtocol can say http)"
-            if proto.upper() in ("HTTP", "HTTPS", "GRPC", "HTTP2") else "")
+            if proto.upper() in ("HTTP", "HTTPS", "GRPC", "HTTP2")
+            else ""
+        )
         c.not_supported(f"{base}.protocol", proto, PROTOCOLS, hint=hint)
     tp = sp.get("targetPort")
     if _is_int(tp):
@@ -220,11 +265,19 @@ def _validate_cluster_ips(c: Collector, spec: dict[str, Any]) -> None:
         if not cips:
             c.add("spec.clusterIPs", REQUIRED)
         elif cips[0] != cip:
-            c.add("spec.clusterIPs", INVALID, _GoRepr(_go_slice(cips)),
-                  "first value must match `clusterIP`")
+            c.add(
+                "spec.clusterIPs",
+                INVALID,
+                _GoRepr(_go_slice(cips)),
+                "first value must match `clusterIP`",
+            )
     elif cips:
-        c.add("spec.clusterIPs", INVALID, _GoRepr(_go_slice(cips)),
-              "must be empty when `clusterIP` is not specified")
+        c.add(
+            "spec.clusterIPs",
+            INVALID,
+            _GoRepr(_go_slice(cips)),
+            "must be empty when `clusterIP` is not specified",
+        )
     bad_ip = False
     seen: set[str] = set()
     for i, fam in enumerate(_list(spec.get("ipFamilies"))):
@@ -241,8 +294,12 @@ def _validate_cluster_ips(c: Collector, spec: dict[str, Any]) -> None:
     for i, ip in enumerate(cips):
         if i == 0 and ip == "None":
             if len(cips) > 1:
-                c.add("spec.clusterIPs", INVALID, _GoRepr(_go_slice(cips)),
-                      "'None' must be the first and only value")
+                c.add(
+                    "spec.clusterIPs",
+                    INVALID,
+                    _GoRepr(_go_slice(cips)),
+                    "'None' must be the first and only value",
+                )
                 bad_ip = True
             continue
         for msg in names.is_valid_ip(ip):
@@ -254,12 +311,17 @@ def _validate_cluster_ips(c: Collector, spec: dict[str, Any]) -> None:
         return
     families = {ipaddress.ip_address(ip).version for ip in cips if ip != "None"}
     if len(families) != 2:
-        c.add("spec.clusterIPs", INVALID, _GoRepr(_go_slice(cips)),
-              "may specify no more than one IP for each IP family")
+        c.add(
+            "spec.clusterIPs",
+            INVALID,
+            _GoRepr(_go_slice(cips)),
+            "may specify no more than one IP for each IP family",
+        )
 
 
-def validate_service(data: dict[str, Any], doc: Document, prefix: Path, obj: str
-                     ) -> list[FieldError]:
+def validate_service(
+    data: dict[str, Any], doc: Document, prefix: Path, obj: str
+) -> list[FieldError]:
     """`ValidateService` on defaulted data; returns every error, none short-circuited."""
     c = Collector(doc, prefix, obj, "Service")
     validate_object_meta(c, data.get("metadata"), "dns1035")
@@ -275,34 +337,57 @@ def validate_service(data: dict[str, Any], doc: Document, prefix: Path, obj: str
     raw_ports: list[Any] = spec["ports"] if isinstance(spec.get("ports"), list) else []
 
     if not ports and not headless and svc_type != EXTERNAL_NAME:
-        c.add("spec.ports", REQUIRED, at="spec",
-              hint="a Service needs at least one port (unless it is headless or ExternalName)")
+        c.add(
+            "spec.ports",
+            REQUIRED,
+            at="spec",
+            hint="a Service needs at least one port (unless it is headless or ExternalName)",
+        )
 
     if svc_type == LOAD_BALANCER:
         if headless:
-            c.add("spec.clusterIPs[0]", INVALID, cips[0],
-                  "may not be set to 'None' for LoadBalancer services", at="spec.clusterIP")
+            c.add(
+                "spec.clusterIPs[0]",
+                INVALID,
+                cips[0],
+                "may not be set to 'None' for LoadBalancer services",
+                at="spec.clusterIP",
+            )
     elif svc_type == NODE_PORT:
         if headless:
-            c.add("spec.clusterIPs[0]", INVALID, cips[0],
-                  "may not be set to 'None' for NodePort services", at="spec.clusterIP")
+            c.add(
+                "spec.clusterIPs[0]",
+                INVALID,
+                cips[0],
+                "may not be set to 'None' for NodePort services",
+                at="spec.clusterIP",
+            )
     elif svc_type == EXTERNAL_NAME:
         if cips or spec.get("clusterIP"):
-            c.add("spec.clusterIPs", FORBIDDEN, detail="may not be set for ExternalName services",
-                  at="spec.clusterIP")
+            c.add(
+                "spec.clusterIPs",
+                FORBIDDEN,
+                detail="may not be set for ExternalName services",
+                at="spec.clusterIP",
+            )
         if spec.get("ipFamilies"):
             c.add("spec.ipFamilies", FORBIDDEN, detail="may not be set for ExternalName services")
         if spec.get("ipFamilyPolicy") is not None:
-            c.add("spec.ipFamilyPolicy", FORBIDDEN,
-                  detail="may not be set for ExternalName services")
+            c.add(
+                "spec.ipFamilyPolicy", FORBIDDEN, detail="may not be set for ExternalName services"
+            )
         ext = spec.get("externalName")
         cname = ext.removesuffix(".") if isinstance(ext, str) else ""
         if cname:
             for msg in names.is_dns1123_subdomain(cname):
                 c.add("spec.externalName", INVALID, cname, msg)
         else:
-            c.add("spec.externalName", REQUIRED, at="spec",
-                  hint="an ExternalName Service is a DNS alias: set externalName to a host name")
+            c.add(
+                "spec.externalName",
+                REQUIRED,
+                at="spec",
+                hint="an ExternalName Service is a DNS alias: set externalName to a host name",
+            )
 
     all_names: set[str] = set()
     for i, p in enumerate(raw_ports):
@@ -320,8 +405,12 @@ def validate_service(data: dict[str, Any], doc: Document, prefix: Path, obj: str
     if aff == "ClientIP":
         t = spec.get("sessionAffinityConfig", {}).get("clientIP", {}).get("timeoutSeconds")
         if _is_int(t) and (t <= 0 or t > MAX_AFFINITY_TIMEOUT):
-            c.add("spec.sessionAffinityConfig.clientIP.timeoutSeconds", INVALID, t,
-                  f"must be greater than 0 and less than {MAX_AFFINITY_TIMEOUT}")
+            c.add(
+                "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
+                INVALID,
+                t,
+                f"must be greater than 0 and less than {MAX_AFFINITY_TIMEOUT}",
+            )
 
     _validate_cluster_ips(c, spec)
 
@@ -334,15 +423,19 @@ def validate_service(data: dict[str, Any], doc: Document, prefix: Path, obj: str
     if not svc_type:
         c.add("spec.type", REQUIRED)
     elif isinstance(svc_type, str) and svc_type not in SERVICE_TYPES:
-        c.not_supported("spec.type", svc_type, SERVICE_TYPES,
-                        hint=_case_hint(svc_type, SERVICE_TYPES))
+        c.not_supported(
+            "spec.type", svc_type, SERVICE_TYPES, hint=_case_hint(svc_type, SERVICE_TYPES)
+        )
 
     if svc_type == CLUSTER_IP:
         for i, p in enumerate(raw_ports):
             if isinstance(p, dict) and p.get("nodePort"):
-                c.add(f"spec.ports[{i}].nodePort", FORBIDDEN,
-                      detail="may not be used when `type` is 'ClusterIP'",
-                      hint="nodePort belongs to type: NodePort or LoadBalancer")
+                c.add(
+                    f"spec.ports[{i}].nodePort",
+                    FORBIDDEN,
+                    detail="may not be used when `type` is 'ClusterIP'",
+                    hint="nodePort belongs to type: NodePort or LoadBalancer",
+                )
 
     seen_np: set[tuple[Any, Any]] = set()
     for i, p in enumerate(raw_ports):
@@ -354,38 +447,60 @@ def validate_service(data: dict[str, Any], doc: Document, prefix: Path, obj: str
     seen_ports: set[tuple[Any, Any]] = set()
     for i, p in enumerate(raw_ports):
         # a wrong-typed protocol or port is a decoding error: the object never got this far
-        if isinstance(p, dict) and isinstance(p.get("protocol"), str) and (
-                p.get("port") is None or _is_int(p.get("port"))):
+        if (
+            isinstance(p, dict)
+            and isinstance(p.get("protocol"), str)
+            and (p.get("port") is None or _is_int(p.get("port")))
+        ):
             key = (_key(p.get("protocol")), _key(p.get("port")))
             if key in seen_ports:
-                c.add(f"spec.ports[{i}]", DUPLICATE,
-                      _service_port_repr(str(p.get("protocol")), p.get("port") or 0),
-                      hint="two ports with the same number need different protocols")
+                c.add(
+                    f"spec.ports[{i}]",
+                    DUPLICATE,
+                    _service_port_repr(str(p.get("protocol")), p.get("port") or 0),
+                    hint="two ports with the same number need different protocols",
+                )
             seen_ports.add(key)
 
     if spec.get("loadBalancerSourceRanges") and svc_type != LOAD_BALANCER:
-        c.add("spec.LoadBalancerSourceRanges", FORBIDDEN,
-              detail="may only be used when `type` is 'LoadBalancer'",
-              at="spec.loadBalancerSourceRanges")
+        c.add(
+            "spec.LoadBalancerSourceRanges",
+            FORBIDDEN,
+            detail="may only be used when `type` is 'LoadBalancer'",
+            at="spec.loadBalancerSourceRanges",
+        )
     if spec.get("allocateLoadBalancerNodePorts") is not None and svc_type != LOAD_BALANCER:
-        c.add("spec.allocateLoadBalancerNodePorts", FORBIDDEN,
-              detail="may only be used when `type` is 'LoadBalancer'")
+        c.add(
+            "spec.allocateLoadBalancerNodePorts",
+            FORBIDDEN,
+            detail="may only be used when `type` is 'LoadBalancer'",
+        )
     lbc = spec.get("loadBalancerClass")
     if isinstance(lbc, str):  # `validateLoadBalancerClassField(nil, service)`
         if svc_type != LOAD_BALANCER:
-            c.add("spec.loadBalancerClass", FORBIDDEN,
-                  detail="may only be used when service type is 'LoadBalancer'")
+            c.add(
+                "spec.loadBalancerClass",
+                FORBIDDEN,
+                detail="may only be used when service type is 'LoadBalancer'",
+            )
         for msg in names.is_qualified_name(lbc):
             c.add("spec.loadBalancerClass", INVALID, lbc, msg)
 
     _validate_external_traffic_policy(c, spec)
     itp = spec.get("internalTrafficPolicy")
     if itp is None and svc_type in (CLUSTER_IP, NODE_PORT, LOAD_BALANCER):
-        c.add("spec.internalTrafficPolicy", REQUIRED,
-              detail="must be specified when `type` is 'ClusterIP', 'NodePort', or 'LoadBalancer'")
+        c.add(
+            "spec.internalTrafficPolicy",
+            REQUIRED,
+            detail="must be specified when `type` is 'ClusterIP', 'NodePort', or 'LoadBalancer'",
+        )
     elif itp is not None and itp not in TRAFFIC_POLICIES:
-        c.not_supported("spec.internalTrafficPolicy", itp, TRAFFIC_POLICIES,
-                        hint=_case_hint(itp, TRAFFIC_POLICIES))
+        c.not_supported(
+            "spec.internalTrafficPolicy",
+            itp,
+            TRAFFIC_POLICIES,
+            hint=_case_hint(itp, TRAFFIC_POLICIES),
+        )
     td = spec.get("trafficDistribution")
     if isinstance(td, str) and td not in TRAFFIC_DISTRIBUTIONS:
         c.not_supported("spec.trafficDistribution", td, TRAFFIC_DISTRIBUTIONS)
@@ -398,27 +513,40 @@ def _validate_external_traffic_policy(c: Collector, spec: dict[str, Any]) -> Non
     """`validateServiceExternalTrafficPolicy`."""
     svc_type = spec.get("type")
     accessible = svc_type in (LOAD_BALANCER, NODE_PORT) or (
-        svc_type == CLUSTER_IP and bool(spec.get("externalIPs")))
+        svc_type == CLUSTER_IP and bool(spec.get("externalIPs"))
+    )
     etp = spec.get("externalTrafficPolicy")
     if not accessible:
         if etp:
-            c.add("spec.externalTrafficPolicy", INVALID, etp,
-                  "may only be set for externally-accessible services",
-                  hint="externalTrafficPolicy is for NodePort and LoadBalancer Services; "
-                  "for in-cluster traffic use internalTrafficPolicy")
+            c.add(
+                "spec.externalTrafficPolicy",
+                INVALID,
+                etp,
+                "may only be set for externally-accessible services",
+                hint="externalTrafficPolicy is for NodePort and LoadBalancer Services; "
+                "for in-cluster traffic use internalTrafficPolicy",
+            )
     elif not etp:
         c.add("spec.externalTrafficPolicy", REQUIRED)
     elif etp not in TRAFFIC_POLICIES:
-        c.not_supported("spec.externalTrafficPolicy", etp, TRAFFIC_POLICIES,
-                        hint=_case_hint(etp, TRAFFIC_POLICIES))
+        c.not_supported(
+            "spec.externalTrafficPolicy",
+            etp,
+            TRAFFIC_POLICIES,
+            hint=_case_hint(etp, TRAFFIC_POLICIES),
+        )
     hc = spec.get("healthCheckNodePort")
     # `NeedsHealthCheck`: LoadBalancer with externalTrafficPolicy Local. When it is needed and
     # unset the allocator fills it in before validation, so "Required" never reaches a user.
     if _is_int(hc) and hc != 0:
         if svc_type != LOAD_BALANCER or etp != "Local":
-            c.add("spec.healthCheckNodePort", INVALID, hc,
-                  "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` "
-                  "is 'Local'")
+            c.add(
+                "spec.healthCheckNodePort",
+                INVALID,
+                hc,
+                "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` "
+                "is 'Local'",
+            )
         else:
             for msg in names.is_valid_port_num(hc):
                 c.add("spec.healthCheckNodePort", INVALID, hc, msg)
@@ -427,13 +555,23 @@ def _validate_external_traffic_policy(c: Collector, spec: dict[str, Any]) -> Non
 def _allocator_checks(c: Collector, spec: dict[str, Any], raw_ports: list[Any]) -> None:
     """The allocators run before validation in the REST storage and refuse out-of-range values."""
     cip = spec.get("clusterIP")
-    if (isinstance(cip, str) and cip and cip != "None" and not names.is_valid_ip(cip)
-            and ipaddress.ip_address(cip) not in SERVICE_CIDR):
-        c.add("spec.clusterIPs", INVALID, _GoRepr(_go_slice([cip])),
-              f"failed to allocate IP {cip}: provided IP ({cip}) is not in the valid range. "
-              f"The range of valid IPs is {SERVICE_CIDR}", at="spec.clusterIP",
-              hint="this simulated cluster's Service range is 10.96.0.0/12; "
-              "or leave clusterIP out and one is allocated")
+    if (
+        isinstance(cip, str)
+        and cip
+        and cip != "None"
+        and not names.is_valid_ip(cip)
+        and ipaddress.ip_address(cip) not in SERVICE_CIDR
+    ):
+        c.add(
+            "spec.clusterIPs",
+            INVALID,
+            _GoRepr(_go_slice([cip])),
+            f"failed to allocate IP {cip}: provided IP ({cip}) is not in the valid range. "
+            f"The range of valid IPs is {SERVICE_CIDR}",
+            at="spec.clusterIP",
+            hint="this simulated cluster's Service range is 10.96.0.0/12; "
+            "or leave clusterIP out and one is allocated",
+        )
     if spec.get("type") not in (NODE_PORT, LOAD_BALANCER):
         return
     lo, hi = NODE_PORT_RANGE
@@ -442,9 +580,12 @@ def _allocator_checks(c: Collector, spec: dict[str, Any], raw_ports: list[Any]) 
             continue
         np = p.get("nodePort")
         if _is_int(np) and np != 0 and not lo <= np <= hi:
-            c.add(f"spec.ports[{i}].nodePort", INVALID, np,
-                  "provided port is not in the valid range. "
-                  f"The range of valid ports is {lo}-{hi}")
+            c.add(
+                f"spec.ports[{i}].nodePort",
+                INVALID,
+                np,
+                f"provided port is not in the valid range. The range of valid ports is {lo}-{hi}",
+            )
 
 
 @dataclass(slots=True)
@@ -455,8 +596,9 @@ class Allocations:
     cluster_ips: set[str] = field(default_factory=set)
 
 
-def allocate(data: dict[str, Any], doc: Document, prefix: Path, obj: str,
-             alloc: Allocations) -> list[FieldError]:
+def allocate(
+    data: dict[str, Any], doc: Document, prefix: Path, obj: str, alloc: Allocations
+) -> list[FieldError]:
     """The allocators across the file: a NodePort or a ClusterIP belongs to one Service only
     (K · pkg/registry/core/service/portallocator and ipallocator, `ErrAllocated`). Call only for
     a Service that validated; its values are recorded only when they could all be allocated."""
@@ -471,18 +613,26 @@ def allocate(data: dict[str, Any], doc: Document, prefix: Path, obj: str,
             if not _is_int(np) or np == 0:
                 continue
             if np in alloc.node_ports:
-                c.add(f"spec.ports[{i}].nodePort", INVALID, np,
-                      "provided port is already allocated",
-                      hint="another Service in this file already uses this nodePort; "
-                      "pick another or leave it out to get one allocated")
+                c.add(
+                    f"spec.ports[{i}].nodePort",
+                    INVALID,
+                    np,
+                    "provided port is already allocated",
+                    hint="another Service in this file already uses this nodePort; "
+                    "pick another or leave it out to get one allocated",
+                )
             mine.add(np)
     raw_cip = spec.get("clusterIP")
     cip = raw_cip if isinstance(raw_cip, str) and raw_cip not in ("", "None") else ""
     if cip and cip in alloc.cluster_ips:
-        c.add("spec.clusterIPs", INVALID, _GoRepr(_go_slice([cip])),
-              f"failed to allocate IP {cip}: provided IP is already allocated",
-              at="spec.clusterIP",
-              hint="another Service in this file already has this clusterIP")
+        c.add(
+            "spec.clusterIPs",
+            INVALID,
+            _GoRepr(_go_slice([cip])),
+            f"failed to allocate IP {cip}: provided IP is already allocated",
+            at="spec.clusterIP",
+            hint="another Service in this file already has this clusterIP",
+        )
     if not c.errors:
         alloc.node_ports |= mine
         if cip:
@@ -490,19 +640,22 @@ def allocate(data: dict[str, Any], doc: Document, prefix: Path, obj: str,
     return c.errors
 
 
-def _validate_meta_only(data: dict[str, Any], doc: Document, prefix: Path, obj: str, kind: str
-                        ) -> Collector:
+def _validate_meta_only(
+    data: dict[str, Any], doc: Document, prefix: Path, obj: str, kind: str
+) -> Collector:
     c = Collector(doc, prefix, obj, kind)
     validate_object_meta(c, data.get("metadata"), "subdomain")
     return c
 
 
-def validate_pod_meta(data: dict[str, Any], doc: Document, prefix: Path, obj: str, kind: str
-                      ) -> list[FieldError]:
+def validate_pod_meta(
+    data: dict[str, Any], doc: Document, prefix: Path, obj: str, kind: str
+) -> list[FieldError]:
     """A Pod's name is a DNS-1123 subdomain; its labels follow `ValidateLabels`."""
     c = _validate_meta_only(data, doc, prefix, obj, kind)
-    containers = data.get("spec", {}).get("containers") if isinstance(data.get("spec"), dict) \
-        else None
+    containers = (
+        data.get("spec", {}).get("containers") if isinstance(data.get("spec"), dict) else None
+    )
     if containers is not None and isinstance(containers, list) and not containers:
         c.add("spec.containers", REQUIRED)
     _validate_container_ports(c, data.get("spec"), "spec")
@@ -532,12 +685,14 @@ def _validate_container_ports(c: Collector, spec: Any, base: str) -> None:
                         c.add(f"{path}.name", INVALID, name, msg)
                 proto = port.get("protocol")
                 if isinstance(proto, str) and proto and proto not in PROTOCOLS:
-                    c.not_supported(f"{path}.protocol", proto, PROTOCOLS,
-                                    hint=_case_hint(proto, PROTOCOLS))
+                    c.not_supported(
+                        f"{path}.protocol", proto, PROTOCOLS, hint=_case_hint(proto, PROTOCOLS)
+                    )
 
 
-def validate_workload(data: dict[str, Any], doc: Document, prefix: Path, obj: str, kind: str
-                      ) -> list[FieldError]:
+def validate_workload(
+    data: dict[str, Any], doc: Document, prefix: Path, obj: str, kind: str
+) -> list[FieldError]:
     """ObjectMeta, replicas >= 0, a selector, and a template whose labels the selector matches
     (K · pkg/apis/apps/validation/validation.go · `ValidateDeploymentSpec`)."""
     c = _validate_meta_only(data, doc, prefix, obj, kind)
@@ -551,20 +706,31 @@ def validate_workload(data: dict[str, Any], doc: Document, prefix: Path, obj: st
     sel = spec.get("selector")
     match = sel.get("matchLabels") if isinstance(sel, dict) else None
     template: dict[str, Any] = spec["template"] if isinstance(spec.get("template"), dict) else {}
-    tmeta: dict[str, Any] = (template["metadata"] if isinstance(template.get("metadata"), dict)
-                             else {})
+    tmeta: dict[str, Any] = (
+        template["metadata"] if isinstance(template.get("metadata"), dict) else {}
+    )
     tlabels: dict[str, Any] = tmeta["labels"] if isinstance(tmeta.get("labels"), dict) else {}
     if not isinstance(sel, dict) or (not match and not sel.get("matchExpressions")):
-        c.add("spec.selector", REQUIRED,
-              hint="a workload needs selector.matchLabels naming its Pods' labels")
+        c.add(
+            "spec.selector",
+            REQUIRED,
+            hint="a workload needs selector.matchLabels naming its Pods' labels",
+        )
     elif isinstance(match, dict):
         validate_labels(c, match, "spec.selector.matchLabels")
         if any(tlabels.get(k) != v for k, v in match.items()):
-            shown = "map[string]string{" + ", ".join(
-                f'"{k}":"{v}"' for k, v in sorted(tlabels.items())) + "}"
-            c.add("spec.template.metadata.labels", INVALID, _GoRepr(shown),
-                  "`selector` does not match template `labels`",
-                  hint="every selector.matchLabels pair must also be a template label")
+            shown = (
+                "map[string]string{"
+                + ", ".join(f'"{k}":"{v}"' for k, v in sorted(tlabels.items()))
+                + "}"
+            )
+            c.add(
+                "spec.template.metadata.labels",
+                INVALID,
+                _GoRepr(shown),
+                "`selector` does not match template `labels`",
+                hint="every selector.matchLabels pair must also be a template label",
+            )
     validate_labels(c, tlabels, "spec.template.metadata.labels")
     tspec = template.get("spec")
     if isinstance(tspec, dict):

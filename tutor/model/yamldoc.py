@@ -104,8 +104,7 @@ def _scalar_value(event: yaml.ScalarEvent) -> tuple[Any, str]:
             hit = _PLAIN_CACHE.get(event.value)
             if hit is not None:
                 return hit
-            result = _construct(event.value,
-                                _resolve_tag(event.value))
+            result = _construct(event.value, _resolve_tag(event.value))
             if len(_PLAIN_CACHE) < _PLAIN_CACHE_MAX:
                 _PLAIN_CACHE[event.value] = result
             return result
@@ -180,8 +179,15 @@ def load_documents(text: str) -> list[Document]:
         nonlocal root, have_root
         if not stack:
             root, have_root = value, True
-            spans[()] = Span(start.line + 1, start.column + 1, start.line + 1,
-                             start.column + 1, end.line + 1, end.column + 1, raw)
+            spans[()] = Span(
+                start.line + 1,
+                start.column + 1,
+                start.line + 1,
+                start.column + 1,
+                end.line + 1,
+                end.column + 1,
+                raw,
+            )
             return
         top = stack[-1]
         top.size += size
@@ -192,9 +198,7 @@ def load_documents(text: str) -> list[Document]:
                     complex_keys.append((top.path, start.line + 1, start.column + 1))
                     top.key = "?"
                 else:
-                    top.key = (
-                        raw if raw is not None else ("" if value is None else str(value))
-                    )
+                    top.key = raw if raw is not None else ("" if value is None else str(value))
                 top.key_mark = start
                 return
             key = top.key
@@ -208,14 +212,28 @@ def load_documents(text: str) -> list[Document]:
                 return
             top.container[key] = value
             first_line[path] = kmark.line + 1
-            spans[path] = Span(kmark.line + 1, kmark.column + 1, start.line + 1,
-                               start.column + 1, end.line + 1, end.column + 1, raw)
+            spans[path] = Span(
+                kmark.line + 1,
+                kmark.column + 1,
+                start.line + 1,
+                start.column + 1,
+                end.line + 1,
+                end.column + 1,
+                raw,
+            )
         else:
             idx = len(top.container)
             top.container.append(value)
             path = (*top.path, idx)
-            spans[path] = Span(start.line + 1, start.column + 1, start.line + 1,
-                               start.column + 1, end.line + 1, end.column + 1, raw)
+            spans[path] = Span(
+                start.line + 1,
+                start.column + 1,
+                start.line + 1,
+                start.column + 1,
+                end.line + 1,
+                end.column + 1,
+                raw,
+            )
 
     def child_path() -> Path:
         top = stack[-1]
@@ -262,7 +280,8 @@ def load_documents(text: str) -> list[Document]:
                 if event.anchor not in anchors:
                     raise YamlSyntaxError(
                         f"found undefined alias {event.anchor!r}",
-                        event.start_mark.line + 1, event.start_mark.column + 1,
+                        event.start_mark.line + 1,
+                        event.start_mark.column + 1,
                     )
                 value, size = anchors[event.anchor]
                 total_nodes += size
@@ -280,8 +299,16 @@ def load_documents(text: str) -> list[Document]:
                 anchors = {}
                 root, have_root = None, False
             elif cls is _DocEnd:
-                docs.append(Document(root if have_root else None, spans, len(docs), doc_line,
-                                     duplicates, complex_keys))
+                docs.append(
+                    Document(
+                        root if have_root else None,
+                        spans,
+                        len(docs),
+                        doc_line,
+                        duplicates,
+                        complex_keys,
+                    )
+                )
                 if len(docs) > MAX_DOCUMENTS:
                     raise InputRejected(f"more than {MAX_DOCUMENTS:,} YAML documents in one text")
             if total_nodes > MAX_NODES:
@@ -293,14 +320,16 @@ def load_documents(text: str) -> list[Document]:
         problem = exc.problem or "invalid YAML"
         if "maximum nesting depth" in problem:
             # libyaml's own limit (1000 flow levels) can trip before MAX_DEPTH sees the events
-            raise InputRejected(f"YAML is nested more than {MAX_DEPTH} levels deep",
-                                line=line, column=col) from None
+            raise InputRejected(
+                f"YAML is nested more than {MAX_DEPTH} levels deep", line=line, column=col
+            ) from None
         if exc.context:
             problem = f"{problem} ({exc.context})"
         raise YamlSyntaxError(problem, line, col) from None
     except yaml.YAMLError as exc:
-        raise YamlSyntaxError(str(exc).splitlines()[0] if str(exc) else "invalid YAML", 1, 1) \
-            from None
+        raise YamlSyntaxError(
+            str(exc).splitlines()[0] if str(exc) else "invalid YAML", 1, 1
+        ) from None
     except RecursionError:
         raise InputRejected("YAML is nested too deeply") from None
     finally:

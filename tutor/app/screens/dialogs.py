@@ -72,8 +72,7 @@ class LabelsScreen(ModalScreen[dict[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Labels of Pod {self.pod} (key=value, separated by commas):",
-                        markup=False)
+            yield Label(f"Labels of Pod {self.pod} (key=value, separated by commas):", markup=False)
             yield Input(format_labels(self.labels), id="labels-input")
             yield Label("", id="labels-error", markup=False)
             with Horizontal(classes="dialog-buttons"):

@@ -111,11 +111,16 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         index = self._resume_index()
         self.index = index
         self._markdown_shown = self.lesson.steps[index].text if self.lesson.steps else ""
-        yield self.hold(Workbench(
-            StepPane(self._markdown_shown), self._starting_text(index), intro_label="Step",
-            focus_path=self.lesson.steps[index].path if self.lesson.steps else "",
-            goal=self.lesson.steps[index].check if self.lesson.steps else None,
-            changes=self._saved_changes(index)))
+        yield self.hold(
+            Workbench(
+                StepPane(self._markdown_shown),
+                self._starting_text(index),
+                intro_label="Step",
+                focus_path=self.lesson.steps[index].path if self.lesson.steps else "",
+                goal=self.lesson.steps[index].check if self.lesson.steps else None,
+                changes=self._saved_changes(index),
+            )
+        )
         yield KeyFooter()
 
     def _resume_index(self) -> int:
@@ -158,19 +163,27 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         step = lesson.steps[self.index]
         self.sub_title = f"step {self.index + 1} of {count}: {step.title}"
         mark = " ✓" if self.index in self.step_done else ""
-        header.update(Text.assemble((f"step {self.index + 1} of {count}", "bold"), " · ",
-                                    (step.title, "bold"), (mark, "green")))
+        header.update(
+            Text.assemble(
+                (f"step {self.index + 1} of {count}", "bold"),
+                " · ",
+                (step.title, "bold"),
+                (mark, "green"),
+            )
+        )
         if step.text != self._markdown_shown:
             self._markdown_shown = step.text
             self.query_one("#step-text", Markdown).update(step.text)
         try_line = self.query_one("#step-try", Static)
-        try_line.update(Text.assemble(("Try this: ", "bold cyan"), step.try_this)
-                        if step.try_this else "")
+        try_line.update(
+            Text.assemble(("Try this: ", "bold cyan"), step.try_this) if step.try_this else ""
+        )
         try_line.display = bool(step.try_this)
         self.query_one("#prev-step", Button).disabled = self.index == 0
         self.query_one("#next-step", Button).disabled = False
         self.query_one("#next-step", Button).label = (
-            "Next ▶" if self.index < count - 1 else "Finish ✓")
+            "Next ▶" if self.index < count - 1 else "Finish ✓"
+        )
         set_content(self.query_one("#step-check", Static), "")
         self.query_one(StepPane).scroll_home(animate=False)
 
@@ -184,16 +197,21 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         self.progress.set_step(self.lesson.id, index)
         step = self.lesson.steps[index]
         self._render_step()
-        self.workbench.load(self._starting_text(index), step.path, step.check,
-                            self._saved_changes(index))
+        self.workbench.load(
+            self._starting_text(index), step.path, step.check, self._saved_changes(index)
+        )
         if self.workbench.narrow:  # one pane at a time: the new step's text comes first
             self.workbench.action_show_pane("intro")
 
     def action_next_step(self) -> None:
         if self.index >= len(self.lesson.steps) - 1:
             self.progress.mark_done(self.lesson.id)
-            self.notify(f"Lesson done: {self.lesson.title}. Try its challenges and quiz "
-                        "(ctrl+o).", title="Well done", timeout=6, markup=False)
+            self.notify(
+                f"Lesson done: {self.lesson.title}. Try its challenges and quiz (ctrl+o).",
+                title="Well done",
+                timeout=6,
+                markup=False,
+            )
             return
         self.go_to(self.index + 1)
 
@@ -214,14 +232,22 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
             if ok:
                 self.reset_step()
 
-        self.app.push_screen(ConfirmScreen(
-            f"Undo every change to step {self.index + 1}'s YAML and go back to its "
-            "starting manifest?", yes="Reset"), done)
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Undo every change to step {self.index + 1}'s YAML and go back to its "
+                "starting manifest?",
+                yes="Reset",
+            ),
+            done,
+        )
 
     def action_skip_lesson(self) -> None:
         self.progress.skip(self.lesson.id)
-        self.notify(f"Skipped: {self.lesson.title}. It stays in the list; open it any time.",
-                    timeout=4, markup=False)
+        self.notify(
+            f"Skipped: {self.lesson.title}. It stays in the list; open it any time.",
+            timeout=4,
+            markup=False,
+        )
         self.action_leave()
 
     def action_reset_lesson(self) -> None:
@@ -238,9 +264,13 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
                 self._render_step()
                 self.notify("Lesson reset: back to step 1 with its starting YAML.", timeout=3)
 
-        self.app.push_screen(ConfirmScreen(
-            f"Forget all progress and edits in {self.lesson.title!r} and start it again?",
-            yes="Reset lesson"), done)
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Forget all progress and edits in {self.lesson.title!r} and start it again?",
+                yes="Reset lesson",
+            ),
+            done,
+        )
 
     def reset_step(self) -> None:
         """Back to the step's starting YAML (no question asked: callers confirm first)."""
@@ -267,8 +297,9 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
     def _save(self, text: str) -> None:
         if not self.lesson.steps:
             return
-        self.tutor.keep_edit(self.lesson.id, step_key(self.index), text,
-                             self.lesson.step_manifest(self.index))
+        self.tutor.keep_edit(
+            self.lesson.id, step_key(self.index), text, self.lesson.step_manifest(self.index)
+        )
         self._save_changes()
 
     def _save_changes(self) -> None:
@@ -278,8 +309,9 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         if changes.empty:
             self.progress.clear_edit(self.lesson.id, key)
         else:
-            self.progress.save_edit(self.lesson.id, key,
-                                    json.dumps(changes.to_json(), sort_keys=True))
+            self.progress.save_edit(
+                self.lesson.id, key, json.dumps(changes.to_json(), sort_keys=True)
+            )
 
     def on_workbench_updated(self, message: Workbench.Updated) -> None:
         if not self.lesson.steps:
@@ -288,14 +320,19 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         step = self.lesson.steps[self.index]
         check = self.query_one("#step-check", Static)
         if step.check is None or message.check is None:
-            set_content(check, Text("No check in this step: read, experiment, then ctrl+n.",
-                              style="dim") if step.check is None else "")
+            set_content(
+                check,
+                Text("No check in this step: read, experiment, then ctrl+n.", style="dim")
+                if step.check is None
+                else "",
+            )
             if step.check is None and self.index not in self.step_done:
                 self.step_done.add(self.index)
                 self.progress.mark_step_done(self.lesson.id, self.index)
             return
-        set_content(check, check_text(message.check, step.check.description,
-                                self.index in self.step_done))
+        set_content(
+            check, check_text(message.check, step.check.description, self.index in self.step_done)
+        )
         if message.check.met and self.index not in self.step_done:
             self.step_done.add(self.index)
             self.progress.mark_step_done(self.lesson.id, self.index)

@@ -22,8 +22,12 @@ if TYPE_CHECKING:
     from tutor.app.app import TutorApp
 
 STATUS_MARK = {"done": "✓", "in progress": "◐", "skipped": "↷", "new": "○"}
-STATUS_STYLE = {"done": "bold green", "in progress": "bold yellow", "skipped": "italic dim",
-                "new": "dim"}
+STATUS_STYLE = {
+    "done": "bold green",
+    "in progress": "bold yellow",
+    "skipped": "italic dim",
+    "new": "dim",
+}
 
 
 def status_text(status: str) -> Text:
@@ -77,8 +81,12 @@ class LessonListScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Static("Pick a lesson. Enter opens it where you left off; ctrl+p finds a "
-                     "lesson or step by name.", id="list-intro", markup=False)
+        yield Static(
+            "Pick a lesson. Enter opens it where you left off; ctrl+p finds a "
+            "lesson or step by name.",
+            id="list-intro",
+            markup=False,
+        )
         yield ChoiceList(id="lessons")
         yield KeyFooter()
 
@@ -101,7 +109,8 @@ class LessonListScreen(Screen[None]):
             progress = self.tutor.progress
             status = progress.status(lesson.id, len(lesson.steps))
             body = Text.assemble(
-                (f"{number}. ", "bold"), (lesson.title, "bold"),
+                (f"{number}. ", "bold"),
+                (lesson.title, "bold"),
                 (f"  {lesson.minutes} min", "dim"),
             )
             if lesson.pack != "built-in":
@@ -110,13 +119,22 @@ class LessonListScreen(Screen[None]):
             body.append(lesson.summary, style="dim")
             items.append(Option(Hanging(status_text(status), body), id=f"lesson:{lesson.id}"))
         for number, error in enumerate(self.tutor.lesson_errors if started else ()):
-            body = Text.assemble((error.lesson_id or error.file.name, "bold"), "\n",
-                                 (str(error), "red"))
-            items.append(Option(Hanging(Text("✗ broken", style="bold red"), body),
-                                id=f"broken:{number}", disabled=True))
+            body = Text.assemble(
+                (error.lesson_id or error.file.name, "bold"), "\n", (str(error), "red")
+            )
+            items.append(
+                Option(
+                    Hanging(Text("✗ broken", style="bold red"), body),
+                    id=f"broken:{number}",
+                    disabled=True,
+                )
+            )
         if not items:
-            message = ("Loading lessons…" if self.tutor.loading or not started
-                       else "No lessons found. Add a pack with --lessons DIR.")
+            message = (
+                "Loading lessons…"
+                if self.tutor.loading or not started
+                else "No lessons found. Add a pack with --lessons DIR."
+            )
             items.append(Option(Text(message), disabled=True))
         options.clear_options()
         options.add_options(items)

@@ -47,8 +47,9 @@ class PracticeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Static(f"Practise what “{self.lesson.title}” taught.", id="practice-intro",
-                     markup=False)
+        yield Static(
+            f"Practise what “{self.lesson.title}” taught.", id="practice-intro", markup=False
+        )
         yield ChoiceList(id="practice")
         yield KeyFooter()
 
@@ -67,20 +68,35 @@ class PracticeScreen(Screen[None]):
         options.clear_options()
         for number, ch in enumerate(self.lesson.challenges, 1):
             solved = ch.id in entry.challenges_solved
-            prompt = Text.assemble(("✓ solved  " if solved else "○ open    ",
-                                    "bold green" if solved else "dim"),
-                                   (f"Challenge {number}: ", "bold"), ch.title)
+            prompt = Text.assemble(
+                ("✓ solved  " if solved else "○ open    ", "bold green" if solved else "dim"),
+                (f"Challenge {number}: ", "bold"),
+                ch.title,
+            )
             options.add_option(Option(prompt, id=f"challenge:{ch.id}"))
         if self.lesson.quiz:
             answered = len(entry.quiz)
             total = len(self.lesson.quiz)
-            right = sum(1 for q, c in entry.quiz.items() if q < total and 0 <= c < len(
-                self.lesson.quiz[q].choices) and self.lesson.quiz[q].choices[c].correct)
-            mark = "✓ done    " if answered >= total else (
-                "◐ started " if answered else "○ new     ")
-            options.add_option(Option(Text.assemble(
-                (mark, "bold green" if answered >= total else "dim"), ("Quiz", "bold"),
-                f": {total} questions ({right} right so far)"), id="quiz"))
+            right = sum(
+                1
+                for q, c in entry.quiz.items()
+                if q < total
+                and 0 <= c < len(self.lesson.quiz[q].choices)
+                and self.lesson.quiz[q].choices[c].correct
+            )
+            mark = (
+                "✓ done    " if answered >= total else ("◐ started " if answered else "○ new     ")
+            )
+            options.add_option(
+                Option(
+                    Text.assemble(
+                        (mark, "bold green" if answered >= total else "dim"),
+                        ("Quiz", "bold"),
+                        f": {total} questions ({right} right so far)",
+                    ),
+                    id="quiz",
+                )
+            )
         if not options.option_count:
             options.add_option(Option("This lesson has no challenges or quiz.", disabled=True))
         options.highlighted = keep if keep is not None and keep < options.option_count else 0
@@ -116,8 +132,9 @@ class ChallengePane(VerticalScroll):
         goal = ch.goal.description
         yield Static(Text.assemble(("Goal: ", "bold"), goal) if goal else "", id="challenge-goal")
         yield Static("", id="challenge-hints", markup=False)
-        yield Static(Text("Press ctrl+s to check your manifest.", style="dim"),
-                     id="challenge-result")
+        yield Static(
+            Text("Press ctrl+s to check your manifest.", style="dim"), id="challenge-result"
+        )
 
 
 class ChallengeScreen(WorkbenchScreen, Screen[None]):
@@ -149,9 +166,13 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
     def compose(self) -> ComposeResult:
         saved = self.tutor.progress.saved_edit(self.lesson.id, challenge_key(self.challenge))
         yield TitleBar()
-        yield self.hold(Workbench(ChallengePane(self.challenge),
-                                  saved if saved is not None else self.challenge.manifest,
-                                  intro_label="Task"))
+        yield self.hold(
+            Workbench(
+                ChallengePane(self.challenge),
+                saved if saved is not None else self.challenge.manifest,
+                intro_label="Task",
+            )
+        )
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -159,8 +180,9 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
         self.sub_title = f"challenge: {self.challenge.title}"
 
     def _save(self, text: str) -> None:
-        self.tutor.keep_edit(self.lesson.id, challenge_key(self.challenge), text,
-                             self.challenge.manifest)
+        self.tutor.keep_edit(
+            self.lesson.id, challenge_key(self.challenge), text, self.challenge.manifest
+        )
 
     def action_check(self) -> GoalResult:
         from tutor.course.goals import evaluate_text
@@ -199,9 +221,14 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
             if ok:
                 self.workbench.load(self.challenge.solution)
 
-        self.app.push_screen(ConfirmScreen(
-            "Replace your manifest with the reference solution? (Your text is lost; "
-            "try another hint first?)", yes="Show solution"), done)
+        self.app.push_screen(
+            ConfirmScreen(
+                "Replace your manifest with the reference solution? (Your text is lost; "
+                "try another hint first?)",
+                yes="Show solution",
+            ),
+            done,
+        )
 
     def action_reset_step(self) -> None:
         from tutor.app.screens.dialogs import ConfirmScreen
@@ -212,8 +239,9 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
                 self.workbench.load(self.challenge.manifest)
                 self.tutor.progress.clear_edit(self.lesson.id, challenge_key(self.challenge))
 
-        self.app.push_screen(ConfirmScreen("Go back to the challenge's starting manifest?",
-                                           yes="Reset"), done)
+        self.app.push_screen(
+            ConfirmScreen("Go back to the challenge's starting manifest?", yes="Reset"), done
+        )
 
     def action_leave(self) -> None:
         self.save_now()

@@ -64,8 +64,12 @@ class QuizScreen(Screen[None]):
             return
         question = quiz[self.index]
         self.sub_title = f"quiz: question {self.index + 1} of {len(quiz)}"
-        self.query_one("#quiz-question", Static).update(Text.assemble(
-            (f"Question {self.index + 1} of {len(quiz)}\n\n", "dim"), (question.question, "bold")))
+        self.query_one("#quiz-question", Static).update(
+            Text.assemble(
+                (f"Question {self.index + 1} of {len(quiz)}\n\n", "dim"),
+                (question.question, "bold"),
+            )
+        )
         chosen = self.progress.lesson(self.lesson.id).quiz.get(self.index)
         choices = self.query_one("#quiz-choices", OptionList)
         choices.clear_options()
@@ -83,12 +87,15 @@ class QuizScreen(Screen[None]):
         explain = Text()
         if chosen is not None:
             right = question.choices[chosen].correct if chosen < len(question.choices) else False
-            explain.append("Right!\n\n" if right else "Not quite.\n\n",
-                           style="bold green" if right else "bold red")
+            explain.append(
+                "Right!\n\n" if right else "Not quite.\n\n",
+                style="bold green" if right else "bold red",
+            )
             for i, choice in enumerate(question.choices):
                 explain.append(f"{LETTERS[i]}) ", style="bold")
-                explain.append("✓ " if choice.correct else "✗ ",
-                               style="green" if choice.correct else "red")
+                explain.append(
+                    "✓ " if choice.correct else "✗ ", style="green" if choice.correct else "red"
+                )
                 explain.append(choice.explain + "\n")
         else:
             explain.append("Choose an answer (Enter or its letter).", style="dim")
@@ -97,11 +104,18 @@ class QuizScreen(Screen[None]):
 
     def _score(self) -> Text:
         answers = self.progress.lesson(self.lesson.id).quiz
-        right = sum(1 for q, c in answers.items() if q < len(self.lesson.quiz)
-                    and 0 <= c < len(self.lesson.quiz[q].choices)
-                    and self.lesson.quiz[q].choices[c].correct)
-        return Text(f"\n{len(answers)} of {len(self.lesson.quiz)} answered, {right} right. "
-                    "n: next question, p: previous.", style="dim")
+        right = sum(
+            1
+            for q, c in answers.items()
+            if q < len(self.lesson.quiz)
+            and 0 <= c < len(self.lesson.quiz[q].choices)
+            and self.lesson.quiz[q].choices[c].correct
+        )
+        return Text(
+            f"\n{len(answers)} of {len(self.lesson.quiz)} answered, {right} right. "
+            "n: next question, p: previous.",
+            style="dim",
+        )
 
     def action_choose(self, choice: int) -> None:
         quiz = self.lesson.quiz

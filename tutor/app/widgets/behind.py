@@ -78,10 +78,13 @@ class BehindScenes(Vertical):
         cut = rules.find("*nat")
         if cut > 0:  # the nat table is where Services live: show it first
             rules = rules[cut:] + "\n" + rules[:cut]
-        header = Text(f"The iptables rules kube-proxy writes on {node or 'each node'} "
-                      "(nat table first):\n", style="dim")
+        header = Text(
+            f"The iptables rules kube-proxy writes on {node or 'each node'} (nat table first):\n",
+            style="dim",
+        )
         header.append(rules)
         self.query_one("#rules-text", Static).update(scrub(header))
-        self.query_one("#slices-text", Static).update(highlight(scrub_str(slices_yaml(analysis)),
-                                                                language="yaml"))
+        self.query_one("#slices-text", Static).update(
+            highlight(scrub_str(slices_yaml(analysis)), language="yaml")
+        )
         self.query_one("#dns-text", Static).update(scrub(dns_text(analysis)))

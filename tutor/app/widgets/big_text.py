@@ -66,7 +66,8 @@ def unwrapped_first(original: Any, get_tab_widths: Any) -> Any:
         self._offset_to_line_info = list(zip(rows, repeat(0)))
         self._line_index_to_offsets = [[row] for row in rows]
         self._tab_width_cache = [
-            [w for _, w in get_tab_widths(line, size)] if "\t" in line
+            [w for _, w in get_tab_widths(line, size)]
+            if "\t" in line
             else (NO_TABS if line else NO_BREAKS)
             for line in lines
         ]
@@ -83,8 +84,9 @@ def document_size(self: Any, tab_width: int) -> Any:
     text = self.text  # joined once per change for a big (plain) document
     if text.isascii() and "\t" not in text:
         return Size(max(map(len, lines), default=0), len(lines))
-    return Size(max((cell_len(line.expandtabs(tab_width)) for line in lines), default=0),
-                len(lines))
+    return Size(
+        max((cell_len(line.expandtabs(tab_width)) for line in lines), default=0), len(lines)
+    )
 
 
 def text_once_per_change(document_class: Any) -> Any:
@@ -120,11 +122,16 @@ def apply() -> None:
         from textual.widgets import _text_area
 
         original = wrapped.get_tab_widths  # type: ignore[attr-defined]
-        ORIGINALS.update(get_tab_widths=original, wrap=wrapped.WrappedDocument.wrap,
-                         height=wrapped.WrappedDocument.height, get_size=Document.get_size)
+        ORIGINALS.update(
+            get_tab_widths=original,
+            wrap=wrapped.WrappedDocument.wrap,
+            height=wrapped.WrappedDocument.height,
+            get_size=Document.get_size,
+        )
         wrapped.get_tab_widths = fast_tab_widths(original)  # type: ignore[attr-defined]
         wrapped.WrappedDocument.height = property(wrapped_height)  # type: ignore[assignment]
         wrapped.WrappedDocument.wrap = unwrapped_first(  # type: ignore[method-assign]
-            wrapped.WrappedDocument.wrap, original)
+            wrapped.WrappedDocument.wrap, original
+        )
         Document.get_size = document_size  # type: ignore[method-assign]
         _text_area.Document = text_once_per_change(Document)  # type: ignore[attr-defined]

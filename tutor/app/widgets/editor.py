@@ -79,8 +79,7 @@ class YamlEditor(OwnKeysFirst, TextArea):
         """The editor as `TextArea.code_editor` makes it, with YAML's 2-space indent."""
         memoize_highlight_queries()
         big_text.apply()
-        editor = cls.code_editor("", language="yaml", theme="css", tab_behavior="indent",
-                                 id=id)
+        editor = cls.code_editor("", language="yaml", theme="css", tab_behavior="indent", id=id)
         editor.indent_width = 2
         if text:
             # the text goes in once the language and options are set: given to the
@@ -107,17 +106,22 @@ class YamlEditor(OwnKeysFirst, TextArea):
         if self.is_mounted and self._styled_theme is not theme:
             self._styled_theme = theme
             styles = dict(theme.syntax_styles)
-            styles[STEP_HIGHLIGHT] = self.get_component_rich_style("yaml-editor--step",
-                                                                   partial=True)
-            styles[ERROR_HIGHLIGHT] = self.get_component_rich_style("yaml-editor--error",
-                                                                    partial=True)
+            styles[STEP_HIGHLIGHT] = self.get_component_rich_style(
+                "yaml-editor--step", partial=True
+            )
+            styles[ERROR_HIGHLIGHT] = self.get_component_rich_style(
+                "yaml-editor--error", partial=True
+            )
             theme.syntax_styles = styles
         lines = self.document.line_count
         for r0, c0, r1, c1 in self.step_ranges:
             for row in range(max(0, r0), min(r1, lines - 1) + 1):
                 text = self.document.get_line(row)
-                start = _byte_offset(text, c0) if row == r0 else _byte_offset(
-                    text, len(text) - len(text.lstrip()))
+                start = (
+                    _byte_offset(text, c0)
+                    if row == r0
+                    else _byte_offset(text, len(text) - len(text.lstrip()))
+                )
                 end = None if (row != r1 or c1 < 0) else _byte_offset(text, c1)
                 if end is None:
                     end = len(text.encode("utf-8"))
@@ -128,8 +132,9 @@ class YamlEditor(OwnKeysFirst, TextArea):
                 text = self.document.get_line(row)
                 indent = len(text) - len(text.lstrip())
                 end = len(text.encode("utf-8"))
-                self._highlights[row].append((_byte_offset(text, indent), max(end, indent + 1),
-                                              ERROR_HIGHLIGHT))
+                self._highlights[row].append(
+                    (_byte_offset(text, indent), max(end, indent + 1), ERROR_HIGHLIGHT)
+                )
 
     async def _on_paste(self, event: events.Paste) -> None:
         if self.language and len(event.text) + len(self.text) > PLAIN_ABOVE:
@@ -145,9 +150,12 @@ class YamlEditor(OwnKeysFirst, TextArea):
         is one row whatever the width: 20 ms on a 1 MB text, each time the panes moved."""
         wrapped = self.wrapped_document
         rows = len(getattr(wrapped, "_line_index_to_offsets", ()))
-        if (not self.soft_wrap and getattr(wrapped, "_width", None) == 0
-                and getattr(wrapped, "_tab_width", None) == self.indent_width
-                and rows == self.document.line_count):
+        if (
+            not self.soft_wrap
+            and getattr(wrapped, "_width", None) == 0
+            and getattr(wrapped, "_tab_width", None) == self.indent_width
+            and rows == self.document.line_count
+        ):
             self._line_cache.clear()
             self._refresh_size()
             return

@@ -43,7 +43,10 @@ class FooterKey:
 class KeyFooter(Widget, can_focus=False):
     ALLOW_SELECT = False
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "key-footer--key", "key-footer--description", "key-footer--hover", "key-footer--edge",
+        "key-footer--key",
+        "key-footer--description",
+        "key-footer--hover",
+        "key-footer--edge",
     }
     DEFAULT_CSS = """
     KeyFooter {
@@ -107,8 +110,9 @@ class KeyFooter(Widget, can_focus=False):
         return tuple(left), tuple(right)
 
     def _item(self, node: DOMNode, binding: Binding, enabled: bool) -> FooterKey:
-        return FooterKey(self.app.get_key_display(binding), binding.description,
-                         binding.action, enabled, node)
+        return FooterKey(
+            self.app.get_key_display(binding), binding.description, binding.action, enabled, node
+        )
 
     def render(self) -> Text:
         left, right = self._shown = self.keys()
@@ -143,12 +147,12 @@ class KeyFooter(Widget, can_focus=False):
 
     @staticmethod
     def _width(item: FooterKey) -> int:
-        return cell_len(f" {item.display} ") + (cell_len(item.description) + 1
-                                                 if item.description else 0)
+        return cell_len(f" {item.display} ") + (
+            cell_len(item.description) + 1 if item.description else 0
+        )
 
     def _at(self, x: int) -> int | None:
-        return next((i for i, (start, end, _) in enumerate(self._spans) if start <= x < end),
-                    None)
+        return next((i for i, (start, end, _) in enumerate(self._spans) if start <= x < end), None)
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         hover = self._at(event.x)

@@ -206,24 +206,38 @@ class RoutingView(OptionList):
         options: list[Option] = []
         width = self.scrollable_content_region.width - 2
         if not analysis.services:
-            options.append(Option(Text("No Service in this manifest yet: add a `kind: Service` "
-                                       "to route traffic to these Pods."),
-                                  id="none|", disabled=True))
+            options.append(
+                Option(
+                    Text(
+                        "No Service in this manifest yet: add a `kind: Service` "
+                        "to route traffic to these Pods."
+                    ),
+                    id="none|",
+                    disabled=True,
+                )
+            )
         for s_index, sr in enumerate(analysis.services):
             for pr in sr.ports or []:
                 header = Target(s_index, pr.port.key)
-                options.append(Option(scrub(service_header(sr, pr, client)),
-                                      id=option_id(header)))
+                options.append(Option(scrub(service_header(sr, pr, client)), id=option_id(header)))
                 for pod in analysis.cluster.pods:
                     target = Target(s_index, pr.port.key, pod.ref)
-                    options.append(Option(scrub(pod_row(sr, pr, pod, width)),
-                                          id=option_id(target)))
+                    options.append(Option(scrub(pod_row(sr, pr, pod, width)), id=option_id(target)))
             if not sr.ports:
-                options.append(Option(scrub(Text(f"Service {sr.service.name} has no ports.")),
-                                      id=option_id(Target(s_index, ""))))
+                options.append(
+                    Option(
+                        scrub(Text(f"Service {sr.service.name} has no ports.")),
+                        id=option_id(Target(s_index, "")),
+                    )
+                )
         if not analysis.cluster.pods:
-            options.append(Option(Text("No Pods: add a Pod or a Deployment (or press a)."),
-                                  id="nopods|", disabled=True))
+            options.append(
+                Option(
+                    Text("No Pods: add a Pod or a Deployment (or press a)."),
+                    id="nopods|",
+                    disabled=True,
+                )
+            )
         if not self._patch(options):
             self.clear_options()
             self.add_options(options)
@@ -232,8 +246,12 @@ class RoutingView(OptionList):
         if keep is not None:
             for i, option in enumerate(options):
                 t = parse_option_id(option.id)
-                if t is not None and t.pod == keep.pod and t.port == keep.port and (
-                        t.service == keep.service or keep.pod):
+                if (
+                    t is not None
+                    and t.pod == keep.pod
+                    and t.port == keep.port
+                    and (t.service == keep.service or keep.pod)
+                ):
                     self.highlighted = i
                     break
             else:  # the Pod is gone (deleted, replaced): stay at the same place
@@ -247,8 +265,10 @@ class RoutingView(OptionList):
         if self.option_count != len(options):
             return False
         current = [self.get_option_at_index(i) for i in range(self.option_count)]
-        if any(old.id != new.id or old.disabled != new.disabled
-               for old, new in zip(current, options, strict=True)):
+        if any(
+            old.id != new.id or old.disabled != new.disabled
+            for old, new in zip(current, options, strict=True)
+        ):
             return False
         for index, (old, new) in enumerate(zip(current, options, strict=True)):
             if old.prompt != new.prompt:
@@ -261,8 +281,11 @@ class RoutingView(OptionList):
         if analysis is None or not analysis.services:
             return None
         target = self.target
-        sr = analysis.services[target.service] if target and target.service < len(
-            analysis.services) else analysis.services[0]
+        sr = (
+            analysis.services[target.service]
+            if target and target.service < len(analysis.services)
+            else analysis.services[0]
+        )
         pr = sr.port(target.port) if target else None
         if pr is None:
             if not sr.ports:

@@ -52,8 +52,11 @@ def request_path(sr: ServiceRoute, pr: PortRoute, client: Client, seed: int) -> 
         text.append(f" → {chosen} {addr}", style="bold green")
         text.append(f" → reply from {svc.cluster_ip}:{pr.port.port}", style="green")
     elif sim.dropped:
-        text.append(" → DROP: internalTrafficPolicy Local and no Ready Pod on this node "
-                    "(the request times out)", style="bold red")
+        text.append(
+            " → DROP: internalTrafficPolicy Local and no Ready Pod on this node "
+            "(the request times out)",
+            style="bold red",
+        )
     else:
         text.append(" → REJECT: no endpoints (connection refused)", style="bold red")
     return text
@@ -64,8 +67,10 @@ class TrafficView(Static):
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
-        self.path_text = Text("ctrl+t sends one request, ctrl+g sends 100. "
-                              "c (in the routing view) picks the client.", style="dim")
+        self.path_text = Text(
+            "ctrl+t sends one request, ctrl+g sends 100. c (in the routing view) picks the client.",
+            style="dim",
+        )
         self.sim: Simulation | None = None
         self.sim_title = ""
         self.affinity = False
@@ -80,16 +85,25 @@ class TrafficView(Static):
         self.path_text = request_path(sr, pr, client, seed)
         self.update(scrub(self.render_text()))
 
-    def start_burst(self, sr: ServiceRoute, pr: PortRoute, clients: list[Client],
-                    requests: int, seed: int, animate: bool = True) -> Simulation:
+    def start_burst(
+        self,
+        sr: ServiceRoute,
+        pr: PortRoute,
+        clients: list[Client],
+        requests: int,
+        seed: int,
+        animate: bool = True,
+    ) -> Simulation:
         """Simulate `requests` requests and reveal them over about a second."""
         svc = sr.service
-        sim = simulate(svc, pr.slice_endpoints, clients, requests, seed=seed,
-                       keep_sequence=requests)
+        sim = simulate(
+            svc, pr.slice_endpoints, clients, requests, seed=seed, keep_sequence=requests
+        )
         self.sim = sim
         self.affinity = svc.session_affinity == "ClientIP"
-        self.sim_title = (f"{requests} requests to {svc.name}:{pr.port.port} from "
-                          + (clients[0].name if len(clients) == 1 else f"{len(clients)} clients"))
+        self.sim_title = f"{requests} requests to {svc.name}:{pr.port.port} from " + (
+            clients[0].name if len(clients) == 1 else f"{len(clients)} clients"
+        )
         self.pods = [p.name for p in (ep.pod for ep in pr.endpoints)]
         for name in sim.served:
             if name not in self.pods:
@@ -140,8 +154,9 @@ class TrafficView(Static):
         text.append(f"{self.sim_title}: {self.shown}/{sim.requests} sent", style="bold")
         failed = self.shown - sum(counts.values())
         if failed:
-            text.append(f"  {failed} failed ({'dropped' if sim.dropped else 'rejected'})",
-                        style="bold red")
+            text.append(
+                f"  {failed} failed ({'dropped' if sim.dropped else 'rejected'})", style="bold red"
+            )
         total = max(1, sim.requests)
         width = max(8, min(BAR_WIDTH, self.size.width - 34)) if self.size.width else BAR_WIDTH
         name_width = max((len(p) for p in self.pods), default=4)
@@ -157,6 +172,8 @@ class TrafficView(Static):
                 if pod:
                     per_client.setdefault(client, set()).add(pod)
             sticky = ", ".join(f"{c} → {'/'.join(sorted(p))}" for c, p in per_client.items())
-            text.append(f"\n  sessionAffinity ClientIP: each client sticks to one Pod: {sticky}",
-                        style="magenta")
+            text.append(
+                f"\n  sessionAffinity ClientIP: each client sticks to one Pod: {sticky}",
+                style="magenta",
+            )
         return text

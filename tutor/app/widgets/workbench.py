@@ -60,8 +60,9 @@ class Result:
     check: GoalResult | None
 
 
-def _run_model(text: str, changes: ClusterChanges | None, node: str | None,
-               goal: Goal | None) -> tuple[Analysis, GoalResult | None]:
+def _run_model(
+    text: str, changes: ClusterChanges | None, node: str | None, goal: Goal | None
+) -> tuple[Analysis, GoalResult | None]:
     analysis = analyze_with_changes(text, changes, node)
     check = None
     if goal is not None:
@@ -97,12 +98,24 @@ def problems(analysis: Analysis) -> list[tuple[int, int, str, str]]:
     parsed = analysis.parsed
     if parsed.syntax_error is not None:
         se = parsed.syntax_error
-        out.append((se.line, se.column, f"YAML syntax error: {se.message}",
-                    "Check the indentation (2 spaces per level) and the `key: value` colons."))
+        out.append(
+            (
+                se.line,
+                se.column,
+                f"YAML syntax error: {se.message}",
+                "Check the indentation (2 spaces per level) and the `key: value` colons.",
+            )
+        )
     if parsed.rejected is not None:
         rj = parsed.rejected
-        out.append((getattr(rj, "line", 0) or 0, getattr(rj, "column", 0) or 0,
-                    str(getattr(rj, "reason", rj)), ""))
+        out.append(
+            (
+                getattr(rj, "line", 0) or 0,
+                getattr(rj, "column", 0) or 0,
+                str(getattr(rj, "reason", rj)),
+                "",
+            )
+        )
     for err in analysis.errors:
         out.append((err.line, err.column, err.message, err.hint))
     return out
@@ -110,18 +123,20 @@ def problems(analysis: Analysis) -> list[tuple[int, int, str, str]]:
 
 def clients_for(analysis: Analysis) -> list[tuple[str, list[Client]]]:
     """Who can send traffic: a client Pod on each node, three clients, or any Pod."""
-    nodes = sorted({p.node_name for p in analysis.cluster.pods if p.node_name}
-                   | set(DEFAULT_NODES))
+    nodes = sorted({p.node_name for p in analysis.cluster.pods if p.node_name} | set(DEFAULT_NODES))
     out: list[tuple[str, list[Client]]] = []
     for i, node in enumerate(nodes, 1):
         out.append((f"a client Pod on {node}", [Client("client", f"10.244.{i}.100", node)]))
-    trio = [Client(f"client-{i + 1}", f"10.244.{i % len(nodes) + 1}.{101 + i}",
-                   nodes[i % len(nodes)]) for i in range(3)]
+    trio = [
+        Client(f"client-{i + 1}", f"10.244.{i % len(nodes) + 1}.{101 + i}", nodes[i % len(nodes)])
+        for i in range(3)
+    ]
     out.append(("3 clients on different nodes", trio))
     for pod in analysis.cluster.pods:
         if pod.ip:
-            out.append((f"Pod {pod.name} on {pod.node_name}",
-                        [Client(pod.name, pod.ip, pod.node_name)]))
+            out.append(
+                (f"Pod {pod.name} on {pod.node_name}", [Client(pod.name, pod.ip, pod.node_name)])
+            )
     return out
 
 
@@ -232,8 +247,9 @@ class Workbench(Vertical):
     class Updated(Message):
         """The views show a new analysis; the screen updates the step check."""
 
-        def __init__(self, workbench: Workbench, analysis: Analysis,
-                     check: GoalResult | None) -> None:
+        def __init__(
+            self, workbench: Workbench, analysis: Analysis, check: GoalResult | None
+        ) -> None:
             super().__init__()
             self.workbench = workbench
             self.analysis = analysis
@@ -246,9 +262,17 @@ class Workbench(Vertical):
             super().__init__()
             self.text = text
 
-    def __init__(self, intro: Widget, text: str, *, intro_label: str = "Step",
-                 focus_path: str = "", goal: Goal | None = None,
-                 changes: ClusterChanges | None = None, id: str | None = None) -> None:
+    def __init__(
+        self,
+        intro: Widget,
+        text: str,
+        *,
+        intro_label: str = "Step",
+        focus_path: str = "",
+        goal: Goal | None = None,
+        changes: ClusterChanges | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.intro = intro
         self.intro_label = intro_label
@@ -278,10 +302,14 @@ class Workbench(Vertical):
         if self.app.size.width < NARROW_WIDTH:
             self.active = "intro"  # one pane at a time: the learner reads before editing
         # the tabs name their keys: on a small terminal they are the only way to learn them
-        yield Tabs(Tab(f"F2 {self.intro_label}", id="tab-intro"), Tab("F3 YAML", id="tab-yaml"),
-                   Tab("F4 Routing", id="tab-routing"),
-                   Tab("F5 Behind the scenes", id="tab-behind"),
-                   id="pane-tabs", active=f"tab-{self.active}")
+        yield Tabs(
+            Tab(f"F2 {self.intro_label}", id="tab-intro"),
+            Tab("F3 YAML", id="tab-yaml"),
+            Tab("F4 Routing", id="tab-routing"),
+            Tab("F5 Behind the scenes", id="tab-behind"),
+            id="pane-tabs",
+            active=f"tab-{self.active}",
+        )
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 self.intro.id = "intro"
@@ -414,8 +442,13 @@ class Workbench(Vertical):
     def text(self) -> str:
         return self.editor.text
 
-    def load(self, text: str, focus_path: str = "", goal: Goal | None = None,
-             changes: ClusterChanges | None = None) -> None:
+    def load(
+        self,
+        text: str,
+        focus_path: str = "",
+        goal: Goal | None = None,
+        changes: ClusterChanges | None = None,
+    ) -> None:
         """Show another manifest (a new step or challenge); edits to it start from here.
         `changes` replaces the cluster changes (the ones saved with that step), if given."""
         if changes is not None:
@@ -466,15 +499,13 @@ class Workbench(Vertical):
             return
         self._requested = key
         self.generation += 1
-        changes = None if self.changes.empty else ClusterChanges.from_json(
-            self.changes.to_json())
+        changes = None if self.changes.empty else ClusterChanges.from_json(self.changes.to_json())
         if len(text) <= INLINE_CHARS:
             # a lesson-sized manifest is analyzed in a few ms: doing it here shows the result
             # in the same frame as the keystroke, where a thread waited for the GIL behind
             # the rendering (half the latency, most of the tail)
             try:
-                result = Result(self.generation, text,
-                                *_run_model(text, changes, node, self.goal))
+                result = Result(self.generation, text, *_run_model(text, changes, node, self.goal))
             except Exception:  # never lose the app to a model bug: the worker reports it
                 pass
             else:
@@ -482,8 +513,14 @@ class Workbench(Vertical):
                 return
         self._analyze(self.generation, text, changes, node, self.goal)
 
-    def _analyze(self, generation: int, text: str, changes: ClusterChanges | None,
-                 node: str | None, goal: Goal | None) -> None:
+    def _analyze(
+        self,
+        generation: int,
+        text: str,
+        changes: ClusterChanges | None,
+        node: str | None,
+        goal: Goal | None,
+    ) -> None:
         """Analyze in a thread. (Not `@work`: it names its workers with the repr of their
         arguments, which for a 1 MB paste held the screen for 10 ms.)"""
 
@@ -491,11 +528,18 @@ class Workbench(Vertical):
             analysis, check = _run_model(text, changes, node, goal)
             if not get_current_worker().is_cancelled:
                 self.conductor.post_message(
-                    self.Analyzed(Result(generation, text, analysis, check)))
+                    self.Analyzed(Result(generation, text, analysis, check))
+                )
 
-        self.run_worker(job, name="analyze", group="analyze", thread=True, exclusive=True,
-                        exit_on_error=False,
-                        description=f"analyze {len(text):,} characters (edit {generation})")
+        self.run_worker(
+            job,
+            name="analyze",
+            group="analyze",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+            description=f"analyze {len(text):,} characters (edit {generation})",
+        )
 
     def receive(self, result: Result) -> None:
         """Show a worker's result unless a newer edit has started another analysis."""
@@ -521,8 +565,10 @@ class Workbench(Vertical):
         if analysis.valid:
             self.last_good = analysis
         found = problems(analysis)
-        self.editor.set_marks(field_ranges(analysis, self.focus_path),
-                              sorted({line - 1 for line, *_ in found if line > 0}))
+        self.editor.set_marks(
+            field_ranges(analysis, self.focus_path),
+            sorted({line - 1 for line, *_ in found if line > 0}),
+        )
         errors = self.query_one("#errors", ErrorList)
         if found != self._shown_problems:
             self._fill_errors(errors, found)
@@ -532,15 +578,20 @@ class Workbench(Vertical):
         note = self.query_one("#stale-note", Static)
         note.display = stale
         if stale:
-            set_content(note, "The YAML has errors: " + (
-                "the last good routing picture is shown, dimmed." if self.last_good
-                else "routing shows what could be read."))
+            set_content(
+                note,
+                "The YAML has errors: "
+                + (
+                    "the last good routing picture is shown, dimmed."
+                    if self.last_good
+                    else "routing shows what could be read."
+                ),
+            )
         routing = self.routing
         routing.set_class(stale, "-stale")
         if shown is not None:
             routing.show(shown, self.clients[0])
-        set_content(self.query_one("#summary", Static),
-                    scrub(self._summary(analysis, len(found))))
+        set_content(self.query_one("#summary", Static), scrub(self._summary(analysis, len(found))))
         self._refresh_behind()
         self.post_message(self.Updated(self, analysis, check))
 
@@ -597,8 +648,11 @@ class Workbench(Vertical):
     def _selected_pod(self) -> str | None:
         pod = self.routing.pod()
         if pod is None:
-            self.notify("Pick a Pod in the routing view first (arrow keys or a click).",
-                        severity="warning", timeout=4)
+            self.notify(
+                "Pick a Pod in the routing view first (arrow keys or a click).",
+                severity="warning",
+                timeout=4,
+            )
             return None
         return pod.ref
 
@@ -640,8 +694,10 @@ class Workbench(Vertical):
         if pod is None or self.shown_analysis is None:
             self._selected_pod()
             return
-        nodes = sorted({p.node_name for p in self.shown_analysis.cluster.pods if p.node_name}
-                       | set(DEFAULT_NODES))
+        nodes = sorted(
+            {p.node_name for p in self.shown_analysis.cluster.pods if p.node_name}
+            | set(DEFAULT_NODES)
+        )
         current = nodes.index(pod.node_name) if pod.node_name in nodes else -1
         node = nodes[(current + 1) % len(nodes)]
         self.changes.move(pod.ref, node)
@@ -651,8 +707,7 @@ class Workbench(Vertical):
         if self.shown_analysis is None:
             return
         pod = self.routing.pod()
-        self._changed(self.changes.add_pod(self.shown_analysis.cluster,
-                                           pod.ref if pod else None))
+        self._changed(self.changes.add_pod(self.shown_analysis.cluster, pod.ref if pod else None))
 
     def action_scale_down(self) -> None:
         pod = self.routing.pod()
@@ -663,10 +718,14 @@ class Workbench(Vertical):
         if not pod.owner:
             self._changed(self.changes.delete_pod(analysis.cluster, pod.ref))
             return
-        count = sum(1 for p in analysis.cluster.pods
-                    if p.owner == pod.owner and p.namespace == pod.namespace)
-        self._changed(self.changes.scale(analysis.cluster, pod.owner, count - 1,
-                                         namespace=pod.namespace))
+        count = sum(
+            1
+            for p in analysis.cluster.pods
+            if p.owner == pod.owner and p.namespace == pod.namespace
+        )
+        self._changed(
+            self.changes.scale(analysis.cluster, pod.owner, count - 1, namespace=pod.namespace)
+        )
 
     def action_reset_cluster(self) -> None:
         self.changes.reset()
