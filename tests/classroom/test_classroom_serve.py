@@ -74,10 +74,12 @@ def test_cli_prints_the_warning_and_passes_arguments(
 ) -> None:
     calls: list[tuple[Any, ...]] = []
     monkeypatch.setattr(serving, "serve", lambda *a: calls.append(a))
+    monkeypatch.setattr(serving, "interface_addresses", lambda: ["192.0.2.7", "2001:db8::7"])
     assert main(_serve_args()) == 0
     err = capsys.readouterr().err
-    assert "NO authentication" not in err and "http://127.0.0.1:8000" in err
-    assert calls[-1] == ("127.0.0.1", 8000, [], None)
+    assert "NO authentication" not in err
+    assert calls[-1][:5] == ("127.0.0.1", 8000, [], None, None)
+    assert "learners open http://127.0.0.1:8000" in calls[-1][5][0]
     assert (
         main(
             _serve_args(
@@ -95,7 +97,36 @@ def test_cli_prints_the_warning_and_passes_arguments(
     )
     err = capsys.readouterr().err
     assert "NO authentication" in err and "every network interface" in err
-    assert calls[-1] == ("0.0.0.0", 9001, [str(tmp_path)], str(tmp_path))
+    assert calls[-1][:5] == ("0.0.0.0", 9001, [str(tmp_path)], str(tmp_path), None)
+    # the addresses a learner can type, not `localhost` (their own laptop)
+    assert "learners open http://192.0.2.7:9001" in calls[-1][5][0]
+    assert "localhost" not in " ".join(calls[-1][5])
+    assert main(_serve_args("--host", "0.0.0.0", "--public-url", "https://k8s.example.org")) == 0
+    assert calls[-1][4] == "https://k8s.example.org"
+    assert "learners open https://k8s.example.org" in calls[-1][5][0]
+
+
+@pytest.mark.parametrize(
+    ("host", "urls"),
+    [
+        ("127.0.0.1", ["http://127.0.0.1:8000"]),
+        ("192.0.2.7", ["http://192.0.2.7:8000"]),
+        ("0.0.0.0", ["http://192.0.2.7:8000", "http://198.51.100.3:8000"]),
+        ("::", ["http://192.0.2.7:8000", "http://198.51.100.3:8000", "http://[2001:db8::7]:8000"]),
+        ("::1", ["http://[::1]:8000"]),
+    ],
+)
+def test_learner_urls(host: str, urls: list[str]) -> None:
+    addresses = ["192.0.2.7", "198.51.100.3", "2001:db8::7"]
+    assert serving.learner_urls(host, 8000, addresses) == urls
+
+
+def test_interface_addresses_leave_out_loopback_and_link_local() -> None:
+    import ipaddress
+
+    for a in serving.interface_addresses():
+        ip = ipaddress.ip_address(a)
+        assert not ip.is_loopback and not ip.is_link_local and not ip.is_unspecified
 
 
 @pytest.mark.parametrize(
@@ -141,9 +172,9 @@ def test_serve_builds_the_server_with_the_env_hook(
         def serve(self) -> None:
             made["served"] = True
 
-    import textual_serve.server
+    import tutor.classroom.web
 
-    monkeypatch.setattr(textual_serve.server, "Server", FakeServer)
+    monkeypatch.setattr(tutor.classroom.web, "ClassroomServer", FakeServer)
     # serve() sets these for its children; setenv first so monkeypatch restores them afterwards
     # (delenv of an unset variable records nothing, and the value would leak into later tests)
     for name in (serving.SERVE_ENV, serving.DATA_DIR_ENV):
@@ -153,7 +184,7 @@ def test_serve_builds_the_server_with_the_env_hook(
     serving.serve("0.0.0.0", 8100, [], tmp_path)
     assert made["served"] and made["host"] == "0.0.0.0" and made["port"] == 8100
     assert made["command"].endswith("-m tutor")
-    assert made["public_url"] == "http://localhost:8100"
+    assert made["public_url"] is None  # each page points at the address its browser used
     assert serving.serving()
     import os
 

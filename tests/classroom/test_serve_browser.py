@@ -100,6 +100,8 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             "-m",
             "tutor",
             "serve",
+            "--host",
+            "0.0.0.0",  # as in a classroom; the browser still connects over loopback
             "--port",
             str(port),
             "--data-dir",
@@ -161,6 +163,11 @@ def test_browser_lesson_edit_changes_routing(server: tuple[str, Path]) -> None:
             page.route("**/fonts.googleapis.com/**", lambda route: route.abort())
             page.add_init_script(HOOK)
             page.goto(url)
+            # the page points back at the address the browser used, not at `localhost`
+            ws = page.locator("[data-session-websocket-url]").get_attribute(
+                "data-session-websocket-url"
+            )
+            assert ws == url.replace("http://", "ws://") + "ws", ws
             first = _wait(
                 page,
                 lambda s: "Anatomy of a ClusterIP Service" in s or "What is your name" in s,

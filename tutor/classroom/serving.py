@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import shlex
+import socket
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -60,11 +61,66 @@ def served_command(lesson_dirs: Sequence[str | Path] = (), python: str | None = 
     return shlex.join(argv)
 
 
+def url_for(address: str, port: int) -> str:
+    """`http://ADDRESS:PORT`, with IPv6 addresses in brackets."""
+    if ":" in address and not address.startswith("["):
+        address = f"[{address}]"
+    return f"http://{address}:{port}"
+
+
 def public_url(host: str, port: int) -> str:
-    shown = "localhost" if host in ("0.0.0.0", "::", "") else host
-    if ":" in shown and not shown.startswith("["):
-        shown = f"[{shown}]"
-    return f"http://{shown}:{port}"
+    """The URL textual-serve falls back to when a request has no usable Host header."""
+    return url_for("localhost" if host in ("0.0.0.0", "::", "") else host, port)
+
+
+def interface_addresses() -> list[str]:
+    """This machine's own addresses, IPv4 then IPv6, loopback and link-local left out (a
+    learner cannot type a link-local address without its interface). Linux: SIOCGIFADDR per
+    interface and /proc/net/if_inet6; elsewhere the addresses the host name resolves to."""
+    found: list[str] = []
+    try:
+        import fcntl
+        import struct
+
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            for _, name in socket.if_nameindex():
+                try:
+                    packed = fcntl.ioctl(  # SIOCGIFADDR
+                        s.fileno(), 0x8915, struct.pack("256s", name.encode()[:15])
+                    )
+                except OSError:
+                    continue  # no IPv4 address on this interface
+                found.append(socket.inet_ntoa(packed[20:24]))
+    except (ImportError, OSError):
+        pass
+    try:
+        for line in Path("/proc/net/if_inet6").read_text().splitlines():
+            raw = line.split()[0]
+            found.append(str(ipaddress.IPv6Address(int(raw, 16))))
+    except (OSError, ValueError, IndexError):
+        pass
+    if not found:
+        try:
+            found = [str(i[4][0]) for i in socket.getaddrinfo(socket.gethostname(), None)]
+        except OSError:
+            found = []
+    unique: list[str] = []
+    for a in found:
+        ip = ipaddress.ip_address(a)
+        if ip.is_loopback or ip.is_link_local or ip.is_unspecified or a in unique:
+            continue
+        unique.append(a)
+    return sorted(unique, key=lambda a: ipaddress.ip_address(a).version)
+
+
+def learner_urls(host: str, port: int, addresses: Sequence[str] | None = None) -> list[str]:
+    """The URLs a learner can type to reach a server listening on `host`: the address itself,
+    or for 0.0.0.0 each of this machine's IPv4 addresses (and IPv6 ones for `::`)."""
+    if host not in ("0.0.0.0", "::", ""):
+        return [url_for(host, port)]
+    addresses = interface_addresses() if addresses is None else addresses
+    wanted = (4, 6) if host == "::" else (4,)
+    return [url_for(a, port) for a in addresses if ipaddress.ip_address(a).version in wanted]
 
 
 def serving() -> bool:
@@ -111,10 +167,19 @@ def source_checkout() -> Path | None:
 
 
 def serve(
-    host: str, port: int, lesson_dirs: Sequence[str | Path] = (), data_dir: str | Path | None = None
+    host: str,
+    port: int,
+    lesson_dirs: Sequence[str | Path] = (),
+    data_dir: str | Path | None = None,
+    public: str | None = None,
+    banner: Sequence[str] = (),
 ) -> None:
-    """Run the web server until Ctrl+C. Raises OSError when the address cannot be bound."""
-    from textual_serve.server import Server
+    """Run the web server until Ctrl+C. Raises OSError when the address cannot be bound.
+
+    `public` is an explicit base URL for the page's scripts and websocket (`--public-url`);
+    without it each page points at the address its browser used (`web.ClassroomServer`).
+    `banner` is printed once the server listens."""
+    from tutor.classroom.web import ClassroomServer
 
     os.environ[SERVE_ENV] = "1"
     root = source_checkout()
@@ -124,11 +189,8 @@ def serve(
             os.environ["PYTHONPATH"] = os.pathsep.join([str(root), *paths])
     if data_dir is not None:
         os.environ[DATA_DIR_ENV] = str(Path(data_dir).expanduser().resolve())
-    server = Server(
-        served_command(lesson_dirs),
-        host=host,
-        port=port,
-        title="ktutor",
-        public_url=public_url(host, port),
+    server = ClassroomServer(
+        served_command(lesson_dirs), host=host, port=port, title="ktutor", public_url=public
     )
+    server.banner = list(banner)
     server.serve()

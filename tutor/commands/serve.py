@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -21,6 +22,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="DIR",
         help="add an instructor's lesson pack (repeatable)",
+    )
+    parser.add_argument(
+        "--public-url",
+        default=None,
+        metavar="URL",
+        help="the address learners type, when it is not this machine's own (behind a proxy "
+        "or a port forward), e.g. https://k8s-workshop.example.org; by default each page "
+        "points back at the address its browser used",
     )
     parser.add_argument(
         "--data-dir",
@@ -43,6 +52,8 @@ def check(args: argparse.Namespace) -> str | None:
         and not Path(args.data_dir).is_dir()
     ):
         return f"--data-dir {args.data_dir}: not a folder"
+    if args.public_url is not None and not re.fullmatch(r"https?://[^\s/?#]+/?", args.public_url):
+        return f"--public-url {args.public_url}: give scheme and address only, e.g. http://10.0.0.5:8000"
     return None
 
 
@@ -56,14 +67,20 @@ def run(args: argparse.Namespace) -> int:
     warning = serving.exposure_warning(args.host, args.port)
     if warning is not None:
         print(warning, file=sys.stderr)
-    print(
-        f"ktutor: serving on {serving.public_url(args.host, args.port)} "
-        "(each browser tab gets its own tutor; Ctrl+C stops)",
-        file=sys.stderr,
-        flush=True,
-    )
+    if args.public_url is not None:
+        urls = [args.public_url.rstrip("/")]
+    else:
+        urls = serving.learner_urls(args.host, args.port)
+    if urls:
+        where = "learners open " + " or ".join(urls)
+    else:
+        where = f"no address of this machine found; learners open http://<its address>:{args.port}"
+    banner = [
+        f"ktutor: serving on {args.host} port {args.port}: {where}",
+        "ktutor: each browser tab gets its own tutor; Ctrl+C stops",
+    ]
     try:
-        serving.serve(args.host, args.port, args.lessons, args.data_dir)
+        serving.serve(args.host, args.port, args.lessons, args.data_dir, args.public_url, banner)
     except OSError as exc:
         print(
             f"ktutor serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
