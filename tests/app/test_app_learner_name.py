@@ -80,3 +80,20 @@ async def test_unserved_app_asks_nothing(make_app: Any, monkeypatch: pytest.Monk
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, LessonListScreen)
+
+
+async def test_a_name_alone_is_on_the_roster(
+    make_app: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The instructor sees a learner who has typed a name and nothing else yet."""
+    from tutor.classroom.roster import roster
+
+    monkeypatch.setenv("KTUTOR_SERVE", "1")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(Input).value = "Cleo"
+        await pilot.press("enter")
+        await settle(pilot)
+        rows, _ = roster(data_dir, {})
+        assert [(r.learner, r.current) for r in rows] == [("Cleo", None)]

@@ -96,16 +96,85 @@ def test_progress_export_import_reset(tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_progress_all_learners(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ProgressStore.open(tmp_path, learner="alice").mark_step_done("anatomy", 0)
-    ProgressStore.open(tmp_path, learner="bob").solve_challenge("anatomy", "fix-the-selector")
+    bob = ProgressStore.open(tmp_path, learner="bob")
+    bob.set_step("anatomy", 2)
+    bob.solve_challenge("anatomy", "fix-the-selector")
+    ProgressStore.open(tmp_path, learner="carol").save()  # only typed a name
     assert main(["progress", "--all", "--dir", str(tmp_path), "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     by_learner = {r["learner"]: r for r in rows}
-    assert by_learner["alice"]["steps_done"].startswith("1/")
-    assert by_learner["bob"]["challenges_solved"] == "1/3"
+    assert by_learner["alice"]["current"]["steps_done"] == 1
+    bob_now = by_learner["bob"]["current"]
+    assert bob_now["lesson"] == "anatomy" and bob_now["step"] == 3
+    assert bob_now["challenges_solved"] == 1 and bob_now["challenges"] >= 1
+    assert by_learner["carol"]["current"] is None and by_learner["carol"]["lessons"] == []
+    assert by_learner["bob"]["idle_seconds"] >= 0 and by_learner["bob"]["last_activity"]
     assert main(["progress", "--all", "--dir", str(tmp_path), "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "Learner,Lesson,Status,Steps done,Challenges solved"
-    assert lines[1].startswith("alice,anatomy,in progress,1/")
+    assert lines[0].startswith("learner,lesson,status,step,steps,steps_done,challenges_solved")
+    assert lines[1].startswith("alice,anatomy,in progress,1,")
+    assert lines[3].startswith("carol,,")
+    assert main(["progress", "--all", "--dir", str(tmp_path)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split() == [
+        "Learner",
+        "Lesson",
+        "Step",
+        "Steps",
+        "done",
+        "Challenges",
+        "Quiz",
+        "Last",
+        "active",
+    ]
+    from tutor.course.loader import load_lessons
+
+    lesson = next(le for le in load_lessons([]).lessons if le.id == "anatomy")
+    n, c = len(lesson.steps), len(lesson.challenges)
+    assert table[2].split()[:5] == ["bob", "anatomy", f"3/{n}", f"0/{n}", f"1/{c}"]
+    assert "(only typed a name)" in table[3] and table[3].endswith("ago")
+
+
+def test_progress_all_quiz_score(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tutor.course.loader import load_lessons
+
+    lesson = next(le for le in load_lessons([]).lessons if le.id == "anatomy")
+    right = next(i for i, c in enumerate(lesson.quiz[0].choices) if c.correct)
+    wrong = next(i for i, c in enumerate(lesson.quiz[1].choices) if not c.correct)
+    store = ProgressStore.open(tmp_path, learner="dana")
+    store.answer_quiz("anatomy", 0, right)
+    store.answer_quiz("anatomy", 1, wrong)
+    assert main(["progress", "--all", "--dir", str(tmp_path), "--format", "json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    current = row["current"]
+    assert (current["quiz_correct"], current["quiz_answered"]) == (1, 2)
+    assert current["quiz_questions"] == len(lesson.quiz)
+
+
+def test_progress_all_names_the_folder_it_searched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["progress", "--all", "--dir", str(tmp_path)]) == 0
+    assert f"No learner progress found in {tmp_path / 'learners'}." in capsys.readouterr().out
+
+
+def test_progress_all_watch_redraws(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tutor.commands.progress import CLEAR, watch
+
+    frames = iter(["first", "second"])
+    assert watch(lambda: next(frames), 0.01, rounds=2) == 0
+    out = capsys.readouterr().out
+    assert out.count(CLEAR) == 2 and out.index("first") < out.index("second")
+
+
+def test_progress_single_learner_json_holds_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "p.json"
+    ProgressStore.open(file).mark_step_done("anatomy", 1)
+    assert main(["progress", "--file", str(file), "--format", "json"]) == 0
+    rows = {r["lesson"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["anatomy"]["steps_done"] == 1 and isinstance(rows["anatomy"]["steps"], int)
 
 
 def test_progress_notice_for_corrupt_file(

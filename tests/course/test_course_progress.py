@@ -358,3 +358,11 @@ def test_unchanged_edit_does_not_rewrite(tmp_path: Path, monkeypatch: pytest.Mon
     assert calls == []
     store.save_edit("a", "step-0", "changed")
     assert len(calls) == 1
+
+
+def test_current_lesson_is_kept(tmp_path: Path) -> None:
+    """The roster shows the lesson a learner last worked in, also after a restart."""
+    store = ProgressStore.open(tmp_path, learner="ada")
+    store.set_step("anatomy", 2)
+    store.solve_challenge("labels", "fix")
+    assert ProgressStore.open(tmp_path, learner="ada").current == "labels"

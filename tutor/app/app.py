@@ -250,6 +250,7 @@ class TutorApp(App[None]):
         """A served session's learner gave their name: their own progress file from now on."""
         self.learner = name
         self._progress = None
+        self.progress.save()  # at once: the roster lists a learner who has only typed a name
         self._start()
 
     def _start(self) -> None:

@@ -56,3 +56,10 @@ def terminal_safe(run: Run) -> Run:
             sys.stdout, sys.stderr = out, err
 
     return wrapper
+
+
+def raw_stdout() -> TextIO:
+    """The terminal under `terminal_safe`'s filter: only for our own control sequences (the
+    screen clear of `progress --all --watch`), never for a stranger's text."""
+    out = sys.stdout
+    return out._inner if isinstance(out, _Visible) else out

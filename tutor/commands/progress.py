@@ -1,15 +1,19 @@
 """`ktutor progress`: see, export, import or reset your progress; `--all` for a workshop.
 
-With `--all`, every learner that `ktutor serve` has seen is listed (learner, lesson, steps done,
-challenges solved) as a table, CSV or JSON, so an instructor can see who is where.
+With `--all`, every learner that `ktutor serve` has seen is listed (the lesson and step they
+are on, steps done, challenges solved, quiz score, last activity) as a table, CSV or JSON, so
+an instructor can see who is stuck; `--watch` redraws the table as the room works.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +21,7 @@ from tutor.course.lesson import Lesson
 from tutor.course.loader import load_lessons
 from tutor.course.progress import ProgressStore
 
-from ._safe import terminal_safe
+from ._safe import raw_stdout, terminal_safe
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +43,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", action="store_true", help="confirm --reset")
     parser.add_argument(
         "--all", action="store_true", help="list every learner's progress (from `ktutor serve`)"
+    )
+    parser.add_argument(
+        "--watch",
+        nargs="?",
+        type=float,
+        const=2.0,
+        default=None,
+        metavar="SECONDS",
+        help="with --all: redraw the table every SECONDS (default 2) until Ctrl+C",
     )
     parser.add_argument(
         "--format",
@@ -107,21 +120,57 @@ def _lesson_row(store: ProgressStore, lesson_id: str, lesson: Lesson | None) -> 
     }
 
 
+def _roster_text(args: argparse.Namespace, lessons: dict[str, Lesson]) -> tuple[str, int]:
+    """The `--all` output and how many learners it lists."""
+    from tutor.classroom import roster
+
+    rows, folder = roster.roster(Path(args.dir) if args.dir else None, lessons)
+    now = roster.now()
+    if args.format == "json":
+        return json.dumps([r.to_json(now) for r in rows], indent=1, ensure_ascii=False), len(rows)
+    if args.format == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(roster.CSV_HEADER)
+        for r in rows:
+            writer.writerows(roster.csv_rows(r))
+        return out.getvalue().rstrip("\n"), len(rows)
+    if not rows:
+        return f"No learner progress found in {folder}.", 0
+    cells = [roster.table_row(r, now) for r in rows]
+    return "\n".join(_table([roster.HEADER, *cells])), len(rows)
+
+
 def _show_all(args: argparse.Namespace, lessons: dict[str, Lesson]) -> int:
-    stores = ProgressStore.all_learners(Path(args.dir) if args.dir else None)
-    header = ["Learner", "Lesson", "Status", "Steps done", "Challenges solved"]
-    rows: list[list[str]] = []
-    for name, store in stores.items():
-        if store.notice:
-            print(f"ktutor: {store.notice}", file=sys.stderr)
-        for lesson_id in store.lesson_ids():
-            row = _lesson_row(store, lesson_id, lessons.get(lesson_id))
-            rows.append([name, lesson_id, row["status"], row["steps"], row["challenges"]])
-    if not rows and args.format == "text":
-        where = args.dir or "the data folder"
-        print(f"No learner progress found in {where}.")
+    if args.watch is None:
+        text, _ = _roster_text(args, lessons)
+        print(text)
         return 0
-    _emit(header, rows, args.format)
+    return watch(lambda: _roster_text(args, lessons)[0], args.watch)
+
+
+CLEAR = "\x1b[H\x1b[2J"
+"""Cursor home, clear screen: what `watch(1)` does between two redraws."""
+
+
+def watch(render: Callable[[], str], interval: float, rounds: int | None = None) -> int:
+    """Redraw `render()` every `interval` seconds until Ctrl+C (or `rounds` redraws)."""
+    interval = max(0.2, interval)
+    done = 0
+    try:
+        while rounds is None or done < rounds:
+            text = render()
+            stamp = time.strftime("%H:%M:%S")
+            raw = raw_stdout()
+            raw.write(CLEAR)
+            raw.flush()
+            sys.stdout.write(f"{text}\n\n{stamp}, every {interval:g} s; Ctrl+C stops\n")
+            sys.stdout.flush()
+            done += 1
+            if rounds is None or done < rounds:
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        print()
     return 0
 
 
@@ -187,6 +236,14 @@ def run(args: argparse.Namespace) -> int:
         )
     if not rows:
         print("No lessons found.")
+        return 0
+    if args.format == "json":  # numbers, not "3/15"
+        from dataclasses import asdict
+
+        from tutor.classroom.roster import lesson_row
+
+        data = [asdict(lesson_row(store, i, lessons.get(i))) for i in ids]
+        print(json.dumps(data, indent=1, ensure_ascii=False))
         return 0
     _emit(header, rows, args.format)
     if args.format == "text":

@@ -184,6 +184,8 @@ class ProgressStore:
         self._held = 0
         """Above 0 inside `held()`: changes are kept in memory, written by a later `save()`."""
         self._last_written = ""
+        self.current = ""
+        """The lesson the learner last worked in (the instructor's roster shows it)."""
 
     # --- opening --------------------------------------------------------------------------
 
@@ -294,6 +296,9 @@ class ProgressStore:
             return
         self._lessons, self._edits = lessons, edits
         self.learner = self.learner or learner
+        with contextlib.suppress(ValueError, AttributeError):
+            current = json.loads(raw).get("current", "")
+            self.current = current if isinstance(current, str) else ""
         self._last_written = raw.decode("utf-8")
 
     # --- saving ---------------------------------------------------------------------------
@@ -303,6 +308,8 @@ class ProgressStore:
             out: dict[str, Any] = {"format": FORMAT, "version": VERSION}
             if self.learner:
                 out["learner"] = self.learner
+            if self.current:
+                out["current"] = self.current
             out["lessons"] = {k: v.to_json() for k, v in sorted(self._lessons.items())}
             edits = {
                 lid: {k: t for k, t in sorted(saved.items()) if len(t) <= MAX_EDIT_CHARS}
@@ -345,6 +352,7 @@ class ProgressStore:
             self._last_written = text
 
     def _entry(self, lesson_id: str) -> LessonProgress:
+        self.current = lesson_id
         entry = self._lessons.get(lesson_id)
         if entry is None:
             entry = self._lessons[lesson_id] = LessonProgress()
