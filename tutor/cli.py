@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from tutor import __version__
+from tutor import __version__, settings
 
 COMMANDS: dict[str, str] = {
     "check": "validate manifests as the API server would",
@@ -51,7 +51,8 @@ def build_parser(include: Sequence[str] | None = None) -> argparse.ArgumentParse
         "tutor; `ktutor LESSON-ID` opens a lesson directly.",
         epilog="commands:\n"
         + "\n".join(f"  {n:<11} {h}" for n, h in COMMANDS.items())
-        + "\n\nRun `ktutor COMMAND --help` for a command's options.",
+        + "\n\nRun `ktutor COMMAND --help` for a command's options.\n\n"
+        + settings.help_text(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"ktutor {__version__}")

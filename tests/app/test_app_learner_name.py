@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.screens.lesson_list import LessonListScreen
-from tutor.classroom.name_screen import NameScreen
+from tutor.app.screens.name import NameScreen
 
 
 async def name_then_edit(make_app: Any, data_dir: Path, name: str, typed: str) -> Path:

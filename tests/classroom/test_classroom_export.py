@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from tutor.classroom.exporting import IMAGE, ExportError, export_text, pick_manifest
-from tutor.classroom.lessons import find_lesson
 from tutor.cli import main
+from tutor.course.find import find_lesson
 from tutor.course.lesson import Lesson
 from tutor.course.loader import load_lessons
 from tutor.model import analyze

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tutor.classroom.lessons import LessonNotFound, find_lesson
 from tutor.classroom.printing import MARK, mark_line, render, routing
 from tutor.cli import main
+from tutor.course.find import LessonNotFound, find_lesson
 from tutor.course.lesson import Lesson
 from tutor.course.loader import load_lessons
 

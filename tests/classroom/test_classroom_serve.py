@@ -11,8 +11,9 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
 
+from tutor import settings
+from tutor.app.screens.name import NameScreen, ask_learner_name
 from tutor.classroom import serving
-from tutor.classroom.name_screen import NameScreen
 from tutor.cli import main
 
 
@@ -177,7 +178,7 @@ def test_serve_builds_the_server_with_the_env_hook(
     monkeypatch.setattr(tutor.classroom.web, "ClassroomServer", FakeServer)
     # serve() sets these for its children; setenv first so monkeypatch restores them afterwards
     # (delenv of an unset variable records nothing, and the value would leak into later tests)
-    for name in (serving.SERVE_ENV, serving.DATA_DIR_ENV):
+    for name in (settings.SERVE, settings.DATA_DIR):
         monkeypatch.setenv(name, "")
         monkeypatch.delenv(name)
     monkeypatch.setenv("PYTHONPATH", "/somewhere")
@@ -185,10 +186,10 @@ def test_serve_builds_the_server_with_the_env_hook(
     assert made["served"] and made["host"] == "0.0.0.0" and made["port"] == 8100
     assert made["command"].endswith("-m tutor")
     assert made["public_url"] is None  # each page points at the address its browser used
-    assert serving.serving()
+    assert settings.serving()
     import os
 
-    assert os.environ[serving.DATA_DIR_ENV] == str(tmp_path.resolve())
+    assert os.environ[settings.DATA_DIR] == str(tmp_path.resolve())
     # from a source checkout the per-tab processes find `tutor` whatever their directory
     root = serving.source_checkout()
     assert root is not None and (root / "tutor" / "classroom" / "serving.py").is_file()
@@ -204,14 +205,14 @@ class _Host(App[None]):
         yield Static("lesson list")
 
     def on_mount(self) -> None:
-        serving.ask_learner_name(self, self._start)
+        ask_learner_name(self, self._start)
 
     def _start(self, name: str) -> None:
         self.learner = name
 
 
 async def test_name_prompt_insists_then_returns_the_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(serving.SERVE_ENV, "1")
+    monkeypatch.setenv(settings.SERVE, "1")
     app = _Host()
     async with app.run_test() as pilot:
         await pilot.pause()
@@ -227,7 +228,7 @@ async def test_name_prompt_insists_then_returns_the_name(monkeypatch: pytest.Mon
 
 
 async def test_no_prompt_outside_serve(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(serving.SERVE_ENV, raising=False)
+    monkeypatch.delenv(settings.SERVE, raising=False)
     app = _Host()
     async with app.run_test() as pilot:
         await pilot.pause()

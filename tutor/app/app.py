@@ -7,7 +7,6 @@ view) is imported the first time a lesson opens, so `ktutor` shows its list quic
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -17,6 +16,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
+from tutor import settings
 from tutor.app.screens.lesson_list import LessonListScreen
 from tutor.course.lesson import Lesson, LessonError, LessonSet
 
@@ -27,22 +27,17 @@ if TYPE_CHECKING:
 
 GC_THRESHOLD = 50_000
 """Allocations between young-generation collections (Python's default is 700)."""
-DATA_DIR_ENV = "KTUTOR_DATA_DIR"
-"""Where progress lives, if set (tests and workshops point it at a temporary folder)."""
-SERVE_ENV = "KTUTOR_SERVE"
-"""Set by `ktutor serve` for each browser tab: ask the learner's name first
-(`tutor.classroom.serving.SERVE_ENV`; not imported, to keep start-up lean)."""
 
 
 def progress_path(data_dir: str | Path | None = None) -> Path | None:
     """The progress file: in `data_dir` or `$KTUTOR_DATA_DIR`, else the store's default."""
-    base = data_dir if data_dir is not None else os.environ.get(DATA_DIR_ENV) or None
-    return Path(base) / "progress.json" if base else None
+    base = Path(data_dir).expanduser() if data_dir is not None else settings.data_dir()
+    return base / "progress.json" if base else None
 
 
 def _tutor_commands() -> type[Provider]:
     """The palette's provider, imported when the palette first opens (keeps start-up lean)."""
-    from tutor.app.commands import TutorCommands
+    from tutor.app.palette import TutorCommands
 
     return TutorCommands
 
@@ -233,8 +228,8 @@ class TutorApp(App[None]):
         return LessonListScreen()
 
     def on_mount(self) -> None:
-        if os.environ.get(SERVE_ENV) == "1" and not self.learner:
-            from tutor.classroom.serving import ask_learner_name
+        if settings.serving() and not self.learner:
+            from tutor.app.screens.name import ask_learner_name
 
             if ask_learner_name(self, self._start_as):
                 return  # `_start_as` runs once the learner has typed a name

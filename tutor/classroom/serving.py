@@ -2,7 +2,7 @@
 
 textual-serve starts one `python -m tutor` process per browser tab, with this server's
 environment, so there is no shared state between tabs. `KTUTOR_SERVE=1` in that environment tells
-the app to ask for the learner's name first (see `ask_learner_name`), and each name gets its own
+the app to ask for the learner's name first (`tutor.app.screens.name`), and each name gets its own
 progress file on the serving machine (`ProgressStore.open(learner=name)`).
 
 There is no authentication: anyone who can reach the address can use a shell-less tutor that
@@ -12,21 +12,15 @@ writes progress files. So the default address is loopback, and any other address
 from __future__ import annotations
 
 import ipaddress
-import os
 import shlex
 import socket
 import sys
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from textual.app import App
+from tutor import settings
 
-SERVE_ENV = "KTUTOR_SERVE"
-"""Set to "1" in the served processes' environment: ask for a name before anything else."""
-DATA_DIR_ENV = "KTUTOR_DATA_DIR"
 MAX_NAME = 40
 
 
@@ -123,11 +117,6 @@ def learner_urls(host: str, port: int, addresses: Sequence[str] | None = None) -
     return [url_for(a, port) for a in addresses if ipaddress.ip_address(a).version in wanted]
 
 
-def serving() -> bool:
-    """True inside a process that `ktutor serve` started for a browser tab."""
-    return os.environ.get(SERVE_ENV) == "1"
-
-
 def name_problem(text: str) -> str | None:
     """Why `text` cannot be a learner name (None when it can). Names label progress files and
     the instructor's `progress --all` table, so they are short, printable, on one line."""
@@ -141,22 +130,6 @@ def name_problem(text: str) -> str | None:
     if name.strip(". ") == "":
         return "A name needs at least one letter or digit."
     return None
-
-
-def ask_learner_name(app: App[Any], then: Callable[[str], None]) -> bool:
-    """The hook for the app: when served and no learner is set, show the name prompt and call
-    `then(name)` once the learner gives one. Returns True when the prompt was shown (the caller
-    should wait for `then` before opening progress), False when nothing needs asking."""
-    if not serving() or getattr(app, "learner", None):
-        return False
-    from tutor.classroom.name_screen import NameScreen
-
-    def done(name: str | None) -> None:
-        if name:
-            then(name)
-
-    app.push_screen(NameScreen(), done)
-    return True
 
 
 def source_checkout() -> Path | None:
@@ -181,14 +154,11 @@ def serve(
     `banner` is printed once the server listens."""
     from tutor.classroom.web import ClassroomServer
 
-    os.environ[SERVE_ENV] = "1"
-    root = source_checkout()
-    if root is not None:
-        paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-        if str(root) not in paths:
-            os.environ["PYTHONPATH"] = os.pathsep.join([str(root), *paths])
-    if data_dir is not None:
-        os.environ[DATA_DIR_ENV] = str(Path(data_dir).expanduser().resolve())
+    settings.set_for_children(
+        serve=True,
+        data=Path(data_dir) if data_dir is not None else None,
+        python_path=source_checkout(),
+    )
     server = ClassroomServer(
         served_command(lesson_dirs), host=host, port=port, title="ktutor", public_url=public
     )

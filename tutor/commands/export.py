@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 @terminal_safe
 def run(args: argparse.Namespace) -> int:
     from tutor.classroom.exporting import ExportError, export_text, pick_manifest
-    from tutor.classroom.lessons import LessonNotFound, find_lesson
+    from tutor.course.find import LessonNotFound, find_lesson
 
     if args.step is not None and args.challenge is not None:
         print("ktutor export: use --step or --challenge, not both", file=sys.stderr)

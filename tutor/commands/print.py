@@ -35,8 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 @terminal_safe
 def run(args: argparse.Namespace) -> int:
-    from tutor.classroom.lessons import LessonNotFound, find_lesson
     from tutor.classroom.printing import render
+    from tutor.course.find import LessonNotFound, find_lesson
 
     fmt = args.format
     if fmt is None:

@@ -8,19 +8,20 @@ before the screen is taken over.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
+
+from tutor import settings
 
 
 def _terminal_problem() -> str | None:
     """Why the full-screen tutor cannot run here (None when it can). The web driver
     (`ktutor serve`) needs no terminal."""
-    if os.environ.get("TEXTUAL_DRIVER"):
+    if settings.web_driver():
         return None
     if not (sys.stdout.isatty() and sys.stdin.isatty()):
         return "ktutor: the tutor needs a terminal; `ktutor route FILE` prints plain output"
-    if os.environ.get("TERM") == "dumb":
+    if settings.dumb_terminal():
         # Emacs shell buffers and some CI logs: no cursor addressing, the UI would be garbage
         return (
             "ktutor: this terminal (TERM=dumb) cannot show the tutor; run it in a full "

@@ -21,12 +21,12 @@ from typing import Any
 
 import platformdirs
 
-from tutor import __version__, resources
+from tutor import __version__, resources, settings
 
 from .atomic import write_atomic
 from .lesson import Challenge, Choice, Goal, Lesson, LessonError, LessonSet, Question, Step
 from .packs import lesson_sources, pack_files
-from .progress import data_dir_from_env, missing_home
+from .progress import missing_home
 
 FORMAT = "ktutor-lesson-cache"
 VERSION = 1
@@ -39,7 +39,7 @@ CODE_FILES = ("loader.py", "lesson.py", "schema.py", "lesson.schema.json")
 
 def cache_file(data_dir: str | Path | None = None) -> Path:
     """`data_dir` or `$KTUTOR_DATA_DIR` (as progress uses), else the user's cache folder."""
-    base = Path(data_dir) if data_dir else data_dir_from_env()
+    base = Path(data_dir).expanduser() if data_dir else settings.data_dir()
     if base is None:
         return Path(platformdirs.user_cache_dir("ktutor")) / FILE_NAME
     return base / "cache" / FILE_NAME

@@ -7,17 +7,15 @@ cache against the files at start-up for the cost of a few `stat` calls.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from tutor import resources
+from tutor import resources, settings
 from tutor.model.limits import MAX_LESSON_FILES
 
 from .lesson import LessonError
 
 BUILTIN_PACK = "built-in"
-ENV_VAR = "KTUTOR_LESSONS"
 LESSON_SUFFIXES = (".yaml", ".yml")
 
 
@@ -66,12 +64,6 @@ def pack_files(directory: Path) -> tuple[list[Path], list[LessonError]]:
     return files, errors
 
 
-def env_dirs() -> list[Path]:
-    """The folders in KTUTOR_LESSONS (os.pathsep-separated)."""
-    raw = os.environ.get(ENV_VAR, "")
-    return [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()]
-
-
 def _dedupe(dirs: Iterable[tuple[Path, str]]) -> list[tuple[Path, str]]:
     seen: set[Path] = set()
     out = []
@@ -95,6 +87,6 @@ def lesson_sources(
     sources: list[tuple[Path, str]] = []
     if include_builtin:
         sources.append((resources.lessons_dir(), BUILTIN_PACK))
-    extras = [Path(d) for d in extra_dirs] + (env_dirs() if use_env else [])
+    extras = [Path(d) for d in extra_dirs] + (settings.lesson_dirs() if use_env else [])
     sources.extend((d, d.name or str(d)) for d in extras)
     return _dedupe(sources)

@@ -24,13 +24,14 @@ from typing import Any
 
 import platformdirs
 
+from tutor import settings
+
 from .atomic import write_atomic
 
 FORMAT = "ktutor-progress"
 VERSION = 1
 FILE_NAME = "progress.json"
 LEARNERS_DIR = "learners"
-ENV_DATA_DIR = "KTUTOR_DATA_DIR"
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """A progress file larger than this is treated as corrupt (a real one is a few KB)."""
 MAX_EDIT_CHARS = 256 * 1024
@@ -42,15 +43,9 @@ STALE_TEMP_SECONDS = 60.0
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
-def data_dir_from_env() -> Path | None:
-    """`KTUTOR_DATA_DIR`, when set (tests and workshops point it at a folder of their own)."""
-    env = os.environ.get(ENV_DATA_DIR, "").strip()
-    return Path(env).expanduser() if env else None
-
-
 def default_dir() -> Path:
     """`KTUTOR_DATA_DIR`, else the platform's user data folder for ktutor."""
-    return data_dir_from_env() or Path(platformdirs.user_data_dir("ktutor"))
+    return settings.data_dir() or Path(platformdirs.user_data_dir("ktutor"))
 
 
 def safe_learner_name(name: str) -> str:

@@ -1,19 +1,22 @@
 """The first screen of a served (browser) session: who is learning, so progress is theirs.
 
-A ModalScreen that returns the name. The app shows it through
-`tutor.classroom.serving.ask_learner_name(app, then)` when `KTUTOR_SERVE=1`.
+A ModalScreen that returns the name. The app shows it through `ask_learner_name(app, then)` when
+`KTUTOR_SERVE=1` (`tutor.settings.serving`); what makes a name acceptable is the classroom's rule
+(`tutor.classroom.serving.name_problem`).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from tutor import settings
 from tutor.classroom.serving import MAX_NAME, name_problem
 
 
@@ -64,3 +67,18 @@ class NameScreen(ModalScreen[str]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self._submit()
+
+
+def ask_learner_name(app: App[Any], then: Callable[[str], None]) -> bool:
+    """When served and no learner is set, show the name prompt and call `then(name)` once the
+    learner gives one. Returns True when the prompt was shown (the caller should wait for `then`
+    before opening progress), False when nothing needs asking."""
+    if not settings.serving() or getattr(app, "learner", None):
+        return False
+
+    def done(name: str | None) -> None:
+        if name:
+            then(name)
+
+    app.push_screen(NameScreen(), done)
+    return True

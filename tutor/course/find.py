@@ -1,4 +1,5 @@
-"""Find one lesson for the classroom commands: by id (built-ins plus packs) or by file path."""
+"""Find one lesson by id (built-ins plus packs) or by file path: what `ktutor print` and
+`ktutor export` take on their command line."""
 
 from __future__ import annotations
 
