@@ -47,3 +47,13 @@ def test_check_command_imports_no_ui() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_import_layers_hold() -> None:
+    """The contracts in pyproject.toml (`lint-imports`, also run by .ci/run): layers
+    app | commands -> classroom -> lab -> course -> model, and Textual only under tutor/app."""
+    probe = "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports())"
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
