@@ -269,7 +269,7 @@ CASES: list[tuple[str, str, dict[str, Any], bool, str]] = [
         "kind: [",
         {"traffic": {"service": "my-service", "port": "80", "count": 1}},
         False,
-        "The manifest is not valid YAML: line 2",
+        "The manifest cannot be read: line 2: YAML syntax error",
     ),
     # endpoints
     (

@@ -20,6 +20,7 @@ from tutor.course.lesson import Goal, Lesson
 from tutor.model.analysis import analyze
 from tutor.model.limits import InputRejected
 from tutor.model.paths import parse_path
+from tutor.model.report import problems
 from tutor.model.yamldoc import YamlSyntaxError, load_documents
 
 MARK = "# <- here"
@@ -81,16 +82,14 @@ def routing(text: str) -> Routing:
     """Per Service port, which Pods get ClusterIP traffic, on which port, and why not."""
     analysis = analyze(text)
     out = Routing()
-    if analysis.parsed.syntax_error is not None:
-        se = analysis.parsed.syntax_error
-        out.errors.append(f"line {se.line}, column {se.column}: YAML syntax error: {se.message}")
+    found = problems(analysis)
+    bad = next((p for p in found if p.unreadable), None)
+    if bad is not None:
+        out.errors.append(f"{bad.where}: {bad.message}" if bad.where else bad.message)
         return out
-    if analysis.parsed.rejected is not None:
-        out.errors.append(analysis.parsed.rejected.reason)
-        return out
-    for err in analysis.errors:
-        where = f"line {err.line}: " if err.line else ""
-        out.errors.append(f"{where}{err.kind or 'object'} {err.object}: {err.message}".strip())
+    for p in found:
+        where = f"line {p.line}: " if p.line else ""
+        out.errors.append(f"{where}{p.kind or 'object'} {p.object}: {p.message}".strip())
     for sr in analysis.services:
         for pr in sr.ports:
             ps = PortSummary(sr.service.ref, pr.port.label, str(pr.port.target_port))

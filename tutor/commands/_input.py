@@ -10,6 +10,7 @@ from pathlib import Path
 from tutor.model.analysis import Analysis, analyze
 from tutor.model.errors import FieldError
 from tutor.model.limits import MAX_TEXT_BYTES, InputRejected, decode_bytes
+from tutor.model.report import unreadable
 
 from ._safe import terminal_safe
 
@@ -79,15 +80,11 @@ def analyze_file(path: str, from_node: str | None = None) -> tuple[Manifest, Ana
     """Read and analyze; unreadable, non-YAML or empty input raises InputError."""
     manifest = read_manifest(path)
     analysis = analyze(manifest.text, from_node=from_node)
-    parsed = analysis.parsed
-    if parsed.rejected is not None:
-        rj = parsed.rejected
-        where = f":{rj.line}:{rj.column}" if rj.line else ""
-        raise InputError(f"{manifest.name}{where}: {rj.reason}")
-    if parsed.syntax_error is not None:
-        se = parsed.syntax_error
-        raise InputError(f"{manifest.name}:{se.line}:{se.column}: YAML syntax error: {se.message}")
-    if not parsed.documents:
+    bad = unreadable(analysis)
+    if bad is not None:
+        where = f":{bad.line}:{bad.column}" if bad.line else ""
+        raise InputError(f"{manifest.name}{where}: {bad.message}")
+    if not analysis.parsed.documents:
         raise InputError(f"{manifest.name}: no Kubernetes objects in the file (it is empty)")
     return manifest, analysis
 

@@ -18,6 +18,7 @@ from tutor.model.analysis import Analysis, PortRoute, ServiceRoute, analyze, rou
 from tutor.model.endpoints import PodIndex
 from tutor.model.paths import format_path, parse_path
 from tutor.model.proxy import CLUSTER_IP_ENTRY, Client, simulate
+from tutor.model.report import unreadable
 
 from .lesson import Goal
 
@@ -50,15 +51,11 @@ def _plural(n: int, word: str) -> str:
 
 
 def _unreadable(analysis: Analysis) -> GoalResult | None:
-    parsed = analysis.parsed
-    if parsed.rejected is not None:
-        rj = parsed.rejected
-        where = f"line {rj.line}: " if rj.line else ""
-        return GoalResult(False, f"The manifest cannot be read: {where}{rj.reason}.")
-    if parsed.syntax_error is not None:
-        se = parsed.syntax_error
-        return GoalResult(False, f"The manifest is not valid YAML: line {se.line}: {se.message}.")
-    return None
+    bad = unreadable(analysis)
+    if bad is None:
+        return None
+    where = f"line {bad.line}: " if bad.line else ""
+    return GoalResult(False, f"The manifest cannot be read: {where}{bad.message}.")
 
 
 def _find_route(

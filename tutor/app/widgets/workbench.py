@@ -37,6 +37,7 @@ from tutor.model.changes import ClusterChanges, analyze_with_changes
 from tutor.model.manifests import DEFAULT_NODES
 from tutor.model.paths import parse_path
 from tutor.model.proxy import Client
+from tutor.model.report import Problem, problems
 
 if TYPE_CHECKING:
     from tutor.app.widgets.behind import BehindScenes
@@ -90,35 +91,6 @@ def field_ranges(analysis: Analysis, path_text: str) -> list[Range]:
             r1, c1 = r1 - 1, -1
         return [(r0, c0, r1, c1)]
     return []
-
-
-def problems(analysis: Analysis) -> list[tuple[int, int, str, str]]:
-    """Every problem as (line, column, message, hint), 1-based, in text order."""
-    out: list[tuple[int, int, str, str]] = []
-    parsed = analysis.parsed
-    if parsed.syntax_error is not None:
-        se = parsed.syntax_error
-        out.append(
-            (
-                se.line,
-                se.column,
-                f"YAML syntax error: {se.message}",
-                "Check the indentation (2 spaces per level) and the `key: value` colons.",
-            )
-        )
-    if parsed.rejected is not None:
-        rj = parsed.rejected
-        out.append(
-            (
-                getattr(rj, "line", 0) or 0,
-                getattr(rj, "column", 0) or 0,
-                str(getattr(rj, "reason", rj)),
-                "",
-            )
-        )
-    for err in analysis.errors:
-        out.append((err.line, err.column, err.message, err.hint))
-    return out
 
 
 def clients_for(analysis: Analysis) -> list[tuple[str, list[Client]]]:
@@ -289,7 +261,7 @@ class Workbench(Vertical):
         self._save_timer: Timer | None = None
         self._behind: BehindScenes | None = None
         self._mounted = False
-        self._shown_problems: list[tuple[int, int, str, str]] = []
+        self._shown_problems: list[Problem] = []
         self._requested: tuple[object, ...] | None = None
         self.conductor = Conductor(self)
         self._editor: YamlEditor | None = None
@@ -567,7 +539,7 @@ class Workbench(Vertical):
         found = problems(analysis)
         self.editor.set_marks(
             field_ranges(analysis, self.focus_path),
-            sorted({line - 1 for line, *_ in found if line > 0}),
+            sorted({p.line - 1 for p in found if p.line > 0}),
         )
         errors = self.query_one("#errors", ErrorList)
         if found != self._shown_problems:
@@ -595,10 +567,16 @@ class Workbench(Vertical):
         self._refresh_behind()
         self.post_message(self.Updated(self, analysis, check))
 
-    def _fill_errors(self, errors: ErrorList, found: list[tuple[int, int, str, str]]) -> None:
+    def _fill_errors(self, errors: ErrorList, found: list[Problem]) -> None:
         self._shown_problems = found
         errors.clear_options()
-        for i, (line, column, message, hint) in enumerate(found):
+        for i, problem in enumerate(found):
+            line, column, message, hint = (
+                problem.line,
+                problem.column,
+                problem.message,
+                problem.hint,
+            )
             prompt = Text()
             prompt.append(f"line {line}" if line else "", style="bold red")
             prompt.append(": " if line else "")
