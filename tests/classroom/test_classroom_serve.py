@@ -107,6 +107,24 @@ def test_cli_prints_the_warning_and_passes_arguments(
     assert "learners open https://k8s.example.org" in calls[-1][5][0]
 
 
+def test_cli_code(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(serving, "serve", lambda *a: calls.append(a))
+    monkeypatch.delenv("KTUTOR_JOIN_CODE", raising=False)
+    assert main(_serve_args("--host", "0.0.0.0", "--code", "probe-4821")) == 0
+    assert "NO authentication" not in capsys.readouterr().err
+    assert calls[-1][6] == "probe-4821" and "workshop code: probe-4821" in calls[-1][5][1]
+    assert main(_serve_args("--code")) == 0  # made up and printed
+    made = calls[-1][6]
+    assert made and f"workshop code: {made}" in calls[-1][5][1]
+    monkeypatch.setenv("KTUTOR_JOIN_CODE", "from-a-secret")
+    assert main(_serve_args("--host", "0.0.0.0")) == 0
+    assert calls[-1][6] == "from-a-secret"
+    monkeypatch.delenv("KTUTOR_JOIN_CODE")
+    assert main(_serve_args("--host", "0.0.0.0")) == 0
+    assert calls[-1][6] is None and "NO authentication" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("host", "urls"),
     [
@@ -136,6 +154,7 @@ def test_interface_addresses_leave_out_loopback_and_link_local() -> None:
         (["--port", "0"], "between 1 and 65535"),
         (["--port", "70000"], "between 1 and 65535"),
         (["--lessons", "/no/such/folder"], "not a folder"),
+        (["--code", " spaced "], "--code: use printable characters"),
     ],
 )
 def test_cli_bad_usage(

@@ -55,3 +55,56 @@ async def test_explicit_public_url_wins() -> None:
     )
     page = await _page(server, {"Host": "192.0.2.7:8000"})
     assert _urls(page) == ("wss://k8s.example.org/ws", "https://k8s.example.org/static/js/")
+
+
+async def test_a_workshop_code_guards_the_page_and_the_websocket() -> None:
+    server = ClassroomServer(
+        "true", host="0.0.0.0", port=8000, title="t", public_url=None, code="probe-4821"
+    )
+    async with TestClient(TestServer(await server._make_app())) as client:
+        page = await (await client.get("/")).text()
+        assert "Workshop code" in page and "data-session-websocket-url" not in page
+        ws = await client.get("/ws")
+        assert ws.status == 403  # no tutor process for a browser without the code
+        wrong = await client.post("/join", data={"code": "pod-0000"}, allow_redirects=False)
+        assert wrong.status == 403 and "not the workshop code" in await wrong.text()
+        assert not client.session.cookie_jar.filter_cookies(client.make_url("/"))
+        right = await client.post("/join", data={"code": " Probe-4821 "}, allow_redirects=False)
+        assert right.status == 303 and right.headers["Location"] == "/"
+        page = await (await client.get("/")).text()
+        assert "data-session-websocket-url" in page
+        assert (await client.get("/healthz")).status == 200
+
+
+async def test_wrong_codes_are_rate_limited() -> None:
+    server = ClassroomServer(
+        "true", host="127.0.0.1", port=8000, title="t", public_url=None, code="probe-4821"
+    )
+    async with TestClient(TestServer(await server._make_app())) as client:
+        statuses = []
+        for _ in range(6):
+            r = await client.post("/join", data={"code": "nope"}, allow_redirects=False)
+            statuses.append(r.status)
+        assert statuses == [403] * 5 + [429]
+        # even the right code waits now
+        r = await client.post("/join", data={"code": "probe-4821"}, allow_redirects=False)
+        assert r.status == 429 and "try again in" in await r.text()
+
+
+def test_attempts_forget_old_failures() -> None:
+    from tutor.classroom.joining import Attempts
+
+    attempts = Attempts(limit=2, window=10)
+    attempts.failed("a", now=0)
+    assert attempts.wait("a", now=1) == 0
+    attempts.failed("a", now=1)
+    assert attempts.wait("a", now=2) == 8 and attempts.wait("b", now=2) == 0
+    assert attempts.wait("a", now=10.5) == 0
+
+
+def test_generated_codes_are_valid() -> None:
+    from tutor.classroom.joining import code_problem, generate_code, join_token
+
+    codes = {generate_code() for _ in range(20)}
+    assert len(codes) > 1 and all(code_problem(c) is None for c in codes)
+    assert join_token("pod-1") != join_token("pod-2") and "pod" not in join_token("pod-1")

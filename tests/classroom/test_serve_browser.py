@@ -89,6 +89,15 @@ def _free_port() -> int:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    yield from _serve(tmp_path)
+
+
+@pytest.fixture
+def coded_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    yield from _serve(tmp_path, "--code", "probe-4821")
+
+
+def _serve(tmp_path: Path, *extra: str) -> Iterator[tuple[str, Path]]:
     _require_browser()
     port = _free_port()
     env = dict(os.environ)
@@ -106,6 +115,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             str(port),
             "--data-dir",
             str(tmp_path / "data"),
+            *extra,
         ],
         cwd=ROOT,
         env=env,
@@ -212,3 +222,27 @@ def test_browser_lesson_edit_changes_routing(server: tuple[str, Path]) -> None:
             browser.close()
     if named:
         assert (data / "learners").is_dir(), "the named learner's progress lives on the server"
+
+
+def test_browser_asks_the_workshop_code_first(coded_server: tuple[str, Path]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url, _ = coded_server
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=_chromium(), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 800})
+            page.route("**/fonts.googleapis.com/**", lambda route: route.abort())
+            page.add_init_script(HOOK)
+            page.goto(url)
+            assert "Workshop code" in page.inner_text("body")
+            assert page.locator("[data-session-websocket-url]").count() == 0
+            page.fill("#code", "pod-0000")
+            page.click("button[type=submit]")
+            assert "not the workshop code" in page.inner_text("#join-error")
+            page.fill("#code", "probe-4821")
+            page.click("button[type=submit]")
+            page.wait_for_selector("[data-session-websocket-url]")
+            _wait(page, lambda s: "What is your name" in s, "the name prompt after the code")
+        finally:
+            browser.close()

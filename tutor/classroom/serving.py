@@ -34,15 +34,17 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def exposure_warning(host: str, port: int) -> str | None:
-    """The warning to print when the server is reachable from other machines, else None."""
-    if is_loopback(host):
+def exposure_warning(host: str, port: int, code: bool = False) -> str | None:
+    """The warning to print when the server is reachable from other machines without a
+    workshop code, else None."""
+    if is_loopback(host) or code:
         return None
     where = "every network interface" if host in ("0.0.0.0", "::", "") else host
     return (
         f"warning: serving on {where}, port {port}, with NO authentication: anyone who can "
         "reach this address can open the tutor and pick any learner name. Use it only on a "
-        "classroom network you trust, and stop the server (Ctrl+C) after the session."
+        "classroom network you trust (or add --code to ask for a workshop code), and stop "
+        "the server (Ctrl+C) after the session."
     )
 
 
@@ -146,12 +148,14 @@ def serve(
     data_dir: str | Path | None = None,
     public: str | None = None,
     banner: Sequence[str] = (),
+    code: str | None = None,
 ) -> None:
     """Run the web server until Ctrl+C. Raises OSError when the address cannot be bound.
 
     `public` is an explicit base URL for the page's scripts and websocket (`--public-url`);
     without it each page points at the address its browser used (`web.ClassroomServer`).
-    `banner` is printed once the server listens."""
+    `banner` is printed once the server listens. With `code`, browsers must type it first
+    (`joining`)."""
     from tutor.classroom.web import ClassroomServer
 
     settings.set_for_children(
@@ -160,7 +164,12 @@ def serve(
         python_path=source_checkout(),
     )
     server = ClassroomServer(
-        served_command(lesson_dirs), host=host, port=port, title="ktutor", public_url=public
+        served_command(lesson_dirs),
+        host=host,
+        port=port,
+        title="ktutor",
+        public_url=public,
+        code=code,
     )
     server.banner = list(banner)
     server.serve()

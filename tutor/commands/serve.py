@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
@@ -24,6 +25,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="add an instructor's lesson pack (repeatable)",
     )
     parser.add_argument(
+        "--code",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="WORD",
+        help="browsers must type this workshop code before the name prompt (wrong codes are "
+        "refused and rate-limited); --code alone makes one up and prints it. "
+        f"Default: ${CODE_ENV} when set",
+    )
+    parser.add_argument(
         "--public-url",
         default=None,
         metavar="URL",
@@ -39,8 +50,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+CODE_ENV = "KTUTOR_JOIN_CODE"
+"""The workshop code from the environment (a Kubernetes Secret in deploy/)."""
+
+
 def check(args: argparse.Namespace) -> str | None:
     """A one-line usage problem, or None."""
+    from tutor.classroom.joining import code_problem
+
+    if args.code:
+        problem = code_problem(args.code)
+        if problem is not None:
+            return f"--code: {problem}"
     if not 1 <= args.port <= 65535:
         return f"--port {args.port}: must be between 1 and 65535"
     for d in args.lessons:
@@ -64,7 +85,18 @@ def run(args: argparse.Namespace) -> int:
     if problem is not None:
         print(f"ktutor serve: {problem}", file=sys.stderr)
         return 2
-    warning = serving.exposure_warning(args.host, args.port)
+    from tutor.classroom.joining import code_problem, generate_code
+
+    code: str | None = args.code
+    if code is None and os.environ.get(CODE_ENV, "").strip():
+        code = os.environ[CODE_ENV].strip()
+        problem = code_problem(code)
+        if problem is not None:
+            print(f"ktutor serve: ${CODE_ENV}: {problem}", file=sys.stderr)
+            return 2
+    elif code == "":
+        code = generate_code()
+    warning = serving.exposure_warning(args.host, args.port, code=code is not None)
     if warning is not None:
         print(warning, file=sys.stderr)
     if args.public_url is not None:
@@ -79,8 +111,12 @@ def run(args: argparse.Namespace) -> int:
         f"ktutor: serving on {args.host} port {args.port}: {where}",
         "ktutor: each browser tab gets its own tutor; Ctrl+C stops",
     ]
+    if code is not None:
+        banner.insert(1, f"ktutor: workshop code: {code}")
     try:
-        serving.serve(args.host, args.port, args.lessons, args.data_dir, args.public_url, banner)
+        serving.serve(
+            args.host, args.port, args.lessons, args.data_dir, args.public_url, banner, code
+        )
     except OSError as exc:
         print(
             f"ktutor serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
