@@ -1,5 +1,6 @@
-"""Lesson 1 tells the truth: its manifest routes as the text says, and every "try this" edit
-meets the step's check (and the unedited manifest does not)."""
+"""Lesson 1 tells the truth: its manifest routes as the text says, it stays short (at most nine
+steps, review of 2026-12 section 4.5) with its Docker anchors, and every "try this" edit meets the
+step's check (and the unedited manifest does not)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,7 @@ from tutor.model import analyze
 
 FILE = Path(__file__).resolve().parents[2] / "lessons" / "01-anatomy.yaml"
 FIELDS = [
-    "apiVersion",
     "kind",
-    "metadata",
     "metadata.name",
     "spec",
     "spec.selector",
@@ -36,30 +35,27 @@ def lesson() -> Lesson:
 
 
 def test_one_step_per_field_in_order(lesson: Lesson) -> None:
-    assert lesson.id == "anatomy" and lesson.title == "Anatomy of a ClusterIP Service"
-    assert [s.path for s in lesson.steps[: len(FIELDS)]] == FIELDS
-    for i, step in enumerate(lesson.steps[: len(FIELDS)]):
+    assert lesson.id == "anatomy" and lesson.title == "Anatomy of a Service"
+    assert len(lesson.steps) <= 9
+    assert [s.path for s in lesson.steps[1:]] == FIELDS
+    for i, step in enumerate(lesson.steps[1:], start=1):
         assert "**What it is.**" in step.text and "**Why it matters.**" in step.text, step.title
         span = step_span(lesson, i)
         assert span is not None and span.line <= 11  # inside the Service document
 
 
-def test_the_story_after_the_fields(lesson: Lesson) -> None:
-    rest = " ".join(s.title + " " + s.text for s in lesson.steps[len(FIELDS) :])
-    for words in (
-        "kube-proxy",
-        "every node",
-        "ClusterIP",
-        "NodePort",
-        "LoadBalancer",
-        "stable",
-        "Scaling",
-        "Load balancing",
-        "8080",
-        "port 80",
-        "Ready",
-    ):
-        assert words in rest, words
+def test_docker_anchors(lesson: Lesson) -> None:
+    """The first step starts from Compose and `-p`; the port steps map `-p 8080:80` onto them."""
+    assert "Compose" in lesson.steps[0].text and "-p 8080:80" in lesson.steps[0].text
+    by_path = {s.path: s.text for s in lesson.steps}
+    assert "`8080` of `-p 8080:80`" in by_path["spec.ports[0].port"]
+    assert "of `-p 8080:80`" in by_path["spec.ports[0].targetPort"]
+
+
+def test_no_simulator_status_in_lesson_one(lesson: Lesson) -> None:
+    """Pod status is the kubelet's to write; lesson 1 never asks for it (review 4.3)."""
+    texts = [lesson.manifest, *(c.manifest for c in lesson.challenges)]
+    assert not any("status:" in t or "nodeName" in t for t in texts)
 
 
 def test_manifest_routes_three_ready_pods_to_8080(lesson: Lesson) -> None:
@@ -74,7 +70,7 @@ def test_manifest_routes_three_ready_pods_to_8080(lesson: Lesson) -> None:
         ("my-app-2", 8080),
         ("my-app-3", 8080),
     }
-    assert {p.node_name for p in analysis.cluster.pods} == {"node-1", "node-2"}
+    assert len({p.node_name for p in analysis.cluster.pods}) >= 2  # spread over nodes
     assert all(p.phase == "Running" and p.ready_condition == "True" for p in analysis.cluster.pods)
 
 
@@ -85,7 +81,6 @@ TRIES = {
     "spec.ports[0].protocol": ("protocol: TCP", "protocol: tcp"),
     "spec.ports[0].port": ("port: 80\n", "port: 8081\n"),
     "spec.ports[0].targetPort": ("    targetPort: 8080\n", ""),
-    "Behind the scenes: Pods come and go": ('status: "False"', 'status: "True"'),
 }
 
 
