@@ -129,6 +129,11 @@ class ClusterChanges:
         """Set a workload's replica count (`Kind/name`)."""
         for wl in cluster.workloads:
             if wl.ref == workload_ref and (namespace is None or wl.namespace == namespace):
+                if wl.kind == "DaemonSet":
+                    return (
+                        f"{wl.ref} runs one Pod on each node it fits on ({len(wl.nodes)}); "
+                        "it has no replica count to scale"
+                    )
                 replicas = max(0, min(replicas, 50))
                 self.counter += 1
                 self.replicas[_wl_key(wl)] = replicas
@@ -237,9 +242,7 @@ class ClusterChanges:
             if edit is not None and edit.node and edit.node != pod.node_name:
                 pod.node_name, pod.ip, pod.simulated = edit.node, "", True
                 moved.add(pod.ref)
-        cluster = Cluster(
-            services=base.services, pods=pods, workloads=base.workloads, ignored=base.ignored
-        )
+        cluster = dataclasses.replace(base, pods=pods)
         assign_simulated(cluster)
         for pod in pods:
             edit = self.edits.get(pod.ref)

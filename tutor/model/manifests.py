@@ -1,15 +1,28 @@
 """Manifest text -> a Cluster of typed objects, plus every decoding and validation error.
 
 Handles multi-document YAML and `kind: List` (what `kubectl get svc,pods -o yaml` prints), puts
-objects without a namespace in `default` as kubectl does, and expands Deployments, ReplicaSets and
-StatefulSets into simulated Pods with deterministic names, IPs and nodes, the way their
-controllers would name them (K · pkg/controller/controller_utils.go and apiserver
-`names.SimpleNameGenerator` for the 5-character suffix; StatefulSet Pods are `<name>-<ordinal>`).
+objects without a namespace in `default` as kubectl does, and expands Deployments, ReplicaSets,
+StatefulSets, ReplicationControllers, DaemonSets and Jobs into simulated Pods with deterministic
+names, IPs and nodes, the way their controllers would name them (K · pkg/controller/
+controller_utils.go `getPodsPrefix` and apiserver `names.SimpleNameGenerator` for the 5-character
+suffix; StatefulSet Pods are `<name>-<ordinal>`; K · pkg/controller/job/indexed_job_utils.go ·
+`podGenerateNameWithIndex` for Indexed Jobs).
+
+Nodes, EndpointSlices and v1 Endpoints in the input are read too: Node objects replace the
+simulated nodes (see `ensure_nodes`), and kube-proxy routes from the slices (see analysis.py).
+
+The simulated cluster, when the input has no Node objects: nodes `node-1` and `node-2` (plus any
+node a Pod names), no zone labels (as kind), node k (1-based, sorted by name) has InternalIP
+172.18.0.<k+1> and podCIDR 10.244.<k>.0/24 inside the cluster's Pod CIDR 10.244.0.0/16. Each
+simulated Pod gets a unique IP from its node's podCIDR (kube-controller-manager's /24 per node);
+when a node's /24 is full (250 Pods: .2 to .251; a real kubelet runs at most 110), the rest get unique
+addresses from 10.244.128.0/17, a block no simulated node uses.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,8 +34,12 @@ from .objects import (
     DEFAULT_NAMESPACE,
     Cluster,
     ContainerPort,
+    EndpointSlice,
     Ignored,
+    Node,
     Pod,
+    Service,
+    SliceEndpoint,
     Source,
     Workload,
 )
@@ -30,8 +47,31 @@ from .paths import Path
 from .schema import check_api_version, decode
 from .yamldoc import Document, YamlSyntaxError, load_documents
 
-WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "StatefulSet")
+WORKLOAD_KINDS = (
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicationController",
+    "Job",
+)
 DEFAULT_NODES = ("node-1", "node-2")
+POD_CIDR = "10.244.0.0/16"
+"""The simulated cluster's Pod CIDR (kind's default `podSubnet`)."""
+OVERFLOW_CIDR = "10.244.128.0/17"
+"""Where simulated Pods go once their node's /24 is full (no simulated node's block is in it)."""
+NODE_IP_PREFIX = "172.18.0."
+"""Simulated nodes' InternalIPs: kind's Docker network."""
+ZONE_LABEL = "topology.kubernetes.io/zone"
+SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by"
+SLICE_CONTROLLER = "endpointslice-controller.k8s.io"
+MIRRORING_CONTROLLER = "endpointslicemirroring-controller.k8s.io"
+SKIP_MIRROR_LABEL = "endpointslice.kubernetes.io/skip-mirror"
+TOPOLOGY_MODE = "service.kubernetes.io/topology-mode"
+TOPOLOGY_AWARE_HINTS = "service.kubernetes.io/topology-aware-hints"
+MAX_GENERATED_BASE = 58
+"""`names.SimpleNameGenerator`: the base is cut to 63 - 5 characters before the suffix."""
 SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 """`utilrand.String`'s alphabet: no vowels, so generated names never spell words."""
 
@@ -139,11 +179,22 @@ def _iter_objects(docs: list[Document], errors: list[FieldError]) -> Iterator[_R
         yield _Raw(kind, data, doc, ())
 
 
+def generated_name(base: str, *seed: object) -> str:
+    """The API server's `names.SimpleNameGenerator`: `generateName` cut to 58 characters plus
+    5 random ones (here: a hash of `seed`, so the same file gives the same name)."""
+    return base[:MAX_GENERATED_BASE] + suffix(stable_hash(base, *seed), 5)
+
+
 def _meta(raw: _Raw) -> tuple[str, str]:
+    """(name, namespace); an object with only `generateName` gets the name the API server
+    would generate for it (so a Job written that way is `pi-x7k2q`, not `Job/`)."""
     meta = raw.data.get("metadata")
     meta = meta if isinstance(meta, dict) else {}
     name = meta.get("name")
     ns = meta.get("namespace")
+    gen = meta.get("generateName")
+    if not (isinstance(name, str) and name) and isinstance(gen, str) and gen:
+        name = generated_name(gen, raw.doc.index, raw.prefix)
     return (
         name if isinstance(name, str) else "",
         ns if isinstance(ns, str) and ns else DEFAULT_NAMESPACE,
@@ -212,6 +263,7 @@ def _pod_from(data: dict[str, Any], name: str, ns: str, source: Source) -> Pod:
         hostname=str(_get(spec, "hostname") or ""),
         subdomain=str(_get(spec, "subdomain") or ""),
         terminating=_get(meta, "deletionTimestamp") is not None,
+        host_network=_get(spec, "hostNetwork") is True,
     )
     if isinstance(status, dict):
         phase = status.get("phase")
@@ -231,33 +283,85 @@ def _pod_from(data: dict[str, Any], name: str, ns: str, source: Source) -> Pod:
     return pod
 
 
+def _count(value: Any, default: int) -> int:
+    return (
+        value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else default
+    )
+
+
 def _workload(raw: _Raw, name: str, ns: str) -> tuple[Workload, dict[str, Any]]:
     spec: dict[str, Any] = raw.data["spec"] if isinstance(raw.data.get("spec"), dict) else {}
     template: dict[str, Any] = spec["template"] if isinstance(spec.get("template"), dict) else {}
-    replicas = spec.get("replicas", 1)
-    if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
-        replicas = 1
+    replicas = _count(spec.get("replicas"), 1)
+    template_labels = _str_map(_get(template, "metadata", "labels"))
+    selector = _str_map(_get(spec, "selector", "matchLabels"))
+    indexed = False
+    if raw.kind == "ReplicationController":
+        # `SetDefaults_ReplicationController`: no selector means the template's labels
+        selector = _str_map(spec.get("selector")) or dict(template_labels)
+    elif raw.kind == "Job":
+        replicas, selector, template_labels, indexed = _job_shape(spec, name, ns, template_labels)
     wl = Workload(
         kind=raw.kind,
         name=name,
         namespace=ns,
         source=Source(raw.doc.index, (*raw.prefix, "spec", "template")),
         replicas=min(replicas, MAX_REPLICAS),
-        selector=_str_map(_get(spec, "selector", "matchLabels")),
-        template_labels=_str_map(_get(template, "metadata", "labels")),
+        selector=selector,
+        template_labels=template_labels,
         service_name=str(spec.get("serviceName") or ""),
+        indexed=indexed,
     )
     wl.template_hash = suffix(stable_hash(repr(template)), 10)
     return wl, template
 
 
+def _job_shape(
+    spec: dict[str, Any], name: str, ns: str, labels: dict[str, str]
+) -> tuple[int, dict[str, str], dict[str, str], bool]:
+    """A Job's running Pods, selector and Pod labels (K · pkg/registry/batch/job/strategy.go ·
+    `generateSelector`: the controller-uid and job-name labels; K · pkg/controller/job ·
+    `job_controller.go`: `parallelism` Pods at a time, at most the `completions` left; a
+    suspended Job runs none)."""
+    parallelism = _count(spec.get("parallelism"), 1)
+    completions = spec.get("completions")
+    running = parallelism
+    if isinstance(completions, int) and not isinstance(completions, bool) and completions >= 0:
+        running = min(parallelism, completions)
+    if spec.get("suspend") is True:
+        running = 0
+    uid = _fake_uid("Job", ns, name)
+    own = {
+        "batch.kubernetes.io/controller-uid": uid,
+        "batch.kubernetes.io/job-name": name,
+        "controller-uid": uid,
+        "job-name": name,
+    }
+    selector = _str_map(_get(spec, "selector", "matchLabels"))
+    if spec.get("manualSelector") is not True or not selector:
+        selector = {"batch.kubernetes.io/controller-uid": uid}
+    return running, selector, {**labels, **own}, spec.get("completionMode") == "Indexed"
+
+
+def _fake_uid(*parts: str) -> str:
+    h = hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
 def workload_pod_name(wl: Workload, index: int, generation: int = 0) -> str:
-    """Deterministic Pod names in the controllers' shapes; a new generation is a new name."""
+    """Deterministic Pod names in the controllers' shapes; a new generation is a new name.
+
+    StatefulSet: `<name>-<ordinal>`; Deployment: `<name>-<pod-template-hash>-<5>`; an Indexed
+    Job: `<name>-<index>-<5>` (`podGenerateNameWithIndex`); the others (ReplicaSet,
+    ReplicationController, DaemonSet, Job): `<name>-<5>` (`getPodsPrefix` + generateName).
+    """
     if wl.kind == "StatefulSet":
         return f"{wl.name}-{index}"
     tail = suffix(stable_hash(wl.ref, wl.template_hash, index, generation), 5)
     if wl.kind == "Deployment":
         return f"{wl.name}-{wl.template_hash}-{tail}"
+    if wl.kind == "Job" and wl.indexed:
+        return f"{wl.name}-{index}-{tail}"
     return f"{wl.name}-{tail}"
 
 
@@ -265,10 +369,17 @@ def expand_workload(
     wl: Workload, template: dict[str, Any], generations: dict[int, int] | None = None
 ) -> list[Pod]:
     pods = []
-    for i in range(wl.replicas):
+    count = len(wl.nodes) if wl.kind == "DaemonSet" else wl.replicas
+    for i in range(count):
         gen = (generations or {}).get(i, 0)
+        meta = dict(template.get("metadata") or {})
+        if wl.kind == "Job":
+            labels = dict(wl.template_labels)
+            if wl.indexed:
+                labels["batch.kubernetes.io/job-completion-index"] = str(i)
+            meta["labels"] = labels
         pod = _pod_from(
-            {"metadata": template.get("metadata") or {}, "spec": template.get("spec") or {}},
+            {"metadata": meta, "spec": template.get("spec") or {}},
             workload_pod_name(wl, i, gen),
             wl.namespace,
             wl.source,
@@ -277,37 +388,351 @@ def expand_workload(
         if wl.kind == "StatefulSet":
             pod.hostname = pod.hostname or pod.name
             pod.subdomain = pod.subdomain or wl.service_name
+        elif wl.kind == "Job" and wl.indexed:
+            pod.hostname = pod.hostname or f"{wl.name}-{i}"
+        elif wl.kind == "DaemonSet":
+            pod.node_name = wl.nodes[i]
         pods.append(pod)
     return pods
+
+
+def _tolerates(tolerations: list[Any], key: str, value: str, effect: str) -> bool:
+    """`ToleratesTaint` (K · staging/src/k8s.io/component-helpers/scheduling/corev1 ·
+    `helper.go`): an empty effect matches every effect; `Exists` with no key matches every taint."""
+    for t in tolerations:
+        if not isinstance(t, dict):
+            continue
+        t_effect = t.get("effect") or ""
+        if t_effect and t_effect != effect:
+            continue
+        t_key = t.get("key") or ""
+        op = t.get("operator") or "Equal"
+        if op == "Exists" and not t_key:
+            return True
+        if t_key != key:
+            continue
+        if op == "Exists" or (op == "Equal" and (t.get("value") or "") == value):
+            return True
+    return False
+
+
+DAEMON_TOLERATIONS = (
+    ("node.kubernetes.io/not-ready", "NoExecute"),
+    ("node.kubernetes.io/unreachable", "NoExecute"),
+    ("node.kubernetes.io/disk-pressure", "NoSchedule"),
+    ("node.kubernetes.io/memory-pressure", "NoSchedule"),
+    ("node.kubernetes.io/pid-pressure", "NoSchedule"),
+    ("node.kubernetes.io/unschedulable", "NoSchedule"),
+)
+"""`AddOrUpdateDaemonPodTolerations` (K · pkg/controller/daemon/util): every DaemonSet Pod
+tolerates these, so a cordoned or not-ready node still runs it."""
+
+
+def daemon_nodes(template: dict[str, Any], cluster: Cluster) -> list[str]:
+    """The nodes a DaemonSet runs a Pod on (K · pkg/controller/daemon/daemon_controller.go ·
+    `NodeShouldRunDaemonPod` → `predicates`): the template's `nodeName` if set, its
+    `nodeSelector` matching the node's labels, and no NoSchedule/NoExecute taint it does not
+    tolerate (the DaemonSet's own default tolerations included). Node affinity is not modelled.
+    """
+    spec = template.get("spec") if isinstance(template.get("spec"), dict) else {}
+    assert isinstance(spec, dict)
+    selector = _str_map(spec.get("nodeSelector"))
+    tolerations = _list(spec.get("tolerations"))
+    only = spec.get("nodeName")
+    out = []
+    for name in cluster.nodes:
+        node = cluster.node_info[name]
+        if isinstance(only, str) and only and only != name:
+            continue
+        if any(node.labels.get(k) != v for k, v in selector.items()):
+            continue
+        blocked = False
+        for key, value, effect in node.taints:
+            if effect not in ("NoSchedule", "NoExecute"):
+                continue
+            if (key, effect) in DAEMON_TOLERATIONS:
+                continue
+            if not _tolerates(tolerations, key, value, effect):
+                blocked = True
+                break
+        if not blocked:
+            out.append(name)
+    return out
+
+
+def _cpu_millis(value: Any) -> int:
+    """A CPU quantity ("4", "3800m", "0.5", 2) in millicores; 0 when unreadable."""
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return int(value * 1000)
+        if isinstance(value, str):
+            if value.endswith("m"):
+                return int(float(value[:-1]))
+            return int(float(value) * 1000)
+    except ValueError:
+        return 0
+    return 0
+
+
+def _node_from(data: dict[str, Any], name: str) -> Node:
+    meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
+    status = data.get("status") if isinstance(data.get("status"), dict) else {}
+    labels = _str_map(_get(meta, "labels"))
+    ip = ""
+    for a in _list(_get(status, "addresses")):
+        if (
+            isinstance(a, dict)
+            and a.get("type") == "InternalIP"
+            and isinstance(a.get("address"), str)
+        ):
+            ip = a["address"]
+            break
+    ready = True
+    for c in _list(_get(status, "conditions")):
+        if isinstance(c, dict) and c.get("type") == "Ready":
+            ready = c.get("status") == "True"
+    taints = [
+        (str(t.get("key") or ""), str(t.get("value") or ""), str(t.get("effect") or ""))
+        for t in _list(_get(spec, "taints"))
+        if isinstance(t, dict)
+    ]
+    if _get(spec, "unschedulable") is True:
+        taints.append(("node.kubernetes.io/unschedulable", "", "NoSchedule"))
+    cidr = _get(spec, "podCIDR")
+    return Node(
+        name=name,
+        zone=labels.get(ZONE_LABEL, ""),
+        ip=ip,
+        pod_cidr=cidr if isinstance(cidr, str) else "",
+        cpu_millis=_cpu_millis(_get(status, "allocatable", "cpu")),
+        labels=labels,
+        ready=ready,
+        taints=taints,
+        simulated=False,
+    )
+
+
+def _hints(value: Any, key: str) -> tuple[str, ...]:
+    return tuple(
+        str(h["name"]) for h in _list(_get(value, key)) if isinstance(h, dict) and h.get("name")
+    )
+
+
+def _slice_from(data: dict[str, Any], name: str, ns: str, source: Source) -> EndpointSlice:
+    """An input EndpointSlice, with discovery/v1 defaulting (`SetDefaults_EndpointPort`: a
+    missing port name is "", protocol TCP) and kube-proxy's reading of the conditions."""
+    meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    labels = _str_map(_get(meta, "labels"))
+    ports = []
+    for p in _list(data.get("ports")):
+        if not isinstance(p, dict):
+            continue
+        num = p.get("port")
+        ports.append(
+            (
+                str(p.get("name") or ""),
+                str(p.get("protocol") or "TCP"),
+                num if isinstance(num, int) and not isinstance(num, bool) else 0,
+            )
+        )
+    endpoints = []
+    for ep in _list(data.get("endpoints")):
+        if not isinstance(ep, dict):
+            continue
+        cond = ep.get("conditions") if isinstance(ep.get("conditions"), dict) else {}
+        assert isinstance(cond, dict)
+        ref = ep.get("targetRef")
+        pod = ""
+        if isinstance(ref, dict) and ref.get("kind", "Pod") == "Pod":
+            pod = str(ref.get("name") or "")
+        endpoints.append(
+            SliceEndpoint(
+                addresses=[str(a) for a in _list(ep.get("addresses"))],
+                ready=cond.get("ready") is not False,
+                serving=cond.get("serving") is not False,
+                terminating=cond.get("terminating") is True,
+                node_name=str(ep.get("nodeName") or ""),
+                zone=str(ep.get("zone") or ""),
+                hostname=str(ep.get("hostname") or ""),
+                pod=pod,
+                for_zones=_hints(ep.get("hints"), "forZones"),
+                for_nodes=_hints(ep.get("hints"), "forNodes"),
+            )
+        )
+    return EndpointSlice(
+        name=name,
+        namespace=ns,
+        service=labels.get(SERVICE_NAME_LABEL, ""),
+        managed_by=labels.get(MANAGED_BY_LABEL, ""),
+        source=source,
+        address_type=str(data.get("addressType") or "IPv4"),
+        ports=ports,
+        endpoints=endpoints,
+    )
+
+
+def _endpoints_from(data: dict[str, Any], name: str, ns: str, source: Source) -> EndpointSlice:
+    """A legacy v1 Endpoints object as the mirroring controller turns it into a slice (K ·
+    pkg/controller/endpointslicemirroring/utils.go · `addressToEndpoint`: `addresses` are
+    ready, `notReadyAddresses` not; serving and terminating are left unset). One slice holds
+    every subset's addresses with their ports (the controller splits per subset; kube-proxy's
+    view is the same)."""
+    meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    labels = _str_map(_get(meta, "labels"))
+    out = EndpointSlice(
+        name=name,
+        namespace=ns,
+        service=name,
+        managed_by=MIRRORING_CONTROLLER if labels.get(SKIP_MIRROR_LABEL) != "true" else "",
+        source=source,
+        kind="Endpoints",
+    )
+    for subset in _list(data.get("subsets")):
+        if not isinstance(subset, dict):
+            continue
+        for p in _list(subset.get("ports")):
+            if isinstance(p, dict) and isinstance(p.get("port"), int):
+                entry = (str(p.get("name") or ""), str(p.get("protocol") or "TCP"), p["port"])
+                if entry not in out.ports:
+                    out.ports.append(entry)
+        for key, ready in (("addresses", True), ("notReadyAddresses", False)):
+            for a in _list(subset.get(key)):
+                if not isinstance(a, dict) or not isinstance(a.get("ip"), str):
+                    continue
+                ref = a.get("targetRef")
+                pod = ""
+                if isinstance(ref, dict) and ref.get("kind", "Pod") == "Pod":
+                    pod = str(ref.get("name") or "")
+                out.endpoints.append(
+                    SliceEndpoint(
+                        addresses=[a["ip"]],
+                        ready=ready,
+                        node_name=str(a.get("nodeName") or ""),
+                        hostname=str(a.get("hostname") or ""),
+                        pod=pod,
+                    )
+                )
+    return out
+
+
+def mirror_endpoints(cluster: Cluster) -> None:
+    """The EndpointSlice mirroring controller (K · pkg/controller/endpointslicemirroring/
+    endpointslicemirroring_controller.go · `syncEndpoints`, `shouldMirror`): a v1 Endpoints
+    object is mirrored into a slice kube-proxy reads when its Service exists with a nil
+    selector, the Endpoints has no `endpointslice.kubernetes.io/skip-mirror: "true"` label,
+    and (here) the input holds no slice for that Service already (a dump has both)."""
+    with_slices = {(s.namespace, s.service) for s in cluster.slices}
+    nil_selector = {(s.namespace, s.name) for s in cluster.services if s.selector is None}
+    for ep in cluster.endpoints_objects:
+        key = (ep.namespace, ep.service)
+        if ep.managed_by and key in nil_selector and key not in with_slices:
+            mirrored = EndpointSlice(
+                name=f"{ep.name}-{suffix(stable_hash(ep.ref, 'mirror'), 5)}",
+                namespace=ep.namespace,
+                service=ep.service,
+                managed_by=MIRRORING_CONTROLLER,
+                source=ep.source,
+                ports=list(ep.ports),
+                endpoints=list(ep.endpoints),
+                kind="Endpoints",
+            )
+            cluster.slices.append(mirrored)
+
+
+def _schedulable(node: Node) -> bool:
+    return node.ready and not any(e in ("NoSchedule", "NoExecute") for _, _, e in node.taints)
+
+
+def ensure_nodes(cluster: Cluster) -> None:
+    """Fill `cluster.nodes` and `cluster.node_info`.
+
+    Node objects from the input are kept as they are. Without any, the simulated nodes are
+    DEFAULT_NODES plus every node a Pod names; with some, a node a Pod names that is not among
+    them is added as a simulated node. Simulated node k (1-based, in name order) has InternalIP
+    172.18.0.<k+1> and podCIDR 10.244.<k>.0/24; an input node without `spec.podCIDR` gets the
+    same /24 for its position (the IPAM controller's /24 per node).
+    """
+    given = {n: info for n, info in cluster.node_info.items() if not info.simulated}
+    named = {p.node_name for p in cluster.pods if p.node_name}
+    names = sorted(set(given) | named | (set() if given else set(DEFAULT_NODES)))
+    info: dict[str, Node] = {}
+    for k, name in enumerate(names, 1):
+        node = given.get(name)
+        if node is None:
+            node = Node(name, ip=f"{NODE_IP_PREFIX}{min(k + 1, 254)}")
+        if not node.pod_cidr and k < 128:
+            node.pod_cidr = f"10.244.{k}.0/24"
+        info[name] = node
+    cluster.nodes = names
+    cluster.node_info = info
+
+
+class PodIPs:
+    """Unique simulated Pod IPs: a hash of the Pod's name picks the first address tried in its
+    node's podCIDR (so an added Pod does not move the others), the next free one is taken;
+    a full node block sends the Pod to OVERFLOW_CIDR, filled in order."""
+
+    def __init__(self, used: set[str]) -> None:
+        self.used = used
+        self.full: set[str] = set()
+        self._overflow = ipaddress.ip_network(OVERFLOW_CIDR)
+        self._next = 2
+
+    def take(self, cidr: str, h: int) -> str:
+        if cidr and cidr not in self.full:
+            try:
+                net = ipaddress.ip_network(cidr, strict=False)
+            except ValueError:
+                net = None
+            if net is not None and net.version == 4 and net.num_addresses >= 8:
+                first = int(net.network_address) + 2
+                size = net.num_addresses - 6  # .2 to .251 in a /24, as ktutor always had
+                for probe in range(size):
+                    ip = str(ipaddress.IPv4Address(first + (h + probe) % size))
+                    if ip not in self.used:
+                        self.used.add(ip)
+                        return ip
+            self.full.add(cidr)
+        base = int(self._overflow.network_address)
+        while True:
+            n = self._next
+            self._next += 1
+            ip = str(ipaddress.IPv4Address((base + n) & 0xFFFFFFFF))
+            if n % 256 not in (0, 255) and ip not in self.used:
+                self.used.add(ip)
+                return ip
 
 
 def assign_simulated(cluster: Cluster) -> None:
     """Give simulated Pods a node and an IP, and Services a ClusterIP and NodePorts.
 
     Deterministic (hashes of names), so the same file always shows the same addresses, and a
-    replaced Pod (a new name) gets a new IP, as it would in a real cluster.
+    replaced Pod (a new name) gets a new IP, as it would in a real cluster. Pods without a
+    node go round-robin over the schedulable nodes (the simulated ones: DEFAULT_NODES); a
+    hostNetwork Pod's IP is its node's InternalIP; the others get a unique IP (PodIPs).
     """
-    named = {p.node_name for p in cluster.pods if p.node_name}
-    cluster.nodes = sorted(named | set(DEFAULT_NODES))
-    used_ips = {p.ip for p in cluster.pods if p.ip}
+    ensure_nodes(cluster)
+    info = cluster.node_info
+    given = [n for n in cluster.nodes if not info[n].simulated]
+    targets = list(DEFAULT_NODES)
+    if given:
+        targets = [n for n in given if _schedulable(info[n])] or given
+    ips = PodIPs({p.ip for p in cluster.pods if p.ip and not p.host_network})
     rr = 0
     for pod in cluster.pods:
         if not pod.simulated:
             continue
         if not pod.node_name:
-            pod.node_name = DEFAULT_NODES[rr % len(DEFAULT_NODES)]
+            pod.node_name = targets[rr % len(targets)]
             rr += 1
         if not pod.ip:
-            node_idx = (
-                cluster.nodes.index(pod.node_name) + 1 if pod.node_name in cluster.nodes else 9
-            )
-            h = stable_hash(pod.namespace, pod.name)
-            for probe in range(250):
-                ip = f"10.244.{node_idx}.{(h + probe) % 250 + 2}"
-                if ip not in used_ips:
-                    break
-            used_ips.add(ip)
-            pod.ip = ip
+            node = info.get(pod.node_name)
+            if pod.host_network and node is not None and node.ip:
+                pod.ip = node.ip
+            else:
+                cidr = node.pod_cidr if node is not None else ""
+                pod.ip = ips.take(cidr, stable_hash(pod.namespace, pod.name))
         pod.phase, pod.ready, pod.ready_condition = "Running", True, "True"
     used_cips = {s.cluster_ip for s in cluster.services if s.cluster_ip}
     used_cips |= {"10.96.0.1", "10.96.0.10"}
@@ -336,6 +761,19 @@ def assign_simulated(cluster: Cluster) -> None:
                 port.node_port = np
         if svc.type == "LoadBalancer" and not svc.load_balancer_ip:
             svc.load_balancer_ip = f"203.0.113.{stable_hash(svc.ref) % 200 + 10}"
+
+
+def _service_extras(svc: Service, data: dict[str, Any]) -> None:
+    """What build_service leaves out and topology needs: `trafficDistribution` and the
+    topology annotation (`HeuristicNameFromAnnotations`: the deprecated
+    `topology-aware-hints` wins when both are set)."""
+    td = _get(data, "spec", "trafficDistribution")
+    svc.traffic_distribution = td if isinstance(td, str) else ""
+    annotations = _str_map(_get(data, "metadata", "annotations"))
+    if TOPOLOGY_AWARE_HINTS in annotations:
+        svc.topology_mode = annotations[TOPOLOGY_AWARE_HINTS]
+    else:
+        svc.topology_mode = annotations.get(TOPOLOGY_MODE, "")
 
 
 def _not_under(errors: list[FieldError], decode_errors: list[FieldError]) -> list[FieldError]:
@@ -369,6 +807,7 @@ def parse(text: str) -> Parsed:
     result.documents = docs
     errors = result.errors
     allocations = validation.Allocations()
+    daemons: list[tuple[Workload, dict[str, Any]]] = []
     for raw in _iter_objects(docs, errors):
         name, ns = _meta(raw)
         obj = f"{ns}/{name}"
@@ -384,6 +823,7 @@ def parse(text: str) -> Parsed:
             if not problems:
                 problems = validation.allocate(defaulted, raw.doc, raw.prefix, obj, allocations)
             svc = defaults.build_service(defaulted, name, ns, source)
+            _service_extras(svc, raw.data)
             if problems:
                 result.invalid_objects.add(f"Service/{obj}")
             else:
@@ -399,17 +839,39 @@ def parse(text: str) -> Parsed:
             else:
                 cluster.pods.append(_pod_from(raw.data, name, ns, source))
         elif raw.kind in WORKLOAD_KINDS:
-            problems = decode_errors + validation.validate_workload(
-                raw.data, raw.doc, raw.prefix, obj, raw.kind
-            )
+            if raw.kind in ("Job", "ReplicationController"):
+                # no matchLabels to check: a Job's selector is generated, an RC's defaulted
+                checks = validation.validate_pod_meta(
+                    {"metadata": raw.data.get("metadata")}, raw.doc, raw.prefix, obj, raw.kind
+                )
+            else:
+                checks = validation.validate_workload(raw.data, raw.doc, raw.prefix, obj, raw.kind)
+            problems = decode_errors + checks
             errors.extend(problems)
             if problems:
                 result.invalid_objects.add(f"{raw.kind}/{obj}")
                 continue
             wl, template = _workload(raw, name, ns)
             cluster.workloads.append(wl)
-            cluster.pods.extend(expand_workload(wl, template))
+            if raw.kind == "DaemonSet":
+                daemons.append((wl, template))
+            else:
+                cluster.pods.extend(expand_workload(wl, template))
+        elif raw.kind == "Node" and not decode_errors and name:
+            cluster.node_info[name] = _node_from(raw.data, name)
+        elif raw.kind == "EndpointSlice" and not decode_errors:
+            cluster.slices.append(_slice_from(raw.data, name, ns, source))
+        elif raw.kind == "Endpoints" and not decode_errors:
+            cluster.endpoints_objects.append(_endpoints_from(raw.data, name, ns, source))
         else:
+            if decode_errors and raw.kind in ("Node", "EndpointSlice", "Endpoints"):
+                errors.extend(decode_errors)
             cluster.ignored.append(Ignored(raw.kind, name, ns, raw.doc.index))
+    ensure_nodes(cluster)
+    for wl, template in daemons:
+        wl.nodes = daemon_nodes(template, cluster)
+        wl.replicas = len(wl.nodes)
+        cluster.pods.extend(expand_workload(wl, template))
+    mirror_endpoints(cluster)
     assign_simulated(cluster)
     return result

@@ -73,6 +73,11 @@ class Service:
     allocate_node_ports: bool = True
     """False only for a LoadBalancer with `allocateLoadBalancerNodePorts: false`."""
     labels: dict[str, str] = field(default_factory=dict)
+    traffic_distribution: str = ""
+    """`spec.trafficDistribution` as written (PreferClose, PreferSameZone, PreferSameNode)."""
+    topology_mode: str = ""
+    """The topology annotation's value (`service.kubernetes.io/topology-mode`, or the deprecated
+    `topology-aware-hints`, which wins when both are set), "" when neither is."""
 
     @property
     def ref(self) -> str:
@@ -124,6 +129,11 @@ class Pod:
     """`Kind/name` of the workload that made this Pod, or "" for a bare Pod."""
     simulated: bool = False
     """True when ktutor filled in status (the file gave none, or the Pod came from a workload)."""
+    host_network: bool = False
+    """`spec.hostNetwork: true`: the Pod shares its node's network, so its IP is the node's."""
+    address_only: bool = False
+    """Not a Pod at all: an address an EndpointSlice in the input lists without a Pod in the file
+    (an external database, the API server behind `default/kubernetes`)."""
 
     @property
     def ref(self) -> str:
@@ -132,7 +142,9 @@ class Pod:
 
 @dataclass(slots=True)
 class Workload:
-    """A Deployment, ReplicaSet or StatefulSet: expanded into `replicas` simulated Pods."""
+    """A Deployment, ReplicaSet, StatefulSet, ReplicationController, DaemonSet or Job: expanded
+    into simulated Pods (`replicas` of them; a DaemonSet one per node it fits on; a Job
+    `parallelism` running ones, at most `completions`)."""
 
     kind: str
     name: str
@@ -143,10 +155,77 @@ class Workload:
     template_labels: dict[str, str] = field(default_factory=dict)
     service_name: str = ""
     template_hash: str = ""
+    nodes: list[str] = field(default_factory=list)
+    """DaemonSet: the nodes it runs a Pod on, in order (its Pod i is on nodes[i])."""
+    indexed: bool = False
+    """Job with `completionMode: Indexed`: Pods are named `<job>-<index>-<suffix>`."""
 
     @property
     def ref(self) -> str:
         return f"{self.kind}/{self.name}"
+
+
+@dataclass(slots=True)
+class Node:
+    """A node of the cluster: from a Node object in the input, or one of the simulated ones."""
+
+    name: str
+    zone: str = ""
+    """The `topology.kubernetes.io/zone` label ("" when the node has none, as in kind)."""
+    ip: str = ""
+    """The InternalIP address: what hostNetwork Pods on this node use as their IP."""
+    pod_cidr: str = ""
+    """`spec.podCIDR`: where this node's Pods get their IPs."""
+    cpu_millis: int = 0
+    """`status.allocatable.cpu` in millicores (topology hints weigh zones by it); 0 = unknown."""
+    labels: dict[str, str] = field(default_factory=dict)
+    ready: bool = True
+    taints: list[tuple[str, str, str]] = field(default_factory=list)
+    """(key, value, effect) of `spec.taints`."""
+    simulated: bool = True
+
+
+@dataclass(slots=True)
+class SliceEndpoint:
+    """One endpoint of an EndpointSlice in the input, with discovery/v1's defaults applied as
+    kube-proxy reads them (K · pkg/proxy/endpointslicecache.go · `newEndpointSliceInfo`: a nil
+    `ready` or `serving` is true, a nil `terminating` is false)."""
+
+    addresses: list[str]
+    ready: bool = True
+    serving: bool = True
+    terminating: bool = False
+    node_name: str = ""
+    zone: str = ""
+    hostname: str = ""
+    pod: str = ""
+    """The targetRef's name when it is a Pod, else ""."""
+    for_zones: tuple[str, ...] = ()
+    for_nodes: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class EndpointSlice:
+    """An EndpointSlice (or a v1 Endpoints object, mirrored into one) from the input."""
+
+    name: str
+    namespace: str
+    service: str
+    """The `kubernetes.io/service-name` label: kube-proxy uses the slice for that Service."""
+    managed_by: str
+    """The `endpointslice.kubernetes.io/managed-by` label ("" when unset)."""
+    source: Source
+    address_type: str = "IPv4"
+    ports: list[tuple[str, str, int]] = field(default_factory=list)
+    """(name, protocol, port): discovery/v1 defaults a missing name to "" and protocol to TCP."""
+    endpoints: list[SliceEndpoint] = field(default_factory=list)
+    kind: str = "EndpointSlice"
+    """"EndpointSlice", or "Endpoints" for a legacy object mirrored the way the mirroring
+    controller does (see manifests.mirror_endpoints)."""
+
+    @property
+    def ref(self) -> str:
+        return f"{self.namespace}/{self.name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +247,22 @@ class Cluster:
     workloads: list[Workload] = field(default_factory=list)
     ignored: list[Ignored] = field(default_factory=list)
     nodes: list[str] = field(default_factory=list)
+    """Node names, sorted: the input's Node objects, else the simulated nodes (plus any node a
+    Pod names)."""
+    node_info: dict[str, Node] = field(default_factory=dict)
+    """Name -> Node, for every name in `nodes`."""
+    slices: list[EndpointSlice] = field(default_factory=list)
+    """EndpointSlices in the input (and v1 Endpoints mirrored into slices), in input order."""
+    endpoints_objects: list[EndpointSlice] = field(default_factory=list)
+    """The input's legacy v1 Endpoints, converted (for `route --compare`)."""
+
+    def zone_of(self, node: str | None) -> str:
+        info = self.node_info.get(node or "")
+        return info.zone if info is not None else ""
+
+    def slices_for(self, svc: Service) -> list[EndpointSlice]:
+        """The input's slices kube-proxy uses for `svc` (labelled with its name, same namespace)."""
+        return [s for s in self.slices if s.service == svc.name and s.namespace == svc.namespace]
 
     def service(self, ref: str) -> Service | None:
         for svc in self.services:

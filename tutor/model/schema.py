@@ -238,6 +238,49 @@ SCHEMAS: dict[str, dict[str, Type]] = {
         },
         "status": ANY,
     },
+    "DaemonSet": {
+        **TOP,
+        "spec": {
+            "selector": LABEL_SELECTOR,
+            "template": POD_TEMPLATE,
+            "updateStrategy": ANY,
+            "minReadySeconds": INT,
+            "revisionHistoryLimit": INT,
+        },
+        "status": ANY,
+    },
+    "ReplicationController": {
+        **TOP,
+        "spec": {
+            "replicas": INT,
+            "minReadySeconds": INT,
+            "selector": STRMAP,
+            "template": POD_TEMPLATE,
+        },
+        "status": ANY,
+    },
+    "Job": {
+        **TOP,
+        "spec": {
+            "parallelism": INT,
+            "completions": INT,
+            "activeDeadlineSeconds": INT64,
+            "podFailurePolicy": ANY,
+            "successPolicy": ANY,
+            "backoffLimit": INT,
+            "backoffLimitPerIndex": INT,
+            "maxFailedIndexes": INT,
+            "selector": LABEL_SELECTOR,
+            "manualSelector": BOOL,
+            "template": POD_TEMPLATE,
+            "ttlSecondsAfterFinished": INT,
+            "completionMode": STR,
+            "suspend": BOOL,
+            "podReplacementPolicy": STR,
+            "managedBy": STR,
+        },
+        "status": ANY,
+    },
 }
 
 _YAML11_HINT = (
@@ -463,6 +506,12 @@ API_VERSIONS: dict[str, str] = {
     "Deployment": "apps/v1",
     "ReplicaSet": "apps/v1",
     "StatefulSet": "apps/v1",
+    "DaemonSet": "apps/v1",
+    "ReplicationController": "v1",
+    "Job": "batch/v1",
+    "Node": "v1",
+    "EndpointSlice": "discovery.k8s.io/v1",
+    "Endpoints": "v1",
 }
 """The group/version that serves each modelled kind (K · staging/src/k8s.io/api)."""
 
