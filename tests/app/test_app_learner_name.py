@@ -97,3 +97,56 @@ async def test_a_name_alone_is_on_the_roster(
         await settle(pilot)
         rows, _ = roster(data_dir, {})
         assert [(r.learner, r.current) for r in rows] == [("Cleo", None)]
+
+
+async def test_submitting_the_name_twice_is_harmless(
+    make_app: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second Enter that reaches the prompt while the first is handled (a busy server) used
+    to raise ScreenStackError ("Can't pop screen") and end the learner's session."""
+    monkeypatch.setenv("KTUTOR_SERVE", "1")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, NameScreen)
+        field = screen.query_one(Input)
+        field.value = "Dora"
+        for _ in range(2):  # both queued before the first is handled
+            field.post_message(Input.Submitted(field, field.value))
+        await settle(pilot)
+        assert isinstance(app.screen, LessonListScreen)
+        assert app.learner == "Dora"
+    assert app.return_code in (0, None)
+
+
+async def test_a_name_in_use_in_another_tab_is_refused(
+    make_app: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KTUTOR_SERVE", "1")
+    first, second = make_app(), make_app()
+    async with first.run_test(size=(80, 24)) as one, second.run_test(size=(80, 24)) as two:
+        await settle(one)
+        await settle(two)
+        first.screen.query_one(Input).value = "Eve"
+        await one.press("enter")
+        await settle(one)
+        assert first.learner == "Eve"
+        second.screen.query_one(Input).value = " Eve "
+        await two.press("enter")
+        await settle(two)
+        assert isinstance(second.screen, NameScreen) and second.learner is None
+        error = str(second.screen.query_one("#name-error").render())
+        assert "already in use in another open tab" in error
+        second.screen.query_one(Input).value = "Eve 2"
+        await two.press("enter")
+        await settle(two)
+        assert second.learner == "Eve 2"
+    # both tabs closed: the name is free again
+    third = make_app()
+    async with third.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        third.screen.query_one(Input).value = "Eve"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert third.learner == "Eve"

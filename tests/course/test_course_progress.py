@@ -296,17 +296,30 @@ def test_import_of_a_bad_file_changes_nothing(tmp_path: Path, content: str, word
     "name,file",
     [
         ("alice", "alice.json"),
-        ("../../etc/passwd", "etc_passwd.json"),
-        ("Bob Smith", "Bob_Smith.json"),
+        ("../../etc/passwd", "etc_passwd-*.json"),
+        ("Bob Smith", "Bob_Smith-*.json"),
         ("", "anonymous.json"),
         ("...", "anonymous.json"),
-        ("x" * 100, "x" * 64 + ".json"),
+        ("x" * 100, "x" * 55 + "-*.json"),
+        ("王芳", "learner-*.json"),
+        ("Zoë", "Zo-*.json"),
     ],
 )
 def test_learner_file_names_are_safe(tmp_path: Path, name: str, file: str) -> None:
+    import fnmatch
+
     store = ProgressStore.open(tmp_path, learner=name)
-    assert store.path == tmp_path / "learners" / file
-    assert safe_learner_name(name) + ".json" == file
+    assert store.path.parent == tmp_path / "learners"
+    assert fnmatch.fnmatchcase(store.path.name, file), store.path.name
+    assert safe_learner_name(name) + ".json" == store.path.name
+    assert len(store.path.stem) <= 64
+
+
+def test_every_distinct_name_has_its_own_file() -> None:
+    names = ["王芳", "李雷", "Ada B", "Ada_B", "Ada", "ada", "Zoë", "Zoe", "Zo_"]
+    files = [safe_learner_name(n) for n in names]
+    assert len(set(files)) == len(names), files
+    assert safe_learner_name(" Ada ") == safe_learner_name("Ada") == "Ada"
 
 
 def test_learners_never_share_a_file(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from tutor.course.lesson import Lesson, LessonError, LessonSet
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from tutor.classroom.claims import NameClaim
     from tutor.course.progress import ProgressStore
 
 GC_THRESHOLD = 50_000
@@ -104,6 +105,8 @@ class TutorApp(App[None]):
         """Edits the learner was told are too big to save (told once each)."""
         self.cursor_blink = True
         """Tests and screenshots turn this off so frames are stable."""
+        self.name_claim: NameClaim | None = None
+        """A served tab's hold on its learner name (`tutor.classroom.claims`)."""
 
     # -- state --------------------------------------------------------------------------------
 
@@ -231,15 +234,30 @@ class TutorApp(App[None]):
         if settings.serving() and not self.learner:
             from tutor.app.screens.name import ask_learner_name
 
-            if ask_learner_name(self, self._start_as):
+            if ask_learner_name(self, self._start_as, self._claim_name):
                 return  # `_start_as` runs once the learner has typed a name
         self._start()
 
+    def _claim_name(self, name: str) -> str | None:
+        """Take `name` for this tab (no other open tab may write the same progress file), or
+        say why not; the claim is kept fresh while the app runs and given back as it exits."""
+        from tutor.classroom import claims
+        from tutor.course.progress import ProgressStore
+
+        held = claims.claim(ProgressStore.file_for(self.data_path, name), name)
+        if isinstance(held, str):
+            return held
+        self.name_claim = held
+        self.set_interval(claims.HEARTBEAT_SECONDS, held.refresh)
+        return None
+
     def on_unmount(self) -> None:
         """The last word on quitting: anything kept in memory but not yet written (a save
-        thread that had not run) is written now."""
+        thread that had not run) is written now, and the learner's name is free again."""
         if self._progress is not None:
             self._progress.save()
+        if self.name_claim is not None:
+            self.name_claim.release()
 
     def _start_as(self, name: str) -> None:
         """A served session's learner gave their name: their own progress file from now on."""

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import hashlib
 import json
 import os
 import re
 import tempfile
 import threading
 import time
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,11 +51,20 @@ def default_dir() -> Path:
 
 
 def safe_learner_name(name: str) -> str:
-    """A learner name usable as a file name: no separators, no leading dots, at most 64
-    characters; "" becomes `anonymous`."""
-    cleaned = re.sub(r"\.\.+", "_", _UNSAFE.sub("_", name.strip()))
+    """A learner name usable as a file name, different for every distinct name: no separators,
+    no leading dots, at most 64 characters. A name that is already safe is kept as it is;
+    any other gets the safe part plus 8 hex digits of the name's hash, so `王芳` and `李雷`
+    (no safe letters at all), or `Ada B` and `Ada_B`, never share a file. "" becomes
+    `anonymous`."""
+    name = unicodedata.normalize("NFC", name.strip())
+    cleaned = re.sub(r"\.\.+", "_", _UNSAFE.sub("_", name))
     cleaned = re.sub(r"__+", "_", cleaned).strip("._")[:64].strip("._")
-    return cleaned or "anonymous"
+    if not name.strip("."):
+        return "anonymous"
+    if cleaned == name:
+        return cleaned
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{cleaned[:55].strip('._') or 'learner'}-{digest}"
 
 
 @dataclass(slots=True)

@@ -35,6 +35,14 @@ class NameScreen(ModalScreen[str]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "nothing", show=False)]
 
+    def __init__(self, claim: Callable[[str], str | None] | None = None) -> None:
+        super().__init__()
+        self.claim = claim
+        """Takes the name for this tab, or says why not (in use in another tab)."""
+        self.given = False
+        """Set once a name is accepted: a second Enter queued behind the first does nothing
+        (dismissing twice popped a screen that was no longer there)."""
+
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Welcome to ktutor", id="name-title")
@@ -53,11 +61,16 @@ class NameScreen(ModalScreen[str]):
         """Escape does not close the prompt."""
 
     def _submit(self) -> None:
+        if self.given:
+            return
         value = self.query_one("#learner-name", Input).value
         problem = name_problem(value)
+        if problem is None and self.claim is not None:
+            problem = self.claim(value.strip())
         if problem is not None:
             self.query_one("#name-error", Static).update(problem)
             return
+        self.given = True
         self.dismiss(value.strip())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -69,10 +82,15 @@ class NameScreen(ModalScreen[str]):
         self._submit()
 
 
-def ask_learner_name(app: App[Any], then: Callable[[str], None]) -> bool:
+def ask_learner_name(
+    app: App[Any],
+    then: Callable[[str], None],
+    claim: Callable[[str], str | None] | None = None,
+) -> bool:
     """When served and no learner is set, show the name prompt and call `then(name)` once the
-    learner gives one. Returns True when the prompt was shown (the caller should wait for `then`
-    before opening progress), False when nothing needs asking."""
+    learner gives one (and `claim(name)` took it: see `tutor.classroom.claims`). Returns True
+    when the prompt was shown (the caller should wait for `then` before opening progress),
+    False when nothing needs asking."""
     if not settings.serving() or getattr(app, "learner", None):
         return False
 
@@ -80,5 +98,5 @@ def ask_learner_name(app: App[Any], then: Callable[[str], None]) -> bool:
         if name:
             then(name)
 
-    app.push_screen(NameScreen(), done)
+    app.push_screen(NameScreen(claim), done)
     return True
