@@ -184,3 +184,16 @@ def test_progress_notice_for_corrupt_file(
     file.write_text("{")
     assert main(["progress", "--file", str(file)]) == 0
     assert "was corrupt; it was moved to" in capsys.readouterr().err
+
+
+def test_new_lesson_prints_the_format_reference(capsys: pytest.CaptureFixture[str]) -> None:
+    """The starter lesson points here: a pip install has no docs/ folder."""
+    from tutor.resources import package_file
+
+    assert main(["new-lesson", "--help-format"]) == 0
+    out = capsys.readouterr().out
+    assert out == (package_file().parent / "docs" / "lessons.md").read_text(encoding="utf-8")
+    starter = (package_file("course", "starter-lesson.yaml")).read_text(encoding="utf-8")
+    assert "ktutor new-lesson --help-format" in starter
+    assert main(["new-lesson"]) == 2
+    assert "give the lesson's NAME" in capsys.readouterr().err

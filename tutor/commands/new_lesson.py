@@ -24,7 +24,15 @@ STARTER = package_file("course", "starter-lesson.yaml")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "name", metavar="NAME", help="the lesson id and file name (lower-case letters, digits, '-')"
+        "name",
+        metavar="NAME",
+        nargs="?",
+        help="the lesson id and file name (lower-case letters, digits, '-')",
+    )
+    parser.add_argument(
+        "--help-format",
+        action="store_true",
+        help="print the lesson file format reference (the installed copy of docs/lessons.md)",
     )
     parser.add_argument(
         "--dir",
@@ -48,8 +56,25 @@ def starter(lesson_id: str, directory: Path) -> str:
     )
 
 
+def format_reference() -> Path:
+    """The lesson format reference: the wheel's copy (`tutor/_data/lessons.md`), or
+    docs/lessons.md in a source checkout."""
+    packaged = package_file("_data", "lessons.md")
+    return packaged if packaged.is_file() else package_file().parent / "docs" / "lessons.md"
+
+
 @terminal_safe
 def run(args: argparse.Namespace) -> int:
+    if args.help_format:
+        try:
+            print(format_reference().read_text(encoding="utf-8"), end="")
+        except OSError as exc:
+            print(f"ktutor: the format reference is missing ({exc})", file=sys.stderr)
+            return 2
+        return 0
+    if args.name is None:
+        print("ktutor new-lesson: give the lesson's NAME (or --help-format)", file=sys.stderr)
+        return 2
     name: str = args.name
     if name.endswith((".yaml", ".yml")):
         name = name.rsplit(".", 1)[0]
