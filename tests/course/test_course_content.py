@@ -29,6 +29,7 @@ LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 COURSE = [
     ("01", "anatomy"),
     ("02", "one-request"),
+    ("03", "deployments"),
     ("04", "labels-selectors"),
     ("05", "ports"),
     ("06", "multi-port"),
