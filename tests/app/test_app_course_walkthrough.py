@@ -1,0 +1,135 @@
+"""Each lesson added in Course 2.0, end to end with keys alone, as test_app_course_end_to_end does
+for lesson 1: every step (one "try this" typed in the editor, meeting its check), the lesson
+marked done, one challenge failed as given, fixed with a one-line edit and passed, and the quiz
+answered right. One app per lesson, so a lesson whose text, goals or manifests break in the app
+fails here by name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from testkit import settle
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
+from tutor.app.app import TutorApp
+from tutor.app.screens.lesson import LessonScreen
+from tutor.app.widgets.editor import YamlEditor
+from tutor.course.loader import load_lessons
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Change the `nth` line (0: the first) that ends with `old` so it ends with `new`."""
+
+    old: str
+    new: str
+    nth: int = 0
+
+
+@dataclass(frozen=True)
+class Walk:
+    lesson: str
+    step: str  # the title of the step whose "try this" is typed
+    step_edit: Edit
+    challenge: str  # the id of the challenge fixed in the editor
+    fix: Edit
+
+
+WALKS = [
+    Walk(
+        "one-request",
+        "4. The Pod answers",
+        Edit("targetPort: 8080", ""),
+        "the-name-clients-use",
+        Edit("name: order", "name: orders"),
+    ),
+    Walk(
+        "deployments",
+        "Scaling",
+        Edit("replicas: 3", "replicas: 5"),
+        "canary-too",
+        Edit("track: stable", "", nth=2),
+    ),
+]
+
+
+async def edit_line(pilot: Pilot[Any], editor: YamlEditor, edit: Edit) -> None:
+    """Go to the line with the keyboard, erase `old` at its end, type `new`."""
+    lines = editor.text.splitlines()
+    line = [i for i, text in enumerate(lines) if text.endswith(edit.old)][edit.nth]
+    editor.focus()
+    await pilot.press("ctrl+home", *["down"] * line, "end", *["backspace"] * len(edit.old))
+    if edit.new:
+        await pilot.press(*edit.new)
+    await settle(pilot)
+
+
+@pytest.fixture(autouse=True)
+def only_builtin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KTUTOR_LESSONS", raising=False)
+    monkeypatch.delenv("KTUTOR_SERVE", raising=False)
+
+
+@pytest.mark.parametrize("walk", WALKS, ids=lambda w: w.lesson)
+async def test_new_lesson_with_keys_alone(tmp_path: Path, walk: Walk) -> None:
+    from tutor.app.screens.practice import ChallengeScreen, PracticeScreen
+    from tutor.app.screens.quiz import QuizScreen
+
+    lesson = load_lessons().get(walk.lesson)
+    assert lesson is not None, walk.lesson
+    tried = next(i for i, s in enumerate(lesson.steps) if s.title == walk.step)
+    assert lesson.steps[tried].check is not None
+    app = TutorApp(walk.lesson, data_dir=tmp_path)
+    app.cursor_blink = False  # type: ignore[attr-defined]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LessonScreen)
+        await pilot.press(*["ctrl+n"] * tried)  # the keys together, then one wait: fast
+        await settle(pilot)
+        assert app.screen.index == tried  # type: ignore[attr-defined]
+        editor = app.screen.query_one(YamlEditor)
+        assert tried not in app.progress.lesson(walk.lesson).steps_done
+        await edit_line(pilot, editor, walk.step_edit)
+        assert tried in app.progress.lesson(walk.lesson).steps_done
+        editor.blur()
+        await pilot.press(*["ctrl+n"] * (len(lesson.steps) - tried))
+        await settle(pilot)
+        assert app.progress.lesson(walk.lesson).done
+
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, PracticeScreen)
+        index = [c.id for c in lesson.challenges].index(walk.challenge)
+        await pilot.press(*["down"] * index, "enter")
+        await settle(pilot)
+        challenge = app.screen
+        assert isinstance(challenge, ChallengeScreen)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert challenge.last is not None and not challenge.last.met
+        await edit_line(pilot, challenge.query_one(YamlEditor), walk.fix)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert challenge.last is not None and challenge.last.met, challenge.last
+        assert walk.challenge in app.progress.lesson(walk.lesson).challenges_solved
+
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, PracticeScreen)
+        app.screen.query_one("#practice", OptionList).focus()
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QuizScreen)
+        for q, question in enumerate(lesson.quiz):
+            right = next(i for i, c in enumerate(question.choices) if c.correct)
+            await pilot.press("abcdefgh"[right], *(["n"] if q < len(lesson.quiz) - 1 else []))
+        await settle(pilot)
+        answers = app.progress.lesson(walk.lesson).quiz
+        assert answers == {
+            q: next(i for i, c in enumerate(question.choices) if c.correct)
+            for q, question in enumerate(lesson.quiz)
+        }
