@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tutor.course import schema
 from tutor.course.goals import evaluate_text
 from tutor.course.lesson import LessonError
 from tutor.course.lint import lint_paths
@@ -39,7 +40,7 @@ COURSE = [
     ("11", "dns"),
     ("14", "troubleshooting"),
 ]
-GOAL_KINDS = {"traffic", "endpoints", "valid", "invalid", "share", "dns", "all"}
+GOAL_KINDS = set(schema.GOAL_KINDS)
 FILES = [p for prefix, _ in COURSE[1:] for p in sorted(LESSONS.glob(f"{prefix}-*.yaml"))]
 
 

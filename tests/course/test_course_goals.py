@@ -514,3 +514,232 @@ def test_goal_problems(goal: dict[str, Any], words: str) -> None:
 
 def test_well_formed_goal_has_no_problems() -> None:
     assert goal_problems(parse_goal({"traffic": {"service": "s", "port": 80, "count": 1}})) == []
+
+
+NODE_PORT = manifest(
+    service(extra="\n  type: NodePort"),
+    pod("my-app-1", {"app": "my-app"}, ports="\n    ports:\n    - containerPort: 8080"),
+)
+ONLY_8080 = manifest(
+    service(target="80"),
+    pod("my-app-1", {"app": "my-app"}, ports="\n    ports:\n    - containerPort: 8080"),
+)
+NO_PORTS = manifest(service(target="80"), pod("my-app-1", {"app": "my-app"}))
+STICKY = manifest(
+    service(
+        extra="\n  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n"
+        "    clientIP:\n      timeoutSeconds: 3600"
+    ),
+    pod("my-app-1", {"app": "my-app"}),
+)
+RELABELLED = THREE.replace('status: "True"', 'status: "False"', 1)
+
+# (id, text, goal, start, commands, met, words)
+NEW_KINDS: list[tuple[str, str, dict[str, Any], str, tuple[str, ...], bool, str]] = [
+    (
+        "field equals",
+        NODE_PORT,
+        {"field": {"object": "Service/my-service", "path": "spec.type", "equals": "NodePort"}},
+        "",
+        (),
+        True,
+        "Service `my-service`'s `spec.type` is `NodePort`",
+    ),
+    (
+        "field not written",
+        THREE,
+        {"field": {"object": "Service/my-service", "path": "spec.type", "equals": "NodePort"}},
+        "",
+        (),
+        False,
+        "does not set `spec.type`; the goal is `NodePort`",
+    ),
+    (
+        "field number as written",
+        STICKY,
+        {
+            "field": {
+                "object": "Service/default/my-service",
+                "path": "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
+                "equals": 3600,
+            }
+        },
+        "",
+        (),
+        True,
+        "is `3600`",
+    ),
+    (
+        "field other value",
+        STICKY,
+        {
+            "field": {
+                "object": "Service/my-service",
+                "path": "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
+                "equals": 60,
+            }
+        },
+        "",
+        (),
+        False,
+        "is `3600`; the goal is `60`",
+    ),
+    (
+        "field absent as asked",
+        THREE,
+        {"field": {"object": "Service/my-service", "path": "spec.clusterIP", "present": False}},
+        "",
+        (),
+        True,
+        "leaves out `spec.clusterIP`",
+    ),
+    (
+        "field present, goal absent",
+        STICKY,
+        {
+            "field": {
+                "object": "Service/my-service",
+                "path": "spec.sessionAffinity",
+                "present": False,
+            }
+        },
+        "",
+        (),
+        False,
+        "sets `spec.sessionAffinity` to `ClientIP`; the goal is to leave it out",
+    ),
+    (
+        "field no such object",
+        THREE,
+        {"field": {"object": "Service/web", "path": "spec.type", "equals": "NodePort"}},
+        "",
+        (),
+        False,
+        "There is no Service `web` in the manifest",
+    ),
+    (
+        "unchanged holds",
+        THREE,
+        {"unchanged": {"kinds": ["Pod"]}},
+        THREE.replace("targetPort: 8080", "targetPort: 9090"),
+        (),
+        True,
+        "The Pods are as they were at the start",
+    ),
+    (
+        "unchanged: status edited",
+        RELABELLED,
+        {"unchanged": {"kinds": ["Pod"]}},
+        THREE,
+        (),
+        False,
+        "Pod `my-app-1` changed at `status.conditions[0].status`",
+    ),
+    (
+        "unchanged: Pod deleted",
+        manifest(service(), pod("my-app-1", {"app": "my-app"})),
+        {"unchanged": {"kinds": ["Pod"]}},
+        THREE,
+        (),
+        False,
+        "Pod `my-app-2` is gone",
+    ),
+    (
+        "entry NodePort",
+        NODE_PORT,
+        {"traffic": {"service": "my-service", "port": "80", "count": 1, "entry": "NodePort"}},
+        "",
+        (),
+        True,
+        "(through the NodePort)",
+    ),
+    (
+        "entry NodePort on a ClusterIP Service",
+        THREE,
+        {"traffic": {"service": "my-service", "port": "80", "count": 3, "entry": "NodePort"}},
+        "",
+        (),
+        False,
+        "is type ClusterIP: no traffic arrives through a NodePort",
+    ),
+    (
+        "answered: nothing listens on 80",
+        ONLY_8080,
+        {"traffic": {"service": "my-service", "port": "80", "count": 1, "answered": True}},
+        "",
+        (),
+        False,
+        "refused by the Pod: nothing listens on port 80 in my-app-1 (it declares only 8080/TCP)",
+    ),
+    (
+        "answered: no ports declared, assumed",
+        NO_PORTS,
+        {"traffic": {"service": "my-service", "port": "80", "count": 1, "answered": True}},
+        "",
+        (),
+        True,
+        "my-app-1 gets traffic",
+    ),
+    (
+        "ran, not yet",
+        THREE,
+        {"ran": {"command": "kubectl describe svc"}},
+        "",
+        ("kubectl get svc",),
+        False,
+        "Run `kubectl describe svc` in the console",
+    ),
+    (
+        "ran, prefix with spaces",
+        THREE,
+        {"ran": {"command": "kubectl describe svc"}},
+        "",
+        ("kubectl  describe svc my-service",),
+        True,
+        "You ran `kubectl describe svc my-service`",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "text,goal,start,commands,met,words", [c[1:] for c in NEW_KINDS], ids=[c[0] for c in NEW_KINDS]
+)
+def test_new_goal_kinds(
+    text: str,
+    goal: dict[str, Any],
+    start: str,
+    commands: tuple[str, ...],
+    met: bool,
+    words: str,
+) -> None:
+    result = evaluate_text(parse_goal(goal, start=start), text, commands)
+    assert result.met is met, result.detail
+    assert words in result.detail
+
+
+@pytest.mark.parametrize(
+    ("goal", "words"),
+    [
+        ({"field": {"object": "Service/web", "path": "spec.type"}}, "`equals`"),
+        (
+            {
+                "field": {
+                    "object": "Service/web",
+                    "path": "spec.type",
+                    "equals": "x",
+                    "present": True,
+                }
+            },
+            "not both",
+        ),
+        ({"field": {"object": "Service/web", "path": "spec..type", "equals": "x"}}, ""),
+    ],
+)
+def test_field_goal_problems(goal: dict[str, Any], words: str) -> None:
+    found = goal_problems(parse_goal(goal))
+    assert found and words in found[0]
+
+
+def test_object_must_be_kind_slash_name() -> None:
+    with pytest.raises(ValueError, match="Kind/name"):
+        parse_goal({"field": {"object": "web", "path": "spec.type", "equals": "x"}})

@@ -9,20 +9,22 @@ the routing view's reasons, e.g. "web-2 gets no traffic: label `app` is `web`, t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from tutor.model import dns
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute, analyze, route_service
 from tutor.model.endpoints import PodIndex
+from tutor.model.paths import Path as FieldPath
 from tutor.model.paths import format_path, parse_path
-from tutor.model.proxy import CLUSTER_IP_ENTRY, Client, simulate
-from tutor.model.report import unreadable
+from tutor.model.proxy import CLUSTER_IP_ENTRY, Client, endpoints_for, entry_types, simulate
+from tutor.model.report import Outcome, at_pod, summary, unreadable
 
 from .lesson import Goal
+from .schema import GOAL_KINDS
 
-GOAL_KINDS = ("traffic", "endpoints", "valid", "invalid", "share", "dns", "all")
+__all__ = ["GOAL_KINDS", "GoalResult", "evaluate", "evaluate_text", "goal_problems"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +120,21 @@ def _traffic(goal: Goal, analysis: Analysis, endpoints: bool) -> GoalResult:
         pr = sr.port(str(data["port"])) or pr
     ns = sr.service.namespace
     chosen = pr.endpoints if endpoints else pr.used
-    got = {ep.pod.name for ep in chosen}
     where = f"{q(sr.service.name)} port {pr.port.port}"
     if pr.port.name:
         where += f" ({pr.port.name})"
+    entry = str(data.get("entry", CLUSTER_IP_ENTRY))
+    if entry != CLUSTER_IP_ENTRY and not endpoints:
+        svc = sr.service
+        if entry not in entry_types(svc):
+            return GoalResult(
+                False,
+                f"Service {q(svc.name)} is type {svc.type}: no traffic arrives through a "
+                f"{entry}, which the goal needs",
+            )
+        chosen = endpoints_for(svc, pr.slice_endpoints, entry, str(node) if node else None)
+        where += f" (through the {entry})"
+    got = {ep.pod.name for ep in chosen}
     verb = "are endpoints of" if endpoints else "get traffic on"
     verb_one = "is an endpoint of" if endpoints else "gets traffic on"
     problems: list[str] = []
@@ -181,6 +194,13 @@ def _traffic(goal: Goal, analysis: Analysis, endpoints: bool) -> GoalResult:
             )
         elif not chosen:
             problems.append(f"no Pod gets traffic on {where}, so nothing reaches port {target}")
+    if data.get("answered") and not endpoints:
+        for ep in chosen:
+            ok, assumed, reason, _hop = at_pod(ep.pod, ep.port, pr.port.protocol)
+            if not ok:
+                said = summary(Outcome.REFUSED_BY_POD, ep.pod.name, ep.port, reason, assumed)
+                problems.append(f"requests to {where} are {said}")
+                break
     if problems:
         return GoalResult(False, "; ".join(problems) + ".")
     if not got:
@@ -311,21 +331,160 @@ def _dns(goal: Goal, analysis: Analysis) -> GoalResult:
     return GoalResult(True, f"{q(name)} resolves for {from_where} ({kind}: {shown}).")
 
 
-def evaluate(goal: Goal, analysis: Analysis) -> GoalResult:
-    """Whether `analysis` meets `goal`, and a sentence saying why (or what is missing)."""
-    result = _evaluate(goal, analysis)
+def split_object(ref: str) -> tuple[str, str, str]:
+    """`Kind/name` or `Kind/namespace/name` -> (kind, namespace, name)."""
+    parts = ref.split("/")
+    if len(parts) == 3:
+        return parts[0], parts[1], parts[2]
+    return parts[0], "default", parts[-1]
+
+
+def written_objects(analysis: Analysis) -> Iterator[tuple[tuple[str, str, str], Any]]:
+    """((kind, namespace, name), data as written) for every object of the text, `List` items
+    included."""
+    for doc in analysis.parsed.documents:
+        data = doc.data
+        items = data.get("items") if isinstance(data, dict) and data.get("kind") == "List" else None
+        for obj in items if isinstance(items, list) else [data]:
+            if not isinstance(obj, dict):
+                continue
+            meta = obj.get("metadata")
+            meta = meta if isinstance(meta, dict) else {}
+            kind, name = obj.get("kind"), meta.get("name")
+            if isinstance(kind, str) and isinstance(name, str):
+                ns = meta.get("namespace")
+                yield (kind, ns if isinstance(ns, str) and ns else "default", name), obj
+
+
+_MISSING = object()
+
+
+def _at(data: Any, path: FieldPath) -> Any:
+    for seg in path:
+        if isinstance(data, dict):
+            data = data.get(seg, _MISSING)
+        elif isinstance(data, list) and isinstance(seg, int) and 0 <= seg < len(data):
+            data = data[seg]
+        else:
+            return _MISSING
+    return data
+
+
+def _same(value: Any, want: Any) -> bool:
+    """Equal as written: `3600` and "3600" agree, `true` and "true" do not."""
+    if value == want and type(value) is type(want):
+        return True
+    if isinstance(value, bool) or isinstance(want, bool):
+        return False
+    return isinstance(value, (str, int, float)) and str(value) == str(want)
+
+
+def _object_name(kind: str, ns: str, name: str) -> str:
+    return f"{kind} {q(name)}" + (f" in namespace {q(ns)}" if ns != "default" else "")
+
+
+def _field(goal: Goal, analysis: Analysis) -> GoalResult:
+    data = goal.data
+    kind, ns, name = split_object(str(data["object"]))
+    path_text = _norm(str(data["path"]))
+    objects = dict(written_objects(analysis))
+    obj = objects.get((kind, ns, name))
+    who = _object_name(kind, ns, name)
+    if obj is None:
+        return GoalResult(False, f"There is no {who} in the manifest.")
+    try:
+        value = _at(obj, parse_path(path_text))
+    except ValueError:
+        value = _MISSING
+    field_name = f"{q(path_text)}"
+    if "present" in data:
+        if bool(data["present"]) == (value is not _MISSING):
+            verb = "sets" if value is not _MISSING else "leaves out"
+            return GoalResult(True, f"{who} {verb} {field_name}, as the goal asks.")
+        if value is _MISSING:
+            return GoalResult(False, f"{who} does not set {field_name}; the goal needs it set.")
+        return GoalResult(
+            False, f"{who} sets {field_name} to {q(value)}; the goal is to leave it out."
+        )
+    want = data.get("equals")
+    if value is _MISSING:
+        return GoalResult(False, f"{who} does not set {field_name}; the goal is {q(want)}.")
+    if not _same(value, want):
+        return GoalResult(False, f"{who}'s {field_name} is {q(value)}; the goal is {q(want)}.")
+    return GoalResult(True, f"{who}'s {field_name} is {q(want)}.")
+
+
+def _first_difference(old: Any, new: Any, path: FieldPath = ()) -> FieldPath | None:
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in [*old, *(k for k in new if k not in old)]:
+            if key not in old or key not in new:
+                return (*path, key)
+            found = _first_difference(old[key], new[key], (*path, key))
+            if found is not None:
+                return found
+        return None
+    if isinstance(old, list) and isinstance(new, list):
+        for i, (a, b) in enumerate(zip(old, new, strict=False)):
+            found = _first_difference(a, b, (*path, i))
+            if found is not None:
+                return found
+        return None if len(old) == len(new) else (*path, min(len(old), len(new)))
+    return None if _same(old, new) else path
+
+
+def _unchanged(goal: Goal, analysis: Analysis) -> GoalResult:
+    kinds = tuple(str(k) for k in goal.data.get("kinds", ()))
+    start_text = str(goal.data.get("start", ""))
+    what = " and ".join(f"{k}s" for k in kinds)
+    if not start_text:
+        return GoalResult(False, f"There is no start manifest to compare the {what} with.")
+    start = analyze(start_text)
+    before = {k: v for k, v in written_objects(start) if k[0] in kinds}
+    now = {k: v for k, v in written_objects(analysis) if k[0] in kinds}
+    keep = f"the goal keeps the {what} as they were at the start"
+    for key, old in before.items():
+        if key not in now:
+            return GoalResult(False, f"{_object_name(*key)} is gone; {keep}.")
+        where = _first_difference(old, now[key])
+        if where is not None:
+            at = f" at {q(format_path(where))}" if where else ""
+            return GoalResult(False, f"{_object_name(*key)} changed{at}; {keep}.")
+    for key in now:
+        if key not in before:
+            return GoalResult(False, f"{_object_name(*key)} was added; {keep}.")
+    return GoalResult(True, f"The {what} are as they were at the start.")
+
+
+def _words(command: str) -> str:
+    return " ".join(command.split())
+
+
+def _ran(goal: Goal, commands: Sequence[str]) -> GoalResult:
+    want = _words(str(goal.data["command"]))
+    for command in commands:
+        if _words(command).startswith(want):
+            return GoalResult(True, f"You ran {q(_words(command))}.")
+    return GoalResult(False, f"Run {q(want)} in the console; it has not been run yet.")
+
+
+def evaluate(goal: Goal, analysis: Analysis, commands: Sequence[str] = ()) -> GoalResult:
+    """Whether `analysis` meets `goal`, and a sentence saying why (or what is missing).
+    `commands` are the console commands the learner ran (for `ran` goals)."""
+    result = _evaluate(goal, analysis, commands)
     if result.detail.endswith(".."):
         return GoalResult(result.met, result.detail[:-1])
     return result
 
 
-def _evaluate(goal: Goal, analysis: Analysis) -> GoalResult:
+def _evaluate(goal: Goal, analysis: Analysis, commands: Sequence[str]) -> GoalResult:
     if goal.kind == "all":
-        results = [evaluate(g, analysis) for g in goal.data.get("goals", ())]
+        results = [evaluate(g, analysis, commands) for g in goal.data.get("goals", ())]
         failed = [r for r in results if not r.met]
         if failed:
             return failed[0]
         return GoalResult(True, " ".join(r.detail for r in results))
+    if goal.kind == "ran":
+        return _ran(goal, commands)
     bad = _unreadable(analysis)
     if bad is not None:
         return bad
@@ -341,13 +500,17 @@ def _evaluate(goal: Goal, analysis: Analysis) -> GoalResult:
         return _share(goal, analysis)
     if goal.kind == "dns":
         return _dns(goal, analysis)
+    if goal.kind == "field":
+        return _field(goal, analysis)
+    if goal.kind == "unchanged":
+        return _unchanged(goal, analysis)
     return GoalResult(False, f"Unknown goal kind {q(goal.kind)}.")
 
 
-def evaluate_text(goal: Goal, text: str) -> GoalResult:
+def evaluate_text(goal: Goal, text: str, commands: Sequence[str] = ()) -> GoalResult:
     """`evaluate` on manifest text (parsed once; a `from_node` in the goal is honoured)."""
     node = goal.data.get("from_node") if goal.kind == "traffic" else None
-    return evaluate(goal, analyze(text, from_node=str(node) if node else None))
+    return evaluate(goal, analyze(text, from_node=str(node) if node else None), commands)
 
 
 def goal_problems(goal: Goal) -> list[str]:
@@ -378,6 +541,13 @@ def goal_problems(goal: Goal) -> list[str]:
             parse_path(str(data["path"]))
         except ValueError as exc:
             out.append(str(exc))
+    if goal.kind == "field":
+        try:
+            parse_path(str(data["path"]))
+        except ValueError as exc:
+            out.append(str(exc))
+        if ("equals" in data) == ("present" in data):
+            out.append("a field goal gives `equals` (the value as written) or `present`, not both")
     if goal.kind == "share" and float(data.get("min", 0.0)) > float(data.get("max", 1.0)):
         out.append(f"`min` ({data.get('min')}) is above `max` ({data.get('max')})")
     return out

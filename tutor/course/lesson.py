@@ -24,6 +24,13 @@ class Goal:
       - `share`: `service`, `port`, `pod`, `min` / `max` share of `requests` simulated requests.
       - `dns`: `name` resolves (optional `type` A/SRV/CNAME and `answers_include`).
       - `endpoints`: `service`, `port`, `pods` (exact set in the EndpointSlices).
+      - `field`: `object` (`Kind/name` or `Kind/namespace/name`), `path`, and `equals` (the value
+        as written) or `present` (true/false).
+      - `unchanged`: `kinds`: objects of those kinds are as in the start manifest, which the
+        loader puts in `start` (a challenge's manifest, or a step's).
+      - `ran`: `command`: the learner ran a command starting with it (the console).
+      - `traffic` also takes `entry` (ClusterIP, NodePort, LoadBalancer) and `answered`
+        (every chosen Pod listens on the port it is sent to).
       - `all`: every goal in `data["goals"]` (a tuple of Goal).
     """
 
@@ -48,6 +55,17 @@ class Step:
     doc: str = ""
     """`Kind/name` of the manifest document `path` refers to, e.g. `Pod/my-app-1`. Empty means
     the first Service in the step's manifest (or the first document when there is none)."""
+    commands: tuple[str, ...] = ()
+    """Commands to try in the console, e.g. `kubectl get svc`."""
+
+
+@dataclass(frozen=True, slots=True)
+class WrongSolution:
+    """A plausible fix that is wrong: `ktutor lint` proves the goal refuses it."""
+
+    why: str
+    manifest: str
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +78,9 @@ class Challenge:
     hints: tuple[str, ...]
     solution: str
     line: int = 0
+    wrong_solutions: tuple[WrongSolution, ...] = ()
+    commands: tuple[str, ...] = ()
+    """Commands to try in the console."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +110,8 @@ class Lesson:
     order: int = 0
     source: Path | None = None
     pack: str = "built-in"
+    ip_families: tuple[str, ...] = ("IPv4",)
+    """`cluster.ip_families`: the cluster's IP families (default single-stack IPv4, as kind)."""
 
     def step_manifest(self, index: int) -> str:
         """The starting manifest of step `index`: the nearest step at or before it that sets

@@ -24,12 +24,22 @@ import platformdirs
 from tutor import __version__, resources, settings
 
 from .atomic import write_atomic
-from .lesson import Challenge, Choice, Goal, Lesson, LessonError, LessonSet, Question, Step
+from .lesson import (
+    Challenge,
+    Choice,
+    Goal,
+    Lesson,
+    LessonError,
+    LessonSet,
+    Question,
+    Step,
+    WrongSolution,
+)
 from .packs import lesson_sources, pack_files
 from .progress import missing_home
 
 FORMAT = "ktutor-lesson-cache"
-VERSION = 1
+VERSION = 2
 FILE_NAME = "lessons.json"
 MAX_BYTES = 8 * 1024 * 1024
 """A cache larger than this is not read (nine lessons take about 150 KB)."""
@@ -102,6 +112,7 @@ def lesson_out(lesson: Lesson) -> dict[str, Any]:
         "order": lesson.order,
         "source": str(lesson.source) if lesson.source is not None else None,
         "pack": lesson.pack,
+        "ip_families": list(lesson.ip_families),
         "steps": [
             {
                 "title": s.title,
@@ -112,6 +123,7 @@ def lesson_out(lesson: Lesson) -> dict[str, Any]:
                 "manifest": s.manifest,
                 "line": s.line,
                 "doc": s.doc,
+                "commands": list(s.commands),
             }
             for s in lesson.steps
         ],
@@ -125,6 +137,8 @@ def lesson_out(lesson: Lesson) -> dict[str, Any]:
                 "hints": list(c.hints),
                 "solution": c.solution,
                 "line": c.line,
+                "wrong_solutions": [[w.why, w.manifest, w.line] for w in c.wrong_solutions],
+                "commands": list(c.commands),
             }
             for c in lesson.challenges
         ],
@@ -150,6 +164,7 @@ def lesson_in(raw: dict[str, Any]) -> Lesson:
             s["manifest"],
             s["line"],
             s["doc"],
+            tuple(s["commands"]),
         )
         for s in raw["steps"]
     )
@@ -163,6 +178,8 @@ def lesson_in(raw: dict[str, Any]) -> Lesson:
             tuple(c["hints"]),
             c["solution"],
             c["line"],
+            tuple(WrongSolution(why, text, line) for why, text, line in c["wrong_solutions"]),
+            tuple(c["commands"]),
         )
         for c in raw["challenges"]
     )
@@ -182,6 +199,7 @@ def lesson_in(raw: dict[str, Any]) -> Lesson:
         raw["order"],
         Path(raw["source"]) if raw["source"] is not None else None,
         raw["pack"],
+        tuple(raw["ip_families"]),
     )
 
 

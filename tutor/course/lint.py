@@ -1,9 +1,10 @@
 """`ktutor lint`: a lesson is checked the way a learner will meet it, by running the core.
 
-Beyond the schema: every manifest parses, every step's field exists in its manifest, every step
-check and challenge goal names a Service and port that exist, a step check is not already met
-before the learner acts, each challenge's starting manifest does NOT meet its goal while the
-reference solution DOES, each quiz question has exactly one correct answer, and a lesson has at
+Beyond the schema: every manifest parses, every step's field exists in its manifest, a step
+check is not already met before the learner acts, each challenge's starting manifest does NOT
+meet its goal while the reference solution DOES and every listed wrong solution does NOT (so the
+goal provably refuses those fixes), a challenge goal names only Services, ports and objects that
+exist in its solution, each quiz question has exactly one correct answer, and a lesson has at
 least two challenges and three quiz questions. Every issue is `FILE:LINE: what is wrong`.
 """
 
@@ -20,8 +21,8 @@ from tutor.model.paths import Path as FieldPath
 from tutor.model.paths import format_path, parse_path
 from tutor.model.yamldoc import YamlSyntaxError, load_documents
 
-from .goals import evaluate, goal_problems
-from .lesson import Goal, Lesson, LessonError
+from .goals import evaluate, goal_problems, split_object, written_objects
+from .lesson import Challenge, Goal, Lesson, LessonError
 from .loader import FileReport, read_file
 from .locate import find_document
 from .packs import BUILTIN_PACK, LESSON_SUFFIXES, pack_files
@@ -208,13 +209,34 @@ class _Linter:
                         f"challenge `{ch.id}`'s starting manifest "
                         f"already meets its goal: {result.detail}",
                     )
+            ran = ran_commands(ch.goal)
             if solution_ok:
-                result = evaluate(ch.goal, self.analysis(ch.solution))
+                solved = self.analysis(ch.solution)
+                for missing in missing_names(ch.goal, solved):
+                    self.add((*base, "goal"), f"challenge `{ch.id}`'s goal {missing}")
+                result = evaluate(ch.goal, solved, ran)
                 if not result.met:
                     self.add(
                         (*base, "solution"),
                         f"challenge `{ch.id}`'s solution does not meet its goal: {result.detail}",
                     )
+            self.wrong_solutions(i, ch, ran)
+
+    def wrong_solutions(self, i: int, ch: Challenge, ran: tuple[str, ...]) -> None:
+        """Each wrong solution must fail the goal (with every `ran` command run, so it is the
+        manifest that is refused)."""
+        for j, wrong in enumerate(ch.wrong_solutions):
+            path: FieldPath = ("challenges", i, "wrong_solutions", j, "manifest")
+            what = f"challenge `{ch.id}`'s wrong solution {j + 1}"
+            if not self.manifest(path, wrong.manifest, what):
+                continue
+            result = evaluate(ch.goal, self.analysis(wrong.manifest), ran)
+            if result.met:
+                self.add(
+                    path,
+                    f"{what} meets the goal, so the challenge accepts a wrong fix "
+                    f"({wrong.why.strip()}): {result.detail}",
+                )
 
     def quiz(self) -> None:
         lesson = self.lesson
@@ -237,6 +259,39 @@ class _Linter:
                         ("quiz", i, "choices", j, "explain"),
                         f"quiz question {i + 1}, choice {j + 1} has no explanation",
                     )
+
+
+def _goals(goal: Goal) -> list[Goal]:
+    """`goal` and, for `all`, every goal inside it."""
+    if goal.kind == "all":
+        return [g for sub in goal.data.get("goals", ()) for g in _goals(sub)]
+    return [goal]
+
+
+def ran_commands(goal: Goal) -> tuple[str, ...]:
+    """The commands `ran` goals ask for: lint runs them for the solution and wrong solutions."""
+    return tuple(str(g.data["command"]) for g in _goals(goal) if g.kind == "ran")
+
+
+def missing_names(goal: Goal, analysis: Analysis) -> list[str]:
+    """What the goal names that `analysis` lacks: a Service, a port of it, an object."""
+    out: list[str] = []
+    objects = {key for key, _data in written_objects(analysis)}
+    for g in _goals(goal):
+        data = g.data
+        if g.kind in ("traffic", "endpoints", "share"):
+            sr = analysis.service(str(data["service"]))
+            if sr is None:
+                out.append(f"names Service `{data['service']}`, which the solution does not have")
+            elif sr.port(str(data["port"])) is None:
+                have = ", ".join(p.port.label for p in sr.ports) or "none"
+                out.append(
+                    f"names port `{data['port']}` of Service `{data['service']}`, which the "
+                    f"solution's Service does not have (its ports: {have})"
+                )
+        elif g.kind == "field" and split_object(str(data["object"])) not in objects:
+            out.append(f"names `{data['object']}`, which is not in the solution")
+    return out
 
 
 def lint_file(path: Path, pack: str = BUILTIN_PACK) -> tuple[Lesson | None, list[LintIssue]]:

@@ -22,7 +22,17 @@ from tutor.model.paths import Path as FieldPath
 from tutor.model.yamldoc import Document, YamlSyntaxError, load_documents
 
 from . import schema
-from .lesson import Challenge, Choice, Goal, Lesson, LessonError, LessonSet, Question, Step
+from .lesson import (
+    Challenge,
+    Choice,
+    Goal,
+    Lesson,
+    LessonError,
+    LessonSet,
+    Question,
+    Step,
+    WrongSolution,
+)
 from .packs import BUILTIN_PACK, lesson_sources, pack_files
 
 _ESCAPES = re.compile(
@@ -166,14 +176,21 @@ def _port(value: Any) -> str:
     return str(value)
 
 
-def build_goal(data: dict[str, Any], path: FieldPath, line: Callable[[FieldPath], int]) -> Goal:
-    """A schema-valid goal mapping -> Goal (ports as strings, `all` as a tuple of Goals)."""
+def build_goal(
+    data: dict[str, Any], path: FieldPath, line: Callable[[FieldPath], int], start: str = ""
+) -> Goal:
+    """A schema-valid goal mapping -> Goal (ports as strings, `all` as a tuple of Goals).
+
+    `start` is the manifest the learner starts from (the challenge's, or the step's): an
+    `unchanged` goal keeps it in its data, so the goal can be checked on its own."""
     kind = next(k for k in data if k in schema.GOAL_KINDS)
     value = data[kind]
     payload: dict[str, Any]
     if kind == "all":
         payload = {
-            "goals": tuple(build_goal(g, (*path, "all", i), line) for i, g in enumerate(value))
+            "goals": tuple(
+                build_goal(g, (*path, "all", i), line, start) for i, g in enumerate(value)
+            )
         }
     elif kind == "valid":
         payload = {}
@@ -181,25 +198,35 @@ def build_goal(data: dict[str, Any], path: FieldPath, line: Callable[[FieldPath]
         payload = dict(value)
         if "port" in payload:
             payload["port"] = _port(payload["port"])
-        for key in ("pods", "pods_include", "pods_exclude", "answers_include"):
+        for key in ("pods", "pods_include", "pods_exclude", "answers_include", "kinds"):
             if key in payload:
                 payload[key] = tuple(str(v) for v in payload[key])
+        if kind == "unchanged":
+            payload["start"] = start
     return Goal(kind, payload, str(data.get("description", "")), line((*path, kind)))
 
 
 def build_lesson(
     data: dict[str, Any], file: Path, pack: str, line: Callable[[FieldPath], int]
 ) -> Lesson:
+    starts: list[str] = []
+    current = data["manifest"]
+    for s in data["steps"]:
+        current = s.get("manifest", current)
+        starts.append(current)
     steps = tuple(
         Step(
             title=s["title"],
             path=s.get("path", ""),
             text=s["text"],
             try_this=s.get("try", ""),
-            check=build_goal(s["check"], ("steps", i, "check"), line) if "check" in s else None,
+            check=build_goal(s["check"], ("steps", i, "check"), line, starts[i])
+            if "check" in s
+            else None,
             manifest=s.get("manifest"),
             line=line(("steps", i)),
             doc=s.get("doc", ""),
+            commands=tuple(s.get("commands", ())),
         )
         for i, s in enumerate(data["steps"])
     )
@@ -209,10 +236,17 @@ def build_lesson(
             title=c["title"],
             text=c["text"],
             manifest=c["manifest"],
-            goal=build_goal(c["goal"], ("challenges", i, "goal"), line),
+            goal=build_goal(c["goal"], ("challenges", i, "goal"), line, c["manifest"]),
             hints=tuple(c["hints"]),
             solution=c["solution"],
             line=line(("challenges", i)),
+            wrong_solutions=tuple(
+                WrongSolution(
+                    w["why"], w["manifest"], line(("challenges", i, "wrong_solutions", j))
+                )
+                for j, w in enumerate(c.get("wrong_solutions", ()))
+            ),
+            commands=tuple(c.get("commands", ())),
         )
         for i, c in enumerate(data.get("challenges", []))
     )
@@ -240,6 +274,7 @@ def build_lesson(
         order=order,
         source=file,
         pack=pack,
+        ip_families=tuple(data.get("cluster", {}).get("ip_families", ("IPv4",))),
     )
 
 
@@ -289,8 +324,9 @@ def load_lessons(
     return result
 
 
-def parse_goal(data: Any, line: int = 0) -> Goal:
-    """A goal mapping as written in a lesson (`{traffic: {...}, description: ...}`) -> Goal.
+def parse_goal(data: Any, line: int = 0, start: str = "") -> Goal:
+    """A goal mapping as written in a lesson (`{traffic: {...}, description: ...}`) -> Goal;
+    `start` is the manifest an `unchanged` goal compares with.
 
     Raises ValueError with the schema's message when the mapping is not a goal.
     """
@@ -305,5 +341,5 @@ def parse_goal(data: Any, line: int = 0) -> Goal:
     found = schema.problems(wrapped)
     if found:
         raise ValueError(found[0].message.replace("`steps[0].check", "`goal"))
-    goal = build_goal(wrapped["steps"][0]["check"], (), lambda _p: line)
+    goal = build_goal(wrapped["steps"][0]["check"], (), lambda _p: line, start)
     return goal

@@ -22,7 +22,18 @@ from tutor.model.paths import format_path
 
 SCHEMA_FILE = Path(__file__).with_name("lesson.schema.json")
 
-GOAL_KINDS = ("traffic", "endpoints", "valid", "invalid", "share", "dns", "all")
+GOAL_KINDS = (
+    "traffic",
+    "endpoints",
+    "valid",
+    "invalid",
+    "share",
+    "dns",
+    "field",
+    "unchanged",
+    "ran",
+    "all",
+)
 """Every goal key a lesson may use (lesson-format.md)."""
 
 
@@ -122,6 +133,12 @@ def _message(err: ValidationError) -> Iterator[SchemaProblem]:
                 f"{where} must be lower-case letters, digits and '-', "
                 f"starting with a letter or digit, not {describe(err.instance)}",
             )
+        elif path and path[-1] == "object":
+            yield SchemaProblem(
+                path,
+                f"{where} must be `Kind/name` or `Kind/namespace/name`, e.g. `Service/web`, "
+                f"not {describe(err.instance)}",
+            )
         elif path and path[-1] == "doc":
             yield SchemaProblem(
                 path,
@@ -136,6 +153,9 @@ def _message(err: ValidationError) -> Iterator[SchemaProblem]:
         return
     if kind == "maxItems":
         yield SchemaProblem(path, f"{where} has more than {err.validator_value} items")
+        return
+    if kind == "uniqueItems":
+        yield SchemaProblem(path, f"{where} lists an item twice")
         return
     if kind == "minLength":
         yield SchemaProblem(path, f"{where} must not be empty")

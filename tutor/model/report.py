@@ -211,7 +211,7 @@ def _ports_list(ports: list[int], protocol: str) -> str:
     return shown or "no ports for " + protocol
 
 
-def _at_pod(pod: Pod, port: int, protocol: str) -> tuple[bool, bool, str, Hop]:
+def at_pod(pod: Pod, port: int, protocol: str = "TCP") -> tuple[bool, bool, str, Hop]:
     """(answered, assumed, reason, hop) for a request reaching `pod` on `port`."""
     heard = listens(pod, port, protocol)
     if heard is None:
@@ -284,7 +284,7 @@ def _no_endpoint(
     )
 
 
-def _summary(kind: Outcome, pod: str, port: int, reason: str, assumed: bool) -> str:
+def summary(kind: Outcome, pod: str, port: int, reason: str, assumed: bool) -> str:
     if kind == Outcome.ANSWERED:
         tail = f" ({pod} declares no ports: assumed to listen on {port})" if assumed else ""
         return f"answered by {pod} on port {port}{tail}"
@@ -322,7 +322,7 @@ def _through_proxy(
         hops.append(Hop(where, f"{verb}: {fail.reason}", ok=False))
         return RequestOutcome(
             fail.kind,
-            _summary(fail.kind, "", port, fail.reason, False),
+            summary(fail.kind, "", port, fail.reason, False),
             tuple(hops),
             client,
             target,
@@ -338,12 +338,12 @@ def _through_proxy(
     hops.append(
         Hop(where, f"{chain} picks {ep.pod.name} (1 of {len(usable)}), DNAT to {ep.address}")
     )
-    ok, assumed, reason, hop = _at_pod(ep.pod, ep.port, pr.port.protocol)
+    ok, assumed, reason, hop = at_pod(ep.pod, ep.port, pr.port.protocol)
     hops.append(hop)
     kind = Outcome.ANSWERED if ok else Outcome.REFUSED_BY_POD
     return RequestOutcome(
         kind,
-        _summary(kind, ep.pod.name, ep.port, reason, assumed),
+        summary(kind, ep.pod.name, ep.port, reason, assumed),
         tuple(hops),
         client,
         target,
@@ -378,7 +378,7 @@ def _headless(
         hops.append(Hop("DNS", reason, ok=False))
         return RequestOutcome(
             Outcome.NAME_NOT_FOUND,
-            _summary(Outcome.NAME_NOT_FOUND, "", port, reason, False),
+            summary(Outcome.NAME_NOT_FOUND, "", port, reason, False),
             tuple(hops),
             client,
             target,
@@ -391,18 +391,18 @@ def _headless(
     assert pod is not None
     hops.append(Hop("DNS", f"{svc.dns_name} → {len(answers)} Pod IPs (A): picks {pick.value}"))
     hops.append(Hop(client.name, f"connects straight to {pick.value}:{port} (no kube-proxy)"))
-    ok, assumed, reason, hop = _at_pod(pod, port, protocol)
+    ok, assumed, reason, hop = at_pod(pod, port, protocol)
     hops.append(hop)
     result = f"answered by {pod.name} on port {port}" if ok else f"refused: {reason}"
-    summary = (
+    said = (
         f"headless, no virtual IP: DNS returns the Pod IPs and {client.name} connects to "
         f"{pod.name} directly: {result}"
     )
     if assumed:
-        summary += f" ({pod.name} declares no ports: assumed to listen on {port})"
+        said += f" ({pod.name} declares no ports: assumed to listen on {port})"
     return RequestOutcome(
         Outcome.NO_VIRTUAL_IP,
-        summary,
+        said,
         tuple(hops),
         client,
         target,
@@ -417,12 +417,12 @@ def _headless(
 
 def _to_pod(pod: Pod, client: Client, target: str, port: int, hops: list[Hop]) -> RequestOutcome:
     hops.append(Hop(client.name, f"connects straight to {pod.ip}:{port} ({pod.name})"))
-    ok, assumed, reason, hop = _at_pod(pod, port, "TCP")
+    ok, assumed, reason, hop = at_pod(pod, port, "TCP")
     hops.append(hop)
     kind = Outcome.ANSWERED if ok else Outcome.REFUSED_BY_POD
     return RequestOutcome(
         kind,
-        _summary(kind, pod.name, port, reason, assumed),
+        summary(kind, pod.name, port, reason, assumed),
         tuple(hops),
         client,
         target,
@@ -507,7 +507,7 @@ def request(
             hops.append(Hop("DNS", reason, ok=False))
             return RequestOutcome(
                 Outcome.NAME_NOT_FOUND,
-                _summary(Outcome.NAME_NOT_FOUND, "", port, reason, False),
+                summary(Outcome.NAME_NOT_FOUND, "", port, reason, False),
                 tuple(hops),
                 client,
                 target,
@@ -519,12 +519,12 @@ def request(
         if first.type == dns.CNAME:
             text = f"{first.name} → CNAME {first.value}"
             hops.append(Hop("DNS", text))
-            summary = (
+            said = (
                 f"DNS answers with a CNAME to {first.value}: the request leaves the cluster "
                 "(no kube-proxy, no Pod)"
             )
             return RequestOutcome(
-                Outcome.EXTERNAL, summary, tuple(hops), client, target, port, service=first.service
+                Outcome.EXTERNAL, said, tuple(hops), client, target, port, service=first.service
             )
         if owner is not None and owner.service.headless and first.name == owner.service.dns_name:
             protocol = "TCP"
@@ -535,7 +535,7 @@ def request(
             hops.append(Hop("DNS", reason, ok=False))
             return RequestOutcome(
                 Outcome.NAME_NOT_FOUND,
-                _summary(Outcome.NAME_NOT_FOUND, "", port, reason, False),
+                summary(Outcome.NAME_NOT_FOUND, "", port, reason, False),
                 tuple(hops),
                 client,
                 target,
@@ -685,7 +685,7 @@ def requests(
         if pod_name:
             if pod_name not in verdict:
                 ep = pods[pod_name]
-                ok, assumed, reason, _hop = _at_pod(ep.pod, ep.port, pr.port.protocol)
+                ok, assumed, reason, _hop = at_pod(ep.pod, ep.port, pr.port.protocol)
                 verdict[pod_name] = (ok, assumed, reason)
             ok, _assumed, reason = verdict[pod_name]
             kind = Outcome.ANSWERED if ok else Outcome.REFUSED_BY_POD
