@@ -23,6 +23,11 @@ from tutor import resources
 from tutor.course.lint import lint_file
 
 
+def _file(lesson_id: str) -> str:
+    """The built-in file of a lesson (`NN-<id>.yaml`: lessons move, ids stay)."""
+    return next(resources.lessons_dir().glob(f"[0-9][0-9]-{lesson_id}.yaml")).name
+
+
 def _lesson(file: str) -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load((resources.lessons_dir() / file).read_text())
     return data
@@ -49,7 +54,7 @@ def _relabel_pods(text: str) -> str:
 # (file, challenge id, the wrong fix made from (start, solution), the new goal)
 CASES: list[tuple[str, str, Callable[[str, str], str], dict[str, Any]]] = [
     (
-        "07-service-types.yaml",
+        _file("service-types"),
         "node-port-80",
         lambda start, solution: _drop_node_port_type(solution),
         {
@@ -62,7 +67,7 @@ CASES: list[tuple[str, str, Callable[[str, str], str], dict[str, Any]]] = [
         },
     ),
     (
-        "05-kube-proxy.yaml",
+        _file("kube-proxy"),
         "sticky-login",
         lambda start, solution: _affinity_without_timeout(solution),
         {
@@ -79,7 +84,7 @@ CASES: list[tuple[str, str, Callable[[str, str], str], dict[str, Any]]] = [
         },
     ),
     (
-        "06-health.yaml",
+        _file("health"),
         "peer-discovery",
         lambda start, solution: _pods_unready_to_ready(start),
         {
@@ -96,7 +101,7 @@ CASES: list[tuple[str, str, Callable[[str, str], str], dict[str, Any]]] = [
         },
     ),
     (
-        "01-anatomy.yaml",
+        _file("anatomy"),
         "fix-the-selector",
         lambda start, solution: _relabel_pods(start),
         {
@@ -200,10 +205,10 @@ def test_the_new_goal_refuses_the_wrong_fix(
 def test_lint_rejects_a_goal_naming_what_the_solution_lacks(
     tmp_path: Path, goal: dict[str, Any], words: list[str]
 ) -> None:
-    data = _lesson("01-anatomy.yaml")
+    data = _lesson(_file("anatomy"))
     ch = _challenge(data, "fix-the-selector")
     ch["goal"] = goal
-    issues = [m for m in _lint(tmp_path, "01-anatomy.yaml", data) if "goal names" in m]
+    issues = [m for m in _lint(tmp_path, _file("anatomy"), data) if "goal names" in m]
     assert issues, "lint names the missing Service, port or object"
     for w in words:
         assert w in issues[0], issues
@@ -213,8 +218,8 @@ def test_lint_rejects_a_goal_naming_what_the_solution_lacks(
 def test_a_ran_goal_is_met_in_lint_by_running_its_command(tmp_path: Path) -> None:
     """The start fails a `ran` goal (nothing was run); the solution and wrong solutions are
     checked with the command run, so it is their manifests that pass or fail."""
-    data = _lesson("01-anatomy.yaml")
+    data = _lesson(_file("anatomy"))
     ch = _challenge(data, "fix-the-selector")
     ch["goal"] = {"all": [ch["goal"], {"ran": {"command": "kubectl describe svc"}}]}
     ch["commands"] = ["kubectl describe svc my-service"]
-    assert _lint(tmp_path, "01-anatomy.yaml", data) == []
+    assert _lint(tmp_path, _file("anatomy"), data) == []
