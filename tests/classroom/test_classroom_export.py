@@ -8,29 +8,43 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tutor.classroom.exporting import IMAGE, ExportError, export_text, pick_manifest
+from tutor.classroom.exporting import (
+    GROUP_LABEL,
+    IMAGE,
+    NODE_LABEL,
+    ExportError,
+    export_text,
+    pick_manifest,
+)
 from tutor.cli import main
 from tutor.course.find import find_lesson
 from tutor.course.lesson import Lesson
 from tutor.course.loader import load_lessons
 from tutor.model import analyze
 from tutor.model.analysis import Analysis
+from tutor.model.report import listens
 
 FIXTURE = Path(__file__).parent / "data" / "pack" / "01-hostile.yaml"
 
-Shape = Counter[tuple[str, tuple[tuple[str, str], ...], int]]
+Shape = Counter[tuple[str, tuple[tuple[str, str], ...], int, bool]]
 
 
 def _shape(analysis: Analysis, used: bool) -> dict[str, Shape]:
-    """Per Service port: the multiset of (namespace, labels, port) of its endpoints (or of the
-    Pods that get traffic). Pod names differ after export; labels and ports must not.
+    """Per Service port: the multiset of (namespace, labels, port, answers) of its endpoints (or
+    of the Pods that get traffic). Pod names differ after export; labels, ports and whether the
+    Pod answers on the port must not (every exported Pod listens wherever the lesson's does).
     Terminating Pods are left out: a Deployment cannot start a Pod that is shutting down."""
     out: dict[str, Shape] = {}
     for sr in analysis.services:
         for pr in sr.ports:
             eps = pr.used if used else pr.endpoints
             out[f"{sr.service.ref}:{pr.port.key}"] = Counter(
-                (ep.pod.namespace, tuple(sorted(ep.pod.labels.items())), ep.port)
+                (
+                    ep.pod.namespace,
+                    tuple(sorted((k, v) for k, v in ep.pod.labels.items() if k != GROUP_LABEL)),
+                    ep.port,
+                    listens(ep.pod, ep.port, pr.port.protocol) is not False,
+                )
                 for ep in eps
                 if not ep.pod.terminating
             )
@@ -71,12 +85,26 @@ def test_export_is_valid_and_routes_like_the_lesson(
     if all(p.ready and not p.terminating for p in before.cluster.pods):
         # the model cannot run a readiness probe, so compare traffic only when all are Ready
         assert _shape(after, used=True) == _shape(before, used=True)
+    selectors = []
     for doc in yaml.safe_load_all(exported.text):
         if doc["kind"] == "Deployment":
+            selector = doc["spec"]["selector"]["matchLabels"]
+            selectors.append((doc["metadata"].get("namespace", "default"), selector))
+            assert selector.items() <= doc["spec"]["template"]["metadata"]["labels"].items()
             for c in doc["spec"]["template"]["spec"]["containers"]:
                 assert c["image"] == IMAGE and c["args"][0] == "netexec"
         if doc["kind"] == "Service":
             assert doc["spec"].get("clusterIP") in (None, "None")
+    # no Deployment's selector picks another Deployment's Pods (identical or a subset)
+    templates = [
+        (d["metadata"].get("namespace", "default"), d["spec"]["template"]["metadata"]["labels"])
+        for d in yaml.safe_load_all(exported.text)
+        if d["kind"] == "Deployment"
+    ]
+    for i, (ns, selector) in enumerate(selectors):
+        for j, (other_ns, labels) in enumerate(templates):
+            if i != j and ns == other_ns:
+                assert not selector.items() <= labels.items(), (selector, labels)
 
 
 MIXED = """\
@@ -173,3 +201,81 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "invalid" in capsys.readouterr().err
     assert main(["export", str(FIXTURE), "--challenge", "nope"]) == 2
     assert main(["export", str(FIXTURE), "--solution"]) == 2
+
+
+SAME_LABELS = """\
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  internalTrafficPolicy: Local
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-1, labels: {app: web}}
+spec: {nodeName: node-1, containers: [{name: a, image: x, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-2, labels: {app: web}}
+spec: {nodeName: node-2, containers: [{name: a, image: x}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-3, labels: {app: web, tier: canary}}
+spec: {nodeName: node-2, containers: [{name: a, image: x}]}
+"""
+
+
+def test_deployments_never_share_or_overlap_selectors() -> None:
+    lesson = find_lesson(str(FIXTURE))
+    docs = [d for d in yaml.safe_load_all(export_text(lesson, SAME_LABELS, "t").text)]
+    deps = [d for d in docs if d["kind"] == "Deployment"]
+    assert len(deps) == 3
+    selectors = [d["spec"]["selector"]["matchLabels"] for d in deps]
+    assert all(GROUP_LABEL in s for s in selectors[:2]), selectors  # {app: web} twice
+    assert len({tuple(sorted(s.items())) for s in selectors}) == 3
+
+
+def test_nodes_pin_pods_and_the_kind_config_has_zoned_workers(tmp_path: Path) -> None:
+    lesson = find_lesson(str(FIXTURE))
+    exported = export_text(lesson, SAME_LABELS, "t", nodes=True)
+    deps = [d for d in yaml.safe_load_all(exported.text) if d["kind"] == "Deployment"]
+    pinned = {d["spec"]["template"]["spec"]["nodeSelector"][NODE_LABEL] for d in deps}
+    assert pinned == {"node-1", "node-2"}
+    kind = yaml.safe_load(exported.kind)
+    workers = [n for n in kind["nodes"] if n["role"] == "worker"]
+    assert 2 <= len(workers) <= 3
+    assert {w["labels"][NODE_LABEL] for w in workers} >= pinned
+    assert all(w["labels"]["topology.kubernetes.io/zone"] for w in workers)
+    out, cfg = tmp_path / "lab.yaml", tmp_path / "kind.yaml"
+    args = ["export", str(FIXTURE), "--step", "1", "--nodes", "--kind-config", str(cfg)]
+    assert main([*args, "-o", str(out)]) == 0
+    assert yaml.safe_load(cfg.read_text())["kind"] == "Cluster"
+
+
+def test_refused_ports_and_kind_notes_are_in_the_header() -> None:
+    multi = find_lesson("multi-port")
+    text, where = pick_manifest(multi, step=1)
+    exported = export_text(multi, text, where)
+    before = analyze(text)
+    deaf = [
+        (ep.pod.name, ep.port)
+        for sr in before.services
+        for pr in sr.ports
+        for ep in pr.endpoints
+        if listens(ep.pod, ep.port, pr.port.protocol) is False
+    ]
+    if deaf:  # the lesson's Pods refuse a port: the cluster's refuse it too, and it says so
+        assert "Refused on purpose:" in exported.text
+    types = find_lesson("service-types")
+    for n in range(1, len(types.steps) + 1):
+        text, where = pick_manifest(types, step=n)
+        if "type: LoadBalancer" in text and analyze(text).valid:
+            header = export_text(types, text, where).text
+            assert "EXTERNAL-IP stays <pending>" in header and "NodePort on kind" in header
+            break
+    else:
+        pytest.fail("no LoadBalancer step in service-types")

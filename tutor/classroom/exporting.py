@@ -5,9 +5,16 @@ allocates). The model's Pods, simulated or bare, become Deployments: Pods with t
 ports and readiness form one group, and each group runs agnhost `netexec`, which answers
 `/hostname` with the Pod's name, so a curl loop shows which Pods a Service really picks.
 
-A Pod listens where the lesson says its app listens: on its declared container ports, or, when it
-declares none, on the ports the Service sends it. So a targetPort that misses the app's port fails
-in the cluster exactly as the lesson says it would.
+A Pod listens where the lesson says its app answers (`report.listens`, the simulator's one
+convention): on its declared container ports, or, when it declares none, on every port its
+Services send it. So a targetPort that misses the app's port fails in the cluster exactly as the
+lesson says it would, and the header names each such port.
+
+Deployments in one export never share a selector, nor select each other's Pods: a group whose
+labels another group's Pods also carry gets `ktutor.dev/group` in its selector and template.
+With `nodes=True` the Pods keep their lesson node (a Deployment per node, pinned by
+`ktutor.dev/node`), for the lessons where the node matters (traffic policies, topology), and
+`kind_config` gives a kind cluster whose workers carry those labels and their zones.
 """
 
 from __future__ import annotations
@@ -28,7 +35,11 @@ from tutor.model.objects import DEFAULT_NAMESPACE, ContainerPort, Pod, Service
 IMAGE = "registry.k8s.io/e2e-test-images/agnhost:2.53"
 CURL_IMAGE = "curlimages/curl:8.10.1"
 GROUP_LABEL = "ktutor.dev/group"
-"""Added only to Pods that have no labels at all: a Deployment needs a non-empty selector."""
+"""Added to Pods that have no labels at all (a Deployment needs a non-empty selector) or whose
+labels would let another Deployment's selector pick them."""
+NODE_LABEL = "ktutor.dev/node"
+"""On the kind config's workers: the lesson's node name, which `nodes=True` Pods select."""
+DEFAULT_ZONES = ("zone-a", "zone-b", "zone-c")
 
 
 class ExportError(Exception):
@@ -52,6 +63,10 @@ class Group:
     ready: bool
     pods: list[Pod] = field(default_factory=list)
     name: str = ""
+    node: str = ""
+    """The lesson node its Pods are pinned to (only with `nodes=True`)."""
+    tagged: bool = False
+    """Selects by `GROUP_LABEL` too: its labels alone would select another group's Pods."""
 
 
 @dataclass(slots=True)
@@ -60,6 +75,8 @@ class Export:
     groups: list[Group]
     services: list[Service]
     skipped: list[str]
+    kind: str = ""
+    """A kind cluster config for this export (`kind_config`)."""
 
 
 def _endpoint_ports(analysis: Analysis) -> dict[str, set[tuple[int, str]]]:
@@ -91,9 +108,10 @@ def _group_name(group: Group) -> str:
     return _dns_label(prefix.rstrip("-0123456789") or names[0])
 
 
-def group_pods(analysis: Analysis) -> tuple[list[Group], list[str]]:
-    """Pods -> Deployment groups (by namespace, labels, ports, readiness); Pods that cannot be
-    reproduced with a Deployment (finished, never started, terminating) are skipped with why."""
+def group_pods(analysis: Analysis, nodes: bool = False) -> tuple[list[Group], list[str]]:
+    """Pods -> Deployment groups (by namespace, labels, ports, readiness, and node with
+    `nodes`); Pods that cannot be reproduced with a Deployment (finished, never started,
+    terminating) are skipped with why."""
     listen_by_pod = _endpoint_ports(analysis)
     groups: dict[tuple[Any, ...], Group] = {}
     skipped: list[str] = []
@@ -117,28 +135,40 @@ def group_pods(analysis: Analysis) -> tuple[list[Group], list[str]]:
             listen = tuple(sorted({(cp.container_port, cp.protocol) for cp in declared}))
         else:
             listen = tuple(sorted(listen_by_pod.get(pod.ref, set())))
+        node = pod.node_name if nodes else ""
         key = (
             pod.namespace,
             tuple(sorted(pod.labels.items())),
             tuple((c.name, c.container_port, c.protocol) for c in declared),
             listen,
             pod.ready,
+            node,
         )
         group = groups.get(key)
         if group is None:
             group = groups[key] = Group(
-                pod.namespace, dict(pod.labels), declared, listen, pod.ready
+                pod.namespace, dict(pod.labels), declared, listen, pod.ready, node=node
             )
         group.pods.append(pod)
     taken: set[tuple[str, str]] = set()
     for group in groups.values():
         base = _group_name(group)
+        if group.node:
+            base = _dns_label(f"{base}-{group.node}")
         name, n = base, 2
         while (group.namespace, name) in taken:
             name, n = f"{base}-{n}", n + 1
         taken.add((group.namespace, name))
         group.name = name
-    return list(groups.values()), skipped
+    out = list(groups.values())
+    for g in out:
+        g.tagged = not g.labels or any(
+            h is not g
+            and h.namespace == g.namespace
+            and all(h.labels.get(k) == v for k, v in g.labels.items())
+            for h in out
+        )
+    return out, skipped
 
 
 def _containers(group: Group) -> list[dict[str, Any]]:
@@ -182,10 +212,15 @@ def _containers(group: Group) -> list[dict[str, Any]]:
 
 
 def deployment(group: Group) -> dict[str, Any]:
-    labels = dict(group.labels) or {GROUP_LABEL: group.name}
+    labels = dict(group.labels)
+    if group.tagged:
+        labels[GROUP_LABEL] = group.name
     meta: dict[str, Any] = {"name": group.name}
     if group.namespace != DEFAULT_NAMESPACE:
         meta["namespace"] = group.namespace
+    pod_spec: dict[str, Any] = {"containers": _containers(group)}
+    if group.node:
+        pod_spec["nodeSelector"] = {NODE_LABEL: group.node}
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -195,7 +230,7 @@ def deployment(group: Group) -> dict[str, Any]:
             "selector": {"matchLabels": dict(labels)},
             "template": {
                 "metadata": {"labels": dict(labels)},
-                "spec": {"containers": _containers(group)},
+                "spec": pod_spec,
             },
         },
     }
@@ -288,11 +323,87 @@ def _header(
         lines.append(
             "Pods that are not Ready in the lesson get a readiness probe that never passes."
         )
-    if any(not g.labels for g in groups):
+    if any(g.tagged for g in groups):
         lines.append(
-            f"Pods without labels got `{GROUP_LABEL}` so their Deployment can select them."
+            f"Some Pods got `{GROUP_LABEL}` so that no two Deployments select the same Pods "
+            "(or Pods with no labels can be selected); the Services do not use it."
         )
+    lines += _refusals(analysis, by_pod)
+    lines += _kind_notes(services, any(g.node for g in groups))
     return ["# " + line if line else "#" for line in lines]
+
+
+def _refusals(analysis: Analysis, by_pod: dict[str, Group]) -> list[str]:
+    """The ports a Service sends to where the lesson's Pods do not listen (refused in the
+    lesson, so not opened in the cluster either)."""
+    from tutor.model.report import declared_ports, listens
+
+    out: list[str] = []
+    for sr in analysis.services:
+        for pr in sr.ports:
+            for ep in pr.endpoints:
+                group = by_pod.get(ep.pod.ref)
+                if group is None or listens(ep.pod, ep.port, pr.port.protocol) is not False:
+                    continue
+                ports = ", ".join(map(str, declared_ports(ep.pod, pr.port.protocol))) or "none"
+                line = (
+                    f"  {sr.service.ref} port {pr.port.label} sends to {ep.port}: "
+                    f"deployment/{group.name} does not listen there (its Pods declare "
+                    f"{pr.port.protocol} {ports}): refused, as in the lesson."
+                )
+                if line not in out:
+                    out.append(line)
+    return ["Refused on purpose:", *out] if out else []
+
+
+def _kind_notes(services: list[Service], pinned: bool) -> list[str]:
+    """What NodePort and LoadBalancer Services do on kind, whose nodes are containers."""
+    out: list[str] = []
+    types = {s.type for s in services}
+    if types & {"NodePort", "LoadBalancer"}:
+        out += [
+            "NodePort on kind: the nodes are containers, so reach a nodePort from inside the",
+            "  cluster (the client Pod) at http://NODE-INTERNAL-IP:NODEPORT/hostname",
+            "  (`kubectl get nodes -o wide`); from your own machine only through the kind",
+            "  config's extraPortMappings.",
+        ]
+    if "LoadBalancer" in types:
+        out += [
+            "LoadBalancer on kind: EXTERNAL-IP stays <pending> (kind has no cloud load",
+            "  balancer) unless you run cloud-provider-kind; the Service's nodePort and",
+            "  ClusterIP work as in the lesson meanwhile.",
+        ]
+    if pinned:
+        out += [
+            f"The Pods stay on their lesson nodes (nodeSelector {NODE_LABEL}): create the",
+            "  cluster with the kind config ktutor writes (`--kind-config kind.yaml`):",
+            "  kind create cluster --config kind.yaml",
+        ]
+    return out
+
+
+def kind_config(analysis: Analysis) -> str:
+    """A kind cluster with one worker per lesson node (at least two), each labelled with
+    `NODE_LABEL` and `topology.kubernetes.io/zone` (the lesson's zone, else zone-a, b, c...):
+    for the lessons where nodes matter (internal/externalTrafficPolicy Local, topology)."""
+    names = [n for n in analysis.cluster.nodes if n] or ["node-1", "node-2"]
+    if len(names) < 2:
+        names.append("node-2" if names[0] != "node-2" else "node-1")
+    nodes: list[dict[str, Any]] = [{"role": "control-plane"}]
+    for i, name in enumerate(names):
+        zone = analysis.cluster.zone_of(name) or DEFAULT_ZONES[i % len(DEFAULT_ZONES)]
+        nodes.append(
+            {
+                "role": "worker",
+                "labels": {NODE_LABEL: name, "topology.kubernetes.io/zone": zone},
+            }
+        )
+    config = {"kind": "Cluster", "apiVersion": "kind.x-k8s.io/v1alpha4", "nodes": nodes}
+    head = (
+        "# ktutor: a kind cluster whose workers stand for the lesson's nodes\n"
+        "#   kind create cluster --config THIS-FILE.yaml\n"
+    )
+    return head + yaml.safe_dump(config, sort_keys=False, default_flow_style=False)
 
 
 def pick_manifest(
@@ -317,7 +428,9 @@ def pick_manifest(
     return lesson.step_manifest(n - 1), f"step {n}: {lesson.steps[n - 1].title}"
 
 
-def export_text(lesson: Lesson, text: str, where: str) -> Export:
+def export_text(lesson: Lesson, text: str, where: str, nodes: bool = False) -> Export:
+    """The export of one manifest (see the module docstring); `nodes` pins Pods to their
+    lesson nodes (use with `kind_config`)."""
     analysis = analyze(text)
     if not analysis.valid:
         first = analysis.errors[0] if analysis.errors else None
@@ -327,7 +440,7 @@ def export_text(lesson: Lesson, text: str, where: str) -> Export:
             "reject it, so there is nothing to export",
             code=1,
         )
-    groups, skipped = group_pods(analysis)
+    groups, skipped = group_pods(analysis, nodes)
     namespaces = sorted(
         {g.namespace for g in groups} | {s.namespace for s in analysis.cluster.services}
     )
@@ -345,4 +458,10 @@ def export_text(lesson: Lesson, text: str, where: str) -> Export:
     body = "---\n".join(
         yaml.safe_dump(o, sort_keys=False, default_flow_style=False) for o in objects
     )
-    return Export("\n".join(header) + "\n" + body, groups, list(analysis.cluster.services), skipped)
+    return Export(
+        "\n".join(header) + "\n" + body,
+        groups,
+        list(analysis.cluster.services),
+        skipped,
+        kind_config(analysis),
+    )

@@ -29,6 +29,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--solution", action="store_true", help="with --challenge: export the reference solution"
     )
     parser.add_argument(
+        "--nodes",
+        action="store_true",
+        help="keep each Pod on its lesson node (for traffic-policy and topology lessons; "
+        "needs the cluster from --kind-config)",
+    )
+    parser.add_argument(
+        "--kind-config",
+        metavar="FILE",
+        default=None,
+        help="also write a kind cluster config: a worker per lesson node, with node and zone "
+        "labels (`kind create cluster --config FILE`)",
+    )
+    parser.add_argument(
         "--output",
         "-o",
         metavar="FILE",
@@ -58,14 +71,30 @@ def run(args: argparse.Namespace) -> int:
     try:
         lesson = find_lesson(args.lesson, args.lessons)
         text, where = pick_manifest(lesson, args.step, args.challenge, args.solution)
-        result = export_text(lesson, text, where)
+        result = export_text(lesson, text, where, nodes=args.nodes)
     except LessonNotFound as exc:
         print(f"ktutor export: {exc}", file=sys.stderr)
         return 2
     except ExportError as exc:
         print(f"ktutor export: {exc}", file=sys.stderr)
         return exc.code
+    if args.kind_config is not None:
+        try:
+            kind = result.kind.replace("THIS-FILE.yaml", args.kind_config)
+            Path(args.kind_config).write_text(kind, encoding="utf-8")
+        except OSError as exc:
+            print(
+                f"ktutor export: {args.kind_config}: cannot write ({exc.strerror or exc})",
+                file=sys.stderr,
+            )
+            return 2
+        print(
+            f"wrote {args.kind_config}: kind create cluster --config {args.kind_config}",
+            file=sys.stderr,
+        )
     out = result.text
+    if args.kind_config is not None:
+        out = out.replace("kind.yaml", args.kind_config)
     if args.output is not None and args.output != "-":
         out = out.replace("THIS-FILE.yaml", args.output)
         try:
