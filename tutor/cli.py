@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "route": "show which Pods get each Service port's traffic, and why",
     "rules": "print the iptables rules kube-proxy would program",
     "dns": "print the DNS records for the Services",
+    "sim": "run a kubectl, nslookup, dig or curl command against the manifest",
     "lint": "check lesson files: schema, field paths, challenges, quizzes",
     "progress": "show, export or import your progress",
     "new-lesson": "write a commented starter lesson",

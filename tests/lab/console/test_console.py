@@ -1,0 +1,242 @@
+"""The console engine's promises: one line for anything refused, nothing raw reaches the
+terminal, every mutating command makes the same cluster change as the routing view's key."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lab.console.transcript import CLUSTER
+
+from tutor.lab.console import AppendManifest, Changed, Clear, Console, OpenEditor
+from tutor.model.changes import ClusterChanges, analyze_with_changes
+
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def run(line: str, console: Console | None = None) -> tuple[str, int]:
+    console = console or Console(now=lambda: 0.0)
+    out = console.run(line, analyze_with_changes(CLUSTER, console.changes))
+    return out.text, out.code
+
+
+HOSTILE = [
+    "kubectl get " + "a" * 10_000,
+    "x" * 10_000,
+    "kubectl get svc " + "-" * 9_990,
+    "\x1b[2J\x1b[31mkubectl get svc",
+    "kubectl get \x1b]0;owned\x07svc",
+    "kubectl describe svc '\x1b[31mweb'",
+    "kubectl label pod web-canary 'a=\x1b[5m'",
+    "curl 'http://\x1b[31mweb/'",
+    "kubectl get svc --\x1b[31mfoo",
+    "kubectl get pods -\u202eA",
+    "kubectl get svc --frobnicate=yes",
+    "kubectl scale deploy web --replicas=abc",
+    "curl -Z web",
+    'kubectl get "svc',
+    "kubectl get 'svc",
+    "echo \"a 'b",
+    "kubectl get svc |",
+    "| kubectl get svc",
+    "kubectl get svc -o",
+    "dig -x",
+]
+
+
+@pytest.mark.parametrize(
+    "line", [*HOSTILE, "nslookup '\x1b[2Jweb'", "kubectl get pods -l 'app=\x1b[31m'"]
+)
+def test_escape_sequences_never_reach_the_terminal(line: str) -> None:
+    text, _ = run(line)
+    assert not UNSAFE.search(text)
+
+
+@pytest.mark.parametrize("line", HOSTILE)
+def test_hostile_line_gets_one_line_and_nothing_raw(line: str) -> None:
+    text, code = run(line)
+    assert code != 0
+    assert text.count("\n") == 1 and text.endswith("\n"), text
+    assert not UNSAFE.search(text)
+    assert len(text) < 400
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=300))
+def test_any_text_never_raises_and_prints_nothing_raw(line: str) -> None:
+    text, _ = run(line)
+    assert not UNSAFE.search(text)
+
+
+WORDS = [
+    "kubectl",
+    "get",
+    "describe",
+    "label",
+    "scale",
+    "delete",
+    "svc",
+    "pods",
+    "web",
+    "web-canary",
+    "-n",
+    "shop",
+    "-A",
+    "-o",
+    "yaml",
+    "--replicas=2",
+    "deploy",
+    "a=b",
+    "--overwrite",
+    "-l",
+    "app=web",
+    "nslookup",
+    "curl",
+    "dig",
+    "web:80",
+    "|",
+    "grep",
+    "x",
+    "'",
+    '"',
+    "--",
+    "-it",
+    "run",
+    "exit",
+    "env",
+    "expose",
+    "--port",
+    "80",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(WORDS), max_size=8))
+def test_any_word_soup_never_crashes(words: list[str]) -> None:
+    text, _ = run(" ".join(words))
+    assert "Traceback" not in text and "simulator could not run" not in text
+
+
+# -- the same cluster change as the routing view's keys ------------------------------------
+
+
+def pods(changes: ClusterChanges) -> list[tuple[str, dict[str, str]]]:
+    return [(p.name, p.labels) for p in analyze_with_changes(CLUSTER, changes).cluster.pods]
+
+
+def web_pod(changes: ClusterChanges) -> str:
+    cluster = analyze_with_changes(CLUSTER, changes).cluster
+    return next(p.name for p in cluster.pods if p.owner == "Deployment/web")
+
+
+def test_delete_pod_is_the_d_key() -> None:
+    """`d` runs `changes.delete_pod(cluster, pod.ref)` (workbench.action_delete_pod)."""
+    console = Console(now=lambda: 0.0)
+    name = web_pod(console.changes)
+    run(f"kubectl delete pod {name}", console)
+    key = ClusterChanges()
+    key.delete_pod(analyze_with_changes(CLUSTER, key).cluster, f"default/{name}")
+    assert console.changes.to_json() == key.to_json()
+    assert pods(console.changes) == pods(key)
+    assert name not in [n for n, _ in pods(key)]
+
+
+def test_label_pod_is_the_l_key() -> None:
+    """`l` opens the labels dialog and stores `changes.set_labels(pod.ref, labels)`."""
+    console = Console(now=lambda: 0.0)
+    run("kubectl label pod web-canary track=stable --overwrite", console)
+    key = ClusterChanges()
+    key.set_labels("default/web-canary", {"app": "web", "track": "stable"})
+    assert console.changes.to_json() == key.to_json()
+    assert pods(console.changes) == pods(key)
+
+
+def test_scale_down_is_the_minus_key_and_up_the_a_key() -> None:
+    """`-` on a Deployment's Pod scales it to one fewer; `a` to one more."""
+    console = Console(now=lambda: 0.0)
+    run("kubectl scale deploy web --replicas=2", console)
+    key = ClusterChanges()
+    cluster = analyze_with_changes(CLUSTER, key).cluster
+    key.scale(cluster, "Deployment/web", 3 - 1, namespace="default")
+    assert console.changes.to_json() == key.to_json()
+    run("kubectl scale deploy web --replicas=3", console)
+    key.add_pod(analyze_with_changes(CLUSTER, key).cluster, f"default/{web_pod(key)}")
+    assert console.changes.to_json() == key.to_json()
+    assert pods(console.changes) == pods(key)
+
+
+def test_mutations_report_a_change_and_refusals_do_not() -> None:
+    console = Console(now=lambda: 0.0)
+    analysis = analyze_with_changes(CLUSTER, console.changes)
+    before = console.changes.to_json()
+    for refused in (
+        "kubectl delete pod nosuch",
+        "kubectl label pod web-canary track=x",
+        "kubectl scale deploy nosuch --replicas=1",
+    ):
+        out = console.run(refused, analysis)
+        assert out.code == 1 and not out.effects
+    assert console.changes.to_json() == before
+    out = console.run("kubectl label pod web-canary track=x --overwrite", analysis)
+    assert [type(e) for e in out.effects] == [Changed]
+
+
+def test_effects_for_the_screen() -> None:
+    console = Console(now=lambda: 0.0)
+    analysis = analyze_with_changes(CLUSTER, console.changes)
+    assert console.run("clear", analysis).effects == [Clear()]
+    assert console.run("kubectl edit svc web", analysis).effects == [
+        OpenEditor("Service", "default", "web")
+    ]
+    (append,) = console.run("kubectl expose deploy web --port 80 --name front", analysis).effects
+    assert isinstance(append, AppendManifest) and append.name == "front"
+    grown = analyze_with_changes(CLUSTER + "---\n" + append.text, console.changes)
+    assert grown.valid and grown.service("default/front") is not None
+    assert console.run("kubectl edit svc kubernetes", analysis).code == 1
+
+
+def test_debug_pod_switches_the_client_and_exit_removes_it() -> None:
+    console = Console(now=lambda: 0.0)
+    assert console.prompt.startswith("client:")
+    run("kubectl run debug --image=busybox -it --rm -- sh", console)
+    assert console.prompt.startswith("debug:")
+    assert "debug" in [n for n, _ in pods(console.changes)]
+    run("exit", console)
+    assert console.prompt.startswith("client:")
+    assert "debug" not in [n for n, _ in pods(console.changes)]
+
+
+def test_env_in_a_pod_lists_services_as_they_were_when_it_started() -> None:
+    """The kubelet sets Service variables when the container starts: a Service created later
+    is not in a running Pod's environment (W · connect-applications-service.md)."""
+    console = Console(now=lambda: 0.0)
+    analysis = analyze_with_changes(CLUSTER, console.changes)
+    console.run("kubectl run debug --image=busybox -it --rm -- sh", analysis)
+    later = (
+        CLUSTER
+        + "---\napiVersion: v1\nkind: Service\nmetadata: {name: late}\nspec: {ports: [{port: 80}]}\n"
+    )
+    text = console.run("env | grep SERVICE", analyze_with_changes(later, console.changes)).text
+    assert "WEB_SERVICE_HOST=" in text and "LATE_SERVICE_HOST" not in text
+
+
+def test_curl_answers_come_from_the_request_report() -> None:
+    """curl prints what tutor.model.report.request decided, never its own routing."""
+    from tutor.lab.console import DEFAULT_CLIENT
+    from tutor.model.report import request
+
+    console = Console(now=lambda: 0.0)
+    analysis = analyze_with_changes(CLUSTER, console.changes)
+    for seed in range(1, 6):
+        console.seed = seed - 1
+        text = console.run("curl web", analysis).text.strip()
+        assert text == request(analysis, DEFAULT_CLIENT.client, "web", 80, seed).pod
+
+
+def test_history_keeps_lines_visible() -> None:
+    console = Console(now=lambda: 0.0)
+    run("kubectl get svc", console)
+    run("\x1b[31mx", console)
+    assert console.history == ["kubectl get svc", "\\u001b[31mx"]

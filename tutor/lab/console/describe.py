@@ -1,0 +1,350 @@
+"""`kubectl describe svc|pod|endpointslice|endpoints NAME` in kubectl v1.35's layout.
+
+K · staging/src/k8s.io/kubectl/pkg/describe/describe.go: `describeService` (with
+`formatEndpointSlices` for each port's Endpoints line), `describePod` with
+`describeContainers`/`describeVolumes`, `describeEndpointSliceV1`, `describeEndpoints`,
+`printLabelsMultiline` and `DescribeEvents`; aligned by `tabbedString` (tabwriter 0, 8, 2).
+A describe without a name describes every object of the type, separated by blank lines.
+Events are simulated: a Pod shows the scheduler's and kubelet's start-up events; the other
+objects have none.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tutor.model.objects import Pod, Service
+
+from .flags import KUBECTL_GLOBAL, UsageError, parse
+from .output import Output
+from .resources import Resource, find
+from .selector import format_labels
+from .tabwriter import DESCRIBE, align
+from .world import World, containers, hex_id, node_ip, short_hash
+
+RFC1123Z = "%a, %d %b %Y %H:%M:%S %z"
+
+
+def _labels(title: str, labels: dict[str, str] | None, out: list[str]) -> None:
+    """`printLabelsMultiline`: one `k=v` per line, continuation lines indented with a tab."""
+    if not labels:
+        out.append(f"{title}:\t<none>")
+        return
+    for i, key in enumerate(sorted(labels)):
+        out.append(f"{title + ':' if i == 0 else ''}\t{key}={labels[key]}")
+
+
+def format_endpoint_slices(slices: list[dict[str, Any]], port_name: str | None) -> str:
+    """`formatEndpointSlices(slices, ports)`: ready endpoints of the named port, at most
+    three, then ` + N more...` (the loop's quirks kept: `more` is set before readiness)."""
+    if not slices:
+        return "<none>"
+    out: list[str] = []
+    more, count = False, 0
+    for sl in slices:
+        if not sl["ports"]:
+            for ep in sl["endpoints"]:
+                if len(out) == 3:
+                    more = True
+                if not ep["conditions"].get("ready", True):
+                    continue
+                if not more:
+                    out.append(ep["addresses"][0])
+                count += 1
+            continue
+        for port in sl["ports"]:
+            if port_name is not None and port.get("name", "") != port_name:
+                continue
+            for ep in sl["endpoints"]:
+                if len(out) == 3:
+                    more = True
+                if not ep["conditions"].get("ready", True):
+                    continue
+                addr = ep["addresses"][0]
+                if not more:
+                    out.append(
+                        f"[{addr}]:{port['port']}" if ":" in addr else f"{addr}:{port['port']}"
+                    )
+                count += 1
+    text = ",".join(out)
+    return f"{text} + {count - 3} more..." if more else text
+
+
+def describe_service(world: World, svc: Service) -> str:
+    out = [f"Name:\t{svc.name}", f"Namespace:\t{svc.namespace}"]
+    _labels("Labels", svc.labels, out)
+    out.append("Annotations:\t<none>")
+    out.append(f"Selector:\t{format_labels(svc.selector)}")
+    out.append(f"Type:\t{svc.type}")
+    if svc.type != "ExternalName":
+        family = "IPv6" if ":" in svc.cluster_ip else "IPv4"
+        out.append("IP Family Policy:\tSingleStack")
+        out.append(f"IP Families:\t{family}")
+        out.append(f"IP:\t{svc.cluster_ip}")
+        out.append(f"IPs:\t{','.join(svc.cluster_ips or [svc.cluster_ip])}")
+    else:
+        out.append("IP Families:\t<none>")
+        out.append("IP:\t")
+        out.append("IPs:\t<none>")
+    if svc.external_ips:
+        out.append(f"External IPs:\t{','.join(svc.external_ips)}")
+    if svc.type == "ExternalName" and svc.external_name:
+        out.append(f"External Name:\t{svc.external_name}")
+    if svc.type == "LoadBalancer" and svc.load_balancer_ip:
+        out.append(f"LoadBalancer Ingress:\t{svc.load_balancer_ip} (VIP)")
+    slices = world.slices(svc)
+    for p in svc.ports:
+        name = p.name or "<unset>"
+        out.append(f"Port:\t{name}\t{p.port}/{p.protocol}")
+        out.append(f"TargetPort:\t{p.target_port}/{p.protocol}")
+        if p.app_protocol:
+            out.append(f"AppProtocol:\t{p.app_protocol}")
+        if p.node_port:
+            out.append(f"NodePort:\t{name}\t{p.node_port}/{p.protocol}")
+        out.append(f"Endpoints:\t{format_endpoint_slices(slices, p.name)}")
+    out.append(f"Session Affinity:\t{svc.session_affinity}")
+    if svc.external_traffic_policy:
+        out.append(f"External Traffic Policy:\t{svc.external_traffic_policy}")
+    if svc.type != "ExternalName":
+        out.append(f"Internal Traffic Policy:\t{svc.internal_traffic_policy or 'Cluster'}")
+    out.append("Events:\t<none>")
+    return align("\n".join(out) + "\n", *DESCRIBE)
+
+
+def describe_slice(world: World, data: dict[str, Any]) -> str:
+    meta = data["metadata"]
+    out = [f"Name:\t{meta['name']}", f"Namespace:\t{meta['namespace']}"]
+    _labels("Labels", meta.get("labels"), out)
+    out.append("Annotations:\t<none>")
+    out.append(f"AddressType:\t{data['addressType']}")
+    if not data["ports"]:
+        out.append("Ports: <unset>")
+    else:
+        out.append("Ports:")
+        out.append("  Name\tPort\tProtocol")
+        out.append("  ----\t----\t--------")
+        for p in data["ports"]:
+            out.append(f"  {p.get('name') or '<unset>'}\t{p['port']}\t{p['protocol']}")
+    if not data["endpoints"]:
+        out.append("Endpoints: <none>")
+    else:
+        out.append("Endpoints:")
+        for ep in data["endpoints"]:
+            out.append(f"  - Addresses:\t{', '.join(ep['addresses']) or '<none>'}")
+            out.append("    Conditions:")
+            out.append(f"      Ready:\t{'true' if ep['conditions']['ready'] else 'false'}")
+            out.append(f"    Hostname:\t{ep.get('hostname', '<unset>')}")
+            ref = ep.get("targetRef")
+            if ref:
+                out.append(f"    TargetRef:\t{ref['kind']}/{ref['name']}")
+            out.append(f"    NodeName:\t{ep.get('nodeName', '<unset>')}")
+            out.append("    Zone:\t<unset>")
+    out.append("Events:\t<none>")
+    return align("\n".join(out) + "\n", *DESCRIBE)
+
+
+def describe_endpoints(world: World, svc: Service) -> str:
+    out = [f"Name:\t{svc.name}", f"Namespace:\t{svc.namespace}"]
+    _labels("Labels", svc.labels, out)
+    out.append("Annotations:\t<none>")
+    out.append("Subsets:")
+    for ready, not_ready, ports in world.subsets(svc):
+        out.append(f"  Addresses:\t{','.join(ready) or '<none>'}")
+        out.append(f"  NotReadyAddresses:\t{','.join(not_ready) or '<none>'}")
+        if ports:
+            out.append("  Ports:")
+            out.append("    Name\tPort\tProtocol")
+            out.append("    ----\t----\t--------")
+            for n, p, proto in ports:
+                out.append(f"    {n or '<unset>'}\t{p}\t{proto}")
+        out.append("")
+    out.append("Events:\t<none>")
+    return align("\n".join(out) + "\n", *DESCRIBE)
+
+
+def _owner_line(world: World, pod: Pod) -> str:
+    kind, _, name = pod.owner.partition("/")
+    if kind == "Deployment":
+        wl = next((w for w in world.deployments if w.ref == pod.owner), None)
+        return f"ReplicaSet/{name}-{wl.template_hash}" if wl else f"ReplicaSet/{name}"
+    return pod.owner
+
+
+def describe_pod(world: World, pod: Pod) -> str:
+    key = f"Pod/{pod.ref}"
+    started = world.clock.created(key)
+    start = started.strftime(RFC1123Z)
+    token = f"kube-api-access-{short_hash(pod.ref)}"
+    out = [
+        f"Name:\t{pod.name}",
+        f"Namespace:\t{pod.namespace}",
+        "Priority:\t0",
+        "Service Account:\tdefault",
+        f"Node:\t{pod.node_name}/{node_ip(world.nodes, pod.node_name)}"
+        if pod.node_name
+        else "Node:\t<none>",
+        f"Start Time:\t{start}",
+    ]
+    _labels("Labels", pod.labels, out)
+    out.append("Annotations:\t<none>")
+    out.append(f"Status:\t{'Terminating' if pod.terminating else pod.phase}")
+    out.append(f"IP:\t{pod.ip}")
+    if pod.ip:
+        out.append("IPs:")
+        out.append(f"  IP:\t{pod.ip}")
+    else:
+        out.append("IPs:\t<none>")
+    if pod.owner:
+        out.append(f"Controlled By:\t{_owner_line(world, pod)}")
+    out.append("Containers:")
+    ready = pod.ready_condition == "True"
+    for name, image in containers(world.pod_spec(pod)) or [("app", "<none>")]:
+        ports = [cp for cp in pod.ports if cp.container == name and not cp.sidecar]
+        texts = [
+            f"{cp.container_port}/{cp.protocol} ({cp.name})"
+            if cp.name
+            else f"{cp.container_port}/{cp.protocol}"
+            for cp in ports
+        ]
+        host = [f"0/{cp.protocol}" for cp in ports]
+        out.append(f"  {name}:")
+        out.append(f"    Container ID:\tcontainerd://{hex_id(pod.ref, name)}")
+        out.append(f"    Image:\t{image}")
+        out.append(f"    Image ID:\t{image}@sha256:{hex_id(image)}")
+        if len(texts) > 1:
+            out.append(f"    Ports:\t{', '.join(texts)}")
+            out.append(f"    Host Ports:\t{', '.join(host)}")
+        else:
+            out.append(f"    Port:\t{texts[0] if texts else '<none>'}")
+            out.append(f"    Host Port:\t{host[0] if host else '<none>'}")
+        out.append(f"    State:\t{'Running' if pod.phase == 'Running' else 'Waiting'}")
+        if pod.phase == "Running":
+            out.append(f"      Started:\t{start}")
+        out.append(f"    Ready:\t{'True' if ready else 'False'}")
+        out.append("    Restart Count:\t0")
+        out.append("    Environment:\t<none>")
+        out.append("    Mounts:")
+        out.append(f"      /var/run/secrets/kubernetes.io/serviceaccount from {token} (ro)")
+    flag = "True" if ready else "False"
+    out.append("Conditions:")
+    out.append("  Type\tStatus")
+    for cond, status in (
+        ("PodReadyToStartContainers", "True"),
+        ("Initialized", "True"),
+        ("Ready", flag),
+        ("ContainersReady", flag),
+        ("PodScheduled", "True"),
+    ):
+        out.append(f"  {cond} \t{status} ")
+    out.append("Volumes:")
+    out.append(f"  {token}:")
+    out.append("    Type:\tProjected (a volume that contains injected data from multiple sources)")
+    out.append("    TokenExpirationSeconds:\t3607")
+    out.append("    ConfigMapName:\tkube-root-ca.crt")
+    out.append("    Optional:\tfalse")
+    out.append("    DownwardAPI:\ttrue")
+    out.append("QoS Class:\tBestEffort")
+    out.append("Node-Selectors:\t<none>")
+    out.append("Tolerations:\tnode.kubernetes.io/not-ready:NoExecute op=Exists for 300s")
+    out.append("\tnode.kubernetes.io/unreachable:NoExecute op=Exists for 300s")
+    age = world.clock.age(key)
+    events = [
+        (
+            "Normal",
+            "Scheduled",
+            age,
+            "default-scheduler",
+            f"Successfully assigned {pod.namespace}/{pod.name} to {pod.node_name}",
+        )
+    ]
+    for name, image in containers(world.pod_spec(pod)):
+        events += [
+            (
+                "Normal",
+                "Pulled",
+                age,
+                "kubelet",
+                f'Container image "{image}" already present on machine',
+            ),
+            ("Normal", "Created", age, "kubelet", f"Created container: {name}"),
+            ("Normal", "Started", age, "kubelet", f"Started container {name}"),
+        ]
+    if not ready and pod.phase == "Running":
+        events.append(
+            (
+                "Warning",
+                "Unhealthy",
+                age,
+                "kubelet",
+                "Readiness probe failed: simulated (ktutor marked this Pod not Ready)",
+            )
+        )
+    body = align("\n".join(out) + "\n", *DESCRIBE)
+    ev = ["Events:", "  Type\tReason\tAge\tFrom\tMessage", "  ----\t------\t----\t----\t-------"]
+    ev += [f"  {t}\t{r}\t{a}\t{f}\t{m}" for t, r, a, f, m in events]
+    return body + align("\n".join(ev) + "\n", *DESCRIBE)
+
+
+def run(world: World, argv: list[str], namespace: str) -> Output:
+    opts = parse(argv, [*KUBECTL_GLOBAL])
+    ns = opts.get("namespace") or namespace
+    if not opts.args:
+        raise UsageError(
+            'You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.'
+        )
+    args = opts.args
+    if "/" in args[0]:
+        type_name, _, first = args[0].partition("/")
+        names = [first] + [a.partition("/")[2] for a in args[1:]]
+    else:
+        type_name, names = args[0], args[1:]
+    res = find(type_name)
+    if res is None:
+        raise UsageError(f'the server doesn\'t have a resource type "{type_name}"')
+    if not isinstance(res, Resource) or res.plural not in (
+        "services",
+        "pods",
+        "endpointslices",
+        "endpoints",
+    ):
+        plural = res if isinstance(res, str) else res.plural
+        return Output(
+            f"error: kubectl describe {plural} is not simulated here "
+            "(try: svc, pod, endpointslice, endpoints)\n",
+            1,
+        )
+    blocks: list[str] = []
+    errors: list[str] = []
+    if res.plural in ("services", "endpoints"):
+        objs = {s.name: s for s in world.services if s.namespace == ns}
+        if res.plural == "endpoints":
+            objs = {n: s for n, s in objs.items() if s.selector or s.source.document < 0}
+        fn = describe_service if res.plural == "services" else describe_endpoints
+        for n in names or sorted(objs):
+            svc = objs.get(n)
+            if svc is None:
+                errors.append(f'Error from server (NotFound): {res.qualified} "{n}" not found')
+            else:
+                blocks.append(fn(world, svc))
+    elif res.plural == "pods":
+        pods = {p.name: p for p in world.pods if p.namespace == ns}
+        for n in names or sorted(pods):
+            pod = pods.get(n)
+            if pod is None:
+                errors.append(f'Error from server (NotFound): pods "{n}" not found')
+            else:
+                blocks.append(describe_pod(world, pod))
+    else:
+        slices = {d["metadata"]["name"]: d for d in world.all_slices(ns)}
+        for n in names or sorted(slices):
+            data = slices.get(n)
+            if data is None:
+                errors.append(f'Error from server (NotFound): {res.qualified} "{n}" not found')
+            else:
+                blocks.append(describe_slice(world, data))
+    text = "\n\n".join(b.rstrip("\n") for b in blocks) + ("\n" if blocks else "")
+    if not blocks and not errors:
+        text = f"No resources found in {ns} namespace.\n"
+    if errors:
+        text += "\n".join(errors) + "\n"
+    return Output(text, 1 if errors else 0)

@@ -1,0 +1,229 @@
+"""`nslookup` (busybox 1.28, the image the Kubernetes DNS-debugging page uses) and `dig`
+(BIND 9.18, as in the dnsutils image) from the client Pod, answered from `tutor.model.dns`.
+
+busybox 1.28 `nslookup` resolves through the Pod's resolv.conf (search path, ndots:5) and
+prints the server, then each address with its reverse name (W · content/en/docs/tasks/
+administer-cluster/dns-debugging-resolution.md and tasks/debug/debug-application/
+debug-service.md show this layout). `dig` does not use the search list unless `+search`:
+`dig web` asks for `web.` and gets NXDOMAIN, which is why the debugging pages use full names.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from tutor.model import dns
+from tutor.model.dns import DnsRecord
+from tutor.model.manifests import stable_hash
+
+from .output import Output
+from .world import DNS_SERVER, World
+
+BUILTIN = {
+    "kubernetes.default.svc.cluster.local": "10.96.0.1",
+    "kube-dns.kube-system.svc.cluster.local": DNS_SERVER,
+}
+"""Names every cluster answers that no manifest holds."""
+SERVER_LINE = (
+    f"Server:    {DNS_SERVER}\nAddress 1: {DNS_SERVER} kube-dns.kube-system.svc.cluster.local\n"
+)
+
+
+def lookup(world: World, name: str, namespace: str) -> list[DnsRecord]:
+    """A, CNAME and the API server's and DNS server's own names, as CoreDNS answers a Pod."""
+    answer = dns.resolve(world.analysis, name, namespace)
+    if answer:
+        return answer
+    for cand in dns.candidates(name, namespace):
+        ip = BUILTIN.get(cand)
+        if ip and not world.analysis.service(cand.split(".")[1] + "/" + cand.split(".")[0]):
+            return [DnsRecord(cand, dns.A, ip, "")]
+    return []
+
+
+def external_ip(name: str) -> str:
+    """A stand-in public address for a name outside the cluster (documentation range)."""
+    return f"203.0.113.{stable_hash('ext', name) % 200 + 20}"
+
+
+def _reverse(world: World, ip: str) -> str:
+    """The PTR name CoreDNS gives `ip`: a Service's name for its ClusterIP, a headless
+    endpoint's own name (hostname or dashed IP) for a Pod behind a headless Service."""
+    records = [r for r in dns.records(world.analysis) if r.type == dns.A and r.value == ip]
+    own = [r.name for r in records if r.pod and r.name.count(".") > 4]
+    if own:
+        return own[0]
+    if records:
+        return records[0].name
+    for name, value in BUILTIN.items():
+        if value == ip:
+            return name
+    return ""
+
+
+def nslookup(world: World, argv: list[str], namespace: str) -> Output:
+    if not argv or argv[0].startswith("-"):
+        return Output(
+            "BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\n"
+            "Usage: nslookup [HOST] [SERVER]\n\n"
+            "Query the nameserver for the IP address of the given HOST\n"
+            "optionally using a specified DNS server\n",
+            1,
+        )
+    name = argv[0]
+    text = SERVER_LINE + "\n"
+    try:
+        ip = ipaddress.ip_address(name)
+    except ValueError:
+        ip = None
+    if ip is not None:
+        rev = _reverse(world, name)
+        return Output(text + f"Name:      {name}\nAddress 1: {name}{' ' + rev if rev else ''}\n")
+    answer = lookup(world, name, namespace)
+    addresses: list[tuple[str, str]] = []
+    for rec in answer:
+        if rec.type == dns.A:
+            addresses.append((rec.value, rec.name if not rec.pod else _reverse(world, rec.value)))
+        elif rec.type == dns.CNAME:
+            addresses.append((external_ip(rec.value), rec.value))
+    if not addresses:
+        return Output(text + f"nslookup: can't resolve '{name}'\n", 1)
+    text += f"Name:      {name}\n"
+    for i, (addr, rev) in enumerate(addresses, 1):
+        text += f"Address {i}: {addr}{' ' + rev if rev else ''}\n"
+    return Output(text)
+
+
+def _wire(name: str) -> int:
+    labels = [x for x in name.rstrip(".").split(".") if x]
+    return sum(len(x) + 1 for x in labels) + 1
+
+
+def dig(world: World, argv: list[str], namespace: str, when: str) -> Output:
+    """`dig NAME [A|AAAA|SRV|CNAME] [+short] [+search]`."""
+    name = ""
+    qtype = "A"
+    short = search = False
+    for arg in argv:
+        low = arg.lower()
+        if low in ("+short",):
+            short = True
+        elif low in ("+search",):
+            search = True
+        elif low.startswith("+"):
+            continue
+        elif arg.upper() in ("A", "AAAA", "SRV", "CNAME", "PTR", "TXT", "MX", "NS", "SOA", "ANY"):
+            qtype = arg.upper()
+        elif arg.startswith("@"):
+            continue
+        elif arg.startswith("-"):
+            return Output(f"Invalid option: {arg}\n", 1)
+        else:
+            name = arg
+    if not name:
+        name, qtype = ".", "NS"
+    fqdn = name.rstrip(".") + "."
+    records: list[DnsRecord] = []
+    asked = fqdn
+    if search and not name.endswith("."):
+        for cand in dns.candidates(name, namespace):
+            found = _records(world, cand, qtype)
+            if found:
+                records, asked = found, cand + "."
+                break
+        else:
+            asked = fqdn
+    else:
+        records = _records(world, fqdn.rstrip("."), qtype)
+    exists = bool(records) or bool(_records(world, asked.rstrip("."), "ANY"))
+    in_zone = asked.rstrip(".").endswith("cluster.local")
+    status = "NOERROR" if exists else "NXDOMAIN"
+    if short:
+        return Output("".join(_rdata(r) + "\n" for r in records))
+    qid = stable_hash("dig", asked, qtype) % 65536
+    flags = "qr aa rd" if in_zone else "qr rd ra"
+    authority = [] if records else [_soa(in_zone)]
+    lines = [
+        "",
+        f"; <<>> DiG 9.18.33 <<>> {' '.join(argv)}",
+        ";; global options: +cmd",
+        ";; Got answer:",
+        f";; ->>HEADER<<- opcode: QUERY, status: {status}, id: {qid}",
+        f";; flags: {flags}; QUERY: 1, ANSWER: {len(records)}, AUTHORITY: {len(authority)}, ADDITIONAL: 1",
+    ]
+    if in_zone:
+        lines.append(";; WARNING: recursion requested but not available")
+    lines += ["", ";; OPT PSEUDOSECTION:", "; EDNS: version: 0, flags:; udp: 1232"]
+    lines += [";; QUESTION SECTION:", columns(f";{asked}", ("", 24), ("IN", 32), (qtype, 40)), ""]
+    size = 12 + _wire(asked) + 4 + 11
+    if records:
+        lines.append(";; ANSWER SECTION:")
+        for rec in records:
+            lines.append(
+                columns(
+                    f"{rec.name}.",
+                    (str(dns.TTL), 24),
+                    ("IN", 32),
+                    (rec.type, 40),
+                    (_rdata(rec), 48),
+                )
+            )
+            size += 12 + (4 if rec.type == dns.A else 6 + _wire(rec.value))
+        lines.append("")
+    if authority:
+        lines += [";; AUTHORITY SECTION:", authority[0], ""]
+        size += 12 + 20 + (40 if in_zone else 50)
+    lines += [
+        ";; Query time: 0 msec",
+        f";; SERVER: {DNS_SERVER}#53({DNS_SERVER}) (UDP)",
+        f";; WHEN: {when}",
+        f";; MSG SIZE  rcvd: {size}",
+        "",
+    ]
+    return Output("\n".join(lines) + "\n", 0)
+
+
+def columns(first: str, *cells: tuple[str, int]) -> str:
+    """BIND's master-file layout (lib/dns/masterdump.c · `indent`): each field starts at its
+    tab stop (24, 32, 40, 48), reached with tabs, or after one space when the text before it
+    is already past the stop; an empty field (the question's TTL) only moves to its stop when short of it."""
+    out, col = first, len(first)
+    for text, stop in cells:
+        if col >= stop and text:
+            out += " "
+            col += 1
+        while col < stop:
+            out += "\t"
+            col = (col // 8 + 1) * 8
+        out += text
+        col += len(text)
+    return out
+
+
+def _records(world: World, name: str, qtype: str) -> list[DnsRecord]:
+    name = name.rstrip(".").lower()
+    everything = [r for r in dns.records(world.analysis) if r.name == name]
+    if not everything and name in BUILTIN:
+        everything = [DnsRecord(name, dns.A, BUILTIN[name], "")]
+    if qtype == "ANY":
+        return everything
+    if qtype == "A":
+        return [r for r in everything if r.type in (dns.A, dns.CNAME)]
+    return [r for r in everything if r.type == qtype]
+
+
+def _rdata(rec: DnsRecord) -> str:
+    if rec.type == dns.SRV:
+        return f"{rec.priority} {rec.weight} {rec.port} {rec.value}."
+    if rec.type == dns.CNAME:
+        return f"{rec.value}."
+    return rec.value
+
+
+def _soa(in_zone: bool) -> str:
+    if in_zone:
+        return (
+            "cluster.local.\t\t30\tIN\tSOA\tns.dns.cluster.local. hostmaster.cluster.local. "
+            "1767258000 7200 1800 86400 30"
+        )
+    return ".\t\t\t86400\tIN\tSOA\ta.root-servers.net. nstld.verisign-grs.com. 2026010100 1800 900 604800 86400"

@@ -1,0 +1,321 @@
+"""The resource types the console knows, and each object as the API server would return it.
+
+Names and short names follow `kubectl api-resources`; each object's dict is what `kubectl get
+-o yaml` prints (defaulted fields included, status as the controllers and kubelet set it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tutor.model.objects import Pod, Service, Workload
+
+from .world import KUBERNETES_VERSION, World, containers, node_ip, uid
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    plural: str
+    kind: str
+    group: str
+    names: tuple[str, ...]
+    namespaced: bool = True
+
+    @property
+    def qualified(self) -> str:
+        """`services`, `endpointslices.discovery.k8s.io`: how NotFound errors name it."""
+        return f"{self.plural}.{self.group}" if self.group else self.plural
+
+    @property
+    def prefix(self) -> str:
+        """`service`, `deployment.apps`: the `-o name` and multi-type NAME prefix."""
+        base = self.kind.lower()
+        return f"{base}.{self.group}" if self.group else base
+
+
+RESOURCES = [
+    Resource("pods", "Pod", "", ("pod", "pods", "po")),
+    Resource("services", "Service", "", ("service", "services", "svc")),
+    Resource(
+        "endpointslices",
+        "EndpointSlice",
+        "discovery.k8s.io",
+        ("endpointslice", "endpointslices"),
+    ),
+    Resource("endpoints", "Endpoints", "", ("endpoints", "endpoint", "ep")),
+    Resource("deployments", "Deployment", "apps", ("deployment", "deployments", "deploy")),
+    Resource("replicasets", "ReplicaSet", "apps", ("replicaset", "replicasets", "rs")),
+    Resource("statefulsets", "StatefulSet", "apps", ("statefulset", "statefulsets", "sts")),
+    Resource("nodes", "Node", "", ("node", "nodes", "no"), namespaced=False),
+    Resource("namespaces", "Namespace", "", ("namespace", "namespaces", "ns"), namespaced=False),
+]
+EMPTY = {
+    "configmaps": ("configmap", "configmaps", "cm"),
+    "secrets": ("secret", "secrets"),
+    "ingresses.networking.k8s.io": ("ingress", "ingresses", "ing"),
+    "networkpolicies.networking.k8s.io": ("networkpolicy", "networkpolicies", "netpol"),
+    "daemonsets.apps": ("daemonset", "daemonsets", "ds"),
+    "jobs.batch": ("job", "jobs"),
+    "cronjobs.batch": ("cronjob", "cronjobs", "cj"),
+    "events": ("event", "events", "ev"),
+    "persistentvolumeclaims": ("persistentvolumeclaim", "persistentvolumeclaims", "pvc"),
+    "serviceaccounts": ("serviceaccount", "serviceaccounts", "sa"),
+}
+"""Real resource types a lesson's cluster has none of: `get` finds nothing, as it would."""
+
+
+def find(name: str) -> Resource | str | None:
+    """The resource `name` means (any case, `plural.group` accepted); a str for a known type
+    with no objects here; None for a type the server does not have."""
+    low = name.lower()
+    for res in RESOURCES:
+        if low in res.names or low in (res.qualified, f"{res.kind.lower()}.{res.group}"):
+            return res
+    for qualified, names in EMPTY.items():
+        if low in names or low == qualified:
+            return qualified
+    return None
+
+
+def _meta(
+    world: World, kind: str, namespace: str, name: str, labels: dict[str, str]
+) -> dict[str, Any]:
+    key = f"{kind}/{namespace}/{name}" if namespace else f"{kind}/{name}"
+    meta: dict[str, Any] = {
+        "creationTimestamp": world.clock.created(key).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "name": name,
+        "resourceVersion": str(_rv(key)),
+        "uid": uid(key),
+    }
+    if namespace:
+        meta["namespace"] = namespace
+    if labels:
+        meta["labels"] = dict(labels)
+    return meta
+
+
+def _rv(key: str) -> int:
+    from tutor.model.manifests import stable_hash
+
+    return 400 + stable_hash("rv", key) % 90000
+
+
+def service_dict(world: World, svc: Service) -> dict[str, Any]:
+    ports: list[dict[str, Any]] = []
+    for p in svc.ports:
+        port: dict[str, Any] = {"port": p.port, "protocol": p.protocol, "targetPort": p.target_port}
+        if p.name:
+            port["name"] = p.name
+        if p.node_port:
+            port["nodePort"] = p.node_port
+        if p.app_protocol:
+            port["appProtocol"] = p.app_protocol
+        ports.append(port)
+    spec: dict[str, Any] = {"type": svc.type, "sessionAffinity": svc.session_affinity}
+    if ports:
+        spec["ports"] = ports
+    if svc.selector:
+        spec["selector"] = dict(svc.selector)
+    if svc.type != "ExternalName":
+        spec["clusterIP"] = svc.cluster_ip
+        spec["clusterIPs"] = list(svc.cluster_ips or [svc.cluster_ip])
+        spec["ipFamilies"] = ["IPv6" if ":" in svc.cluster_ip else "IPv4"]
+        spec["ipFamilyPolicy"] = "SingleStack"
+        spec["internalTrafficPolicy"] = svc.internal_traffic_policy or "Cluster"
+    else:
+        spec["externalName"] = svc.external_name
+    if svc.external_traffic_policy:
+        spec["externalTrafficPolicy"] = svc.external_traffic_policy
+    if svc.external_ips:
+        spec["externalIPs"] = list(svc.external_ips)
+    if svc.publish_not_ready:
+        spec["publishNotReadyAddresses"] = True
+    if svc.session_affinity == "ClientIP":
+        spec["sessionAffinityConfig"] = {"clientIP": {"timeoutSeconds": svc.affinity_timeout}}
+    if svc.type == "LoadBalancer" and not svc.allocate_node_ports:
+        spec["allocateLoadBalancerNodePorts"] = False
+    status: dict[str, Any] = {"loadBalancer": {}}
+    if svc.type == "LoadBalancer" and svc.load_balancer_ip:
+        status["loadBalancer"] = {"ingress": [{"ip": svc.load_balancer_ip, "ipMode": "VIP"}]}
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": _meta(world, "Service", svc.namespace, svc.name, svc.labels),
+        "spec": spec,
+        "status": status,
+    }
+
+
+def pod_dict(world: World, pod: Pod) -> dict[str, Any]:
+    spec_in = world.pod_spec(pod)
+    conts = containers(spec_in) or [("app", "")]
+    spec_containers: list[dict[str, Any]] = []
+    for name, image in conts:
+        c: dict[str, Any] = {"image": image, "imagePullPolicy": "Always", "name": name}
+        ports = [
+            {
+                k: v
+                for k, v in (
+                    ("containerPort", cp.container_port),
+                    ("name", cp.name),
+                    ("protocol", cp.protocol),
+                )
+                if v != ""
+            }
+            for cp in pod.ports
+            if cp.container == name and not cp.sidecar
+        ]
+        if ports:
+            c["ports"] = ports
+        c["resources"] = {}
+        c["terminationMessagePath"] = "/dev/termination-log"
+        c["terminationMessagePolicy"] = "File"
+        spec_containers.append(c)
+    spec: dict[str, Any] = {
+        "containers": spec_containers,
+        "dnsPolicy": "ClusterFirst",
+        "enableServiceLinks": True,
+        "preemptionPolicy": "PreemptLowerPriority",
+        "priority": 0,
+        "restartPolicy": "Always",
+        "schedulerName": "default-scheduler",
+        "securityContext": {},
+        "serviceAccount": "default",
+        "serviceAccountName": "default",
+        "terminationGracePeriodSeconds": 30,
+    }
+    if pod.node_name:
+        spec["nodeName"] = pod.node_name
+    if pod.hostname:
+        spec["hostname"] = pod.hostname
+    if pod.subdomain:
+        spec["subdomain"] = pod.subdomain
+    ready = "True" if pod.ready_condition == "True" else "False"
+    created = world.clock.created(f"Pod/{pod.namespace}/{pod.name}").strftime("%Y-%m-%dT%H:%M:%SZ")
+    status: dict[str, Any] = {
+        "conditions": [
+            {"lastProbeTime": None, "lastTransitionTime": created, "status": "True", "type": t}
+            for t in ("PodReadyToStartContainers", "Initialized")
+        ]
+        + [
+            {"lastProbeTime": None, "lastTransitionTime": created, "status": ready, "type": t}
+            for t in ("Ready", "ContainersReady")
+        ]
+        + [
+            {
+                "lastProbeTime": None,
+                "lastTransitionTime": created,
+                "status": "True",
+                "type": "PodScheduled",
+            }
+        ],
+        "phase": pod.phase,
+        "qosClass": "BestEffort",
+        "startTime": created,
+    }
+    if pod.node_name:
+        status["hostIP"] = node_ip(world.nodes, pod.node_name)
+        status["hostIPs"] = [{"ip": status["hostIP"]}]
+    if pod.ip:
+        status["podIP"] = pod.ip
+        status["podIPs"] = [{"ip": pod.ip}]
+    meta = _meta(world, "Pod", pod.namespace, pod.name, pod.labels)
+    if pod.owner:
+        kind, _, name = pod.owner.partition("/")
+        owner_kind, owner_name = kind, name
+        if kind == "Deployment":
+            wl = next((w for w in world.deployments if w.ref == pod.owner), None)
+            owner_kind = "ReplicaSet"
+            owner_name = f"{name}-{wl.template_hash}" if wl else name
+        meta["ownerReferences"] = [
+            {
+                "apiVersion": "apps/v1",
+                "blockOwnerDeletion": True,
+                "controller": True,
+                "kind": owner_kind,
+                "name": owner_name,
+                "uid": uid(f"{owner_kind}/{pod.namespace}/{owner_name}"),
+            }
+        ]
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec, "status": status}
+
+
+def slice_dict(world: World, data: dict[str, Any]) -> dict[str, Any]:
+    out = dict(data)
+    meta = data["metadata"]
+    out["metadata"] = {
+        **_meta(world, "EndpointSlice", meta["namespace"], meta["name"], meta.get("labels", {})),
+        "generateName": meta["name"].rsplit("-", 1)[0] + "-"
+        if meta["name"] != "kubernetes"
+        else None,
+    }
+    if out["metadata"]["generateName"] is None:
+        del out["metadata"]["generateName"]
+    return out
+
+
+def endpoints_dict(world: World, svc: Service) -> dict[str, Any]:
+    subsets = []
+    for ready, not_ready, ports in world.subsets(svc):
+        sub: dict[str, Any] = {}
+        if ready:
+            sub["addresses"] = [{"ip": ip} for ip in ready]
+        if not_ready:
+            sub["notReadyAddresses"] = [{"ip": ip} for ip in not_ready]
+        if ports:
+            sub["ports"] = [
+                {k: v for k, v in (("name", n), ("port", p), ("protocol", pr)) if v != ""}
+                for n, p, pr in ports
+            ]
+        subsets.append(sub)
+    out: dict[str, Any] = {
+        "apiVersion": "v1",
+        "kind": "Endpoints",
+        "metadata": _meta(world, "Endpoints", svc.namespace, svc.name, svc.labels),
+    }
+    if subsets:
+        out["subsets"] = subsets
+    return out
+
+
+def deployment_dict(world: World, wl: Workload, ready: int, replicas: int) -> dict[str, Any]:
+    template = world.pod_template(wl)
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": _meta(world, "Deployment", wl.namespace, wl.name, {}),
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": dict(wl.selector)},
+            "template": template,
+        },
+        "status": {
+            "availableReplicas": ready,
+            "readyReplicas": ready,
+            "replicas": replicas,
+            "updatedReplicas": replicas,
+        },
+    }
+
+
+def node_dict(world: World, node: str) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": _meta(
+            world,
+            "Node",
+            "",
+            node,
+            {"kubernetes.io/hostname": node, "kubernetes.io/os": "linux"},
+        ),
+        "spec": {"podCIDR": f"10.244.{world.nodes.index(node) + 1}.0/24"},
+        "status": {
+            "addresses": [
+                {"address": node_ip(world.nodes, node), "type": "InternalIP"},
+                {"address": node, "type": "Hostname"},
+            ],
+            "nodeInfo": {"kubeletVersion": KUBERNETES_VERSION},
+        },
+    }

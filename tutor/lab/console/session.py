@@ -1,0 +1,343 @@
+"""The console: one typed line in, what the real tools would print out.
+
+`Console.run(line, analysis)` reads the line as a shell would (words, quotes, `|`), runs
+kubectl, nslookup, dig, curl, env or grep against the simulated cluster and returns an Output:
+the text, an exit code and effects for the screen (clear, a cluster change made through the
+learner's ClusterChanges, open the editor, add a Service to the manifest). It never raises for
+anything typed: every refusal is the tool's own one line, and control characters in the output
+are spelled out (`\\u001b`) so nothing reaches the terminal raw.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tutor.model.analysis import Analysis
+from tutor.model.changes import AddedPod, ClusterChanges
+from tutor.model.limits import visible
+from tutor.model.objects import Service
+from tutor.model.proxy import Client
+
+from . import describe, dnstools, get, mutate
+from .env import environment
+from .flags import KUBECTL_GLOBAL, Flag, UsageError, parse
+from .line import LineError, split
+from .output import Clear, Output
+from .world import EPOCH, INITIAL_AGE, Clock, World
+
+MAX_OUTPUT_LINES = 2000
+"""Longest output kept from one command (a 10,000-Pod `get pods` is cut, saying so)."""
+
+HELP = """\
+Commands (run against the simulated cluster; output as the real tools print it):
+  kubectl get svc|pods|endpointslices|endpoints|deploy|nodes [NAME] [-n NS|-A]
+              [-o wide|yaml|json|name] [-l SELECTOR] [--show-labels]
+  kubectl describe svc|pod|endpointslice|endpoints NAME
+  kubectl label pod NAME KEY=VALUE [--overwrite]     kubectl delete pod NAME
+  kubectl scale deploy NAME --replicas=N             kubectl edit svc NAME
+  kubectl expose deploy NAME --port P [--target-port T]
+  kubectl port-forward svc/NAME LOCAL:PORT
+  kubectl run debug --image=busybox -it --rm -- sh   (then: exit)
+  nslookup NAME      dig NAME [A|SRV|AAAA] [+short] [+search]
+  curl [-s] [-m SECONDS] http://NAME:PORT/PATH       env | grep SERVICE
+  clear   help   history
+Simulated: Pods run agnhost netexec (they answer with their own name), are 10 minutes old when
+the console starts, and nslookup is busybox 1.28's. Events in describe are simulated.
+"""
+
+VERBS = ("kubectl", "nslookup", "dig", "curl", "env", "clear", "help", "history", "exit")
+KUBECTL_VERBS = (
+    "get", "describe", "label", "scale", "delete", "expose", "edit", "port-forward", "run",
+)  # fmt: skip
+KNOWN_KUBECTL = (
+    "create", "apply", "patch", "replace", "set", "rollout", "logs", "exec", "attach", "cp",
+    "top", "cordon", "uncordon", "drain", "taint", "annotate", "autoscale", "explain", "diff",
+    "wait", "debug", "proxy", "api-resources", "api-versions", "config", "version",
+    "cluster-info", "auth", "certificate", "kustomize", "plugin", "completion", "events",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class ClientPod:
+    """Where nslookup, dig, curl and env run: a Pod in a namespace on a node."""
+
+    name: str
+    namespace: str
+    ip: str
+    node: str
+    services: list[Service] | None = None
+    """The Services when the container started (for `env`); None means "as now"."""
+    debug: bool = False
+    """True for the Pod `kubectl run ... --rm` made (deleted again on `exit`)."""
+
+    @property
+    def client(self) -> Client:
+        return Client(self.name, self.ip, self.node)
+
+
+DEFAULT_CLIENT = ClientPod("client", "default", "10.244.1.100", "node-1")
+"""The routing view's first client: a Pod on node-1."""
+
+
+@dataclass(slots=True)
+class Console:
+    """One learner's console: history, the client Pod, and the cluster changes it shares with
+    the routing view."""
+
+    changes: ClusterChanges = field(default_factory=ClusterChanges)
+    now: Callable[[], float] = time.monotonic
+    client: ClientPod = field(default_factory=lambda: DEFAULT_CLIENT)
+    namespace: str = "default"
+    history: list[str] = field(default_factory=list)
+    seed: int = 0
+    initial_age: float = INITIAL_AGE
+    """How old the objects present at the console's first look are (simulated)."""
+    clock: Clock = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.clock = Clock(self.now, self.initial_age)
+
+    @property
+    def prompt(self) -> str:
+        """busybox sh's prompt (`/ # `), after the client Pod's name."""
+        return f"{self.client.name}:/ # "
+
+    def world(self, analysis: Analysis) -> World:
+        return World.build(analysis, self.clock)
+
+    def run(self, line: str, analysis: Analysis) -> Output:
+        """Run one typed line. Never raises: every failure is one line of the tool's text."""
+        stripped = line.strip()
+        if stripped:
+            self.history.append(visible(stripped)[:500])
+        try:
+            out = self._run(stripped, analysis)
+        except LineError as exc:
+            out = Output(f"{exc}\n", 2)
+        except UsageError as exc:
+            out = Output(f"error: {exc}\n", 1)
+        except Exception as exc:  # a console never shows a traceback
+            out = Output(f"ktutor: the simulator could not run this ({type(exc).__name__})\n", 1)
+        out.text = _safe(out.text)
+        return out
+
+    def _run(self, line: str, analysis: Analysis) -> Output:
+        if not line:
+            return Output()
+        pipeline = split(line)
+        if not pipeline:
+            return Output()
+        out = self._command(pipeline[0], analysis)
+        for stage in pipeline[1:]:
+            out = _filter(stage, out)
+        return out
+
+    def _command(self, argv: list[str], analysis: Analysis) -> Output:
+        cmd, args = argv[0], argv[1:]
+        if cmd == "kubectl":
+            return self._kubectl(args, analysis)
+        if cmd == "clear":
+            return Output("", 0, [Clear()])
+        if cmd == "help":
+            return Output(HELP)
+        if cmd == "history":
+            return Output("".join(f"{i:5d}  {h}\n" for i, h in enumerate(self.history, 1)))
+        if cmd == "exit":
+            return self._exit(analysis)
+        if cmd == "nslookup":
+            return dnstools.nslookup(self.world(analysis), args, self.client.namespace)
+        if cmd == "dig":
+            return dnstools.dig(self.world(analysis), args, self.client.namespace, self._when())
+        if cmd == "curl":
+            from . import curl
+
+            self.seed += 1
+            return curl.run(self.world(analysis), args, self.client, self.seed)
+        if cmd == "wget":
+            from . import curl
+
+            self.seed += 1
+            return curl.wget(self.world(analysis), args, self.client, self.seed)
+        if cmd == "env":
+            world = self.world(analysis)
+            services = self.client.services
+            if services is None:
+                services = world.services
+            ns = self.client.namespace
+            visible_svcs = [
+                s
+                for s in services
+                if s.namespace == ns
+                or (s.name == "kubernetes" and s.namespace == "default" and s.source.document < 0)
+            ]
+            return Output("".join(v + "\n" for v in environment(self.client.name, visible_svcs)))
+        if cmd == "grep":
+            return (
+                Output("", 1)
+                if args
+                else Output(
+                    "BusyBox v1.28.4 multi-call binary.\n\nUsage: grep [-HhnlLoqvsriwFE] [-m N] [-A/B/C N] PATTERN/-e PATTERN.../-f FILE [FILE]...\n",
+                    2,
+                )
+            )
+        name = visible(cmd)
+        if len(name) > 60:
+            name = name[:60] + "…"
+        return Output(f"sh: {name}: not found\n", 127)
+
+    def _kubectl(self, args: list[str], analysis: Analysis) -> Output:
+        pre = parse_leading(args)
+        if not pre:
+            return Output(
+                "kubectl controls the Kubernetes cluster manager.\n\n"
+                "Try: kubectl get pods, kubectl get svc, kubectl describe svc NAME "
+                "(type `help` for the commands simulated here).\n"
+            )
+        verb, rest = pre[0], pre[1:]
+        ns = self.namespace
+        if verb == "get":
+            return get.run(self.world(analysis), rest, ns)
+        if verb == "describe":
+            return describe.run(self.world(analysis), rest, ns)
+        if verb == "label":
+            return mutate.label(self.world(analysis), self.changes, rest, ns)
+        if verb == "scale":
+            return mutate.scale(self.world(analysis), self.changes, rest, ns)
+        if verb == "delete":
+            return mutate.delete(self.world(analysis), self.changes, rest, ns)
+        if verb == "expose":
+            return mutate.expose(self.world(analysis), rest, ns)
+        if verb == "edit":
+            return mutate.edit(self.world(analysis), rest, ns)
+        if verb == "port-forward":
+            return mutate.port_forward(self.world(analysis), rest, ns)
+        if verb == "run":
+            return self._run_pod(rest, analysis)
+        if verb in KNOWN_KUBECTL:
+            return Output(
+                f"ktutor: kubectl {verb} is not simulated here; type `help` for the commands "
+                "that are\n",
+                1,
+            )
+        shown = visible(verb)[:60]
+        return Output(f'error: unknown command "{shown}" for "kubectl"\n', 1)
+
+    def _run_pod(self, args: list[str], analysis: Analysis) -> Output:
+        opts = parse(
+            args,
+            [
+                *KUBECTL_GLOBAL,
+                Flag("image"),
+                Flag("stdin", "i", value=False),
+                Flag("tty", "t", value=False),
+                Flag("rm", value=False),
+                Flag("restart"),
+                Flag("command", value=False),
+                Flag("labels", "l"),
+            ],
+        )
+        if not opts.args:
+            raise UsageError("NAME is required for run")
+        if not opts.get("image"):
+            raise UsageError("--image is required")
+        name = opts.args[0]
+        ns = opts.get("namespace") or self.namespace
+        world = self.world(analysis)
+        if world.pod(ns, name) is not None:
+            return Output(f'Error from server (AlreadyExists): pods "{name}" already exists\n', 1)
+        if not (opts.on("stdin") and opts.on("tty")):
+            return Output(
+                "ktutor: only an interactive debug Pod is simulated: "
+                "kubectl run debug --image=busybox -it --rm -- sh\n",
+                1,
+            )
+        self.changes.counter += 1
+        self.changes.added.append(AddedPod(name, ns, {"run": name}))
+        from tutor.model.changes import analyze_with_changes
+
+        after = analyze_with_changes(analysis.text, self.changes)
+        pod = after.cluster.pod(f"{ns}/{name}")
+        ip = pod.ip if pod is not None else "10.244.1.200"
+        node = pod.node_name if pod is not None else "node-1"
+        self.client = ClientPod(name, ns, ip, node, services=list(world.services), debug=True)
+        from .output import Changed
+
+        return Output(
+            "If you don't see a command prompt, try pressing enter.\n",
+            0,
+            [Changed(f"Pod {name} started on {node}; the console now runs in it")],
+        )
+
+    def _exit(self, analysis: Analysis) -> Output:
+        if not self.client.debug:
+            return Output("ktutor: this is the console's own shell; close it with Escape\n", 0)
+        pod = self.client
+        self.client = DEFAULT_CLIENT
+        cluster = analysis.cluster
+        self.changes.delete_pod(cluster, f"{pod.namespace}/{pod.name}")
+        from .output import Changed
+
+        return Output(f'pod "{pod.name}" deleted\n', 0, [Changed(f"Pod {pod.name} deleted")])
+
+    def _when(self) -> str:
+        import datetime as dt
+
+        start = self.clock.start if self.clock.start is not None else self.now()
+        t = EPOCH + dt.timedelta(seconds=int(self.now() - start))
+        return t.strftime("%a %b %d %H:%M:%S UTC %Y")
+
+
+def parse_leading(args: list[str]) -> list[str]:
+    """kubectl's global flags may come before the verb (`kubectl -n shop get svc`): move them
+    after it so the verb's parser sees them."""
+    lead: list[str] = []
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        lead.append(args[i])
+        if args[i] in ("-n", "--namespace", "--context", "--kubeconfig") and i + 1 < len(args):
+            lead.append(args[i + 1])
+            i += 1
+        i += 1
+    rest = args[i:]
+    if not rest:
+        if lead:
+            parse(lead, KUBECTL_GLOBAL)
+        return []
+    return [rest[0], *lead, *rest[1:]]
+
+
+def _filter(stage: list[str], out: Output) -> Output:
+    """`| grep [-i] [-v] [-E] PATTERN` over the previous command's output."""
+    cmd, args = stage[0], stage[1:]
+    if cmd != "grep":
+        name = visible(cmd)[:60]
+        return Output(f"sh: {name}: not found\n", 127)
+    flags = [a for a in args if a.startswith("-") and len(a) > 1]
+    words = [a for a in args if not (a.startswith("-") and len(a) > 1)]
+    if not words:
+        return Output(
+            "BusyBox v1.28.4 multi-call binary.\n\nUsage: grep [-HhnlLoqvsriwFE] [-m N] [-A/B/C N] PATTERN/-e PATTERN.../-f FILE [FILE]...\n",
+            2,
+        )
+    ignore = any("i" in f for f in flags)
+    invert = any("v" in f for f in flags)
+    try:
+        rx = re.compile(words[0], re.IGNORECASE if ignore else 0)
+    except re.error:
+        rx = re.compile(re.escape(words[0]), re.IGNORECASE if ignore else 0)
+    lines = [ln for ln in out.text.splitlines() if bool(rx.search(ln)) != invert]
+    return Output("".join(ln + "\n" for ln in lines), 0 if lines else 1, out.effects)
+
+
+def _safe(text: str) -> str:
+    """Control characters spelled out, at most MAX_OUTPUT_LINES lines."""
+    text = visible(text)
+    if text.count("\n") > MAX_OUTPUT_LINES:
+        lines = text.split("\n")
+        text = "\n".join(lines[:MAX_OUTPUT_LINES]) + (
+            f"\nktutor: {len(lines) - MAX_OUTPUT_LINES:,} more lines not shown\n"
+        )
+    return text

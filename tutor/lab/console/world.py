@@ -1,0 +1,294 @@
+"""The simulated cluster as kubectl sees it: objects with names, ages and addresses.
+
+Built from one `Analysis` (the manifest with the learner's cluster changes applied). Adds what
+every real cluster has and a manifest never holds: the `kubernetes` Service in `default`
+(K · pkg/controlplane/controller/kubernetesservice: ClusterIP 10.96.0.1, port https 443 ->
+the API server's 6443) and Node objects for the nodes Pods run on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tutor.model.analysis import Analysis, ServiceRoute
+from tutor.model.endpoints import ServiceEndpoints, endpoint_conditions, endpoint_slices, find_port
+from tutor.model.manifests import stable_hash, suffix
+from tutor.model.objects import Pod, Service, ServicePort, Source, Workload
+
+KUBERNETES_VERSION = "v1.35.0"
+"""The simulated cluster's version: kubectl's formats below follow v1.35."""
+API_SERVER = "172.18.0.2"
+"""The API server's address, as a kind control-plane node has it."""
+DNS_SERVER = "10.96.0.10"
+"""The kube-dns Service's ClusterIP: every Pod's resolv.conf nameserver."""
+INITIAL_AGE = 600.0
+"""Objects present when the console first looks are 10 minutes old (simulated)."""
+EPOCH = dt.datetime(2026, 1, 1, 9, 0, 0, tzinfo=dt.UTC)
+"""Wall-clock time of the console's first look, for timestamps (tests get stable output)."""
+
+
+def kubernetes_service() -> Service:
+    """The `default/kubernetes` Service the API server keeps for itself."""
+    return Service(
+        "kubernetes",
+        "default",
+        Source(-1),
+        selector=None,
+        ports=[ServicePort("https", "TCP", 443, 6443)],
+        cluster_ip="10.96.0.1",
+        cluster_ips=["10.96.0.1"],
+        internal_traffic_policy="Cluster",
+        labels={"component": "apiserver", "provider": "kubernetes"},
+    )
+
+
+def human_duration(seconds: float) -> str:
+    """K · apimachinery/pkg/util/duration · `HumanDuration`: the AGE column."""
+    s = int(seconds)
+    if s < -1:
+        return "<invalid>"
+    if s < 0:
+        return "0s"
+    if s < 120:
+        return f"{s}s"
+    minutes = s // 60
+    if minutes < 10:
+        rest = s % 60
+        return f"{minutes}m" if rest == 0 else f"{minutes}m{rest}s"
+    if minutes < 180:
+        return f"{minutes}m"
+    hours = s // 3600
+    if hours < 8:
+        rest = minutes % 60
+        return f"{hours}h" if rest == 0 else f"{hours}h{rest}m"
+    if hours < 48:
+        return f"{hours}h"
+    if hours < 24 * 8:
+        rest = hours % 24
+        return f"{hours // 24}d" if rest == 0 else f"{hours // 24}d{rest}h"
+    if hours < 24 * 365 * 2:
+        return f"{hours // 24}d"
+    if hours < 24 * 365 * 8:
+        rest = (hours // 24) % 365
+        years = hours // 24 // 365
+        return f"{years}y" if rest == 0 else f"{years}y{rest}d"
+    return f"{hours // 24 // 365}y"
+
+
+@dataclass(slots=True)
+class Clock:
+    """When each object was first seen: objects present at the first look are INITIAL_AGE old,
+    objects that appear later (a replaced Pod, a new Service) are born when first seen."""
+
+    now: Callable[[], float]
+    initial_age: float = INITIAL_AGE
+    born: dict[str, float] = field(default_factory=dict)
+    start: float | None = None
+
+    def look(self, keys: list[str]) -> None:
+        t = self.now()
+        if self.start is None:
+            self.start = t
+            for key in keys:
+                self.born[key] = t - self.initial_age
+            return
+        for key in keys:
+            self.born.setdefault(key, t)
+
+    def seconds(self, key: str) -> float:
+        return self.now() - self.born.get(key, self.now() - self.initial_age)
+
+    def age(self, key: str) -> str:
+        return human_duration(self.seconds(key))
+
+    def created(self, key: str) -> dt.datetime:
+        """The wall-clock creation time of `key` (for timestamps in describe and -o yaml)."""
+        start = self.start if self.start is not None else self.now()
+        born = self.born.get(key, start - self.initial_age)
+        return EPOCH + dt.timedelta(seconds=int(born - start))
+
+
+def node_ip(nodes: list[str], node: str) -> str:
+    """A node's InternalIP on kind's docker network (the API server has .2)."""
+    return f"172.18.0.{nodes.index(node) + 3}" if node in nodes else ""
+
+
+def uid(*parts: object) -> str:
+    """A stable UUID-shaped uid for an object."""
+    h = f"{stable_hash('uid', *parts):016x}{stable_hash('uid2', *parts):016x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+@dataclass(slots=True)
+class World:
+    """One snapshot of the cluster for the console's commands."""
+
+    analysis: Analysis
+    clock: Clock
+    services: list[Service] = field(default_factory=list)
+    routes: dict[str, ServiceRoute] = field(default_factory=dict)
+    pods: list[Pod] = field(default_factory=list)
+    nodes: list[str] = field(default_factory=list)
+    deployments: list[Workload] = field(default_factory=list)
+    _slices: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, analysis: Analysis, clock: Clock) -> World:
+        cluster = analysis.cluster
+        services = list(cluster.services)
+        if not any(s.namespace == "default" and s.name == "kubernetes" for s in services):
+            services.insert(0, kubernetes_service())
+        world = cls(
+            analysis,
+            clock,
+            services=services,
+            routes={sr.service.ref: sr for sr in analysis.services},
+            pods=list(cluster.pods),
+            nodes=sorted(set(cluster.nodes) | {p.node_name for p in cluster.pods if p.node_name}),
+            deployments=[w for w in cluster.workloads if w.kind == "Deployment"],
+        )
+        keys = [f"Service/{s.ref}" for s in services] + [f"Pod/{p.ref}" for p in world.pods]
+        keys += [f"Deployment/{d.namespace}/{d.name}" for d in world.deployments]
+        keys += [f"Node/{n}" for n in world.nodes]
+        clock.look(keys)
+        return world
+
+    # -- lookups --------------------------------------------------------------------------
+
+    def namespaces(self) -> list[str]:
+        found = {s.namespace for s in self.services} | {p.namespace for p in self.pods}
+        return sorted(found | {"default", "kube-node-lease", "kube-public", "kube-system"})
+
+    def service(self, namespace: str, name: str) -> Service | None:
+        return next((s for s in self.services if s.namespace == namespace and s.name == name), None)
+
+    def pod(self, namespace: str, name: str) -> Pod | None:
+        return next((p for p in self.pods if p.namespace == namespace and p.name == name), None)
+
+    def deployment(self, namespace: str, name: str) -> Workload | None:
+        return next(
+            (d for d in self.deployments if d.namespace == namespace and d.name == name), None
+        )
+
+    def endpoints_of(self, svc: Service) -> ServiceEndpoints | None:
+        sr = self.routes.get(svc.ref)
+        return sr.endpoints if sr is not None else None
+
+    def slices(self, svc: Service) -> list[dict[str, Any]]:
+        """The EndpointSlices of `svc`: the controller's, or the API server's own for
+        `kubernetes` (named like the Service, with the API server's address)."""
+        cached = self._slices.get(svc.ref)
+        if cached is not None:
+            return cached
+        if svc.source.document < 0 and svc.name == "kubernetes":
+            out = [
+                {
+                    "apiVersion": "discovery.k8s.io/v1",
+                    "kind": "EndpointSlice",
+                    "metadata": {
+                        "name": "kubernetes",
+                        "namespace": "default",
+                        "labels": {"kubernetes.io/service-name": "kubernetes"},
+                    },
+                    "addressType": "IPv4",
+                    "endpoints": [
+                        {
+                            "addresses": [API_SERVER],
+                            "conditions": {"ready": True, "serving": True, "terminating": False},
+                        }
+                    ],
+                    "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}],
+                }
+            ]
+        else:
+            se = self.endpoints_of(svc)
+            out = endpoint_slices(se) if se is not None else []
+        self._slices[svc.ref] = out
+        return out
+
+    def all_slices(self, namespace: str | None) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for svc in self.services:
+            if namespace is None or svc.namespace == namespace:
+                out.extend(self.slices(svc))
+        return out
+
+    def subsets(
+        self, svc: Service
+    ) -> list[tuple[list[str], list[str], list[tuple[str, int, str]]]]:
+        """The legacy Endpoints object's subsets: (ready IPs, not-ready IPs, ports), one per
+        distinct port mapping (K · pkg/controller/endpoint · `syncService`: terminating Pods
+        are left out unless `publishNotReadyAddresses`; ports resolved per Pod by FindPort)."""
+        if svc.source.document < 0 and svc.name == "kubernetes":
+            return [([API_SERVER], [], [("https", 6443, "TCP")])]
+        se = self.endpoints_of(svc)
+        if se is None or not se.managed:
+            return []
+        groups: dict[tuple[tuple[str, int, str], ...], tuple[list[str], list[str]]] = {}
+        for pod in se.selected:
+            if pod.terminating and not svc.publish_not_ready:
+                continue
+            ports: list[tuple[str, int, str]] = []
+            for sp in svc.ports:
+                num = find_port(pod, sp.target_port, sp.protocol)
+                if num is not None:
+                    ports.append((sp.name, num, sp.protocol))
+            ready = endpoint_conditions(pod, svc)[0]
+            entry = groups.setdefault(tuple(ports), ([], []))
+            entry[0 if ready else 1].append(pod.ip)
+        return [(sorted(r), sorted(n), list(k)) for k, (r, n) in sorted(groups.items())]
+
+    def pod_template(self, wl: Workload) -> dict[str, Any]:
+        """The workload's Pod template as written in the manifest ({} if unreadable)."""
+        docs = self.analysis.parsed.documents
+        data: Any = docs[wl.source.document].data if 0 <= wl.source.document < len(docs) else {}
+        for seg in wl.source.prefix:
+            if isinstance(data, dict) and isinstance(seg, str):
+                data = data.get(seg)
+            elif isinstance(data, list) and isinstance(seg, int) and seg < len(data):
+                data = data[seg]
+            else:
+                return {}
+        return data if isinstance(data, dict) else {}
+
+    def pod_spec(self, pod: Pod) -> dict[str, Any]:
+        """The Pod's spec as written (a bare Pod's, or its workload's template's)."""
+        docs = self.analysis.parsed.documents
+        if not 0 <= pod.source.document < len(docs):
+            return {}
+        data: Any = docs[pod.source.document].data
+        for seg in pod.source.prefix:
+            if isinstance(data, dict) and isinstance(seg, str):
+                data = data.get(seg)
+            elif isinstance(data, list) and isinstance(seg, int) and seg < len(data):
+                data = data[seg]
+            else:
+                return {}
+        spec = data.get("spec") if isinstance(data, dict) else None
+        return spec if isinstance(spec, dict) else {}
+
+
+def containers(spec: dict[str, Any]) -> list[tuple[str, str]]:
+    """(name, image) of each container in a Pod spec."""
+    out = []
+    for c in spec.get("containers") or []:
+        if isinstance(c, dict):
+            out.append((str(c.get("name", "")), str(c.get("image", ""))))
+    return out
+
+
+def template_hash(wl: Workload) -> str:
+    """The `pod-template-hash` label value a Deployment's ReplicaSet carries."""
+    return wl.template_hash
+
+
+def hex_id(*parts: object) -> str:
+    """A stable 64-hex-digit id (container ids, image digests)."""
+    return "".join(f"{stable_hash(i, *parts):016x}" for i in range(4))
+
+
+def short_hash(*parts: object) -> str:
+    return suffix(stable_hash(*parts), 5)
