@@ -44,6 +44,8 @@ NAME_PART = (
 RANGE = "must be between 1 and 65535, inclusive"
 ONLY_ALNUM = "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"
 PROTOCOLS = 'supported values: "SCTP", "TCP", "UDP"'
+CIDR = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
+SRC_ANN = "service.beta.kubernetes.io/load-balancer-source-ranges"
 
 
 def dup_port(protocol: str, port: int) -> str:
@@ -284,7 +286,7 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], set[str]]] = [
         set(),
     ),
     (
-        "duplicate nodePort",
+        "one nodePort on two port numbers: the allocator refuses it before validation",
         {
             "type": "NodePort",
             "ports": [
@@ -293,7 +295,34 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], set[str]]] = [
             ],
         },
         {},
-        {"spec.ports[1].nodePort: Duplicate value: 30080"},
+        {"spec.ports[1].nodePort: Invalid value: 30080: provided port is already allocated"},
+    ),
+    (
+        "one nodePort on two port numbers and protocols: still allocated twice",
+        {
+            "type": "NodePort",
+            "ports": [
+                {"name": "a", "port": 80, "nodePort": 30080},
+                {"name": "b", "port": 81, "nodePort": 30080, "protocol": "UDP"},
+            ],
+        },
+        {},
+        {"spec.ports[1].nodePort: Invalid value: 30080: provided port is already allocated"},
+    ),
+    (
+        "duplicate nodePort on one port number reaches validation",
+        {
+            "type": "NodePort",
+            "ports": [
+                {"name": "a", "port": 80, "nodePort": 30080},
+                {"name": "b", "port": 80, "nodePort": 30080},
+            ],
+        },
+        {},
+        {
+            "spec.ports[1].nodePort: Duplicate value: 30080",
+            "spec.ports[1]: Duplicate value: " + dup_port("TCP", 80),
+        },
     ),
     (
         "same nodePort, different protocols",
@@ -328,6 +357,196 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], set[str]]] = [
         {"type": "NodePort", "ports": [{"port": 80, "nodePort": 32767}]},
         {},
         set(),
+    ),
+    (
+        "nodePort once for 53/TCP, shared by 53/UDP (findRequestedNodePort)",
+        {
+            "type": "NodePort",
+            "ports": [
+                {"name": "a", "port": 53},
+                {"name": "b", "port": 53, "nodePort": 30053, "protocol": "UDP"},
+            ],
+        },
+        {},
+        set(),
+    ),
+    (
+        "healthCheckNodePort out of range (allocator, an internal error)",
+        {
+            "type": "LoadBalancer",
+            "ports": [P80],
+            "externalTrafficPolicy": "Local",
+            "healthCheckNodePort": 80,
+        },
+        {},
+        {
+            "Internal error occurred: failed to allocate requested HealthCheck NodePort 80: "
+            "provided port is not in the valid range. The range of valid ports is 30000-32767"
+        },
+    ),
+    # clusterIPs and IP families (ValidateServiceClusterIPsRelatedFields, initIPFamilyFields)
+    (
+        "clusterIPs without clusterIP",
+        {"ports": [P80], "clusterIPs": ["10.96.0.20"]},
+        {},
+        {
+            'spec.clusterIPs: Invalid value: []string{"10.96.0.20"}: must be empty when '
+            "`clusterIP` is not specified"
+        },
+    ),
+    (
+        "clusterIP of the wrong family for ipFamilies[0], before allocation",
+        {"ports": [P80], "clusterIP": "10.96.0.20", "ipFamilies": ["IPv6"]},
+        {},
+        {
+            'spec.clusterIPs[0]: Invalid value: "10.96.0.20": expected an IPv6 value as '
+            "indicated by `ipFamilies[0]`"
+        },
+    ),
+    (
+        "IPv6 family on the single-stack IPv4 cluster",
+        {"ports": [P80], "ipFamilies": ["IPv6"]},
+        {},
+        {'spec.ipFamilies[0]: Invalid value: "IPv6": not configured on this cluster'},
+    ),
+    (
+        "RequireDualStack on the single-stack cluster",
+        {"ports": [P80], "ipFamilyPolicy": "RequireDualStack"},
+        {},
+        {
+            'spec.ipFamilyPolicy: Invalid value: "RequireDualStack": this cluster is not '
+            "configured for dual-stack services"
+        },
+    ),
+    (
+        "PreferDualStack on the single-stack cluster is fine",
+        {"ports": [P80], "ipFamilyPolicy": "PreferDualStack"},
+        {},
+        set(),
+    ),
+    (
+        "an IPv6 clusterIP on the single-stack cluster",
+        {"ports": [P80], "clusterIP": "fd00:10:96::10"},
+        {},
+        {
+            'spec.clusterIPs[0]: Invalid value: []string{"fd00:10:96::10"}: IPv6 is not '
+            "configured on this cluster"
+        },
+    ),
+    (
+        "two families with SingleStack",
+        {"ports": [P80], "ipFamilyPolicy": "SingleStack", "ipFamilies": ["IPv4", "IPv6"]},
+        {},
+        {
+            "spec.ipFamilyPolicy: Invalid value: \"SingleStack\": must be 'RequireDualStack' or "
+            "'PreferDualStack' when multiple IP families are specified"
+        },
+    ),
+    (
+        "headless without selector may list both families on a single-stack cluster",
+        {"clusterIP": "None", "ipFamilies": ["IPv4", "IPv6"]},
+        {},
+        set(),
+    ),
+    (
+        "clusterIP outside the Service range",
+        {"ports": [P80], "clusterIP": "10.0.0.10"},
+        {},
+        {
+            'spec.clusterIPs: Invalid value: []string{"10.0.0.10"}: failed to allocate IP '
+            "10.0.0.10: the provided IP (10.0.0.10) is not in the valid range. The range of "
+            "valid IPs is 10.96.0.0/12"
+        },
+    ),
+    # loadBalancerSourceRanges (IsValidCIDR, with the Go field name in the path)
+    (
+        "source ranges that are not CIDRs",
+        {
+            "type": "LoadBalancer",
+            "ports": [P80],
+            "loadBalancerSourceRanges": [
+                "10.0.0.0/33",
+                " 192.168.0.0/16 ",
+                "1.2.3.4",
+                "10.1.1.1/24",
+            ],
+        },
+        {},
+        {
+            'spec.LoadBalancerSourceRanges[0]: Invalid value: "10.0.0.0/33": ' + CIDR,
+            'spec.LoadBalancerSourceRanges[2]: Invalid value: "1.2.3.4": ' + CIDR,
+        },
+    ),
+    (
+        "source ranges on a NodePort: forbidden, and still checked",
+        {"type": "NodePort", "ports": [P80], "loadBalancerSourceRanges": ["nope"]},
+        {},
+        {
+            "spec.LoadBalancerSourceRanges: Forbidden: may only be used when `type` is "
+            "'LoadBalancer'",
+            'spec.LoadBalancerSourceRanges[0]: Invalid value: "nope": ' + CIDR,
+        },
+    ),
+    (
+        "legacy source-ranges annotation on a ClusterIP Service",
+        {"ports": [P80]},
+        {"annotations": {SRC_ANN: "10.0.0.0/8"}},
+        {
+            f"metadata.annotations[{SRC_ANN}]: Forbidden: may only be used when `type` is "
+            "'LoadBalancer'"
+        },
+    ),
+    (
+        "legacy source-ranges annotation with a bad CIDR",
+        {"type": "LoadBalancer", "ports": [P80]},
+        {"annotations": {SRC_ANN: "10.0.0.0/8, everyone"}},
+        {f'metadata.annotations[{SRC_ANN}]: Invalid value: "everyone": ' + CIDR},
+    ),
+    (
+        "the annotation is not read when the field is set",
+        {"type": "LoadBalancer", "ports": [P80], "loadBalancerSourceRanges": ["10.0.0.0/8"]},
+        {"annotations": {SRC_ANN: "everyone"}},
+        set(),
+    ),
+    # topology annotations
+    (
+        "topology-mode disagrees with topology-aware-hints",
+        {"ports": [P80]},
+        {
+            "annotations": {
+                "service.kubernetes.io/topology-mode": "Auto",
+                "service.kubernetes.io/topology-aware-hints": "auto",
+            }
+        },
+        {
+            'metadata.annotations[service.kubernetes.io/topology-mode]: Invalid value: "Auto": '
+            "must match annotations[service.kubernetes.io/topology-aware-hints] when both are "
+            "specified"
+        },
+    ),
+    (
+        "topology-mode equal to topology-aware-hints",
+        {"ports": [P80]},
+        {
+            "annotations": {
+                "service.kubernetes.io/topology-mode": "Auto",
+                "service.kubernetes.io/topology-aware-hints": "Auto",
+            }
+        },
+        set(),
+    ),
+    # loadBalancerClass (validateLoadBalancerClassField)
+    (
+        "loadBalancerClass on a ClusterIP Service",
+        {"ports": [P80], "loadBalancerClass": "example.com/lb"},
+        {},
+        {"spec.loadBalancerClass: Forbidden: may only be used when `type` is 'LoadBalancer'"},
+    ),
+    (
+        "loadBalancerClass that is not a qualified name, on a NodePort: only forbidden",
+        {"type": "NodePort", "ports": [P80], "loadBalancerClass": "a b"},
+        {},
+        {"spec.loadBalancerClass: Forbidden: may only be used when `type` is 'LoadBalancer'"},
     ),
     # appProtocol
     (

@@ -13,6 +13,7 @@ from .endpoints import Endpoint, PodIndex, PortEndpoints, ServiceEndpoints, reso
 from .errors import FieldError
 from .explain import Verdict, explain_port
 from .manifests import Parsed, parse
+from .network import SINGLE_STACK, ClusterNetwork
 from .objects import Cluster, Service, ServicePort
 from .proxy import CLUSTER_IP_ENTRY, endpoints_for, skip_service
 
@@ -153,7 +154,10 @@ def analyze_parsed(parsed: Parsed, text: str = "", from_node: str | None = None)
     return Analysis(text, parsed, routes, from_node)
 
 
-def analyze(text: str, from_node: str | None = None) -> Analysis:
-    """Parse, validate, resolve endpoints and route every Service in `text`. Never raises on
-    bad input: syntax errors, rejected input and validation errors are in the result."""
-    return analyze_parsed(parse(text), text, from_node)
+def analyze(
+    text: str, from_node: str | None = None, network: ClusterNetwork | None = None
+) -> Analysis:
+    """Parse, validate, resolve endpoints and route every Service in `text`, in a cluster with
+    `network`'s IP families (default: single-stack IPv4, as kind). Never raises on bad input:
+    syntax errors, rejected input and validation errors are in the result."""
+    return analyze_parsed(parse(text, network or SINGLE_STACK), text, from_node)

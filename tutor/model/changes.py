@@ -15,6 +15,7 @@ from typing import Any
 
 from .analysis import Analysis, analyze_parsed
 from .manifests import Parsed, assign_simulated, expand_workload, parse, workload_pod_name
+from .network import SINGLE_STACK, ClusterNetwork
 from .objects import Cluster, Pod, Source, Workload
 
 MAX_ADDED = 200
@@ -294,10 +295,13 @@ def _template(parsed: Parsed, wl: Workload) -> dict[str, Any]:
 
 
 def analyze_with_changes(
-    text: str, changes: ClusterChanges | None, from_node: str | None = None
+    text: str,
+    changes: ClusterChanges | None,
+    from_node: str | None = None,
+    network: ClusterNetwork | None = None,
 ) -> Analysis:
     """`analyze`, with the learner's cluster changes applied on top of the manifest's objects."""
-    parsed = parse(text)
+    parsed = parse(text, network or SINGLE_STACK)
     if changes is not None and not changes.empty and parsed.documents:
         parsed.cluster = changes.apply(parsed)
     return analyze_parsed(parsed, text, from_node)

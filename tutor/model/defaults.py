@@ -80,14 +80,12 @@ def service(data: dict[str, Any]) -> dict[str, Any]:
         spec["internalTrafficPolicy"] = "Cluster"
     if spec.get("type") == LOAD_BALANCER and spec.get("allocateLoadBalancerNodePorts") is None:
         spec["allocateLoadBalancerNodePorts"] = True
-    # registry strategy normalisation: clusterIP <-> clusterIPs
+    # K · pkg/registry/core/service/storage/storage.go · `normalizeClusterIPs` on create: a
+    # clusterIP alone is copied into clusterIPs; clusterIPs alone is *not* copied back ("new
+    # clients must use both fields"), so validation refuses it
     cip_value = spec.get("clusterIP")
     if isinstance(cip_value, str) and cip_value and not spec.get("clusterIPs"):
         spec["clusterIPs"] = [cip_value]
-    elif not cip_value and isinstance(spec.get("clusterIPs"), list) and spec["clusterIPs"]:
-        first = spec["clusterIPs"][0]
-        if isinstance(first, str):
-            spec["clusterIP"] = first
     return out
 
 

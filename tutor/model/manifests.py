@@ -30,6 +30,7 @@ from typing import Any
 from . import defaults, validation
 from .errors import DECODING, REQUIRED, FieldError
 from .limits import InputRejected
+from .network import SINGLE_STACK, ClusterNetwork
 from .objects import (
     DEFAULT_NAMESPACE,
     Cluster,
@@ -792,9 +793,10 @@ def _not_under(errors: list[FieldError], decode_errors: list[FieldError]) -> lis
     return [e for e in errors if not under(e.path)]
 
 
-def parse(text: str) -> Parsed:
-    """Read manifest text. Never raises for bad input: problems land in the result."""
-    cluster = Cluster()
+def parse(text: str, network: ClusterNetwork = SINGLE_STACK) -> Parsed:
+    """Read manifest text into a cluster with `network`'s IP families. Never raises for bad
+    input: problems land in the result."""
+    cluster = Cluster(network=network)
     result = Parsed(cluster)
     try:
         docs = load_documents(text)
@@ -806,7 +808,7 @@ def parse(text: str) -> Parsed:
         return result
     result.documents = docs
     errors = result.errors
-    allocations = validation.Allocations()
+    allocations = validation.Allocations(network=network)
     daemons: list[tuple[Workload, dict[str, Any]]] = []
     for raw in _iter_objects(docs, errors):
         name, ns = _meta(raw)
@@ -817,11 +819,20 @@ def parse(text: str) -> Parsed:
         source = Source(raw.doc.index, raw.prefix)
         if raw.kind == "Service":
             defaulted = defaults.service(raw.data)
-            problems = decode_errors + _not_under(
-                validation.validate_service(defaulted, raw.doc, raw.prefix, obj), decode_errors
-            )
-            if not problems:
-                problems = validation.allocate(defaulted, raw.doc, raw.prefix, obj, allocations)
+            if decode_errors:
+                problems = decode_errors + _not_under(
+                    validation.validate_service(defaulted, raw.doc, raw.prefix, obj),
+                    decode_errors,
+                )
+            else:
+                # the allocators run before validation and, when they refuse, alone
+                problems, claim = validation.allocate(
+                    defaulted, raw.doc, raw.prefix, obj, allocations
+                )
+                if not problems:
+                    problems = validation.validate_service(defaulted, raw.doc, raw.prefix, obj)
+                if not problems:
+                    allocations.take(claim)
             svc = defaults.build_service(defaulted, name, ns, source)
             _service_extras(svc, raw.data)
             if problems:

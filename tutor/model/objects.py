@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .network import SINGLE_STACK, ClusterNetwork
 from .paths import Path
 
 CLUSTER_IP = "ClusterIP"
@@ -255,6 +256,8 @@ class Cluster:
     """EndpointSlices in the input (and v1 Endpoints mirrored into slices), in input order."""
     endpoints_objects: list[EndpointSlice] = field(default_factory=list)
     """The input's legacy v1 Endpoints, converted (for `route --compare`)."""
+    network: ClusterNetwork = SINGLE_STACK
+    """The simulated cluster's IP families and ranges (single-stack IPv4 unless asked)."""
 
     def zone_of(self, node: str | None) -> str:
         info = self.node_info.get(node or "")

@@ -19,11 +19,11 @@ from typing import Any, TypeGuard
 
 from . import names
 from .errors import DUPLICATE, FORBIDDEN, INVALID, OMIT, REQUIRED, UNSUPPORTED, FieldError
+from .network import IPV4, IPV6, SERVICE_CIDRS, SINGLE_STACK, ClusterNetwork, family_of
 from .objects import CLUSTER_IP, EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, SERVICE_TYPES
 from .paths import Path, format_path, parse_path
 from .yamldoc import Document
 
-SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/12")
 NODE_PORT_RANGE = (30000, 32767)
 MAX_AFFINITY_TIMEOUT = 86400
 PROTOCOLS = ("SCTP", "TCP", "UDP")
@@ -32,6 +32,12 @@ TRAFFIC_POLICIES = ("Cluster", "Local")
 IP_FAMILIES = ("IPv4", "IPv6")
 IP_FAMILY_POLICIES = ("PreferDualStack", "RequireDualStack", "SingleStack")
 TRAFFIC_DISTRIBUTIONS = ("PreferClose", "PreferSameNode", "PreferSameZone")
+TOPOLOGY_MODE = "service.kubernetes.io/topology-mode"
+"""`core.AnnotationTopologyMode`."""
+TOPOLOGY_AWARE_HINTS = "service.kubernetes.io/topology-aware-hints"
+"""`core.DeprecatedAnnotationTopologyAwareHints`."""
+SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
+"""`core.AnnotationLoadBalancerSourceRangesKey`."""
 
 
 def _list(value: Any) -> list[Any]:
@@ -256,7 +262,9 @@ def _validate_port(
 
 
 def _validate_cluster_ips(c: Collector, spec: dict[str, Any]) -> None:
-    """`ValidateServiceClusterIPsRelatedFields` (single-stack subset)."""
+    """`ValidateServiceClusterIPsRelatedFields`: clusterIP and clusterIPs agree (the strategy copies
+    clusterIP into an empty clusterIPs, never the other way), families are known and unique, at
+    most one IP per family, and each IP has the family `ipFamilies` gives it."""
     if spec.get("type") == EXTERNAL_NAME:
         return
     cip = spec.get("clusterIP") if isinstance(spec.get("clusterIP"), str) else ""
@@ -307,16 +315,38 @@ def _validate_cluster_ips(c: Collector, spec: dict[str, Any]) -> None:
             bad_ip = True
     if len(cips) > 2:
         c.add("spec.clusterIPs", INVALID, _GoRepr(_go_slice(cips)), "may only hold up to 2 values")
-    if bad_ip or len(cips) < 2:
+    if bad_ip:
         return
-    families = {ipaddress.ip_address(ip).version for ip in cips if ip != "None"}
-    if len(families) != 2:
-        c.add(
-            "spec.clusterIPs",
-            INVALID,
-            _GoRepr(_go_slice(cips)),
-            "may specify no more than one IP for each IP family",
-        )
+    if len(cips) > 1:
+        families = {ipaddress.ip_address(ip).version for ip in cips if ip != "None"}
+        if len(families) != 2:
+            c.add(
+                "spec.clusterIPs",
+                INVALID,
+                _GoRepr(_go_slice(cips)),
+                "may specify no more than one IP for each IP family",
+            )
+    fams = _list(spec.get("ipFamilies"))
+    if cips and cips != ["None"] and fams:
+        # match clusterIPs to their families, if they were provided
+        for i, ip in enumerate(cips[: len(fams)]):
+            v6 = ":" in ip
+            if fams[i] == IPV4 and v6:
+                c.add(
+                    f"spec.clusterIPs[{i}]",
+                    INVALID,
+                    ip,
+                    f"expected an IPv4 value as indicated by `ipFamilies[{i}]`",
+                    at="spec.clusterIP" if i == 0 and spec.get("clusterIP") else None,
+                )
+            if fams[i] == IPV6 and not v6:
+                c.add(
+                    f"spec.clusterIPs[{i}]",
+                    INVALID,
+                    ip,
+                    f"expected an IPv6 value as indicated by `ipFamilies[{i}]`",
+                    at="spec.clusterIP" if i == 0 and spec.get("clusterIP") else None,
+                )
 
 
 def validate_service(
@@ -324,7 +354,22 @@ def validate_service(
 ) -> list[FieldError]:
     """`ValidateService` on defaulted data; returns every error, none short-circuited."""
     c = Collector(doc, prefix, obj, "Service")
-    validate_object_meta(c, data.get("metadata"), "dns1035")
+    meta = data.get("metadata")
+    validate_object_meta(c, meta, "dns1035")
+    annotations: dict[Any, Any] = {}
+    if isinstance(meta, dict) and isinstance(meta.get("annotations"), dict):
+        annotations = meta["annotations"]
+    hints, mode = annotations.get(TOPOLOGY_AWARE_HINTS), annotations.get(TOPOLOGY_MODE)
+    if hints is not None and mode is not None and mode != hints:
+        c.add(
+            f"metadata.annotations[{TOPOLOGY_MODE}]",
+            INVALID,
+            mode,
+            f"must match annotations[{TOPOLOGY_AWARE_HINTS}] when both are specified",
+            at=format_path(("metadata", "annotations", TOPOLOGY_MODE)),
+            hint=f"{TOPOLOGY_AWARE_HINTS} is the deprecated name of {TOPOLOGY_MODE}: "
+            "keep one of them",
+        )
     spec = data.get("spec")
     if not isinstance(spec, dict):
         return c.errors
@@ -462,13 +507,7 @@ def validate_service(
                 )
             seen_ports.add(key)
 
-    if spec.get("loadBalancerSourceRanges") and svc_type != LOAD_BALANCER:
-        c.add(
-            "spec.LoadBalancerSourceRanges",
-            FORBIDDEN,
-            detail="may only be used when `type` is 'LoadBalancer'",
-            at="spec.loadBalancerSourceRanges",
-        )
+    _validate_source_ranges(c, spec, annotations)
     if spec.get("allocateLoadBalancerNodePorts") is not None and svc_type != LOAD_BALANCER:
         c.add(
             "spec.allocateLoadBalancerNodePorts",
@@ -481,10 +520,11 @@ def validate_service(
             c.add(
                 "spec.loadBalancerClass",
                 FORBIDDEN,
-                detail="may only be used when service type is 'LoadBalancer'",
+                detail="may only be used when `type` is 'LoadBalancer'",
             )
-        for msg in names.is_qualified_name(lbc):
-            c.add("spec.loadBalancerClass", INVALID, lbc, msg)
+        else:
+            for msg in names.is_qualified_name(lbc):
+                c.add("spec.loadBalancerClass", INVALID, lbc, msg)
 
     _validate_external_traffic_policy(c, spec)
     itp = spec.get("internalTrafficPolicy")
@@ -504,9 +544,83 @@ def validate_service(
     td = spec.get("trafficDistribution")
     if isinstance(td, str) and td not in TRAFFIC_DISTRIBUTIONS:
         c.not_supported("spec.trafficDistribution", td, TRAFFIC_DISTRIBUTIONS)
-
-    _allocator_checks(c, spec, raw_ports)
     return c.errors
+
+
+def parse_cidr_sloppy(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """`netutils.ParseCIDRSloppy`: Go's `net.ParseCIDR` that still accepts leading zeros in IPv4
+    octets and in the prefix length, and an address with host bits set ("interface address");
+    None when Go would refuse it."""
+    addr, slash, plen = value.partition("/")
+    if not slash or not plen or not plen.isascii() or not plen.isdigit():
+        return None
+    if ":" not in addr:
+        octets = addr.split(".")
+        if len(octets) != 4 or not all(o.isascii() and o.isdigit() and len(o) <= 3 for o in octets):
+            return None
+        if any(int(o) > 255 for o in octets):
+            return None
+        addr = ".".join(str(int(o)) for o in octets)
+    try:
+        ip = ipaddress.ip_address(addr)
+    except ValueError:
+        return None
+    if "%" in addr or int(plen) > ip.max_prefixlen:
+        return None
+    return ipaddress.ip_network(f"{ip}/{int(plen)}", strict=False)
+
+
+CIDR_MESSAGE = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
+"""`IsValidCIDRForLegacyField` without StrictIPCIDRValidation (alpha, off by default)."""
+
+
+def _validate_source_ranges(
+    c: Collector, spec: dict[str, Any], annotations: dict[Any, Any]
+) -> None:
+    """`ValidateService`'s "Validate SourceRanges field or annotation": the field's path keeps the
+    Go field name (`spec.LoadBalancerSourceRanges[0]`); the legacy annotation is only read when
+    the field is empty, and each comma-separated CIDR is reported at the annotation's key."""
+    ranges = _list(spec.get("loadBalancerSourceRanges"))
+    lb = spec.get("type") == LOAD_BALANCER
+    if ranges:
+        if not lb:
+            c.add(
+                "spec.LoadBalancerSourceRanges",
+                FORBIDDEN,
+                detail="may only be used when `type` is 'LoadBalancer'",
+                at="spec.loadBalancerSourceRanges",
+                hint="loadBalancerSourceRanges limits who may reach a cloud load balancer: "
+                "only type: LoadBalancer has one",
+            )
+        for i, value in enumerate(ranges):
+            if isinstance(value, str) and parse_cidr_sloppy(value.strip()) is None:
+                c.add(
+                    f"spec.LoadBalancerSourceRanges[{i}]",
+                    INVALID,
+                    value.strip(),
+                    CIDR_MESSAGE,
+                    at=f"spec.loadBalancerSourceRanges[{i}]",
+                    hint="a source range is an address block such as 203.0.113.0/24",
+                )
+        return
+    if SOURCE_RANGES_ANNOTATION not in annotations:
+        return
+    path = f"metadata.annotations[{SOURCE_RANGES_ANNOTATION}]"
+    at = format_path(("metadata", "annotations", SOURCE_RANGES_ANNOTATION))
+    if not lb:
+        c.add(
+            path,
+            FORBIDDEN,
+            detail="may only be used when `type` is 'LoadBalancer'",
+            at=at,
+            hint="this legacy annotation is the old spelling of spec.loadBalancerSourceRanges",
+        )
+    raw = annotations[SOURCE_RANGES_ANNOTATION]
+    text = raw.strip() if isinstance(raw, str) else ""
+    if text:
+        for value in text.split(","):
+            if parse_cidr_sloppy(value.strip()) is None:
+                c.add(path, INVALID, value.strip(), CIDR_MESSAGE, at=at)
 
 
 def _validate_external_traffic_policy(c: Collector, spec: dict[str, Any]) -> None:
@@ -552,92 +666,259 @@ def _validate_external_traffic_policy(c: Collector, spec: dict[str, Any]) -> Non
                 c.add("spec.healthCheckNodePort", INVALID, hc, msg)
 
 
-def _allocator_checks(c: Collector, spec: dict[str, Any], raw_ports: list[Any]) -> None:
-    """The allocators run before validation in the REST storage and refuse out-of-range values."""
-    cip = spec.get("clusterIP")
-    if (
-        isinstance(cip, str)
-        and cip
-        and cip != "None"
-        and not names.is_valid_ip(cip)
-        and ipaddress.ip_address(cip) not in SERVICE_CIDR
-    ):
-        c.add(
-            "spec.clusterIPs",
-            INVALID,
-            _GoRepr(_go_slice([cip])),
-            f"failed to allocate IP {cip}: provided IP ({cip}) is not in the valid range. "
-            f"The range of valid IPs is {SERVICE_CIDR}",
-            at="spec.clusterIP",
-            hint="this simulated cluster's Service range is 10.96.0.0/12; "
-            "or leave clusterIP out and one is allocated",
-        )
-    if spec.get("type") not in (NODE_PORT, LOAD_BALANCER):
-        return
-    lo, hi = NODE_PORT_RANGE
-    for i, p in enumerate(raw_ports):
-        if not isinstance(p, dict):
-            continue
-        np = p.get("nodePort")
-        if _is_int(np) and np != 0 and not lo <= np <= hi:
-            c.add(
-                f"spec.ports[{i}].nodePort",
-                INVALID,
-                np,
-                f"provided port is not in the valid range. The range of valid ports is {lo}-{hi}",
-            )
+@dataclass(slots=True)
+class Allocations:
+    """What the allocators have handed out so far in this file (Service by Service, in order),
+    and the cluster's network, which decides the families and ranges they allocate from."""
+
+    node_ports: set[int] = field(default_factory=set)
+    cluster_ips: set[str] = field(default_factory=set)
+    network: ClusterNetwork = SINGLE_STACK
+
+    def take(self, claim: Claim) -> None:
+        """Keep what a Service claimed: call once it has passed validation too."""
+        self.node_ports |= claim.node_ports
+        self.cluster_ips |= claim.cluster_ips
 
 
 @dataclass(slots=True)
-class Allocations:
-    """What the allocators have handed out so far in this file (Service by Service, in order)."""
+class Claim:
+    """The values one Service asked for by hand, handed out only if it is created."""
 
     node_ports: set[int] = field(default_factory=set)
     cluster_ips: set[str] = field(default_factory=set)
 
 
+SINGLE = "SingleStack"
+REQUIRE_DUAL = "RequireDualStack"
+INTERNAL = "Internal error occurred"
+
+
 def allocate(
     data: dict[str, Any], doc: Document, prefix: Path, obj: str, alloc: Allocations
-) -> list[FieldError]:
-    """The allocators across the file: a NodePort or a ClusterIP belongs to one Service only
-    (K · pkg/registry/core/service/portallocator and ipallocator, `ErrAllocated`). Call only for
-    a Service that validated; its values are recorded only when they could all be allocated."""
+) -> tuple[list[FieldError], Claim]:
+    """K · pkg/registry/core/service/storage/alloc.go · `allocateCreate`, which the REST storage's
+    BeginCreate runs *before* validation: `initIPFamilyFields`, `allocClusterIPs`,
+    `initNodePorts`, `allocHealthCheckNodePort`. Each stage stops at its first failing step and
+    its errors are the only ones the API server reports (validation never runs). Mutates `data`
+    as the allocators mutate the Service (ipFamilyPolicy, ipFamilies, shared nodePorts); values
+    left empty are allocated later by the simulation (manifests.assign_simulated)."""
     c = Collector(doc, prefix, obj, "Service")
+    claim = Claim()
     spec = data.get("spec")
     if not isinstance(spec, dict):
-        return []
-    mine: set[int] = set()
-    if spec.get("type") in (NODE_PORT, LOAD_BALANCER):
-        for i, p in enumerate(_list(spec.get("ports"))):
-            np = p.get("nodePort") if isinstance(p, dict) else None
-            if not _is_int(np) or np == 0:
-                continue
-            if np in alloc.node_ports:
+        return [], claim
+    svc_type = spec.get("type")
+    if svc_type != EXTERNAL_NAME:
+        if not _init_ip_families(c, spec, alloc.network):
+            return c.errors, claim
+        if not _alloc_cluster_ips(c, spec, alloc, claim):
+            return c.errors, claim
+    if svc_type in (NODE_PORT, LOAD_BALANCER) and not _init_node_ports(c, spec, alloc, claim):
+        return c.errors, claim
+    hc = spec.get("healthCheckNodePort")
+    needs_health_check = svc_type == LOAD_BALANCER and spec.get("externalTrafficPolicy") == "Local"
+    if needs_health_check and _is_int(hc) and hc != 0:
+        why = _node_port_problem(hc, alloc, claim)
+        if why:
+            c.add(
+                "",
+                INTERNAL,
+                detail=f"failed to allocate requested HealthCheck NodePort {hc}: {why}",
+                at="spec.healthCheckNodePort",
+            )
+            return c.errors, claim
+        claim.node_ports.add(hc)
+    return c.errors, claim
+
+
+def _init_ip_families(c: Collector, spec: dict[str, Any], network: ClusterNetwork) -> bool:
+    """`initIPFamilyFields` on create: default the policy (SingleStack; RequireDualStack for a
+    headless Service without selector), check the clusterIPs fields, infer families from given
+    IPs, refuse families and dual-stack the cluster does not have, then default the families."""
+    policy = spec.get("ipFamilyPolicy")
+    if policy is None:
+        headless_no_selector = spec.get("clusterIP") == "None" and not spec.get("selector")
+        policy = spec["ipFamilyPolicy"] = REQUIRE_DUAL if headless_no_selector else SINGLE
+    _validate_cluster_ips(c, spec)
+    if c.errors:
+        return False
+    cips = [v for v in _list(spec.get("clusterIPs")) if isinstance(v, str)]
+    fams = [v for v in _list(spec.get("ipFamilies")) if isinstance(v, str)]
+    if policy == SINGLE:
+        for what, count in (("cluster IPs", len(cips)), ("IP families", len(fams))):
+            if count == 2:
                 c.add(
-                    f"spec.ports[{i}].nodePort",
+                    "spec.ipFamilyPolicy",
                     INVALID,
-                    np,
-                    "provided port is already allocated",
-                    hint="another Service in this file already uses this nodePort; "
-                    "pick another or leave it out to get one allocated",
+                    policy,
+                    "must be 'RequireDualStack' or 'PreferDualStack' when multiple "
+                    f"{what} are specified",
                 )
-            mine.add(np)
-    raw_cip = spec.get("clusterIP")
-    cip = raw_cip if isinstance(raw_cip, str) and raw_cip not in ("", "None") else ""
-    if cip and cip in alloc.cluster_ips:
+    for i, ip in enumerate(cips):
+        if ip == "None":
+            break
+        fam = family_of(ip)
+        if i >= len(fams):
+            if fam not in network.ip_families:
+                c.add(
+                    f"spec.clusterIPs[{i}]",
+                    INVALID,
+                    _GoRepr(_go_slice(cips)),
+                    f"{fam} is not configured on this cluster",
+                    at="spec.clusterIP" if i == 0 and spec.get("clusterIP") else None,
+                    hint=_stack_hint(network),
+                )
+            else:
+                fams.append(fam)
+    if c.errors:
+        return False
+    if spec.get("clusterIP") == "None" and not spec.get("selector"):
+        # headless without selector: may list families the cluster does not have
+        fams = fams or [network.default_family]
+        if len(fams) < 2 and policy != SINGLE:
+            fams.append(IPV6 if fams[0] == IPV4 else IPV4)
+        spec["ipFamilies"] = fams
+        return True
+    if policy == REQUIRE_DUAL and not network.dual_stack:
         c.add(
-            "spec.clusterIPs",
+            "spec.ipFamilyPolicy",
             INVALID,
-            _GoRepr(_go_slice([cip])),
-            f"failed to allocate IP {cip}: provided IP is already allocated",
-            at="spec.clusterIP",
-            hint="another Service in this file already has this clusterIP",
+            policy,
+            "this cluster is not configured for dual-stack services",
+            hint=_stack_hint(network),
         )
-    if not c.errors:
-        alloc.node_ports |= mine
-        if cip:
-            alloc.cluster_ips.add(cip)
-    return c.errors
+    for i, fam in enumerate(fams):
+        if fam not in network.ip_families:
+            c.add(
+                f"spec.ipFamilies[{i}]",
+                INVALID,
+                fam,
+                "not configured on this cluster",
+                hint=_stack_hint(network),
+            )
+    if c.errors:
+        return False
+    fams = fams or [network.default_family]
+    if policy != SINGLE and len(fams) == 1 and network.dual_stack:
+        fams.append(IPV6 if fams[0] == IPV4 else IPV4)
+    spec["ipFamilies"] = fams
+    return True
+
+
+def _stack_hint(network: ClusterNetwork) -> str:
+    if network.dual_stack:
+        return ""
+    return (
+        f"the simulated cluster is {network.describe()}, as kind is by default; "
+        "ktutor's --dual-stack flag (or a lesson's cluster: {ip_families: [IPv4, IPv6]}) "
+        "simulates a dual-stack cluster"
+    )
+
+
+def _alloc_cluster_ips(
+    c: Collector, spec: dict[str, Any], alloc: Allocations, claim: Claim
+) -> bool:
+    """`allocClusterIPs` for the IPs given by hand (one per family, in `ipFamilies` order); the
+    empty ones are allocated by the simulation. A given IP must be in its family's range
+    (`ErrNotInRange`) and free (`ErrAllocated`)."""
+    cips = [v for v in _list(spec.get("clusterIPs")) if isinstance(v, str)]
+    if cips[:1] == ["None"]:
+        return True
+    for i, fam in enumerate(_list(spec.get("ipFamilies"))):
+        ip = cips[i] if i < len(cips) else ""
+        if not ip or fam not in SERVICE_CIDRS:
+            continue
+        cidr = SERVICE_CIDRS[fam]
+        why = hint = ""
+        if ipaddress.ip_address(ip) not in cidr:
+            why = (
+                f"the provided IP ({ip}) is not in the valid range. "
+                f"The range of valid IPs is {cidr}"
+            )
+            hint = (
+                f"this simulated cluster's {fam} Service range is {cidr}; "
+                "or leave clusterIP out and one is allocated"
+            )
+        elif ip in alloc.cluster_ips:
+            why = "provided IP is already allocated"
+            hint = "another Service in this file already has this clusterIP"
+        if why:
+            c.add(
+                "spec.clusterIPs",
+                INVALID,
+                _GoRepr(_go_slice(cips)),
+                f"failed to allocate IP {ip}: {why}",
+                at="spec.clusterIP" if i == 0 and spec.get("clusterIP") else "spec.clusterIPs",
+                hint=hint,
+            )
+            return False
+        claim.cluster_ips.add(ip)
+    return True
+
+
+def _node_port_problem(np: int, alloc: Allocations, claim: Claim) -> str:
+    """The port allocator's refusal of a requested port, or ""."""
+    lo, hi = NODE_PORT_RANGE
+    if not lo <= np <= hi:
+        return f"provided port is not in the valid range. The range of valid ports is {lo}-{hi}"
+    if np in alloc.node_ports or np in claim.node_ports:
+        return "provided port is already allocated"
+    return ""
+
+
+def _init_node_ports(c: Collector, spec: dict[str, Any], alloc: Allocations, claim: Claim) -> bool:
+    """`initNodePorts`: ports with the same `port` number share one nodePort (the first one
+    requested for that number, `findRequestedNodePort`); any other requested nodePort is allocated
+    again, so one nodePort on two port numbers is "already allocated" whatever the protocols."""
+    allocate_lb = (
+        spec.get("type") == NODE_PORT or spec.get("allocateLoadBalancerNodePorts") is not False
+    )
+    ports = [p if isinstance(p, dict) else {} for p in _list(spec.get("ports"))]
+    by_port: dict[Any, int] = {}
+    for i, p in enumerate(ports):
+        raw_np = p.get("nodePort")
+        np: int = raw_np if _is_int(raw_np) else 0
+        if np == 0 and not allocate_lb:
+            continue
+        number = _key(p.get("port"))
+        taken = by_port.get(number, 0)
+        if taken == 0:
+            requested = next(
+                (
+                    q["nodePort"]
+                    for q in ports
+                    if _key(q.get("port")) == number
+                    and _is_int(q.get("nodePort"))
+                    and q["nodePort"]
+                ),
+                0,
+            )
+            if not requested:
+                by_port[number] = -1  # the simulation allocates one for this port number
+                continue
+            why = _node_port_problem(requested, alloc, claim)
+            if why:
+                c.add(f"spec.ports[{i}].nodePort", INVALID, requested, why, hint=_np_hint(why))
+                return False
+            claim.node_ports.add(requested)
+            p["nodePort"] = by_port[number] = requested
+        elif np not in (0, taken):
+            why = _node_port_problem(np, alloc, claim)
+            if why:
+                c.add(f"spec.ports[{i}].nodePort", INVALID, np, why, hint=_np_hint(why))
+                return False
+            claim.node_ports.add(np)
+    return True
+
+
+def _np_hint(why: str) -> str:
+    if "already" in why:
+        return (
+            "a nodePort belongs to one Service port number (ports with the same number, e.g. "
+            "53/TCP and 53/UDP, share it): pick another or leave it out to get one allocated"
+        )
+    return "nodePorts come from 30000-32767; leave nodePort out and one is allocated"
 
 
 def _validate_meta_only(
