@@ -276,7 +276,7 @@ async def test_traffic_one_request_and_burst(make_app: Any, lesson: Lesson, data
         await pilot.pause()
         traffic = app.screen.query_one(TrafficView)
         path = str(traffic.path_text)
-        assert "kube-proxy on node-1" in path and ":8080" in path and "reply" in path
+        assert "kube-proxy on node-1" in path and ":8080" in path and "answered by web-" in path
         await pilot.press("ctrl+g")
         await pilot.pause(0.2)
         assert traffic.sim is not None
@@ -302,7 +302,8 @@ async def test_session_affinity_sticks_and_client_choice(
         await settle(pilot)
         traffic = app.screen.query_one(TrafficView)
         traffic.start_burst(
-            *bench.routing.route(),
+            bench.shown_analysis,  # type: ignore[arg-type]
+            *bench.routing.route(),  # type: ignore[misc]
             bench.clients,
             100,
             1,  # type: ignore[misc]

@@ -41,7 +41,7 @@ class Verdict:
     reason: str
     port: int | None = None
     matched: tuple[str, ...] = field(default_factory=tuple)
-    """Selector keys whose value this Pod's labels match."""
+    """Selector keys whose value this Pod's labels match (whatever the Pod's namespace)."""
 
 
 def _q(value: str) -> str:
@@ -162,7 +162,9 @@ class Verdicts(Mapping[str, Verdict]):
         svc, pe = self._svc, self._pe
         assert self._by_pod is not None
         by_pod = self._by_pod
-        matched = matched_keys(svc.selector, pod.labels) if pod.namespace == svc.namespace else ()
+        # the label match is about labels alone: a Pod in another namespace whose labels fit
+        # shows them as matching, and its reason names the namespace
+        matched = matched_keys(svc.selector, pod.labels)
 
         def v(ok: bool, code: str, reason: str, port: int | None = None) -> Verdict:
             return Verdict(pod.name, ok, code, reason, port, matched)

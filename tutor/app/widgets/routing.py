@@ -21,6 +21,7 @@ from tutor.app.widgets.safe import scrub
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
 from tutor.model.objects import Pod
 from tutor.model.proxy import Client
+from tutor.model.report import at_pod, request_to
 
 GETS = "▶"
 NOT = "✗"
@@ -67,7 +68,9 @@ def _labels(pod: Pod, selector: dict[str, str] | None, matched: tuple[str, ...])
     return text
 
 
-def service_header(sr: ServiceRoute, pr: PortRoute, client: Client) -> Text:
+def service_header(
+    sr: ServiceRoute, pr: PortRoute, client: Client, analysis: Analysis | None = None
+) -> Text:
     svc = sr.service
     port = pr.port
     text = Text()
@@ -113,8 +116,11 @@ def service_header(sr: ServiceRoute, pr: PortRoute, client: Client) -> Text:
     elif total:
         text.append(f"{total} Pods get traffic", style="bold green")
         text.append(f" (about {100.0 / total:.0f}% each)", style="dim")
+    elif analysis is not None:
+        outcome = request_to(analysis, sr, pr, client)
+        text.append(f"no Pod gets traffic: {outcome.summary}", style="bold red")
     else:
-        text.append("no Pod gets traffic: requests are rejected", style="bold red")
+        text.append("no Pod gets traffic", style="bold red")
     return text
 
 
@@ -150,6 +156,14 @@ def pod_row(sr: ServiceRoute, pr: PortRoute, pod: Pod, width: int = 0) -> Text:
         text.append(f"  ({pod.owner})", style="dim")
     text.append("\n     ")
     text.append_text(_labels(pod, sr.service.selector, verdict.matched if verdict else ()))
+    if gets and verdict is not None and verdict.port is not None:
+        # a headless Service's clients connect to the Pod IP on the port they asked for
+        asked = pr.port.port if sr.service.headless else verdict.port
+        answers, _assumed, reason, _hop = at_pod(pod, asked, pr.port.protocol)
+        if not answers:
+            text.append("\n     refuses: ", style="dim")
+            for i, line in enumerate(_wrap(reason, width, 14)):
+                text.append(("\n" + " " * 14 if i else "") + line, style="bold red")
     if verdict is not None and not gets:
         text.append("\n     why: ", style="dim")
         for i, line in enumerate(_wrap(verdict.reason, width, 11)):
@@ -219,7 +233,9 @@ class RoutingView(OptionList):
         for s_index, sr in enumerate(analysis.services):
             for pr in sr.ports or []:
                 header = Target(s_index, pr.port.key)
-                options.append(Option(scrub(service_header(sr, pr, client)), id=option_id(header)))
+                options.append(
+                    Option(scrub(service_header(sr, pr, client, analysis)), id=option_id(header))
+                )
                 for pod in analysis.cluster.pods:
                     target = Target(s_index, pr.port.key, pod.ref)
                     options.append(Option(scrub(pod_row(sr, pr, pod, width)), id=option_id(target)))

@@ -1,7 +1,8 @@
 """Send traffic: one request's path, or a burst of N with a live count and a bar per Pod.
 
-The numbers come from `tutor.model.proxy.simulate` (kube-proxy's random cascade and ClientIP
-affinity, seeded); this widget only reveals the simulated sequence a few requests per frame.
+What happens to a request (DNS, kube-proxy's choice or its REJECT/DROP, then whether the Pod
+listens) comes from `tutor.model.report`, in its words; this widget only lays it out and reveals
+a burst's seeded sequence a few requests per frame.
 """
 
 from __future__ import annotations
@@ -13,52 +14,28 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from tutor.app.widgets.safe import scrub
-from tutor.model.analysis import PortRoute, ServiceRoute
-from tutor.model.proxy import Client, Simulation, simulate
+from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
+from tutor.model.proxy import Client
+from tutor.model.report import Burst, Outcome, RequestOutcome, request_to, requests
 
 FRAMES = 24
 FRAME_SECONDS = 1 / 30
 BAR_WIDTH = 30
 
 
-def request_path(sr: ServiceRoute, pr: PortRoute, client: Client, seed: int) -> Text:
-    """The hops of one request, as a learner would trace them."""
-    svc = sr.service
+def request_path(outcome: RequestOutcome) -> Text:
+    """The hops of one request, one per line, then what the client sees."""
+    client = outcome.client
     text = Text()
     text.append("one request  ", style="bold")
     text.append(f"{client.name} {client.ip}", style="bold")
-    if svc.type == "ExternalName":
-        text.append(f" → DNS {svc.dns_name} → CNAME {svc.external_name}: no proxy, no Pod")
-        return text
-    if svc.headless:
-        ready = [ep for ep in pr.used]
-        if not ready:
-            text.append(f" → DNS {svc.dns_name}: no Ready Pod, no answer", style="red")
-            return text
-        first = ready[seed % len(ready)]
-        text.append(f" → DNS {svc.dns_name} → A {first.pod.ip} ({first.pod.name})")
-        text.append(f" → connects straight to {first.address}", style="green")
-        text.append(" (headless: no kube-proxy)")
-        return text
-    sim = simulate(svc, pr.slice_endpoints, [client], 1, seed=seed)
-    node = client.node or "the node"
-    text.append(f" → {svc.name} {svc.cluster_ip}:{pr.port.port}")
-    text.append(f" → kube-proxy on {node}")
-    chosen = sim.sequence[0][1] if sim.sequence else ""
-    if chosen:
-        ep = next((e for e in pr.used if e.pod.name == chosen), None)
-        addr = ep.address if ep else chosen
-        text.append(" (DNAT)", style="dim")
-        text.append(f" → {chosen} {addr}", style="bold green")
-        text.append(f" → reply from {svc.cluster_ip}:{pr.port.port}", style="green")
-    elif sim.dropped:
-        text.append(
-            " → DROP: internalTrafficPolicy Local and no Ready Pod on this node "
-            "(the request times out)",
-            style="bold red",
-        )
-    else:
-        text.append(" → REJECT: no endpoints (connection refused)", style="bold red")
+    text.append(f" → {outcome.target}:{outcome.port}")
+    for hop in outcome.hops:
+        text.append("\n  → ", style="dim")
+        text.append(f"{hop.at}: ", style="bold" if hop.ok else "bold red")
+        text.append(hop.text, style="" if hop.ok else "red")
+    text.append("\n  = ", style="dim")
+    text.append(outcome.summary, style="bold green" if outcome.answered else "bold red")
     return text
 
 
@@ -71,7 +48,7 @@ class TrafficView(Static):
             "ctrl+t sends one request, ctrl+g sends 100. c (in the routing view) picks the client.",
             style="dim",
         )
-        self.sim: Simulation | None = None
+        self.sim: Burst | None = None
         self.sim_title = ""
         self.affinity = False
         self.pods: list[str] = []
@@ -81,41 +58,44 @@ class TrafficView(Static):
     def on_mount(self) -> None:
         self.update(scrub(self.render_text()))
 
-    def show_request(self, sr: ServiceRoute, pr: PortRoute, client: Client, seed: int) -> None:
-        self.path_text = request_path(sr, pr, client, seed)
+    def show_request(
+        self, analysis: Analysis, sr: ServiceRoute, pr: PortRoute, client: Client, seed: int
+    ) -> RequestOutcome:
+        outcome = request_to(analysis, sr, pr, client, seed)
+        self.path_text = request_path(outcome)
         self.update(scrub(self.render_text()))
+        return outcome
 
     def start_burst(
         self,
+        analysis: Analysis,
         sr: ServiceRoute,
         pr: PortRoute,
         clients: list[Client],
-        requests: int,
+        count: int,
         seed: int,
         animate: bool = True,
-    ) -> Simulation:
-        """Simulate `requests` requests and reveal them over about a second."""
+    ) -> Burst:
+        """Send `count` requests and reveal them over about a second."""
         svc = sr.service
-        sim = simulate(
-            svc, pr.slice_endpoints, clients, requests, seed=seed, keep_sequence=requests
-        )
+        sim = requests(analysis, sr, pr, clients, count, seed)
         self.sim = sim
         self.affinity = svc.session_affinity == "ClientIP"
-        self.sim_title = f"{requests} requests to {svc.name}:{pr.port.port} from " + (
+        self.sim_title = f"{count} requests to {svc.name}:{pr.port.port} from " + (
             clients[0].name if len(clients) == 1 else f"{len(clients)} clients"
         )
         self.pods = [p.name for p in (ep.pod for ep in pr.endpoints)]
-        for name in sim.served:
-            if name not in self.pods:
+        for _client, name, _kind in sim.sequence:
+            if name and name not in self.pods:
                 self.pods.append(name)
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        if animate and requests > 1:
+        if animate and count > 1:
             self.shown = 0
             self._timer = self.set_interval(FRAME_SECONDS, self._tick)
         else:
-            self.shown = requests
+            self.shown = count
         self.update(scrub(self.render_text()))
         return sim
 
@@ -134,11 +114,11 @@ class TrafficView(Static):
         return self._timer is not None
 
     def counts(self) -> Counter[str]:
-        """Requests per Pod among those revealed so far."""
+        """Requests delivered to each Pod among those revealed so far."""
         out: Counter[str] = Counter()
         if self.sim is None:
             return out
-        for _client, pod in self.sim.sequence[: self.shown]:
+        for _client, pod, _kind in self.sim.sequence[: self.shown]:
             if pod:
                 out[pod] += 1
         return out
@@ -149,26 +129,30 @@ class TrafficView(Static):
         sim = self.sim
         if sim is None:
             return text
+        revealed = sim.sequence[: self.shown]
         counts = self.counts()
+        kinds = Counter(kind for _c, _p, kind in revealed)
         text.append("\n")
         text.append(f"{self.sim_title}: {self.shown}/{sim.requests} sent", style="bold")
-        failed = self.shown - sum(counts.values())
-        if failed:
-            text.append(
-                f"  {failed} failed ({'dropped' if sim.dropped else 'rejected'})", style="bold red"
-            )
         total = max(1, sim.requests)
         width = max(8, min(BAR_WIDTH, self.size.width - 34)) if self.size.width else BAR_WIDTH
         name_width = max((len(p) for p in self.pods), default=4)
         for pod in self.pods:
             n = counts.get(pod, 0)
+            refuses = sim.refusals.get(pod)
             bar = "█" * round(width * n / total)
             text.append(f"\n  {pod:<{name_width}} ")
-            text.append(f"{bar:<{width}}", style="green" if n else "dim")
+            text.append(f"{bar:<{width}}", style=("red" if refuses else "green") if n else "dim")
             text.append(f" {n:>4}")
+            if refuses and n:
+                text.append(f"  refused: {refuses}", style="red")
+        for kind in (Outcome.REJECTED, Outcome.TIMED_OUT, Outcome.NAME_NOT_FOUND, Outcome.EXTERNAL):
+            n = kinds.get(kind, 0)
+            if n:
+                text.append(f"\n  {n} {sim.examples[kind].summary}", style="bold red")
         if self.affinity and self.shown:
             per_client: dict[str, set[str]] = {}
-            for client, pod in sim.sequence[: self.shown]:
+            for client, pod, _kind in revealed:
                 if pod:
                     per_client.setdefault(client, set()).add(pod)
             sticky = ", ".join(f"{c} → {'/'.join(sorted(p))}" for c, p in per_client.items())

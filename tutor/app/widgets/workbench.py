@@ -732,9 +732,11 @@ class Workbench(Vertical):
         return route
 
     def action_send_one(self) -> None:
-        if (route := self._traffic_route()) is not None:
-            self.traffic.show_request(route[0], route[1], self.clients[0], self.seed)
+        analysis = self.shown_analysis
+        if analysis is not None and (route := self._traffic_route()) is not None:
+            self.traffic.show_request(analysis, route[0], route[1], self.clients[0], self.seed)
 
     def action_send_burst(self) -> None:
-        if (route := self._traffic_route()) is not None:
-            self.traffic.start_burst(route[0], route[1], self.clients, BURST, self.seed)
+        analysis = self.shown_analysis
+        if analysis is not None and (route := self._traffic_route()) is not None:
+            self.traffic.start_burst(analysis, route[0], route[1], self.clients, BURST, self.seed)
