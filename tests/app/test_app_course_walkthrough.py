@@ -54,6 +54,13 @@ WALKS = [
         "canary-too",
         Edit("track: stable", "", nth=2),
     ),
+    Walk(
+        "troubleshooting",
+        "3. Does the Service have endpoints?",
+        Edit("app: web", "app: Web"),
+        "refused-after-cleanup",
+        Edit("selector: {}", "selector: {app: api}"),
+    ),
 ]
 
 
