@@ -50,8 +50,9 @@ def _load(path: Path) -> dict[str, Any]:
     return data
 
 
-def _met(manifest: str, goal: dict[str, Any]) -> bool:
-    return evaluate_text(parse_goal(goal), manifest).met
+def _met(manifest: str, goal: dict[str, Any], start: str = "") -> bool:
+    """`start`: the manifest an `unchanged` goal compares with (the challenge's start)."""
+    return evaluate_text(parse_goal(goal, start=start), manifest).met
 
 
 def _label(value: object) -> str:
@@ -169,9 +170,11 @@ def test_step_check_not_met_before_the_learner_acts(
 def test_challenge_start_fails_and_solution_meets_goal(
     name: str, challenge: dict[str, Any]
 ) -> None:
-    goal = challenge["goal"]
-    assert not _met(challenge["manifest"], goal), f"{name}: the start already meets the goal"
-    assert _met(challenge["solution"], goal), f"{name}: the solution misses the goal"
+    goal, start = challenge["goal"], challenge["manifest"]
+    assert not _met(start, goal, start), f"{name}: the start already meets the goal"
+    assert _met(challenge["solution"], goal, start), f"{name}: the solution misses the goal"
+    for wrong in challenge.get("wrong_solutions") or []:
+        assert not _met(wrong["manifest"], goal, start), f"{name}: accepts {wrong['why']}"
 
 
 @pytest.mark.parametrize("name,challenge", _challenges(), ids=_label)

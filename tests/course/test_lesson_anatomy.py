@@ -109,5 +109,8 @@ def test_challenges_and_quiz(lesson: Lesson) -> None:
         assert ch.hints
         assert not evaluate_text(ch.goal, ch.manifest).met, ch.id
         assert evaluate_text(ch.goal, ch.solution).met, ch.id
+        assert ch.wrong_solutions, ch.id
+        for wrong in ch.wrong_solutions:
+            assert not evaluate_text(ch.goal, wrong.manifest).met, (ch.id, wrong.why)
     for q in lesson.quiz:
         assert sum(c.correct for c in q.choices) == 1
