@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from tutor.model import analyze
-from tutor.model.iptables import chain_name, probability, program, render_rules
+from tutor.model.iptables import chain_name, kernel_probability, probability, program, render_rules
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -367,3 +367,98 @@ def test_ipv4_proxier_ignores_ipv6_endpoints() -> None:
     assert "--to-destination 10.244.1.5:80" in text
     assert "fd00" not in text
     assert "statistic" not in text  # one usable endpoint, not two
+
+
+def _lb(**spec: Any) -> dict[str, Any]:
+    return _service(type="LoadBalancer", ports=[{"port": 80, "nodePort": 30080}], **spec)
+
+
+def test_health_check_node_port_is_accepted_for_local_policy() -> None:
+    """`syncProxyRules`: a health-check nodePort gets an ACCEPT in KUBE-NODEPORTS (filter), on
+    every node, whether or not it has local endpoints."""
+    svc = _lb(externalTrafficPolicy="Local", healthCheckNodePort=32000)
+    for node in ("node-1", "node-2"):
+        text = _rules(svc, _pod("a", "10.244.1.5", node="node-1"), node=node)
+        assert _chain(text, "filter", "KUBE-NODEPORTS") == [
+            '-A KUBE-NODEPORTS -m comment --comment "default/web health check node port" '
+            "-m tcp -p tcp --dport 32000 -j ACCEPT"
+        ]
+
+
+def test_health_check_node_port_is_simulated_when_left_out() -> None:
+    text = _rules(_lb(externalTrafficPolicy="Local"), _pod("a", "10.244.1.5"))
+    [rule] = _chain(text, "filter", "KUBE-NODEPORTS")
+    port = rule.split("--dport ")[1].split()[0]
+    assert 30000 <= int(port) <= 32767
+    assert f"# simulated: default/web spec.healthCheckNodePort {port}" in text
+    assert "health check node port" not in _rules(_lb(), _pod("a", "10.244.1.5"))
+
+
+def test_ingress_from_status_is_captured_and_not_marked_simulated() -> None:
+    svc = _lb()
+    svc["status"] = {
+        "loadBalancer": {"ingress": [{"ip": "198.51.100.7"}, {"hostname": "x.example"}]}
+    }
+    text = _rules(svc, _pod("a", "10.244.1.5"))
+    lb = [r for r in _chain(text, "nat", "KUBE-SERVICES") if "loadbalancer IP" in r]
+    assert [r.split(" -d ")[1].split()[0] for r in lb] == ["198.51.100.7"]
+    assert "status.loadBalancer.ingress" not in text
+
+
+def test_proxy_mode_ingress_is_not_captured() -> None:
+    svc = _lb()
+    svc["status"] = {"loadBalancer": {"ingress": [{"ip": "198.51.100.7", "ipMode": "Proxy"}]}}
+    text = _rules(svc, _pod("a", "10.244.1.5"))
+    assert not [r for r in _chain(text, "nat", "KUBE-SERVICES") if "loadbalancer IP" in r]
+
+
+def test_made_up_values_are_marked_simulated() -> None:
+    text = _rules(_service(type="LoadBalancer"), _pod("a", "10.244.1.5"))
+    notes = [ln for ln in text.splitlines() if ln.startswith("# simulated: ")]
+    assert len(notes) == 3
+    assert "spec.clusterIP 10.96." in notes[0]
+    assert "spec.ports[0].nodePort 3" in notes[1]
+    assert "status.loadBalancer.ingress 203.0.113." in notes[2]
+
+
+def test_source_ranges_firewall_chain_and_drop() -> None:
+    """`syncProxyRules`' firewall: the LB rule jumps to KUBE-FW-…, which sends each allowed
+    source range to KUBE-EXT-… and otherwise falls through to KUBE-PROXY-FIREWALL's DROP."""
+    svc = _lb(loadBalancerSourceRanges=["203.0.113.0/24", " 10.1.2.3/8 "])
+    svc["status"] = {"loadBalancer": {"ingress": [{"ip": "198.51.100.7"}]}}
+    text = _rules(svc, _pod("a", "10.244.1.5"))
+    fw = chain_name("KUBE-FW-", "default/web", "tcp")
+    ext = chain_name("KUBE-EXT-", "default/web", "tcp")
+    assert f":{fw} - [0:0]" in _table(text, "nat")
+    [lb_rule] = [r for r in _chain(text, "nat", "KUBE-SERVICES") if "loadbalancer IP" in r]
+    assert lb_rule.endswith(f"-d 198.51.100.7 --dport 80 -j {fw}")
+    assert _chain(text, "nat", fw) == [
+        f'-A {fw} -m comment --comment "default/web loadbalancer IP" -s 203.0.113.0/24 -j {ext}',
+        f'-A {fw} -m comment --comment "default/web loadbalancer IP" -s 10.0.0.0/8 -j {ext}',
+        f'-A {fw} -m comment --comment "other traffic to default/web will be dropped by '
+        'KUBE-PROXY-FIREWALL"',
+    ]
+    assert _chain(text, "filter", "KUBE-PROXY-FIREWALL") == [
+        '-A KUBE-PROXY-FIREWALL -m comment --comment "default/web traffic not accepted by '
+        f'{fw}" -m tcp -p tcp -d 198.51.100.7 --dport 80 -j DROP'
+    ]
+
+
+def test_no_firewall_without_source_ranges_or_endpoints() -> None:
+    assert "KUBE-FW-" not in _rules(_lb(), _pod("a", "10.244.1.5"))
+    assert "KUBE-FW-" not in _rules(_lb(loadBalancerSourceRanges=["10.0.0.0/8"]))
+
+
+def test_probabilities_are_shown_as_iptables_save_prints_them() -> None:
+    """kube-proxy writes `%0.10f`; the kernel keeps lround(p * 2^31) and iptables-save prints
+    it with `%.11f` (course review §1.5)."""
+    assert kernel_probability("0.3333333333") == "0.33333333349"
+    assert kernel_probability("0.5000000000") == "0.50000000000"
+    assert kernel_probability("0.2500000000") == "0.25000000000"
+    pods = [_pod(n, f"10.244.1.{i + 2}") for i, n in enumerate("abc")]
+    text = _rules(_service(), *pods)
+    assert (
+        "# --probability 0.3333333333 is what kube-proxy writes; iptables-save on a node "
+        "prints 0.33333333349 (the kernel keeps it as a 31-bit fraction)"
+    ) in text
+    assert "prints 0.50000000000" in text

@@ -97,6 +97,28 @@ def _i(value: Any, default: int = 0) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
+def _ingress_ips(data: dict[str, Any]) -> list[str]:
+    """`status.loadBalancer.ingress[].ip` as kube-proxy reads it (K · pkg/proxy/service.go ·
+    `newBaseServiceInfo`): entries without an IP and `ipMode: Proxy` ones are not captured."""
+    status = data.get("status")
+    lb = status.get("loadBalancer") if isinstance(status, dict) else None
+    entries = lb.get("ingress") if isinstance(lb, dict) else None
+    return [
+        e["ip"]
+        for e in _list(entries)
+        if isinstance(e, dict)
+        and isinstance(e.get("ip"), str)
+        and e["ip"]
+        and e.get("ipMode") != "Proxy"
+    ]
+
+
+def _ingress_given(data: dict[str, Any]) -> bool:
+    status = data.get("status")
+    lb = status.get("loadBalancer") if isinstance(status, dict) else None
+    return bool(_list(lb.get("ingress") if isinstance(lb, dict) else None))
+
+
 def build_service(data: dict[str, Any], name: str, namespace: str, source: Source) -> Service:
     """A typed Service from defaulted data (only called on data that validated)."""
     spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
@@ -128,6 +150,7 @@ def build_service(data: dict[str, Any], name: str, namespace: str, source: Sourc
     )
     svc_type = _s(spec.get("type"), CLUSTER_IP)
     cluster_ips = [ip for ip in _list(spec.get("clusterIPs")) if isinstance(ip, str)]
+    ingress = _ingress_ips(data)
     labels = meta.get("labels")
     return Service(
         name=name,
@@ -147,7 +170,15 @@ def build_service(data: dict[str, Any], name: str, namespace: str, source: Sourc
         internal_traffic_policy=_s(spec.get("internalTrafficPolicy")),
         external_traffic_policy=_s(spec.get("externalTrafficPolicy")),
         publish_not_ready=spec.get("publishNotReadyAddresses") is True,
-        load_balancer_ip=_s(spec.get("loadBalancerIP")),
+        load_balancer_ip=ingress[0] if ingress else _s(spec.get("loadBalancerIP")),
         allocate_node_ports=spec.get("allocateLoadBalancerNodePorts") is not False,
         labels={str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {},
+        ip_families=[f for f in _list(spec.get("ipFamilies")) if isinstance(f, str)],
+        ip_family_policy=_s(spec.get("ipFamilyPolicy")),
+        health_check_node_port=_i(spec.get("healthCheckNodePort")),
+        source_ranges=[
+            r.strip() for r in _list(spec.get("loadBalancerSourceRanges")) if isinstance(r, str)
+        ],
+        ingress_ips=ingress,
+        ingress_given=_ingress_given(data),
     )

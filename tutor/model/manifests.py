@@ -735,33 +735,9 @@ def assign_simulated(cluster: Cluster) -> None:
                 cidr = node.pod_cidr if node is not None else ""
                 pod.ip = ips.take(cidr, stable_hash(pod.namespace, pod.name))
         pod.phase, pod.ready, pod.ready_condition = "Running", True, "True"
-    used_cips = {s.cluster_ip for s in cluster.services if s.cluster_ip}
-    used_cips |= {"10.96.0.1", "10.96.0.10"}
-    used_np = {p.node_port for s in cluster.services for p in s.ports if p.node_port}
-    for svc in cluster.services:
-        if svc.type != "ExternalName" and not svc.cluster_ip:
-            h = stable_hash(svc.namespace, svc.name)
-            for probe in range(60000):
-                n = (h + probe) % 65000 + 11
-                ip = f"10.96.{n // 256}.{n % 256}"
-                if ip not in used_cips and n % 256 not in (0, 255):
-                    break
-            used_cips.add(ip)
-            svc.cluster_ip = ip
-            svc.cluster_ips = [ip]
-        if svc.type in ("NodePort", "LoadBalancer"):
-            for port in svc.ports:
-                if port.node_port or not svc.allocate_node_ports:
-                    continue
-                h = stable_hash(svc.ref, port.index)
-                for probe in range(2768):
-                    np = 30000 + (h + probe) % 2768
-                    if np not in used_np:
-                        break
-                used_np.add(np)
-                port.node_port = np
-        if svc.type == "LoadBalancer" and not svc.load_balancer_ip:
-            svc.load_balancer_ip = f"203.0.113.{stable_hash(svc.ref) % 200 + 10}"
+    from .allocation import assign_service_addresses  # allocation imports this module
+
+    assign_service_addresses(cluster)
 
 
 def _service_extras(svc: Service, data: dict[str, Any]) -> None:

@@ -79,6 +79,20 @@ class Service:
     topology_mode: str = ""
     """The topology annotation's value (`service.kubernetes.io/topology-mode`, or the deprecated
     `topology-aware-hints`, which wins when both are set), "" when neither is."""
+    ip_families: list[str] = field(default_factory=list)
+    """`spec.ipFamilies` after the allocator: one family per ClusterIP, primary first."""
+    ip_family_policy: str = ""
+    health_check_node_port: int = 0
+    """`spec.healthCheckNodePort` (LoadBalancer with externalTrafficPolicy Local)."""
+    source_ranges: list[str] = field(default_factory=list)
+    """`spec.loadBalancerSourceRanges`, trimmed (kube-proxy reads the field, not the annotation)."""
+    ingress_ips: list[str] = field(default_factory=list)
+    """`status.loadBalancer.ingress[].ip` with ipMode VIP: what kube-proxy captures."""
+    ingress_given: bool = False
+    """The file has a `status.loadBalancer.ingress` (then ktutor simulates none)."""
+    simulated: list[str] = field(default_factory=list)
+    """Field paths whose values ktutor made up (allocated ClusterIPs, nodePorts, a load
+    balancer's ingress): shown as simulated wherever they are printed."""
 
     @property
     def ref(self) -> str:

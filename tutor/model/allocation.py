@@ -1,0 +1,143 @@
+"""What the API server and a cloud would fill in for Services the file leaves open, simulated.
+
+The allocators give each family in `spec.ipFamilies` a ClusterIP from its range, a nodePort to
+each port (K · pkg/registry/core/service/storage/alloc.go · `initNodePorts`: ports with the same
+`port` number share one), and a healthCheckNodePort to a LoadBalancer with
+externalTrafficPolicy Local (`allocHealthCheckNodePort`). A LoadBalancer's
+`status.loadBalancer.ingress` comes from a cloud controller, which a file never has: ktutor
+invents one (the requested `loadBalancerIP`, else an address from 203.0.113.0/24, TEST-NET-3).
+Every value made up here is recorded in `Service.simulated`, so front ends can say so.
+
+Deterministic (hashes of names): the same file always shows the same addresses.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from .manifests import stable_hash
+from .network import IPV6, SERVICE_CIDRS
+from .objects import EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, Cluster, Service
+
+NODE_PORT_BASE = 30000
+NODE_PORT_COUNT = 2768
+RESERVED_IPS = {"10.96.0.1", "10.96.0.10", "fd00:10:96::1", "fd00:10:96::a"}
+"""`kubernetes` and `kube-dns` in a kind cluster."""
+SIMULATED_LB_NET = ipaddress.ip_network("203.0.113.0/24")
+SIMULATED_LB_NET6 = ipaddress.ip_network("2001:db8::/64")
+
+
+def _cluster_ip(family: str, h: int, used: set[str]) -> str:
+    """A free address of `family`'s Service range, probing from the name's hash."""
+    net = SERVICE_CIDRS[family]
+    if family == IPV6:
+        base = int(net.network_address)
+        for probe in range(60000):
+            ip = str(ipaddress.IPv6Address(base + (h + probe) % 65000 + 11))
+            if ip not in used:
+                return ip
+    for probe in range(60000):
+        n = (h + probe) % 65000 + 11
+        ip = f"10.96.{n // 256}.{n % 256}"
+        if ip not in used and n % 256 not in (0, 255):
+            return ip
+    return ""
+
+
+def _node_port(h: int, used: set[int]) -> int:
+    for probe in range(NODE_PORT_COUNT):
+        np = NODE_PORT_BASE + (h + probe) % NODE_PORT_COUNT
+        if np not in used:
+            return np
+    return 0
+
+
+def assign_service_addresses(cluster: Cluster) -> None:
+    """Fill in every Service's missing ClusterIPs, nodePorts, health-check nodePort and load
+    balancer ingress, marking each in `Service.simulated`."""
+    used_ips = {ip for s in cluster.services for ip in s.cluster_ips if ip} | RESERVED_IPS
+    used_np = {p.node_port for s in cluster.services for p in s.ports if p.node_port}
+    used_np |= {s.health_check_node_port for s in cluster.services if s.health_check_node_port}
+    for svc in cluster.services:
+        if svc.type != EXTERNAL_NAME and svc.cluster_ip != "None":
+            _assign_cluster_ips(svc, cluster, used_ips)
+        if svc.type in (NODE_PORT, LOAD_BALANCER):
+            _assign_node_ports(svc, used_np)
+        if svc.type == LOAD_BALANCER:
+            if svc.external_traffic_policy == "Local" and not svc.health_check_node_port:
+                svc.health_check_node_port = _node_port(stable_hash(svc.ref, "health"), used_np)
+                used_np.add(svc.health_check_node_port)
+                svc.simulated.append("spec.healthCheckNodePort")
+            if not svc.ingress_given and not svc.ingress_ips:
+                svc.ingress_ips = _simulated_ingress(svc)
+                svc.simulated.append("status.loadBalancer.ingress")
+            if svc.ingress_ips:
+                svc.load_balancer_ip = svc.ingress_ips[0]
+
+
+def _assign_cluster_ips(svc: Service, cluster: Cluster, used: set[str]) -> None:
+    families = svc.ip_families or [cluster.network.default_family]
+    ips = list(svc.cluster_ips)
+    h = stable_hash(svc.namespace, svc.name)
+    for i, family in enumerate(families):
+        if i < len(ips) and ips[i]:
+            continue
+        ip = _cluster_ip(family, h, used)
+        used.add(ip)
+        if i < len(ips):
+            ips[i] = ip
+        else:
+            ips.append(ip)
+        svc.simulated.append("spec.clusterIP" if i == 0 else f"spec.clusterIPs[{i}]")
+    svc.ip_families = list(families)
+    svc.cluster_ips = ips
+    svc.cluster_ip = ips[0] if ips else ""
+
+
+def _assign_node_ports(svc: Service, used: set[int]) -> None:
+    """Ports with the same number share the first nodePort allocated for that number."""
+    by_number: dict[int, int] = {}
+    for port in svc.ports:
+        if port.node_port:
+            by_number.setdefault(port.port, port.node_port)
+    for port in svc.ports:
+        if port.node_port or not svc.allocate_node_ports:
+            continue
+        np = by_number.get(port.port) or _node_port(stable_hash(svc.ref, port.index), used)
+        used.add(np)
+        by_number[port.port] = port.node_port = np
+        svc.simulated.append(f"spec.ports[{port.index}].nodePort")
+
+
+def _simulated_ingress(svc: Service) -> list[str]:
+    if svc.load_balancer_ip:
+        return [svc.load_balancer_ip]
+    h = stable_hash(svc.ref)
+    if svc.ip_families[:1] == [IPV6]:
+        return [str(SIMULATED_LB_NET6.network_address + h % 200 + 10)]
+    return [f"203.0.113.{h % 200 + 10}"]
+
+
+def simulated_notes(svc: Service) -> list[str]:
+    """One line per made-up value of `svc`, for rule listings and explanations."""
+    out = []
+    for path in svc.simulated:
+        if path == "spec.clusterIP" or path.startswith("spec.clusterIPs"):
+            idx = 0 if path == "spec.clusterIP" else int(path[-2])
+            value = svc.cluster_ips[idx] if idx < len(svc.cluster_ips) else ""
+            out.append(f"{svc.ref} {path} {value}: allocated by ktutor (the file sets none)")
+        elif path.startswith("spec.ports["):
+            idx = int(path[len("spec.ports[") : path.index("]")])
+            np = next((p.node_port for p in svc.ports if p.index == idx), 0)
+            out.append(f"{svc.ref} {path} {np}: allocated by ktutor (the file sets none)")
+        elif path == "spec.healthCheckNodePort":
+            out.append(
+                f"{svc.ref} {path} {svc.health_check_node_port}: allocated by ktutor "
+                "(the file sets none)"
+            )
+        elif path == "status.loadBalancer.ingress":
+            out.append(
+                f"{svc.ref} {path} {', '.join(svc.ingress_ips)}: simulated (no cloud load "
+                "balancer controller writes a status in a file)"
+            )
+    return out
