@@ -46,7 +46,7 @@ def test_served_command_reuses_this_python_and_absolute_packs(
     pack.mkdir()
     monkeypatch.chdir(tmp_path)
     argv = shlex.split(serving.served_command(["my pack"]))
-    assert argv == [sys.executable, "-m", "tutor", "--lessons", str(pack)]
+    assert argv == ["exec", sys.executable, "-m", "tutor", "--lessons", str(pack)]
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -108,3 +109,59 @@ def test_generated_codes_are_valid() -> None:
     codes = {generate_code() for _ in range(20)}
     assert len(codes) > 1 and all(code_problem(c) is None for c in codes)
     assert join_token("pod-1") != join_token("pod-2") and "pod" not in join_token("pod-1")
+
+
+FAKE_APP = r"""
+import os, sys, time
+out = sys.stdout.buffer
+out.write(b"__GANGLION__\n")
+msg = ("hello from %d" % os.getpid()).encode()
+out.write(b"D" + len(msg).to_bytes(4, "big") + msg)
+out.flush()
+sys.stdin.buffer.read(1)  # until the server says anything (quit) or closes
+"""
+
+
+async def test_warm_processes_answer_at_once_and_the_pool_refills(tmp_path: Path) -> None:
+    import asyncio
+    import shlex
+    import sys
+
+    script = tmp_path / "fake_app.py"
+    script.write_text(FAKE_APP)
+    command = shlex.join([sys.executable, str(script)])
+    server = ClassroomServer(
+        command, host="127.0.0.1", port=8000, title="t", public_url=None, warm=2
+    )
+    async with TestClient(TestServer(await server._make_app())) as client:
+        pool = server.pool
+        assert pool is not None
+        for _ in range(100):
+            if len(pool.ready) == 2:
+                break
+            await asyncio.sleep(0.1)
+        assert len(pool.ready) == 2
+        warm_pids = {p.pid for p in pool.ready}
+        ws = await client.ws_connect("/ws?width=100&height=30")
+        msg = await asyncio.wait_for(ws.receive(), 5)
+        assert msg.data.startswith(b"hello from ")
+        for _ in range(100):  # the pool starts a replacement
+            if len(pool.ready) == 2 and {p.pid for p in pool.ready} != warm_pids:
+                break
+            await asyncio.sleep(0.1)
+        assert len(pool.ready) == 2 and len({p.pid for p in pool.ready} & warm_pids) == 1
+        await ws.close()
+        for _ in range(50):  # the tab's process quits and is reaped with its pipes
+            await asyncio.sleep(0.1)
+            if not server.tabs:
+                break
+        assert not server.tabs
+    # asyncio closes a finished subprocess's transport only when it is collected: do it while
+    # the loop still runs (textual-serve never closes them either)
+    import gc
+    import warnings
+
+    del server, pool, ws, msg
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()

@@ -50,11 +50,12 @@ def exposure_warning(host: str, port: int, code: bool = False) -> str | None:
 
 def served_command(lesson_dirs: Sequence[str | Path] = (), python: str | None = None) -> str:
     """The shell command textual-serve runs per browser tab: this Python, `-m tutor`, the same
-    lesson packs (absolute, since the child may not share our working directory)."""
+    lesson packs (absolute, since the child may not share our working directory). `exec`: the
+    shell becomes the tutor, so a tab costs one process and killing it kills the tutor."""
     argv = [python or sys.executable, "-m", "tutor"]
     for d in lesson_dirs:
         argv += ["--lessons", str(Path(d).expanduser().resolve())]
-    return shlex.join(argv)
+    return "exec " + shlex.join(argv)
 
 
 def url_for(address: str, port: int) -> str:
@@ -149,13 +150,14 @@ def serve(
     public: str | None = None,
     banner: Sequence[str] = (),
     code: str | None = None,
+    warm: int = 0,
 ) -> None:
     """Run the web server until Ctrl+C. Raises OSError when the address cannot be bound.
 
     `public` is an explicit base URL for the page's scripts and websocket (`--public-url`);
     without it each page points at the address its browser used (`web.ClassroomServer`).
     `banner` is printed once the server listens. With `code`, browsers must type it first
-    (`joining`)."""
+    (`joining`). `warm` tutor processes are kept started ahead of time (`web.WarmPool`)."""
     from tutor.classroom.web import ClassroomServer
 
     settings.set_for_children(
@@ -170,6 +172,7 @@ def serve(
         title="ktutor",
         public_url=public,
         code=code,
+        warm=warm,
     )
     server.banner = list(banner)
     server.serve()

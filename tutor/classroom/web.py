@@ -13,19 +13,34 @@ the code's cookie, `POST /join` checks a code (rate-limited per client address),
 refuses a browser without the cookie before any tutor process starts. `/healthz` answers
 "ok" for a readiness probe.
 
+The start-up rush: every tab used to start its own `python -m tutor` when it connected, so 40
+tabs opened within a second each waited for 40 interpreters importing Textual at once. With
+`warm=N` the server keeps N tutor processes started ahead of time, each already showing the
+name prompt to nobody (its output waits in the pipe). A connecting tab takes one: it gets the
+buffered output (the prompt) at once and its real size right after; the pool refills in the
+background, one process at a time, so refilling never competes with a rush. Beyond N tabs at
+once, the rest start cold as before.
+
 Imported only by `serving.serve` (textual-serve pulls in aiohttp and rich).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
+import os
 import re
+import signal
 import sys
+from asyncio.subprocess import Process
+from pathlib import Path
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
-from textual_serve.server import Server, to_int
+from textual_serve.app_service import AppService
+from textual_serve.server import Server, log, to_int
 
 from tutor.classroom import joining
 
@@ -52,6 +67,173 @@ def websocket_url(http_url: str) -> str:
     return ("wss:" if scheme == "https" else "ws:") + rest
 
 
+class WarmAppService(AppService):
+    """textual-serve's per-tab service, given a process started ahead of time.
+
+    Overrides `_open_app_process`, the one place AppService (textual-serve 1.1.3, pinned)
+    starts the tab's process and keeps its stdin; everything else (reading the output, relaying
+    keys, stopping) is textual-serve's own. The browser sends its size as soon as the socket
+    opens, which repaints the waiting app at the right size."""
+
+    def __init__(self, command: str, *, warm: Process | None, **kw: Any) -> None:
+        super().__init__(command, **kw)
+        self.warm = warm
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
+        if self.warm is None:
+            return await super()._open_app_process(width, height)
+        process, self.warm = self.warm, None
+        self._process = process
+        assert process.stdin is not None
+        self._stdin = process.stdin
+        return process
+
+    async def stop(self) -> None:
+        """textual-serve's stop, then reap the process (its pipes close with it)."""
+        await super().stop()
+        process = self._process
+        if process is not None and process.returncode is None:
+            with contextlib.suppress(asyncio.TimeoutError, ProcessLookupError):
+                await asyncio.wait_for(process.wait(), 5)
+
+
+class WarmPool:
+    """Tutor processes started ahead of time (see the module docstring)."""
+
+    def __init__(self, command: str, size: int) -> None:
+        self.command = command
+        self.size = max(0, size)
+        self.ready: list[Process] = []
+        self.starting: Process | None = None
+        """The process being started (not yet idle at the prompt)."""
+        self._filling: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._closed = False
+
+    async def _spawn(self) -> Process:
+        """A process exactly as textual-serve starts one (its environment, 80x24 until the
+        browser sends its size)."""
+        spawner = AppService(
+            self.command,
+            write_bytes=_nothing,
+            write_str=_nothing,
+            close=_nothing_to_close,
+            download_manager=None,  # type: ignore[arg-type]  # never used for spawning
+        )
+        return await spawner._open_app_process(80, 24)
+
+    def start(self) -> None:
+        if self.size:
+            self._filling = asyncio.create_task(self._fill())
+
+    async def _fill(self) -> None:
+        """Keep `size` processes ready, starting one at a time, after the previous one has
+        shown its first output (so refilling never starts a burst of interpreters)."""
+        while not self._closed:
+            self.ready = [p for p in self.ready if p.returncode is None]
+            if len(self.ready) >= self.size:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            try:
+                self.starting = await self._spawn()
+            except OSError as error:
+                log.error("cannot start a warm tutor process: %s", error)
+                await asyncio.sleep(5)
+                continue
+            await settled(self.starting.pid)
+            self.ready.append(self.starting)
+            self.starting = None
+
+    def take(self) -> Process | None:
+        """A started process for a new tab, or None (then it starts cold)."""
+        while self.ready:
+            process = self.ready.pop(0)
+            if process.returncode is None:
+                self._wake.set()
+                return process
+        self._wake.set()
+        return None
+
+    async def close(self) -> None:
+        self._closed = True
+        self._wake.set()
+        if self._filling is not None:
+            self._filling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._filling
+        for process in [*self.ready, *([self.starting] if self.starting else [])]:
+            kill_tree(process.pid)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(process.wait(), 5)  # reaped, its pipes closed
+        self.ready, self.starting = [], None
+
+
+def tree(pid: int) -> list[int]:
+    """A process and its descendants (Linux /proc; elsewhere the process alone)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        with contextlib.suppress(OSError, ValueError):
+            todo += [int(c) for c in Path(f"/proc/{p}/task/{p}/children").read_text().split()]
+    return out
+
+
+def kill_tree(pid: int) -> None:
+    """Kill a process and its children (a shell's child would keep the pipes open)."""
+    for p in reversed(tree(pid)):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(p, signal.SIGKILL)
+
+
+def cpu_state(pid: int) -> tuple[str, int] | None:
+    """(states, user + system CPU ticks) of a process and its children (textual-serve starts
+    the tutor through a shell) from Linux /proc; None when unknown."""
+    states, ticks, todo = "", 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            states += fields[0]
+            ticks += int(fields[11]) + int(fields[12])
+            todo += [int(c) for c in Path(f"/proc/{p}/task/{p}/children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            if p == pid:
+                return None
+    return states, ticks
+
+
+async def settled(pid: int, timeout: float = 60.0) -> None:
+    """Wait until a starting process has gone idle: sleeping, its CPU time unchanged, for
+    0.3 s (it has imported everything and drawn the name prompt). A process waiting for a
+    busy CPU is runnable (`R`), not idle. Without /proc, wait 2 s."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    last, still = cpu_state(pid), 0
+    if last is None:
+        await asyncio.sleep(2)
+        return
+    began = loop.time()
+    while loop.time() < deadline and still < 3:
+        await asyncio.sleep(0.1)
+        now = cpu_state(pid)
+        if now is None:
+            return  # it exited
+        started = now[1] > 0 or loop.time() - began > 1  # not a process yet to be scheduled
+        idle = not set(now[0]) - set("SI") and now[1] == last[1] and started
+        still = still + 1 if idle else 0
+        last = now
+
+
+async def _nothing(data: Any) -> None:
+    return None
+
+
+async def _nothing_to_close() -> None:
+    return None
+
+
 class ClassroomServer(Server):
     """textual-serve's server, with per-request page URLs (see the module docstring).
 
@@ -68,8 +250,13 @@ class ClassroomServer(Server):
         title: str,
         public_url: str | None,
         code: str | None = None,
+        warm: int = 0,
     ) -> None:
         super().__init__(command, host=host, port=port, title=title, public_url=public_url)
+        self.warm = warm
+        self.pool: WarmPool | None = None
+        self.tabs: set[AppService] = set()
+        """The tabs being served (with a pool), for shutting down cleanly."""
         self.code = code
         self.attempts = joining.Attempts()
         self.fixed_public_url = public_url.rstrip("/") if public_url else None
@@ -140,7 +327,45 @@ class ClassroomServer(Server):
         workshop code's cookie."""
         if not self.joined(request):
             raise web.HTTPForbidden(text="ktutor: open the page and type the workshop code first\n")
-        return await super().handle_websocket(request)
+        if self.pool is None:
+            return await super().handle_websocket(request)
+        return await self._websocket(request, self.pool.take())
+
+    async def _websocket(self, request: web.Request, warm: Process | None) -> web.WebSocketResponse:
+        """textual-serve 1.1.3's `handle_websocket`, with `WarmAppService` and a pooled process."""
+        websocket = web.WebSocketResponse(heartbeat=15)
+        width = to_int(request.query.get("width", "80"), 80)
+        height = to_int(request.query.get("height", "24"), 24)
+        app_service: AppService | None = None
+        try:
+            await websocket.prepare(request)
+            app_service = WarmAppService(
+                self.command,
+                warm=warm,
+                write_bytes=websocket.send_bytes,
+                write_str=websocket.send_str,
+                close=websocket.close,
+                download_manager=self.download_manager,
+                debug=self.debug,
+            )
+            warm = None
+            self.tabs.add(app_service)
+            await app_service.start(width, height)
+            try:
+                await self._process_messages(websocket, app_service)
+            finally:
+                await app_service.stop()
+        except asyncio.CancelledError:
+            await websocket.close()
+        except Exception as error:
+            log.exception(error)
+        finally:
+            if warm is not None:  # the socket failed before the process was handed over
+                kill_tree(warm.pid)
+            if app_service is not None:
+                await app_service.stop()
+                self.tabs.discard(app_service)
+        return websocket
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         """The code form until the browser has joined, then the tutor page."""
@@ -165,6 +390,14 @@ class ClassroomServer(Server):
         }
 
     async def on_startup(self, app: web.Application) -> None:
-        """Print our own lines (textual-serve's banner shows the one fixed URL)."""
+        """Print our own lines (textual-serve's banner shows the one fixed URL); start the
+        warm pool."""
         for line in self.banner:
             print(line, file=sys.stderr, flush=True)
+        if self.warm > 0:
+            self.pool = WarmPool(self.command, self.warm)
+            self.pool.start()
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        if self.pool is not None:
+            await self.pool.close()

@@ -35,6 +35,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"Default: ${CODE_ENV} when set",
     )
     parser.add_argument(
+        "--warm",
+        type=int,
+        default=DEFAULT_WARM,
+        metavar="N",
+        help="keep N tutor processes started ahead of time, so that N tabs opened at once "
+        f"show the name prompt at once (default {DEFAULT_WARM}; about 35 MB each; set it to "
+        "the number of people who start together; 0: start each tab's process when it "
+        "connects)",
+    )
+    parser.add_argument(
         "--public-url",
         default=None,
         metavar="URL",
@@ -50,6 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+DEFAULT_WARM = 4
 CODE_ENV = "KTUTOR_JOIN_CODE"
 """The workshop code from the environment (a Kubernetes Secret in deploy/)."""
 
@@ -62,6 +73,8 @@ def check(args: argparse.Namespace) -> str | None:
         problem = code_problem(args.code)
         if problem is not None:
             return f"--code: {problem}"
+    if not 0 <= args.warm <= 500:
+        return f"--warm {args.warm}: must be between 0 and 500"
     if not 1 <= args.port <= 65535:
         return f"--port {args.port}: must be between 1 and 65535"
     for d in args.lessons:
@@ -115,7 +128,14 @@ def run(args: argparse.Namespace) -> int:
         banner.insert(1, f"ktutor: workshop code: {code}")
     try:
         serving.serve(
-            args.host, args.port, args.lessons, args.data_dir, args.public_url, banner, code
+            args.host,
+            args.port,
+            args.lessons,
+            args.data_dir,
+            args.public_url,
+            banner,
+            code,
+            args.warm,
         )
     except OSError as exc:
         print(

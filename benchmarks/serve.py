@@ -1,0 +1,311 @@
+"""Workshop capacity: `python benchmarks/serve.py` drives simulated learners against `ktutor serve`.
+
+No browser: each learner speaks textual-serve's websocket protocol as textual.js does (the
+`resize` message on open, keys as `["stdin", text]`, the screen as terminal output), reads the
+screen by stripping the escape sequences, and does what a learner does:
+
+1. the rush: `--rush` tabs open within one second; each answers the name prompt and opens
+   lesson 1 (time to the prompt, time to the lesson's first step; goal: all within 3 s and 5 s);
+2. the rest of `--learners` join, a few per second, and open lesson 1 too;
+3. `--typing` of them type in the YAML editor (a `Q` and its Backspace, 3 keys a second each)
+   and send a request (Ctrl+T) every few seconds, for `--seconds`: keystroke to the first
+   frame that shows the `Q` (goal: p95 < 150 ms);
+4. memory: the proportional set size (PSS, shared pages split among the processes that share
+   them) of every tutor process and the server, per learner (goal: < 40 MB).
+
+Everything talks to 127.0.0.1 only, is bounded in time, and stops the server it started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[PX^_].*?\x1b\\|\x1b\][^\x07]*\x07|\x1b[@-_]")
+F3 = "\x1bOR"
+CTRL_T = "\x14"
+BACKSPACE = "\x7f"
+
+
+def plain(data: bytes) -> str:
+    """Terminal output without its escape sequences (what a screen would show, in order)."""
+    return ANSI.sub("", data.decode("utf-8", "replace"))
+
+
+@dataclass
+class Learner:
+    n: int
+    url: str
+    started: float = 0.0
+    prompt: float | None = None
+    lesson: float | None = None
+    latencies: list[float] = field(default_factory=list)
+    error: str = ""
+    text: str = ""
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    ws: aiohttp.ClientWebSocketResponse | None = None
+
+    async def _reader(self) -> None:
+        assert self.ws is not None
+        async for msg in self.ws:
+            if msg.type == aiohttp.WSMsgType.BINARY:
+                self.text = (self.text + plain(msg.data))[-20000:]
+                self.changed.set()
+            elif msg.type in (aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
+                break
+
+    async def wait_for(self, needle: str, timeout: float) -> float:
+        """Seconds until `needle` appears in the output from now on (or in what came before)."""
+        start = time.monotonic()
+        while needle not in self.text:
+            self.changed.clear()
+            left = timeout - (time.monotonic() - start)
+            if left <= 0:
+                raise TimeoutError(f"learner {self.n}: no {needle!r} within {timeout:.0f} s")
+            await asyncio.wait_for(self.changed.wait(), left)
+        return time.monotonic() - start
+
+    async def send(self, keys: str) -> None:
+        assert self.ws is not None
+        await self.ws.send_str(json.dumps(["stdin", keys]))
+
+    async def join(self, session: aiohttp.ClientSession, lesson_title: str) -> None:
+        """Open the page's websocket, give a name, open lesson 1."""
+        self.started = time.monotonic()
+        try:
+            self.ws = await session.ws_connect(f"{self.url}?width=120&height=40", heartbeat=30)
+            await self.ws.send_str(json.dumps(["resize", {"width": 120, "height": 40}]))
+            self.reader = asyncio.create_task(self._reader())
+            await self.wait_for("What is your name", 60)
+            self.prompt = time.monotonic() - self.started
+            self.text = ""
+            await self.send(f"learner-{self.n:03d}\r")
+            await self.wait_for(lesson_title, 60)
+            self.text = ""
+            await self.send("\r")
+            await self.wait_for("step 1 of", 60)
+            self.lesson = time.monotonic() - self.started
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            self.error = str(exc) or type(exc).__name__
+
+    async def type_for(self, seconds: float) -> None:
+        """Type `Q` + Backspace into the editor, ~3 keys a second, a request every 4 s."""
+        await self.send(F3)
+        await asyncio.sleep(0.5)
+        end = time.monotonic() + seconds
+        sent = 0
+        while time.monotonic() < end:
+            self.text = ""
+            t0 = time.monotonic()
+            await self.send("Q")
+            try:
+                await self.wait_for("Q", 5)
+                self.latencies.append(time.monotonic() - t0)
+            except TimeoutError:
+                self.latencies.append(5.0)
+            await asyncio.sleep(0.3)
+            await self.send(BACKSPACE)
+            await asyncio.sleep(0.3)
+            sent += 1
+            if sent % 6 == 0:
+                await self.send(CTRL_T)
+                await asyncio.sleep(0.3)
+
+
+def descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        for c in children.get(p, []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def tutor_pids(server: int) -> list[int]:
+    """The per-tab tutor processes under the server (not the shells that start them)."""
+    out = []
+    for pid in descendants(server):
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"-m" in cmd and b"tutor" in cmd and b"serve" not in cmd:
+            out.append(pid)
+    return out
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def free_port(start: int, end: int) -> int:
+    for port in range(start, end):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit(f"no free port in {start}-{end}")
+
+
+async def run(args: argparse.Namespace) -> int:
+    from tutor.course.loader import load_lessons
+
+    lesson_title = load_lessons(use_env=False).lessons[0].title
+    port = args.port or free_port(18650, 18699)
+    data = Path(tempfile.mkdtemp(prefix="ktutor-bench-"))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("KTUTOR_SERVE", None)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tutor",
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data),
+            "--warm",
+            str(args.warm),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    print("ktutor serve did not start", file=sys.stderr)
+                    return 1
+                await asyncio.sleep(0.2)
+        # let the warm pool fill (one process at a time) before the class arrives
+        t0 = time.monotonic()
+        while len(tutor_pids(server.pid)) < args.warm and time.monotonic() - t0 < 5 + 3 * args.warm:
+            await asyncio.sleep(0.5)
+        await asyncio.sleep(3)
+        print(
+            f"server on port {port}, {len(tutor_pids(server.pid))} warm processes after "
+            f"{time.monotonic() - t0:.0f} s",
+            flush=True,
+        )
+        url = f"ws://127.0.0.1:{port}/ws"
+        learners = [Learner(i, url) for i in range(args.learners)]
+        timeout = aiohttp.ClientTimeout(total=None)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            rush = learners[: args.rush]
+            tasks = []
+            for learner in rush:  # all within one second
+                tasks.append(asyncio.create_task(learner.join(session, lesson_title)))
+                await asyncio.sleep(1.0 / max(1, len(rush)))
+            await asyncio.wait_for(asyncio.gather(*tasks), 120)
+            prompts = [x.prompt for x in rush if x.prompt is not None]
+            lessons = [x.lesson for x in rush if x.lesson is not None]
+            failed = [x for x in rush if x.error]
+            print(
+                f"rush: {len(rush)} tabs in 1 s: name prompt max {max(prompts, default=0):.2f} s "
+                f"(p50 {pct(prompts, 0.5):.2f}), lesson max {max(lessons, default=0):.2f} s "
+                f"(p50 {pct(lessons, 0.5):.2f}), {len(failed)} failed",
+                flush=True,
+            )
+            for x in failed[:3]:
+                print(f"  learner {x.n}: {x.error}", flush=True)
+            rest = learners[args.rush :]
+            tasks = []
+            for learner in rest:
+                tasks.append(asyncio.create_task(learner.join(session, lesson_title)))
+                await asyncio.sleep(1.0 / args.join_rate)
+            await asyncio.wait_for(asyncio.gather(*tasks), 60 + len(rest))
+            joined = [x for x in learners if x.lesson is not None]
+            print(f"joined: {len(joined)} of {len(learners)} learners in a lesson", flush=True)
+            await asyncio.sleep(2)
+            typists = joined[: args.typing]
+            await asyncio.wait_for(
+                asyncio.gather(*(x.type_for(args.seconds) for x in typists)), args.seconds + 60
+            )
+            lat = [v * 1000 for x in typists for v in x.latencies]
+            pids = tutor_pids(server.pid)
+            tabs = sum(pss_kb(p) for p in pids)
+            own = pss_kb(server.pid)
+            spare = max(0, len(pids) - len(joined))
+            per = (tabs + own) / 1024 / max(1, len(pids))
+            print(
+                f"typing: {len(typists)} learners, {len(lat)} keystrokes: keystroke -> frame "
+                f"p50 {pct(lat, 0.5):.0f} ms, p95 {pct(lat, 0.95):.0f} ms, max {max(lat, default=0):.0f} ms",
+                flush=True,
+            )
+            print(
+                f"memory: {len(pids)} tutor processes ({len(joined)} learners + {spare} warm), "
+                f"PSS {tabs / 1024:.0f} MB + server {own / 1024:.0f} MB = {per:.1f} MB per process",
+                flush=True,
+            )
+            for x in learners:
+                if x.ws is not None:
+                    await x.ws.close()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=100)
+    parser.add_argument("--rush", type=int, default=40, help="tabs opened within the first second")
+    parser.add_argument("--typing", type=int, default=10)
+    parser.add_argument("--warm", type=int, default=40, help="ktutor serve --warm")
+    parser.add_argument("--seconds", type=float, default=30, help="how long the typists type")
+    parser.add_argument("--join-rate", type=float, default=5, help="later tabs per second")
+    parser.add_argument("--port", type=int, default=0, help="default: free one in 18650-18699")
+    args = parser.parse_args()
+    args.rush = min(args.rush, args.learners)
+    return asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
