@@ -248,9 +248,17 @@ def test_route_json_on_bad_input_is_still_json(tmp_path: Path) -> None:
 
 
 def test_directory_is_a_one_line_error(tmp_path: Path) -> None:
+    """A folder is read as `kubectl apply -f DIR` would when it holds one manifest file."""
     proc = ktutor("check", str(tmp_path))
     assert proc.returncode == 2
-    assert proc.stderr.strip() == f"ktutor: {tmp_path}: is a directory, not a manifest file"
+    assert proc.stderr.strip() == (
+        f"ktutor: {tmp_path}: a folder with no manifest file (*.yaml, *.yml) in it"
+    )
+    (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n")
+    assert ktutor("check", str(tmp_path)).returncode == 0
+    (tmp_path / "b.yml").write_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: y}\n")
+    proc = ktutor("check", str(tmp_path))
+    assert proc.returncode == 2 and "2 manifest files (a.yaml, b.yml): name one" in proc.stderr
 
 
 LOCAL_POLICY = """\

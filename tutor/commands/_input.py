@@ -44,9 +44,9 @@ def read_manifest(path: str) -> Manifest:
         else:
             p = Path(path)
             if p.is_dir():
-                raise InputError(f"{path}: is a directory, not a manifest file")
+                p = _only_manifest(p, path)
             data = _read_limited(p)
-            name = path
+            name = str(p) if p != Path(path) else path
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except PermissionError:
@@ -58,6 +58,18 @@ def read_manifest(path: str) -> Manifest:
     except InputRejected as exc:
         raise InputError(f"{name}: {exc.reason}") from None
     return Manifest(name, text)
+
+
+def _only_manifest(folder: Path, given: str) -> Path:
+    """The one manifest file (*.yaml, *.yml) in a folder, as `kubectl apply -f DIR` would take
+    it; a folder with none or several is a one-line error (name the files instead)."""
+    found = sorted(f for f in folder.iterdir() if f.suffix in (".yaml", ".yml") and f.is_file())
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise InputError(f"{given}: a folder with no manifest file (*.yaml, *.yml) in it")
+    names = ", ".join(f.name for f in found[:4]) + (", ..." if len(found) > 4 else "")
+    raise InputError(f"{given}: a folder with {len(found)} manifest files ({names}): name one")
 
 
 def _read_limited(path: Path) -> bytes:
