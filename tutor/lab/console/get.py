@@ -105,10 +105,14 @@ def format_endpoints(subsets: list[tuple[list[str], list[str], list[tuple[str, i
 
 def _pod_rows(world: World, ns: str | None) -> list[Row]:
     rows = []
+    totals: dict[tuple[object, ...], int] = {}
     for pod in world.pods:
         if ns is not None and pod.namespace != ns:
             continue
-        total = max(1, len(containers(world.pod_spec(pod))))
+        where = (pod.source.document, *pod.source.prefix)
+        total = totals.get(where)
+        if total is None:  # a workload's Pods share one template
+            total = totals[where] = max(1, len(containers(world.pod_spec(pod))))
         ready = total if pod.ready_condition == "True" and not pod.terminating else 0
         status = "Terminating" if pod.terminating else pod.phase
         rows.append(

@@ -48,7 +48,7 @@ Simulated: Pods run agnhost netexec (they answer with their own name), are 10 mi
 the console starts, and nslookup is busybox 1.28's. Events in describe are simulated.
 """
 
-VERBS = ("kubectl", "nslookup", "dig", "curl", "env", "clear", "help", "history", "exit")
+VERBS = ("kubectl", "nslookup", "dig", "curl", "wget", "env", "clear", "help", "history", "exit")
 KUBECTL_VERBS = (
     "get", "describe", "label", "scale", "delete", "expose", "edit", "port-forward", "run",
 )  # fmt: skip

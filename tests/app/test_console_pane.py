@@ -1,0 +1,113 @@
+"""The console pane on its own (Pilot): Enter runs the line, ↑/↓ walk the history, Tab
+completes, `clear` empties the log, effects reach the parent as `ConsolePane.Ran`, and a
+stranger's escape sequence is shown spelled out, never sent to the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+
+from tutor.app.widgets.console import ConsoleInput, ConsolePane
+from tutor.lab.console import Changed, OpenEditor
+from tutor.model.changes import ClusterChanges, analyze_with_changes
+
+CLUSTER = (Path(__file__).parents[1] / "lab" / "console" / "golden" / "cluster.yaml").read_text()
+
+
+class Host(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.changes = ClusterChanges()
+        self.ran: list[ConsolePane.Ran] = []
+
+    def compose(self) -> ComposeResult:
+        yield ConsolePane(
+            lambda: analyze_with_changes(CLUSTER, self.changes), lambda: self.changes, id="c"
+        )
+
+    def on_mount(self) -> None:
+        self.query_one(ConsoleInput).focus()
+
+    def on_console_pane_ran(self, message: ConsolePane.Ran) -> None:
+        self.ran.append(message)
+
+
+async def type_line(pilot: object, app: Host, line: str) -> None:
+    app.query_one(ConsoleInput).value = line
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_enter_runs_the_line_and_shows_the_output() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_line(pilot, app, "kubectl get svc -n shop")
+        log = app.query_one(ConsolePane).log_widget
+        assert log.lines[-3:] == [
+            "client:/ # kubectl get svc -n shop",
+            "NAME   TYPE       CLUSTER-IP    EXTERNAL-IP   PORT(S)          AGE",
+            "api    NodePort   10.96.31.69   <none>        8080:30080/TCP   10m",
+        ]
+        assert app.query_one(ConsoleInput).value == ""
+
+
+async def test_history_up_and_down_keeps_the_draft() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_line(pilot, app, "kubectl get svc")
+        await type_line(pilot, app, "nslookup web")
+        field = app.query_one(ConsoleInput)
+        field.value = "dig"
+        await pilot.press("up")
+        assert field.value == "nslookup web"
+        await pilot.press("up", "up")
+        assert field.value == "kubectl get svc"
+        await pilot.press("down", "down")
+        assert field.value == "dig"
+
+
+async def test_tab_completes_and_lists_choices() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        field = app.query_one(ConsoleInput)
+        field.value = "kubectl get svc w"
+        field.cursor_position = len(field.value)
+        await pilot.press("tab")
+        assert field.value == "kubectl get svc web "
+        assert app.focused is field  # Tab completed instead of moving the focus
+        field.value = "kubectl describe pod web-c"
+        await pilot.press("tab")
+        assert "web-canary" in app.query_one(ConsolePane).log_widget.lines[-1]
+
+
+async def test_clear_and_effects() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_line(pilot, app, "kubectl get pods")
+        await type_line(pilot, app, "clear")
+        assert app.query_one(ConsolePane).log_widget.line_count == 0
+        await type_line(pilot, app, "kubectl label pod web-canary track=x --overwrite")
+        await type_line(pilot, app, "kubectl edit svc web")
+        kinds = [type(e) for m in app.ran for e in m.effects]
+        assert kinds == [Changed, OpenEditor]
+        assert app.changes.edits["default/web-canary"].labels == {"app": "web", "track": "x"}
+
+
+async def test_escape_sequences_are_spelled_out() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_line(pilot, app, "kubectl get \x1b[2Jsvc")
+        lines = app.query_one(ConsolePane).log_widget.lines[-2:]
+        assert all("\x1b" not in line for line in lines)
+        assert lines[-1] == 'error: the server doesn\'t have a resource type "\\u001b[2Jsvc"'
+
+
+async def test_debug_pod_changes_the_prompt() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_line(pilot, app, "kubectl run debug --image=busybox -it --rm -- sh")
+        prompt = app.query_one("#console-prompt")
+        assert str(prompt.render()).startswith("debug:")
+        await type_line(pilot, app, "exit")
+        assert str(prompt.render()).startswith("client:")
