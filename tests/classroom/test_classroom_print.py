@@ -155,3 +155,28 @@ def test_find_lesson_reports_a_broken_file(tmp_path: Path) -> None:
     bad.write_text("id: [\n")
     with pytest.raises(LessonNotFound, match=r"bad\.yaml"):
         find_lesson(str(bad))
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        pytest.param(
+            "kind: Service\napiVersion: v1\nmetadata: {name: web}\nspec:\n"
+            "  selector: {app: web}\n  ports: [{port: 80, targetPort: 80}]\n---\n"
+            "kind: Pod\napiVersion: v1\nmetadata: {name: web-1, labels: {app: web}}\n"
+            "spec: {containers: [{name: a, image: x, ports: [{containerPort: 8080}]}]}\n",
+            "**web-1** gets traffic on port 80 but refuses it: nothing listens on port 80",
+            id="refused-by-pod",
+        ),
+        pytest.param(
+            "kind: Service\napiVersion: v1\nmetadata: {name: web}\nspec:\n"
+            "  selector: {app: web}\n  ports: [{port: 80}]\n",
+            "a request: connection refused by kube-proxy (REJECT): web port 80 has no endpoints",
+            id="no-endpoints",
+        ),
+    ],
+)
+def test_handout_routing_says_what_a_request_does(text: str, words: str) -> None:
+    from tutor.classroom.printing import _md_routing
+
+    assert words in "\n".join(_md_routing(routing(text)))

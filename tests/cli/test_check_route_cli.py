@@ -280,7 +280,7 @@ spec: {nodeName: node-1, containers: [{name: a, image: x}]}
 @pytest.mark.parametrize(
     "node, expected, absent",
     [
-        ("node-2", "DROPs", "REJECT"),
+        ("node-2", "timed out: kube-proxy drops the packets (DROP)", "REJECT"),
         ("node-1", "logs-1", "no endpoint"),
     ],
 )
@@ -298,3 +298,56 @@ def test_route_says_drop_not_reject_under_local_policy(
     assert proc.returncode == 0, proc.stderr
     assert expected in proc.stdout
     assert absent not in proc.stdout
+
+
+ONLY_8080 = """\
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 80}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-1, labels: {app: web}}
+spec: {nodeName: node-1, containers: [{name: a, image: x, ports: [{containerPort: 8080}]}]}
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--requests", "10"], ["10 requests:", "10 refused by web-1: nothing listens on port 80"]),
+        (
+            [],
+            [
+                "web-1 refuses the traffic: nothing listens on port 80 in web-1 (it declares only 8080/TCP)"
+            ],
+        ),
+    ],
+)
+def test_route_says_the_pod_refuses_a_port_it_does_not_declare(
+    tmp_path: Path, args: list[str], expected: list[str]
+) -> None:
+    f = tmp_path / "only-8080.yaml"
+    f.write_text(ONLY_8080)
+    proc = ktutor("route", str(f), *args)
+    assert proc.returncode == 0, proc.stderr
+    for words in expected:
+        assert words in proc.stdout
+    assert "answered" not in proc.stdout
+
+
+def test_route_json_has_the_outcome_keys(tmp_path: Path) -> None:
+    f = tmp_path / "only-8080.yaml"
+    f.write_text(ONLY_8080)
+    data = json.loads(ktutor("route", str(f), "--json", "--requests", "4").stdout)
+    port = data["services"]["default/web"]["80"]
+    assert port["ready"] == ["web-1"]  # the contract: kube-proxy sends it traffic
+    assert port["request"]["outcome"] == "refused-by-pod"
+    assert "nothing listens on port 80" in port["request"]["summary"]
+    assert port["refused"] == {
+        "web-1": "nothing listens on port 80 in web-1 (it declares only 8080/TCP)"
+    }
+    assert port["traffic"] == {"web-1": 4} and port["outcomes"] == {"refused-by-pod": 4}

@@ -743,3 +743,17 @@ def test_field_goal_problems(goal: dict[str, Any], words: str) -> None:
 def test_object_must_be_kind_slash_name() -> None:
     with pytest.raises(ValueError, match="Kind/name"):
         parse_goal({"field": {"object": "web", "path": "spec.type", "equals": "x"}})
+
+
+def test_a_traffic_goal_nobody_meets_says_what_a_request_does() -> None:
+    """Goal messages use report.py's outcome: a DROP is a timeout, never "rejected"."""
+    goal = parse_goal(
+        {"traffic": {"service": "my-service", "port": "80", "from_node": "node-3", "count": 1}}
+    )
+    detail = evaluate_text(goal, LOCAL).detail
+    assert "a request from node-3: timed out: kube-proxy drops the packets (DROP)" in detail
+    none = parse_goal({"traffic": {"service": "my-service", "port": "80", "count": 1}})
+    detail = evaluate_text(
+        none, WRONG_LABEL.replace("app: my-app\n  ports", "app: x\n  ports")
+    ).detail
+    assert "a request: connection refused by kube-proxy (REJECT)" in detail

@@ -20,10 +20,13 @@ from tutor.course.lesson import Goal, Lesson
 from tutor.model.analysis import analyze
 from tutor.model.limits import InputRejected
 from tutor.model.paths import parse_path
-from tutor.model.report import problems
+from tutor.model.proxy import Client
+from tutor.model.report import at_pod, problems, request_to
 from tutor.model.yamldoc import YamlSyntaxError, load_documents
 
 MARK = "# <- here"
+CLIENT = Client("client", "10.244.0.100", "")
+"""The handout's client: a Pod whose node does not matter (no `from_node` in a handout)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,8 @@ class PodLine:
     gets_traffic: bool
     port: int | None
     reason: str
+    refuses: str = ""
+    """Why the Pod refuses the traffic it gets (nothing listens on the port), else ""."""
 
 
 @dataclass(slots=True)
@@ -96,13 +101,21 @@ def routing(text: str) -> Routing:
             for pod in analysis.cluster.pods:
                 v = pr.verdicts.get(pod.ref)
                 if v is not None:
+                    refuses = ""
+                    if v.gets_traffic and v.port is not None:
+                        asked = pr.port.port if sr.service.headless else v.port
+                        refuses = at_pod(pod, asked, pr.port.protocol)[2]
                     ps.pods.append(
                         PodLine(
-                            pod.name, v.gets_traffic, v.port, "" if v.gets_traffic else v.reason
+                            pod.name,
+                            v.gets_traffic,
+                            v.port,
+                            "" if v.gets_traffic else v.reason,
+                            refuses,
                         )
                     )
             if not pr.used and not sr.service.headless and sr.service.type != "ExternalName":
-                ps.note = "no endpoints: clients get 'connection refused'"
+                ps.note = "a request: " + request_to(analysis, sr, pr, CLIENT).summary
             out.ports.append(ps)
     return out
 
@@ -126,6 +139,16 @@ def describe_goal(goal: Goal) -> str:
         return f"Pod {d.get('pod', '?')} gets its share of Service {d.get('service', '?')}."
     if goal.kind == "dns":
         return f"The DNS name `{d.get('name', '')}` resolves."
+    if goal.kind == "field":
+        if "present" in d:
+            verb = "sets" if d["present"] else "leaves out"
+            return f"{d.get('object', '?')} {verb} `{d.get('path', '')}`."
+        return f"{d.get('object', '?')} has `{d.get('path', '')}` set to `{d.get('equals')}`."
+    if goal.kind == "unchanged":
+        kinds = " and ".join(f"{k}s" for k in d.get("kinds", ()))
+        return f"The {kinds} stay as they are in the starting manifest."
+    if goal.kind == "ran":
+        return f"Run `{d.get('command', '')}`."
     if goal.kind == "all":
         parts = [describe_goal(g) for g in d.get("goals", []) if isinstance(g, Goal)]
         return " ".join(parts) or "Every part of the goal holds."
@@ -156,7 +179,11 @@ def _md_routing(r: Routing) -> list[str]:
     for ps in r.ports:
         out.append(f"- Service `{ps.service}` port {ps.port} -> targetPort {ps.target}:")
         for p in ps.pods:
-            if p.gets_traffic:
+            if p.gets_traffic and p.refuses:
+                out.append(
+                    f"  - **{p.pod}** gets traffic on port {p.port} but refuses it: {p.refuses}"
+                )
+            elif p.gets_traffic:
                 out.append(f"  - **{p.pod}** gets traffic on port {p.port}")
             else:
                 out.append(f"  - {p.pod}: no traffic: {p.reason}")
@@ -301,7 +328,12 @@ def _html_routing(r: Routing) -> str:
             f"{html.escape(ps.port)} to targetPort {html.escape(ps.target)}:\n<ul>\n"
         )
         for p in ps.pods:
-            if p.gets_traffic:
+            if p.gets_traffic and p.refuses:
+                parts.append(
+                    f'<li class="traffic">{html.escape(p.pod)} gets traffic on port {p.port} '
+                    f"but refuses it: {html.escape(p.refuses)}</li>\n"
+                )
+            elif p.gets_traffic:
                 parts.append(
                     f'<li class="traffic">{html.escape(p.pod)} gets traffic on port {p.port}</li>\n'
                 )

@@ -9,7 +9,8 @@ from typing import Any
 
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
 from tutor.model.limits import MAX_CLIENTS, MAX_REQUESTS
-from tutor.model.proxy import CLUSTER_IP_ENTRY, Client, endpoints_for, simulate
+from tutor.model.proxy import Client
+from tutor.model.report import Burst, RequestOutcome, at_pod, request_to, requests
 
 from ._input import InputError, analyze_file, format_errors, terminal_safe
 
@@ -61,45 +62,40 @@ def clients_for(analysis: Analysis, node: str | None, count: int) -> list[Client
     return out
 
 
-def _simulate(
+def _burst(
     sr: ServiceRoute, pr: PortRoute, args: argparse.Namespace, analysis: Analysis
-) -> dict[str, int] | None:
+) -> Burst | None:
     if args.requests <= 0:
         return None
-    sim = simulate(
-        sr.service,
-        pr.slice_endpoints,
-        clients_for(analysis, args.from_node, args.clients),
-        args.requests,
-        args.seed,
-        CLUSTER_IP_ENTRY,
-    )
-    counts = dict(sim.served)
-    if sim.rejected:
-        counts["(rejected)"] = sim.rejected
-    if sim.dropped:
-        counts["(dropped)"] = sim.dropped
-    return counts
+    clients = clients_for(analysis, args.from_node, args.clients)
+    return requests(analysis, sr, pr, clients, args.requests, args.seed)
+
+
+def _one(
+    sr: ServiceRoute, pr: PortRoute, args: argparse.Namespace, analysis: Analysis
+) -> RequestOutcome:
+    """One request from a client on `--from-node` (else from outside any node's policy)."""
+    client = Client("client-1", "10.244.0.100", args.from_node or "")
+    return request_to(analysis, sr, pr, client, args.seed)
+
+
+def listening(sr: ServiceRoute, pr: PortRoute) -> dict[str, tuple[bool, str]]:
+    """Pod name -> (refuses, why) for each Pod kube-proxy sends this port's traffic to that
+    refuses it (nothing listens there) or is assumed to listen (it declares no ports)."""
+    out: dict[str, tuple[bool, str]] = {}
+    for ep in pr.used:
+        asked = pr.port.port if sr.service.headless else ep.port
+        answers, assumed, reason, hop = at_pod(ep.pod, asked, pr.port.protocol)
+        if not answers:
+            out[ep.pod.name] = (True, reason)
+        elif assumed:
+            out[ep.pod.name] = (False, hop.text)
+    return out
 
 
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-
-
-def no_traffic_note(sr: ServiceRoute, pr: PortRoute, node: str | None) -> str:
-    """What a client sees when no endpoint is usable: REJECT (refused) when there is none at all,
-    DROP (a timeout) when internalTrafficPolicy: Local leaves none on the client's node."""
-    if (
-        sr.service.internal_traffic_policy == "Local"
-        and node
-        and endpoints_for(sr.service, pr.slice_endpoints, CLUSTER_IP_ENTRY, None)
-    ):
-        return (
-            f"no endpoint on {node}: with internalTrafficPolicy: Local kube-proxy DROPs the "
-            "packets, so the client's connection times out"
-        )
-    return "no endpoints: clients get 'connection refused' (kube-proxy REJECT)"
 
 
 def print_text(analysis: Analysis, name: str, args: argparse.Namespace) -> None:
@@ -115,7 +111,8 @@ def print_text(analysis: Analysis, name: str, args: argparse.Namespace) -> None:
         if not sr.ports:
             print("  (no ports)")
         for pr in sr.ports:
-            counts = _simulate(sr, pr, args, analysis)
+            burst = _burst(sr, pr, args, analysis)
+            counts = burst.answered + burst.refused if burst is not None else None
             tp = pr.port.target_port
             print(f"  port {pr.port.label} -> targetPort {tp}")
             rows = [["", "POD", "ADDRESS", "NODE", "READY", "TRAFFIC", "WHY NOT"]]
@@ -146,12 +143,19 @@ def print_text(analysis: Analysis, name: str, args: argparse.Namespace) -> None:
             else:
                 for line in _table(rows):
                     print("    " + line)
-            if counts is not None:
-                for k in ("(rejected)", "(dropped)"):
-                    if k in counts:
-                        print(f"    {counts[k]} request(s) {k.strip('()')}")
-            if not pr.used and not svc.headless and svc.type != "ExternalName":
-                print("    " + no_traffic_note(sr, pr, args.from_node))
+            if burst is not None:
+                print(f"    {burst.requests} requests:")
+                for line in burst.lines():
+                    print(f"      {line}")
+            else:
+                for name, (refuses, why) in listening(sr, pr).items():
+                    print(
+                        f"    {name} refuses the traffic: {why}"
+                        if refuses
+                        else f"    {name}: {why}"
+                    )
+                if not pr.used and not svc.headless and svc.type != "ExternalName":
+                    print("    a request: " + _one(sr, pr, args, analysis).summary)
         print()
     if analysis.cluster.ignored:
         kinds = ", ".join(f"{i.kind}/{i.name}" for i in analysis.cluster.ignored)
@@ -193,12 +197,23 @@ def run(args: argparse.Namespace) -> int:
         return run_compare(manifest.name, analysis, as_json=args.json)
     if args.json:
         out: dict[str, Any] = analysis.route_json()
-        if args.requests > 0:
-            for sr in analysis.services:
-                for pr in sr.ports:
-                    out["services"][sr.service.ref][pr.port.key]["traffic"] = _simulate(
-                        sr, pr, args, analysis
-                    )
+        for sr in analysis.services:
+            for pr in sr.ports:
+                port = out["services"][sr.service.ref][pr.port.key]
+                one = _one(sr, pr, args, analysis)
+                port["request"] = {
+                    "outcome": str(one.kind),
+                    "summary": one.summary,
+                    "pod": one.pod,
+                    "rule": one.rule,
+                    "hops": [f"{h.at}: {h.text}" for h in one.hops],
+                }
+                port["refused"] = {n: why for n, (no, why) in listening(sr, pr).items() if no}
+                burst = _burst(sr, pr, args, analysis)
+                if burst is not None:
+                    port["traffic"] = dict(burst.answered + burst.refused)
+                    port["outcomes"] = {str(k): n for k, n in burst.counts.items()}
+                    port["requests"] = burst.lines()
         print(json.dumps(out, indent=2))
         return 0 if analysis.valid else 1
     if analysis.errors:

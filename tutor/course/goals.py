@@ -19,7 +19,7 @@ from tutor.model.endpoints import PodIndex
 from tutor.model.paths import Path as FieldPath
 from tutor.model.paths import format_path, parse_path
 from tutor.model.proxy import CLUSTER_IP_ENTRY, Client, endpoints_for, entry_types, simulate
-from tutor.model.report import Outcome, at_pod, summary, unreadable
+from tutor.model.report import Outcome, at_pod, request_to, summary, unreadable
 
 from .lesson import Goal
 from .schema import GOAL_KINDS
@@ -201,6 +201,10 @@ def _traffic(goal: Goal, analysis: Analysis, endpoints: bool) -> GoalResult:
                 said = summary(Outcome.REFUSED_BY_POD, ep.pod.name, ep.port, reason, assumed)
                 problems.append(f"requests to {where} are {said}")
                 break
+    if problems and not got and not endpoints and entry == CLUSTER_IP_ENTRY:
+        client = Client("client", "10.244.0.100", str(node) if node else "")
+        said = request_to(analysis, sr, pr, client).summary
+        problems.append(f"a request{f' from {node}' if node else ''}: {said}")
     if problems:
         return GoalResult(False, "; ".join(problems) + ".")
     if not got:
