@@ -1,5 +1,6 @@
-"""What learners saw (issue #10), replayed with the built-in lessons' manifests: the routing view,
-the one-request trace and the burst say the same thing, in `tutor.model.report`'s words."""
+"""What learners saw (issue #10), replayed with copies of the manifests they used: the routing
+view, the one-request trace and the burst say the same thing, in `tutor.model.report`'s words.
+(Copies, not the built-in lessons: the course changes, these reports stay.)"""
 
 from __future__ import annotations
 
@@ -12,13 +13,84 @@ from tutor.app.widgets.routing import RoutingView
 from tutor.app.widgets.traffic import TrafficView
 from tutor.app.widgets.workbench import Workbench
 from tutor.course.lesson import Lesson
-from tutor.course.loader import load_lessons
 
 
-def _builtin(lesson_id: str) -> Lesson:
-    found = load_lessons(use_env=False).get(lesson_id)
-    assert found is not None
-    return found
+def _pod(name: str, namespace: str, node: str, app: str, ports: str = "") -> str:
+    return f"""\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: {name}
+  namespace: {namespace}
+  labels:
+    app: {app}
+spec:
+  nodeName: {node}
+  containers:
+  - name: app
+    image: registry.example/{app}:1.0{ports}
+"""
+
+
+DECLARES_8080 = "\n    ports:\n    - containerPort: 8080"
+# lesson 1, the targetPort step, with the `targetPort` line deleted as its "try" says
+TARGET_PORT_DEFAULTED = "---\n".join(
+    [
+        """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: my-service
+spec:
+  selector:
+    app: my-app
+  ports:
+  - protocol: TCP
+    port: 80
+""",
+        *(_pod(f"my-app-{i}", "default", "node-1", "my-app", DECLARES_8080) for i in (1, 2, 3)),
+    ]
+)
+# lesson 9, challenge 3: internalTrafficPolicy Local, the only Pod on node-1
+LOCAL_ONE_NODE = "---\n".join(
+    [
+        """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: quotes
+spec:
+  internalTrafficPolicy: Local
+  selector:
+    app: quotes
+  ports:
+  - port: 80
+    targetPort: 8080
+""",
+        _pod("quotes-1", "default", "node-1", "quotes"),
+        _pod("client", "default", "node-2", "client"),
+    ]
+)
+# lesson 9, challenge 7: the Service in `default`, its Pods in `payments`
+OTHER_NAMESPACE = "---\n".join(
+    [
+        """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: payments
+  namespace: default
+spec:
+  selector:
+    app: payments
+  ports:
+  - port: 443
+    targetPort: 8443
+""",
+        _pod("payments-1", "payments", "node-1", "payments"),
+        _pod("payments-2", "payments", "node-2", "payments"),
+    ]
+)
 
 
 def _routing_text(app: Any) -> str:
@@ -53,13 +125,9 @@ async def test_target_port_80_on_pods_that_declare_8080_is_refused_by_the_pods(
 ) -> None:
     """Lesson 1, the targetPort step: with the line deleted, traffic goes to port 80, where
     nothing listens (the Pods declare only 8080). It was shown as answered."""
-    anatomy = _builtin("anatomy")
-    index = next(i for i, s in enumerate(anatomy.steps) if s.path.endswith("targetPort"))
-    text = anatomy.step_manifest(index).replace("    targetPort: 8080\n", "")
-    assert "targetPort" not in text
     app = make_app("basics")
     async with app.run_test(size=(140, 50)) as pilot:
-        await _show(pilot, text)
+        await _show(pilot, TARGET_PORT_DEFAULTED)
         routing = _routing_text(app)
         assert (
             "refuses: nothing listens on port 80 in my-app-1 (it declares only 8080/TCP)" in routing
@@ -75,12 +143,9 @@ async def test_local_policy_timeout_is_a_timeout_everywhere(
 ) -> None:
     """Troubleshooting, "Requests time out on one node": a client on node-2, the only Pod on
     node-1. The header said "requests are rejected" while the trace said DROP."""
-    challenge = next(
-        c for c in _builtin("troubleshooting").challenges if c.id == "timeout-one-node"
-    )
     app = make_app("basics")
     async with app.run_test(size=(140, 50)) as pilot:
-        bench = await _show(pilot, challenge.manifest)
+        bench = await _show(pilot, LOCAL_ONE_NODE)
         view = app.screen.query_one(RoutingView)
         view.focus()
         while bench.clients[0].node != "node-2":
@@ -100,12 +165,9 @@ async def test_a_pod_in_another_namespace_shows_its_labels_as_matching(
 ) -> None:
     """Troubleshooting, "Refused in production": only the namespace differs, yet the label was
     marked `≠`."""
-    challenge = next(
-        c for c in _builtin("troubleshooting").challenges if c.id == "wrong-namespace-refused"
-    )
     app = make_app("basics")
     async with app.run_test(size=(140, 50)) as pilot:
-        await _show(pilot, challenge.manifest)
+        await _show(pilot, OTHER_NAMESPACE)
         routing = _routing_text(app)
         assert "app=payments ✓" in routing
         assert "≠" not in routing

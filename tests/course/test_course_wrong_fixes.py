@@ -1,5 +1,6 @@
-"""Challenges that refuse wrong fixes: the wrong fixes learners found (issue #10) against changed
-copies of the built-in challenges.
+"""Challenges that refuse wrong fixes: the wrong fixes learners found (issue #10) against copies
+of the challenges they met (tests/course/data/issue10-challenges.yaml), each put back into its
+built-in lesson in place of today's version.
 
 Each case is a challenge, a wrong fix that its old goal accepted, and a goal made with the new
 goal kinds (`field`, `unchanged`, `traffic.entry`). `ktutor lint` must:
@@ -28,8 +29,19 @@ def _file(lesson_id: str) -> str:
     return next(resources.lessons_dir().glob(f"[0-9][0-9]-{lesson_id}.yaml")).name
 
 
+ISSUE_10 = Path(__file__).with_name("data") / "issue10-challenges.yaml"
+
+
 def _lesson(file: str) -> dict[str, Any]:
+    """The built-in lesson, with the issue's challenges as the learners met them."""
     data: dict[str, Any] = yaml.safe_load((resources.lessons_dir() / file).read_text())
+    then: dict[str, Any] = yaml.safe_load(ISSUE_10.read_text())
+    data["challenges"] = [
+        then[c["id"]]["challenge"] if c["id"] in then else c for c in data["challenges"]
+    ]
+    if not any(c["id"] in then for c in data["challenges"]):
+        lesson_id = data["id"]
+        data["challenges"] += [v["challenge"] for v in then.values() if v["lesson"] == lesson_id]
     return data
 
 
