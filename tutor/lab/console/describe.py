@@ -17,10 +17,10 @@ from tutor.model.objects import Pod, Service
 
 from .flags import KUBECTL_GLOBAL, UsageError, parse
 from .output import Output
-from .resources import Resource, find
+from .resources import Resource, find, ip_families
 from .selector import format_labels
 from .tabwriter import DESCRIBE, align
-from .world import World, containers, hex_id, node_ip, short_hash
+from .world import World, containers, hex_id, short_hash
 
 RFC1123Z = "%a, %d %b %Y %H:%M:%S %z"
 
@@ -77,9 +77,8 @@ def describe_service(world: World, svc: Service) -> str:
     out.append(f"Selector:\t{format_labels(svc.selector)}")
     out.append(f"Type:\t{svc.type}")
     if svc.type != "ExternalName":
-        family = "IPv6" if ":" in svc.cluster_ip else "IPv4"
-        out.append("IP Family Policy:\tSingleStack")
-        out.append(f"IP Families:\t{family}")
+        out.append(f"IP Family Policy:\t{svc.ip_family_policy or 'SingleStack'}")
+        out.append(f"IP Families:\t{','.join(ip_families(svc))}")
         out.append(f"IP:\t{svc.cluster_ip}")
         out.append(f"IPs:\t{','.join(svc.cluster_ips or [svc.cluster_ip])}")
     else:
@@ -90,8 +89,8 @@ def describe_service(world: World, svc: Service) -> str:
         out.append(f"External IPs:\t{','.join(svc.external_ips)}")
     if svc.type == "ExternalName" and svc.external_name:
         out.append(f"External Name:\t{svc.external_name}")
-    if svc.type == "LoadBalancer" and svc.load_balancer_ip:
-        out.append(f"LoadBalancer Ingress:\t{svc.load_balancer_ip} (VIP)")
+    if svc.type == "LoadBalancer" and svc.ingress_ips:
+        out.append(f"LoadBalancer Ingress:\t{', '.join(f'{ip} (VIP)' for ip in svc.ingress_ips)}")
     slices = world.slices(svc)
     for p in svc.ports:
         name = p.name or "<unset>"
@@ -107,6 +106,12 @@ def describe_service(world: World, svc: Service) -> str:
         out.append(f"External Traffic Policy:\t{svc.external_traffic_policy}")
     if svc.type != "ExternalName":
         out.append(f"Internal Traffic Policy:\t{svc.internal_traffic_policy or 'Cluster'}")
+    if svc.health_check_node_port:
+        out.append(f"HealthCheck NodePort:\t{svc.health_check_node_port}")
+    if svc.source_ranges:
+        out.append(f"LoadBalancer Source Ranges:\t{','.join(svc.source_ranges)}")
+    if svc.traffic_distribution:
+        out.append(f"Traffic Distribution:\t{svc.traffic_distribution}")
     out.append("Events:\t<none>")
     return align("\n".join(out) + "\n", *DESCRIBE)
 
@@ -138,7 +143,7 @@ def describe_slice(world: World, data: dict[str, Any]) -> str:
             if ref:
                 out.append(f"    TargetRef:\t{ref['kind']}/{ref['name']}")
             out.append(f"    NodeName:\t{ep.get('nodeName', '<unset>')}")
-            out.append("    Zone:\t<unset>")
+            out.append(f"    Zone:\t{ep.get('zone', '<unset>')}")
     out.append("Events:\t<none>")
     return align("\n".join(out) + "\n", *DESCRIBE)
 
@@ -180,7 +185,7 @@ def describe_pod(world: World, pod: Pod) -> str:
         f"Namespace:\t{pod.namespace}",
         "Priority:\t0",
         "Service Account:\tdefault",
-        f"Node:\t{pod.node_name}/{node_ip(world.nodes, pod.node_name)}"
+        f"Node:\t{pod.node_name}/{world.node_ip(pod.node_name)}"
         if pod.node_name
         else "Node:\t<none>",
         f"Start Time:\t{start}",

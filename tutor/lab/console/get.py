@@ -31,7 +31,7 @@ from .resources import (
 )
 from .selector import format_labels, parse_selector
 from .tabwriter import table
-from .world import KUBERNETES_VERSION, World, containers, node_ip
+from .world import KUBERNETES_VERSION, World, containers
 from .yamlout import to_json, to_yaml
 
 FLAGS = [
@@ -133,7 +133,7 @@ def external_ip(svc: Any) -> str:
     if svc.type in ("ClusterIP", "NodePort"):
         return ",".join(svc.external_ips) if svc.external_ips else "<none>"
     if svc.type == "LoadBalancer":
-        lb = [svc.load_balancer_ip] if svc.load_balancer_ip else []
+        lb = list(svc.ingress_ips)
         if svc.external_ips:
             return ",".join(lb + list(svc.external_ips))
         return ",".join(lb) if lb else "<pending>"
@@ -329,28 +329,47 @@ def _sts_rows(world: World, ns: str | None) -> list[Row]:
     return rows
 
 
+def _roles(labels: dict[str, str]) -> str:
+    """`findNodeRoles`: `node-role.kubernetes.io/<role>` labels (and `kubernetes.io/role`)."""
+    roles = {k.split("/", 1)[1] for k in labels if k.startswith("node-role.kubernetes.io/")}
+    roles |= {v for k, v in labels.items() if k == "kubernetes.io/role" and v}
+    return ",".join(sorted(r for r in roles if r)) or "<none>"
+
+
 def _node_rows(world: World, ns: str | None) -> list[Row]:
-    return [
-        Row(
-            "",
-            n,
-            ["Ready", "<none>", world.clock.age(f"Node/{n}"), KUBERNETES_VERSION],
-            [
-                node_ip(world.nodes, n),
-                "<none>",
-                "Debian GNU/Linux 12 (bookworm)",
-                "6.8.0-52-generic",
-                "containerd://2.1.3",
-            ],
-            {
+    rows = []
+    for n in world.nodes:
+        info = world.node(n)
+        labels = dict(info.labels) if info is not None and info.labels else {}
+        if not labels:
+            labels = {
                 "kubernetes.io/arch": "amd64",
                 "kubernetes.io/hostname": n,
                 "kubernetes.io/os": "linux",
-            },
-            partial(node_dict, world, n),
+            }
+        status = "Ready" if info is None or info.ready else "NotReady"
+        if info is not None and any(
+            e == "NoSchedule" and k == "node.kubernetes.io/unschedulable"
+            for k, _v, e in info.taints
+        ):
+            status += ",SchedulingDisabled"
+        rows.append(
+            Row(
+                "",
+                n,
+                [status, _roles(labels), world.clock.age(f"Node/{n}"), KUBERNETES_VERSION],
+                [
+                    world.node_ip(n),
+                    "<none>",
+                    "Debian GNU/Linux 12 (bookworm)",
+                    "6.8.0-52-generic",
+                    "containerd://2.1.3",
+                ],
+                labels,
+                partial(node_dict, world, n),
+            )
         )
-        for n in world.nodes
-    ]
+    return rows
 
 
 def _namespace(name: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from tutor.model.objects import Pod, Service, Workload
 
-from .world import KUBERNETES_VERSION, World, containers, node_ip, uid
+from .world import KUBERNETES_VERSION, World, containers, uid
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +120,8 @@ def service_dict(world: World, svc: Service) -> dict[str, Any]:
     if svc.type != "ExternalName":
         spec["clusterIP"] = svc.cluster_ip
         spec["clusterIPs"] = list(svc.cluster_ips or [svc.cluster_ip])
-        spec["ipFamilies"] = ["IPv6" if ":" in svc.cluster_ip else "IPv4"]
-        spec["ipFamilyPolicy"] = "SingleStack"
+        spec["ipFamilies"] = ip_families(svc)
+        spec["ipFamilyPolicy"] = svc.ip_family_policy or "SingleStack"
         spec["internalTrafficPolicy"] = svc.internal_traffic_policy or "Cluster"
     else:
         spec["externalName"] = svc.external_name
@@ -135,9 +135,17 @@ def service_dict(world: World, svc: Service) -> dict[str, Any]:
         spec["sessionAffinityConfig"] = {"clientIP": {"timeoutSeconds": svc.affinity_timeout}}
     if svc.type == "LoadBalancer" and not svc.allocate_node_ports:
         spec["allocateLoadBalancerNodePorts"] = False
+    if svc.health_check_node_port:
+        spec["healthCheckNodePort"] = svc.health_check_node_port
+    if svc.source_ranges:
+        spec["loadBalancerSourceRanges"] = list(svc.source_ranges)
+    if svc.traffic_distribution:
+        spec["trafficDistribution"] = svc.traffic_distribution
     status: dict[str, Any] = {"loadBalancer": {}}
-    if svc.type == "LoadBalancer" and svc.load_balancer_ip:
-        status["loadBalancer"] = {"ingress": [{"ip": svc.load_balancer_ip, "ipMode": "VIP"}]}
+    if svc.type == "LoadBalancer" and svc.ingress_ips:
+        status["loadBalancer"] = {
+            "ingress": [{"ip": ip, "ipMode": "VIP"} for ip in svc.ingress_ips]
+        }
     return {
         "apiVersion": "v1",
         "kind": "Service",
@@ -145,6 +153,14 @@ def service_dict(world: World, svc: Service) -> dict[str, Any]:
         "spec": spec,
         "status": status,
     }
+
+
+def ip_families(svc: Service) -> list[str]:
+    """`spec.ipFamilies`: the allocator's, else the ClusterIPs' families."""
+    if svc.ip_families:
+        return list(svc.ip_families)
+    ips = svc.cluster_ips or [svc.cluster_ip]
+    return ["IPv6" if ":" in ip else "IPv4" for ip in ips if ip and ip != "None"] or ["IPv4"]
 
 
 def pod_dict(world: World, pod: Pod) -> dict[str, Any]:
@@ -215,7 +231,7 @@ def pod_dict(world: World, pod: Pod) -> dict[str, Any]:
         "startTime": created,
     }
     if pod.node_name:
-        status["hostIP"] = node_ip(world.nodes, pod.node_name)
+        status["hostIP"] = world.node_ip(pod.node_name)
         status["hostIPs"] = [{"ip": status["hostIP"]}]
     if pod.ip:
         status["podIP"] = pod.ip
@@ -313,7 +329,7 @@ def node_dict(world: World, node: str) -> dict[str, Any]:
         "spec": {"podCIDR": f"10.244.{world.nodes.index(node) + 1}.0/24"},
         "status": {
             "addresses": [
-                {"address": node_ip(world.nodes, node), "type": "InternalIP"},
+                {"address": world.node_ip(node), "type": "InternalIP"},
                 {"address": node, "type": "Hostname"},
             ],
             "nodeInfo": {"kubeletVersion": KUBERNETES_VERSION},

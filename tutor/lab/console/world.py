@@ -16,12 +16,12 @@ from typing import Any
 from tutor.model.analysis import Analysis, ServiceRoute
 from tutor.model.endpoints import ServiceEndpoints, endpoint_conditions, endpoint_slices, find_port
 from tutor.model.manifests import stable_hash, suffix
-from tutor.model.objects import Pod, Service, ServicePort, Source, Workload
+from tutor.model.objects import EndpointSlice, Node, Pod, Service, ServicePort, Source, Workload
 
 KUBERNETES_VERSION = "v1.35.0"
 """The simulated cluster's version: kubectl's formats below follow v1.35."""
-API_SERVER = "172.18.0.2"
-"""The API server's address, as a kind control-plane node has it."""
+API_SERVER = "172.18.0.250"
+"""The API server's address (outside the simulated nodes' 172.18.0.2-...)."""
 DNS_SERVER = "10.96.0.10"
 """The kube-dns Service's ClusterIP: every Pod's resolv.conf nameserver."""
 INITIAL_AGE = 600.0
@@ -111,8 +111,11 @@ class Clock:
         return EPOCH + dt.timedelta(seconds=int(born - start))
 
 
-def node_ip(nodes: list[str], node: str) -> str:
-    """A node's InternalIP on kind's docker network (the API server has .2)."""
+def node_ip(nodes: list[str], node: str, info: Node | None = None) -> str:
+    """A node's InternalIP: the manifest's Node's, else one on kind's docker network (the API
+    server has .2)."""
+    if info is not None and info.ip:
+        return info.ip
     return f"172.18.0.{nodes.index(node) + 3}" if node in nodes else ""
 
 
@@ -146,7 +149,7 @@ class World:
             clock,
             services=services,
             routes={sr.service.ref: sr for sr in analysis.services},
-            pods=list(cluster.pods),
+            pods=[p for p in cluster.pods if not p.address_only],
             nodes=sorted(set(cluster.nodes) | {p.node_name for p in cluster.pods if p.node_name}),
             deployments=[w for w in cluster.workloads if w.kind == "Deployment"],
         )
@@ -157,6 +160,12 @@ class World:
         return world
 
     # -- lookups --------------------------------------------------------------------------
+
+    def node_ip(self, node: str) -> str:
+        return node_ip(self.nodes, node, self.analysis.cluster.node_info.get(node))
+
+    def node(self, name: str) -> Node | None:
+        return self.analysis.cluster.node_info.get(name)
 
     def namespaces(self) -> list[str]:
         found = {s.namespace for s in self.services} | {p.namespace for p in self.pods}
@@ -210,10 +219,16 @@ class World:
         return out
 
     def all_slices(self, namespace: str | None) -> list[dict[str, Any]]:
+        """The controller's slices of every Service, then the slices the manifest holds."""
         out: list[dict[str, Any]] = []
         for svc in self.services:
             if namespace is None or svc.namespace == namespace:
                 out.extend(self.slices(svc))
+        for given in self.analysis.cluster.slices:
+            if given.kind == "EndpointSlice" and (
+                namespace is None or given.namespace == namespace
+            ):
+                out.append(slice_data(given))
         return out
 
     def subsets(
@@ -226,7 +241,19 @@ class World:
             return [([API_SERVER], [], [("https", 6443, "TCP")])]
         se = self.endpoints_of(svc)
         if se is None or not se.managed:
-            return []
+            given = [
+                e
+                for e in self.analysis.cluster.endpoints_objects
+                if e.name == svc.name and e.namespace == svc.namespace
+            ]
+            return [
+                (
+                    sorted(a for ep in e.endpoints if ep.ready for a in ep.addresses),
+                    sorted(a for ep in e.endpoints if not ep.ready for a in ep.addresses),
+                    [(n, port, proto) for n, proto, port in e.ports],
+                )
+                for e in given
+            ]
         groups: dict[tuple[tuple[str, int, str], ...], tuple[list[str], list[str]]] = {}
         for pod in se.selected:
             if pod.terminating and not svc.publish_not_ready:
@@ -269,6 +296,36 @@ class World:
                 return {}
         spec = data.get("spec") if isinstance(data, dict) else None
         return spec if isinstance(spec, dict) else {}
+
+
+def slice_data(given: EndpointSlice) -> dict[str, Any]:
+    """An EndpointSlice from the manifest as the API returns it."""
+    labels = {"kubernetes.io/service-name": given.service} if given.service else {}
+    if given.managed_by:
+        labels["endpointslice.kubernetes.io/managed-by"] = given.managed_by
+    endpoints = []
+    for ep in given.endpoints:
+        item: dict[str, Any] = {
+            "addresses": list(ep.addresses),
+            "conditions": {"ready": ep.ready, "serving": ep.serving, "terminating": ep.terminating},
+        }
+        if ep.hostname:
+            item["hostname"] = ep.hostname
+        if ep.node_name:
+            item["nodeName"] = ep.node_name
+        if ep.pod:
+            item["targetRef"] = {"kind": "Pod", "name": ep.pod, "namespace": given.namespace}
+        if ep.zone:
+            item["zone"] = ep.zone
+        endpoints.append(item)
+    return {
+        "apiVersion": "discovery.k8s.io/v1",
+        "kind": "EndpointSlice",
+        "metadata": {"name": given.name, "namespace": given.namespace, "labels": labels},
+        "addressType": given.address_type,
+        "endpoints": endpoints,
+        "ports": [{"name": n, "port": port, "protocol": proto} for n, proto, port in given.ports],
+    }
 
 
 def containers(spec: dict[str, Any]) -> list[tuple[str, str]]:
