@@ -196,3 +196,54 @@ def test_dns_invalid_manifest_exits_1(capsys: pytest.CaptureFixture[str]) -> Non
     code, out, _ = _run(["dns", str(INVALID)], capsys)
     assert code == 1
     assert "spec.ports[0].port" in out
+
+
+def test_rules_nftables_mode(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["rules", str(SEED), "--mode", "nftables"], capsys)
+    assert code == 0
+    assert "table ip kube-proxy {" in out
+    assert "numgen random mod" in out or "goto reject-chain" in out
+    assert "*nat" not in out
+
+
+def test_rules_modes_list_says_ipvs_is_deprecated(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["rules", "--help"])
+    out = capsys.readouterr().out
+    assert "nftables" in out and "ipvs is deprecated in v1.35" in " ".join(out.split())
+    code, _, err = _run(["rules", str(SEED), "--mode", "ipvs"], capsys)
+    assert code == 2
+    assert "IPVS mode is deprecated in Kubernetes v1.35" in err
+
+
+IPV6_ONLY = """\
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  ipFamilies: [IPv6]
+  selector: {app: web}
+  ports: [{port: 80}]
+"""
+
+
+def test_check_refuses_ipv6_on_the_single_stack_cluster_and_accepts_it_dual_stack(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "v6.yaml"
+    path.write_text(IPV6_ONLY)
+    code, out, _ = _run(["check", str(path)], capsys)
+    assert code == 1
+    assert 'spec.ipFamilies[0]: Invalid value: "IPv6": not configured on this cluster' in out
+    assert "--dual-stack" in out
+    code, out, _ = _run(["check", str(path), "--dual-stack"], capsys)
+    assert code == 0, out
+
+
+@pytest.mark.parametrize("command", ["route", "check", "rules", "dns", "sim"])
+def test_every_analyzing_command_takes_dual_stack(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert "--dual-stack" in capsys.readouterr().out

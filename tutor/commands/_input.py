@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from pathlib import Path
 from tutor.model.analysis import Analysis, analyze
 from tutor.model.errors import FieldError
 from tutor.model.limits import MAX_TEXT_BYTES, InputRejected, decode_bytes
+from tutor.model.network import DUAL_STACK, SINGLE_STACK, ClusterNetwork
 from tutor.model.report import unreadable
 
 from ._safe import terminal_safe
@@ -17,8 +19,10 @@ from ._safe import terminal_safe
 __all__ = [
     "InputError",
     "Manifest",
+    "add_network_argument",
     "analyze_file",
     "format_errors",
+    "network_of",
     "read_manifest",
     "terminal_safe",
 ]
@@ -88,10 +92,27 @@ def _read_limited(path: Path) -> bytes:
         os.close(fd)
 
 
-def analyze_file(path: str, from_node: str | None = None) -> tuple[Manifest, Analysis]:
+def add_network_argument(parser: argparse.ArgumentParser) -> None:
+    """`--dual-stack`: the commands that analyze a file share this switch."""
+    parser.add_argument(
+        "--dual-stack",
+        action="store_true",
+        help="simulate a dual-stack IPv4/IPv6 cluster (default: single-stack IPv4 as kind, "
+        "Services 10.96.0.0/12, Pods 10.244.0.0/16; dual-stack adds fd00:10:96::/112 and "
+        "fd00:10:244::/56)",
+    )
+
+
+def network_of(args: argparse.Namespace) -> ClusterNetwork:
+    return DUAL_STACK if getattr(args, "dual_stack", False) else SINGLE_STACK
+
+
+def analyze_file(
+    path: str, from_node: str | None = None, network: ClusterNetwork | None = None
+) -> tuple[Manifest, Analysis]:
     """Read and analyze; unreadable, non-YAML or empty input raises InputError."""
     manifest = read_manifest(path)
-    analysis = analyze(manifest.text, from_node=from_node)
+    analysis = analyze(manifest.text, from_node=from_node, network=network)
     bad = unreadable(analysis)
     if bad is not None:
         where = f":{bad.line}:{bad.column}" if bad.line else ""
@@ -101,12 +122,14 @@ def analyze_file(path: str, from_node: str | None = None) -> tuple[Manifest, Ana
     return manifest, analysis
 
 
-def open_analysis(path: str, from_node: str | None = None) -> tuple[Manifest, Analysis] | None:
+def open_analysis(
+    path: str, from_node: str | None = None, network: ClusterNetwork | None = None
+) -> tuple[Manifest, Analysis] | None:
     """`analyze_file` for commands that print: the one-line reason on stderr and None when the
     input cannot be read; otherwise the analysis, its errors already printed (as `kubectl apply`
     reports the rejected objects and still creates the rest)."""
     try:
-        manifest, analysis = analyze_file(path, from_node=from_node)
+        manifest, analysis = analyze_file(path, from_node=from_node, network=network)
     except InputError as exc:
         print(f"ktutor: {exc}", file=sys.stderr)
         return None

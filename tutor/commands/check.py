@@ -6,7 +6,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._input import InputError, analyze_file, format_errors, terminal_safe
+from ._input import (
+    InputError,
+    add_network_argument,
+    analyze_file,
+    format_errors,
+    network_of,
+    terminal_safe,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -16,6 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print only the API server's messages, without teaching hints",
     )
+    add_network_argument(parser)
 
 
 @terminal_safe
@@ -23,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     worst = 0
     for path in args.files:
         try:
-            manifest, analysis = analyze_file(path)
+            manifest, analysis = analyze_file(path, network=network_of(args))
         except InputError as exc:
             print(f"ktutor: {exc}", file=sys.stderr)
             worst = 2

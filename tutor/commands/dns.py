@@ -10,7 +10,7 @@ from tutor.model.analysis import Analysis
 from tutor.model.dns import NDOTS, candidates, records, resolve, search_path
 from tutor.model.names import is_dns1123_label
 
-from ._input import open_analysis, terminal_safe
+from ._input import add_network_argument, network_of, open_analysis, terminal_safe
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NS",
         help="the namespace of the Pod doing the lookup (default: default)",
     )
+    add_network_argument(parser)
 
 
 def print_records(analysis: Analysis) -> None:
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     if args.resolve is not None and not candidates(args.resolve, args.namespace):
         print("ktutor dns: --resolve needs a name, e.g. --resolve my-service", file=sys.stderr)
         return 2
-    opened = open_analysis(args.file)
+    opened = open_analysis(args.file, network=network_of(args))
     if opened is None:
         return 2
     _, analysis = opened

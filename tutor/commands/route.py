@@ -12,7 +12,14 @@ from tutor.model.limits import MAX_CLIENTS, MAX_REQUESTS
 from tutor.model.proxy import Client
 from tutor.model.report import Burst, RequestOutcome, at_pod, request_to, requests
 
-from ._input import InputError, analyze_file, format_errors, terminal_safe
+from ._input import (
+    InputError,
+    add_network_argument,
+    analyze_file,
+    format_errors,
+    network_of,
+    terminal_safe,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,6 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="compare the model's endpoints with the real EndpointSlices in FILE "
         "(from `kubectl get svc,pods,endpointslices -o yaml`)",
     )
+    add_network_argument(parser)
 
 
 def clients_for(analysis: Analysis, node: str | None, count: int) -> list[Client]:
@@ -171,7 +179,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"ktutor route: --clients must be between 1 and {MAX_CLIENTS}", file=sys.stderr)
         return 2
     try:
-        manifest, analysis = analyze_file(args.file, from_node=args.from_node)
+        manifest, analysis = analyze_file(
+            args.file, from_node=args.from_node, network=network_of(args)
+        )
     except InputError as exc:
         if args.json:
             print(

@@ -1,4 +1,6 @@
-"""`ktutor rules FILE [--node NODE]`: the iptables rules kube-proxy would program on a node."""
+"""`ktutor rules FILE [--node NODE] [--mode iptables|nftables] [--dual-stack]`: the rules
+kube-proxy would program on a node, in its iptables mode (the default) or its nftables mode (GA
+since v1.33). The IPVS mode is deprecated in v1.35 and not simulated."""
 
 from __future__ import annotations
 
@@ -6,8 +8,15 @@ import argparse
 import sys
 
 from tutor.model.iptables import render_rules
+from tutor.model.nftables import render_nftables
 
-from ._input import open_analysis, terminal_safe
+from ._input import add_network_argument, network_of, open_analysis, terminal_safe
+
+MODES = ("iptables", "nftables", "ipvs")
+IPVS_DEPRECATED = (
+    "ktutor rules: --mode ipvs: kube-proxy's IPVS mode is deprecated in Kubernetes v1.35 "
+    "and ktutor does not simulate it; use --mode iptables or --mode nftables"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,11 +28,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the node whose kube-proxy programs the rules (default: the first "
         "node); matters for internal/externalTrafficPolicy: Local",
     )
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default="iptables",
+        help="kube-proxy's mode: iptables (iptables-save, the default) or nftables "
+        "(nft list table ip kube-proxy); ipvs is deprecated in v1.35 and not simulated",
+    )
+    add_network_argument(parser)
 
 
 @terminal_safe
 def run(args: argparse.Namespace) -> int:
-    opened = open_analysis(args.file)
+    if args.mode == "ipvs":
+        print(IPVS_DEPRECATED, file=sys.stderr)
+        return 2
+    opened = open_analysis(args.file, network=network_of(args))
     if opened is None:
         return 2
     _, analysis = opened
@@ -32,5 +52,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"ktutor rules: no node {args.node!r}; nodes: {', '.join(nodes)}", file=sys.stderr)
         return 2
     # rejected Services never reach kube-proxy; the rest of the file is still programmed
-    print(render_rules(analysis, args.node), end="")
+    render = render_nftables if args.mode == "nftables" else render_rules
+    print(render(analysis, args.node), end="")
     return 0 if analysis.valid else 1

@@ -8,7 +8,7 @@ import argparse
 import shlex
 import sys
 
-from ._input import open_analysis, terminal_safe
+from ._input import add_network_argument, network_of, open_analysis, terminal_safe
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,6 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="COMMAND",
         help="the command line, after `--` (e.g. -- kubectl get endpointslices)",
     )
+    add_network_argument(parser)
 
 
 @terminal_safe
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    opened = open_analysis(args.file)
+    opened = open_analysis(args.file, network=network_of(args))
     if opened is None:
         return 2
     _, analysis = opened

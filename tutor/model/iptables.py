@@ -290,11 +290,11 @@ def cluster_ip_of(svc: Service, family: str) -> str:
     )
 
 
-def _external_ips(svc: Service, family: str | None = None) -> list[str]:
+def external_ips(svc: Service, family: str | None = None) -> list[str]:
     return _of_family(list(svc.external_ips), family)
 
 
-def _lb_vips(svc: Service, family: str | None = None) -> list[str]:
+def lb_vips(svc: Service, family: str | None = None) -> list[str]:
     """`status.loadBalancer.ingress` IPs (ipMode VIP); ktutor simulates one when the file has
     no status (allocation.assign_service_addresses)."""
     if svc.type != LOAD_BALANCER:
@@ -314,7 +314,7 @@ def source_ranges(svc: Service, family: str | None = None) -> list[str]:
 
 def externally_accessible(svc: Service, port: ServicePort, family: str | None = None) -> bool:
     """serviceport.go `ExternallyAccessible` (per port): a NodePort, LB VIPs or externalIPs."""
-    return bool(port.node_port or _lb_vips(svc, family) or _external_ips(svc, family))
+    return bool(port.node_port or lb_vips(svc, family) or external_ips(svc, family))
 
 
 def categorize(
@@ -410,7 +410,7 @@ def _program_port(rs: Ruleset, svc: Service, pr: PortRoute) -> None:
         has_external = has_external and bool(cat.local)
     uses_ext_chain = cat.has_any and ext_access
     fw_chain = chain_name(FW, name, proto)
-    vips = _lb_vips(svc, fam)
+    vips = lb_vips(svc, fam)
     ranges = source_ranges(svc, fam)
     uses_fw_chain = cat.has_any and bool(vips) and bool(ranges)
     lb_chain = fw_chain if uses_fw_chain else ext_chain
@@ -437,7 +437,7 @@ def _program_port(rs: Ruleset, svc: Service, pr: PortRoute) -> None:
             ref,
         )
 
-    for ip in _external_ips(svc, fam):
+    for ip in external_ips(svc, fam):
         if cat.has_any:
             nat.add(
                 KUBE_SERVICES,
@@ -466,7 +466,7 @@ def _program_port(rs: Ruleset, svc: Service, pr: PortRoute) -> None:
                 ref,
             )
     if not has_external:
-        for ip in _lb_vips(svc, fam):
+        for ip in lb_vips(svc, fam):
             filt.add(
                 KUBE_EXTERNAL_SERVICES,
                 f"-m comment --comment {ext_comment} {match} -d {ip} {dport} -j {ext_target}",
