@@ -175,7 +175,7 @@ def _why(
     cluster: tuple[int, bool] | None,
     known: set[str],
 ) -> str:
-    verdict = pr.verdicts.get(f"{sr.service.namespace}/{pod}")
+    verdict = pr.own_verdicts.get(f"{sr.service.namespace}/{pod}")
     reason = f"the model says: {verdict.reason}" if verdict else ""
     if model is None and pod not in known:
         return (
@@ -227,7 +227,7 @@ def compare(analysis: Analysis, text: str | None = None) -> Comparison:
             )
             continue
         for pr in sr.ports:
-            model = {ep.pod.name: (ep.port, ep.ready) for ep in pr.endpoints}
+            model = {ep.pod.name: (ep.port, ep.ready) for ep in pr.own_endpoints}
             cluster = _cluster_port(pr, mine, pods_by_ip)
             pc = PortComparison(svc.ref, pr.port.label, model, cluster)
             if not mine:

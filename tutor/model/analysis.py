@@ -9,12 +9,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .endpoints import Endpoint, PodIndex, PortEndpoints, ServiceEndpoints, resolve
+from .endpoints import (
+    Endpoint,
+    PodIndex,
+    PortEndpoints,
+    ServiceEndpoints,
+    SliceDifference,
+    assign_hints,
+    from_slices,
+    has_selector,
+    resolve,
+    slice_differences,
+)
 from .errors import FieldError
 from .explain import Verdict, explain_port
-from .manifests import Parsed, parse
+from .manifests import SLICE_CONTROLLER, Parsed, parse
 from .network import SINGLE_STACK, ClusterNetwork
-from .objects import Cluster, Service, ServicePort
+from .objects import EXTERNAL_NAME, Cluster, EndpointSlice, Pod, Service, ServicePort
 from .proxy import CLUSTER_IP_ENTRY, endpoints_for, skip_service
 
 
@@ -28,6 +39,30 @@ class PortRoute:
     verdicts: Mapping[str, Verdict]
     """`namespace/pod` -> why it does or does not get this port's traffic (computed lazily)."""
     slice_endpoints: PortEndpoints
+    """What kube-proxy reads for this port: the model's slices, or the input's (`given`)."""
+    given: list[EndpointSlice] = field(default_factory=list)
+    """The input's EndpointSlices for this Service: kube-proxy routes from them."""
+    differences: list[SliceDifference] = field(default_factory=list)
+    """Where the controller's slices, made from the Pods, would differ from the input's."""
+    topology_note: str = ""
+    """Why a requested topology (trafficDistribution, topology-mode: Auto) gives no hints."""
+    model: PortEndpoints | None = None
+    """With `given` slices: the endpoints the controller makes from the Pods."""
+    model_verdicts: Mapping[str, Verdict] | None = None
+    """With `given` slices: the verdicts from the Pods alone, as if the input had no slices."""
+
+    @property
+    def own_endpoints(self) -> list[Endpoint]:
+        """The model's endpoints, made from the Pods (what `route --compare` checks)."""
+        return self.model.endpoints if self.model is not None else self.endpoints
+
+    @property
+    def own_verdicts(self) -> Mapping[str, Verdict]:
+        return self.model_verdicts if self.model_verdicts is not None else self.verdicts
+
+    @property
+    def from_input(self) -> bool:
+        return bool(self.given)
 
     @property
     def target_port(self) -> int | None:
@@ -119,7 +154,15 @@ class Analysis:
                         for key, v in pr.verdicts.items()
                         if not v.gets_traffic and key.startswith(sr.service.namespace + "/")
                     },
+                    "addresses": {ep.pod.name: ep.address for ep in pr.endpoints},
                 }
+                if pr.given:
+                    ports[pr.port.key]["slices"] = [sl.name for sl in pr.given]
+                    ports[pr.port.key]["controller_would_differ"] = [
+                        d.summary for d in pr.differences
+                    ]
+                if pr.topology_note:
+                    ports[pr.port.key]["topology"] = pr.topology_note
             services[sr.service.ref] = ports
         out["services"] = services
         if self.cluster.ignored:
@@ -127,12 +170,64 @@ class Analysis:
         return out
 
 
+def slice_source(given: list[EndpointSlice]) -> str:
+    """`EndpointSlice `db-1` (managed by `my-operator`)`, for explanations."""
+    parts = []
+    for sl in given:
+        who = sl.managed_by or "no controller: written by hand or by a tool"
+        kind = "mirrored from Endpoints" if sl.kind == "Endpoints" else "EndpointSlice"
+        parts.append(f"{kind} `{sl.name}` (managed by {who})")
+    return "; ".join(parts)
+
+
+def _given_endpoints(
+    svc: Service,
+    pe: PortEndpoints,
+    given: list[EndpointSlice],
+    pods: dict[str, Pod],
+) -> tuple[PortEndpoints, list[SliceDifference]]:
+    """kube-proxy reads every slice labelled with the Service, whoever manages it. When the
+    input holds the EndpointSlice controller's own slices they are what kube-proxy uses (and
+    the model's, made from the Pods, are compared with them); when it holds only other
+    managers' slices, the controller's are still written for a Service with a selector, and
+    kube-proxy reads both."""
+    given_eps = from_slices(pe.port, given, pods)
+    controller = [sl for sl in given if sl.managed_by == SLICE_CONTROLLER]
+    diffs: list[SliceDifference] = []
+    managed = has_selector(svc) and svc.type != EXTERNAL_NAME
+    if managed and controller:
+        mine = from_slices(pe.port, controller, pods)
+        diffs = slice_differences(pe.endpoints, mine)
+        eps = given_eps
+    elif managed:
+        seen = {ep.address for ep in given_eps}
+        eps = given_eps + [ep for ep in pe.endpoints if ep.address not in seen]
+    else:
+        eps = given_eps
+    return PortEndpoints(pe.port, eps, pe.unresolved if managed else []), diffs
+
+
 def route_service(
-    svc: Service, cluster: Cluster, index: PodIndex, from_node: str | None = None
+    svc: Service,
+    cluster: Cluster,
+    index: PodIndex,
+    from_node: str | None = None,
+    given: list[EndpointSlice] | None = None,
+    pods: dict[str, Pod] | None = None,
 ) -> ServiceRoute:
+    """One Service: its endpoints (the model's, or the input's slices as kube-proxy reads
+    them), topology hints, where ClusterIP traffic goes and why each Pod does or does not."""
     se = resolve(svc, cluster, index)
     sr = ServiceRoute(svc, se)
-    for pe in se.ports:
+    zones = any(info.zone for info in cluster.node_info.values())
+    for model_pe in se.ports:
+        pe, diffs = model_pe, list[SliceDifference]()
+        if given:
+            pe, diffs = _given_endpoints(svc, model_pe, given, pods or {})
+        note = ""
+        if zones or svc.traffic_distribution or svc.topology_mode:
+            note = assign_hints(svc, pe.endpoints, cluster)
+            pe.node_zones = {n: info.zone for n, info in cluster.node_info.items()}
         if svc.headless:
             used = sorted((ep for ep in pe.endpoints if ep.ready), key=lambda e: e.address)
             fallback = False
@@ -142,15 +237,53 @@ def route_service(
             used = endpoints_for(svc, pe, CLUSTER_IP_ENTRY, from_node)
             fallback = bool(used) and not any(ep.ready for ep in used)
         local_node = from_node if svc.internal_traffic_policy == "Local" else None
-        verdicts = explain_port(svc, pe, used, cluster.pods, fallback, local_node)
-        sr.ports.append(PortRoute(pe.port, pe.endpoints, used, fallback, verdicts, pe))
+        verdicts = explain_port(
+            svc,
+            pe,
+            used,
+            cluster.pods,
+            fallback,
+            local_node,
+            given=slice_source(given) if given else "",
+            model=model_pe if given else None,
+            from_node=from_node,
+        )
+        route = PortRoute(
+            pe.port, pe.endpoints, used, fallback, verdicts, pe, given or [], diffs, note
+        )
+        if given:
+            route.model = model_pe
+            own = (
+                endpoints_for(svc, model_pe, CLUSTER_IP_ENTRY, from_node)
+                if not skip_service(svc)
+                else []
+            )
+            route.model_verdicts = explain_port(
+                svc,
+                model_pe,
+                own,
+                cluster.pods,
+                bool(own) and not any(e.ready for e in own),
+                local_node,
+            )
+        sr.ports.append(route)
     return sr
 
 
 def analyze_parsed(parsed: Parsed, text: str = "", from_node: str | None = None) -> Analysis:
     cluster = parsed.cluster
     index = PodIndex(cluster.pods)
-    routes = [route_service(svc, cluster, index, from_node) for svc in cluster.services]
+    by_service: dict[tuple[str, str], list[EndpointSlice]] = {}
+    for sl in cluster.slices:
+        if sl.service:
+            by_service.setdefault((sl.namespace, sl.service), []).append(sl)
+    pods = {p.ref: p for p in cluster.pods} if by_service else {}
+    routes = [
+        route_service(
+            svc, cluster, index, from_node, by_service.get((svc.namespace, svc.name)), pods
+        )
+        for svc in cluster.services
+    ]
     return Analysis(text, parsed, routes, from_node)
 
 

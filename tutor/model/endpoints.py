@@ -12,6 +12,7 @@ costs an intersection of small sets rather than a scan of every Pod.
 from __future__ import annotations
 
 import gc
+import math
 from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +20,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .manifests import stable_hash, suffix
-from .objects import EXTERNAL_NAME, Cluster, ContainerPort, Pod, Service, ServicePort
+from .objects import (
+    EXTERNAL_NAME,
+    Cluster,
+    ContainerPort,
+    EndpointSlice,
+    Pod,
+    Service,
+    ServicePort,
+    SliceEndpoint,
+)
 
 TERMINAL_PHASES = ("Succeeded", "Failed")
 
@@ -140,16 +150,33 @@ def ports_named(pod: Pod, name: str) -> list[ContainerPort]:
 @dataclass(slots=True)
 class Endpoint:
     pod: Pod
+    """The Pod behind it (for an address an input slice lists without a Pod in the file, a
+    stand-in with `address_only` set)."""
     port: int
     ready: bool
     serving: bool
     terminating: bool
+    ip: str = ""
+    """The slice's address when it came from an input slice ("" = the Pod's IP)."""
+    node: str = ""
+    """The slice's `nodeName` when it came from an input slice ("" = the Pod's node)."""
+    zone: str = ""
+    for_zones: tuple[str, ...] = ()
+    """Topology hints (`hints.forZones`)."""
+    for_nodes: tuple[str, ...] = ()
+    """`hints.forNodes` (trafficDistribution: PreferSameNode)."""
+    slice: str = ""
+    """The input EndpointSlice it came from ("" = the model's own, from the Pods)."""
 
     @property
     def address(self) -> str:
         """`net.JoinHostPort(ip, port)`, as kube-proxy's endpoint String(): IPv6 in brackets."""
-        ip = self.pod.ip
+        ip = self.ip or self.pod.ip
         return f"[{ip}]:{self.port}" if ":" in ip else f"{ip}:{self.port}"
+
+    @property
+    def node_name(self) -> str:
+        return self.node or self.pod.node_name
 
 
 class PortEndpoints:
@@ -160,7 +187,7 @@ class PortEndpoints:
     selector intersection per Service, and only the ports somebody looks at pay for endpoints.
     """
 
-    __slots__ = ("_endpoints", "_selected", "_service", "_unresolved", "port")
+    __slots__ = ("_endpoints", "_selected", "_service", "_unresolved", "node_zones", "port")
 
     def __init__(
         self,
@@ -174,6 +201,8 @@ class PortEndpoints:
         self.port = port
         self._service = service
         self._selected = selected
+        self.node_zones: dict[str, str] = {}
+        """Node name -> zone, for kube-proxy's topology choice (set when zones matter)."""
         if endpoints is not None or unresolved is not None or service is None:
             self._endpoints: list[Endpoint] | None = endpoints if endpoints is not None else []
             self._unresolved: list[Pod] | None = unresolved if unresolved is not None else []
@@ -332,3 +361,217 @@ def endpoint_slices(se: ServiceEndpoints) -> list[dict[str, Any]]:
                 }
             )
     return slices
+
+
+# ---------------------------------------------------------------- slices from the input
+
+CLOSE_DISTRIBUTIONS = ("PreferClose", "PreferSameZone", "PreferSameNode")
+"""`closeTrafficDistribution` (K · staging/src/k8s.io/endpointslice/trafficdist): PreferClose is
+the older name of PreferSameZone."""
+
+
+def _stand_in(se: SliceEndpoint, sl: EndpointSlice, address: str) -> Pod:
+    """A Pod-shaped stand-in for an address with no Pod in the file, so views list it."""
+    return Pod(
+        name=se.pod or address,
+        namespace=sl.namespace,
+        source=sl.source,
+        node_name=se.node_name,
+        ip=address,
+        ready=se.ready,
+        ready_condition="True" if se.serving else "False",
+        terminating=se.terminating,
+        hostname=se.hostname,
+        address_only=True,
+    )
+
+
+def from_slices(
+    sp: ServicePort, slices: list[EndpointSlice], pods: dict[str, Pod], family: str = "IPv4"
+) -> list[Endpoint]:
+    """kube-proxy's endpoints for one Service port from the slices labelled with its Service
+    (K · pkg/proxy/endpointslicecache.go · `endpointInfoByServicePort`, `addEndpoints`): a
+    slice port counts when its name and protocol are the Service port's and its number is not
+    0; an endpoint is its first address, of the Service's family; duplicates (same IP:port
+    in two slices) count once. `pods` maps `namespace/name` to the file's Pods, so a slice
+    naming a Pod in the file points at it."""
+    out: dict[str, Endpoint] = {}
+    for sl in slices:
+        for name, protocol, number in sl.ports:
+            if name != sp.name or protocol != sp.protocol or not number:
+                continue
+            for se in sl.endpoints:
+                if not se.addresses:
+                    continue
+                address = se.addresses[0]
+                if (":" in address) != (family == "IPv6"):
+                    continue
+                pod = pods.get(f"{sl.namespace}/{se.pod}") if se.pod else None
+                ep = Endpoint(
+                    pod if pod is not None else _stand_in(se, sl, address),
+                    number,
+                    se.ready,
+                    se.serving,
+                    se.terminating,
+                    ip=address,
+                    node=se.node_name,
+                    zone=se.zone,
+                    for_zones=se.for_zones,
+                    for_nodes=se.for_nodes,
+                    slice=sl.name,
+                )
+                out.setdefault(ep.address, ep)
+    return list(out.values())
+
+
+def topology_annotation_enabled(svc: Service) -> bool:
+    """`hintsEnabled` (K · staging/src/k8s.io/endpointslice/reconciler.go): the topology
+    annotation is `Auto` (or `auto`)."""
+    return svc.topology_mode in ("Auto", "auto")
+
+
+OVERLOAD_THRESHOLD = 0.2
+"""`overloadThreshold` of the topology cache: no zone should get more than 20% over its share."""
+
+
+def _auto_hints(endpoints: list[Endpoint], cluster: Cluster) -> str:
+    """Topology Aware Routing (`topology-mode: Auto`) as the EndpointSlice controller's topology
+    cache does it (K · staging/src/k8s.io/endpointslice/topologycache/topologycache.go ·
+    `SetNodes`, `getAllocations`, `AddHints`; utils.go · `getGivingAndReceivingZones`,
+    `redistributeHints`): zones weighed by their Ready nodes' allocatable CPU (control-plane
+    nodes left out); no hints at all when a node lacks a zone or CPU, with fewer than 2 zones,
+    fewer ready endpoints than zones, or when a zone's minimum share cannot be met. Each
+    ready endpoint is hinted for its own zone, then some are moved to zones short of their
+    share (in a fixed order here; the controller walks Go maps). Returns why there are no
+    hints ("" when there are)."""
+    cpu: dict[str, int] = {}
+    for name in cluster.nodes:
+        node = cluster.node_info[name]
+        if (
+            "node-role.kubernetes.io/control-plane" in node.labels
+            or "node-role.kubernetes.io/master" in node.labels
+            or not node.ready
+        ):
+            continue
+        if not node.zone or not node.cpu_millis:
+            return (
+                f"node `{name}` has no {'zone label' if not node.zone else 'allocatable CPU'}, "
+                "so the controller has not enough node information"
+            )
+        cpu[node.zone] = cpu.get(node.zone, 0) + node.cpu_millis
+    if len(cpu) < 2:
+        return "the nodes are in fewer than 2 zones"
+    ready = [ep for ep in endpoints if ep.ready]
+    if len(cpu) > len(ready):
+        return f"fewer ready endpoints ({len(ready)}) than zones ({len(cpu)})"
+    total = sum(cpu.values())
+    allocations: dict[str, tuple[int, float]] = {}
+    remaining = len(ready)
+    for zone in sorted(cpu):
+        desired = cpu[zone] / total * len(ready)
+        minimum = math.ceil(desired * (1 / (1 + OVERLOAD_THRESHOLD)))
+        allocations[zone] = (minimum, max(desired, float(minimum)))
+        remaining -= minimum
+        if remaining < 0:
+            return "a zone's minimum share cannot be met without overloading the endpoints"
+    allocated: dict[str, int] = {}
+    for ep in ready:
+        if not ep.zone:
+            return f"endpoint {ep.pod.name} has no zone"
+        ep.for_zones = (ep.zone,)
+        allocated[ep.zone] = allocated.get(ep.zone, 0) + 1
+    giving_d = {
+        z: allocated.get(z, 0) - d for z, (_, d) in allocations.items() if allocated.get(z, 0) > d
+    }
+    receiving_d = {
+        z: d - allocated.get(z, 0) for z, (_, d) in allocations.items() if allocated.get(z, 0) < d
+    }
+    giving: dict[str, int] = {}
+    receiving: dict[str, int] = {}
+    while True:
+        g = max(sorted(giving_d), key=lambda z: giving_d[z], default="")
+        r = max(sorted(receiving_d), key=lambda z: receiving_d[z], default="")
+        give = giving_d.get(g, 0.0) if g else 0.0
+        take = receiving_d.get(r, 0.0) if r else 0.0
+        if not g or not r or (give < 1.0 and take < 1.0) or give < 0.5 or take < 0.5:
+            break
+        giving[g] = giving.get(g, 0) + 1
+        giving_d[g] -= 1
+        receiving[r] = receiving.get(r, 0) + 1
+        receiving_d[r] -= 1
+    for ep in ready:
+        if not giving or not receiving:
+            break
+        if giving.get(ep.zone, 0) > 0:
+            to = sorted(z for z, n in receiving.items() if n > 0)[0]
+            ep.for_zones = (to,)
+            giving[ep.zone] -= 1
+            if not giving[ep.zone]:
+                del giving[ep.zone]
+            receiving[to] -= 1
+            if not receiving[to]:
+                del receiving[to]
+    return ""
+
+
+def assign_hints(svc: Service, endpoints: list[Endpoint], cluster: Cluster) -> str:
+    """Zones and topology hints on the model's own endpoints, as the EndpointSlice controller
+    writes them (K · staging/src/k8s.io/endpointslice/reconciler.go · `reconcileByAddressType`):
+    each endpoint's `zone` is its node's `topology.kubernetes.io/zone`; the topology
+    annotation (`Auto`) wins over `trafficDistribution`; with trafficDistribution PreferClose
+    or PreferSameZone every ready endpoint with a zone is hinted for its own zone, and
+    PreferSameNode adds a hint for its own node (K · trafficdist/trafficdist.go ·
+    `preferCloseHeuristic.update`). Returns why a requested topology gives no hints ("")."""
+    for ep in endpoints:
+        if not ep.slice:
+            ep.zone = cluster.zone_of(ep.node_name)
+            ep.for_zones = ep.for_nodes = ()
+    own = [ep for ep in endpoints if not ep.slice]
+    if topology_annotation_enabled(svc):
+        why = _auto_hints(own, cluster)
+        if why:
+            for ep in own:
+                ep.for_zones = ()
+        return why
+    if svc.traffic_distribution not in CLOSE_DISTRIBUTIONS:
+        return ""
+    same_node = svc.traffic_distribution == "PreferSameNode"
+    for ep in own:
+        if not ep.ready:
+            continue
+        ep.for_zones = (ep.zone,) if ep.zone else ()
+        ep.for_nodes = (ep.node_name,) if same_node and ep.node_name else ()
+    if not same_node and not any(ep.zone for ep in own):
+        return "the nodes have no `topology.kubernetes.io/zone` label, so there are no zone hints"
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class SliceDifference:
+    """Where the EndpointSlice controller's slices (the model's, from the Pods) would differ
+    from the controller-managed slices in the input, for one Service port."""
+
+    name: str
+    """The Pod's name (or the address)."""
+    model: tuple[int, bool] | None
+    """(port, ready) in the model's slices, None when the model lists it not."""
+    given: tuple[int, bool] | None
+    """(port, ready) in the input's slices, None when they list it not."""
+
+    @property
+    def summary(self) -> str:
+        def side(v: tuple[int, bool] | None) -> str:
+            return "absent" if v is None else f"port {v[0]}, {'ready' if v[1] else 'not ready'}"
+
+        return f"{self.name}: the input's slices say {side(self.given)}; the controller would write {side(self.model)}"
+
+
+def slice_differences(model: list[Endpoint], given: list[Endpoint]) -> list[SliceDifference]:
+    """The model's endpoints against the input's, by Pod name (or address)."""
+    mine = {ep.pod.name: (ep.port, ep.ready) for ep in model}
+    theirs = {ep.pod.name: (ep.port, ep.ready) for ep in given}
+    return [
+        SliceDifference(name, mine.get(name), theirs.get(name))
+        for name in sorted(set(mine) | set(theirs))
+        if mine.get(name) != theirs.get(name)
+    ]

@@ -9,7 +9,7 @@ and the traffic policies).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .endpoints import TERMINAL_PHASES, Endpoint, PortEndpoints, has_selector, ports_named
@@ -31,6 +31,9 @@ FALLBACK = "terminating-fallback"
 LOCAL_POLICY = "other-node"
 HEADLESS = "headless"
 NOT_PROXIED = "not-proxied"
+FROM_SLICE = "from-slice"
+NOT_IN_SLICES = "not-in-slices"
+TOPOLOGY = "topology"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +120,13 @@ class Verdicts(Mapping[str, Verdict]):
         pods: list[Pod],
         fallback: bool,
         client_node: str | None,
+        given: str = "",
+        model: PortEndpoints | None = None,
+        from_node: str | None = None,
     ) -> None:
+        self._given = given
+        self._model = model
+        self._from_node = from_node
         self._svc = svc
         self._pe = pe
         self._used = used
@@ -176,6 +185,32 @@ class Verdicts(Mapping[str, Verdict]):
                 "ExternalName Service: DNS answers with a CNAME to "
                 f"{_q(svc.external_name)}; no Pod is involved",
             )
+        if self._given:
+            ep = by_pod.get(pod.name)
+            if ep is not None and ep.pod is pod:
+                if pod.name in self._used_names:
+                    return v(
+                        True,
+                        FROM_SLICE,
+                        f"listed in {self._given}: kube-proxy uses it",
+                        ep.port,
+                    )
+                return self._not_used(pod, ep, v)
+            if self._model is not None and any(e.pod is pod for e in self._model.endpoints):
+                return v(
+                    False,
+                    NOT_IN_SLICES,
+                    "the Service selects it, but the EndpointSlices in the input do not list "
+                    f"it ({self._given}): kube-proxy routes from the slices; the EndpointSlice "
+                    "controller would add it",
+                )
+            if not has_selector(svc):
+                return v(
+                    False,
+                    NOT_IN_SLICES,
+                    "the Service has no selector: its endpoints are what its EndpointSlices "
+                    f"list ({self._given}), and they do not list this Pod",
+                )
         if not has_selector(svc):
             return v(
                 False,
@@ -205,6 +240,21 @@ class Verdicts(Mapping[str, Verdict]):
         ep = by_pod.get(pod.name)
         if ep is None:
             return v(False, NO_IP, "not an endpoint")
+        if pod.name in self._used_names and not svc.headless and svc.cluster_ip not in ("", "None"):
+            if self._fallback:
+                return v(
+                    True,
+                    FALLBACK,
+                    "terminating but still serving: kube-proxy uses it "
+                    "because no endpoint is Ready",
+                    ep.port,
+                )
+            return v(True, OK, "selected, Ready", ep.port)
+        return self._not_used(pod, ep, v)
+
+    def _not_used(self, pod: Pod, ep: Endpoint, v: Callable[..., Verdict]) -> Verdict:
+        """An endpoint kube-proxy does not use here (or DNS, for a headless Service): why."""
+        svc = self._svc
         if svc.headless:
             if ep.ready:
                 return v(
@@ -219,16 +269,6 @@ class Verdicts(Mapping[str, Verdict]):
             return v(False, NOT_READY, "not Ready, so DNS leaves it out", ep.port)
         if svc.cluster_ip in ("", "None"):
             return v(False, NOT_PROXIED, "not proxied", ep.port)
-        if pod.name in self._used_names:
-            if self._fallback:
-                return v(
-                    True,
-                    FALLBACK,
-                    "terminating but still serving: kube-proxy uses it "
-                    "because no endpoint is Ready",
-                    ep.port,
-                )
-            return v(True, OK, "selected, Ready", ep.port)
         if ep.terminating:
             if not ep.serving:
                 return v(
@@ -246,15 +286,39 @@ class Verdicts(Mapping[str, Verdict]):
                 ep.port,
             )
         if not ep.ready:
+            if pod.address_only or ep.slice:
+                return v(False, NOT_READY, "the EndpointSlice marks it not ready", ep.port)
             return v(False, NOT_READY, _not_ready_reason(pod), ep.port)
         node = self._client_node
-        if node is not None and pod.node_name != node:
+        if node is not None and ep.node_name != node:
             return v(
                 False,
                 LOCAL_POLICY,
-                f"on {_q(pod.node_name)}; with "
+                f"on {_q(ep.node_name)}; with "
                 "internalTrafficPolicy: Local a client on "
                 f"{_q(node)} only reaches Pods on its own node",
+                ep.port,
+            )
+        here = self._from_node
+        if here is not None and (ep.for_nodes or ep.for_zones):
+            zone = self._pe.node_zones.get(here, "")
+            if (
+                ep.for_nodes
+                and here not in ep.for_nodes
+                and any(here in e.for_nodes for e in self._used)
+            ):
+                return v(
+                    False,
+                    TOPOLOGY,
+                    f"hinted for node {_q(', '.join(ep.for_nodes))}: kube-proxy on {_q(here)} "
+                    "prefers the endpoints on its own node (trafficDistribution: PreferSameNode)",
+                    ep.port,
+                )
+            return v(
+                False,
+                TOPOLOGY,
+                f"hinted for zone {_q(', '.join(ep.for_zones))}: kube-proxy on {_q(here)} "
+                f"(zone {_q(zone) if zone else 'none'}) uses the endpoints hinted for its own zone",
                 ep.port,
             )
         return v(False, NOT_READY, "not used by kube-proxy", ep.port)
@@ -267,6 +331,14 @@ def explain_port(
     pods: list[Pod],
     fallback: bool,
     client_node: str | None = None,
+    *,
+    given: str = "",
+    model: PortEndpoints | None = None,
+    from_node: str | None = None,
 ) -> Verdicts:
-    """A verdict for every Pod in `pods` on one Service port (computed lazily, per Pod)."""
-    return Verdicts(svc, pe, used, pods, fallback, client_node)
+    """A verdict for every Pod in `pods` on one Service port (computed lazily, per Pod).
+
+    `given` describes the input's EndpointSlices when kube-proxy routes from them (then
+    `model` holds the endpoints the controller would make from the Pods); `from_node` is the
+    client's node, for topology hints."""
+    return Verdicts(svc, pe, used, pods, fallback, client_node, given, model, from_node)

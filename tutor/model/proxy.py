@@ -1,8 +1,9 @@
 """kube-proxy: which endpoints a node's kube-proxy uses, and a seeded simulation of traffic.
 
 K · pkg/proxy/util/utils.go · `ShouldSkipService` (headless and ExternalName are not proxied);
-K · pkg/proxy/topology.go · `CategorizeEndpoints` (Ready endpoints, else the serving-and-terminating
-fallback; the Local policies restrict to the node's own endpoints with a separate fallback);
+K · pkg/proxy/topology.go · `CategorizeEndpoints` (Ready endpoints, narrowed by topology hints for
+the node or its zone, else the serving-and-terminating fallback; the Local policies restrict to the
+node's own endpoints with a separate fallback);
 K · pkg/proxy/endpointslicecache.go (endpoints sorted by the "IP:port" string);
 K · pkg/proxy/iptables/proxier.go · `writeServiceToEndpointRules` (the random cascade: rule i of n
 matches with probability 1/(n-i); ClientIP affinity via the `recent` module).
@@ -42,12 +43,54 @@ def _categorize(endpoints: list[Endpoint]) -> tuple[list[Endpoint], bool]:
     return sorted(fallback, key=sort_key), bool(fallback)
 
 
+SAME_NODE = "PreferSameNode"
+SAME_ZONE = "PreferSameZone"
+
+
+def topology_mode(endpoints: list[Endpoint], node: str, zone: str) -> str:
+    """K · pkg/proxy/topology.go · `topologyModeFromHints` (PreferSameTrafficDistribution is
+    GA in v1.35): "PreferSameNode" when every ready endpoint has a node hint and one is hinted
+    for this node; else "PreferSameZone" when every ready endpoint has a zone hint and one is
+    hinted for this node's zone; else "" (all ready endpoints, cluster-wide)."""
+    ready = [ep for ep in endpoints if ep.ready]
+    if not ready:
+        return ""
+    if all(ep.for_nodes for ep in ready) and any(node in ep.for_nodes for ep in ready):
+        return SAME_NODE
+    if all(ep.for_zones for ep in ready) and any(zone in ep.for_zones for ep in ready):
+        return SAME_ZONE
+    return ""
+
+
+def _available(ep: Endpoint, mode: str, node: str, zone: str) -> bool:
+    """`availableForTopology`."""
+    if mode == SAME_NODE:
+        return node in ep.for_nodes
+    if mode == SAME_ZONE:
+        return zone in ep.for_zones
+    return True
+
+
+def cluster_endpoints(
+    endpoints: list[Endpoint], node: str | None, zone: str = ""
+) -> tuple[list[Endpoint], bool, str]:
+    """`CategorizeEndpoints`' Cluster-policy list for the kube-proxy on `node` (None: topology
+    left out, as for "any node"): the ready endpoints its topology mode allows, else the
+    serving-and-terminating ones. Returns (endpoints, fallback, topology mode)."""
+    mode = topology_mode(endpoints, node, zone) if node is not None else ""
+    ready = [ep for ep in endpoints if ep.ready and _available(ep, mode, node or "", zone)]
+    if ready:
+        return sorted(ready, key=sort_key), False, mode
+    fallback = [ep for ep in endpoints if ep.serving and ep.terminating]
+    return sorted(fallback, key=sort_key), bool(fallback), mode
+
+
 @dataclass(slots=True)
 class Usable:
     """The endpoints one kube-proxy sends a Service port's traffic to."""
 
     cluster: list[Endpoint]
-    """For Cluster policy: every node's choice."""
+    """For Cluster policy: every node's choice (topology hints not applied)."""
     cluster_fallback: bool
     local: dict[str, list[Endpoint]]
     """For Local policy: per node, that node's endpoints (with their own fallback)."""
@@ -55,8 +98,8 @@ class Usable:
 
 def categorize(pe: PortEndpoints) -> Usable:
     cluster, fb = _categorize(pe.endpoints)
-    nodes = sorted({ep.pod.node_name for ep in pe.endpoints})
-    local = {n: _categorize([ep for ep in pe.endpoints if ep.pod.node_name == n])[0] for n in nodes}
+    nodes = sorted({ep.node_name for ep in pe.endpoints})
+    local = {n: _categorize([ep for ep in pe.endpoints if ep.node_name == n])[0] for n in nodes}
     return Usable(cluster, fb, local)
 
 
@@ -65,15 +108,19 @@ def endpoints_for(svc: Service, pe: PortEndpoints, entry: str, node: str | None)
 
     ClusterIP traffic follows internalTrafficPolicy; NodePort and LoadBalancer traffic follows
     externalTrafficPolicy. A Local policy with no node given means "any node": the union.
+    Under a Cluster policy the node's topology (hints for its zone or itself, see
+    `topology_mode`) narrows the choice; no node given means no topology.
     """
     if skip_service(svc):
         return []
-    usable = categorize(pe)
     policy = (
         svc.internal_traffic_policy if entry == CLUSTER_IP_ENTRY else svc.external_traffic_policy
     )
     if policy != "Local":
-        return usable.cluster
+        if node is None:
+            return _categorize(pe.endpoints)[0]
+        return cluster_endpoints(pe.endpoints, node, pe.node_zones.get(node, ""))[0]
+    usable = categorize(pe)
     if node is None:
         merged = [ep for eps in usable.local.values() for ep in eps]
         return sorted(merged, key=sort_key)
@@ -129,7 +176,7 @@ def simulate(
         clients = [Client("client", "10.244.0.100", "")]
     sticky: dict[str, Endpoint] = {}
     affinity = svc.session_affinity == "ClientIP"
-    nodes = entry_nodes or sorted({ep.pod.node_name for ep in pe.endpoints}) or [""]
+    nodes = entry_nodes or sorted({ep.node_name for ep in pe.endpoints}) or [""]
     if entry == LOAD_BALANCER_ENTRY and svc.external_traffic_policy == "Local":
         healthy = [n for n in nodes if endpoints_for(svc, pe, entry, n)]
         nodes = healthy or nodes
