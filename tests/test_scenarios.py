@@ -6,6 +6,7 @@ All of them go through `analyze().route_json()`; a few also through the real com
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import subprocess
 import sys
@@ -21,9 +22,39 @@ SCENARIOS = sorted((ROOT / "tests" / "scenarios").glob("*.yaml"))
 CLI_SAMPLE = [p for p in SCENARIOS if p.name.startswith(("001-", "017-", "041-", "051-"))]
 
 
+def _match(have: dict[str, Any], want: dict[str, Any] | list[Any], where: object) -> None:
+    """`have` equals `want`, where a key (a Pod name) or a string value in `want` may be a glob
+    pattern (`node-exporter-?????`, `10.244.1.*:9100`): generated names and simulated IPs are
+    not Kubernetes' to predict, only their shape. Each pattern matches one distinct entry;
+    `want` may be a list of [key, value] pairs, so a pattern can repeat."""
+    pairs = list(want.items()) if isinstance(want, dict) else [tuple(p) for p in want]
+    assert len(have) == len(pairs), (where, have, want)
+    left = dict(have)
+    for key, value in pairs:
+        found = None
+        for name, got in left.items():
+            if fnmatch.fnmatchcase(name, key) and (
+                got == value
+                or (
+                    isinstance(value, str)
+                    and isinstance(got, str)
+                    and fnmatch.fnmatchcase(got, value)
+                )
+            ):
+                found = name
+                break
+        assert found is not None, (where, key, value, have)
+        del left[found]
+
+
+def _match_names(have: list[str], want: list[str], where: object) -> None:
+    _match(dict.fromkeys(have, True), [[n, True] for n in want], where)
+
+
 def check_against_expectation(got: dict[str, Any], expected: dict[str, Any]) -> None:
     """The README's contract: `valid`; for invalid files the distinct error paths (any order);
-    for valid ones, per Service port: targetPort, endpoints (exact) and ready (as a set)."""
+    for valid ones, per Service port: targetPort, endpoints (exact) and ready (as a set), and
+    when given, addresses (Pod -> IP:port) and why (Pod -> a part of the reason)."""
     assert got["valid"] is expected["valid"]
     if not expected["valid"]:
         want_paths = {e if isinstance(e, str) else e["path"] for e in expected["errors"]}
@@ -38,8 +69,12 @@ def check_against_expectation(got: dict[str, Any], expected: dict[str, Any]) -> 
         for key, want in ports.items():
             have = got["services"][ref][key]
             assert have["targetPort"] == want["targetPort"], (ref, key)
-            assert have["endpoints"] == want["endpoints"], (ref, key)
-            assert sorted(have["ready"]) == sorted(want["ready"]), (ref, key)
+            _match(have["endpoints"], want["endpoints"], (ref, key, "endpoints"))
+            _match_names(have["ready"], want["ready"], (ref, key, "ready"))
+            if "addresses" in want:
+                _match(have["addresses"], want["addresses"], (ref, key, "addresses"))
+            for pod, part in want.get("why", {}).items():
+                assert part in have["why"][pod], (ref, key, pod, have["why"][pod])
 
 
 def _expected(path: Path) -> dict[str, Any]:
@@ -57,6 +92,21 @@ def test_there_are_scenarios() -> None:
 def test_scenario_through_analyze(path: Path) -> None:
     got = analyze(path.read_text()).route_json()
     check_against_expectation(json.loads(json.dumps(got)), _expected(path))
+
+
+PER_NODE = [p for p in SCENARIOS if "from_nodes" in _expected(p)]
+
+
+@pytest.mark.parametrize("path", PER_NODE, ids=[p.stem for p in PER_NODE])
+def test_scenario_per_client_node(path: Path) -> None:
+    """`from_nodes`: {node: {Service: {port: [Pods kube-proxy on that node sends to]}}}, for
+    what depends on the client's node (topology hints, internalTrafficPolicy: Local)."""
+    text = path.read_text()
+    for node, services in _expected(path)["from_nodes"].items():
+        got = analyze(text, from_node=node).route_json()
+        for ref, ports in services.items():
+            for key, want in ports.items():
+                _match_names(got["services"][ref][key]["ready"], want, (node, ref, key))
 
 
 @pytest.mark.parametrize("path", CLI_SAMPLE, ids=[p.stem for p in CLI_SAMPLE])

@@ -2,9 +2,16 @@
 
 A learner runs `kubectl get svc,pods,endpointslices -o yaml > snap.yaml` and `ktutor route
 snap.yaml --compare`: the Services and Pods go through the model as usual, and the EndpointSlices
-(which the model ignores as input, since it computes its own) are read here, straight from the
-YAML. Per Service port we line up pod -> (port, ready) on both sides and, where they differ, quote
-the model's verdict so the learner sees which rule the model applied.
+are read here, straight from the YAML. Per Service port we line up pod -> (port, ready) on both
+sides and, where they differ, quote the model's verdict so the learner sees which rule the model
+applied. Only the EndpointSlice controller's slices are compared with the model; a slice another
+controller manages is listed as such (kube-proxy uses it too, the model does not make it).
+
+A snapshot of legacy v1 `Endpoints` (`kubectl get svc,pods,endpoints`) is compared with the
+Endpoints controller's rules, which differ from the slices' in one way: it leaves terminating
+Pods out unless the Service publishes not-ready addresses (K · pkg/controller/endpoint/
+endpoints_controller.go · `syncService` → `ShouldPodBeInEndpoints(pod,
+service.Spec.PublishNotReadyAddresses)`); `addresses` are ready, `notReadyAddresses` not.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from tutor.model.yamldoc import YamlSyntaxError, load_documents
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by"
 CONTROLLER = "endpointslice-controller.k8s.io"
+ENDPOINTS_KIND = "Endpoints"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +51,8 @@ class RealSlice:
     """(name, protocol, port) as in the slice's `ports`."""
     endpoints: list[tuple[str, str, bool]]
     """(pod name or "", first address, ready)."""
+    kind: str = "EndpointSlice"
+    """"EndpointSlice", or "Endpoints" for a legacy v1 Endpoints object."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +80,8 @@ class PortComparison:
     cluster: dict[str, tuple[int, bool]]
     differences: list[Difference] = field(default_factory=list)
     note: str = ""
+    legacy: bool = False
+    """Compared with a legacy v1 Endpoints object (the Endpoints controller's rules)."""
 
 
 @dataclass(slots=True)
@@ -79,6 +91,8 @@ class Comparison:
     """Services not compared, with the reason (no selector: someone else writes their slices)."""
     orphans: list[str] = field(default_factory=list)
     """Slices whose Service is not in the file."""
+    others: list[str] = field(default_factory=list)
+    """Slices another controller manages: kube-proxy uses them, the model does not make them."""
     slices: int = 0
 
     @property
@@ -112,10 +126,51 @@ def _items(text: str) -> list[dict[str, Any]]:
     return out
 
 
+def _endpoints_object(obj: dict[str, Any]) -> RealSlice:
+    """A legacy v1 Endpoints object, read like a slice (`addresses` ready, `notReadyAddresses`
+    not; every subset's ports and addresses)."""
+    meta = obj.get("metadata")
+    meta = meta if isinstance(meta, dict) else {}
+    ports: list[tuple[str, str, int]] = []
+    endpoints: list[tuple[str, str, bool]] = []
+    for subset in obj.get("subsets") or []:
+        if not isinstance(subset, dict):
+            continue
+        sub_ports = [
+            (str(p.get("name") or ""), str(p.get("protocol") or "TCP"), p["port"])
+            for p in subset.get("ports") or []
+            if isinstance(p, dict) and isinstance(p.get("port"), int)
+        ]
+        ports.extend(p for p in sub_ports if p not in ports)
+        for key, ready in (("addresses", True), ("notReadyAddresses", False)):
+            for a in subset.get(key) or []:
+                if not isinstance(a, dict):
+                    continue
+                ref = a.get("targetRef")
+                pod = ""
+                if isinstance(ref, dict) and ref.get("kind", "Pod") == "Pod":
+                    pod = str(ref.get("name") or "")
+                endpoints.append((pod, str(a.get("ip") or ""), ready))
+    name = str(meta.get("name") or "")
+    return RealSlice(
+        name=name,
+        namespace=str(meta.get("namespace") or DEFAULT_NAMESPACE),
+        service=name,
+        managed_by=CONTROLLER,
+        ports=ports,
+        endpoints=endpoints,
+        kind=ENDPOINTS_KIND,
+    )
+
+
 def read_slices(text: str) -> list[RealSlice]:
-    """Every `discovery.k8s.io/v1` EndpointSlice in the text (also inside `kind: List`)."""
+    """Every `discovery.k8s.io/v1` EndpointSlice in the text (also inside `kind: List`), and
+    every legacy v1 Endpoints object (kind "Endpoints")."""
     slices: list[RealSlice] = []
     for obj in _items(text):
+        if obj.get("kind") == ENDPOINTS_KIND:
+            slices.append(_endpoints_object(obj))
+            continue
         if obj.get("kind") != "EndpointSlice":
             continue
         meta = obj.get("metadata")
@@ -209,7 +264,7 @@ def compare(analysis: Analysis, text: str | None = None) -> Comparison:
         raise CompareError(f"{exc.line}:{exc.column}: YAML syntax error: {exc.message}") from None
     if not slices:
         raise CompareError(
-            "no EndpointSlices in the file; take it with `kubectl get "
+            "no EndpointSlices or Endpoints in the file; take it with `kubectl get "
             "svc,pods,endpointslices -o yaml`"
         )
     result = Comparison(slices=len(slices))
@@ -218,20 +273,40 @@ def compare(analysis: Analysis, text: str | None = None) -> Comparison:
     seen: set[str] = set()
     for sr in analysis.services:
         svc = sr.service
-        mine = [s for s in slices if s.service == svc.name and s.namespace == svc.namespace]
-        seen.update(f"{s.namespace}/{s.name}" for s in mine)
+        labelled = [s for s in slices if s.service == svc.name and s.namespace == svc.namespace]
+        seen.update(f"{s.namespace}/{s.name}" for s in labelled)
         if not sr.endpoints.managed:
             result.skipped.append(
                 f"{svc.ref}: no selector (or ExternalName), so its "
                 "EndpointSlices are not made from Pods; not compared"
             )
             continue
+        for s in labelled:
+            if s.kind != ENDPOINTS_KIND and s.managed_by != CONTROLLER:
+                who = f"managed by {s.managed_by}" if s.managed_by else "with no managed-by label"
+                result.others.append(
+                    f"{s.namespace}/{s.name} (Service {svc.name}) is {who}, not by the "
+                    "EndpointSlice controller: kube-proxy uses its endpoints too, the model does "
+                    "not make them from Pods; not compared"
+                )
+        mine = [s for s in labelled if s.kind != ENDPOINTS_KIND and s.managed_by == CONTROLLER]
+        legacy = not mine and any(s.kind == ENDPOINTS_KIND for s in labelled)
+        if legacy:
+            mine = [s for s in labelled if s.kind == ENDPOINTS_KIND]
         for pr in sr.ports:
-            model = {ep.pod.name: (ep.port, ep.ready) for ep in pr.own_endpoints}
+            model = {
+                ep.pod.name: (ep.port, ep.ready)
+                for ep in pr.own_endpoints
+                if not (legacy and ep.terminating and not svc.publish_not_ready)
+            }
             cluster = _cluster_port(pr, mine, pods_by_ip)
             pc = PortComparison(svc.ref, pr.port.label, model, cluster)
+            if legacy:
+                pc.legacy = True
             if not mine:
-                pc.note = "no EndpointSlice for this Service in the file"
+                pc.note = (
+                    "no EndpointSlice of the EndpointSlice controller for this Service in the file"
+                )
             for pod in sorted(set(model) | set(cluster)):
                 m, c = model.get(pod), cluster.get(pod)
                 if m != c:
@@ -250,7 +325,8 @@ def format_comparison(cmp: Comparison) -> list[str]:
     lines: list[str] = []
     for pc in cmp.ports:
         status = "agree" if not pc.differences and not pc.note else "DIFFER"
-        lines.append(f"Service {pc.service} port {pc.port}: {status}")
+        against = " (with its legacy Endpoints object)" if pc.legacy else ""
+        lines.append(f"Service {pc.service} port {pc.port}{against}: {status}")
         if pc.note:
             lines.append(f"  {pc.note}")
         if not pc.differences:
@@ -267,6 +343,8 @@ def format_comparison(cmp: Comparison) -> list[str]:
             lines.append(f"    why: {d.why}")
     for s in cmp.skipped:
         lines.append(f"skipped {s}")
+    for s in cmp.others:
+        lines.append(f"EndpointSlice {s}")
     for o in cmp.orphans:
         lines.append(f"EndpointSlice {o}: its Service is not in the file")
     verdict = (
@@ -297,6 +375,7 @@ def comparison_json(cmp: Comparison) -> dict[str, Any]:
             for pc in cmp.ports
         ],
         "skipped": cmp.skipped,
+        "others": cmp.others,
         "orphans": cmp.orphans,
     }
 

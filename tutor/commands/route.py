@@ -123,9 +123,16 @@ def print_text(analysis: Analysis, name: str, args: argparse.Namespace) -> None:
             counts = burst.answered + burst.refused if burst is not None else None
             tp = pr.port.target_port
             print(f"  port {pr.port.label} -> targetPort {tp}")
+            if pr.given:
+                print(f"    {pr.source_note}")
+                for d in pr.differences:
+                    print(f"    ! {d.summary}")
+            if pr.topology_note:
+                print(f"    no topology hints: {pr.topology_note}")
             rows = [["", "POD", "ADDRESS", "NODE", "READY", "TRAFFIC", "WHY NOT"]]
             share = pr.share
-            for pod in analysis.cluster.pods:
+            listed = analysis.cluster.pods + [ep.pod for ep in pr.endpoints if ep.pod.address_only]
+            for pod in listed:
                 v = pr.verdicts.get(pod.ref)
                 if v is None:
                     continue

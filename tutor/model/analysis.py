@@ -65,6 +65,20 @@ class PortRoute:
         return bool(self.given)
 
     @property
+    def source_note(self) -> str:
+        """Where kube-proxy's endpoints for this port come from, when the input has slices."""
+        if not self.given:
+            return ""
+        note = f"kube-proxy routes from the input's {slice_source(self.given)}"
+        if (
+            self.model is not None
+            and not any(sl.managed_by == SLICE_CONTROLLER for sl in self.given)
+            and self.model.endpoints
+        ):
+            note += " and from the EndpointSlice controller's slices, made from the Pods"
+        return note
+
+    @property
     def target_port(self) -> int | None:
         tp = self.port.target_port
         return tp if isinstance(tp, int) else None
@@ -174,9 +188,15 @@ def slice_source(given: list[EndpointSlice]) -> str:
     """`EndpointSlice `db-1` (managed by `my-operator`)`, for explanations."""
     parts = []
     for sl in given:
-        who = sl.managed_by or "no controller: written by hand or by a tool"
-        kind = "mirrored from Endpoints" if sl.kind == "Endpoints" else "EndpointSlice"
-        parts.append(f"{kind} `{sl.name}` (managed by {who})")
+        who = (
+            f"managed by {sl.managed_by}"
+            if sl.managed_by
+            else "no managed-by label: written by hand, by a tool, or by the API server"
+        )
+        kind = (
+            "EndpointSlice mirrored from Endpoints" if sl.kind == "Endpoints" else "EndpointSlice"
+        )
+        parts.append(f"{kind} `{sl.name}` ({who})")
     return "; ".join(parts)
 
 
@@ -237,11 +257,12 @@ def route_service(
             used = endpoints_for(svc, pe, CLUSTER_IP_ENTRY, from_node)
             fallback = bool(used) and not any(ep.ready for ep in used)
         local_node = from_node if svc.internal_traffic_policy == "Local" else None
+        stand_ins = [ep.pod for ep in pe.endpoints if ep.pod.address_only] if given else []
         verdicts = explain_port(
             svc,
             pe,
             used,
-            cluster.pods,
+            cluster.pods + stand_ins if stand_ins else cluster.pods,
             fallback,
             local_node,
             given=slice_source(given) if given else "",

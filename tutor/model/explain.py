@@ -287,7 +287,10 @@ class Verdicts(Mapping[str, Verdict]):
             )
         if not ep.ready:
             if pod.address_only or ep.slice:
-                return v(False, NOT_READY, "the EndpointSlice marks it not ready", ep.port)
+                why = f"the input's EndpointSlice {_q(ep.slice)} marks it not ready"
+                if not pod.address_only and pod.ready_condition == "True":
+                    why += "; the Pod is Ready, so the EndpointSlice controller would mark it ready"
+                return v(False, NOT_READY, why, ep.port)
             return v(False, NOT_READY, _not_ready_reason(pod), ep.port)
         node = self._client_node
         if node is not None and ep.node_name != node:
