@@ -37,6 +37,7 @@ COURSE = [
     ("07", "kube-proxy"),
     ("08", "health"),
     ("09", "service-types"),
+    ("10", "topology"),
     ("11", "dns"),
     ("14", "troubleshooting"),
 ]
