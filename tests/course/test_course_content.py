@@ -39,6 +39,7 @@ COURSE = [
     ("09", "service-types"),
     ("10", "topology"),
     ("11", "dns"),
+    ("12", "endpointslices"),
     ("14", "troubleshooting"),
 ]
 GOAL_KINDS = set(schema.GOAL_KINDS)
