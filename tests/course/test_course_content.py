@@ -40,6 +40,7 @@ COURSE = [
     ("10", "topology"),
     ("11", "dns"),
     ("12", "endpointslices"),
+    ("13", "dual-stack"),
     ("14", "troubleshooting"),
 ]
 GOAL_KINDS = set(schema.GOAL_KINDS)
