@@ -55,6 +55,27 @@ WALKS = [
         Edit("track: stable", "", nth=2),
     ),
     Walk(
+        "topology",
+        "trafficDistribution PreferSameZone",
+        Edit("trafficDistribution: PreferClose", "trafficDistribution: PreferSameZone"),
+        "dns-cache-outage",
+        Edit("internalTrafficPolicy: Local", "trafficDistribution: PreferSameNode"),
+    ),
+    Walk(
+        "endpointslices",
+        "Conditions, not membership",
+        Edit('status: "True"', 'status: "False"', nth=2),
+        "port-by-name",
+        Edit("name: postgresql", "name: postgres"),
+    ),
+    Walk(
+        "dual-stack",
+        "ipFamilyPolicy",
+        Edit("ipFamilyPolicy: SingleStack", "ipFamilyPolicy: PreferDualStack"),
+        "one-chart-two-clusters",
+        Edit("ipFamilyPolicy: SingleStack", "ipFamilyPolicy: PreferDualStack"),
+    ),
+    Walk(
         "troubleshooting",
         "3. Does the Service have endpoints?",
         Edit("app: web", "app: Web"),
