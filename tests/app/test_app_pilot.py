@@ -128,7 +128,8 @@ async def test_step_field_highlight_follows_the_path_not_the_line(
         await pilot.press("enter", "enter")
         await settle(pilot)
         assert editor.step_ranges[0][0] == 7
-        assert any(h[2] == "ktutor.step" for h in editor._highlights[7])
+        assert any(kind == "step" for *_, kind in editor.marks_on_row(7))
+        assert not editor.marks_on_row(5)
 
 
 async def test_typing_changes_routing_and_check(

@@ -10,6 +10,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -174,7 +175,6 @@ def test_resets(tmp_path: Path) -> None:
         b'{"lessons": {"anatomy": {"steps_done": [true]}}}',
         b'{"lessons": [], "edits": {}}',
         b'{"format": "something-else"}',
-        b'{"version": 99}',
         b'{"edits": {"anatomy": {"step-1": 5}}}',
     ],
 )
@@ -379,3 +379,90 @@ def test_current_lesson_is_kept(tmp_path: Path) -> None:
     store.set_step("anatomy", 2)
     store.solve_challenge("labels", "fix")
     assert ProgressStore.open(tmp_path, learner="ada").current == "labels"
+
+
+def test_a_file_from_a_newer_ktutor_is_kept_untouched(tmp_path: Path) -> None:
+    """Version 99 is not "corrupt": it is left as it is and progress stays in memory."""
+    path = tmp_path / "progress.json"
+    content = b'{"format": "ktutor-progress", "version": 99, "lessons": {}}'
+    path.write_bytes(content)
+    store = ProgressStore.open(path)
+    assert "newer version of ktutor" in store.notice and "corrupt" not in store.notice
+    assert not store.persistent
+    store.mark_done("anatomy")
+    assert path.read_bytes() == content
+    assert [p.name for p in tmp_path.iterdir()] == ["progress.json"]
+
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+def test_a_fifo_in_place_of_the_file_does_not_block(tmp_path: Path) -> None:
+    """Opening a FIFO for reading waits for a writer forever (the app hung, blank)."""
+    path = _fifo(tmp_path / "progress.json")
+    code = (
+        "import sys; from pathlib import Path; from tutor.course.progress import ProgressStore;"
+        "s = ProgressStore.open(Path(sys.argv[1])); print(s.persistent, s.notice)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("False") and "kept in memory" in proc.stdout
+    assert "not a regular file" in proc.stdout
+
+
+def test_import_from_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    store = ProgressStore.open(tmp_path / "p.json")
+    fifo = _fifo(tmp_path / "export.json")
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            store.import_(fifo)
+        except BaseException as exc:
+            raised.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(5)
+    if thread.is_alive():  # blocked in open(): a writer that closes at once sets it free
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        thread.join(5)
+        pytest.fail("importing a FIFO blocked")
+    assert isinstance(raised[0], OSError) and "not a regular file" in str(raised[0])
+
+
+@pytest.mark.parametrize(
+    "edit,words",
+    [
+        ("- " * 254 + "x", "nested more than 64 levels"),
+        (
+            "a: &a [1]\n"
+            + "".join(
+                f"b{i}: &b{i} [*{'a' if i == 0 else f'b{i - 1}'}, *{'a' if i == 0 else f'b{i - 1}'}]\n"
+                for i in range(40)
+            ),
+            "nodes",
+        ),
+    ],
+)
+def test_import_checks_saved_edits_like_a_manifest(tmp_path: Path, edit: str, words: str) -> None:
+    """A saved edit that crashed the highlighter (254 levels) came back on every start."""
+    store = ProgressStore.open(tmp_path / "p.json")
+    bad = tmp_path / "export.json"
+    data = {"format": "ktutor-progress", "version": 1, "edits": {"anatomy": {"step-1": edit}}}
+    bad.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match=f"anatomy/step-1 cannot be imported: .*{words}"):
+        store.import_(bad)
+    assert store.saved_edit("anatomy", "step-1") is None
+    data["edits"] = {"anatomy": {"step-1": "kind: Service\nspec: [unclosed\n"}}
+    bad.write_text(json.dumps(data))
+    store.import_(bad)  # an edit saved mid-typing (a syntax error) is fine
+    assert store.saved_edit("anatomy", "step-1") == "kind: Service\nspec: [unclosed\n"

@@ -176,7 +176,7 @@ class TutorApp(App[None]):
         from tutor.app.prewarm import stylesheet_steps
         from tutor.app.widgets.editor import YamlEditor
 
-        YamlEditor.create("warm: up\n")  # compiles (and memoizes) the YAML highlight query
+        YamlEditor.create("warm: up\n")  # loads tree-sitter and its YAML language
         steps = stylesheet_steps(self)
 
         def next_step() -> None:

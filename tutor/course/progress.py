@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import errno
 import hashlib
 import json
 import os
 import re
+import stat
 import tempfile
 import threading
 import time
@@ -131,8 +133,10 @@ def _parse(text: str) -> tuple[str, dict[str, LessonProgress], dict[str, dict[st
     if not isinstance(data, dict) or data.get("format", FORMAT) != FORMAT:
         raise ValueError("not a ktutor progress file")
     version = data.get("version", VERSION)
-    if not _is_int(version) or version > VERSION:
-        raise ValueError(f"progress file version {version!r} is newer than this ktutor reads")
+    if not _is_int(version):
+        raise ValueError(f"progress file version {version!r} is not a number")
+    if version > VERSION:
+        raise NewerVersion(version)
     lessons_raw = data.get("lessons", {})
     edits_raw = data.get("edits", {})
     if not isinstance(lessons_raw, dict) or not isinstance(edits_raw, dict):
@@ -147,6 +151,59 @@ def _parse(text: str) -> tuple[str, dict[str, LessonProgress], dict[str, dict[st
         edits[str(lesson_id)] = dict(saved)
     learner = data.get("learner", "")
     return (learner if isinstance(learner, str) else ""), lessons, edits
+
+
+class NewerVersion(ValueError):
+    """The file was written by a newer ktutor: it is kept untouched, not called corrupt."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(
+            f"progress file version {version} was written by a newer ktutor "
+            f"(this one reads up to version {VERSION})"
+        )
+        self.version = version
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """Up to `limit` + 1 bytes of `path`, which must be a regular file. Opened without
+    blocking: a FIFO (or a device) would wait for a writer forever, with the screen blank
+    and ctrl+q dead. Raises FileNotFoundError, IsADirectoryError or OSError."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def edit_problem(text: str) -> str:
+    """Why a saved edit could not be shown in the editor, checked as a manifest is (size,
+    nesting, aliases; a syntax error is fine: edits are saved mid-typing), or ''."""
+    from tutor.model.limits import InputRejected
+    from tutor.model.yamldoc import YamlSyntaxError, load_documents
+
+    if len(text) > MAX_EDIT_CHARS:
+        return f"it is over {MAX_EDIT_CHARS // 1024} KB"
+    try:
+        load_documents(text)
+    except YamlSyntaxError:
+        return ""
+    except InputRejected as exc:
+        return str(exc)
+    return ""
 
 
 def _aside(path: Path) -> Path:
@@ -263,8 +320,7 @@ class ProgressStore:
     def _load(self) -> None:
         file = self.path
         try:
-            with file.open("rb") as fh:
-                raw = fh.read(MAX_FILE_BYTES + 1)
+            raw = read_regular(file, MAX_FILE_BYTES)
         except FileNotFoundError:
             return
         except IsADirectoryError:
@@ -285,6 +341,13 @@ class ProgressStore:
             if len(raw) > MAX_FILE_BYTES:
                 raise ValueError("too large")
             learner, lessons, edits = _parse(raw.decode("utf-8"))
+        except NewerVersion as exc:
+            self._memory(
+                file,
+                f"Your progress file {file} is from a newer version of ktutor ({exc}): it is "
+                "left untouched, and progress is kept in memory for this session.",
+            )
+            return
         except (ValueError, UnicodeDecodeError, RecursionError):
             dest = _aside(file)
             try:
@@ -490,8 +553,7 @@ class ProgressStore:
         """Merge an exported file into this store: steps, challenges and done flags add up,
         the imported step, quiz answers and edits win. Raises ValueError (bad file) or OSError
         (unreadable) and then changes nothing."""
-        with Path(path).open("rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
+        raw = read_regular(Path(path), MAX_FILE_BYTES)
         if len(raw) > MAX_FILE_BYTES:
             raise ValueError(f"{path} is too large to be a progress file")
         try:
@@ -504,6 +566,13 @@ class ProgressStore:
             ) from None
         except ValueError as exc:
             raise ValueError(f"{path}: {exc}") from None
+        for lesson_id, saved in sorted(edits.items()):
+            for key, text in sorted(saved.items()):
+                problem = edit_problem(text)
+                if problem:
+                    raise ValueError(
+                        f"{path}: the saved edit {lesson_id}/{key} cannot be imported: {problem}"
+                    )
         with self._lock:
             for lesson_id, theirs in lessons.items():
                 mine = self._entry(lesson_id)

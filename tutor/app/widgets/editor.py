@@ -1,39 +1,84 @@
 """The YAML editor: a code editor that also marks the current step's field and the error lines.
 
-The marks are extra highlights merged into TextArea's own syntax highlight map, so they move with
-the text: after every edit the analysis finds the field's span again by its FIELD PATH (via
-`load_documents`), never by a remembered line number.
+Public Textual API only (no private modules, no patches): the marks are painted over the lines
+TextArea renders (`render_line`), from ranges the analysis finds again after every edit by
+their FIELD PATH, never by a remembered line number.
+
+Two limits keep the editor safe and quick on hostile or huge input:
+
+- `MAX_TEXT`: a paste that would take the text past it is refused at once, with a notice.
+  TextArea re-wraps and re-measures a text on every change; past ~100,000 characters a paste
+  froze the screen for a noticeable time (1 MB: 1.4 s).
+- Highlighting (tree-sitter-yaml, on the UI thread) is turned off for a text over
+  `PLAIN_ABOVE` characters, and for a text that nests deeper than the highlighter survives:
+  tree-sitter-yaml's scanner overflows its state buffer at 254 levels and kills the process
+  (upstream tree-sitter-yaml issue #48). Every text reaches the highlighter through `create`,
+  `load_text` or `edit` here, and each checks it first (`highlight_safe`).
 """
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual import events
+from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult
 
-from tutor.app.prewarm import memoize_highlight_queries
-from tutor.app.widgets import big_text
 from tutor.app.widgets.own_keys import OwnKeysFirst
-
-STEP_HIGHLIGHT = "ktutor.step"
-ERROR_HIGHLIGHT = "ktutor.error"
 
 Range = tuple[int, int, int, int]
 """0-based (start row, start column, end row, end column); end column -1 = end of line."""
 
-
-def _byte_offset(line: str, column: int) -> int:
-    return len(line[:column].encode("utf-8"))
-
-
-BIG_EDIT = 100_000
-"""Characters from which an edit runs with the garbage collector paused."""
-PLAIN_ABOVE = 200_000
+MAX_TEXT = 100_000
+"""Characters: a paste that would make the text longer is refused with a notice
+(docs/lessons.md; lesson manifests are under 20,000)."""
+PLAIN_ABOVE = 50_000
 """Characters above which the editor stops highlighting (tree-sitter runs on the UI thread)."""
+MAX_HIGHLIGHT_DEPTH = 200
+"""Nesting levels the highlighter is trusted with (it crashes at 254; the model stops at 64)."""
+INDICATORS = "-?:|>"
+"""Characters that can open a YAML block level on a line (sequence, key, value, scalar)."""
+
+
+def highlight_safe(text: str) -> bool:
+    """True when tree-sitter-yaml can parse `text` without crashing.
+
+    Its scanner keeps one entry per open block level, each at its own column, so a line opens
+    at most (its indentation + 1 + the indicators on it) levels, and no more than its length.
+    Lines of at most `MAX_HIGHLIGHT_DEPTH` characters are therefore safe, checked in C speed;
+    only longer lines are counted, and over-counting merely turns colours off.
+    """
+    lines = text.split("\n")
+    if max(map(len, lines), default=0) < MAX_HIGHLIGHT_DEPTH:
+        return True
+    for line in lines:
+        if len(line) < MAX_HIGHLIGHT_DEPTH:
+            continue
+        indent = len(line) - len(line.lstrip())
+        opened = indent + 1 + sum(line.count(ch) for ch in INDICATORS)
+        if opened >= MAX_HIGHLIGHT_DEPTH:
+            return False
+    return True
+
+
+CONTROL_PICTURES = {
+    **{code: 0x2400 + code for code in range(0x20) if chr(code) not in "\t\n"},
+    0x7F: 0x2421,
+    **{code: 0xFFFD for code in range(0x80, 0xA0)},
+}
+"""Control characters (but tab and newline) as their visible Unicode pictures: ESC is ␛."""
+
+
+def visible_controls(text: str) -> str:
+    """A pasted text with its control characters shown, not sent to the terminal.
+
+    A Windows line end stays one line end."""
+    return text.replace("\r\n", "\n").translate(CONTROL_PICTURES)
 
 
 class YamlEditor(OwnKeysFirst, TextArea):
@@ -51,43 +96,123 @@ class YamlEditor(OwnKeysFirst, TextArea):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.step_ranges: list[Range] = []
         self.error_rows: list[int] = []
-        self._styled_theme: object = None
         self.on_edit: Callable[[], None] | None = None
         """Called right after every edit, before `Changed` starts its trip up the DOM: the
         analysis starts one frame earlier."""
+        self.plain_reason = ""
+        """Why highlighting is off (told once per text), or ''."""
         super().__init__(*args, **kwargs)
-
-    def edit(self, edit: Edit) -> EditResult:
-        if len(edit.text) > BIG_EDIT:
-            # a big paste allocates a few objects per line it adds, and the collector walked
-            # them all, during the edit and again after it: a third of the time. They live as
-            # long as the text (freed by reference counting, cycle-free), so they are frozen.
-            gc.disable()
-            try:
-                result = super().edit(edit)
-            finally:
-                gc.freeze()
-                gc.enable()
-        else:
-            result = super().edit(edit)
-        if self.on_edit is not None:
-            self.on_edit()
-        return result
 
     @classmethod
     def create(cls, text: str, *, id: str | None = None) -> YamlEditor:
         """The editor as `TextArea.code_editor` makes it, with YAML's 2-space indent."""
-        memoize_highlight_queries()
-        big_text.apply()
-        editor = cls.code_editor("", language="yaml", theme="css", tab_behavior="indent", id=id)
-        editor.indent_width = 2
-        if text:
-            # the text goes in once the language and options are set: given to the
-            # constructor, it is parsed twice and re-wrapped once per option (50 Pods:
-            # 40 ms instead of 16, on every lesson opening)
-            editor._set_document(text, editor.language)
+        # built plain, then given its language: one parse (a language given to the
+        # constructor parses the text twice)
+        editor = cls.code_editor(
+            text, language=None, theme="css", tab_behavior="indent", soft_wrap=False, id=id
+        )
         assert isinstance(editor, YamlEditor)
+        editor.indent_width = 2
+        if editor._highlight_reason(text) == "":
+            editor.language = "yaml"
         return editor
+
+    def on_mount(self) -> None:
+        # tests and screenshots turn blinking off app-wide, so frames are stable
+        self.cursor_blink = bool(getattr(self.app, "cursor_blink", True))
+
+    # -- the highlighter's guard -------------------------------------------------------------
+
+    @staticmethod
+    def _highlight_reason(text: str) -> str:
+        """Why `text` must be shown without colours, or '' if it may have them."""
+        if len(text) > PLAIN_ABOVE:
+            return f"the text is over {PLAIN_ABOVE:,} characters"
+        if not highlight_safe(text):
+            return f"the text nests deeper than {MAX_HIGHLIGHT_DEPTH} levels"
+        return ""
+
+    def _go_plain(self, reason: str) -> None:
+        """Turn highlighting off, keeping the selection and scroll position (changing the
+        language rebuilds the document), and say why once."""
+        selection, scroll = self.selection, self.scroll_offset
+        self.language = None
+        self.selection = selection
+        self.scroll_to(scroll.x, scroll.y, animate=False, immediate=True)
+        if reason != self.plain_reason:
+            self.plain_reason = reason
+            if self.is_mounted:
+                self.notify(
+                    f"Colours are off: {reason}. They come back with the next text.",
+                    title="Editor",
+                    timeout=6,
+                )
+
+    def load_text(self, text: str) -> None:
+        reason = self._highlight_reason(text)
+        if reason:
+            if self.language is not None:
+                self._go_plain(reason)
+            super().load_text(text)
+            return
+        self.plain_reason = ""
+        if self.language is None:
+            super().load_text(text)  # plain first, then one parse with the language
+            self.language = "yaml"
+        else:
+            super().load_text(text)
+
+    def edit(self, edit: Edit) -> EditResult:
+        if self.language is not None:
+            reason = self._edit_reason(edit)
+            if reason:
+                self._go_plain(reason)
+        result = super().edit(edit)
+        if self.on_edit is not None:
+            self.on_edit()
+        return result
+
+    def _edit_reason(self, edit: Edit) -> str:
+        """Why the text after `edit` must go plain: only the lines it rewrites can nest
+        deeper (the measure is per line)."""
+        if edit.text and len(self.text) + len(edit.text) > PLAIN_ABOVE:
+            return f"the text is over {PLAIN_ABOVE:,} characters"
+        (top_row, top_col), (bottom_row, bottom_col) = edit.top, edit.bottom
+        document = self.document
+        first = document.get_line(top_row)[:top_col] if top_row < document.line_count else ""
+        last = (
+            document.get_line(bottom_row)[bottom_col:] if bottom_row < document.line_count else ""
+        )
+        if not highlight_safe(first + edit.text + last):
+            return f"the text nests deeper than {MAX_HIGHLIGHT_DEPTH} levels"
+        return ""
+
+    # -- pasting ------------------------------------------------------------------------------
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste replaces the selection, shows its control characters, and is refused if it
+        would make the text longer than `MAX_TEXT`."""
+        event.prevent_default()  # TextArea's own handler must not paste it a second time
+        if self.read_only:
+            return
+        length = len(self.text) - len(self.selected_text) + len(event.text)
+        if length - event.text.count("\r\n") > MAX_TEXT:
+            self.notify(
+                f"Not pasted: the text would be {length:,} characters, and the editor takes "
+                f"at most {MAX_TEXT:,}.",
+                title="Paste refused",
+                severity="warning",
+                timeout=8,
+            )
+            return
+        start, end = self.selection
+        result = self.replace(
+            visible_controls(event.text), start, end, maintain_selection_offset=False
+        )
+        self.move_cursor(result.end_location)
+        self.focus()
+
+    # -- marks ----------------------------------------------------------------------------------
 
     def set_marks(self, step_ranges: list[Range], error_rows: list[int]) -> None:
         """Replace the step and error marks and repaint."""
@@ -95,86 +220,61 @@ class YamlEditor(OwnKeysFirst, TextArea):
             return
         self.step_ranges = step_ranges
         self.error_rows = error_rows
-        self._build_highlight_map()
         self.refresh()
 
-    def _build_highlight_map(self) -> None:
-        super()._build_highlight_map()
-        theme = getattr(self, "_theme", None)
-        if theme is None:
-            return
-        if self.is_mounted and self._styled_theme is not theme:
-            self._styled_theme = theme
-            styles = dict(theme.syntax_styles)
-            styles[STEP_HIGHLIGHT] = self.get_component_rich_style(
-                "yaml-editor--step", partial=True
-            )
-            styles[ERROR_HIGHLIGHT] = self.get_component_rich_style(
-                "yaml-editor--error", partial=True
-            )
-            theme.syntax_styles = styles
-        lines = self.document.line_count
+    def marks_on_row(self, row: int) -> list[tuple[int, int, str]]:
+        """(start column, end column, 'step' or 'error') painted on document row `row`."""
+        if not 0 <= row < self.document.line_count:
+            return []
+        text = self.document.get_line(row)
+        marks: list[tuple[int, int, str]] = []
         for r0, c0, r1, c1 in self.step_ranges:
-            for row in range(max(0, r0), min(r1, lines - 1) + 1):
-                text = self.document.get_line(row)
-                start = (
-                    _byte_offset(text, c0)
-                    if row == r0
-                    else _byte_offset(text, len(text) - len(text.lstrip()))
-                )
-                end = None if (row != r1 or c1 < 0) else _byte_offset(text, c1)
-                if end is None:
-                    end = len(text.encode("utf-8"))
+            if r0 <= row <= r1:
+                start = c0 if row == r0 else len(text) - len(text.lstrip())
+                end = len(text) if row != r1 or c1 < 0 else c1
                 if end > start:
-                    self._highlights[row].append((start, end, STEP_HIGHLIGHT))
-        for row in self.error_rows:
-            if 0 <= row < lines:
-                text = self.document.get_line(row)
-                indent = len(text) - len(text.lstrip())
-                end = len(text.encode("utf-8"))
-                self._highlights[row].append(
-                    (_byte_offset(text, indent), max(end, indent + 1), ERROR_HIGHLIGHT)
-                )
+                    marks.append((start, end, "step"))
+        if row in self.error_rows:
+            indent = len(text) - len(text.lstrip())
+            marks.append((indent, max(len(text), indent + 1), "error"))
+        return marks
 
-    async def _on_paste(self, event: events.Paste) -> None:
-        if self.language and len(event.text) + len(self.text) > PLAIN_ABOVE:
-            # re-parsing and re-highlighting megabytes froze the screen for a second: a text
-            # this large is shown plain (colour comes back with the next lesson-sized text)
-            self.set_reactive(YamlEditor.language, None)
-            self._set_document(self.text, None)
-        # TextArea._on_paste runs next and inserts the text (Textual calls every class's
-        # handler in turn: calling it here too would paste twice)
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        if not (self.step_ranges or self.error_rows) or self.soft_wrap:
+            return strip
+        scroll_x, scroll_y = self.scroll_offset
+        row = y + scroll_y
+        marks = self.marks_on_row(row)
+        if not marks:
+            return strip
+        start, end = sorted(self.selection)
+        if start != end and start[0] <= row <= end[0]:
+            return strip  # the selection shows on this row, not the marks
+        text = self.document.get_line(row)
+        gutter = self.gutter_width
+        cursor_row, cursor_column = self.cursor_location
+        cursor_x = -1
+        if cursor_row == row and self.has_focus:
+            cursor_x = gutter + cell_len(text[:cursor_column]) - scroll_x
+        for c0, c1, kind in marks:
+            style = self.get_component_rich_style(f"yaml-editor--{kind}", partial=True)
+            x0 = max(gutter, gutter + cell_len(text[:c0]) - scroll_x)
+            x1 = gutter + cell_len(text[:c1]) + max(0, c1 - len(text)) - scroll_x
+            if x0 <= cursor_x < x1:  # the cursor keeps its own look
+                strip = _paint(strip, x0, cursor_x, style)
+                strip = _paint(strip, cursor_x + 1, x1, style)
+            else:
+                strip = _paint(strip, x0, x1, style)
+        return strip
 
-    def _rewrap_and_refresh_virtual_size(self) -> None:
-        """Resizing re-wrapped the whole document even with soft wrap off, where every line
-        is one row whatever the width: 20 ms on a 1 MB text, each time the panes moved."""
-        wrapped = self.wrapped_document
-        rows = len(getattr(wrapped, "_line_index_to_offsets", ()))
-        if (
-            not self.soft_wrap
-            and getattr(wrapped, "_width", None) == 0
-            and getattr(wrapped, "_tab_width", None) == self.indent_width
-            and rows == self.document.line_count
-        ):
-            self._line_cache.clear()
-            self._refresh_size()
-            return
-        super()._rewrap_and_refresh_virtual_size()
 
-    def load_text(self, text: str) -> None:
-        if self.language is None and len(text) <= PLAIN_ABOVE:
-            self.set_reactive(YamlEditor.language, "yaml")  # set by the load below
-        super().load_text(text)
-
-    def on_mount(self) -> None:
-        # tests and screenshots turn blinking off app-wide, so frames are stable
-        self.cursor_blink = bool(getattr(self.app, "cursor_blink", True))
-        self._build_highlight_map()
-
-    def _watch_theme(self, theme: str) -> None:
-        super()._watch_theme(theme)
-        self._build_highlight_map()
-
-    def _app_theme_changed(self) -> None:
-        super()._app_theme_changed()
-        self._build_highlight_map()
+def _paint(strip: Strip, x0: int, x1: int, style: Style) -> Strip:
+    """`strip` with `style` laid over the cells from x0 to x1."""
+    width = strip.cell_length
+    x0, x1 = max(0, x0), min(x1, width)
+    if x1 <= x0:
+        return strip
+    before, middle, after = strip.divide([x0, x1, width])
+    painted = Strip(Segment.apply_style(iter(middle), post_style=style), middle.cell_length)
+    return Strip.join([before, painted, after])

@@ -236,7 +236,11 @@ class RoutingView(OptionList):
                 options.append(
                     Option(scrub(service_header(sr, pr, client, analysis)), id=option_id(header))
                 )
+                shown: set[str] = set()  # a Pod given twice is listed once (ids are unique)
                 for pod in analysis.cluster.pods:
+                    if pod.ref in shown:
+                        continue
+                    shown.add(pod.ref)
                     target = Target(s_index, pr.port.key, pod.ref)
                     options.append(Option(scrub(pod_row(sr, pr, pod, width)), id=option_id(target)))
             if not sr.ports:
