@@ -344,6 +344,27 @@ async def test_behind_the_scenes_tabs(make_app: Any, lesson: Lesson, data_dir: P
         assert not app.screen.query_one("#behind").display
 
 
+async def test_behind_the_scenes_switches_to_nftables(
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
+    """`m` inside the view switches kube-proxy's rules between iptables and nftables mode."""
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        app.screen.query_one("#rules-text", Static).parent.focus()  # type: ignore[union-attr]
+        await pilot.press("m")
+        await settle(pilot)
+        rules = static_text(app.screen.query_one("#rules-text", Static))
+        assert "table ip kube-proxy {" in rules and "numgen random mod" in rules
+        assert "KUBE-SERVICES" not in rules and "m: show iptables mode" in rules
+        await pilot.press("m")
+        await settle(pilot)
+        rules = static_text(app.screen.query_one("#rules-text", Static))
+        assert "KUBE-SERVICES" in rules and "m: show nftables mode" in rules
+
+
 async def test_help_and_palette(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -1,14 +1,18 @@
 """Behind the scenes: what Kubernetes writes for the manifest as it is now.
 
-kube-proxy's iptables rules, the EndpointSlice objects and the DNS records, each in a tab. This
-module (and PyYAML's dumper) is imported only when the learner first opens the view.
+kube-proxy's rules (iptables mode, or nftables mode with `m`), the EndpointSlice objects and the
+DNS records, each in a tab. This module (and PyYAML's dumper) is imported only when the learner
+first opens the view. kube-proxy's IPVS mode is deprecated in v1.35 and not shown.
 """
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import yaml
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import ScrollableContainer, Vertical
 from textual.highlight import highlight
 from textual.widgets import Static, TabbedContent, TabPane
@@ -18,6 +22,9 @@ from tutor.model.analysis import Analysis
 from tutor.model.dns import records
 from tutor.model.endpoints import endpoint_slices
 from tutor.model.iptables import render_rules
+from tutor.model.nftables import render_nftables
+
+MODES = ("iptables", "nftables")
 
 
 def slices_yaml(analysis: Analysis) -> str:
@@ -44,12 +51,44 @@ def dns_text(analysis: Analysis) -> Text:
     return text
 
 
+def rules_view(analysis: Analysis, node: str | None, mode: str) -> Text:
+    """kube-proxy's rules in `mode`, with a line saying what they are and how to switch."""
+    other = MODES[1 - MODES.index(mode)]
+    where = node or "each node"
+    if mode == "nftables":
+        rules = render_nftables(analysis, node)
+        lead = f"The nftables table kube-proxy (nftables mode) writes on {where}"
+    else:
+        rules = render_rules(analysis, node)
+        cut = rules.find("*nat")
+        if cut > 0:  # the nat table is where Services live: show it first
+            rules = rules[cut:] + "\n" + rules[:cut]
+        lead = f"The iptables rules kube-proxy writes on {where} (nat table first)"
+    header = Text(f"{lead}; m: show {other} mode:\n", style="dim")
+    header.append(rules)
+    return header
+
+
 class BehindScenes(Vertical):
     """Three tabs, refreshed from each new analysis while visible."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "toggle_mode", "iptables/nftables", id="behind-mode")
+    ]
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.pending: tuple[Analysis, str | None] | None = None
+        self.shown: tuple[Analysis, str | None] | None = None
+        self.mode = MODES[0]
+        """kube-proxy's mode whose rules the first tab shows."""
+
+    def action_toggle_mode(self) -> None:
+        """Switch the rules tab between kube-proxy's iptables and nftables modes."""
+        self.mode = MODES[1 - MODES.index(self.mode)]
+        if self.shown is not None and self.pending is None:
+            self.pending = self.shown
+        self._render_pending()
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._render_pending)
@@ -72,18 +111,9 @@ class BehindScenes(Vertical):
     def _render_pending(self) -> None:
         if self.pending is None or not self.query("#dns-text"):
             return
-        analysis, node = self.pending
+        analysis, node = self.shown = self.pending
         self.pending = None
-        rules = render_rules(analysis, node)
-        cut = rules.find("*nat")
-        if cut > 0:  # the nat table is where Services live: show it first
-            rules = rules[cut:] + "\n" + rules[:cut]
-        header = Text(
-            f"The iptables rules kube-proxy writes on {node or 'each node'} (nat table first):\n",
-            style="dim",
-        )
-        header.append(rules)
-        self.query_one("#rules-text", Static).update(scrub(header))
+        self.query_one("#rules-text", Static).update(scrub(rules_view(analysis, node, self.mode)))
         self.query_one("#slices-text", Static).update(
             highlight(scrub_str(slices_yaml(analysis)), language="yaml")
         )
