@@ -189,3 +189,35 @@ def test_challenge_manifests_parse(name: str, challenge: dict[str, Any]) -> None
     solved = analyze(challenge["solution"])
     assert solved.valid, f"{name}: the solution is rejected"
     assert solved.cluster.services, f"{name}: the solution has no Service"
+
+
+def _suggested_commands() -> list[tuple[str, str, str]]:
+    """(lesson/where, command, the manifest it runs against) for every `commands:` entry."""
+    out = []
+    for path in sorted(LESSONS.glob("*.yaml")):
+        lesson = load_lesson_file(path)
+        assert not isinstance(lesson, LessonError), str(lesson)
+        for i, step in enumerate(lesson.steps):
+            out += [
+                (f"{path.stem}/{step.title}", c, lesson.step_manifest(i)) for c in step.commands
+            ]
+        for ch in lesson.challenges:
+            out += [(f"{path.stem}/{ch.id}", c, ch.manifest) for c in ch.commands]
+    return out
+
+
+def test_lessons_suggest_commands() -> None:
+    """The lessons that teach the kubectl workflow and debugging suggest console commands."""
+    where = {name.split("/")[0] for name, _, _ in _suggested_commands()}
+    assert {"03-deployments", "14-troubleshooting", "12-endpointslices"} <= where
+
+
+@pytest.mark.parametrize("name,command,manifest", _suggested_commands(), ids=_label)
+def test_suggested_command_runs_in_the_console(name: str, command: str, manifest: str) -> None:
+    """A command a lesson suggests is one the console knows, with flags it knows: the tools'
+    own failures (curl's 7, nslookup's NXDOMAIN) are the lesson's point, "unknown" is a typo."""
+    from tutor.lab.console import Console
+
+    out = Console().run(command, analyze(manifest))
+    assert out.code != 127, f"{name}: {command}: {out.text.strip()}"
+    assert "unknown" not in out.text.splitlines()[0].lower(), f"{name}: {command}: {out.text}"
