@@ -7,10 +7,18 @@ import json
 import sys
 from typing import Any
 
-from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
+from tutor.model.analysis import Analysis, PortRoute, ServiceRoute, by_node, depends_on_node
 from tutor.model.limits import MAX_CLIENTS, MAX_REQUESTS
 from tutor.model.proxy import Client
-from tutor.model.report import Burst, RequestOutcome, at_pod, request_to, requests
+from tutor.model.report import (
+    LABELS,
+    Burst,
+    Outcome,
+    RequestOutcome,
+    at_pod,
+    request_to,
+    requests,
+)
 
 from ._input import (
     InputError,
@@ -158,10 +166,19 @@ def print_text(analysis: Analysis, name: str, args: argparse.Namespace) -> None:
             else:
                 for line in _table(rows):
                     print("    " + line)
+            reason = depends_on_node(sr, pr) if args.from_node is None else ""
+            if reason:
+                print(f"    which Pods a client reaches depends on its node ({reason}):")
+                for node, eps in by_node(sr, pr, analysis.cluster.nodes).items():
+                    names = ", ".join(sorted(ep.pod.name for ep in eps))
+                    print(f"      from {node}: {names or LABELS[Outcome.TIMED_OUT]}")
             if burst is not None:
                 print(f"    {burst.requests} requests:")
                 for line in burst.lines():
                     print(f"      {line}")
+                headless = burst.examples.get(Outcome.NO_VIRTUAL_IP)
+                if headless is not None:
+                    print(f"      e.g. {headless.summary}")
             else:
                 for name, (refuses, why) in listening(sr, pr).items():
                     print(

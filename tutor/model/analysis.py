@@ -177,11 +177,40 @@ class Analysis:
                     ]
                 if pr.topology_note:
                     ports[pr.port.key]["topology"] = pr.topology_note
+                if self.from_node is None and depends_on_node(sr, pr):
+                    ports[pr.port.key]["by_node"] = {
+                        n: sorted(ep.pod.name for ep in eps)
+                        for n, eps in by_node(sr, pr, self.cluster.nodes).items()
+                    }
             services[sr.service.ref] = ports
         out["services"] = services
         if self.cluster.ignored:
             out["ignored"] = [f"{i.kind}/{i.name}" for i in self.cluster.ignored]
         return out
+
+
+def depends_on_node(sr: ServiceRoute, pr: PortRoute) -> str:
+    """Why the Pods a client reaches depend on the client's node ("" when they do not):
+    internalTrafficPolicy Local (each kube-proxy only uses its own node's endpoints), or
+    topology hints (`CategorizeEndpoints` narrows each node's choice to its zone or itself)."""
+    svc = sr.service
+    if skip_service(svc):
+        return ""
+    if svc.internal_traffic_policy == "Local":
+        return "internalTrafficPolicy: Local"
+    hinted = any(ep.for_zones or ep.for_nodes for ep in pr.slice_endpoints.endpoints)
+    if not hinted:
+        return ""
+    if pr.given and not svc.traffic_distribution and not svc.topology_mode:
+        return "topology hints in the input's EndpointSlices"
+    if svc.topology_mode and not svc.traffic_distribution:
+        return f"topology hints from topology-mode: {svc.topology_mode}"
+    return f"topology hints from trafficDistribution: {svc.traffic_distribution}"
+
+
+def by_node(sr: ServiceRoute, pr: PortRoute, nodes: list[str]) -> dict[str, list[Endpoint]]:
+    """Node -> the endpoints its kube-proxy sends this port's ClusterIP traffic to."""
+    return {n: endpoints_for(sr.service, pr.slice_endpoints, CLUSTER_IP_ENTRY, n) for n in nodes}
 
 
 def slice_source(given: list[EndpointSlice]) -> str:
