@@ -104,6 +104,12 @@ class Learner:
 
     async def type_for(self, seconds: float) -> None:
         """Type `Q` + Backspace into the editor, ~3 keys a second, a request every 4 s."""
+        try:
+            await self._type_for(seconds)
+        except (aiohttp.ClientError, OSError) as exc:
+            self.error = f"while typing: {exc}"
+
+    async def _type_for(self, seconds: float) -> None:
         await self.send(F3)
         await asyncio.sleep(0.5)
         end = time.monotonic() + seconds
@@ -260,12 +266,16 @@ async def run(args: argparse.Namespace) -> int:
             await asyncio.wait_for(asyncio.gather(*tasks), 60 + len(rest))
             joined = [x for x in learners if x.lesson is not None]
             print(f"joined: {len(joined)} of {len(learners)} learners in a lesson", flush=True)
+            for x in [x for x in rest if x.error][:3]:
+                print(f"  learner {x.n}: {x.error}", flush=True)
             await asyncio.sleep(2)
             typists = joined[: args.typing]
             await asyncio.wait_for(
                 asyncio.gather(*(x.type_for(args.seconds) for x in typists)), args.seconds + 60
             )
             lat = [v * 1000 for x in typists for v in x.latencies]
+            for x in [x for x in typists if x.error][:3]:
+                print(f"  learner {x.n}: {x.error}", flush=True)
             pids = tutor_pids(server.pid)
             tabs = sum(pss_kb(p) for p in pids)
             own = pss_kb(server.pid)

@@ -105,6 +105,9 @@ class TutorApp(App[None]):
         """Edits the learner was told are too big to save (told once each)."""
         self.cursor_blink = True
         """Tests and screenshots turn this off so frames are stable."""
+        self._preloaded = False
+        """A served tab read its lessons while waiting for the learner's name."""
+        self._warmed = False
         self.name_claim: NameClaim | None = None
         """A served tab's hold on its learner name (`tutor.classroom.claims`)."""
 
@@ -164,7 +167,10 @@ class TutorApp(App[None]):
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
         """While the learner reads the list, import the lesson screen and run the model once,
-        so opening a lesson does not pay for it."""
+        so opening a lesson does not pay for it (once per process)."""
+        if self._warmed:
+            return
+        self._warmed = True
         import tutor.app.screens.lesson  # noqa: F401
         from tutor.model import analyze
 
@@ -235,8 +241,22 @@ class TutorApp(App[None]):
             from tutor.app.screens.name import ask_learner_name
 
             if ask_learner_name(self, self._start_as, self._claim_name):
+                self.call_after_refresh(self._prepare_for_a_name)
                 return  # `_start_as` runs once the learner has typed a name
         self._start()
+
+    def _prepare_for_a_name(self) -> None:
+        """A served tab waiting for a name (`ktutor serve --warm` keeps such processes ready,
+        for minutes): read the lessons from the cache and pay the lesson screen's one-time
+        costs now, so that a name brings the list at once and a lesson soon after, even when a
+        whole class types its names in the same second."""
+        if self._given_lessons or self.lessons:
+            return
+        cached = self._cached_lessons()
+        if cached is not None:
+            self.lessons, self.lesson_errors = list(cached.lessons), list(cached.errors)
+            self._preloaded = True
+            self._warm_up()
 
     def _claim_name(self, name: str) -> str | None:
         """Take `name` for this tab (no other open tab may write the same progress file), or
@@ -269,7 +289,7 @@ class TutorApp(App[None]):
     def _start(self) -> None:
         _ = self.progress
         self.started = True
-        if self._given_lessons:
+        if self._given_lessons or self._preloaded:
             self.post_message(LessonsLoaded(self.lessons, self.lesson_errors))
         elif (cached := self._cached_lessons()) is not None:  # the list is full at once
             self.on_lessons_loaded(LessonsLoaded(cached.lessons, cached.errors))
