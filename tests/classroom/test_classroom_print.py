@@ -120,7 +120,9 @@ def test_html_is_escaped_well_formed_and_self_contained(lesson: Lesson) -> None:
     heads = [int(t[1]) for t in parser.tags if re.fullmatch(r"h[1-6]", t)]
     assert heads.count(1) == 1
     assert all(b - a <= 1 for a, b in itertools.pairwise(heads))
-    assert parser.tags.count("pre") >= len(lesson.steps) + 2 * len(lesson.challenges)
+    full = _Collect()
+    full.feed(render(lesson, "html", full=True))
+    assert full.tags.count("pre") >= len(lesson.steps) + 2 * len(lesson.challenges)
     assert '<html lang="en">' in page
     assert '<strong class="here">    port: 80  <span># &lt;- here</span></strong>' in page
 
@@ -180,3 +182,62 @@ def test_handout_routing_says_what_a_request_does(text: str, words: str) -> None
     from tutor.classroom.printing import _md_routing
 
     assert words in "\n".join(_md_routing(routing(text)))
+
+
+TWO_DOCS = """\
+apiVersion: v1
+kind: Service
+metadata: {name: front}
+spec:
+  selector: {app: front}
+  ports:
+  - port: 80
+---
+apiVersion: v1
+kind: Service
+metadata: {name: back}
+spec:
+  selector: {app: back}
+  ports:
+  - port: 80
+"""
+
+
+def test_the_steps_doc_is_where_the_mark_and_the_highlight_go() -> None:
+    """Both Services have `spec.ports[0].port`: `doc: Service/back` means the second one."""
+    from tutor.app.widgets.workbench import field_ranges
+    from tutor.course.locate import field_span
+    from tutor.model import analyze
+
+    lines = TWO_DOCS.split("\n")
+    second = len(lines) - 1 - lines[::-1].index("  - port: 80")
+    assert mark_line(TWO_DOCS, "spec.ports[0].port") == lines.index("  - port: 80")
+    assert mark_line(TWO_DOCS, "spec.ports[0].port", "Service/back") == second
+    span = field_span(TWO_DOCS, "spec.ports[0].port", "Service/back")
+    assert span is not None and span.line - 1 == second
+    ((row, *_),) = field_ranges(analyze(TWO_DOCS), "spec.ports[0].port", "Service/back")
+    assert row == second
+    assert mark_line(TWO_DOCS, "spec.ports[0].port", "Service/nope") is None
+
+
+def test_a_compact_handout_prints_each_manifest_once() -> None:
+    """The default handout: a step whose manifest is the previous step's prints only the
+    lines around its field; `--full` prints the whole manifest at every step."""
+    lesson = next(le for le in load_lessons(use_env=False).lessons if le.id == "labels-selectors")
+    compact, full = render(lesson, "md"), render(lesson, "md", full=True)
+    assert len(compact.splitlines()) < len(full.splitlines())
+    first = lesson.step_manifest(0).rstrip("\n")
+    steps = compact[: compact.index("## Challenges")]
+    same = [i for i in range(len(lesson.steps)) if lesson.step_manifest(i).rstrip() == first]
+    assert len(same) > 1 and same[0] == 0
+    heads = [f"### Step {i + 1}: " for i in range(len(lesson.steps))]
+    for i in same[1:]:  # the first step's manifest again: only the lines around the field
+        start = steps.index(heads[i])
+        end = steps.index(heads[i + 1]) if i + 1 < len(heads) else len(steps)
+        section = steps[start:end]
+        assert first not in section and "lines as above" in section, section
+        full_section = full[full.index(heads[i]) :]
+        full_section = full_section[: full_section.index("Routing")]
+        assert first.split("\n")[-1] in full_section and "lines as above" not in full_section
+    assert "lines as above" in steps
+    assert "lines as above" not in full

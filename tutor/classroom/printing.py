@@ -11,12 +11,14 @@ HTML is one self-contained file: no scripts, no external styles, every lesson st
 
 from __future__ import annotations
 
+import difflib
 import html
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
 from tutor.course.lesson import Goal, Lesson
+from tutor.course.locate import span_in
 from tutor.model.analysis import analyze
 from tutor.model.limits import InputRejected
 from tutor.model.paths import parse_path
@@ -61,10 +63,29 @@ class Manifest:
     lines: list[str]
     marked: int | None = None
     """0-based index of the line holding the step's field, or None."""
+    keep: list[int] | None = None
+    """The lines to print (0-based, sorted), None for all: a compact handout prints only the
+    lines around the field and what changed since the previous step."""
+
+    def rows(self) -> list[tuple[int | None, str]]:
+        """(line index, text) to print; (None, "# ...") stands for lines left out."""
+        if self.keep is None:
+            return list(enumerate(self.lines))
+        out: list[tuple[int | None, str]] = []
+        last = -1
+        for i in self.keep:
+            if i > last + 1:
+                out.append((None, f"# ... ({i - last - 1} lines as above)"))
+            out.append((i, self.lines[i]))
+            last = i
+        if last < len(self.lines) - 1 and self.keep:
+            out.append((None, f"# ... ({len(self.lines) - 1 - last} lines as above)"))
+        return out
 
 
-def mark_line(text: str, path: str) -> int | None:
-    """The 0-based line of `path`'s key in the first document that has it (None when absent)."""
+def mark_line(text: str, path: str, doc: str = "") -> int | None:
+    """The 0-based line of `path`'s key in the step's document (its `doc:`, as the app's
+    highlight finds it: `tutor.course.locate.span_in`); None when absent."""
     if not path:
         return None
     try:
@@ -72,15 +93,71 @@ def mark_line(text: str, path: str) -> int | None:
         docs = load_documents(text)
     except (ValueError, YamlSyntaxError, InputRejected):  # a broken draft still prints
         return None
-    for doc in docs:
-        span = doc.spans.get(wanted)
-        if span is not None:
-            return span.line - 1
-    return None
+    span = span_in(docs, wanted, doc)
+    return span.line - 1 if span is not None else None
 
 
-def manifest(text: str, path: str = "") -> Manifest:
-    return Manifest(text.rstrip("\n").split("\n"), mark_line(text, path))
+def manifest(text: str, path: str = "", doc: str = "") -> Manifest:
+    return Manifest(text.rstrip("\n").split("\n"), mark_line(text, path, doc))
+
+
+CONTEXT = 2
+"""Lines printed on each side of the field and of each change in a compact handout."""
+
+
+@dataclass(slots=True)
+class StepView:
+    """How a handout shows one step's manifest and routing."""
+
+    manifest: Manifest | None
+    """None: not printed again (`caption` says where it is)."""
+    caption: str
+    routing_as_in: int | None = None
+    """The step (1-based) whose routing this one repeats, or None to print it."""
+
+
+def step_views(lesson: Lesson, full: bool = False) -> list[StepView]:
+    """Per step: the whole manifest the first time it appears (or when most of it changed);
+    after that only the lines around the step's field and those that changed since the
+    previous step. `full` prints every step's whole manifest (the long handout)."""
+    views: list[StepView] = []
+    shown: int | None = None  # 1-based step whose whole manifest was printed last
+    previous = ""
+    for i, step in enumerate(lesson.steps):
+        text = lesson.step_manifest(i)
+        m = manifest(text, step.path, step.doc)
+        if full or i == 0:
+            views.append(StepView(m, "Manifest:"))
+            shown, previous = i + 1, text
+            continue
+        old = previous.rstrip("\n").split("\n")
+        matcher = difflib.SequenceMatcher(a=old, b=m.lines, autojunk=False)
+        changed = [
+            j
+            for tag, _a0, _a1, b0, b1 in matcher.get_opcodes()
+            if tag != "equal"
+            for j in range(b0, max(b1, b0 + 1))
+        ]
+        if matcher.ratio() < 0.5:  # mostly new: print it whole
+            views.append(StepView(m, "Manifest:"))
+            shown, previous = i + 1, text
+            continue
+        keep: set[int] = set()
+        for j in [*changed, *([m.marked] if m.marked is not None else [])]:
+            keep.update(range(max(0, j - CONTEXT), min(len(m.lines), j + CONTEXT + 1)))
+        routing_as = i if text == previous else None  # 1-based: the previous step
+        if not keep:
+            views.append(StepView(None, f"Manifest: as in step {i}.", routing_as))
+        else:
+            m.keep = sorted(keep)
+            what = "the field" if not changed else "what changed since step " + str(i)
+            if changed and m.marked is not None:
+                what += " and the field"
+            views.append(
+                StepView(m, f"Manifest ({what}; the other lines as in step {shown}):", routing_as)
+            )
+        previous = text
+    return views
 
 
 def routing(text: str) -> Routing:
@@ -163,7 +240,7 @@ def _letter(i: int) -> str:
 
 
 def _md_manifest(m: Manifest) -> list[str]:
-    lines = [f"{line}  {MARK}" if i == m.marked else line for i, line in enumerate(m.lines)]
+    lines = [f"{line}  {MARK}" if i is not None and i == m.marked else line for i, line in m.rows()]
     fence = "````" if any(line.lstrip().startswith("```") for line in lines) else "```"
     return [f"{fence}yaml", *lines, fence]
 
@@ -194,7 +271,7 @@ def _md_routing(r: Routing) -> list[str]:
     return out
 
 
-def to_markdown(lesson: Lesson) -> str:
+def to_markdown(lesson: Lesson, full: bool = False) -> str:
     out = [f"# {lesson.title}", ""]
     if lesson.summary:
         out += [lesson.summary, ""]
@@ -205,8 +282,10 @@ def to_markdown(lesson: Lesson) -> str:
         "",
     ]
     out += ["## Steps", ""]
+    views = step_views(lesson, full)
     for i, step in enumerate(lesson.steps):
         text = lesson.step_manifest(i)
+        view = views[i]
         out += [f"### Step {i + 1}: {step.title}", ""]
         if step.path:
             out += [f"Field: `{step.path}` (marked `{MARK}` below)", ""]
@@ -215,8 +294,13 @@ def to_markdown(lesson: Lesson) -> str:
             out += [f"**Try this:** {step.try_this.strip()}", ""]
         if step.check is not None:
             out += [f"**Goal:** {describe_goal(step.check)}", ""]
-        out += ["Manifest:", "", *_md_manifest(manifest(text, step.path)), ""]
-        out += ["Routing:", "", *_md_routing(routing(text)), ""]
+        out += [view.caption, ""]
+        if view.manifest is not None:
+            out += [*_md_manifest(view.manifest), ""]
+        if view.routing_as_in is not None:
+            out += [f"Routing: as in step {view.routing_as_in}.", ""]
+        else:
+            out += ["Routing:", "", *_md_routing(routing(text)), ""]
     if lesson.challenges:
         out += ["## Challenges", ""]
     for i, ch in enumerate(lesson.challenges):
@@ -299,9 +383,9 @@ def _inline(text: str) -> str:
 
 def _html_manifest(m: Manifest, label: str) -> str:
     rows = []
-    for i, line in enumerate(m.lines):
+    for i, line in m.rows():
         esc = html.escape(line)
-        if i == m.marked:
+        if i is not None and i == m.marked:
             rows.append(f'<strong class="here">{esc}  <span>{html.escape(MARK)}</span></strong>')
         else:
             rows.append(esc)
@@ -349,7 +433,7 @@ def _html_routing(r: Routing) -> str:
     return "".join(parts)
 
 
-def to_html(lesson: Lesson) -> str:
+def to_html(lesson: Lesson, full: bool = False) -> str:
     e = html.escape
     p: list[str] = [
         "<!DOCTYPE html>\n",
@@ -366,8 +450,10 @@ def to_html(lesson: Lesson) -> str:
         "Challenge solutions and quiz answers are at the end.</p>\n"
     )
     p.append('<section aria-labelledby="steps">\n<h2 id="steps">Steps</h2>\n')
+    views = step_views(lesson, full)
     for i, step in enumerate(lesson.steps):
         text = lesson.step_manifest(i)
+        view = views[i]
         p.append(f'<section class="step">\n<h3>Step {i + 1}: {e(step.title)}</h3>\n')
         if step.path:
             p.append(
@@ -379,9 +465,13 @@ def to_html(lesson: Lesson) -> str:
             p.append(f"<p><strong>Try this:</strong> {_inline(step.try_this)}</p>\n")
         if step.check is not None:
             p.append(f"<p><strong>Goal:</strong> {_inline(describe_goal(step.check))}</p>\n")
-        p.append("<h4>Manifest</h4>\n")
-        p.append(_html_manifest(manifest(text, step.path), f"Manifest for step {i + 1}"))
-        p.append("<h4>Routing</h4>\n" + _html_routing(routing(text)) + "</section>\n")
+        p.append(f"<h4>Manifest</h4>\n<p>{e(view.caption)}</p>\n")
+        if view.manifest is not None:
+            p.append(_html_manifest(view.manifest, f"Manifest for step {i + 1}"))
+        if view.routing_as_in is not None:
+            p.append(f"<h4>Routing</h4>\n<p>As in step {view.routing_as_in}.</p>\n</section>\n")
+        else:
+            p.append("<h4>Routing</h4>\n" + _html_routing(routing(text)) + "</section>\n")
     p.append("</section>\n")
     if lesson.challenges:
         p.append('<section aria-labelledby="challenges">\n<h2 id="challenges">Challenges</h2>\n')
@@ -431,10 +521,10 @@ def to_html(lesson: Lesson) -> str:
     return "".join(p)
 
 
-def render(lesson: Lesson, fmt: str = "md") -> str:
-    """The lesson as `md` or `html` text."""
+def render(lesson: Lesson, fmt: str = "md", full: bool = False) -> str:
+    """The lesson as `md` or `html` text; `full` repeats every step's whole manifest."""
     if fmt == "html":
-        return to_html(lesson)
+        return to_html(lesson, full)
     if fmt == "md":
-        return to_markdown(lesson)
+        return to_markdown(lesson, full)
     raise ValueError(f"unknown format {fmt!r}: use md or html")

@@ -18,6 +18,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="md (default) or html; default from --output's extension",
     )
     parser.add_argument(
+        "--full",
+        action="store_true",
+        help="print every step's whole manifest (by default a manifest is printed once, then "
+        "only the lines around each step's field and what changed since the step before)",
+    )
+    parser.add_argument(
         "--output",
         "-o",
         metavar="FILE",
@@ -46,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     except LessonNotFound as exc:
         print(f"ktutor print: {exc}", file=sys.stderr)
         return 2
-    text = render(lesson, fmt)
+    text = render(lesson, fmt, full=args.full)
     if args.output is None or args.output == "-":
         sys.stdout.write(text)
         return 0

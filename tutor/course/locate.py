@@ -8,6 +8,7 @@ document. The linter checks the field exists; the app highlights the line this r
 from __future__ import annotations
 
 from tutor.model.limits import InputRejected
+from tutor.model.paths import Path as FieldPath
 from tutor.model.paths import parse_path
 from tutor.model.yamldoc import Document, Span, YamlSyntaxError, load_documents
 
@@ -38,18 +39,29 @@ def find_document(docs: list[Document], doc: str = "") -> Document | None:
     return docs[0] if docs else None
 
 
+def span_in(docs: list[Document], segments: FieldPath, doc: str = "") -> Span | None:
+    """Where a step's field is among `docs`: in the document `doc` names (only there: the
+    same path in another document is another object's field); without `doc`, in the default
+    document, else in the first document that has it (a learner may reorder documents). The
+    app's highlight and the handout's mark both use this."""
+    if doc:
+        target = find_document(docs, doc)
+        return target.spans.get(segments) if target is not None else None
+    default = find_document(docs)
+    if default is not None and (span := default.spans.get(segments)) is not None:
+        return span
+    return next((s for d in docs if (s := d.spans.get(segments)) is not None), None)
+
+
 def field_span(manifest: str, path: str, doc: str = "") -> Span | None:
-    """The exact span of `path` in the chosen document; None when it is not there (or the
-    manifest does not parse, or `path` is not a field path)."""
+    """The exact span of `path` in the step's document (`span_in`); None when it is not there
+    (or the manifest does not parse, or `path` is not a field path)."""
     try:
         docs = load_documents(manifest)
         segments = parse_path(path)
     except (YamlSyntaxError, InputRejected, ValueError):
         return None
-    target = find_document(docs, doc)
-    if target is None:
-        return None
-    return target.spans.get(segments)
+    return span_in(docs, segments, doc)
 
 
 def step_span(lesson: Lesson, index: int) -> Span | None:

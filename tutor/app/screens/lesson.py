@@ -117,6 +117,7 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
                 self._starting_text(index),
                 intro_label="Step",
                 focus_path=self.lesson.steps[index].path if self.lesson.steps else "",
+                focus_doc=self.lesson.steps[index].doc if self.lesson.steps else "",
                 goal=self.lesson.steps[index].check if self.lesson.steps else None,
                 changes=self._saved_changes(index),
             )
@@ -198,7 +199,11 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         step = self.lesson.steps[index]
         self._render_step()
         self.workbench.load(
-            self._starting_text(index), step.path, step.check, self._saved_changes(index)
+            self._starting_text(index),
+            step.path,
+            step.check,
+            self._saved_changes(index),
+            focus_doc=step.doc,
         )
         if self.workbench.narrow:  # one pane at a time: the new step's text comes first
             self.workbench.action_show_pane("intro")
@@ -260,7 +265,9 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
                 self.step_done.clear()
                 self.workbench.changes.reset()
                 step = self.lesson.steps[0]
-                self.workbench.load(self.lesson.step_manifest(0), step.path, step.check)
+                self.workbench.load(
+                    self.lesson.step_manifest(0), step.path, step.check, focus_doc=step.doc
+                )
                 self._render_step()
                 self.notify("Lesson reset: back to step 1 with its starting YAML.", timeout=3)
 
@@ -279,7 +286,9 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         self.step_done.discard(self.index)
         step = self.lesson.steps[self.index]
         self.workbench.changes.reset()
-        self.workbench.load(self.lesson.step_manifest(self.index), step.path, step.check)
+        self.workbench.load(
+            self.lesson.step_manifest(self.index), step.path, step.check, focus_doc=step.doc
+        )
         self._render_step()
         self.notify("Step reset to its starting YAML.", timeout=3)
 

@@ -73,24 +73,25 @@ def _run_model(
     return analysis, check
 
 
-def field_ranges(analysis: Analysis, path_text: str) -> list[Range]:
-    """Where the field `path_text` sits now, found by path in each YAML document."""
+def field_ranges(analysis: Analysis, path_text: str, doc: str = "") -> list[Range]:
+    """Where the step's field sits now: in the document its `doc:` names, as the linter and
+    the handout find it (`tutor.course.locate.span_in`)."""
+    from tutor.course.locate import span_in
+
     if not path_text:
         return []
     try:
         path = parse_path(path_text)
     except ValueError:
         return []
-    for doc in analysis.parsed.documents:
-        span = doc.spans.get(path)
-        if span is None:
-            continue
-        r0, c0 = span.line - 1, span.column - 1
-        r1, c1 = span.end_line - 1, span.end_column - 1
-        if c1 == 0 and r1 > r0:
-            r1, c1 = r1 - 1, -1
-        return [(r0, c0, r1, c1)]
-    return []
+    span = span_in(analysis.parsed.documents, path, doc)
+    if span is None:
+        return []
+    r0, c0 = span.line - 1, span.column - 1
+    r1, c1 = span.end_line - 1, span.end_column - 1
+    if c1 == 0 and r1 > r0:
+        r1, c1 = r1 - 1, -1
+    return [(r0, c0, r1, c1)]
 
 
 def clients_for(analysis: Analysis) -> list[tuple[str, list[Client]]]:
@@ -244,12 +245,15 @@ class Workbench(Vertical):
         goal: Goal | None = None,
         changes: ClusterChanges | None = None,
         id: str | None = None,
+        focus_doc: str = "",
     ) -> None:
         super().__init__(id=id)
         self.intro = intro
         self.intro_label = intro_label
         self.initial_text = text
         self.focus_path = focus_path
+        self.focus_doc = focus_doc
+        """The step's `doc:` (`Kind/name`): which document holds `focus_path`."""
         self.goal = goal
         self.generation = 0
         self.changes = changes if changes is not None else ClusterChanges()
@@ -420,6 +424,7 @@ class Workbench(Vertical):
         focus_path: str = "",
         goal: Goal | None = None,
         changes: ClusterChanges | None = None,
+        focus_doc: str = "",
     ) -> None:
         """Show another manifest (a new step or challenge); edits to it start from here.
         `changes` replaces the cluster changes (the ones saved with that step), if given."""
@@ -427,6 +432,7 @@ class Workbench(Vertical):
             changes.counter = self.changes.counter + 1  # a new state, never a cached one
             self.changes = changes
         self.focus_path = focus_path
+        self.focus_doc = focus_doc
         self.goal = goal
         self.check = None
         self._requested = None  # the screen cleared its views: always show this state anew
@@ -466,7 +472,7 @@ class Workbench(Vertical):
         calls this directly and again through `Changed`)."""
         node = self.clients[0].node or None
         text = self.text
-        key = (text, self.changes.counter, node, id(self.goal), self.focus_path)
+        key = (text, self.changes.counter, node, id(self.goal), self.focus_path, self.focus_doc)
         if key == self._requested:
             return
         self._requested = key
@@ -538,7 +544,7 @@ class Workbench(Vertical):
             self.last_good = analysis
         found = problems(analysis)
         self.editor.set_marks(
-            field_ranges(analysis, self.focus_path),
+            field_ranges(analysis, self.focus_path, self.focus_doc),
             sorted({p.line - 1 for p in found if p.line > 0}),
         )
         errors = self.query_one("#errors", ErrorList)
