@@ -96,7 +96,7 @@ def field_ranges(analysis: Analysis, path_text: str, doc: str = "") -> list[Rang
 
 def clients_for(analysis: Analysis) -> list[tuple[str, list[Client]]]:
     """Who can send traffic: a client Pod on each node, three clients, or any Pod."""
-    nodes = sorted({p.node_name for p in analysis.cluster.pods if p.node_name} | set(DEFAULT_NODES))
+    nodes = list(analysis.cluster.nodes) or list(DEFAULT_NODES)
     out: list[tuple[str, list[Client]]] = []
     for i, node in enumerate(nodes, 1):
         out.append((f"a client Pod on {node}", [Client("client", f"10.244.{i}.100", node)]))
@@ -678,10 +678,7 @@ class Workbench(Vertical):
         if pod is None or self.shown_analysis is None:
             self._selected_pod()
             return
-        nodes = sorted(
-            {p.node_name for p in self.shown_analysis.cluster.pods if p.node_name}
-            | set(DEFAULT_NODES)
-        )
+        nodes = list(self.shown_analysis.cluster.nodes) or list(DEFAULT_NODES)
         current = nodes.index(pod.node_name) if pod.node_name in nodes else -1
         node = nodes[(current + 1) % len(nodes)]
         self.changes.move(pod.ref, node)
