@@ -52,6 +52,7 @@ class Learner:
     url: str
     started: float = 0.0
     prompt: float | None = None
+    listed: float | None = None
     lesson: float | None = None
     latencies: list[float] = field(default_factory=list)
     error: str = ""
@@ -95,6 +96,7 @@ class Learner:
             self.text = ""
             await self.send(f"learner-{self.n:03d}\r")
             await self.wait_for(lesson_title, 60)
+            self.listed = time.monotonic() - self.started
             self.text = ""
             await self.send("\r")
             await self.wait_for("step 1 of", 60)

@@ -254,9 +254,21 @@ class TutorApp(App[None]):
             return
         cached = self._cached_lessons()
         if cached is not None:
-            self.lessons, self.lesson_errors = list(cached.lessons), list(cached.errors)
-            self._preloaded = True
-            self._warm_up()
+            self._preloaded_lessons(cached)
+        else:  # a new data folder: read the files (this writes the cache for the next tabs)
+            self._preload_in_background()
+
+    @work(thread=True, group="preload", exit_on_error=False)
+    def _preload_in_background(self) -> None:
+        found = self._read_lesson_files()
+        self.call_from_thread(self._preloaded_lessons, found)
+
+    def _preloaded_lessons(self, found: LessonSet) -> None:
+        if self.started:  # the name came first: `_start` loaded them its own way
+            return
+        self.lessons, self.lesson_errors = list(found.lessons), list(found.errors)
+        self._preloaded = True
+        self._warm_up()
 
     def _claim_name(self, name: str) -> str | None:
         """Take `name` for this tab (no other open tab may write the same progress file), or
