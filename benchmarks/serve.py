@@ -218,6 +218,7 @@ async def run(args: argparse.Namespace) -> int:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    print(f"load average before: {os.getloadavg()[0]:.1f} (2 cores shared)", flush=True)
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -251,10 +252,12 @@ async def run(args: argparse.Namespace) -> int:
             await asyncio.wait_for(asyncio.gather(*tasks), 120)
             prompts = [x.prompt for x in rush if x.prompt is not None]
             lessons = [x.lesson for x in rush if x.lesson is not None]
+            listed = [x.listed for x in rush if x.listed is not None]
             failed = [x for x in rush if x.error]
             print(
                 f"rush: {len(rush)} tabs in 1 s: name prompt max {max(prompts, default=0):.2f} s "
-                f"(p50 {pct(prompts, 0.5):.2f}), lesson max {max(lessons, default=0):.2f} s "
+                f"(p50 {pct(prompts, 0.5):.2f}), list max {max(listed, default=0):.2f} s, "
+                f"lesson max {max(lessons, default=0):.2f} s "
                 f"(p50 {pct(lessons, 0.5):.2f}), {len(failed)} failed",
                 flush=True,
             )
@@ -288,6 +291,7 @@ async def run(args: argparse.Namespace) -> int:
                 f"p50 {pct(lat, 0.5):.0f} ms, p95 {pct(lat, 0.95):.0f} ms, max {max(lat, default=0):.0f} ms",
                 flush=True,
             )
+            print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
             print(
                 f"memory: {len(pids)} tutor processes ({len(joined)} learners + {spare} warm), "
                 f"PSS {tabs / 1024:.0f} MB + server {own / 1024:.0f} MB = {per:.1f} MB per process",

@@ -17,6 +17,7 @@ from pathlib import Path
 DATA_DIR = "KTUTOR_DATA_DIR"
 LESSONS = "KTUTOR_LESSONS"
 SERVE = "KTUTOR_SERVE"
+JOIN_CODE = "KTUTOR_JOIN_CODE"
 TEXTUAL_DRIVER = "TEXTUAL_DRIVER"
 TERM = "TERM"
 
@@ -34,6 +35,7 @@ VARIABLES: tuple[Variable, ...] = (
     ),
     Variable(LESSONS, f"extra lesson folders, separated by '{os.pathsep}' (like --lessons)"),
     Variable(SERVE, "set to 1 by `ktutor serve` for each browser tab: ask the learner's name"),
+    Variable(JOIN_CODE, "the workshop code `ktutor serve` asks browsers for (like --code)"),
 )
 """ktutor's own variables, as `ktutor --help` lists them."""
 
@@ -55,6 +57,11 @@ def data_dir() -> Path | None:
 def lesson_dirs() -> list[Path]:
     """The folders in `KTUTOR_LESSONS` (os.pathsep-separated, blanks skipped, `~` expanded)."""
     return [_path(p.strip()) for p in _read(LESSONS).split(os.pathsep) if p.strip()]
+
+
+def join_code() -> str:
+    """`KTUTOR_JOIN_CODE` ("" when unset): `ktutor serve`'s workshop code, from a Secret."""
+    return _read(JOIN_CODE)
 
 
 def serving() -> bool:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from pathlib import Path
+
+from tutor import settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,7 +62,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 DEFAULT_WARM = 4
-CODE_ENV = "KTUTOR_JOIN_CODE"
+CODE_ENV = settings.JOIN_CODE
 """The workshop code from the environment (a Kubernetes Secret in deploy/)."""
 
 
@@ -101,8 +102,8 @@ def run(args: argparse.Namespace) -> int:
     from tutor.classroom.joining import code_problem, generate_code
 
     code: str | None = args.code
-    if code is None and os.environ.get(CODE_ENV, "").strip():
-        code = os.environ[CODE_ENV].strip()
+    if code is None and settings.join_code():
+        code = settings.join_code()
         problem = code_problem(code)
         if problem is not None:
             print(f"ktutor serve: ${CODE_ENV}: {problem}", file=sys.stderr)
