@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tutor.model import analyze
+from tutor.model.network import ClusterNetwork
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "tests" / "scenarios").glob("*.yaml"))
@@ -88,9 +89,16 @@ def test_there_are_scenarios() -> None:
         assert path.with_suffix(".expect.json").exists(), path.name
 
 
+def _network(expected: dict[str, Any]) -> ClusterNetwork:
+    """`cluster: {ip_families: [...]}` in an expect file: the cluster it runs on (default
+    single-stack IPv4, as kind), as a lesson's `cluster:` or the CLI's --dual-stack sets it."""
+    families = expected.get("cluster", {}).get("ip_families", ["IPv4"])
+    return ClusterNetwork(tuple(families))
+
+
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_scenario_through_analyze(path: Path) -> None:
-    got = analyze(path.read_text()).route_json()
+    got = analyze(path.read_text(), network=_network(_expected(path))).route_json()
     check_against_expectation(json.loads(json.dumps(got)), _expected(path))
 
 
@@ -103,7 +111,7 @@ def test_scenario_per_client_node(path: Path) -> None:
     what depends on the client's node (topology hints, internalTrafficPolicy: Local)."""
     text = path.read_text()
     for node, services in _expected(path)["from_nodes"].items():
-        got = analyze(text, from_node=node).route_json()
+        got = analyze(text, from_node=node, network=_network(_expected(path))).route_json()
         for ref, ports in services.items():
             for key, want in ports.items():
                 _match_names(got["services"][ref][key]["ready"], want, (node, ref, key))

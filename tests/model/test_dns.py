@@ -10,6 +10,7 @@ import yaml
 from tutor.model import analyze
 from tutor.model.analysis import Analysis
 from tutor.model.dns import DnsRecord, candidates, records, resolve
+from tutor.model.network import DUAL_STACK
 
 
 def _service(
@@ -256,3 +257,66 @@ def test_resolve_pod_hostname_in_own_namespace() -> None:
     assert [r.value for r in resolve(a, "db-0.db", "data")] == ["10.244.1.9"]
     assert resolve(a, "db-0.db", "default") == []
     assert [r.value for r in resolve(a, "db-0.db.data", "default")] == ["10.244.1.9"]
+
+
+DUAL_TEXT = """\
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  ipFamilyPolicy: RequireDualStack
+  clusterIP: 10.96.0.40
+  clusterIPs: [10.96.0.40, "fd00:10:96::28"]
+  selector: {app: web}
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec:
+  clusterIP: None
+  ipFamilyPolicy: RequireDualStack
+  selector: {app: web}
+  ports: [{name: pg, port: 5432}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-1, labels: {app: web}}
+spec: {hostname: web-1, subdomain: db, containers: [{name: c, image: x}]}
+status:
+  phase: Running
+  podIP: 10.244.1.7
+  podIPs: [{ip: 10.244.1.7}, {ip: "fd00:10:244:1::7"}]
+  conditions: [{type: Ready, status: "True"}]
+"""
+
+
+def test_dual_stack_service_has_a_and_aaaa_records() -> None:
+    analysis = analyze(DUAL_TEXT, network=DUAL_STACK)
+    assert analysis.valid, analysis.errors
+    lines = [r.zone_line for r in records(analysis) if r.service == "default/web"]
+    assert lines == [
+        "web.default.svc.cluster.local.\t5\tIN\tA\t10.96.0.40",
+        "web.default.svc.cluster.local.\t5\tIN\tAAAA\tfd00:10:96::28",
+    ]
+
+
+def test_dual_stack_headless_answers_with_each_family() -> None:
+    analysis = analyze(DUAL_TEXT, network=DUAL_STACK)
+    got = [(r.name, r.type, r.value) for r in resolve(analysis, "db")]
+    assert got == [
+        ("db.default.svc.cluster.local", "A", "10.244.1.7"),
+        ("db.default.svc.cluster.local", "AAAA", "fd00:10:244:1::7"),
+    ]
+    named = [(r.type, r.value) for r in resolve(analysis, "web-1.db")]
+    assert named == [("A", "10.244.1.7"), ("AAAA", "fd00:10:244:1::7")]
+
+
+def test_single_stack_cluster_has_no_aaaa() -> None:
+    analysis = analyze(
+        DUAL_TEXT.replace("RequireDualStack", "SingleStack").replace(
+            '  clusterIPs: [10.96.0.40, "fd00:10:96::28"]\n', ""
+        )
+    )
+    assert analysis.valid, analysis.errors
+    assert all(r.type != "AAAA" for r in records(analysis))

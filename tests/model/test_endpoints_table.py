@@ -15,6 +15,7 @@ import yaml
 from tutor.model import analyze
 from tutor.model.analysis import Analysis
 from tutor.model.endpoints import PodIndex, endpoint_slices, find_port, resolve
+from tutor.model.network import DUAL_STACK
 from tutor.model.objects import ContainerPort, Pod, Source
 
 UNSET = object()
@@ -422,13 +423,41 @@ def test_slices_hold_at_most_100_endpoints() -> None:
     assert sorted(names) == sorted(f"p{i}" for i in range(250))
 
 
-def test_ipv6_pods_get_an_ipv6_slice() -> None:
-    result = run(service(), pod("v4"), pod("v6", ip="fd00::5"))
-    families = sorted(s["addressType"] for s in endpoint_slices(result.services[0].endpoints))
-    assert families == ["IPv4", "IPv6"]
+def test_a_single_stack_service_has_slices_of_its_family_only() -> None:
+    """`getAddressTypesForService`: the slices' address types are the Service's ipFamilies, so
+    on the single-stack IPv4 cluster an IPv6-only Pod is in no slice."""
+    result = run(service(), pod("v4"), pod("v6", ip="fd00:10:244:1::5"))
+    slices = endpoint_slices(result.services[0].endpoints)
+    assert [s["addressType"] for s in slices] == ["IPv4"]
+    assert [e["addresses"] for s in slices for e in s["endpoints"]] == [["10.244.1.10"]]
+
+
+def _dual(*objs: dict[str, Any]) -> Analysis:
+    result = analyze(yaml.safe_dump_all(objs, sort_keys=False), network=DUAL_STACK)
+    assert result.valid, [e.message for e in result.errors]
+    return result
+
+
+def test_dual_stack_service_gets_one_slice_per_family_with_podips_filtered() -> None:
+    both = pod("both")
+    both["status"]["podIPs"] = [{"ip": "10.244.1.10"}, {"ip": "fd00:10:244:1::a"}]
+    result = _dual(
+        service(ipFamilyPolicy="RequireDualStack"), both, pod("v6", ip="fd00:10:244:2::5")
+    )
+    by_family = {
+        s["addressType"]: sorted(a for e in s["endpoints"] for a in e["addresses"])
+        for s in endpoint_slices(result.services[0].endpoints)
+    }
+    assert by_family == {
+        "IPv4": ["10.244.1.10"],
+        "IPv6": ["fd00:10:244:1::a", "fd00:10:244:2::5"],
+    }
 
 
 def test_endpoint_address_is_join_host_port() -> None:
-    result = run(service(), pod("v4"), pod("v6", ip="fd00::5"))
-    addresses = sorted(ep.address for ep in result.services[0].ports[0].endpoints)
-    assert addresses == ["10.244.1.10:8080", "[fd00::5]:8080"]
+    """An IPv6 Service's endpoints are the Pods' IPv6 addresses, in brackets before the port."""
+    both = pod("both")
+    both["status"]["podIPs"] = [{"ip": "10.244.1.10"}, {"ip": "fd00:10:244:1::a"}]
+    result = _dual(service(ipFamilies=["IPv6"]), both)
+    addresses = [ep.address for ep in result.services[0].ports[0].endpoints]
+    assert addresses == ["[fd00:10:244:1::a]:8080"]

@@ -12,6 +12,7 @@ import yaml
 
 from tutor.model import analyze
 from tutor.model.iptables import chain_name, kernel_probability, probability, program, render_rules
+from tutor.model.network import DUAL_STACK
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -462,3 +463,21 @@ def test_probabilities_are_shown_as_iptables_save_prints_them() -> None:
         "prints 0.33333333349 (the kernel keeps it as a 31-bit fraction)"
     ) in text
     assert "prints 0.50000000000" in text
+
+
+def test_dual_stack_programs_iptables_and_ip6tables() -> None:
+    """One proxier per family (`NewDualStackProxier`): the IPv6 rules use the IPv6 ClusterIP,
+    the Pods' IPv6 addresses and the IPv6 Pod range."""
+    pod = _pod("a", "10.244.1.5")
+    pod["status"]["podIPs"] = [{"ip": "10.244.1.5"}, {"ip": "fd00:10:244:1::5"}]
+    svc = _service(ipFamilyPolicy="RequireDualStack")
+    analysis = analyze(_text(svc, pod), network=DUAL_STACK)
+    assert analysis.valid, analysis.errors
+    v4 = program(analysis, family="IPv4").text()
+    v6 = program(analysis, family="IPv6").text()
+    assert "--to-destination 10.244.1.5:80" in v4 and "fd00" not in v4.split("*filter")[1]
+    assert "--to-destination [fd00:10:244:1::5]:80" in v6
+    assert "! -s fd00:10:244::/56" in v6
+    assert "ip6tables-save" in v6.splitlines()[0]
+    both = render_rules(analysis)
+    assert both.index("iptables-save") < both.index("ip6tables-save")

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute, by_node, depends_on_node
+from tutor.model.endpoints import pod_ip_for
 from tutor.model.limits import MAX_CLIENTS, MAX_REQUESTS
 from tutor.model.proxy import Client
 from tutor.model.report import (
@@ -145,7 +146,11 @@ def print_text(analysis: Analysis, name: str, args: argparse.Namespace) -> None:
                 if v is None:
                     continue
                 mark = ">" if v.gets_traffic else " "
-                addr = f"{pod.ip}:{v.port}" if pod.ip and v.port else (pod.ip or "-")
+                ip = pod_ip_for(pod, sr.service)
+                if ip and v.port:
+                    addr = f"[{ip}]:{v.port}" if ":" in ip else f"{ip}:{v.port}"
+                else:
+                    addr = ip or "-"
                 if counts is not None:
                     traffic = str(counts.get(pod.name, 0))
                 else:

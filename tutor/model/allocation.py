@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 
 from .manifests import stable_hash
-from .network import IPV6, SERVICE_CIDRS
+from .network import IPV6, SERVICE_CIDRS, simulated_ipv6
 from .objects import EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, Cluster, Service
 
 NODE_PORT_BASE = 30000
@@ -141,3 +141,27 @@ def simulated_notes(svc: Service) -> list[str]:
                 "balancer controller writes a status in a file)"
             )
     return out
+
+
+def assign_pod_families(cluster: Cluster) -> None:
+    """Every Pod's `ips` (`status.podIPs`): the file's list, or its one IP; on a dual-stack
+    cluster a simulated Pod gets an IPv6 address too, and on an IPv6-only cluster only that one
+    (a hostNetwork Pod keeps its node's address)."""
+    network = cluster.network
+    for pod in cluster.pods:
+        if not pod.simulated:
+            if not pod.ips and pod.ip:
+                pod.ips = [pod.ip]
+            continue
+        if pod.host_network or not pod.ip or ":" in pod.ip:
+            if pod.ip not in pod.ips:
+                pod.ips = [pod.ip] if pod.ip else []
+            continue
+        v6 = simulated_ipv6(pod.ip)
+        if network.ip_families == (IPV6,):
+            pod.ip, pod.ips = v6, [v6]
+        elif network.dual_stack:
+            pod.ips = [pod.ip, v6] if network.default_family != IPV6 else [v6, pod.ip]
+            pod.ip = pod.ips[0]
+        else:
+            pod.ips = [pod.ip]

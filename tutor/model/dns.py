@@ -3,7 +3,7 @@ of a short name finds them.
 
 Sources: W · content/en/docs/concepts/services-networking/dns-pod-service.md and the
 kubernetes/dns docs/specification.md (A records for ClusterIP Services; headless Services
-answering with their ready endpoints' IPs, or all with `publishNotReadyAddresses`; per-endpoint
+answering with their ready endpoints' IPs (AAAA records for IPv6 ClusterIPs and endpoints), or all with `publishNotReadyAddresses`; per-endpoint
 `<hostname>.<svc>.<ns>.svc.<zone>` names; SRV `_<port>._<proto>` for named ports only; CNAME for
 ExternalName; the ClusterFirst search path `<ns>.svc.<zone> svc.<zone> <zone>` with `ndots:5`).
 CoreDNS details: plugin/kubernetes (endpoint names are the endpoint `hostname`, else the IP with
@@ -18,9 +18,11 @@ from dataclasses import dataclass
 
 from .analysis import Analysis, ServiceRoute
 from .endpoints import endpoint_conditions, find_port
+from .network import family_of, ip_of_family
 from .objects import CLUSTER_DOMAIN, EXTERNAL_NAME, Pod, Service
 
 A = "A"
+AAAA = "AAAA"
 SRV = "SRV"
 CNAME = "CNAME"
 TTL = 5
@@ -34,7 +36,7 @@ class DnsRecord:
     name: str
     """Fully qualified, without the trailing dot: `web.default.svc.cluster.local`."""
     type: str
-    """"A", "SRV" or "CNAME"."""
+    """"A", "AAAA" (an IPv6 address, on a dual-stack cluster), "SRV" or "CNAME"."""
     value: str
     """An IP (A), the target name (SRV) or the canonical name (CNAME)."""
     service: str
@@ -61,11 +63,21 @@ def _dashed(ip: str) -> str:
     return ip.replace(".", "-").replace(":", "-")
 
 
-def endpoint_name(pod: Pod, svc: Service) -> str:
+def endpoint_name(pod: Pod, svc: Service, ip: str = "") -> str:
     """CoreDNS's name for a headless endpoint: its hostname when the EndpointSlice carries one
-    (`hostname` set and `subdomain` equal to the Service name), else the IP with dashes."""
-    label = pod.hostname if pod.hostname and pod.subdomain == svc.name else _dashed(pod.ip)
+    (`hostname` set and `subdomain` equal to the Service name), else the IP with dashes (an
+    IPv6 address's colons too: fd00-10-244-1--5)."""
+    label = pod.hostname if pod.hostname and pod.subdomain == svc.name else _dashed(ip or pod.ip)
     return f"{label}.{svc.dns_name}"
+
+
+def _record_type(ip: str) -> str:
+    """A for an IPv4 address, AAAA for an IPv6 one."""
+    return AAAA if ":" in ip else A
+
+
+def _ip_in(pod: Pod, family: str) -> str:
+    return pod.ip if family_of(pod.ip) == family else ip_of_family(pod.ips, family)
 
 
 def _srv_weight(n: int) -> int:
@@ -100,9 +112,16 @@ def service_records(sr: ServiceRoute) -> list[DnsRecord]:
         return [DnsRecord(name, CNAME, target, ref)] if target else []
     if svc.headless:
         pods = _ready_pods(sr)
-        out += [DnsRecord(name, A, p.ip, ref, pod=p.name) for p in pods]
+        # one slice per family of the Service: A records from the IPv4 one, AAAA from the IPv6
+        addressed = [
+            (p, ip) for fam in svc.ip_families or ["IPv4"] for p in pods if (ip := _ip_in(p, fam))
+        ]
+        out += [DnsRecord(name, _record_type(ip), ip, ref, pod=p.name) for p, ip in addressed]
+        out += [
+            DnsRecord(endpoint_name(p, svc, ip), _record_type(ip), ip, ref, pod=p.name)
+            for p, ip in addressed
+        ]
         named = {p.ip: endpoint_name(p, svc) for p in pods}
-        out += [DnsRecord(named[p.ip], A, p.ip, ref, pod=p.name) for p in pods]
         for port in svc.ports:
             if not port.name:
                 continue
@@ -117,7 +136,8 @@ def service_records(sr: ServiceRoute) -> list[DnsRecord]:
         return out
     if not svc.cluster_ip:
         return []
-    out.append(DnsRecord(name, A, svc.cluster_ip, ref))
+    for ip in svc.cluster_ips or [svc.cluster_ip]:
+        out.append(DnsRecord(name, _record_type(ip), ip, ref))
     for port in svc.ports:
         if port.name:
             out.append(

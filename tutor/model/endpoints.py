@@ -11,6 +11,7 @@ costs an intersection of small sets rather than a scan of every Pod.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import math
 from bisect import bisect_left
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .manifests import stable_hash, suffix
+from .network import family_of, ip_of_family
 from .objects import (
     EXTERNAL_NAME,
     Cluster,
@@ -217,7 +219,12 @@ class PortEndpoints:
         sp = self.port
         if svc is not None:
             target, protocol, publish = sp.target_port, sp.protocol, svc.publish_not_ready
+            family = primary_family(svc)
             for pod in self._selected or ():
+                # the slice of the Service's primary family lists the Pod's IP of that family
+                ip = pod.ip if family_of(pod.ip) == family else ip_of_family(pod.ips, family)
+                if not ip:
+                    continue
                 num = target if isinstance(target, int) else find_port(pod, target, protocol)
                 if num is None:
                     unresolved.append(pod)
@@ -226,7 +233,12 @@ class PortEndpoints:
                 terminating = pod.terminating
                 eps.append(
                     Endpoint(
-                        pod, num, publish or (serving and not terminating), serving, terminating
+                        pod,
+                        num,
+                        publish or (serving and not terminating),
+                        serving,
+                        terminating,
+                        ip="" if ip == pod.ip else ip,
                     )
                 )
         self._endpoints, self._unresolved = eps, unresolved
@@ -303,38 +315,70 @@ MAX_ENDPOINTS_PER_SLICE = 100
 """The controller's `--max-endpoints-per-slice` default."""
 
 
+def primary_family(svc: Service) -> str:
+    """The Service's first IP family (`spec.ipFamilies[0]`), IPv4 when it has none."""
+    return svc.ip_families[0] if svc.ip_families else "IPv4"
+
+
+def pod_ip_for(pod: Pod, svc: Service) -> str:
+    """The Pod's address in the Service's primary family (its IP in that family's slice)."""
+    family = primary_family(svc)
+    return pod.ip if family_of(pod.ip) == family else ip_of_family(pod.ips, family) or pod.ip
+
+
+def family_endpoints(endpoints: list[Endpoint], family: str) -> list[Endpoint]:
+    """`endpoints` as the slices of address type `family` list them: each Pod's address of that
+    family (`getEndpointAddresses`); Pods without one are not in those slices."""
+    out = []
+    for ep in endpoints:
+        if family_of(ep.ip or ep.pod.ip) == family:
+            out.append(ep)
+            continue
+        ip = ip_of_family(ep.pod.ips, family)
+        if ip:
+            out.append(dataclasses.replace(ep, ip=ip))
+    return out
+
+
 def endpoint_slices(se: ServiceEndpoints) -> list[dict[str, Any]]:
     """The EndpointSlice objects the controller would write (K · staging/src/k8s.io/endpointslice
-    reconciler.go): one set per address family and distinct port mapping (`NewPortMapKey`), so
-    Pods that resolve a named port differently land in different slices, and at most
-    MAX_ENDPOINTS_PER_SLICE endpoints in each slice."""
+    reconciler.go): one set per address type of the Service (`getAddressTypesForService`: its
+    `ipFamilies`), each listing the Pods' addresses of that family, and per distinct port
+    mapping (`NewPortMapKey`), so Pods that resolve a named port differently land in different
+    slices, and at most MAX_ENDPOINTS_PER_SLICE endpoints in each slice."""
     svc = se.service
     if not se.managed:
         return []
     Key = tuple[str, tuple[tuple[str, str, int], ...]]
-    groups: dict[Key, list[tuple[Pod, tuple[bool, bool, bool]]]] = {}
+    groups: dict[Key, list[tuple[Pod, str, tuple[bool, bool, bool]]]] = {}
+    families = svc.ip_families or ["IPv4"]
     for pod in se.selected:
         mapping: list[tuple[str, str, int]] = []
         for sp in svc.ports:
             num = find_port(pod, sp.target_port, sp.protocol)
             if num is not None:
                 mapping.append((sp.name, sp.protocol, num))
-        family = "IPv6" if ":" in pod.ip else "IPv4"
-        groups.setdefault((family, tuple(mapping)), []).append((pod, endpoint_conditions(pod, svc)))
-    if not groups:
-        # the reconciler keeps one placeholder slice, with no endpoints and no ports, for a
-        # Service whose selector matches nothing
-        groups[("IPv4", ())] = []
+        for family in families:
+            ip = pod.ip if family_of(pod.ip) == family else ip_of_family(pod.ips, family)
+            if ip:
+                groups.setdefault((family, tuple(mapping)), []).append(
+                    (pod, ip, endpoint_conditions(pod, svc))
+                )
+    for family in families:
+        if not any(f == family for f, _ in groups):
+            # the reconciler keeps one placeholder slice per address type, with no endpoints
+            # and no ports, for a Service whose selector matches no Pod of that family
+            groups[(family, ())] = []
     slices = []
     for (family, key), members in groups.items():
         for chunk in range(0, max(len(members), 1), MAX_ENDPOINTS_PER_SLICE):
             name = f"{svc.name}-{suffix(stable_hash(svc.ref, family, key, chunk), 5)}"
             eps = []
-            for pod, (ready, serving, terminating) in members[
+            for pod, ip, (ready, serving, terminating) in members[
                 chunk : chunk + MAX_ENDPOINTS_PER_SLICE
             ]:
                 ep: dict[str, Any] = {
-                    "addresses": [pod.ip],
+                    "addresses": [ip],
                     "conditions": {"ready": ready, "serving": serving, "terminating": terminating},
                 }
                 if pod.hostname and pod.subdomain == svc.name:

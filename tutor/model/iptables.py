@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from .allocation import simulated_notes
 from .analysis import Analysis, PortRoute
-from .endpoints import Endpoint
+from .endpoints import Endpoint, family_endpoints
 from .network import IPV4, IPV6, POD_CIDRS, family_of
 from .objects import LOAD_BALANCER, Service, ServicePort
 from .proxy import skip_service
@@ -390,7 +390,7 @@ def _program_port(rs: Ruleset, svc: Service, pr: PortRoute) -> None:
     nat, filt = rs.nat, rs.filter
     fam = rs.family
     cip = cluster_ip_of(svc, fam)
-    cat = categorize(svc, port, pr.slice_endpoints.endpoints, rs.node, fam)
+    cat = categorize(svc, port, family_endpoints(pr.slice_endpoints.endpoints, fam), rs.node, fam)
     svc_chain = chain_name(SVC, name, proto)
     svl_chain = chain_name(SVL, name, proto)
     ext_chain = chain_name(EXT, name, proto)

@@ -273,6 +273,11 @@ def _pod_from(data: dict[str, Any], name: str, ns: str, source: Source) -> Pod:
         if not ip:
             ip = _get(status, "podIPs", 0, "ip")
         pod.ip = ip if isinstance(ip, str) else ""
+        pod.ips = [
+            e["ip"]
+            for e in _list(status.get("podIPs"))
+            if isinstance(e, dict) and isinstance(e.get("ip"), str) and e["ip"]
+        ] or ([pod.ip] if pod.ip else [])
         cond = ""
         for c in _list(status.get("conditions")):
             if isinstance(c, dict) and c.get("type") == "Ready":
@@ -735,8 +740,9 @@ def assign_simulated(cluster: Cluster) -> None:
                 cidr = node.pod_cidr if node is not None else ""
                 pod.ip = ips.take(cidr, stable_hash(pod.namespace, pod.name))
         pod.phase, pod.ready, pod.ready_condition = "Running", True, "True"
-    from .allocation import assign_service_addresses  # allocation imports this module
+    from .allocation import assign_pod_families, assign_service_addresses  # they import this
 
+    assign_pod_families(cluster)
     assign_service_addresses(cluster)
 
 

@@ -35,6 +35,22 @@ def family_of(ip: str) -> str:
     return IPV6 if ":" in ip else IPV4
 
 
+def ip_of_family(ips: list[str], family: str) -> str:
+    """The first address of `family` among `ips` ("" when there is none): what the EndpointSlice
+    controller puts in a slice of that address type (`getEndpointAddresses`)."""
+    return next((ip for ip in ips if family_of(ip) == family), "")
+
+
+def simulated_ipv6(ipv4: str) -> str:
+    """A simulated Pod's IPv6 address next to its IPv4 one: 10.244.X.Y -> fd00:10:244:X::Y
+    (inside kind's fd00:10:244::/56; unique because the IPv4 address is)."""
+    parts = ipv4.split(".")
+    if len(parts) != 4 or not ipv4.startswith("10.244."):
+        h = sum(int(p) << (8 * (3 - i)) for i, p in enumerate(parts)) if len(parts) == 4 else 0
+        return f"fd00:10:244:ff::{h & 0xFFFF:x}"
+    return f"fd00:10:244:{parts[2]}::{parts[3]}"
+
+
 @dataclass(frozen=True, slots=True)
 class ClusterNetwork:
     """Which IP families the simulated cluster's Services and Pods use, default family first."""

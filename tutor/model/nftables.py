@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from .allocation import simulated_notes
 from .analysis import Analysis, PortRoute
-from .endpoints import Endpoint
+from .endpoints import Endpoint, family_endpoints
 from .iptables import (
     DEFAULT_NODE,
     MASQ_MARK,
@@ -303,7 +303,7 @@ def _program_port(t: NftTable, svc: Service, pr: PortRoute, cluster_cidr: str) -
     proto = port.protocol.lower()
     fam = t.family
     cip = cluster_ip_of(svc, fam)
-    cat = categorize(svc, port, pr.slice_endpoints.endpoints, t.node, fam)
+    cat = categorize(svc, port, family_endpoints(pr.slice_endpoints.endpoints, fam), t.node, fam)
     base = chain_base(svc, port.name, proto)
     cluster_chain, local_chain = f"service-{base}", f"local-{base}"
     ext_chain, fw_chain = f"external-{base}", f"firewall-{base}"

@@ -146,6 +146,9 @@ class Pod:
     """True when ktutor filled in status (the file gave none, or the Pod came from a workload)."""
     host_network: bool = False
     """`spec.hostNetwork: true`: the Pod shares its node's network, so its IP is the node's."""
+    ips: list[str] = field(default_factory=list)
+    """`status.podIPs`: one address per IP family, primary (`ip`) first; a simulated Pod on a
+    dual-stack cluster gets an IPv6 address next to its IPv4 one."""
     address_only: bool = False
     """Not a Pod at all: an address an EndpointSlice in the input lists without a Pod in the file
     (an external database, the API server behind `default/kubernetes`)."""
