@@ -87,7 +87,7 @@ async def test_lesson_one_and_a_challenge_with_keys_alone(tmp_path: Path) -> Non
         assert isinstance(app.screen, QuizScreen)
         for q, question in enumerate(lesson.quiz):
             right = next(i for i, c in enumerate(question.choices) if c.correct)
-            await pilot.press("abcdefgh"[right])
+            await pilot.press("abcdefgh"[app.screen.order(q).index(right)])
             await settle(pilot)
             if q < len(lesson.quiz) - 1:
                 await pilot.press("n")

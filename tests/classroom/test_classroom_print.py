@@ -241,3 +241,17 @@ def test_a_compact_handout_prints_each_manifest_once() -> None:
         assert first.split("\n")[-1] in full_section and "lines as above" not in full_section
     assert "lines as above" in steps
     assert "lines as above" not in full
+
+
+def test_handout_keeps_the_files_choice_order_and_its_answer_key(lesson: Lesson) -> None:
+    """The app shuffles choices per learner; a handout prints them in file order, so its
+    answer key (letters by file position) matches what is printed."""
+    out = render(lesson, "md")
+    for n, q in enumerate(lesson.quiz, 1):
+        block = out[out.index(f"### Question {n}\n") :]
+        listed = [c.text.strip() for c in q.choices]
+        positions = [block.index(f") {text}") for text in listed]
+        assert positions == sorted(positions)
+        right = next(i for i, c in enumerate(q.choices) if c.correct)
+        key = out[out.index(f"### Answer to question {n}\n") :]
+        assert key.split("\n")[2].startswith(f"Correct: ({'abcdefghij'[right]})")

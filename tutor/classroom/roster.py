@@ -18,6 +18,7 @@ from typing import Any
 
 from tutor.course.lesson import Lesson
 from tutor.course.progress import LessonProgress, ProgressStore
+from tutor.course.quiz import score
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +66,8 @@ def iso(stamp: float) -> str:
 
 
 def quiz_correct(lesson: Lesson, progress: LessonProgress) -> int:
-    """Right answers among the learner's (answers are indexes into the file's choices)."""
-    right = 0
-    for question, choice in progress.quiz.items():
-        if 0 <= question < len(lesson.quiz):
-            choices = lesson.quiz[question].choices
-            right += 0 <= choice < len(choices) and choices[choice].correct
-    return right
+    """Right answers among the learner's first answers (`tutor.course.quiz.score`)."""
+    return score(lesson, progress.quiz)[0]
 
 
 def lesson_row(store: ProgressStore, lesson_id: str, lesson: Lesson | None) -> LessonRow:

@@ -77,7 +77,8 @@ class LessonProgress:
     steps_done: set[int] = field(default_factory=set)
     challenges_solved: set[str] = field(default_factory=set)
     quiz: dict[int, int] = field(default_factory=dict)
-    """Question index -> the chosen answer's index."""
+    """Question index -> the first chosen answer's index in the file (see `tutor.course.quiz`:
+    the score is worked out from these)."""
     skipped: bool = False
 
     def to_json(self) -> dict[str, Any]:
@@ -492,10 +493,16 @@ class ProgressStore:
             self._entry(lesson_id).challenges_solved.add(challenge_id)
             self.save()
 
-    def answer_quiz(self, lesson_id: str, question: int, choice: int) -> None:
+    def answer_quiz(self, lesson_id: str, question: int, choice: int) -> bool:
+        """Keep the learner's FIRST answer to a question (a later one cannot turn it right);
+        True when this answer is the one kept."""
         with self._lock:
-            self._entry(lesson_id).quiz[question] = choice
+            answers = self._entry(lesson_id).quiz
+            if question in answers:
+                return False
+            answers[question] = choice
             self.save()
+            return True
 
     def save_edit(self, lesson_id: str, key: str, text: str) -> None:
         """Keep the learner's text for `key` ("step-3", "challenge-fix-selector"). Call it as

@@ -13,10 +13,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Markdown, Static
 
 from tutor.app.widgets.footer import KeyFooter
+from tutor.app.widgets.inline import inline
 from tutor.app.widgets.quiet import set_content
 from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.workbench import Workbench, WorkbenchScreen
@@ -40,21 +42,21 @@ def cluster_key(index: int) -> str:
     return f"cluster-step-{index}"
 
 
-def check_text(result: GoalResult | None, description: str, done: bool) -> Text:
-    text = Text()
+def check_text(result: GoalResult | None, description: str, done: bool) -> Content:
+    """The step check's line, its Markdown (backticks) rendered as the step text's is."""
     if result is None:
-        return text
+        return Content("")
     if result.met:
-        text.append("✓ Check passed: ", style="bold green")
-        text.append(result.detail)
-    else:
-        text.append("○ To do: ", style="bold yellow")
-        text.append(description or result.detail)
-        if description:
-            text.append(f"\n  now: {result.detail}", style="dim")
-        if done:
-            text.append("  (you passed it before)", style="dim green")
-    return text
+        return Content.assemble(("✓ Check passed: ", "bold green"), inline(result.detail))
+    parts: list[Content | tuple[str, str]] = [
+        ("○ To do: ", "bold yellow"),
+        inline(description or result.detail),
+    ]
+    if description:
+        parts += [("\n  now: ", "dim"), inline(result.detail, "dim")]
+    if done:
+        parts.append(("  (you passed it before)", "dim green"))
+    return Content.assemble(*parts)
 
 
 class StepPane(VerticalScroll):
@@ -177,7 +179,9 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
             self.query_one("#step-text", Markdown).update(step.text)
         try_line = self.query_one("#step-try", Static)
         try_line.update(
-            Text.assemble(("Try this: ", "bold cyan"), step.try_this) if step.try_this else ""
+            Content.assemble(("Try this: ", "bold cyan"), inline(step.try_this))
+            if step.try_this
+            else ""
         )
         try_line.display = bool(step.try_this)
         self.query_one("#prev-step", Button).disabled = self.index == 0

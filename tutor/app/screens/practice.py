@@ -8,15 +8,18 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.app.widgets.footer import KeyFooter
+from tutor.app.widgets.inline import inline
 from tutor.app.widgets.own_keys import ChoiceList
 from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.workbench import Workbench, WorkbenchScreen
 from tutor.course.lesson import Challenge, Lesson
+from tutor.course.quiz import score
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -75,15 +78,8 @@ class PracticeScreen(Screen[None]):
             )
             options.add_option(Option(prompt, id=f"challenge:{ch.id}"))
         if self.lesson.quiz:
-            answered = len(entry.quiz)
             total = len(self.lesson.quiz)
-            right = sum(
-                1
-                for q, c in entry.quiz.items()
-                if q < total
-                and 0 <= c < len(self.lesson.quiz[q].choices)
-                and self.lesson.quiz[q].choices[c].correct
-            )
+            right, answered = score(self.lesson, entry.quiz)
             mark = (
                 "✓ done    " if answered >= total else ("◐ started " if answered else "○ new     ")
             )
@@ -192,10 +188,10 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
         box = self.query_one("#challenge-result", Static)
         if result.met:
             self.tutor.progress.solve_challenge(self.lesson.id, self.challenge.id)
-            box.update(Text.assemble(("✓ Solved! ", "bold green"), result.detail))
+            box.update(Content.assemble(("✓ Solved! ", "bold green"), inline(result.detail)))
             self.notify("Challenge solved.", title="Well done", timeout=4)
         else:
-            box.update(Text.assemble(("✗ Not yet: ", "bold red"), result.detail))
+            box.update(Content.assemble(("✗ Not yet: ", "bold red"), inline(result.detail)))
         if self.workbench.narrow:
             self.workbench.active = "intro"
         return result
@@ -206,11 +202,10 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
             self.notify("No more hints. ctrl+l shows the solution.", timeout=4)
             return
         self.hints_shown += 1
-        text = Text()
+        parts: list[Content | tuple[str, str]] = []
         for i, hint in enumerate(hints[: self.hints_shown], 1):
-            text.append(f"Hint {i} of {len(hints)}: ", style="bold cyan")
-            text.append(hint + "\n")
-        self.query_one("#challenge-hints", Static).update(text)
+            parts += [(f"Hint {i} of {len(hints)}: ", "bold cyan"), inline(hint), ("\n", "")]
+        self.query_one("#challenge-hints", Static).update(Content.assemble(*parts))
         if self.workbench.narrow:
             self.workbench.active = "intro"
 

@@ -1,20 +1,24 @@
-"""The quiz: one question at a time; choosing an answer shows every choice's explanation."""
+"""The quiz: one question at a time, the choices in this learner's own order; the first answer
+counts and shows every choice's explanation; the last page is the score with each question's
+explanation."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.app.widgets.footer import KeyFooter
+from tutor.app.widgets.inline import inline
 from tutor.app.widgets.title_bar import TitleBar
 from tutor.course.lesson import Lesson
+from tutor.course.quiz import choice_order, is_right, score
 
 if TYPE_CHECKING:
     from tutor.course.progress import ProgressStore
@@ -23,10 +27,10 @@ LETTERS = "abcdefghij"
 
 
 class QuizScreen(Screen[None]):
-    """Answer with Enter (or a letter); n / p move between questions."""
+    """Answer with Enter (or a letter); n / p move between questions and the score page."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n,right", "move(1)", "Next question", id="quiz-next"),
+        Binding("n,right", "move(1)", "Next", id="quiz-next"),
         Binding("p,left", "move(-1)", "Previous", id="quiz-previous"),
         Binding("escape", "app.pop_screen", "Back", id="quiz-back"),
         *(Binding(ch, f"choose({i})", show=False) for i, ch in enumerate(LETTERS)),
@@ -36,10 +40,20 @@ class QuizScreen(Screen[None]):
         super().__init__()
         self.lesson = lesson
         self.index = 0
+        """The question shown; `len(lesson.quiz)` is the score page."""
 
     @property
     def progress(self) -> ProgressStore:
         return self.app.progress  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def answers(self) -> dict[int, int]:
+        return self.progress.lesson(self.lesson.id).quiz
+
+    def order(self, question: int) -> list[int]:
+        """File choice indexes in the order this learner sees them (stable per learner)."""
+        count = len(self.lesson.quiz[question].choices)
+        return choice_order(self.progress.learner, self.lesson.id, question, count)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -52,83 +66,137 @@ class QuizScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = self.lesson.title
-        answered = self.progress.lesson(self.lesson.id).quiz
+        answered = self.answers
         unanswered = [i for i in range(len(self.lesson.quiz)) if i not in answered]
-        self.index = unanswered[0] if unanswered else 0
+        self.index = unanswered[0] if unanswered else len(self.lesson.quiz)
         self.show()
+
+    @property
+    def on_score_page(self) -> bool:
+        return self.index >= len(self.lesson.quiz)
 
     def show(self) -> None:
         quiz = self.lesson.quiz
+        choices = self.query_one("#quiz-choices", OptionList)
         if not quiz:
             self.query_one("#quiz-question", Static).update("This lesson has no quiz.")
+            choices.display = False
             return
+        if self.on_score_page:
+            self._show_score(choices)
+            return
+        choices.display = True
         question = quiz[self.index]
         self.sub_title = f"quiz: question {self.index + 1} of {len(quiz)}"
         self.query_one("#quiz-question", Static).update(
-            Text.assemble(
+            Content.assemble(
                 (f"Question {self.index + 1} of {len(quiz)}\n\n", "dim"),
-                (question.question, "bold"),
+                inline(question.question, "bold"),
             )
         )
-        chosen = self.progress.lesson(self.lesson.id).quiz.get(self.index)
-        choices = self.query_one("#quiz-choices", OptionList)
+        chosen = self.answers.get(self.index)
+        order = self.order(self.index)
         choices.clear_options()
-        for i, choice in enumerate(question.choices):
-            prompt = Text(f"{LETTERS[i]}) ", style="bold")
-            prompt.append(choice.text)
+        for shown, i in enumerate(order):
+            choice = question.choices[i]
+            parts: list[Content | tuple[str, str]] = [
+                (f"{LETTERS[shown]}) ", "bold"),
+                inline(choice.text),
+            ]
             if chosen is not None:
                 if choice.correct:
-                    prompt.append("  ✓ correct", style="bold green")
+                    parts.append(("  ✓ correct", "bold green"))
                 elif i == chosen:
-                    prompt.append("  ✗ your answer", style="bold red")
-            choices.add_option(Option(prompt, id=f"choice-{i}"))
-        choices.highlighted = chosen if chosen is not None else 0
+                    parts.append(("  ✗ your answer", "bold red"))
+            # the id names the file's choice; the letter is where this learner sees it
+            choices.add_option(Option(Content.assemble(*parts), id=f"choice-{i}"))
+        choices.highlighted = order.index(chosen) if chosen in order else 0
         choices.focus()
-        explain = Text()
         if chosen is not None:
-            right = question.choices[chosen].correct if chosen < len(question.choices) else False
-            explain.append(
-                "Right!\n\n" if right else "Not quite.\n\n",
-                style="bold green" if right else "bold red",
-            )
-            for i, choice in enumerate(question.choices):
-                explain.append(f"{LETTERS[i]}) ", style="bold")
-                explain.append(
-                    "✓ " if choice.correct else "✗ ", style="green" if choice.correct else "red"
-                )
-                explain.append(choice.explain + "\n")
+            explain = self._explain(self.index, chosen)
         else:
-            explain.append("Choose an answer (Enter or its letter).", style="dim")
+            explain = Content.styled(
+                "Choose an answer (Enter or its letter). Your first answer counts.", "dim"
+            )
         self.query_one("#quiz-explain", Static).update(explain)
-        self.query_one("#quiz-score", Static).update(self._score())
+        self.query_one("#quiz-score", Static).update(self._tally())
 
-    def _score(self) -> Text:
-        answers = self.progress.lesson(self.lesson.id).quiz
-        right = sum(
-            1
-            for q, c in answers.items()
-            if q < len(self.lesson.quiz)
-            and 0 <= c < len(self.lesson.quiz[q].choices)
-            and self.lesson.quiz[q].choices[c].correct
-        )
-        return Text(
-            f"\n{len(answers)} of {len(self.lesson.quiz)} answered, {right} right. "
-            "n: next question, p: previous.",
-            style="dim",
-        )
+    def _explain(self, question: int, chosen: int) -> Content:
+        """Right or not, then every choice's explanation in the order the learner saw them."""
+        right = is_right(self.lesson, question, chosen)
+        parts: list[Content | tuple[str, str]] = [
+            ("Right!\n\n" if right else "Not quite.\n\n", "bold green" if right else "bold red")
+        ]
+        choices = self.lesson.quiz[question].choices
+        for shown, i in enumerate(self.order(question)):
+            choice = choices[i]
+            parts.append((f"{LETTERS[shown]}) ", "bold"))
+            parts.append(("✓ " if choice.correct else "✗ ", "green" if choice.correct else "red"))
+            parts.append(inline(choice.explain))
+            parts.append(("\n", ""))
+        return Content.assemble(*parts)
 
-    def action_choose(self, choice: int) -> None:
+    def _tally(self) -> Content:
+        right, answered = score(self.lesson, self.answers)
+        total = len(self.lesson.quiz)
+        more = "n: the score page" if answered >= total else "n: next question, p: previous"
+        return Content.styled(f"\n{answered} of {total} answered, {right} right. {more}.", "dim")
+
+    def _show_score(self, choices: OptionList) -> None:
+        """The end: the score, then each question with the learner's answer, the right one and
+        its explanation."""
         quiz = self.lesson.quiz
-        if not quiz or choice >= len(quiz[self.index].choices):
+        right, answered = score(self.lesson, self.answers)
+        self.sub_title = "quiz: your score"
+        choices.display = False
+        head = f"Your score: {right} of {len(quiz)}"
+        if answered < len(quiz):
+            head += f" ({len(quiz) - answered} not answered yet)"
+        self.query_one("#quiz-question", Static).update(Content.styled(head, "bold"))
+        parts: list[Content | tuple[str, str]] = []
+        for q, question in enumerate(quiz):
+            order = self.order(q)
+            chosen = self.answers.get(q)
+            correct = next(i for i, c in enumerate(question.choices) if c.correct)
+            mark = ("✓ ", "bold green") if chosen == correct else ("✗ ", "bold red")
+            parts += [("\n", ""), mark, (f"{q + 1}. ", "bold"), inline(question.question, "bold")]
+            if chosen is None:
+                parts.append(("\n   not answered", "dim"))
+            elif chosen != correct:
+                parts += [
+                    (f"\n   your answer: {LETTERS[order.index(chosen)]}) ", "red"),
+                    inline(question.choices[chosen].text),
+                ]
+            parts += [
+                (f"\n   right: {LETTERS[order.index(correct)]}) ", "green"),
+                inline(question.choices[correct].text),
+                ("\n   ", ""),
+                inline(question.choices[correct].explain, "italic"),
+                ("\n", ""),
+            ]
+        self.query_one("#quiz-explain", Static).update(Content.assemble(*parts))
+        self.query_one("#quiz-score", Static).update(
+            Content.styled("\np: back to the questions, Escape: leave the quiz.", "dim")
+        )
+
+    def action_choose(self, shown: int) -> None:
+        """The choice shown with letter number `shown`."""
+        quiz = self.lesson.quiz
+        if not quiz or self.on_score_page or shown >= len(quiz[self.index].choices):
             return
-        self.progress.answer_quiz(self.lesson.id, self.index, choice)
+        self.answer(self.order(self.index)[shown])
+
+    def answer(self, choice: int) -> None:
+        """Answer with the file's choice `choice`; only the first answer is kept."""
+        if not self.progress.answer_quiz(self.lesson.id, self.index, choice):
+            self.notify("Your first answer counts; it stays as it was.", timeout=3)
         self.show()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id and event.option.id.startswith("choice-"):
-            self.action_choose(int(event.option.id.split("-", 1)[1]))
+        if event.option.id and event.option.id.startswith("choice-") and not self.on_score_page:
+            self.answer(int(event.option.id.split("-", 1)[1]))
 
     def action_move(self, delta: int) -> None:
         if self.lesson.quiz:
-            self.index = (self.index + delta) % len(self.lesson.quiz)
+            self.index = (self.index + delta) % (len(self.lesson.quiz) + 1)
             self.show()

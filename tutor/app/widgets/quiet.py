@@ -8,13 +8,16 @@ nor the check, so skipping identical updates keeps typing fast.
 from __future__ import annotations
 
 from rich.text import Text
+from textual.content import Content
 from textual.widgets import Static
 
 _LAST = "_ktutor_last_content"
 
 
-def set_content(widget: Static, content: Text | str) -> None:
-    key = (content.plain, tuple(content.spans)) if isinstance(content, Text) else content
+def set_content(widget: Static, content: Text | Content | str) -> None:
+    key: object = content
+    if isinstance(content, (Text, Content)):
+        key = (content.plain, tuple(content.spans))
     if getattr(widget, _LAST, None) == key:
         return
     setattr(widget, _LAST, key)
