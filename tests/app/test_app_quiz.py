@@ -139,3 +139,17 @@ async def test_quiz_text_renders_backticks_and_bold(
         await settle(pilot)
         explain = _text(app, "#quiz-explain")
         assert "That is port." in explain and "`" not in explain
+
+
+async def test_enter_answers_the_highlighted_choice(
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
+    lesson = quiz_lesson(lesson)
+    app = _app(make_app, lesson)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(QuizScreen(lesson))
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the second choice as this learner sees them
+        await settle(pilot)
+        assert app.progress.lesson("basics").quiz == {0: app.screen.order(0)[1]}
