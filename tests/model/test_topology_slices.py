@@ -311,3 +311,14 @@ def test_traffic_distribution_values_of_1_35_are_accepted(value: str) -> None:
 def test_an_unknown_traffic_distribution_is_refused() -> None:
     a = analyze(_text("trafficDistribution: PreferRegion"))
     assert [e.path for e in a.errors] == ["spec.trafficDistribution"]
+
+
+def test_the_controllers_slices_carry_zones_and_hints() -> None:
+    from tutor.model.endpoints import endpoint_slices
+
+    a = analyze(_text("trafficDistribution: PreferSameNode", nodes=ZONED, pods=PODS))
+    sr = a.services[0]
+    (slice_,) = endpoint_slices(sr.endpoints, sr.ports[0].slice_endpoints.endpoints)
+    by_pod = {ep["targetRef"]["name"]: ep for ep in slice_["endpoints"]}
+    assert by_pod["p-b1"]["zone"] == "zb"
+    assert by_pod["p-b1"]["hints"] == {"forZones": [{"name": "zb"}], "forNodes": [{"name": "b1"}]}

@@ -340,12 +340,16 @@ def family_endpoints(endpoints: list[Endpoint], family: str) -> list[Endpoint]:
     return out
 
 
-def endpoint_slices(se: ServiceEndpoints) -> list[dict[str, Any]]:
+def endpoint_slices(
+    se: ServiceEndpoints, hinted: list[Endpoint] | None = None
+) -> list[dict[str, Any]]:
     """The EndpointSlice objects the controller would write (K · staging/src/k8s.io/endpointslice
     reconciler.go): one set per address type of the Service (`getAddressTypesForService`: its
     `ipFamilies`), each listing the Pods' addresses of that family, and per distinct port
     mapping (`NewPortMapKey`), so Pods that resolve a named port differently land in different
-    slices, and at most MAX_ENDPOINTS_PER_SLICE endpoints in each slice."""
+    slices, and at most MAX_ENDPOINTS_PER_SLICE endpoints in each slice. `hinted` (a port's
+    endpoints after `assign_hints`) gives each endpoint its `zone` and `hints`."""
+    by_pod = {ep.pod.name: ep for ep in hinted or () if not ep.slice}
     svc = se.service
     if not se.managed:
         return []
@@ -386,6 +390,16 @@ def endpoint_slices(se: ServiceEndpoints) -> list[dict[str, Any]]:
                 if pod.node_name:
                     ep["nodeName"] = pod.node_name
                 ep["targetRef"] = {"kind": "Pod", "name": pod.name, "namespace": pod.namespace}
+                known = by_pod.get(pod.name)
+                if known is not None and known.zone:
+                    ep["zone"] = known.zone
+                if known is not None and (known.for_zones or known.for_nodes):
+                    hints: dict[str, Any] = {}
+                    if known.for_zones:
+                        hints["forZones"] = [{"name": z} for z in known.for_zones]
+                    if known.for_nodes:
+                        hints["forNodes"] = [{"name": n} for n in known.for_nodes]
+                    ep["hints"] = hints
                 eps.append(ep)
             slices.append(
                 {

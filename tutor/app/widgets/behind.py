@@ -30,7 +30,11 @@ MODES = ("iptables", "nftables")
 def slices_yaml(analysis: Analysis) -> str:
     docs = []
     for sr in analysis.services:
-        docs.extend(endpoint_slices(sr.endpoints))
+        docs.extend(
+            endpoint_slices(
+                sr.endpoints, sr.ports[0].slice_endpoints.endpoints if sr.ports else None
+            )
+        )
     if not docs:
         return "# No EndpointSlices: no Service with a selector selects any Pod.\n"
     return yaml.safe_dump_all(docs, sort_keys=False, default_flow_style=False)
