@@ -15,9 +15,10 @@ import dataclasses
 import gc
 import math
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from .manifests import stable_hash, suffix
@@ -34,6 +35,8 @@ from .objects import (
 )
 
 TERMINAL_PHASES = ("Succeeded", "Failed")
+NO_ZONES: Mapping[str, str] = MappingProxyType({})
+"""Shared by every port until zones matter, so resolving allocates no dict per port."""
 
 
 @contextmanager
@@ -203,7 +206,7 @@ class PortEndpoints:
         self.port = port
         self._service = service
         self._selected = selected
-        self.node_zones: dict[str, str] = {}
+        self.node_zones: Mapping[str, str] = NO_ZONES
         """Node name -> zone, for kube-proxy's topology choice (set when zones matter)."""
         if endpoints is not None or unresolved is not None or service is None:
             self._endpoints: list[Endpoint] | None = endpoints if endpoints is not None else []
