@@ -18,6 +18,7 @@ from .endpoints import (
     assign_hints,
     from_slices,
     has_selector,
+    primary_family,
     resolve,
     slice_differences,
 )
@@ -240,12 +241,13 @@ def _given_endpoints(
     the model's, made from the Pods, are compared with them); when it holds only other
     managers' slices, the controller's are still written for a Service with a selector, and
     kube-proxy reads both."""
-    given_eps = from_slices(pe.port, given, pods)
+    family = primary_family(svc)
+    given_eps = from_slices(pe.port, given, pods, family)
     controller = [sl for sl in given if sl.managed_by == SLICE_CONTROLLER]
     diffs: list[SliceDifference] = []
     managed = has_selector(svc) and svc.type != EXTERNAL_NAME
     if managed and controller:
-        mine = from_slices(pe.port, controller, pods)
+        mine = from_slices(pe.port, controller, pods, family)
         diffs = slice_differences(pe.endpoints, mine)
         eps = given_eps
     elif managed:
