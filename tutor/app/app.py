@@ -237,6 +237,9 @@ class TutorApp(App[None]):
         return LessonListScreen()
 
     def on_mount(self) -> None:
+        from tutor.app import signals
+
+        signals.install(self)  # closing the terminal or `kill` saves first
         if settings.serving() and not self.learner:
             from tutor.app.screens.name import ask_learner_name
 
@@ -286,6 +289,9 @@ class TutorApp(App[None]):
     def on_unmount(self) -> None:
         """The last word on quitting: anything kept in memory but not yet written (a save
         thread that had not run) is written now, and the learner's name is free again."""
+        from tutor.app import signals
+
+        signals.remove()
         if self._progress is not None:
             self._progress.save()
         if self.name_claim is not None:

@@ -11,6 +11,7 @@ the last good routing picture stays, dimmed, under the errors.
 from __future__ import annotations
 
 import gc
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -46,6 +47,9 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 100
 """Below this many columns the four areas become tabs."""
 SAVE_DELAY = 0.4
+SAVE_MAX_WAIT = 2.0
+"""Seconds of continuous typing after which the text is saved anyway (a pause never came:
+a closed terminal or a kill then lost everything typed)."""
 BURST = 100
 PANES = ("intro", "yaml", "routing", "behind")
 INLINE_CHARS = 20_000
@@ -263,6 +267,8 @@ class Workbench(Vertical):
         self.client_index = 0
         self.seed = 0
         self._save_timer: Timer | None = None
+        self._unsaved_since = 0.0
+        """When the first change not yet handed to the screen to save was made."""
         self._behind: BehindScenes | None = None
         self._mounted = False
         self._shown_problems: list[Problem] = []
@@ -445,9 +451,15 @@ class Workbench(Vertical):
     def on_text_area_changed(self, event: YamlEditor.Changed) -> None:
         event.stop()
         self.reanalyze()
+        now = time.monotonic()
         if self._save_timer is not None:
             self._save_timer.stop()
-        self._save_timer = self.set_timer(SAVE_DELAY, self._settled)
+        else:
+            self._unsaved_since = now
+        if now - self._unsaved_since >= SAVE_MAX_WAIT:
+            self._settled()
+        else:
+            self._save_timer = self.set_timer(SAVE_DELAY, self._settled)
 
     def _settled(self) -> None:
         """Typing paused: ask the screen to save."""
