@@ -142,9 +142,9 @@ async def test_control_characters_in_a_paste_arrive_in_order_and_visible(make_ap
         editor = await _editor(app, pilot)
         editor.load_text("")
         await settle(pilot)
-        app.post_message(events.Paste("line1\r\nA\x1b]0;x\x07B\nline3"))
+        app.post_message(events.Paste("line1\r\nA\x1b]0;x\x07B\rline3\n"))
         await settle(pilot)
-        assert editor.text == "line1\nA\u241b]0;x\u2407B\nline3"
+        assert editor.text == "line1\nA\u241b]0;x\u2407B\nline3\n"
 
 
 def test_the_app_uses_public_textual_api_only() -> None:

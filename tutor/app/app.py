@@ -108,6 +108,9 @@ class TutorApp(App[None]):
         self._preloaded = False
         """A served tab read its lessons while waiting for the learner's name."""
         self._warmed = False
+        from tutor.app import shims
+
+        shims.install()  # before the driver's input thread starts: bad bytes do not end the app
         self.name_claim: NameClaim | None = None
         """A served tab's hold on its learner name (`tutor.classroom.claims`)."""
 
@@ -237,9 +240,10 @@ class TutorApp(App[None]):
         return LessonListScreen()
 
     def on_mount(self) -> None:
-        from tutor.app import signals
+        from tutor.app import shims, signals
 
         signals.install(self)  # closing the terminal or `kill` saves first
+        shims.listen(self)
         if settings.serving() and not self.learner:
             from tutor.app.screens.name import ask_learner_name
 

@@ -77,8 +77,8 @@ CONTROL_PICTURES = {
 def visible_controls(text: str) -> str:
     """A pasted text with its control characters shown, not sent to the terminal.
 
-    A Windows line end stays one line end."""
-    return text.replace("\r\n", "\n").translate(CONTROL_PICTURES)
+    Line ends stay line ends: terminals paste a line break as CR, Windows text as CR LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(CONTROL_PICTURES)
 
 
 class YamlEditor(OwnKeysFirst, TextArea):

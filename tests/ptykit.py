@@ -1,0 +1,81 @@
+"""A real `ktutor` in a pseudo-terminal, for the tests only a terminal can show (signals, bytes
+that are not UTF-8, bracketed pastes). Shared by tests/robustness and tests/app."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import pty
+import select
+import signal
+import struct
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Terminal:
+    """`ktutor ARGS` in a pseudo-terminal, its output drained as it comes."""
+
+    def __init__(self, data: Path, args: list[str], cols: int = 80, rows: int = 24) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "PYTEST"))}
+        env.update(TERM="xterm-256color", KTUTOR_DATA_DIR=str(data), PYTHONPATH=str(ROOT))
+        env.pop("KTUTOR_LESSONS", None)
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # pragma: no cover - the child
+            try:
+                os.chdir(ROOT)
+                os.execve(sys.executable, [sys.executable, "-m", "tutor", *args], env)
+            finally:
+                os._exit(127)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.out = bytearray()
+        self.status: int | None = None
+
+    def read(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError as exc:
+                if exc.errno == errno.EIO:
+                    return
+                raise
+            if not chunk:
+                return
+            self.out += chunk
+
+    def wait_for(self, text: bytes, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while text not in self.out and time.monotonic() < deadline:
+            self.read(0.1)
+        assert text in self.out, f"{text!r} never shown: {bytes(self.out[-500:])!r}"
+
+    def send(self, data: bytes) -> None:
+        os.write(self.fd, data)
+
+    def exit_code(self, seconds: float = 20) -> int:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.read(0.1)
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                self.read(0.2)
+                return os.waitstatus_to_exitcode(status)
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        pytest.fail("ktutor did not end")
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
