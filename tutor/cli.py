@@ -9,6 +9,7 @@ input or bad usage.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sys
@@ -74,6 +75,15 @@ def _tui_parser() -> argparse.ArgumentParser:
     return parser
 
 
+TOO_LONG = "path too long (a file or folder name over 255 bytes, or over 4,096 in all)"
+
+
+def _shorten(filename: object) -> str:
+    """A path for a one-line message: a 5,000-character path is cut in the middle."""
+    text = os.fsdecode(filename) if isinstance(filename, (str, bytes)) else "a path"
+    return text if len(text) <= 80 else f"{text[:40]}…{text[-30:]}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     first = next((a for a in args_list if not a.startswith("-")), None)
@@ -95,6 +105,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        # a name over 255 bytes or a path over 4,096: every command that takes a path
+        prog = f"ktutor {first}" if first in COMMANDS else "ktutor"
+        print(f"{prog}: {_shorten(exc.filename)}: {TOO_LONG}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # `ktutor rules x.yaml | head`: quietly stop, as Unix tools do
         devnull = os.open(os.devnull, os.O_WRONLY)
