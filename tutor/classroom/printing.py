@@ -192,7 +192,7 @@ def routing(text: str) -> Routing:
                         )
                     )
             if not pr.used and not sr.service.headless and sr.service.type != "ExternalName":
-                ps.note = "a request: " + request_to(analysis, sr, pr, CLIENT).summary
+                ps.note = "a request: " + request_to(analysis, sr, pr, CLIENT, rules=False).summary
             out.ports.append(ps)
     return out
 

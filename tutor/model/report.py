@@ -262,7 +262,7 @@ class _Failure:
 
 
 def _no_endpoint(
-    analysis: Analysis, sr: ServiceRoute, pr: PortRoute, node: str, entry: str
+    analysis: Analysis, sr: ServiceRoute, pr: PortRoute, node: str, entry: str, rules: bool
 ) -> _Failure:
     """REJECT (no endpoints anywhere) or DROP (a Local policy and none on `node`)."""
     svc = sr.service
@@ -274,12 +274,12 @@ def _no_endpoint(
         policy = "internalTrafficPolicy" if entry == CLUSTER_IP_ENTRY else "externalTrafficPolicy"
         return _Failure(
             Outcome.TIMED_OUT,
-            _find_rule(analysis, svc, node, needle, "DROP"),
+            _find_rule(analysis, svc, node, needle, "DROP") if rules else "-j DROP",
             f"{policy} Local and no Ready endpoint on {node or 'this node'}",
         )
     return _Failure(
         Outcome.REJECTED,
-        _find_rule(analysis, svc, node, needle, "REJECT"),
+        _find_rule(analysis, svc, node, needle, "REJECT") if rules else "-j REJECT",
         f"{svc.name} port {pr.port.port} has no endpoints",
     )
 
@@ -308,6 +308,7 @@ def _through_proxy(
     seed: int,
     entry: str,
     hops: list[Hop],
+    rules: bool = True,
 ) -> RequestOutcome:
     """kube-proxy's decision for one request to a proxied Service port, then the Pod's."""
     svc = sr.service
@@ -317,7 +318,7 @@ def _through_proxy(
     sim = simulate(svc, pr.slice_endpoints, [client], 1, seed=seed, entry=entry)
     chosen = sim.sequence[0][1] if sim.sequence else ""
     if not chosen:
-        fail = _no_endpoint(analysis, sr, pr, node, entry)
+        fail = _no_endpoint(analysis, sr, pr, node, entry, rules)
         verb = "REJECT" if fail.kind == Outcome.REJECTED else "DROP"
         hops.append(Hop(where, f"{verb}: {fail.reason}", ok=False))
         return RequestOutcome(
@@ -604,8 +605,12 @@ def request_to(
     client: Client,
     seed: int = 0,
     entry: str = CLUSTER_IP_ENTRY,
+    *,
+    rules: bool = True,
 ) -> RequestOutcome:
-    """`request` to a Service port by its full DNS name (what the routing view selects)."""
+    """`request` to a Service port by its full DNS name (what the routing view selects).
+    `rules=False` leaves out the REJECT/DROP rule's full text (it programs the node's rules):
+    for views redrawn on every keystroke that show only the summary."""
     target = sr.service.name if entry != CLUSTER_IP_ENTRY else sr.service.dns_name
     if sr.service.type == EXTERNAL_NAME or entry != CLUSTER_IP_ENTRY or sr.service.headless:
         return request(analysis, client, target, pr.port.port, seed, entry=entry)
@@ -616,7 +621,7 @@ def request_to(
         Hop("DNS", f"{sr.service.dns_name} → A {sr.service.cluster_ip}"),
         Hop("Service", f"{sr.service.name} {sr.service.cluster_ip}:{pr.port.port}"),
     ]
-    return _through_proxy(analysis, sr, pr, client, target, seed, CLUSTER_IP_ENTRY, hops)
+    return _through_proxy(analysis, sr, pr, client, target, seed, CLUSTER_IP_ENTRY, hops, rules)
 
 
 # ---------------------------------------------------------------- many requests

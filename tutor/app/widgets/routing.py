@@ -117,7 +117,7 @@ def service_header(
         text.append(f"{total} Pods get traffic", style="bold green")
         text.append(f" (about {100.0 / total:.0f}% each)", style="dim")
     elif analysis is not None:
-        outcome = request_to(analysis, sr, pr, client)
+        outcome = request_to(analysis, sr, pr, client, rules=False)
         text.append(f"no Pod gets traffic: {outcome.summary}", style="bold red")
     else:
         text.append("no Pod gets traffic", style="bold red")
