@@ -16,6 +16,7 @@ from typing import Any
 from tutor.model import dns
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute, analyze, route_service
 from tutor.model.endpoints import PodIndex
+from tutor.model.network import ClusterNetwork
 from tutor.model.paths import Path as FieldPath
 from tutor.model.paths import format_path, parse_path
 from tutor.model.proxy import CLUSTER_IP_ENTRY, Client, endpoints_for, entry_types, simulate
@@ -511,10 +512,17 @@ def _evaluate(goal: Goal, analysis: Analysis, commands: Sequence[str]) -> GoalRe
     return GoalResult(False, f"Unknown goal kind {q(goal.kind)}.")
 
 
-def evaluate_text(goal: Goal, text: str, commands: Sequence[str] = ()) -> GoalResult:
-    """`evaluate` on manifest text (parsed once; a `from_node` in the goal is honoured)."""
+def evaluate_text(
+    goal: Goal,
+    text: str,
+    commands: Sequence[str] = (),
+    network: ClusterNetwork | None = None,
+) -> GoalResult:
+    """`evaluate` on manifest text (parsed once; a `from_node` in the goal is honoured), on the
+    lesson's cluster (`network`: its `cluster.ip_families`; default single-stack IPv4)."""
     node = goal.data.get("from_node") if goal.kind == "traffic" else None
-    return evaluate(goal, analyze(text, from_node=str(node) if node else None), commands)
+    analysis = analyze(text, from_node=str(node) if node else None, network=network)
+    return evaluate(goal, analysis, commands)
 
 
 def goal_problems(goal: Goal) -> list[str]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from tutor.model.analysis import Analysis, analyze
 from tutor.model.limits import InputRejected
+from tutor.model.network import ClusterNetwork
 from tutor.model.paths import Path as FieldPath
 from tutor.model.paths import format_path, parse_path
 from tutor.model.yamldoc import YamlSyntaxError, load_documents
@@ -51,7 +52,8 @@ class _Linter:
     def analysis(self, text: str) -> Analysis:
         found = self._analyses.get(text)
         if found is None:
-            found = self._analyses[text] = analyze(text)
+            network = ClusterNetwork(tuple(self.lesson.ip_families))
+            found = self._analyses[text] = analyze(text, network=network)
         return found
 
     def text_line(self, path: FieldPath, line_in_text: int) -> int:

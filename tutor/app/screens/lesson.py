@@ -24,6 +24,7 @@ from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.workbench import Workbench, WorkbenchScreen
 from tutor.course.lesson import Lesson
 from tutor.model.changes import ClusterChanges
+from tutor.model.network import ClusterNetwork
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -122,6 +123,7 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
                 focus_doc=self.lesson.steps[index].doc if self.lesson.steps else "",
                 goal=self.lesson.steps[index].check if self.lesson.steps else None,
                 changes=self._saved_changes(index),
+                network=ClusterNetwork(tuple(self.lesson.ip_families)),
             )
         )
         yield KeyFooter()

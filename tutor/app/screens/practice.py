@@ -20,6 +20,7 @@ from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.workbench import Workbench, WorkbenchScreen
 from tutor.course.lesson import Challenge, Lesson
 from tutor.course.quiz import score
+from tutor.model.network import ClusterNetwork
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -167,6 +168,7 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
                 ChallengePane(self.challenge),
                 saved if saved is not None else self.challenge.manifest,
                 intro_label="Task",
+                network=ClusterNetwork(tuple(self.lesson.ip_families)),
             )
         )
         yield KeyFooter()
@@ -183,7 +185,9 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
     def action_check(self) -> GoalResult:
         from tutor.course.goals import evaluate_text
 
-        result = evaluate_text(self.challenge.goal, self.workbench.text)
+        result = evaluate_text(
+            self.challenge.goal, self.workbench.text, network=self.workbench.network
+        )
         self.last = result
         box = self.query_one("#challenge-result", Static)
         if result.met:

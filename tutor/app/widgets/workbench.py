@@ -36,6 +36,7 @@ from tutor.course.lesson import Goal
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
 from tutor.model.changes import ClusterChanges, analyze_with_changes
 from tutor.model.manifests import DEFAULT_NODES
+from tutor.model.network import ClusterNetwork
 from tutor.model.paths import parse_path
 from tutor.model.proxy import Client
 from tutor.model.report import Problem, problems
@@ -66,14 +67,18 @@ class Result:
 
 
 def _run_model(
-    text: str, changes: ClusterChanges | None, node: str | None, goal: Goal | None
+    text: str,
+    changes: ClusterChanges | None,
+    node: str | None,
+    goal: Goal | None,
+    network: ClusterNetwork | None = None,
 ) -> tuple[Analysis, GoalResult | None]:
-    analysis = analyze_with_changes(text, changes, node)
+    analysis = analyze_with_changes(text, changes, node, network)
     check = None
     if goal is not None:
         from tutor.course.goals import evaluate_text
 
-        check = evaluate_text(goal, text)
+        check = evaluate_text(goal, text, network=network)
     return analysis, check
 
 
@@ -250,8 +255,11 @@ class Workbench(Vertical):
         changes: ClusterChanges | None = None,
         id: str | None = None,
         focus_doc: str = "",
+        network: ClusterNetwork | None = None,
     ) -> None:
         super().__init__(id=id)
+        self.network = network
+        """The lesson's cluster (`cluster.ip_families`); None = single-stack IPv4."""
         self.intro = intro
         self.intro_label = intro_label
         self.initial_text = text
@@ -495,7 +503,9 @@ class Workbench(Vertical):
             # in the same frame as the keystroke, where a thread waited for the GIL behind
             # the rendering (half the latency, most of the tail)
             try:
-                result = Result(self.generation, text, *_run_model(text, changes, node, self.goal))
+                result = Result(
+                    self.generation, text, *_run_model(text, changes, node, self.goal, self.network)
+                )
             except Exception:  # never lose the app to a model bug: the worker reports it
                 pass
             else:
@@ -515,7 +525,7 @@ class Workbench(Vertical):
         arguments, which for a 1 MB paste held the screen for 10 ms.)"""
 
         def job() -> None:
-            analysis, check = _run_model(text, changes, node, goal)
+            analysis, check = _run_model(text, changes, node, goal, self.network)
             if not get_current_worker().is_cancelled:
                 self.conductor.post_message(
                     self.Analyzed(Result(generation, text, analysis, check))

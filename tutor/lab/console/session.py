@@ -258,7 +258,7 @@ class Console:
         self.changes.added.append(AddedPod(name, ns, {"run": name}))
         from tutor.model.changes import analyze_with_changes
 
-        after = analyze_with_changes(analysis.text, self.changes)
+        after = analyze_with_changes(analysis.text, self.changes, network=analysis.cluster.network)
         pod = after.cluster.pod(f"{ns}/{name}")
         ip = pod.ip if pod is not None else "10.244.1.200"
         node = pod.node_name if pod is not None else "node-1"
