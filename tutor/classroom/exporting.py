@@ -428,6 +428,31 @@ def pick_manifest(
     return lesson.step_manifest(n - 1), f"step {n}: {lesson.steps[n - 1].title}"
 
 
+def _hand_written_slices(analysis: Analysis) -> list[dict[str, Any]]:
+    """The input's EndpointSlices as written (a selector-less Service's endpoints, such as an
+    outside database): no controller would write them on kind, so they go along. Slices the
+    EndpointSlice controller manages, and v1 Endpoints the model mirrored, are left to the
+    cluster's controllers."""
+    out = []
+    for s in analysis.cluster.slices:
+        data: Any = analysis.parsed.documents[s.source.document].data
+        for seg in s.source.prefix:
+            data = data[seg]
+        if data.get("kind") != "EndpointSlice" or s.managed_by == CONTROLLER:
+            continue
+        raw = copy.deepcopy(data)
+        meta = raw.get("metadata") or {}
+        raw["metadata"] = {
+            k: meta[k] for k in ("name", "namespace", "labels", "annotations") if k in meta
+        }
+        out.append(raw)
+    return out
+
+
+CONTROLLER = "endpointslice-controller.k8s.io"
+"""`endpointslice.kubernetes.io/managed-by` of the slices the controller writes itself."""
+
+
 def export_text(lesson: Lesson, text: str, where: str, nodes: bool = False) -> Export:
     """The export of one manifest (see the module docstring); `nodes` pins Pods to their
     lesson nodes (use with `kind_config`)."""
@@ -450,6 +475,7 @@ def export_text(lesson: Lesson, text: str, where: str, nodes: bool = False) -> E
     ]
     objects += [_raw_service(analysis, svc) for svc in analysis.cluster.services]
     objects += [deployment(g) for g in groups]
+    objects += _hand_written_slices(analysis)
     for ig in analysis.cluster.ignored:
         skipped.append(f"{ig.kind} {ig.namespace}/{ig.name}: not modelled by ktutor")
     header = _header(
