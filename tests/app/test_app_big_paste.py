@@ -183,3 +183,21 @@ async def test_the_same_pods_pasted_twice_do_not_stop_the_app(make_app: Any) -> 
         editor.load_text(text + "\n---\n" + text)
         await settle(pilot)
         assert app.is_running and editor.text.count("kind: Service") == 2
+
+
+async def test_the_app_says_when_replicas_are_capped(make_app: Any) -> None:
+    from textual.widgets import Static
+
+    app = make_app("basics")
+    async with app.run_test(size=(160, 40)) as pilot:
+        editor = await _editor(app, pilot)
+        text = editor.text
+        editor.load_text(
+            text + "\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: big\n"
+            "spec:\n  replicas: 1000000\n  selector:\n    matchLabels: {app: big}\n"
+            "  template:\n    metadata:\n      labels: {app: big}\n    spec:\n"
+            "      containers:\n      - name: a\n        image: nginx\n"
+        )
+        await settle(pilot)
+        summary = str(app.screen.query_one("#summary", Static).render())
+        assert "Deployment/big asks for 1,000,000 replicas: ktutor simulates 500 Pods" in summary

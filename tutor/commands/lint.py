@@ -1,6 +1,7 @@
 """`ktutor lint [PATH...]`: check lesson files (the built-in lessons when no path is given).
 
-Exit 0 when every lesson is sound, 1 when any has a problem, 2 when a path does not exist.
+Exit 0 when every lesson is sound, 1 when any has a problem or there is no lesson file at all,
+2 when a path does not exist.
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ def run(args: argparse.Namespace) -> int:
     for issue in issues:
         print(issue)
     count = lesson_files(paths)
+    if not issues and count == 0:
+        # an empty folder (or a typo'd one) is not a pack that passed
+        where = ", ".join(str(p) for p in paths)
+        print(f"no lesson files in {where}: nothing was checked")
+        return 1
     if not issues:
         print(f"{count} lesson file{'s' if count != 1 else ''} checked: no problems")
         return 0

@@ -197,6 +197,9 @@ def print_text(analysis: Analysis, name: str, args: argparse.Namespace) -> None:
     if analysis.cluster.ignored:
         kinds = ", ".join(f"{i.kind}/{i.name}" for i in analysis.cluster.ignored)
         print(f"not modelled, ignored: {kinds}")
+    for wl in analysis.cluster.workloads:
+        if wl.capped_note:
+            print(wl.capped_note)
 
 
 @terminal_safe

@@ -77,6 +77,7 @@ SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 """`utilrand.String`'s alphabet: no vowels, so generated names never spell words."""
 
 MAX_REPLICAS = 500
+"""Most Pods one workload becomes; more is said (`Workload.capped_note`), not silently cut."""
 
 
 def _list(value: Any) -> list[Any]:
@@ -313,6 +314,7 @@ def _workload(raw: _Raw, name: str, ns: str) -> tuple[Workload, dict[str, Any]]:
         namespace=ns,
         source=Source(raw.doc.index, (*raw.prefix, "spec", "template")),
         replicas=min(replicas, MAX_REPLICAS),
+        asked_replicas=replicas if replicas > MAX_REPLICAS else 0,
         selector=selector,
         template_labels=template_labels,
         service_name=str(spec.get("serviceName") or ""),

@@ -176,6 +176,19 @@ class Workload:
     nodes: list[str] = field(default_factory=list)
     """DaemonSet: the nodes it runs a Pod on, in order (its Pod i is on nodes[i])."""
     indexed: bool = False
+    asked_replicas: int = 0
+    """The replicas the manifest asks for when that is more than the simulator makes."""
+
+    @property
+    def capped_note(self) -> str:
+        """One line saying the simulation has fewer Pods than asked, or ''."""
+        if self.asked_replicas <= self.replicas:
+            return ""
+        return (
+            f"{self.kind}/{self.name} asks for {self.asked_replicas:,} replicas: "
+            f"ktutor simulates {self.replicas} Pods"
+        )
+
     """Job with `completionMode: Indexed`: Pods are named `<job>-<index>-<suffix>`."""
 
     @property

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
+from yaml.reader import ReaderError
 from yaml.resolver import Resolver
 
 from .limits import MAX_DEPTH, MAX_DOCUMENTS, MAX_NODES, InputRejected, check_text
@@ -157,6 +158,13 @@ _Scalar, _Alias = yaml.ScalarEvent, yaml.AliasEvent
 _MapStart, _MapEnd = yaml.MappingStartEvent, yaml.MappingEndEvent
 _SeqStart, _SeqEnd = yaml.SequenceStartEvent, yaml.SequenceEndEvent
 _DocStart, _DocEnd, _StreamEnd = yaml.DocumentStartEvent, yaml.DocumentEndEvent, yaml.StreamEndEvent
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of character `index` in `text`."""
+    index = max(0, min(index, len(text)))
+    start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - start + 1
 
 
 def load_documents(text: str) -> list[Document]:
@@ -326,6 +334,16 @@ def load_documents(text: str) -> list[Document]:
         if exc.context:
             problem = f"{problem} ({exc.context})"
         raise YamlSyntaxError(problem, line, col) from None
+    except ReaderError as exc:
+        # a character YAML does not allow: the reader gives its index, not a line
+        line, col = _line_column(text, exc.position)
+        raise YamlSyntaxError(
+            f"unacceptable character #x{exc.character:04x}: control characters are not allowed"
+            if isinstance(exc.character, int)
+            else (str(exc).splitlines()[0] or "invalid YAML"),
+            line,
+            col,
+        ) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(
             str(exc).splitlines()[0] if str(exc) else "invalid YAML", 1, 1

@@ -615,6 +615,9 @@ class Workbench(Vertical):
 
     def _summary(self, analysis: Analysis, errors: int) -> Text:
         text = Text()
+        for wl in analysis.cluster.workloads:  # first: the line is one row high
+            if wl.capped_note:
+                text.append(f"⚠ {wl.capped_note}  ", style="bold yellow")
         if errors:
             text.append(f"✗ {errors} error{'s' if errors != 1 else ''}", style="bold red")
             text.append(" (see above)  ")
