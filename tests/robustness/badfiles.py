@@ -220,6 +220,14 @@ CATALOGUE: list[BadInput] = [
     BadInput("deep-block-10000", "file", _write("deep-block.yaml", _deep_block)),
     BadInput("deep-indent-1400", "file", _write("deep-indent.yaml", _deep_indent)),
     BadInput("deep-flow-10000", "file", _write("deep-flow.yaml", _deep_flow)),
+    # issue #15: what killed the app's YAML highlighter (tree-sitter-yaml dies at 254 levels)
+    BadInput("deep-block-254", "file", _write("deep-254.yaml", b"- " * 254 + b"x\n")),
+    BadInput("deep-indent-254", "file", _write("deep-indent-254.yaml", lambda: _deep_indent(254))),
+    BadInput(
+        "control-character",
+        "file",
+        _write("control.yaml", b"apiVersion: v1\nkind: Service\nmetadata:\n  name: a\x01b\n"),
+    ),
     BadInput(
         "1-MB-single-line",
         "file",
@@ -252,6 +260,8 @@ CATALOGUE: list[BadInput] = [
     BadInput("directory", "path", _directory),
     BadInput("missing", "path", _missing),
     BadInput("fifo", "path", _fifo),
+    BadInput("name-too-long", "path", lambda tmp: tmp / ("a" * 300 + ".yaml")),
+    BadInput("path-too-long", "path", lambda tmp: Path("/".join(["b" * 200] * 25))),
     BadInput("under-a-file", "path", _under_file),
 ]
 
@@ -337,7 +347,12 @@ def run_child(
 def commands_for(bad: BadInput, path: Path) -> list[tuple[str, list[str]]]:
     """Every CLI entry point a learner or instructor could hand this input to."""
     p = str(path)
+    if bad.kind == "path":  # `new-lesson --dir` and `export` take paths too (issue #15)
+        extra = [("new-lesson", ["new-lesson", "x", "--dir", p]), ("export", ["export", p])]
+    else:
+        extra = []
     cmds = [
+        *extra,
         ("check", ["check", p]),
         ("route", ["route", p]),
         ("route --json", ["route", "--json", p]),

@@ -53,7 +53,10 @@ def main(kind: str, raw_path: str) -> dict[str, Any]:
             if le.source is None or not le.source.resolve().is_relative_to(path.resolve())
         ]
         return out
-    regular = path.exists() and stat.S_ISREG(path.stat().st_mode)
+    try:
+        regular = path.exists() and stat.S_ISREG(path.stat().st_mode)
+    except OSError:  # a name or path too long for the file system
+        regular = False
     if regular:
         text = path.read_bytes().decode("utf-8", "replace")
         result_a = analyze(text)
