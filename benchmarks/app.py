@@ -134,7 +134,7 @@ def child_open(warm: bool, lesson: str) -> None:
 
     frames: list[float] = []
     shown: list[float] = []
-    refresh, show = Screen._compositor_refresh, Workbench.show
+    refresh, show = Screen._compositor_refresh, Workbench.render_snapshot
 
     def counting_refresh(self: Screen[Any]) -> None:
         refresh(self)
@@ -146,7 +146,7 @@ def child_open(warm: bool, lesson: str) -> None:
         shown.append(time.perf_counter())
 
     Screen._compositor_refresh = counting_refresh  # type: ignore[method-assign]
-    Workbench.show = noting_show  # type: ignore[method-assign,assignment]
+    Workbench.render_snapshot = noting_show  # type: ignore[method-assign,assignment]
 
     async def main() -> tuple[float, float]:
         from tutor.app.app import TutorApp
@@ -219,14 +219,14 @@ def child_edit_ktutor() -> None:
     from tutor.app.widgets.workbench import Workbench
 
     updated = asyncio.Event()
-    original = Workbench.show
+    original = Workbench.render_snapshot
 
     def show(self: Workbench, *args: Any) -> None:
         original(self, *args)
         if self.analysis is not None and self.analysis.text == self.text:
             updated.set()
 
-    Workbench.show = show  # type: ignore[method-assign,assignment]
+    Workbench.render_snapshot = show  # type: ignore[method-assign,assignment]
 
     app = _bench_app()
     app.start_lesson = "bench"

@@ -208,6 +208,7 @@ def build_app(
         errors=[BROKEN],
     )
     app.cursor_blink = False
+    app.burst_frame_seconds = 0  # a burst is shown at once: no 30 fps animation under each pause
     return app
 
 

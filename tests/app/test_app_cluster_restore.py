@@ -29,8 +29,7 @@ async def test_cluster_changes_survive_a_restart_per_step(make_app: Any, data_di
         view.focus()
         await pilot.pause()
         assert app.focused is view
-        await pilot.press("down")  # web-1
-        await pilot.press("r")  # web-1 not Ready
+        await pilot.press("r")  # web-1 (focus selects the first Pod) not Ready
         await settle(pilot)
         await pilot.press("down", "down", "d")  # delete api-1 (a bare Pod: gone)
         await settle(pilot)

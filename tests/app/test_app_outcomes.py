@@ -112,7 +112,7 @@ async def _one_request_and_burst(pilot: Any) -> tuple[str, str]:
     await pilot.press("ctrl+t")
     await pilot.pause()
     traffic = pilot.app.screen.query_one(TrafficView)
-    one = " ".join(str(traffic.path_text).split())
+    one = " ".join(str(traffic.render_text()).split())
     await pilot.press("ctrl+g")
     await pilot.pause(0.1)
     while traffic.animating:

@@ -1,8 +1,8 @@
 """Nothing lost: a writer SIGKILLed at any moment leaves the old file or the new one, whole.
 
 tests/course/test_course_progress.py kills a fresh interpreter 20 times; here a forked writer
-(no interpreter start-up, so the kills are cheap and land anywhere in the write) is killed 200
-times for each of `write_atomic` and the real `ProgressStore.save_edit`, and every file left
+(no interpreter start-up, so the kills are cheap and land anywhere in the write) is killed
+`KILLS` times for each of `write_atomic` and the real `ProgressStore.save_edit`, and every file left
 behind is checked for being one complete version, not merely parseable. Then the CLI with a
 home folder that is a file or does not exist: `ktutor progress` works and says "in memory".
 """
@@ -25,7 +25,9 @@ from tutor.course.atomic import write_atomic
 from tutor.course.progress import ProgressStore
 
 ROOT = Path(__file__).resolve().parents[2]
-KILLS = 200
+KILLS = 60
+"""200 took 14 s a test; the writes are 50-200 KB, so 60 kills within 10 ms still land mid-write
+(the first test checks that some did)."""
 
 
 def payload(i: int) -> str:
@@ -56,7 +58,7 @@ def kill_during(loop: Callable[[], None], rng: random.Random) -> None:
     os.close(write_fd)
     os.read(read_fd, 1)
     os.close(read_fd)
-    time.sleep(rng.uniform(0.0, 0.02))
+    time.sleep(rng.uniform(0.0, 0.01))
     os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
     assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
@@ -95,12 +97,12 @@ def test_sigkill_during_progress_save_edit_leaves_a_loadable_store(tmp_path: Pat
     path = tmp_path / "progress.json"
     rng = random.Random(7)
     last_seen = -1
-    for run in range(KILLS):
+    for _ in range(KILLS):
         store = ProgressStore.open(path)
         assert store.notice == "" and store.persistent, store.notice
-        if run:
-            edit = store.saved_edit("anatomy", "step-1")
-            assert edit is not None
+        edit = store.saved_edit("anatomy", "step-1")
+        assert edit is not None or last_seen < 0, "a saved edit was lost"
+        if edit is not None:  # (a kill before the first save leaves nothing yet)
             version = whole(edit)
             assert version >= last_seen
             # each step is marked before the edit of the same round is saved
@@ -116,7 +118,8 @@ def test_sigkill_during_progress_save_edit_leaves_a_loadable_store(tmp_path: Pat
                 i += 1
 
         kill_during(loop, rng)
-        json.loads(path.read_text(encoding="utf-8"))  # whole JSON after every kill
+        if path.exists() or last_seen >= 0:
+            json.loads(path.read_text(encoding="utf-8"))  # whole JSON after every kill
     assert last_seen > 0
 
 

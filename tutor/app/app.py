@@ -113,6 +113,8 @@ class TutorApp(App[None]):
         shims.install()  # before the driver's input thread starts: bad bytes do not end the app
         self.name_claim: NameClaim | None = None
         """A served tab's hold on its learner name (`tutor.classroom.claims`)."""
+        self.burst_frame_seconds = 1 / 30
+        """Time between the frames that reveal a burst of requests; tests set 0 (all at once)."""
 
     # -- state --------------------------------------------------------------------------------
 
@@ -333,7 +335,10 @@ class TutorApp(App[None]):
         self.open_lesson(message.lesson_id, message.step)
 
     def open_lesson(self, lesson_id: str, step: int | None = None) -> bool:
-        """Show a lesson at `step` (1-based) or where the learner left it."""
+        """Show a lesson at `step` (1-based) or where the learner left it, right above the
+        lesson list: whatever was open (another lesson, its challenges) is closed first, so
+        Escape always goes back one level (a step opened from a challenge with ctrl+p took
+        four Escapes to reach the list)."""
         lesson = self.lesson(lesson_id)
         if lesson is None:
             known = ", ".join(le.id for le in self.lessons) or "none"
@@ -346,9 +351,25 @@ class TutorApp(App[None]):
         index: int | None = None
         if step is not None:
             index = max(0, min(step - 1, len(lesson.steps) - 1))
-        while isinstance(self.screen, LessonScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, LessonListScreen):
             self.pop_screen()
         self.push_screen(LessonScreen(lesson, index))
+        return True
+
+    def resume(self) -> bool:
+        """Open the lesson the learner was in, at its step, or the challenge they were in
+        (above the lesson and its challenge list, so Escape walks back through them)."""
+        lesson = self.lesson(self.progress.current)
+        if lesson is None:
+            return False
+        challenge_id = self.progress.challenge
+        self.open_lesson(lesson.id)
+        challenge = next((c for c in lesson.challenges if c.id == challenge_id), None)
+        if challenge is not None:
+            from tutor.app.screens.practice import ChallengeScreen, PracticeScreen
+
+            self.push_screen(PracticeScreen(lesson))
+            self.push_screen(ChallengeScreen(lesson, challenge))
         return True
 
     def action_reset_all_progress(self) -> None:

@@ -1,4 +1,7 @@
-"""The command palette (ctrl+p): jump to any lesson or step, and run the lesson screen's actions."""
+"""The command palette (ctrl+p): jump to any lesson or step, and run the lesson screen's actions.
+
+The routing view's actions come from `tutor.lab.actions.ACTIONS`, the same rows that make its
+keys and the help screen."""
 
 from __future__ import annotations
 
@@ -18,17 +21,10 @@ SCREEN_ACTIONS: tuple[tuple[str, str, str], ...] = (
         "toggle_behind",
         "Show or hide the kube-proxy rules, EndpointSlices and DNS records",
     ),
-    ("Send one request", "send_one", "Follow one request from the client to a Pod"),
-    ("Send 100 requests", "send_burst", "See how kube-proxy spreads a burst over the Pods"),
     ("Next step", "next_step", "Go to the next step"),
     ("Previous step", "previous_step", "Go back one step"),
     ("Challenges", "challenges", "Practise: fix a broken manifest"),
     ("Quiz", "quiz", "Check what you learned"),
-    (
-        "Reset the cluster changes",
-        "reset_cluster",
-        "Undo deleted, added, relabelled and moved Pods",
-    ),
     ("Skip this lesson", "skip_lesson", "Mark the lesson skipped and go back to the list"),
     (
         "Reset this lesson",
@@ -68,6 +64,12 @@ class TutorCommands(Provider):
         for title, action, help_text in SCREEN_ACTIONS:
             if hasattr(screen, f"action_{action}"):
                 out.append((title, partial(screen.run_action, action), help_text))
+        if hasattr(screen, "action_cluster"):
+            from tutor.lab.actions import ACTIONS
+
+            for row in ACTIONS:
+                run = partial(screen.run_action, f"cluster({row.id!r})")
+                out.append((row.palette, run, f"{row.key_label}: {row.help}"))
         for title, action, help_text in APP_ACTIONS:
             out.append((title, partial(app.run_action, action), help_text))
         return out

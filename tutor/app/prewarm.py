@@ -24,7 +24,15 @@ def lesson_screen_widgets() -> list[type[DOMNode]]:
         Vertical,
         VerticalScroll,
     )
-    from textual.widgets import Button, ContentSwitcher, Markdown, TabbedContent, TabPane, Tabs
+    from textual.widgets import (
+        Button,
+        ContentSwitcher,
+        Label,
+        Markdown,
+        TabbedContent,
+        TabPane,
+        Tabs,
+    )
     from textual.widgets._markdown import (
         MarkdownBullet,
         MarkdownBulletList,
@@ -38,13 +46,12 @@ def lesson_screen_widgets() -> list[type[DOMNode]]:
     from tutor.app.widgets.editor import YamlEditor
     from tutor.app.widgets.routing import RoutingView
     from tutor.app.widgets.traffic import TrafficView
-    from tutor.app.widgets.workbench import Conductor, ErrorList, Workbench
+    from tutor.app.widgets.workbench import ErrorList, Workbench
 
     return [
         Vertical,
         Tabs,
         Horizontal,
-        Conductor,
         Container,
         VerticalScroll,
         Underline,
@@ -52,6 +59,7 @@ def lesson_screen_widgets() -> list[type[DOMNode]]:
         YamlEditor,
         Tab,
         Button,
+        Label,
         MarkdownParagraph,
         MarkdownBulletList,
         MarkdownOrderedList,

@@ -250,6 +250,9 @@ class ProgressStore:
         self._last_written = ""
         self.current = ""
         """The lesson the learner last worked in (the instructor's roster shows it)."""
+        self.challenge = ""
+        """The challenge of `current` the learner was in when they left ("" for a step): the
+        lesson list offers to continue there."""
 
     # --- opening --------------------------------------------------------------------------
 
@@ -367,8 +370,10 @@ class ProgressStore:
         self._lessons, self._edits = lessons, edits
         self.learner = self.learner or learner
         with contextlib.suppress(ValueError, AttributeError):
-            current = json.loads(raw).get("current", "")
+            data = json.loads(raw)
+            current, challenge = data.get("current", ""), data.get("challenge", "")
             self.current = current if isinstance(current, str) else ""
+            self.challenge = challenge if isinstance(challenge, str) and self.current else ""
         self._last_written = raw.decode("utf-8")
 
     # --- saving ---------------------------------------------------------------------------
@@ -380,6 +385,8 @@ class ProgressStore:
                 out["learner"] = self.learner
             if self.current:
                 out["current"] = self.current
+            if self.current and self.challenge:
+                out["challenge"] = self.challenge
             out["lessons"] = {k: v.to_json() for k, v in sorted(self._lessons.items())}
             edits = {
                 lid: {k: t for k, t in sorted(saved.items()) if len(t) <= MAX_EDIT_CHARS}
@@ -471,7 +478,22 @@ class ProgressStore:
     def set_step(self, lesson_id: str, index: int) -> None:
         with self._lock:
             self._entry(lesson_id).step = max(0, index)
+            self.challenge = ""
             self.save()
+
+    def enter_challenge(self, lesson_id: str, challenge_id: str) -> None:
+        """The learner opened a challenge: where to continue if they quit in it."""
+        with self._lock:
+            self._entry(lesson_id)
+            self.challenge = challenge_id
+            self.save()
+
+    def leave_challenge(self) -> None:
+        """The learner went back from the challenge (quitting the app does not call this)."""
+        with self._lock:
+            if self.challenge:
+                self.challenge = ""
+                self.save()
 
     def mark_step_done(self, lesson_id: str, index: int) -> None:
         with self._lock:
@@ -541,12 +563,15 @@ class ProgressStore:
         with self._lock:
             self._lessons.pop(lesson_id, None)
             self._edits.pop(lesson_id, None)
+            if self.current == lesson_id:
+                self.challenge = ""
             self.save()
 
     def reset_all(self) -> None:
         with self._lock:
             self._lessons.clear()
             self._edits.clear()
+            self.current = self.challenge = ""
             self.save()
 
     # --- moving between machines ----------------------------------------------------------

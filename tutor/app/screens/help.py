@@ -1,4 +1,5 @@
-"""`?` / F1: every key, grouped by where it works."""
+"""`?` / F1: every key, grouped by where it works. The routing view's keys (and the lesson
+screen's traffic keys) are the rows of `tutor.lab.actions.ACTIONS`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tutor.lab.actions import ACTIONS
+
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Everywhere",
@@ -20,8 +23,8 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("F1 or ?", "this help"),
             ("ctrl+p", "command palette: jump to a lesson or step, reset, toggle views"),
             ("ctrl+q", "quit (your work is saved as you type)"),
-            ("Tab / shift+Tab", "move between areas (the mouse works too)"),
-            ("Escape", "leave the editor; again: back"),
+            ("Tab / shift+Tab", "next / previous area (in the YAML editor Tab indents by 2)"),
+            ("Escape", "back one level: out of the editor, then to the screen before"),
         ),
     ),
     (
@@ -30,9 +33,10 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("ctrl+n / ctrl+b", "next / previous step"),
             ("ctrl+r", "reset the step's YAML to its start (asks first)"),
             ("ctrl+o", "challenges and quiz"),
-            ("ctrl+t", "send one request and follow its path"),
-            ("ctrl+g", "send 100 requests: a live count per Pod"),
-            ("F2 F3 F4", "show the text, the YAML, the routing view (tabs on small terminals)"),
+            *((a.screen_key, a.help) for a in ACTIONS if a.screen_key),
+            ("F2 F3 F4", "go to the text, the YAML editor, the routing view"),
+            ("Tab (editor)", "indent by 2 spaces (Escape or F2/F4 leave the editor)"),
+            ("Enter (editor)", "a new line, indented like the line above"),
             ("F5", "behind the scenes: kube-proxy rules, EndpointSlices, DNS"),
         ),
     ),
@@ -40,15 +44,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "Routing view (focus it with F4 or a click)",
         (
             ("↑ ↓", "pick a Pod (or a Service port, for traffic)"),
-            ("d", "delete (crash) the Pod: a Deployment's Pod comes back with a new name and IP"),
-            ("r", "toggle the Pod's Ready condition"),
-            ("l", "edit the Pod's labels"),
-            ("m", "move the Pod to another node"),
-            ("a or +", "add a Pod like this one (a replica more for a Deployment)"),
-            ("-", "scale the Pod's workload down by one"),
-            ("c", "choose the client: a node, three clients, or any Pod"),
-            ("t / b", "send one request / 100 requests"),
-            ("x", "undo all cluster changes"),
+            *((a.key_label, a.help) for a in ACTIONS),
         ),
     ),
     (

@@ -82,13 +82,13 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
     """One lesson, one step at a time."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # the footer shows these in this order and cuts off what does not fit at 80 columns
-        Binding("ctrl+n", "next_step", "Next step", id="next-step"),
+        # the footer shows these in this order, on two lines when one is not enough
+        Binding("ctrl+n", "next_step", "Next", id="next-step"),
+        Binding("ctrl+b", "previous_step", "Prev", id="previous-step"),
         Binding("escape", "leave", "Lessons", id="back-to-list"),
+        Binding("ctrl+o", "challenges", "Challenges", id="practice"),
+        Binding("ctrl+r", "reset_step", "Reset", id="reset-step"),
         *Workbench.SCREEN_BINDINGS,
-        Binding("ctrl+o", "challenges", "Challenges & quiz", id="practice"),
-        Binding("ctrl+r", "reset_step", "Reset step", id="reset-step"),
-        Binding("ctrl+b", "previous_step", "Prev step", id="previous-step", show=False),
     ]
 
     AUTO_FOCUS = "#editor"

@@ -36,6 +36,8 @@ def status_text(status: str) -> Text:
     return Text(f"{mark} {status:<11}", style=STATUS_STYLE.get(status, ""))
 
 
+RESUME = "resume"
+"""The option id of "Continue where you left off"."""
 INDENT = 14
 """The status column's width: titles and summaries start here, and so do their wrapped lines."""
 
@@ -105,6 +107,8 @@ class LessonListScreen(Screen[None]):
         keep = options.highlighted_option.id if options.highlighted_option else None
         items: list[Option] = []
         started = self.tutor.started
+        if started and (resume := self._resume_option()) is not None:
+            items.append(resume)
         for number, lesson in enumerate(self.tutor.lessons if started else (), 1):
             progress = self.tutor.progress
             status = progress.status(lesson.id, len(lesson.steps))
@@ -147,6 +151,24 @@ class LessonListScreen(Screen[None]):
             options.highlighted = 0
         options.focus()
 
+    def _resume_option(self) -> Option | None:
+        """ "Continue where you left off": the lesson and step, or the challenge, the learner
+        was in when they quit (Enter on a lesson opens its step, never its challenge)."""
+        progress = self.tutor.progress
+        lesson = self.tutor.lesson(progress.current)
+        if lesson is None or not lesson.steps:
+            return None
+        challenge = next((c for c in lesson.challenges if c.id == progress.challenge), None)
+        if challenge is not None:
+            where = f"challenge: {challenge.title}"
+        else:
+            index = max(0, min(progress.lesson(lesson.id).step, len(lesson.steps) - 1))
+            where = f"step {index + 1} of {len(lesson.steps)}: {lesson.steps[index].title}"
+        body = Text.assemble(
+            ("Continue where you left off", "bold"), "\n", (f"{lesson.title} · {where}", "dim")
+        )
+        return Option(Hanging(Text("↻ continue", style="bold cyan"), body), id=RESUME)
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._open(event.option.id)
 
@@ -163,7 +185,9 @@ class LessonListScreen(Screen[None]):
             self._open(option.id)
 
     def _open(self, option_id: str | None) -> None:
-        if option_id and option_id.startswith("lesson:"):
+        if option_id == RESUME:
+            self.tutor.resume()
+        elif option_id and option_id.startswith("lesson:"):
             from tutor.app.app import OpenLesson
 
             self.post_message(OpenLesson(option_id.split(":", 1)[1]))

@@ -138,13 +138,13 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
     """Fix the manifest until the goal holds; hints one at a time; the solution on request."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # the footer shows these in this order and cuts off what does not fit at 80 columns
+        # the footer shows these in this order, on two lines when one is not enough
         Binding("ctrl+s", "check", "Check", id="check-goal"),
-        Binding("ctrl+n", "hint", "Next hint", id="next-hint"),
+        Binding("ctrl+n", "hint", "Hint", id="next-hint"),
         Binding("escape", "leave", "Back", id="challenge-back"),
-        *Workbench.SCREEN_BINDINGS,
         Binding("ctrl+l", "solution", "Solution", id="show-solution"),
         Binding("ctrl+r", "reset_step", "Reset", id="reset-challenge"),
+        *Workbench.SCREEN_BINDINGS,
     ]
 
     AUTO_FOCUS = "#editor"
@@ -176,6 +176,7 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
     def on_mount(self) -> None:
         self.title = self.lesson.title
         self.sub_title = f"challenge: {self.challenge.title}"
+        self.tutor.progress.enter_challenge(self.lesson.id, self.challenge.id)
 
     def _save(self, text: str) -> None:
         self.tutor.keep_edit(
@@ -244,4 +245,5 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
 
     def action_leave(self) -> None:
         self.save_now()
+        self.tutor.progress.leave_challenge()
         self.app.pop_screen()

@@ -25,6 +25,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult
@@ -88,6 +89,9 @@ class YamlEditor(OwnKeysFirst, TextArea):
         "yaml-editor--step",
         "yaml-editor--error",
     }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "newline", "New line", show=False),
+    ]
     DEFAULT_CSS = """
     YamlEditor > .yaml-editor--step { background: $accent-muted; }
     YamlEditor > .yaml-editor--error { background: $error-muted; text-style: underline; }
@@ -102,6 +106,15 @@ class YamlEditor(OwnKeysFirst, TextArea):
         self.plain_reason = ""
         """Why highlighting is off (told once per text), or ''."""
         super().__init__(*args, **kwargs)
+
+    def action_newline(self) -> None:
+        """Enter keeps the indentation of the line above, as YAML needs at every line."""
+        if self.read_only:
+            return
+        line = self.document.get_line(self.cursor_location[0])
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        start, end = self.selection
+        self.replace("\n" + indent[: min(len(indent), start[1])], start, end)
 
     @classmethod
     def create(cls, text: str, *, id: str | None = None) -> YamlEditor:

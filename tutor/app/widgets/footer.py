@@ -5,9 +5,10 @@ have changed (focus moves, screen switches); on the lesson list that cost more t
 the first frame together. This footer draws the same keys as one line of text, and a click on a
 key runs its action.
 
-At 80 columns the keys that do not fit are left out from the right, so each screen lists its
-main keys first; Help (F1, also `?`) and the palette key sit at the right edge, where they can
-never be cut off.
+Keys are always in the footer (the README promises it): when a screen's keys do not fit in one
+line, the footer takes more (at most `MAX_ROWS`; past that, the last keys are left out, so each
+screen lists its main keys first). Help (F1, also `?`) and the palette key sit at the
+right edge of the first line, where they can never be cut off.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 HELP_ACTION = "help"
 RIGHT_EDGE = "▏"
+MAX_ROWS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +77,8 @@ class KeyFooter(Widget, can_focus=False):
 
     def __init__(self) -> None:
         super().__init__()
-        self._spans: list[tuple[int, int, FooterKey]] = []
-        """Where each drawn key is (start and end column): what a click presses."""
+        self._spans: list[tuple[int, int, int, FooterKey]] = []
+        """Where each drawn key is (row, start and end column): what a click presses."""
         self._hover: int | None = None
         self._shown: tuple[tuple[FooterKey, ...], tuple[FooterKey, ...]] = ((), ())
 
@@ -88,7 +90,35 @@ class KeyFooter(Widget, can_focus=False):
 
     def _bindings_changed(self, _screen: object) -> None:
         if self.is_attached and self.keys() != self._shown:
+            self._fit()
             self.refresh()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """One line, or two when the keys need them."""
+        left, right = self.keys()
+        rows = len(self._rows(left, right, self.size.width)) if self.size.width else 1
+        if self.styles.height is None or self.styles.height.value != rows:
+            self.styles.height = rows
+
+    def _rows(
+        self, left: tuple[FooterKey, ...], right: tuple[FooterKey, ...], width: int
+    ) -> list[list[FooterKey]]:
+        """The left keys, split into rows: the first row leaves room for the right edge."""
+        right_width = (1 + sum(self._width(k) for k in right)) if right else 0
+        rows: list[list[FooterKey]] = [[]]
+        room = width - right_width
+        for item in left:
+            if self._width(item) > room:
+                if len(rows) == MAX_ROWS:
+                    break
+                rows.append([])
+                room = width
+            rows[-1].append(item)
+            room -= self._width(item)
+        return rows
 
     def keys(self) -> tuple[tuple[FooterKey, ...], tuple[FooterKey, ...]]:
         """The keys to show: the screen's main keys first (left), then Help and the palette
@@ -121,29 +151,30 @@ class KeyFooter(Widget, can_focus=False):
         hover_style = self.get_component_rich_style("key-footer--hover")
         width = self.size.width
         right_width = (1 + sum(self._width(k) for k in right)) if right else 0
-        line = Text(no_wrap=True, overflow="crop", end="")
-        spans: list[tuple[int, int, FooterKey]] = []
+        spans: list[tuple[int, int, int, FooterKey]] = []
+        lines: list[Text] = []
 
-        def draw(item: FooterKey) -> None:
+        def draw(line: Text, row: int, item: FooterKey) -> None:
             start = line.cell_len
             dim = Style(dim=True) if not item.enabled else Style()
             hover = hover_style if self._hover == len(spans) else Style()
             line.append(f" {item.display} ", key_style + dim + hover)
             if item.description:
                 line.append(f"{item.description} ", text_style + dim + hover)
-            spans.append((start, line.cell_len, item))
+            spans.append((row, start, line.cell_len, item))
 
-        for item in left:
-            if line.cell_len + self._width(item) > width - right_width:
-                break
-            draw(item)
-        if right:
-            line.append(" " * max(0, width - right_width - line.cell_len))
-            line.append(RIGHT_EDGE, self.get_component_rich_style("key-footer--edge"))
-            for item in right:
-                draw(item)
+        for row, items in enumerate(self._rows(left, right, width)):
+            line = Text(no_wrap=True, overflow="crop", end="")
+            for item in items:
+                draw(line, row, item)
+            if row == 0 and right:
+                line.append(" " * max(0, width - right_width - line.cell_len))
+                line.append(RIGHT_EDGE, self.get_component_rich_style("key-footer--edge"))
+                for item in right:
+                    draw(line, row, item)
+            lines.append(line)
         self._spans = spans
-        return line
+        return Text("\n", no_wrap=True, overflow="crop", end="").join(lines)
 
     @staticmethod
     def _width(item: FooterKey) -> int:
@@ -151,11 +182,18 @@ class KeyFooter(Widget, can_focus=False):
             cell_len(item.description) + 1 if item.description else 0
         )
 
-    def _at(self, x: int) -> int | None:
-        return next((i for i, (start, end, _) in enumerate(self._spans) if start <= x < end), None)
+    def _at(self, x: int, y: int) -> int | None:
+        return next(
+            (
+                i
+                for i, (row, start, end, _) in enumerate(self._spans)
+                if row == y and start <= x < end
+            ),
+            None,
+        )
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
-        hover = self._at(event.x)
+        hover = self._at(event.x, event.y)
         if hover != self._hover:
             self._hover = hover
             self.refresh()
@@ -166,10 +204,10 @@ class KeyFooter(Widget, can_focus=False):
             self.refresh()
 
     async def on_mouse_down(self, event: events.MouseDown) -> None:
-        index = self._at(event.x)
+        index = self._at(event.x, event.y)
         if index is None:
             return
-        item = self._spans[index][2]
+        item = self._spans[index][3]
         if item.enabled:
             await self.app.run_action(item.action, item.node)
         else:

@@ -7,8 +7,6 @@ a `rich.text.Text` built from model data, never markup, so names and labels prin
 
 from __future__ import annotations
 
-import textwrap
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -18,6 +16,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tutor.app.widgets.safe import scrub
+from tutor.lab.actions import ACTIONS
+from tutor.lab.session import DEFAULT_CLIENT, Snapshot, Target
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
 from tutor.model.objects import Pod
 from tutor.model.proxy import Client
@@ -25,16 +25,6 @@ from tutor.model.report import at_pod, request_to
 
 GETS = "▶"
 NOT = "✗"
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """What an option points at: a Service port and, for Pod rows, the Pod."""
-
-    service: int
-    port: str
-    pod: str = ""
-    """`namespace/name`, or "" for the Service header."""
 
 
 def option_id(target: Target) -> str:
@@ -69,7 +59,11 @@ def _labels(pod: Pod, selector: dict[str, str] | None, matched: tuple[str, ...])
 
 
 def service_header(
-    sr: ServiceRoute, pr: PortRoute, client: Client, analysis: Analysis | None = None
+    sr: ServiceRoute,
+    pr: PortRoute,
+    client: Client,
+    analysis: Analysis | None = None,
+    width: int = 0,
 ) -> Text:
     svc = sr.service
     port = pr.port
@@ -121,14 +115,30 @@ def service_header(
         text.append(f"no Pod gets traffic: {outcome.summary}", style="bold red")
     else:
         text.append("no Pod gets traffic", style="bold red")
-    return text
+    return hang(text, width, 6)
 
 
-def _wrap(text: str, width: int, indent: int) -> list[str]:
-    """Wrap a reason under its label: Rich wraps to column 0, which breaks the row's shape."""
-    if width <= indent + 20:
-        return [text]
-    return textwrap.wrap(text, width - indent) or [""]
+def hang(text: Text, width: int, indent: int) -> Text:
+    """Wrap each line of `text` to `width`, continuation lines indented by `indent`: Rich wraps
+    to column 0, which put `rejected` and `nodePort 31122` under the row's marks."""
+    if width <= indent + 12:
+        return text
+    out: list[Text] = []
+    for line in text.split("\n", allow_blank=True):
+        room = width
+        while line.cell_len > room:
+            plain = line.plain
+            cut = plain.rfind(" ", indent + 1, room + 1)
+            if cut <= indent:
+                cut = room
+            head, tail = line.divide([cut])
+            head.rstrip()
+            out.append(head)
+            skip = len(tail.plain) - len(tail.plain.lstrip(" "))
+            line = Text(" " * indent).append_text(tail[skip:])
+            room = width
+        out.append(line)
+    return Text("\n").join(out)
 
 
 def pod_row(sr: ServiceRoute, pr: PortRoute, pod: Pod, width: int = 0) -> Text:
@@ -162,33 +172,28 @@ def pod_row(sr: ServiceRoute, pr: PortRoute, pod: Pod, width: int = 0) -> Text:
         answers, _assumed, reason, _hop = at_pod(pod, asked, pr.port.protocol)
         if not answers:
             text.append("\n     refuses: ", style="dim")
-            for i, line in enumerate(_wrap(reason, width, 14)):
-                text.append(("\n" + " " * 14 if i else "") + line, style="bold red")
+            refuses = hang(Text("     refuses: " + reason, style="bold red"), width, 14)
+            text.append_text(refuses[len("     refuses: ") :])
     if verdict is not None and not gets:
         text.append("\n     why: ", style="dim")
-        for i, line in enumerate(_wrap(verdict.reason, width, 11)):
-            text.append(("\n" + " " * 10 if i else "") + line, style="italic")
-    return text
+        why = hang(Text("     why: " + verdict.reason, style="italic"), width, 10)
+        text.append_text(why[len("     why: ") :])
+    return hang(text, width, 5)
 
 
 class RoutingView(OptionList):
-    """Which Pods get each Service port's traffic. Arrow keys pick a Pod; keys change it."""
+    """Which Pods get each Service port's traffic. Arrow keys pick a Pod; keys change it.
+
+    The keys are the rows of `tutor.lab.actions`; each posts a `Command` that the workbench
+    runs on its session with this view's `target`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("d", "command('delete_pod')", "Delete Pod", id="delete-pod"),
-        Binding("r", "command('toggle_ready')", "Ready on/off", id="toggle-ready"),
-        Binding("l", "command('edit_labels')", "Labels", id="edit-labels"),
-        Binding("m", "command('move_pod')", "Move node", id="move-pod"),
-        Binding("a,plus", "command('add_pod')", "Add Pod", id="add-pod"),
-        Binding("minus", "command('scale_down')", "Scale down", id="scale-down"),
-        Binding("c", "command('next_client')", "Client", id="next-client"),
-        Binding("t", "command('send_one')", "1 request", id="send-one-key", show=False),
-        Binding("b", "command('send_burst')", "100 requests", id="send-burst-key", show=False),
-        Binding("x", "command('reset_cluster')", "Undo changes", id="reset-cluster"),
+        Binding(a.keys, f"command({a.id!r})", a.label, id=a.id.replace("_", "-"), show=a.show)
+        for a in ACTIONS
     ]
 
     class Command(Message):
-        """A key for the workbench (cluster changes, traffic): handled where the state lives."""
+        """A row of the action table to run where the state lives (the workbench)."""
 
         def __init__(self, name: str) -> None:
             super().__init__()
@@ -196,12 +201,31 @@ class RoutingView(OptionList):
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.analysis: Analysis | None = None
-        self.client = Client("client", "10.244.1.100", "node-1")
+        self.snapshot: Snapshot | None = None
+
+    @property
+    def client(self) -> Client:
+        return self.snapshot.client if self.snapshot is not None else DEFAULT_CLIENT
 
     def on_resize(self) -> None:
-        if self.analysis is not None:
-            self.show(self.analysis, self.client)
+        if self.snapshot is not None:
+            self.show(self.snapshot)
+
+    def on_focus(self) -> None:
+        """Select the first Pod: a cluster key pressed right away acts on it (the Service row
+        was selected, and the first `l` said "Pick a Pod first")."""
+        target = self.target
+        if target is not None and target.pod:
+            return
+        for index in range(self.option_count):
+            found = parse_option_id(self.get_option_at_index(index).id)
+            if (
+                found is not None
+                and found.pod
+                and (target is None or found.service == target.service)
+            ):
+                self.highlighted = index
+                return
 
     def action_command(self, name: str) -> None:
         self.post_message(self.Command(name))
@@ -211,31 +235,24 @@ class RoutingView(OptionList):
         option = self.highlighted_option
         return parse_option_id(option.id) if option is not None else None
 
-    def show(self, analysis: Analysis, client: Client) -> None:
-        """Render `analysis`; keep the highlight on the same Pod (or Service port)."""
+    def show(self, snapshot: Snapshot) -> None:
+        """Render the snapshot's routing; keep the highlight on the same Pod (or Service port)."""
+        analysis = snapshot.shown
+        if analysis is None:
+            return
         keep = self.target
         keep_index = self.highlighted
-        self.analysis = analysis
-        self.client = client
+        self.snapshot = snapshot
+        client = snapshot.client
         options: list[Option] = []
         width = self.scrollable_content_region.width - 2
-        if not analysis.services:
-            options.append(
-                Option(
-                    Text(
-                        "No Service in this manifest yet: add a `kind: Service` "
-                        "to route traffic to these Pods."
-                    ),
-                    id="none|",
-                    disabled=True,
-                )
-            )
+        if snapshot.routing_note:
+            options.append(Option(scrub(Text(snapshot.routing_note)), id="none|", disabled=True))
         for s_index, sr in enumerate(analysis.services):
             for pr in sr.ports or []:
                 header = Target(s_index, pr.port.key)
-                options.append(
-                    Option(scrub(service_header(sr, pr, client, analysis)), id=option_id(header))
-                )
+                prompt = service_header(sr, pr, client, analysis, width)
+                options.append(Option(scrub(prompt), id=option_id(header)))
                 shown: set[str] = set()  # a Pod given twice is listed once (ids are unique)
                 for pod in analysis.cluster.pods:
                     if pod.ref in shown:
@@ -278,6 +295,8 @@ class RoutingView(OptionList):
                 self.highlighted = min(keep_index or 0, len(options) - 1) if options else None
         else:
             self.highlighted = 0 if options else None
+        if self.has_focus:
+            self.on_focus()
 
     def _patch(self, options: list[Option]) -> bool:
         """Update in place when the rows are the same ones (the usual case while typing):
@@ -295,26 +314,10 @@ class RoutingView(OptionList):
                 self.replace_option_prompt_at_index(index, new.prompt)
         return True
 
-    def route(self) -> tuple[ServiceRoute, PortRoute] | None:
-        """The highlighted Service port (the first one if nothing is highlighted)."""
-        analysis = self.analysis
-        if analysis is None or not analysis.services:
-            return None
-        target = self.target
-        sr = (
-            analysis.services[target.service]
-            if target and target.service < len(analysis.services)
-            else analysis.services[0]
-        )
-        pr = sr.port(target.port) if target else None
-        if pr is None:
-            if not sr.ports:
-                return None
-            pr = sr.ports[0]
-        return sr, pr
-
     def pod(self) -> Pod | None:
+        """The selected Pod, as the routing view shows it."""
         target = self.target
-        if self.analysis is None or target is None or not target.pod:
+        shown = self.snapshot.shown if self.snapshot is not None else None
+        if shown is None or target is None or not target.pod:
             return None
-        return self.analysis.cluster.pod(target.pod)
+        return shown.cluster.pod(target.pod)

@@ -1,8 +1,9 @@
 """Send traffic: one request's path, or a burst of N with a live count and a bar per Pod.
 
 What happens to a request (DNS, kube-proxy's choice or its REJECT/DROP, then whether the Pod
-listens) comes from `tutor.model.report`, in its words; this widget only lays it out and reveals
-a burst's seeded sequence a few requests per frame.
+listens) comes from `tutor.model.report`, in its words, through the lab session (`Sent`); this
+widget only lays it out and reveals a burst's seeded sequence a few requests per frame. A result
+sent before the learner's last change is drawn dimmed, as history, with a note to send again.
 """
 
 from __future__ import annotations
@@ -14,13 +15,17 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from tutor.app.widgets.safe import scrub
-from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
-from tutor.model.proxy import Client
-from tutor.model.report import Burst, Outcome, RequestOutcome, request_to, requests
+from tutor.lab.session import Sent
+from tutor.model.report import Outcome, RequestOutcome
 
 FRAMES = 24
+"""A burst is revealed in this many frames."""
 FRAME_SECONDS = 1 / 30
+"""The default time between frames; the app's `burst_frame_seconds` overrides it (tests set
+0: the burst is shown at once)."""
 BAR_WIDTH = 30
+HINT = "ctrl+t sends one request, ctrl+g sends 100. c (in the routing view) picks the client."
+RESEND = "Sent before your last change: ctrl+t or ctrl+g sends again."
 
 
 def request_path(outcome: RequestOutcome) -> Text:
@@ -40,73 +45,51 @@ def request_path(outcome: RequestOutcome) -> Text:
 
 
 class TrafficView(Static):
-    """The last request's path and the last burst's counts."""
+    """The last request's path or the last burst's counts, from the session's `Sent`."""
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
-        self.path_text = Text(
-            "ctrl+t sends one request, ctrl+g sends 100. c (in the routing view) picks the client.",
-            style="dim",
-        )
-        self.sim: Burst | None = None
-        self.sim_title = ""
-        self.affinity = False
-        self.pods: list[str] = []
+        self.sent: Sent | None = None
         self.shown = 0
+        """Requests of the burst revealed so far."""
         self._timer: Timer | None = None
 
     def on_mount(self) -> None:
         self.update(scrub(self.render_text()))
 
-    def show_request(
-        self, analysis: Analysis, sr: ServiceRoute, pr: PortRoute, client: Client, seed: int
-    ) -> RequestOutcome:
-        outcome = request_to(analysis, sr, pr, client, seed)
-        self.path_text = request_path(outcome)
-        self.update(scrub(self.render_text()))
-        return outcome
+    @property
+    def frame_seconds(self) -> float:
+        return float(getattr(self.app, "burst_frame_seconds", FRAME_SECONDS))
 
-    def start_burst(
-        self,
-        analysis: Analysis,
-        sr: ServiceRoute,
-        pr: PortRoute,
-        clients: list[Client],
-        count: int,
-        seed: int,
-        animate: bool = True,
-    ) -> Burst:
-        """Send `count` requests and reveal them over about a second."""
-        svc = sr.service
-        sim = requests(analysis, sr, pr, clients, count, seed)
-        self.sim = sim
-        self.affinity = svc.session_affinity == "ClientIP"
-        self.sim_title = f"{count} requests to {svc.name}:{pr.port.port} from " + (
-            clients[0].name if len(clients) == 1 else f"{len(clients)} clients"
-        )
-        self.pods = [p.name for p in (ep.pod for ep in pr.endpoints)]
-        for _client, name, _kind in sim.sequence:
-            if name and name not in self.pods:
-                self.pods.append(name)
+    def show(self, sent: Sent | None) -> None:
+        """Draw `sent`; a new burst starts its reveal, the same one (marked stale) does not."""
+        old = self.sent
+        self.sent = sent
+        burst = sent.burst if sent is not None else None
+        if burst is None or old is None or old.burst is not burst:
+            self._stop()
+            self.shown = 0
+            if burst is not None:
+                if self.frame_seconds > 0 and burst.requests > 1:
+                    self._timer = self.set_interval(self.frame_seconds, self._tick)
+                else:
+                    self.shown = burst.requests
+        self.update(scrub(self.render_text()))
+
+    def _stop(self) -> None:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        if animate and count > 1:
-            self.shown = 0
-            self._timer = self.set_interval(FRAME_SECONDS, self._tick)
-        else:
-            self.shown = count
-        self.update(scrub(self.render_text()))
-        return sim
 
     def _tick(self) -> None:
-        if self.sim is None:
+        burst = self.sent.burst if self.sent is not None else None
+        if burst is None:
+            self._stop()
             return
-        step = max(1, self.sim.requests // FRAMES)
-        self.shown = min(self.sim.requests, self.shown + step)
-        if self.shown >= self.sim.requests and self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        step = max(1, burst.requests // FRAMES)
+        self.shown = min(burst.requests, self.shown + step)
+        if self.shown >= burst.requests:
+            self._stop()
         self.update(scrub(self.render_text()))
 
     @property
@@ -116,30 +99,42 @@ class TrafficView(Static):
     def counts(self) -> Counter[str]:
         """Requests delivered to each Pod among those revealed so far."""
         out: Counter[str] = Counter()
-        if self.sim is None:
-            return out
-        for _client, pod, _kind in self.sim.sequence[: self.shown]:
-            if pod:
-                out[pod] += 1
+        burst = self.sent.burst if self.sent is not None else None
+        if burst is not None:
+            for _client, pod, _kind in burst.sequence[: self.shown]:
+                if pod:
+                    out[pod] += 1
         return out
 
     def render_text(self) -> Text:
+        sent = self.sent
+        if sent is None:
+            return Text(HINT, style="dim")
         text = Text()
-        text.append_text(self.path_text)
-        sim = self.sim
-        if sim is None:
-            return text
-        revealed = sim.sequence[: self.shown]
+        if sent.request is not None:
+            text.append_text(request_path(sent.request))
+        if sent.burst is not None:
+            text.append_text(self._burst_text(sent))
+        if sent.stale:
+            text.stylize("dim")
+            text.append(f"\n{RESEND}", style="italic")
+        return text
+
+    def _burst_text(self, sent: Sent) -> Text:
+        burst = sent.burst
+        assert burst is not None
+        text = Text()
+        revealed = burst.sequence[: self.shown]
         counts = self.counts()
         kinds = Counter(kind for _c, _p, kind in revealed)
-        text.append("\n")
-        text.append(f"{self.sim_title}: {self.shown}/{sim.requests} sent", style="bold")
-        total = max(1, sim.requests)
+        text.append(f"{sent.title}: {self.shown}/{burst.requests} sent", style="bold")
+        pods = list(sent.pods) + [p for p in counts if p not in sent.pods]
+        total = max(1, burst.requests)
         width = max(8, min(BAR_WIDTH, self.size.width - 34)) if self.size.width else BAR_WIDTH
-        name_width = max((len(p) for p in self.pods), default=4)
-        for pod in self.pods:
+        name_width = max((len(p) for p in pods), default=4)
+        for pod in pods:
             n = counts.get(pod, 0)
-            refuses = sim.refusals.get(pod)
+            refuses = burst.refusals.get(pod)
             bar = "█" * round(width * n / total)
             text.append(f"\n  {pod:<{name_width}} ")
             text.append(f"{bar:<{width}}", style=("red" if refuses else "green") if n else "dim")
@@ -149,8 +144,8 @@ class TrafficView(Static):
         for kind in (Outcome.REJECTED, Outcome.TIMED_OUT, Outcome.NAME_NOT_FOUND, Outcome.EXTERNAL):
             n = kinds.get(kind, 0)
             if n:
-                text.append(f"\n  {n} {sim.examples[kind].summary}", style="bold red")
-        if self.affinity and self.shown:
+                text.append(f"\n  {n} {burst.examples[kind].summary}", style="bold red")
+        if sent.affinity and self.shown:
             per_client: dict[str, set[str]] = {}
             for client, pod, _kind in revealed:
                 if pod:

@@ -1,18 +1,16 @@
 """The workbench: an intro (a lesson step or a challenge), the YAML editor, the routing view,
-traffic and behind the scenes, kept in step with each other.
+traffic and behind the scenes, laid out side by side or as tabs.
 
-One edit flows one way: the edit -> the model (`analyze_with_changes`, and the goal) runs at
-once for a lesson-sized text, in an exclusive thread worker for a big one -> one result -> the
-editor marks, the error list, the routing view and the traffic view render it on the main
-thread. Results from a stale edit are dropped by generation number. While the YAML is broken,
-the last good routing picture stays, dimmed, under the errors.
+Its state lives in a `tutor.lab.session.LabSession` (no Textual): this widget sends it the
+learner's edits, cluster actions and requests, and renders its `snapshot()` in every area. An
+edit flows one way: the editor's change -> `session.edit` -> `session.job()` -> the model (at
+once for a lesson-sized text, in an exclusive thread worker for a big one) ->
+`session.receive` -> `render(snapshot)`.
 """
 
 from __future__ import annotations
 
-import gc
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -27,23 +25,23 @@ from textual.widgets import OptionList, Static, Tab, Tabs
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from tutor.app.widgets.editor import Range, YamlEditor
+from tutor.app.widgets.editor import YamlEditor
 from tutor.app.widgets.quiet import set_content
 from tutor.app.widgets.routing import RoutingView
 from tutor.app.widgets.safe import scrub, scrub_str
 from tutor.app.widgets.traffic import TrafficView
-from tutor.course.lesson import Goal
-from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
-from tutor.model.changes import ClusterChanges, analyze_with_changes
-from tutor.model.manifests import DEFAULT_NODES
+from tutor.lab.actions import ACTIONS, BY_ID, TRAFFIC, Notice, apply
+from tutor.lab.session import Job, LabSession, Result, Snapshot, run
+from tutor.model.analysis import Analysis
+from tutor.model.changes import ClusterChanges
 from tutor.model.network import ClusterNetwork
-from tutor.model.paths import parse_path
 from tutor.model.proxy import Client
-from tutor.model.report import Problem, problems
+from tutor.model.report import Problem
 
 if TYPE_CHECKING:
     from tutor.app.widgets.behind import BehindScenes
     from tutor.course.goals import GoalResult
+    from tutor.course.lesson import Goal
 
 NARROW_WIDTH = 100
 """Below this many columns the four areas become tabs."""
@@ -51,97 +49,14 @@ SAVE_DELAY = 0.4
 SAVE_MAX_WAIT = 2.0
 """Seconds of continuous typing after which the text is saved anyway (a pause never came:
 a closed terminal or a kill then lost everything typed)."""
-BURST = 100
 PANES = ("intro", "yaml", "routing", "behind")
 INLINE_CHARS = 20_000
 """Manifests up to this size are analyzed on the UI thread (50 Pods take ~8 ms); larger ones
 in a worker thread, so typing never waits for them."""
 
 
-@dataclass(slots=True)
-class Result:
-    generation: int
-    text: str
-    analysis: Analysis
-    check: GoalResult | None
-
-
-def _run_model(
-    text: str,
-    changes: ClusterChanges | None,
-    node: str | None,
-    goal: Goal | None,
-    network: ClusterNetwork | None = None,
-) -> tuple[Analysis, GoalResult | None]:
-    analysis = analyze_with_changes(text, changes, node, network)
-    check = None
-    if goal is not None:
-        from tutor.course.goals import evaluate_text
-
-        check = evaluate_text(goal, text, network=network)
-    return analysis, check
-
-
-def field_ranges(analysis: Analysis, path_text: str, doc: str = "") -> list[Range]:
-    """Where the step's field sits now: in the document its `doc:` names, as the linter and
-    the handout find it (`tutor.course.locate.span_in`)."""
-    from tutor.course.locate import span_in
-
-    if not path_text:
-        return []
-    try:
-        path = parse_path(path_text)
-    except ValueError:
-        return []
-    span = span_in(analysis.parsed.documents, path, doc)
-    if span is None:
-        return []
-    r0, c0 = span.line - 1, span.column - 1
-    r1, c1 = span.end_line - 1, span.end_column - 1
-    if c1 == 0 and r1 > r0:
-        r1, c1 = r1 - 1, -1
-    return [(r0, c0, r1, c1)]
-
-
-def clients_for(analysis: Analysis) -> list[tuple[str, list[Client]]]:
-    """Who can send traffic: a client Pod on each node, three clients, or any Pod."""
-    nodes = list(analysis.cluster.nodes) or list(DEFAULT_NODES)
-    out: list[tuple[str, list[Client]]] = []
-    for i, node in enumerate(nodes, 1):
-        out.append((f"a client Pod on {node}", [Client("client", f"10.244.{i}.100", node)]))
-    trio = [
-        Client(f"client-{i + 1}", f"10.244.{i % len(nodes) + 1}.{101 + i}", nodes[i % len(nodes)])
-        for i in range(3)
-    ]
-    out.append(("3 clients on different nodes", trio))
-    for pod in analysis.cluster.pods:
-        if pod.ip:
-            out.append(
-                (f"Pod {pod.name} on {pod.node_name}", [Client(pod.name, pod.ip, pod.node_name)])
-            )
-    return out
-
-
 class ErrorList(OptionList):
     """The API server's messages at their lines; Enter jumps the editor there."""
-
-
-class Conductor(Widget):
-    """Receives analysis results and renders them, off the editor's line of ancestors.
-
-    Keys the editor handles through bindings (Backspace, Enter, arrows) bubble through its
-    ancestors' message queues before they run, while typed characters do not. Rendering in an
-    ancestor's queue would let a typed letter overtake a Backspace; a sibling's queue cannot.
-    """
-
-    DEFAULT_CSS = "Conductor { display: none; }"
-
-    def __init__(self, workbench: Workbench) -> None:
-        super().__init__()
-        self.workbench = workbench
-
-    def on_workbench_analyzed(self, message: Workbench.Analyzed) -> None:
-        self.workbench.receive(message.result)
 
 
 class WorkbenchScreen:
@@ -184,32 +99,29 @@ class WorkbenchScreen:
         if self._held is not None:
             self._save(self._held.text)
 
-    def action_send_one(self) -> None:
-        self.workbench.action_send_one()
-
-    def action_send_burst(self) -> None:
-        self.workbench.action_send_burst()
+    def action_cluster(self, action_id: str) -> None:
+        """A row of `tutor.lab.actions` (from a screen key or the palette)."""
+        self.workbench.run_cluster(action_id)
 
     def action_toggle_behind(self) -> None:
         self.workbench.action_toggle_behind()
 
-    def action_reset_cluster(self) -> None:
-        self.workbench.action_reset_cluster()
+    def action_show_pane(self, name: str) -> None:
+        self.workbench.action_show_pane(name)
 
 
 class Workbench(Vertical):
     """The editor, routing, traffic and behind-the-scenes areas around an intro widget."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # F2-F4 are the tabs on small terminals (listed in the help, F1)
-        Binding("f2", "show_pane('intro')", "Text", id="pane-intro", show=False),
-        Binding("f3", "show_pane('yaml')", "YAML", id="pane-yaml", show=False),
-        Binding("f4", "show_pane('routing')", "Routing", id="pane-routing", show=False),
-    ]
-
     SCREEN_BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+t", "send_one", "1 request", id="send-one"),
-        Binding("ctrl+g", "send_burst", "100 requests", id="send-burst"),
+        Binding("f2", "show_pane('intro')", "Text", id="pane-intro"),
+        Binding("f3", "show_pane('yaml')", "YAML", id="pane-yaml"),
+        Binding("f4", "show_pane('routing')", "Routing", id="pane-routing"),
+        *(
+            Binding(a.screen_key, f"cluster({a.id!r})", a.label, id=a.id.replace("_", "-"))
+            for a in ACTIONS
+            if a.screen_key
+        ),
         Binding("f5", "toggle_behind", "Behind", id="toggle-behind"),
     ]
     """Keys the screens bind (after their own) and forward here, so a screen's main keys
@@ -220,7 +132,7 @@ class Workbench(Vertical):
     behind_open: reactive[bool] = reactive(False)
 
     class Analyzed(Message, bubble=False):
-        """A finished analysis (posted from the worker thread to the Conductor)."""
+        """A finished analysis from the worker thread."""
 
         def __init__(self, result: Result) -> None:
             super().__init__()
@@ -258,30 +170,22 @@ class Workbench(Vertical):
         network: ClusterNetwork | None = None,
     ) -> None:
         super().__init__(id=id)
-        self.network = network
-        """The lesson's cluster (`cluster.ip_families`); None = single-stack IPv4."""
         self.intro = intro
         self.intro_label = intro_label
-        self.initial_text = text
-        self.focus_path = focus_path
-        self.focus_doc = focus_doc
-        """The step's `doc:` (`Kind/name`): which document holds `focus_path`."""
-        self.goal = goal
-        self.generation = 0
-        self.changes = changes if changes is not None else ClusterChanges()
-        self.analysis: Analysis | None = None
-        self.last_good: Analysis | None = None
-        self.check: GoalResult | None = None
-        self.client_index = 0
-        self.seed = 0
+        self.session = LabSession(
+            text,
+            focus_path=focus_path,
+            focus_doc=focus_doc,
+            goal=goal,
+            network=network,
+            changes=changes if changes is not None else ClusterChanges(),
+        )
         self._save_timer: Timer | None = None
         self._unsaved_since = 0.0
         """When the first change not yet handed to the screen to save was made."""
         self._behind: BehindScenes | None = None
         self._mounted = False
-        self._shown_problems: list[Problem] = []
-        self._requested: tuple[object, ...] | None = None
-        self.conductor = Conductor(self)
+        self._shown_problems: tuple[Problem, ...] = ()
         self._editor: YamlEditor | None = None
         """Held, not queried: the text must be readable while the app exits and the widgets
         are already removed (the last edit is saved then)."""
@@ -306,7 +210,7 @@ class Workbench(Vertical):
                 self.intro.add_class("pane")
                 yield self.intro
                 with Vertical(id="yaml", classes="pane"):
-                    self._editor = YamlEditor.create(self.initial_text, id="editor")
+                    self._editor = YamlEditor.create(self.session.text, id="editor")
                     yield self._editor
                     yield ErrorList(id="errors")
                     yield Static("", id="summary", markup=False)
@@ -316,10 +220,9 @@ class Workbench(Vertical):
                     yield RoutingView(id="routing-view")
                     yield TrafficView(id="traffic")
                 yield Vertical(id="behind", classes="pane")
-        yield self.conductor
 
     def on_mount(self) -> None:
-        self.editor.on_edit = self.reanalyze
+        self.editor.on_edit = self._edited
         self.query_one("#errors", ErrorList).display = False
         self.query_one("#stale-note", Static).display = False
         self.narrow = self.app.size.width < NARROW_WIDTH
@@ -329,9 +232,6 @@ class Workbench(Vertical):
             self.action_show_pane(self.active)  # focus what is shown, not the hidden editor
         self._layout()
         self.reanalyze()
-
-    def on_unmount(self) -> None:
-        gc.unfreeze()  # let the collector free this lesson's widgets (frozen in `show`)
 
     def on_resize(self) -> None:
         self.narrow = self.size.width < NARROW_WIDTH
@@ -408,11 +308,11 @@ class Workbench(Vertical):
     def _refresh_behind(self) -> None:
         if self._behind is None:
             return
-        shown = self.shown_analysis
+        shown = self.session.shown
         if shown is not None and self.query_one("#behind").display:
-            self._behind.show(shown, self.clients[0].node or None)
+            self._behind.show(shown, self.session.clients[0].node or None)
 
-    # -- the text -----------------------------------------------------------------------------
+    # -- the state, as the screens read it ----------------------------------------------------
 
     @property
     def editor(self) -> YamlEditor:
@@ -432,6 +332,33 @@ class Workbench(Vertical):
     def text(self) -> str:
         return self.editor.text
 
+    @property
+    def changes(self) -> ClusterChanges:
+        return self.session.changes
+
+    @property
+    def network(self) -> ClusterNetwork | None:
+        return self.session.network
+
+    @property
+    def analysis(self) -> Analysis | None:
+        return self.session.analysis
+
+    @property
+    def check(self) -> GoalResult | None:
+        return self.session.check
+
+    @property
+    def shown_analysis(self) -> Analysis | None:
+        """What the routing view shows: the current analysis, or the last good one."""
+        return self.session.shown
+
+    @property
+    def clients(self) -> list[Client]:
+        return self.session.clients
+
+    # -- the text -----------------------------------------------------------------------------
+
     def load(
         self,
         text: str,
@@ -440,25 +367,23 @@ class Workbench(Vertical):
         changes: ClusterChanges | None = None,
         focus_doc: str = "",
     ) -> None:
-        """Show another manifest (a new step or challenge); edits to it start from here.
-        `changes` replaces the cluster changes (the ones saved with that step), if given."""
-        if changes is not None:
-            changes.counter = self.changes.counter + 1  # a new state, never a cached one
-            self.changes = changes
-        self.focus_path = focus_path
-        self.focus_doc = focus_doc
-        self.goal = goal
-        self.check = None
-        self._requested = None  # the screen cleared its views: always show this state anew
+        """Show another manifest (a new step or challenge, or its start again); what was sent
+        for the old one is forgotten. `changes` replaces the cluster changes, if given."""
+        self.session.load(text, focus_path, goal, changes, focus_doc)
+        self.traffic.show(None)
         editor = self.editor
         if editor.text != text:
             editor.load_text(text)  # posts Changed, which re-analyzes
         else:
             self.reanalyze()
 
+    def _edited(self) -> None:
+        self.session.edit(self.editor.text)
+        self.reanalyze()
+
     def on_text_area_changed(self, event: YamlEditor.Changed) -> None:
         event.stop()
-        self.reanalyze()
+        self._edited()
         now = time.monotonic()
         if self._save_timer is not None:
             self._save_timer.stop()
@@ -480,150 +405,99 @@ class Workbench(Vertical):
             self._save_timer.stop()
             self._save_timer = None
 
-    @property
-    def clients(self) -> list[Client]:
-        options = clients_for(self.shown_analysis) if self.shown_analysis else []
-        if not options:
-            return [Client("client", "10.244.1.100", "node-1")]
-        return options[self.client_index % len(options)][1]
-
     def reanalyze(self) -> None:
-        """Start an analysis of the text and cluster as they are now (once per state: an edit
-        calls this directly and again through `Changed`)."""
-        node = self.clients[0].node or None
-        text = self.text
-        key = (text, self.changes.counter, node, id(self.goal), self.focus_path, self.focus_doc)
-        if key == self._requested:
+        """Analyze the state as it is now, once per state (an edit arrives twice: right after
+        the edit and again through `Changed`)."""
+        job = self.session.job()
+        if job is None:
             return
-        self._requested = key
-        self.generation += 1
-        changes = None if self.changes.empty else ClusterChanges.from_json(self.changes.to_json())
-        if len(text) <= INLINE_CHARS:
+        if len(job.text) <= INLINE_CHARS:
             # a lesson-sized manifest is analyzed in a few ms: doing it here shows the result
             # in the same frame as the keystroke, where a thread waited for the GIL behind
             # the rendering (half the latency, most of the tail)
             try:
-                result = Result(
-                    self.generation, text, *_run_model(text, changes, node, self.goal, self.network)
-                )
+                result = run(job)
             except Exception:  # never lose the app to a model bug: the worker reports it
                 pass
             else:
-                self.receive(result)
+                self._receive(result)
                 return
-        self._analyze(self.generation, text, changes, node, self.goal)
+        self._analyze(job)
 
-    def _analyze(
-        self,
-        generation: int,
-        text: str,
-        changes: ClusterChanges | None,
-        node: str | None,
-        goal: Goal | None,
-    ) -> None:
+    def _analyze(self, job: Job) -> None:
         """Analyze in a thread. (Not `@work`: it names its workers with the repr of their
         arguments, which for a 1 MB paste held the screen for 10 ms.)"""
 
-        def job() -> None:
-            analysis, check = _run_model(text, changes, node, goal, self.network)
+        def analyze() -> None:
+            result = run(job)
             if not get_current_worker().is_cancelled:
-                self.conductor.post_message(
-                    self.Analyzed(Result(generation, text, analysis, check))
-                )
+                self.post_message(self.Analyzed(result))
 
         self.run_worker(
-            job,
+            analyze,
             name="analyze",
             group="analyze",
             thread=True,
             exclusive=True,
             exit_on_error=False,
-            description=f"analyze {len(text):,} characters (edit {generation})",
+            description=f"analyze {len(job.text):,} characters (edit {job.generation})",
         )
 
-    def receive(self, result: Result) -> None:
-        """Show a worker's result unless a newer edit has started another analysis."""
-        if result.generation != self.generation:
+    def on_workbench_analyzed(self, message: Analyzed) -> None:
+        self._receive(message.result)
+
+    def _receive(self, result: Result) -> None:
+        if self.session.receive(result):
+            self.render_snapshot(self.session.snapshot())
+
+    # -- rendering ----------------------------------------------------------------------------
+
+    def render_snapshot(self, snap: Snapshot) -> None:
+        """Show one snapshot in every area (main thread)."""
+        if snap.analysis is None:
             return
-        self.show(result.analysis, result.check)
-
-    @property
-    def shown_analysis(self) -> Analysis | None:
-        """What the routing view shows: the current analysis, or the last good one."""
-        if self.analysis is not None and self.analysis.valid:
-            return self.analysis
-        return self.last_good or self.analysis
-
-    def show(self, analysis: Analysis, check: GoalResult | None) -> None:
-        """Render one analysis in every area (main thread)."""
-        if self.analysis is None:
-            # the lesson's widgets are built: keep the collector from walking them on every
-            # pause in typing (full collections were most of the slow keystrokes)
-            gc.freeze()
-        self.analysis = analysis
-        self.check = check
-        if analysis.valid:
-            self.last_good = analysis
-        found = problems(analysis)
-        self.editor.set_marks(
-            field_ranges(analysis, self.focus_path, self.focus_doc),
-            sorted({p.line - 1 for p in found if p.line > 0}),
-        )
+        self.editor.set_marks(list(snap.marks), list(snap.error_lines))
         errors = self.query_one("#errors", ErrorList)
-        if found != self._shown_problems:
-            self._fill_errors(errors, found)
-        errors.display = bool(found)
-        stale = not analysis.valid
-        shown = self.shown_analysis
+        if snap.problems != self._shown_problems:
+            self._fill_errors(errors, snap.problems)
+        errors.display = bool(snap.problems)
         note = self.query_one("#stale-note", Static)
-        note.display = stale
-        if stale:
-            set_content(
-                note,
-                "The YAML has errors: "
-                + (
-                    "the last good routing picture is shown, dimmed."
-                    if self.last_good
-                    else "routing shows what could be read."
-                ),
-            )
-        routing = self.routing
-        routing.set_class(stale, "-stale")
-        if shown is not None:
-            routing.show(shown, self.clients[0])
-        set_content(self.query_one("#summary", Static), scrub(self._summary(analysis, len(found))))
+        note.display = snap.stale
+        if snap.stale:
+            set_content(note, snap.stale_note)
+        self.routing.set_class(snap.stale, "-stale")
+        self.routing.show(snap)
+        set_content(self.query_one("#summary", Static), scrub(self._summary(snap)))
+        self.traffic.show(snap.sent)
         self._refresh_behind()
-        self.post_message(self.Updated(self, analysis, check))
+        self.post_message(self.Updated(self, snap.analysis, snap.check))
 
-    def _fill_errors(self, errors: ErrorList, found: list[Problem]) -> None:
+    def _fill_errors(self, errors: ErrorList, found: tuple[Problem, ...]) -> None:
         self._shown_problems = found
         errors.clear_options()
         for i, problem in enumerate(found):
-            line, column, message, hint = (
-                problem.line,
-                problem.column,
-                problem.message,
-                problem.hint,
-            )
             prompt = Text()
-            prompt.append(f"line {line}" if line else "", style="bold red")
-            prompt.append(": " if line else "")
-            prompt.append(message)
-            if hint:
-                prompt.append(f"\n  hint: {hint}", style="italic")
-            errors.add_option(Option(scrub(prompt), id=f"err-{i}-{line}-{column}"))
+            prompt.append(f"line {problem.line}" if problem.line else "", style="bold red")
+            prompt.append(": " if problem.line else "")
+            prompt.append(problem.message)
+            if problem.hint:
+                prompt.append(f"\n  hint: {problem.hint}", style="italic")
+            option_id = f"err-{i}-{problem.line}-{problem.column}"
+            errors.add_option(Option(scrub(prompt), id=option_id))
 
-    def _summary(self, analysis: Analysis, errors: int) -> Text:
+    def _summary(self, snap: Snapshot) -> Text:
         text = Text()
-        for wl in analysis.cluster.workloads:  # first: the line is one row high
-            if wl.capped_note:
+        for wl in snap.analysis.cluster.workloads if snap.analysis else ():
+            if wl.capped_note:  # first: the line is one row high
                 text.append(f"⚠ {wl.capped_note}  ", style="bold yellow")
-        if errors:
-            text.append(f"✗ {errors} error{'s' if errors != 1 else ''}", style="bold red")
+        count = len(snap.problems)
+        if count:
+            text.append(f"✗ {count} error{'s' if count != 1 else ''}", style="bold red")
             text.append(" (see above)  ")
         else:
             text.append("✓ valid  ", style="bold green")
-        for sr in analysis.services[:3]:
+        analysis = snap.analysis
+        for sr in analysis.services[:3] if analysis else ():
             for pr in sr.ports[:2]:
                 names = [ep.pod.name for ep in pr.used]
                 text.append(f"{sr.service.name}:{pr.port.port} → ")
@@ -648,123 +522,41 @@ class Workbench(Vertical):
                 self.editor.cursor_location = (line - 1, max(0, column - 1))
                 self.editor.focus()
 
-    # -- cluster changes ------------------------------------------------------------------------
+    # -- cluster actions and traffic (rows of tutor.lab.actions) --------------------------------
 
-    async def on_routing_view_command(self, message: RoutingView.Command) -> None:
+    def on_routing_view_command(self, message: RoutingView.Command) -> None:
         message.stop()
-        await self.run_action(message.name)
+        self.run_cluster(message.name)
 
-    def _selected_pod(self) -> str | None:
-        pod = self.routing.pod()
-        if pod is None:
-            self.notify(
-                "Pick a Pod in the routing view first (arrow keys or a click).",
-                severity="warning",
-                timeout=4,
-            )
-            return None
-        return pod.ref
+    def run_cluster(self, action_id: str) -> None:
+        """Run one row of the action table on the routing view's selection."""
+        action = BY_ID[action_id]
+        target = self.routing.target
+        if action.asks == "labels":
+            pod = self.session.pod(target)
+            if pod is None:
+                self._tell(apply(self.session, action_id, target))
+                return
+            from tutor.app.screens.dialogs import LabelsScreen
 
-    def _changed(self, message: str = "") -> None:
-        if message:
-            self.notify(scrub_str(message), timeout=4, markup=False)
+            def done(labels: dict[str, str] | None) -> None:
+                self._tell(apply(self.session, action_id, target, labels))
+                self.reanalyze()
+
+            self.app.push_screen(LabelsScreen(pod.name, dict(pod.labels)), done)
+            return
+        notice = apply(self.session, action_id, target)
+        self._tell(notice)
+        if action_id in TRAFFIC and notice is None and self.narrow and self.active != "routing":
+            self.active = "routing"  # the traffic panel lives there
+        self.traffic.show(self.session.sent)
         self.reanalyze()
 
-    def action_delete_pod(self) -> None:
-        ref = self._selected_pod()
-        if ref and self.shown_analysis:
-            self._changed(self.changes.delete_pod(self.shown_analysis.cluster, ref))
-
-    def action_toggle_ready(self) -> None:
-        pod = self.routing.pod()
-        if pod is None:
-            self._selected_pod()
-            return
-        ready = pod.ready_condition != "True"
-        self.changes.set_ready(pod.ref, ready)
-        self._changed(f"{pod.name} is now {'Ready' if ready else 'not Ready'}")
-
-    def action_edit_labels(self) -> None:
-        pod = self.routing.pod()
-        if pod is None:
-            self._selected_pod()
-            return
-        from tutor.app.screens.dialogs import LabelsScreen
-
-        def done(labels: dict[str, str] | None) -> None:
-            if labels is not None:
-                self.changes.set_labels(pod.ref, labels)
-                self._changed(f"{pod.name}'s labels changed")
-
-        self.app.push_screen(LabelsScreen(pod.name, dict(pod.labels)), done)
-
-    def action_move_pod(self) -> None:
-        pod = self.routing.pod()
-        if pod is None or self.shown_analysis is None:
-            self._selected_pod()
-            return
-        nodes = list(self.shown_analysis.cluster.nodes) or list(DEFAULT_NODES)
-        current = nodes.index(pod.node_name) if pod.node_name in nodes else -1
-        node = nodes[(current + 1) % len(nodes)]
-        self.changes.move(pod.ref, node)
-        self._changed(f"{pod.name} moved to {node} (a new Pod there, with a new IP)")
-
-    def action_add_pod(self) -> None:
-        if self.shown_analysis is None:
-            return
-        pod = self.routing.pod()
-        self._changed(self.changes.add_pod(self.shown_analysis.cluster, pod.ref if pod else None))
-
-    def action_scale_down(self) -> None:
-        pod = self.routing.pod()
-        analysis = self.shown_analysis
-        if pod is None or analysis is None:
-            self._selected_pod()
-            return
-        if not pod.owner:
-            self._changed(self.changes.delete_pod(analysis.cluster, pod.ref))
-            return
-        count = sum(
-            1
-            for p in analysis.cluster.pods
-            if p.owner == pod.owner and p.namespace == pod.namespace
-        )
-        self._changed(
-            self.changes.scale(analysis.cluster, pod.owner, count - 1, namespace=pod.namespace)
-        )
-
-    def action_reset_cluster(self) -> None:
-        self.changes.reset()
-        self._changed("cluster changes undone: the Pods are as the manifest says")
-
-    def action_next_client(self) -> None:
-        analysis = self.shown_analysis
-        options = clients_for(analysis) if analysis else []
-        if not options:
-            return
-        self.client_index = (self.client_index + 1) % len(options)
-        self._changed(f"traffic now comes from {options[self.client_index][0]}")
-
-    # -- traffic ------------------------------------------------------------------------------
-
-    def _traffic_route(self) -> tuple[ServiceRoute, PortRoute] | None:
-        """The Service port to send to (warning when there is none), with a fresh seed and the
-        routing pane shown in the narrow layout, where the traffic panel lives."""
-        route = self.routing.route()
-        if route is None:
-            self.notify("No Service port to send traffic to.", severity="warning", timeout=4)
-            return None
-        self.seed += 1
-        if self.narrow and self.active != "routing":
-            self.active = "routing"
-        return route
-
-    def action_send_one(self) -> None:
-        analysis = self.shown_analysis
-        if analysis is not None and (route := self._traffic_route()) is not None:
-            self.traffic.show_request(analysis, route[0], route[1], self.clients[0], self.seed)
-
-    def action_send_burst(self) -> None:
-        analysis = self.shown_analysis
-        if analysis is not None and (route := self._traffic_route()) is not None:
-            self.traffic.start_burst(analysis, route[0], route[1], self.clients, BURST, self.seed)
+    def _tell(self, notice: Notice | None) -> None:
+        if notice is not None:
+            self.notify(
+                scrub_str(notice.text),
+                severity="warning" if notice.warning else "information",
+                timeout=4,
+                markup=False,
+            )

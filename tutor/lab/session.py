@@ -1,0 +1,413 @@
+"""One workbench's state and what to show for it, without a screen.
+
+A `LabSession` holds the learner's text, their cluster changes (`tutor.model.changes`), the
+chosen client, the step's goal, the latest and the last good analysis, and the results of the
+requests they sent. The app sends it edits, cluster actions (`tutor.lab.actions`) and requests,
+and renders `snapshot()`: nothing on screen is worked out anywhere else.
+
+An edit flows one way: `edit(text)` -> `job()` (the model's input, copied) -> `run(job)` (pure:
+the app runs it at once for a lesson-sized text, in a thread for a big one) -> `receive(result)`
+(dropped when a newer job started) -> `snapshot()`. A request flows the same way: `send_one` /
+`send_burst` ask `tutor.model.report` (the one place outcomes are worded) and keep the result;
+every later edit, cluster change or client change marks it as sent before that change, and a new
+step or challenge (`load`) forgets it, so a screen never shows a result for a cluster that is
+gone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
+from tutor.model.changes import ClusterChanges, analyze_with_changes
+from tutor.model.manifests import DEFAULT_NODES
+from tutor.model.network import ClusterNetwork
+from tutor.model.objects import Pod
+from tutor.model.paths import parse_path
+from tutor.model.proxy import Client
+from tutor.model.report import Burst, Problem, RequestOutcome, problems, request_to, requests
+
+if TYPE_CHECKING:
+    from tutor.course.goals import GoalResult
+    from tutor.course.lesson import Goal
+
+BURST = 100
+"""Requests in a burst (ctrl+g)."""
+
+Range = tuple[int, int, int, int]
+"""(row, column, end row, end column), 0-based; an end column of -1 means the line's end."""
+
+DEFAULT_CLIENT = Client("client", "10.244.1.100", "node-1")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What the routing view has selected: a Service port and, on a Pod row, the Pod."""
+
+    service: int = 0
+    port: str = ""
+    pod: str = ""
+    """`namespace/name`, or "" for a Service row."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClientChoice:
+    label: str
+    """`a client Pod on node-1`, `3 clients on different nodes`, `Pod web-1 on node-2`."""
+    clients: tuple[Client, ...]
+
+
+def client_choices(analysis: Analysis | None) -> list[ClientChoice]:
+    """Who can send traffic: a client Pod on each node, three clients, or any Pod."""
+    if analysis is None:
+        return [ClientChoice("a client Pod on node-1", (DEFAULT_CLIENT,))]
+    nodes = nodes_of(analysis)
+    out = [
+        ClientChoice(f"a client Pod on {node}", (Client("client", f"10.244.{i}.100", node),))
+        for i, node in enumerate(nodes, 1)
+    ]
+    trio = tuple(
+        Client(f"client-{i + 1}", f"10.244.{i % len(nodes) + 1}.{101 + i}", nodes[i % len(nodes)])
+        for i in range(3)
+    )
+    out.append(ClientChoice("3 clients on different nodes", trio))
+    out += [
+        ClientChoice(
+            f"Pod {pod.name} on {pod.node_name}", (Client(pod.name, pod.ip, pod.node_name),)
+        )
+        for pod in analysis.cluster.pods
+        if pod.ip
+    ]
+    return out
+
+
+def field_ranges(analysis: Analysis, path_text: str, doc: str = "") -> list[Range]:
+    """Where the step's field sits now: in the document its `doc:` names, as the linter and
+    the handout find it (`tutor.course.locate.span_in`)."""
+    from tutor.course.locate import span_in
+
+    if not path_text:
+        return []
+    try:
+        path = parse_path(path_text)
+    except ValueError:
+        return []
+    span = span_in(analysis.parsed.documents, path, doc)
+    if span is None:
+        return []
+    r0, c0 = span.line - 1, span.column - 1
+    r1, c1 = span.end_line - 1, span.end_column - 1
+    if c1 == 0 and r1 > r0:
+        r1, c1 = r1 - 1, -1
+    return [(r0, c0, r1, c1)]
+
+
+def nodes_of(analysis: Analysis | None) -> list[str]:
+    """The cluster's nodes (the input's Node objects when it has them, else kind's)."""
+    nodes = list(analysis.cluster.nodes) if analysis is not None else []
+    return nodes or list(DEFAULT_NODES)
+
+
+def routing_note(analysis: Analysis, found: list[Problem]) -> str:
+    """What the routing view says when it has no Service to draw: the API server refused the
+    one the learner wrote (with its first error), or there is none yet."""
+    if analysis.services:
+        return ""
+    refused = next((p for p in found if p.kind == "Service"), None)
+    if refused is not None:
+        name = refused.object.split("/")[-1] or "(no name)"
+        return f"The API server refused Service {name}: {refused.message}"
+    if analysis.parsed.syntax_error is not None or analysis.parsed.rejected is not None:
+        return "The YAML could not be read: fix the error to see the routing."
+    return "No Service in this manifest yet: add a `kind: Service` to route traffic to these Pods."
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """Everything the model needs for one analysis, copied: safe to run in a thread."""
+
+    generation: int
+    text: str
+    changes: ClusterChanges | None
+    node: str | None
+    goal: Goal | None
+    network: ClusterNetwork | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    generation: int
+    text: str
+    analysis: Analysis
+    check: GoalResult | None
+
+
+def run(job: Job) -> Result:
+    """The model and the goal for one job (pure; the app may call it from a thread)."""
+    analysis = analyze_with_changes(job.text, job.changes, job.node, job.network)
+    check = None
+    if job.goal is not None:
+        from tutor.course.goals import evaluate_text
+
+        check = evaluate_text(job.goal, job.text, network=job.network)
+    return Result(job.generation, job.text, analysis, check)
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """The last request or burst the learner sent, and to where."""
+
+    title: str
+    """`100 requests to web:80 from client`, `one request to web:80 from client`."""
+    request: RequestOutcome | None = None
+    burst: Burst | None = None
+    pods: tuple[str, ...] = ()
+    """The port's endpoint Pods, in order (a burst draws a bar for each, even at 0)."""
+    affinity: bool = False
+    """sessionAffinity ClientIP: each client sticks to one Pod."""
+    stale: bool = False
+    """Sent before the learner's last edit or cluster change: shown dimmed, as history."""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What every area of the workbench shows, at one moment."""
+
+    generation: int
+    analysis: Analysis | None
+    """The latest analysis (None before the first one)."""
+    shown: Analysis | None
+    """What the routing view draws: the latest if valid, else the last good one (dimmed)."""
+    stale: bool
+    """The text has errors: `shown` is the last good picture (or what could be read)."""
+    stale_note: str
+    problems: tuple[Problem, ...]
+    marks: tuple[Range, ...]
+    """Where the step's field is (highlighted in the editor)."""
+    error_lines: tuple[int, ...]
+    """0-based lines with a problem."""
+    check: GoalResult | None
+    client: Client
+    clients: tuple[Client, ...]
+    client_label: str
+    routing_note: str
+    """Said instead of the routing when there is no Service to draw ("" when there is)."""
+    sent: Sent | None
+
+
+@dataclass(slots=True)
+class LabSession:
+    """One workbench's state: see the module docstring for the flow."""
+
+    text: str
+    focus_path: str = ""
+    focus_doc: str = ""
+    """The step's `doc:` (`Kind/name`): which document holds `focus_path`."""
+    goal: Goal | None = None
+    network: ClusterNetwork | None = None
+    """The lesson's cluster (`cluster.ip_families`); None = single-stack IPv4."""
+    changes: ClusterChanges = field(default_factory=ClusterChanges)
+    client_index: int = 0
+    seed: int = 0
+    generation: int = 0
+    analysis: Analysis | None = None
+    last_good: Analysis | None = None
+    check: GoalResult | None = None
+    sent: Sent | None = None
+    _requested: tuple[object, ...] | None = None
+
+    # -- the text and the step ------------------------------------------------------------------
+
+    def edit(self, text: str) -> None:
+        """The learner changed the text."""
+        if text != self.text:
+            self.text = text
+            self._mark_sent()
+
+    def load(
+        self,
+        text: str,
+        focus_path: str = "",
+        goal: Goal | None = None,
+        changes: ClusterChanges | None = None,
+        focus_doc: str = "",
+    ) -> None:
+        """Another step or challenge (or its start again): results sent for the old one are
+        forgotten. `changes` replaces the cluster changes, if given."""
+        if changes is not None:
+            changes.counter = self.changes.counter + 1  # a new state, never a cached one
+            self.changes = changes
+        self.text = text
+        self.focus_path = focus_path
+        self.focus_doc = focus_doc
+        self.goal = goal
+        self.check = None
+        self.sent = None
+        self._requested = None  # analyze anew even if the text is the same
+
+    # -- analysis ---------------------------------------------------------------------------------
+
+    @property
+    def shown(self) -> Analysis | None:
+        """What the routing view shows: the current analysis, or the last good one."""
+        if self.analysis is not None and self.analysis.valid:
+            return self.analysis
+        return self.last_good or self.analysis
+
+    def job(self) -> Job | None:
+        """The next analysis to run, or None when the state is the one last asked for (an edit
+        reaches the app twice: as the key and as the editor's change)."""
+        node = self.clients[0].node or None
+        key = (
+            self.text,
+            self.changes.counter,
+            node,
+            id(self.goal),
+            self.focus_path,
+            self.focus_doc,
+        )
+        if key == self._requested:
+            return None
+        self._requested = key
+        self.generation += 1
+        changes = None if self.changes.empty else ClusterChanges.from_json(self.changes.to_json())
+        return Job(self.generation, self.text, changes, node, self.goal, self.network)
+
+    def receive(self, result: Result) -> bool:
+        """Keep a result unless a newer job started meanwhile; True when kept."""
+        if result.generation != self.generation:
+            return False
+        self.analysis = result.analysis
+        self.check = result.check
+        if result.analysis.valid:
+            self.last_good = result.analysis
+        return True
+
+    def analyze_now(self) -> bool:
+        """Run the pending job here (tests; lesson-sized texts). True when something changed."""
+        job = self.job()
+        return job is not None and self.receive(run(job))
+
+    # -- clients ------------------------------------------------------------------------------------
+
+    @property
+    def choices(self) -> list[ClientChoice]:
+        return client_choices(self.shown)
+
+    @property
+    def clients(self) -> list[Client]:
+        options = self.choices
+        return list(options[self.client_index % len(options)].clients)
+
+    def next_client(self) -> str:
+        options = self.choices
+        self.client_index = (self.client_index + 1) % len(options)
+        self._mark_sent()
+        return f"traffic now comes from {options[self.client_index].label}"
+
+    # -- what the routing view selected ----------------------------------------------------------
+
+    def pod(self, target: Target | None) -> Pod | None:
+        shown = self.shown
+        if shown is None or target is None or not target.pod:
+            return None
+        return shown.cluster.pod(target.pod)
+
+    def route(self, target: Target | None) -> tuple[ServiceRoute, PortRoute] | None:
+        """The selected Service port (the first one when nothing is selected)."""
+        shown = self.shown
+        if shown is None or not shown.services:
+            return None
+        services = shown.services
+        sr = services[target.service] if target and target.service < len(services) else services[0]
+        pr = sr.port(target.port) if target else None
+        if pr is None:
+            if not sr.ports:
+                return None
+            pr = sr.ports[0]
+        return sr, pr
+
+    # -- cluster changes -------------------------------------------------------------------------
+
+    def changed(self) -> None:
+        """The cluster changed (a `tutor.lab.actions` handler ran): results sent before are
+        history now."""
+        self._mark_sent()
+
+    def _mark_sent(self) -> None:
+        if self.sent is not None and not self.sent.stale:
+            self.sent = dataclasses.replace(self.sent, stale=True)
+
+    # -- requests -------------------------------------------------------------------------------
+
+    def _title(self, count: str, sr: ServiceRoute, pr: PortRoute, clients: list[Client]) -> str:
+        who = clients[0].name if len(clients) == 1 else f"{len(clients)} clients"
+        return f"{count} to {sr.service.name}:{pr.port.port} from {who}"
+
+    def send_one(self, target: Target | None) -> RequestOutcome | None:
+        """One request to the selected Service port (None when there is none)."""
+        route = self.route(target)
+        shown = self.shown
+        if route is None or shown is None:
+            return None
+        self.seed += 1
+        sr, pr = route
+        client = self.clients[0]
+        outcome = request_to(shown, sr, pr, client, self.seed)
+        self.sent = Sent(self._title("one request", sr, pr, [client]), request=outcome)
+        return outcome
+
+    def send_burst(self, target: Target | None, n: int = BURST) -> Burst | None:
+        """`n` requests from the chosen clients to the selected Service port."""
+        route = self.route(target)
+        shown = self.shown
+        if route is None or shown is None:
+            return None
+        self.seed += 1
+        sr, pr = route
+        clients = self.clients
+        burst = requests(shown, sr, pr, clients, n, self.seed)
+        self.sent = Sent(
+            self._title(f"{n} requests", sr, pr, clients),
+            burst=burst,
+            pods=tuple(ep.pod.name for ep in pr.endpoints),
+            affinity=sr.service.session_affinity == "ClientIP",
+        )
+        return burst
+
+    # -- the picture --------------------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        analysis = self.analysis
+        shown = self.shown
+        found = problems(analysis) if analysis is not None else []
+        stale = analysis is not None and not analysis.valid
+        note = ""
+        if stale:
+            note = "The YAML has errors: " + (
+                "the last good routing picture is shown, dimmed."
+                if self.last_good
+                else "routing shows what could be read."
+            )
+        choices = self.choices
+        choice = choices[self.client_index % len(choices)]
+        return Snapshot(
+            generation=self.generation,
+            analysis=analysis,
+            shown=shown,
+            stale=stale,
+            stale_note=note,
+            problems=tuple(found),
+            marks=tuple(field_ranges(analysis, self.focus_path, self.focus_doc))
+            if analysis
+            else (),
+            error_lines=tuple(sorted({p.line - 1 for p in found if p.line > 0})),
+            check=self.check,
+            client=choice.clients[0],
+            clients=choice.clients,
+            client_label=choice.label,
+            routing_note=routing_note(shown, found) if shown is not None else "",
+            sent=self.sent,
+        )
