@@ -15,7 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--host",
         default="127.0.0.1",
         help="address to listen on (default 127.0.0.1: this machine only; "
-        "0.0.0.0 for a classroom, without authentication)",
+        "0.0.0.0 for a classroom: add --code)",
     )
     parser.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
     parser.add_argument(
@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_WARM,
         metavar="N",
         help="keep N tutor processes started ahead of time, so that N tabs opened at once "
-        f"show the name prompt at once (default {DEFAULT_WARM}; about 35 MB each; set it to "
+        f"show the name prompt at once (default {DEFAULT_WARM}; about 45 MB each; set it to "
         "the number of people who start together; 0: start each tab's process when it "
         "connects)",
     )
