@@ -378,3 +378,34 @@ def test_ktutor_without_a_terminal_says_so() -> None:
     )
     assert proc.returncode == 2 and "needs a terminal" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+async def test_a_pack_lesson_that_lint_rejects_is_not_opened(tmp_path: Path) -> None:
+    """#15 item 1: a pack whose manifest holds 254 nesting levels was rejected by `ktutor lint`
+    but opened by the app (and then crashed it); the same lesson, sound, opens."""
+    from tutor.app.app import OpenLesson
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    text = LESSON_FILE.read_text(encoding="utf-8")
+    (pack / "01-sound.yaml").write_text(text.replace("id: anatomy", "id: sound", 1))
+    deep = "  " + "- " * 254 + "x\n"
+    bad = text.replace("id: anatomy", "id: deep", 1).replace(
+        "manifest: &base |\n", "manifest: &base |\n" + deep, 1
+    )
+    (pack / "02-deep.yaml").write_text(bad)
+    data = tmp_path / "data"
+    data.mkdir()
+    app = make_app(data, lesson_id=None, extra_dirs=[pack])
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        while app.loading:
+            await pilot.pause(0.05)
+        await settle(pilot)
+        assert {"sound", "deep"} <= {le.id for le in app.lessons}
+        app.post_message(OpenLesson("deep"))
+        await settle(pilot)
+        assert not app.screen.query(YamlEditor), "a lesson lint rejects was opened"
+        assert any("ktutor lint" in (n.title or "") for n in app._notifications)
+        app.post_message(OpenLesson("sound"))
+        await settle(pilot)
+        assert app.screen.query(YamlEditor)

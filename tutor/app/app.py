@@ -346,6 +346,8 @@ class TutorApp(App[None]):
                 f"no lesson {lesson_id!r} (lessons: {known})", severity="error", markup=False
             )
             return False
+        if not self._passes_lint(lesson):
+            return False
         from tutor.app.screens.lesson import LessonScreen
 
         index: int | None = None
@@ -371,6 +373,28 @@ class TutorApp(App[None]):
             self.push_screen(PracticeScreen(lesson))
             self.push_screen(ChallengeScreen(lesson, challenge))
         return True
+
+    def _passes_lint(self, lesson: Lesson) -> bool:
+        """A lesson from a pack opens only if `ktutor lint` accepts it (#15: a pack's manifest
+        that lint rejected was still opened, and crashed the highlighter)."""
+        from tutor.course.packs import BUILTIN_PACK
+
+        if lesson.pack == BUILTIN_PACK or lesson.source is None:
+            return True
+        from tutor.course.lint import lint_file
+
+        _, issues = lint_file(lesson.source, lesson.pack)
+        if not issues:
+            return True
+        more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
+        self.notify(
+            f"{issues[0]}{more}. Run `ktutor lint {lesson.source}` for the whole list.",
+            title="This lesson does not pass ktutor lint: not opened",
+            severity="error",
+            timeout=12,
+            markup=False,
+        )
+        return False
 
     def action_reset_all_progress(self) -> None:
         """Forget every lesson's progress (asks first); the learner lands on the lesson list."""
