@@ -103,7 +103,9 @@ def test_bad_input_cli(bad: Any, label: str, built: dict[str, Path]) -> None:
     assert answer.seconds < BUDGET_S, f"{answer.seconds:.2f} s"
     assert 0 < answer.max_rss_kb < CLI_RSS_MB * 1024, f"{answer.max_rss_kb // 1024} MB"
     err_lines = [ln for ln in answer.stderr.splitlines() if ln.strip()]
-    if label == "lint" and bad.name in TOO_LONG:
+    if label == "lint" and bad.name == "directory":
+        assert "no lesson files" in answer.stdout, answer.stdout
+    elif label == "lint" and bad.name in TOO_LONG:
         assert len(err_lines) == 1 and "path too long" in err_lines[0], err_lines
     elif label == "lint":
         issues = answer.stdout.splitlines()[:-1]
