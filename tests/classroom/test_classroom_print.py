@@ -205,8 +205,8 @@ spec:
 
 def test_the_steps_doc_is_where_the_mark_and_the_highlight_go() -> None:
     """Both Services have `spec.ports[0].port`: `doc: Service/back` means the second one."""
-    from tutor.app.widgets.workbench import field_ranges
     from tutor.course.locate import field_span
+    from tutor.lab.session import field_ranges
     from tutor.model import analyze
 
     lines = TWO_DOCS.split("\n")

@@ -219,6 +219,7 @@ def check_located(result: Analysis) -> None:
 def check_routing(result: Analysis) -> None:
     if not result.valid:
         return
+    pods = result.cluster.pods
     for sr in result.services:
         svc = sr.service
         for pr in sr.ports:
@@ -226,9 +227,11 @@ def check_routing(result: Analysis) -> None:
             used = {ep.pod.name for ep in pr.used}
             assert used <= names
             for ep in pr.endpoints:
-                assert ep.pod.namespace == svc.namespace
-                # an endpoint from an EndpointSlice in the input need not match a selector
-                assert ep.slice or (
+                # an endpoint from an EndpointSlice in the input (even a nameless one) need not
+                # match a selector: kube-proxy routes from every slice labelled with the Service
+                from_slice = bool(ep.slice) or ep.pod not in pods
+                assert from_slice or ep.pod.namespace == svc.namespace
+                assert from_slice or (
                     svc.selector and all(ep.pod.labels.get(k) == v for k, v in svc.selector.items())
                 )
                 assert ep.pod.ip
