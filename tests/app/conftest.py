@@ -8,88 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sample_manifests import DEPLOYMENT, MANIFEST
 
 from tutor.course.lesson import Challenge, Choice, Goal, Lesson, LessonError, Question, Step
-
-MANIFEST = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector:
-    app: web
-  ports:
-  - port: 80
-    targetPort: 8080
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: web-1
-  labels:
-    app: web
-spec:
-  nodeName: node-1
-  containers:
-  - name: app
-    image: nginx
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: web-2
-  labels:
-    app: web
-spec:
-  nodeName: node-2
-  containers:
-  - name: app
-    image: nginx
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: api-1
-  labels:
-    app: api
-spec:
-  nodeName: node-2
-  containers:
-  - name: app
-    image: nginx
-"""
-
-DEPLOYMENT = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: shop
-spec:
-  selector:
-    app: shop
-  ports:
-  - port: 80
-    targetPort: 8080
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: shop
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app: shop
-  template:
-    metadata:
-      labels:
-        app: shop
-    spec:
-      containers:
-      - name: app
-        image: nginx
-"""
 
 
 def make_lesson() -> Lesson:

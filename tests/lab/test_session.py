@@ -5,91 +5,12 @@ screen shows.)"""
 from __future__ import annotations
 
 import pytest
+from sample_manifests import DEPLOYMENT, MANIFEST
 
 from tutor.course.lesson import Goal
 from tutor.lab.actions import ACTIONS, PICK_A_POD, apply
 from tutor.lab.session import LabSession, Target, run
 from tutor.model.report import Outcome
-
-MANIFEST = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector:
-    app: web
-  ports:
-  - port: 80
-    targetPort: 8080
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: web-1
-  labels:
-    app: web
-spec:
-  nodeName: node-1
-  containers:
-  - name: app
-    image: nginx
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: web-2
-  labels:
-    app: web
-spec:
-  nodeName: node-2
-  containers:
-  - name: app
-    image: nginx
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: api-1
-  labels:
-    app: api
-spec:
-  nodeName: node-2
-  containers:
-  - name: app
-    image: nginx
-"""
-
-DEPLOYMENT = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: shop
-spec:
-  selector:
-    app: shop
-  ports:
-  - port: 80
-    targetPort: 8080
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: shop
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app: shop
-  template:
-    metadata:
-      labels:
-        app: shop
-    spec:
-      containers:
-      - name: app
-        image: nginx
-"""
 
 SERVICE = "0|80/TCP|"
 
