@@ -10,7 +10,7 @@ from textual.app import App, ComposeResult
 
 from tutor.app.widgets.console import ConsoleInput, ConsolePane
 from tutor.lab.console import Changed, OpenEditor
-from tutor.model.changes import ClusterChanges, analyze_with_changes
+from tutor.lab.session import LabSession
 
 CLUSTER = (Path(__file__).parents[1] / "lab" / "console" / "golden" / "cluster.yaml").read_text()
 
@@ -18,19 +18,19 @@ CLUSTER = (Path(__file__).parents[1] / "lab" / "console" / "golden" / "cluster.y
 class Host(App[None]):
     def __init__(self) -> None:
         super().__init__()
-        self.changes = ClusterChanges()
+        self.session = LabSession(CLUSTER)
+        self.session.analyze_now()
         self.ran: list[ConsolePane.Ran] = []
 
     def compose(self) -> ComposeResult:
-        yield ConsolePane(
-            lambda: analyze_with_changes(CLUSTER, self.changes), lambda: self.changes, id="c"
-        )
+        yield ConsolePane(self.session, id="c")
 
     def on_mount(self) -> None:
         self.query_one(ConsoleInput).focus()
 
     def on_console_pane_ran(self, message: ConsolePane.Ran) -> None:
         self.ran.append(message)
+        self.session.analyze_now()  # as the workbench does: a cluster change re-runs the model
 
 
 async def type_line(pilot: object, app: Host, line: str) -> None:
@@ -91,7 +91,10 @@ async def test_clear_and_effects() -> None:
         await type_line(pilot, app, "kubectl edit svc web")
         kinds = [type(e) for m in app.ran for e in m.effects]
         assert kinds == [Changed, OpenEditor]
-        assert app.changes.edits["default/web-canary"].labels == {"app": "web", "track": "x"}
+        assert app.session.changes.edits["default/web-canary"].labels == {
+            "app": "web",
+            "track": "x",
+        }
 
 
 async def test_escape_sequences_are_spelled_out() -> None:

@@ -12,11 +12,18 @@ the app runs it at once for a lesson-sized text, in a thread for a big one) -> `
 every later edit, cluster change or client change marks it as sent before that change, and a new
 step or challenge (`load`) forgets it, so a screen never shows a result for a cluster that is
 gone.
+
+The lab console (`tutor.lab.console`) runs here too: `run_command(line)` runs a typed line on
+what the routing view shows, with the session's cluster changes and client, so `kubectl delete
+pod` and the routing view's `d` change the same `ClusterChanges` and both mark old requests as
+history through `changed()`. The lines the learner ran (`commands`) go with each job, so a
+`ran` goal is checked with the rest of the goal.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -32,6 +39,7 @@ from tutor.model.report import Burst, Problem, RequestOutcome, problems, request
 if TYPE_CHECKING:
     from tutor.course.goals import GoalResult
     from tutor.course.lesson import Goal
+    from tutor.lab.console import ClientPod, Console, Output
 
 BURST = 100
 """Requests in a burst (ctrl+g)."""
@@ -40,6 +48,25 @@ Range = tuple[int, int, int, int]
 """(row, column, end row, end column), 0-based; an end column of -1 means the line's end."""
 
 DEFAULT_CLIENT = Client("client", "10.244.1.100", "node-1")
+
+KEPT_COMMANDS = 100
+"""Console lines kept with the learner's progress (the newest ones)."""
+
+
+def saved_commands(commands: list[str]) -> str:
+    """The console history as the progress file keeps it (JSON, the newest KEPT_COMMANDS)."""
+    return json.dumps(commands[-KEPT_COMMANDS:], ensure_ascii=False)
+
+
+def restored_commands(saved: str | None) -> list[str]:
+    """The history back from `saved_commands`; a damaged entry is an empty history."""
+    try:
+        data = json.loads(saved) if saved else []
+    except ValueError:
+        return []
+    if not isinstance(data, list):
+        return []
+    return [str(c)[:500] for c in data if isinstance(c, str) and c.strip()][-KEPT_COMMANDS:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +161,8 @@ class Job:
     node: str | None
     goal: Goal | None
     network: ClusterNetwork | None = None
+    commands: tuple[str, ...] = ()
+    """The console lines the learner ran (for `ran` goals)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +180,7 @@ def run(job: Job) -> Result:
     if job.goal is not None:
         from tutor.course.goals import evaluate_text
 
-        check = evaluate_text(job.goal, job.text, network=job.network)
+        check = evaluate_text(job.goal, job.text, job.commands, network=job.network)
     return Result(job.generation, job.text, analysis, check)
 
 
@@ -216,6 +245,10 @@ class LabSession:
     last_good: Analysis | None = None
     check: GoalResult | None = None
     sent: Sent | None = None
+    commands: list[str] = field(default_factory=list)
+    """The console lines the learner ran here, oldest first (the console's ↑ history; `ran`
+    goals read it). The screen may restore it from the learner's progress."""
+    _console: Console | None = None
     _requested: tuple[object, ...] | None = None
 
     # -- the text and the step ------------------------------------------------------------------
@@ -267,13 +300,22 @@ class LabSession:
             id(self.goal),
             self.focus_path,
             self.focus_doc,
+            len(self.commands),
         )
         if key == self._requested:
             return None
         self._requested = key
         self.generation += 1
         changes = None if self.changes.empty else ClusterChanges.from_json(self.changes.to_json())
-        return Job(self.generation, self.text, changes, node, self.goal, self.network)
+        return Job(
+            self.generation,
+            self.text,
+            changes,
+            node,
+            self.goal,
+            self.network,
+            tuple(self.commands),
+        )
 
     def receive(self, result: Result) -> bool:
         """Keep a result unless a newer job started meanwhile; True when kept."""
@@ -339,6 +381,51 @@ class LabSession:
     def _mark_sent(self) -> None:
         if self.sent is not None and not self.sent.stale:
             self.sent = dataclasses.replace(self.sent, stale=True)
+
+    # -- the console -------------------------------------------------------------------------------
+
+    @property
+    def console(self) -> Console:
+        """The console's engine, made on first use (its kubectl modules load with it)."""
+        if self._console is None:
+            from tutor.lab.console import Console
+
+            self._console = Console(changes=self.changes, history=self.commands)
+        return self._console
+
+    def console_client(self) -> ClientPod:
+        """The client the routing view sends from, as the console's client Pod (its namespace
+        looked up when it is one of the manifest's Pods)."""
+        from tutor.lab.console import ClientPod
+
+        client = self.clients[0]
+        shown = self.shown
+        pods = shown.cluster.pods if shown is not None else []
+        pod = next((p for p in pods if p.name == client.name and p.ip == client.ip), None)
+        return ClientPod(client.name, pod.namespace if pod else "default", client.ip, client.node)
+
+    def run_command(self, line: str) -> Output:
+        """Run one console line on what the routing view shows. A mutating command changes
+        the session's `ClusterChanges` (the routing view's keys change the same object) and,
+        like a key, marks the requests sent before it as history."""
+        from tutor.lab.console import Changed, Output
+
+        console = self.console
+        console.changes = self.changes  # `load` may have replaced it
+        console.history = self.commands
+        if not console.client.debug:
+            console.client = self.console_client()
+        shown = self.shown
+        if shown is None:
+            from tutor.model.limits import visible
+
+            if line.strip():
+                self.commands.append(visible(line.strip())[:500])
+            return Output("ktutor: the cluster is still loading; try again in a moment\n", 1)
+        out = console.run(line, shown)
+        if any(isinstance(e, Changed) for e in out.effects):
+            self.changed()
+        return out
 
     # -- requests -------------------------------------------------------------------------------
 

@@ -35,9 +35,6 @@ FROM_SLICE = "from-slice"
 NOT_IN_SLICES = "not-in-slices"
 TOPOLOGY = "topology"
 
-NO_SELECTOR_REASON = "the Service has no selector, so Kubernetes makes no endpoints for it"
-EMPTY_SELECTOR_REASON = "`selector: {}` selects nothing: Kubernetes makes no endpoints for it"
-
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -218,7 +215,9 @@ class Verdicts(Mapping[str, Verdict]):
             return v(
                 False,
                 NO_SELECTOR,
-                NO_SELECTOR_REASON if svc.selector is None else EMPTY_SELECTOR_REASON,
+                "the Service has no selector, so Kubernetes makes no endpoints for it"
+                if svc.selector is None
+                else "`selector: {}` selects nothing: Kubernetes makes no endpoints for it",
             )
         if pod.namespace != svc.namespace:
             return v(

@@ -17,12 +17,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Markdown, Static
 
+from tutor.app.widgets.console import commands_line
 from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.inline import inline
 from tutor.app.widgets.quiet import set_content
 from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.workbench import Workbench, WorkbenchScreen
 from tutor.course.lesson import Lesson
+from tutor.lab.session import restored_commands, saved_commands
 from tutor.model.changes import ClusterChanges
 from tutor.model.network import ClusterNetwork
 
@@ -41,6 +43,11 @@ def cluster_key(index: int) -> str:
     """The progress store's key for a step's cluster changes (deleted, moved, relabelled
     Pods), kept next to the step's YAML so both come back after a restart."""
     return f"cluster-step-{index}"
+
+
+CONSOLE_KEY = "console"
+"""The progress store's key for the console lines run in the lesson (one history for its
+steps, as in a terminal)."""
 
 
 def check_text(result: GoalResult | None, description: str, done: bool) -> Content:
@@ -75,6 +82,7 @@ class StepPane(VerticalScroll):
             yield Button("Next ▶", id="next-step", compact=True)
         yield Markdown(self.markdown, id="step-text", open_links=False)
         yield Static("", id="step-try", markup=False)
+        yield Static("", id="step-commands", markup=False)
         yield Static("", id="step-check", markup=False)
 
 
@@ -125,6 +133,9 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
                 changes=self._saved_changes(index),
                 network=ClusterNetwork(tuple(self.lesson.ip_families)),
             )
+        )
+        self.workbench.session.commands = restored_commands(
+            self.progress.saved_edit(self.lesson.id, CONSOLE_KEY)
         )
         yield KeyFooter()
 
@@ -186,6 +197,9 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
             else ""
         )
         try_line.display = bool(step.try_this)
+        commands = self.query_one("#step-commands", Static)
+        commands.update(commands_line(step.commands))
+        commands.display = bool(step.commands)
         self.query_one("#prev-step", Button).disabled = self.index == 0
         self.query_one("#next-step", Button).disabled = False
         self.query_one("#next-step", Button).label = (
@@ -317,34 +331,26 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         )
         self._save_changes()
 
-    def _save_changes(self) -> bool:
-        """Hand the step's cluster changes to the store when they differ from what it keeps
-        (it runs after every analysis: typing changes the text, not the cluster). True when
-        the store changed."""
+    def _save_changes(self) -> None:
+        """Keep the step's cluster changes (an unchanged state costs no write)."""
         changes = self.workbench.changes
         key = cluster_key(self.index)
-        wanted = None if changes.empty else json.dumps(changes.to_json(), sort_keys=True)
-        if self.progress.saved_edit(self.lesson.id, key) == wanted:
-            return False
-        if wanted is None:
+        if changes.empty:
             self.progress.clear_edit(self.lesson.id, key)
         else:
-            self.progress.save_edit(self.lesson.id, key, wanted)
-        return True
+            self.progress.save_edit(
+                self.lesson.id, key, json.dumps(changes.to_json(), sort_keys=True)
+            )
+
+    def on_workbench_command_ran(self, message: Workbench.CommandRan) -> None:
+        self.progress.save_edit(
+            self.lesson.id, CONSOLE_KEY, saved_commands(self.workbench.session.commands)
+        )
 
     def on_workbench_updated(self, message: Workbench.Updated) -> None:
         if not self.lesson.steps:
             return
-        # changes are made here, in order; the file is written from a thread, and only when
-        # something changed (a keystroke used to serialize the whole progress file here)
-        with self.progress.held():
-            changed = self._save_changes()
-            changed = self._show_check(message) or changed
-        if changed:
-            self.tutor.save_progress_soon()
-
-    def _show_check(self, message: Workbench.Updated) -> bool:
-        """Show the step's check; True when the step has just been done."""
+        self._save_changes()
         step = self.lesson.steps[self.index]
         check = self.query_one("#step-check", Static)
         if step.check is None or message.check is None:
@@ -357,8 +363,7 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
             if step.check is None and self.index not in self.step_done:
                 self.step_done.add(self.index)
                 self.progress.mark_step_done(self.lesson.id, self.index)
-                return True
-            return False
+            return
         set_content(
             check, check_text(message.check, step.check.description, self.index in self.step_done)
         )
@@ -368,5 +373,3 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
             self._render_step()
             set_content(check, check_text(message.check, step.check.description, True))
             self.notify(f"Step {self.index + 1} done.", timeout=3)
-            return True
-        return False

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.app.widgets.console import commands_line
 from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.inline import inline
 from tutor.app.widgets.own_keys import ChoiceList
@@ -20,6 +21,7 @@ from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.workbench import Workbench, WorkbenchScreen
 from tutor.course.lesson import Challenge, Lesson
 from tutor.course.quiz import score
+from tutor.lab.session import restored_commands, saved_commands
 from tutor.model.network import ClusterNetwork
 
 if TYPE_CHECKING:
@@ -30,6 +32,11 @@ if TYPE_CHECKING:
 
 def challenge_key(challenge: Challenge) -> str:
     return f"challenge-{challenge.id}"
+
+
+def console_key(challenge: Challenge) -> str:
+    """The progress store's key for the console lines run in a challenge (its `ran` goals)."""
+    return f"console-challenge-{challenge.id}"
 
 
 class PracticeScreen(Screen[None]):
@@ -128,6 +135,8 @@ class ChallengePane(VerticalScroll):
         yield Markdown(ch.text, id="challenge-text", open_links=False)
         goal = ch.goal.description
         yield Static(Text.assemble(("Goal: ", "bold"), goal) if goal else "", id="challenge-goal")
+        if ch.commands:
+            yield Static(commands_line(ch.commands), id="challenge-commands")
         yield Static("", id="challenge-hints", markup=False)
         yield Static(
             Text("Press ctrl+s to check your manifest.", style="dim"), id="challenge-result"
@@ -161,17 +170,27 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        saved = self.tutor.progress.saved_edit(self.lesson.id, challenge_key(self.challenge))
+        progress = self.tutor.progress
+        saved = progress.saved_edit(self.lesson.id, challenge_key(self.challenge))
         yield TitleBar()
-        yield self.hold(
-            Workbench(
-                ChallengePane(self.challenge),
-                saved if saved is not None else self.challenge.manifest,
-                intro_label="Task",
-                network=ClusterNetwork(tuple(self.lesson.ip_families)),
-            )
+        workbench = Workbench(
+            ChallengePane(self.challenge),
+            saved if saved is not None else self.challenge.manifest,
+            intro_label="Task",
+            network=ClusterNetwork(tuple(self.lesson.ip_families)),
         )
+        workbench.session.commands = restored_commands(
+            progress.saved_edit(self.lesson.id, console_key(self.challenge))
+        )
+        yield self.hold(workbench)
         yield KeyFooter()
+
+    def on_workbench_command_ran(self, message: Workbench.CommandRan) -> None:
+        self.tutor.progress.save_edit(
+            self.lesson.id,
+            console_key(self.challenge),
+            saved_commands(self.workbench.session.commands),
+        )
 
     def on_mount(self) -> None:
         self.title = self.lesson.title
@@ -187,7 +206,10 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
         from tutor.course.goals import evaluate_text
 
         result = evaluate_text(
-            self.challenge.goal, self.workbench.text, network=self.workbench.network
+            self.challenge.goal,
+            self.workbench.text,
+            self.workbench.session.commands,
+            network=self.workbench.network,
         )
         self.last = result
         box = self.query_one("#challenge-result", Static)

@@ -9,18 +9,20 @@ workbench as messages: a cluster change re-runs the model, `kubectl edit` opens 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Input, Log, Static
+from textual.widgets import Input, Log, Static, TextArea
 
-from tutor.lab.console import Clear, ClientPod, Console, Effect, Output
+from tutor.lab.console import AppendManifest, Clear, Console, Effect, OpenEditor, Output
 from tutor.model.analysis import Analysis
-from tutor.model.changes import ClusterChanges
+
+if TYPE_CHECKING:
+    from tutor.lab.session import LabSession
 
 MAX_LOG_LINES = 5000
 """Lines the pane keeps; older output scrolls away, as in a terminal's scrollback."""
@@ -50,8 +52,8 @@ class ConsoleInput(Input):
 
 
 class ConsolePane(Vertical):
-    """A console bound to the workbench's model: `analysis()` is what the views show now,
-    `changes()` the learner's cluster changes shared with the routing view's keys."""
+    """The console of one workbench: every line runs through its `LabSession` (`run_command`),
+    on what the routing view shows, with the cluster changes the routing view's keys make."""
 
     DEFAULT_CSS = """
     ConsolePane { height: 1fr; }
@@ -62,7 +64,8 @@ class ConsolePane(Vertical):
     """
 
     class Ran(Message):
-        """A command ran; the workbench carries out its effects (not Clear: done here)."""
+        """A command ran: the workbench carries out its effects (not Clear: done here) and
+        re-checks the goal (a `ran` goal may be met now)."""
 
         def __init__(self, pane: ConsolePane, line: str, output: Output) -> None:
             super().__init__()
@@ -74,22 +77,17 @@ class ConsolePane(Vertical):
         def effects(self) -> list[Effect]:
             return [e for e in self.output.effects if not isinstance(e, Clear)]
 
-    def __init__(
-        self,
-        analysis: Callable[[], Analysis | None],
-        changes: Callable[[], ClusterChanges],
-        client: Callable[[], ClientPod | None] | None = None,
-        *,
-        console: Console | None = None,
-        id: str | None = None,
-    ) -> None:
+    def __init__(self, session: LabSession, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._analysis = analysis
-        self._changes = changes
-        self._client = client
-        self.console = console if console is not None else Console(changes=changes())
+        self.session = session
         self._walk: int | None = None
         self._draft = ""
+        self.focus_when_mounted = False
+        """Set by a parent that mounts the pane and wants the prompt focused at once."""
+
+    @property
+    def console(self) -> Console:
+        return self.session.console
 
     def compose(self) -> ComposeResult:
         yield Log(id="console-log", max_lines=MAX_LOG_LINES)
@@ -100,6 +98,10 @@ class ConsolePane(Vertical):
                 id="console-input",
                 select_on_focus=False,
             )
+
+    def on_mount(self) -> None:
+        if self.focus_when_mounted:
+            self.call_after_refresh(self.focus_input)
 
     @property
     def log_widget(self) -> Log:
@@ -112,31 +114,20 @@ class ConsolePane(Vertical):
     def focus_input(self) -> None:
         self.input.focus()
 
-    def _sync(self) -> Analysis | None:
-        """Point the engine at the workbench's current changes and client."""
-        self.console.changes = self._changes()
-        if self._client is not None and not self.console.client.debug:
-            client = self._client()
-            if client is not None:
-                self.console.client = client
-        return self._analysis()
-
     def run_line(self, line: str) -> Output:
         """Run one line as if typed and Enter pressed; returns what the engine gave back."""
-        analysis = self._sync()
         log = self.log_widget
-        log.write_line(self.console.prompt + _visible(line))
-        if analysis is None:
-            out = Output("ktutor: the cluster is still loading; try again in a moment\n", 1)
-        else:
-            out = self.console.run(line, analysis)
+        prompt = self.console.prompt
+        out = self.session.run_command(line)
         if any(isinstance(e, Clear) for e in out.effects):
             log.clear()
-        elif out.text:
-            log.write_lines(out.text.rstrip("\n").split("\n"))
+        else:
+            lines = [prompt + _visible(line)]
+            if out.text:
+                lines += out.text.rstrip("\n").split("\n")
+            log.write_lines(lines)
         self.query_one("#console-prompt", Static).update(self.console.prompt)
-        if out.effects:
-            self.post_message(self.Ran(self, line, out))
+        self.post_message(self.Ran(self, line, out))
         return out
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -147,7 +138,7 @@ class ConsolePane(Vertical):
         self.run_line(line)
 
     def walk_history(self, step: int) -> None:
-        history = self.console.history
+        history = self.session.commands
         if not history:
             return
         if self._walk is None:
@@ -164,16 +155,61 @@ class ConsolePane(Vertical):
     def complete(self) -> None:
         from tutor.lab.console.complete import complete
 
-        analysis = self._sync()
-        if analysis is None:
+        shown = self.session.shown
+        if shown is None:
             return
         line = self.input.value
-        completed, choices = complete(line, self.console.world(analysis), self.console)
+        completed, choices = complete(line, self.console.world(shown), self.console)
         if completed != line:
             self.input.value = completed
             self.input.cursor_position = len(completed)
         elif choices:
             self.log_widget.write_line("  ".join(_visible(c) for c in choices))
+
+
+def commands_line(commands: tuple[str, ...]) -> Text:
+    """A step's or challenge's commands to try, as one line under its text."""
+    if not commands:
+        return Text("")
+    out = Text.assemble(("In the console (F8): ", "bold cyan"))
+    for i, command in enumerate(commands):
+        if i:
+            out.append("  ·  ", style="dim")
+        out.append(_visible(command), style="bold")
+    return out
+
+
+def show_in_editor(editor: TextArea, analysis: Analysis | None, effect: OpenEditor) -> bool:
+    """`kubectl edit`: put the editor's cursor on the object's `metadata.name` line."""
+    if analysis is None:
+        return False
+    svc = next(
+        (
+            s
+            for s in analysis.cluster.services
+            if s.name == effect.name and s.namespace == effect.namespace
+        ),
+        None,
+    )
+    docs = analysis.parsed.documents
+    if svc is None or not 0 <= svc.source.document < len(docs):
+        return False
+    doc = docs[svc.source.document]
+    span = doc.spans.get((*svc.source.prefix, "metadata", "name")) or doc.spans.get(
+        svc.source.prefix
+    )
+    line = span.line if span is not None else doc.line
+    editor.cursor_location = (max(0, line - 1), 0)
+    editor.scroll_cursor_visible(center=True)
+    return True
+
+
+def append_to_editor(editor: TextArea, effect: AppendManifest) -> None:
+    """`kubectl expose`: the new Service goes at the end of the manifest, as a new document."""
+    text = editor.text
+    sep = "" if not text.strip() else ("---\n" if text.endswith("\n") else "\n---\n")
+    end = editor.document.end
+    editor.insert(sep + effect.text, end)
 
 
 def _visible(text: str) -> str:

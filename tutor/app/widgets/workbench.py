@@ -40,6 +40,7 @@ from tutor.model.report import Problem
 
 if TYPE_CHECKING:
     from tutor.app.widgets.behind import BehindScenes
+    from tutor.app.widgets.console import ConsolePane
     from tutor.course.goals import GoalResult
     from tutor.course.lesson import Goal
 
@@ -49,7 +50,7 @@ SAVE_DELAY = 0.4
 SAVE_MAX_WAIT = 2.0
 """Seconds of continuous typing after which the text is saved anyway (a pause never came:
 a closed terminal or a kill then lost everything typed)."""
-PANES = ("intro", "yaml", "routing", "behind")
+PANES = ("intro", "yaml", "routing", "behind", "console")
 INLINE_CHARS = 20_000
 """Manifests up to this size are analyzed on the UI thread (50 Pods take ~8 ms); larger ones
 in a worker thread, so typing never waits for them."""
@@ -109,6 +110,9 @@ class WorkbenchScreen:
     def action_show_pane(self, name: str) -> None:
         self.workbench.action_show_pane(name)
 
+    def action_toggle_console(self) -> None:
+        self.workbench.action_toggle_console()
+
 
 class Workbench(Vertical):
     """The editor, routing, traffic and behind-the-scenes areas around an intro widget."""
@@ -123,6 +127,8 @@ class Workbench(Vertical):
             if a.screen_key
         ),
         Binding("f5", "toggle_behind", "Behind", id="toggle-behind"),
+        # F6 and F7 are the editor's (TextArea: select line, select all): F8 is the free key
+        Binding("f8", "toggle_console", "Console", id="toggle-console"),
     ]
     """Keys the screens bind (after their own) and forward here, so a screen's main keys
     come first in the footer."""
@@ -130,6 +136,7 @@ class Workbench(Vertical):
     narrow: reactive[bool] = reactive(False)
     active: reactive[str] = reactive("yaml")
     behind_open: reactive[bool] = reactive(False)
+    console_open: reactive[bool] = reactive(False)
 
     class Analyzed(Message, bubble=False):
         """A finished analysis from the worker thread."""
@@ -155,6 +162,13 @@ class Workbench(Vertical):
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
+
+    class CommandRan(Message):
+        """The learner ran a console line (the screen keeps the history with its progress)."""
+
+        def __init__(self, line: str) -> None:
+            super().__init__()
+            self.line = line
 
     def __init__(
         self,
@@ -184,6 +198,7 @@ class Workbench(Vertical):
         self._unsaved_since = 0.0
         """When the first change not yet handed to the screen to save was made."""
         self._behind: BehindScenes | None = None
+        self._console_pane: ConsolePane | None = None
         self._mounted = False
         self._shown_problems: tuple[Problem, ...] = ()
         self._editor: YamlEditor | None = None
@@ -201,6 +216,7 @@ class Workbench(Vertical):
             Tab("F3 YAML", id="tab-yaml"),
             Tab("F4 Routing", id="tab-routing"),
             Tab("F5 Behind the scenes", id="tab-behind"),
+            Tab("F8 Console", id="tab-console"),
             id="pane-tabs",
             active=f"tab-{self.active}",
         )
@@ -220,6 +236,7 @@ class Workbench(Vertical):
                     yield RoutingView(id="routing-view")
                     yield TrafficView(id="traffic")
                 yield Vertical(id="behind", classes="pane")
+                yield Vertical(id="console", classes="pane")
 
     def on_mount(self) -> None:
         self.editor.on_edit = self._edited
@@ -246,6 +263,9 @@ class Workbench(Vertical):
     def watch_behind_open(self) -> None:
         self._layout()
 
+    def watch_console_open(self) -> None:
+        self._layout()
+
     def _layout(self) -> None:
         if not self._mounted:
             return
@@ -258,15 +278,18 @@ class Workbench(Vertical):
             for name, pane in panes.items():
                 pane.display = name == self.active
             left.display = self.active in ("intro", "yaml")
-            right.display = self.active in ("routing", "behind")
+            right.display = self.active in ("routing", "behind", "console")
             if tabs.active != f"tab-{self.active}":
                 tabs.active = f"tab-{self.active}"
         else:
+            opened = {"behind": self.behind_open, "console": self.console_open}
             for name, pane in panes.items():
-                pane.display = name != "behind" or self.behind_open
+                pane.display = opened.get(name, True)
             left.display = right.display = True
         if panes["behind"].display:
             self._ensure_behind()
+        if panes["console"].display:
+            self._ensure_console()
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         event.stop()
@@ -279,6 +302,9 @@ class Workbench(Vertical):
         self.active = name
         if name == "behind":
             self.behind_open = True
+        if name == "console":
+            self.console_open = True
+            self.call_after_refresh(self._focus_console)
         target = {"yaml": "#editor", "routing": "#routing-view", "intro": "#intro"}.get(name)
         if target:
             widget = self.query_one(target)
@@ -296,6 +322,60 @@ class Workbench(Vertical):
             self.behind_open = self.active == "behind"
         else:
             self.behind_open = not self.behind_open
+
+    def action_toggle_console(self) -> None:
+        """F8: the console (a pane under the routing view; a tab on a small terminal)."""
+        if self.narrow:
+            self.active = "console" if self.active != "console" else "yaml"
+            self.console_open = self.active == "console"
+        else:
+            self.console_open = not self.console_open
+        if self.console_open:
+            self.call_after_refresh(self._focus_console)
+        elif self.narrow:
+            self.editor.focus()
+
+    def _focus_console(self) -> None:
+        pane = self._console_pane
+        if pane is not None:
+            if pane.is_mounted:
+                pane.focus_input()
+            else:
+                pane.focus_when_mounted = True
+
+    def _ensure_console(self) -> None:
+        if self._console_pane is None:
+            from tutor.app.widgets.console import ConsolePane
+
+            self._console_pane = ConsolePane(self.session, id="console-pane")
+            self.query_one("#console").mount(self._console_pane)
+
+    @property
+    def console_pane(self) -> ConsolePane | None:
+        """The console pane, once F8 opened it."""
+        return self._console_pane
+
+    def on_console_pane_ran(self, message: ConsolePane.Ran) -> None:
+        """Carry out what a console command did: the session already holds a cluster change
+        (this re-runs the model), `edit` opens the editor at the Service, `expose` adds the
+        Service to the manifest; the line may meet a `ran` goal, so the goal is checked again."""
+        from tutor.app.widgets.console import append_to_editor, show_in_editor
+        from tutor.lab.console import AppendManifest, Changed, OpenEditor
+
+        message.stop()
+        for effect in message.effects:
+            if isinstance(effect, Changed):
+                self.notify(scrub_str(effect.message), timeout=4, markup=False)
+            elif isinstance(effect, OpenEditor):
+                if self.narrow:
+                    self.action_show_pane("yaml")
+                show_in_editor(self.editor, self.session.shown, effect)
+                self.editor.focus()
+            elif isinstance(effect, AppendManifest):
+                append_to_editor(self.editor, effect)
+        self.traffic.show(self.session.sent)
+        self.reanalyze()
+        self.post_message(self.CommandRan(message.line))
 
     def _ensure_behind(self) -> None:
         if self._behind is None:

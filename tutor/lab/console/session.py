@@ -21,7 +21,6 @@ from tutor.model.limits import visible
 from tutor.model.objects import Service
 from tutor.model.proxy import Client
 
-from . import describe, dnstools, get, mutate
 from .env import environment
 from .flags import KUBECTL_GLOBAL, Flag, UsageError, parse
 from .line import LineError, split
@@ -147,6 +146,8 @@ class Console:
             return Output("".join(f"{i:5d}  {h}\n" for i, h in enumerate(self.history, 1)))
         if cmd == "exit":
             return self._exit(analysis)
+        if cmd in ("nslookup", "dig"):
+            from . import dnstools
         if cmd == "nslookup":
             return dnstools.nslookup(self.world(analysis), args, self.client.namespace)
         if cmd == "dig":
@@ -198,6 +199,8 @@ class Console:
             )
         verb, rest = pre[0], pre[1:]
         ns = self.namespace
+        from . import describe, get, mutate  # loaded on the first kubectl command
+
         if verb == "get":
             return get.run(self.world(analysis), rest, ns)
         if verb == "describe":
@@ -273,7 +276,7 @@ class Console:
 
     def _exit(self, analysis: Analysis) -> Output:
         if not self.client.debug:
-            return Output("ktutor: this is the console's own shell; close it with Escape\n", 0)
+            return Output("ktutor: this is the console's own shell; F8 closes the console\n", 0)
         pod = self.client
         self.client = DEFAULT_CLIENT
         cluster = analysis.cluster

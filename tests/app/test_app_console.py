@@ -1,0 +1,141 @@
+"""The console in the lesson screen (Pilot): F8 opens it (a pane at 120x40, a tab at 80x24),
+commands see the manifest and the learner's cluster changes, and each mutating command makes
+the same cluster change as the routing view's key for it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from app.conftest import build_app
+from testkit import settle
+
+from tutor.app.widgets.console import ConsoleInput, ConsolePane
+from tutor.app.widgets.editor import YamlEditor
+from tutor.app.widgets.routing import RoutingView
+from tutor.app.widgets.workbench import Workbench
+from tutor.course.lesson import Lesson
+
+
+def bench(app: Any) -> Workbench:
+    return app.screen.query_one(Workbench)
+
+
+async def run(pilot: Any, app: Any, line: str) -> list[str]:
+    """Type `line` into the console (opening it if needed) and return the log's lines."""
+    if not app.screen.query(ConsoleInput) or not app.screen.query_one(ConsoleInput).has_focus:
+        if not bench(app).console_open:
+            await pilot.press("f8")
+        await settle(pilot)
+    field = app.screen.query_one(ConsoleInput)
+    assert field.has_focus
+    await pilot.press(*line)
+    await pilot.press("enter")
+    await settle(pilot)
+    return list(app.screen.query_one(ConsolePane).log_widget.lines)
+
+
+async def test_f8_opens_the_console_and_commands_see_the_manifest(
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one("#console").display
+        lines = await run(pilot, app, "kubectl get endpointslices")
+        assert lines[1].split() == ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"]
+        assert any(ln.startswith("web-") and "8080" in ln for ln in lines)
+        assert app.screen.query_one("#routing").display  # a pane beside the others
+        await pilot.press("f8")
+        await settle(pilot)
+        assert not app.screen.query_one("#console").display
+
+
+async def test_console_is_a_tab_at_80x24(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lines = await run(pilot, app, "nslookup web")
+        assert "Name:      web" in lines
+        assert bench(app).active == "console"
+        assert not app.screen.query_one("#yaml").display
+        await pilot.press("f8")
+        await settle(pilot)
+        assert bench(app).active == "yaml" and isinstance(app.focused, YamlEditor)
+
+
+async def routing_key(pilot: Any, app: Any, pod: str, *keys: str) -> None:
+    view = app.screen.query_one(RoutingView)
+    view.focus()
+    for _ in range(10):
+        if view.pod() is not None and view.pod().name == pod:
+            break
+        await pilot.press("down")
+        await settle(pilot)
+    assert view.pod() is not None and view.pod().name == pod
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+async def test_delete_and_label_match_the_d_and_l_keys(
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
+    by_keys = make_app("basics")
+    async with by_keys.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await routing_key(pilot, by_keys, "web-1", "l")
+        await pilot.press("ctrl+u", *"app=web,tier=x", "enter")
+        await settle(pilot)
+        await routing_key(pilot, by_keys, "web-2", "d")
+        keys = bench(by_keys).changes.to_json()
+    by_console = build_app(data_dir / "other", "basics")  # its own progress: no saved changes
+    async with by_console.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await run(pilot, by_console, "kubectl label pod web-1 tier=x")
+        lines = await run(pilot, by_console, "kubectl delete pod web-2")
+        assert lines[-1] == 'pod "web-2" deleted'
+        assert bench(by_console).changes.to_json() == keys
+        pods = [p.name for p in bench(by_console).shown_analysis.cluster.pods]  # type: ignore[union-attr]
+        assert pods == ["web-1", "api-1"]
+
+
+async def test_scale_matches_the_minus_and_plus_keys(
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
+    by_keys = make_app("basics", step=3)
+    async with by_keys.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        first = bench(by_keys).shown_analysis.cluster.pods[0].name  # type: ignore[union-attr]
+        await routing_key(pilot, by_keys, first, "minus")
+        keys_down = bench(by_keys).changes.to_json()
+        await routing_key(
+            pilot, by_keys, bench(by_keys).shown_analysis.cluster.pods[0].name, "plus"
+        )  # type: ignore[union-attr]
+        keys_up = bench(by_keys).changes.to_json()
+    by_console = build_app(data_dir / "other", "basics", step=3)
+    async with by_console.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await run(pilot, by_console, "kubectl scale deploy shop --replicas=1")
+        assert bench(by_console).changes.to_json() == keys_down
+        lines = await run(pilot, by_console, "kubectl scale deploy shop --replicas=2")
+        assert lines[-1] == "deployment.apps/shop scaled"
+        assert bench(by_console).changes.to_json() == keys_up
+        assert len(bench(by_console).shown_analysis.cluster.pods) == 2  # type: ignore[union-attr]
+
+
+async def test_edit_opens_the_editor_and_expose_adds_the_service(
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
+    app = make_app("basics", step=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await run(pilot, app, "kubectl expose deploy shop --port 8080 --name shop-direct")
+        work = bench(app)
+        assert work.shown_analysis is not None and work.shown_analysis.service("shop-direct")
+        assert "name: shop-direct" in work.text
+        await pilot.press("f8")  # close; then edit from a fresh console
+        await settle(pilot)
+        await run(pilot, app, "kubectl edit svc shop")
+        assert isinstance(app.focused, YamlEditor)
+        row = app.focused.cursor_location[0]
+        assert work.text.splitlines()[row].strip() == "name: shop"

@@ -1,0 +1,125 @@
+"""The console through the lab session: a mutating command and the routing view's key for it
+make the same cluster change (the same `ClusterChanges`, marked the same way), the console runs
+from the routing view's client, and the lines run feed `ran` goals and the saved history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sample_manifests import DEPLOYMENT, MANIFEST
+
+from tutor.course.lesson import Goal
+from tutor.lab.actions import apply
+from tutor.lab.session import LabSession, Target, restored_commands, saved_commands
+
+
+def session(text: str = MANIFEST, **kwargs: Any) -> LabSession:
+    lab = LabSession(text, **kwargs)
+    assert lab.analyze_now()
+    return lab
+
+
+def pod_target(lab: LabSession, name: str) -> Target:
+    shown = lab.shown
+    assert shown is not None
+    pod = next(p for p in shown.cluster.pods if p.name == name)
+    return Target(0, shown.services[0].ports[0].port.key, pod.ref)
+
+
+def first_pod(lab: LabSession) -> str:
+    assert lab.shown is not None
+    return lab.shown.cluster.pods[0].name
+
+
+@pytest.mark.parametrize(
+    ("text", "lines", "keys"),
+    [
+        (MANIFEST, ["kubectl delete pod web-2"], [("delete_pod", "web-2", None)]),
+        (
+            MANIFEST,
+            ["kubectl label pod web-1 tier=x"],
+            [("edit_labels", "web-1", {"app": "web", "tier": "x"})],
+        ),
+        (
+            MANIFEST,
+            ["kubectl label pod web-1 app=api --overwrite", "kubectl delete pod web-1"],
+            [("edit_labels", "web-1", {"app": "api"}), ("delete_pod", "web-1", None)],
+        ),
+        (DEPLOYMENT, ["kubectl scale deploy shop --replicas=1"], [("scale_down", "", None)]),
+        (
+            DEPLOYMENT,
+            ["kubectl scale deploy shop --replicas=1", "kubectl scale deploy shop --replicas=2"],
+            [("scale_down", "", None), ("add_pod", "", None)],
+        ),
+    ],
+)
+def test_a_command_and_its_key_make_the_same_change(
+    text: str, lines: list[str], keys: list[tuple[str, str, object]]
+) -> None:
+    by_keys, by_console = session(text), session(text)
+    for action, pod, value in keys:
+        apply(by_keys, action, pod_target(by_keys, pod or first_pod(by_keys)), value)
+        by_keys.analyze_now()
+    for line in lines:
+        out = by_console.run_command(line)
+        assert out.code == 0, out.text
+        by_console.analyze_now()
+    assert by_console.changes.to_json() == by_keys.changes.to_json()
+    assert by_console.shown is not None and by_keys.shown is not None
+    assert [p.name for p in by_console.shown.cluster.pods] == [
+        p.name for p in by_keys.shown.cluster.pods
+    ]
+
+
+def test_a_mutating_command_marks_requests_as_history_a_look_does_not() -> None:
+    lab = session()
+    lab.send_one(None)
+    lab.run_command("kubectl get pods")
+    assert lab.sent is not None and not lab.sent.stale
+    lab.run_command("kubectl delete pod web-1")
+    assert lab.sent is not None and lab.sent.stale
+
+
+def test_the_console_runs_from_the_routing_views_client() -> None:
+    lab = session()
+    assert lab.console.prompt == "client:/ # "
+    while lab.snapshot().client.name != "web-2":
+        lab.next_client()
+    lab.run_command("env")
+    assert lab.console.prompt == "web-2:/ # "
+    assert lab.console.client.node == "node-2"
+
+
+def test_the_changes_a_new_step_brings_are_the_ones_commands_change() -> None:
+    lab = session()
+    from tutor.model.changes import ClusterChanges
+
+    lab.load(MANIFEST, changes=ClusterChanges())
+    lab.analyze_now()
+    lab.run_command("kubectl delete pod web-1")
+    assert "default/web-1" in lab.changes.deleted
+
+
+def test_a_ran_goal_is_met_once_the_command_ran() -> None:
+    goal = Goal("ran", {"command": "kubectl describe svc"})
+    lab = session(goal=goal)
+    assert lab.check is not None and not lab.check.met
+    lab.run_command("kubectl get svc")
+    lab.analyze_now()
+    assert lab.check is not None and not lab.check.met
+    lab.run_command("kubectl  describe   svc web")
+    assert lab.analyze_now()  # a line run is a new state to check
+    assert lab.check is not None and lab.check.met
+
+
+def test_the_history_is_kept_and_a_damaged_one_is_empty() -> None:
+    lab = session()
+    lab.run_command("kubectl get svc")
+    lab.run_command("   ")
+    lab.run_command("nslookup web")
+    assert lab.commands == ["kubectl get svc", "nslookup web"]
+    assert restored_commands(saved_commands(lab.commands)) == lab.commands
+    assert restored_commands(saved_commands([f"c{i}" for i in range(300)]))[0] == "c200"
+    for damaged in ("", "{", '{"a": 1}', "[1, null]", None):
+        assert restored_commands(damaged) == []
