@@ -105,6 +105,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `ktutor rules x.yaml | head`: quietly stop, as Unix tools do (before OSError, its
+        # base class, or the pipe's end would be a traceback)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except OSError as exc:
         if exc.errno != errno.ENAMETOOLONG:
             raise
@@ -112,11 +118,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog = f"ktutor {first}" if first in COMMANDS else "ktutor"
         print(f"{prog}: {_shorten(exc.filename)}: {TOO_LONG}", file=sys.stderr)
         return 2
-    except BrokenPipeError:
-        # `ktutor rules x.yaml | head`: quietly stop, as Unix tools do
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tutor.model.analysis import Analysis
+
 from ._input import (
     InputError,
     add_network_argument,
@@ -14,6 +16,7 @@ from ._input import (
     network_of,
     terminal_safe,
 )
+from ._select import add_filter_arguments, errors_kept
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,7 +26,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print only the API server's messages, without teaching hints",
     )
+    add_filter_arguments(parser, service=False)
     add_network_argument(parser)
+
+
+def _valid_line(name: str, analysis: Analysis, namespace: str | None) -> str:
+    cluster = analysis.cluster
+
+    def here(ns: str) -> bool:
+        return namespace is None or ns == namespace
+
+    services = sum(1 for s in cluster.services if here(s.namespace))
+    pods = sum(1 for p in cluster.pods if here(p.namespace))
+    parts = [f"{services} Service(s)", f"{pods} Pod(s)"]
+    workloads = sum(1 for w in cluster.workloads if here(w.namespace))
+    if workloads:
+        parts.append(f"{workloads} workload(s)")
+    where = f" in namespace {namespace!r}" if namespace is not None else ""
+    line = f"{name}: valid{where} ({', '.join(parts)})"
+    ignored = sorted({f"{i.kind}/{i.name}" for i in cluster.ignored if here(i.namespace)})
+    if ignored:
+        line += f"; not modelled, ignored: {', '.join(ignored)}"
+    return line
 
 
 @terminal_safe
@@ -36,18 +60,15 @@ def run(args: argparse.Namespace) -> int:
             print(f"ktutor: {exc}", file=sys.stderr)
             worst = 2
             continue
-        if analysis.errors:
-            for line in format_errors(manifest.name, analysis.errors, hints=not args.no_hints):
+        errors = errors_kept(analysis.errors, args)
+        if errors:
+            for line in format_errors(manifest.name, errors, hints=not args.no_hints):
                 print(line)
             worst = max(worst, 1)
         else:
-            cluster = analysis.cluster
-            parts = [f"{len(cluster.services)} Service(s)", f"{len(cluster.pods)} Pod(s)"]
-            if cluster.workloads:
-                parts.append(f"{len(cluster.workloads)} workload(s)")
-            line = f"{manifest.name}: valid ({', '.join(parts)})"
-            if cluster.ignored:
-                kinds = ", ".join(sorted({f"{i.kind}/{i.name}" for i in cluster.ignored}))
-                line += f"; not modelled, ignored: {kinds}"
-            print(line)
+            print(_valid_line(manifest.name, analysis, args.filter_namespace))
+        hidden = len(analysis.errors) - len(errors)
+        if hidden:
+            print(f"{manifest.name}: {hidden} error(s) in other namespaces")
+            worst = max(worst, 1)
     return worst

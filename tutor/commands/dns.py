@@ -6,11 +6,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tutor.model.analysis import Analysis
-from tutor.model.dns import NDOTS, candidates, records, resolve, search_path
+from tutor.model.analysis import Analysis, ServiceRoute
+from tutor.model.dns import (
+    NDOTS,
+    candidates,
+    no_records_reason,
+    resolve,
+    search_path,
+    service_records,
+)
 from tutor.model.names import is_dns1123_label
 
 from ._input import add_network_argument, network_of, open_analysis, terminal_safe
+from ._select import NoMatch, add_filter_arguments, selected
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,28 +35,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NS",
         help="the namespace of the Pod doing the lookup (default: default)",
     )
+    add_filter_arguments(parser, namespace=False)
     add_network_argument(parser)
 
 
-def print_records(analysis: Analysis) -> None:
-    current = ""
-    for rec in records(analysis):
-        if rec.service != current:
-            if current:
-                print()
-            current = rec.service
-            print(f"; {rec.service}")
-        print(rec.zone_line)
-    if not current:
-        print("; no DNS records: the file has no Services")
-    with_records = {rec.service for rec in records(analysis)}
-    for sr in analysis.services:
-        svc = sr.service
-        if svc.headless and svc.ref not in with_records:
-            print(
-                f"; {svc.ref}: headless with no ready endpoints, so its name does not "
-                "resolve (NXDOMAIN)"
-            )
+def print_records(analysis: Analysis, services: list[ServiceRoute]) -> None:
+    """Each Service's records, or why it has none (a headless Service with no ready endpoint
+    does not resolve; it is still a Service of the file)."""
+    if not services:
+        rejected = any(ref.startswith("Service/") for ref in analysis.parsed.invalid_objects)
+        print(
+            "; no DNS records: the API server rejects every Service in the file"
+            if rejected
+            else "; no DNS records: the file has no Services"
+        )
+        return
+    for i, sr in enumerate(services):
+        if i:
+            print()
+        print(f"; {sr.service.ref}")
+        found = service_records(sr)
+        for rec in found:
+            print(rec.zone_line)
+        if not found:
+            print(f"; {no_records_reason(sr)}")
 
 
 def print_lookup(analysis: Analysis, name: str, namespace: str) -> int:
@@ -89,5 +99,10 @@ def run(args: argparse.Namespace) -> int:
     if args.resolve is not None:
         code = print_lookup(analysis, args.resolve, args.namespace)
     else:
-        print_records(analysis)
+        try:
+            services = selected(analysis, args)
+        except NoMatch as exc:
+            print(f"ktutor dns: {exc}", file=sys.stderr)
+            return 2
+        print_records(analysis, services)
     return 1 if not analysis.valid else code

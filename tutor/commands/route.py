@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from typing import Any
 
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute, by_node, depends_on_node
@@ -16,10 +17,10 @@ from tutor.model.report import (
     Burst,
     Outcome,
     RequestOutcome,
-    at_pod,
     request_to,
     requests,
 )
+from tutor.model.summary import refusing, selector_text, summarize
 
 from ._input import (
     InputError,
@@ -29,6 +30,7 @@ from ._input import (
     network_of,
     terminal_safe,
 )
+from ._select import NoMatch, add_filter_arguments, errors_kept, selected
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,6 +69,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="compare the model's endpoints with the real EndpointSlices in FILE "
         "(from `kubectl get svc,pods,endpointslices -o yaml`)",
     )
+    parser.add_argument(
+        "--summary",
+        action="store_true",
+        help="one line per Service port: Pods selected, ready, getting traffic, first problem",
+    )
+    add_filter_arguments(parser)
     add_network_argument(parser)
 
 
@@ -96,34 +104,42 @@ def _one(
     return request_to(analysis, sr, pr, client, args.seed)
 
 
-def listening(sr: ServiceRoute, pr: PortRoute) -> dict[str, tuple[bool, str]]:
-    """Pod name -> (refuses, why) for each Pod kube-proxy sends this port's traffic to that
-    refuses it (nothing listens there) or is assumed to listen (it declares no ports)."""
-    out: dict[str, tuple[bool, str]] = {}
-    for ep in pr.used:
-        asked = pr.port.port if sr.service.headless else ep.port
-        answers, assumed, reason, hop = at_pod(ep.pod, asked, pr.port.protocol)
-        if not answers:
-            out[ep.pod.name] = (True, reason)
-        elif assumed:
-            out[ep.pod.name] = (False, hop.text)
-    return out
-
-
-def _table(rows: list[list[str]]) -> list[str]:
+def _table(rows: list[list[str]], gap: str = "  ") -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return [gap.join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
 
 
-def print_text(analysis: Analysis, name: str, args: argparse.Namespace) -> None:
-    for sr in analysis.services:
+def print_summary(analysis: Analysis, services: list[ServiceRoute]) -> None:
+    """`--summary`: kubectl's column layout (three spaces between columns)."""
+    rows = [["NAMESPACE", "NAME", "PORT", "SELECTED", "READY", "TRAFFIC", "FIRST PROBLEM"]]
+    for line in summarize(analysis, services):
+        ns, _, name = line.service.partition("/")
+        rows.append(
+            [
+                ns,
+                name,
+                line.port,
+                "-" if line.selected is None else str(line.selected),
+                str(line.ready),
+                str(line.traffic),
+                line.problem or "-",
+            ]
+        )
+    for text in _table(rows, gap="   "):
+        print(text)
+
+
+def print_text(
+    analysis: Analysis, name: str, args: argparse.Namespace, services: list[ServiceRoute]
+) -> None:
+    for sr in services:
         svc = sr.service
         head = f"Service {svc.ref} ({svc.type}"
         if svc.headless:
             head += ", headless"
         elif svc.cluster_ip:
             head += f", clusterIP {svc.cluster_ip}"
-        head += f") selector: {svc.selector if svc.selector is not None else 'none'}"
+        head += f") selector: {selector_text(svc.selector)}"
         print(head)
         if not sr.ports:
             print("  (no ports)")
@@ -185,7 +201,7 @@ def print_text(analysis: Analysis, name: str, args: argparse.Namespace) -> None:
                 if headless is not None:
                     print(f"      e.g. {headless.summary}")
             else:
-                for name, (refuses, why) in listening(sr, pr).items():
+                for name, (refuses, why) in refusing(sr, pr).items():
                     print(
                         f"    {name} refuses the traffic: {why}"
                         if refuses
@@ -237,9 +253,14 @@ def run(args: argparse.Namespace) -> int:
         from tutor.classroom.compare import run_compare
 
         return run_compare(manifest.name, analysis, as_json=args.json)
+    try:
+        services = selected(analysis, args)
+    except NoMatch as exc:
+        print(f"ktutor route: {exc}", file=sys.stderr)
+        return 2
     if args.json:
-        out: dict[str, Any] = analysis.route_json()
-        for sr in analysis.services:
+        out: dict[str, Any] = replace(analysis, services=services).route_json()
+        for sr in services:
             for pr in sr.ports:
                 port = out["services"][sr.service.ref][pr.port.key]
                 one = _one(sr, pr, args, analysis)
@@ -250,7 +271,7 @@ def run(args: argparse.Namespace) -> int:
                     "rule": one.rule,
                     "hops": [f"{h.at}: {h.text}" for h in one.hops],
                 }
-                port["refused"] = {n: why for n, (no, why) in listening(sr, pr).items() if no}
+                port["refused"] = {n: why for n, (no, why) in refusing(sr, pr).items() if no}
                 burst = _burst(sr, pr, args, analysis)
                 if burst is not None:
                     port["traffic"] = dict(burst.answered + burst.refused)
@@ -258,9 +279,16 @@ def run(args: argparse.Namespace) -> int:
                     port["requests"] = burst.lines()
         print(json.dumps(out, indent=2))
         return 0 if analysis.valid else 1
-    if analysis.errors:
-        for line in format_errors(manifest.name, analysis.errors):
+    errors = errors_kept(analysis.errors, args)
+    if errors:
+        for line in format_errors(manifest.name, errors):
             print(line)
         print()
-    print_text(analysis, manifest.name, args)
-    return 0 if analysis.valid else 1
+    hidden = len(analysis.errors) - len(errors)
+    if args.summary:
+        print_summary(analysis, services)
+    else:
+        print_text(analysis, manifest.name, args, services)
+    if hidden:
+        print(f"{hidden} error(s) in objects the filters leave out (run without them to see)")
+    return 1 if errors else 0

@@ -11,6 +11,7 @@ from tutor.model.iptables import render_rules
 from tutor.model.nftables import render_nftables
 
 from ._input import add_network_argument, network_of, open_analysis, terminal_safe
+from ._select import NoMatch, add_filter_arguments, narrowed
 
 MODES = ("iptables", "nftables", "ipvs")
 IPVS_DEPRECATED = (
@@ -35,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="kube-proxy's mode: iptables (iptables-save, the default) or nftables "
         "(nft list table ip kube-proxy); ipvs is deprecated in v1.35 and not simulated",
     )
+    add_filter_arguments(parser)
     add_network_argument(parser)
 
 
@@ -51,7 +53,12 @@ def run(args: argparse.Namespace) -> int:
     if args.node is not None and args.node not in nodes:
         print(f"ktutor rules: no node {args.node!r}; nodes: {', '.join(nodes)}", file=sys.stderr)
         return 2
+    try:
+        shown = narrowed(analysis, args)
+    except NoMatch as exc:
+        print(f"ktutor rules: {exc}", file=sys.stderr)
+        return 2
     # rejected Services never reach kube-proxy; the rest of the file is still programmed
     render = render_nftables if args.mode == "nftables" else render_rules
-    print(render(analysis, args.node), end="")
+    print(render(shown, args.node), end="")
     return 0 if analysis.valid else 1

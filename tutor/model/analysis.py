@@ -160,6 +160,7 @@ class Analysis:
             for pr in sr.ports:
                 ports[pr.port.key] = {
                     "targetPort": pr.target_port,
+                    "targetPortName": pr.port.target_port if pr.target_port is None else None,
                     "endpoints": {ep.pod.name: ep.port for ep in pr.endpoints},
                     "ready": sorted(ep.pod.name for ep in pr.used),
                     "protocol": pr.port.protocol,

@@ -153,6 +153,18 @@ def service_records(sr: ServiceRoute) -> list[DnsRecord]:
     return out
 
 
+def no_records_reason(sr: ServiceRoute) -> str:
+    """Why a Service has no DNS record (its name does not resolve), in CoreDNS's terms."""
+    svc = sr.service
+    if svc.type == EXTERNAL_NAME:
+        return f"{svc.ref}: ExternalName without an externalName: no CNAME"
+    if svc.headless:
+        return (
+            f"{svc.ref}: headless with no ready endpoints, so its name does not resolve (NXDOMAIN)"
+        )
+    return f"{svc.ref}: no ClusterIP, so no A record"
+
+
 def records(analysis: Analysis) -> list[DnsRecord]:
     """All records for the file's Services, Service by Service in file order."""
     return [rec for sr in analysis.services for rec in service_records(sr)]

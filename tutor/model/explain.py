@@ -35,6 +35,9 @@ FROM_SLICE = "from-slice"
 NOT_IN_SLICES = "not-in-slices"
 TOPOLOGY = "topology"
 
+NO_SELECTOR_REASON = "the Service has no selector, so Kubernetes makes no endpoints for it"
+EMPTY_SELECTOR_REASON = "`selector: {}` selects nothing: Kubernetes makes no endpoints for it"
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -215,9 +218,7 @@ class Verdicts(Mapping[str, Verdict]):
             return v(
                 False,
                 NO_SELECTOR,
-                "the Service has no selector, so Kubernetes makes no endpoints for it"
-                if svc.selector is None
-                else "`selector: {}` selects nothing: Kubernetes makes no endpoints for it",
+                NO_SELECTOR_REASON if svc.selector is None else EMPTY_SELECTOR_REASON,
             )
         if pod.namespace != svc.namespace:
             return v(

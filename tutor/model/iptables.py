@@ -655,7 +655,9 @@ def program(analysis: Analysis, node: str | None = None, family: str | None = No
             rs.skipped.append(f"{svc.ref} ({skip_reason(svc)})")
             continue
         if not cluster_ip_of(svc, rs.family):
-            rs.skipped.append(f"{svc.ref} (no {rs.family} ClusterIP: ipFamilies {svc.ip_families})")
+            rs.skipped.append(
+                f"{svc.ref} (no {rs.family} ClusterIP: ipFamilies: {', '.join(svc.ip_families)})"
+            )
             continue
         rs.simulated += simulated_notes(svc)
         for pr in sr.ports:

@@ -444,7 +444,9 @@ def program(analysis: Analysis, node: str | None = None, family: str | None = No
             t.skipped.append(f"{svc.ref} ({skip_reason(svc)})")
             continue
         if not cluster_ip_of(svc, fam):
-            t.skipped.append(f"{svc.ref} (no {fam} ClusterIP: ipFamilies {svc.ip_families})")
+            t.skipped.append(
+                f"{svc.ref} (no {fam} ClusterIP: ipFamilies: {', '.join(svc.ip_families)})"
+            )
             continue
         t.simulated += simulated_notes(svc)
         for pr in sr.ports:

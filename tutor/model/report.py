@@ -376,17 +376,7 @@ def _headless(
     answers = [r for r in dns.service_records(sr) if r.type == dns.A and r.name == svc.dns_name]
     if not answers:
         reason = f"{svc.dns_name} has no Ready Pod to answer with (headless, NXDOMAIN)"
-        hops.append(Hop("DNS", reason, ok=False))
-        return RequestOutcome(
-            Outcome.NAME_NOT_FOUND,
-            summary(Outcome.NAME_NOT_FOUND, "", port, reason, False),
-            tuple(hops),
-            client,
-            target,
-            port,
-            service=svc.ref,
-            reason=reason,
-        )
+        return _name_not_found(client, target, port, reason, hops, service=svc.ref)
     pick = answers[random.Random(seed).randrange(len(answers))]
     pod = analysis.cluster.pod(f"{svc.namespace}/{pick.pod}")
     assert pod is not None
@@ -450,6 +440,28 @@ def _nothing_at(
     )
 
 
+def _name_not_found(
+    client: Client,
+    target: str,
+    port: int,
+    reason: str,
+    hops: list[Hop],
+    service: str = "",
+) -> RequestOutcome:
+    """DNS answered NXDOMAIN (or nothing a client can connect to): the request never leaves."""
+    hops.append(Hop("DNS", reason, ok=False))
+    return RequestOutcome(
+        Outcome.NAME_NOT_FOUND,
+        summary(Outcome.NAME_NOT_FOUND, "", port, reason, False),
+        tuple(hops),
+        client,
+        target,
+        port,
+        service=service,
+        reason=reason,
+    )
+
+
 def _is_ip(text: str) -> bool:
     try:
         ipaddress.ip_address(text)
@@ -505,16 +517,7 @@ def request(
                 )
             else:
                 reason = f"`{target}` does not resolve from namespace {namespace} (NXDOMAIN)"
-            hops.append(Hop("DNS", reason, ok=False))
-            return RequestOutcome(
-                Outcome.NAME_NOT_FOUND,
-                summary(Outcome.NAME_NOT_FOUND, "", port, reason, False),
-                tuple(hops),
-                client,
-                target,
-                port,
-                reason=reason,
-            )
+            return _name_not_found(client, target, port, reason, hops)
         first = answers[0]
         owner = analysis.service(first.service)
         if first.type == dns.CNAME:
@@ -533,16 +536,7 @@ def request(
         a = [r for r in answers if r.type == dns.A]
         if not a:
             reason = f"`{target}` has no A record (only {first.type})"
-            hops.append(Hop("DNS", reason, ok=False))
-            return RequestOutcome(
-                Outcome.NAME_NOT_FOUND,
-                summary(Outcome.NAME_NOT_FOUND, "", port, reason, False),
-                tuple(hops),
-                client,
-                target,
-                port,
-                reason=reason,
-            )
+            return _name_not_found(client, target, port, reason, hops)
         ip = a[0].value
         hops.append(Hop("DNS", f"{a[0].name} → A {ip}"))
     for s in analysis.services:

@@ -331,16 +331,20 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         )
         self._save_changes()
 
-    def _save_changes(self) -> None:
-        """Keep the step's cluster changes (an unchanged state costs no write)."""
+    def _save_changes(self) -> bool:
+        """Hand the step's cluster changes to the store when they differ from what it keeps
+        (it runs after every analysis: typing changes the text, not the cluster). True when
+        the store changed."""
         changes = self.workbench.changes
         key = cluster_key(self.index)
-        if changes.empty:
+        wanted = None if changes.empty else json.dumps(changes.to_json(), sort_keys=True)
+        if self.progress.saved_edit(self.lesson.id, key) == wanted:
+            return False
+        if wanted is None:
             self.progress.clear_edit(self.lesson.id, key)
         else:
-            self.progress.save_edit(
-                self.lesson.id, key, json.dumps(changes.to_json(), sort_keys=True)
-            )
+            self.progress.save_edit(self.lesson.id, key, wanted)
+        return True
 
     def on_workbench_command_ran(self, message: Workbench.CommandRan) -> None:
         self.progress.save_edit(
@@ -350,7 +354,16 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
     def on_workbench_updated(self, message: Workbench.Updated) -> None:
         if not self.lesson.steps:
             return
-        self._save_changes()
+        # changes are made here, in order; the file is written from a thread, and only when
+        # something changed (a keystroke used to serialize the whole progress file here)
+        with self.progress.held():
+            changed = self._save_changes()
+            changed = self._show_check(message) or changed
+        if changed:
+            self.tutor.save_progress_soon()
+
+    def _show_check(self, message: Workbench.Updated) -> bool:
+        """Show the step's check; True when the step has just been done."""
         step = self.lesson.steps[self.index]
         check = self.query_one("#step-check", Static)
         if step.check is None or message.check is None:
@@ -363,7 +376,8 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
             if step.check is None and self.index not in self.step_done:
                 self.step_done.add(self.index)
                 self.progress.mark_step_done(self.lesson.id, self.index)
-            return
+                return True
+            return False
         set_content(
             check, check_text(message.check, step.check.description, self.index in self.step_done)
         )
@@ -373,3 +387,5 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
             self._render_step()
             set_content(check, check_text(message.check, step.check.description, True))
             self.notify(f"Step {self.index + 1} done.", timeout=3)
+            return True
+        return False

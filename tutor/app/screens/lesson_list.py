@@ -77,6 +77,12 @@ class LessonListScreen(Screen[None]):
         Binding("r", "refresh", "Reload", id="reload-lessons"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._open_when_loaded = False
+        """Enter was pressed while the list said "Loading lessons…": open the highlighted
+        lesson once it is filled (on a first start the Enter was dropped)."""
+
     @property
     def tutor(self) -> TutorApp:
         return self.app  # type: ignore[return-value]
@@ -136,7 +142,7 @@ class LessonListScreen(Screen[None]):
         if not items:
             message = (
                 "Loading lessons…"
-                if self.tutor.loading or not started
+                if self._loading()
                 else "No lessons found. Add a pack with --lessons DIR."
             )
             items.append(Option(Text(message), disabled=True))
@@ -150,6 +156,12 @@ class LessonListScreen(Screen[None]):
         elif items:
             options.highlighted = 0
         options.focus()
+        if self._open_when_loaded and not self._loading():
+            self._open_when_loaded = False
+            options.call_later(self._open_highlighted)
+
+    def _loading(self) -> bool:
+        return self.tutor.loading or not self.tutor.started
 
     def _resume_option(self) -> Option | None:
         """ "Continue where you left off": the lesson and step, or the challenge, the learner
@@ -181,8 +193,10 @@ class LessonListScreen(Screen[None]):
 
     def _open_highlighted(self) -> None:
         option = self.query_one("#lessons", OptionList).highlighted_option
-        if option is not None:
+        if option is not None and option.id is not None:
             self._open(option.id)
+        elif self._loading():
+            self._open_when_loaded = True
 
     def _open(self, option_id: str | None) -> None:
         if option_id == RESUME:

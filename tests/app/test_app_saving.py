@@ -1,0 +1,69 @@
+"""What a lesson writes while the learner works: only what changed, never from the UI thread
+while they type (the file is written from a thread, atomically)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from testkit import settle
+
+from tutor.app.screens.lesson import cluster_key, step_key
+from tutor.app.widgets.editor import YamlEditor
+from tutor.app.widgets.routing import RoutingView
+from tutor.course.progress import ProgressStore
+
+
+async def until(pilot: Any, done: Any, seconds: float = 10.0) -> None:
+    """Wait (in short pauses) until `done()` is true."""
+    for _ in range(int(seconds / 0.05)):
+        if done():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the condition never came true")
+
+
+def on_disk(data_dir: Path) -> dict[str, Any]:
+    path = data_dir / "progress.json"
+    if not path.is_file():
+        return {}
+    edits: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")).get("edits", {})
+    return edits.get("basics", {})
+
+
+async def test_typing_after_a_cluster_change_writes_nothing_on_the_ui_thread(
+    make_app: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every analysis saved the step's cluster changes, serializing the whole progress file on
+    the UI thread per keystroke (and writing it there, fsync included, when a thread had not
+    yet written the last pause's text)."""
+    on_ui_thread: list[str] = []
+    dumps = ProgressStore.dumps
+
+    def spy(self: ProgressStore) -> str:
+        if threading.current_thread() is threading.main_thread():
+            on_ui_thread.append("dumps")
+        return dumps(self)
+
+    monkeypatch.setattr(ProgressStore, "dumps", spy)
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(RoutingView).focus()
+        await pilot.pause()
+        on_ui_thread.clear()
+        await pilot.press("r")  # the first Pod (selected on focus) is not Ready now
+        await settle(pilot)
+        await until(pilot, lambda: cluster_key(0) in on_disk(data_dir))
+        editor = app.screen.query_one(YamlEditor)
+        editor.focus()
+        editor.cursor_location = (0, 0)
+        await pilot.press(*"# typed\n")
+        await settle(pilot)
+        assert on_ui_thread == []
+        await until(pilot, lambda: "# typed" in on_disk(data_dir).get(step_key(0), ""))
+        assert on_ui_thread == []
+        assert cluster_key(0) in on_disk(data_dir)

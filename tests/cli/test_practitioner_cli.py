@@ -1,0 +1,293 @@
+"""The practitioner on a dump of many namespaces (#11): `-n`/`--service` filters on route, rules,
+check and dns, `route --summary`, selectors printed as `k=v`, the JSON's named targetPort, and
+`dns` on a headless Service."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tutor.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SHOP = """\
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web, tier: front}
+  ports: [{name: http, port: 80, targetPort: http}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-1, namespace: shop, labels: {app: web, tier: front}}
+spec:
+  nodeName: node-1
+  containers: [{name: web, image: nginx, ports: [{name: http, containerPort: 8080}]}]
+status:
+  phase: Running
+  podIP: 10.244.1.10
+  conditions: [{type: Ready, status: "True"}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-2, namespace: shop, labels: {app: web, tier: front}}
+spec:
+  nodeName: node-2
+  containers: [{name: web, image: nginx, ports: [{name: http, containerPort: 8080}]}]
+status:
+  phase: Running
+  podIP: 10.244.2.10
+  conditions: [{type: Ready, status: "False"}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {app: api}
+  ports: [{port: 8080}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api-1, namespace: shop, labels: {app: API}}
+spec:
+  nodeName: node-1
+  containers: [{name: api, image: api}]
+status:
+  phase: Running
+  podIP: 10.244.1.11
+  conditions: [{type: Ready, status: "True"}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: blog}
+spec:
+  selector: {app: blog}
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: blog-1, namespace: blog, labels: {app: blog}}
+spec:
+  nodeName: node-2
+  containers: [{name: blog, image: blog}]
+status:
+  phase: Running
+  podIP: 10.244.2.11
+  conditions: [{type: Ready, status: "True"}]
+"""
+
+INVALID_ELSEWHERE = (
+    SHOP
+    + """\
+---
+apiVersion: v1
+kind: Service
+metadata: {name: broken, namespace: other}
+spec:
+  ports: [{port: 0}]
+"""
+)
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    path = tmp_path / "dump.yaml"
+    path.write_text(SHOP)
+    return path
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_summary_one_aligned_line_per_service_port(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(["route", str(shop), "--summary"], capsys)
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert len(lines) == 4  # the header and one line per Service port
+    head = lines[0]
+    assert head.split() == [
+        "NAMESPACE",
+        "NAME",
+        "PORT",
+        "SELECTED",
+        "READY",
+        "TRAFFIC",
+        "FIRST",
+        "PROBLEM",
+    ]
+    # kubectl's layout: every column starts where its header does
+    starts = [m.start() for m in re.finditer(r"\S+", head)][1:-1]
+    for line in lines[1:]:
+        for start in starts:
+            assert line[start - 3 : start] == "   " and line[start] != " ", (line, start)
+    rows = {tuple(line.split()[:2]): line.split(None, 6) for line in lines[1:]}
+    web = rows[("shop", "web")]
+    assert web[2:6] == ["http:80/TCP", "2", "1", "1"]
+    assert web[6].startswith("web-2: not Ready")
+    api = rows[("shop", "api")]
+    assert api[2:6] == ["8080/TCP", "0", "0", "0"]
+    assert "no Pod matches app=api" in api[6] and "api-1" in api[6]
+    assert "case-sensitive" in api[6]
+    blog = rows[("blog", "web")]
+    assert blog[2:] == ["80/TCP", "1", "1", "1", "-"]
+
+
+def test_namespace_filter_keeps_one_namespace(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(["route", str(shop), "-n", "blog"], capsys)
+    assert code == 0
+    assert "Service blog/web" in out and "shop/" not in out
+    code, out, _ = _run(["route", str(shop), "--namespace", "shop", "--summary"], capsys)
+    assert [line.split()[:2] for line in out.splitlines()[1:]] == [
+        ["shop", "web"],
+        ["shop", "api"],
+    ]
+
+
+def test_service_filter_by_name_or_namespace_and_name(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(["route", str(shop), "--service", "web", "--summary"], capsys)
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()[1:]] == ["shop", "blog"]
+    code, out, _ = _run(["route", str(shop), "--service", "blog/web", "--json"], capsys)
+    assert code == 0
+    assert list(json.loads(out)["services"]) == ["blog/web"]
+
+
+def test_filter_matching_nothing_is_one_line_exit_2(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(["route", str(shop), "--service", "shop/db"], capsys)
+    assert code == 2 and out == ""
+    assert (
+        err.strip()
+        == "ktutor route: no Service 'db' in namespace 'shop' (there is shop/api, shop/web)"
+    )
+    code, out, err = _run(["route", str(shop), "-n", "kube-system"], capsys)
+    assert code == 2 and err.strip() == "ktutor route: no Services in namespace 'kube-system'"
+
+
+def test_selectors_print_as_k_equals_v(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["route", str(shop), "--service", "shop/web"], capsys)
+    assert code == 0
+    assert "selector: app=web,tier=front" in out
+    assert "{" not in out and "'" not in out.split("selector:")[1].splitlines()[0]
+
+
+def test_json_keeps_the_named_target_port(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["route", str(shop), "--json"], capsys)
+    assert code == 0
+    ports = json.loads(out)["services"]
+    named = ports["shop/web"]["http"]
+    assert named["targetPort"] is None  # the contract: null when targetPort is a name
+    assert named["targetPortName"] == "http"
+    assert named["endpoints"] == {"web-1": 8080, "web-2": 8080}
+    assert ports["blog/web"]["80"]["targetPort"] == 80
+    assert ports["blog/web"]["80"]["targetPortName"] is None
+
+
+def test_errors_elsewhere_are_counted_not_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "dump.yaml"
+    path.write_text(INVALID_ELSEWHERE)
+    code, out, _ = _run(["route", str(path), "-n", "blog"], capsys)
+    assert code == 0
+    assert "spec.ports[0].port" not in out
+    assert "2 error(s) in objects the filters leave out" in out
+    code, out, _ = _run(["check", str(path), "-n", "blog"], capsys)
+    assert code == 1
+    assert "valid in namespace 'blog' (1 Service(s), 1 Pod(s))" in out
+    assert "2 error(s) in other namespaces" in out
+    code, out, _ = _run(["check", str(path), "-n", "other"], capsys)
+    assert code == 1 and "spec.ports[0].port: Invalid value: 0" in out
+
+
+def test_rules_for_one_service(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, everything, _ = _run(["rules", str(shop)], capsys)
+    assert code == 0
+    code, out, _ = _run(["rules", str(shop), "--service", "blog/web"], capsys)
+    assert code == 0
+    assert "blog/web" in out and "shop/web" not in out and "shop/api" not in out
+    assert "shop/web" in everything
+    code, _, err = _run(["rules", str(shop), "-n", "nowhere"], capsys)
+    assert code == 2 and err.startswith("ktutor rules: no Services in namespace")
+
+
+HEADLESS_ONLY = """\
+apiVersion: v1
+kind: Service
+metadata: {name: db, namespace: data}
+spec:
+  clusterIP: None
+  selector: {app: db}
+  ports: [{name: pg, port: 5432}]
+"""
+
+
+def test_dns_headless_without_ready_pods_is_still_a_service(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "db.yaml"
+    path.write_text(HEADLESS_ONLY)
+    code, out, _ = _run(["dns", str(path)], capsys)
+    assert code == 0
+    assert "the file has no Services" not in out
+    assert out.splitlines() == [
+        "; data/db",
+        "; data/db: headless with no ready endpoints, so its name does not resolve (NXDOMAIN)",
+    ]
+
+
+def test_dns_headless_prints_its_records(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "db.yaml"
+    path.write_text(
+        HEADLESS_ONLY
+        + """\
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db-0, namespace: data, labels: {app: db}}
+spec:
+  nodeName: node-1
+  containers: [{name: pg, image: postgres, ports: [{name: pg, containerPort: 5432}]}]
+status:
+  phase: Running
+  podIP: 10.244.1.9
+  conditions: [{type: Ready, status: "True"}]
+"""
+    )
+    code, out, _ = _run(["dns", str(path), "--service", "db"], capsys)
+    assert code == 0
+    assert "db.data.svc.cluster.local.\t5\tIN\tA\t10.244.1.9" in out
+    assert "_pg._tcp.db.data.svc.cluster.local.\t5\tIN\tSRV\t0 100 5432 " in out
+    assert "no Services" not in out
+
+
+def test_route_json_into_a_closed_pipe_is_quiet(shop: Path) -> None:
+    proc = subprocess.run(
+        f"{sys.executable} -m tutor route {shop} --json | head -1",
+        shell=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.stdout == "{\n"
+    assert "Traceback" not in proc.stderr

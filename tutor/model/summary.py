@@ -1,0 +1,149 @@
+"""One line per Service port for a whole cluster: how many Pods the Service selects, how many are
+ready, how many get traffic, and the first thing to fix (`ktutor route --summary`).
+
+The first problem is a Pod's verdict (tutor.model.explain), the same words `route` prints in its
+WHY NOT column, or the Pod that would refuse the traffic (tutor.model.report.at_pod): a summary
+never words a reason of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .analysis import Analysis, PortRoute, ServiceRoute
+from .endpoints import has_selector
+from .explain import EMPTY_SELECTOR_REASON, NO_SELECTOR_REASON
+from .objects import EXTERNAL_NAME, Pod
+from .report import at_pod
+
+
+def selector_text(selector: dict[str, str] | None) -> str:
+    """A selector as kubectl prints one (`app=web,tier=front`, K · apimachinery/pkg/labels ·
+    `FormatLabels`); `none` for a Service without one, and an empty one says it selects nothing."""
+    if selector is None:
+        return "none"
+    if not selector:
+        return "{} (selects nothing)"
+    return ",".join(f"{k}={v}" for k, v in selector.items())
+
+
+def refusing(sr: ServiceRoute, pr: PortRoute) -> dict[str, tuple[bool, str]]:
+    """Pod name -> (refuses, why) for each Pod this port's traffic goes to that refuses it
+    (nothing listens on the port) or is only assumed to listen (it declares no ports)."""
+    out: dict[str, tuple[bool, str]] = {}
+    for ep in pr.used:
+        asked = pr.port.port if sr.service.headless else ep.port
+        answers, assumed, reason, hop = at_pod(ep.pod, asked, pr.port.protocol)
+        if not answers:
+            out[ep.pod.name] = (True, reason)
+        elif assumed:
+            out[ep.pod.name] = (False, hop.text)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class PortSummary:
+    service: str
+    """`namespace/name`."""
+    port: str
+    """`80/TCP` or `http:80/TCP`."""
+    selected: int | None
+    """Pods the selector picks (None: the Service has no selector, or is ExternalName)."""
+    ready: int
+    """Ready endpoints of this port."""
+    traffic: int
+    """Endpoints kube-proxy sends this port's ClusterIP traffic to (for a headless Service,
+    the Pods DNS returns)."""
+    problem: str
+    """The first thing to fix, "" when every endpoint gets traffic and answers."""
+
+
+class _Namespaces:
+    """The cluster's Pods by namespace, built once for every summary line that needs them."""
+
+    def __init__(self, pods: list[Pod]) -> None:
+        self._pods = pods
+        self._by_ns: dict[str, list[Pod]] | None = None
+
+    def pods(self, namespace: str) -> list[Pod]:
+        if self._by_ns is None:
+            self._by_ns = {}
+            for pod in self._pods:
+                self._by_ns.setdefault(pod.namespace, []).append(pod)
+        return self._by_ns.get(namespace, [])
+
+
+def _why(pr: PortRoute, pod: Pod) -> str:
+    verdict = pr.verdicts.get(pod.ref)
+    return f"{pod.name}: {verdict.reason}" if verdict is not None else ""
+
+
+def _closeness(selector: dict[str, str], labels: dict[str, str]) -> int:
+    """How near a Pod's labels come to the selector: equal pairs first, then pairs equal but
+    for case (the typos a learner makes), then keys present with another value."""
+    score = 0
+    lowered = {k.lower(): v.lower() for k, v in labels.items()}
+    for key, want in selector.items():
+        if labels.get(key) == want:
+            score += 4
+        elif lowered.get(key.lower()) == want.lower():
+            score += 2
+        elif key.lower() in lowered:
+            score += 1
+    return score
+
+
+def first_problem(sr: ServiceRoute, pr: PortRoute, pods: _Namespaces) -> str:
+    """The first thing wrong with one Service port, in the order a learner fixes it."""
+    svc = sr.service
+    if svc.type == EXTERNAL_NAME:
+        return ""
+    for name, (refuses, why) in refusing(sr, pr).items():
+        if refuses:
+            return f"{name} refuses the traffic: {why}"
+    used = {id(ep) for ep in pr.used}
+    for ep in pr.endpoints:
+        if id(ep) not in used:
+            why = _why(pr, ep.pod)
+            if why:
+                return why
+    if pr.used:
+        return ""
+    if not has_selector(svc) and not pr.given:
+        return NO_SELECTOR_REASON if svc.selector is None else EMPTY_SELECTOR_REASON
+    if pr.given and not pr.endpoints:
+        return "its EndpointSlices in the input list no endpoint for this port"
+    for pod in sr.endpoints.selected:
+        why = _why(pr, pod)
+        if why:
+            return why
+    # nothing selected: the Pod of the namespace that comes closest to the selector
+    here = pods.pods(svc.namespace)
+    want = selector_text(svc.selector)
+    if not here:
+        return f"no Pods in namespace `{svc.namespace}` (the selector {want} finds none)"
+    closest = max(here, key=lambda p: _closeness(svc.selector or {}, p.labels))
+    return f"no Pod matches {want}; closest {_why(pr, closest)}"
+
+
+def summarize(analysis: Analysis, services: Iterable[ServiceRoute]) -> list[PortSummary]:
+    """A PortSummary for every port of `services` (a filtered part of `analysis.services`)."""
+    pods = _Namespaces(analysis.cluster.pods)
+    out: list[PortSummary] = []
+    for sr in services:
+        svc = sr.service
+        counted = has_selector(svc) and svc.type != EXTERNAL_NAME
+        for pr in sr.ports:
+            port = f"{pr.port.name}:{pr.port.port}" if pr.port.name else str(pr.port.port)
+            out.append(
+                PortSummary(
+                    service=svc.ref,
+                    port=f"{port}/{pr.port.protocol}",
+                    selected=len(sr.endpoints.selected) if counted else None,
+                    ready=sum(1 for ep in pr.endpoints if ep.ready),
+                    traffic=len(pr.used),
+                    problem=first_problem(sr, pr, pods),
+                )
+            )
+    return out
