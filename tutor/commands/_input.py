@@ -108,10 +108,11 @@ def network_of(args: argparse.Namespace) -> ClusterNetwork:
 
 
 def analyze_file(
-    path: str, from_node: str | None = None, network: ClusterNetwork | None = None
+    path: str | Manifest, from_node: str | None = None, network: ClusterNetwork | None = None
 ) -> tuple[Manifest, Analysis]:
-    """Read and analyze; unreadable, non-YAML or empty input raises InputError."""
-    manifest = read_manifest(path)
+    """Read (unless given what `--from-cluster` read) and analyze; unreadable, non-YAML or
+    empty input raises InputError."""
+    manifest = path if isinstance(path, Manifest) else read_manifest(path)
     analysis = analyze(manifest.text, from_node=from_node, network=network)
     bad = unreadable(analysis)
     if bad is not None:
@@ -123,7 +124,7 @@ def analyze_file(
 
 
 def open_analysis(
-    path: str, from_node: str | None = None, network: ClusterNetwork | None = None
+    path: str | Manifest, from_node: str | None = None, network: ClusterNetwork | None = None
 ) -> tuple[Manifest, Analysis] | None:
     """`analyze_file` for commands that print: the one-line reason on stderr and None when the
     input cannot be read; otherwise the analysis, its errors already printed (as `kubectl apply`

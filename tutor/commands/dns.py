@@ -17,12 +17,13 @@ from tutor.model.dns import (
 )
 from tutor.model.names import is_dns1123_label
 
+from ._cluster import add_cluster_arguments, source
 from ._input import add_network_argument, network_of, open_analysis, terminal_safe
 from ._select import NoMatch, add_filter_arguments, selected
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help="a manifest file; - for stdin")
+    parser.add_argument("file", metavar="FILE", nargs="?", help="a manifest file; - for stdin")
     parser.add_argument(
         "--resolve",
         default=None,
@@ -36,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the namespace of the Pod doing the lookup (default: default)",
     )
     add_filter_arguments(parser, namespace=False)
+    add_cluster_arguments(parser)
     add_network_argument(parser)
 
 
@@ -91,7 +93,10 @@ def run(args: argparse.Namespace) -> int:
     if args.resolve is not None and not candidates(args.resolve, args.namespace):
         print("ktutor dns: --resolve needs a name, e.g. --resolve my-service", file=sys.stderr)
         return 2
-    opened = open_analysis(args.file, network=network_of(args))
+    src = source(args, "ktutor dns")
+    if src is None:
+        return 2
+    opened = open_analysis(src, network=network_of(args))
     if opened is None:
         return 2
     _, analysis = opened

@@ -22,6 +22,7 @@ from tutor.model.report import (
 )
 from tutor.model.summary import refusing, selector_text, summarize
 
+from ._cluster import add_cluster_arguments, source
 from ._input import (
     InputError,
     add_network_argument,
@@ -34,7 +35,7 @@ from ._select import NoMatch, add_filter_arguments, errors_kept, selected
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help="a manifest file; - for stdin")
+    parser.add_argument("file", metavar="FILE", nargs="?", help="a manifest file; - for stdin")
     parser.add_argument("--json", action="store_true", help="print the JSON routing contract")
     parser.add_argument(
         "--requests",
@@ -75,6 +76,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="one line per Service port: Pods selected, ready, getting traffic, first problem",
     )
     add_filter_arguments(parser)
+    add_cluster_arguments(parser)
     add_network_argument(parser)
 
 
@@ -226,10 +228,11 @@ def run(args: argparse.Namespace) -> int:
     if args.clients < 1 or args.clients > MAX_CLIENTS:
         print(f"ktutor route: --clients must be between 1 and {MAX_CLIENTS}", file=sys.stderr)
         return 2
+    src = source(args, "ktutor route")
+    if src is None:
+        return 2
     try:
-        manifest, analysis = analyze_file(
-            args.file, from_node=args.from_node, network=network_of(args)
-        )
+        manifest, analysis = analyze_file(src, from_node=args.from_node, network=network_of(args))
     except InputError as exc:
         if args.json:
             print(

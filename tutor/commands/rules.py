@@ -10,6 +10,7 @@ import sys
 from tutor.model.iptables import render_rules
 from tutor.model.nftables import render_nftables
 
+from ._cluster import add_cluster_arguments, source
 from ._input import add_network_argument, network_of, open_analysis, terminal_safe
 from ._select import NoMatch, add_filter_arguments, narrowed
 
@@ -21,7 +22,7 @@ IPVS_DEPRECATED = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help="a manifest file; - for stdin")
+    parser.add_argument("file", metavar="FILE", nargs="?", help="a manifest file; - for stdin")
     parser.add_argument(
         "--node",
         default=None,
@@ -37,6 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(nft list table ip kube-proxy); ipvs is deprecated in v1.35 and not simulated",
     )
     add_filter_arguments(parser)
+    add_cluster_arguments(parser)
     add_network_argument(parser)
 
 
@@ -45,7 +47,10 @@ def run(args: argparse.Namespace) -> int:
     if args.mode == "ipvs":
         print(IPVS_DEPRECATED, file=sys.stderr)
         return 2
-    opened = open_analysis(args.file, network=network_of(args))
+    src = source(args, "ktutor rules")
+    if src is None:
+        return 2
+    opened = open_analysis(src, network=network_of(args))
     if opened is None:
         return 2
     _, analysis = opened
