@@ -71,6 +71,9 @@ def test_route_from_cluster_reads_what_kubectl_prints(
         ["default", "kubernetes", "https:443/TCP", "-", "1", "1"],
         ["shop", "web", "http:80/TCP", "2", "1", "1"],
     ]
+    assert out.splitlines()[2].endswith(
+        "the Pod is not Ready: readiness probe httpGet :8080/healthz fails (container web not ready)"
+    )
     # the cluster's own nodes, not the simulated ones
     code, out, _ = _run(["route", "--from-cluster", "--service", "shop/web"], capsys)
     assert "kind-worker" in out and "node-1" not in out

@@ -9,11 +9,13 @@ and the traffic policies).
 
 from __future__ import annotations
 
+import re
+import shlex
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .endpoints import TERMINAL_PHASES, Endpoint, PortEndpoints, has_selector, ports_named
-from .objects import EXTERNAL_NAME, Pod, Service, ServicePort
+from .objects import EXTERNAL_NAME, ContainerReadiness, Pod, Probe, Service, ServicePort
 
 OK = "ok"
 EXTERNAL = "external-name"
@@ -100,7 +102,66 @@ def port_reason(pod: Pod, sp: ServicePort) -> str:
     )
 
 
+def probe_text(probe: Probe) -> str:
+    """A readiness probe in one phrase, in the manifest's own field names:
+    `httpGet :8080/healthz`, `tcpSocket :5432`, `exec `pg_isready``, `grpc :9090`."""
+    port = f"{probe.host}:{probe.port}"
+    if probe.kind == "httpGet":
+        scheme = "https://" if probe.scheme.upper() == "HTTPS" else ""
+        path = probe.path if probe.path.startswith("/") else "/" + probe.path
+        return f"httpGet {scheme}{port}{path}"
+    if probe.kind == "exec":
+        command = shlex.join(probe.command)
+        return f"exec `{command if len(command) <= 60 else command[:57] + '...'}`"
+    if probe.kind == "grpc":
+        return f"grpc {port}" + (f" (service {probe.service})" if probe.service else "")
+    return f"{probe.kind} {port}"
+
+
+_UNREADY = re.compile(r"containers with unready status: \[([^\]]*)\]")
+
+
+def _container_reason(c: ContainerReadiness, known: bool) -> str:
+    """Why one container keeps its Pod from being Ready (`known`: its status says so)."""
+    if c.waiting:
+        return f"container {c.container} is waiting ({c.waiting})"
+    if c.terminated:
+        return f"container {c.container} terminated ({c.terminated})"
+    if c.probe is not None:
+        if known:
+            return (
+                f"readiness probe {probe_text(c.probe)} fails (container {c.container} not ready)"
+            )
+        return f"readiness probe {probe_text(c.probe)} has not passed (container {c.container})"
+    return f"container {c.container} is not ready (it has no readiness probe: it has not started)"
+
+
+def not_ready_detail(pod: Pod) -> str:
+    """What keeps a Pod from being Ready, from its spec and status: the failing readiness probe
+    of the first unready container (`containerStatuses[].ready: false`, or the containers the
+    Ready condition's message names), a waiting or terminated container, or an unmet readiness
+    gate; "" when the file says nothing more than the condition."""
+    if pod.ready_reason == "ReadinessGatesNotReady":
+        return f"a readiness gate is not met ({pod.ready_message or 'ReadinessGatesNotReady'})"
+    unready = [c for c in pod.containers if c.ready is False]
+    known = bool(unready)
+    if not unready:
+        named = _UNREADY.search(pod.ready_message)
+        names = set(named.group(1).split()) if named else set()
+        unready = [c for c in pod.containers if c.container in names and c.ready is None]
+        known = bool(unready)
+    if not unready and pod.ready_condition == "False":
+        unready = [c for c in pod.containers if c.ready is None and c.probe is not None]
+    if not unready:
+        return ""
+    more = f" (and {len(unready) - 1} more container(s))" if len(unready) > 1 else ""
+    return _container_reason(unready[0], known) + more
+
+
 def _not_ready_reason(pod: Pod) -> str:
+    detail = not_ready_detail(pod)
+    if detail:
+        return f"not Ready: {detail}: kube-proxy sends no traffic until it is Ready"
     if pod.ready_condition in ("False", "Unknown"):
         why = f"its Ready condition is {pod.ready_condition}"
     else:
@@ -267,7 +328,15 @@ class Verdicts(Mapping[str, Verdict]):
                 )
             if ep.terminating:
                 return v(False, TERMINATING, "terminating, so DNS leaves it out", ep.port)
-            return v(False, NOT_READY, "not Ready, so DNS leaves it out", ep.port)
+            detail = not_ready_detail(pod)
+            return v(
+                False,
+                NOT_READY,
+                f"not Ready: {detail}, so DNS leaves it out"
+                if detail
+                else "not Ready, so DNS leaves it out",
+                ep.port,
+            )
         if svc.cluster_ip in ("", "None"):
             return v(False, NOT_PROXIED, "not proxied", ep.port)
         if ep.terminating:
@@ -291,6 +360,8 @@ class Verdicts(Mapping[str, Verdict]):
                 why = f"the input's EndpointSlice {_q(ep.slice)} marks it not ready"
                 if not pod.address_only and pod.ready_condition == "True":
                     why += "; the Pod is Ready, so the EndpointSlice controller would mark it ready"
+                elif not pod.address_only and not_ready_detail(pod):
+                    why += f"; the Pod is not Ready: {not_ready_detail(pod)}"
                 return v(False, NOT_READY, why, ep.port)
             return v(False, NOT_READY, _not_ready_reason(pod), ep.port)
         node = self._client_node

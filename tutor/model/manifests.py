@@ -35,10 +35,12 @@ from .objects import (
     DEFAULT_NAMESPACE,
     Cluster,
     ContainerPort,
+    ContainerReadiness,
     EndpointSlice,
     Ignored,
     Node,
     Pod,
+    Probe,
     Service,
     SliceEndpoint,
     Source,
@@ -251,6 +253,68 @@ def _container_ports(spec: Any) -> list[ContainerPort]:
     return out
 
 
+def _probe(value: Any) -> Probe | None:
+    """A readinessProbe's handler, as written."""
+    if not isinstance(value, dict):
+        return None
+    for kind in ("httpGet", "tcpSocket", "grpc", "exec"):
+        h = value.get(kind)
+        if not isinstance(h, dict):
+            continue
+        port = h.get("port")
+        command = h.get("command")
+        return Probe(
+            kind,
+            port=str(port) if isinstance(port, (int, str)) and not isinstance(port, bool) else "",
+            path=str(h.get("path") or ""),
+            host=str(h.get("host") or ""),
+            scheme=str(h.get("scheme") or ""),
+            command=tuple(str(c) for c in command) if isinstance(command, list) else (),
+            service=str(h.get("service") or ""),
+        )
+    return None
+
+
+def _readiness(spec: Any, status: dict[str, Any]) -> tuple[ContainerReadiness, ...]:
+    """Each container's readiness probe and status, for a Pod that is not Ready (K · pkg/kubelet/
+    prober/prober_manager.go · `UpdatePodStatus`: a running container with a readinessProbe is
+    ready once the probe succeeds, one without is ready once it has started; K · pkg/kubelet/
+    status/generate.go · `GeneratePodReadyCondition`: the Pod is Ready when every container is).
+    Sidecars (init containers with `restartPolicy: Always`) count, as for FindPort."""
+    statuses: dict[str, dict[str, Any]] = {}
+    for key in ("containerStatuses", "initContainerStatuses"):
+        for st in _list(status.get(key)):
+            if isinstance(st, dict) and isinstance(st.get("name"), str):
+                statuses[st["name"]] = st
+    out: list[ContainerReadiness] = []
+    for section in ("initContainers", "containers"):
+        for c in _list(_get(spec, section)):
+            if not isinstance(c, dict) or not isinstance(c.get("name"), str):
+                continue
+            if section == "initContainers" and c.get("restartPolicy") != "Always":
+                continue
+            st = statuses.get(c["name"], {})
+            ready = st.get("ready")
+            waiting = _get(st, "state", "waiting", "reason")
+            term = _get(st, "state", "terminated")
+            ended = ""
+            if isinstance(term, dict):
+                code = term.get("exitCode")
+                ended = str(term.get("reason") or "Terminated") + (
+                    f", exit code {code}" if isinstance(code, int) else ""
+                )
+            out.append(
+                ContainerReadiness(
+                    c["name"],
+                    _probe(c.get("readinessProbe")),
+                    ready if isinstance(ready, bool) else None,
+                    waiting if isinstance(waiting, str) else "",
+                    ended,
+                )
+            )
+    return tuple(out)
+
+
 def _pod_from(data: dict[str, Any], name: str, ns: str, source: Source) -> Pod:
     spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
     meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
@@ -280,11 +344,17 @@ def _pod_from(data: dict[str, Any], name: str, ns: str, source: Source) -> Pod:
             if isinstance(e, dict) and isinstance(e.get("ip"), str) and e["ip"]
         ] or ([pod.ip] if pod.ip else [])
         cond = ""
+        ready_cond: dict[str, Any] = {}
         for c in _list(status.get("conditions")):
             if isinstance(c, dict) and c.get("type") == "Ready":
                 cond = str(c.get("status", ""))
+                ready_cond = c
         pod.ready_condition = cond
         pod.ready = cond == "True"
+        if not pod.ready:
+            pod.ready_reason = str(ready_cond.get("reason") or "")
+            pod.ready_message = str(ready_cond.get("message") or "")
+            pod.containers = _readiness(spec, status)
     else:
         pod.simulated = True
     return pod

@@ -124,6 +124,37 @@ class ContainerPort:
     sidecar: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """A container's readinessProbe as written (K · core/v1 types.go · `ProbeHandler`: exactly
+    one of httpGet, tcpSocket, exec, grpc)."""
+
+    kind: str
+    """"httpGet", "tcpSocket", "exec" or "grpc"."""
+    port: str = ""
+    """The port as written: a number, or a container port's name."""
+    path: str = ""
+    host: str = ""
+    scheme: str = ""
+    command: tuple[str, ...] = ()
+    service: str = ""
+    """grpc: the health service name."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerReadiness:
+    """One container of a Pod that is not Ready: its readiness probe and what its status says."""
+
+    container: str
+    probe: Probe | None = None
+    ready: bool | None = None
+    """`status.containerStatuses[].ready` (None when the status does not list the container)."""
+    waiting: str = ""
+    """`state.waiting.reason` (CrashLoopBackOff, ImagePullBackOff, ContainerCreating...)."""
+    terminated: str = ""
+    """`state.terminated`: its reason and exit code, e.g. "Error, exit code 1"."""
+
+
 @dataclass(slots=True)
 class Pod:
     name: str
@@ -152,6 +183,13 @@ class Pod:
     address_only: bool = False
     """Not a Pod at all: an address an EndpointSlice in the input lists without a Pod in the file
     (an external database, the API server behind `default/kubernetes`)."""
+    containers: tuple[ContainerReadiness, ...] = ()
+    """For a Pod whose status says it is not Ready: each container (sidecars too), its readiness
+    probe and container status, so the reason can name the failing probe."""
+    ready_reason: str = ""
+    ready_message: str = ""
+    """The Ready condition's `reason` and `message` (ContainersNotReady: containers with unready
+    status: [web]), when it is not True."""
 
     @property
     def ref(self) -> str:
