@@ -1,5 +1,17 @@
 """Workshop capacity: `python benchmarks/serve.py` drives simulated learners against `ktutor serve`.
 
+The issue's scenarios (#14), best run on a quiet machine (the load average is printed with
+every figure: on a shared machine the figures say more about the neighbours):
+
+    python benchmarks/serve.py                       # 100 learners, the first 40 within 1 s,
+                                                     # then 10 of them type (the defaults)
+    python benchmarks/serve.py --learners 40 --typing 0    # the 40-tab rush alone
+    python benchmarks/serve.py --learners 20 --rush 20 --typing 5   # a quick look
+    python benchmarks/serve.py --no-fork --warm 40   # as before the fork server: a warm pool
+
+Goals on a 2-core machine: every rush tab shows the name prompt within 3 s and a lesson within
+5 s; keystroke -> frame p95 < 150 ms with 100 connected and 10 typing; < 40 MB PSS per learner.
+
 No browser: each learner speaks textual-serve's websocket protocol as textual.js does (the
 `resize` message on open, keys as `["stdin", text]`, the screen as terminal output), reads the
 screen by stripping the escape sequences, and does what a learner does:
@@ -11,7 +23,9 @@ screen by stripping the escape sequences, and does what a learner does:
    and send a request (Ctrl+T) every few seconds, for `--seconds`: keystroke to the first
    frame that shows the `Q` (goal: p95 < 150 ms);
 4. memory: the proportional set size (PSS, shared pages split among the processes that share
-   them) of every tutor process and the server, per learner (goal: < 40 MB).
+   them, from /proc/PID/smaps_rollup) of every tab's tutor, the fork server and the web
+   server, divided by the number of tabs: each learner's share of everything (goal: < 40 MB);
+   and the CPU time each tab's tutor used to get there.
 
 Everything talks to 127.0.0.1 only, is bounded in time, and stops the server it started.
 """
@@ -23,6 +37,7 @@ import asyncio
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -162,17 +177,45 @@ def pss_kb(pid: int) -> int:
     return 0
 
 
-def tutor_pids(server: int) -> list[int]:
-    """The per-tab tutor processes under the server (not the shells that start them)."""
-    out = []
+def ppid_of(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (not its children)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def processes(server: int) -> tuple[list[int], list[int]]:
+    """(the tabs' tutor processes, the fork server) under the web server: tutors started as
+    `python -m tutor` (not the shells that start them) and the fork server's children."""
+    tabs, forkers = [], []
     for pid in descendants(server):
         try:
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"-m" in cmd and b"tutor" in cmd and b"serve" not in cmd:
-            out.append(pid)
-    return out
+        if b"tutor.app.fork_server" in cmd:
+            (forkers if ppid_of(pid) == server else tabs).append(pid)
+        elif b"-m" in cmd and b"tutor" in cmd and b"serve" not in cmd:
+            tabs.append(pid)
+    return tabs, forkers
+
+
+def tutor_pids(server: int) -> list[int]:
+    return processes(server)[0]
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.1f} {five:.1f} {fifteen:.1f} ({os.cpu_count()} cores)"
 
 
 def pct(values: list[float], q: float) -> float:
@@ -199,26 +242,20 @@ async def run(args: argparse.Namespace) -> int:
     data = Path(tempfile.mkdtemp(prefix="ktutor-bench-"))
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     env.pop("KTUTOR_SERVE", None)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tutor",
-            "serve",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data),
-            "--warm",
-            str(args.warm),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    print(f"load average before: {os.getloadavg()[0]:.1f} (2 cores shared)", flush=True)
+    log = data / "serve.log"
+    command = [sys.executable, "-m", "tutor", "serve", "--port", str(port)]
+    command += ["--data-dir", str(data), "--warm", str(args.warm)]
+    command += [] if args.fork else ["--no-fork"]
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    print(f"before: {load()}", flush=True)
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -230,14 +267,20 @@ async def run(args: argparse.Namespace) -> int:
                     print("ktutor serve did not start", file=sys.stderr)
                     return 1
                 await asyncio.sleep(0.2)
-        # let the warm pool fill (one process at a time) before the class arrives
+        # let the fork server get ready and the warm pool fill (one process at a time)
+        # before the class arrives
         t0 = time.monotonic()
+        while args.fork and b"fork server: ready" not in log.read_bytes():
+            if time.monotonic() - t0 > 60:
+                print("the fork server was not ready after 60 s", flush=True)
+                break
+            await asyncio.sleep(0.2)
         while len(tutor_pids(server.pid)) < args.warm and time.monotonic() - t0 < 5 + 3 * args.warm:
             await asyncio.sleep(0.5)
         await asyncio.sleep(3)
         print(
-            f"server on port {port}, {len(tutor_pids(server.pid))} warm processes after "
-            f"{time.monotonic() - t0:.0f} s",
+            f"server on port {port}, {'fork server, ' if args.fork else ''}"
+            f"{len(tutor_pids(server.pid))} warm processes after {time.monotonic() - t0:.0f} s",
             flush=True,
         )
         url = f"ws://127.0.0.1:{port}/ws"
@@ -258,7 +301,7 @@ async def run(args: argparse.Namespace) -> int:
                 f"rush: {len(rush)} tabs in 1 s: name prompt max {max(prompts, default=0):.2f} s "
                 f"(p50 {pct(prompts, 0.5):.2f}), list max {max(listed, default=0):.2f} s, "
                 f"lesson max {max(lessons, default=0):.2f} s "
-                f"(p50 {pct(lessons, 0.5):.2f}), {len(failed)} failed",
+                f"(p50 {pct(lessons, 0.5):.2f}), {len(failed)} failed; {load()}",
                 flush=True,
             )
             for x in failed[:3]:
@@ -281,20 +324,29 @@ async def run(args: argparse.Namespace) -> int:
             lat = [v * 1000 for x in typists for v in x.latencies]
             for x in [x for x in typists if x.error][:3]:
                 print(f"  learner {x.n}: {x.error}", flush=True)
-            pids = tutor_pids(server.pid)
+            pids, forkers = processes(server.pid)
             tabs = sum(pss_kb(p) for p in pids)
+            forker = sum(pss_kb(p) for p in forkers)
             own = pss_kb(server.pid)
             spare = max(0, len(pids) - len(joined))
-            per = (tabs + own) / 1024 / max(1, len(pids))
+            per = (tabs + forker + own) / 1024 / max(1, len(pids))
+            cpu = [cpu_seconds(p) for p in pids]
             print(
                 f"typing: {len(typists)} learners, {len(lat)} keystrokes: keystroke -> frame "
-                f"p50 {pct(lat, 0.5):.0f} ms, p95 {pct(lat, 0.95):.0f} ms, max {max(lat, default=0):.0f} ms",
+                f"p50 {pct(lat, 0.5):.0f} ms, p95 {pct(lat, 0.95):.0f} ms, "
+                f"max {max(lat, default=0):.0f} ms; {load()}",
                 flush=True,
             )
-            print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
             print(
-                f"memory: {len(pids)} tutor processes ({len(joined)} learners + {spare} warm), "
-                f"PSS {tabs / 1024:.0f} MB + server {own / 1024:.0f} MB = {per:.1f} MB per process",
+                f"memory: {len(pids)} tutor processes ({len(joined)} learners + {spare} warm): "
+                f"PSS {tabs / 1024:.0f} MB + fork server {forker / 1024:.0f} MB + web server "
+                f"{own / 1024:.0f} MB = {per:.1f} MB per learner "
+                f"(a tab's own: {tabs / 1024 / max(1, len(pids)):.1f} MB)",
+                flush=True,
+            )
+            print(
+                f"cpu: each tab's tutor used {pct(cpu, 0.5):.2f} s (p50), "
+                f"{max(cpu, default=0):.2f} s (max) up to now",
                 flush=True,
             )
             for x in learners:
@@ -306,15 +358,28 @@ async def run(args: argparse.Namespace) -> int:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+        shutil.rmtree(data, ignore_errors=True)
     return 0
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--learners", type=int, default=100)
-    parser.add_argument("--rush", type=int, default=40, help="tabs opened within the first second")
-    parser.add_argument("--typing", type=int, default=10)
-    parser.add_argument("--warm", type=int, default=40, help="ktutor serve --warm")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--learners", type=int, default=100, help="tabs in all (default 100)")
+    parser.add_argument(
+        "--rush", type=int, default=40, help="tabs opened within the first second (default 40)"
+    )
+    parser.add_argument(
+        "--typing", type=int, default=10, help="learners who then type (default 10)"
+    )
+    parser.add_argument("--warm", type=int, default=0, help="ktutor serve --warm (default 0)")
+    parser.add_argument(
+        "--no-fork",
+        dest="fork",
+        action="store_false",
+        help="ktutor serve --no-fork: a `python -m tutor` per tab",
+    )
     parser.add_argument("--seconds", type=float, default=30, help="how long the typists type")
     parser.add_argument("--join-rate", type=float, default=5, help="later tabs per second")
     parser.add_argument("--port", type=int, default=0, help="default: free one in 18650-18699")

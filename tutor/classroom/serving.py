@@ -58,6 +58,17 @@ def served_command(lesson_dirs: Sequence[str | Path] = (), python: str | None = 
     return "exec " + shlex.join(argv)
 
 
+def fork_server_command(
+    lesson_dirs: Sequence[str | Path] = (), python: str | None = None
+) -> list[str]:
+    """How `ktutor serve` starts its fork server (`tutor.app.fork_server`; the web server adds
+    the socket's path): this Python, the same lesson packs as the tabs."""
+    argv = [python or sys.executable, "-m", "tutor.app.fork_server"]
+    for d in lesson_dirs:
+        argv += ["--lessons", str(Path(d).expanduser().resolve())]
+    return argv
+
+
 def url_for(address: str, port: int) -> str:
     """`http://ADDRESS:PORT`, with IPv6 addresses in brackets."""
     if ":" in address and not address.startswith("["):
@@ -151,13 +162,15 @@ def serve(
     banner: Sequence[str] = (),
     code: str | None = None,
     warm: int = 0,
+    fork: bool = True,
 ) -> None:
     """Run the web server until Ctrl+C. Raises OSError when the address cannot be bound.
 
     `public` is an explicit base URL for the page's scripts and websocket (`--public-url`);
     without it each page points at the address its browser used (`web.ClassroomServer`).
     `banner` is printed once the server listens. With `code`, browsers must type it first
-    (`joining`). `warm` tutor processes are kept started ahead of time (`web.WarmPool`)."""
+    (`joining`). With `fork`, each tab's tutor is a fork of one prepared process
+    (`forking`); `warm` tutor processes are kept started ahead of time (`web.WarmPool`)."""
     from tutor.classroom.web import ClassroomServer
 
     settings.set_for_children(
@@ -173,6 +186,7 @@ def serve(
         public_url=public,
         code=code,
         warm=warm,
+        fork_server=fork_server_command(lesson_dirs) if fork else None,
     )
     server.banner = list(banner)
     server.serve()

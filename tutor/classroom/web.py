@@ -21,6 +21,13 @@ buffered output (the prompt) at once and its real size right after; the pool ref
 background, one process at a time, so refilling never competes with a rush. Beyond N tabs at
 once, the rest start cold as before.
 
+The fork server: with `fork_server=` (the default of `ktutor serve`) a tab's tutor is not a new
+`python -m tutor` but a fork of one process that has imported and warmed the tutor once
+(`forking`, `tutor.app.fork_server`): it starts in milliseconds and shares that process's
+memory. The warm pool, when asked for, then keeps forked children. If the fork server is not
+running (it failed to start, or died), tabs start `python -m tutor` as before and the
+instructor's terminal says so once.
+
 Imported only by `serving.serve` (textual-serve pulls in aiohttp and rich).
 """
 
@@ -31,9 +38,12 @@ import contextlib
 import hmac
 import os
 import re
+import shutil
 import signal
 import sys
+import tempfile
 from asyncio.subprocess import Process
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +52,7 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, log, to_int
 
-from tutor.classroom import joining
+from tutor.classroom import forking, joining
 
 HOST_HEADER = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$")
 """A Host header we are willing to put into the page: a name or address and an optional port
@@ -67,22 +77,126 @@ def websocket_url(http_url: str) -> str:
     return ("wss:" if scheme == "https" else "ws:") + rest
 
 
+class ForkServer:
+    """The fork server process (`tutor.app.fork_server`), as the web server sees it: started
+    with a tab's environment, ready once it prints `ready`, asked for one child per tab."""
+
+    def __init__(self, command: Sequence[str]) -> None:
+        self.command = list(command)
+        self.folder = Path(tempfile.mkdtemp(prefix="ktutor-fork-"))  # 0700: only us
+        self.path = str(self.folder / "tabs.sock")
+        self.process: Process | None = None
+        self.ready = asyncio.Event()
+        self.gone = False
+        self.closing = False
+        self._watch: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        env = tab_environment(80, 24)
+        try:
+            self.process = await asyncio.create_subprocess_exec(
+                *self.command,
+                self.path,
+                stdin=asyncio.subprocess.PIPE,  # its end tells the fork server we are gone
+                stdout=asyncio.subprocess.PIPE,
+                env=env,
+            )
+        except OSError as error:
+            self._lost(f"cannot start it: {error}")
+            return
+        self._watch = asyncio.create_task(self._watch_it(self.process))
+
+    async def _watch_it(self, process: Process) -> None:
+        assert process.stdout is not None
+        line = await process.stdout.readline()
+        if line == forking.READY:
+            self.ready.set()
+        code = await process.wait()
+        if not self.closing:
+            self._lost(f"it stopped (exit code {code})")
+
+    def _lost(self, why: str) -> None:
+        self.gone = True
+        self.ready.set()  # nobody waits for it any more
+        print(
+            f"ktutor: the fork server is not running ({why}); each new tab now starts its own "
+            "tutor, which takes a few seconds",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    async def fork(self, width: int, height: int, env: dict[str, str]) -> Process | None:
+        """A child for one tab, or None (then the tab starts its own tutor)."""
+        if self.gone:
+            return None
+        if not self.ready.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.ready.wait(), 60)
+        if self.gone or not self.ready.is_set():
+            return None
+        try:
+            process = await forking.fork_tab(self.path, env)
+        except OSError as error:
+            log.error("the fork server gave no child: %s", error)
+            return None
+        return process  # type: ignore[return-value]  # a Process as far as AppService goes
+
+    async def close(self) -> None:
+        self.closing = True
+        process = self.process
+        if process is not None and process.returncode is None:
+            assert process.stdin is not None
+            process.stdin.close()  # the fork server ends; tabs still open keep running
+            try:
+                await asyncio.wait_for(process.wait(), 5)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+        if self._watch is not None:
+            self._watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watch
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def tab_environment(width: int, height: int) -> dict[str, str]:
+    """The environment textual-serve gives a tab's process (`AppService._build_environment`)."""
+    service = AppService(
+        "",
+        write_bytes=_nothing,
+        write_str=_nothing,
+        close=_nothing_to_close,
+        download_manager=None,  # type: ignore[arg-type]  # never used for this
+    )
+    return service._build_environment(width, height)
+
+
 class WarmAppService(AppService):
-    """textual-serve's per-tab service, given a process started ahead of time.
+    """textual-serve's per-tab service, given a process started ahead of time or forked.
 
     Overrides `_open_app_process`, the one place AppService (textual-serve 1.1.3, pinned)
     starts the tab's process and keeps its stdin; everything else (reading the output, relaying
     keys, stopping) is textual-serve's own. The browser sends its size as soon as the socket
-    opens, which repaints the waiting app at the right size."""
+    opens, which repaints a waiting app at the right size."""
 
-    def __init__(self, command: str, *, warm: Process | None, **kw: Any) -> None:
+    def __init__(
+        self,
+        command: str,
+        *,
+        warm: Process | None,
+        forks: ForkServer | None = None,
+        **kw: Any,
+    ) -> None:
         super().__init__(command, **kw)
         self.warm = warm
+        self.forks = forks
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
-        if self.warm is None:
-            return await super()._open_app_process(width, height)
         process, self.warm = self.warm, None
+        if process is None and self.forks is not None:
+            process = await self.forks.fork(width, height, self._build_environment(width, height))
+        if process is None:
+            return await super()._open_app_process(width, height)
         self._process = process
         assert process.stdin is not None
         self._stdin = process.stdin
@@ -100,8 +214,9 @@ class WarmAppService(AppService):
 class WarmPool:
     """Tutor processes started ahead of time (see the module docstring)."""
 
-    def __init__(self, command: str, size: int) -> None:
+    def __init__(self, command: str, size: int, forks: ForkServer | None = None) -> None:
         self.command = command
+        self.forks = forks
         self.size = max(0, size)
         self.ready: list[Process] = []
         self.starting: Process | None = None
@@ -112,13 +227,15 @@ class WarmPool:
 
     async def _spawn(self) -> Process:
         """A process exactly as textual-serve starts one (its environment, 80x24 until the
-        browser sends its size)."""
-        spawner = AppService(
+        browser sends its size), forked when the fork server runs."""
+        spawner = WarmAppService(
             self.command,
+            warm=None,
+            forks=self.forks,
             write_bytes=_nothing,
             write_str=_nothing,
             close=_nothing_to_close,
-            download_manager=None,  # type: ignore[arg-type]  # never used for spawning
+            download_manager=None,  # never used for spawning
         )
         return await spawner._open_app_process(80, 24)
 
@@ -251,10 +368,14 @@ class ClassroomServer(Server):
         public_url: str | None,
         code: str | None = None,
         warm: int = 0,
+        fork_server: Sequence[str] | None = None,
     ) -> None:
         super().__init__(command, host=host, port=port, title=title, public_url=public_url)
         self.warm = warm
         self.pool: WarmPool | None = None
+        self.fork_server_command = fork_server
+        """How to start the fork server (its socket's path is added), or None: no forking."""
+        self.forks: ForkServer | None = None
         self.tabs: set[AppService] = set()
         """The tabs being served (with a pool), for shutting down cleanly."""
         self.code = code
@@ -327,12 +448,11 @@ class ClassroomServer(Server):
         workshop code's cookie."""
         if not self.joined(request):
             raise web.HTTPForbidden(text="ktutor: open the page and type the workshop code first\n")
-        if self.pool is None:
-            return await super().handle_websocket(request)
-        return await self._websocket(request, self.pool.take())
+        return await self._websocket(request, self.pool.take() if self.pool else None)
 
     async def _websocket(self, request: web.Request, warm: Process | None) -> web.WebSocketResponse:
-        """textual-serve 1.1.3's `handle_websocket`, with `WarmAppService` and a pooled process."""
+        """textual-serve 1.1.3's `handle_websocket`, with `WarmAppService`: a pooled process, a
+        forked one, or (without either) one started as textual-serve would."""
         websocket = web.WebSocketResponse(heartbeat=15)
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
@@ -342,6 +462,7 @@ class ClassroomServer(Server):
             app_service = WarmAppService(
                 self.command,
                 warm=warm,
+                forks=self.forks,
                 write_bytes=websocket.send_bytes,
                 write_str=websocket.send_str,
                 close=websocket.close,
@@ -391,13 +512,18 @@ class ClassroomServer(Server):
 
     async def on_startup(self, app: web.Application) -> None:
         """Print our own lines (textual-serve's banner shows the one fixed URL); start the
-        warm pool."""
+        fork server and the warm pool."""
         for line in self.banner:
             print(line, file=sys.stderr, flush=True)
+        if self.fork_server_command is not None:
+            self.forks = ForkServer(self.fork_server_command)
+            await self.forks.start()
         if self.warm > 0:
-            self.pool = WarmPool(self.command, self.warm)
+            self.pool = WarmPool(self.command, self.warm, self.forks)
             self.pool.start()
 
     async def on_shutdown(self, app: web.Application) -> None:
         if self.pool is not None:
             await self.pool.close()
+        if self.forks is not None:
+            await self.forks.close()

@@ -46,6 +46,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "connects)",
     )
     parser.add_argument(
+        "--no-fork",
+        dest="fork",
+        action="store_false",
+        help="start a separate `python -m tutor` for each tab instead of forking one process "
+        "that has loaded the tutor already (the default: a tab starts in milliseconds and "
+        "shares that process's memory)",
+    )
+    parser.add_argument(
         "--public-url",
         default=None,
         metavar="URL",
@@ -137,6 +145,7 @@ def run(args: argparse.Namespace) -> int:
             banner,
             code,
             args.warm,
+            args.fork,
         )
     except OSError as exc:
         print(
