@@ -1,7 +1,8 @@
 """`ktutor serve`: the tutor in browsers, for a workshop, with textual-serve.
 
-textual-serve starts one `python -m tutor` process per browser tab, with this server's
-environment, so there is no shared state between tabs. `KTUTOR_SERVE=1` in that environment tells
+Each browser tab gets its own tutor process, with this server's environment, so there is no
+shared state between tabs: a fork of the fork server (`forking`, `tutor.app.fork_server`), or,
+without it, the `python -m tutor` that textual-serve starts (`served_command`). `KTUTOR_SERVE=1` in that environment tells
 the app to ask for the learner's name first (`tutor.app.screens.name`), and each name gets its own
 progress file on the serving machine (`ProgressStore.open(learner=name)`).
 
