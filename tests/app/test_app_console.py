@@ -4,17 +4,19 @@ the same cluster change as the routing view's key for it."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
-from app.conftest import build_app
+from app.conftest import build_app, make_lesson
+from sample_manifests import MANIFEST
 from testkit import settle
 
 from tutor.app.widgets.console import ConsoleInput, ConsolePane
 from tutor.app.widgets.editor import YamlEditor
 from tutor.app.widgets.routing import RoutingView
 from tutor.app.widgets.workbench import Workbench
-from tutor.course.lesson import Lesson
+from tutor.course.lesson import Challenge, Goal, Lesson
 
 
 def bench(app: Any) -> Workbench:
@@ -139,3 +141,75 @@ async def test_edit_opens_the_editor_and_expose_adds_the_service(
         assert isinstance(app.focused, YamlEditor)
         row = app.focused.cursor_location[0]
         assert work.text.splitlines()[row].strip() == "name: shop"
+
+
+def look_then_fix() -> Lesson:
+    """The fixture lesson with one challenge whose goal asks the learner to look first."""
+    base = make_lesson()
+    fixed = MANIFEST.replace("    app: web\n  ports", "    app: api\n  ports")
+    challenge = Challenge(
+        "look-then-fix",
+        "Look, then fix",
+        "Only api-1 should answer. Look at the Service first.",
+        MANIFEST,
+        Goal(
+            "all",
+            {
+                "goals": [
+                    Goal("traffic", {"service": "web", "port": "80", "pods": ["api-1"]}),
+                    Goal("ran", {"command": "kubectl describe svc"}),
+                ]
+            },
+            "api-1 alone gets traffic, and you described the Service",
+        ),
+        ("Describe the Service.",),
+        fixed,
+        commands=("kubectl describe svc web",),
+    )
+    return dataclasses.replace(base, challenges=(challenge, *base.challenges))
+
+
+async def open_first_challenge(pilot: Any, app: Any) -> Any:
+    from tutor.app.screens.practice import ChallengeScreen
+
+    await settle(pilot)
+    await pilot.press("ctrl+o")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(app.screen, ChallengeScreen)
+    return app.screen
+
+
+async def test_a_ran_goal_needs_the_command_typed_in_the_console(data_dir: Path) -> None:
+    app = build_app(data_dir, "basics", lessons=[look_then_fix()])
+    async with app.run_test(size=(120, 40)) as pilot:
+        challenge = await open_first_challenge(pilot, app)
+        hint = challenge.query_one("#challenge-commands")
+        assert "In the console (F8): kubectl describe svc web" in str(hint.render())
+        editor = challenge.query_one(YamlEditor)
+        row = editor.text.splitlines().index("    app: web")
+        editor.focus()
+        await pilot.press("ctrl+home", *["down"] * row, "end", *["backspace"] * 3, *"api")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert challenge.last is not None and not challenge.last.met
+        assert "Run `kubectl describe svc` in the console" in challenge.last.detail
+        lines = await run(pilot, app, "kubectl describe svc web")
+        assert "Selector:                 app=api" in lines  # the fixed manifest
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert challenge.last.met, challenge.last.detail
+        assert "look-then-fix" in app.progress.lesson("basics").challenges_solved
+        await pilot.press("escape")  # the console's history goes with the progress
+        await settle(pilot)
+    again = build_app(data_dir, "basics", lessons=[look_then_fix()])
+    async with again.run_test(size=(120, 40)) as pilot:
+        challenge = await open_first_challenge(pilot, again)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert challenge.last is not None and challenge.last.met, challenge.last.detail
+        await pilot.press("f8")
+        await settle(pilot)
+        await pilot.press("up")
+        assert again.screen.query_one(ConsoleInput).value == "kubectl describe svc web"

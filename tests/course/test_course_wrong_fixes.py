@@ -249,3 +249,50 @@ def test_a_ran_goal_is_met_in_lint_by_running_its_command(tmp_path: Path) -> Non
     ch["goal"] = {"all": [ch["goal"], {"ran": {"command": "kubectl describe svc"}}]}
     ch["commands"] = ["kubectl describe svc my-service"]
     assert _lint(tmp_path, _file("anatomy"), data) == []
+
+
+def test_a_start_that_already_has_the_fix_fails_lint_even_with_a_ran_goal(
+    tmp_path: Path,
+) -> None:
+    """The start is checked with the `ran` commands taken as run: a start whose manifest
+    already meets the rest of the goal is reported (an unrun command must not hide it)."""
+    data = _lesson(_file("anatomy"))
+    ch = _challenge(data, "fix-the-selector")
+    ch["goal"] = {"all": [ch["goal"], {"ran": {"command": "kubectl describe svc"}}]}
+    ch["manifest"] = ch["solution"]
+    issues = _lint(tmp_path, _file("anatomy"), data)
+    assert any("starting manifest already meets its goal" in m for m in issues), issues
+
+
+def test_a_goal_of_commands_alone_is_unmet_at_the_start(tmp_path: Path) -> None:
+    data = _lesson(_file("anatomy"))
+    ch = _challenge(data, "fix-the-selector")
+    ch["goal"] = {"ran": {"command": "kubectl get endpointslices"}}
+    ch.pop("wrong_solutions", None)
+    assert _lint(tmp_path, _file("anatomy"), data) == []
+
+
+@pytest.mark.parametrize(
+    ("command", "words"),
+    [
+        ("kubectl frob svc", "`kubectl frob` is not a kubectl verb"),
+        ("kubectl apply -f web.yaml", "`kubectl apply` is not simulated by the console"),
+        ("kubectl describe servis", 'resource type "servis"'),
+        ("ls -l", "`ls` is not a command the console runs"),
+        ("env | sort", "only pipes into `grep`"),
+        ("curl 'http://web", "a quote is not closed"),
+    ],
+)
+def test_lint_refuses_commands_the_console_would_not_run(
+    tmp_path: Path, command: str, words: str
+) -> None:
+    data = _lesson(_file("anatomy"))
+    ch = _challenge(data, "fix-the-selector")
+    ch["goal"] = {"all": [ch["goal"], {"ran": {"command": command}}]}
+    issues = _lint(tmp_path, _file("anatomy"), data)
+    assert any(f"the console would not run `{command}`" in m and words in m for m in issues), issues
+    del ch["goal"]["all"][1]
+    ch["commands"] = ["kubectl get svc", command]
+    data["steps"][0]["commands"] = [command]
+    issues = _lint(tmp_path, _file("anatomy"), data)
+    assert len([m for m in issues if f"the console would not run `{command}`" in m]) == 2, issues

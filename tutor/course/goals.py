@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tutor.model import dns
+from tutor.model import console_words, dns
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute, analyze, route_service
 from tutor.model.endpoints import PodIndex
 from tutor.model.network import ClusterNetwork
@@ -460,15 +460,14 @@ def _unchanged(goal: Goal, analysis: Analysis) -> GoalResult:
     return GoalResult(True, f"The {what} are as they were at the start.")
 
 
-def _words(command: str) -> str:
-    return " ".join(command.split())
-
-
 def _ran(goal: Goal, commands: Sequence[str]) -> GoalResult:
-    want = _words(str(goal.data["command"]))
+    """The learner ran a console line that starts with the goal's command, both read in the
+    console's normal form (`tutor.model.console_words.ran`: shell words, kubectl's resource
+    names as plurals, flags in any order, curl's URL defaults)."""
+    want = " ".join(str(goal.data["command"]).split())
     for command in commands:
-        if _words(command).startswith(want):
-            return GoalResult(True, f"You ran {q(_words(command))}.")
+        if console_words.ran(want, command):
+            return GoalResult(True, f"You ran {q(' '.join(command.split()))}.")
     return GoalResult(False, f"Run {q(want)} in the console; it has not been run yet.")
 
 
@@ -560,6 +559,10 @@ def goal_problems(goal: Goal) -> list[str]:
             out.append(str(exc))
         if ("equals" in data) == ("present" in data):
             out.append("a field goal gives `equals` (the value as written) or `present`, not both")
+    if goal.kind == "ran":
+        why = console_words.problem(str(data["command"]))
+        if why is not None:
+            out.append(f"the console would not run `{data['command']}`: {why}")
     if goal.kind == "share" and float(data.get("min", 0.0)) > float(data.get("max", 1.0)):
         out.append(f"`min` ({data.get('min')}) is above `max` ({data.get('max')})")
     return out

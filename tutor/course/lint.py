@@ -6,6 +6,12 @@ meet its goal while the reference solution DOES and every listed wrong solution 
 goal provably refuses those fixes), a challenge goal names only Services, ports and objects that
 exist in its solution, each quiz question has exactly one correct answer, and a lesson has at
 least two challenges and three quiz questions. Every issue is `FILE:LINE: what is wrong`.
+
+`ran` goals (the learner ran a console command) and `commands:` lists must be commands the
+console runs (`tutor.model.console_words.problem`). In the proofs a `ran` goal is taken as met:
+the solution and the wrong solutions are checked as if every `ran` command had been run (so it
+is the manifest that passes or fails), and so is the start when the goal also asks something of
+the manifest; a goal that asks only for commands is proven unmet at the start by running none.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tutor.model import console_words
 from tutor.model.analysis import Analysis, analyze
 from tutor.model.limits import InputRejected
 from tutor.model.network import ClusterNetwork
@@ -86,6 +93,13 @@ class _Linter:
             return False
         return True
 
+    def commands(self, base: FieldPath, commands: Sequence[str]) -> None:
+        """A step's or challenge's `commands:` are lines the console runs."""
+        for j, command in enumerate(commands):
+            why = console_words.problem(command)
+            if why is not None:
+                self.add((*base, "commands", j), f"the console would not run `{command}`: {why}")
+
     def goal_problems(self, path: FieldPath, goal: Goal) -> None:
         """Contradictions in a goal. (A goal may name a Service or port the learner has yet
         to create, so whether the manifest has them is left to the evaluation.)"""
@@ -125,11 +139,12 @@ class _Linter:
                 (*base, "manifest"), step.manifest, f"step {i + 1}'s manifest"
             ):
                 continue
+            self.commands(base, step.commands)
             if step.path:
                 self.step_path(i, text)
             if step.check is not None:
                 self.goal_problems((*base, "check"), step.check)
-                result = evaluate(step.check, self.analysis(text))
+                result = evaluate(step.check, self.analysis(text), start_commands(step.check))
                 if result.met:
                     self.add(
                         (*base, "check"),
@@ -203,8 +218,9 @@ class _Linter:
                 (*base, "solution"), ch.solution, f"challenge `{ch.id}`'s solution"
             )
             self.goal_problems((*base, "goal"), ch.goal)
+            self.commands(base, ch.commands)
             if start_ok:
-                result = evaluate(ch.goal, self.analysis(ch.manifest))
+                result = evaluate(ch.goal, self.analysis(ch.manifest), start_commands(ch.goal))
                 if result.met:
                     self.add(
                         (*base, "manifest"),
@@ -273,6 +289,15 @@ def _goals(goal: Goal) -> list[Goal]:
 def ran_commands(goal: Goal) -> tuple[str, ...]:
     """The commands `ran` goals ask for: lint runs them for the solution and wrong solutions."""
     return tuple(str(g.data["command"]) for g in _goals(goal) if g.kind == "ran")
+
+
+def start_commands(goal: Goal) -> tuple[str, ...]:
+    """The commands taken as run when proving a start does not meet `goal` already: all of its
+    `ran` commands when it also asks something of the manifest (the manifest must fail on its
+    own), none when it asks only for commands."""
+    if all(g.kind == "ran" for g in _goals(goal)):
+        return ()
+    return ran_commands(goal)
 
 
 def missing_names(goal: Goal, analysis: Analysis) -> list[str]:

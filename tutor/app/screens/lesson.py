@@ -24,7 +24,7 @@ from tutor.app.widgets.quiet import set_content
 from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.workbench import Workbench, WorkbenchScreen
 from tutor.course.lesson import Lesson
-from tutor.lab.session import restored_commands, saved_commands
+from tutor.lab.session import restored_commands
 from tutor.model.changes import ClusterChanges
 from tutor.model.network import ClusterNetwork
 
@@ -347,9 +347,7 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         return True
 
     def on_workbench_command_ran(self, message: Workbench.CommandRan) -> None:
-        self.progress.save_edit(
-            self.lesson.id, CONSOLE_KEY, saved_commands(self.workbench.session.commands)
-        )
+        self.keep_commands(self.lesson.id, CONSOLE_KEY)
 
     def on_workbench_updated(self, message: Workbench.Updated) -> None:
         if not self.lesson.steps:

@@ -21,7 +21,7 @@ from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.workbench import Workbench, WorkbenchScreen
 from tutor.course.lesson import Challenge, Lesson
 from tutor.course.quiz import score
-from tutor.lab.session import restored_commands, saved_commands
+from tutor.lab.session import restored_commands
 from tutor.model.network import ClusterNetwork
 
 if TYPE_CHECKING:
@@ -186,11 +186,7 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
         yield KeyFooter()
 
     def on_workbench_command_ran(self, message: Workbench.CommandRan) -> None:
-        self.tutor.progress.save_edit(
-            self.lesson.id,
-            console_key(self.challenge),
-            saved_commands(self.workbench.session.commands),
-        )
+        self.keep_commands(self.lesson.id, console_key(self.challenge))
 
     def on_mount(self) -> None:
         self.title = self.lesson.title

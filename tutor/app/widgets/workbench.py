@@ -96,6 +96,16 @@ class WorkbenchScreen:
             self._save(message.text)
         app.save_progress_soon()
 
+    def keep_commands(self, lesson_id: str, key: str) -> None:
+        """Keep the console lines run here with the learner's progress (written from a
+        thread, as a pause's text is)."""
+        from tutor.lab.session import saved_commands
+
+        app = self.app  # type: ignore[attr-defined]
+        with app.progress.held():
+            app.progress.save_edit(lesson_id, key, saved_commands(self.workbench.session.commands))
+        app.save_progress_soon()
+
     def on_unmount(self) -> None:
         if self._held is not None:
             self._save(self._held.text)

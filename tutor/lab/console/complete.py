@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import shlex
 
-from .session import KUBECTL_VERBS, VERBS, Console
+from tutor.model.console_words import KUBECTL_VERBS
+
+from .session import VERBS, Console
 from .world import World
 
 TYPES = {

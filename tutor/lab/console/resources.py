@@ -1,7 +1,9 @@
 """The resource types the console knows, and each object as the API server would return it.
 
-Names and short names follow `kubectl api-resources`; each object's dict is what `kubectl get
--o yaml` prints (defaulted fields included, status as the controllers and kubelet set it).
+Names and short names follow `kubectl api-resources` (the table is
+`tutor.model.console_words.RESOURCE_NAMES`, which lint and `ran` goals read too); each object's
+dict is what `kubectl get -o yaml` prints (defaulted fields included, status as the controllers
+and kubelet set it).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tutor.model.console_words import RESOURCE_NAMES
 from tutor.model.objects import Pod, Service, Workload
 
 from .world import KUBERNETES_VERSION, World, containers, uid
@@ -35,32 +38,25 @@ class Resource:
 
 
 RESOURCES = [
-    Resource("pods", "Pod", "", ("pod", "pods", "po")),
-    Resource("services", "Service", "", ("service", "services", "svc")),
+    Resource("pods", "Pod", "", RESOURCE_NAMES["pods"]),
+    Resource("services", "Service", "", RESOURCE_NAMES["services"]),
     Resource(
         "endpointslices",
         "EndpointSlice",
         "discovery.k8s.io",
-        ("endpointslice", "endpointslices"),
+        RESOURCE_NAMES["endpointslices.discovery.k8s.io"],
     ),
-    Resource("endpoints", "Endpoints", "", ("endpoints", "endpoint", "ep")),
-    Resource("deployments", "Deployment", "apps", ("deployment", "deployments", "deploy")),
-    Resource("replicasets", "ReplicaSet", "apps", ("replicaset", "replicasets", "rs")),
-    Resource("statefulsets", "StatefulSet", "apps", ("statefulset", "statefulsets", "sts")),
-    Resource("nodes", "Node", "", ("node", "nodes", "no"), namespaced=False),
-    Resource("namespaces", "Namespace", "", ("namespace", "namespaces", "ns"), namespaced=False),
+    Resource("endpoints", "Endpoints", "", RESOURCE_NAMES["endpoints"]),
+    Resource("deployments", "Deployment", "apps", RESOURCE_NAMES["deployments.apps"]),
+    Resource("replicasets", "ReplicaSet", "apps", RESOURCE_NAMES["replicasets.apps"]),
+    Resource("statefulsets", "StatefulSet", "apps", RESOURCE_NAMES["statefulsets.apps"]),
+    Resource("nodes", "Node", "", RESOURCE_NAMES["nodes"], namespaced=False),
+    Resource("namespaces", "Namespace", "", RESOURCE_NAMES["namespaces"], namespaced=False),
 ]
 EMPTY = {
-    "configmaps": ("configmap", "configmaps", "cm"),
-    "secrets": ("secret", "secrets"),
-    "ingresses.networking.k8s.io": ("ingress", "ingresses", "ing"),
-    "networkpolicies.networking.k8s.io": ("networkpolicy", "networkpolicies", "netpol"),
-    "daemonsets.apps": ("daemonset", "daemonsets", "ds"),
-    "jobs.batch": ("job", "jobs"),
-    "cronjobs.batch": ("cronjob", "cronjobs", "cj"),
-    "events": ("event", "events", "ev"),
-    "persistentvolumeclaims": ("persistentvolumeclaim", "persistentvolumeclaims", "pvc"),
-    "serviceaccounts": ("serviceaccount", "serviceaccounts", "sa"),
+    qualified: names
+    for qualified, names in RESOURCE_NAMES.items()
+    if qualified not in {r.qualified for r in RESOURCES}
 }
 """Real resource types a lesson's cluster has none of: `get` finds nothing, as it would."""
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from tutor.model.analysis import Analysis
 from tutor.model.changes import AddedPod, ClusterChanges
+from tutor.model.console_words import KNOWN_KUBECTL, TOOLS
 from tutor.model.limits import visible
 from tutor.model.objects import Service
 from tutor.model.proxy import Client
@@ -47,16 +48,9 @@ Simulated: Pods run agnhost netexec (they answer with their own name), are 10 mi
 the console starts, and nslookup is busybox 1.28's. Events in describe are simulated.
 """
 
-VERBS = ("kubectl", "nslookup", "dig", "curl", "wget", "env", "clear", "help", "history", "exit")
-KUBECTL_VERBS = (
-    "get", "describe", "label", "scale", "delete", "expose", "edit", "port-forward", "run",
-)  # fmt: skip
-KNOWN_KUBECTL = (
-    "create", "apply", "patch", "replace", "set", "rollout", "logs", "exec", "attach", "cp",
-    "top", "cordon", "uncordon", "drain", "taint", "annotate", "autoscale", "explain", "diff",
-    "wait", "debug", "proxy", "api-resources", "api-versions", "config", "version",
-    "cluster-info", "auth", "certificate", "kustomize", "plugin", "completion", "events",
-)  # fmt: skip
+VERBS = TOOLS
+"""The commands the console runs (`tutor.model.console_words`: lint and `ran` goals read the
+same table)."""
 
 
 @dataclass(slots=True)
