@@ -120,14 +120,13 @@ async def test_a_long_title_is_cut_with_an_ellipsis(make_app: Any, data_dir: Pat
 
 async def test_warm_up_parses_every_style_a_lesson_screen_needs(data_dir: Path) -> None:
     """After the warm-up, opening any built-in lesson (and behind the scenes) adds no CSS for
-    Textual to parse: the list in tutor.app.prewarm covers what the screen mounts."""
+    Textual to parse: the samples in tutor.app.prewarm cover what the screen mounts."""
     from tutor.app.app import TutorApp
 
     app = TutorApp(data_dir=data_dir)
     app.cursor_blink = False
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.pause(0.3)
+        await settle(pilot)  # the warm-up's workers included
         before = set(app.stylesheet.source)
         assert app.lessons
         for lesson in app.lessons:
@@ -136,7 +135,7 @@ async def test_warm_up_parses_every_style_a_lesson_screen_needs(data_dir: Path) 
             await pilot.press("f5")
             await settle(pilot)
         added = {name for _path, name in set(app.stylesheet.source) - before}
-        assert not added, f"add these to tutor.app.prewarm.lesson_screen_widgets: {added}"
+        assert not added, f"add a widget of these to tutor.app.prewarm.samples: {added}"
 
 
 async def test_the_second_start_lists_the_lessons_in_its_first_frame(data_dir: Path) -> None:

@@ -184,18 +184,16 @@ class TutorApp(App[None]):
         self.call_from_thread(self._prime)
 
     def _prime(self) -> None:
-        from tutor.app.prewarm import stylesheet_steps
+        from tutor.app.prewarm import warm_styles
         from tutor.app.widgets.editor import YamlEditor
 
-        YamlEditor.create("warm: up\n")  # loads tree-sitter and its YAML language
-        steps = stylesheet_steps(self)
-
-        def next_step() -> None:
-            if steps:
-                steps.pop(0)()
-                self.call_later(next_step)
-
-        self.call_later(next_step)
+        editor = YamlEditor.create("warm: up\n")  # loads tree-sitter and its YAML language
+        self.run_worker(
+            warm_styles(self.screen_stack[0], editor),
+            name="warm styles",
+            group="warm-up",
+            exit_on_error=False,
+        )
 
     def keep_edit(self, lesson_id: str, key: str, text: str, start: str) -> None:
         """Keep a step's or a challenge's text (forget it when it is back to `start`), and say
