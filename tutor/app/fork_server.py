@@ -39,20 +39,20 @@ def preload(extra_dirs: list[Path]) -> None:
     import tutor.app.signals
     import tutor.classroom.claims
     import tutor.course.locate  # noqa: F401
-    from tutor.app.prewarm import lesson_screen_widgets
+    from tutor.app.prewarm import samples
     from tutor.app.widgets.editor import YamlEditor
     from tutor.course import lesson_cache
     from tutor.course.loader import load_lessons
     from tutor.model import analyze
 
-    lesson_screen_widgets()
     cell_len("ktutor 王芳")  # loads rich's table of character widths
     stamp = lesson_cache.fingerprint(extra_dirs)
     found = load_lessons(extra_dirs)
     lesson_cache.write(found, stamp)  # what each tab reads while its name prompt shows
     if found.lessons:
         analyze(found.lessons[0].manifest)
-    YamlEditor.create("warm: up\n")  # tree-sitter and its YAML language
+    samples(YamlEditor.create("warm: up\n"))  # tree-sitter and its YAML language; the
+    # widget modules a lesson screen mounts
 
 
 def main(argv: list[str] | None = None) -> int:
