@@ -186,7 +186,7 @@ async def test_a_ran_goal_needs_the_command_typed_in_the_console(data_dir: Path)
     async with app.run_test(size=(120, 40)) as pilot:
         challenge = await open_first_challenge(pilot, app)
         hint = challenge.query_one("#challenge-commands")
-        assert "In the console (F8): kubectl describe svc web" in str(hint.render())
+        assert "Try in the console (F8): kubectl describe svc web" in str(hint.render())
         editor = challenge.query_one(YamlEditor)
         row = editor.text.splitlines().index("    app: web")
         editor.focus()

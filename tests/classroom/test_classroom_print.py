@@ -255,3 +255,24 @@ def test_handout_keeps_the_files_choice_order_and_its_answer_key(lesson: Lesson)
         right = next(i for i, c in enumerate(q.choices) if c.correct)
         key = out[out.index(f"### Answer to question {n}\n") :]
         assert key.split("\n")[2].startswith(f"Correct: ({'abcdefghij'[right]})")
+
+
+def test_a_steps_and_a_challenges_commands_are_printed(lesson: Lesson) -> None:
+    import dataclasses
+
+    step = dataclasses.replace(lesson.steps[0], commands=("kubectl get svc", "echo `<b>`"))
+    ch = dataclasses.replace(lesson.challenges[0], commands=("kubectl describe svc web",))
+    with_commands = dataclasses.replace(
+        lesson, steps=(step, *lesson.steps[1:]), challenges=(ch, *lesson.challenges[1:])
+    )
+    md = render(with_commands, "md")
+    assert "**Try in the console:** `kubectl get svc` · `` echo `<b>` ``" in md
+    assert "**Try in the console:** `kubectl describe svc web`" in md
+    assert md.index("Try in the console:** `kubectl describe") > md.index("## Challenges")
+    page = render(with_commands, "html")
+    assert (
+        "<p><strong>Try in the console:</strong> <code>kubectl get svc</code>, "
+        "<code>echo `&lt;b&gt;`</code></p>"
+    ) in page
+    assert "<code>kubectl describe svc web</code>" in page
+    assert "Try in the console" not in render(lesson, "md")  # none given, none printed

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import difflib
 import html
+import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
-from tutor.course.lesson import Goal, Lesson
+from tutor.course.lesson import COMMANDS_LABEL, Goal, Lesson
 from tutor.course.locate import span_in
 from tutor.model.analysis import analyze
 from tutor.model.limits import InputRejected
@@ -232,6 +233,26 @@ def describe_goal(goal: Goal) -> str:
     return goal.kind
 
 
+_BACKTICKS = re.compile(r"`+")
+
+
+def _code(text: str) -> str:
+    """`text` as a Markdown code span, fenced with more backticks than it holds."""
+    ticks = "`" * (max((len(m) for m in _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _md_commands(commands: tuple[str, ...]) -> str:
+    """A step's or challenge's `commands:`, the line the app shows under its text."""
+    return f"**{COMMANDS_LABEL}:** " + " · ".join(_code(c.strip()) for c in commands)
+
+
+def _html_commands(commands: tuple[str, ...]) -> str:
+    codes = ", ".join(f"<code>{html.escape(c.strip())}</code>" for c in commands)
+    return f"<p><strong>{COMMANDS_LABEL}:</strong> {codes}</p>\n"
+
+
 def _letter(i: int) -> str:
     return chr(ord("a") + i) if i < 26 else str(i + 1)
 
@@ -292,6 +313,8 @@ def to_markdown(lesson: Lesson, full: bool = False) -> str:
         out += [step.text.strip(), ""]
         if step.try_this:
             out += [f"**Try this:** {step.try_this.strip()}", ""]
+        if step.commands:
+            out += [_md_commands(step.commands), ""]
         if step.check is not None:
             out += [f"**Goal:** {describe_goal(step.check)}", ""]
         out += [view.caption, ""]
@@ -311,6 +334,7 @@ def to_markdown(lesson: Lesson, full: bool = False) -> str:
             "",
             f"**Goal:** {describe_goal(ch.goal)}",
             "",
+            *([_md_commands(ch.commands), ""] if ch.commands else []),
             "Starting manifest:",
             "",
             *_md_manifest(manifest(ch.manifest)),
@@ -463,6 +487,8 @@ def to_html(lesson: Lesson, full: bool = False) -> str:
         p.append(_md_html(step.text))
         if step.try_this:
             p.append(f"<p><strong>Try this:</strong> {_inline(step.try_this)}</p>\n")
+        if step.commands:
+            p.append(_html_commands(step.commands))
         if step.check is not None:
             p.append(f"<p><strong>Goal:</strong> {_inline(describe_goal(step.check))}</p>\n")
         p.append(f"<h4>Manifest</h4>\n<p>{e(view.caption)}</p>\n")
@@ -479,6 +505,8 @@ def to_html(lesson: Lesson, full: bool = False) -> str:
             p.append(f'<section class="challenge">\n<h3>Challenge {i + 1}: {e(ch.title)}</h3>\n')
             p.append(_md_html(ch.text))
             p.append(f"<p><strong>Goal:</strong> {_inline(describe_goal(ch.goal))}</p>\n")
+            if ch.commands:
+                p.append(_html_commands(ch.commands))
             p.append("<h4>Starting manifest</h4>\n")
             p.append(
                 _html_manifest(manifest(ch.manifest), f"Starting manifest for challenge {i + 1}")

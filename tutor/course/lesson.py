@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+COMMANDS_LABEL = "Try in the console"
+"""How a step's or challenge's `commands:` are introduced, on screen and in handouts."""
+
 
 @dataclass(frozen=True, slots=True)
 class Goal:

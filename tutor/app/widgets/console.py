@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Log, Static, TextArea
 
+from tutor.course.lesson import COMMANDS_LABEL
 from tutor.lab.console import AppendManifest, Clear, Console, Effect, OpenEditor, Output
 from tutor.model.analysis import Analysis
 
@@ -171,7 +172,7 @@ def commands_line(commands: tuple[str, ...]) -> Text:
     """A step's or challenge's commands to try, as one line under its text."""
     if not commands:
         return Text("")
-    out = Text.assemble(("In the console (F8): ", "bold cyan"))
+    out = Text.assemble((f"{COMMANDS_LABEL} (F8): ", "bold cyan"))
     for i, command in enumerate(commands):
         if i:
             out.append("  ·  ", style="dim")
