@@ -3,11 +3,12 @@
 The issue's scenarios (#14), best run on a quiet machine (the load average is printed with
 every figure: on a shared machine the figures say more about the neighbours):
 
-    python benchmarks/serve.py                       # 100 learners, the first 40 within 1 s,
-                                                     # then 10 of them type (the defaults)
-    python benchmarks/serve.py --learners 40 --typing 0    # the 40-tab rush alone
-    python benchmarks/serve.py --learners 20 --rush 20 --typing 5   # a quick look
-    python benchmarks/serve.py --no-fork --warm 40   # as before the fork server: a warm pool
+    python benchmarks/serve.py           # the scenario: 100 learners, the first 40
+                                         # within 1 s (ktutor serve --warm 40), then 10 type
+    python benchmarks/serve.py --learners 40 --typing 0            # the 40-tab rush alone
+    python benchmarks/serve.py --learners 40 --typing 0 --warm 0   # the rush, no warm pool
+    python benchmarks/serve.py --learners 20 --rush 20 --typing 5 --warm 20  # a quick look
+    python benchmarks/serve.py --no-fork                # a `python -m tutor` per tab
 
 Goals on a 2-core machine: every rush tab shows the name prompt within 3 s and a lesson within
 5 s; keystroke -> frame p95 < 150 ms with 100 connected and 10 typing; < 40 MB PSS per learner.
@@ -340,13 +341,15 @@ async def run(args: argparse.Namespace) -> int:
             print(
                 f"memory: {len(pids)} tutor processes ({len(joined)} learners + {spare} warm): "
                 f"PSS {tabs / 1024:.0f} MB + fork server {forker / 1024:.0f} MB + web server "
-                f"{own / 1024:.0f} MB = {per:.1f} MB per learner "
-                f"(a tab's own: {tabs / 1024 / max(1, len(pids)):.1f} MB)",
+                f"{own / 1024:.0f} MB = {per:.1f} MB per tutor process, its share of both "
+                f"servers included (a tutor's own: {tabs / 1024 / max(1, len(pids)):.1f} MB)",
                 flush=True,
             )
             print(
                 f"cpu: each tab's tutor used {pct(cpu, 0.5):.2f} s (p50), "
-                f"{max(cpu, default=0):.2f} s (max) up to now",
+                f"{max(cpu, default=0):.2f} s (max) up to now; the web server "
+                f"{cpu_seconds(server.pid):.1f} s, the fork server "
+                f"{sum(cpu_seconds(p) for p in forkers):.1f} s",
                 flush=True,
             )
             for x in learners:
@@ -373,7 +376,12 @@ def main() -> int:
     parser.add_argument(
         "--typing", type=int, default=10, help="learners who then type (default 10)"
     )
-    parser.add_argument("--warm", type=int, default=0, help="ktutor serve --warm (default 0)")
+    parser.add_argument(
+        "--warm",
+        type=int,
+        default=40,
+        help="ktutor serve --warm: tutors waiting at the name prompt (default 40, the rush)",
+    )
     parser.add_argument(
         "--no-fork",
         dest="fork",

@@ -211,6 +211,32 @@ async def test_a_fork_server_that_dies_leaves_open_tabs_running(
     assert "the fork server is not running" in capsys.readouterr().err
 
 
+async def test_a_fork_server_that_served_a_while_is_started_again(
+    scripts: tuple[str, list[str]],
+    quiet_loop: None,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cold, forker = scripts
+    monkeypatch.setattr(ForkServer, "RESTART_AFTER", 0.0)
+    server = ClassroomServer(
+        cold, host="127.0.0.1", port=8000, title="t", public_url=None, fork_server=forker
+    )
+    async with TestClient(TestServer(await server._make_app())) as client:
+        forks = server.forks
+        assert forks is not None and forks.process is not None
+        first = forks.process
+        await _until(forks.ready.is_set)
+        first.kill()
+        await _until(lambda: forks.process is not first and forks.ready.is_set())
+        assert forks.process is not None and not forks.gone and forks.restarts == 1
+        ws = await client.ws_connect("/ws")
+        assert _report(await _first_words(ws))["ppid"] == forks.process.pid
+        await ws.close()
+        await _until(lambda: not server.tabs)
+    assert "the fork server stopped (exit code -9); starting it again" in capsys.readouterr().err
+
+
 async def test_the_warm_pool_keeps_forked_children(
     scripts: tuple[str, list[str]], quiet_loop: None
 ) -> None:

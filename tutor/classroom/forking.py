@@ -38,6 +38,7 @@ import selectors
 import signal
 import socket
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -251,9 +252,17 @@ def _receive(conn: socket.socket) -> tuple[dict[str, str], list[int]]:
 
 def prepare_to_fork() -> None:
     """What the fork server does once everything is imported: collect, then freeze, so that
-    no collection in a child touches (and unshares) the objects it inherited."""
+    no collection in a child touches (and unshares) the objects it inherited. A thread still
+    running would be missing from every child, with whatever lock it held: say so."""
     gc.collect()
     gc.freeze()
+    others = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
+    if others:
+        print(
+            f"ktutor fork server: threads still running before forking: {', '.join(others)}",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 # -- the web server's side -----------------------------------------------------------------------

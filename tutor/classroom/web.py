@@ -79,7 +79,14 @@ def websocket_url(http_url: str) -> str:
 
 class ForkServer:
     """The fork server process (`tutor.app.fork_server`), as the web server sees it: started
-    with a tab's environment, ready once it prints `ready`, asked for one child per tab."""
+    with a tab's environment, ready once it prints `ready`, asked for one child per tab.
+
+    One that stops after it has served a while (killed by the kernel when memory ran out, say)
+    is started again: without it every later tab would start cold for the rest of the day. One
+    that stops sooner is not, so a fork server that cannot work does not loop."""
+
+    RESTART_AFTER = 60.0
+    """Seconds a fork server must have run to be started again when it stops."""
 
     def __init__(self, command: Sequence[str]) -> None:
         self.command = list(command)
@@ -89,10 +96,12 @@ class ForkServer:
         self.ready = asyncio.Event()
         self.gone = False
         self.closing = False
+        self.restarts = 0
         self._watch: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         env = tab_environment(80, 24)
+        self.ready.clear()
         try:
             self.process = await asyncio.create_subprocess_exec(
                 *self.command,
@@ -107,12 +116,25 @@ class ForkServer:
         self._watch = asyncio.create_task(self._watch_it(self.process))
 
     async def _watch_it(self, process: Process) -> None:
+        loop = asyncio.get_running_loop()
+        began = loop.time()
         assert process.stdout is not None
         line = await process.stdout.readline()
         if line == forking.READY:
             self.ready.set()
         code = await process.wait()
-        if not self.closing:
+        if self.closing:
+            return
+        if self.ready.is_set() and loop.time() - began >= self.RESTART_AFTER:
+            self.restarts += 1
+            print(
+                f"ktutor: the fork server stopped (exit code {code}); starting it again "
+                "(tabs already open go on)",
+                file=sys.stderr,
+                flush=True,
+            )
+            await self.start()
+        else:
             self._lost(f"it stopped (exit code {code})")
 
     def _lost(self, why: str) -> None:

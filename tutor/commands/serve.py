@@ -40,10 +40,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=DEFAULT_WARM,
         metavar="N",
-        help="keep N tutor processes started ahead of time, so that N tabs opened at once "
-        f"show the name prompt at once (default {DEFAULT_WARM}; about 45 MB each; set it to "
-        "the number of people who start together; 0: start each tab's process when it "
-        "connects)",
+        help="keep N tutors started ahead of time, waiting at the name prompt, so that N tabs "
+        f"opened at once show it at once (default {DEFAULT_WARM}; about 25 MB each when "
+        "forked, 45 MB with --no-fork; set it to the number of people who start together; "
+        "0: start each tab's tutor when it connects)",
     )
     parser.add_argument(
         "--no-fork",
