@@ -122,10 +122,16 @@ sys.stdin.buffer.read(1)  # until the server says anything (quit) or closes
 """
 
 
-async def test_warm_processes_answer_at_once_and_the_pool_refills(tmp_path: Path) -> None:
+async def test_warm_processes_answer_at_once_and_the_pool_refills(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import asyncio
     import shlex
     import sys
+
+    from tutor.classroom.web import WarmPool
+
+    monkeypatch.setattr(WarmPool, "QUIET", 1.5)
 
     script = tmp_path / "fake_app.py"
     script.write_text(FAKE_APP)
@@ -145,7 +151,9 @@ async def test_warm_processes_answer_at_once_and_the_pool_refills(tmp_path: Path
         ws = await client.ws_connect("/ws?width=100&height=30")
         msg = await asyncio.wait_for(ws.receive(), 5)
         assert msg.data.startswith(b"hello from ")
-        for _ in range(100):  # the pool starts a replacement
+        await asyncio.sleep(0.5)  # while tabs arrive, the pool does not compete with them
+        assert len(pool.ready) == 1 and pool.starting is None
+        for _ in range(100):  # then it starts a replacement
             if len(pool.ready) == 2 and {p.pid for p in pool.ready} != warm_pids:
                 break
             await asyncio.sleep(0.1)

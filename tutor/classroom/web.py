@@ -236,6 +236,11 @@ class WarmAppService(AppService):
 class WarmPool:
     """Tutor processes started ahead of time (see the module docstring)."""
 
+    QUIET = 10.0
+    """Seconds without a new tab before the pool refills: the tabs that just took their
+    tutors are opening their lessons, and a refill started meanwhile competes with them for
+    the CPU (in a rush of 20 on 2 cores, 8 refills ran while the class waited)."""
+
     def __init__(self, command: str, size: int, forks: ForkServer | None = None) -> None:
         self.command = command
         self.forks = forks
@@ -246,6 +251,8 @@ class WarmPool:
         self._filling: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._closed = False
+        self.taken_at = -self.QUIET
+        """When a tab last took a tutor (the event loop's clock)."""
 
     async def _spawn(self) -> Process:
         """A process exactly as textual-serve starts one (its environment, 80x24 until the
@@ -267,12 +274,18 @@ class WarmPool:
 
     async def _fill(self) -> None:
         """Keep `size` processes ready, starting one at a time, after the previous one has
-        shown its first output (so refilling never starts a burst of interpreters)."""
+        shown its first output (so refilling never starts a burst of interpreters), and only
+        once no tab has arrived for `QUIET` seconds."""
+        loop = asyncio.get_running_loop()
         while not self._closed:
             self.ready = [p for p in self.ready if p.returncode is None]
             if len(self.ready) >= self.size:
                 self._wake.clear()
                 await self._wake.wait()
+                continue
+            since = loop.time() - self.taken_at
+            if since < self.QUIET:
+                await asyncio.sleep(self.QUIET - since)
                 continue
             try:
                 self.starting = await self._spawn()
@@ -286,6 +299,7 @@ class WarmPool:
 
     def take(self) -> Process | None:
         """A started process for a new tab, or None (then it starts cold)."""
+        self.taken_at = asyncio.get_running_loop().time()
         while self.ready:
             process = self.ready.pop(0)
             if process.returncode is None:
