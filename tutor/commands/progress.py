@@ -202,7 +202,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.import_file:
         try:
-            store.import_(Path(args.import_file))
+            store.import_(Path(args.import_file), lessons)
         except FileNotFoundError:
             print(f"ktutor: {args.import_file}: no such file", file=sys.stderr)
             return 2

@@ -21,16 +21,19 @@ import tempfile
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from tutor import settings
 
 from .atomic import write_atomic
+
+if TYPE_CHECKING:
+    from .lesson import Lesson
 
 FORMAT = "ktutor-progress"
 VERSION = 1
@@ -190,20 +193,126 @@ def read_regular(path: Path, limit: int) -> bytes:
         os.close(fd)
 
 
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+"""What the editor is never given: control characters (a paste shows them as pictures; tab,
+newline and CR are text) and lone surrogates (JSON can spell them; no file can hold them)."""
+
+
 def edit_problem(text: str) -> str:
-    """Why a saved edit could not be shown in the editor, checked as a manifest is (size,
-    nesting, aliases; a syntax error is fine: edits are saved mid-typing), or ''."""
-    from tutor.model.limits import InputRejected
+    """Why a saved edit could not be handed to the editor, or ''. Checked as the app checks a
+    text before the editor and its highlighter get it, and as a manifest is (size, nesting,
+    aliases; a syntax error is fine: edits are saved mid-typing)."""
+    from tutor.model.limits import MAX_HIGHLIGHT_DEPTH, InputRejected, highlight_safe
     from tutor.model.yamldoc import YamlSyntaxError, load_documents
 
     if len(text) > MAX_EDIT_CHARS:
         return f"it is over {MAX_EDIT_CHARS // 1024} KB"
+    bad = _NOT_TEXT.search(text)
+    if bad is not None:
+        code = ord(bad.group())
+        line = text.count("\n", 0, bad.start()) + 1
+        if 0xD800 <= code <= 0xDFFF:
+            return f"it is not Unicode text (a lone surrogate U+{code:04X} at line {line})"
+        return f"it holds a control character (U+{code:04X}) at line {line}"
     try:
         load_documents(text)
     except YamlSyntaxError:
-        return ""
+        pass
     except InputRejected as exc:
         return str(exc)
+    if not highlight_safe(text):
+        return (
+            f"it nests deeper than the editor's highlighter survives ({MAX_HIGHLIGHT_DEPTH} levels)"
+        )
+    return ""
+
+
+# The keys of a lesson's saved edits (written here once: the screens save under them and
+# `lesson_problem` checks an imported file's keys against them).
+
+
+def step_key(index: int) -> str:
+    """The key of a step's saved edit (0-based, as `reset_step` uses)."""
+    return f"step-{index}"
+
+
+def cluster_key(index: int) -> str:
+    """The key of a step's cluster changes (deleted, moved, relabelled Pods, as JSON), kept
+    next to the step's YAML so both come back after a restart."""
+    return f"cluster-step-{index}"
+
+
+def challenge_key(challenge_id: str) -> str:
+    return f"challenge-{challenge_id}"
+
+
+def console_key(challenge_id: str) -> str:
+    """The key of the console lines run in a challenge (its `ran` goals)."""
+    return f"console-challenge-{challenge_id}"
+
+
+CONSOLE_KEY = "console"
+"""The key of the console lines run in a lesson's steps (one history for them all, as in a
+terminal)."""
+_KEY = re.compile(r"(?:(cluster-)?step-(\d+)|(console-)?challenge-(.+)|console)\Z")
+
+
+def _counted(owner: str, count: int, what: str) -> str:
+    """`anatomy has 9 steps: 0 to 8` (the file counts from 0)."""
+    plural = "s" if count != 1 else ""
+    return f"{owner} has {count} {what}{plural}" + (f": 0 to {count - 1}" if count else "")
+
+
+def lesson_problem(
+    lesson_id: str, entry: LessonProgress | None, saved: dict[str, str], lesson: Lesson | None
+) -> str:
+    """Why a lesson's progress and saved edits from another file do not fit `lesson` (the
+    lesson of that id here, None when there is none), naming the entry, or ''."""
+    if lesson is None:
+        return (
+            f"lesson `{lesson_id}`: there is no such lesson here (if it comes from a lesson "
+            "pack, add the pack with --lessons DIR)"
+        )
+    steps = len(lesson.steps)
+    step_range = _counted(lesson_id, steps, "step")
+    challenges = {c.id for c in lesson.challenges}
+    if entry is not None:
+        if entry.step and entry.step >= steps:
+            return f"lesson `{lesson_id}`: step {entry.step} is out of range ({step_range})"
+        for index in sorted(entry.steps_done):
+            if index >= steps:
+                return f"lesson `{lesson_id}`: steps_done has {index}, out of range ({step_range})"
+        for challenge in sorted(entry.challenges_solved - challenges):
+            return (
+                f"lesson `{lesson_id}`: challenges_solved has `{challenge}`, not a challenge of it"
+            )
+        for question, choice in sorted(entry.quiz.items()):
+            if question >= len(lesson.quiz):
+                return (
+                    f"lesson `{lesson_id}`: quiz question {question} is out of range "
+                    f"({_counted(lesson_id, len(lesson.quiz), 'question')})"
+                )
+            if not 0 <= choice < len(lesson.quiz[question].choices):
+                return (
+                    f"lesson `{lesson_id}`: quiz question {question}'s answer {choice} is out of "
+                    f"range ({_counted('it', len(lesson.quiz[question].choices), 'choice')})"
+                )
+    for key in sorted(saved):
+        where = f"the saved edit {lesson_id}/{key}"
+        match = _KEY.match(key)
+        if match is None:
+            return f"{where}: `{key}` is not a key ktutor saves"
+        if match.group(2) is not None and int(match.group(2)) >= steps:
+            return f"{where}: step {match.group(2)} is out of range ({step_range})"
+        if match.group(4) is not None and match.group(4) not in challenges:
+            return f"{where}: `{match.group(4)}` is not a challenge of lesson `{lesson_id}`"
+        if match.group(1):
+            try:
+                changes = json.loads(saved[key])
+            except ValueError:
+                changes = None
+            if not isinstance(changes, dict):
+                return f"{where}: not cluster changes ktutor can read (a JSON object)"
     return ""
 
 
@@ -581,15 +690,18 @@ class ProgressStore:
         text = json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n"
         write_atomic(Path(path), text)
 
-    def import_(self, path: Path) -> None:
+    def import_(self, path: Path, lessons: Mapping[str, Lesson] | None = None) -> None:
         """Merge an exported file into this store: steps, challenges and done flags add up,
-        the imported step, quiz answers and edits win. Raises ValueError (bad file) or OSError
-        (unreadable) and then changes nothing."""
+        the imported step, quiz answers and edits win. Every saved edit must be a text the
+        editor can be given (`edit_problem`); with `lessons` (the lessons here, by id), every
+        lesson, step, challenge and quiz answer the file names must be one of theirs. Raises
+        ValueError (bad file, naming the entry) or OSError (unreadable) and then changes
+        nothing."""
         raw = read_regular(Path(path), MAX_FILE_BYTES)
         if len(raw) > MAX_FILE_BYTES:
             raise ValueError(f"{path} is too large to be a progress file")
         try:
-            _learner, lessons, edits = _parse(raw.decode("utf-8"))
+            _learner, lessons_in, edits = _parse(raw.decode("utf-8"))
         except UnicodeDecodeError:
             raise ValueError(f"{path} is not a ktutor progress file (not UTF-8 text)") from None
         except json.JSONDecodeError as exc:
@@ -605,8 +717,15 @@ class ProgressStore:
                     raise ValueError(
                         f"{path}: the saved edit {lesson_id}/{key} cannot be imported: {problem}"
                     )
+        known = lessons if lessons is not None else {}
+        for lesson_id in sorted(set(lessons_in) | set(edits)) if lessons is not None else ():
+            problem = lesson_problem(
+                lesson_id, lessons_in.get(lesson_id), edits.get(lesson_id, {}), known.get(lesson_id)
+            )
+            if problem:
+                raise ValueError(f"{path}: cannot be imported: {problem}")
         with self._lock:
-            for lesson_id, theirs in lessons.items():
+            for lesson_id, theirs in lessons_in.items():
                 mine = self._entry(lesson_id)
                 mine.step = theirs.step
                 mine.done = mine.done or theirs.done

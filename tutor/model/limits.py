@@ -87,3 +87,32 @@ def visible(text: str) -> str:
     if text.isprintable():
         return text
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+MAX_HIGHLIGHT_DEPTH = 200
+"""Nesting levels the editor's highlighter is trusted with: tree-sitter-yaml kills the process
+at 254 (upstream tree-sitter-yaml issue #48); the model stops at 64. The editor checks every
+text it is given with `highlight_safe`, and so does `ktutor progress --import`."""
+INDICATORS = "-?:|>"
+"""Characters that can open a YAML block level on a line (sequence, key, value, scalar)."""
+
+
+def highlight_safe(text: str) -> bool:
+    """True when tree-sitter-yaml can parse `text` without crashing.
+
+    Its scanner keeps one entry per open block level, each at its own column, so a line opens
+    at most (its indentation + 1 + the indicators on it) levels, and no more than its length.
+    Lines of at most `MAX_HIGHLIGHT_DEPTH` characters are therefore safe, checked in C speed;
+    only longer lines are counted, and over-counting merely turns colours off.
+    """
+    lines = text.split("\n")
+    if max(map(len, lines), default=0) < MAX_HIGHLIGHT_DEPTH:
+        return True
+    for line in lines:
+        if len(line) < MAX_HIGHLIGHT_DEPTH:
+            continue
+        indent = len(line) - len(line.lstrip())
+        opened = indent + 1 + sum(line.count(ch) for ch in INDICATORS)
+        if opened >= MAX_HIGHLIGHT_DEPTH:
+            return False
+    return True

@@ -24,6 +24,7 @@ from tutor.app.widgets.quiet import set_content
 from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.workbench import Workbench, WorkbenchScreen
 from tutor.course.lesson import Lesson
+from tutor.course.progress import CONSOLE_KEY, cluster_key, step_key
 from tutor.lab.session import restored_commands
 from tutor.model.changes import ClusterChanges
 from tutor.model.network import ClusterNetwork
@@ -32,22 +33,6 @@ if TYPE_CHECKING:
     from tutor.app.app import TutorApp
     from tutor.course.goals import GoalResult
     from tutor.course.progress import ProgressStore
-
-
-def step_key(index: int) -> str:
-    """The progress store's key for a step's saved edit (0-based, as `reset_step` uses)."""
-    return f"step-{index}"
-
-
-def cluster_key(index: int) -> str:
-    """The progress store's key for a step's cluster changes (deleted, moved, relabelled
-    Pods), kept next to the step's YAML so both come back after a restart."""
-    return f"cluster-step-{index}"
-
-
-CONSOLE_KEY = "console"
-"""The progress store's key for the console lines run in the lesson (one history for its
-steps, as in a terminal)."""
 
 
 def check_text(result: GoalResult | None, description: str, done: bool) -> Content:

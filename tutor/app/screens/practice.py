@@ -19,6 +19,7 @@ from tutor.app.widgets.inline import inline
 from tutor.app.widgets.own_keys import ChoiceList
 from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.workbench import Workbench, WorkbenchScreen
+from tutor.course import progress as keys
 from tutor.course.lesson import Challenge, Lesson
 from tutor.course.quiz import score
 from tutor.lab.session import restored_commands
@@ -31,12 +32,12 @@ if TYPE_CHECKING:
 
 
 def challenge_key(challenge: Challenge) -> str:
-    return f"challenge-{challenge.id}"
+    return keys.challenge_key(challenge.id)
 
 
 def console_key(challenge: Challenge) -> str:
     """The progress store's key for the console lines run in a challenge (its `ran` goals)."""
-    return f"console-challenge-{challenge.id}"
+    return keys.console_key(challenge.id)
 
 
 class PracticeScreen(Screen[None]):

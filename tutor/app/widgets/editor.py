@@ -31,6 +31,7 @@ from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult
 
 from tutor.app.widgets.own_keys import OwnKeysFirst
+from tutor.model.limits import MAX_HIGHLIGHT_DEPTH, highlight_safe
 
 Range = tuple[int, int, int, int]
 """0-based (start row, start column, end row, end column); end column -1 = end of line."""
@@ -40,33 +41,6 @@ MAX_TEXT = 100_000
 (docs/lessons.md; lesson manifests are under 20,000)."""
 PLAIN_ABOVE = 50_000
 """Characters above which the editor stops highlighting (tree-sitter runs on the UI thread)."""
-MAX_HIGHLIGHT_DEPTH = 200
-"""Nesting levels the highlighter is trusted with (it crashes at 254; the model stops at 64)."""
-INDICATORS = "-?:|>"
-"""Characters that can open a YAML block level on a line (sequence, key, value, scalar)."""
-
-
-def highlight_safe(text: str) -> bool:
-    """True when tree-sitter-yaml can parse `text` without crashing.
-
-    Its scanner keeps one entry per open block level, each at its own column, so a line opens
-    at most (its indentation + 1 + the indicators on it) levels, and no more than its length.
-    Lines of at most `MAX_HIGHLIGHT_DEPTH` characters are therefore safe, checked in C speed;
-    only longer lines are counted, and over-counting merely turns colours off.
-    """
-    lines = text.split("\n")
-    if max(map(len, lines), default=0) < MAX_HIGHLIGHT_DEPTH:
-        return True
-    for line in lines:
-        if len(line) < MAX_HIGHLIGHT_DEPTH:
-            continue
-        indent = len(line) - len(line.lstrip())
-        opened = indent + 1 + sum(line.count(ch) for ch in INDICATORS)
-        if opened >= MAX_HIGHLIGHT_DEPTH:
-            return False
-    return True
-
-
 CONTROL_PICTURES = {
     **{code: 0x2400 + code for code in range(0x20) if chr(code) not in "\t\n"},
     0x7F: 0x2421,
