@@ -323,7 +323,7 @@ def test_parse_goal(goal: dict[str, object], kind: str, data: dict[str, object] 
         ({"traffic": {"service": "web"}}, "missing the required field `port`"),
         ({"valid": False}, "must be `true`"),
         ({"description": "nothing"}, "names no goal"),
-        ({"dns": {"name": "x", "type": "MX"}}, "one of A, SRV, CNAME"),
+        ({"dns": {"name": "x", "type": "MX"}}, "one of A, AAAA, SRV, CNAME"),
     ],
 )
 def test_parse_goal_rejects(goal: dict[str, object], words: str) -> None:

@@ -60,6 +60,9 @@ class Step:
     the first Service in the step's manifest (or the first document when there is none)."""
     commands: tuple[str, ...] = ()
     """Commands to try in the console, e.g. `kubectl get svc`."""
+    expect: Goal | None = None
+    """What the step's text says its starting manifest shows (which Pods answer on a port, a
+    DNS answer): `ktutor lint` proves it holds, so the text cannot drift from the screen."""
 
 
 @dataclass(frozen=True, slots=True)

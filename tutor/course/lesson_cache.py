@@ -39,7 +39,7 @@ from .packs import lesson_sources, pack_files
 from .progress import missing_home
 
 FORMAT = "ktutor-lesson-cache"
-VERSION = 2
+VERSION = 3
 FILE_NAME = "lessons.json"
 MAX_BYTES = 8 * 1024 * 1024
 """A cache larger than this is not read (nine lessons take about 150 KB)."""
@@ -124,6 +124,7 @@ def lesson_out(lesson: Lesson) -> dict[str, Any]:
                 "line": s.line,
                 "doc": s.doc,
                 "commands": list(s.commands),
+                "expect": _goal_out(s.expect),
             }
             for s in lesson.steps
         ],
@@ -165,6 +166,7 @@ def lesson_in(raw: dict[str, Any]) -> Lesson:
             s["line"],
             s["doc"],
             tuple(s["commands"]),
+            _goal_in(s["expect"]),
         )
         for s in raw["steps"]
     )

@@ -1,7 +1,8 @@
 """`ktutor lint`: a lesson is checked the way a learner will meet it, by running the core.
 
 Beyond the schema: every manifest parses, every step's field exists in its manifest, a step
-check is not already met before the learner acts, each challenge's starting manifest does NOT
+check is not already met before the learner acts while its `expect` (what the text says the
+screen shows) is, each challenge's starting manifest does NOT
 meet its goal while the reference solution DOES and every listed wrong solution does NOT (so the
 goal provably refuses those fixes), a challenge goal names only Services, ports and objects that
 exist in its solution, each quiz question has exactly one correct answer, and a lesson has at
@@ -150,6 +151,15 @@ class _Linter:
                         (*base, "check"),
                         f"step {i + 1}'s check is already met before "
                         f"the learner changes anything ({result.detail.rstrip('.')})",
+                    )
+            if step.expect is not None:
+                self.goal_problems((*base, "expect"), step.expect)
+                result = evaluate(step.expect, self.analysis(text))
+                if not result.met:
+                    self.add(
+                        (*base, "expect"),
+                        f"step {i + 1}'s text expects what its manifest does not show: "
+                        f"{result.detail}",
                     )
 
     def step_path(self, i: int, text: str) -> None:

@@ -227,6 +227,9 @@ def build_lesson(
             line=line(("steps", i)),
             doc=s.get("doc", ""),
             commands=tuple(s.get("commands", ())),
+            expect=build_goal(s["expect"], ("steps", i, "expect"), line, starts[i])
+            if "expect" in s
+            else None,
         )
         for i, s in enumerate(data["steps"])
     )

@@ -196,7 +196,7 @@ def _is_goal_path(path: FieldPath) -> bool:
     if not path:
         return False
     last = path[-1]
-    if last in ("goal", "check"):
+    if last in ("goal", "check", "expect"):
         return True
     return isinstance(last, int) and len(path) >= 2 and path[-2] == "all"
 

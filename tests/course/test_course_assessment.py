@@ -1,0 +1,48 @@
+"""The built-in course's assessment cannot be gamed (issue #13): every challenge lists the
+plausible wrong fix (which `ktutor lint` proves its goal refuses), and the correct quiz answers
+are spread over the positions in the files, so "always pick (a)" fails even in a handout, which
+lists the choices in file order."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tutor import resources
+from tutor.course.lesson import Lesson, LessonError
+from tutor.course.loader import load_lesson_file
+
+MAX_SHARE = 0.40
+
+
+def _lessons() -> list[Lesson]:
+    out = []
+    for path in sorted(resources.lessons_dir().glob("[0-9][0-9]-*.yaml")):
+        lesson = load_lesson_file(Path(path))
+        assert not isinstance(lesson, LessonError), str(lesson)
+        out.append(lesson)
+    return out
+
+
+@pytest.mark.parametrize("lesson", _lessons(), ids=lambda lesson: lesson.id)
+def test_every_challenge_lists_a_wrong_solution(lesson: Lesson) -> None:
+    for challenge in lesson.challenges:
+        assert challenge.wrong_solutions, f"{lesson.id}/{challenge.id} lists no wrong_solutions"
+        for wrong in challenge.wrong_solutions:
+            assert wrong.why.strip(), f"{lesson.id}/{challenge.id}: a wrong solution without why"
+
+
+def test_correct_answers_are_spread_over_the_positions() -> None:
+    positions: Counter[int] = Counter()
+    for lesson in _lessons():
+        for question in lesson.quiz:
+            positions[next(i for i, c in enumerate(question.choices) if c.correct)] += 1
+    total = sum(positions.values())
+    assert total >= 50
+    for position, count in sorted(positions.items()):
+        assert count / total <= MAX_SHARE, (
+            f"choice {position + 1} is the correct one in {count} of {total} questions "
+            f"({count / total:.0%}); no position may hold more than {MAX_SHARE:.0%}"
+        )
