@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from testkit import load_yaml
 
 from tutor.course import schema
 from tutor.course.goals import evaluate_text
@@ -49,7 +49,7 @@ FILES = [p for prefix, _ in COURSE[1:] for p in sorted(LESSONS.glob(f"{prefix}-*
 
 
 def _load(path: Path) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     assert isinstance(data, dict), path
     return data
 

@@ -22,7 +22,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from testkit import parent_of, tree_paths
+from testkit import dump_yaml_all, parent_of, tree_paths
 
 from tutor.model import analyze
 from tutor.model.analysis import Analysis
@@ -205,7 +205,7 @@ def mutated(draw: st.DrawFn) -> list[Any]:
 @given(mutated())
 def test_mutated_manifests_never_raise(docs: list[Any]) -> None:
     EXAMPLES["mutated manifests"] += 1
-    text = yaml.safe_dump_all(docs, sort_keys=False)
+    text = dump_yaml_all(docs, sort_keys=False)
     check_result(analyze(text))
 
 
@@ -332,7 +332,7 @@ def clusters(draw: st.DrawFn) -> str:
     n_pods = draw(st.integers(0, 12))
     n_svcs = draw(st.integers(1, 3))
     docs = [draw(services(i)) for i in range(n_svcs)] + [draw(pods(i)) for i in range(n_pods)]
-    return yaml.safe_dump_all(docs, sort_keys=False)
+    return dump_yaml_all(docs, sort_keys=False)
 
 
 ROUTING = settings(

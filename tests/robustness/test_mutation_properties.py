@@ -29,10 +29,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from testkit import parent_of, tree_paths
+from testkit import dump_yaml, dump_yaml_all, load_yaml, load_yaml_all, parent_of, tree_paths
 
 from tutor.course.lesson import Lesson, LessonError
 from tutor.course.loader import load_lesson_file
@@ -67,7 +66,7 @@ def _manifests() -> list[str]:
     challenge manifests and solutions, and the scenario files."""
     texts: list[str] = []
     for path in LESSON_FILES:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         texts.append(data["manifest"])
         texts.extend(s["manifest"] for s in data["steps"] if s.get("manifest"))
         for ch in data.get("challenges", []):
@@ -77,8 +76,8 @@ def _manifests() -> list[str]:
 
 
 MANIFESTS = _manifests()
-PARSED = [[d for d in yaml.safe_load_all(t) if d is not None] for t in MANIFESTS]
-LESSONS = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in LESSON_FILES]
+PARSED = [[d for d in load_yaml_all(t) if d is not None] for t in MANIFESTS]
+LESSONS = [load_yaml(p.read_text(encoding="utf-8")) for p in LESSON_FILES]
 
 NEAR_MISSES = [
     "Selector",
@@ -187,7 +186,7 @@ def mutated_manifest(draw: st.DrawFn) -> str:
     docs = draw(st.sampled_from(PARSED))
     data = mutate(draw, docs, draw(st.integers(1, 5)))
     docs_out = data if isinstance(data, list) else [data]
-    text = yaml.safe_dump_all(docs_out, sort_keys=False, allow_unicode=True)
+    text = dump_yaml_all(docs_out, sort_keys=False, allow_unicode=True)
     if draw(st.booleans()):  # duplicate a `key:` line: YAML dicts cannot hold the same key twice
         lines = text.splitlines(keepends=True)
         keyed = [i for i, ln in enumerate(lines) if ":" in ln and not ln.lstrip().startswith("-")]
@@ -281,7 +280,7 @@ def _strings(value: Any) -> Iterator[str]:
 @st.composite
 def mutated_lesson(draw: st.DrawFn) -> str:
     data = mutate(draw, draw(st.sampled_from(LESSONS)), draw(st.integers(1, 4)))
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return dump_yaml(data, sort_keys=False, allow_unicode=True)
 
 
 @BUDGET
