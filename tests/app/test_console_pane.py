@@ -114,3 +114,43 @@ async def test_debug_pod_changes_the_prompt() -> None:
         assert str(prompt.render()).startswith("debug:")
         await type_line(pilot, app, "exit")
         assert str(prompt.render()).startswith("client:")
+
+
+def shown_rows(app: Host) -> list[str]:
+    log = app.query_one(ConsolePane).log_widget
+    return [log.render_line(y).text.rstrip() for y in range(log.size.height)]
+
+
+async def test_long_lines_wrap_and_pageup_scrolls_back() -> None:
+    app = Host()
+    async with app.run_test(size=(40, 12)) as pilot:
+        log = app.query_one(ConsolePane).log_widget
+        width = log.size.width
+        log.write_lines(["x" * (width + 5), *[f"line {i}" for i in range(30)]])
+        await pilot.pause()
+        assert shown_rows(app)[-1] == "line 29"
+        await pilot.press("pageup", "pageup", "pageup", "pageup")
+        await pilot.pause()
+        rows = shown_rows(app)
+        assert rows[0] == "x" * width and rows[1] == "xxxxx"  # wrapped, as a terminal does
+        assert "more rows: PageDown" in rows[-1]
+        await pilot.press("pagedown", "pagedown", "pagedown", "pagedown")
+        await pilot.pause()
+        assert shown_rows(app)[-1] == "line 29"
+        await pilot.press("pageup")
+        await type_line(pilot, app, "kubectl get svc -n shop")  # new output: back at the end
+        rows = shown_rows(app)
+        assert rows[-1].endswith("10m") and rows[-2].startswith("api    NodePort")
+
+
+async def test_old_lines_go_and_control_characters_are_spelled_out() -> None:
+    app = Host()
+    async with app.run_test(size=(60, 12)) as pilot:
+        log = app.query_one(ConsolePane).log_widget
+        log.max_lines = 10
+        log.write_lines([f"old {i}" for i in range(8)])
+        log.write_lines(["a\x1b[2Jb", *[f"new {i}" for i in range(5)]])
+        await pilot.pause()
+        assert log.line_count == 10 and log.lines[0] == "old 4"
+        assert "a\\u001b[2Jb" in log.lines
+        assert all("\x1b" not in row for row in shown_rows(app))

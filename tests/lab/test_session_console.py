@@ -123,3 +123,14 @@ def test_the_history_is_kept_and_a_damaged_one_is_empty() -> None:
     assert restored_commands(saved_commands([f"c{i}" for i in range(300)]))[0] == "c200"
     for damaged in ("", "{", '{"a": 1}', "[1, null]", None):
         assert restored_commands(damaged) == []
+
+
+def test_a_look_analyzes_again_only_when_a_ran_goal_may_now_be_met() -> None:
+    lab = session(goal=Goal("traffic", {"service": "web", "port": 80, "pods": ["web-1"]}))
+    lab.run_command("kubectl get pods")
+    assert lab.job() is None  # nothing to re-check: the manifest and the cluster are the same
+    lab.run_command("kubectl delete pod web-2")
+    assert lab.job() is not None  # a cluster change is
+    ran = session(goal=Goal("ran", {"command": "kubectl get pods"}))
+    ran.run_command("kubectl get pods")
+    assert ran.job() is not None

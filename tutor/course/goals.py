@@ -524,6 +524,19 @@ def evaluate_text(
     return evaluate(goal, analysis, commands)
 
 
+def parts_of(goal: Goal) -> list[Goal]:
+    """`goal` and, for `all`, every goal inside it."""
+    if goal.kind == "all":
+        return [g for sub in goal.data.get("goals", ()) for g in parts_of(sub)]
+    return [goal]
+
+
+def ran_commands(goal: Goal) -> tuple[str, ...]:
+    """The commands `goal`'s `ran` parts ask for (lint takes them as run for a solution; the
+    lab re-checks the goal when a console line is run only if there are any)."""
+    return tuple(str(g.data["command"]) for g in parts_of(goal) if g.kind == "ran")
+
+
 def goal_problems(goal: Goal) -> list[str]:
     """What is wrong with a goal beyond the schema: contradictions and paths that are not paths."""
     out: list[str] = []

@@ -30,7 +30,14 @@ from tutor.model.paths import Path as FieldPath
 from tutor.model.paths import format_path, parse_path
 from tutor.model.yamldoc import YamlSyntaxError, load_documents
 
-from .goals import evaluate, goal_problems, split_object, written_objects
+from .goals import (
+    evaluate,
+    goal_problems,
+    parts_of,
+    ran_commands,
+    split_object,
+    written_objects,
+)
 from .lesson import Challenge, Goal, Lesson, LessonError
 from .loader import FileReport, read_file
 from .locate import find_document
@@ -289,23 +296,11 @@ class _Linter:
                     )
 
 
-def _goals(goal: Goal) -> list[Goal]:
-    """`goal` and, for `all`, every goal inside it."""
-    if goal.kind == "all":
-        return [g for sub in goal.data.get("goals", ()) for g in _goals(sub)]
-    return [goal]
-
-
-def ran_commands(goal: Goal) -> tuple[str, ...]:
-    """The commands `ran` goals ask for: lint runs them for the solution and wrong solutions."""
-    return tuple(str(g.data["command"]) for g in _goals(goal) if g.kind == "ran")
-
-
 def start_commands(goal: Goal) -> tuple[str, ...]:
     """The commands taken as run when proving a start does not meet `goal` already: all of its
     `ran` commands when it also asks something of the manifest (the manifest must fail on its
     own), none when it asks only for commands."""
-    if all(g.kind == "ran" for g in _goals(goal)):
+    if all(g.kind == "ran" for g in parts_of(goal)):
         return ()
     return ran_commands(goal)
 
@@ -314,7 +309,7 @@ def missing_names(goal: Goal, analysis: Analysis) -> list[str]:
     """What the goal names that `analysis` lacks: a Service, a port of it, an object."""
     out: list[str] = []
     objects = {key for key, _data in written_objects(analysis)}
-    for g in _goals(goal):
+    for g in parts_of(goal):
         data = g.data
         if g.kind in ("traffic", "endpoints", "share"):
             sr = analysis.service(str(data["service"]))

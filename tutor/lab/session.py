@@ -249,6 +249,7 @@ class LabSession:
     """The console lines the learner ran here, oldest first (the console's ↑ history; `ran`
     goals read it). The screen may restore it from the learner's progress."""
     _console: Console | None = None
+    _choices: tuple[Analysis | None, list[ClientChoice]] | None = None
     _requested: tuple[object, ...] | None = None
 
     # -- the text and the step ------------------------------------------------------------------
@@ -300,7 +301,7 @@ class LabSession:
             id(self.goal),
             self.focus_path,
             self.focus_doc,
-            len(self.commands),
+            len(self.commands) if self._asks_for_commands() else 0,
         )
         if key == self._requested:
             return None
@@ -336,7 +337,12 @@ class LabSession:
 
     @property
     def choices(self) -> list[ClientChoice]:
-        return client_choices(self.shown)
+        """The clients to choose from (made once per analysis: a client per Pod, and the
+        console asks for its client on every line)."""
+        shown = self.shown
+        if self._choices is None or self._choices[0] is not shown:
+            self._choices = (shown, client_choices(shown))
+        return self._choices[1]
 
     @property
     def clients(self) -> list[Client]:
@@ -381,6 +387,15 @@ class LabSession:
     def _mark_sent(self) -> None:
         if self.sent is not None and not self.sent.stale:
             self.sent = dataclasses.replace(self.sent, stale=True)
+
+    def _asks_for_commands(self) -> bool:
+        """The goal has a `ran` part: a console line run is a new state to check (else running
+        `kubectl get pods` would analyze a 500-Pod manifest again for nothing)."""
+        if self.goal is None:
+            return False
+        from tutor.course.goals import ran_commands
+
+        return bool(ran_commands(self.goal))
 
     # -- the console -------------------------------------------------------------------------------
 

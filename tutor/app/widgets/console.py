@@ -9,24 +9,195 @@ workbench as messages: a cluster change re-runs the model, `kubectl edit` opens 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len, chop_cells
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Input, Log, Static, TextArea
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Input, Static, TextArea
 
 from tutor.course.lesson import COMMANDS_LABEL
 from tutor.lab.console import AppendManifest, Clear, Console, Effect, OpenEditor, Output
 from tutor.model.analysis import Analysis
+from tutor.model.limits import visible
 
 if TYPE_CHECKING:
     from tutor.lab.session import LabSession
 
 MAX_LOG_LINES = 5000
 """Lines the pane keeps; older output scrolls away, as in a terminal's scrollback."""
+STRIP_CACHE = 4096
+"""Drawn lines kept (a screenful is ~40; a repeated `get pods` shares its lines)."""
+
+
+class ConsoleLog(Widget):
+    """The console's output, as a terminal shows it: long lines wrap, the newest line is at the
+    bottom, PageUp/PageDown and the mouse wheel scroll back.
+
+    Not a `Log`: a `Log` is a scroll view, so each write changes its virtual size, which lays out
+    the whole screen again, and it draws every visible line through a rich `Text` on each of the
+    two or three repaints a write causes (150 ms for a 500-line `kubectl get pods -A` on a loaded
+    machine). Here the widget's size never changes with its content: a write is one `refresh()`
+    of this widget, and each row is made a `Strip` once (kept by its text and style).
+    """
+
+    DEFAULT_CSS = """
+    ConsoleLog { height: 1fr; background: $surface; }
+    ConsoleLog > .console-log--more { background: $primary 30%; }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"console-log--more"}
+
+    def __init__(self, *, max_lines: int = MAX_LOG_LINES, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.max_lines = max_lines
+        self._lines: list[str] = []
+        self._rows: list[str] = []
+        """`_lines` wrapped at `_wrap` columns."""
+        self._row_counts: list[int] = []
+        """How many rows each line takes (so dropping old lines drops their rows)."""
+        self._wrap = 0
+        self._top: int | None = None
+        """The first row shown when scrolled back; None follows the newest output."""
+        self._strips: LRUCache[tuple[str, Style], Strip] = LRUCache(STRIP_CACHE)
+        self._style: Style | None = None
+        """`rich_style`, worked out once per style change (it walks the ancestors each time)."""
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._style = None
+        self._strips.clear()
+
+    @property
+    def lines(self) -> Sequence[str]:
+        """The lines written, oldest first (at most `max_lines`)."""
+        return self._lines
+
+    @property
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    def write_line(self, line: str) -> None:
+        self.write_lines([line])
+
+    def write_lines(self, lines: Iterable[str]) -> None:
+        """Add lines at the bottom (one repaint, whatever their number)."""
+        # control characters spelled out here too: nothing written reaches the terminal raw
+        new = [visible(part) for line in lines for part in line.expandtabs().split("\n")]
+        self._lines.extend(new)
+        width = self._width()
+        for line in new:
+            rows = _wrap(line, width)
+            self._rows.extend(rows)
+            self._row_counts.append(len(rows))
+        excess = len(self._lines) - self.max_lines
+        if excess > 0:
+            dropped = sum(self._row_counts[:excess])
+            del self._lines[:excess], self._row_counts[:excess], self._rows[:dropped]
+            if self._top is not None:
+                self._top = max(0, self._top - dropped)
+        self.refresh()
+
+    def clear(self) -> None:
+        self._lines.clear()
+        self._rows.clear()
+        self._row_counts.clear()
+        self._top = None
+        self.refresh()
+
+    # -- scrolling back -----------------------------------------------------------------------
+
+    @property
+    def scrolled_back(self) -> bool:
+        return self._top is not None
+
+    def scroll_rows(self, rows: int) -> None:
+        """Scroll by `rows` (negative: back to older output)."""
+        height = max(1, self.size.height)
+        last = max(0, len(self._rows) - height)
+        top = (self._top if self._top is not None else last) + rows
+        self._top = None if top >= last else max(0, top)
+        self.refresh()
+
+    def scroll_page(self, pages: int) -> None:
+        self.scroll_rows(pages * max(1, self.size.height - 1))
+
+    def scroll_to_end(self) -> None:
+        if self._top is not None:
+            self._top = None
+            self.refresh()
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.scroll_rows(-3)
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.scroll_rows(3)
+
+    # -- drawing ------------------------------------------------------------------------------
+
+    def _width(self) -> int:
+        if self._wrap != self.size.width and self.size.width > 0:
+            self._rewrap(self.size.width)
+        return self._wrap or 80
+
+    def _rewrap(self, width: int) -> None:
+        self._wrap = width
+        self._rows = []
+        self._row_counts = []
+        for line in self._lines:
+            rows = _wrap(line, width)
+            self._rows.extend(rows)
+            self._row_counts.append(len(rows))
+
+    def on_resize(self) -> None:
+        self._width()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        self._width()
+        height = self.size.height
+        if self._style is None:
+            self._style = self.rich_style
+        style = self._style
+        rows = self._rows
+        top = self._top if self._top is not None else max(0, len(rows) - height)
+        if self._top is not None and y == height - 1:
+            below = len(rows) - (top + height - 1)
+            more = f" ↓ {below:,} more rows: PageDown, or type a command "
+            more_style = self.get_component_rich_style("console-log--more")
+            return Strip([Segment(more, more_style)], cell_len(more)).crop_extend(
+                0, width, more_style
+            )
+        index = top + y
+        if index >= len(rows):
+            return Strip.blank(width, style)
+        row = rows[index]
+        strip = self._strips.get((row, style))
+        if strip is None:
+            strip = Strip([Segment(row, style)], cell_len(row)).crop_extend(0, width, style)
+            self._strips[(row, style)] = strip
+        return strip if strip.cell_length == width else strip.crop_extend(0, width, style)
+
+
+def _wrap(line: str, width: int) -> list[str]:
+    """`line` cut into rows of at most `width` cells, as a terminal wraps it."""
+    if width <= 0 or cell_len(line) <= width:
+        return [line]
+    if line.isascii():
+        return [line[i : i + width] for i in range(0, len(line), width)]
+    return chop_cells(line, width)
 
 
 class ConsoleInput(Input):
@@ -36,7 +207,15 @@ class ConsoleInput(Input):
         Binding("up", "history(-1)", "Previous command", show=False),
         Binding("down", "history(1)", "Next command", show=False),
         Binding("tab", "complete", "Complete", show=False),
+        Binding("pageup", "scroll_output(-1)", "Scroll back", show=False),
+        Binding("pagedown", "scroll_output(1)", "Scroll forward", show=False),
     ]
+
+    def action_scroll_output(self, pages: int) -> None:
+        for node in self.ancestors_with_self:
+            if isinstance(node, ConsolePane):
+                node.log_widget.scroll_page(pages)
+                return
 
     def action_history(self, step: int) -> None:
         pane = self.ancestors_with_self
@@ -58,7 +237,6 @@ class ConsolePane(Vertical):
 
     DEFAULT_CSS = """
     ConsolePane { height: 1fr; }
-    ConsolePane #console-log { height: 1fr; background: $surface; }
     ConsolePane #console-line { height: 1; }
     ConsolePane #console-prompt { width: auto; height: 1; color: $success; }
     ConsolePane #console-input { border: none; height: 1; padding: 0; width: 1fr; }
@@ -91,7 +269,7 @@ class ConsolePane(Vertical):
         return self.session.console
 
     def compose(self) -> ComposeResult:
-        yield Log(id="console-log", max_lines=MAX_LOG_LINES)
+        yield ConsoleLog(id="console-log")
         with Horizontal(id="console-line"):
             yield Static(self.console.prompt, id="console-prompt", markup=False)
             yield ConsoleInput(
@@ -105,8 +283,8 @@ class ConsolePane(Vertical):
             self.call_after_refresh(self.focus_input)
 
     @property
-    def log_widget(self) -> Log:
-        return self.query_one("#console-log", Log)
+    def log_widget(self) -> ConsoleLog:
+        return self.query_one("#console-log", ConsoleLog)
 
     @property
     def input(self) -> ConsoleInput:
@@ -120,6 +298,7 @@ class ConsolePane(Vertical):
         log = self.log_widget
         prompt = self.console.prompt
         out = self.session.run_command(line)
+        log.scroll_to_end()
         if any(isinstance(e, Clear) for e in out.effects):
             log.clear()
         else:
@@ -127,7 +306,8 @@ class ConsolePane(Vertical):
             if out.text:
                 lines += out.text.rstrip("\n").split("\n")
             log.write_lines(lines)
-        self.query_one("#console-prompt", Static).update(self.console.prompt)
+        if self.console.prompt != prompt:  # a new width is a new layout: only when it changed
+            self.query_one("#console-prompt", Static).update(self.console.prompt)
         self.post_message(self.Ran(self, line, out))
         return out
 

@@ -383,7 +383,8 @@ class Workbench(Vertical):
                 self.editor.focus()
             elif isinstance(effect, AppendManifest):
                 append_to_editor(self.editor, effect)
-        self.traffic.show(self.session.sent)
+        if self.traffic.sent is not self.session.sent:  # a change marked it as history
+            self.traffic.show(self.session.sent)
         self.reanalyze()
         self.post_message(self.CommandRan(message.line))
 
