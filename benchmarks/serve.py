@@ -24,9 +24,9 @@ screen by stripping the escape sequences, and does what a learner does:
    and send a request (Ctrl+T) every few seconds, for `--seconds`: keystroke to the first
    frame that shows the `Q` (goal: p95 < 150 ms);
 4. memory: the proportional set size (PSS, shared pages split among the processes that share
-   them, from /proc/PID/smaps_rollup) of every tab's tutor, the fork server and the web
-   server, divided by the number of tabs: each learner's share of everything (goal: < 40 MB);
-   and the CPU time each tab's tutor used to get there.
+   them, from /proc/PID/smaps_rollup) of every tab's tutor, the warm ones waiting, the fork
+   server and the web server, divided by the number of learners (goal: < 40 MB), and by the
+   number of tutor processes; and the CPU time each tab's tutor used to get there.
 
 Everything talks to 127.0.0.1 only, is bounded in time, and stops the server it started.
 """
@@ -330,7 +330,9 @@ async def run(args: argparse.Namespace) -> int:
             forker = sum(pss_kb(p) for p in forkers)
             own = pss_kb(server.pid)
             spare = max(0, len(pids) - len(joined))
-            per = (tabs + forker + own) / 1024 / max(1, len(pids))
+            everything = (tabs + forker + own) / 1024
+            per = everything / max(1, len(pids))
+            per_learner = everything / max(1, len(joined))
             cpu = [cpu_seconds(p) for p in pids]
             print(
                 f"typing: {len(typists)} learners, {len(lat)} keystrokes: keystroke -> frame "
@@ -341,8 +343,9 @@ async def run(args: argparse.Namespace) -> int:
             print(
                 f"memory: {len(pids)} tutor processes ({len(joined)} learners + {spare} warm): "
                 f"PSS {tabs / 1024:.0f} MB + fork server {forker / 1024:.0f} MB + web server "
-                f"{own / 1024:.0f} MB = {per:.1f} MB per tutor process, its share of both "
-                f"servers included (a tutor's own: {tabs / 1024 / max(1, len(pids)):.1f} MB)",
+                f"{own / 1024:.0f} MB = {per_learner:.1f} MB per learner (all of it, warm "
+                f"tutors included), {per:.1f} MB per tutor process (a tutor's own: "
+                f"{tabs / 1024 / max(1, len(pids)):.1f} MB)",
                 flush=True,
             )
             print(
