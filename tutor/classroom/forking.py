@@ -286,6 +286,11 @@ class ForkedProcess:
         self.stderr = stderr
         self.returncode: int | None = None
         self._conn = conn
+        self._pidfd: int | None = None
+        """A handle on the child itself (Linux): a signal sent through it cannot reach another
+        process that got the pid after the fork server reaped the child."""
+        with contextlib.suppress(AttributeError, OSError):
+            self._pidfd = os.pidfd_open(pid)
         self._waiter = asyncio.ensure_future(self._wait_for_status())
 
     async def _wait_for_status(self) -> int:
@@ -302,6 +307,9 @@ class ForkedProcess:
         finally:
             self._conn.close()
             self.stdin.close()
+            if self._pidfd is not None:
+                os.close(self._pidfd)
+                self._pidfd = None
         # no status: the fork server died, and the child (which holds the connection too) ended
         self.returncode = int.from_bytes(data, "big", signed=True) if len(data) == STATUS else 1
         return self.returncode
@@ -312,7 +320,10 @@ class ForkedProcess:
     def send_signal(self, signum: int) -> None:
         if self.returncode is None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(self.pid, signum)
+                if self._pidfd is not None:
+                    signal.pidfd_send_signal(self._pidfd, signum)
+                else:
+                    os.kill(self.pid, signum)
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
