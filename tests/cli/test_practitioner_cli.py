@@ -291,3 +291,20 @@ def test_route_json_into_a_closed_pipe_is_quiet(shop: Path) -> None:
     )
     assert proc.stdout == "{\n"
     assert "Traceback" not in proc.stderr
+
+
+def test_check_a_helm_template_says_render_it_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "service.yaml"
+    path.write_text(
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ include "web.fullname" . }}\n'
+        "spec:\n  ports:\n    - port: {{ .Values.service.port }}\n"
+    )
+    code, out, err = _run(["check", str(path)], capsys)
+    assert code == 2 and out == ""
+    assert err == (
+        f"ktutor: {path}:4:9: this looks like a Helm template "
+        '(`{{ include "web.fullname" . }}` on line 4), not Kubernetes YAML: render the chart '
+        "first (helm template RELEASE CHART > manifest.yaml) and give ktutor the output\n"
+    )

@@ -48,6 +48,7 @@ from .objects import (
 )
 from .paths import Path
 from .schema import check_api_version, decode
+from .templates import with_template_hints
 from .yamldoc import Document, YamlSyntaxError, load_documents
 
 WORKLOAD_KINDS = (
@@ -939,4 +940,6 @@ def parse(text: str, network: ClusterNetwork = SINGLE_STACK) -> Parsed:
         cluster.pods.extend(expand_workload(wl, template))
     mirror_endpoints(cluster)
     assign_simulated(cluster)
+    if errors:
+        result.errors = with_template_hints(errors)
     return result

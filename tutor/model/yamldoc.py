@@ -21,6 +21,7 @@ from yaml.resolver import Resolver
 
 from .limits import MAX_DEPTH, MAX_DOCUMENTS, MAX_NODES, InputRejected, check_text
 from .paths import Path
+from .templates import helm_marker
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -331,6 +332,10 @@ def load_documents(text: str) -> list[Document]:
             raise InputRejected(
                 f"YAML is nested more than {MAX_DEPTH} levels deep", line=line, column=col
             ) from None
+        template = helm_marker(text, line)
+        if template is not None:
+            # a chart's template, not YAML yet: say so instead of the parser's complaint
+            raise InputRejected(template.message, template.line, template.column) from None
         if exc.context:
             problem = f"{problem} ({exc.context})"
         raise YamlSyntaxError(problem, line, col) from None
@@ -352,4 +357,16 @@ def load_documents(text: str) -> list[Document]:
         raise InputRejected("YAML is nested too deeply") from None
     finally:
         loader.dispose()
+    _refuse_templates(text, docs)
     return [d for d in docs if d.data is not None]
+
+
+def _refuse_templates(text: str, docs: list[Document]) -> None:
+    """`port: {{ .Values.port }}` parses as a map whose key is a map: when such a key sits on
+    a Helm action's line, the text is a chart template (tutor.model.templates)."""
+    lines = {line for d in docs for _, line, _ in d.complex_keys}
+    if not lines:
+        return
+    template = helm_marker(text, max(lines))
+    if template is not None:
+        raise InputRejected(template.message, template.line, template.column)
