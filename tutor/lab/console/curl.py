@@ -1,13 +1,25 @@
-"""`curl` (8.x) and busybox `wget` from the client Pod: what happens comes from
+"""`curl` and busybox `wget` from the client Pod: what happens comes from
 `tutor.model.report.request` (DNS, kube-proxy's rule, the Pod), only the words are the tools'.
 
 Answers: every simulated Pod runs agnhost `netexec`, which answers with its own name (as
 `/hostname` does; W · debug-service.md uses a serve_hostname image the same way), and
-`/clientip` with the address the request came from. Failures are curl's own texts (curl
-lib/connect.c: `Failed to connect to %s port %u after %d ms: Couldn't connect to server`, exit 7
-for a refused connection and 28, with the same text, when the kernel's SYN retries run out;
-lib/multi.c `Connection timed out after %d milliseconds` for `-m`; lib/url.c `Could not resolve
-host: %s`, exit 6). `-s` silences the error text, as in curl (`-sS` shows it again).
+`/clientip` with the address the request came from.
+
+Failures are the texts of curl 8.14.1 (Debian 13's; the same in 8.9 to 8.20 with the threaded
+resolver that Linux builds use), checked against curl's source (github.com/curl/curl, tag
+curl-8_14_1):
+- refused (exit 7): lib/connect.c · `is_connected`: `failf(data, "Failed to connect to %s port
+  %u after %" FMT_TIMEDIFF_T " ms: %s", ..., curl_easy_strerror(result))`, the reason being
+  lib/strerror.c · `curl_easy_strerror` for CURLE_COULDNT_CONNECT: `Could not connect to server`
+  (curl 8.0 to 8.8 said `Couldn't connect to server`, 7.x the errno's `Connection refused`;
+  8.21 writes the host as `HOST:PORT`);
+- a dropped SYN with no `-m` (exit 28): the same line when the kernel gives up (is_connected turns
+  the result into CURLE_OPERATION_TIMEDOUT when the socket's errno is ETIMEDOUT), after Linux's
+  SYN retries (curl's own connect timeout, 300 s, comes later);
+- a dropped SYN with `-m S` or `--connect-timeout S` below that (exit 28): lib/multi.c ·
+  `multi_handle_timeout`: `Connection timed out after %" FMT_TIMEDIFF_T " milliseconds`;
+- NXDOMAIN (exit 6): lib/hostip.c · `Curl_resolver_error`: `Could not resolve %s: %s` with `host`.
+`-s` silences the error text, as in curl (`-sS` shows it again).
 """
 
 from __future__ import annotations
@@ -21,9 +33,13 @@ from .world import World
 
 SYN_TIMEOUT_MS = 130_968
 """How long Linux retries a SYN that gets no answer (tcp_syn_retries=6) before ETIMEDOUT."""
+COULDNT_CONNECT = "Could not connect to server"
+"""curl 8.14.1 lib/strerror.c · `curl_easy_strerror`, CURLE_COULDNT_CONNECT (since 8.9.0)."""
 
 
 def _usage(message: str) -> Output:
+    """curl's own command-line error (src/tool_msgs.c · `helpf`, exit 2), without the
+    `curl: try 'curl --help'...` line after it: a bad line gets one line here (issue #12)."""
     return Output(f"curl: {message}\n", 2)
 
 
@@ -88,7 +104,7 @@ def run(world: World, argv: list[str], client: object, seed: int) -> Output:
         else:
             url = arg
     if not url:
-        return _usage("no URL specified")
+        return _usage("(2) no URL specified")  # src/tool_operate.c: "(%d) no URL specified"
     parsed = parse_url(url)
     if isinstance(parsed, str):
         return Output("" if silent and not show_errors else f"curl: {parsed}\n", 3)
@@ -108,23 +124,20 @@ def run(world: World, argv: list[str], client: object, seed: int) -> Output:
     if kind in (Outcome.REFUSED_BY_POD, Outcome.REJECTED) or (
         kind == Outcome.NO_VIRTUAL_IP and outcome.pod
     ):
-        text = (
-            f"curl: (7) Failed to connect to {host} port {port} after 0 ms: "
-            "Couldn't connect to server\n"
-        )
+        text = f"curl: (7) Failed to connect to {host} port {port} after 0 ms: {COULDNT_CONNECT}\n"
         return Output("" if quiet else text, 7)
     if kind == Outcome.EXTERNAL:
         return Output(
             f"ktutor: {host} is an ExternalName Service: {outcome.summary} (not simulated)\n", 0
         )
-    if max_time is not None:
+    if max_time is not None and 0 < max_time * 1000 < SYN_TIMEOUT_MS:
         ms = int(max_time * 1000) + 1
         return Output(
             "" if quiet else f"curl: (28) Connection timed out after {ms} milliseconds\n", 28
         )
     text = (
         f"curl: (28) Failed to connect to {host} port {port} after {SYN_TIMEOUT_MS} ms: "
-        "Couldn't connect to server\n"
+        f"{COULDNT_CONNECT}\n"
     )
     return Output("" if quiet else text, 28)
 
