@@ -201,10 +201,22 @@ def test_serve_builds_the_server_with_the_env_hook(
         monkeypatch.setenv(name, "")
         monkeypatch.delenv(name)
     monkeypatch.setenv("PYTHONPATH", "/somewhere")
-    serving.serve("0.0.0.0", 8100, [], tmp_path)
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    serving.serve("0.0.0.0", 8100, [pack], tmp_path)
     assert made["served"] and made["host"] == "0.0.0.0" and made["port"] == 8100
-    assert made["command"].endswith("-m tutor")
+    assert made["command"].endswith(f"-m tutor --lessons {pack.resolve()}")
     assert made["public_url"] is None  # each page points at the address its browser used
+    # on Linux each tab is forked from a fork server given the same lesson packs
+    assert made["fork_server"] == [
+        sys.executable,
+        "-m",
+        "tutor.app.fork_server",
+        "--lessons",
+        str(pack.resolve()),
+    ]
+    serving.serve("0.0.0.0", 8100, [pack], tmp_path, fork=False)
+    assert made["fork_server"] is None
     assert settings.serving()
     import os
 

@@ -51,6 +51,13 @@ PID = 4
 STATUS = 4
 
 
+def supported() -> bool:
+    """Linux only: where it was built and tested (fork, SCM_RIGHTS, pidfds). macOS forks too,
+    but a process that has touched Apple's frameworks must not fork without exec; Windows
+    has no fork. Elsewhere `ktutor serve` starts `python -m tutor` per tab."""
+    return sys.platform.startswith("linux") and hasattr(socket, "send_fds")
+
+
 def encode_environment(env: Mapping[str, str]) -> bytes:
     """`KEY=VALUE` pairs, NUL-separated (neither may contain NUL), length first."""
     body = b"\0".join(
@@ -83,7 +90,6 @@ class ForkServer:
         self.run_child = run_child
         self.children: dict[int, socket.socket] = {}
         """pid -> the connection its exit status goes back on."""
-        self.forked = 0
 
     def serve(self, ready_out: int = 1) -> None:
         """Listen, say `ready` on `ready_out`, and serve until stdin closes or SIGTERM."""
@@ -148,7 +154,6 @@ class ForkServer:
             conn.close()
             return
         self.children[pid] = conn
-        self.forked += 1
         with contextlib.suppress(OSError):
             conn.sendall(pid.to_bytes(PID, "big"))
 

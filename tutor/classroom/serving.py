@@ -172,6 +172,7 @@ def serve(
     `banner` is printed once the server listens. With `code`, browsers must type it first
     (`joining`). With `fork`, each tab's tutor is a fork of one prepared process
     (`forking`); `warm` tutor processes are kept started ahead of time (`web.WarmPool`)."""
+    from tutor.classroom import forking
     from tutor.classroom.web import ClassroomServer
 
     settings.set_for_children(
@@ -187,7 +188,7 @@ def serve(
         public_url=public,
         code=code,
         warm=warm,
-        fork_server=fork_server_command(lesson_dirs) if fork else None,
+        fork_server=fork_server_command(lesson_dirs) if fork and forking.supported() else None,
     )
     server.banner = list(banner)
     server.serve()

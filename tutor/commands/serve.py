@@ -50,8 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="fork",
         action="store_false",
         help="start a separate `python -m tutor` for each tab instead of forking one process "
-        "that has loaded the tutor already (the default: a tab starts in milliseconds and "
-        "shares that process's memory)",
+        "that has loaded the tutor already (the default on Linux: a tab starts in "
+        "milliseconds and shares that process's memory)",
     )
     parser.add_argument(
         "--public-url",
