@@ -37,6 +37,7 @@ class Walk:
     step_edit: Edit
     challenge: str  # the id of the challenge fixed in the editor
     fix: Edit
+    console: str = ""  # a command the challenge's `ran` goal wants typed in the console (F8)
 
 
 WALKS = [
@@ -81,6 +82,7 @@ WALKS = [
         Edit("app: web", "app: Web"),
         "refused-after-cleanup",
         Edit("selector: {}", "selector: {app: api}"),
+        console="kubectl describe svc api",
     ),
 ]
 
@@ -148,12 +150,22 @@ async def test_new_lesson_with_keys_alone(tmp_path: Path, walk: Walk) -> None:
         await settle(pilot)
         assert challenge.last is not None and not challenge.last.met
         await edit_line(pilot, challenge.query_one(YamlEditor), walk.fix)
+        if walk.console:  # the fix alone is not enough: the evidence was never looked at
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert challenge.last is not None and not challenge.last.met
+            assert f"`{walk.console}`" in challenge.last.detail
+            await pilot.press("f8")
+            await settle(pilot)
+            await pilot.press(*walk.console, "enter")
+            await settle(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert challenge.last is not None and challenge.last.met, challenge.last
         assert walk.challenge in app.progress.lesson(walk.lesson).challenges_solved
 
-        await pilot.press("escape", "escape")
+        # from the editor, the first Escape leaves the editor; the console's line gives it up
+        await pilot.press(*["escape"] * (1 if walk.console else 2))
         await settle(pilot)
         assert isinstance(app.screen, PracticeScreen)
         app.screen.query_one("#practice", OptionList).focus()

@@ -18,7 +18,7 @@ from testkit import load_yaml
 from tutor.course import schema
 from tutor.course.goals import evaluate_text
 from tutor.course.lesson import LessonError
-from tutor.course.lint import lint_paths
+from tutor.course.lint import lint_paths, ran_commands
 from tutor.course.loader import load_lesson_file, parse_goal
 from tutor.model import analyze
 from tutor.model.network import ClusterNetwork
@@ -62,9 +62,11 @@ def _network(name: str) -> ClusterNetwork | None:
 
 def _met(manifest: str, goal: dict[str, Any], start: str = "", name: str = "") -> bool:
     """`start`: the manifest an `unchanged` goal compares with (the challenge's start); `name`
-    the lesson's test id, for its cluster."""
+    the lesson's test id, for its cluster. The goal's `ran` commands count as run, so it is
+    the manifest that is judged (as lint does)."""
     goal_ = parse_goal(goal, start=start)
-    return evaluate_text(goal_, manifest, network=_network(name) if name else None).met
+    network = _network(name) if name else None
+    return evaluate_text(goal_, manifest, ran_commands(goal_), network=network).met
 
 
 def _label(value: object) -> str:
