@@ -22,7 +22,7 @@ from .errors import DUPLICATE, FORBIDDEN, INVALID, OMIT, REQUIRED, UNSUPPORTED, 
 from .network import IPV4, IPV6, SERVICE_CIDRS, SINGLE_STACK, ClusterNetwork, family_of
 from .objects import CLUSTER_IP, EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, SERVICE_TYPES
 from .paths import Path, format_path, parse_path
-from .yamldoc import Document
+from .yamldoc import Document, Span
 
 NODE_PORT_RANGE = (30000, 32767)
 MAX_AFFINITY_TIMEOUT = 86400
@@ -79,6 +79,36 @@ def _service_port_repr(protocol: str, port: int) -> _GoRepr:
     )
 
 
+def _defaulted_from(path: Path) -> Path | None:
+    """The field a defaulted one was copied from, for errors about a value the file never
+    wrote: `spec.clusterIPs[0]` comes from `spec.clusterIP` (K · pkg/registry/core/service/
+    storage/storage.go · `normalizeClusterIPs`: a client that sets only the singular field),
+    `spec.ports[i].targetPort` from `spec.ports[i].port` (K · pkg/apis/core/v1/defaults.go ·
+    `SetDefaults_Service`)."""
+    for i in range(len(path) - 1, -1, -1):
+        seg = path[i]
+        if seg == "clusterIPs" and i > 0 and path[i - 1] == "spec":
+            return (*path[:i], "clusterIP")
+        if seg == "targetPort" and i >= 2 and path[i - 2] == "ports":
+            return (*path[:i], "port")
+    return None
+
+
+def field_span(doc: Document, path: Path) -> Span | None:
+    """Where an error about `path` points: the field itself; a defaulted field the file does not
+    hold points at the field it was defaulted from; anything else missing, at its deepest
+    existing ancestor (the parent the field belongs in)."""
+    span = doc.spans.get(path)
+    if span is not None:
+        return span
+    source = _defaulted_from(path)
+    if source is not None:
+        span = doc.spans.get(source)
+        if span is not None:
+            return span
+    return doc.span(path)
+
+
 class Collector:
     """Builds FieldErrors for one object, locating each path in its YAML document."""
 
@@ -105,7 +135,7 @@ class Collector:
             where = parse_path(at or path)
         except ValueError:
             where = ()
-        span = self.doc.span(self.prefix + where)
+        span = field_span(self.doc, self.prefix + where)
         err = FieldError(
             path,
             typ,
