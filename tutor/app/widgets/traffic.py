@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.timer import Timer
 from textual.widgets import Static
 
+from tutor.app.widgets.quiet import set_content
 from tutor.app.widgets.safe import scrub
 from tutor.lab.session import Sent
 from tutor.model.report import Outcome, RequestOutcome
@@ -55,7 +56,7 @@ class TrafficView(Static):
         self._timer: Timer | None = None
 
     def on_mount(self) -> None:
-        self.update(scrub(self.render_text()))
+        set_content(self, scrub(self.render_text()))
 
     @property
     def frame_seconds(self) -> float:
@@ -74,7 +75,7 @@ class TrafficView(Static):
                     self._timer = self.set_interval(self.frame_seconds, self._tick)
                 else:
                     self.shown = burst.requests
-        self.update(scrub(self.render_text()))
+        set_content(self, scrub(self.render_text()))
 
     def _stop(self) -> None:
         if self._timer is not None:
@@ -90,7 +91,7 @@ class TrafficView(Static):
         self.shown = min(burst.requests, self.shown + step)
         if self.shown >= burst.requests:
             self._stop()
-        self.update(scrub(self.render_text()))
+        set_content(self, scrub(self.render_text()))
 
     @property
     def animating(self) -> bool:

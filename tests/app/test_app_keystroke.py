@@ -1,0 +1,55 @@
+"""A keystroke redraws only what it changed: the routing rows of Pods it did not touch are not
+rendered again, and the traffic panel is not re-laid out (a layout pass over the lesson screen
+cost more than the whole analysis of a 50-Pod manifest)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from testkit import settle
+from textual.widgets import Static
+
+from tutor.app.widgets import routing
+from tutor.app.widgets.editor import YamlEditor
+from tutor.app.widgets.routing import RoutingView
+from tutor.app.widgets.traffic import TrafficView
+
+
+async def test_a_keystroke_redraws_only_the_rows_it_changed(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[str] = []
+    traffic_updates: list[object] = []
+    pod_row = routing.pod_row
+
+    def counting_row(sr: Any, pr: Any, pod: Any, width: int = 0) -> Any:
+        drawn.append(pod.name)
+        return pod_row(sr, pr, pod, width)
+
+    def counting_update(self: TrafficView, *args: Any, **kwargs: Any) -> None:
+        traffic_updates.append(args)
+        Static.update(self, *args, **kwargs)
+
+    monkeypatch.setattr(routing, "pod_row", counting_row)
+    monkeypatch.setattr(TrafficView, "update", counting_update)
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(RoutingView)
+        assert set(drawn) == {"api-1", "web-1", "web-2"}
+        editor = app.screen.query_one(YamlEditor)
+        editor.focus()
+        editor.cursor_location = (0, 0)
+        drawn.clear()
+        traffic_updates.clear()
+        await pilot.press(*"# a comment", "enter")
+        await settle(pilot)
+        assert drawn == [] and traffic_updates == []
+        row = editor.text.splitlines().index("  name: api-1") + 2  # `    app: api`
+        editor.cursor_location = (row, len("    app: "))
+        await pilot.press("delete", "delete", "delete", *"web")  # api-1 is labelled app: web
+        await settle(pilot)
+        assert set(drawn) == {"api-1"} and traffic_updates == []
+        prompts = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
+        assert any("api-1" in p and "TRAFFIC" in p for p in prompts)
