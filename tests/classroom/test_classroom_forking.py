@@ -65,6 +65,8 @@ def run_child():
 
 
 import json
+import time
+time.sleep(float(os.environ.get("PREPARING", "0")))  # importing the tutor, say
 prepare_to_fork()
 ForkServer(sys.argv[1], run_child).serve()
 """
@@ -148,6 +150,25 @@ async def test_each_tab_is_a_fork_with_its_own_environment_and_nothing_else(
         await first.close()
         await _until(lambda: len(server.tabs) == 1)  # the tab's child ended and was reaped
         await second.close()
+        await _until(lambda: not server.tabs)
+
+
+async def test_a_tab_that_comes_early_waits_for_the_fork_server(
+    scripts: tuple[str, list[str]], quiet_loop: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first tab, opened while the fork server is still preparing, is forked when it is
+    ready rather than started cold (which would take longer on a busy machine)."""
+    cold, forker = scripts
+    monkeypatch.setenv("PREPARING", "1.5")
+    server = ClassroomServer(
+        cold, host="127.0.0.1", port=8000, title="t", public_url=None, fork_server=forker
+    )
+    async with TestClient(TestServer(await server._make_app())) as client:
+        assert server.forks is not None and not server.forks.ready.is_set()
+        ws = await client.ws_connect("/ws")
+        report = _report(await _first_words(ws))
+        assert server.forks.process is not None and report["ppid"] == server.forks.process.pid
+        await ws.close()
         await _until(lambda: not server.tabs)
 
 
