@@ -18,15 +18,16 @@ tabs opened within a second each waited for 40 interpreters importing Textual at
 `warm=N` the server keeps N tutor processes started ahead of time, each already showing the
 name prompt to nobody (its output waits in the pipe). A connecting tab takes one: it gets the
 buffered output (the prompt) at once and its real size right after; the pool refills in the
-background, one process at a time, so refilling never competes with a rush. Beyond N tabs at
-once, the rest start cold as before.
+background, one process at a time and only once no tab has arrived for `WarmPool.QUIET`
+seconds, so refilling never competes with a rush. Beyond N tabs at once, the rest start as
+without a pool.
 
 The fork server: with `fork_server=` (the default of `ktutor serve`) a tab's tutor is not a new
 `python -m tutor` but a fork of one process that has imported and warmed the tutor once
 (`forking`, `tutor.app.fork_server`): it starts in milliseconds and shares that process's
-memory. The warm pool, when asked for, then keeps forked children. If the fork server is not
-running (it failed to start, or died), tabs start `python -m tutor` as before and the
-instructor's terminal says so once.
+memory. The warm pool, when asked for, then keeps forked children. A fork server that stops
+after serving a minute is started again; one that fails to start or stops sooner is not, and
+tabs start `python -m tutor` as before (the instructor's terminal says so once).
 
 Imported only by `serving.serve` (textual-serve pulls in aiohttp and rich).
 """
