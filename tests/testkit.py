@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import yaml
@@ -40,6 +40,16 @@ async def settle(pilot: Pilot[Any]) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def until(pilot: Pilot[Any], done: Callable[[], object], seconds: float = 10.0) -> None:
+    """Wait, in short pauses, until `done()` is true: for what a timer or a thread does (the
+    debounced save, a file written), instead of sleeping a guessed time. Fails after `seconds`."""
+    for _ in range(round(seconds / 0.02)):
+        if done():
+            return
+        await pilot.pause(0.02)
+    assert done(), f"still not true after {seconds} s"
 
 
 def tree_paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from testkit import settle
+from testkit import settle, until
 from textual.pilot import Pilot
 from textual.widgets import Markdown, OptionList, Static
 
@@ -157,8 +157,7 @@ async def test_typing_changes_routing_and_check(
         assert "Check passed" in static_text(check)
         assert 0 in app.progress.lesson("basics").steps_done
         # the edit is saved (debounced) and restored on the next visit
-        await pilot.pause(0.6)
-        assert app.progress.saved_edit("basics", "step-0") == editor.text
+        await until(pilot, lambda: app.progress.saved_edit("basics", "step-0") == editor.text)
 
 
 async def test_broken_yaml_shows_error_and_dimmed_last_good_view(
@@ -549,8 +548,9 @@ async def test_edits_survive_a_restart(make_app: Any, data_dir: Path) -> None:
         editor = app.screen.query_one(YamlEditor)
         editor.focus()
         await pilot.press(*"# kept", "enter")
-        await pilot.pause(0.6)  # the debounced save
-    # a crash after the save loses nothing: the file on disk already has the edit
+        # the debounced save, written from a thread: a crash now loses nothing
+        progress = data_dir / "progress.json"
+        await until(pilot, lambda: progress.is_file() and "# kept" in progress.read_text())
     saved = json.loads((data_dir / "progress.json").read_text())
     assert "# kept" in json.dumps(saved)
     app2 = make_app("basics")
@@ -606,8 +606,10 @@ async def test_quitting_before_the_save_thread_runs_still_writes_the_edit(
         editor.focus()
         editor.cursor_location = (0, 0)
         await pilot.press(*"# paused", "enter")
-        await pilot.pause(0.7)  # the debounced save: in memory now, never written by a thread
-        assert app.progress.saved_edit("basics", "step-0") is not None
+        # the debounced save: in memory now, never written by a thread
+        await until(
+            pilot, lambda: "# paused" in (app.progress.saved_edit("basics", "step-0") or "")
+        )
         await pilot.press("ctrl+q")
     assert "# paused" in (data_dir / "progress.json").read_text()
 

@@ -9,21 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import settle
+from testkit import settle, until
 
 from tutor.app.screens.lesson import cluster_key, step_key
 from tutor.app.widgets.editor import YamlEditor
 from tutor.app.widgets.routing import RoutingView
 from tutor.course.progress import ProgressStore
-
-
-async def until(pilot: Any, done: Any, seconds: float = 10.0) -> None:
-    """Wait (in short pauses) until `done()` is true."""
-    for _ in range(int(seconds / 0.05)):
-        if done():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the condition never came true")
 
 
 def on_disk(data_dir: Path) -> dict[str, Any]:
