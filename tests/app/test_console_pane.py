@@ -154,3 +154,18 @@ async def test_old_lines_go_and_control_characters_are_spelled_out() -> None:
         assert log.line_count == 10 and log.lines[0] == "old 4"
         assert "a\\u001b[2Jb" in log.lines
         assert all("\x1b" not in row for row in shown_rows(app))
+
+
+async def test_output_can_be_selected_and_copied() -> None:
+    from textual.geometry import Offset
+    from textual.selection import Selection
+
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_line(pilot, app, "kubectl get svc -n shop")
+        log = app.query_one(ConsolePane).log_widget
+        row = len(log.lines) - 1  # `api    NodePort ...`
+        picked = log.get_selection(Selection.from_offsets(Offset(0, row), Offset(3, row)))
+        assert picked == ("api", "\n")
+        first = next(iter(log.render_line(row))).style  # the mouse finds the text under it
+        assert first is not None and first.meta.get("offset") == (0, row)

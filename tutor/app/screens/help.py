@@ -38,7 +38,11 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("Tab (editor)", "indent by 2 spaces (Escape or F2/F4 leave the editor)"),
             ("Enter (editor)", "a new line, indented like the line above"),
             ("F5", "behind the scenes: kube-proxy rules, EndpointSlices, DNS"),
-            ("F8", "the console: kubectl, nslookup, dig, curl, env (↑↓ history, Tab completes)"),
+            (
+                "F8",
+                "the console: kubectl, nslookup, dig, curl, env (↑↓ history, Tab completes, "
+                "PageUp/PageDown scroll back)",
+            ),
         ),
     ),
     (

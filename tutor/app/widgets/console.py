@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
@@ -48,7 +49,8 @@ class ConsoleLog(Widget):
     the whole screen again, and it draws every visible line through a rich `Text` on each of the
     two or three repaints a write causes (150 ms for a 500-line `kubectl get pods -A` on a loaded
     machine). Here the widget's size never changes with its content: a write is one `refresh()`
-    of this widget, and each row is made a `Strip` once (kept by its text and style).
+    of this widget, and each row is made a `Strip` once (kept by its text and style). Text can be
+    selected with the mouse and copied, as in a `Log`.
     """
 
     DEFAULT_CSS = """
@@ -184,19 +186,46 @@ class ConsoleLog(Widget):
         if index >= len(rows):
             return Strip.blank(width, style)
         row = rows[index]
+        selection = self.text_selection
+        span = selection.get_span(index) if selection is not None else None
+        if span is not None:
+            return self._selected(row, span, style, width).apply_offsets(0, index)
         strip = self._strips.get((row, style))
         if strip is None:
             strip = Strip([Segment(row, style)], cell_len(row)).crop_extend(0, width, style)
             self._strips[(row, style)] = strip
-        return strip if strip.cell_length == width else strip.crop_extend(0, width, style)
+        if strip.cell_length != width:
+            strip = strip.crop_extend(0, width, style)
+        # offsets: the mouse's cells map to (column, row) of the text, so text can be selected
+        return strip.apply_offsets(0, index)
+
+    def _selected(self, row: str, span: tuple[int, int], style: Style, width: int) -> Strip:
+        start, end = span
+        end = len(row) if end == -1 else end
+        picked = style + self.screen.get_component_rich_style("screen--selection")
+        segments = [
+            Segment(row[:start], style),
+            Segment(row[start:end], picked),
+            Segment(row[end:], style),
+        ]
+        return Strip(segments, cell_len(row)).crop_extend(0, width, style)
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text, as shown (a wrapped line is copied as its rows)."""
+        return selection.extract("\n".join(self._rows)), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.refresh()
 
 
 def _wrap(line: str, width: int) -> list[str]:
     """`line` cut into rows of at most `width` cells, as a terminal wraps it."""
+    if line.isascii():  # the usual case: a cell per character
+        if width <= 0 or len(line) <= width:
+            return [line]
+        return [line[i : i + width] for i in range(0, len(line), width)]
     if width <= 0 or cell_len(line) <= width:
         return [line]
-    if line.isascii():
-        return [line[i : i + width] for i in range(0, len(line), width)]
     return chop_cells(line, width)
 
 
