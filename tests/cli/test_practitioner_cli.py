@@ -308,3 +308,13 @@ def test_check_a_helm_template_says_render_it_first(
         '(`{{ include "web.fullname" . }}` on line 4), not Kubernetes YAML: render the chart '
         "first (helm template RELEASE CHART > manifest.yaml) and give ktutor the output\n"
     )
+
+
+def test_check_refuses_an_endpointslice_without_a_name(capsys: pytest.CaptureFixture[str]) -> None:
+    path = ROOT / "tests" / "scenarios" / "078-endpointslice-without-name.yaml"
+    code, out, _ = _run(["check", str(path)], capsys)
+    assert code == 1
+    assert out.splitlines()[:2] == [
+        'The EndpointSlice "" is invalid:',
+        f"{path}:14:1: metadata.name: Required value: name or generateName is required",
+    ]

@@ -832,6 +832,16 @@ def _service_extras(svc: Service, data: dict[str, Any]) -> None:
         svc.topology_mode = annotations.get(TOPOLOGY_MODE, "")
 
 
+def _cluster_scoped(data: dict[str, Any]) -> dict[str, Any]:
+    """A cluster-scoped object's metadata without `namespace`, which the API server clears
+    before validating (K · staging/src/k8s.io/apiserver/pkg/registry/rest/create.go ·
+    `BeforeCreate`)."""
+    meta = data.get("metadata")
+    if not isinstance(meta, dict) or "namespace" not in meta:
+        return data
+    return {**data, "metadata": {k: v for k, v in meta.items() if k != "namespace"}}
+
+
 def _not_under(errors: list[FieldError], decode_errors: list[FieldError]) -> list[FieldError]:
     """Drop validation errors at or below a field whose value had the wrong type.
 
@@ -923,15 +933,25 @@ def parse(text: str, network: ClusterNetwork = SINGLE_STACK) -> Parsed:
                 daemons.append((wl, template))
             else:
                 cluster.pods.extend(expand_workload(wl, template))
-        elif raw.kind == "Node" and not decode_errors and name:
-            cluster.node_info[name] = _node_from(raw.data, name)
-        elif raw.kind == "EndpointSlice" and not decode_errors:
-            cluster.slices.append(_slice_from(raw.data, name, ns, source))
-        elif raw.kind == "Endpoints" and not decode_errors:
-            cluster.endpoints_objects.append(_endpoints_from(raw.data, name, ns, source))
+        elif raw.kind in ("Node", "EndpointSlice", "Endpoints"):
+            problems = decode_errors or validation.validate_meta(
+                _cluster_scoped(raw.data) if raw.kind == "Node" else raw.data,
+                raw.doc,
+                raw.prefix,
+                obj,
+                raw.kind,
+            )
+            if problems:
+                # the API server refuses it: kube-proxy never sees a nameless slice
+                errors.extend(problems)
+                result.invalid_objects.add(f"{raw.kind}/{obj}")
+            elif raw.kind == "Node":
+                cluster.node_info[name] = _node_from(raw.data, name)
+            elif raw.kind == "EndpointSlice":
+                cluster.slices.append(_slice_from(raw.data, name, ns, source))
+            else:
+                cluster.endpoints_objects.append(_endpoints_from(raw.data, name, ns, source))
         else:
-            if decode_errors and raw.kind in ("Node", "EndpointSlice", "Endpoints"):
-                errors.extend(decode_errors)
             cluster.ignored.append(Ignored(raw.kind, name, ns, raw.doc.index))
     ensure_nodes(cluster)
     for wl, template in daemons:

@@ -959,6 +959,16 @@ def _validate_meta_only(
     return c
 
 
+def validate_meta(
+    data: dict[str, Any], doc: Document, prefix: Path, obj: str, kind: str
+) -> list[FieldError]:
+    """`ValidateObjectMeta` alone, for the kinds whose name is a DNS-1123 subdomain and whose
+    spec the model only reads: EndpointSlice (K · pkg/apis/discovery/validation ·
+    `ValidateEndpointSlice` → `ValidateEndpointSliceName`), Endpoints, Node. A nameless one is
+    refused with `metadata.name: Required value: name or generateName is required`."""
+    return _validate_meta_only(data, doc, prefix, obj, kind).errors
+
+
 def validate_pod_meta(
     data: dict[str, Any], doc: Document, prefix: Path, obj: str, kind: str
 ) -> list[FieldError]:
