@@ -30,7 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--import",
         dest="import_file",
         metavar="FILE",
-        help="merge progress exported on another machine",
+        help="merge progress exported on another machine (checked first: every lesson, step "
+        "and saved edit it names must fit the lessons here)",
     )
     parser.add_argument(
         "--reset",
