@@ -87,6 +87,25 @@ def test_context_is_passed_to_kubectl(fake_path: Path, capsys: pytest.CaptureFix
     assert json.loads(out)["services"]["shop/web"]["http"]["ready"] == ["web-7d9f8b6c5d-4xk2p"]
 
 
+def test_a_namespace_filter_reads_only_that_namespace(
+    fake_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _fake_kubectl(fake_path, f'/bin/cat "{DUMP}"')
+    code, out, _ = _run(["route", "--from-cluster", "-n", "shop", "--summary"], capsys)
+    assert code == 0
+    assert (fake_path / "argv").read_text().split() == [
+        "get",
+        "svc,pods,endpointslices,nodes",
+        "-n",
+        "shop",
+        "-o",
+        "json",
+    ]
+    assert [line.split()[:2] for line in out.splitlines()[1:]] == [["shop", "web"]]
+    _run(["rules", "--from-cluster", "--service", "shop/web"], capsys)
+    assert (fake_path / "argv").read_text().split()[2:4] == ["-n", "shop"]
+
+
 def test_dns_and_rules_from_cluster(fake_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _fake_kubectl(fake_path, f'/bin/cat "{DUMP}"')
     code, out, err = _run(["dns", "--from-cluster", "--service", "shop/web"], capsys)

@@ -318,3 +318,44 @@ def test_check_refuses_an_endpointslice_without_a_name(capsys: pytest.CaptureFix
         'The EndpointSlice "" is invalid:',
         f"{path}:14:1: metadata.name: Required value: name or generateName is required",
     ]
+
+
+def test_dns_headless_from_the_inputs_slices(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A selector-less headless Service with a hand-written slice: CoreDNS answers with the
+    slice's ready addresses (the endpoint's hostname names it), as `route` shows DNS returning."""
+    path = tmp_path / "ext.yaml"
+    path.write_text(
+        """\
+apiVersion: v1
+kind: Service
+metadata: {name: ext, namespace: data}
+spec:
+  clusterIP: None
+  ports: [{name: pg, port: 5432}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: ext-1
+  namespace: data
+  labels: {kubernetes.io/service-name: ext}
+addressType: IPv4
+ports: [{name: pg, port: 5432, protocol: TCP}]
+endpoints:
+- addresses: ["192.168.10.5"]
+  hostname: db-a
+- addresses: ["192.168.10.6"]
+  conditions: {ready: false}
+"""
+    )
+    code, out, _ = _run(["dns", str(path)], capsys)
+    assert code == 0
+    assert out.splitlines() == [
+        "; data/ext",
+        "ext.data.svc.cluster.local.\t5\tIN\tA\t192.168.10.5",
+        "db-a.ext.data.svc.cluster.local.\t5\tIN\tA\t192.168.10.5",
+        "_pg._tcp.ext.data.svc.cluster.local.\t5\tIN\tSRV\t0 100 5432 "
+        "db-a.ext.data.svc.cluster.local.",
+    ]

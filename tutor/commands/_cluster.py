@@ -17,6 +17,7 @@ import sys
 from tutor.model.limits import MAX_TEXT_BYTES, InputRejected, decode_bytes
 
 from ._input import InputError, Manifest
+from ._select import NoMatch, namespace_and_name
 
 RESOURCES = "svc,pods,endpointslices,nodes"
 DEFAULT_TIMEOUT = 30.0
@@ -63,8 +64,12 @@ def usage_problem(args: argparse.Namespace, file: str | None) -> str:
     return ""
 
 
-def command(context: str | None) -> list[str]:
-    argv = ["kubectl", "get", RESOURCES, "-A", "-o", "json"]
+def command(context: str | None, namespace: str | None = None) -> list[str]:
+    """The kubectl command line: every namespace, or only the one the filters name (the
+    Services of one namespace only select Pods and read slices there; Nodes are
+    cluster-scoped, so `-n` still lists them)."""
+    where = ["-n", namespace] if namespace is not None else ["-A"]
+    argv = ["kubectl", "get", RESOURCES, *where, "-o", "json"]
     if context is not None:
         argv += ["--context", context]
     return argv
@@ -80,10 +85,12 @@ def kubectl_error(stderr: str) -> str:
     return _KLOG.sub("", lines[0]) if lines else ""
 
 
-def read_cluster(context: str | None, timeout: float = DEFAULT_TIMEOUT) -> Manifest:
+def read_cluster(
+    context: str | None, timeout: float = DEFAULT_TIMEOUT, namespace: str | None = None
+) -> Manifest:
     """What kubectl prints for the cluster, as a manifest named after it; InputError (one
     line) when kubectl is missing, fails or does not answer within `timeout` seconds."""
-    argv = command(context)
+    argv = command(context, namespace)
     shown = f"`{shlex.join(argv)}`"
     if shutil.which("kubectl") is None:
         raise InputError(
@@ -122,7 +129,11 @@ def source(args: argparse.Namespace, prog: str) -> str | Manifest | None:
         file: str = args.file
         return file
     try:
-        return read_cluster(args.context, args.kubectl_timeout)
+        namespace = namespace_and_name(args)[0] if hasattr(args, "filter_namespace") else None
+        return read_cluster(args.context, args.kubectl_timeout, namespace)
+    except NoMatch as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return None
     except InputError as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
         return None

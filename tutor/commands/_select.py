@@ -35,7 +35,8 @@ def add_filter_arguments(
         )
 
 
-def _split(args: argparse.Namespace) -> tuple[str | None, str | None]:
+def namespace_and_name(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """(namespace, Service name) the filters ask for; `--service NS/NAME` names both."""
     namespace: str | None = getattr(args, "filter_namespace", None)
     name: str | None = getattr(args, "service", None)
     if name and "/" in name:
@@ -49,7 +50,7 @@ def _split(args: argparse.Namespace) -> tuple[str | None, str | None]:
 def selected(analysis: Analysis, args: argparse.Namespace) -> list[ServiceRoute]:
     """The Services the filters keep, in file order; NoMatch when filters were given and none
     is left (a dump of 1,000 Services names a few of them, not all)."""
-    namespace, name = _split(args)
+    namespace, name = namespace_and_name(args)
     if namespace is None and name is None:
         return analysis.services
     kept = [
@@ -92,7 +93,7 @@ def narrowed(analysis: Analysis, args: argparse.Namespace) -> Analysis:
 def errors_kept(errors: list[FieldError], args: argparse.Namespace) -> list[FieldError]:
     """The errors of the objects in the selected namespace (every error without a filter;
     with `--service`, that Service's own errors)."""
-    namespace, name = _split(args)
+    namespace, name = namespace_and_name(args)
     out = []
     for err in errors:
         ns, _, obj = err.object.partition("/")

@@ -101,6 +101,47 @@ def _ready_pods(sr: ServiceRoute) -> list[Pod]:
     return list(seen.values())
 
 
+def _headless_from_slices(sr: ServiceRoute) -> list[DnsRecord]:
+    """A headless Service whose EndpointSlices are in the input (a dump, or a selector-less
+    Service with hand-written ones): CoreDNS answers from the slices' ready endpoints, as
+    kube-proxy routes from them (the same endpoints `route` lists)."""
+    svc = sr.service
+    ref, name = svc.ref, svc.dns_name
+    named: dict[str, tuple[Pod, str]] = {}
+    for pr in sr.ports:
+        for ep in pr.endpoints:
+            if ep.ready:
+                ip = ep.ip or ep.pod.ip
+                label = (
+                    f"{ep.pod.hostname}.{name}"
+                    if ep.pod.address_only and ep.pod.hostname
+                    else endpoint_name(ep.pod, svc, ip)
+                )
+                named.setdefault(ip, (ep.pod, label))
+    ordered = sorted(named.items())
+    out = [DnsRecord(name, _record_type(ip), ip, ref, pod=p.name) for ip, (p, _) in ordered]
+    out += [DnsRecord(label, _record_type(ip), ip, ref, pod=p.name) for ip, (p, label) in ordered]
+    for pr in sr.ports:
+        if not pr.port.name:
+            continue
+        ready = sorted((ep for ep in pr.endpoints if ep.ready), key=lambda e: e.ip or e.pod.ip)
+        srv_name = f"_{pr.port.name}._{pr.port.protocol.lower()}.{name}"
+        weight = _srv_weight(len(ready))
+        out += [
+            DnsRecord(
+                srv_name,
+                SRV,
+                named[ep.ip or ep.pod.ip][1],
+                ref,
+                port=ep.port,
+                weight=weight,
+                pod=ep.pod.name,
+            )
+            for ep in ready
+        ]
+    return out
+
+
 def service_records(sr: ServiceRoute) -> list[DnsRecord]:
     """Every record one Service produces."""
     svc = sr.service
@@ -110,6 +151,8 @@ def service_records(sr: ServiceRoute) -> list[DnsRecord]:
     if svc.type == EXTERNAL_NAME:
         target = svc.external_name.removesuffix(".")
         return [DnsRecord(name, CNAME, target, ref)] if target else []
+    if svc.headless and any(pr.given for pr in sr.ports):
+        return _headless_from_slices(sr)
     if svc.headless:
         pods = _ready_pods(sr)
         # one slice per family of the Service: A records from the IPv4 one, AAAA from the IPv6
