@@ -359,3 +359,20 @@ endpoints:
         "_pg._tcp.ext.data.svc.cluster.local.\t5\tIN\tSRV\t0 100 5432 "
         "db-a.ext.data.svc.cluster.local.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("{a: 1}", 'got a map {"a": 1}'), ("'80'", 'got a string "80"'), ("[80]", "got a list [80]")],
+)
+def test_a_wrong_value_prints_as_written_not_as_python(
+    value: str, shown: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "svc.yaml"
+    path.write_text(
+        f"apiVersion: v1\nkind: Service\nmetadata: {{name: w}}\nspec:\n  ports:\n  - port: {value}\n"
+    )
+    code, out, _ = _run(["check", str(path)], capsys)
+    assert code == 1
+    assert f"spec.ports[0].port: expected a whole number (int32), {shown}" in out
+    assert "'" not in out.splitlines()[1]

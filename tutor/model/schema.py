@@ -10,6 +10,7 @@ does not read (probes, volumes, affinity...) are accepted as they are.
 from __future__ import annotations
 
 import difflib
+import json
 from typing import Any
 
 from .errors import DECODING, INVALID, REQUIRED, FieldError
@@ -288,6 +289,13 @@ _YAML11_HINT = (
 )
 
 
+def _value_text(value: Any) -> str:
+    """A wrong value as the learner wrote it, never a Python repr: strings quoted as Go's %q
+    quotes them, maps and lists as compact JSON (cut at 60 characters)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _type_name(value: Any) -> str:
     if isinstance(value, bool):
         return "a boolean"
@@ -450,11 +458,10 @@ class Decoder:
             hint = "use a whole number"
         elif t == BOOL and isinstance(value, str):
             hint = "write true or false without quotes"
-        shown = raw if raw is not None else value
+        shown = raw if raw is not None else _value_text(value)
         self._err(
             path,
-            f"{format_path(path)}: expected {_expected(t)}, got {_type_name(value)} "
-            f"{shown if not isinstance(shown, str) or raw is not None else repr(shown)}",
+            f"{format_path(path)}: expected {_expected(t)}, got {_type_name(value)} {shown}",
             hint,
             typ=DECODING,
         )
