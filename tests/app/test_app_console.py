@@ -213,3 +213,27 @@ async def test_a_ran_goal_needs_the_command_typed_in_the_console(data_dir: Path)
         await settle(pilot)
         await pilot.press("up")
         assert again.screen.query_one(ConsoleInput).value == "kubectl describe svc web"
+
+
+async def test_a_steps_ran_check_asks_for_a_line_run_in_that_step(data_dir: Path) -> None:
+    base = make_lesson()
+    look = dataclasses.replace(
+        base.steps[1],
+        check=Goal("ran", {"command": "kubectl get endpointslices"}, "You listed the slices."),
+        commands=("kubectl get endpointslices",),
+    )
+    lesson = dataclasses.replace(base, steps=(base.steps[0], look, *base.steps[2:]))
+    app = build_app(data_dir, "basics", lessons=[lesson])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await run(pilot, app, "kubectl get endpointslices")  # in step 1: not the step asked
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        step = app.screen
+        assert step.index == 1
+        assert "Try in the console (F8): kubectl get endpointslices" in str(
+            step.query_one("#step-commands").render()
+        )
+        assert 1 not in app.progress.lesson("basics").steps_done
+        await run(pilot, app, "kubectl get endpointslices")
+        assert 1 in app.progress.lesson("basics").steps_done

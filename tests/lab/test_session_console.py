@@ -134,3 +134,18 @@ def test_a_look_analyzes_again_only_when_a_ran_goal_may_now_be_met() -> None:
     ran = session(goal=Goal("ran", {"command": "kubectl get pods"}))
     ran.run_command("kubectl get pods")
     assert ran.job() is not None
+
+
+def test_a_ran_goal_counts_the_lines_from_commands_from_on() -> None:
+    """A lesson's steps share one history; the lesson screen moves `commands_from` to the end
+    when it opens a step, so a step's `ran` check asks for a line run in that step."""
+    lab = session()
+    lab.run_command("kubectl describe svc web")
+    lab.commands_from = len(lab.commands)
+    lab.load(MANIFEST, goal=Goal("ran", {"command": "kubectl describe svc"}))
+    lab.analyze_now()
+    assert lab.check is not None and not lab.check.met
+    assert lab.console.history[-1] == "kubectl describe svc web"  # ↑ still recalls it
+    lab.run_command("kubectl describe svc web")
+    assert lab.analyze_now()
+    assert lab.check is not None and lab.check.met

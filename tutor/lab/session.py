@@ -248,6 +248,9 @@ class LabSession:
     commands: list[str] = field(default_factory=list)
     """The console lines the learner ran here, oldest first (the console's ↑ history; `ran`
     goals read it). The screen may restore it from the learner's progress."""
+    commands_from: int = 0
+    """`ran` goals count the lines from this one on: a lesson's steps share one history, and a
+    step's goal asks for a command run in that step (the lesson screen moves it on)."""
     _console: Console | None = None
     _choices: tuple[Analysis | None, list[ClientChoice]] | None = None
     _requested: tuple[object, ...] | None = None
@@ -301,7 +304,7 @@ class LabSession:
             id(self.goal),
             self.focus_path,
             self.focus_doc,
-            len(self.commands) if self._asks_for_commands() else 0,
+            len(self.goal_commands) if self._asks_for_commands() else 0,
         )
         if key == self._requested:
             return None
@@ -315,7 +318,7 @@ class LabSession:
             node,
             self.goal,
             self.network,
-            tuple(self.commands),
+            self.goal_commands,
         )
 
     def receive(self, result: Result) -> bool:
@@ -387,6 +390,11 @@ class LabSession:
     def _mark_sent(self) -> None:
         if self.sent is not None and not self.sent.stale:
             self.sent = dataclasses.replace(self.sent, stale=True)
+
+    @property
+    def goal_commands(self) -> tuple[str, ...]:
+        """The lines a `ran` goal counts (from `commands_from` on)."""
+        return tuple(self.commands[self.commands_from :])
 
     def _asks_for_commands(self) -> bool:
         """The goal has a `ran` part: a console line run is a new state to check (else running

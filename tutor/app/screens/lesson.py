@@ -119,9 +119,9 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
                 network=ClusterNetwork(tuple(self.lesson.ip_families)),
             )
         )
-        self.workbench.session.commands = restored_commands(
-            self.progress.saved_edit(self.lesson.id, CONSOLE_KEY)
-        )
+        session = self.workbench.session
+        session.commands = restored_commands(self.progress.saved_edit(self.lesson.id, CONSOLE_KEY))
+        session.commands_from = len(session.commands)  # ↑ recalls them; a step's goal asks anew
         yield KeyFooter()
 
     def _resume_index(self) -> int:
@@ -203,6 +203,8 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         self.progress.set_step(self.lesson.id, index)
         step = self.lesson.steps[index]
         self._render_step()
+        session = self.workbench.session
+        session.commands_from = len(session.commands)  # a `ran` check asks for this step's lines
         self.workbench.load(
             self._starting_text(index),
             step.path,

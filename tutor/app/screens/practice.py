@@ -205,7 +205,7 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
         result = evaluate_text(
             self.challenge.goal,
             self.workbench.text,
-            self.workbench.session.commands,
+            self.workbench.session.goal_commands,
             network=self.workbench.network,
         )
         self.last = result
