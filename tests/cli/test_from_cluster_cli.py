@@ -121,6 +121,13 @@ def test_dns_and_rules_from_cluster(fake_path: Path, capsys: pytest.CaptureFixtu
     assert "default/kubernetes" not in out
 
 
+def test_check_from_cluster(fake_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _fake_kubectl(fake_path, f'/bin/cat "{DUMP}"')
+    code, out, err = _run(["check", "--from-cluster", "--context", "kind-kind"], capsys)
+    assert code == 0, err
+    assert out == "<cluster kind-kind>: valid (2 Service(s), 2 Pod(s))\n"
+
+
 def test_missing_kubectl_is_one_line(fake_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(["route", "--from-cluster"], capsys)
     assert code == 2 and out == ""
@@ -173,6 +180,8 @@ def test_kubectl_printing_nonsense_is_one_line(
         (["route"], "give a manifest FILE (- for stdin), or --from-cluster"),
         (["route", "x.yaml", "--from-cluster"], "give FILE or --from-cluster, not both"),
         (["rules", "x.yaml", "--context", "c"], "--context needs --from-cluster"),
+        (["check"], "give a manifest FILE (- for stdin), or --from-cluster"),
+        (["check", "a.yaml", "--from-cluster"], "give FILE or --from-cluster, not both"),
     ],
 )
 def test_usage(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,8 +8,10 @@ import sys
 
 from tutor.model.analysis import Analysis
 
+from ._cluster import add_cluster_arguments, source
 from ._input import (
     InputError,
+    Manifest,
     add_network_argument,
     analyze_file,
     format_errors,
@@ -20,13 +22,14 @@ from ._select import add_filter_arguments, errors_kept
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help="manifest files; - for stdin")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="manifest files; - for stdin")
     parser.add_argument(
         "--no-hints",
         action="store_true",
         help="print only the API server's messages, without teaching hints",
     )
     add_filter_arguments(parser, service=False)
+    add_cluster_arguments(parser)
     add_network_argument(parser)
 
 
@@ -52,8 +55,15 @@ def _valid_line(name: str, analysis: Analysis, namespace: str | None) -> str:
 
 @terminal_safe
 def run(args: argparse.Namespace) -> int:
+    sources: list[str | Manifest] = list(args.files)
+    if args.from_cluster or not sources:
+        args.file = sources[0] if sources else None
+        src = source(args, "ktutor check")
+        if src is None:
+            return 2
+        sources = [src]
     worst = 0
-    for path in args.files:
+    for path in sources:
         try:
             manifest, analysis = analyze_file(path, network=network_of(args))
         except InputError as exc:
