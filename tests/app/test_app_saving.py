@@ -58,3 +58,51 @@ async def test_typing_after_a_cluster_change_writes_nothing_on_the_ui_thread(
         await until(pilot, lambda: "# typed" in on_disk(data_dir).get(step_key(0), ""))
         assert on_ui_thread == []
         assert cluster_key(0) in on_disk(data_dir)
+
+
+async def test_a_keystroke_does_not_wait_for_a_write_in_progress(
+    make_app: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thread writing the progress file holds the store's lock (a 1 MB edit: 45 ms, fsync
+    included); a keystroke that changes no progress must not wait for it (every analysis took
+    that lock to compare the step's cluster changes)."""
+    from tutor.app.widgets import workbench
+    from tutor.app.widgets.workbench import Workbench
+
+    monkeypatch.setattr(workbench, "SAVE_DELAY", 60.0)  # no save of the text meanwhile
+    monkeypatch.setattr(workbench, "SAVE_MAX_WAIT", 60.0)
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(RoutingView).focus()
+        await pilot.pause()
+        await pilot.press("r")  # the step has cluster changes to keep
+        await settle(pilot)
+        await until(pilot, lambda: cluster_key(0) in on_disk(data_dir))
+        editor = app.screen.query_one(YamlEditor)
+        editor.focus()
+        editor.cursor_location = (0, 0)
+        await pilot.pause()
+        holding, release = threading.Event(), threading.Event()
+        released_by_test: list[bool] = []
+
+        def slow_write() -> None:
+            with app.progress._lock:
+                holding.set()
+                released_by_test.append(release.wait(10))
+
+        writer = threading.Thread(target=slow_write)
+        writer.start()
+        holding.wait(5)
+        try:
+            await pilot.press("#")
+            bench = app.screen.query_one(Workbench)
+            await until(
+                pilot, lambda: bench.analysis is not None and bench.analysis.text == editor.text
+            )
+            for _ in range(3):
+                await pilot.pause()
+        finally:
+            release.set()
+            writer.join()
+        assert released_by_test == [True], "the keystroke waited for the write"

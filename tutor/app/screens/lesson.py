@@ -93,6 +93,10 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         self.index = 0
         self.step_done: set[int] = set()
         self._markdown_shown: str | None = None
+        self._changes_kept: tuple[int, str | None] | None = None
+        """(step, JSON) of the cluster changes the store has for that step, as last handed to
+        it or read from it: an analysis that leaves them as they were does not touch the store
+        (whose lock waits while a thread writes the file)."""
 
     @property
     def tutor(self) -> TutorApp:
@@ -269,6 +273,7 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
             if ok:
                 self.go_to(0)  # saves what is open, then forget it all
                 self.progress.reset_lesson(self.lesson.id)
+                self._changes_kept = None  # the store forgot them: ask it again
                 self.step_done.clear()
                 self.workbench.changes.reset()
                 step = self.lesson.steps[0]
@@ -290,6 +295,7 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         """Back to the step's starting YAML (no question asked: callers confirm first)."""
         self.progress.reset_step(self.lesson.id, self.index)
         self.progress.clear_edit(self.lesson.id, cluster_key(self.index))
+        self._changes_kept = None
         self.step_done.discard(self.index)
         step = self.lesson.steps[self.index]
         self.workbench.changes.reset()
@@ -324,13 +330,16 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         the store changed."""
         changes = self.workbench.changes
         key = cluster_key(self.index)
-        wanted = None if changes.empty else json.dumps(changes.to_json(), sort_keys=True)
-        if self.progress.saved_edit(self.lesson.id, key) == wanted:
+        wanted = self._changes_json(changes)
+        if self._changes_kept is None or self._changes_kept[0] != self.index:
+            self._changes_kept = (self.index, self.progress.saved_edit(self.lesson.id, key))
+        if self._changes_kept[1] == wanted:
             return False
         if wanted is None:
             self.progress.clear_edit(self.lesson.id, key)
         else:
             self.progress.save_edit(self.lesson.id, key, wanted)
+        self._changes_kept = (self.index, wanted)
         return True
 
     def on_workbench_command_ran(self, message: Workbench.CommandRan) -> None:
@@ -339,16 +348,26 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
     def on_workbench_updated(self, message: Workbench.Updated) -> None:
         if not self.lesson.steps:
             return
+        done_now = self._show_check(message)
+        wanted = self.workbench.changes
+        if not done_now and self._changes_kept == (self.index, self._changes_json(wanted)):
+            return  # the usual keystroke: nothing to keep
         # changes are made here, in order; the file is written from a thread, and only when
         # something changed (a keystroke used to serialize the whole progress file here)
         with self.progress.held():
             changed = self._save_changes()
-            changed = self._show_check(message) or changed
-        if changed:
+            if done_now:
+                self.progress.mark_step_done(self.lesson.id, self.index)
+        if changed or done_now:
             self.tutor.save_progress_soon()
 
+    @staticmethod
+    def _changes_json(changes: ClusterChanges) -> str | None:
+        return None if changes.empty else json.dumps(changes.to_json(), sort_keys=True)
+
     def _show_check(self, message: Workbench.Updated) -> bool:
-        """Show the step's check; True when the step has just been done."""
+        """Show the step's check; True when the step has just been done (the caller keeps
+        that in the store)."""
         step = self.lesson.steps[self.index]
         check = self.query_one("#step-check", Static)
         if step.check is None or message.check is None:
@@ -360,7 +379,6 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
             )
             if step.check is None and self.index not in self.step_done:
                 self.step_done.add(self.index)
-                self.progress.mark_step_done(self.lesson.id, self.index)
                 return True
             return False
         set_content(
@@ -368,7 +386,6 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         )
         if message.check.met and self.index not in self.step_done:
             self.step_done.add(self.index)
-            self.progress.mark_step_done(self.lesson.id, self.index)
             self._render_step()
             set_content(check, check_text(message.check, step.check.description, True))
             self.notify(f"Step {self.index + 1} done.", timeout=3)
