@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .analysis import Analysis, PortRoute, ServiceRoute
 from .endpoints import has_selector
-from .explain import EMPTY_SELECTOR_REASON, NO_SELECTOR_REASON
+from .explain import EMPTY_SELECTOR_REASON, NO_SELECTOR_REASON, selector_mismatch
 from .objects import EXTERNAL_NAME, Pod
 from .report import at_pod
 
@@ -118,13 +118,22 @@ def first_problem(sr: ServiceRoute, pr: PortRoute, pods: _Namespaces) -> str:
         why = _why(pr, pod)
         if why:
             return why
-    # nothing selected: the Pod of the namespace that comes closest to the selector
+    return nothing_selected(sr, pods, pr)
+
+
+def nothing_selected(sr: ServiceRoute, pods: _Namespaces, pr: PortRoute | None) -> str:
+    """A Service whose selector picks no Pod: the namespace's Pod that comes closest, and why
+    it does not match (the verdict's words)."""
+    svc = sr.service
     here = pods.pods(svc.namespace)
     want = selector_text(svc.selector)
     if not here:
         return f"no Pods in namespace `{svc.namespace}` (the selector {want} finds none)"
     closest = max(here, key=lambda p: _closeness(svc.selector or {}, p.labels))
-    return f"no Pod matches {want}; closest {_why(pr, closest)}"
+    miss = selector_mismatch(svc.selector or {}, closest.labels)
+    if miss is not None:
+        return f"no Pod matches {want}; closest {closest.name}: {miss[1]}"
+    return f"no Pod matches {want}; closest {_why(pr, closest) if pr else closest.name}"
 
 
 def summarize(analysis: Analysis, services: Iterable[ServiceRoute]) -> list[PortSummary]:
@@ -134,6 +143,20 @@ def summarize(analysis: Analysis, services: Iterable[ServiceRoute]) -> list[Port
     for sr in services:
         svc = sr.service
         counted = has_selector(svc) and svc.type != EXTERNAL_NAME
+        if not sr.ports:
+            # a headless Service may have no ports: it still has a line (DNS names its Pods)
+            out.append(
+                PortSummary(
+                    svc.ref,
+                    "-",
+                    len(sr.endpoints.selected) if counted else None,
+                    0,
+                    0,
+                    nothing_selected(sr, pods, None)
+                    if counted and not sr.endpoints.selected
+                    else "",
+                )
+            )
         for pr in sr.ports:
             port = f"{pr.port.name}:{pr.port.port}" if pr.port.name else str(pr.port.port)
             out.append(
