@@ -175,10 +175,10 @@ def test_filter_matching_nothing_is_one_line_exit_2(
     assert code == 2 and out == ""
     assert (
         err.strip()
-        == "ktutor route: no Service 'db' in namespace 'shop' (there is shop/api, shop/web)"
+        == 'ktutor route: no Service "db" in namespace "shop" (there is shop/api, shop/web)'
     )
     code, out, err = _run(["route", str(shop), "-n", "kube-system"], capsys)
-    assert code == 2 and err.strip() == "ktutor route: no Services in namespace 'kube-system'"
+    assert code == 2 and err.strip() == 'ktutor route: no Services in namespace "kube-system"'
 
 
 def test_selectors_print_as_k_equals_v(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -211,10 +211,20 @@ def test_errors_elsewhere_are_counted_not_printed(
     assert "2 error(s) in objects the filters leave out" in out
     code, out, _ = _run(["check", str(path), "-n", "blog"], capsys)
     assert code == 1
-    assert "valid in namespace 'blog' (1 Service(s), 1 Pod(s))" in out
+    assert 'valid in namespace "blog" (1 Service(s), 1 Pod(s))' in out
     assert "2 error(s) in other namespaces" in out
     code, out, _ = _run(["check", str(path), "-n", "other"], capsys)
     assert code == 1 and "spec.ports[0].port: Invalid value: 0" in out
+    # the Service asked for is invalid: its own errors, not "no Service"
+    code, out, err = _run(["route", str(path), "--service", "other/broken"], capsys)
+    assert code == 1 and err == ""
+    assert out.splitlines()[0] == 'The Service "broken" is invalid:'
+    code, _, err = _run(["rules", str(path), "--service", "other/broken"], capsys)
+    assert code == 2
+    assert (
+        err
+        == 'ktutor rules: Service "broken" in namespace "other" is invalid: the API server rejects it\n'
+    )
 
 
 def test_rules_for_one_service(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:

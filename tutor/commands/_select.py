@@ -61,16 +61,18 @@ def selected(analysis: Analysis, args: argparse.Namespace) -> list[ServiceRoute]
     ]
     if kept:
         return kept
-    where = f" in namespace {namespace!r}" if namespace is not None else ""
+    where = f' in namespace "{namespace}"' if namespace is not None else ""
     if name is None:
         raise NoMatch(f"no Services{where}")
     invalid = [
         ref
         for ref in analysis.parsed.invalid_objects
-        if ref.startswith("Service/") and ref.endswith(f"/{name}")
+        if ref.startswith("Service/")
+        and ref.endswith(f"/{name}")
+        and (namespace is None or ref == f"Service/{namespace}/{name}")
     ]
     if invalid:
-        raise NoMatch(f"Service {name!r}{where} is invalid: the API server rejects it")
+        raise NoMatch(f'Service "{name}"{where} is invalid: the API server rejects it')
     # the same name in another namespace first, else what the namespace does hold
     others = sorted(sr.service.ref for sr in analysis.services if sr.service.name == name)
     if not others and namespace is not None:
@@ -79,7 +81,7 @@ def selected(analysis: Analysis, args: argparse.Namespace) -> list[ServiceRoute]
         )
     more = ", ..." if len(others) > 5 else ""
     hint = f" (there is {', '.join(others[:5])}{more})" if others else ""
-    raise NoMatch(f"no Service {name!r}{where}{hint}")
+    raise NoMatch(f'no Service "{name}"{where}{hint}')
 
 
 def narrowed(analysis: Analysis, args: argparse.Namespace) -> Analysis:

@@ -45,7 +45,7 @@ def _valid_line(name: str, analysis: Analysis, namespace: str | None) -> str:
     workloads = sum(1 for w in cluster.workloads if here(w.namespace))
     if workloads:
         parts.append(f"{workloads} workload(s)")
-    where = f" in namespace {namespace!r}" if namespace is not None else ""
+    where = f' in namespace "{namespace}"' if namespace is not None else ""
     line = f"{name}: valid{where} ({', '.join(parts)})"
     ignored = sorted({f"{i.kind}/{i.name}" for i in cluster.ignored if here(i.namespace)})
     if ignored:

@@ -259,6 +259,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         services = selected(analysis, args)
     except NoMatch as exc:
+        refused = errors_kept(analysis.errors, args)
+        if refused and not args.json:
+            # the Service asked for is invalid: its errors say why it is not there
+            for line in format_errors(manifest.name, refused):
+                print(line)
+            return 1
         print(f"ktutor route: {exc}", file=sys.stderr)
         return 2
     if args.json:
