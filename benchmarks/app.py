@@ -13,6 +13,9 @@
   behind the scenes (target: < 80 MB).
 
 Every measurement runs in a child process (`--child MODE`) so imports and caches start cold.
+Each row of wall time has a CPU-time row beside it (the process's own user + system time over
+the same span), which a loaded machine inflates far less. `--only launch|open|edit|memory`
+(repeatable) runs some parts only.
 """
 
 from __future__ import annotations
