@@ -276,3 +276,15 @@ def test_a_steps_and_a_challenges_commands_are_printed(lesson: Lesson) -> None:
     ) in page
     assert "<code>kubectl describe svc web</code>" in page
     assert "Try in the console" not in render(lesson, "md")  # none given, none printed
+
+
+def test_a_lessons_handout_routes_on_the_lessons_cluster() -> None:
+    """The dual-stack lesson's IPv6-first step is accepted on its dual-stack cluster, as in the
+    app: the handout used to analyse it on the default IPv4 cluster and print it as rejected."""
+    lesson = load_lessons().get("dual-stack")
+    assert lesson is not None and "IPv6" in lesson.ip_families
+    text = render(lesson, "md")
+    assert "would reject" not in text and "not configured on this cluster" not in text
+    step = text[text.index("### Step 3") : text.index("### Step 4")]
+    assert "gets traffic on port 8080" in step
+    assert "not configured" in "".join(routing(lesson.step_manifest(2)).errors)

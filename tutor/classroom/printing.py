@@ -22,6 +22,7 @@ from tutor.course.lesson import COMMANDS_LABEL, Goal, Lesson
 from tutor.course.locate import span_in
 from tutor.model.analysis import analyze
 from tutor.model.limits import InputRejected
+from tutor.model.network import ClusterNetwork
 from tutor.model.paths import parse_path
 from tutor.model.proxy import Client
 from tutor.model.report import at_pod, problems, request_to
@@ -161,9 +162,11 @@ def step_views(lesson: Lesson, full: bool = False) -> list[StepView]:
     return views
 
 
-def routing(text: str) -> Routing:
-    """Per Service port, which Pods get ClusterIP traffic, on which port, and why not."""
-    analysis = analyze(text)
+def routing(text: str, ip_families: tuple[str, ...] = ()) -> Routing:
+    """Per Service port, which Pods get ClusterIP traffic, on which port, and why not, on the
+    lesson's cluster (`ip_families`: its `cluster.ip_families`; default single-stack IPv4), as
+    the app's workbench analyses it."""
+    analysis = analyze(text, network=ClusterNetwork(ip_families) if ip_families else None)
     out = Routing()
     found = problems(analysis)
     bad = next((p for p in found if p.unreadable), None)
@@ -323,7 +326,7 @@ def to_markdown(lesson: Lesson, full: bool = False) -> str:
         if view.routing_as_in is not None:
             out += [f"Routing: as in step {view.routing_as_in}.", ""]
         else:
-            out += ["Routing:", "", *_md_routing(routing(text)), ""]
+            out += ["Routing:", "", *_md_routing(routing(text, lesson.ip_families)), ""]
     if lesson.challenges:
         out += ["## Challenges", ""]
     for i, ch in enumerate(lesson.challenges):
@@ -341,7 +344,7 @@ def to_markdown(lesson: Lesson, full: bool = False) -> str:
             "",
             "Routing of the starting manifest:",
             "",
-            *_md_routing(routing(ch.manifest)),
+            *_md_routing(routing(ch.manifest, lesson.ip_families)),
             "",
         ]
         if ch.hints:
@@ -364,7 +367,7 @@ def to_markdown(lesson: Lesson, full: bool = False) -> str:
             "",
             "Routing with the solution:",
             "",
-            *_md_routing(routing(ch.solution)),
+            *_md_routing(routing(ch.solution, lesson.ip_families)),
             "",
         ]
     for i, q in enumerate(lesson.quiz):
@@ -497,7 +500,11 @@ def to_html(lesson: Lesson, full: bool = False) -> str:
         if view.routing_as_in is not None:
             p.append(f"<h4>Routing</h4>\n<p>As in step {view.routing_as_in}.</p>\n</section>\n")
         else:
-            p.append("<h4>Routing</h4>\n" + _html_routing(routing(text)) + "</section>\n")
+            p.append(
+                "<h4>Routing</h4>\n"
+                + _html_routing(routing(text, lesson.ip_families))
+                + "</section>\n"
+            )
     p.append("</section>\n")
     if lesson.challenges:
         p.append('<section aria-labelledby="challenges">\n<h2 id="challenges">Challenges</h2>\n')
@@ -512,7 +519,7 @@ def to_html(lesson: Lesson, full: bool = False) -> str:
                 _html_manifest(manifest(ch.manifest), f"Starting manifest for challenge {i + 1}")
             )
             p.append("<h4>Routing of the starting manifest</h4>\n")
-            p.append(_html_routing(routing(ch.manifest)))
+            p.append(_html_routing(routing(ch.manifest, lesson.ip_families)))
             if ch.hints:
                 p.append("<h4>Hints</h4>\n<ol>\n")
                 p.extend(f"<li>{_inline(h)}</li>\n" for h in ch.hints)
@@ -531,7 +538,10 @@ def to_html(lesson: Lesson, full: bool = False) -> str:
         for i, ch in enumerate(lesson.challenges):
             p.append(f"<h3>Solution to challenge {i + 1}: {e(ch.title)}</h3>\n")
             p.append(_html_manifest(manifest(ch.solution), f"Solution to challenge {i + 1}"))
-            p.append("<h4>Routing with the solution</h4>\n" + _html_routing(routing(ch.solution)))
+            p.append(
+                "<h4>Routing with the solution</h4>\n"
+                + _html_routing(routing(ch.solution, lesson.ip_families))
+            )
         for i, q in enumerate(lesson.quiz):
             p.append(f"<h3>Answer to question {i + 1}</h3>\n")
             for j, c in enumerate(q.choices):
