@@ -353,3 +353,27 @@ def test_problems(source: str, expected: list[tuple[bool, str]]) -> None:
     assert (first is not None) == any(u for u, _m in expected)
     for p in found:
         assert p.line >= 0 and p.message
+
+
+@pytest.mark.parametrize(
+    "families,record", [("", "A 10.96."), ("ipFamilies: [IPv6, IPv4]", "AAAA fd00:10:96::")]
+)
+def test_the_routing_views_request_names_the_record_of_the_primary_family(
+    families: str, record: str
+) -> None:
+    """An IPv6-first Service's ClusterIP is an AAAA answer (the trace said `A fd00:...`)."""
+    from tutor.model.network import DUAL_STACK
+    from tutor.model.report import request_to
+
+    text = (
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n"
+        f"  ipFamilyPolicy: PreferDualStack\n  {families}\n"
+        "  selector: {app: web}\n  ports: [{port: 80}]\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: web-1, labels: {app: web}}\n"
+        "spec: {containers: [{name: c, image: x}]}\n"
+    )
+    analysis = analyze(text, network=DUAL_STACK)
+    sr = analysis.services[0]
+    outcome = request_to(analysis, sr, sr.ports[0], NODE1)
+    assert outcome.kind == Outcome.ANSWERED
+    assert f"web.default.svc.cluster.local → {record}" in outcome.hops[0].text

@@ -592,6 +592,11 @@ def _through_entry(
     return _through_proxy(analysis, sr, pr, client, target, seed, entry, hops)
 
 
+def dns_type(ip: str) -> str:
+    """The DNS record that answers with `ip`: AAAA for an IPv6 address, else A."""
+    return "AAAA" if ":" in ip else "A"
+
+
 def request_to(
     analysis: Analysis,
     sr: ServiceRoute,
@@ -612,7 +617,12 @@ def request_to(
         return request(analysis, client, target, pr.port.port, seed)
     # the name resolves to the ClusterIP: skip building every DNS record of the file
     hops = [
-        Hop("DNS", f"{sr.service.dns_name} → A {sr.service.cluster_ip}"),
+        # an IPv6-first Service's ClusterIP is an AAAA answer (the routing view's client asks
+        # for the primary family)
+        Hop(
+            "DNS",
+            f"{sr.service.dns_name} → {dns_type(sr.service.cluster_ip)} {sr.service.cluster_ip}",
+        ),
         Hop("Service", f"{sr.service.name} {sr.service.cluster_ip}:{pr.port.port}"),
     ]
     return _through_proxy(analysis, sr, pr, client, target, seed, CLUSTER_IP_ENTRY, hops, rules)
