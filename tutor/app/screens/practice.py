@@ -135,7 +135,10 @@ class ChallengePane(VerticalScroll):
         yield Static(Text(ch.title, style="bold"), id="challenge-title")
         yield Markdown(ch.text, id="challenge-text", open_links=False)
         goal = ch.goal.description
-        yield Static(Text.assemble(("Goal: ", "bold"), goal) if goal else "", id="challenge-goal")
+        # the goal renders its inline Markdown (`code`) as the hints and the result do
+        yield Static(
+            Content.assemble(("Goal: ", "bold"), inline(goal)) if goal else "", id="challenge-goal"
+        )
         if ch.commands:
             yield Static(commands_line(ch.commands), id="challenge-commands")
         yield Static("", id="challenge-hints", markup=False)
