@@ -386,3 +386,53 @@ def test_a_wrong_value_prints_as_written_not_as_python(
     assert code == 1
     assert f"spec.ports[0].port: expected a whole number (int32), {shown}" in out
     assert "'" not in out.splitlines()[1]
+
+
+def _many_pods(tmp_path: Path) -> Path:
+    """60 Pods (more than a lesson's file): 30 `app: web` and 30 `app: api` in `shop`, and one
+    `app: web` in `blog`; Services `web`, `api` (its selector misspelt `Api`) in `shop`."""
+    docs = [
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\n"
+        "spec: {selector: {app: web}, ports: [{port: 80}]}",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\n"
+        "spec: {selector: {app: Api}, ports: [{port: 80}]}",
+    ]
+    for app in ("web", "api"):
+        for i in range(30):
+            docs.append(
+                f"apiVersion: v1\nkind: Pod\nmetadata: {{name: {app}-{i}, namespace: shop, "
+                f"labels: {{app: {app}}}}}\nspec: {{containers: [{{name: c, image: x}}]}}"
+            )
+    docs.append(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: stray, namespace: blog, labels: {app: web}}\n"
+        "spec: {containers: [{name: c, image: x}]}"
+    )
+    path = tmp_path / "many.yaml"
+    path.write_text("\n---\n".join(docs) + "\n")
+    return path
+
+
+def test_route_on_a_dump_lists_the_pods_that_concern_each_port(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _many_pods(tmp_path)
+    code, out, _ = _run(["route", str(path), "--service", "shop/web"], capsys)
+    assert code == 0
+    pods = [line.split()[1] for line in out.splitlines() if line.startswith("    >")]
+    assert pods == [f"web-{i}" for i in range(30)]
+    # the Pod in another namespace whose labels match is still explained
+    assert any(
+        line.split()[0] == "stray" and "namespace `blog`" in line for line in out.splitlines()
+    )
+    assert (
+        "(30 other Pod(s) in namespace shop left out: they match none of the selector's labels)"
+        in out
+    )
+    assert "api-0" not in out
+    code, out, _ = _run(["route", str(path), "--service", "shop/api"], capsys)
+    assert code == 0
+    # nothing selected: the closest few (a case typo), then how many are left out
+    listed = [line.split()[0] for line in out.splitlines() if line.startswith("       api-")]
+    assert listed == ["api-0", "api-1", "api-2", "api-3", "api-4"]
+    assert "(values are case-sensitive)" in out
+    assert "(55 other Pod(s) in namespace shop left out" in out

@@ -20,7 +20,7 @@ from tutor.model.report import (
     request_to,
     requests,
 )
-from tutor.model.summary import refusing, selector_text, summarize
+from tutor.model.summary import PodRows, refusing, selector_text, summarize
 
 from ._cluster import add_cluster_arguments, source
 from ._input import (
@@ -134,6 +134,7 @@ def print_summary(analysis: Analysis, services: list[ServiceRoute]) -> None:
 def print_text(
     analysis: Analysis, name: str, args: argparse.Namespace, services: list[ServiceRoute]
 ) -> None:
+    rows_for = PodRows(analysis.cluster.pods)
     for sr in services:
         svc = sr.service
         head = f"Service {svc.ref} ({svc.type}"
@@ -158,7 +159,7 @@ def print_text(
                 print(f"    no topology hints: {pr.topology_note}")
             rows = [["", "POD", "ADDRESS", "NODE", "READY", "TRAFFIC", "WHY NOT"]]
             share = pr.share
-            listed = analysis.cluster.pods + [ep.pod for ep in pr.endpoints if ep.pod.address_only]
+            listed, left_out = rows_for.rows(sr, pr)
             for pod in listed:
                 v = pr.verdicts.get(pod.ref)
                 if v is None:
@@ -184,11 +185,16 @@ def print_text(
                         "" if v.gets_traffic else v.reason,
                     ]
                 )
-            if len(rows) == 1:
+            if len(rows) == 1 and not left_out:
                 print("    no Pods in the file")
             else:
-                for line in _table(rows):
+                for line in _table(rows) if len(rows) > 1 else []:
                     print("    " + line)
+            if left_out:
+                print(
+                    f"    ({left_out} other Pod(s) in namespace {svc.namespace} left out: "
+                    "they match none of the selector's labels)"
+                )
             reason = depends_on_node(sr, pr) if args.from_node is None else ""
             if reason:
                 print(f"    which Pods a client reaches depends on its node ({reason}):")

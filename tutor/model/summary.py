@@ -170,3 +170,70 @@ def summarize(analysis: Analysis, services: Iterable[ServiceRoute]) -> list[Port
                 )
             )
     return out
+
+
+FEW_PODS = 50
+"""Up to this many Pods in the file, `route` explains every Pod for every Service port (a
+lesson's or a learner's file: the Pod in the wrong namespace is the lesson); beyond it (a
+cluster's dump) only the Pods that concern the Service."""
+
+
+CLOSEST = 5
+"""How many of the closest Pods a port whose selector picks none lists, in a dump."""
+
+
+class PodRows:
+    """Which Pods `route` lists under a Service port. A dump of 10,000 Pods and 1,000 Services
+    would otherwise print ten million rows: beyond FEW_PODS, a port lists its endpoints, the
+    Pods its selector picks, the Pods of its namespace that match one of its pairs (or, when it
+    picks none, the few that come closest), and the Pods of other namespaces whose labels match
+    it entirely (the namespace being the mistake)."""
+
+    def __init__(self, pods: list[Pod]) -> None:
+        self._pods = pods
+        self._few = len(pods) <= FEW_PODS
+        self._namespaces = _Namespaces(pods)
+        self._by_pair: dict[tuple[str, str], list[Pod]] | None = None
+        self._position: dict[int, int] = {}
+
+    def _pairs(self) -> dict[tuple[str, str], list[Pod]]:
+        if self._by_pair is None:
+            self._by_pair = {}
+            for i, pod in enumerate(self._pods):
+                self._position[id(pod)] = i
+                for pair in pod.labels.items():
+                    self._by_pair.setdefault(pair, []).append(pod)
+        return self._by_pair
+
+    def rows(self, sr: ServiceRoute, pr: PortRoute) -> tuple[list[Pod], int]:
+        """(the Pods to list in file order, then the input slices' addresses; how many Pods
+        of the Service's namespace are left out)."""
+        stand_ins = [ep.pod for ep in pr.endpoints if ep.pod.address_only]
+        if self._few:
+            return self._pods + stand_ins, 0
+        svc = sr.service
+        selector = svc.selector or {}
+        pairs = self._pairs()
+        keep = {id(ep.pod): ep.pod for ep in pr.endpoints if not ep.pod.address_only}
+        keep.update((id(p), p) for p in sr.endpoints.selected)
+        here = self._namespaces.pods(svc.namespace)
+        for pair in selector.items():
+            for pod in pairs.get(pair, []):
+                if pod.namespace == svc.namespace:
+                    keep.setdefault(id(pod), pod)
+        if not keep and here and selector:
+            # nothing selected: the namespace's closest Pods (a typo in a key or value)
+            scored = [(_closeness(selector, p.labels), i, p) for i, p in enumerate(here)]
+            best = max(score for score, _, _ in scored)
+            if best:
+                for _, _, pod in sorted(t for t in scored if t[0] == best)[:CLOSEST]:
+                    keep.setdefault(id(pod), pod)
+        if selector:
+            # other namespaces: only a Pod whose labels match every pair
+            first, *rest = selector.items()
+            for pod in pairs.get(first, []):
+                if pod.namespace != svc.namespace and all(pod.labels.get(k) == v for k, v in rest):
+                    keep.setdefault(id(pod), pod)
+        listed = sorted(keep.values(), key=lambda p: self._position.get(id(p), 0))
+        shown_here = sum(1 for p in listed if p.namespace == svc.namespace)
+        return listed + stand_ins, len(here) - shown_here
