@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tutor.cli import main
+from tutor.commands._cluster import kubectl_error
 
 DUMP = Path(__file__).parent / "data" / "kubectl-get-cluster.json"
 
@@ -148,6 +149,27 @@ def test_unreachable_cluster_prints_kubectls_own_error(
         "The connection to the server 127.0.0.1:6443 was refused - did you specify the right "
         "host or port?\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("stderr", "line"),
+    [
+        (
+            UNREACHABLE,
+            "The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?",
+        ),
+        (
+            "Warning: v1 ComponentStatus is deprecated in v1.19+\n"
+            'Error from server (Forbidden): pods is forbidden: User "dev" cannot list resource "pods"\n',
+            'Error from server (Forbidden): pods is forbidden: User "dev" cannot list resource "pods"',
+        ),
+        ("E1203 10:44:52.091585    7818 memcache.go:265] only klog\n", "only klog"),
+        ("", ""),
+    ],
+    ids=["klog lines first", "a warning first", "only klog lines", "nothing"],
+)
+def test_kubectl_error_line(stderr: str, line: str) -> None:
+    assert kubectl_error(stderr) == line
 
 
 def test_unknown_context_is_one_line(fake_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -76,11 +76,12 @@ def command(context: str | None, namespace: str | None = None) -> list[str]:
 
 
 def kubectl_error(stderr: str) -> str:
-    """kubectl's own error line: the first line of its stderr that is not a klog retry line
-    (or, when every line is one, the first one's message)."""
+    """kubectl's own error line: the first line of its stderr that is neither a klog retry
+    line nor a `Warning:` (or, when every line is one, the first one's message)."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     for line in lines:
-        if not _KLOG.match(line):
+        # the API server's deprecation warnings come first, kubectl's error after them
+        if not _KLOG.match(line) and not line.startswith("Warning: "):
             return line
     return _KLOG.sub("", lines[0]) if lines else ""
 

@@ -23,7 +23,9 @@ from ._select import NoMatch, add_filter_arguments, selected
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", nargs="?", help="a manifest file; - for stdin")
+    parser.add_argument(
+        "file", metavar="FILE", nargs="?", help="a manifest file; - for stdin (or --from-cluster)"
+    )
     parser.add_argument(
         "--resolve",
         default=None,

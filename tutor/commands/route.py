@@ -35,7 +35,9 @@ from ._select import NoMatch, add_filter_arguments, errors_kept, selected
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", nargs="?", help="a manifest file; - for stdin")
+    parser.add_argument(
+        "file", metavar="FILE", nargs="?", help="a manifest file; - for stdin (or --from-cluster)"
+    )
     parser.add_argument("--json", action="store_true", help="print the JSON routing contract")
     parser.add_argument(
         "--requests",

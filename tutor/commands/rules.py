@@ -22,7 +22,9 @@ IPVS_DEPRECATED = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", nargs="?", help="a manifest file; - for stdin")
+    parser.add_argument(
+        "file", metavar="FILE", nargs="?", help="a manifest file; - for stdin (or --from-cluster)"
+    )
     parser.add_argument(
         "--node",
         default=None,
