@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from tutor.model.analysis import Analysis, analyze
 from tutor.model.errors import FieldError
-from tutor.model.limits import MAX_TEXT_BYTES, InputRejected, decode_bytes
+from tutor.model.limits import FILE, MAX_TEXT_BYTES, InputRejected, decode_bytes
 from tutor.model.network import DUAL_STACK, SINGLE_STACK, ClusterNetwork
 from tutor.model.report import unreadable
 
@@ -40,10 +41,11 @@ class Manifest:
 
 
 def read_manifest(path: str) -> Manifest:
-    """Read a file (or `-` for stdin) within the size limit, as UTF-8 text."""
+    """Read a file (or `-` for stdin) within the command line's size limit (`limits.FILE`: a
+    real cluster's dump fits; the editor keeps its smaller one), as UTF-8 text."""
     try:
         if path == "-":
-            data = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)
+            data = sys.stdin.buffer.read(FILE.text_bytes + 1)
             name = "<stdin>"
         else:
             p = Path(path)
@@ -58,7 +60,7 @@ def read_manifest(path: str) -> Manifest:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     try:
-        text = decode_bytes(data)
+        text = decode_bytes(data, limit=FILE.text_bytes)
     except InputRejected as exc:
         raise InputError(f"{name}: {exc.reason}") from None
     return Manifest(name, text)
@@ -77,7 +79,7 @@ def _only_manifest(folder: Path, given: str) -> Path:
 
 
 def _read_limited(path: Path) -> bytes:
-    """At most MAX_TEXT_BYTES + 1 bytes of `path`, without hanging on a FIFO nobody writes to.
+    """At most FILE.text_bytes + 1 bytes of `path`, without hanging on a FIFO nobody writes to.
 
     Opening a FIFO for reading blocks until a writer appears, so it is opened non-blocking and
     switched back once open: a pipe with a writer (`ktutor check <(kubectl ...)`) is read to its
@@ -87,7 +89,7 @@ def _read_limited(path: Path) -> bytes:
     try:
         os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read(MAX_TEXT_BYTES + 1)
+            return fh.read(FILE.text_bytes + 1)
     finally:
         os.close(fd)
 
@@ -113,7 +115,19 @@ def analyze_file(
     """Read (unless given what `--from-cluster` read) and analyze; unreadable, non-YAML or
     empty input raises InputError."""
     manifest = path if isinstance(path, Manifest) else read_manifest(path)
-    analysis = analyze(manifest.text, from_node=from_node, network=network)
+    large = len(manifest.text) > MAX_TEXT_BYTES
+    collecting = gc.isenabled()
+    if large:
+        # a dump builds millions of objects and no garbage cycles: the collector's repeated
+        # full passes over them cost as much as reading the JSON
+        gc.disable()
+    try:
+        analysis = analyze(manifest.text, from_node=from_node, network=network, limits=FILE)
+    finally:
+        if large:
+            gc.freeze()  # the analysis lives until the command ends; later passes skip it
+            if collecting:
+                gc.enable()
     bad = unreadable(analysis)
     if bad is not None:
         where = f":{bad.line}:{bad.column}" if bad.line else ""

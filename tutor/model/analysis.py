@@ -24,6 +24,7 @@ from .endpoints import (
 )
 from .errors import FieldError
 from .explain import Verdict, explain_port
+from .limits import EDITOR, Limits
 from .manifests import SLICE_CONTROLLER, Parsed, parse
 from .network import SINGLE_STACK, ClusterNetwork
 from .objects import EXTERNAL_NAME, Cluster, EndpointSlice, Pod, Service, ServicePort
@@ -354,9 +355,12 @@ def analyze_parsed(parsed: Parsed, text: str = "", from_node: str | None = None)
 
 
 def analyze(
-    text: str, from_node: str | None = None, network: ClusterNetwork | None = None
+    text: str,
+    from_node: str | None = None,
+    network: ClusterNetwork | None = None,
+    limits: Limits = EDITOR,
 ) -> Analysis:
     """Parse, validate, resolve endpoints and route every Service in `text`, in a cluster with
     `network`'s IP families (default: single-stack IPv4, as kind). Never raises on bad input:
     syntax errors, rejected input and validation errors are in the result."""
-    return analyze_parsed(parse(text, network or SINGLE_STACK), text, from_node)
+    return analyze_parsed(parse(text, network or SINGLE_STACK, limits), text, from_node)

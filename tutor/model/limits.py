@@ -21,6 +21,30 @@ MAX_NODES = 200_000
 MAX_DOCUMENTS = 2_000
 """Most YAML documents in one text."""
 
+FILE_TEXT_BYTES = 256 * 1024 * 1024
+"""A file named on the command line may be this large (the editor and lessons keep
+MAX_TEXT_BYTES): a `kubectl get svc,pods,endpointslices,nodes -A -o json` dump of 10,000 Pods
+and 1,000 Services is ~110 MB of JSON (~50 MB of YAML) and takes ~1 GB of memory to analyse."""
+
+FILE_NODES = 40_000_000
+"""Most YAML nodes a command-line file may build, aliases counted as expanded (such a dump in
+YAML is ~4.5 million). JSON has no aliases: its size limit bounds it."""
+
+FILE_DOCUMENTS = 20_000
+"""Most documents in a command-line file. kubectl prints a dump as one `kind: List`; 20,000
+separate documents is a whole cluster's objects written one by one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much one text may hold: the editor and lessons get the small set, files named on the
+    command line (cluster dumps) the larger one. Both stay bounded."""
+
+    text_bytes: int
+    nodes: int
+    documents: int
+
+
 MAX_LESSON_FILES = 30
 """Most lesson files read from one pack; the rest are reported, not loaded. The built-in
 course has 9; linting a lesson runs the core on every step and challenge (~30 ms), so 30 keeps
@@ -65,6 +89,10 @@ def decode_bytes(data: bytes, *, limit: int = MAX_TEXT_BYTES) -> str:
             line=line,
         ) from None
     return text
+
+
+EDITOR = Limits(MAX_TEXT_BYTES, MAX_NODES, MAX_DOCUMENTS)
+FILE = Limits(FILE_TEXT_BYTES, FILE_NODES, FILE_DOCUMENTS)
 
 
 def check_text(text: str, *, limit: int = MAX_TEXT_BYTES) -> None:

@@ -29,7 +29,7 @@ from typing import Any
 
 from . import defaults, validation
 from .errors import DECODING, REQUIRED, FieldError
-from .limits import InputRejected
+from .limits import EDITOR, InputRejected, Limits
 from .network import SINGLE_STACK, ClusterNetwork
 from .objects import (
     DEFAULT_NAMESPACE,
@@ -858,13 +858,14 @@ def _not_under(errors: list[FieldError], decode_errors: list[FieldError]) -> lis
     return [e for e in errors if not under(e.path)]
 
 
-def parse(text: str, network: ClusterNetwork = SINGLE_STACK) -> Parsed:
-    """Read manifest text into a cluster with `network`'s IP families. Never raises for bad
-    input: problems land in the result."""
+def parse(text: str, network: ClusterNetwork = SINGLE_STACK, limits: Limits = EDITOR) -> Parsed:
+    """Read manifest text into a cluster with `network`'s IP families, within `limits` (the
+    editor's by default; files named on the command line get `limits.FILE`). Never raises for
+    bad input: problems land in the result."""
     cluster = Cluster(network=network)
     result = Parsed(cluster)
     try:
-        docs = load_documents(text)
+        docs = load_documents(text, limits)
     except YamlSyntaxError as exc:
         result.syntax_error = exc
         return result

@@ -10,6 +10,9 @@ libyaml's C parser is used when present; the pure-Python one is the fallback.
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -19,7 +22,17 @@ from yaml.nodes import ScalarNode
 from yaml.reader import ReaderError
 from yaml.resolver import Resolver
 
-from .limits import MAX_DEPTH, MAX_DOCUMENTS, MAX_NODES, InputRejected, check_text
+from .limits import (
+    EDITOR,
+    FILE_DOCUMENTS,
+    FILE_NODES,
+    FILE_TEXT_BYTES,
+    MAX_DEPTH,
+    MAX_TEXT_BYTES,
+    InputRejected,
+    Limits,
+    check_text,
+)
 from .paths import Path
 from .templates import helm_marker
 
@@ -59,6 +72,9 @@ class DuplicateKey:
     first_line: int
 
 
+_Problems = tuple[list[DuplicateKey], list[tuple[Path, int, int]]]
+
+
 @dataclass(slots=True)
 class Document:
     """One YAML document: its data, the span of every path, and problems found while building."""
@@ -70,14 +86,46 @@ class Document:
     """1-based line where the document starts."""
     duplicates: list[DuplicateKey] = field(default_factory=list)
     complex_keys: list[tuple[Path, int, int]] = field(default_factory=list)
+    locate: Callable[[Path], None] | None = None
+    """For a large text read without positions: fills `spans` for the object `path` is in."""
+    _under: dict[int, dict[Path, _Problems]] | None = field(default=None, repr=False)
 
     def span(self, path: Path) -> Span | None:
         """The span of `path`, or of its nearest ancestor that exists."""
+        if self.locate is not None and path not in self.spans:
+            self.locate(path)
         while True:
             found = self.spans.get(path)
             if found is not None or not path:
                 return found
             path = path[:-1]
+
+    def exact(self, path: Path) -> Span | None:
+        """The span of `path` itself, or None."""
+        if self.locate is not None and path not in self.spans:
+            self.locate(path)
+        return self.spans.get(path)
+
+    def problems_under(self, prefix: Path) -> _Problems:
+        """The duplicate and complex keys inside the object at `prefix` (a List item or the
+        document), grouped once per prefix length: a List of 10,000 items must not scan the
+        whole document's lists for each item."""
+        if not self.duplicates and not self.complex_keys:
+            return [], []
+        n = len(prefix)
+        if self._under is None:
+            self._under = {}
+        groups = self._under.get(n)
+        if groups is None:
+            groups = {}
+            for d in self.duplicates:
+                if len(d.path) >= n:
+                    groups.setdefault(d.path[:n], ([], []))[0].append(d)
+            for c in self.complex_keys:
+                if len(c[0]) >= n:
+                    groups.setdefault(c[0][:n], ([], []))[1].append(c)
+            self._under[n] = groups
+        return groups.get(prefix, ([], []))
 
 
 class YamlSyntaxError(Exception):
@@ -168,9 +216,43 @@ def _line_column(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - start + 1
 
 
-def load_documents(text: str) -> list[Document]:
-    """Parse every document in `text`. Raises YamlSyntaxError or InputRejected."""
-    check_text(text)
+def load_documents(text: str, limits: Limits = EDITOR) -> list[Document]:
+    """Parse every document in `text` within `limits`. Raises YamlSyntaxError or InputRejected.
+
+    A text over the editor's size (a cluster dump named on the command line) is read without
+    recording where every field is: JSON by the json module (several times faster), YAML
+    keeping only each document's and each List item's place. `Document.span` then reads the
+    one object an error is in again, with positions, when the error asks where it is."""
+    check_text(text, limit=limits.text_bytes)
+    if len(text) <= MAX_TEXT_BYTES:
+        return _load_yaml(text, limits, lazy=False)
+    _check_document_count(text, limits.documents)
+    start = _WS.match(text).end()  # type: ignore[union-attr]
+    if text.startswith(("{", "["), start):
+        docs = _load_json(text, start)
+        if docs is not None:
+            return docs
+    return _load_yaml(text, limits, lazy=True)
+
+
+def _check_document_count(text: str, most: int) -> None:
+    """Refuse a large text with more than `most` documents before parsing any: counting `---`
+    lines costs milliseconds, parsing 50 MB of tiny documents up to the limit costs seconds."""
+    if text.count("\n---") < most:
+        return
+    separators = len(_DOCUMENT_START.findall(text))
+    if separators + 1 > most:
+        raise InputRejected(f"more than {most:,} YAML documents in one text")
+
+
+def _load_yaml(text: str, limits: Limits, *, lazy: bool) -> list[Document]:
+    """The event-stream builder. `lazy`: keep the spans of the top level and of List items
+    only (a span for every field of a 40 MB dump would cost gigabytes), and let
+    `Document.span` find the rest on demand."""
+    max_nodes, max_documents = limits.nodes, limits.documents
+    lines = _Lines(text) if lazy else None
+    regions: dict[Path, tuple[int, int]] = {}
+    doc_start = 0
     docs: list[Document] = []
     anchors: dict[str, tuple[Any, int]] = {}
     total_nodes = 0
@@ -220,6 +302,10 @@ def load_documents(text: str) -> list[Document]:
                 )
                 return
             top.container[key] = value
+            if lazy:
+                if len(path) == 1:
+                    spans[path] = Span(kmark.line + 1, kmark.column + 1, *_span_rest(start, end))
+                return
             first_line[path] = kmark.line + 1
             spans[path] = Span(
                 kmark.line + 1,
@@ -234,6 +320,11 @@ def load_documents(text: str) -> list[Document]:
             idx = len(top.container)
             top.container.append(value)
             path = (*top.path, idx)
+            if lazy:
+                if len(path) == 2 and path[0] == "items":
+                    regions[path] = (start.index, end.index)
+                    spans[path] = Span(start.line + 1, start.column + 1, *_span_rest(start, end))
+                return
             spans[path] = Span(
                 start.line + 1,
                 start.column + 1,
@@ -294,16 +385,18 @@ def load_documents(text: str) -> list[Document]:
                     )
                 value, size = anchors[event.anchor]
                 total_nodes += size
-                if total_nodes > MAX_NODES:
+                if total_nodes > max_nodes:
                     raise InputRejected(
                         "YAML aliases expand to too many nodes "
-                        f"(more than {MAX_NODES:,}: an alias bomb?)",
+                        f"(more than {max_nodes:,}: an alias bomb?)",
                         line=event.start_mark.line + 1,
                         column=event.start_mark.column + 1,
                     )
                 place(value, event.start_mark, event.end_mark, size, None)
             elif cls is _DocStart:
                 doc_line = event.start_mark.line + 1
+                doc_start = event.start_mark.index
+                regions = {}
                 spans, duplicates, complex_keys, first_line = {}, [], [], {}
                 anchors = {}
                 root, have_root = None, False
@@ -318,10 +411,14 @@ def load_documents(text: str) -> list[Document]:
                         complex_keys,
                     )
                 )
-                if len(docs) > MAX_DOCUMENTS:
-                    raise InputRejected(f"more than {MAX_DOCUMENTS:,} YAML documents in one text")
-            if total_nodes > MAX_NODES:
-                raise InputRejected(f"YAML has too many nodes (more than {MAX_NODES:,})")
+                if lines is not None:
+                    if not regions:
+                        regions[()] = (doc_start, event.end_mark.index)
+                    docs[-1].locate = _Locator(lines, regions, spans)
+                if len(docs) > max_documents:
+                    raise InputRejected(f"more than {max_documents:,} YAML documents in one text")
+            if total_nodes > max_nodes:
+                raise InputRejected(f"YAML has too many nodes (more than {max_nodes:,})")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -370,3 +467,150 @@ def _refuse_templates(text: str, docs: list[Document]) -> None:
     template = helm_marker(text, max(lines))
     if template is not None:
         raise InputRejected(template.message, template.line, template.column)
+
+
+def _load_json(text: str, start: int) -> list[Document] | None:
+    """A large JSON text (`kubectl get ... -o json`) read by the json module: the same data the
+    YAML builder makes (JSON is YAML), several times faster, with the place of each List item
+    kept for `_Locator`. None when the text is not JSON: the YAML reader then says why, as it
+    does for a small file. Duplicate keys keep the last value here (the json module's rule);
+    kubectl's own output has none. Depth is bounded by the json module's recursion limit,
+    size by the text limit (no aliases in JSON)."""
+    regions: dict[Path, tuple[int, int]] = {}
+    try:
+        if text.startswith("{", start):
+            data, end = _json_object(text, start, regions)
+        else:
+            data, end = _JSON.raw_decode(text, start)
+            regions[()] = (start, end)
+    except ValueError:  # json.JSONDecodeError, or a top-level key that is not a string
+        return None
+    except RecursionError:
+        raise InputRejected("JSON is nested too deeply") from None
+    if _WS.match(text, end).end() != len(text):  # type: ignore[union-attr]
+        return None
+    doc = Document(data, {}, 0, 1)
+    doc.locate = _Locator(_Lines(text), regions, doc.spans)
+    return [doc]
+
+
+_JSON = json.JSONDecoder()
+_WS = re.compile(r"[ \t\n\r]*")
+_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.MULTILINE)
+
+
+def _skip(text: str, pos: int) -> int:
+    return _WS.match(text, pos).end()  # type: ignore[union-attr]
+
+
+def _json_object(text: str, pos: int, regions: dict[Path, tuple[int, int]]) -> tuple[Any, int]:
+    """The top-level object, its `items` read one at a time to note where each one is."""
+    out: dict[str, Any] = {}
+    pos = _skip(text, pos + 1)
+    if text.startswith("}", pos):
+        return out, pos + 1
+    while True:
+        key, pos = _JSON.raw_decode(text, pos)
+        if not isinstance(key, str):
+            raise ValueError("a key is not a string")
+        pos = _skip(text, pos)
+        if not text.startswith(":", pos):
+            raise ValueError("no colon")
+        pos = _skip(text, pos + 1)
+        if key == "items" and text.startswith("[", pos):
+            items: list[Any] = []
+            pos = _skip(text, pos + 1)
+            while not text.startswith("]", pos):
+                item, end = _JSON.raw_decode(text, pos)
+                regions[("items", len(items))] = (pos, end)
+                items.append(item)
+                pos = _skip(text, end)
+                if text.startswith(",", pos):
+                    pos = _skip(text, pos + 1)
+                elif not text.startswith("]", pos):
+                    raise ValueError("no comma")
+            out[key], pos = items, pos + 1
+        else:
+            out[key], pos = _JSON.raw_decode(text, pos)
+        pos = _skip(text, pos)
+        if text.startswith(",", pos):
+            pos = _skip(text, pos + 1)
+        elif text.startswith("}", pos):
+            return out, pos + 1
+        else:
+            raise ValueError("no comma")
+
+
+def _span_rest(start: Any, end: Any) -> tuple[int, int, int, int]:
+    return start.line + 1, start.column + 1, end.line + 1, end.column + 1
+
+
+class _Lines:
+    """Line numbers of character offsets in a large text, counted forward from the last one
+    asked (objects are located in file order), so locating every item costs one pass."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offset = 0
+        self.line = 1
+
+    def line_of(self, index: int) -> int:
+        if index < self.offset:
+            self.offset, self.line = 0, 1
+        self.line += self.text.count("\n", self.offset, index)
+        self.offset = index
+        return self.line
+
+
+_REGION_LIMITS = Limits(FILE_TEXT_BYTES, FILE_NODES, FILE_DOCUMENTS)
+
+
+class _Locator:
+    """`Document.locate` for a large text: the first time a path inside a List item (or a
+    document) is asked for, that object's text alone is read again with positions (the
+    characters before it on its first line become spaces, so columns stay right)."""
+
+    def __init__(
+        self,
+        lines: _Lines,
+        regions: dict[Path, tuple[int, int]],
+        spans: dict[Path, Span],
+    ) -> None:
+        self.lines = lines
+        self.regions = regions
+        self.spans = spans
+        self.done: set[Path] = set()
+
+    def __call__(self, path: Path) -> None:
+        prefix = path[:2] if path[:2] in self.regions else ()
+        if prefix in self.done or prefix not in self.regions:
+            return
+        self.done.add(prefix)
+        start, end = self.regions[prefix]
+        text = self.lines.text
+        line_start = text.rfind("\n", 0, start) + 1
+        first = self.lines.line_of(line_start)
+        try:
+            docs = _load_yaml(
+                " " * (start - line_start) + text[start:end], _REGION_LIMITS, lazy=False
+            )
+        except (YamlSyntaxError, InputRejected):
+            docs = []
+        shift = first - 1
+        if not docs:
+            column = start - line_start + 1
+            self.spans.setdefault(prefix, Span(first, column, first, column, first, column))
+            return
+        for p, s in docs[0].spans.items():
+            self.spans.setdefault(
+                (*prefix, *p),
+                Span(
+                    s.line + shift,
+                    s.column,
+                    s.value_line + shift,
+                    s.value_column,
+                    s.end_line + shift,
+                    s.end_column,
+                    s.raw,
+                ),
+            )
