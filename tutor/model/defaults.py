@@ -7,7 +7,6 @@ API server's validator would see.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from .objects import (
@@ -35,24 +34,27 @@ def _externally_accessible(spec: dict[str, Any]) -> bool:
 
 
 def service(data: dict[str, Any]) -> dict[str, Any]:
-    """`SetDefaults_Service` on a deep copy of a Service's data."""
-    out = copy.deepcopy(data)
+    """`SetDefaults_Service` on a copy of a Service's data: the maps it sets fields in are
+    copied (the object, `spec`, each port, the affinity config), the rest is shared, since a
+    deep copy of managedFields and annotations cost more than the whole check in a dump."""
+    out = dict(data)
     spec = out.get("spec")
     if spec is None:
         spec = out["spec"] = {}
     if not isinstance(spec, dict):
         return out
+    spec = out["spec"] = dict(spec)
+    if isinstance(spec.get("ports"), list):
+        spec["ports"] = [dict(p) if isinstance(p, dict) else p for p in spec["ports"]]
     if not spec.get("sessionAffinity"):
         spec["sessionAffinity"] = "None"
     if spec.get("sessionAffinity") == "None":
         spec.pop("sessionAffinityConfig", None)
     if spec.get("sessionAffinity") == "ClientIP":
         cfg = spec.get("sessionAffinityConfig")
-        if not isinstance(cfg, dict):
-            cfg = spec["sessionAffinityConfig"] = {}
+        cfg = spec["sessionAffinityConfig"] = dict(cfg) if isinstance(cfg, dict) else {}
         cip = cfg.get("clientIP")
-        if not isinstance(cip, dict):
-            cip = cfg["clientIP"] = {}
+        cip = cfg["clientIP"] = dict(cip) if isinstance(cip, dict) else {}
         if cip.get("timeoutSeconds") is None:
             cip["timeoutSeconds"] = DEFAULT_AFFINITY_TIMEOUT
     if not spec.get("type"):

@@ -4,12 +4,14 @@ K · staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go (`IsDNS10
 `IsDNS1123Label`, `IsDNS1123Subdomain`, `IsQualifiedName`, `IsValidLabelValue`, `IsValidPortNum`,
 `IsValidPortName`, `IsValidIP`, `RegexError`, `MaxLenError`) and its successor
 K · staging/src/k8s.io/apimachinery/pkg/api/validate/content (kube.go `IsLabelKey`, `IsLabelValue`;
-dns.go `IsDNS1123Label`). Each returns a list of messages, empty when the value is fine, because the
-validator emits one error per message. Lengths are Go `len()`, i.e. UTF-8 bytes, not characters.
+dns.go `IsDNS1123Label`). Each returns its messages, none when the value is fine, because the
+validator emits one error per message; the name checks are cached (a dump repeats the same label
+keys and namespaces thousands of times). Lengths are Go `len()`, i.e. UTF-8 bytes, not characters.
 """
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 
@@ -66,7 +68,8 @@ def _blen(value: str) -> int:
     return len(value.encode("utf-8", "surrogatepass"))
 
 
-def is_dns1123_label(value: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def is_dns1123_label(value: str) -> tuple[str, ...]:
     """`IsDNS1123Label`: a valid *subdomain* that is not a label can only have dots in it, and
     says so instead of printing the regex."""
     errs = []
@@ -77,28 +80,31 @@ def is_dns1123_label(value: str) -> list[str]:
             errs.append("must not contain dots")
         else:
             errs.append(regex_error(DNS1123_LABEL_MSG, DNS1123_LABEL_FMT, "my-name", "123-abc"))
-    return errs
+    return tuple(errs)
 
 
-def is_dns1123_subdomain(value: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def is_dns1123_subdomain(value: str) -> tuple[str, ...]:
     errs = []
     if _blen(value) > 253:
         errs.append(max_len_error(253))
     if not _DNS1123_SUBDOMAIN.match(value):
         errs.append(regex_error(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, "example.com"))
-    return errs
+    return tuple(errs)
 
 
-def is_dns1035_label(value: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def is_dns1035_label(value: str) -> tuple[str, ...]:
     errs = []
     if _blen(value) > 63:
         errs.append(max_len_error(63))
     if not _DNS1035_LABEL.match(value):
         errs.append(regex_error(DNS1035_LABEL_MSG, DNS1035_LABEL_FMT, "my-name", "abc-123"))
-    return errs
+    return tuple(errs)
 
 
-def is_qualified_name(value: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def is_qualified_name(value: str) -> tuple[str, ...]:
     """`IsQualifiedName` / `content.IsLabelKey`: label keys and appProtocol. An empty name part
     gets both "must be non-empty" and the regex message, as in Go (the regex check is not in
     an else branch)."""
@@ -113,11 +119,11 @@ def is_qualified_name(value: str) -> list[str]:
         else:
             errs.extend("prefix part " + m for m in is_dns1123_subdomain(prefix))
     else:
-        return [
+        return (
             "a qualified name "
             + regex_error(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
-            + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
-        ]
+            + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+        )
     if not name:
         errs.append("name part must be non-empty")
     elif _blen(name) > 63:
@@ -127,23 +133,25 @@ def is_qualified_name(value: str) -> list[str]:
             "name part "
             + regex_error(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
         )
-    return errs
+    return tuple(errs)
 
 
-def is_label_value(value: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def is_label_value(value: str) -> tuple[str, ...]:
     errs = []
     if _blen(value) > 63:
         errs.append(max_len_error(63))
     if not _LABEL_VALUE.match(value):
         errs.append(regex_error(LABEL_VALUE_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
-    return errs
+    return tuple(errs)
 
 
 def is_valid_port_num(port: int) -> list[str]:
     return [] if 1 <= port <= 65535 else ["must be between 1 and 65535, inclusive"]
 
 
-def is_valid_port_name(name: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def is_valid_port_name(name: str) -> tuple[str, ...]:
     """`IsValidPortName` (IANA_SVC_NAME): one message per failed rule."""
     errs = []
     if _blen(name) > 15:
@@ -156,7 +164,7 @@ def is_valid_port_name(name: str) -> list[str]:
         errs.append("must not contain consecutive hyphens")
     if name.startswith("-") or name.endswith("-"):
         errs.append("must not begin or end with a hyphen")
-    return errs
+    return tuple(errs)
 
 
 def is_valid_ip(value: str) -> list[str]:

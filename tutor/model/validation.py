@@ -174,7 +174,7 @@ def validate_labels(c: Collector, labels: Any, path: str) -> None:
     base = parse_path(path)
     for key, value in labels.items():
         key_errs = names.is_qualified_name(key)
-        value_errs = names.is_label_value(value) if isinstance(value, str) else []
+        value_errs = names.is_label_value(value) if isinstance(value, str) else ()
         if not key_errs and not value_errs:
             continue
         at = format_path((*base, key))
