@@ -21,7 +21,7 @@ from typing import Any
 
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
 from tutor.model.objects import DEFAULT_NAMESPACE
-from tutor.model.yamldoc import YamlSyntaxError, load_documents
+from tutor.model.yamldoc import Document, YamlSyntaxError, load_documents
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by"
@@ -112,9 +112,9 @@ def _get(data: Any, *keys: str) -> Any:
     return data
 
 
-def _items(text: str) -> list[dict[str, Any]]:
+def _items(docs: list[Document]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for doc in load_documents(text):
+    for doc in docs:
         data = doc.data
         if not isinstance(data, dict):
             continue
@@ -163,11 +163,11 @@ def _endpoints_object(obj: dict[str, Any]) -> RealSlice:
     )
 
 
-def read_slices(text: str) -> list[RealSlice]:
-    """Every `discovery.k8s.io/v1` EndpointSlice in the text (also inside `kind: List`), and
-    every legacy v1 Endpoints object (kind "Endpoints")."""
+def read_slices(text: str | list[Document]) -> list[RealSlice]:
+    """Every `discovery.k8s.io/v1` EndpointSlice in the text or its parsed documents (also
+    inside `kind: List`), and every legacy v1 Endpoints object (kind "Endpoints")."""
     slices: list[RealSlice] = []
-    for obj in _items(text):
+    for obj in _items(load_documents(text) if isinstance(text, str) else text):
         if obj.get("kind") == ENDPOINTS_KIND:
             slices.append(_endpoints_object(obj))
             continue
@@ -259,7 +259,9 @@ def compare(analysis: Analysis, text: str | None = None) -> Comparison:
     would otherwise look like "they differ everywhere".
     """
     try:
-        slices = read_slices(analysis.text if text is None else text)
+        # the analysis' own documents: a dump named on the command line is over the limit a
+        # text is read again with
+        slices = read_slices(analysis.parsed.documents if text is None else text)
     except YamlSyntaxError as exc:
         raise CompareError(f"{exc.line}:{exc.column}: YAML syntax error: {exc.message}") from None
     if not slices:
@@ -271,9 +273,12 @@ def compare(analysis: Analysis, text: str | None = None) -> Comparison:
     pods_by_ip = {p.ip: p.name for p in analysis.cluster.pods if p.ip}
     known = {p.name for p in analysis.cluster.pods}
     seen: set[str] = set()
+    by_service: dict[tuple[str, str], list[RealSlice]] = {}
+    for s in slices:
+        by_service.setdefault((s.namespace, s.service), []).append(s)
     for sr in analysis.services:
         svc = sr.service
-        labelled = [s for s in slices if s.service == svc.name and s.namespace == svc.namespace]
+        labelled = by_service.get((svc.namespace, svc.name), [])
         seen.update(f"{s.namespace}/{s.name}" for s in labelled)
         if not sr.endpoints.managed:
             result.skipped.append(
