@@ -136,6 +136,8 @@ class NftSet:
     timeout: str = ""
     is_map: bool = False
     elements: list[str] = field(default_factory=list)
+    added: set[str] = field(default_factory=set, repr=False)
+    """`elements` as a set: a dump's maps hold thousands of elements."""
 
     def lines(self) -> list[str]:
         out = [f"\t{'map' if self.is_map else 'set'} {self.name} {{", f"\t\ttype {self.type}"]
@@ -204,7 +206,8 @@ class NftTable:
 
     def element(self, container: str, element: str) -> None:
         target = self.sets[container]
-        if element not in target.elements:
+        if element not in target.added:
+            target.added.add(element)
             target.elements.append(element)
 
     def text(self) -> str:
