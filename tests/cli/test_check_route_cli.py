@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tutor.cli import main
+from tutor.model.limits import FILE_TEXT_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SCENARIOS = ROOT / "tests" / "scenarios"
@@ -232,18 +233,18 @@ def test_bad_input_one_line_exit_2(tmp_path: Path, cmd: str, data: bytes, needle
     assert needle in lines[0]
 
 
-def test_fifty_megabytes_file_and_stdin(tmp_path: Path) -> None:
+def test_file_over_the_command_line_limit_file_and_stdin(tmp_path: Path) -> None:
+    """A file over limits.FILE (256 MB) is refused from its size, before it is read: fast and
+    in little memory, named or given on stdin (a sparse file costs no disk)."""
     f = tmp_path / "huge.yaml"
     with f.open("wb") as fh:
-        chunk = b"key: value\n" * 100_000
-        while fh.tell() < 50 * 1024 * 1024:
-            fh.write(chunk)
+        fh.truncate(FILE_TEXT_BYTES + 1)
     for args, stdin in (([str(f)], None), (["-"], f)):
         code, elapsed, rss_kb, _out, err = measured(["check", *args], stdin)
         assert code == 2
         assert elapsed < 2.0
         assert rss_kb < 150 * 1024, f"peak RSS {rss_kb} KB"
-        assert "too large" in err and len(err.strip().splitlines()) == 1
+        assert "too large" in err and "256 MB" in err and len(err.strip().splitlines()) == 1
         assert "Traceback" not in err
 
 

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 
-from tutor.model.limits import MAX_TEXT_BYTES, InputRejected, decode_bytes
+from tutor.model.limits import FILE, InputRejected, decode_bytes
 
 from ._input import InputError, Manifest
 from ._select import NoMatch, namespace_and_name
@@ -113,7 +113,7 @@ def read_cluster(
         said = kubectl_error(done.stderr.decode("utf-8", "replace"))
         raise InputError(f"{shown} failed (exit {done.returncode})" + (f": {said}" if said else ""))
     try:
-        text = decode_bytes(done.stdout, limit=MAX_TEXT_BYTES)
+        text = decode_bytes(done.stdout, limit=FILE.text_bytes)
     except InputRejected as exc:
         raise InputError(f"{shown} printed what ktutor cannot read: {exc.reason}") from None
     return Manifest(f"<cluster {context}>" if context is not None else "<cluster>", text)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from tutor.model.analysis import Analysis, analyze
 from tutor.model.errors import FieldError
-from tutor.model.limits import FILE, MAX_TEXT_BYTES, InputRejected, decode_bytes
+from tutor.model.limits import FILE, MAX_TEXT_BYTES, InputRejected, decode_bytes, too_large
 from tutor.model.network import DUAL_STACK, SINGLE_STACK, ClusterNetwork
 from tutor.model.report import unreadable
 
@@ -45,8 +47,9 @@ def read_manifest(path: str) -> Manifest:
     real cluster's dump fits; the editor keeps its smaller one), as UTF-8 text."""
     try:
         if path == "-":
-            data = sys.stdin.buffer.read(FILE.text_bytes + 1)
             name = "<stdin>"
+            _check_size(sys.stdin, name)
+            data = sys.stdin.buffer.read(FILE.text_bytes + 1)
         else:
             p = Path(path)
             if p.is_dir():
@@ -78,6 +81,17 @@ def _only_manifest(folder: Path, given: str) -> Path:
     raise InputError(f"{given}: a folder with {len(found)} manifest files ({names}): name one")
 
 
+def _check_size(file: int | IO[str], name: str) -> None:
+    """A regular file over the limit is refused from its size, before a byte is read (reading
+    256 MB to find it too large would cost that much memory); pipes are read up to the limit."""
+    try:
+        info = os.fstat(file if isinstance(file, int) else file.fileno())
+    except (OSError, ValueError):
+        return
+    if stat.S_ISREG(info.st_mode) and info.st_size > FILE.text_bytes:
+        raise InputError(f"{name}: {too_large(info.st_size, FILE.text_bytes).reason}")
+
+
 def _read_limited(path: Path) -> bytes:
     """At most FILE.text_bytes + 1 bytes of `path`, without hanging on a FIFO nobody writes to.
 
@@ -87,6 +101,7 @@ def _read_limited(path: Path) -> bytes:
     """
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
+        _check_size(fd, str(path))
         os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=False) as fh:
             return fh.read(FILE.text_bytes + 1)

@@ -72,12 +72,20 @@ class InputRejected(Exception):
         return self.reason
 
 
+def too_large(size: int, limit: int) -> InputRejected:
+    """The one-line refusal of a file over `limit` bytes (`size` when known)."""
+    if limit >= FILE_TEXT_BYTES:
+        return InputRejected(
+            f"file is too large ({size:,} bytes; a file named on the command line may have "
+            f"{limit // (1024 * 1024)} MB, {limit:,} bytes)"
+        )
+    return InputRejected(f"file is too large ({size:,} bytes; the limit is {limit:,} bytes)")
+
+
 def decode_bytes(data: bytes, *, limit: int = MAX_TEXT_BYTES) -> str:
     """Bytes to text, refusing what is too large, binary or not UTF-8."""
     if len(data) > limit:
-        raise InputRejected(
-            f"file is too large ({len(data):,} bytes; the limit is {limit:,} bytes)"
-        )
+        raise too_large(len(data), limit)
     if b"\x00" in data[:8192]:
         raise InputRejected("file is binary, not YAML text (it contains NUL bytes)")
     try:

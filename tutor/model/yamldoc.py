@@ -141,6 +141,9 @@ class YamlSyntaxError(Exception):
         return f"line {self.line}, column {self.column}: {self.message}"
 
 
+MAX_DUPLICATES = 1_000
+"""Duplicate keys listed per document: 50 MB of `key: value` lines has five million."""
+
 _PLAIN_CACHE: dict[str, tuple[Any, str]] = {}
 """Resolved plain scalars: manifests repeat the same keys and values; resolving is regex work."""
 _PLAIN_CACHE_MAX = 8192
@@ -224,9 +227,9 @@ def load_documents(text: str, limits: Limits = EDITOR) -> list[Document]:
     keeping only each document's and each List item's place. `Document.span` then reads the
     one object an error is in again, with positions, when the error asks where it is."""
     check_text(text, limit=limits.text_bytes)
+    _check_document_count(text, limits.documents)
     if len(text) <= MAX_TEXT_BYTES:
         return _load_yaml(text, limits, lazy=False)
-    _check_document_count(text, limits.documents)
     start = _WS.match(text).end()  # type: ignore[union-attr]
     if text.startswith(("{", "["), start):
         docs = _load_json(text, start)
@@ -236,13 +239,13 @@ def load_documents(text: str, limits: Limits = EDITOR) -> list[Document]:
 
 
 def _check_document_count(text: str, most: int) -> None:
-    """Refuse a large text with more than `most` documents before parsing any: counting `---`
-    lines costs milliseconds, parsing 50 MB of tiny documents up to the limit costs seconds."""
+    """Refuse a text with more than `most` documents before parsing any: counting `---` lines
+    costs milliseconds, parsing 50 MB of tiny documents up to the limit costs seconds."""
     if text.count("\n---") < most:
         return
-    separators = len(_DOCUMENT_START.findall(text))
-    if separators + 1 > most:
-        raise InputRejected(f"more than {most:,} YAML documents in one text")
+    for n, _ in enumerate(_DOCUMENT_START.finditer(text), 1):
+        if n > most:
+            raise InputRejected(f"more than {most:,} YAML documents in one text")
 
 
 def _load_yaml(text: str, limits: Limits, *, lazy: bool) -> list[Document]:
@@ -297,9 +300,12 @@ def _load_yaml(text: str, limits: Limits, *, lazy: bool) -> list[Document]:
             top.key = None
             path = (*top.path, key)
             if key in top.container:
-                duplicates.append(
-                    DuplicateKey(path, kmark.line + 1, kmark.column + 1, first_line.get(path, 0))
-                )
+                if len(duplicates) < MAX_DUPLICATES:
+                    duplicates.append(
+                        DuplicateKey(
+                            path, kmark.line + 1, kmark.column + 1, first_line.get(path, 0)
+                        )
+                    )
                 return
             top.container[key] = value
             if lazy:
