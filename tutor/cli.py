@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from tutor import __version__, settings
+from tutor.model.limits import FILE_DOCUMENTS, FILE_TEXT_BYTES, MAX_TEXT_BYTES
 
 COMMANDS: dict[str, str] = {
     "check": "validate manifests as the API server would",
@@ -30,6 +31,15 @@ COMMANDS: dict[str, str] = {
     "print": "write a lesson as one document (Markdown or HTML)",
     "export": "write a lesson's manifests for a real cluster",
 }
+
+
+READ_FILES = ("check", "route", "rules", "dns", "sim")
+FILE_LIMIT = (
+    f"FILE may be a cluster dump of up to {FILE_TEXT_BYTES // (1024 * 1024)} MB and "
+    f"{FILE_DOCUMENTS:,} YAML documents (`kubectl get svc,pods,endpointslices,nodes -A -o json` "
+    f"of 10,000 Pods is ~110 MB); the tutor's editor and lesson files take "
+    f"{MAX_TEXT_BYTES // (1024 * 1024)} MB."
+)
 
 
 class UsageError(Exception):
@@ -90,7 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if first in COMMANDS:
             idx = args_list.index(first)
-            sub = _Parser(prog=f"ktutor {first}", description=COMMANDS[first])
+            sub = _Parser(
+                prog=f"ktutor {first}",
+                description=COMMANDS[first],
+                epilog=FILE_LIMIT if first in READ_FILES else None,
+            )
             module = _module(first)
             module.add_arguments(sub)  # type: ignore[attr-defined]
             args = sub.parse_args(args_list[:idx] + args_list[idx + 1 :])
