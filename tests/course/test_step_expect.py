@@ -206,3 +206,27 @@ def test_a_refusal_on_screen_is_in_the_text(name: str, lesson: Lesson, index: in
                     outcome = request_to(analysis, sr, pr, client, seed, rules=False)
                     if outcome.kind == Outcome.REFUSED_BY_POD:
                         assert "refus" in lesson.steps[index].text, f"{name}: {outcome.summary}"
+
+
+@pytest.mark.parametrize(
+    "families,met,words",
+    [
+        ((), False, "with A records, not AAAA"),
+        (("IPv4", "IPv6"), True, "AAAA: fd00:10:96::"),
+    ],
+)
+def test_a_dns_goal_asks_for_aaaa(families: tuple[str, ...], met: bool, words: str) -> None:
+    """`type: AAAA` (the dual-stack lesson's step and challenge): a PreferDualStack Service
+    has an AAAA record only on a cluster with IPv6."""
+    from tutor.course.goals import evaluate_text
+    from tutor.course.loader import parse_goal
+
+    text = (
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+        "spec: {ipFamilyPolicy: PreferDualStack, selector: {app: web}, ports: [{port: 80}]}\n"
+    )
+    goal = parse_goal({"dns": {"name": "web", "type": "AAAA"}})
+    network = ClusterNetwork(families) if families else None
+    result = evaluate_text(goal, text, network=network)
+    assert result.met is met
+    assert words in result.detail
