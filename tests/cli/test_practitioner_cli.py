@@ -436,3 +436,26 @@ def test_route_on_a_dump_lists_the_pods_that_concern_each_port(
     assert listed == ["api-0", "api-1", "api-2", "api-3", "api-4"]
     assert "(values are case-sensitive)" in out
     assert "(55 other Pod(s) in namespace shop left out" in out
+
+
+def test_route_and_the_console_give_the_same_reason_for_a_pod_not_ready(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """One truth: `route`'s WHY NOT and the console's `kubectl describe pod` event both say
+    what tutor.model.explain says about the failing readiness probe."""
+    path = ROOT / "tests" / "scenarios" / "077-readiness-probe-why-not.yaml"
+    detail = "readiness probe httpGet :8080/healthz fails (container web not ready)"
+    code, out, _ = _run(["route", str(path), "--service", "shop/web"], capsys)
+    assert code == 0 and f"not Ready: {detail}" in out
+    code, out, _ = _run(
+        ["sim", str(path), "--", "kubectl", "describe", "pod", "web-probe-fails", "-n", "shop"],
+        capsys,
+    )
+    assert code == 0
+    assert f"Readiness probe failed: simulated ({detail})" in out
+    code, out, _ = _run(
+        ["sim", str(path), "--", "kubectl", "describe", "pod", "web-crashing", "-n", "shop"],
+        capsys,
+    )
+    assert "Reason:       CrashLoopBackOff" in out
+    assert "(container web is waiting (CrashLoopBackOff))" in out

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tutor.model.explain import not_ready_detail
 from tutor.model.objects import Pod, Service
 
 from .flags import KUBECTL_GLOBAL, UsageError, parse
@@ -222,10 +223,17 @@ def describe_pod(world: World, pod: Pod) -> str:
         else:
             out.append(f"    Port:\t{texts[0] if texts else '<none>'}")
             out.append(f"    Host Port:\t{host[0] if host else '<none>'}")
-        out.append(f"    State:\t{'Running' if pod.phase == 'Running' else 'Waiting'}")
-        if pod.phase == "Running":
+        said = next((c for c in pod.containers if c.container == name), None)
+        waiting = said.waiting if said is not None else ""
+        out.append(
+            f"    State:\t{'Running' if pod.phase == 'Running' and not waiting else 'Waiting'}"
+        )
+        if waiting:
+            out.append(f"      Reason:\t{waiting}")
+        elif pod.phase == "Running":
             out.append(f"      Started:\t{start}")
-        out.append(f"    Ready:\t{'True' if ready else 'False'}")
+        own = ready if said is None or said.ready is None else said.ready
+        out.append(f"    Ready:\t{'True' if own else 'False'}")
         out.append("    Restart Count:\t0")
         out.append("    Environment:\t<none>")
         out.append("    Mounts:")
@@ -275,13 +283,16 @@ def describe_pod(world: World, pod: Pod) -> str:
             ("Normal", "Started", age, "kubelet", f"Started container {name}"),
         ]
     if not ready and pod.phase == "Running":
+        # the file's own probe and container status when it has them (tutor.model.explain,
+        # the words the routing view and `ktutor route` use), else the simulator's toggle
+        detail = not_ready_detail(pod) or "ktutor marked this Pod not Ready"
         events.append(
             (
                 "Warning",
                 "Unhealthy",
                 age,
                 "kubelet",
-                "Readiness probe failed: simulated (ktutor marked this Pod not Ready)",
+                f"Readiness probe failed: simulated ({detail})",
             )
         )
     body = align("\n".join(out) + "\n", *DESCRIBE)
