@@ -190,22 +190,61 @@ def test_traffic_the_text_promises_is_answered(name: str, lesson: Lesson, index:
             assert data.get("answered") is True, f"{name}: {goal.description or data}"
 
 
+# What the routing view shows -> words the text must use for it (a learner's words for it).
+SAID = {
+    Outcome.REFUSED_BY_POD: ("refus",),
+    Outcome.TIMED_OUT: ("time out", "timeout", "timed out", "drop", "hang"),
+}
+
+
+def _failures(lesson: Lesson, manifest: str) -> dict[Outcome, str]:
+    """Each failure in SAID that a request to some Service port shows, from a client on any
+    node of the manifest (seeded, several per port), with one summary."""
+    analysis = analyze(manifest, network=ClusterNetwork(lesson.ip_families))
+    found: dict[Outcome, str] = {}
+    for sr in analysis.services:
+        for pr in sr.ports:
+            for node in analysis.cluster.nodes or [""]:
+                for seed in range(max(4, len(pr.used) * 4)):
+                    client = Client("client", "10.244.0.100", node)
+                    outcome = request_to(analysis, sr, pr, client, seed, rules=False)
+                    if outcome.kind in SAID:
+                        found.setdefault(outcome.kind, outcome.summary)
+    return found
+
+
 @pytest.mark.parametrize(
     "name,lesson,index", _every_step(), ids=lambda v: v if isinstance(v, str) else ""
 )
 def test_a_refusal_on_screen_is_in_the_text(name: str, lesson: Lesson, index: int) -> None:
     """For EVERY step (also those that keep the previous manifest): when the routing view would
-    show a Pod refusing a Service port's requests, the step's text says so."""
-    analysis = analyze(lesson.step_manifest(index), network=ClusterNetwork(lesson.ip_families))
-    nodes = sorted({p.node_name for p in analysis.cluster.pods if p.node_name}) or [""]
-    for sr in analysis.services:
-        for pr in sr.ports:
-            for node in nodes:
-                for seed in range(len(pr.used) * 4):
-                    client = Client("client", "10.244.0.100", node)
-                    outcome = request_to(analysis, sr, pr, client, seed, rules=False)
-                    if outcome.kind == Outcome.REFUSED_BY_POD:
-                        assert "refus" in lesson.steps[index].text, f"{name}: {outcome.summary}"
+    show a Pod refusing a Service port's requests, or a client's requests dropped, the step's
+    text says so."""
+    text = lesson.steps[index].text.lower()
+    for kind, summary in _failures(lesson, lesson.step_manifest(index)).items():
+        assert any(word in text for word in SAID[kind]), f"{name}: {summary}"
+
+
+def _challenges() -> list[tuple[str, Lesson, int]]:
+    return [
+        (f"{lesson.id}/{ch.id}", lesson, i)
+        for lesson in _lessons()
+        for i, ch in enumerate(lesson.challenges)
+    ]
+
+
+@pytest.mark.parametrize(
+    "name,lesson,index", _challenges(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_a_challenges_symptom_is_what_the_screen_shows(
+    name: str, lesson: Lesson, index: int
+) -> None:
+    """A challenge's start that the routing view shows refused by a Pod or timing out says so
+    in its symptom."""
+    challenge = lesson.challenges[index]
+    text = challenge.text.lower()
+    for kind, summary in _failures(lesson, challenge.manifest).items():
+        assert any(word in text for word in SAID[kind]), f"{name}: {summary}"
 
 
 @pytest.mark.parametrize(
