@@ -58,6 +58,8 @@ def _shown(marker: str) -> str:
 def helm_marker(text: str, upto_line: int = 0) -> Template | None:
     """The first Helm action in the text, skipping comment lines; None when there is none, or
     when it comes after `upto_line` (a syntax error before any template is a real one)."""
+    if "{{" not in text:
+        return None
     for number, line in enumerate(text.splitlines(), 1):
         if upto_line and number > upto_line:
             return None
