@@ -106,12 +106,30 @@ async def test_text_too_deep_for_the_highlighter_is_shown_plain(make_app: Any, d
         editor.load_text("")
         await settle(pilot)
         assert editor.language == "yaml"
-        # typed: a line of `- ` one pair at a time
-        await pilot.press(*(["minus", "space"] * 253))
-        await settle(pilot)
-        assert editor.language is None
     assert YamlEditor.create(deep).language is None
     assert YamlEditor.create("a: b\n").language == "yaml"
+
+
+async def test_typing_past_the_highlighters_depth_turns_colours_off(make_app: Any) -> None:
+    """Typed a pair of `- ` at a time, the line goes plain once it could open
+    MAX_HIGHLIGHT_DEPTH levels, and stays plain up to the 254 levels that crash tree-sitter.
+    The line starts 3 pairs short of the limit (loaded, still in colour): typing the first
+    197 pairs key by key cost 400 Pilot key presses and showed nothing more."""
+    below = MAX_HIGHLIGHT_DEPTH - 3  # `- ` pairs: the line opens below + 1 levels
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        editor = await _editor(app, pilot)
+        editor.load_text("- " * below)
+        await settle(pilot)
+        editor.move_cursor(editor.document.end)
+        assert editor.language == "yaml", "just under the limit keeps the colours"
+        await pilot.press(*(["minus", "space"] * 3))
+        await settle(pilot)
+        assert editor.language is None
+        assert any("nests deeper" in n.message for n in app._notifications)
+        await pilot.press(*(["minus", "space"] * (254 - MAX_HIGHLIGHT_DEPTH)))
+        await settle(pilot)
+        assert editor.language is None and editor.text == "- " * 254
 
 
 def test_highlight_safe_is_conservative() -> None:
