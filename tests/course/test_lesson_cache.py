@@ -95,6 +95,7 @@ def test_a_file_changed_while_the_lessons_are_read_is_not_kept_as_read(
 @pytest.mark.parametrize(
     "damage",
     [b"", b"not json", b"\xff\xfe", b"[]", b'{"format": 1}', b"{}" + b" " * (9 * 1024 * 1024)],
+    ids=["empty", "not json", "not utf-8", "a list", "no lessons", "9 MB"],  # not a 9 MB test id
 )
 def test_a_damaged_cache_is_ignored(pack: Path, tmp_path: Path, damage: bytes) -> None:
     data = tmp_path / "data"
