@@ -15,6 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 PYCACHE = Path(tempfile.gettempdir()) / f"ktutor-test-pycache-{os.getuid()}"
 
 if not os.environ.get("PYTHONPYCACHEPREFIX"):
@@ -22,3 +24,12 @@ if not os.environ.get("PYTHONPYCACHEPREFIX"):
     sys.pycache_prefix = str(PYCACHE)
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 sys.dont_write_bytecode = False
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto` starts one worker more than there are cores. A Pilot test is idle much of its
+    time (Textual's wait_for_idle sleeps 20 ms at least once per key and per pause: the course
+    walkthroughs took 111 s for 33 CPU s), and the pty, signal and browser tests wait on their
+    children, so one worker per core left a core idle. Not more: the bad-input budgets (2 s
+    per `ktutor` child, process start included) must hold while every worker is busy."""
+    return len(os.sched_getaffinity(0)) + 1
