@@ -213,6 +213,10 @@ async def test_messages_in_the_error_list_carry_no_control_characters(tmp_path: 
         assert not leaked, leaked
 
 
+QUIET = 0.25
+"""Seconds without output after which the app is taken to have drawn all it had to draw."""
+
+
 def _pty_run(
     env: dict[str, str],
     cols: int,
@@ -221,8 +225,9 @@ def _pty_run(
     keys: list[bytes],
     timeout: float = 40.0,
 ) -> tuple[int, str]:
-    """Start `ktutor ARGS` in a pseudo-terminal of cols x rows, wait for its first frame, send
-    `keys`, and return its exit code and everything it wrote."""
+    """Start `ktutor ARGS` in a pseudo-terminal of cols x rows, wait until the lesson is on
+    screen and the app has stopped drawing, send `keys` one at a time (each once the frame the
+    previous one caused is drawn), and return its exit code and everything it wrote."""
     pid, fd = pty.fork()
     if pid == 0:  # pragma: no cover - the child
         try:
@@ -233,11 +238,13 @@ def _pty_run(
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     out = bytearray()
     deadline = time.monotonic() + timeout
-    sent = False
+    pending = list(keys)
+    last_output = time.monotonic()
     status = 0
     reaped = False
     while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.1)
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        now = time.monotonic()
         if ready:
             try:
                 chunk = os.read(fd, 65536)
@@ -248,12 +255,10 @@ def _pty_run(
             if not chunk:
                 break
             out += chunk
-        if not sent and len(out) > 2000:
-            time.sleep(1.5)
-            for key in keys:
-                os.write(fd, key)
-                time.sleep(0.3)
-            sent = True
+            last_output = now
+        if pending and b"natomy" in out and now - last_output >= QUIET:
+            os.write(fd, pending.pop(0))
+            last_output = now  # the next key waits for this one's frame to be drawn
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
             reaped = True
