@@ -55,6 +55,16 @@ class Terminal:
                 return
             self.out += chunk
 
+    def settle(self, quiet: float = 0.25, seconds: float = 10) -> None:
+        """Read until the app has drawn nothing for `quiet` seconds: what a key or a start
+        caused is on screen (at most `seconds`)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            before = len(self.out)
+            self.read(quiet)
+            if len(self.out) == before:
+                return
+
     def wait_for(self, text: bytes, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
         while text not in self.out and time.monotonic() < deadline:

@@ -34,9 +34,9 @@ def saved_step(data: Path) -> str:
 
 def type_keys(term: Terminal, count: int, per_second: float = 8.0) -> None:
     term.send(F3)
-    term.read(1.0)
+    term.settle()
     term.send(END)
-    term.read(0.3)
+    term.settle()
     for _ in range(count):
         term.send(b"k")
         term.read(1 / per_second)
@@ -51,7 +51,7 @@ def test_a_signal_right_after_typing_loses_nothing(
     term = Terminal(tmp_path, ["anatomy"])
     try:
         term.wait_for(b"step 1 of")
-        term.read(1.0)
+        term.settle()
         type_keys(term, 24)
         os.kill(term.pid, signum)
         code = term.exit_code()
@@ -72,7 +72,7 @@ def test_long_typing_is_written_without_a_pause(tmp_path: Path, run: int) -> Non
     term = Terminal(tmp_path, ["anatomy"])
     try:
         term.wait_for(b"step 1 of")
-        term.read(1.0)
+        term.settle()
         type_keys(term, keys, per_second)
         os.kill(term.pid, signal.SIGKILL)
         term.exit_code()
