@@ -282,7 +282,11 @@ def route_service(
     pods: dict[str, Pod] | None = None,
 ) -> ServiceRoute:
     """One Service: its endpoints (the model's, or the input's slices as kube-proxy reads
-    them), topology hints, where ClusterIP traffic goes and why each Pod does or does not."""
+    them), topology hints, where ClusterIP traffic goes and why each Pod does or does not.
+    `pods` is `cluster.pods` by `namespace/name`, shared by every port's verdicts (None: made
+    here when the input's slices need it, else by each port's verdicts when first asked)."""
+    if given and pods is None:
+        pods = {p.ref: p for p in cluster.pods}
     se = resolve(svc, cluster, index)
     sr = ServiceRoute(svc, se)
     zones = any(info.zone for info in cluster.node_info.values())
@@ -314,6 +318,7 @@ def route_service(
             given=slice_source(given) if given else "",
             model=model_pe if given else None,
             from_node=from_node,
+            refs=None if stand_ins else pods,
         )
         route = PortRoute(
             pe.port, pe.endpoints, used, fallback, verdicts, pe, given or [], diffs, note
@@ -332,6 +337,7 @@ def route_service(
                 cluster.pods,
                 bool(own) and not any(e.ready for e in own),
                 local_node,
+                refs=pods,
             )
         sr.ports.append(route)
     return sr
@@ -344,7 +350,7 @@ def analyze_parsed(parsed: Parsed, text: str = "", from_node: str | None = None)
     for sl in cluster.slices:
         if sl.service:
             by_service.setdefault((sl.namespace, sl.service), []).append(sl)
-    pods = {p.ref: p for p in cluster.pods} if by_service else {}
+    pods = {p.ref: p for p in cluster.pods}  # shared by every port's verdicts
     routes = [
         route_service(
             svc, cluster, index, from_node, by_service.get((svc.namespace, svc.name)), pods

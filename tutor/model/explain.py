@@ -187,6 +187,7 @@ class Verdicts(Mapping[str, Verdict]):
         given: str = "",
         model: PortEndpoints | None = None,
         from_node: str | None = None,
+        refs: dict[str, Pod] | None = None,
     ) -> None:
         self._given = given
         self._model = model
@@ -199,13 +200,18 @@ class Verdicts(Mapping[str, Verdict]):
         self._client_node = client_node
         self._cache: dict[str, Verdict] = {}
         self._by_ref: dict[str, Pod] | None = None
+        self._shared_refs = refs
         self._by_pod: dict[str, Endpoint] | None = None
         self._used_names: set[str] = set()
         self._unresolved: set[str] = set()
 
     def _refs(self) -> dict[str, Pod]:
         if self._by_ref is None:
-            self._by_ref = {f"{p.namespace}/{p.name}": p for p in self._pods}
+            self._by_ref = (
+                self._shared_refs
+                if self._shared_refs is not None
+                else {f"{p.namespace}/{p.name}": p for p in self._pods}
+            )
             self._by_pod = {ep.pod.name: ep for ep in self._pe.endpoints}
             self._used_names = {ep.pod.name for ep in self._used}
             self._unresolved = {p.name for p in self._pe.unresolved}
@@ -410,10 +416,12 @@ def explain_port(
     given: str = "",
     model: PortEndpoints | None = None,
     from_node: str | None = None,
+    refs: dict[str, Pod] | None = None,
 ) -> Verdicts:
     """A verdict for every Pod in `pods` on one Service port (computed lazily, per Pod).
 
     `given` describes the input's EndpointSlices when kube-proxy routes from them (then
     `model` holds the endpoints the controller would make from the Pods); `from_node` is the
-    client's node, for topology hints."""
-    return Verdicts(svc, pe, used, pods, fallback, client_node, given, model, from_node)
+    client's node, for topology hints. `refs` is `pods` by `namespace/name` when the caller
+    has it: shared by every port of a dump, instead of a 10,000-entry map per port."""
+    return Verdicts(svc, pe, used, pods, fallback, client_node, given, model, from_node, refs)

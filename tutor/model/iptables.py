@@ -31,7 +31,7 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from .allocation import simulated_notes
-from .analysis import Analysis, PortRoute
+from .analysis import Analysis, PortRoute, ServiceRoute
 from .endpoints import Endpoint, family_endpoints
 from .network import IPV4, IPV6, POD_CIDRS, family_of
 from .objects import LOAD_BALANCER, Service, ServicePort
@@ -643,17 +643,24 @@ def skip_reason(svc: Service) -> str:
     return ""
 
 
-def program(analysis: Analysis, node: str | None = None, family: str | None = None) -> Ruleset:
+def program(
+    analysis: Analysis,
+    node: str | None = None,
+    family: str | None = None,
+    services: list[ServiceRoute] | None = None,
+) -> Ruleset:
     """The rules the `family` proxier of kube-proxy on `node` (default: the file's first node
     and the cluster's first family) would program; a Service without a ClusterIP of that family
-    is not its business (`NewDualStackProxier` runs one proxier per family)."""
+    is not its business (`NewDualStackProxier` runs one proxier per family). `services` (default
+    all) programs only those: a Service's rules do not depend on the others', and finding one
+    REJECT rule must not program a 1,000-Service dump."""
     cluster = analysis.cluster
     nodes = cluster.nodes
     name = node or (nodes[0] if nodes else DEFAULT_NODE)
     info = cluster.node_info.get(name)
     rs = Ruleset(name, family or cluster.network.default_family, info.ip if info else "")
     _fixed(rs)
-    for sr in analysis.services:
+    for sr in analysis.services if services is None else services:
         svc = sr.service
         if skip_service(svc):
             rs.skipped.append(f"{svc.ref} ({skip_reason(svc)})")

@@ -226,12 +226,13 @@ def at_pod(pod: Pod, port: int, protocol: str = "TCP") -> tuple[bool, bool, str,
     return False, False, reason, Hop(pod.name, f"{reason}: TCP reset", ok=False)
 
 
-def _find_rule(analysis: Analysis, svc: Service, node: str, needle: str, target: str) -> str:
-    """The filter rule kube-proxy on `node` programs with `needle` and `-j target`
-    (`tutor.model.iptables.program`, the same rules `ktutor rules` prints)."""
+def _find_rule(analysis: Analysis, sr: ServiceRoute, node: str, needle: str, target: str) -> str:
+    """The filter rule kube-proxy on `node` programs for the Service with `needle` and
+    `-j target` (`tutor.model.iptables.program`, the same rules `ktutor rules` prints)."""
     from .iptables import program
 
-    for rule in program(analysis, node or None).filter.rules:
+    svc = sr.service
+    for rule in program(analysis, node or None, services=[sr]).filter.rules:
         if rule.service == svc.ref and needle in rule.args and rule.args.endswith(f"-j {target}"):
             return rule.text
     return f"-j {target}"
@@ -274,12 +275,12 @@ def _no_endpoint(
         policy = "internalTrafficPolicy" if entry == CLUSTER_IP_ENTRY else "externalTrafficPolicy"
         return _Failure(
             Outcome.TIMED_OUT,
-            _find_rule(analysis, svc, node, needle, "DROP") if rules else "-j DROP",
+            _find_rule(analysis, sr, node, needle, "DROP") if rules else "-j DROP",
             f"{policy} Local and no Ready endpoint on {node or 'this node'}",
         )
     return _Failure(
         Outcome.REJECTED,
-        _find_rule(analysis, svc, node, needle, "REJECT") if rules else "-j REJECT",
+        _find_rule(analysis, sr, node, needle, "REJECT") if rules else "-j REJECT",
         f"{svc.name} port {pr.port.port} has no endpoints",
     )
 

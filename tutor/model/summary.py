@@ -194,15 +194,19 @@ class PodRows:
         self._few = len(pods) <= FEW_PODS
         self._namespaces = _Namespaces(pods)
         self._by_pair: dict[tuple[str, str], list[Pod]] | None = None
+        self._by_ns_pair: dict[tuple[str, str, str], list[Pod]] = {}
         self._position: dict[int, int] = {}
 
     def _pairs(self) -> dict[tuple[str, str], list[Pod]]:
+        """Pods by label pair, and (in `_by_ns_pair`) by namespace and pair: a pair every Pod
+        has (`component: server`) must not make each port walk the whole cluster."""
         if self._by_pair is None:
             self._by_pair = {}
             for i, pod in enumerate(self._pods):
                 self._position[id(pod)] = i
-                for pair in pod.labels.items():
-                    self._by_pair.setdefault(pair, []).append(pod)
+                for k, v in pod.labels.items():
+                    self._by_pair.setdefault((k, v), []).append(pod)
+                    self._by_ns_pair.setdefault((pod.namespace, k, v), []).append(pod)
         return self._by_pair
 
     def rows(self, sr: ServiceRoute, pr: PortRoute) -> tuple[list[Pod], int]:
@@ -217,10 +221,9 @@ class PodRows:
         keep = {id(ep.pod): ep.pod for ep in pr.endpoints if not ep.pod.address_only}
         keep.update((id(p), p) for p in sr.endpoints.selected)
         here = self._namespaces.pods(svc.namespace)
-        for pair in selector.items():
-            for pod in pairs.get(pair, []):
-                if pod.namespace == svc.namespace:
-                    keep.setdefault(id(pod), pod)
+        for k, v in selector.items():
+            for pod in self._by_ns_pair.get((svc.namespace, k, v), []):
+                keep.setdefault(id(pod), pod)
         if not keep and here and selector:
             # nothing selected: the namespace's closest Pods (a typo in a key or value)
             scored = [(_closeness(selector, p.labels), i, p) for i, p in enumerate(here)]
@@ -230,9 +233,11 @@ class PodRows:
                     keep.setdefault(id(pod), pod)
         if selector:
             # other namespaces: only a Pod whose labels match every pair
-            first, *rest = selector.items()
-            for pod in pairs.get(first, []):
-                if pod.namespace != svc.namespace and all(pod.labels.get(k) == v for k, v in rest):
+            rarest = min(selector.items(), key=lambda pair: len(pairs.get(pair, [])))
+            for pod in pairs.get(rarest, []):
+                if pod.namespace != svc.namespace and all(
+                    pod.labels.get(k) == v for k, v in selector.items()
+                ):
                     keep.setdefault(id(pod), pod)
         listed = sorted(keep.values(), key=lambda p: self._position.get(id(p), 0))
         shown_here = sum(1 for p in listed if p.namespace == svc.namespace)

@@ -1,0 +1,88 @@
+"""A cluster's dump on the command line: `kubectl get svc,pods,endpointslices,nodes -A -o json`
+(and `-o yaml`) as one `kind: List` with Services, Pods of ReplicaSets, the controller's
+EndpointSlices, Nodes and `default/kubernetes`, over the editor's 2 MB, through `check`, `route`,
+`route --compare`, `dns` and `rules` (benchmarks/clusterdump.py writes it; benchmarks/dump.py
+times the 10,000-Pod one)."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tutor.cli import main
+from tutor.model.limits import MAX_TEXT_BYTES
+
+ROOT = Path(__file__).resolve().parents[2]
+_SPEC = importlib.util.spec_from_file_location(
+    "clusterdump", ROOT / "benchmarks" / "clusterdump.py"
+)
+assert _SPEC is not None and _SPEC.loader is not None
+clusterdump: Any = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(clusterdump)
+
+PODS, SERVICES = 500, 50
+
+
+@pytest.fixture(scope="module", params=["json", "yaml"])
+def dump(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path: Path = tmp_path_factory.mktemp("dump") / f"dump.{request.param}"
+    clusterdump.write(clusterdump.dump(PODS, SERVICES), path)
+    assert path.stat().st_size > MAX_TEXT_BYTES  # past the editor's limit, within the CLI's
+    return path
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_reads_the_whole_dump(dump: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(["check", str(dump)], capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith(f"{dump}: valid ({SERVICES + 1} Service(s), {PODS} Pod(s)")
+    assert "not modelled" not in out  # Nodes and EndpointSlices are read, not ignored
+
+
+def test_route_follows_the_dumps_slices(dump: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(["route", str(dump)], capsys)
+    assert (code, err) == (0, "")
+    assert out.count("\nService ") + out.startswith("Service ") == SERVICES + 1
+    # default/kubernetes has no selector: kube-proxy routes from its hand-written slice
+    head = out.split("\n\n", 1)[0]
+    assert "selector: none" in head and re.search(
+        r">\s+10\.132\.15\.200\s+10\.132\.15\.200:6443", head
+    )
+    # app-3's Pods (every tenth Pod) are not Ready: no traffic, said why
+    app3 = out.split("Service team-03/app-3 ", 1)[1].split("\n\n", 1)[0]
+    assert "not Ready" in app3 and not re.search(r"^\s+>", app3, re.MULTILINE)
+    assert "a request: connection refused by kube-proxy (REJECT)" in app3
+    # app-0's ten Pods share its traffic, from the controller's slice
+    app0 = out.split("Service team-00/app-0 ", 1)[1].split("\n\n", 1)[0]
+    assert "managed by endpointslice-controller.k8s.io" in app0
+    assert len(re.findall(r"^\s+>\s+app-0-\S+\s+\S+:8080 .* 10%", app0, re.MULTILINE)) == 10
+
+
+def test_route_compare_agrees_with_the_dump(dump: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(["route", str(dump), "--compare"], capsys)
+    assert (code, err) == (0, "")
+    assert out.rstrip().endswith(
+        f"the model agrees with the cluster ({2 * SERVICES} port(s), {SERVICES + 1} "
+        "EndpointSlice(s))"
+    )
+
+
+def test_dns_and_rules_on_the_dump(dump: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(["dns", str(dump)], capsys)
+    assert (code, err) == (0, "")
+    assert "app-0.team-00.svc.cluster.local.\t5\tIN\tA\t10.96.1.10" in out
+    code, out, err = _run(["rules", str(dump)], capsys)
+    assert (code, err) == (0, "")
+    assert re.search(
+        r"-A KUBE-SERVICES .*app-0:http.* -d 10\.96\.1\.10 --dport 80 -j KUBE-SVC-", out
+    )
+    assert out.count("-j KUBE-SEP-") > PODS  # every Ready endpoint of each port
