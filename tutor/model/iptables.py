@@ -125,7 +125,9 @@ JUMPS: tuple[tuple[str, str, str, str], ...] = (
 def port_proto_hash(service_port_name: str, protocol: str) -> str:
     """`portProtoHash`: base32(sha256(servicePortName + protocol))[:16]."""
     digest = hashlib.sha256((service_port_name + protocol).encode()).digest()
-    return base64.b32encode(digest).decode()[:16]
+    # base32 turns each 5 bytes into 8 characters: the first 16 come from the first 10 bytes
+    # (encoding only those is 3 times faster, and a dump has 40,000 chains)
+    return base64.b32encode(digest[:10]).decode()
 
 
 def chain_name(

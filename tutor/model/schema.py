@@ -526,6 +526,14 @@ def fits(value: Any, t: Type) -> bool:
             if st is STR:
                 if sub.__class__ is not str:
                     return False
+            elif st.__class__ is list:
+                # lists of objects (containers, ports) checked here: no generator per list
+                if sub.__class__ is not list:
+                    return False
+                item = st[0]
+                for x in sub:
+                    if not fits(x, item):
+                        return False
             elif not fits(sub, st):
                 return False
         return True
