@@ -25,7 +25,6 @@ the comments above 1000 endpoints).
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import ipaddress
 from dataclasses import dataclass, field
@@ -125,9 +124,14 @@ JUMPS: tuple[tuple[str, str, str, str], ...] = (
 def port_proto_hash(service_port_name: str, protocol: str) -> str:
     """`portProtoHash`: base32(sha256(servicePortName + protocol))[:16]."""
     digest = hashlib.sha256((service_port_name + protocol).encode()).digest()
-    # base32 turns each 5 bytes into 8 characters: the first 16 come from the first 10 bytes
-    # (encoding only those is 3 times faster, and a dump has 40,000 chains)
-    return base64.b32encode(digest[:10]).decode()
+    # base32's first 16 characters are the first 80 bits, 5 at a time (base64.b32encode is
+    # pure Python and a dump has 40,000 chains)
+    bits = int.from_bytes(digest[:10], "big")
+    return "".join([_BASE32[(bits >> shift) & 31] for shift in _SHIFTS])
+
+
+_BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_SHIFTS = tuple(range(75, -1, -5))
 
 
 def chain_name(
