@@ -136,6 +136,24 @@ CASES = [
         ("    goal:", 2),
         "`pods` names 1 Pods but `count` is 2",
     ),
+    (
+        "symptoms without commands",
+        [("    text: Send traffic to web-1 only.\n", "    text: x\n    routing: symptoms\n")],
+        "routing: symptoms",
+        "challenge `second` shows the routing view as `symptoms` but lists no console "
+        "`commands:` to gather the evidence with",
+    ),
+    (
+        "symptoms step without a check",
+        [
+            (
+                "    text: What it is.\n",
+                "    text: x\n    routing: symptoms\n    commands: [curl web]\n",
+            )
+        ],
+        "routing: symptoms",
+        "step 1 shows the routing view as `symptoms` but has no `check`",
+    ),
 ]
 
 
@@ -160,6 +178,17 @@ def test_unsound_lesson_fails(
     )
     assert matching[0].line == want, str(matching[0])
     assert str(matching[0]).startswith(f"{tmp_path / 'lesson.yaml'}:{want}: ")
+
+
+def test_symptoms_with_commands_and_a_check_pass(tmp_path: Path, texts: SimpleNamespace) -> None:
+    text = texts.GOOD.replace(
+        "    text: Send traffic to web-1 only.\n",
+        "    text: x\n    routing: symptoms\n    commands: [curl web]\n",
+    ).replace(
+        "    try: Change the selector.\n",
+        "    try: x\n    routing: symptoms\n    commands: [curl web]\n",
+    )
+    assert lint_text(tmp_path, text) == []
 
 
 def test_file_name_must_match_id(tmp_path: Path, texts: SimpleNamespace) -> None:

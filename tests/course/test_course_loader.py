@@ -40,6 +40,19 @@ def test_good_lesson_loads(tmp_path: Path, texts: SimpleNamespace) -> None:
     assert [c.id for c in lesson.challenges] == ["both-pods", "second"]
     assert lesson.challenges[0].goal.data["pods"] == ("web-1", "web-2")
     assert len(lesson.quiz) == 3 and lesson.quiz[0].choices[0].correct
+    assert [s.routing for s in lesson.steps] == ["full", "full"]  # the default
+    assert [c.routing for c in lesson.challenges] == ["full", "full"]
+
+
+def test_routing_symptoms_loads(tmp_path: Path, texts: SimpleNamespace) -> None:
+    text = texts.GOOD.replace(
+        "    text: Send traffic to web-1 only.\n",
+        "    text: Send traffic to web-1 only.\n    routing: symptoms\n",
+    ).replace("    try: Change the selector.\n", "    try: Change it.\n    routing: symptoms\n")
+    lesson = load_lesson_file(write(tmp_path, "sample.yaml", text))
+    assert isinstance(lesson, Lesson)
+    assert [c.routing for c in lesson.challenges] == ["full", "symptoms"]
+    assert [s.routing for s in lesson.steps] == ["full", "symptoms"]
 
 
 # (name, change to the good text, the line's needle, words the message must contain)
@@ -128,6 +141,12 @@ BROKEN_CASES = [
         'quote it: "no"',
     ),
     ("not-a-mapping", None, "- just", "mapping of fields"),
+    (
+        "routing-value",
+        ("    text: Send traffic to web-1 only.\n", "    text: x\n    routing: hidden\n"),
+        "routing: hidden",
+        '`challenges[1].routing` must be one of full, symptoms, not the text "hidden"',
+    ),
 ]
 
 

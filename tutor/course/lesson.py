@@ -14,6 +14,14 @@ from typing import Any
 COMMANDS_LABEL = "Try in the console"
 """How a step's or challenge's `commands:` are introduced, on screen and in handouts."""
 
+ROUTING_FULL = "full"
+ROUTING_SYMPTOMS = "symptoms"
+"""A step's or challenge's `routing:`. `symptoms` shows only what a user of a real cluster sees
+without investigating (the client, the Service's name and port, what a request they send gets),
+so the learner gathers the evidence in the console; the full routing view (which Pods get
+traffic and why not) opens when the goal is met, the solution is shown, or the learner asks."""
+ROUTING_MODES = (ROUTING_FULL, ROUTING_SYMPTOMS)
+
 
 @dataclass(frozen=True, slots=True)
 class Goal:
@@ -63,6 +71,8 @@ class Step:
     expect: Goal | None = None
     """What the step's text says its starting manifest shows (which Pods answer on a port, a
     DNS answer): `ktutor lint` proves it holds, so the text cannot drift from the screen."""
+    routing: str = ROUTING_FULL
+    """`full`, or `symptoms` until the step's check is met (ROUTING_SYMPTOMS)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +97,8 @@ class Challenge:
     wrong_solutions: tuple[WrongSolution, ...] = ()
     commands: tuple[str, ...] = ()
     """Commands to try in the console."""
+    routing: str = ROUTING_FULL
+    """`full`, or `symptoms` until the goal is met (ROUTING_SYMPTOMS)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,7 @@ from .packs import lesson_sources, pack_files
 from .progress import missing_home
 
 FORMAT = "ktutor-lesson-cache"
-VERSION = 3
+VERSION = 4
 FILE_NAME = "lessons.json"
 MAX_BYTES = 8 * 1024 * 1024
 """A cache larger than this is not read (nine lessons take about 150 KB)."""
@@ -125,6 +125,7 @@ def lesson_out(lesson: Lesson) -> dict[str, Any]:
                 "doc": s.doc,
                 "commands": list(s.commands),
                 "expect": _goal_out(s.expect),
+                "routing": s.routing,
             }
             for s in lesson.steps
         ],
@@ -140,6 +141,7 @@ def lesson_out(lesson: Lesson) -> dict[str, Any]:
                 "line": c.line,
                 "wrong_solutions": [[w.why, w.manifest, w.line] for w in c.wrong_solutions],
                 "commands": list(c.commands),
+                "routing": c.routing,
             }
             for c in lesson.challenges
         ],
@@ -167,6 +169,7 @@ def lesson_in(raw: dict[str, Any]) -> Lesson:
             s["doc"],
             tuple(s["commands"]),
             _goal_in(s["expect"]),
+            s["routing"],
         )
         for s in raw["steps"]
     )
@@ -182,6 +185,7 @@ def lesson_in(raw: dict[str, Any]) -> Lesson:
             c["line"],
             tuple(WrongSolution(why, text, line) for why, text, line in c["wrong_solutions"]),
             tuple(c["commands"]),
+            c["routing"],
         )
         for c in raw["challenges"]
     )

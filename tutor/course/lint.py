@@ -6,7 +6,9 @@ screen shows) is, each challenge's starting manifest does NOT
 meet its goal while the reference solution DOES and every listed wrong solution does NOT (so the
 goal provably refuses those fixes), a challenge goal names only Services, ports and objects that
 exist in its solution, each quiz question has exactly one correct answer, and a lesson has at
-least two challenges and three quiz questions. Every issue is `FILE:LINE: what is wrong`.
+least two challenges and three quiz questions. A step or challenge whose routing view shows
+only `symptoms` lists console `commands:` (the learner's only evidence), and such a step has a
+check (what opens the full view). Every issue is `FILE:LINE: what is wrong`.
 
 `ran` goals (the learner ran a console command) and `commands:` lists must be commands the
 console runs (`tutor.model.console_words.problem`). In the proofs a `ran` goal is taken as met:
@@ -38,7 +40,7 @@ from .goals import (
     split_object,
     written_objects,
 )
-from .lesson import Challenge, Goal, Lesson, LessonError
+from .lesson import ROUTING_SYMPTOMS, Challenge, Goal, Lesson, LessonError
 from .loader import FileReport, read_file
 from .locate import find_document
 from .packs import BUILTIN_PACK, LESSON_SUFFIXES, pack_files
@@ -108,6 +110,16 @@ class _Linter:
             if why is not None:
                 self.add((*base, "commands", j), f"the console would not run `{command}`: {why}")
 
+    def symptoms(self, base: FieldPath, routing: str, commands: Sequence[str], what: str) -> None:
+        """`routing: symptoms` hides why requests fail, so the learner needs the console:
+        the step or challenge must suggest the commands that show the evidence."""
+        if routing == ROUTING_SYMPTOMS and not commands:
+            self.add(
+                (*base, "routing"),
+                f"{what} shows the routing view as `symptoms` but lists no console `commands:` "
+                "to gather the evidence with",
+            )
+
     def goal_problems(self, path: FieldPath, goal: Goal) -> None:
         """Contradictions in a goal. (A goal may name a Service or port the learner has yet
         to create, so whether the manifest has them is left to the evaluation.)"""
@@ -148,6 +160,13 @@ class _Linter:
             ):
                 continue
             self.commands(base, step.commands)
+            self.symptoms(base, step.routing, step.commands, f"step {i + 1}")
+            if step.routing == ROUTING_SYMPTOMS and step.check is None:
+                self.add(
+                    (*base, "routing"),
+                    f"step {i + 1} shows the routing view as `symptoms` but has no `check`: "
+                    "the full view opens when the check is met",
+                )
             if step.path:
                 self.step_path(i, text)
             if step.check is not None:
@@ -236,6 +255,7 @@ class _Linter:
             )
             self.goal_problems((*base, "goal"), ch.goal)
             self.commands(base, ch.commands)
+            self.symptoms(base, ch.routing, ch.commands, f"challenge `{ch.id}`")
             if start_ok:
                 result = evaluate(ch.goal, self.analysis(ch.manifest), start_commands(ch.goal))
                 if result.met:

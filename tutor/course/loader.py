@@ -23,6 +23,7 @@ from tutor.model.yamldoc import Document, YamlSyntaxError, load_documents
 
 from . import schema
 from .lesson import (
+    ROUTING_FULL,
     Challenge,
     Choice,
     Goal,
@@ -230,6 +231,7 @@ def build_lesson(
             expect=build_goal(s["expect"], ("steps", i, "expect"), line, starts[i])
             if "expect" in s
             else None,
+            routing=s.get("routing", ROUTING_FULL),
         )
         for i, s in enumerate(data["steps"])
     )
@@ -250,6 +252,7 @@ def build_lesson(
                 for j, w in enumerate(c.get("wrong_solutions", ()))
             ),
             commands=tuple(c.get("commands", ())),
+            routing=c.get("routing", ROUTING_FULL),
         )
         for i, c in enumerate(data.get("challenges", []))
     )

@@ -32,6 +32,11 @@ class Notice:
 
 PICK_A_POD = Notice("Pick a Pod in the routing view first (arrow keys or a click).", warning=True)
 NO_PORT = Notice("No Service port to send traffic to.", warning=True)
+SYMPTOMS_ONLY = Notice(
+    "The routing view shows symptoms only, so it lists no Pods: change a Pod in the editor "
+    "or in the console (F8: kubectl delete pod, kubectl label pod).",
+    warning=True,
+)
 
 Handler = Callable[[LabSession, Target | None, Pod | None, Any], Notice | None]
 
@@ -235,6 +240,8 @@ def apply(
     """Run one row on the session, for the routing view's `target`. Raises KeyError for an
     action that is not in the table."""
     action = BY_ID[action_id]
+    if action.needs_pod and session.hides_diagnosis:
+        return SYMPTOMS_ONLY
     pod = session.pod(target)
     if action.needs_pod and pod is None:
         return PICK_A_POD

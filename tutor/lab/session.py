@@ -13,6 +13,14 @@ every later edit, cluster change or client change marks it as sent before that c
 step or challenge (`load`) forgets it, so a screen never shows a result for a cluster that is
 gone.
 
+A step or challenge with `routing: symptoms` (debugging practice) hides the diagnosis until
+`reveal()`: the snapshot then says `symptoms` and the views show only what a user of a real
+cluster sees without investigating (the client, the Service's name and port, what curl prints
+for a request they send); which Pods get traffic and why not, the requests' paths, the
+behind-the-scenes objects and a failed check's why wait until the goal is met (`check_now`, or
+a step's check), the solution is shown, or the learner asks (`reveal`). The console is not
+limited: it is where the evidence comes from.
+
 The lab console (`tutor.lab.console`) runs here too: `run_command(line)` runs a typed line on
 what the routing view shows, with the session's cluster changes and client, so `kubectl delete
 pod` and the routing view's `d` change the same `ClusterChanges` and both mark old requests as
@@ -24,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -34,7 +43,15 @@ from tutor.model.network import ClusterNetwork
 from tutor.model.objects import Pod
 from tutor.model.paths import parse_path
 from tutor.model.proxy import Client
-from tutor.model.report import Burst, Problem, RequestOutcome, problems, request_to, requests
+from tutor.model.report import (
+    Burst,
+    Outcome,
+    Problem,
+    RequestOutcome,
+    problems,
+    request_to,
+    requests,
+)
 
 if TYPE_CHECKING:
     from tutor.course.goals import GoalResult
@@ -51,6 +68,33 @@ DEFAULT_CLIENT = Client("client", "10.244.1.100", "node-1")
 
 KEPT_COMMANDS = 100
 """Console lines kept with the learner's progress (the newest ones)."""
+
+REVEAL_KEY = "ctrl+f"
+"""The key that opens the full routing view while it shows symptoms only (the screens bind it)."""
+SOLUTION_KEY = "ctrl+l"
+NOT_YET_HIDDEN = (
+    "the goal does not hold yet. Send a request (ctrl+t) to see what a client gets now, and "
+    "gather the evidence in the console (F8)."
+)
+"""A failed check's detail while the routing view shows symptoms only: the goal's own detail
+names the cause ("has no container port named `http`")."""
+BEHIND_HIDDEN = (
+    "Hidden while the routing view shows symptoms only: look at the objects yourself in the "
+    "console (F8), e.g. `kubectl get endpointslices -o yaml`, `kubectl get svc -o yaml`, "
+    "`nslookup NAME`."
+)
+
+
+def symptoms_note(solution: bool) -> str:
+    """What the routing view says while it shows symptoms only, and what opens it."""
+    opens = "once the goal is met" + (
+        f", when {SOLUTION_KEY} shows the solution" if solution else ""
+    )
+    return (
+        "Symptoms only, as a user of the cluster sees them: send a request (t) and find the "
+        "cause with the console (F8). Which Pods get traffic, and why not, shows here "
+        f"{opens}, or now with {REVEAL_KEY}."
+    )
 
 
 def saved_commands(commands: list[str]) -> str:
@@ -196,6 +240,11 @@ class Sent:
     """The port's endpoint Pods, in order (a burst draws a bar for each, even at 0)."""
     affinity: bool = False
     """sessionAffinity ClientIP: each client sticks to one Pod."""
+    command: str = ""
+    """The same request as the learner would type it (`curl http://web.default...:80/`)."""
+    seen: tuple[tuple[int, str], ...] = ()
+    """What the client(s) saw, as (requests, curl's output line), most first: the Pod's reply
+    (agnhost answers with its name) or curl's error. All a symptoms-only view shows."""
     stale: bool = False
     """Sent before the learner's last edit or cluster change: shown dimmed, as history."""
 
@@ -224,6 +273,12 @@ class Snapshot:
     routing_note: str
     """Said instead of the routing when there is no Service to draw ("" when there is)."""
     sent: Sent | None
+    symptoms: bool = False
+    """The routing view shows symptoms only: the client, the Service's name and port, and
+    `sent.seen`; no verdicts, no why, no request path, no behind-the-scenes objects, and the
+    editor's summary names no Pods."""
+    symptoms_note: str = ""
+    """Said at the top of the routing view while `symptoms` (what opens the full view)."""
 
 
 @dataclass(slots=True)
@@ -251,6 +306,13 @@ class LabSession:
     commands_from: int = 0
     """`ran` goals count the lines from this one on: a lesson's steps share one history, and a
     step's goal asks for a command run in that step (the lesson screen moves it on)."""
+    symptoms: bool = False
+    """The step's or challenge's `routing: symptoms`."""
+    revealed: str = ""
+    """Why the full routing view is open although `symptoms` ("met", "solution", "asked",
+    "solved": solved before); "" while it is not."""
+    has_solution: bool = False
+    """A challenge (its solution key opens the full view too); a step has none."""
     _console: Console | None = None
     _choices: tuple[Analysis | None, list[ClientChoice]] | None = None
     _requested: tuple[object, ...] | None = None
@@ -270,9 +332,17 @@ class LabSession:
         goal: Goal | None = None,
         changes: ClusterChanges | None = None,
         focus_doc: str = "",
+        routing: str | None = None,
     ) -> None:
         """Another step or challenge (or its start again): results sent for the old one are
-        forgotten. `changes` replaces the cluster changes, if given."""
+        forgotten. `changes` replaces the cluster changes, if given; `routing` (another step's
+        `routing:`) hides the diagnosis again when it is `symptoms` (None: as it was, so a
+        reset or the solution keeps what was revealed)."""
+        if routing is not None:
+            from tutor.course.lesson import ROUTING_SYMPTOMS
+
+            self.symptoms = routing == ROUTING_SYMPTOMS
+            self.revealed = ""
         if changes is not None:
             changes.counter = self.changes.counter + 1  # a new state, never a cached one
             self.changes = changes
@@ -329,12 +399,57 @@ class LabSession:
         self.check = result.check
         if result.analysis.valid:
             self.last_good = result.analysis
+        if result.check is not None and result.check.met:
+            self.reveal("met")  # a step's check: the learner found it
         return True
 
     def analyze_now(self) -> bool:
         """Run the pending job here (tests; lesson-sized texts). True when something changed."""
         job = self.job()
         return job is not None and self.receive(run(job))
+
+    # -- symptoms only ------------------------------------------------------------------------------
+
+    @property
+    def hides_diagnosis(self) -> bool:
+        """`routing: symptoms` and not revealed yet."""
+        return self.symptoms and not self.revealed
+
+    def reveal(self, why: str) -> bool:
+        """Open the full routing view (`why`: "met", "solution", "asked", "solved"); True when
+        it was hidden until now."""
+        if not self.hides_diagnosis:
+            return False
+        self.revealed = why
+        return True
+
+    def check_now(self, goal: Goal, text: str | None = None) -> GoalResult:
+        """A challenge's check (ctrl+s) on `text` (default: the session's) with the console
+        lines run here. Met: the full view opens. Not met while the diagnosis is hidden: the
+        detail says only what a `ran` part still asks for, else `NOT_YET_HIDDEN`, since the
+        goal's own detail names the cause."""
+        from tutor.course.goals import evaluate_text
+
+        text = self.text if text is None else text
+        result = evaluate_text(goal, text, self.goal_commands, network=self.network)
+        if result.met:
+            self.reveal("met")
+            return result
+        return self.withheld(goal, result) if self.hides_diagnosis else result
+
+    def withheld(self, goal: Goal, result: GoalResult) -> GoalResult:
+        """`result` as shown while the diagnosis is hidden (see `check_now`)."""
+        from tutor.course.goals import GoalResult, evaluate, parts_of
+
+        if result.met:
+            return result
+        if self.analysis is not None:
+            for part in parts_of(goal):
+                if part.kind == "ran":  # "Run `kubectl describe svc` in the console"
+                    asked = evaluate(part, self.analysis, self.goal_commands)
+                    if not asked.met:
+                        return asked
+        return GoalResult(False, NOT_YET_HIDDEN)
 
     # -- clients ------------------------------------------------------------------------------------
 
@@ -466,7 +581,13 @@ class LabSession:
         sr, pr = route
         client = self.clients[0]
         outcome = request_to(shown, sr, pr, client, self.seed)
-        self.sent = Sent(self._title("one request", sr, pr, [client]), request=outcome)
+        line = _said(outcome, sr, pr)
+        self.sent = Sent(
+            self._title("one request", sr, pr, [client]),
+            request=outcome,
+            command=_curl(sr, pr),
+            seen=((1, line),),
+        )
         return outcome
 
     def send_burst(self, target: Target | None, n: int = BURST) -> Burst | None:
@@ -479,11 +600,17 @@ class LabSession:
         sr, pr = route
         clients = self.clients
         burst = requests(shown, sr, pr, clients, n, self.seed)
+        said = {kind: _said(one, sr, pr) for kind, one in burst.examples.items()}
+        seen: Counter[str] = Counter(
+            pod if kind == Outcome.ANSWERED else said[kind] for _c, pod, kind in burst.sequence
+        )
         self.sent = Sent(
             self._title(f"{n} requests", sr, pr, clients),
             burst=burst,
             pods=tuple(ep.pod.name for ep in pr.endpoints),
             affinity=sr.service.session_affinity == "ClientIP",
+            command=_curl(sr, pr),
+            seen=tuple((count, line) for line, count in seen.most_common()),
         )
         return burst
 
@@ -520,4 +647,18 @@ class LabSession:
             client_label=choice.label,
             routing_note=routing_note(shown, found) if shown is not None else "",
             sent=self.sent,
+            symptoms=self.hides_diagnosis,
+            symptoms_note=symptoms_note(self.has_solution) if self.hides_diagnosis else "",
         )
+
+
+def _curl(sr: ServiceRoute, pr: PortRoute) -> str:
+    """The request the routing view sends, as curl in the client Pod (by the Service's name)."""
+    return f"curl http://{sr.service.dns_name}:{pr.port.port}/"
+
+
+def _said(outcome: RequestOutcome, sr: ServiceRoute, pr: PortRoute) -> str:
+    """curl's line for `outcome` (the console's words: `tutor.lab.console.curl.said`)."""
+    from tutor.lab.console.curl import said
+
+    return said(outcome, "http", sr.service.dns_name, pr.port.port).text.strip()

@@ -110,7 +110,22 @@ def run(world: World, argv: list[str], client: object, seed: int) -> Output:
         return Output("" if silent and not show_errors else f"curl: {parsed}\n", 3)
     scheme, host, port, path = parsed
     outcome = request(world.analysis, client.client, host, port, seed, namespace=client.namespace)
-    quiet = silent and not show_errors
+    return said(outcome, scheme, host, port, path, max_time, quiet=silent and not show_errors)
+
+
+def said(
+    outcome: RequestOutcome,
+    scheme: str,
+    host: str,
+    port: int,
+    path: str = "/",
+    max_time: float | None = None,
+    *,
+    quiet: bool = False,
+) -> Output:
+    """What curl prints for `outcome` and its exit code: the answering Pod's reply, or curl's
+    error line (the lab session shows the same line for a request sent from the routing view
+    while it shows symptoms only)."""
     if outcome.answered:
         if scheme == "https":
             text = (
