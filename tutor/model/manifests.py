@@ -757,18 +757,31 @@ class PodIPs:
         self.full: set[str] = set()
         self._overflow = ipaddress.ip_network(OVERFLOW_CIDR)
         self._next = 2
+        self._blocks: dict[str, tuple[int, int] | None] = {}
+        """podCIDR -> (first address, how many), None when Pods get none from it: parsed
+        once per cluster, not once per Pod (it was a third of a 50-Pod keystroke's model)."""
 
-    def take(self, cidr: str, h: int) -> str:
-        if cidr and cidr not in self.full:
+    def _block(self, cidr: str) -> tuple[int, int] | None:
+        if cidr not in self._blocks:
             try:
                 net = ipaddress.ip_network(cidr, strict=False)
             except ValueError:
                 net = None
-            if net is not None and net.version == 4 and net.num_addresses >= 8:
-                first = int(net.network_address) + 2
-                size = net.num_addresses - 6  # .2 to .251 in a /24, as ktutor always had
+            self._blocks[cidr] = (
+                # .2 to .251 in a /24, as ktutor always had
+                (int(net.network_address) + 2, net.num_addresses - 6)
+                if net is not None and net.version == 4 and net.num_addresses >= 8
+                else None
+            )
+        return self._blocks[cidr]
+
+    def take(self, cidr: str, h: int) -> str:
+        if cidr and cidr not in self.full:
+            block = self._block(cidr)
+            if block is not None:
+                first, size = block
                 for probe in range(size):
-                    ip = str(ipaddress.IPv4Address(first + (h + probe) % size))
+                    ip = _ipv4(first + (h + probe) % size)
                     if ip not in self.used:
                         self.used.add(ip)
                         return ip
@@ -777,10 +790,15 @@ class PodIPs:
         while True:
             n = self._next
             self._next += 1
-            ip = str(ipaddress.IPv4Address((base + n) & 0xFFFFFFFF))
+            ip = _ipv4((base + n) & 0xFFFFFFFF)
             if n % 256 not in (0, 255) and ip not in self.used:
                 self.used.add(ip)
                 return ip
+
+
+def _ipv4(n: int) -> str:
+    """`str(ipaddress.IPv4Address(n))`, without building the object."""
+    return f"{n >> 24}.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
 
 
 def assign_simulated(cluster: Cluster) -> None:
@@ -865,7 +883,7 @@ def parse(text: str, network: ClusterNetwork = SINGLE_STACK, limits: Limits = ED
     cluster = Cluster(network=network)
     result = Parsed(cluster)
     try:
-        docs = load_documents(text, limits)
+        docs = load_documents(text, limits, reuse=True)
     except YamlSyntaxError as exc:
         result.syntax_error = exc
         return result

@@ -10,8 +10,10 @@ libyaml's C parser is used when present; the pure-Python one is the fallback.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -219,8 +221,12 @@ def _line_column(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - start + 1
 
 
-def load_documents(text: str, limits: Limits = EDITOR) -> list[Document]:
+def load_documents(text: str, limits: Limits = EDITOR, *, reuse: bool = False) -> list[Document]:
     """Parse every document in `text` within `limits`. Raises YamlSyntaxError or InputRejected.
+
+    `reuse`: the caller treats the documents' data, spans and problems as read-only, so a
+    document whose text was parsed lately (the learner typed in another one) is not parsed
+    again (see `_load_pieces`). The result is the same either way.
 
     A text over the editor's size (a cluster dump named on the command line) is read without
     recording where every field is: JSON by the json module (several times faster), YAML
@@ -229,6 +235,10 @@ def load_documents(text: str, limits: Limits = EDITOR) -> list[Document]:
     check_text(text, limit=limits.text_bytes)
     _check_document_count(text, limits.documents)
     if len(text) <= MAX_TEXT_BYTES:
+        if reuse and len(text) <= REUSED_CHARACTERS:
+            docs = _load_pieces(text, limits)
+            if docs is not None:
+                return docs
         return _load_yaml(text, limits, lazy=False)
     start = _WS.match(text).end()  # type: ignore[union-attr]
     if text.startswith(("{", "["), start):
@@ -249,7 +259,15 @@ def _check_document_count(text: str, most: int) -> None:
 
 
 def _load_yaml(text: str, limits: Limits, *, lazy: bool) -> list[Document]:
-    """The event-stream builder. `lazy`: keep the spans of the top level and of List items
+    """Every document of `text` (a Helm template refused), empty ones left out."""
+    docs, _ = _build(text, limits, lazy=lazy)
+    _refuse_templates(text, docs)
+    return [d for d in docs if d.data is not None]
+
+
+def _build(text: str, limits: Limits, *, lazy: bool) -> tuple[list[Document], int]:
+    """The event-stream builder: every document (empty ones too: they count in `index`) and
+    the number of nodes built. `lazy`: keep the spans of the top level and of List items
     only (a span for every field of a 40 MB dump would cost gigabytes), and let
     `Document.span` find the rest on demand."""
     max_nodes, max_documents = limits.nodes, limits.documents
@@ -460,8 +478,7 @@ def _load_yaml(text: str, limits: Limits, *, lazy: bool) -> list[Document]:
         raise InputRejected("YAML is nested too deeply") from None
     finally:
         loader.dispose()
-    _refuse_templates(text, docs)
-    return [d for d in docs if d.data is not None]
+    return docs, total_nodes
 
 
 def _refuse_templates(text: str, docs: list[Document]) -> None:
@@ -473,6 +490,120 @@ def _refuse_templates(text: str, docs: list[Document]) -> None:
     template = helm_marker(text, max(lines))
     if template is not None:
         raise InputRejected(template.message, template.line, template.column)
+
+
+REUSED_CHARACTERS = 100_000
+"""Texts up to this size (the editor's largest) are parsed document by document, reusing
+documents parsed lately; the cache keeps at most this many characters of them."""
+REUSED_PIECES = 256
+"""Most documents the cache keeps (a keystroke adds one: the edited document's new text)."""
+
+
+@dataclass(slots=True)
+class _Piece:
+    """One document's text parsed alone: its documents (one, or none for a leading comment),
+    their lines counted from `first_line`, where the piece last began, and its node count."""
+
+    docs: list[Document]
+    first_line: int
+    nodes: int
+
+
+_PIECES: dict[str, _Piece] = {}
+"""Piece text -> its parse, least recently used first."""
+_PIECES_LOCK = threading.Lock()
+_pieces_characters = 0
+
+
+def _keep(text: str, piece: _Piece) -> None:
+    """Keep `piece` as the most recently used; forget the least recently used beyond the
+    cache's bounds. (A lock: the app analyzes a large text in a thread.)"""
+    global _pieces_characters
+    with _PIECES_LOCK:
+        if _PIECES.pop(text, None) is None:
+            _pieces_characters += len(text)
+        _PIECES[text] = piece
+        while _pieces_characters > REUSED_CHARACTERS or len(_PIECES) > REUSED_PIECES:
+            oldest = next(iter(_PIECES))
+            del _PIECES[oldest]
+            _pieces_characters -= len(oldest)
+
+
+def forget_reused() -> None:
+    """Empty the cache of parsed documents (tests compare a cold parse with a warm one)."""
+    global _pieces_characters
+    with _PIECES_LOCK:
+        _PIECES.clear()
+        _pieces_characters = 0
+
+
+_NOT_SPLIT = re.compile(r"\r(?!\n)|[\x85\u2028\u2029]|^(?:\.\.\.|%)", re.MULTILINE)
+"""What makes splitting at `---` lines unsafe: line breaks other than LF and CR LF (YAML
+counts them as lines, counting LFs does not), `...` document ends and `%` directives (a
+`%TAG` carries over to the next document)."""
+
+
+def _load_pieces(text: str, limits: Limits) -> list[Document] | None:
+    """`_load_yaml(text, limits, lazy=False)` from the documents' texts, each parsed alone and
+    kept: a keystroke changes one document, and parsing the other 50 again was most of its
+    cost. None when the text must be parsed whole: splitting is unsafe (`_NOT_SPLIT`), or a
+    piece is not YAML or breaks a limit (the whole parse then finds the same error, worded
+    and placed as ever), or the pieces add up to more than `limits` allows.
+
+    Why the split is exact: a `---` at the start of a line always starts a document (block
+    scalars are indented; a plain scalar ends there; a quoted or flow one is an error), the
+    builder starts afresh at each document (anchors, duplicate keys), and each piece begins a
+    line, so only the line numbers move: by the lines before the piece."""
+    if _NOT_SPLIT.search(text):
+        return None
+    starts = [m.start() for m in _DOCUMENT_START.finditer(text)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    starts.append(len(text))
+    docs: list[Document] = []
+    nodes = 0
+    line, counted = 1, 0
+    for start, end in itertools.pairwise(starts):
+        piece_text = text[start:end]
+        line += text.count("\n", counted, start)
+        counted = start
+        piece = _PIECES.get(piece_text)
+        if piece is None:
+            try:
+                built, built_nodes = _build(piece_text, limits, lazy=False)
+            except (YamlSyntaxError, InputRejected):
+                return None
+            piece = _Piece(built, 1, built_nodes)
+        if piece.first_line != line:
+            piece = _Piece(
+                [_shifted(d, line - piece.first_line) for d in piece.docs], line, piece.nodes
+            )
+        _keep(piece_text, piece)
+        nodes += piece.nodes
+        for d in piece.docs:
+            docs.append(Document(d.data, d.spans, len(docs), d.line, d.duplicates, d.complex_keys))
+    if nodes > limits.nodes or len(docs) > limits.documents:
+        return None
+    _refuse_templates(text, docs)
+    return [d for d in docs if d.data is not None]
+
+
+def _shifted(doc: Document, by: int) -> Document:
+    """`doc` as if it began `by` lines further down."""
+    return Document(
+        doc.data,
+        {
+            path: Span(line + by, column, vline + by, vcolumn, eline + by, ecolumn, raw)
+            for path, (line, column, vline, vcolumn, eline, ecolumn, raw) in doc.spans.items()
+        },
+        doc.index,
+        doc.line + by,
+        [
+            DuplicateKey(d.path, d.line + by, d.column, d.first_line + by if d.first_line else 0)
+            for d in doc.duplicates
+        ],
+        [(path, line + by, column) for path, line, column in doc.complex_keys],
+    )
 
 
 def _load_json(text: str, start: int) -> list[Document] | None:
