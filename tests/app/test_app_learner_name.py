@@ -150,3 +150,33 @@ async def test_a_name_in_use_in_another_tab_is_refused(
         await pilot.press("enter")
         await settle(pilot)
         assert third.learner == "Eve"
+
+
+@pytest.mark.parametrize("served", [True, False])
+async def test_a_served_tab_keeps_its_cursors_still(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, served: bool
+) -> None:
+    """A blinking cursor is a frame twice a second for as long as the tab is open: 100 learners
+    sitting in a lesson kept a 2-core machine busy without typing (#14). In a browser tab
+    neither the name prompt's nor the editor's cursor blinks; in a terminal both still do."""
+    from app.conftest import make_lesson
+
+    from tutor.app.app import TutorApp
+
+    if served:
+        monkeypatch.setenv("KTUTOR_SERVE", "1")
+    app = TutorApp(data_dir=data_dir, lessons=[make_lesson()])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        if served:
+            assert isinstance(app.screen, NameScreen)
+            assert app.screen.query_one(Input).cursor_blink is False
+            app.screen.query_one(Input).value = "Fay"
+            await pilot.press("enter")
+            await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LessonScreen)
+        editor = app.screen.workbench.editor
+        assert app.focused is editor
+        assert editor.cursor_blink is not served

@@ -103,8 +103,11 @@ class TutorApp(App[None]):
         """False until the learner is known (a served session asks first): the list waits."""
         self._too_big: set[tuple[str, str]] = set()
         """Edits the learner was told are too big to save (told once each)."""
-        self.cursor_blink = True
-        """Tests and screenshots turn this off so frames are stable."""
+        self.cursor_blink = not settings.serving()
+        """Off in a browser tab: each blink is a frame the tab's tutor draws and the web server
+        relays, twice a second for as long as the tab is open; with 100 learners in a lesson
+        that took more than one of a 2-core machine's CPUs while nobody typed (#14). Tests and
+        screenshots turn it off so frames are stable."""
         self._preloaded = False
         """A served tab read its lessons while waiting for the learner's name."""
         self._warmed = False

@@ -55,7 +55,9 @@ class NameScreen(ModalScreen[str]):
             yield Button("Start", variant="primary", id="name-start")
 
     def on_mount(self) -> None:
-        self.query_one("#learner-name", Input).focus()
+        field = self.query_one("#learner-name", Input)
+        field.cursor_blink = bool(getattr(self.app, "cursor_blink", True))  # see TutorApp's
+        field.focus()
 
     def action_nothing(self) -> None:
         """Escape does not close the prompt."""
