@@ -169,3 +169,25 @@ async def test_output_can_be_selected_and_copied() -> None:
         assert picked == ("api", "\n")
         first = next(iter(log.render_line(row))).style  # the mouse finds the text under it
         assert first is not None and first.meta.get("offset") == (0, row)
+
+
+async def test_typing_and_enter_repaint_the_prompt_without_a_new_layout() -> None:
+    """A new value of the prompt is a repaint, not a layout of the whole screen (in the lesson
+    screen that reflowed the editor and the routing view on each key and on Enter); a line
+    longer than the prompt still scrolls inside it, as far as a plain `Input` does."""
+    app = Host()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        layouts: list[object] = []
+        app.screen.screen_layout_refresh_signal.subscribe(app, layouts.append)
+        await pilot.press(*"kubectl get svc -n shop")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.query_one(ConsolePane).log_widget.lines[-1].startswith("api    NodePort")
+        assert layouts == []
+        field = app.query_one(ConsoleInput)
+        await pilot.press(*("kubectl get pods " + "x" * 80))
+        await pilot.pause()
+        assert layouts == []
+        # scrolled to the end: the cursor's cell (after the text) is the last one shown
+        assert field.scroll_offset.x == len(field.value) + 1 - field.content_region.width > 0

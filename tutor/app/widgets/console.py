@@ -21,7 +21,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
@@ -231,6 +233,13 @@ def _wrap(line: str, width: int) -> list[str]:
 
 class ConsoleInput(Input):
     """The command line: ↑/↓ history and Tab completion, handled by the pane."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """An `Input` sets its virtual size (its text's width) on every change of its value, and
+    the base reactive lays the whole screen out again for it: each typed key, and the clearing
+    on Enter, reflowed the lesson's workbench and repainted the scrollbars of the editor and the
+    routing view in one more frame. The prompt's size never depends on its text (a row, `1fr`
+    wide; it scrolls inside), so a repaint is all a new value needs."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "history(-1)", "Previous command", show=False),
