@@ -459,3 +459,47 @@ def test_route_and_the_console_give_the_same_reason_for_a_pod_not_ready(
     )
     assert "Reason:       CrashLoopBackOff" in out
     assert "(container web is waiting (CrashLoopBackOff))" in out
+
+
+def test_route_on_a_dump_lists_the_closest_partial_matches_and_counts_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A label every Pod of a namespace has (`tier: back`) must not list the namespace under
+    each port: the NEAR Pods matching most pairs, then "+ N more", and `--all` lists them."""
+    docs = [
+        "apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: shop}\n"
+        "spec: {selector: {app: db, tier: back, team: data}, ports: [{port: 5432}]}",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: db-0, namespace: shop, "
+        "labels: {app: db, tier: back, team: data}}\nspec: {containers: [{name: c, image: x}]}",
+        # matches two of the three pairs: the closest, listed first although last in the file
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: db-old, namespace: shop, "
+        "labels: {app: db, tier: back}}\nspec: {containers: [{name: c, image: x}]}",
+    ]
+    for i in range(60):
+        docs.insert(
+            1,
+            f"apiVersion: v1\nkind: Pod\nmetadata: {{name: api-{59 - i}, namespace: shop, "
+            "labels: {app: api, tier: back}}\nspec: {containers: [{name: c, image: x}]}",
+        )
+    docs.append(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: cache, namespace: shop, labels: {app: c}}\n"
+        "spec: {containers: [{name: c, image: x}]}"
+    )
+    path = tmp_path / "shop.yaml"
+    path.write_text("\n---\n".join(docs) + "\n")
+    code, out, _ = _run(["route", str(path)], capsys)
+    assert code == 0
+    listed = [line.split()[0] for line in out.splitlines() if line.startswith("       ")]
+    assert listed == ["POD", "db-old", "api-0", "api-1", "api-2", "api-3"]
+    assert "    >  db-0 " in out
+    assert (
+        "    + 56 more Pod(s) in namespace shop that match part of the selector "
+        "(--all lists them)" in out
+    )
+    assert "(1 other Pod(s) in namespace shop left out: they match none" in out
+    code, out, _ = _run(["route", str(path), "--all"], capsys)
+    assert code == 0
+    listed = [line.split()[0] for line in out.splitlines() if line.startswith("       ")]
+    assert listed == ["POD", "db-old"] + [f"api-{i}" for i in range(60)]
+    assert "more Pod(s)" not in out
+    assert "(1 other Pod(s) in namespace shop left out" in out

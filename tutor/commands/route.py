@@ -20,7 +20,7 @@ from tutor.model.report import (
     request_to,
     requests,
 )
-from tutor.model.summary import PodRows, refusing, selector_text, summarize
+from tutor.model.summary import FEW_PODS, NEAR, PodRows, refusing, selector_text, summarize
 
 from ._cluster import add_cluster_arguments, source
 from ._input import (
@@ -77,6 +77,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="one line per Service port: Pods selected, ready, getting traffic, first problem",
     )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help=f"on a file of more than {FEW_PODS} Pods, list every Pod that matches part of a Service's "
+        f"selector (by default the {NEAR} closest per port, and how many more)",
+    )
     add_filter_arguments(parser)
     add_cluster_arguments(parser)
     add_network_argument(parser)
@@ -101,16 +107,23 @@ def _burst(
 
 
 def _one(
-    sr: ServiceRoute, pr: PortRoute, args: argparse.Namespace, analysis: Analysis
+    sr: ServiceRoute,
+    pr: PortRoute,
+    args: argparse.Namespace,
+    analysis: Analysis,
+    *,
+    rules: bool = True,
 ) -> RequestOutcome:
-    """One request from a client on `--from-node` (else from outside any node's policy)."""
+    """One request from a client on `--from-node` (else from outside any node's policy).
+    `rules=False` when only its summary is printed: the REJECT/DROP rule's text programs the
+    Service's rules (200 ports of a dump have no endpoints)."""
     client = Client("client-1", "10.244.0.100", args.from_node or "")
-    return request_to(analysis, sr, pr, client, args.seed)
+    return request_to(analysis, sr, pr, client, args.seed, rules=rules)
 
 
 def _table(rows: list[list[str]], gap: str = "  ") -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return [gap.join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    widths = [max(map(len, column)) for column in zip(*rows, strict=True)]
+    return [gap.join(map(str.ljust, r, widths)).rstrip() for r in rows]
 
 
 def print_summary(analysis: Analysis, services: list[ServiceRoute]) -> None:
@@ -136,7 +149,7 @@ def print_summary(analysis: Analysis, services: list[ServiceRoute]) -> None:
 def print_text(
     analysis: Analysis, name: str, args: argparse.Namespace, services: list[ServiceRoute]
 ) -> None:
-    rows_for = PodRows(analysis.cluster.pods)
+    rows_for = PodRows(analysis.cluster.pods, every=args.all)
     for sr in services:
         svc = sr.service
         head = f"Service {svc.ref} ({svc.type}"
@@ -161,7 +174,7 @@ def print_text(
                 print(f"    no topology hints: {pr.topology_note}")
             rows = [["", "POD", "ADDRESS", "NODE", "READY", "TRAFFIC", "WHY NOT"]]
             share = pr.share
-            listed, left_out = rows_for.rows(sr, pr)
+            listed, near_left_out, left_out = rows_for.rows(sr, pr)
             for pod in listed:
                 v = pr.verdicts.get(pod.ref)
                 if v is None:
@@ -187,11 +200,16 @@ def print_text(
                         "" if v.gets_traffic else v.reason,
                     ]
                 )
-            if len(rows) == 1 and not left_out:
+            if len(rows) == 1 and not left_out and not near_left_out:
                 print("    no Pods in the file")
             else:
                 for line in _table(rows) if len(rows) > 1 else []:
                     print("    " + line)
+            if near_left_out:
+                print(
+                    f"    + {near_left_out} more Pod(s) in namespace {svc.namespace} that match "
+                    "part of the selector (--all lists them)"
+                )
             if left_out:
                 print(
                     f"    ({left_out} other Pod(s) in namespace {svc.namespace} left out: "
@@ -218,7 +236,7 @@ def print_text(
                         else f"    {name}: {why}"
                     )
                 if not pr.used and not svc.headless and svc.type != "ExternalName":
-                    print("    a request: " + _one(sr, pr, args, analysis).summary)
+                    print("    a request: " + _one(sr, pr, args, analysis, rules=False).summary)
         print()
     if analysis.cluster.ignored:
         kinds = ", ".join(f"{i.kind}/{i.name}" for i in analysis.cluster.ignored)

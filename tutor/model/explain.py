@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .endpoints import TERMINAL_PHASES, Endpoint, PortEndpoints, has_selector, ports_named
 from .objects import EXTERNAL_NAME, ContainerReadiness, Pod, Probe, Service, ServicePort
@@ -41,14 +41,16 @@ NO_SELECTOR_REASON = "the Service has no selector, so Kubernetes makes no endpoi
 EMPTY_SELECTOR_REASON = "`selector: {}` selects nothing: Kubernetes makes no endpoints for it"
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(NamedTuple):
+    """One Pod on one Service port (a named tuple: a dump's `route` makes 30,000 of them, and
+    a frozen dataclass's `__init__` cost as much as deciding the verdict)."""
+
     pod: str
     gets_traffic: bool
     code: str
     reason: str
     port: int | None = None
-    matched: tuple[str, ...] = field(default_factory=tuple)
+    matched: tuple[str, ...] = ()
     """Selector keys whose value this Pod's labels match (whatever the Pod's namespace)."""
 
 
@@ -81,7 +83,7 @@ def selector_mismatch(selector: dict[str, str], labels: dict[str, str]) -> tuple
 def matched_keys(selector: dict[str, str] | None, labels: dict[str, str]) -> tuple[str, ...]:
     if not selector:
         return ()
-    return tuple(k for k, v in selector.items() if labels.get(k) == v)
+    return tuple([k for k, v in selector.items() if labels.get(k) == v])
 
 
 def port_reason(pod: Pod, sp: ServicePort) -> str:
@@ -204,6 +206,7 @@ class Verdicts(Mapping[str, Verdict]):
         self._by_pod: dict[str, Endpoint] | None = None
         self._used_names: set[str] = set()
         self._unresolved: set[str] = set()
+        self._modelled: set[int] = set()
 
     def _refs(self) -> dict[str, Pod]:
         if self._by_ref is None:
@@ -215,6 +218,8 @@ class Verdicts(Mapping[str, Verdict]):
             self._by_pod = {ep.pod.name: ep for ep in self._pe.endpoints}
             self._used_names = {ep.pod.name for ep in self._used}
             self._unresolved = {p.name for p in self._pe.unresolved}
+            if self._model is not None:
+                self._modelled = {id(e.pod) for e in self._model.endpoints}
         return self._by_ref
 
     def __getitem__(self, key: str) -> Verdict:
@@ -226,6 +231,17 @@ class Verdicts(Mapping[str, Verdict]):
             raise KeyError(key)
         verdict = self._verdict(pod)
         self._cache[key] = verdict
+        return verdict
+
+    def get(self, key: str, default: Verdict | None = None) -> Verdict | None:  # type: ignore[override]
+        """Mapping.get without its try/except round trip: `route` asks 30,000 times."""
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        pod = self._refs().get(key)
+        if pod is None:
+            return default
+        verdict = self._cache[key] = self._verdict(pod)
         return verdict
 
     def __iter__(self) -> Iterator[str]:
@@ -266,7 +282,7 @@ class Verdicts(Mapping[str, Verdict]):
                         ep.port,
                     )
                 return self._not_used(pod, ep, v)
-            if self._model is not None and any(e.pod is pod for e in self._model.endpoints):
+            if id(pod) in self._modelled:
                 return v(
                     False,
                     NOT_IN_SLICES,

@@ -8,8 +8,11 @@ never words a reason of its own.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
+from typing import NamedTuple
 
 from .analysis import Analysis, PortRoute, ServiceRoute
 from .endpoints import has_selector
@@ -182,63 +185,123 @@ CLOSEST = 5
 """How many of the closest Pods a port whose selector picks none lists, in a dump."""
 
 
+NEAR = 5
+"""How many of its namespace's Pods that match part of a port's selector `route` lists, in a
+dump (the closest first): a label every Pod of a namespace has (`component: server`) would
+otherwise list the whole namespace under every port, 400,000 rows for 10,000 Pods."""
+
+
+class Listing(NamedTuple):
+    """The Pods `route` lists under one Service port, and how many it leaves out."""
+
+    pods: list[Pod]
+    """In file order, then the input slices' addresses."""
+    near_left_out: int
+    """Pods of the Service's namespace matching part of its selector, beyond the NEAR listed."""
+    left_out: int
+    """Pods of the Service's namespace matching none of its selector's labels."""
+
+
 class PodRows:
     """Which Pods `route` lists under a Service port. A dump of 10,000 Pods and 1,000 Services
     would otherwise print ten million rows: beyond FEW_PODS, a port lists its endpoints, the
-    Pods its selector picks, the Pods of its namespace that match one of its pairs (or, when it
-    picks none, the few that come closest), and the Pods of other namespaces whose labels match
-    it entirely (the namespace being the mistake)."""
+    Pods its selector picks and the Pods of other namespaces whose labels match it entirely (the
+    namespace being the mistake), in file order; then the NEAR Pods of its namespace that match
+    most of its pairs (every one with `every`, `route --all`; or, when none matches a pair, the
+    few that come closest). kubectl bounds its output the same way (`kubectl describe svc`
+    lists a few endpoints and "+ N more...")."""
 
-    def __init__(self, pods: list[Pod]) -> None:
+    def __init__(self, pods: list[Pod], every: bool = False) -> None:
         self._pods = pods
         self._few = len(pods) <= FEW_PODS
+        self._every = every
         self._namespaces = _Namespaces(pods)
-        self._by_pair: dict[tuple[str, str], list[Pod]] | None = None
-        self._by_ns_pair: dict[tuple[str, str, str], list[Pod]] = {}
+        self._by_pair: dict[tuple[str, str], list[int]] | None = None
+        self._by_ns_pair: dict[tuple[str, str, str], list[int]] = {}
         self._position: dict[int, int] = {}
+        self._near: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[list[int], set[int]]] = {}
 
-    def _pairs(self) -> dict[tuple[str, str], list[Pod]]:
-        """Pods by label pair, and (in `_by_ns_pair`) by namespace and pair: a pair every Pod
-        has (`component: server`) must not make each port walk the whole cluster."""
+    def _pairs(self) -> dict[tuple[str, str], list[int]]:
+        """Pod positions by label pair, and (in `_by_ns_pair`) by namespace and pair: a pair
+        every Pod has (`component: server`) must not make each port walk the whole cluster."""
         if self._by_pair is None:
-            self._by_pair = {}
+            by_pair: dict[tuple[str, str], list[int]] = {}
+            by_ns_pair = self._by_ns_pair
+            position = self._position
             for i, pod in enumerate(self._pods):
-                self._position[id(pod)] = i
+                position[id(pod)] = i
+                ns = pod.namespace
                 for k, v in pod.labels.items():
-                    self._by_pair.setdefault((k, v), []).append(pod)
-                    self._by_ns_pair.setdefault((pod.namespace, k, v), []).append(pod)
+                    pair = (k, v)
+                    found = by_pair.get(pair)
+                    if found is None:
+                        by_pair[pair] = [i]
+                    else:
+                        found.append(i)
+                    key = (ns, k, v)
+                    found = by_ns_pair.get(key)
+                    if found is None:
+                        by_ns_pair[key] = [i]
+                    else:
+                        found.append(i)
+            self._by_pair = by_pair
         return self._by_pair
 
-    def rows(self, sr: ServiceRoute, pr: PortRoute) -> tuple[list[Pod], int]:
-        """(the Pods to list in file order, then the input slices' addresses; how many Pods
-        of the Service's namespace are left out)."""
+    def _partial(self, namespace: str, selector: dict[str, str]) -> tuple[list[int], set[int]]:
+        """Positions of the namespace's Pods matching at least one of the selector's pairs,
+        those matching the most pairs first, then in file order, and as a set (once per
+        Service: its ports share them)."""
+        key = (namespace, tuple(selector.items()))
+        hit = self._near.get(key)
+        if hit is None:
+            lists = [self._by_ns_pair.get((namespace, k, v), []) for k, v in selector.items()]
+            if len(lists) == 1:
+                ranked = lists[0]
+            else:
+                counts = Counter(chain.from_iterable(lists))
+                # file order, then (a stable sort) the most pairs first
+                ranked = sorted(sorted(counts), key=counts.__getitem__, reverse=True)
+            hit = self._near[key] = (ranked, set(ranked))
+        return hit
+
+    def rows(self, sr: ServiceRoute, pr: PortRoute) -> Listing:
+        """The Pods to list under one port, and how many of its namespace are left out."""
         stand_ins = [ep.pod for ep in pr.endpoints if ep.pod.address_only]
         if self._few:
-            return self._pods + stand_ins, 0
+            return Listing(self._pods + stand_ins, 0, 0)
         svc = sr.service
         selector = svc.selector or {}
         pairs = self._pairs()
+        pods, position = self._pods, self._position
         keep = {id(ep.pod): ep.pod for ep in pr.endpoints if not ep.pod.address_only}
         keep.update((id(p), p) for p in sr.endpoints.selected)
         here = self._namespaces.pods(svc.namespace)
-        for k, v in selector.items():
-            for pod in self._by_ns_pair.get((svc.namespace, k, v), []):
-                keep.setdefault(id(pod), pod)
-        if not keep and here and selector:
-            # nothing selected: the namespace's closest Pods (a typo in a key or value)
-            scored = [(_closeness(selector, p.labels), i, p) for i, p in enumerate(here)]
-            best = max(score for score, _, _ in scored)
-            if best:
-                for _, _, pod in sorted(t for t in scored if t[0] == best)[:CLOSEST]:
-                    keep.setdefault(id(pod), pod)
         if selector:
             # other namespaces: only a Pod whose labels match every pair
             rarest = min(selector.items(), key=lambda pair: len(pairs.get(pair, [])))
-            for pod in pairs.get(rarest, []):
+            for i in pairs.get(rarest, []):
+                pod = pods[i]
                 if pod.namespace != svc.namespace and all(
                     pod.labels.get(k) == v for k, v in selector.items()
                 ):
                     keep.setdefault(id(pod), pod)
-        listed = sorted(keep.values(), key=lambda p: self._position.get(id(p), 0))
-        shown_here = sum(1 for p in listed if p.namespace == svc.namespace)
-        return listed + stand_ins, len(here) - shown_here
+        listed = sorted(keep.values(), key=lambda p: position.get(id(p), 0))
+        partial, among = self._partial(svc.namespace, selector) if selector else ([], set())
+        near: list[Pod] = []
+        limit = len(partial) if self._every else NEAR
+        for i in partial:
+            if len(near) >= limit:
+                break
+            if id(pods[i]) not in keep:
+                near.append(pods[i])
+        if not listed and not near and here and selector:
+            # nothing selected: the namespace's closest Pods (a typo in a key or value)
+            scored = [(_closeness(selector, p.labels), i, p) for i, p in enumerate(here)]
+            best = max(score for score, _, _ in scored)
+            if best:
+                near = [pod for _, _, pod in sorted(t for t in scored if t[0] == best)[:CLOSEST]]
+        listed_here = sum(1 for p in listed if p.namespace == svc.namespace)
+        listed_partial = sum(1 for p in listed if position.get(id(p), -1) in among)
+        near_left_out = len(partial) - listed_partial - len(near) if partial else 0
+        shown_here = listed_here + len(near) + near_left_out
+        return Listing(listed + near + stand_ins, near_left_out, len(here) - shown_here)
