@@ -503,3 +503,30 @@ def test_route_on_a_dump_lists_the_closest_partial_matches_and_counts_the_rest(
     assert listed == ["POD", "db-old"] + [f"api-{i}" for i in range(60)]
     assert "more Pod(s)" not in out
     assert "(1 other Pod(s) in namespace shop left out" in out
+
+
+@pytest.mark.parametrize("flag", ["-n", "--namespace"])
+def test_dns_namespace_filter_narrows_the_records_as_on_route(
+    flag: str, shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(["dns", str(shop), flag, "blog"], capsys)
+    assert code == 0
+    heads = [line for line in out.splitlines() if line.startswith("; ") and "/" in line]
+    assert heads == ["; blog/web"]
+    assert "web.blog.svc.cluster.local." in out and "shop.svc" not in out
+    code, out, err = _run(["dns", str(shop), flag, "nope"], capsys)
+    assert code == 2 and 'no Services in namespace "nope"' in err
+
+
+def test_dns_namespace_with_resolve_is_the_pods_namespace(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --resolve, -n is where the Pod doing the lookup lives (kubectl exec -n NS ...):
+    a Service of another namespace still resolves by its longer name."""
+    code, out, _ = _run(["dns", str(shop), "-n", "blog", "--resolve", "web.shop"], capsys)
+    assert code == 0
+    assert "; search blog.svc.cluster.local svc.cluster.local cluster.local" in out
+    assert any(line.startswith("web.shop.svc.cluster.local.\t") for line in out.splitlines())
+    code, out, _ = _run(["dns", str(shop), "-n", "blog", "--resolve", "web"], capsys)
+    assert code == 0
+    assert any(line.startswith("web.blog.svc.cluster.local.\t") for line in out.splitlines())

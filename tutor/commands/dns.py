@@ -1,5 +1,6 @@
-"""`ktutor dns FILE [--resolve NAME] [--namespace NS]`: cluster DNS records for the Services,
-or what one lookup from a Pod returns and which names the resolver tried on the way."""
+"""`ktutor dns FILE [-n NS] [--service NAME] [--resolve NAME]`: cluster DNS records for the
+Services (of namespace NS, as `-n` narrows `route` and `rules`), or what one lookup from a Pod
+in namespace NS (default `default`) returns and which names the resolver tried on the way."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tutor.model.dns import (
     service_records,
 )
 from tutor.model.names import is_dns1123_label
+from tutor.model.objects import DEFAULT_NAMESPACE
 
 from ._cluster import add_cluster_arguments, source
 from ._input import add_network_argument, network_of, open_analysis, terminal_safe
@@ -33,10 +35,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="look NAME up as a Pod would (e.g. web, web.shop, web.shop.svc)",
     )
     parser.add_argument(
+        "-n",
         "--namespace",
-        default="default",
+        dest="filter_namespace",
+        default=None,
         metavar="NS",
-        help="the namespace of the Pod doing the lookup (default: default)",
+        help="only the records of the Services in namespace NS (default: every namespace); "
+        "with --resolve, the namespace of the Pod doing the lookup (default: default)",
     )
     add_filter_arguments(parser, namespace=False)
     add_cluster_arguments(parser)
@@ -85,16 +90,22 @@ def print_lookup(analysis: Analysis, name: str, namespace: str) -> int:
 
 @terminal_safe
 def run(args: argparse.Namespace) -> int:
-    if is_dns1123_label(args.namespace):
+    namespace = args.filter_namespace
+    if namespace is not None and is_dns1123_label(namespace):
         print(
-            f"ktutor dns: --namespace {args.namespace!r} is not a valid namespace name "
+            f"ktutor dns: --namespace {namespace!r} is not a valid namespace name "
             "(a DNS-1123 label, e.g. 'default')",
             file=sys.stderr,
         )
         return 2
-    if args.resolve is not None and not candidates(args.resolve, args.namespace):
+    lookup_from = namespace or DEFAULT_NAMESPACE
+    if args.resolve is not None and not candidates(args.resolve, lookup_from):
         print("ktutor dns: --resolve needs a name, e.g. --resolve my-service", file=sys.stderr)
         return 2
+    if args.resolve is not None:
+        # the Pod's namespace, not a filter: the name may be a Service of any namespace, so
+        # --from-cluster reads them all
+        args = argparse.Namespace(**{**vars(args), "filter_namespace": None})
     src = source(args, "ktutor dns")
     if src is None:
         return 2
@@ -104,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     _, analysis = opened
     code = 0
     if args.resolve is not None:
-        code = print_lookup(analysis, args.resolve, args.namespace)
+        code = print_lookup(analysis, args.resolve, lookup_from)
     else:
         try:
             services = selected(analysis, args)
