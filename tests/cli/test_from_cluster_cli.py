@@ -231,3 +231,39 @@ def test_subprocess_end_to_end(fake_path: Path) -> None:
     assert proc.stderr.endswith(
         "failed (exit 1): error: You must be logged in to the server (Unauthorized)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "kubectl", "message"),
+    [
+        (
+            ["--from-cluster"],
+            "echo 'error: context \"nope\" does not exist' >&2\nexit 1",
+            "`kubectl get svc,pods,endpointslices,nodes -A -o json` failed (exit 1): error: "
+            'context "nope" does not exist',
+        ),
+        (["--from-cluster", "--kubectl-timeout", "0.5"], "exec /bin/sleep 30", "did not answer"),
+        (["--from-cluster"], "echo '{\"items\": [oops'", "<cluster>:"),
+        (["--from-cluster", "x.yaml"], "exit 0", "give FILE or --from-cluster, not both"),
+        (["--from-cluster", "--service", "nope"], f'/bin/cat "{DUMP}"', 'no Service "nope"'),
+        (["--from-cluster", "--requests", "-1"], "exit 0", "--requests must be between 0"),
+    ],
+    ids=["kubectl fails", "kubectl hangs", "kubectl prints nonsense", "usage", "no match", "opt"],
+)
+def test_route_json_prints_one_json_object_whatever_fails(
+    argv: list[str],
+    kubectl: str,
+    message: str,
+    fake_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """With --json, stdout is one JSON object even when route exits with 2: the contract's
+    shape, `valid` false, the stderr line's reason as its one error."""
+    _fake_kubectl(fake_path, kubectl)
+    code, out, err = _run(["route", "--json", *argv], capsys)
+    assert code == 2
+    got = json.loads(out)
+    assert got["valid"] is False and got["services"] == {}
+    [error] = got["errors"]
+    assert error["path"] == "" and message in error["message"]
+    assert err.count("\n") == 1 and error["message"] in err

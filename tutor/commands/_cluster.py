@@ -119,13 +119,12 @@ def read_cluster(
     return Manifest(f"<cluster {context}>" if context is not None else "<cluster>", text)
 
 
-def source(args: argparse.Namespace, prog: str) -> str | Manifest | None:
-    """FILE, or what kubectl read from the cluster; None (the reason printed on stderr, exit
-    code 2 for the caller) when the options do not fit or kubectl fails."""
+def read_source(args: argparse.Namespace) -> str | Manifest:
+    """FILE, or what kubectl read from the cluster; InputError (one line: why) when the
+    options do not fit or kubectl fails."""
     problem = usage_problem(args, args.file)
     if problem:
-        print(f"{prog}: {problem}", file=sys.stderr)
-        return None
+        raise InputError(problem)
     if not args.from_cluster:
         file: str = args.file
         return file
@@ -133,8 +132,14 @@ def source(args: argparse.Namespace, prog: str) -> str | Manifest | None:
         namespace = namespace_and_name(args)[0] if hasattr(args, "filter_namespace") else None
         return read_cluster(args.context, args.kubectl_timeout, namespace)
     except NoMatch as exc:
-        print(f"{prog}: {exc}", file=sys.stderr)
-        return None
+        raise InputError(str(exc)) from None
+
+
+def source(args: argparse.Namespace, prog: str) -> str | Manifest | None:
+    """`read_source`, its reason printed on stderr and None (exit code 2 for the caller)
+    when it fails."""
+    try:
+        return read_source(args)
     except InputError as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
         return None

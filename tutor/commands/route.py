@@ -22,7 +22,7 @@ from tutor.model.report import (
 )
 from tutor.model.summary import FEW_PODS, NEAR, PodRows, refusing, selector_text, summarize
 
-from ._cluster import add_cluster_arguments, source
+from ._cluster import add_cluster_arguments, read_source
 from ._input import (
     InputError,
     add_network_argument,
@@ -246,38 +246,38 @@ def print_text(
             print(wl.capped_note)
 
 
+def json_failure(message: str) -> str:
+    """What `route --json` prints on stdout when it exits with code 2 (the input cannot be
+    read, kubectl fails, the options do not fit the file): the contract's shape, `valid`
+    false and the reason as its one error, so a script reading stdout always gets one object."""
+    return json.dumps(
+        {"valid": False, "errors": [{"path": "", "message": message, "object": ""}], "services": {}}
+    )
+
+
 @terminal_safe
 def run(args: argparse.Namespace) -> int:
+    def fail(why: object, prog: str = "ktutor route") -> int:
+        """Exit code 2: `PROG: why` on stderr, and with --json `why` in a JSON object too."""
+        if args.json:
+            print(json_failure(str(why)))
+        print(f"{prog}: {why}", file=sys.stderr)
+        return 2
+
     if args.requests < 0 or args.requests > MAX_REQUESTS:
-        print(f"ktutor route: --requests must be between 0 and {MAX_REQUESTS}", file=sys.stderr)
-        return 2
+        return fail(f"--requests must be between 0 and {MAX_REQUESTS}")
     if args.clients < 1 or args.clients > MAX_CLIENTS:
-        print(f"ktutor route: --clients must be between 1 and {MAX_CLIENTS}", file=sys.stderr)
-        return 2
-    src = source(args, "ktutor route")
-    if src is None:
-        return 2
+        return fail(f"--clients must be between 1 and {MAX_CLIENTS}")
+    try:
+        src = read_source(args)
+    except InputError as exc:
+        return fail(exc)
     try:
         manifest, analysis = analyze_file(src, from_node=args.from_node, network=network_of(args))
     except InputError as exc:
-        if args.json:
-            print(
-                json.dumps(
-                    {
-                        "valid": False,
-                        "errors": [{"path": "", "message": str(exc), "object": ""}],
-                        "services": {},
-                    }
-                )
-            )
-        print(f"ktutor: {exc}", file=sys.stderr)
-        return 2
+        return fail(exc, "ktutor")
     if args.from_node and args.from_node not in analysis.cluster.nodes:
-        print(
-            f"ktutor route: no node {args.from_node!r}; nodes: {', '.join(analysis.cluster.nodes)}",
-            file=sys.stderr,
-        )
-        return 2
+        return fail(f"no node {args.from_node!r}; nodes: {', '.join(analysis.cluster.nodes)}")
     if args.compare:
         from tutor.classroom.compare import run_compare
 
@@ -291,8 +291,7 @@ def run(args: argparse.Namespace) -> int:
             for line in format_errors(manifest.name, refused):
                 print(line)
             return 1
-        print(f"ktutor route: {exc}", file=sys.stderr)
-        return 2
+        return fail(exc)
     if args.json:
         out: dict[str, Any] = replace(analysis, services=services).route_json()
         for sr in services:
