@@ -65,6 +65,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]
     yield Lazy()
 
 
+@pytest.fixture(scope="module")
+def zygote() -> Iterator[Any]:
+    """The children of this module, forked from one prepared python (badfiles.Zygote)."""
+    forker = bf.Zygote()
+    yield forker
+    forker.close()
+
+
 TOO_LONG = ("name-too-long", "path-too-long")
 """Paths the file system refuses: the message cuts the path in the middle (#15 item 7)."""
 
@@ -91,10 +99,10 @@ CASES = [
 
 
 @pytest.mark.parametrize(("bad", "label"), CASES)
-def test_bad_input_cli(bad: Any, label: str, built: dict[str, Path]) -> None:
+def test_bad_input_cli(bad: Any, label: str, built: dict[str, Path], zygote: Any) -> None:
     path = built[bad.name]
     args = dict(bf.commands_for(bad, path))[label]
-    answer = bf.run_child(args, timeout=max(10.0, 5 * BUDGET_S))
+    answer = zygote.run(args, timeout=max(10.0, 5 * BUDGET_S))
     both = answer.stdout + answer.stderr
     assert answer.code in expected_codes(bad, label), both[-2000:]
     assert "Traceback" not in both, both[-2000:]
@@ -134,10 +142,10 @@ def test_bad_input_cli(bad: Any, label: str, built: dict[str, Path]) -> None:
 
 
 @pytest.mark.parametrize("bad", [pytest.param(b, id=b.name) for b in bf.CATALOGUE])
-def test_bad_input_core_and_loader(bad: Any, built: dict[str, Path]) -> None:
+def test_bad_input_core_and_loader(bad: Any, built: dict[str, Path], zygote: Any) -> None:
     """analyze() and the loader, in a child so time and memory are its own."""
     path = built[bad.name]
-    answer = bf.run_child([str(bf.PROBE), bad.kind, str(path)], timeout=max(10.0, 5 * BUDGET_S))
+    answer = zygote.run([str(bf.PROBE), bad.kind, str(path)], timeout=max(10.0, 5 * BUDGET_S))
     assert answer.code == 0, answer.stderr[-3000:]
     report = json.loads(answer.stdout)
     assert report["dirty"] is False, "escape characters survived into a loaded lesson"
@@ -198,10 +206,10 @@ HOSTILE_ARGS = [
     HOSTILE_ARGS,
     ids=["requests", "clients", "from-node", "node", "namespace", "long-name", "hostile-name"],
 )
-def test_hostile_arguments(args: list[str], says: str) -> None:
+def test_hostile_arguments(args: list[str], says: str, zygote: Any) -> None:
     """Arguments are input too: bounded time and memory, one line, nothing raw echoed."""
     scenario = bf.ROOT / "tests" / "scenarios" / "001-seed-basic.yaml"
-    answer = bf.run_child([*args, str(scenario)], timeout=max(10.0, 5 * BUDGET_S))
+    answer = zygote.run([*args, str(scenario)], timeout=max(10.0, 5 * BUDGET_S))
     both = answer.stdout + answer.stderr
     assert "Traceback" not in both
     assert not [ch for ch in bf.FORBIDDEN if ch in both], both[:300]
@@ -213,7 +221,7 @@ def test_hostile_arguments(args: list[str], says: str) -> None:
         assert answer.code in (0, 1), both[:300]
 
 
-def test_yaml_tags_in_a_strangers_file_never_run_code(built: dict[str, Path]) -> None:
+def test_yaml_tags_in_a_strangers_file_never_run_code(built: dict[str, Path], zygote: Any) -> None:
     """`!!python/object/apply:os.system` in a lesson or manifest is data, never a call."""
     from tutor.course.loader import load_lesson_file
     from tutor.model import analyze
@@ -221,7 +229,7 @@ def test_yaml_tags_in_a_strangers_file_never_run_code(built: dict[str, Path]) ->
     bf.PWNED.unlink(missing_ok=True)
     path = built["python-tags"]
     for label in ("check", "lint", "print"):
-        bf.run_child(dict(bf.commands_for(bf.CATALOGUE[0], path))[label])
+        zygote.run(dict(bf.commands_for(bf.CATALOGUE[0], path))[label])
     load_lesson_file(path)
     analyze(path.read_text(encoding="utf-8"))
     assert not bf.PWNED.exists(), "a YAML tag ran code"
