@@ -19,8 +19,8 @@ tabs opened within a second each waited for 40 interpreters importing Textual at
 name prompt to nobody (its output waits in the pipe). A connecting tab takes one: it gets the
 buffered output (the prompt) at once and its real size right after; the pool refills in the
 background, one process at a time, only once no tab has arrived for `WarmPool.QUIET`
-seconds and while the CPUs are at least half idle, so refilling never competes with a rush or
-with learners typing. Beyond N tabs at once, the rest start as without a pool.
+seconds and while the class uses less than half the CPUs, so refilling never competes with a
+rush or with learners typing. Beyond N tabs at once, the rest start as without a pool.
 
 The fork server: with `fork_server=` (the default of `ktutor serve`) a tab's tutor is not a new
 `python -m tutor` but a fork of one process that has imported and warmed the tutor once
@@ -242,11 +242,12 @@ class WarmPool:
     tutors are opening their lessons, and a refill started meanwhile competes with them for
     the CPU (in a rush of 20 on 2 cores, 8 refills ran while the class waited)."""
 
-    IDLE_SHARE = 0.5
-    """The share of the machine's CPU time that must have been idle over the last second
-    before a refill starts. A refill is a tutor's start, about half a CPU second: learners
-    who type meanwhile wait for it (in a class of 40 with 10 typing, the pool refilled 6
-    tutors during the typing, which a 2-core machine felt in every keystroke)."""
+    BUSY_SHARE = 0.5
+    """No refill starts while the class (the web server and the tutors) used more than this
+    share of the machine's CPUs over the last second. A refill is a tutor's start, about half
+    a CPU second: learners who type meanwhile wait for it (in a class of 40 with 10 typing,
+    the pool refilled 6 tutors during the typing, which a 2-core machine felt in every
+    keystroke)."""
 
     def __init__(self, command: str, size: int, forks: ForkServer | None = None) -> None:
         self.command = command
@@ -282,8 +283,8 @@ class WarmPool:
     async def _fill(self) -> None:
         """Keep `size` processes ready, starting one at a time, after the previous one has
         shown its first output (so refilling never starts a burst of interpreters), only once
-        no tab has arrived for `QUIET` seconds, and only while the machine is not busy
-        (`IDLE_SHARE`)."""
+        no tab has arrived for `QUIET` seconds, and only while the class is not busy
+        (`BUSY_SHARE`)."""
         loop = asyncio.get_running_loop()
         while not self._closed:
             self.ready = [p for p in self.ready if p.returncode is None]
@@ -295,7 +296,7 @@ class WarmPool:
             if since < self.QUIET:
                 await asyncio.sleep(self.QUIET - since)
                 continue
-            if await busy_machine(self.IDLE_SHARE):
+            if await class_busy(self.BUSY_SHARE):
                 continue
             try:
                 self.starting = await self._spawn()
@@ -367,33 +368,26 @@ def cpu_state(pid: int) -> tuple[str, int] | None:
     return states, ticks
 
 
-def cpu_times(stat: str = "/proc/stat") -> tuple[int, int] | None:
-    """(idle, total) CPU ticks of the whole machine since boot (Linux), None elsewhere."""
-    try:
-        with open(stat, encoding="ascii") as f:
-            fields = [int(v) for v in f.readline().split()[1:9]]
-    except (OSError, ValueError):
-        return None
-    if len(fields) < 5:
-        return None
-    return fields[3] + fields[4], sum(fields)  # idle + iowait; user .. steal
+def class_ticks() -> int | None:
+    """CPU ticks used so far by this server and every process under it (the fork server, the
+    tabs' tutors, the warm ones) from Linux /proc; None elsewhere. Processes that ended are
+    no longer counted."""
+    state = cpu_state(os.getpid())
+    return state[1] if state is not None else None
 
 
-def idle_share(before: tuple[int, int], after: tuple[int, int]) -> float:
-    """The share of CPU time that was idle between two `cpu_times` readings."""
-    total = after[1] - before[1]
-    return (after[0] - before[0]) / total if total > 0 else 1.0
-
-
-async def busy_machine(idle_wanted: float, seconds: float = 1.0) -> bool:
-    """Watch the machine's CPUs for `seconds`: True when less than `idle_wanted` of their time
-    was idle (learners are typing or opening lessons). False without /proc (after waiting)."""
-    before = cpu_times()
+async def class_busy(share: float, seconds: float = 1.0) -> bool:
+    """Watch the class for `seconds`: True when the web server and the tutors used more than
+    `share` of the machine's CPUs (learners are typing or opening lessons). Other programs on
+    the machine do not count: a pool that waited for them might never fill. False without
+    /proc (after waiting)."""
+    before = class_ticks()
     await asyncio.sleep(seconds)
-    after = cpu_times()
+    after = class_ticks()
     if before is None or after is None:
         return False
-    return idle_share(before, after) < idle_wanted
+    used = (after - before) / os.sysconf("SC_CLK_TCK") / seconds
+    return used > share * (os.cpu_count() or 1)
 
 
 async def settled(pid: int, timeout: float = 60.0) -> None:
