@@ -288,3 +288,32 @@ def test_a_lessons_handout_routes_on_the_lessons_cluster() -> None:
     step = text[text.index("### Step 3") : text.index("### Step 4")]
     assert "gets traffic on port 8080" in step
     assert "not configured" in "".join(routing(lesson.step_manifest(2)).errors)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+@pytest.mark.parametrize("symptoms", [False, True])
+def test_a_symptoms_challenge_keeps_its_cause_for_the_answers(
+    lesson: Lesson, fmt: str, symptoms: bool
+) -> None:
+    """`routing: symptoms`: the starting routing (the why lines) moves from under the task to
+    the answers, as the app shows it only once the goal is met."""
+    import dataclasses
+
+    from tutor.classroom.printing import SYMPTOMS_NOTE
+
+    ch = lesson.challenges[0]
+    changed = dataclasses.replace(
+        lesson,
+        challenges=(
+            dataclasses.replace(ch, routing="symptoms" if symptoms else "full"),
+            *lesson.challenges[1:],
+        ),
+    )
+    out = render(changed, fmt)
+    task, answers = re.split(r"\n(?:## |<h2[^>]*>)Answers", out, maxsplit=1)
+    challenge = task.split(ch.title, 1)[1].split(lesson.challenges[1].title, 1)[0]
+    heading = "Routing of the starting manifest"
+    assert (heading in challenge) is not symptoms
+    assert (heading in answers.split(lesson.challenges[1].title, 1)[0]) is symptoms
+    assert ("find the cause with the console" in challenge) is symptoms
+    assert SYMPTOMS_NOTE.split(";")[0] in out or not symptoms

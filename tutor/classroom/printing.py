@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
-from tutor.course.lesson import COMMANDS_LABEL, Goal, Lesson
+from tutor.course.lesson import COMMANDS_LABEL, ROUTING_SYMPTOMS, Goal, Lesson
 from tutor.course.locate import span_in
 from tutor.model.analysis import analyze
 from tutor.model.limits import InputRejected
@@ -30,6 +30,11 @@ from tutor.model.yamldoc import YamlSyntaxError, load_documents
 
 MARK = "# <- here"
 CLIENT = Client("client", "10.244.0.100", "")
+SYMPTOMS_NOTE = (
+    "Routing: not shown here; find the cause with the console, as in the app. The starting "
+    "manifest's routing is with the answers."
+)
+"""Said instead of a symptoms-only challenge's routing: it names the cause."""
 """The handout's client: a Pod whose node does not matter (no `from_node` in a handout)."""
 
 
@@ -342,11 +347,16 @@ def to_markdown(lesson: Lesson, full: bool = False) -> str:
             "",
             *_md_manifest(manifest(ch.manifest)),
             "",
-            "Routing of the starting manifest:",
-            "",
-            *_md_routing(routing(ch.manifest, lesson.ip_families)),
-            "",
         ]
+        if ch.routing == ROUTING_SYMPTOMS:
+            out += [SYMPTOMS_NOTE, ""]
+        else:
+            out += [
+                "Routing of the starting manifest:",
+                "",
+                *_md_routing(routing(ch.manifest, lesson.ip_families)),
+                "",
+            ]
         if ch.hints:
             out += ["Hints:", ""]
             out += [f"{n}. {h.strip()}" for n, h in enumerate(ch.hints, 1)]
@@ -365,6 +375,15 @@ def to_markdown(lesson: Lesson, full: bool = False) -> str:
             "",
             *_md_manifest(manifest(ch.solution)),
             "",
+        ]
+        if ch.routing == ROUTING_SYMPTOMS:
+            out += [
+                "Routing of the starting manifest:",
+                "",
+                *_md_routing(routing(ch.manifest, lesson.ip_families)),
+                "",
+            ]
+        out += [
             "Routing with the solution:",
             "",
             *_md_routing(routing(ch.solution, lesson.ip_families)),
@@ -518,8 +537,11 @@ def to_html(lesson: Lesson, full: bool = False) -> str:
             p.append(
                 _html_manifest(manifest(ch.manifest), f"Starting manifest for challenge {i + 1}")
             )
-            p.append("<h4>Routing of the starting manifest</h4>\n")
-            p.append(_html_routing(routing(ch.manifest, lesson.ip_families)))
+            if ch.routing == ROUTING_SYMPTOMS:
+                p.append(f"<p>{_inline(SYMPTOMS_NOTE)}</p>\n")
+            else:
+                p.append("<h4>Routing of the starting manifest</h4>\n")
+                p.append(_html_routing(routing(ch.manifest, lesson.ip_families)))
             if ch.hints:
                 p.append("<h4>Hints</h4>\n<ol>\n")
                 p.extend(f"<li>{_inline(h)}</li>\n" for h in ch.hints)
@@ -538,6 +560,11 @@ def to_html(lesson: Lesson, full: bool = False) -> str:
         for i, ch in enumerate(lesson.challenges):
             p.append(f"<h3>Solution to challenge {i + 1}: {e(ch.title)}</h3>\n")
             p.append(_html_manifest(manifest(ch.solution), f"Solution to challenge {i + 1}"))
+            if ch.routing == ROUTING_SYMPTOMS:
+                p.append(
+                    "<h4>Routing of the starting manifest</h4>\n"
+                    + _html_routing(routing(ch.manifest, lesson.ip_families))
+                )
             p.append(
                 "<h4>Routing with the solution</h4>\n"
                 + _html_routing(routing(ch.solution, lesson.ip_families))

@@ -45,7 +45,6 @@ from tutor.model.paths import parse_path
 from tutor.model.proxy import Client
 from tutor.model.report import (
     Burst,
-    Outcome,
     Problem,
     RequestOutcome,
     problems,
@@ -78,11 +77,16 @@ NOT_YET_HIDDEN = (
 )
 """A failed check's detail while the routing view shows symptoms only: the goal's own detail
 names the cause ("has no container port named `http`")."""
+REVEALED = "The routing view now shows which Pods get traffic, and why not."
 BEHIND_HIDDEN = (
-    "Hidden while the routing view shows symptoms only: look at the objects yourself in the "
-    "console (F8), e.g. `kubectl get endpointslices -o yaml`, `kubectl get svc -o yaml`, "
-    "`nslookup NAME`."
+    "Hidden while the routing view shows symptoms only.\n"
+    "Look at the objects yourself in the console (F8):\n"
+    "  kubectl get endpointslices -o yaml\n"
+    "  kubectl get svc NAME -o yaml\n"
+    "  nslookup NAME"
 )
+"""Said in Behind the scenes (F5) instead of the rules, slices and records (their lines are
+not wrapped: kept short)."""
 
 
 def symptoms_note(solution: bool) -> str:
@@ -242,9 +246,10 @@ class Sent:
     """sessionAffinity ClientIP: each client sticks to one Pod."""
     command: str = ""
     """The same request as the learner would type it (`curl http://web.default...:80/`)."""
-    seen: tuple[tuple[int, str], ...] = ()
-    """What the client(s) saw, as (requests, curl's output line), most first: the Pod's reply
-    (agnhost answers with its name) or curl's error. All a symptoms-only view shows."""
+    seen: tuple[tuple[int, str, bool], ...] = ()
+    """What the client(s) saw, as (requests, curl's output line, answered), most first: the
+    Pod's reply (agnhost answers with its name) or curl's error. All a symptoms-only view
+    shows of a request."""
     stale: bool = False
     """Sent before the learner's last edit or cluster change: shown dimmed, as history."""
 
@@ -571,6 +576,13 @@ class LabSession:
         who = clients[0].name if len(clients) == 1 else f"{len(clients)} clients"
         return f"{count} to {sr.service.name}:{pr.port.port} from {who}"
 
+    def _host(self, sr: ServiceRoute) -> str:
+        """The Service's name as the client Pod would type it: `web` in its own namespace,
+        `web.shop` from another (both resolve to the ClusterIP the request went to)."""
+        svc = sr.service
+        same = self.console_client().namespace == svc.namespace
+        return svc.name if same else f"{svc.name}.{svc.namespace}"
+
     def send_one(self, target: Target | None) -> RequestOutcome | None:
         """One request to the selected Service port (None when there is none)."""
         route = self.route(target)
@@ -581,12 +593,12 @@ class LabSession:
         sr, pr = route
         client = self.clients[0]
         outcome = request_to(shown, sr, pr, client, self.seed)
-        line = _said(outcome, sr, pr)
+        host = self._host(sr)
         self.sent = Sent(
             self._title("one request", sr, pr, [client]),
             request=outcome,
-            command=_curl(sr, pr),
-            seen=((1, line),),
+            command=_curl(host, pr),
+            seen=((1, _said(outcome, host, pr), outcome.answered),),
         )
         return outcome
 
@@ -600,17 +612,20 @@ class LabSession:
         sr, pr = route
         clients = self.clients
         burst = requests(shown, sr, pr, clients, n, self.seed)
-        said = {kind: _said(one, sr, pr) for kind, one in burst.examples.items()}
-        seen: Counter[str] = Counter(
-            pod if kind == Outcome.ANSWERED else said[kind] for _c, pod, kind in burst.sequence
+        host = self._host(sr)
+        said = {kind: _said(one, host, pr) for kind, one in burst.examples.items()}
+        # a Pod always answers on a port, or always refuses: its reply is its name
+        seen: Counter[tuple[str, bool]] = Counter(
+            (pod, True) if pod in burst.answered else (said[kind], False)
+            for _c, pod, kind in burst.sequence
         )
         self.sent = Sent(
             self._title(f"{n} requests", sr, pr, clients),
             burst=burst,
             pods=tuple(ep.pod.name for ep in pr.endpoints),
             affinity=sr.service.session_affinity == "ClientIP",
-            command=_curl(sr, pr),
-            seen=tuple((count, line) for line, count in seen.most_common()),
+            command=_curl(host, pr),
+            seen=tuple((count, line, ok) for (line, ok), count in seen.most_common()),
         )
         return burst
 
@@ -652,13 +667,14 @@ class LabSession:
         )
 
 
-def _curl(sr: ServiceRoute, pr: PortRoute) -> str:
-    """The request the routing view sends, as curl in the client Pod (by the Service's name)."""
-    return f"curl http://{sr.service.dns_name}:{pr.port.port}/"
+def _curl(host: str, pr: PortRoute) -> str:
+    """The request the routing view sends, as curl in the client Pod would send it."""
+    port = pr.port.port
+    return f"curl http://{host}/" if port == 80 else f"curl http://{host}:{port}/"
 
 
-def _said(outcome: RequestOutcome, sr: ServiceRoute, pr: PortRoute) -> str:
+def _said(outcome: RequestOutcome, host: str, pr: PortRoute) -> str:
     """curl's line for `outcome` (the console's words: `tutor.lab.console.curl.said`)."""
     from tutor.lab.console.curl import said
 
-    return said(outcome, "http", sr.service.dns_name, pr.port.port).text.strip()
+    return said(outcome, "http", host, pr.port.port).text.strip()

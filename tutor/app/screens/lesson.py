@@ -22,8 +22,8 @@ from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.inline import inline
 from tutor.app.widgets.quiet import set_content
 from tutor.app.widgets.title_bar import TitleBar
-from tutor.app.widgets.workbench import Workbench, WorkbenchScreen
-from tutor.course.lesson import Lesson
+from tutor.app.widgets.workbench import REVEAL, Workbench, WorkbenchScreen
+from tutor.course.lesson import ROUTING_SYMPTOMS, Lesson
 from tutor.course.progress import CONSOLE_KEY, cluster_key, step_key
 from tutor.lab.session import restored_commands
 from tutor.model.changes import ClusterChanges
@@ -81,6 +81,7 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         Binding("escape", "leave", "Lessons", id="back-to-list"),
         Binding("ctrl+o", "challenges", "Challenges", id="practice"),
         Binding("ctrl+r", "reset_step", "Reset", id="reset-step"),
+        REVEAL,
         *Workbench.SCREEN_BINDINGS,
     ]
 
@@ -121,6 +122,8 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
                 goal=self.lesson.steps[index].check if self.lesson.steps else None,
                 changes=self._saved_changes(index),
                 network=ClusterNetwork(tuple(self.lesson.ip_families)),
+                symptoms=bool(self.lesson.steps)
+                and self.lesson.steps[index].routing == ROUTING_SYMPTOMS,
             )
         )
         session = self.workbench.session
@@ -215,6 +218,7 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
             step.check,
             self._saved_changes(index),
             focus_doc=step.doc,
+            routing=step.routing,
         )
         if self.workbench.narrow:  # one pane at a time: the new step's text comes first
             self.workbench.action_show_pane("intro")

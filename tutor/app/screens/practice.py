@@ -18,9 +18,9 @@ from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.inline import inline
 from tutor.app.widgets.own_keys import ChoiceList
 from tutor.app.widgets.title_bar import TitleBar
-from tutor.app.widgets.workbench import Workbench, WorkbenchScreen
+from tutor.app.widgets.workbench import REVEAL, Workbench, WorkbenchScreen
 from tutor.course import progress as keys
-from tutor.course.lesson import Challenge, Lesson
+from tutor.course.lesson import ROUTING_SYMPTOMS, Challenge, Lesson
 from tutor.course.quiz import score
 from tutor.lab.session import restored_commands
 from tutor.model.network import ClusterNetwork
@@ -154,6 +154,7 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
         # the footer shows these in this order, on two lines when one is not enough
         Binding("ctrl+s", "check", "Check", id="check-goal"),
         Binding("ctrl+n", "hint", "Hint", id="next-hint"),
+        REVEAL,
         Binding("escape", "leave", "Back", id="challenge-back"),
         Binding("ctrl+l", "solution", "Solution", id="show-solution"),
         Binding("ctrl+r", "reset_step", "Reset", id="reset-challenge"),
@@ -182,7 +183,11 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
             saved if saved is not None else self.challenge.manifest,
             intro_label="Task",
             network=ClusterNetwork(tuple(self.lesson.ip_families)),
+            symptoms=self.challenge.routing == ROUTING_SYMPTOMS,
+            has_solution=True,
         )
+        if self.challenge.id in progress.lesson(self.lesson.id).challenges_solved:
+            workbench.session.reveal("solved")  # found before: nothing left to hide
         workbench.session.commands = restored_commands(
             progress.saved_edit(self.lesson.id, console_key(self.challenge))
         )
@@ -203,14 +208,7 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
         )
 
     def action_check(self) -> GoalResult:
-        from tutor.course.goals import evaluate_text
-
-        result = evaluate_text(
-            self.challenge.goal,
-            self.workbench.text,
-            self.workbench.session.goal_commands,
-            network=self.workbench.network,
-        )
+        result = self.workbench.check_goal(self.challenge.goal)
         self.last = result
         box = self.query_one("#challenge-result", Static)
         if result.met:
@@ -242,6 +240,7 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
         def done(ok: bool | None) -> None:
             if ok:
                 self.workbench.load(self.challenge.solution)
+                self.workbench.reveal("solution")
 
         self.app.push_screen(
             ConfirmScreen(

@@ -86,6 +86,8 @@ class BehindScenes(Vertical):
         self.shown: tuple[Analysis, str | None] | None = None
         self.mode = MODES[0]
         """kube-proxy's mode whose rules the first tab shows."""
+        self.note = ""
+        """Said in every tab instead of the objects ("" when they are shown)."""
 
     def action_toggle_mode(self) -> None:
         """Switch the rules tab between kube-proxy's iptables and nftables modes."""
@@ -106,13 +108,25 @@ class BehindScenes(Vertical):
             with TabPane("DNS", id="tab-dns"), ScrollableContainer():
                 yield Static("", id="dns-text", markup=False, classes="behind-text")
 
+    def hide(self, note: str) -> None:
+        """Say `note` in every tab instead (the routing view shows symptoms only)."""
+        self.pending = self.shown = None
+        self.note = note
+        if self.is_mounted:
+            self._render_pending()
+
     def show(self, analysis: Analysis, node: str | None) -> None:
         """Render now if the tabs exist, else as soon as they do."""
         self.pending = (analysis, node)
+        self.note = ""
         if self.is_mounted:
             self._render_pending()
 
     def _render_pending(self) -> None:
+        if self.note and self.query("#dns-text"):
+            for name in ("#rules-text", "#slices-text", "#dns-text"):
+                self.query_one(name, Static).update(Text(self.note, style="italic"))
+            return
         if self.pending is None or not self.query("#dns-text"):
             return
         analysis, node = self.shown = self.pending

@@ -16,7 +16,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tutor.app.widgets.safe import scrub
-from tutor.lab.actions import ACTIONS
+from tutor.lab.actions import ACTIONS, BY_ID
 from tutor.lab.session import DEFAULT_CLIENT, Snapshot, Target
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
 from tutor.model.objects import Pod
@@ -116,6 +116,21 @@ def service_header(
     else:
         text.append("no Pod gets traffic", style="bold red")
     return hang(text, width, 6)
+
+
+def symptom_header(sr: ServiceRoute, pr: PortRoute, client: Client) -> Text:
+    """A Service port as its user knows it without investigating: who sends, to which name
+    and port (the snapshot shows symptoms only)."""
+    text = Text()
+    text.append("client ", style="dim")
+    text.append(f"{client.name} ({client.ip}" + (f" on {client.node})" if client.node else ")"))
+    text.append("\n  └─▶ ", style="dim")
+    text.append("Service ", style="dim")
+    text.append(sr.service.name, style="bold")
+    if sr.service.namespace != "default":
+        text.append(f"  ns {sr.service.namespace}", style="dim")
+    text.append(f"  port {pr.port.label}")
+    return text
 
 
 def hang(text: Text, width: int, indent: int) -> Text:
@@ -256,6 +271,13 @@ class RoutingView(OptionList):
                 self.highlighted = index
                 return
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the view shows symptoms only it lists no Pods: their keys leave the footer."""
+        if action == "command" and self.snapshot is not None and self.snapshot.symptoms:
+            row = BY_ID.get(str(parameters[0])) if parameters else None
+            return not (row is not None and row.needs_pod)
+        return True
+
     def action_command(self, name: str) -> None:
         self.post_message(self.Command(name))
 
@@ -278,7 +300,17 @@ class RoutingView(OptionList):
         width = self.scrollable_content_region.width - 2
         if snapshot.routing_note:
             options.append(Option(scrub(Text(snapshot.routing_note)), id="none|", disabled=True))
+        elif snapshot.symptoms:
+            note = Text(snapshot.symptoms_note, style="italic")
+            options.append(Option(scrub(note), id="symptoms|", disabled=True))
         for s_index, sr in enumerate(analysis.services):
+            if snapshot.symptoms:
+                for pr in sr.ports:
+                    prompt = hang(symptom_header(sr, pr, client), width, 6)
+                    options.append(
+                        Option(scrub(prompt), id=option_id(Target(s_index, pr.port.key)))
+                    )
+                continue
             for pr in sr.ports or []:
                 header = Target(s_index, pr.port.key)
                 prompt = service_header(sr, pr, client, analysis, width)
@@ -298,7 +330,7 @@ class RoutingView(OptionList):
                         id=option_id(Target(s_index, "")),
                     )
                 )
-        if not analysis.cluster.pods:
+        if not analysis.cluster.pods and not snapshot.symptoms:
             options.append(
                 Option(
                     Text("No Pods: add a Pod or a Deployment (or press a)."),

@@ -15,6 +15,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from tutor.app.widgets.quiet import set_content
+from tutor.app.widgets.routing import hang
 from tutor.app.widgets.safe import scrub
 from tutor.lab.session import Sent
 from tutor.model.report import Outcome, RequestOutcome
@@ -45,6 +46,19 @@ def request_path(outcome: RequestOutcome) -> Text:
     return text
 
 
+def client_saw(sent: Sent) -> Text:
+    """What the client saw, as the curl the learner could type: one reply or error line, or
+    a burst's lines counted (`... | sort | uniq -c`)."""
+    text = Text()
+    text.append(sent.title, style="bold")
+    text.append(f"\n  $ {sent.command}", style="dim")
+    burst = sent.burst is not None
+    for count, line, answered in sent.seen:
+        text.append(f"\n  {count:>4} " if burst else "\n  ")
+        text.append(line, style="green" if answered else "bold red")
+    return text
+
+
 class TrafficView(Static):
     """The last request's path or the last burst's counts, from the session's `Sent`."""
 
@@ -54,6 +68,9 @@ class TrafficView(Static):
         self.shown = 0
         """Requests of the burst revealed so far."""
         self._timer: Timer | None = None
+        self.symptoms = False
+        """The snapshot shows symptoms only: draw what the client saw (`Sent.seen`), not the
+        request's path or the count per Pod."""
 
     def on_mount(self) -> None:
         set_content(self, scrub(self.render_text()))
@@ -112,9 +129,11 @@ class TrafficView(Static):
         if sent is None:
             return Text(HINT, style="dim")
         text = Text()
-        if sent.request is not None:
+        if self.symptoms:
+            text.append_text(hang(client_saw(sent), self.size.width, 4))
+        elif sent.request is not None:
             text.append_text(request_path(sent.request))
-        if sent.burst is not None:
+        if sent.burst is not None and not self.symptoms:
             text.append_text(self._burst_text(sent))
         if sent.stale:
             text.stylize("dim")

@@ -31,7 +31,16 @@ from tutor.app.widgets.routing import RoutingView
 from tutor.app.widgets.safe import scrub, scrub_str
 from tutor.app.widgets.traffic import TrafficView
 from tutor.lab.actions import ACTIONS, BY_ID, TRAFFIC, Notice, apply
-from tutor.lab.session import Job, LabSession, Result, Snapshot, run
+from tutor.lab.session import (
+    BEHIND_HIDDEN,
+    REVEAL_KEY,
+    REVEALED,
+    Job,
+    LabSession,
+    Result,
+    Snapshot,
+    run,
+)
 from tutor.model.analysis import Analysis
 from tutor.model.changes import ClusterChanges
 from tutor.model.network import ClusterNetwork
@@ -54,6 +63,11 @@ PANES = ("intro", "yaml", "routing", "behind", "console")
 INLINE_CHARS = 20_000
 """Manifests up to this size are analyzed on the UI thread (50 Pods take ~8 ms); larger ones
 in a worker thread, so typing never waits for them."""
+
+
+REVEAL = Binding(REVEAL_KEY, "reveal", "Reveal", id="reveal-routing")
+"""The screens' key that opens the full routing view while it shows symptoms only (shown in
+the footer only then: `WorkbenchScreen.check_action`)."""
 
 
 class ErrorList(OptionList):
@@ -116,6 +130,28 @@ class WorkbenchScreen:
 
     def action_toggle_behind(self) -> None:
         self.workbench.action_toggle_behind()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The reveal key is offered only while the routing view shows symptoms only."""
+        if action == "reveal":
+            return self._held is not None and self._held.session.hides_diagnosis
+        return True
+
+    def action_reveal(self) -> None:
+        """Give up finding the cause: open the full routing view (asked first)."""
+        from tutor.app.screens.dialogs import ConfirmScreen
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self.workbench.reveal("asked")
+
+        self.app.push_screen(  # type: ignore[attr-defined]
+            ConfirmScreen(
+                "Show which Pods get traffic, and why? Finding it in the console is the task.",
+                yes="Reveal",
+            ),
+            done,
+        )
 
     def action_show_pane(self, name: str) -> None:
         self.workbench.action_show_pane(name)
@@ -192,6 +228,8 @@ class Workbench(Vertical):
         id: str | None = None,
         focus_doc: str = "",
         network: ClusterNetwork | None = None,
+        symptoms: bool = False,
+        has_solution: bool = False,
     ) -> None:
         super().__init__(id=id)
         self.intro = intro
@@ -203,7 +241,11 @@ class Workbench(Vertical):
             goal=goal,
             network=network,
             changes=changes if changes is not None else ClusterChanges(),
+            symptoms=symptoms,
+            has_solution=has_solution,
         )
+        self._symptoms_shown: bool | None = None
+        """Whether the last render showed symptoms only (the screen's keys follow it)."""
         self._save_timer: Timer | None = None
         self._unsaved_since = 0.0
         """When the first change not yet handed to the screen to save was made."""
@@ -401,7 +443,10 @@ class Workbench(Vertical):
             return
         shown = self.session.shown
         if shown is not None and self.query_one("#behind").display:
-            self._behind.show(shown, self.session.clients[0].node or None)
+            if self.session.hides_diagnosis:
+                self._behind.hide(BEHIND_HIDDEN)
+            else:
+                self._behind.show(shown, self.session.clients[0].node or None)
 
     # -- the state, as the screens read it ----------------------------------------------------
 
@@ -457,10 +502,12 @@ class Workbench(Vertical):
         goal: Goal | None = None,
         changes: ClusterChanges | None = None,
         focus_doc: str = "",
+        routing: str | None = None,
     ) -> None:
         """Show another manifest (a new step or challenge, or its start again); what was sent
-        for the old one is forgotten. `changes` replaces the cluster changes, if given."""
-        self.session.load(text, focus_path, goal, changes, focus_doc)
+        for the old one is forgotten. `changes` replaces the cluster changes, if given;
+        `routing` is the new step's `routing:` (None: keep what is revealed)."""
+        self.session.load(text, focus_path, goal, changes, focus_doc, routing)
         self.traffic.show(None)
         editor = self.editor
         if editor.text != text:
@@ -543,6 +590,24 @@ class Workbench(Vertical):
 
     # -- rendering ----------------------------------------------------------------------------
 
+    def reveal(self, why: str) -> None:
+        """Open the full routing view (`LabSession.reveal`) and show it now."""
+        if self.session.reveal(why):
+            self._revealed()
+
+    def check_goal(self, goal: Goal) -> GoalResult:
+        """A challenge's check on the text as it is (`LabSession.check_now`): met opens the
+        full routing view; while it is hidden a failure does not name the cause."""
+        hidden = self.session.hides_diagnosis
+        result = self.session.check_now(goal, self.text)
+        if hidden and not self.session.hides_diagnosis:
+            self._revealed()
+        return result
+
+    def _revealed(self) -> None:
+        self.notify(REVEALED, timeout=5)
+        self.render_snapshot(self.session.snapshot())
+
     def render_snapshot(self, snap: Snapshot) -> None:
         """Show one snapshot in every area (main thread)."""
         if snap.analysis is None:
@@ -559,8 +624,12 @@ class Workbench(Vertical):
         self.routing.set_class(snap.stale, "-stale")
         self.routing.show(snap)
         set_content(self.query_one("#summary", Static), scrub(self._summary(snap)))
+        self.traffic.symptoms = snap.symptoms
         self.traffic.show(snap.sent)
         self._refresh_behind()
+        if snap.symptoms != self._symptoms_shown:
+            self._symptoms_shown = snap.symptoms
+            self.screen.refresh_bindings()  # the reveal key comes and goes
         self.post_message(self.Updated(self, snap.analysis, snap.check))
 
     def _fill_errors(self, errors: ErrorList, found: tuple[Problem, ...]) -> None:
@@ -588,6 +657,8 @@ class Workbench(Vertical):
         else:
             text.append("✓ valid  ", style="bold green")
         analysis = snap.analysis
+        if snap.symptoms:  # which Pods get traffic is the diagnosis
+            return text
         for sr in analysis.services[:3] if analysis else ():
             for pr in sr.ports[:2]:
                 names = [ep.pod.name for ep in pr.used]

@@ -1,0 +1,154 @@
+"""A challenge with `routing: symptoms`, driven with keys: the routing view, the traffic view,
+the summary and Behind the scenes say nothing about why requests fail until the goal is met or
+the learner presses the reveal key; the console keeps working."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sample_manifests import MANIFEST
+from testkit import settle
+from textual.widgets import OptionList, Static
+
+from tutor.course.lesson import Challenge, Goal, Lesson, Step
+from tutor.lab.session import BEHIND_HIDDEN, REVEAL_KEY
+
+BROKEN = MANIFEST.replace("    targetPort: 8080\n", "    targetPort: http\n")
+GOAL = Goal(
+    "all",
+    {
+        "goals": (
+            Goal("ran", {"command": "kubectl get endpointslices"}),
+            Goal("traffic", {"service": "web", "port": "80", "count": 2}),
+        )
+    },
+    "You read the slices, and web-1 and web-2 get traffic.",
+)
+
+
+def lesson() -> Lesson:
+    challenge = Challenge(
+        "refused",
+        "Refused",
+        "Every `curl http://web/` says **connection refused**.",
+        BROKEN,
+        GOAL,
+        ("Look at the EndpointSlice's ports.",),
+        MANIFEST,
+        commands=("curl web", "kubectl get endpointslices -o yaml"),
+        routing="symptoms",
+    )
+    other = Challenge("other", "Other", "x", MANIFEST, GOAL, ("x",), MANIFEST)
+    return Lesson(
+        "debugging",
+        "Debugging",
+        "Symptoms first.",
+        5,
+        MANIFEST,
+        (Step("Only step", "", "Text."),),
+        (challenge, other),
+        (),
+    )
+
+
+def on_screen(app: Any) -> str:
+    """The routing view, the traffic view and the summary, as plain text."""
+    routing = app.screen.query_one("#routing-view", OptionList)
+    prompts = [str(routing.get_option_at_index(i).prompt) for i in range(routing.option_count)]
+    statics = [str(app.screen.query_one(f"#{n}", Static).render()) for n in ("traffic", "summary")]
+    return "\n".join(prompts + statics)
+
+
+def footer_keys(app: Any) -> list[str]:
+    from tutor.app.widgets.footer import KeyFooter
+
+    left, _right = app.screen.query_one(KeyFooter).keys()
+    return [key.description for key in left]
+
+
+async def open_challenge(pilot: Any) -> Any:
+    from tutor.app.screens.practice import ChallengeScreen
+
+    await settle(pilot)
+    await pilot.press("ctrl+o")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ChallengeScreen)
+    return pilot.app.screen
+
+
+async def test_the_cause_shows_once_the_goal_is_met(make_app: Callable[..., Any]) -> None:
+    app = make_app("debugging", lessons=[lesson()])
+    async with app.run_test(size=(120, 40)) as pilot:
+        challenge = await open_challenge(pilot)
+        text = on_screen(app)
+        assert "Symptoms only" in text and REVEAL_KEY in text
+        assert "why:" not in text and "TRAFFIC" not in text and "no traffic" not in text
+        assert "web:80 →" not in text  # the summary names no Pods
+        assert "Reveal" in footer_keys(app)
+
+        await pilot.press("ctrl+t")  # one request: what curl says, not kube-proxy's rule
+        await settle(pilot)
+        text = on_screen(app)
+        assert "curl: (7) Failed to connect to web port 80" in text
+        assert "REJECT" not in text and "no endpoints" not in text
+
+        await pilot.press("f5")  # behind the scenes: no objects either
+        await settle(pilot)
+        rules = str(app.screen.query_one("#rules-text", Static).render())
+        assert rules == BEHIND_HIDDEN
+        await pilot.press("f5")
+
+        await pilot.press("ctrl+s")  # not met: the check does not name the cause
+        await settle(pilot)
+        assert challenge.last is not None and not challenge.last.met
+        assert "kubectl get endpointslices" in challenge.last.detail
+        assert "http" not in challenge.last.detail
+
+        await pilot.press("f8")
+        await settle(pilot)
+        await pilot.press(*"kubectl get endpointslices", "enter")
+        await settle(pilot)
+        from tutor.app.widgets.console import ConsolePane
+
+        log = app.screen.query_one(ConsolePane).log_widget.lines
+        assert any(line.startswith("web-") for line in log)  # the console answers in full
+
+        editor = app.screen.query_one("#editor")
+        editor.focus()
+        line = BROKEN.splitlines().index("    targetPort: http")
+        await pilot.press("ctrl+home", *["down"] * line, "end", *["backspace"] * 4, *"8080")
+        await settle(pilot)
+        assert "why:" not in on_screen(app)  # fixed, but not checked yet
+
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert challenge.last is not None and challenge.last.met
+        text = on_screen(app)
+        assert "Symptoms only" not in text
+        assert "why: " in text and "TRAFFIC" in text  # api-1's why, web-1 and web-2's traffic
+        assert "Reveal" not in footer_keys(app)
+
+
+async def test_the_reveal_key_opens_it_before(make_app: Callable[..., Any]) -> None:
+    app = make_app("debugging", lessons=[lesson()])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_challenge(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert "why:" not in on_screen(app)
+        await pilot.press(REVEAL_KEY)
+        await settle(pilot)
+        await pilot.press("n")  # the question: not yet
+        await settle(pilot)
+        assert "why:" not in on_screen(app)
+        await pilot.press(REVEAL_KEY)
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        text = on_screen(app)
+        assert "has no container port named `http`" in text
+        assert "no Pod gets traffic" in text
+        assert "Reveal" not in footer_keys(app)
