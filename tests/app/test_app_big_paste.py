@@ -10,7 +10,6 @@ paste are shown, in order.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -163,17 +162,6 @@ async def test_control_characters_in_a_paste_arrive_in_order_and_visible(make_ap
         app.post_message(events.Paste("line1\r\nA\x1b]0;x\x07B\rline3\n"))
         await settle(pilot)
         assert editor.text == "line1\nA\u241b]0;x\u2407B\nline3\n"
-
-
-def test_the_app_uses_public_textual_api_only() -> None:
-    """No private Textual module is imported under tutor/app, bar the one documented shim."""
-    private = re.compile(r"^\s*(from|import)\s+textual(\.\w+)*\._", re.M)
-    found = [
-        str(path.relative_to(ROOT))
-        for path in (ROOT / "tutor").rglob("*.py")
-        if path.name != "shims.py" and private.search(path.read_text(encoding="utf-8"))
-    ]
-    assert found == [], found
 
 
 def test_creating_an_editor_patches_nothing() -> None:

@@ -1,4 +1,4 @@
-"""OwnKeysFirst, the one shim on Textual's key handling (Textual issue #6605, fix PR #6631).
+"""tutor/app/shims.py's OwnKeysFirst, its part on Textual's key handling (Textual issue #6605, fix PR #6631).
 
 Textual runs a widget's non-priority binding only after the key has bubbled through every
 ancestor's queue, while a key the widget handles itself runs at once: keys typed together
@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widget import Widget
 
-from tutor.app.widgets.own_keys import OwnKeysFirst
+from tutor.app.shims import OwnKeysFirst
 
 
 class Plain(Widget, can_focus=True):
@@ -64,7 +64,7 @@ async def _typed_together(widget: Plain, keys: tuple[str, ...]) -> list[str]:
 
 async def test_textual_still_reorders_bindings_upstream_issue_6605() -> None:
     """Fails once Textual runs a widget's bindings in order (issue #6605, PR #6631): then
-    delete tutor/app/widgets/own_keys.py and this test, and use the plain widgets."""
+    delete OwnKeysFirst from tutor/app/shims.py and this test, and use the plain widgets."""
     assert await _typed_together(Plain(), ("x", "y")) == ["y", "x"]
 
 

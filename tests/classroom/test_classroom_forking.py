@@ -134,7 +134,7 @@ async def test_each_tab_is_a_fork_with_its_own_environment_and_nothing_else(
     server = ClassroomServer(
         cold, host="127.0.0.1", port=8000, title="t", public_url=None, fork_server=forker
     )
-    async with TestClient(TestServer(await server._make_app())) as client:
+    async with TestClient(TestServer(await server.make_app())) as client:
         first = await client.ws_connect("/ws?width=100&height=30")
         one = _report(await _first_words(first))
         second = await client.ws_connect("/ws?width=90&height=30")
@@ -163,7 +163,7 @@ async def test_a_tab_that_comes_early_waits_for_the_fork_server(
     server = ClassroomServer(
         cold, host="127.0.0.1", port=8000, title="t", public_url=None, fork_server=forker
     )
-    async with TestClient(TestServer(await server._make_app())) as client:
+    async with TestClient(TestServer(await server.make_app())) as client:
         assert server.forks is not None and not server.forks.ready.is_set()
         ws = await client.ws_connect("/ws")
         report = _report(await _first_words(ws))
@@ -200,7 +200,7 @@ async def test_without_a_fork_server_each_tab_starts_its_own(
     server = ClassroomServer(
         cold, host="127.0.0.1", port=8000, title="t", public_url=None, fork_server=broken
     )
-    async with TestClient(TestServer(await server._make_app())) as client:
+    async with TestClient(TestServer(await server.make_app())) as client:
         ws = await client.ws_connect("/ws")
         assert (await _first_words(ws)).startswith("cold ")
         await ws.close()
@@ -216,7 +216,7 @@ async def test_a_fork_server_that_dies_leaves_open_tabs_running(
     server = ClassroomServer(
         cold, host="127.0.0.1", port=8000, title="t", public_url=None, fork_server=forker
     )
-    async with TestClient(TestServer(await server._make_app())) as client:
+    async with TestClient(TestServer(await server.make_app())) as client:
         open_tab = await client.ws_connect("/ws")
         report = _report(await _first_words(open_tab))
         assert server.forks is not None and server.forks.process is not None
@@ -243,7 +243,7 @@ async def test_a_fork_server_that_served_a_while_is_started_again(
     server = ClassroomServer(
         cold, host="127.0.0.1", port=8000, title="t", public_url=None, fork_server=forker
     )
-    async with TestClient(TestServer(await server._make_app())) as client:
+    async with TestClient(TestServer(await server.make_app())) as client:
         forks = server.forks
         assert forks is not None and forks.process is not None
         first = forks.process
@@ -265,7 +265,7 @@ async def test_the_warm_pool_keeps_forked_children(
     server = ClassroomServer(
         cold, host="127.0.0.1", port=8000, title="t", public_url=None, warm=1, fork_server=forker
     )
-    async with TestClient(TestServer(await server._make_app())) as client:
+    async with TestClient(TestServer(await server.make_app())) as client:
         assert server.pool is not None
         pool = server.pool
         await _until(lambda: len(pool.ready) == 1, 30)
@@ -322,7 +322,7 @@ async def test_the_tutor_through_the_fork_server(
         public_url=None,
         fork_server=serving.fork_server_command(),
     )
-    async with TestClient(TestServer(await server._make_app())) as client:
+    async with TestClient(TestServer(await server.make_app())) as client:
         tabs = []
         for name in ("Ada", "王芳"):
             tab = Tab(await client.ws_connect("/ws?width=100&height=30"))
@@ -333,7 +333,7 @@ async def test_the_tutor_through_the_fork_server(
             await _until(lambda: _progress_files(tmp_path) == len(tabs), 60)
         assert server.forks is not None and server.forks.process is not None
         forker = server.forks.process.pid
-        children = [s._process for s in server.tabs]
+        children = [s.process for s in server.tabs]
         assert all(isinstance(c, forking.ForkedProcess) for c in children)
         pids = {c.pid for c in children if c is not None}
         assert len(pids) == 2

@@ -28,7 +28,7 @@ def test_base_url(host: str | None, proto: str | None, expected: str) -> None:
 
 
 async def _page(server: ClassroomServer, headers: dict[str, str]) -> str:
-    async with TestClient(TestServer(await server._make_app())) as client:
+    async with TestClient(TestServer(await server.make_app())) as client:
         response = await client.get("/", headers=headers)
         assert response.status == 200
         return await response.text()
@@ -62,7 +62,7 @@ async def test_a_workshop_code_guards_the_page_and_the_websocket() -> None:
     server = ClassroomServer(
         "true", host="0.0.0.0", port=8000, title="t", public_url=None, code="probe-4821"
     )
-    async with TestClient(TestServer(await server._make_app())) as client:
+    async with TestClient(TestServer(await server.make_app())) as client:
         page = await (await client.get("/")).text()
         assert "Workshop code" in page and "data-session-websocket-url" not in page
         ws = await client.get("/ws")
@@ -81,7 +81,7 @@ async def test_wrong_codes_are_rate_limited() -> None:
     server = ClassroomServer(
         "true", host="127.0.0.1", port=8000, title="t", public_url=None, code="probe-4821"
     )
-    async with TestClient(TestServer(await server._make_app())) as client:
+    async with TestClient(TestServer(await server.make_app())) as client:
         statuses = []
         for _ in range(6):
             r = await client.post("/join", data={"code": "nope"}, allow_redirects=False)
@@ -140,7 +140,7 @@ async def test_warm_processes_answer_at_once_and_the_pool_refills(
     server = ClassroomServer(
         command, host="127.0.0.1", port=8000, title="t", public_url=None, warm=2
     )
-    async with TestClient(TestServer(await server._make_app())) as client:
+    async with TestClient(TestServer(await server.make_app())) as client:
         pool = server.pool
         assert pool is not None
         for _ in range(100):

@@ -1,19 +1,25 @@
-"""The app's one Textual shim: the terminal's input, decoded before Textual's parser sees it.
+"""ktutor's one module that reaches into Textual: each part works around one upstream bug in
+Textual 8.2.8 (pinned), names it, and has a canary in tests/app/test_shims.py or
+tests/app/test_own_keys.py that fails once Textual fixes the bug or renames what the part
+relies on. Delete a part when its canary fails. No other file under tutor/ uses a private
+Textual name (tests/app/test_shims.py checks).
 
-Two upstream bugs in how Textual 8.2.8's Linux driver reads the terminal, both fixed here by
-handing its input thread our own decoder (the driver looks up `getincrementaldecoder` in its
-module when the thread starts; nothing else is changed):
-
-1. The driver decodes with a strict UTF-8 decoder: one invalid byte (a Latin-1 terminal sends
-   "é" as 0xE9) raises in the input thread and the app ends, with exit code 0
-   (Textualize/textual#6456, open; fix PRs #6498/#6624 not merged). Here bytes that are not
-   UTF-8 become U+FFFD and the app says so once (`listen`) and goes on.
-2. Its parser reads an ESC inside a bracketed paste as the start of a key sequence: what
-   follows the ESC was typed as keys before the paste arrived, so a pasted
-   `A<ESC>]0;x<BEL>B` came out reordered (not yet reported upstream). Here an ESC inside a
-   paste, other than the one that ends it, reaches the parser as "␛" (U+241B), in place.
-
-tests/app/test_shims.py fails once Textual fixes either: then delete that half of this module.
+1. The terminal's input, decoded before Textual's parser sees it (`install`, `listen`,
+   `TerminalDecoder`): the Linux driver looks up `getincrementaldecoder` in its module when its
+   input thread starts, and `install` hands it ours (nothing else is changed).
+   a. The driver decodes with a strict UTF-8 decoder: one invalid byte (a Latin-1 terminal sends
+      "é" as 0xE9) raises in the input thread and the app ends, with exit code 0
+      (Textualize/textual#6456, open; fix PRs #6498/#6624 not merged). Here bytes that are not
+      UTF-8 become U+FFFD and the app says so once (`listen`) and goes on.
+   b. Its parser reads an ESC inside a bracketed paste as the start of a key sequence: what
+      follows the ESC was typed as keys before the paste arrived, so a pasted
+      `A<ESC>]0;x<BEL>B` came out reordered (not yet reported upstream). Here an ESC inside a
+      paste, other than the one that ends it, reaches the parser as "␛" (U+241B), in place.
+2. A widget's own key bindings run as soon as the key reaches it (`OwnKeysFirst`): Textual runs
+   a non-priority binding only after the key has bubbled through every ancestor's queue, while
+   keys a widget handles itself run at once, so keys typed together come out of order
+   (Textualize/textual#6605; fix PR #6631). It overrides the private `_on_key` handler and
+   reads the private `_bindings` map: the only private names used.
 """
 
 from __future__ import annotations
@@ -24,8 +30,15 @@ import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from textual import events
+
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.widget import Widget
+
+    _Base = Widget
+else:
+    _Base = object  # a plain mixin: a Widget base here would upset Textual's CSS bookkeeping
 
 PASTE_START = "\x1b[200~"
 PASTE_END = "\x1b[201~"
@@ -144,3 +157,20 @@ def install() -> bool:
         return True  # installed by an earlier app in this process
     setattr(linux_driver, "getincrementaldecoder", _decoder_factory(current))  # noqa: B010
     return True
+
+
+class OwnKeysFirst(_Base):
+    """Mixin (put it before the widget class): the widget's bindings run in its own queue, so
+    in the editor a letter no longer overtakes a Backspace typed before it, and in a list
+    ↓↓⏎ opens the option the arrows reached (Textualize/textual#6605)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Run the widget's own binding for this key now. Any other key is left alone: Textual
+        calls every class's `_on_key` in turn, so calling the next one here too handled it
+        twice; `prevent_default` ends that walk when the binding ran."""
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if binding.action and self.check_action(binding.action, ()) is not False:
+                event.stop()
+                event.prevent_default()
+                await self.run_action(binding.action)
+                return

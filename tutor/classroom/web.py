@@ -50,10 +50,10 @@ from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
-from textual_serve.app_service import AppService
-from textual_serve.server import Server, log, to_int
+from textual_serve.server import log, to_int
 
 from tutor.classroom import forking, joining
+from tutor.classroom.shims import RoutedServer, TabService, idle_service, tab_environment
 
 HOST_HEADER = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$")
 """A Host header we are willing to put into the page: a name or address and an optional port
@@ -182,25 +182,12 @@ class ForkServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def tab_environment(width: int, height: int) -> dict[str, str]:
-    """The environment textual-serve gives a tab's process (`AppService._build_environment`)."""
-    service = AppService(
-        "",
-        write_bytes=_nothing,
-        write_str=_nothing,
-        close=_nothing_to_close,
-        download_manager=None,  # type: ignore[arg-type]  # never used for this
-    )
-    return service._build_environment(width, height)
-
-
-class WarmAppService(AppService):
+class WarmAppService(TabService):
     """textual-serve's per-tab service, given a process started ahead of time or forked.
 
-    Overrides `_open_app_process`, the one place AppService (textual-serve 1.1.3, pinned)
-    starts the tab's process and keeps its stdin; everything else (reading the output, relaying
-    keys, stopping) is textual-serve's own. The browser sends its size as soon as the socket
-    opens, which repaints a waiting app at the right size."""
+    Only how the tab's process starts differs (`open_process`); everything else (reading the
+    output, relaying keys, stopping) is textual-serve's own. The browser sends its size as soon
+    as the socket opens, which repaints a waiting app at the right size."""
 
     def __init__(
         self,
@@ -214,21 +201,16 @@ class WarmAppService(AppService):
         self.warm = warm
         self.forks = forks
 
-    async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
+    async def open_process(self, width: int, height: int) -> Process | None:
         process, self.warm = self.warm, None
         if process is None and self.forks is not None:
-            process = await self.forks.fork(width, height, self._build_environment(width, height))
-        if process is None:
-            return await super()._open_app_process(width, height)
-        self._process = process
-        assert process.stdin is not None
-        self._stdin = process.stdin
+            process = await self.forks.fork(width, height, self.environment(width, height))
         return process
 
     async def stop(self) -> None:
         """textual-serve's stop, then reap the process (its pipes close with it)."""
         await super().stop()
-        process = self._process
+        process = self.process
         if process is not None and process.returncode is None:
             with contextlib.suppress(asyncio.TimeoutError, ProcessLookupError):
                 await asyncio.wait_for(process.wait(), 5)
@@ -265,16 +247,8 @@ class WarmPool:
     async def _spawn(self) -> Process:
         """A process exactly as textual-serve starts one (its environment, 80x24 until the
         browser sends its size), forked when the fork server runs."""
-        spawner = WarmAppService(
-            self.command,
-            warm=None,
-            forks=self.forks,
-            write_bytes=_nothing,
-            write_str=_nothing,
-            close=_nothing_to_close,
-            download_manager=None,  # never used for spawning
-        )
-        return await spawner._open_app_process(80, 24)
+        spawner = idle_service(self.command, WarmAppService, warm=None, forks=self.forks)
+        return await spawner.spawn(80, 24)
 
     def start(self) -> None:
         if self.size:
@@ -412,15 +386,7 @@ async def settled(pid: int, timeout: float = 60.0) -> None:
         last = now
 
 
-async def _nothing(data: Any) -> None:
-    return None
-
-
-async def _nothing_to_close() -> None:
-    return None
-
-
-class ClassroomServer(Server):
+class ClassroomServer(RoutedServer):
     """textual-serve's server, with per-request page URLs (see the module docstring).
 
     `public_url=None` means "the address each browser used"; a given URL (`--public-url`,
@@ -445,7 +411,7 @@ class ClassroomServer(Server):
         self.fork_server_command = fork_server
         """How to start the fork server (its socket's path is added), or None: no forking."""
         self.forks: ForkServer | None = None
-        self.tabs: set[AppService] = set()
+        self.tabs: set[WarmAppService] = set()
         """The tabs being served (with a pool), for shutting down cleanly."""
         self.code = code
         self.attempts = joining.Attempts()
@@ -471,15 +437,11 @@ class ClassroomServer(Server):
         held = request.cookies.get(joining.COOKIE, "")
         return hmac.compare_digest(held.encode(), joining.join_token(self.code).encode())
 
-    async def _make_app(self) -> web.Application:
-        app = await super()._make_app()
-        app.add_routes(
-            [
-                web.post("/join", self.handle_join, name="join"),
-                web.get("/healthz", self.handle_health, name="health"),
-            ]
-        )
-        return app
+    def extra_routes(self) -> list[web.RouteDef]:
+        return [
+            web.post("/join", self.handle_join, name="join"),
+            web.get("/healthz", self.handle_health, name="health"),
+        ]
 
     async def handle_health(self, request: web.Request) -> web.Response:
         return web.Response(text="ok\n")
@@ -525,7 +487,7 @@ class ClassroomServer(Server):
         websocket = web.WebSocketResponse(heartbeat=15)
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
-        app_service: AppService | None = None
+        app_service: WarmAppService | None = None
         try:
             await websocket.prepare(request)
             app_service = WarmAppService(
@@ -542,7 +504,7 @@ class ClassroomServer(Server):
             self.tabs.add(app_service)
             await app_service.start(width, height)
             try:
-                await self._process_messages(websocket, app_service)
+                await self.relay(websocket, app_service)
             finally:
                 await app_service.stop()
         except asyncio.CancelledError:

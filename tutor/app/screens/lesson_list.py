@@ -13,8 +13,8 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.app.widgets.choice_list import ChoiceList
 from tutor.app.widgets.footer import KeyFooter
-from tutor.app.widgets.own_keys import ChoiceList
 from tutor.app.widgets.safe import scrub
 from tutor.app.widgets.title_bar import TitleBar
 

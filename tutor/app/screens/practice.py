@@ -13,10 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.app.widgets.choice_list import ChoiceList
 from tutor.app.widgets.console import commands_line
 from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.inline import inline
-from tutor.app.widgets.own_keys import ChoiceList
 from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.workbench import REVEAL, Workbench, WorkbenchScreen
 from tutor.course import progress as keys

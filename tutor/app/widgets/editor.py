@@ -30,7 +30,7 @@ from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult
 
-from tutor.app.widgets.own_keys import OwnKeysFirst
+from tutor.app.shims import OwnKeysFirst
 from tutor.model.limits import MAX_HIGHLIGHT_DEPTH, highlight_safe
 
 Range = tuple[int, int, int, int]
