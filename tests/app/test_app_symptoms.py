@@ -4,6 +4,7 @@ the learner presses the reveal key; the console keeps working."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -152,3 +153,35 @@ async def test_the_reveal_key_opens_it_before(make_app: Callable[..., Any]) -> N
         assert "has no container port named `http`" in text
         assert "no Pod gets traffic" in text
         assert "Reveal" not in footer_keys(app)
+
+
+async def test_a_step_opens_when_its_check_is_met(make_app: Callable[..., Any]) -> None:
+    step = Step(
+        "Find it",
+        "",
+        "Every `curl http://web/` is refused.",
+        check=Goal("traffic", {"service": "web", "port": "80", "count": 2}),
+        manifest=BROKEN,
+        commands=("curl web",),
+        routing="symptoms",
+    )
+    plain = Step("Next", "", "Text.", manifest=BROKEN)
+    app = make_app("debugging", lessons=[dataclasses.replace(lesson(), steps=(step, plain))])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        text = on_screen(app)
+        assert "Symptoms only" in text and "ctrl+l" not in text  # a step has no solution key
+        assert "why:" not in text and "Reveal" in footer_keys(app)
+        await pilot.press("ctrl+n")  # a step without `routing: symptoms` shows it all
+        await settle(pilot)
+        assert "why:" in on_screen(app) and "Reveal" not in footer_keys(app)
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert "why:" not in on_screen(app)  # back: hidden again
+        editor = app.screen.query_one("#editor")
+        editor.focus()
+        line = BROKEN.splitlines().index("    targetPort: http")
+        await pilot.press("ctrl+home", *["down"] * line, "end", *["backspace"] * 4, *"8080")
+        await settle(pilot)
+        text = on_screen(app)
+        assert "Symptoms only" not in text and "why: " in text

@@ -138,6 +138,8 @@ def test_lesson_ids_unique() -> None:
 def test_troubleshooting_has_five_broken_services() -> None:
     data = _load(next(p for p in FILES if p.stem.endswith("-troubleshooting")))
     assert len(data["challenges"]) >= 5
+    # the learner finds the cause with the console: the routing view does not print it
+    assert all(c.get("routing") == "symptoms" for c in data["challenges"])
 
 
 def test_lint_finds_nothing() -> None:

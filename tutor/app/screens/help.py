@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tutor.lab.actions import ACTIONS
+from tutor.lab.session import REVEAL_KEY
 
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
@@ -58,6 +59,11 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("ctrl+s", "check your manifest against the goal"),
             ("ctrl+n", "reveal the next hint"),
             ("ctrl+l", "show the solution (asks first)"),
+            (
+                REVEAL_KEY,
+                "a debugging challenge shows symptoms only: show which Pods get traffic, and "
+                "why, before the goal is met (asks first)",
+            ),
             ("ctrl+r", "back to the starting manifest (asks first)"),
         ),
     ),
