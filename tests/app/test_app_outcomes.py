@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from testkit import settle
+from testkit import settle, until
 
 from tutor.app.widgets.routing import RoutingView
 from tutor.app.widgets.traffic import TrafficView
@@ -114,9 +114,8 @@ async def _one_request_and_burst(pilot: Any) -> tuple[str, str]:
     traffic = pilot.app.screen.query_one(TrafficView)
     one = " ".join(str(traffic.render_text()).split())
     await pilot.press("ctrl+g")
-    await pilot.pause(0.1)
-    while traffic.animating:
-        await pilot.pause(0.05)
+    await settle(pilot)  # the burst's worker and what it posts
+    await until(pilot, lambda: not traffic.animating)
     return one, " ".join(str(traffic.render_text()).split())
 
 

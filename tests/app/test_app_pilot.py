@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from testkit import settle, until
+from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Markdown, OptionList, Static
 
@@ -246,8 +247,7 @@ async def test_traffic_one_request_and_burst(make_app: Any, lesson: Lesson, data
         assert "answered by web-" in shown
         await pilot.press("ctrl+g")
         await pilot.pause()
-        while traffic.animating:
-            await pilot.pause(0.05)
+        await until(pilot, lambda: not traffic.animating)
         counts = traffic.counts()
         assert sum(counts.values()) == 100
         assert set(counts) == {"web-1", "web-2"}
@@ -365,7 +365,13 @@ async def test_help_and_palette(make_app: Any, lesson: Lesson, data_dir: Path) -
         await pilot.press("ctrl+p")
         await settle(pilot)
         await pilot.press(*"A Deployment")
-        await pilot.pause(0.5)
+        results = app.screen.query_one(CommandList)  # filled in batches by a worker
+
+        def found() -> bool:
+            top = results.get_option_at_index(0) if results.option_count else None
+            return top is not None and "A Deployment" in str(top.prompt)
+
+        await until(pilot, found)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)

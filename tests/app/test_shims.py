@@ -92,13 +92,13 @@ def test_real_terminal_invalid_byte_then_escape_in_a_paste(tmp_path: Path) -> No
     term = Terminal(tmp_path, ["anatomy"], cols=120, rows=40)
     try:
         term.wait_for(b"step 1 of")
-        term.read(1.0)
+        term.settle()  # each key once the app has drawn what the last one did
         term.send(b"\x1bOR")  # F3: the editor
-        term.read(1.0)
+        term.settle()
         term.send(b"\xe9a")
-        term.read(1.0)
+        term.settle()
         term.send(b"\x1b[200~P\x1b]0;x\x07Q\x1b[201~")
-        term.read(1.0)
+        term.settle()
         term.send(b"\x11")  # ctrl+q
         code = term.exit_code()
     finally:
