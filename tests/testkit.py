@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import yaml
 from textual.pilot import Pilot
+
+from tutor import resources
+from tutor.course.lesson import Lesson, LessonError
+from tutor.course.loader import load_lesson_file
 
 # libyaml's loader and emitter: the same data as yaml.safe_load / safe_dump at a tenth of the CPU
 # (test inputs and generated texts only; the code under test chooses its own parser)
@@ -32,6 +38,19 @@ def dump_yaml(data: Any, **options: Any) -> str:
 def dump_yaml_all(docs: Iterable[Any], **options: Any) -> str:
     """`yaml.safe_dump_all(docs, **options)`, through libyaml."""
     return str(yaml.dump_all(docs, Dumper=_DUMPER, **options))
+
+
+@functools.cache
+def builtin_lessons() -> tuple[Lesson, ...]:
+    """The built-in lessons (lessons/NN-*.yaml in file order), loaded once per process: several
+    modules parametrize over them at collection (test_step_expect four times), and every xdist
+    worker collects every module. Lessons are frozen dataclasses, safe to share."""
+    out = []
+    for path in sorted(resources.lessons_dir().glob("[0-9][0-9]-*.yaml")):
+        lesson = load_lesson_file(Path(path))
+        assert not isinstance(lesson, LessonError), str(lesson)
+        out.append(lesson)
+    return tuple(out)
 
 
 async def settle(pilot: Pilot[Any]) -> None:

@@ -6,24 +6,17 @@ lists the choices in file order."""
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
+from testkit import builtin_lessons
 
-from tutor import resources
-from tutor.course.lesson import Lesson, LessonError
-from tutor.course.loader import load_lesson_file
+from tutor.course.lesson import Lesson
 
 MAX_SHARE = 0.40
 
 
-def _lessons() -> list[Lesson]:
-    out = []
-    for path in sorted(resources.lessons_dir().glob("[0-9][0-9]-*.yaml")):
-        lesson = load_lesson_file(Path(path))
-        assert not isinstance(lesson, LessonError), str(lesson)
-        out.append(lesson)
-    return out
+def _lessons() -> tuple[Lesson, ...]:
+    return builtin_lessons()
 
 
 @pytest.mark.parametrize("lesson", _lessons(), ids=lambda lesson: lesson.id)

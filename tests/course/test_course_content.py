@@ -8,12 +8,13 @@ of a learner.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import load_yaml
+from testkit import builtin_lessons, load_yaml
 
 from tutor.course import schema
 from tutor.course.goals import evaluate_text
@@ -48,7 +49,10 @@ GOAL_KINDS = set(schema.GOAL_KINDS)
 FILES = [p for prefix, _ in COURSE[1:] for p in sorted(LESSONS.glob(f"{prefix}-*.yaml"))]
 
 
+@functools.cache
 def _load(path: Path) -> dict[str, Any]:
+    """A lesson file's data, read once (every goal test asks for its lesson's cluster); the
+    tests only read it."""
     data = load_yaml(path.read_text(encoding="utf-8"))
     assert isinstance(data, dict), path
     return data
@@ -209,9 +213,9 @@ def test_challenge_manifests_parse(name: str, challenge: dict[str, Any]) -> None
 def _suggested_commands() -> list[tuple[str, str, str]]:
     """(lesson/where, command, the manifest it runs against) for every `commands:` entry."""
     out = []
-    for path in sorted(LESSONS.glob("*.yaml")):
-        lesson = load_lesson_file(path)
-        assert not isinstance(lesson, LessonError), str(lesson)
+    for lesson in builtin_lessons():
+        assert lesson.source is not None
+        path = lesson.source
         for i, step in enumerate(lesson.steps):
             out += [
                 (f"{path.stem}/{step.title}", c, lesson.step_manifest(i)) for c in step.commands

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from testkit import builtin_lessons
 
 from tutor import resources
-from tutor.course.lesson import Goal, Lesson, LessonError
+from tutor.course.lesson import Goal, Lesson
 from tutor.course.lint import lint_file
-from tutor.course.loader import load_lesson_file
 from tutor.model.analysis import analyze
 from tutor.model.network import ClusterNetwork
 from tutor.model.objects import EXTERNAL_NAME
@@ -104,13 +104,8 @@ def test_an_expect_with_two_goals_needs_all(tmp_path: Path) -> None:
 # --- the built-in course -------------------------------------------------------------------------
 
 
-def _lessons() -> list[Lesson]:
-    out = []
-    for path in LESSONS:
-        lesson = load_lesson_file(path)
-        assert not isinstance(lesson, LessonError), str(lesson)
-        out.append(lesson)
-    return out
+def _lessons() -> tuple[Lesson, ...]:
+    return builtin_lessons()
 
 
 def _goals(goal: Goal | None) -> list[Goal]:
