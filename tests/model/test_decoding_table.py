@@ -233,7 +233,7 @@ def test_missing_kind() -> None:
         (
             "apiVersion: v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n"
             "    matchLabels:\n      app: x\n  template:\n    metadata:\n      labels:\n"
-            "        app: x\n",
+            "        app: x\n    spec:\n      containers: [{name: c, image: x}]\n",
             'apiVersion: Invalid value: "v1": no matches for kind "Deployment" in version "v1"',
             1,
         ),

@@ -219,3 +219,61 @@ def test_list_items_need_a_kind() -> None:
         ("items[0].kind: Required value", 4),
         ("items[1].kind: Required value", 7),
     ]
+
+
+_POD_SPEC = (
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    app: web\n"
+    "spec:\n  containers:\n  - name: c\n    image: x\n"
+)
+_TEMPLATE_OWNER = (
+    "apiVersion: {api}\nkind: {kind}\nmetadata:\n  name: web\nspec:\n  {selector}template:\n"
+    "    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n"
+    "      - name: c\n        image: x\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "api", "selector"),
+    [
+        ("Pod", "v1", ""),
+        ("Deployment", "apps/v1", "selector:\n    matchLabels:\n      app: web\n  "),
+        ("ReplicaSet", "apps/v1", "selector:\n    matchLabels:\n      app: web\n  "),
+        ("StatefulSet", "apps/v1", "selector:\n    matchLabels:\n      app: web\n  "),
+        ("DaemonSet", "apps/v1", "selector:\n    matchLabels:\n      app: web\n  "),
+        ("ReplicationController", "v1", ""),
+        ("Job", "batch/v1", ""),
+    ],
+)
+@pytest.mark.parametrize(
+    "containers",
+    [
+        "containers: []",
+        "",  # no containers key at all
+    ],
+    ids=["empty list", "missing"],
+)
+def test_a_pod_or_template_without_containers_is_refused(
+    kind: str, api: str, selector: str, containers: str
+) -> None:
+    """K · pkg/apis/core/validation · `validateContainers`: no container is `Required value`,
+    whether the list is empty or missing, at the Pod's or the template's `spec.containers`."""
+    if kind == "Pod":
+        good, prefix, at = _POD_SPEC, "spec", 7
+    else:
+        good = _TEMPLATE_OWNER.format(kind=kind, api=api, selector=selector)
+        prefix, at = "spec.template.spec", good.splitlines().index("    spec:") + 1
+    assert analyze(good).valid, kind
+    indent = "  " * prefix.count(".") + "  "
+    lines = good.splitlines()
+    start = lines.index(f"{indent}containers:")
+    bad_lines = (
+        lines[:start] + ([f"{indent}{containers}"] if containers else []) + lines[start + 3 :]
+    )
+    if not containers and bad_lines[-1].endswith("spec:"):
+        bad_lines[-1] += " {}"
+    result = analyze("\n".join(bad_lines) + "\n")
+    assert [(e.path, e.message) for e in result.errors] == [
+        (f"{prefix}.containers", f"{prefix}.containers: Required value")
+    ], kind
+    assert result.errors[0].line == (start + 1 if containers else at)
+    assert result.cluster.pods == []

@@ -936,8 +936,8 @@ def parse(text: str, network: ClusterNetwork = SINGLE_STACK, limits: Limits = ED
         elif raw.kind in WORKLOAD_KINDS:
             if raw.kind in ("Job", "ReplicationController"):
                 # no matchLabels to check: a Job's selector is generated, an RC's defaulted
-                checks = validation.validate_pod_meta(
-                    {"metadata": raw.data.get("metadata")}, raw.doc, raw.prefix, obj, raw.kind
+                checks = validation.validate_template_meta(
+                    raw.data, raw.doc, raw.prefix, obj, raw.kind
                 )
             else:
                 checks = validation.validate_workload(raw.data, raw.doc, raw.prefix, obj, raw.kind)

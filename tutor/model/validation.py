@@ -974,13 +974,40 @@ def validate_pod_meta(
 ) -> list[FieldError]:
     """A Pod's name is a DNS-1123 subdomain; its labels follow `ValidateLabels`."""
     c = _validate_meta_only(data, doc, prefix, obj, kind)
-    containers = (
-        data.get("spec", {}).get("containers") if isinstance(data.get("spec"), dict) else None
-    )
-    if containers is not None and isinstance(containers, list) and not containers:
-        c.add("spec.containers", REQUIRED)
+    _validate_containers_present(c, data.get("spec"), "spec")
     _validate_container_ports(c, data.get("spec"), "spec")
     return c.errors
+
+
+def validate_template_meta(
+    data: dict[str, Any], doc: Document, prefix: Path, obj: str, kind: str
+) -> list[FieldError]:
+    """A Job or ReplicationController: its ObjectMeta and its Pod template's containers (K ·
+    pkg/apis/batch/validation · `ValidateJobSpec`, pkg/apis/core/validation ·
+    `ValidateReplicationControllerSpec`, both through `ValidatePodTemplateSpec`); no
+    matchLabels to check: a Job's selector is generated, an RC's defaulted."""
+    c = _validate_meta_only(data, doc, prefix, obj, kind)
+    spec = data.get("spec")
+    template = spec.get("template") if isinstance(spec, dict) else None
+    tspec = template.get("spec") if isinstance(template, dict) else None
+    _validate_containers_present(c, tspec, "spec.template.spec")
+    if isinstance(tspec, dict):
+        _validate_container_ports(c, tspec, "spec.template.spec")
+    return c.errors
+
+
+def _validate_containers_present(c: Collector, spec: Any, base: str) -> None:
+    """A Pod (or a workload's Pod template) runs at least one container (K · pkg/apis/core/
+    validation/validation.go · `validateContainers`: `len(containers) == 0` is
+    `field.Required(fldPath, "")`, so a missing list and an empty one are both refused:
+    `spec.containers: Required value`). A list of the wrong type is the decoder's error."""
+    containers = spec.get("containers") if isinstance(spec, dict) else None
+    if containers is None or (isinstance(containers, list) and not containers):
+        c.add(
+            f"{base}.containers",
+            REQUIRED,
+            hint="a Pod runs at least one container: containers: [{name: web, image: nginx}]",
+        )
 
 
 def _validate_container_ports(c: Collector, spec: Any, base: str) -> None:
@@ -1054,6 +1081,7 @@ def validate_workload(
             )
     validate_labels(c, tlabels, "spec.template.metadata.labels")
     tspec = template.get("spec")
+    _validate_containers_present(c, tspec, "spec.template.spec")
     if isinstance(tspec, dict):
         _validate_container_ports(c, tspec, "spec.template.spec")
     return c.errors
