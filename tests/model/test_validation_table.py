@@ -968,3 +968,51 @@ def test_wrong_typed_lists_do_not_crash_or_invent_errors() -> None:
         "spec.ports[1].protocol",
     ]
     assert all(": expected " in e.message for e in result.errors)
+
+
+SLICE = """\
+apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec:
+  ports: [{port: 5432}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: db-1
+  labels: {kubernetes.io/service-name: db}
+ADDRESS_TYPE
+endpoints: [{addresses: ["10.0.0.5"]}]
+ports: [{port: 5432, protocol: TCP}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("addressType: IPv4", set()),
+        ("addressType: IPv6", set()),
+        ("addressType: FQDN", set()),
+        ("", {"addressType: Required value"}),
+        ('addressType: ""', {"addressType: Required value"}),
+        (
+            "addressType: ipv4",
+            {'addressType: Unsupported value: "ipv4": supported values: "FQDN", "IPv4", "IPv6"'},
+        ),
+        (
+            "addressType: IP",
+            {'addressType: Unsupported value: "IP": supported values: "FQDN", "IPv4", "IPv6"'},
+        ),
+    ],
+)
+def test_endpoint_slice_address_type(line: str, expected: set[str]) -> None:
+    """K · pkg/apis/discovery/validation · `ValidateEndpointSlice` → `validateAddressType`:
+    a refused slice never reaches kube-proxy (the selector-less Service then has none)."""
+    result = analyze(SLICE.replace("ADDRESS_TYPE\n", f"{line}\n" if line else ""))
+    assert {e.message for e in result.errors} == expected
+    assert result.valid is not expected
+    ready = result.route_json()["services"]["default/db"]["5432"]["ready"]
+    if expected:
+        assert ready == [] and result.errors[0].kind == "EndpointSlice"
+        assert result.errors[0].line == (12 if line else 7)

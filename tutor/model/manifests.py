@@ -953,7 +953,12 @@ def parse(text: str, network: ClusterNetwork = SINGLE_STACK, limits: Limits = ED
             else:
                 cluster.pods.extend(expand_workload(wl, template))
         elif raw.kind in ("Node", "EndpointSlice", "Endpoints"):
-            problems = decode_errors or validation.validate_meta(
+            check = (
+                validation.validate_endpoint_slice
+                if raw.kind == "EndpointSlice"
+                else validation.validate_meta
+            )
+            problems = decode_errors or check(
                 _cluster_scoped(raw.data) if raw.kind == "Node" else raw.data,
                 raw.doc,
                 raw.prefix,

@@ -969,6 +969,29 @@ def validate_meta(
     return _validate_meta_only(data, doc, prefix, obj, kind).errors
 
 
+ADDRESS_TYPES = ("FQDN", "IPv4", "IPv6")
+"""`supportedAddressTypes` of K · pkg/apis/discovery/validation/validation.go (FQDN is
+deprecated but still accepted; kube-proxy reads only IPv4 and IPv6 slices)."""
+
+
+def validate_endpoint_slice(
+    data: dict[str, Any], doc: Document, prefix: Path, obj: str, kind: str
+) -> list[FieldError]:
+    """ObjectMeta and `addressType` (K · pkg/apis/discovery/validation/validation.go ·
+    `ValidateEndpointSlice` → `validateAddressType`: empty is `addressType: Required value`,
+    anything but FQDN, IPv4 or IPv6, case-sensitive, `addressType: Unsupported value: "ipv4":
+    supported values: "FQDN", "IPv4", "IPv6"`)."""
+    c = _validate_meta_only(data, doc, prefix, obj, kind)
+    address_type = data.get("addressType")
+    if address_type is None or address_type == "":
+        c.add("addressType", REQUIRED, hint="say which addresses the slice holds: IPv4 or IPv6")
+    elif address_type not in ADDRESS_TYPES:
+        c.not_supported(
+            "addressType", address_type, ADDRESS_TYPES, hint=_case_hint(address_type, ADDRESS_TYPES)
+        )
+    return c.errors
+
+
 def validate_pod_meta(
     data: dict[str, Any], doc: Document, prefix: Path, obj: str, kind: str
 ) -> list[FieldError]:
