@@ -172,6 +172,8 @@ async def test_a_step_opens_when_its_check_is_met(make_app: Callable[..., Any]) 
         text = on_screen(app)
         assert "Symptoms only" in text and "ctrl+l" not in text  # a step has no solution key
         assert "why:" not in text and "Reveal" in footer_keys(app)
+        check = str(app.screen.query_one("#step-check", Static).render())
+        assert "does not hold yet" in check and "http" not in check
         await pilot.press("ctrl+n")  # a step without `routing: symptoms` shows it all
         await settle(pilot)
         assert "why:" in on_screen(app) and "Reveal" not in footer_keys(app)

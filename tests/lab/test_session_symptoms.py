@@ -139,6 +139,8 @@ def test_a_step_opens_when_its_check_is_met() -> None:
     snap = lab.snapshot()
     assert snap.symptoms and SOLUTION_KEY not in snap.symptoms_note  # a step has no solution
     assert snap.check is not None and not snap.check.met
+    assert snap.check.detail == NOT_YET_HIDDEN  # the check's own detail names the cause
+    assert lab.check is not None and CAUSE in lab.check.detail
     lab.edit(FIXED)
     lab.analyze_now()
     assert not lab.snapshot().symptoms and lab.revealed == "met"

@@ -442,6 +442,14 @@ class LabSession:
             return result
         return self.withheld(goal, result) if self.hides_diagnosis else result
 
+    @property
+    def shown_check(self) -> GoalResult | None:
+        """The step's check as the screen shows it: withheld while the diagnosis is hidden
+        (a step's "now: ..." line would name the cause)."""
+        if self.check is None or self.goal is None or not self.hides_diagnosis:
+            return self.check
+        return self.withheld(self.goal, self.check)
+
     def withheld(self, goal: Goal, result: GoalResult) -> GoalResult:
         """`result` as shown while the diagnosis is hidden (see `check_now`)."""
         from tutor.course.goals import GoalResult, evaluate, parts_of
@@ -656,7 +664,7 @@ class LabSession:
             if analysis
             else (),
             error_lines=tuple(sorted({p.line - 1 for p in found if p.line > 0})),
-            check=self.check,
+            check=self.shown_check,
             client=choice.clients[0],
             clients=choice.clients,
             client_label=choice.label,

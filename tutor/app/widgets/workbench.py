@@ -482,7 +482,7 @@ class Workbench(Vertical):
 
     @property
     def check(self) -> GoalResult | None:
-        return self.session.check
+        return self.session.shown_check
 
     @property
     def shown_analysis(self) -> Analysis | None:
