@@ -298,11 +298,14 @@ def _readiness(spec: Any, status: dict[str, Any]) -> tuple[ContainerReadiness, .
             ready = st.get("ready")
             waiting = _get(st, "state", "waiting", "reason")
             term = _get(st, "state", "terminated")
-            ended = ""
+            ended, reason, code = "", "", None
             if isinstance(term, dict):
-                code = term.get("exitCode")
-                ended = str(term.get("reason") or "Terminated") + (
-                    f", exit code {code}" if isinstance(code, int) else ""
+                said = term.get("exitCode")
+                code = said if isinstance(said, int) and not isinstance(said, bool) else 0
+                why = term.get("reason")
+                reason = why if isinstance(why, str) else ""
+                ended = str(reason or "Terminated") + (
+                    f", exit code {said}" if isinstance(said, int) else ""
                 )
             out.append(
                 ContainerReadiness(
@@ -311,6 +314,9 @@ def _readiness(spec: Any, status: dict[str, Any]) -> tuple[ContainerReadiness, .
                     ready if isinstance(ready, bool) else None,
                     waiting if isinstance(waiting, str) else "",
                     ended,
+                    reason,
+                    code,
+                    section == "initContainers",
                 )
             )
     return tuple(out)

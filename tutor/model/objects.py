@@ -153,6 +153,12 @@ class ContainerReadiness:
     """`state.waiting.reason` (CrashLoopBackOff, ImagePullBackOff, ContainerCreating...)."""
     terminated: str = ""
     """`state.terminated`: its reason and exit code, e.g. "Error, exit code 1"."""
+    terminated_reason: str = ""
+    """`state.terminated.reason` as written ("" when it has none)."""
+    exit_code: int | None = None
+    """`state.terminated.exitCode` (None when the container has not terminated)."""
+    sidecar: bool = False
+    """An init container with `restartPolicy: Always`."""
 
 
 @dataclass(slots=True)

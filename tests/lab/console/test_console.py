@@ -240,3 +240,116 @@ def test_history_keeps_lines_visible() -> None:
     run("kubectl get svc", console)
     run("\x1b[31mx", console)
     assert console.history == ["kubectl get svc", "\\u001b[31mx"]
+
+
+def _pod_with(containers: str, statuses: str, extra: str = "", ready: str = "False") -> str:
+    return (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+        f"{extra}  containers:\n{containers}"
+        "status:\n  phase: Running\n  podIP: 10.244.1.5\n"
+        f"  conditions: [{{type: Ready, status: '{ready}'}}]\n{statuses}"
+    )
+
+
+ONE = "  - {name: app, image: x}\n"
+TWO = "  - {name: app, image: x}\n  - {name: log, image: y}\n"
+SIDECAR = "  initContainers:\n  - {name: proxy, image: p, restartPolicy: Always}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        (
+            _pod_with(
+                ONE,
+                "  containerStatuses:\n  - name: app\n    ready: false\n    restartCount: 7\n"
+                "    state: {waiting: {reason: CrashLoopBackOff}}\n",
+            ),
+            "CrashLoopBackOff",
+        ),
+        (
+            _pod_with(
+                ONE,
+                "  containerStatuses:\n  - {name: app, ready: false, state: "
+                "{waiting: {reason: ImagePullBackOff}}}\n",
+            ),
+            "ImagePullBackOff",
+        ),
+        (
+            _pod_with(
+                ONE,
+                "  containerStatuses:\n  - {name: app, ready: false, state: "
+                "{terminated: {reason: OOMKilled, exitCode: 137}}}\n",
+            ),
+            "OOMKilled",
+        ),
+        (
+            _pod_with(
+                ONE,
+                "  containerStatuses:\n  - {name: app, ready: false, state: "
+                "{terminated: {exitCode: 2}}}\n",
+            ),
+            "ExitCode:2",
+        ),
+        # the first container in the status decides (printPod walks them from the last)
+        (
+            _pod_with(
+                TWO,
+                "  containerStatuses:\n  - {name: app, ready: false, state: "
+                "{waiting: {reason: CrashLoopBackOff}}}\n  - {name: log, ready: false, state: "
+                "{waiting: {reason: ErrImagePull}}}\n",
+            ),
+            "CrashLoopBackOff",
+        ),
+        # Completed next to a running ready container: NotReady without the Ready condition
+        (
+            _pod_with(
+                TWO,
+                "  containerStatuses:\n  - {name: app, ready: false, state: "
+                "{terminated: {reason: Completed, exitCode: 0}}}\n  - {name: log, ready: true, "
+                "state: {running: {}}}\n",
+            ),
+            "NotReady",
+        ),
+        (
+            _pod_with(
+                ONE,
+                "  initContainerStatuses:\n  - {name: proxy, ready: false, state: "
+                "{waiting: {reason: CrashLoopBackOff}}}\n  containerStatuses:\n"
+                "  - {name: app, ready: false, state: {waiting: {reason: PodInitializing}}}\n",
+                extra=SIDECAR,
+            ),
+            "Init:CrashLoopBackOff",
+        ),
+        # a running sidecar does not hold the Pod back: its app container's state decides
+        (
+            _pod_with(
+                ONE,
+                "  initContainerStatuses:\n  - {name: proxy, ready: true, state: {running: {}}}\n"
+                "  containerStatuses:\n  - {name: app, ready: false, state: {running: {}}}\n",
+                extra=SIDECAR,
+            ),
+            "Running",
+        ),
+        (_pod_with(ONE, "", ready="True"), "Running"),
+    ],
+    ids=[
+        "crashloop",
+        "image pull",
+        "oomkilled",
+        "exit code",
+        "first container",
+        "completed",
+        "sidecar crashloop",
+        "sidecar running",
+        "ready",
+    ],
+)
+def test_get_pods_status_is_kubectls(text: str, status: str) -> None:
+    """K · pkg/printers/internalversion/printers.go · `printPod`: STATUS names a waiting or
+    ended container, as `kubectl get pods` prints it (describe already said CrashLoopBackOff)."""
+    console = Console(now=lambda: 0.0)
+    out = console.run("kubectl get pods", analyze_with_changes(text, console.changes))
+    assert out.code == 0, out.text
+    row = out.text.splitlines()[1].split()
+    assert row[0] == "p" and row[2] == status, out.text

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from tutor.model.objects import ContainerReadiness, Pod
+
 from .flags import KUBECTL_GLOBAL, Flag, UsageError, parse
 from .output import Output
 from .resources import (
@@ -103,6 +105,48 @@ def format_endpoints(subsets: list[tuple[list[str], list[str], list[tuple[str, i
     return f"{text} + {count - 3} more..." if more else text
 
 
+def _ended(c: ContainerReadiness) -> str:
+    """A terminated container's word in STATUS: its reason, else `ExitCode:N`."""
+    return c.terminated_reason or f"ExitCode:{c.exit_code or 0}"
+
+
+def pod_status(pod: Pod) -> str:
+    """The STATUS cell (K · pkg/printers/internalversion/printers.go · `printPod`): the phase;
+    a sidecar (an init container with `restartPolicy: Always`) that waits or failed makes it
+    `Init:<reason>`; otherwise the first container that waits (`CrashLoopBackOff`,
+    `ImagePullBackOff`) or has ended (its reason, or `ExitCode:N`) names it, as the loop over
+    `containerStatuses` from the last to the first leaves it; `Completed` next to a ready
+    running container reads `Running` (`NotReady` without the Ready condition); a deleted Pod
+    is `Terminating`. The file's container states are kept for a Pod that is not Ready."""
+    if pod.terminating:
+        return "Terminating"
+    reason = pod.phase
+    initializing = False
+    for c in pod.containers:
+        if not c.sidecar or (c.terminated and c.exit_code == 0):
+            continue
+        if c.terminated:
+            reason, initializing = "Init:" + _ended(c), True
+            break
+        if c.waiting and c.waiting != "PodInitializing":
+            reason, initializing = "Init:" + c.waiting, True
+            break
+        # a running sidecar has started: it does not hold the Pod back
+    if initializing:
+        return reason
+    running = False
+    for c in reversed([c for c in pod.containers if not c.sidecar]):
+        if c.waiting:
+            reason = c.waiting
+        elif c.terminated:
+            reason = _ended(c)
+        elif c.ready:
+            running = True
+    if reason == "Completed" and running:
+        reason = "Running" if pod.ready_condition == "True" else "NotReady"
+    return reason
+
+
 def _pod_rows(world: World, ns: str | None) -> list[Row]:
     rows = []
     totals: dict[tuple[object, ...], int] = {}
@@ -114,7 +158,7 @@ def _pod_rows(world: World, ns: str | None) -> list[Row]:
         if total is None:  # a workload's Pods share one template
             total = totals[where] = max(1, len(containers(world.pod_spec(pod))))
         ready = total if pod.ready_condition == "True" and not pod.terminating else 0
-        status = "Terminating" if pod.terminating else pod.phase
+        status = pod_status(pod)
         rows.append(
             Row(
                 pod.namespace,
