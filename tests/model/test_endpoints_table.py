@@ -338,6 +338,21 @@ def test_named_port_resolved_per_pod_and_per_service_port() -> None:
     assert {p["name"]: p["port"] for p in by_pod["b"]["ports"]} == {"web": 9000}
 
 
+def test_slice_ports_carry_the_service_ports_app_protocol() -> None:
+    """`getEndpointPorts` copies each Service port's `appProtocol` into the slice's port."""
+    svc = service(
+        ports=[
+            {"name": "web", "port": 80, "targetPort": 8080, "appProtocol": "kubernetes.io/h2c"},
+            {"name": "metrics", "port": 9090, "targetPort": 9100},
+        ]
+    )
+    (sl,) = endpoint_slices(run(svc, pod("a")).services[0].endpoints)
+    assert sl["ports"] == [
+        {"name": "web", "port": 8080, "protocol": "TCP", "appProtocol": "kubernetes.io/h2c"},
+        {"name": "metrics", "port": 9100, "protocol": "TCP"},
+    ]
+
+
 def test_find_port_function_directly() -> None:
     p = Pod(
         "p",

@@ -350,21 +350,23 @@ def endpoint_slices(
     reconciler.go): one set per address type of the Service (`getAddressTypesForService`: its
     `ipFamilies`), each listing the Pods' addresses of that family, and per distinct port
     mapping (`NewPortMapKey`), so Pods that resolve a named port differently land in different
-    slices, and at most MAX_ENDPOINTS_PER_SLICE endpoints in each slice. `hinted` (a port's
-    endpoints after `assign_hints`) gives each endpoint its `zone` and `hints`."""
+    slices, and at most MAX_ENDPOINTS_PER_SLICE endpoints in each slice. A slice's ports are
+    `getEndpointPorts`' (K · staging/src/k8s.io/endpointslice/utils.go): each Service port the
+    Pod resolves, with its name, protocol and `appProtocol`. `hinted` (a port's endpoints after
+    `assign_hints`) gives each endpoint its `zone` and `hints`."""
     by_pod = {ep.pod.name: ep for ep in hinted or () if not ep.slice}
     svc = se.service
     if not se.managed:
         return []
-    Key = tuple[str, tuple[tuple[str, str, int], ...]]
+    Key = tuple[str, tuple[tuple[str, str, int, str], ...]]
     groups: dict[Key, list[tuple[Pod, str, tuple[bool, bool, bool]]]] = {}
     families = svc.ip_families or ["IPv4"]
     for pod in se.selected:
-        mapping: list[tuple[str, str, int]] = []
+        mapping: list[tuple[str, str, int, str]] = []
         for sp in svc.ports:
             num = find_port(pod, sp.target_port, sp.protocol)
             if num is not None:
-                mapping.append((sp.name, sp.protocol, num))
+                mapping.append((sp.name, sp.protocol, num, sp.app_protocol))
         for family in families:
             ip = pod.ip if family_of(pod.ip) == family else ip_of_family(pod.ips, family)
             if ip:
@@ -379,7 +381,10 @@ def endpoint_slices(
     slices = []
     for (family, key), members in groups.items():
         for chunk in range(0, max(len(members), 1), MAX_ENDPOINTS_PER_SLICE):
-            name = f"{svc.name}-{suffix(stable_hash(svc.ref, family, key, chunk), 5)}"
+            named = tuple(
+                port[:3] for port in key
+            )  # the name leaves appProtocol out: names stay as they were
+            name = f"{svc.name}-{suffix(stable_hash(svc.ref, family, named, chunk), 5)}"
             eps = []
             for pod, ip, (ready, serving, terminating) in members[
                 chunk : chunk + MAX_ENDPOINTS_PER_SLICE
@@ -418,10 +423,18 @@ def endpoint_slices(
                     },
                     "addressType": family,
                     "endpoints": eps,
-                    "ports": [{"name": n, "port": num, "protocol": proto} for n, proto, num in key],
+                    "ports": [slice_port(*port) for port in key],
                 }
             )
     return slices
+
+
+def slice_port(name: str, protocol: str, port: int, app_protocol: str) -> dict[str, Any]:
+    """One of a slice's `ports` (`discovery.EndpointPort`): `appProtocol` only when set."""
+    out: dict[str, Any] = {"name": name, "port": port, "protocol": protocol}
+    if app_protocol:
+        out["appProtocol"] = app_protocol
+    return out
 
 
 # ---------------------------------------------------------------- slices from the input
