@@ -150,10 +150,12 @@ def pod_status(pod: Pod) -> str:
 def _pod_rows(world: World, ns: str | None) -> list[Row]:
     rows = []
     totals: dict[tuple[object, ...], int] = {}
+    age = world.clock.age
     for pod in world.pods:
         if ns is not None and pod.namespace != ns:
             continue
-        where = (pod.source.document, *pod.source.prefix)
+        source = pod.source
+        where = (source.document, *source.prefix)
         total = totals.get(where)
         if total is None:  # a workload's Pods share one template
             total = totals[where] = max(1, len(containers(world.pod_spec(pod))))
@@ -163,7 +165,7 @@ def _pod_rows(world: World, ns: str | None) -> list[Row]:
             Row(
                 pod.namespace,
                 pod.name,
-                [f"{ready}/{total}", status, "0", world.clock.age(f"Pod/{pod.ref}")],
+                [f"{ready}/{total}", status, "0", age(f"Pod/{pod.namespace}/{pod.name}")],
                 [pod.ip or "<none>", pod.node_name or "<none>", "<none>", "<none>"],
                 pod.labels,
                 partial(pod_dict, world, pod),

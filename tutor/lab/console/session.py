@@ -89,6 +89,7 @@ class Console:
     initial_age: float = INITIAL_AGE
     """How old the objects present at the console's first look are (simulated)."""
     clock: Clock = field(init=False)
+    _world: tuple[Analysis, World] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.clock = Clock(self.now, self.initial_age)
@@ -99,7 +100,15 @@ class Console:
         return f"{self.client.name}:/ # "
 
     def world(self, analysis: Analysis) -> World:
-        return World.build(analysis, self.clock)
+        """The cluster of `analysis` as kubectl sees it; made once per analysis (each line
+        would otherwise look at every object again: 500 Pods, a millisecond), since the same
+        analysis holds the same objects and the clock already knows them."""
+        kept = self._world
+        if kept is not None and kept[0] is analysis and kept[1].clock is self.clock:
+            return kept[1]
+        world = World.build(analysis, self.clock)
+        self._world = (analysis, world)
+        return world
 
     def run(self, line: str, analysis: Analysis) -> Output:
         """Run one typed line. Never raises: every failure is one line of the tool's text."""

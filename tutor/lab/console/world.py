@@ -9,6 +9,7 @@ the API server's 6443) and Node objects for the nodes Pods run on.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,7 +48,12 @@ def kubernetes_service() -> Service:
 
 def human_duration(seconds: float) -> str:
     """K · apimachinery/pkg/util/duration · `HumanDuration`: the AGE column."""
-    s = int(seconds)
+    return _human_duration(int(seconds))
+
+
+@functools.lru_cache(maxsize=4096)
+def _human_duration(s: int) -> str:
+    """`human_duration` of whole seconds (kept: a table's objects mostly share an age)."""
     if s < -1:
         return "<invalid>"
     if s < 0:
@@ -99,7 +105,8 @@ class Clock:
             self.born.setdefault(key, t)
 
     def seconds(self, key: str) -> float:
-        return self.now() - self.born.get(key, self.now() - self.initial_age)
+        born = self.born.get(key)
+        return self.initial_age if born is None else self.now() - born
 
     def age(self, key: str) -> str:
         return human_duration(self.seconds(key))
