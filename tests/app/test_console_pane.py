@@ -191,3 +191,23 @@ async def test_typing_and_enter_repaint_the_prompt_without_a_new_layout() -> Non
         assert layouts == []
         # scrolled to the end: the cursor's cell (after the text) is the last one shown
         assert field.scroll_offset.x == len(field.value) + 1 - field.content_region.width > 0
+
+
+async def test_written_lines_are_kept_as_given_tabs_expanded() -> None:
+    app = Host()
+    async with app.run_test(size=(40, 12)) as pilot:
+        log = app.query_one(ConsolePane).log_widget
+        log.write_lines([])
+        assert log.line_count == 0
+        log.write_lines(["a\tb", "two\nlines", "", "x" * 45, "\x07bell"])
+        await pilot.pause()
+        assert log.lines == ["a       b", "two", "lines", "", "x" * 45, "\\u0007bell"]
+        assert shown_rows(app)[:7] == [
+            "a       b",
+            "two",
+            "lines",
+            "",
+            "x" * log.size.width,
+            "xxxxx",
+            "\\u0007bell",
+        ]

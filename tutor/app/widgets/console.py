@@ -96,13 +96,21 @@ class ConsoleLog(Widget):
     def write_lines(self, lines: Iterable[str]) -> None:
         """Add lines at the bottom (one repaint, whatever their number)."""
         # control characters spelled out here too: nothing written reaches the terminal raw
-        new = [visible(part) for line in lines for part in line.expandtabs().split("\n")]
+        # (all lines at once: tabs expand per line and `visible` maps character by character)
+        given = list(lines)
+        if not given:
+            return
+        new = visible("\n".join(given).expandtabs()).split("\n")
         self._lines.extend(new)
         width = self._width()
-        for line in new:
-            rows = _wrap(line, width)
-            self._rows.extend(rows)
-            self._row_counts.append(len(rows))
+        if all(map(str.isascii, new)) and max(map(len, new)) <= width:
+            self._rows.extend(new)  # the usual output: no line wraps
+            self._row_counts.extend([1] * len(new))
+        else:
+            for line in new:
+                rows = _wrap(line, width)
+                self._rows.extend(rows)
+                self._row_counts.append(len(rows))
         excess = len(self._lines) - self.max_lines
         if excess > 0:
             dropped = sum(self._row_counts[:excess])
@@ -150,9 +158,12 @@ class ConsoleLog(Widget):
 
     # -- drawing ------------------------------------------------------------------------------
 
-    def _width(self) -> int:
-        if self._wrap != self.size.width and self.size.width > 0:
-            self._rewrap(self.size.width)
+    def _width(self, width: int | None = None) -> int:
+        """The wrapping width (the widget's, once it has one), rows re-wrapped if it changed."""
+        if width is None:
+            width = self.size.width
+        if self._wrap != width and width > 0:
+            self._rewrap(width)
         return self._wrap or 80
 
     def _rewrap(self, width: int) -> None:
@@ -169,9 +180,8 @@ class ConsoleLog(Widget):
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        self._width()
-        height = self.size.height
+        width, height = self.size  # once: `size` walks up to the screen's layout each time
+        self._width(width)
         if self._style is None:
             self._style = self.rich_style
         style = self._style
