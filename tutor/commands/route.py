@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute, by_node, depends_on_node
-from tutor.model.endpoints import pod_ip_for
+from tutor.model.endpoints import pod_address
 from tutor.model.limits import MAX_CLIENTS, MAX_REQUESTS
 from tutor.model.proxy import Client
 from tutor.model.report import (
@@ -180,11 +180,7 @@ def print_text(
                 if v is None:
                     continue
                 mark = ">" if v.gets_traffic else " "
-                ip = pod_ip_for(pod, sr.service)
-                if ip and v.port:
-                    addr = f"[{ip}]:{v.port}" if ":" in ip else f"{ip}:{v.port}"
-                else:
-                    addr = ip or "-"
+                addr = pod_address(pod, sr.service, v.port or None) or "-"
                 if counts is not None:
                     traffic = str(counts.get(pod.name, 0))
                 else:

@@ -176,8 +176,7 @@ class Endpoint:
     @property
     def address(self) -> str:
         """`net.JoinHostPort(ip, port)`, as kube-proxy's endpoint String(): IPv6 in brackets."""
-        ip = self.ip or self.pod.ip
-        return f"[{ip}]:{self.port}" if ":" in ip else f"{ip}:{self.port}"
+        return join_host_port(self.ip or self.pod.ip, self.port)
 
     @property
     def node_name(self) -> str:
@@ -327,6 +326,19 @@ def pod_ip_for(pod: Pod, svc: Service) -> str:
     """The Pod's address in the Service's primary family (its IP in that family's slice)."""
     family = primary_family(svc)
     return pod.ip if family_of(pod.ip) == family else ip_of_family(pod.ips, family) or pod.ip
+
+
+def join_host_port(ip: str, port: int) -> str:
+    """`net.JoinHostPort`: an IPv6 address in brackets."""
+    return f"[{ip}]:{port}" if ":" in ip else f"{ip}:{port}"
+
+
+def pod_address(pod: Pod, svc: Service, port: int | None) -> str:
+    """Where the Service's traffic reaches a Pod, as the routing view and `ktutor route` show
+    it: the Pod's IP of the Service's primary family (the address its slices of that family
+    list, so an IPv6-first Service shows IPv6), with `port` when given; "" without an IP."""
+    ip = pod_ip_for(pod, svc)
+    return join_host_port(ip, port) if ip and port is not None else ip
 
 
 def family_endpoints(endpoints: list[Endpoint], family: str) -> list[Endpoint]:

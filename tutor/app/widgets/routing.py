@@ -19,6 +19,7 @@ from tutor.app.widgets.safe import scrub
 from tutor.lab.actions import ACTIONS, BY_ID
 from tutor.lab.session import DEFAULT_CLIENT, Snapshot, Target
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
+from tutor.model.endpoints import pod_address
 from tutor.model.objects import Pod
 from tutor.model.proxy import Client
 from tutor.model.report import at_pod, request_to
@@ -167,8 +168,7 @@ def pod_row(sr: ServiceRoute, pr: PortRoute, pod: Pod, width: int = 0) -> Text:
     text.append(" ")
     text.append(pod.name, style="bold")
     port = verdict.port if verdict and verdict.port is not None else None
-    addr = pod.ip or "(no IP)"
-    text.append(f"  {addr}:{port}" if port is not None else f"  {addr}")
+    text.append(f"  {pod_address(pod, sr.service, port) or '(no IP)'}")
     text.append(f"  {pod.node_name or '(unscheduled)'}", style="cyan")
     text.append("  ")
     if pod.ready_condition == "True":
@@ -237,6 +237,7 @@ class RoutingView(OptionList):
             repr(pr.verdicts.get(pod.ref)),
             repr(sr.service.selector),
             sr.service.headless,
+            tuple(sr.service.ip_families),  # the Pod address shown is of the primary family
             pr.port.port,
             pr.port.protocol,
             width,

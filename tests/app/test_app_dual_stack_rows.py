@@ -1,0 +1,43 @@
+"""The routing view's Pod rows show the address the Service's traffic goes to: on the dual-stack
+cluster, an IPv6-first Service's endpoints are the Pods' IPv6 addresses (the slice of its
+primary family lists them), so its rows show those, not the Pods' first (IPv4) IP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from testkit import settle
+
+from tutor.app.app import TutorApp
+from tutor.app.widgets.editor import YamlEditor
+from tutor.app.widgets.routing import RoutingView
+
+
+@pytest.fixture(autouse=True)
+def only_builtin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KTUTOR_LESSONS", raising=False)
+    monkeypatch.delenv("KTUTOR_SERVE", raising=False)
+
+
+def pod_rows(view: RoutingView) -> list[str]:
+    prompts = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
+    return [p for p in prompts if "TRAFFIC" in p or "no traffic" in p]
+
+
+async def test_an_ipv6_first_service_shows_the_pods_ipv6_addresses(tmp_path: Path) -> None:
+    app = TutorApp("dual-stack", step=3, data_dir=tmp_path)  # "ipFamilies and clusterIPs"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(RoutingView)
+        rows = pod_rows(view)
+        assert len(rows) == 2
+        assert all("[fd00:10:244:" in row and "]:8080" in row for row in rows), rows
+        editor = app.screen.query_one(YamlEditor)
+        editor.focus()
+        line = editor.text.splitlines().index("  ipFamilies: [IPv6, IPv4]")
+        editor.cursor_location = (line, len("  ipFamilies: ["))
+        await pilot.press(*["delete"] * len("IPv6, IPv4"), *"IPv4, IPv6")
+        await settle(pilot)
+        rows = pod_rows(view)
+        assert all(" 10.244." in row and ":8080" in row and "fd00" not in row for row in rows)
