@@ -19,10 +19,14 @@ screen by stripping the escape sequences, and does what a learner does:
 
 1. the rush: `--rush` tabs open within one second; each answers the name prompt and opens
    lesson 1 (time to the prompt, time to the lesson's first step; goal: all within 3 s and 5 s);
-2. the rest of `--learners` join, a few per second, and open lesson 1 too;
+2. the rest of `--learners` join, a few per second, and open lesson 1 too; then the CPU each
+   tutor used to get there (`joining`), and what the whole class uses while nobody types
+   (`idle`, over 3 s);
 3. `--typing` of them type in the YAML editor (a `Q` and its Backspace, 3 keys a second each)
    and send a request (Ctrl+T) every few seconds, for `--seconds`: keystroke to the first
-   frame that shows the `Q` (goal: p95 < 150 ms);
+   frame that shows the `Q` (goal: p95 < 150 ms), and the CPU time per key (`typing cpu`:
+   the busiest tutors' CPU over the keys they were sent; CPU seconds do not depend on what
+   else the machine runs, so they size a class on a shared machine too);
 4. memory: the proportional set size (PSS, shared pages split among the processes that share
    them, from /proc/PID/smaps_rollup) of every tab's tutor, the warm ones waiting, the fork
    server and the web server, divided by the number of learners (goal: < 40 MB), and by the
@@ -75,6 +79,8 @@ class Learner:
     text: str = ""
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     ws: aiohttp.ClientWebSocketResponse | None = None
+    keys: int = 0
+    """Key messages sent (each a keystroke the tutor handles)."""
 
     async def _reader(self) -> None:
         assert self.ws is not None
@@ -99,6 +105,7 @@ class Learner:
     async def send(self, keys: str) -> None:
         assert self.ws is not None
         await self.ws.send_str(json.dumps(["stdin", keys]))
+        self.keys += 1
 
     async def join(self, session: aiohttp.ClientSession, lesson_title: str) -> None:
         """Open the page's websocket, give a name, open lesson 1."""
@@ -197,7 +204,8 @@ def cpu_seconds(pid: int) -> float:
 def processes(server: int) -> tuple[list[int], list[int]]:
     """(the tabs' tutor processes, the fork server) under the web server: tutors started as
     `python -m tutor` (not the shells that start them) and the fork server's children."""
-    tabs, forkers = [], []
+    tabs: list[int] = []
+    forkers: list[int] = []
     for pid in descendants(server):
         try:
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
@@ -317,10 +325,47 @@ async def run(args: argparse.Namespace) -> int:
             print(f"joined: {len(joined)} of {len(learners)} learners in a lesson", flush=True)
             for x in [x for x in rest if x.error][:3]:
                 print(f"  learner {x.n}: {x.error}", flush=True)
-            await asyncio.sleep(2)
+            tabs_now = processes(server.pid)[0]
+            joining = [cpu_seconds(p) for p in tabs_now]
+            print(
+                f"joining: each tutor had used {pct(joining, 0.5):.2f} s of CPU (p50), "
+                f"{max(joining, default=0):.2f} s (max) by now: fork, name prompt, list, "
+                "lesson 1 open (a warm tutor's part before its tab came included)",
+                flush=True,
+            )
+            await asyncio.sleep(2)  # the last lessons' opening frames
+            idle_from = {p: cpu_seconds(p) for p in tabs_now}
+            idle_began, web_from = time.monotonic(), cpu_seconds(server.pid)
+            await asyncio.sleep(3)
+            idle_cpu = sum(cpu_seconds(p) - c for p, c in idle_from.items())
+            idle_cpu += cpu_seconds(server.pid) - web_from
+            idle_span = time.monotonic() - idle_began
+            print(
+                f"idle: {len(joined)} learners in a lesson, nobody typing: tutors and web server "
+                f"used {idle_cpu / idle_span:.3f} CPU s per second in all",
+                flush=True,
+            )
             typists = joined[: args.typing]
+            for x in typists:
+                x.keys = 0
+            type_from = {p: cpu_seconds(p) for p in processes(server.pid)[0]}
+            web_from = cpu_seconds(server.pid)
             await asyncio.wait_for(
                 asyncio.gather(*(x.type_for(args.seconds) for x in typists)), args.seconds + 60
+            )
+            used = sorted(
+                (cpu_seconds(p) - type_from.get(p, 0.0) for p in processes(server.pid)[0]),
+                reverse=True,
+            )
+            keys = sum(x.keys for x in typists)
+            typing_cpu = sum(used[: len(typists)])
+            print(
+                f"typing cpu: the {len(typists)} busiest tutors used {typing_cpu:.1f} s for "
+                f"{keys} keys ({1000 * typing_cpu / max(1, keys):.0f} ms per key), the other "
+                f"{max(0, len(used) - len(typists))} tutors {sum(used[len(typists) :]):.1f} s "
+                f"(warm ones started meanwhile included), the web server "
+                f"{cpu_seconds(server.pid) - web_from:.1f} s, over {args.seconds:.0f} s",
+                flush=True,
             )
             lat = [v * 1000 for x in typists for v in x.latencies]
             for x in [x for x in typists if x.error][:3]:
