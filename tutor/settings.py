@@ -18,6 +18,7 @@ DATA_DIR = "KTUTOR_DATA_DIR"
 LESSONS = "KTUTOR_LESSONS"
 SERVE = "KTUTOR_SERVE"
 JOIN_CODE = "KTUTOR_JOIN_CODE"
+WARM_TUTOR = "KTUTOR_WARM_TUTOR"
 TEXTUAL_DRIVER = "TEXTUAL_DRIVER"
 TERM = "TERM"
 
@@ -67,6 +68,12 @@ def join_code() -> str:
 def serving() -> bool:
     """True inside a process that `ktutor serve` started for a browser tab."""
     return _read(SERVE) == "1"
+
+
+def warm_tutor() -> bool:
+    """True in a tutor that `ktutor serve` starts ahead of time for its warm pool: it has time
+    to warm up before a learner takes it (set by the server, not by people)."""
+    return _read(WARM_TUTOR) == "1"
 
 
 def web_driver() -> bool:

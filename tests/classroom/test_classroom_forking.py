@@ -54,6 +54,7 @@ def run_child():
         "pid": os.getpid(),
         "ppid": os.getppid(),
         "columns": os.environ.get("COLUMNS"),
+        "warm": os.environ.get("KTUTOR_WARM_TUTOR"),
         "sockets": len(sockets),
         "listening": sum(listening(fd) for fd in sockets),
     }
@@ -272,8 +273,14 @@ async def test_the_warm_pool_keeps_forked_children(
         waiting = pool.ready[0]
         assert isinstance(waiting, forking.ForkedProcess)
         ws = await client.ws_connect("/ws")
-        assert _report(await _first_words(ws))["pid"] == waiting.pid
+        report = _report(await _first_words(ws))
+        assert report["pid"] == waiting.pid
+        assert report["warm"] == "1", "a pool's tutor is told it may warm up"
+        second = await client.ws_connect("/ws")  # the pool refills only after a quiet while
+        report = _report(await _first_words(second))
+        assert report["pid"] != waiting.pid and report["warm"] is None
         await ws.close()
+        await second.close()
         await _until(lambda: not server.tabs)
 
 

@@ -111,6 +111,12 @@ class TutorApp(App[None]):
         self._preloaded = False
         """A served tab read its lessons while waiting for the learner's name."""
         self._warmed = False
+        self.warm_up = True
+        """False in a tab's fork of `ktutor serve`'s fork server (`tutor.app.fork_server`),
+        which imported the lesson screen and ran the first analysis before forking: the styles
+        warm-up then cost the tab 0.2 s of CPU (a fifth of joining) to save lesson 1's
+        opening about 0.03 s. A warm pool's tutor, which waits for its learner anyway, keeps
+        it."""
         from tutor.app import shims
 
         shims.install()  # before the driver's input thread starts: bad bytes do not end the app
@@ -176,7 +182,7 @@ class TutorApp(App[None]):
     def _warm_up(self) -> None:
         """While the learner reads the list, import the lesson screen and run the model once,
         so opening a lesson does not pay for it (once per process)."""
-        if self._warmed:
+        if self._warmed or not self.warm_up:
             return
         self._warmed = True
         import tutor.app.screens.lesson  # noqa: F401

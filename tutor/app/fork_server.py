@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from tutor import settings
 from tutor.classroom.forking import ForkServer, prepare_to_fork
 
 
@@ -76,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.argv = ["ktutor"]
         app = TutorApp(None, extra_dirs=extra)
+        app.warm_up = settings.warm_tutor()  # a tab's own: done here, before forking
         app.run()
         return app.return_code or 0
 

@@ -52,6 +52,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from textual_serve.server import log, to_int
 
+from tutor import settings
 from tutor.classroom import forking, joining
 from tutor.classroom.shims import RoutedServer, TabService, idle_service, tab_environment
 
@@ -195,16 +196,23 @@ class WarmAppService(TabService):
         *,
         warm: Process | None,
         forks: ForkServer | None = None,
+        pooled: bool = False,
         **kw: Any,
     ) -> None:
         super().__init__(command, **kw)
         self.warm = warm
         self.forks = forks
+        self.pooled = pooled
+        """Starting a tutor for the warm pool: a forked one is told so
+        (`settings.warm_tutor`) and warms up while it waits."""
 
     async def open_process(self, width: int, height: int) -> Process | None:
         process, self.warm = self.warm, None
         if process is None and self.forks is not None:
-            process = await self.forks.fork(width, height, self.environment(width, height))
+            environment = self.environment(width, height)
+            if self.pooled:
+                environment[settings.WARM_TUTOR] = "1"
+            process = await self.forks.fork(width, height, environment)
         return process
 
     async def stop(self) -> None:
@@ -247,7 +255,9 @@ class WarmPool:
     async def _spawn(self) -> Process:
         """A process exactly as textual-serve starts one (its environment, 80x24 until the
         browser sends its size), forked when the fork server runs."""
-        spawner = idle_service(self.command, WarmAppService, warm=None, forks=self.forks)
+        spawner = idle_service(
+            self.command, WarmAppService, warm=None, forks=self.forks, pooled=True
+        )
         return await spawner.spawn(80, 24)
 
     def start(self) -> None:
