@@ -10,7 +10,7 @@ from typing import Any
 from testkit import settle, until
 from textual.command import CommandList
 from textual.pilot import Pilot
-from textual.widgets import Markdown, OptionList, Static
+from textual.widgets import Markdown, OptionList, Static, Tabs
 
 from tutor.app.screens.help import HelpScreen
 from tutor.app.screens.lesson import LessonScreen
@@ -491,6 +491,30 @@ async def test_narrow_terminal_uses_tabs(make_app: Any, lesson: Lesson, data_dir
         await settle(pilot)
         assert not bench.narrow and bench.query_one("#yaml").display
         assert bench.query_one("#routing").display
+
+
+async def test_a_wide_terminal_made_narrow_gets_the_tabs(
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
+    """A wide screen mounts no tabs (it never shows them); narrowing the terminal mounts
+    them, on the pane shown, and they switch panes."""
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        bench = workbench(app)
+        assert not bench.query("#pane-tabs")
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert bench.narrow and bench.query_one("#pane-tabs").display
+        assert bench.query_one("#pane-tabs", Tabs).active == f"tab-{bench.active}"
+        await pilot.click("#tab-routing")
+        await settle(pilot)
+        assert bench.active == "routing" and bench.query_one("#routing").display
+        assert not bench.query_one("#yaml").display
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert not bench.query_one("#pane-tabs").display
+        assert bench.query_one("#yaml").display and bench.query_one("#routing").display
 
 
 async def test_progress_notice_is_shown(make_app: Any, lesson: Lesson, data_dir: Path) -> None:

@@ -23,6 +23,7 @@ from tutor.course.lesson import Lesson, LessonError, LessonSet
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from tutor.app.widgets.editor import YamlEditor
     from tutor.classroom.claims import NameClaim
     from tutor.course.progress import ProgressStore
 
@@ -117,6 +118,9 @@ class TutorApp(App[None]):
         warm-up then cost the tab 0.2 s of CPU (a fifth of joining) to save lesson 1's
         opening about 0.03 s. A warm pool's tutor, which waits for its learner anyway, keeps
         it."""
+        self._spare_editor: YamlEditor | None = None
+        """An editor made while the learner reads a list, for the next lesson or challenge
+        to open (`YamlEditor.create`)."""
         from tutor.app import shims
 
         shims.install()  # before the driver's input thread starts: bad bytes do not end the app
@@ -197,12 +201,29 @@ class TutorApp(App[None]):
         from tutor.app.widgets.editor import YamlEditor
 
         editor = YamlEditor.create("warm: up\n")  # loads tree-sitter and its YAML language
-        self.run_worker(
-            warm_styles(self.screen_stack[0], editor),
-            name="warm styles",
-            group="warm-up",
-            exit_on_error=False,
-        )
+
+        async def warm() -> None:
+            await warm_styles(self.screen_stack[0], editor)
+            # what the app holds now lives as long as it: collect once, and later collections
+            # skip it (a young-generation pass over the list's objects was 10 ms of the
+            # lesson's opening)
+            gc.collect()
+            gc.freeze()
+            self.make_spare_editor()
+
+        self.run_worker(warm(), name="warm styles", group="warm-up", exit_on_error=False)
+
+    def make_spare_editor(self) -> None:
+        """Make the editor the next workbench takes, unless there is one (see
+        `YamlEditor.create`; the lesson list calls this when it is shown again)."""
+        if self._spare_editor is None and self._warmed:
+            from tutor.app.widgets.editor import YamlEditor
+
+            self._spare_editor = YamlEditor.create("")
+
+    def take_spare_editor(self) -> YamlEditor | None:
+        spare, self._spare_editor = self._spare_editor, None
+        return spare
 
     def keep_edit(self, lesson_id: str, key: str, text: str, start: str) -> None:
         """Keep a step's or a challenge's text (forget it when it is back to `start`), and say

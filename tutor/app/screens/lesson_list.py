@@ -103,6 +103,8 @@ class LessonListScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.fill()
+        # after this frame: the editor for the next lesson, made while the learner reads
+        self.set_timer(0.3, self.tutor.make_spare_editor)
 
     def fill(self) -> None:
         """(Re)build the list: progress may have changed while a lesson was open."""

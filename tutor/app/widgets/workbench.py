@@ -253,6 +253,7 @@ class Workbench(Vertical):
         self._console_pane: ConsolePane | None = None
         self._mounted = False
         self._shown_problems: tuple[Problem, ...] = ()
+        self._tabs: Tabs | None = None
         self._editor: YamlEditor | None = None
         """Held, not queried: the text must be readable while the app exits and the widgets
         are already removed (the last edit is saved then)."""
@@ -262,23 +263,19 @@ class Workbench(Vertical):
     def compose(self) -> ComposeResult:
         if self.app.size.width < NARROW_WIDTH:
             self.active = "intro"  # one pane at a time: the learner reads before editing
-        # the tabs name their keys: on a small terminal they are the only way to learn them
-        yield Tabs(
-            Tab(f"F2 {self.intro_label}", id="tab-intro"),
-            Tab("F3 YAML", id="tab-yaml"),
-            Tab("F4 Routing", id="tab-routing"),
-            Tab("F5 Behind the scenes", id="tab-behind"),
-            Tab("F8 Console", id="tab-console"),
-            id="pane-tabs",
-            active=f"tab-{self.active}",
-        )
+            yield self._make_tabs()
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 self.intro.id = "intro"
                 self.intro.add_class("pane")
                 yield self.intro
                 with Vertical(id="yaml", classes="pane"):
-                    self._editor = YamlEditor.create(self.session.text, id="editor")
+                    take_spare = getattr(self.app, "take_spare_editor", None)
+                    self._editor = YamlEditor.create(
+                        self.session.text,
+                        id="editor",
+                        spare=take_spare() if take_spare is not None else None,
+                    )
                     yield self._editor
                     yield ErrorList(id="errors")
                     yield Static("", id="summary", markup=False)
@@ -289,6 +286,21 @@ class Workbench(Vertical):
                     yield TrafficView(id="traffic")
                 yield Vertical(id="behind", classes="pane")
                 yield Vertical(id="console", classes="pane")
+
+    def _make_tabs(self) -> Tabs:
+        """The pane tabs, which only a narrow terminal shows. Made when first needed: ten
+        widgets that a wide terminal never draws were an eighth of the time to open a lesson."""
+        # the tabs name their keys: on a small terminal they are the only way to learn them
+        self._tabs = Tabs(
+            Tab(f"F2 {self.intro_label}", id="tab-intro"),
+            Tab("F3 YAML", id="tab-yaml"),
+            Tab("F4 Routing", id="tab-routing"),
+            Tab("F5 Behind the scenes", id="tab-behind"),
+            Tab("F8 Console", id="tab-console"),
+            id="pane-tabs",
+            active=f"tab-{self.active}",
+        )
+        return self._tabs
 
     def on_mount(self) -> None:
         self.editor.on_edit = self._edited
@@ -321,8 +333,12 @@ class Workbench(Vertical):
     def _layout(self) -> None:
         if not self._mounted:
             return
-        tabs = self.query_one("#pane-tabs", Tabs)
-        tabs.display = self.narrow
+        tabs = self._tabs
+        if tabs is None and self.narrow:
+            tabs = self._make_tabs()
+            self.mount(tabs, before="#panes")
+        if tabs is not None:
+            tabs.display = self.narrow
         left = self.query_one("#left")
         right = self.query_one("#right")
         panes = {name: self.query_one(f"#{name}") for name in PANES}
@@ -331,8 +347,11 @@ class Workbench(Vertical):
                 pane.display = name == self.active
             left.display = self.active in ("intro", "yaml")
             right.display = self.active in ("routing", "behind", "console")
-            if tabs.active != f"tab-{self.active}":
-                tabs.active = f"tab-{self.active}"
+            if tabs is not None and tabs.active != f"tab-{self.active}":
+                if tabs.query(f"#tab-{self.active}"):
+                    tabs.active = f"tab-{self.active}"
+                else:  # just mounted: its Tab widgets come on the next turn
+                    self.call_after_refresh(self._layout)
         else:
             opened = {"behind": self.behind_open, "console": self.console_open}
             for name, pane in panes.items():

@@ -1,0 +1,85 @@
+"""Opening a lesson pays less: the editor it shows was made while the learner read the list
+(compiling the highlighter's query for a new editor took ~11 ms), and the pane tabs only a
+narrow terminal shows are not mounted on a wide one. What the learner sees and can do with
+the editor is the same as with an editor made on the spot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.segment import Segment
+from testkit import settle, until
+
+from tutor.app.screens.lesson_list import LessonListScreen
+from tutor.app.widgets.editor import YamlEditor
+
+
+def painted(editor: YamlEditor) -> list[list[Segment]]:
+    return [list(editor.render_line(y)) for y in range(editor.size.height)]
+
+
+async def open_first_lesson(app: Any, pilot: Any, spare: bool) -> YamlEditor:
+    await settle(pilot)
+    if spare:
+        await until(pilot, lambda: app._spare_editor is not None)
+    made = app._spare_editor
+    await pilot.press("enter")
+    await settle(pilot)
+    editor: YamlEditor = app.screen.query_one(YamlEditor)
+    assert (editor is made) == spare
+    return editor
+
+
+async def test_a_lesson_opens_in_the_spare_editor_as_in_a_new_one(make_app: Any) -> None:
+    seen: list[Any] = []
+    for spare in (True, False):
+        app = make_app()
+        if not spare:
+            app.take_spare_editor = lambda: None
+        async with app.run_test(size=(120, 40)) as pilot:
+            editor = await open_first_lesson(app, pilot, spare)
+            start = editor.text
+            state = (start, editor.selection, editor.document.newline, painted(editor))
+            await pilot.press("x", "y")
+            await settle(pilot)
+            typed = (editor.text, painted(editor), app.screen.query_one("#summary").render())
+            await pilot.press("ctrl+z", "ctrl+z", "ctrl+z")
+            await settle(pilot)
+            assert editor.text == start  # nothing before the lesson's text to undo
+            seen.append((state, typed))
+    assert seen[0] == seen[1]
+
+
+async def test_the_list_makes_a_new_spare_editor_for_the_next_lesson(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = await open_first_lesson(app, pilot, spare=True)
+        await pilot.press("escape", "escape")  # out of the editor, then out of the lesson
+        await settle(pilot)
+        assert isinstance(app.screen, LessonListScreen)
+        await until(pilot, lambda: app._spare_editor is not None)
+        assert app._spare_editor is not first
+        second = await open_first_lesson(app, pilot, spare=True)
+        assert second is not first and second.text == first.text
+
+
+async def test_a_text_the_spare_cannot_take_gets_a_new_editor(make_app: Any) -> None:
+    """Windows line ends (a new document keeps them) and a text too deep to highlight."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for text in ("a: 1\r\nb: 2\r\n", "- " * 250 + "x\n"):
+            spare = YamlEditor.create("")
+            editor = YamlEditor.create(text, spare=spare)
+            assert editor is not spare
+            assert editor.text == text
+        spare = YamlEditor.create("")
+        assert YamlEditor.create("a: 1\n", id="editor", spare=spare) is spare
+        assert YamlEditor.create("a: 1\n", spare=spare) is not spare  # taken already
+
+
+async def test_a_wide_lesson_screen_mounts_no_pane_tabs(make_app: Any) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not app.screen.query("#pane-tabs")
