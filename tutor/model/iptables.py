@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .allocation import simulated_notes
 from .analysis import Analysis, PortRoute, ServiceRoute
@@ -124,14 +125,25 @@ JUMPS: tuple[tuple[str, str, str, str], ...] = (
 def port_proto_hash(service_port_name: str, protocol: str) -> str:
     """`portProtoHash`: base32(sha256(servicePortName + protocol))[:16]."""
     digest = hashlib.sha256((service_port_name + protocol).encode()).digest()
-    # base32's first 16 characters are the first 80 bits, 5 at a time (base64.b32encode is
-    # pure Python and a dump has 40,000 chains)
+    # base32's first 16 characters are the first 80 bits, 5 at a time: two characters per
+    # 10 bits from a table (base64.b32encode is pure Python and a dump has 20,000 chains)
     bits = int.from_bytes(digest[:10], "big")
-    return "".join([_BASE32[(bits >> shift) & 31] for shift in _SHIFTS])
+    pairs = _BASE32_PAIRS
+    return (
+        pairs[bits >> 70]
+        + pairs[(bits >> 60) & 1023]
+        + pairs[(bits >> 50) & 1023]
+        + pairs[(bits >> 40) & 1023]
+        + pairs[(bits >> 30) & 1023]
+        + pairs[(bits >> 20) & 1023]
+        + pairs[(bits >> 10) & 1023]
+        + pairs[bits & 1023]
+    )
 
 
 _BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-_SHIFTS = tuple(range(75, -1, -5))
+_BASE32_PAIRS = tuple(a + b for a in _BASE32 for b in _BASE32)
+"""The base32 characters of every 10-bit value, in order."""
 
 
 def chain_name(
@@ -165,8 +177,9 @@ def probability(n: int) -> str:
     return f"{1.0 / n:0.10f}"
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
+    """One `-A CHAIN ARGS` line (a named tuple: a dump programs 57,000 of them)."""
+
     chain: str
     args: str
     service: str = ""
@@ -283,8 +296,9 @@ def _sorted_unique(endpoints: list[Endpoint], ipv6: bool | None = None) -> list[
     `ipv6` set, only that family (each proxier handles one family, as `NewDualStackProxier`)."""
     seen: dict[str, Endpoint] = {}
     for ep in endpoints:
-        if ipv6 is None or ep.address.startswith("[") == ipv6:
-            seen.setdefault(ep.address, ep)
+        address = ep.address
+        if ipv6 is None or address.startswith("[") == ipv6:
+            seen.setdefault(address, ep)
     return [seen[k] for k in sorted(seen)]
 
 
@@ -364,28 +378,33 @@ def categorize(
 
 
 def _write_service_to_endpoint_rules(
-    nat: Table, name: str, svc: Service, port: ServicePort, chain: str, endpoints: list[Endpoint]
+    nat: Table,
+    name: str,
+    svc: Service,
+    chain: str,
+    endpoints: list[Endpoint],
+    sep: dict[str, str],
 ) -> None:
-    """`writeServiceToEndpointRules`: affinity checks first, then the random cascade."""
-    proto = port.protocol.lower()
-    sep = {ep.address: chain_name(SEP, name, proto, ep.address) for ep in endpoints}
+    """`writeServiceToEndpointRules`: affinity checks first, then the random cascade (`sep`:
+    each endpoint's KUBE-SEP chain by address)."""
+    addresses = [ep.address for ep in endpoints]
     if svc.session_affinity == "ClientIP":
-        for ep in endpoints:
+        for address in addresses:
             nat.add(
                 chain,
-                f'-m comment --comment "{name} -> {ep.address}" -m recent --name '
-                f"{sep[ep.address]} --rcheck --seconds {svc.affinity_timeout} --reap "
-                f"-j {sep[ep.address]}",
+                f'-m comment --comment "{name} -> {address}" -m recent --name '
+                f"{sep[address]} --rcheck --seconds {svc.affinity_timeout} --reap "
+                f"-j {sep[address]}",
                 svc.ref,
             )
     n = len(endpoints)
-    for i, ep in enumerate(endpoints):
+    for i, address in enumerate(addresses):
         stat = (
             f" -m statistic --mode random --probability {probability(n - i)}" if i < n - 1 else ""
         )
         nat.add(
             chain,
-            f'-m comment --comment "{name} -> {ep.address}"{stat} -j {sep[ep.address]}',
+            f'-m comment --comment "{name} -> {address}"{stat} -j {sep[address]}',
             svc.ref,
         )
 
@@ -401,9 +420,9 @@ def _program_port(rs: Ruleset, svc: Service, pr: PortRoute) -> None:
     fam = rs.family
     cip = cluster_ip_of(svc, fam)
     cat = categorize(svc, port, family_endpoints(pr.slice_endpoints.endpoints, fam), rs.node, fam)
-    svc_chain = chain_name(SVC, name, proto)
-    svl_chain = chain_name(SVL, name, proto)
-    ext_chain = chain_name(EXT, name, proto)
+    # `servicePortChainName`: the SVC, SVL, EXT and FW chains share one hash
+    hashed = port_proto_hash(name, proto)
+    svc_chain, svl_chain, ext_chain = SVC + hashed, SVL + hashed, EXT + hashed
     internal_local = svc.internal_traffic_policy == "Local"
     external_local = svc.externally_accessible and svc.external_traffic_policy == "Local"
     ext_access = externally_accessible(svc, port, fam)
@@ -419,7 +438,7 @@ def _program_port(rs: Ruleset, svc: Service, pr: PortRoute) -> None:
         external_policy_chain = svl_chain
         has_external = has_external and bool(cat.local)
     uses_ext_chain = cat.has_any and ext_access
-    fw_chain = chain_name(FW, name, proto)
+    fw_chain = FW + hashed
     vips = lb_vips(svc, fam)
     ranges = source_ranges(svc, fam)
     uses_fw_chain = cat.has_any and bool(vips) and bool(ranges)
@@ -568,21 +587,27 @@ def _program_port(rs: Ruleset, svc: Service, pr: PortRoute) -> None:
             ref,
         )
 
+    seps: dict[str, str] = {}
+    for ep in (*cat.reachable, *cat.cluster, *cat.local):
+        address = ep.address
+        if address not in seps:
+            seps[address] = SEP + port_proto_hash(name, proto + address)
     if uses_cluster_chain:
         nat.declare(svc_chain)
-        _write_service_to_endpoint_rules(nat, name, svc, port, svc_chain, cat.cluster)
+        _write_service_to_endpoint_rules(nat, name, svc, svc_chain, cat.cluster, seps)
     if uses_local_chain:
         nat.declare(svl_chain)
-        _write_service_to_endpoint_rules(nat, name, svc, port, svl_chain, cat.local)
+        _write_service_to_endpoint_rules(nat, name, svc, svl_chain, cat.local, seps)
 
     for ep in cat.reachable:
-        sep = chain_name(SEP, name, proto, ep.address)
+        address = ep.address
+        sep = seps[address]
         nat.declare(sep)
         nat.add(sep, f"-m comment --comment {name} -s {endpoint_ip(ep)} -j {KUBE_MARK_MASQ}", ref)
         recent = f" -m recent --name {sep} --set" if svc.session_affinity == "ClientIP" else ""
         nat.add(
             sep,
-            f"-m comment --comment {name}{recent} {match} -j DNAT --to-destination {ep.address}",
+            f"-m comment --comment {name}{recent} {match} -j DNAT --to-destination {address}",
             ref,
         )
 
