@@ -262,7 +262,12 @@ def _given_endpoints(
     diffs: list[SliceDifference] = []
     managed = has_selector(svc) and svc.type != EXTERNAL_NAME
     if managed and controller:
-        mine = from_slices(pe.port, controller, pods, family)
+        # a dump's slices are all the controller's: the same list gives the same endpoints
+        mine = (
+            given_eps
+            if len(controller) == len(given)
+            else from_slices(pe.port, controller, pods, family)
+        )
         diffs = slice_differences(pe.endpoints, mine)
         eps = given_eps
     elif managed:
@@ -290,6 +295,7 @@ def route_service(
     se = resolve(svc, cluster, index)
     sr = ServiceRoute(svc, se)
     zones = any(info.zone for info in cluster.node_info.values())
+    node_zones: dict[str, str] | None = None
     for model_pe in se.ports:
         pe, diffs = model_pe, list[SliceDifference]()
         if given:
@@ -297,7 +303,9 @@ def route_service(
         note = ""
         if zones or svc.traffic_distribution or svc.topology_mode:
             note = assign_hints(svc, pe.endpoints, cluster)
-            pe.node_zones = {n: info.zone for n, info in cluster.node_info.items()}
+            if node_zones is None:
+                node_zones = {n: info.zone for n, info in cluster.node_info.items()}
+            pe.node_zones = node_zones
         if svc.headless:
             used = sorted((ep for ep in pe.endpoints if ep.ready), key=lambda e: e.address)
             fallback = False

@@ -240,15 +240,14 @@ def _container_ports(spec: Any) -> list[ContainerPort]:
                     continue
                 num = p.get("containerPort")
                 proto = p.get("protocol") or "TCP"
+                name = p.get("name")
                 out.append(
                     ContainerPort(
-                        name=p["name"] if isinstance(p.get("name"), str) else "",
-                        container_port=num
-                        if isinstance(num, int) and not isinstance(num, bool)
-                        else 0,
-                        protocol=proto if isinstance(proto, str) else "TCP",
-                        container=str(c.get("name", "")),
-                        sidecar=sidecar,
+                        name if name.__class__ is str else "",
+                        num if num.__class__ is int else 0,
+                        proto if proto.__class__ is str else "TCP",
+                        str(c.get("name", "")),
+                        sidecar,
                     )
                 )
     return out

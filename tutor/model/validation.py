@@ -171,13 +171,12 @@ def validate_labels(c: Collector, labels: Any, path: str) -> None:
     """`ValidateLabels`: key and value errors both use `path`, with no key suffix."""
     if not isinstance(labels, dict):
         return
-    base = parse_path(path)
     for key, value in labels.items():
         key_errs = names.is_qualified_name(key)
         value_errs = names.is_label_value(value) if isinstance(value, str) else ()
         if not key_errs and not value_errs:
             continue
-        at = format_path((*base, key))
+        at = format_path((*parse_path(path), key))
         for msg in key_errs:
             c.add(path, INVALID, key, msg, at=at)
         if value_errs:
@@ -1043,18 +1042,28 @@ def _validate_container_ports(c: Collector, spec: Any, base: str) -> None:
             for pi, port in enumerate(_list(cont.get("ports"))):
                 if not isinstance(port, dict):
                     continue
-                path = f"{base}.{section}[{ci}].ports[{pi}]"
                 num = port.get("containerPort")
+                name = port.get("name")
+                proto = port.get("protocol")
+                if (
+                    num.__class__ is int
+                    and 0 < num < 65536
+                    and (
+                        name is None
+                        or (name.__class__ is str and not names.is_valid_port_name(name))
+                    )
+                    and (proto is None or proto in PROTOCOLS)
+                ):
+                    continue  # the common case, without a path string per port
+                path = f"{base}.{section}[{ci}].ports[{pi}]"
                 if num is None:
                     c.add(f"{path}.containerPort", REQUIRED, at=path)
                 elif _is_int(num):
                     for msg in names.is_valid_port_num(num):
                         c.add(f"{path}.containerPort", INVALID, num, msg)
-                name = port.get("name")
                 if isinstance(name, str) and name:
                     for msg in names.is_valid_port_name(name):
                         c.add(f"{path}.name", INVALID, name, msg)
-                proto = port.get("protocol")
                 if isinstance(proto, str) and proto and proto not in PROTOCOLS:
                     c.not_supported(
                         f"{path}.protocol", proto, PROTOCOLS, hint=_case_hint(proto, PROTOCOLS)
