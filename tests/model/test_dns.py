@@ -9,7 +9,7 @@ import yaml
 
 from tutor.model import analyze
 from tutor.model.analysis import Analysis
-from tutor.model.dns import DnsRecord, candidates, records, resolve
+from tutor.model.dns import DnsRecord, any_port_srv, candidates, records, resolve
 from tutor.model.network import DUAL_STACK
 
 
@@ -103,6 +103,42 @@ def test_clusterip_service_gets_a_record_and_srv_for_named_ports_only() -> None:
 def test_unnamed_port_has_no_srv(ports: list[dict[str, Any]], srv: int) -> None:
     a = _analyze(_service("web", ports=ports, selector={"app": "web"}))
     assert sum(r.type == "SRV" for r in records(a)) == srv
+
+
+@pytest.mark.parametrize(
+    ("ports", "answers"),
+    [
+        ([{"port": 80}], [(80, 100)]),  # unnamed: no `_name._proto` SRV, but this one
+        (
+            [{"name": "web", "port": 80}, {"name": "dns", "port": 53, "protocol": "UDP"}],
+            [(80, 50), (53, 50)],
+        ),
+    ],
+)
+def test_srv_for_the_service_name_lists_every_port(
+    ports: list[dict[str, Any]], answers: list[tuple[int, int]]
+) -> None:
+    """CoreDNS reads a missing `_port._proto` as "*": an SRV query of the Service's own name
+    answers each port, unnamed ones included (review item 1.9, lesson 11 step 4)."""
+    a = _analyze(_service("web", ports=ports, selector={"app": "web"}))
+    got = any_port_srv(a, "web.default.svc.cluster.local.")
+    assert [(r.port, r.weight) for r in got] == answers
+    assert {r.value for r in got} == {"web.default.svc.cluster.local"}
+
+
+def test_srv_for_a_headless_name_lists_each_ready_endpoint_and_port() -> None:
+    a = _analyze(
+        _service("db", clusterIP="None", selector={"app": "db"}, ports=[{"port": 5432}]),
+        _pod("db-a", "10.244.1.9", hostname="db-a", subdomain="db"),
+        _pod("db-b", "10.244.1.10"),
+        _pod("db-c", "10.244.1.11", ready=False),
+    )
+    got = any_port_srv(a, "db.default.svc.cluster.local")
+    assert [(r.value, r.port, r.weight) for r in got] == [
+        ("10-244-1-10.db.default.svc.cluster.local", 5432, 50),
+        ("db-a.db.default.svc.cluster.local", 5432, 50),
+    ]
+    assert any_port_srv(a, "nothing.default.svc.cluster.local") == []
 
 
 def test_service_without_selector_still_has_a_record() -> None:

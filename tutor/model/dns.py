@@ -4,7 +4,8 @@ of a short name finds them.
 Sources: W · content/en/docs/concepts/services-networking/dns-pod-service.md and the
 kubernetes/dns docs/specification.md (A records for ClusterIP Services; headless Services
 answering with their ready endpoints' IPs (AAAA records for IPv6 ClusterIPs and endpoints), or all with `publishNotReadyAddresses`; per-endpoint
-`<hostname>.<svc>.<ns>.svc.<zone>` names; SRV `_<port>._<proto>` for named ports only; CNAME for
+`<hostname>.<svc>.<ns>.svc.<zone>` names; SRV `_<port>._<proto>` for named ports (and every
+port for an SRV query of the Service's own name: `any_port_srv`); CNAME for
 ExternalName; the ClusterFirst search path `<ns>.svc.<zone> svc.<zone> <zone>` with `ndots:5`).
 CoreDNS details: plugin/kubernetes (endpoint names are the endpoint `hostname`, else the IP with
 dashes; only ready endpoints are served; TTL 5 s) and plugin/backend_lookup.go · `SRV` (priority
@@ -194,6 +195,38 @@ def service_records(sr: ServiceRoute) -> list[DnsRecord]:
                 )
             )
     return out
+
+
+def any_port_srv(analysis: Analysis, name: str) -> list[DnsRecord]:
+    """CoreDNS's answer to an SRV query for a Service's own name, without `_port._proto`
+    (plugin/kubernetes · `parseRequest` reads the missing port and protocol as "*", so
+    `matchPortAndProtocol` in `findServices` lets every port through, unnamed ones included):
+    for a ClusterIP Service one answer per port, targeting the Service's name; for a headless
+    one, one per ready endpoint and port the Pod resolves, targeting the endpoint's name.
+    Weights as backend_lookup.go · `SRV`: 100 shared by every entry found (a dual-stack
+    ClusterIP counts once per family), duplicate target and port answered once."""
+    name = name.rstrip(".").lower()
+    for sr in analysis.services:
+        svc = sr.service
+        if svc.dns_name != name or svc.type == EXTERNAL_NAME:
+            continue
+        entries: list[tuple[str, int, str]] = []
+        if svc.headless:
+            for pod in _ready_pods(sr):
+                for port in svc.ports:
+                    num = find_port(pod, port.target_port, port.protocol)
+                    if num is not None:
+                        entries.append((endpoint_name(pod, svc), num, pod.name))
+        elif svc.cluster_ip:
+            ips = svc.cluster_ips or [svc.cluster_ip]
+            entries = [(name, port.port, "") for port in svc.ports for _ in ips]
+        weight = _srv_weight(len(entries))
+        unique = dict.fromkeys(entries)
+        return [
+            DnsRecord(name, SRV, target, svc.ref, port=num, weight=weight, pod=pod)
+            for target, num, pod in unique
+        ]
+    return []
 
 
 def no_records_reason(sr: ServiceRoute) -> str:

@@ -353,3 +353,19 @@ def test_get_pods_status_is_kubectls(text: str, status: str) -> None:
     assert out.code == 0, out.text
     row = out.text.splitlines()[1].split()
     assert row[0] == "p" and row[2] == status, out.text
+
+
+@pytest.mark.parametrize(
+    ("line", "out"),
+    [
+        ("dig SRV api.shop.svc.cluster.local +short", "0 100 8080 api.shop.svc.cluster.local.\n"),
+        ("dig SRV _http._tcp.api.shop.svc.cluster.local +short", ""),
+        (
+            "dig SRV lonely.default.svc.cluster.local +short",
+            "0 100 80 lonely.default.svc.cluster.local.\n",
+        ),
+    ],
+)
+def test_dig_srv_of_a_service_name_answers_every_port_unnamed_ones_too(line: str, out: str) -> None:
+    """CoreDNS: no `_port._proto` in the name means any port (lesson 11 step 4 says so)."""
+    assert run(line) == (out, 0)

@@ -209,6 +209,8 @@ def _records(world: World, name: str, qtype: str) -> list[DnsRecord]:
         return everything
     if qtype == "A":
         return [r for r in everything if r.type in (dns.A, dns.CNAME)]
+    if qtype == dns.SRV and everything and not any(r.type == dns.SRV for r in everything):
+        return dns.any_port_srv(world.analysis, name)  # a Service's own name: every port
     return [r for r in everything if r.type == qtype]
 
 
