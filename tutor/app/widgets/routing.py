@@ -20,9 +20,9 @@ from tutor.lab.actions import ACTIONS, BY_ID
 from tutor.lab.session import DEFAULT_CLIENT, Snapshot, Target
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
 from tutor.model.endpoints import pod_address
-from tutor.model.objects import Pod
+from tutor.model.objects import EXTERNAL_NAME, Pod
 from tutor.model.proxy import Client
-from tutor.model.report import at_pod, request_to
+from tutor.model.report import at_pod, request, request_to
 
 GETS = "▶"
 NOT = "✗"
@@ -70,7 +70,7 @@ def service_header(
     port = pr.port
     text = Text()
     origin = f"{client.name} ({client.ip}" + (f" on {client.node})" if client.node else ")")
-    text.append("client ", style="dim")
+    text.append("from ", style="dim")
     text.append(origin, style="bold")
     text.append("\n  └─▶ ", style="dim")
     text.append("Service ", style="dim")
@@ -106,7 +106,10 @@ def service_header(
         text.append("   internalTrafficPolicy Local", style="magenta")
     total = sum(1 for v in pr.verdicts.values() if v.gets_traffic)
     text.append("\n      ")
-    if total == 1:
+    if svc.headless and total:  # no virtual IP: the client connects to an address DNS gave it
+        text.append(f"{total} Pod{'s' if total > 1 else ''} in the DNS answer", style="bold green")
+        text.append(" (the client picks one)", style="dim")
+    elif total == 1:
         text.append("1 Pod gets all the traffic", style="bold green")
     elif total:
         text.append(f"{total} Pods get traffic", style="bold green")
@@ -123,7 +126,7 @@ def symptom_header(sr: ServiceRoute, pr: PortRoute, client: Client) -> Text:
     """A Service port as its user knows it without investigating: who sends, to which name
     and port (the snapshot shows symptoms only)."""
     text = Text()
-    text.append("client ", style="dim")
+    text.append("from ", style="dim")
     text.append(f"{client.name} ({client.ip}" + (f" on {client.node})" if client.node else ")"))
     text.append("\n  └─▶ ", style="dim")
     text.append("Service ", style="dim")
@@ -194,6 +197,24 @@ def pod_row(sr: ServiceRoute, pr: PortRoute, pod: Pod, width: int = 0) -> Text:
         why = hang(Text("     why: " + verdict.reason, style="italic"), width, 10)
         text.append_text(why[len("     why: ") :])
     return hang(text, width, 5)
+
+
+def no_ports_row(analysis: Analysis, sr: ServiceRoute, client: Client, width: int = 0) -> Text:
+    """A Service without ports: an ExternalName needs none (its name is a CNAME, so the row
+    says what a request to it does); any other Service gets no traffic without one."""
+    svc = sr.service
+    if svc.type != EXTERNAL_NAME:
+        return Text(f"Service {svc.name} has no ports.")
+    text = Text()
+    text.append("Service ", style="dim")
+    text.append(svc.name, style="bold")
+    text.append("  ExternalName", style="cyan")
+    if svc.namespace != "default":
+        text.append(f"  ns {svc.namespace}", style="dim")
+    text.append("\n      ")
+    said = request(analysis, client, svc.dns_name, 80).summary  # a CNAME: the port plays no part
+    text.append(said, style="yellow")
+    return hang(text, width, 6)
 
 
 class RoutingView(OptionList):
@@ -327,11 +348,15 @@ class RoutingView(OptionList):
             if not sr.ports:
                 options.append(
                     Option(
-                        scrub(Text(f"Service {sr.service.name} has no ports.")),
+                        scrub(no_ports_row(analysis, sr, client, width)),
                         id=option_id(Target(s_index, "")),
                     )
                 )
-        if not analysis.cluster.pods and not snapshot.symptoms:
+        if (
+            not analysis.cluster.pods
+            and not snapshot.symptoms
+            and not all(sr.service.type == EXTERNAL_NAME for sr in analysis.services)
+        ):
             options.append(
                 Option(
                     Text("No Pods: add a Pod or a Deployment (or press a)."),
