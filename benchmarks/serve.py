@@ -361,7 +361,8 @@ async def run(args: argparse.Namespace) -> int:
             typing_cpu = sum(used[: len(typists)])
             print(
                 f"typing cpu: the {len(typists)} busiest tutors used {typing_cpu:.1f} s for "
-                f"{keys} keys ({1000 * typing_cpu / max(1, keys):.0f} ms per key), the other "
+                f"{keys} keys ({1000 * typing_cpu / max(1, keys):.0f} ms per key; "
+                f"{keys / max(1, len(typists)) / args.seconds:.1f} keys a second each), the other "
                 f"{max(0, len(used) - len(typists))} tutors {sum(used[len(typists) :]):.1f} s "
                 f"(warm ones started meanwhile included), the web server "
                 f"{cpu_seconds(server.pid) - web_from:.1f} s, over {args.seconds:.0f} s",
