@@ -13,6 +13,7 @@ import pytest
 
 from tutor.model import yamldoc
 from tutor.model.analysis import analyze
+from tutor.model.changes import ClusterChanges, analyze_with_changes
 from tutor.model.limits import EDITOR, InputRejected, Limits
 from tutor.model.yamldoc import Document, YamlSyntaxError, load_documents
 
@@ -253,3 +254,60 @@ def test_the_model_on_reused_documents_is_the_model_on_fresh_ones(
     fresh = [analyze(t).route_json() for t in texts]
     assert warm == cold
     assert fresh == cold
+
+
+def pods_of(text: str) -> list[tuple[Any, ...]]:
+    return [
+        (p.ref, p.ip, p.node_name, p.ready, p.phase, p.labels, p.ports, p.source)
+        for p in analyze(text).cluster.pods
+    ]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_model_through_a_long_random_edit_session(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pods are read once per document (`Document.memo`): what every keystroke's analysis
+    says, errors and Pods included, is what it says with nothing reused."""
+    rng = random.Random(seed)
+    # Pods without a node: the simulation places them round-robin and gives them addresses
+    unplaced = [pod(i).replace(f"  nodeName: node-{i % 2 + 1}\n", "") for i in (10, 11, 12)]
+    text = "---\n".join([BASE, pod(7, "    ports: oops\n"), *unplaced])
+    texts = []
+    for _ in range(60):
+        text = mutate(text, rng)
+        texts.append(text)
+    warm = [(analyze(t).route_json(), pods_of(t)) for t in texts]
+    monkeypatch.setattr(yamldoc, "REUSED_CHARACTERS", -1)
+    fresh = [(analyze(t).route_json(), pods_of(t)) for t in texts]
+    assert warm == fresh
+
+
+def test_changing_the_cluster_leaves_the_kept_pods_alone() -> None:
+    """The routing view's keys change the analysed cluster's Pods; the Pods kept for the next
+    keystroke must not change with them."""
+    before = pods_of(BASE)
+    changes = ClusterChanges()
+    changes.set_ready("default/web-1", False)
+    changes.set_labels("default/web-2", {"app": "other"})
+    changes.move("default/web-3", "node-9")
+    changed = analyze_with_changes(BASE, changes)
+    assert {p.name: (p.ready, p.labels, p.node_name) for p in changed.cluster.pods}["web-2"][1] == {
+        "app": "other"
+    }
+    assert pods_of(BASE) == before
+
+
+def test_a_kept_pod_is_placed_afresh_by_each_analysis() -> None:
+    """The simulation gives Pods without a node one round-robin: when the first of two such
+    Pods becomes invalid, the second takes its node. The kept second Pod must not remember
+    the node an earlier analysis gave it."""
+    first, second = (pod(i).replace(f"  nodeName: node-{i % 2 + 1}\n", "") for i in (1, 2))
+    text = SERVICE + "---\n" + first + "---\n" + second
+    assert {p.name: p.node_name for p in analyze(text).cluster.pods} == {
+        "web-1": "node-1",
+        "web-2": "node-2",
+    }
+    broken = text.replace("  name: web-1\n", "  name: Web_1\n")
+    assert {p.name: p.node_name for p in analyze(broken).cluster.pods} == {"web-2": "node-1"}
+    assert {p.name: p.node_name for p in analyze(text).cluster.pods}["web-2"] == "node-2"

@@ -91,6 +91,9 @@ class Document:
     locate: Callable[[Path], None] | None = None
     """For a large text read without positions: fills `spans` for the object `path` is in."""
     _under: dict[int, dict[Path, _Problems]] | None = field(default=None, repr=False)
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What the model worked out from this document alone (`manifests.parse`): a reused
+    document (`load_documents(reuse=True)`) brings it along while its lines stay put."""
 
     def span(self, path: Path) -> Span | None:
         """The span of `path`, or of its nearest ancestor that exists."""
@@ -581,7 +584,11 @@ def _load_pieces(text: str, limits: Limits) -> list[Document] | None:
         _keep(piece_text, piece)
         nodes += piece.nodes
         for d in piece.docs:
-            docs.append(Document(d.data, d.spans, len(docs), d.line, d.duplicates, d.complex_keys))
+            docs.append(
+                Document(
+                    d.data, d.spans, len(docs), d.line, d.duplicates, d.complex_keys, memo=d.memo
+                )
+            )
     if nodes > limits.nodes or len(docs) > limits.documents:
         return None
     _refuse_templates(text, docs)
