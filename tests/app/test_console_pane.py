@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.app import App, ComposeResult
 
 from tutor.app.widgets.console import ConsoleInput, ConsolePane
@@ -211,3 +212,22 @@ async def test_written_lines_are_kept_as_given_tabs_expanded() -> None:
             "xxxxx",
             "\\u0007bell",
         ]
+
+
+async def test_enter_runs_the_line_as_it_arrives() -> None:
+    """Enter is the prompt's priority key: the app runs it as it arrives, and the key is not
+    passed on to the Input's own key handler (whose cursor repaint took a frame of its own
+    just before the output's) nor up its parents."""
+    dispatched: list[str] = []  # each time a widget (or the app) is handed a key
+
+    def hook(message: object) -> None:
+        if isinstance(message, events.Key):
+            dispatched.append(message.key)
+
+    app = Host()
+    async with app.run_test(size=(100, 30), message_hook=hook) as pilot:
+        await pilot.press(*"kubectl get svc -n shop", "enter")
+        await pilot.pause()
+        assert app.query_one(ConsolePane).log_widget.lines[-1].startswith("api    NodePort")
+        assert dispatched.count("k") == 2  # the app, then the prompt, which takes it
+        assert dispatched.count("enter") == 1  # the app only

@@ -252,6 +252,10 @@ class ConsoleInput(Input):
     wide; it scrolls inside), so a repaint is all a new value needs."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # a priority key is run by the app as it arrives; otherwise Enter goes to the Input's
+        # own key handler first, whose cursor repaint could take a frame of its own just
+        # before the output's (and a frame paces the next by 1/60 s)
+        Binding("enter", "submit", "Run", show=False, priority=True),
         Binding("up", "history(-1)", "Previous command", show=False),
         Binding("down", "history(1)", "Next command", show=False),
         Binding("tab", "complete", "Complete", show=False),
