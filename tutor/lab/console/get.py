@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from tutor.model.objects import ContainerReadiness, Pod
@@ -62,6 +63,10 @@ class Row:
     wide: list[str]
     labels: dict[str, str]
     obj: Callable[[], dict[str, Any]]
+
+
+BY_NAMESPACE_AND_NAME = attrgetter("namespace", "name")
+"""How the API server lists objects."""
 
 
 @dataclass(slots=True)
@@ -530,7 +535,8 @@ def run(world: World, argv: list[str], namespace: str) -> Output:
         raise UsageError("a resource cannot be retrieved by name across all namespaces")
     if named and opts.get("selector"):
         raise UsageError("name cannot be provided when a selector is specified")
-    match = parse_selector(opts.get("selector"))
+    selector = opts.get("selector")
+    match = parse_selector(selector)
     warnings = ""
     errors: list[str] = []
     sections: list[tuple[Resource, Kind, list[Row]]] = []
@@ -546,7 +552,7 @@ def run(world: World, argv: list[str], namespace: str) -> Output:
             warnings = ENDPOINTS_WARNING
         kind = KINDS[res.plural]
         scope = None if (all_ns or not res.namespaced) else ns
-        rows = sorted(kind.rows(world, scope), key=lambda r: (r.namespace, r.name))
+        rows = sorted(kind.rows(world, scope), key=BY_NAMESPACE_AND_NAME)
         if req.names:
             by_name = {r.name: r for r in rows}
             picked = []
@@ -556,7 +562,7 @@ def run(world: World, argv: list[str], namespace: str) -> Output:
                 else:
                     errors.append(f'Error from server (NotFound): {res.qualified} "{n}" not found')
             rows = picked
-        else:
+        elif selector:
             rows = [r for r in rows if match(r.labels)]
         sections.append((res, kind, rows))
     text = warnings + _print(
@@ -608,15 +614,14 @@ def _print(
         if all_ns and res.namespaced:
             header.insert(0, "NAMESPACE")
         lines = [] if no_headers else [header]
+        wide, with_ns = fmt == "wide", all_ns and res.namespaced
         for row in rows:
             name = f"{res.prefix}/{row.name}" if several else row.name
-            cells = [name, *row.cells]
-            if fmt == "wide":
+            cells = [row.namespace, name, *row.cells] if with_ns else [name, *row.cells]
+            if wide:
                 cells += row.wide
             if show_labels:
                 cells.append(format_labels(row.labels))
-            if all_ns and res.namespaced:
-                cells.insert(0, row.namespace)
             lines.append(cells)
         blocks.append(table(lines))
     return "\n".join(blocks)
