@@ -132,7 +132,7 @@ async def test_warm_processes_answer_at_once_and_the_pool_refills(
     from tutor.classroom.web import WarmPool
 
     monkeypatch.setattr(WarmPool, "QUIET", 1.5)
-    monkeypatch.setattr(WarmPool, "BUSY_SHARE", 1e9)  # other tests' tutors aside
+    monkeypatch.setattr(WarmPool, "IDLE_SHARE", 0.0)  # the test machine's own load aside
 
     script = tmp_path / "fake_app.py"
     script.write_text(FAKE_APP)
@@ -176,38 +176,69 @@ async def test_warm_processes_answer_at_once_and_the_pool_refills(
         gc.collect()
 
 
-async def test_the_pool_waits_while_the_class_is_busy(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("line", "idle"),
+    [
+        ("cpu  100 0 100 800 0 0 0 0 0 0", (800, 1000)),
+        ("cpu  100 5 100 700 100 0 0 0 0 0", (800, 1005)),  # iowait is idle too
+        ("cpu  1 2", None),
+        ("intr 5", None),
+    ],
+)
+def test_cpu_times_read_the_machine_line(
+    tmp_path: Path, line: str, idle: tuple[int, int] | None
 ) -> None:
-    """Learners typing keep the CPUs busy: the pool starts no tutor until the class uses less
-    than half of them (other programs on the machine do not count)."""
+    from tutor.classroom.web import cpu_times
+
+    stat = tmp_path / "stat"
+    stat.write_text(line + "\ncpu0 1 1 1 1 1 1 1 1\n")
+    assert cpu_times(str(stat)) == idle
+    assert cpu_times(str(tmp_path / "missing")) is None
+
+
+def test_idle_share() -> None:
+    from tutor.classroom.web import idle_share
+
+    assert idle_share((100, 1000), (150, 1200)) == 0.25
+    assert idle_share((100, 1000), (100, 1000)) == 1.0  # no time passed: not busy
+
+
+async def test_refills_wait_for_idle_cpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first filling goes ahead on a busy machine (nobody is there yet); once a tab has
+    taken a tutor, the pool starts no other while the CPUs are less than half idle."""
     import asyncio
-    import os
     import shlex
     import sys
 
     from tutor.classroom import web
 
-    per_tick = {"cpus": 1.5}
-    ticks = {"used": 0.0}
+    idle = {"share": 0.2}
+    ticks = {"idle": 0, "total": 0}
 
-    def fake_ticks() -> int:  # each reading is 0.05 s after the last one
-        ticks["used"] += per_tick["cpus"] * 0.05 * os.sysconf("SC_CLK_TCK")
-        return int(ticks["used"])
+    def fake_times(stat: str = "") -> tuple[int, int]:
+        ticks["total"] += 100
+        ticks["idle"] += int(100 * idle["share"])
+        return ticks["idle"], ticks["total"]
 
-    monkeypatch.setattr(web, "class_ticks", fake_ticks)
+    monkeypatch.setattr(web, "cpu_times", fake_times)
     monkeypatch.setattr(web.WarmPool, "QUIET", 0.0)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    real_busy = web.class_busy
-    monkeypatch.setattr(web, "class_busy", lambda share: real_busy(share, 0.05))
+    real_busy = web.busy_machine
+    monkeypatch.setattr(web, "busy_machine", lambda share: real_busy(share, 0.05))
     script = tmp_path / "fake_app.py"
     script.write_text(FAKE_APP)
     pool = web.WarmPool(shlex.join([sys.executable, str(script)]), 1)
     pool.start()
+    taken = None
     try:
+        for _ in range(100):
+            if pool.ready:
+                break
+            await asyncio.sleep(0.1)
+        assert len(pool.ready) == 1, "the first filling waits for nothing"
+        taken = pool.take()
         await asyncio.sleep(1.0)
-        assert not pool.ready and pool.starting is None, "started while the class was busy"
-        per_tick["cpus"] = 0.5
+        assert not pool.ready and pool.starting is None, "refilled while the CPUs were busy"
+        idle["share"] = 0.9
         for _ in range(100):
             if pool.ready:
                 break
@@ -215,3 +246,6 @@ async def test_the_pool_waits_while_the_class_is_busy(
         assert len(pool.ready) == 1
     finally:
         await pool.close()
+        if taken is not None:
+            web.kill_tree(taken.pid)
+            await taken.wait()

@@ -18,9 +18,9 @@ tabs opened within a second each waited for 40 interpreters importing Textual at
 `warm=N` the server keeps N tutor processes started ahead of time, each already showing the
 name prompt to nobody (its output waits in the pipe). A connecting tab takes one: it gets the
 buffered output (the prompt) at once and its real size right after; the pool refills in the
-background, one process at a time, only once no tab has arrived for `WarmPool.QUIET`
-seconds and while the class uses less than half the CPUs, so refilling never competes with a
-rush or with learners typing. Beyond N tabs at once, the rest start as without a pool.
+background, one process at a time, only once no tab has arrived for `WarmPool.QUIET` seconds
+and (once a tab has come) while the CPUs are at least half idle, so refilling never competes
+with a rush or with learners typing. Beyond N tabs at once, the rest start as without a pool.
 
 The fork server: with `fork_server=` (the default of `ktutor serve`) a tab's tutor is not a new
 `python -m tutor` but a fork of one process that has imported and warmed the tutor once
@@ -232,12 +232,13 @@ class WarmPool:
     tutors are opening their lessons, and a refill started meanwhile competes with them for
     the CPU (in a rush of 20 on 2 cores, 8 refills ran while the class waited)."""
 
-    BUSY_SHARE = 0.5
-    """No refill starts while the class (the web server and the tutors) used more than this
-    share of the machine's CPUs over the last second. A refill is a tutor's start, about half
-    a CPU second: learners who type meanwhile wait for it (in a class of 40 with 10 typing,
-    the pool refilled 6 tutors during the typing, which a 2-core machine felt in every
-    keystroke)."""
+    IDLE_SHARE = 0.5
+    """Once a tab has taken a tutor, no refill starts unless at least this share of the CPUs'
+    time was idle over the last second. A refill is a tutor's start, about half a CPU second:
+    learners who type meanwhile wait for it (in a class of 40 with 10 typing, the pool
+    refilled 6 tutors during the typing, which a 2-core machine felt in every keystroke).
+    The first filling does not wait: nobody is there yet, and a machine busy with other work
+    would never fill it."""
 
     def __init__(self, command: str, size: int, forks: ForkServer | None = None) -> None:
         self.command = command
@@ -251,6 +252,8 @@ class WarmPool:
         self._closed = False
         self.taken_at = -self.QUIET
         """When a tab last took a tutor (the event loop's clock)."""
+        self.served = False
+        """A tab has taken a tutor: from then on refills wait for idle CPUs."""
 
     async def _spawn(self) -> Process:
         """A process exactly as textual-serve starts one (its environment, 80x24 until the
@@ -267,8 +270,8 @@ class WarmPool:
     async def _fill(self) -> None:
         """Keep `size` processes ready, starting one at a time, after the previous one has
         shown its first output (so refilling never starts a burst of interpreters), only once
-        no tab has arrived for `QUIET` seconds, and only while the class is not busy
-        (`BUSY_SHARE`)."""
+        no tab has arrived for `QUIET` seconds, and (after the first tab) only while the CPUs
+        are not busy (`IDLE_SHARE`)."""
         loop = asyncio.get_running_loop()
         while not self._closed:
             self.ready = [p for p in self.ready if p.returncode is None]
@@ -280,7 +283,7 @@ class WarmPool:
             if since < self.QUIET:
                 await asyncio.sleep(self.QUIET - since)
                 continue
-            if await class_busy(self.BUSY_SHARE):
+            if self.served and await busy_machine(self.IDLE_SHARE):
                 continue
             try:
                 self.starting = await self._spawn()
@@ -295,6 +298,7 @@ class WarmPool:
     def take(self) -> Process | None:
         """A started process for a new tab, or None (then it starts cold)."""
         self.taken_at = asyncio.get_running_loop().time()
+        self.served = True
         while self.ready:
             process = self.ready.pop(0)
             if process.returncode is None:
@@ -352,26 +356,35 @@ def cpu_state(pid: int) -> tuple[str, int] | None:
     return states, ticks
 
 
-def class_ticks() -> int | None:
-    """CPU ticks used so far by this server and every process under it (the fork server, the
-    tabs' tutors, the warm ones) from Linux /proc; None elsewhere. Processes that ended are
-    no longer counted."""
-    state = cpu_state(os.getpid())
-    return state[1] if state is not None else None
+def cpu_times(stat: str = "/proc/stat") -> tuple[int, int] | None:
+    """(idle, total) CPU ticks of the whole machine since boot (Linux), None elsewhere. One
+    read of one line: the web server relays every tab, so it must not walk a hundred
+    processes' /proc files each second (13 ms a walk)."""
+    try:
+        with open(stat, encoding="ascii") as f:
+            fields = [int(v) for v in f.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    if len(fields) < 5:
+        return None
+    return fields[3] + fields[4], sum(fields)  # idle + iowait; user .. steal
 
 
-async def class_busy(share: float, seconds: float = 1.0) -> bool:
-    """Watch the class for `seconds`: True when the web server and the tutors used more than
-    `share` of the machine's CPUs (learners are typing or opening lessons). Other programs on
-    the machine do not count: a pool that waited for them might never fill. False without
-    /proc (after waiting)."""
-    before = class_ticks()
+def idle_share(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """The share of CPU time that was idle between two `cpu_times` readings."""
+    total = after[1] - before[1]
+    return (after[0] - before[0]) / total if total > 0 else 1.0
+
+
+async def busy_machine(idle_wanted: float, seconds: float = 1.0) -> bool:
+    """Watch the CPUs for `seconds`: True when less than `idle_wanted` of their time was idle
+    (learners are typing or opening lessons). False without /proc (after waiting)."""
+    before = cpu_times()
     await asyncio.sleep(seconds)
-    after = class_ticks()
+    after = cpu_times()
     if before is None or after is None:
         return False
-    used = (after - before) / os.sysconf("SC_CLK_TCK") / seconds
-    return used > share * (os.cpu_count() or 1)
+    return idle_share(before, after) < idle_wanted
 
 
 async def settled(pid: int, timeout: float = 60.0) -> None:
