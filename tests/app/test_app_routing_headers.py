@@ -41,3 +41,11 @@ async def test_a_headless_service_lists_its_pods_as_the_dns_answer(tmp_path: Pat
     assert "from client (10.244.1.100 on node-1)" in shown
     assert "2 Pods in the DNS answer (the client picks one)" in shown
     assert "about 50% each" not in shown
+
+
+async def test_a_headless_service_without_ports_shows_its_dns_answer(tmp_path: Path) -> None:
+    """Lesson 9 step 8: "A headless Service may even leave out ports" (was "has no ports")."""
+    shown = await routing_text(tmp_path, "service-types", 8)
+    assert "Service db headless, no ports" in shown
+    assert "DNS answers with the ready Pods' IPs (10.244." in shown
+    assert "has no ports" not in shown

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from tutor.app.widgets.safe import scrub
 from tutor.lab.actions import ACTIONS, BY_ID
 from tutor.lab.session import DEFAULT_CLIENT, Snapshot, Target
+from tutor.model import dns
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
 from tutor.model.endpoints import pod_address
 from tutor.model.objects import EXTERNAL_NAME, Pod
@@ -203,16 +204,27 @@ def no_ports_row(analysis: Analysis, sr: ServiceRoute, client: Client, width: in
     """A Service without ports: an ExternalName needs none (its name is a CNAME, so the row
     says what a request to it does); any other Service gets no traffic without one."""
     svc = sr.service
-    if svc.type != EXTERNAL_NAME:
+    if svc.type != EXTERNAL_NAME and not svc.headless:
         return Text(f"Service {svc.name} has no ports.")
     text = Text()
     text.append("Service ", style="dim")
     text.append(svc.name, style="bold")
-    text.append("  ExternalName", style="cyan")
+    text.append(
+        "  ExternalName" if svc.type == EXTERNAL_NAME else "  headless, no ports", style="cyan"
+    )
     if svc.namespace != "default":
         text.append(f"  ns {svc.namespace}", style="dim")
     text.append("\n      ")
-    said = request(analysis, client, svc.dns_name, 80).summary  # a CNAME: the port plays no part
+    if svc.type == EXTERNAL_NAME:
+        said = request(analysis, client, svc.dns_name, 80).summary  # a CNAME: no port in it
+    else:
+        ips = [r.value for r in dns.service_records(sr) if r.name == svc.dns_name]
+        said = (
+            f"DNS answers with the ready Pods' IPs ({', '.join(ips)}); a client connects "
+            "to one directly, on the port it chooses"
+            if ips
+            else dns.no_records_reason(sr)
+        )
     text.append(said, style="yellow")
     return hang(text, width, 6)
 
