@@ -49,3 +49,19 @@ async def test_a_headless_service_without_ports_shows_its_dns_answer(tmp_path: P
     assert "Service db headless, no ports" in shown
     assert "DNS answers with the ready Pods' IPs (10.244." in shown
     assert "has no ports" not in shown
+
+
+async def test_a_requests_wrapped_hop_lines_stay_under_their_arrow(tmp_path: Path) -> None:
+    """At 80x24 the hops of one request wrapped to column 0 (lesson 9 step 6, ctrl+t)."""
+    from tutor.app.widgets.traffic import TrafficView
+
+    app = TutorApp("service-types", step=6, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4", "ctrl+t")
+        await settle(pilot)
+        view = app.screen.query_one(TrafficView)
+        width = view.size.width
+        lines = view.render_text().plain.splitlines()
+    assert lines[0].startswith("one request") and len(lines) > 5
+    assert all(line.startswith("  ") and len(line) <= width for line in lines[1:]), lines

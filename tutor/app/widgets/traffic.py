@@ -131,8 +131,8 @@ class TrafficView(Static):
         text = Text()
         if self.symptoms:
             text.append_text(hang(client_saw(sent), self.size.width, 4))
-        elif sent.request is not None:
-            text.append_text(request_path(sent.request))
+        elif sent.request is not None:  # a hop's wrapped line stays under its arrow
+            text.append_text(hang(request_path(sent.request), self.size.width, 4))
         if sent.burst is not None and not self.symptoms:
             text.append_text(self._burst_text(sent))
         if sent.stale:
