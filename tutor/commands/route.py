@@ -150,6 +150,9 @@ def print_text(
     analysis: Analysis, name: str, args: argparse.Namespace, services: list[ServiceRoute]
 ) -> None:
     rows_for = PodRows(analysis.cluster.pods, every=args.all)
+    # a Service's lines are printed at once: 40,000 print calls cost more than the rows
+    out: list[str] = []
+    emit = out.append
     for sr in services:
         svc = sr.service
         head = f"Service {svc.ref} ({svc.type}"
@@ -158,22 +161,22 @@ def print_text(
         elif svc.cluster_ip:
             head += f", clusterIP {svc.cluster_ip}"
         head += f") selector: {selector_text(svc.selector)}"
-        print(head)
+        emit(head)
         if not sr.ports:
-            print("  (no ports)")
+            emit("  (no ports)")
         for pr in sr.ports:
             burst = _burst(sr, pr, args, analysis)
             counts = burst.answered + burst.refused if burst is not None else None
             tp = pr.port.target_port
-            print(f"  port {pr.port.label} -> targetPort {tp}")
+            emit(f"  port {pr.port.label} -> targetPort {tp}")
             if pr.given:
-                print(f"    {pr.source_note}")
+                emit(f"    {pr.source_note}")
                 for d in pr.differences:
-                    print(f"    ! {d.summary}")
+                    emit(f"    ! {d.summary}")
             if pr.topology_note:
-                print(f"    no topology hints: {pr.topology_note}")
+                emit(f"    no topology hints: {pr.topology_note}")
             rows = [["", "POD", "ADDRESS", "NODE", "READY", "TRAFFIC", "WHY NOT"]]
-            share = pr.share
+            share = {pod: f"{part:.0%}" for pod, part in pr.share.items()}
             listed, near_left_out, left_out = rows_for.rows(sr, pr)
             for pod in listed:
                 v = pr.verdicts.get(pod.ref)
@@ -184,7 +187,7 @@ def print_text(
                 if counts is not None:
                     traffic = str(counts.get(pod.name, 0))
                 else:
-                    traffic = f"{share[pod.name]:.0%}" if pod.name in share else "-"
+                    traffic = share.get(pod.name, "-")
                 rows.append(
                     [
                         mark,
@@ -197,43 +200,44 @@ def print_text(
                     ]
                 )
             if len(rows) == 1 and not left_out and not near_left_out:
-                print("    no Pods in the file")
+                emit("    no Pods in the file")
             else:
-                for line in _table(rows) if len(rows) > 1 else []:
-                    print("    " + line)
+                out.extend(["    " + line for line in _table(rows)] if len(rows) > 1 else [])
             if near_left_out:
-                print(
+                emit(
                     f"    + {near_left_out} more Pod(s) in namespace {svc.namespace} that match "
                     "part of the selector (--all lists them)"
                 )
             if left_out:
-                print(
+                emit(
                     f"    ({left_out} other Pod(s) in namespace {svc.namespace} left out: "
                     "they match none of the selector's labels)"
                 )
             reason = depends_on_node(sr, pr) if args.from_node is None else ""
             if reason:
-                print(f"    which Pods a client reaches depends on its node ({reason}):")
+                emit(f"    which Pods a client reaches depends on its node ({reason}):")
                 for node, eps in by_node(sr, pr, analysis.cluster.nodes).items():
                     names = ", ".join(sorted(ep.pod.name for ep in eps))
-                    print(f"      from {node}: {names or LABELS[Outcome.TIMED_OUT]}")
+                    emit(f"      from {node}: {names or LABELS[Outcome.TIMED_OUT]}")
             if burst is not None:
-                print(f"    {burst.requests} requests:")
+                emit(f"    {burst.requests} requests:")
                 for line in burst.lines():
-                    print(f"      {line}")
+                    emit(f"      {line}")
                 headless = burst.examples.get(Outcome.NO_VIRTUAL_IP)
                 if headless is not None:
-                    print(f"      e.g. {headless.summary}")
+                    emit(f"      e.g. {headless.summary}")
             else:
                 for name, (refuses, why) in refusing(sr, pr).items():
-                    print(
+                    emit(
                         f"    {name} refuses the traffic: {why}"
                         if refuses
                         else f"    {name}: {why}"
                     )
                 if not pr.used and not svc.headless and svc.type != "ExternalName":
-                    print("    a request: " + _one(sr, pr, args, analysis, rules=False).summary)
-        print()
+                    emit("    a request: " + _one(sr, pr, args, analysis, rules=False).summary)
+        emit("")
+        print("\n".join(out))
+        out.clear()
     if analysis.cluster.ignored:
         kinds = ", ".join(f"{i.kind}/{i.name}" for i in analysis.cluster.ignored)
         print(f"not modelled, ignored: {kinds}")

@@ -203,7 +203,7 @@ def listens(pod: Pod, port: int, protocol: str = "TCP") -> bool | None:
     only, None when it declares none (the simulator then assumes it listens)."""
     if not pod.ports:
         return None
-    return port in declared_ports(pod, protocol)
+    return any(cp.container_port == port and cp.protocol == protocol for cp in pod.ports)
 
 
 def _ports_list(ports: list[int], protocol: str) -> str:

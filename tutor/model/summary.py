@@ -18,7 +18,7 @@ from .analysis import Analysis, PortRoute, ServiceRoute
 from .endpoints import has_selector
 from .explain import EMPTY_SELECTOR_REASON, NO_SELECTOR_REASON, selector_mismatch
 from .objects import EXTERNAL_NAME, Pod
-from .report import at_pod
+from .report import at_pod, listens
 
 
 def selector_text(selector: dict[str, str] | None) -> str:
@@ -35,9 +35,12 @@ def refusing(sr: ServiceRoute, pr: PortRoute) -> dict[str, tuple[bool, str]]:
     """Pod name -> (refuses, why) for each Pod this port's traffic goes to that refuses it
     (nothing listens on the port) or is only assumed to listen (it declares no ports)."""
     out: dict[str, tuple[bool, str]] = {}
+    protocol = pr.port.protocol
     for ep in pr.used:
         asked = pr.port.port if sr.service.headless else ep.port
-        answers, assumed, reason, hop = at_pod(ep.pod, asked, pr.port.protocol)
+        if listens(ep.pod, asked, protocol):
+            continue  # answers, as declared: nothing to say (a dump has 18,000 of them)
+        answers, assumed, reason, hop = at_pod(ep.pod, asked, protocol)
         if not answers:
             out[ep.pod.name] = (True, reason)
         elif assumed:
