@@ -369,3 +369,39 @@ def test_get_pods_status_is_kubectls(text: str, status: str) -> None:
 def test_dig_srv_of_a_service_name_answers_every_port_unnamed_ones_too(line: str, out: str) -> None:
     """CoreDNS: no `_port._proto` in the name means any port (lesson 11 step 4 says so)."""
     assert run(line) == (out, 0)
+
+
+HAND_WRITTEN = """\
+apiVersion: v1
+kind: Service
+metadata: {name: billing-db}
+spec:
+  ports: [{name: pg, port: 5432}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: billing-db-1
+  labels: {kubernetes.io/service-name: billing-db}
+addressType: IPv4
+ports: [{name: PORT, port: 5432, protocol: TCP}]
+endpoints:
+- addresses: [192.168.10.5]
+  conditions: {ready: true}
+"""
+
+
+@pytest.mark.parametrize(("port", "shown"), [("pg", "192.168.10.5:5432"), ("other", "")])
+def test_describe_svc_lists_a_hand_written_slice_labelled_with_the_service(
+    port: str, shown: str
+) -> None:
+    """kubectl reads the slices labelled with the Service's name, the hand-written ones too: a
+    matching port lists its address, another leaves `Endpoints:` empty (not `<none>`, which
+    means no slice at all)."""
+    console = Console(now=lambda: 0.0)
+    text = HAND_WRITTEN.replace("PORT", port)
+    out = console.run(
+        "kubectl describe svc billing-db", analyze_with_changes(text, console.changes)
+    )
+    (line,) = [x for x in out.text.splitlines() if x.startswith("Endpoints:")]
+    assert line.split(":", 1)[1].strip() == shown

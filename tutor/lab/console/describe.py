@@ -92,7 +92,13 @@ def describe_service(world: World, svc: Service) -> str:
         out.append(f"External Name:\t{svc.external_name}")
     if svc.type == "LoadBalancer" and svc.ingress_ips:
         out.append(f"LoadBalancer Ingress:\t{', '.join(f'{ip} (VIP)' for ip in svc.ingress_ips)}")
-    slices = world.slices(svc)
+    # kubectl lists the slices labelled with the Service's name: the controller's, and any
+    # written by hand for a Service without a selector (describeService's EndpointSlice list)
+    slices = [
+        s
+        for s in world.all_slices(svc.namespace)
+        if s["metadata"]["labels"].get("kubernetes.io/service-name") == svc.name
+    ]
     for p in svc.ports:
         name = p.name or "<unset>"
         out.append(f"Port:\t{name}\t{p.port}/{p.protocol}")
