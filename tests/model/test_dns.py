@@ -9,7 +9,14 @@ import yaml
 
 from tutor.model import analyze
 from tutor.model.analysis import Analysis
-from tutor.model.dns import DnsRecord, any_port_srv, candidates, records, resolve
+from tutor.model.dns import (
+    DnsRecord,
+    any_port_srv,
+    candidates,
+    headless_answer,
+    records,
+    resolve,
+)
 from tutor.model.network import DUAL_STACK
 
 
@@ -356,3 +363,20 @@ def test_single_stack_cluster_has_no_aaaa() -> None:
     )
     assert analysis.valid, analysis.errors
     assert all(r.type != "AAAA" for r in records(analysis))
+
+
+@pytest.mark.parametrize(
+    ("ready", "said"),
+    [
+        (True, "DNS answers with the ready Pods' IPs (10.244.1.9); a client connects to one"),
+        (False, "default/db: headless with no ready endpoints, so its name does not resolve"),
+    ],
+)
+def test_a_headless_service_without_ports_is_described_by_its_answer(
+    ready: bool, said: str
+) -> None:
+    a = _analyze(
+        _service("db", clusterIP="None", selector={"app": "db"}, ports=[]),
+        _pod("db-a", "10.244.1.9", ready=ready),
+    )
+    assert headless_answer(a.services[0]).startswith(said)

@@ -229,6 +229,19 @@ def any_port_srv(analysis: Analysis, name: str) -> list[DnsRecord]:
     return []
 
 
+def headless_answer(sr: ServiceRoute) -> str:
+    """What a headless Service's name answers, in a learner's words (a front end shows it for
+    a headless Service without ports, where there is no port to send a request to)."""
+    name = sr.service.dns_name
+    ips = [r.value for r in service_records(sr) if r.name == name and r.type in (A, AAAA)]
+    if not ips:
+        return no_records_reason(sr)
+    return (
+        f"DNS answers with the ready Pods' IPs ({', '.join(ips)}); a client connects to one "
+        "directly, on the port it chooses"
+    )
+
+
 def no_records_reason(sr: ServiceRoute) -> str:
     """Why a Service has no DNS record (its name does not resolve), in CoreDNS's terms."""
     svc = sr.service

@@ -218,13 +218,7 @@ def no_ports_row(analysis: Analysis, sr: ServiceRoute, client: Client, width: in
     if svc.type == EXTERNAL_NAME:
         said = request(analysis, client, svc.dns_name, 80).summary  # a CNAME: no port in it
     else:
-        ips = [r.value for r in dns.service_records(sr) if r.name == svc.dns_name]
-        said = (
-            f"DNS answers with the ready Pods' IPs ({', '.join(ips)}); a client connects "
-            "to one directly, on the port it chooses"
-            if ips
-            else dns.no_records_reason(sr)
-        )
+        said = dns.headless_answer(sr)
     text.append(said, style="yellow")
     return hang(text, width, 6)
 
