@@ -231,3 +231,20 @@ async def test_enter_runs_the_line_as_it_arrives() -> None:
         assert app.query_one(ConsolePane).log_widget.lines[-1].startswith("api    NodePort")
         assert dispatched.count("k") == 2  # the app, then the prompt, which takes it
         assert dispatched.count("enter") == 1  # the app only
+
+
+async def test_kubectl_loads_in_a_thread_when_the_pane_opens() -> None:
+    """The first kubectl line would otherwise import kubectl's modules before answering."""
+    from textual.worker import Worker, WorkerState
+
+    states: list[WorkerState] = []
+
+    def hook(message: object) -> None:
+        if isinstance(message, Worker.StateChanged) and message.worker.name == "load kubectl":
+            states.append(message.state)
+
+    app = Host()
+    async with app.run_test(size=(100, 30), message_hook=hook) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert states[-1] == WorkerState.SUCCESS
