@@ -405,3 +405,29 @@ def test_describe_svc_lists_a_hand_written_slice_labelled_with_the_service(
     )
     (line,) = [x for x in out.text.splitlines() if x.startswith("Endpoints:")]
     assert line.split(":", 1)[1].strip() == shown
+
+
+H2C = """\
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: 8080, appProtocol: kubernetes.io/h2c}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-1, labels: {app: web}}
+spec:
+  nodeName: node-1
+  containers: [{name: app, image: x, ports: [{containerPort: 8080}]}]
+"""
+
+
+@pytest.mark.parametrize("kind", ["endpointslices", "endpoints"])
+def test_the_controllers_objects_carry_the_ports_app_protocol(kind: str) -> None:
+    """`getEndpointPorts` and `endpointPortFromServicePort` copy the Service port's
+    appProtocol into the slice's and the Endpoints object's ports."""
+    console = Console(now=lambda: 0.0)
+    out = console.run(f"kubectl get {kind} -o yaml", analyze_with_changes(H2C, console.changes))
+    assert "- appProtocol: kubernetes.io/h2c\n" in out.text

@@ -268,6 +268,10 @@ def slice_dict(world: World, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def endpoints_dict(world: World, svc: Service) -> dict[str, Any]:
+    """The legacy Endpoints object; the controller copies each Service port's `appProtocol`
+    into its ports (K · pkg/controller/endpoint · `endpointPortFromServicePort`)."""
+    se = world.endpoints_of(svc)
+    app = {p.name: p.app_protocol for p in svc.ports} if se is not None and se.managed else {}
     subsets = []
     for ready, not_ready, ports in world.subsets(svc):
         sub: dict[str, Any] = {}
@@ -277,7 +281,16 @@ def endpoints_dict(world: World, svc: Service) -> dict[str, Any]:
             sub["notReadyAddresses"] = [{"ip": ip} for ip in not_ready]
         if ports:
             sub["ports"] = [
-                {k: v for k, v in (("name", n), ("port", p), ("protocol", pr)) if v != ""}
+                {
+                    k: v
+                    for k, v in (
+                        ("name", n),
+                        ("port", p),
+                        ("protocol", pr),
+                        ("appProtocol", app.get(n, "")),
+                    )
+                    if v != ""
+                }
                 for n, p, pr in ports
             ]
         subsets.append(sub)
