@@ -14,7 +14,8 @@ import pytest
 from tutor.model import yamldoc
 from tutor.model.analysis import analyze
 from tutor.model.changes import ClusterChanges, analyze_with_changes
-from tutor.model.limits import EDITOR, InputRejected, Limits
+from tutor.model.limits import EDITOR, FILE, InputRejected, Limits
+from tutor.model.manifests import parse
 from tutor.model.yamldoc import Document, YamlSyntaxError, load_documents
 
 SERVICE = """\
@@ -311,3 +312,11 @@ def test_a_kept_pod_is_placed_afresh_by_each_analysis() -> None:
     broken = text.replace("  name: web-1\n", "  name: Web_1\n")
     assert {p.name: p.node_name for p in analyze(broken).cluster.pods} == {"web-2": "node-1"}
     assert {p.name: p.node_name for p in analyze(text).cluster.pods}["web-2"] == "node-2"
+
+
+def test_a_file_from_the_command_line_is_parsed_whole() -> None:
+    """Its text is read once: nothing is kept for a next parse."""
+    parse(BASE, limits=FILE)
+    assert not yamldoc._PIECES
+    parse(BASE)  # the editor's limits: kept
+    assert len(yamldoc._PIECES) == 7  # the Service (after the comment) and six Pods
