@@ -248,3 +248,15 @@ async def test_kubectl_loads_in_a_thread_when_the_pane_opens() -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert states[-1] == WorkerState.SUCCESS
+
+
+async def test_the_prompt_blinks_as_the_app_says() -> None:
+    """A served tab turns blinking off app-wide (each blink is a frame sent to the browser)."""
+
+    class Still(Host):
+        cursor_blink = False
+
+    for app, blinks in ((Host(), True), (Still(), False)):
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert app.query_one(ConsoleInput).cursor_blink is blinks

@@ -331,6 +331,9 @@ class ConsolePane(Vertical):
             )
 
     def on_mount(self) -> None:
+        # as the editor's: off app-wide in a served tab (each blink is a frame the web server
+        # relays) and in tests
+        self.input.cursor_blink = bool(getattr(self.app, "cursor_blink", True))
         if self.focus_when_mounted:
             self.call_after_refresh(self.focus_input)
         self.run_worker(
