@@ -104,7 +104,11 @@ class LessonListScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.fill()
         # after this frame: the editor for the next lesson, made while the learner reads
-        self.set_timer(0.3, self.tutor.make_spare_editor)
+        self.set_timer(0.3, self._make_spare_editor)
+
+    def _make_spare_editor(self) -> None:
+        if self.is_current:  # not while a lesson opened meanwhile takes keys
+            self.tutor.make_spare_editor()
 
     def fill(self) -> None:
         """(Re)build the list: progress may have changed while a lesson was open."""
