@@ -224,7 +224,13 @@ def test_a_new_line_moves_the_documents_below_without_parsing_them() -> None:
 def test_the_cache_is_bounded() -> None:
     for i in range(3 * yamldoc.REUSED_PIECES):
         load_documents(SERVICE.replace("web", f"web{i}"), reuse=True)
-    assert len(yamldoc._PIECES) <= yamldoc.REUSED_PIECES
+    assert len(yamldoc._PIECES) == 1 + yamldoc.KEPT_BESIDES
+    text = BASE
+    for i in range(100):  # typing in one document: its old versions do not pile up
+        text = text.replace("  name: web-2", f"  name: web-2{i % 10}", 1)
+        load_documents(text, reuse=True)
+    assert len(yamldoc._PIECES) == 7 + yamldoc.KEPT_BESIDES
+    assert all(p in yamldoc._PIECES for p in ("---\n" + pod(5), "---\n" + pod(1)))
     big = "---\n".join(pod(i, "    args: [" + "a, " * 400 + "b]\n") for i in range(60))
     load_documents(big, reuse=True)
     assert sum(map(len, yamldoc._PIECES)) <= yamldoc.REUSED_CHARACTERS

@@ -502,6 +502,10 @@ REUSED_CHARACTERS = 100_000
 documents parsed lately; the cache keeps at most this many characters of them."""
 REUSED_PIECES = 256
 """Most documents the cache keeps (a keystroke adds one: the edited document's new text)."""
+KEPT_BESIDES = 32
+"""Documents kept besides those of the text just parsed (the older versions of an edited
+document, another step's manifest): a classroom server runs a tutor per learner, and a
+lesson's text is a few KB where the cache may hold 100 KB."""
 
 
 @dataclass(slots=True)
@@ -528,10 +532,16 @@ def _keep(text: str, piece: _Piece) -> None:
         if _PIECES.pop(text, None) is None:
             _pieces_characters += len(text)
         _PIECES[text] = piece
-        while _pieces_characters > REUSED_CHARACTERS or len(_PIECES) > REUSED_PIECES:
-            oldest = next(iter(_PIECES))
-            del _PIECES[oldest]
-            _pieces_characters -= len(oldest)
+        _trim(REUSED_PIECES)
+
+
+def _trim(most: int) -> None:
+    """Forget the least recently used pieces beyond `most` and the cache's size (lock held)."""
+    global _pieces_characters
+    while _PIECES and (_pieces_characters > REUSED_CHARACTERS or len(_PIECES) > most):
+        oldest = next(iter(_PIECES))
+        del _PIECES[oldest]
+        _pieces_characters -= len(oldest)
 
 
 def forget_reused() -> None:
@@ -591,6 +601,8 @@ def _load_pieces(text: str, limits: Limits) -> list[Document] | None:
                     d.data, d.spans, len(docs), d.line, d.duplicates, d.complex_keys, memo=d.memo
                 )
             )
+    with _PIECES_LOCK:
+        _trim(len(starts) - 1 + KEPT_BESIDES)  # this text's pieces are the most recent
     if nodes > limits.nodes or len(docs) > limits.documents:
         return None
     _refuse_templates(text, docs)
