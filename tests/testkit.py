@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
+from textual import events
+from textual.keys import ASCII_KEY_NAMES, KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, REPLACED_KEYS
 from textual.pilot import Pilot
 
 from tutor import resources
@@ -59,6 +62,33 @@ async def settle(pilot: Pilot[Any]) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def key_event(key: str) -> events.Key:
+    """The Key event Pilot.press sends for `key` (a key name, or one character)."""
+    if len(key) == 1 and not key.isalnum():
+        try:
+            key = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+        except ValueError:
+            key = ASCII_KEY_NAMES.get(key, key)
+        key = KEY_NAME_REPLACEMENTS.get(key, key)
+    original = REPLACED_KEYS.get(key, key)
+    try:
+        char: str | None = unicodedata.lookup(KEY_TO_UNICODE_NAME.get(original, original))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
+async def type_fast(pilot: Pilot[Any], *keys: str) -> None:
+    """Keys as a terminal delivers fast typing: all queued at once, in order, then `settle`.
+    Pilot.press waits for the app to go idle after every key (at least 20 ms, and a repaint of
+    the screen each time); use it where a test looks at what one key did, this for typing a
+    line whose end result is what the test checks (keys batched in order are a case the app
+    handles: test_arrows_then_enter_typed_fast_open_the_lesson_the_arrows_reached)."""
+    for key in keys:
+        pilot.app.post_message(key_event(key))
+    await settle(pilot)
 
 
 async def until(pilot: Pilot[Any], done: Callable[[], object], seconds: float = 10.0) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from app.conftest import build_app, make_lesson
 from sample_manifests import MANIFEST
-from testkit import settle
+from testkit import settle, type_fast
 
 from tutor.app.widgets.console import ConsoleInput, ConsolePane
 from tutor.app.widgets.editor import YamlEditor
@@ -31,9 +31,7 @@ async def run(pilot: Any, app: Any, line: str) -> list[str]:
         await settle(pilot)
     field = app.screen.query_one(ConsoleInput)
     assert field.has_focus
-    await pilot.press(*line)
-    await pilot.press("enter")
-    await settle(pilot)
+    await type_fast(pilot, *line, "enter")
     return list(app.screen.query_one(ConsolePane).log_widget.lines)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import settle
+from testkit import settle, type_fast
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -21,12 +21,12 @@ from tutor.course.progress import ProgressStore
 async def replace_on_line(
     pilot: Pilot[Any], editor: YamlEditor, line: int, old: str, new: str
 ) -> None:
-    """Move to the end of `line` (1-based) with the keyboard, erase `old`, type `new`."""
+    """Move to the end of `line` (1-based) with the keyboard, erase `old`, type `new` (as fast
+    typing)."""
     assert editor.text.splitlines()[line - 1].endswith(old)
     editor.focus()
-    await pilot.press("ctrl+home", *["down"] * (line - 1), "end", *["backspace"] * len(old))
-    await pilot.press(*new)
-    await settle(pilot)
+    await type_fast(pilot, "ctrl+home", *["down"] * (line - 1), "end", *["backspace"] * len(old))
+    await type_fast(pilot, *new)
 
 
 @pytest.fixture(autouse=True)

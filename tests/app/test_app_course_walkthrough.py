@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import settle
+from testkit import settle, type_fast
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -88,14 +88,13 @@ WALKS = [
 
 
 async def edit_line(pilot: Pilot[Any], editor: YamlEditor, edit: Edit) -> None:
-    """Go to the line with the keyboard, erase `old` at its end, type `new`."""
+    """Go to the line with the keyboard, erase `old` at its end, type `new` (as fast typing:
+    what each key does alone is test_app_pilot's and the editor tests' business)."""
     lines = editor.text.splitlines()
     line = [i for i, text in enumerate(lines) if text.endswith(edit.old)][edit.nth]
     editor.focus()
-    await pilot.press("ctrl+home", *["down"] * line, "end", *["backspace"] * len(edit.old))
-    if edit.new:
-        await pilot.press(*edit.new)
-    await settle(pilot)
+    await type_fast(pilot, "ctrl+home", *["down"] * line, "end", *["backspace"] * len(edit.old))
+    await type_fast(pilot, *edit.new)
 
 
 def shown_at(screen: Any, choice: int) -> int:
