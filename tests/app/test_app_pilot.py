@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from testkit import settle, until
+from testkit import settle, type_fast, until
 from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Markdown, OptionList, Static, Tabs
@@ -364,7 +364,7 @@ async def test_help_and_palette(make_app: Any, lesson: Lesson, data_dir: Path) -
         assert isinstance(app.screen, LessonScreen)
         await pilot.press("ctrl+p")
         await settle(pilot)
-        await pilot.press(*"A Deployment")
+        await type_fast(pilot, *"A Deployment")
         results = app.screen.query_one(CommandList)  # filled in batches by a worker
 
         def found() -> bool:

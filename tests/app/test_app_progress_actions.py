@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import settle
+from testkit import settle, type_fast
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -20,8 +20,7 @@ from tutor.app.widgets.editor import YamlEditor
 async def palette(pilot: Pilot[Any], command: str) -> None:
     await pilot.press("ctrl+p")
     await settle(pilot)
-    await pilot.press(*command)
-    await settle(pilot)
+    await type_fast(pilot, *command)  # each key alone started a search of every command
     await pilot.press("enter")
     await settle(pilot)
 
