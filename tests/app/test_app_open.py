@@ -83,3 +83,35 @@ async def test_a_wide_lesson_screen_mounts_no_pane_tabs(make_app: Any) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert not app.screen.query("#pane-tabs")
+
+
+async def test_opening_a_lesson_writes_progress_from_a_thread(
+    make_app: Any, data_dir: Any, monkeypatch: Any
+) -> None:
+    """Where to continue is written from a thread: the file's fsync (3-8 ms) held up the
+    lesson's first frame whenever the learner opened another lesson."""
+    import json
+    import threading
+
+    from tutor.course.progress import ProgressStore
+
+    writers: list[bool] = []
+    save = ProgressStore.save
+
+    def noting_save(self: ProgressStore) -> None:
+        before = self._last_written
+        save(self)
+        if self._last_written != before:
+            writers.append(threading.current_thread() is threading.main_thread())
+
+    monkeypatch.setattr(ProgressStore, "save", noting_save)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        writers.clear()
+        await pilot.press("down", "enter")  # the second lesson
+        await settle(pilot)
+        await until(pilot, lambda: bool(writers))
+        assert not any(writers)  # none from the UI thread
+        saved = json.loads((data_dir / "progress.json").read_text())
+        assert saved["current"] == app.screen.lesson.id

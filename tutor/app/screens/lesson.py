@@ -154,7 +154,11 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         self.title = self.lesson.title
         self.step_done = set(self.progress.lesson(self.lesson.id).steps_done)
         self._render_step()
-        self.progress.set_step(self.lesson.id, self.index)
+        # where to continue, written from a thread: writing the file (and its fsync, 3-8 ms)
+        # held up the lesson's first frame whenever the learner opened another lesson
+        with self.progress.held():
+            self.progress.set_step(self.lesson.id, self.index)
+        self.tutor.save_progress_soon()
         bench = self.workbench
         if bench.analysis is not None:  # analyzed while mounting: the check is in frame one
             self.on_workbench_updated(Workbench.Updated(bench, bench.analysis, bench.check))
