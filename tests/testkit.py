@@ -85,9 +85,8 @@ async def type_fast(pilot: Pilot[Any], *keys: str) -> None:
     Pilot.press waits for the app to go idle after every key (at least 20 ms, and a repaint of
     the screen each time); use it where a test looks at what one key did, this for typing a
     line whose end result is what the test checks (keys batched in order are a case the app
-    handles: test_arrows_then_enter_typed_fast_open_the_lesson_the_arrows_reached). Not for a
-    priority binding after typed text (the console's Enter): the app runs it as it arrives,
-    before the characters queued ahead of it reach the focused widget."""
+    handles: test_arrows_then_enter_typed_fast_open_the_lesson_the_arrows_reached, and the
+    console's test_enter_typed_fast_behind_the_line_runs_the_whole_line)."""
     for key in keys:
         pilot.app.post_message(key_event(key))
     await settle(pilot)

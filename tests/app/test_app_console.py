@@ -31,9 +31,7 @@ async def run(pilot: Any, app: Any, line: str) -> list[str]:
         await settle(pilot)
     field = app.screen.query_one(ConsoleInput)
     assert field.has_focus
-    await type_fast(pilot, *line)
-    await pilot.press("enter")  # a priority binding: queued with the line, it would overtake it
-    await settle(pilot)
+    await type_fast(pilot, *line, "enter")  # Enter queued behind the line runs all of it
     return list(app.screen.query_one(ConsolePane).log_widget.lines)
 
 

@@ -260,3 +260,19 @@ async def test_the_prompt_blinks_as_the_app_says() -> None:
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             assert app.query_one(ConsoleInput).cursor_blink is blinks
+
+
+async def test_enter_typed_fast_behind_the_line_runs_the_whole_line() -> None:
+    """Keys a terminal delivers at once (fast typing, a paste ending in a newline): Enter runs
+    the line with every character queued before it, not the part that had reached the prompt
+    (a priority key is run by the app as it arrives, ahead of the keys queued at the prompt)."""
+    from testkit import type_fast
+
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await type_fast(pilot, *"kubectl get svc -n shop", "enter")
+        log = app.query_one(ConsolePane).log_widget
+        assert log.lines[-3] == "client:/ # kubectl get svc -n shop"
+        assert log.lines[-1].startswith("api    NodePort")
+        assert app.query_one(ConsoleInput).value == ""

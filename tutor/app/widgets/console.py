@@ -255,13 +255,24 @@ class ConsoleInput(Input):
         # a priority key is run by the app as it arrives; otherwise Enter goes to the Input's
         # own key handler first, whose cursor repaint could take a frame of its own just
         # before the output's (and a frame paces the next by 1/60 s)
-        Binding("enter", "submit", "Run", show=False, priority=True),
+        Binding("enter", "enter", "Run", show=False, priority=True),
         Binding("up", "history(-1)", "Previous command", show=False),
         Binding("down", "history(1)", "Next command", show=False),
         Binding("tab", "complete", "Complete", show=False),
         Binding("pageup", "scroll_output(-1)", "Scroll back", show=False),
         Binding("pagedown", "scroll_output(1)", "Scroll forward", show=False),
     ]
+
+    class Enter(Message, bubble=False):
+        """Enter, queued at the prompt behind the keys typed before it."""
+
+    def action_enter(self) -> None:
+        """The app runs a priority key as it arrives, ahead of keys still queued at the prompt
+        (fast typing, a paste): the line is submitted from the prompt's own queue, in order."""
+        self.post_message(self.Enter())
+
+    async def on_console_input_enter(self, message: Enter) -> None:
+        await self.action_submit()
 
     def action_scroll_output(self, pages: int) -> None:
         for node in self.ancestors_with_self:
