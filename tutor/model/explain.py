@@ -50,8 +50,15 @@ class Verdict(NamedTuple):
     code: str
     reason: str
     port: int | None = None
-    matched: tuple[str, ...] = ()
-    """Selector keys whose value this Pod's labels match (whatever the Pod's namespace)."""
+    selector: dict[str, str] | None = None
+    """The Service's selector and the Pod's labels, for `matched` (worked out when asked:
+    only the routing view colours the labels)."""
+    labels: dict[str, str] | None = None
+
+    @property
+    def matched(self) -> tuple[str, ...]:
+        """Selector keys whose value this Pod's labels match (whatever the Pod's namespace)."""
+        return matched_keys(self.selector, self.labels or {})
 
 
 def _q(value: str) -> str:
@@ -259,10 +266,10 @@ class Verdicts(Mapping[str, Verdict]):
         by_pod = self._by_pod
         # the label match is about labels alone: a Pod in another namespace whose labels fit
         # shows them as matching, and its reason names the namespace
-        matched = matched_keys(svc.selector, pod.labels)
+        name, selector, labels = pod.name, svc.selector, pod.labels
 
         def v(ok: bool, code: str, reason: str, port: int | None = None) -> Verdict:
-            return Verdict(pod.name, ok, code, reason, port, matched)
+            return Verdict(name, ok, code, reason, port, selector, labels)
 
         if svc.type == EXTERNAL_NAME:
             return v(

@@ -188,10 +188,11 @@ CLOSEST = 5
 """How many of the closest Pods a port whose selector picks none lists, in a dump."""
 
 
-NEAR = 5
+NEAR = 3
 """How many of its namespace's Pods that match part of a port's selector `route` lists, in a
-dump (the closest first): a label every Pod of a namespace has (`component: server`) would
-otherwise list the whole namespace under every port, 400,000 rows for 10,000 Pods."""
+dump (the closest first), as `kubectl describe` lists 3 endpoints and "+ N more...": a label
+every Pod of a namespace has (`component: server`) would otherwise list the whole namespace
+under every port, 400,000 rows for 10,000 Pods."""
 
 
 class Listing(NamedTuple):
