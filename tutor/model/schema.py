@@ -523,9 +523,29 @@ def fits(value: Any, t: Type) -> bool:
                 return False
             if sub is None or st is ANY:
                 continue
+            cls = sub.__class__
             if st is STR:
-                if sub.__class__ is not str:
+                if cls is not str:
                     return False
+            elif st is INT:
+                # the scalars below, as the branches after the loop check them, without a call
+                if cls is not int or not -(2**31) <= sub < 2**31:
+                    return False
+            elif st is BOOL:
+                if cls is not bool:
+                    return False
+            elif st is INTSTR:
+                if cls is not int and cls is not str:
+                    return False
+            elif st is INT64:
+                if cls is not int:
+                    return False
+            elif st is STRMAP:
+                if cls is not dict:
+                    return False
+                for v in sub.values():
+                    if v is not None and v.__class__ is not str:
+                        return False
             elif st.__class__ is list:
                 # lists of objects (containers, ports) checked here: no generator per list
                 if sub.__class__ is not list:
