@@ -53,3 +53,60 @@ async def test_a_keystroke_redraws_only_the_rows_it_changed(
         assert set(drawn) == {"api-1"} and traffic_updates == []
         prompts = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
         assert any("api-1" in p and "TRAFFIC" in p for p in prompts)
+
+
+async def test_a_new_summary_is_a_repaint_not_a_layout(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The summary row names the Services, so renaming one changes it on each key; it is one
+    row as wide as the column, so the new text is a repaint (a layout of the lesson screen per
+    key was a fifth of a served tab's CPU for a valid edit)."""
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        editor = app.screen.query_one(YamlEditor)
+        editor.focus()
+        row = editor.text.splitlines().index("  name: web")
+        editor.cursor_location = (row, len("  name: web"))
+        await settle(pilot)
+        summary = app.screen.query_one("#summary", Static)
+        asked: list[bool] = []
+        refresh = summary.refresh
+
+        def noting_refresh(*regions: Any, **kwargs: Any) -> Any:
+            asked.append(bool(kwargs.get("layout")))
+            return refresh(*regions, **kwargs)
+
+        monkeypatch.setattr(summary, "refresh", noting_refresh)
+        await pilot.press("x")
+        await settle(pilot)
+        assert "webx:80 →" in str(summary.render())
+        assert asked and not any(asked)
+
+
+async def test_validity_coming_and_going_builds_the_routing_rows_once_per_key(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The error list and the stale note coming and going change the routing view's height
+    only: its rows (wrapped to its width) are not built again for that resize."""
+    shown: list[object] = []
+    show = RoutingView.show
+
+    def counting_show(self: RoutingView, snapshot: Any) -> None:
+        shown.append(snapshot)
+        show(self, snapshot)
+
+    monkeypatch.setattr(RoutingView, "show", counting_show)
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        editor = app.screen.query_one(YamlEditor)
+        editor.focus()
+        editor.cursor_location = (0, 0)
+        view = app.screen.query_one(RoutingView)
+        for key, stale in (("Q", True), ("backspace", False)):
+            shown.clear()
+            await pilot.press(key)
+            await settle(pilot)
+            assert view.has_class("-stale") is stale
+            assert len(shown) == 1

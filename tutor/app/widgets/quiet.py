@@ -14,11 +14,13 @@ from textual.widgets import Static
 _LAST = "_ktutor_last_content"
 
 
-def set_content(widget: Static, content: Text | Content | str) -> None:
+def set_content(widget: Static, content: Text | Content | str, *, layout: bool = True) -> None:
+    """`layout=False` for a widget whose size its content cannot change (a fixed height and
+    width): a repaint, not a layout of the whole screen."""
     key: object = content
     if isinstance(content, (Text, Content)):
         key = (content.plain, tuple(content.spans))
     if getattr(widget, _LAST, None) == key:
         return
     setattr(widget, _LAST, key)
-    widget.update(content)
+    widget.update(content, layout=layout)

@@ -248,6 +248,8 @@ class RoutingView(OptionList):
         """The last render's Pod rows by what they show: a keystroke re-analyzes the whole
         manifest into new objects, but most rows come out the same (50 rows were a third of
         a keystroke's time)."""
+        self._width = -1
+        """The width the rows were wrapped to."""
 
     def _pod_row(
         self,
@@ -280,7 +282,9 @@ class RoutingView(OptionList):
         return self.snapshot.client if self.snapshot is not None else DEFAULT_CLIENT
 
     def on_resize(self) -> None:
-        if self.snapshot is not None:
+        """Rows wrap to the width: only a new width needs them again (the error list or the
+        stale note coming and going changes the height alone)."""
+        if self.snapshot is not None and self._width != self.scrollable_content_region.width - 2:
             self.show(self.snapshot)
 
     def on_focus(self) -> None:
@@ -325,7 +329,7 @@ class RoutingView(OptionList):
         client = snapshot.client
         options: list[Option] = []
         rows: dict[tuple[object, ...], Text] = {}
-        width = self.scrollable_content_region.width - 2
+        width = self._width = self.scrollable_content_region.width - 2
         if snapshot.routing_note:
             options.append(Option(scrub(Text(snapshot.routing_note)), id="none|", disabled=True))
         elif snapshot.symptoms:

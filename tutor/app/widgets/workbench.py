@@ -642,7 +642,8 @@ class Workbench(Vertical):
             set_content(note, snap.stale_note)
         self.routing.set_class(snap.stale, "-stale")
         self.routing.show(snap)
-        set_content(self.query_one("#summary", Static), scrub(self._summary(snap)))
+        # one row, as wide as the column (app.tcss): a new summary never changes its size
+        set_content(self.query_one("#summary", Static), scrub(self._summary(snap)), layout=False)
         self.traffic.symptoms = snap.symptoms
         self.traffic.show(snap.sent)
         self._refresh_behind()
