@@ -84,19 +84,27 @@ async def test_a_new_summary_is_a_repaint_not_a_layout(
         assert asked and not any(asked)
 
 
-async def test_validity_coming_and_going_builds_the_routing_rows_once_per_key(
+async def test_validity_coming_and_going_builds_and_draws_the_routing_rows_once_per_key(
     make_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The error list and the stale note coming and going change the routing view's height
-    only: its rows (wrapped to its width) are not built again for that resize."""
+    only: its rows (wrapped to its width) are not built again for that resize, and the view is
+    drawn once for the key (dimmed or not), not a second time in one more frame because
+    `OptionList` threw its drawn rows away on the resize."""
     shown: list[object] = []
-    show = RoutingView.show
+    drawn: list[int] = []
+    show, render_line = RoutingView.show, RoutingView.render_line
 
     def counting_show(self: RoutingView, snapshot: Any) -> None:
         shown.append(snapshot)
         show(self, snapshot)
 
+    def counting_render_line(self: RoutingView, y: int) -> Any:
+        drawn.append(y)
+        return render_line(self, y)
+
     monkeypatch.setattr(RoutingView, "show", counting_show)
+    monkeypatch.setattr(RoutingView, "render_line", counting_render_line)
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -104,9 +112,11 @@ async def test_validity_coming_and_going_builds_the_routing_rows_once_per_key(
         editor.focus()
         editor.cursor_location = (0, 0)
         view = app.screen.query_one(RoutingView)
-        for key, stale in (("Q", True), ("backspace", False)):
+        for key, stale in (("Q", True), ("backspace", False), ("Q", True)):
             shown.clear()
+            drawn.clear()
             await pilot.press(key)
             await settle(pilot)
             assert view.has_class("-stale") is stale
             assert len(shown) == 1
+            assert 0 < len(drawn) <= view.scrollable_content_region.height

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import OptionList
@@ -281,10 +282,14 @@ class RoutingView(OptionList):
     def client(self) -> Client:
         return self.snapshot.client if self.snapshot is not None else DEFAULT_CLIENT
 
-    def on_resize(self) -> None:
-        """Rows wrap to the width: only a new width needs them again (the error list or the
-        stale note coming and going changes the height alone)."""
-        if self.snapshot is not None and self._width != self.scrollable_content_region.width - 2:
+    def on_resize(self, event: events.Resize) -> None:
+        """Rows wrap to the width: only a new width needs them again. The error list or the
+        stale note coming and going (a key that makes the text invalid or valid again) changes
+        the height alone: then `OptionList` is not told either (`prevent_default`), as it
+        would throw away every row it has drawn and draw them all again in one more frame."""
+        if self._width == self.scrollable_content_region.width - 2:
+            event.prevent_default()
+        elif self.snapshot is not None:
             self.show(self.snapshot)
 
     def on_focus(self) -> None:
