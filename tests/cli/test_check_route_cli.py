@@ -4,12 +4,15 @@ and bad input (one line, exit 2, fast, no traceback, bounded memory)."""
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import json
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,8 +36,8 @@ sys.stdout.buffer.write(proc.stdout + b"\\x00" + proc.stderr)
 
 def ktutor(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """`ktutor ARGS` through `tutor.cli.main` in this process: its exit code, stdout and stderr
-    (a child costs a third of a CPU second; the `measured` tests and the local-policy test
-    below start the real `python -m tutor`)."""
+    (a child costs a third of a CPU second; the bad-input tests below fork theirs from a
+    prepared python, the file-limit and local-policy tests start the real `python -m tutor`)."""
     out, err = io.StringIO(), io.StringIO()
     real_stdin = sys.stdin
     sys.stdin = io.TextIOWrapper(io.BytesIO((stdin or "").encode()), encoding="utf-8")
@@ -217,12 +220,40 @@ BAD_INPUT: list[tuple[str, bytes, str]] = [
 ]
 
 
+@pytest.fixture(scope="module")
+def zygote() -> Iterator[Any]:
+    """`ktutor` children forked from one prepared python (tests/robustness/badfiles.Zygote:
+    each still its own process, its time including a cold start measured once)."""
+    name = "robustness_badfiles"
+    bf = sys.modules.get(name)
+    if bf is None:
+        spec = importlib.util.spec_from_file_location(
+            name, ROOT / "tests" / "robustness" / "badfiles.py"
+        )
+        assert spec is not None and spec.loader is not None
+        bf = importlib.util.module_from_spec(spec)
+        sys.modules[name] = bf
+        spec.loader.exec_module(bf)
+    forker = bf.Zygote()
+    yield forker
+    forker.close()
+
+
 @pytest.mark.parametrize(("data", "needle"), [pytest.param(d, n, id=i) for i, d, n in BAD_INPUT])
 @pytest.mark.parametrize("cmd", ["check", "route"])
-def test_bad_input_one_line_exit_2(tmp_path: Path, cmd: str, data: bytes, needle: str) -> None:
+def test_bad_input_one_line_exit_2(
+    tmp_path: Path, cmd: str, data: bytes, needle: str, zygote: Any
+) -> None:
     f = tmp_path / "bad.yaml"
     f.write_bytes(data)
-    code, elapsed, rss_kb, out, err = measured([cmd, str(f)])
+    answer = zygote.run([cmd, str(f)])
+    code, elapsed, rss_kb, out, err = (
+        answer.code,
+        answer.seconds,
+        answer.max_rss_kb,
+        answer.stdout,
+        answer.stderr,
+    )
     assert code == 2
     assert elapsed < 2.0
     assert rss_kb < 150 * 1024, f"peak RSS {rss_kb} KB"

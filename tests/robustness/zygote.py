@@ -7,8 +7,9 @@ child is a process of its own as before (its own exit code, output files and pea
 VmHWM read at its end as badfiles' wrapper reads it); the caller adds the measured cost of a
 cold start to its time, so the budgets still include process start.
 
-Protocol, one JSON line each way: the request {"args", "out", "err", "rss"} gets {"pid"} at
-once (the caller may kill it), then {"status"} (os.waitpid's) when the child has ended.
+Protocol, one JSON line each way: {"ready"} once the imports are done; then each request
+{"args", "out", "err", "rss"} gets {"pid"} at once (the caller may kill it), then {"status"}
+(os.waitpid's) when the child has ended.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ def main() -> None:
     for name in sys.argv[1:]:  # badfiles.PRELOAD
         __import__(name)
     reply = sys.stdout
+    reply.write(json.dumps({"ready": True}) + "\n")  # the first child's time is its own too
+    reply.flush()
     for line in sys.stdin:
         request = json.loads(line)
         pid = os.fork()
