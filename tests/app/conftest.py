@@ -118,7 +118,13 @@ def build_app(
     lesson_id: str | None = None,
     step: int | None = None,
     lessons: list[Lesson] | None = None,
+    warm_up: bool = False,
 ) -> Any:
+    """The app as a test drives it. Without the warm-up unless asked (`warm_up=True`): it
+    mounts a hidden widget of each kind, loads tree-sitter, collects and freezes the heap and
+    makes the spare editor, about 0.16 CPU s per app. test_app_open asks for it (the spare
+    editor); the course walkthroughs, lesson 1 end to end, the warm-up test, the progress
+    actions and the stress tests start TutorApp itself, warm."""
     from tutor.app.app import TutorApp
 
     app = TutorApp(
@@ -130,12 +136,14 @@ def build_app(
     )
     app.cursor_blink = False
     app.burst_frame_seconds = 0  # a burst is shown at once: no 30 fps animation under each pause
+    app.warm_up = warm_up
     return app
 
 
 @pytest.fixture
 def make_app(data_dir: Path) -> Callable[..., Any]:
-    """`make_app(lesson_id=None, step=None)`: the app on the fixture lessons, progress in tmp."""
+    """`make_app(lesson_id=None, step=None, warm_up=False)`: the app on the fixture lessons,
+    progress in tmp."""
     return lambda *args, **kwargs: build_app(data_dir, *args, **kwargs)
 
 

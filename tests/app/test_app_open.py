@@ -33,7 +33,7 @@ async def open_first_lesson(app: Any, pilot: Any, spare: bool) -> YamlEditor:
 async def test_a_lesson_opens_in_the_spare_editor_as_in_a_new_one(make_app: Any) -> None:
     seen: list[Any] = []
     for spare in (True, False):
-        app = make_app()
+        app = make_app(warm_up=True)
         if not spare:
             app.take_spare_editor = lambda: None
         async with app.run_test(size=(120, 40)) as pilot:
@@ -51,7 +51,7 @@ async def test_a_lesson_opens_in_the_spare_editor_as_in_a_new_one(make_app: Any)
 
 
 async def test_the_list_makes_a_new_spare_editor_for_the_next_lesson(make_app: Any) -> None:
-    app = make_app()
+    app = make_app(warm_up=True)
     async with app.run_test(size=(120, 40)) as pilot:
         first = await open_first_lesson(app, pilot, spare=True)
         await pilot.press("escape", "escape")  # out of the editor, then out of the lesson
@@ -65,7 +65,7 @@ async def test_the_list_makes_a_new_spare_editor_for_the_next_lesson(make_app: A
 
 async def test_a_text_the_spare_cannot_take_gets_a_new_editor(make_app: Any) -> None:
     """Windows line ends (a new document keeps them) and a text too deep to highlight."""
-    app = make_app()
+    app = make_app(warm_up=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         for text in ("a: 1\r\nb: 2\r\n", "- " * 250 + "x\n"):
@@ -79,7 +79,7 @@ async def test_a_text_the_spare_cannot_take_gets_a_new_editor(make_app: Any) -> 
 
 
 async def test_a_wide_lesson_screen_mounts_no_pane_tabs(make_app: Any) -> None:
-    app = make_app("basics")
+    app = make_app("basics", warm_up=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert not app.screen.query("#pane-tabs")

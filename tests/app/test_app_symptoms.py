@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sample_manifests import MANIFEST
-from testkit import settle
+from testkit import settle, type_fast
 from textual.widgets import OptionList, Static
 
 from tutor.course.lesson import Challenge, Goal, Lesson, Step
@@ -110,7 +110,8 @@ async def test_the_cause_shows_once_the_goal_is_met(make_app: Callable[..., Any]
 
         await pilot.press("f8")
         await settle(pilot)
-        await pilot.press(*"kubectl get endpointslices", "enter")
+        await type_fast(pilot, *"kubectl get endpointslices")
+        await pilot.press("enter")
         await settle(pilot)
         from tutor.app.widgets.console import ConsolePane
 
@@ -120,8 +121,7 @@ async def test_the_cause_shows_once_the_goal_is_met(make_app: Callable[..., Any]
         editor = app.screen.query_one("#editor")
         editor.focus()
         line = BROKEN.splitlines().index("    targetPort: http")
-        await pilot.press("ctrl+home", *["down"] * line, "end", *["backspace"] * 4, *"8080")
-        await settle(pilot)
+        await type_fast(pilot, "ctrl+home", *["down"] * line, "end", *["backspace"] * 4, *"8080")
         assert "why:" not in on_screen(app)  # fixed, but not checked yet
 
         await pilot.press("ctrl+s")
@@ -183,7 +183,6 @@ async def test_a_step_opens_when_its_check_is_met(make_app: Callable[..., Any]) 
         editor = app.screen.query_one("#editor")
         editor.focus()
         line = BROKEN.splitlines().index("    targetPort: http")
-        await pilot.press("ctrl+home", *["down"] * line, "end", *["backspace"] * 4, *"8080")
-        await settle(pilot)
+        await type_fast(pilot, "ctrl+home", *["down"] * line, "end", *["backspace"] * 4, *"8080")
         text = on_screen(app)
         assert "Symptoms only" not in text and "why: " in text
