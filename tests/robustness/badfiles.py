@@ -303,22 +303,12 @@ else:
 PROBE = Path(__file__).with_name("probe.py")
 
 ZYGOTE = Path(__file__).with_name("zygote.py")
-PRELOAD = (
-    "tutor.cli",
-    "tutor.model",
-    "tutor.model.analysis",
-    "tutor.course.loader",
-    "tutor.course.lint",
-    "tutor.classroom.exporting",
-    "tutor.classroom.printing",
-    *(
-        f"tutor.commands.{name}"
-        for name in ("check", "route", "rules", "dns", "lint", "print", "export", "new_lesson")
-    ),
-)
-"""What the `ktutor` commands and probe.py import, together: a child forked after these pays
-for none of them (imported in the child, they went with it and cost each child again), and the
-cold start measured with all of them is at least any one command's start."""
+PRELOAD = ("tutor.settings", "tutor.model.analysis")
+"""What every child imports, whatever its command (check, route, rules, dns, lint, print) or
+probe.py: the zygote imports these before it forks and the cold start added to each answer is
+a python importing them, so an answer's time is what a fresh process would take. Each child
+still imports the rest of what its command needs (the CLI, argparse, the lesson loader, the
+handout printer) and pays for it, as a fresh process does."""
 
 
 def _kill(pid: int) -> None:
