@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -277,6 +278,15 @@ class Answer:
     seconds: float
     max_rss_kb: int
     """The child's own peak resident memory (VmHWM at exit, after exec: not the parent's)."""
+    cpu_seconds: float
+    """The child's own user + system time (os.wait4), process start included: what the answer
+    costs, whatever else the machine runs. `seconds` (wall) also counts the wait for a core."""
+
+    def within(self, budget: float) -> bool:
+        """The time budget, judged so that a busy machine does not fail it and a hang does: the
+        CPU the answer costs is under the budget (on an idle machine that is its wall time), and
+        its wall time is under three budgets (a blocking wait costs wall time, not CPU)."""
+        return self.cpu_seconds < budget and self.seconds < 3 * budget
 
 
 _WRAP = """
@@ -327,7 +337,9 @@ class Zygote:
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
         self.env.pop("KTUTOR_PROBE_RSS", None)
         imports = "; ".join(f"import {name}" for name in PRELOAD)
-        self.start = min(self._cold(imports) for _ in range(2))  # a load spike is not a start
+        colds = [self._cold(imports) for _ in range(2)]
+        self.start = min(wall for wall, _cpu in colds)  # a load spike is not a start
+        self.start_cpu = min(cpu for _wall, cpu in colds)
         self.proc = subprocess.Popen(
             [sys.executable, str(ZYGOTE), *PRELOAD],
             cwd=ROOT,
@@ -338,10 +350,15 @@ class Zygote:
         )
         self._reply()  # ready: its imports are done
 
-    def _cold(self, imports: str) -> float:
+    def _cold(self, imports: str) -> tuple[float, float]:
+        """Wall and CPU seconds of a cold python importing `imports`."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         begin = time.perf_counter()
         subprocess.run([sys.executable, "-c", imports], cwd=ROOT, env=self.env, check=True)
-        return time.perf_counter() - begin
+        wall = time.perf_counter() - begin
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return wall, cpu
 
     def _reply(self) -> dict[str, Any]:
         assert self.proc.stdout is not None
@@ -364,9 +381,10 @@ class Zygote:
             watchdog = threading.Timer(timeout, _kill, (pid,))
             watchdog.start()
             try:
-                status = self._reply()["status"]
+                ended = self._reply()
             finally:
                 watchdog.cancel()
+            status = ended["status"]
             seconds = time.perf_counter() - begin + self.start
             kb = int(rss.read_text() or 0) if rss.exists() else 0
             return Answer(
@@ -375,6 +393,7 @@ class Zygote:
                 err.read_text("utf-8", "replace") if err.exists() else "",
                 seconds,
                 kb,
+                float(ended["cpu"]) + self.start_cpu,
             )
 
     def close(self) -> None:
@@ -415,10 +434,11 @@ def run_child(
             watchdog = threading.Timer(timeout, proc.kill)  # a blocking wait times exactly
             watchdog.start()
             try:
-                code = proc.wait()
+                _pid, status, usage = os.wait4(proc.pid, 0)
             finally:
                 watchdog.cancel()
             seconds = time.perf_counter() - start
+            code = proc.returncode = os.waitstatus_to_exitcode(status)
         rss = int(rss_file.read_text() or 0) if rss_file.exists() else 0
         return Answer(
             code,
@@ -426,6 +446,7 @@ def run_child(
             err_path.read_text("utf-8", "replace"),
             seconds,
             rss,
+            usage.ru_utime + usage.ru_stime,
         )
 
 

