@@ -186,3 +186,30 @@ async def test_a_step_opens_when_its_check_is_met(make_app: Callable[..., Any]) 
         await type_fast(pilot, "ctrl+home", *["down"] * line, "end", *["backspace"] * 4, *"8080")
         text = on_screen(app)
         assert "Symptoms only" not in text and "why: " in text
+
+
+async def test_a_reveal_is_kept_with_the_progress(make_app: Callable[..., Any]) -> None:
+    """Revealed, quit and come back: the challenge opens with its full routing view, as a
+    solved one does (the reveal was lost with the app before); another one stays hidden."""
+    refused = lesson().challenges[0]
+    twin = dataclasses.replace(refused, id="refused-too", title="Refused too")
+    two = dataclasses.replace(lesson(), challenges=(refused, twin))
+    app = make_app("debugging", lessons=[two])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_challenge(pilot)
+        await pilot.press(REVEAL_KEY, "y")
+        await settle(pilot)
+        assert "why:" in on_screen(app)
+        await pilot.press("ctrl+q")
+    again = make_app("debugging", lessons=[two])
+    async with again.run_test(size=(120, 40)) as pilot:
+        await open_challenge(pilot)
+        text = on_screen(again)
+        assert "Symptoms only" not in text and "why:" in text
+        assert "Reveal" not in footer_keys(again)
+        await pilot.press("escape", "escape")  # out of the editor, back to the list
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert pilot.app.screen.challenge.id == "refused-too"
+        assert "Symptoms only" in on_screen(again) and "Reveal" in footer_keys(again)

@@ -102,12 +102,17 @@ def test_changes_are_saved_and_reloaded(tmp_path: Path) -> None:
     store.mark_step_done("anatomy", 0)
     store.mark_step_done("anatomy", 1)
     store.solve_challenge("anatomy", "fix-the-selector")
+    store.reveal_challenge("anatomy", "refused-after-release")
     store.answer_quiz("anatomy", 2, 1)
     store.save_edit("anatomy", "step-3", "apiVersion: v1\n")
     store.skip("ports")
     again = ProgressStore.open(path)
     assert again.lesson("anatomy") == LessonProgress(
-        step=4, steps_done={0, 1}, challenges_solved={"fix-the-selector"}, quiz={2: 1}
+        step=4,
+        steps_done={0, 1},
+        challenges_solved={"fix-the-selector"},
+        challenges_revealed={"refused-after-release"},
+        quiz={2: 1},
     )
     assert again.saved_edit("anatomy", "step-3") == "apiVersion: v1\n"
     assert again.saved_edit("anatomy", "step-4") is None
@@ -133,6 +138,7 @@ def test_lesson_returns_a_copy(tmp_path: Path) -> None:
         ([("skip",)], 5, "skipped"),
         ([("skip",), ("mark_done",)], 5, "done"),
         ([("save_edit", "step-0", "x")], 5, "in progress"),
+        ([("reveal_challenge", "c1")], 5, "in progress"),
     ],
 )
 def test_status(tmp_path: Path, actions: list[tuple[object, ...]], steps: int, status: str) -> None:
@@ -258,6 +264,7 @@ def test_export_import_round_trip(tmp_path: Path) -> None:
     source.set_step("anatomy", 3)
     source.mark_step_done("anatomy", 2)
     source.solve_challenge("anatomy", "c1")
+    source.reveal_challenge("anatomy", "c2")
     source.answer_quiz("anatomy", 0, 2)
     source.mark_done("ports")
     source.save_edit("anatomy", "challenge-c1", "kind: Service\n")
@@ -280,6 +287,10 @@ def test_export_import_round_trip(tmp_path: Path) -> None:
     [
         ("{oops", "export.json:1: not a ktutor progress file"),
         ('{"lessons": {"a": {"step": -1}}}', "`step` is not a step number"),
+        (
+            '{"lessons": {"a": {"challenges_revealed": "c1"}}}',
+            "`challenges_revealed` is not a list of challenge ids",
+        ),
     ],
 )
 def test_import_of_a_bad_file_changes_nothing(tmp_path: Path, content: str, words: str) -> None:

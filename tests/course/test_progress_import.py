@@ -71,6 +71,11 @@ BAD_ENTRIES = [
         "challenges_solved has `zzz`, not a challenge",
     ),
     (
+        {"basics": {"challenges_revealed": ["zzz"]}},
+        None,
+        "challenges_revealed has `zzz`, not a challenge",
+    ),
+    (
         {"basics": {"quiz": {"1": 0}}},
         None,
         "quiz question 1 is out of range (basics has 1 question: 0 to 0)",

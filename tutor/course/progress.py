@@ -79,6 +79,9 @@ class LessonProgress:
     done: bool = False
     steps_done: set[int] = field(default_factory=set)
     challenges_solved: set[str] = field(default_factory=set)
+    challenges_revealed: set[str] = field(default_factory=set)
+    """Debugging challenges (`routing: symptoms`) whose full routing view the learner opened
+    (the reveal key, or the solution): it stays open when they come back, as a solved one does."""
     quiz: dict[int, int] = field(default_factory=dict)
     """Question index -> the first chosen answer's index in the file (see `tutor.course.quiz`:
     the score is worked out from these)."""
@@ -94,6 +97,8 @@ class LessonProgress:
             out["steps_done"] = sorted(self.steps_done)
         if self.challenges_solved:
             out["challenges_solved"] = sorted(self.challenges_solved)
+        if self.challenges_revealed:
+            out["challenges_revealed"] = sorted(self.challenges_revealed)
         if self.quiz:
             out["quiz"] = {str(k): v for k, v in sorted(self.quiz.items())}
         return out
@@ -106,6 +111,7 @@ class LessonProgress:
         step = data.get("step", 0)
         steps_done = data.get("steps_done", [])
         solved = data.get("challenges_solved", [])
+        revealed = data.get("challenges_revealed", [])
         quiz = data.get("quiz", {})
         if not _is_int(step) or step < 0:
             raise ValueError("`step` is not a step number")
@@ -113,6 +119,8 @@ class LessonProgress:
             raise ValueError("`steps_done` is not a list of step numbers")
         if not isinstance(solved, list) or not all(isinstance(c, str) for c in solved):
             raise ValueError("`challenges_solved` is not a list of challenge ids")
+        if not isinstance(revealed, list) or not all(isinstance(c, str) for c in revealed):
+            raise ValueError("`challenges_revealed` is not a list of challenge ids")
         if not isinstance(quiz, dict) or not all(
             isinstance(k, str) and k.isdigit() and _is_int(v) for k, v in quiz.items()
         ):
@@ -122,6 +130,7 @@ class LessonProgress:
             done=data.get("done") is True,
             steps_done=set(steps_done),
             challenges_solved=set(solved),
+            challenges_revealed=set(revealed),
             quiz={int(k): v for k, v in quiz.items()},
             skipped=data.get("skipped") is True,
         )
@@ -282,10 +291,12 @@ def lesson_problem(
         for index in sorted(entry.steps_done):
             if index >= steps:
                 return f"lesson `{lesson_id}`: steps_done has {index}, out of range ({step_range})"
-        for challenge in sorted(entry.challenges_solved - challenges):
-            return (
-                f"lesson `{lesson_id}`: challenges_solved has `{challenge}`, not a challenge of it"
-            )
+        for name, ids in (
+            ("challenges_solved", entry.challenges_solved),
+            ("challenges_revealed", entry.challenges_revealed),
+        ):
+            for challenge in sorted(ids - challenges):
+                return f"lesson `{lesson_id}`: {name} has `{challenge}`, not a challenge of it"
         for question, choice in sorted(entry.quiz.items()):
             if question >= len(lesson.quiz):
                 return (
@@ -572,6 +583,7 @@ class ProgressStore:
                 entry.step
                 or entry.steps_done
                 or entry.challenges_solved
+                or entry.challenges_revealed
                 or entry.quiz
                 or self._edits.get(lesson_id)
             ):
@@ -623,6 +635,14 @@ class ProgressStore:
         with self._lock:
             self._entry(lesson_id).challenges_solved.add(challenge_id)
             self.save()
+
+    def reveal_challenge(self, lesson_id: str, challenge_id: str) -> None:
+        """The learner opened a debugging challenge's full routing view: keep it open."""
+        with self._lock:
+            revealed = self._entry(lesson_id).challenges_revealed
+            if challenge_id not in revealed:
+                revealed.add(challenge_id)
+                self.save()
 
     def answer_quiz(self, lesson_id: str, question: int, choice: int) -> bool:
         """Keep the learner's FIRST answer to a question (a later one cannot turn it right);
@@ -732,6 +752,7 @@ class ProgressStore:
                 mine.skipped = mine.skipped or theirs.skipped
                 mine.steps_done |= theirs.steps_done
                 mine.challenges_solved |= theirs.challenges_solved
+                mine.challenges_revealed |= theirs.challenges_revealed
                 mine.quiz.update(theirs.quiz)
             for lesson_id, saved in edits.items():
                 self._edits.setdefault(lesson_id, {}).update(saved)

@@ -186,13 +186,19 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
             symptoms=self.challenge.routing == ROUTING_SYMPTOMS,
             has_solution=True,
         )
-        if self.challenge.id in progress.lesson(self.lesson.id).challenges_solved:
+        kept = progress.lesson(self.lesson.id)
+        if self.challenge.id in kept.challenges_solved:
             workbench.session.reveal("solved")  # found before: nothing left to hide
+        elif self.challenge.id in kept.challenges_revealed:
+            workbench.session.reveal("asked")  # opened before (reveal key or solution)
         workbench.session.commands = restored_commands(
             progress.saved_edit(self.lesson.id, console_key(self.challenge))
         )
         yield self.hold(workbench)
         yield KeyFooter()
+
+    def on_workbench_revealed(self, message: Workbench.Revealed) -> None:
+        self.tutor.progress.reveal_challenge(self.lesson.id, self.challenge.id)
 
     def on_workbench_command_ran(self, message: Workbench.CommandRan) -> None:
         self.keep_commands(self.lesson.id, console_key(self.challenge))

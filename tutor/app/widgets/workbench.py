@@ -209,6 +209,10 @@ class Workbench(Vertical):
             super().__init__()
             self.text = text
 
+    class Revealed(Message):
+        """The full routing view opened in a debugging challenge (the screen keeps that with
+        its progress, so it is still open when the learner comes back)."""
+
     class CommandRan(Message):
         """The learner ran a console line (the screen keeps the history with its progress)."""
 
@@ -625,6 +629,7 @@ class Workbench(Vertical):
 
     def _revealed(self) -> None:
         self.notify(REVEALED, timeout=5)
+        self.post_message(self.Revealed())
         self.render_snapshot(self.session.snapshot())
 
     def render_snapshot(self, snap: Snapshot) -> None:
