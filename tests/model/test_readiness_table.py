@@ -206,9 +206,19 @@ def test_why_not_names_the_probe_and_falls_back_to_the_condition() -> None:
     )
 
 
-def test_a_ready_pod_keeps_no_container_detail() -> None:
+def test_a_ready_pod_keeps_its_container_statuses_for_kubectl_only() -> None:
+    """A Ready Pod's statuses are kept (kubectl's READY and RESTARTS read them), yet its verdict
+    names no container: only a Pod that is not Ready has a reason."""
+    status = _st(ready=True) | {
+        "restartCount": 2,
+        "lastState": {"terminated": {"exitCode": 1, "finishedAt": "2026-12-02T09:59:00Z"}},
+    }
     analysis = analyze(
-        _pod([_c(probe={"tcpSocket": {"port": 80}})], statuses=[_st(ready=True)], ready="True")
+        SERVICE + _pod([_c(probe={"tcpSocket": {"port": 80}})], statuses=[status], ready="True")
     )
     (pod,) = analysis.cluster.pods
-    assert pod.ready and pod.containers == ()
+    (c,) = pod.containers
+    assert pod.ready and c.ready and c.restart_count == 2
+    assert c.last_ended is not None and c.last_ended.finished_at == "2026-12-02T09:59:00Z"
+    verdict = analysis.services[0].ports[0].verdicts["default/p"]
+    assert verdict.gets_traffic and "container" not in verdict.reason

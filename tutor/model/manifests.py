@@ -45,6 +45,7 @@ from .objects import (
     Service,
     SliceEndpoint,
     Source,
+    Termination,
     Workload,
 )
 from .paths import Path
@@ -276,12 +277,36 @@ def _probe(value: Any) -> Probe | None:
     return None
 
 
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _text(value: Any) -> str:
+    """A string field as written (timestamps stay text: the YAML reader keeps them so)."""
+    return value if isinstance(value, str) else ""
+
+
+def _termination(value: Any) -> Termination | None:
+    """A `terminated` container state (`state.terminated` or `lastState.terminated`)."""
+    if not isinstance(value, dict):
+        return None
+    return Termination(
+        reason=_text(value.get("reason")),
+        exit_code=_int(value.get("exitCode")),
+        signal=_int(value.get("signal")),
+        message=_text(value.get("message")),
+        started_at=_text(value.get("startedAt")),
+        finished_at=_text(value.get("finishedAt")),
+    )
+
+
 def _readiness(spec: Any, status: dict[str, Any]) -> tuple[ContainerReadiness, ...]:
-    """Each container's readiness probe and status, for a Pod that is not Ready (K · pkg/kubelet/
-    prober/prober_manager.go · `UpdatePodStatus`: a running container with a readinessProbe is
-    ready once the probe succeeds, one without is ready once it has started; K · pkg/kubelet/
-    status/generate.go · `GeneratePodReadyCondition`: the Pod is Ready when every container is).
-    Sidecars (init containers with `restartPolicy: Always`) count, as for FindPort."""
+    """Each container's readiness probe and status (K · pkg/kubelet/prober/prober_manager.go ·
+    `UpdatePodStatus`: a running container with a readinessProbe is ready once the probe
+    succeeds, one without is ready once it has started; K · pkg/kubelet/status/generate.go ·
+    `GeneratePodReadyCondition`: the Pod is Ready when every container is), with the restart
+    count and the previous run kubectl's printPod and describer read. Sidecars (init containers
+    with `restartPolicy: Always`) count, as for FindPort."""
     statuses: dict[str, dict[str, Any]] = {}
     for key in ("containerStatuses", "initContainerStatuses"):
         for st in _list(status.get(key)):
@@ -296,6 +321,8 @@ def _readiness(spec: Any, status: dict[str, Any]) -> tuple[ContainerReadiness, .
                 continue
             st = statuses.get(c["name"], {})
             ready = st.get("ready")
+            started = st.get("started")
+            running = _get(st, "state", "running")
             waiting = _get(st, "state", "waiting", "reason")
             term = _get(st, "state", "terminated")
             ended, reason, code = "", "", None
@@ -317,6 +344,13 @@ def _readiness(spec: Any, status: dict[str, Any]) -> tuple[ContainerReadiness, .
                     reason,
                     code,
                     section == "initContainers",
+                    restart_count=_int(st.get("restartCount")),
+                    started=started if isinstance(started, bool) else None,
+                    running_since=_text(running.get("startedAt"))
+                    if isinstance(running, dict)
+                    else None,
+                    ended=_termination(term),
+                    last_ended=_termination(_get(st, "lastState", "terminated")),
                 )
             )
     return tuple(out)
@@ -361,6 +395,7 @@ def _pod_from(data: dict[str, Any], name: str, ns: str, source: Source) -> Pod:
         if not pod.ready:
             pod.ready_reason = str(ready_cond.get("reason") or "")
             pod.ready_message = str(ready_cond.get("message") or "")
+        if not pod.ready or status.get("containerStatuses") or status.get("initContainerStatuses"):
             pod.containers = _readiness(spec, status)
     else:
         pod.simulated = True
@@ -610,6 +645,7 @@ def _slice_from(data: dict[str, Any], name: str, ns: str, source: Source) -> End
     meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     labels = _str_map(_get(meta, "labels"))
     ports = []
+    app_protocols: dict[str, str] = {}
     for p in _list(data.get("ports")):
         if not isinstance(p, dict):
             continue
@@ -621,6 +657,7 @@ def _slice_from(data: dict[str, Any], name: str, ns: str, source: Source) -> End
                 num if isinstance(num, int) and not isinstance(num, bool) else 0,
             )
         )
+        _app_protocol(p, app_protocols)
     endpoints = []
     for ep in _list(data.get("endpoints")):
         if not isinstance(ep, dict):
@@ -653,8 +690,16 @@ def _slice_from(data: dict[str, Any], name: str, ns: str, source: Source) -> End
         source=source,
         address_type=str(data.get("addressType") or "IPv4"),
         ports=ports,
+        app_protocols=app_protocols,
         endpoints=endpoints,
     )
+
+
+def _app_protocol(port: dict[str, Any], into: dict[str, str]) -> None:
+    """Keep a port's `appProtocol` as written, by port name."""
+    app = port.get("appProtocol")
+    if isinstance(app, str) and app:
+        into.setdefault(str(port.get("name") or ""), app)
 
 
 def _endpoints_from(data: dict[str, Any], name: str, ns: str, source: Source) -> EndpointSlice:
@@ -681,6 +726,7 @@ def _endpoints_from(data: dict[str, Any], name: str, ns: str, source: Source) ->
                 entry = (str(p.get("name") or ""), str(p.get("protocol") or "TCP"), p["port"])
                 if entry not in out.ports:
                     out.ports.append(entry)
+                _app_protocol(p, out.app_protocols)
         for key, ready in (("addresses", True), ("notReadyAddresses", False)):
             for a in _list(subset.get(key)):
                 if not isinstance(a, dict) or not isinstance(a.get("ip"), str):
@@ -719,6 +765,7 @@ def mirror_endpoints(cluster: Cluster) -> None:
                 managed_by=MIRRORING_CONTROLLER,
                 source=ep.source,
                 ports=list(ep.ports),
+                app_protocols=dict(ep.app_protocols),
                 endpoints=list(ep.endpoints),
                 kind="Endpoints",
             )

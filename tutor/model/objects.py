@@ -145,8 +145,21 @@ class Probe:
 
 
 @dataclass(frozen=True, slots=True)
+class Termination:
+    """A container's `state.terminated` or `lastState.terminated`, as written (times in RFC 3339)."""
+
+    reason: str = ""
+    exit_code: int = 0
+    signal: int = 0
+    message: str = ""
+    started_at: str = ""
+    finished_at: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ContainerReadiness:
-    """One container of a Pod that is not Ready: its readiness probe and what its status says."""
+    """One container (or sidecar) of a Pod whose status lists its containers, or of a Pod that is
+    not Ready: its readiness probe and what its status says."""
 
     container: str
     probe: Probe | None = None
@@ -162,6 +175,16 @@ class ContainerReadiness:
     """`state.terminated.exitCode` (None when the container has not terminated)."""
     sidecar: bool = False
     """An init container with `restartPolicy: Always`."""
+    restart_count: int = 0
+    """`restartCount`: `kubectl get pods` sums it into RESTARTS."""
+    started: bool | None = None
+    """`started` (None when not written): a sidecar counts in READY once started and ready."""
+    running_since: str | None = None
+    """`state.running.startedAt` ("" when running without a time; None when not running)."""
+    ended: Termination | None = None
+    """`state.terminated` in full (for `describe pod`)."""
+    last_ended: Termination | None = None
+    """`lastState.terminated`: the previous run, whose `finishedAt` RESTARTS shows as `(2m ago)`."""
 
 
 @dataclass(slots=True)
@@ -193,8 +216,9 @@ class Pod:
     """Not a Pod at all: an address an EndpointSlice in the input lists without a Pod in the file
     (an external database, the API server behind `default/kubernetes`)."""
     containers: tuple[ContainerReadiness, ...] = ()
-    """For a Pod whose status says it is not Ready: each container (sidecars too), its readiness
-    probe and container status, so the reason can name the failing probe."""
+    """For a Pod whose status lists container statuses or says it is not Ready: each container
+    (sidecars first, as the spec runs them), its readiness probe and container status, so the
+    reason can name the failing probe and kubectl's READY and RESTARTS read the statuses."""
     ready_reason: str = ""
     ready_message: str = ""
     """The Ready condition's `reason` and `message` (ContainersNotReady: containers with unready
@@ -296,6 +320,9 @@ class EndpointSlice:
     address_type: str = "IPv4"
     ports: list[tuple[str, str, int]] = field(default_factory=list)
     """(name, protocol, port): discovery/v1 defaults a missing name to "" and protocol to TCP."""
+    app_protocols: dict[str, str] = field(default_factory=dict)
+    """A port's `appProtocol` as written, by port name (names are unique within a slice); kube-proxy
+    ignores it, but `kubectl get endpointslices -o yaml` shows it."""
     endpoints: list[SliceEndpoint] = field(default_factory=list)
     kind: str = "EndpointSlice"
     """"EndpointSlice", or "Endpoints" for a legacy object mirrored the way the mirroring

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from lab.console.transcript import HERE, parse, play, render
+from lab.console.transcript import HERE, manifest_of, parse, play, render
 
 FILES = sorted(p for p in HERE.glob("*.txt"))
 
@@ -18,7 +18,7 @@ def test_transcript(path: os.PathLike[str]) -> None:
     p = Path(path)
     header, steps = parse(p.read_text())
     commands = [c for c, _ in steps]
-    outputs = play(commands)
+    outputs = play(commands, manifest_of(header))
     if os.environ.get("KTUTOR_REGOLD"):
         p.write_text(render(header, commands, outputs))
         return

@@ -1,7 +1,8 @@
 """Golden transcripts: `$ COMMAND` lines, each followed by the output expected from it.
 
 A transcript runs top to bottom in one console against golden/cluster.yaml (every object 10
-minutes old at the first look), so mutating commands change what later commands print.
+minutes old at the first look), so mutating commands change what later commands print; a header
+line `# cluster: NAME.yaml` runs it against that file of golden/ instead.
 Regenerate after a reviewed change with `KTUTOR_REGOLD=1 pytest tests/lab/console`.
 """
 
@@ -29,6 +30,14 @@ def parse(text: str) -> tuple[list[str], list[tuple[str, str]]]:
         else:
             header.append(line)
     return header, steps
+
+
+def manifest_of(header: list[str]) -> str:
+    """The cluster a transcript's header names (`# cluster: NAME.yaml`), else cluster.yaml."""
+    for line in header:
+        if line.startswith("# cluster: "):
+            return (HERE / line.removeprefix("# cluster: ").strip()).read_text()
+    return CLUSTER
 
 
 def play(commands: list[str], manifest: str = CLUSTER) -> list[str]:

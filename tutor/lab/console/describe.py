@@ -340,7 +340,7 @@ def run(world: World, argv: list[str], namespace: str) -> Output:
     if res.plural in ("services", "endpoints"):
         objs = {s.name: s for s in world.services if s.namespace == ns}
         if res.plural == "endpoints":
-            objs = {n: s for n, s in objs.items() if s.selector or s.source.document < 0}
+            objs = {n: s for n, s in objs.items() if world.has_endpoints(s)}
         fn = describe_service if res.plural == "services" else describe_endpoints
         for n in names or sorted(objs):
             svc = objs.get(n)

@@ -279,8 +279,8 @@ def _ep_rows(world: World, ns: str | None) -> list[Row]:
     for s in world.services:
         if ns is not None and s.namespace != ns:
             continue
-        if s.type == "ExternalName" or (not s.selector and s.source.document >= 0):
-            continue  # the endpoints controller writes no object for these
+        if not world.has_endpoints(s):
+            continue
         rows.append(
             Row(
                 s.namespace,
@@ -589,6 +589,8 @@ def _print(
 ) -> str:
     if fmt in ("yaml", "json"):
         objs = [row.obj() for _, _, rows in sections for row in rows]
+        if named and not objs:
+            return ""  # every name was not found: only the errors
         if named and len(objs) == 1:
             data: Any = objs[0]
         else:

@@ -253,25 +253,37 @@ def pod_dict(world: World, pod: Pod) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec, "status": status}
 
 
+CONTROLLERS = ("endpointslice-controller.k8s.io", "endpointslicemirroring-controller.k8s.io")
+"""The `endpointslice.kubernetes.io/managed-by` values of the slices the cluster makes itself."""
+
+
 def slice_dict(world: World, data: dict[str, Any]) -> dict[str, Any]:
+    """An EndpointSlice as the API returns it: the controllers (EndpointSlice and mirroring)
+    name their slices by `generateName` (the Service's name and a dash); a hand-written slice
+    has none."""
     out = dict(data)
     meta = data["metadata"]
-    out["metadata"] = {
-        **_meta(world, "EndpointSlice", meta["namespace"], meta["name"], meta.get("labels", {})),
-        "generateName": meta["name"].rsplit("-", 1)[0] + "-"
-        if meta["name"] != "kubernetes"
-        else None,
-    }
-    if out["metadata"]["generateName"] is None:
-        del out["metadata"]["generateName"]
+    labels = meta.get("labels", {})
+    out["metadata"] = _meta(world, "EndpointSlice", meta["namespace"], meta["name"], labels)
+    if labels.get("endpointslice.kubernetes.io/managed-by") in CONTROLLERS:
+        out["metadata"]["generateName"] = meta["name"].rsplit("-", 1)[0] + "-"
     return out
 
 
 def endpoints_dict(world: World, svc: Service) -> dict[str, Any]:
     """The legacy Endpoints object; the controller copies each Service port's `appProtocol`
-    into its ports (K · pkg/controller/endpoint · `endpointPortFromServicePort`)."""
+    into its ports (K · pkg/controller/endpoint · `endpointPortFromServicePort`); a hand-written
+    one keeps its own."""
     se = world.endpoints_of(svc)
-    app = {p.name: p.app_protocol for p in svc.ports} if se is not None and se.managed else {}
+    if se is not None and se.managed:
+        app = {p.name: p.app_protocol for p in svc.ports}
+    else:
+        app = {
+            n: a
+            for e in world.analysis.cluster.endpoints_objects
+            if e.name == svc.name and e.namespace == svc.namespace
+            for n, a in e.app_protocols.items()
+        }
     subsets = []
     for ready, not_ready, ports in world.subsets(svc):
         sub: dict[str, Any] = {}

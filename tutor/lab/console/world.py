@@ -189,6 +189,19 @@ class World:
             (d for d in self.deployments if d.namespace == namespace and d.name == name), None
         )
 
+    def has_endpoints(self, svc: Service) -> bool:
+        """Whether a v1 Endpoints object exists for `svc`: the endpoints controller writes one
+        for a Service with a selector (not for ExternalName), the API server for `kubernetes`,
+        and the input may hold a hand-written one."""
+        if svc.type == "ExternalName":
+            return False
+        if svc.selector or svc.source.document < 0:
+            return True
+        return any(
+            e.name == svc.name and e.namespace == svc.namespace
+            for e in self.analysis.cluster.endpoints_objects
+        )
+
     def endpoints_of(self, svc: Service) -> ServiceEndpoints | None:
         sr = self.routes.get(svc.ref)
         return sr.endpoints if sr is not None else None
@@ -226,15 +239,14 @@ class World:
         return out
 
     def all_slices(self, namespace: str | None) -> list[dict[str, Any]]:
-        """The controller's slices of every Service, then the slices the manifest holds."""
+        """The controller's slices of every Service, then the slices the manifest holds and
+        those the mirroring controller made of its Endpoints objects."""
         out: list[dict[str, Any]] = []
         for svc in self.services:
             if namespace is None or svc.namespace == namespace:
                 out.extend(self.slices(svc))
         for given in self.analysis.cluster.slices:
-            if given.kind == "EndpointSlice" and (
-                namespace is None or given.namespace == namespace
-            ):
+            if namespace is None or given.namespace == namespace:
                 out.append(slice_data(given))
         return out
 
@@ -312,10 +324,10 @@ def slice_data(given: EndpointSlice) -> dict[str, Any]:
         labels["endpointslice.kubernetes.io/managed-by"] = given.managed_by
     endpoints = []
     for ep in given.endpoints:
-        item: dict[str, Any] = {
-            "addresses": list(ep.addresses),
-            "conditions": {"ready": ep.ready, "serving": ep.serving, "terminating": ep.terminating},
-        }
+        conditions: dict[str, bool] = {"ready": ep.ready}
+        if given.kind == "EndpointSlice":  # mirroring leaves serving and terminating unset
+            conditions |= {"serving": ep.serving, "terminating": ep.terminating}
+        item: dict[str, Any] = {"addresses": list(ep.addresses), "conditions": conditions}
         if ep.hostname:
             item["hostname"] = ep.hostname
         if ep.node_name:
@@ -331,7 +343,11 @@ def slice_data(given: EndpointSlice) -> dict[str, Any]:
         "metadata": {"name": given.name, "namespace": given.namespace, "labels": labels},
         "addressType": given.address_type,
         "endpoints": endpoints,
-        "ports": [{"name": n, "port": port, "protocol": proto} for n, proto, port in given.ports],
+        "ports": [
+            {"name": n, "port": port, "protocol": proto}
+            | ({"appProtocol": given.app_protocols[n]} if n in given.app_protocols else {})
+            for n, proto, port in given.ports
+        ],
     }
 
 
