@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tutor.classroom.printing import MARK, mark_line, render, routing
+from tutor.classroom.printing import MARK, Manifest, mark_line, render, routing
 from tutor.cli import main
 from tutor.course.find import LessonNotFound, find_lesson
 from tutor.course.lesson import Lesson
@@ -241,6 +241,16 @@ def test_a_compact_handout_prints_each_manifest_once() -> None:
         assert first.split("\n")[-1] in full_section and "lines as above" not in full_section
     assert "lines as above" in steps
     assert "lines as above" not in full
+
+
+def test_left_out_lines_are_counted_in_words() -> None:
+    """`# ... (1 line as above)`, not `(1 lines ...)` (lesson 1 step 3 printed that)."""
+    rows = Manifest(["a: 1", "b: 2", "c: 3", "d: 4", "e: 5"], keep=[1]).rows()
+    assert [text for _i, text in rows] == [
+        "# ... (1 line as above)",
+        "b: 2",
+        "# ... (3 lines as above)",
+    ]
 
 
 def test_handout_keeps_the_files_choice_order_and_its_answer_key(lesson: Lesson) -> None:

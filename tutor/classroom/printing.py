@@ -82,12 +82,17 @@ class Manifest:
         last = -1
         for i in self.keep:
             if i > last + 1:
-                out.append((None, f"# ... ({i - last - 1} lines as above)"))
+                out.append((None, _left_out(i - last - 1)))
             out.append((i, self.lines[i]))
             last = i
         if last < len(self.lines) - 1 and self.keep:
-            out.append((None, f"# ... ({len(self.lines) - 1 - last} lines as above)"))
+            out.append((None, _left_out(len(self.lines) - 1 - last)))
         return out
+
+
+def _left_out(count: int) -> str:
+    """The line that stands for `count` lines a compact handout leaves out."""
+    return f"# ... ({count} line{'s' if count != 1 else ''} as above)"
 
 
 def mark_line(text: str, path: str, doc: str = "") -> int | None:
