@@ -14,6 +14,7 @@ from tutor.classroom.exporting import (
     NODE_LABEL,
     ExportError,
     export_text,
+    network_of,
     pick_manifest,
 )
 from tutor.cli import main
@@ -71,14 +72,15 @@ CASES = _cases()
 def test_export_is_valid_and_routes_like_the_lesson(
     case: str, lesson: Lesson, text: str, where: str
 ) -> None:
-    before = analyze(text)
+    network = network_of(lesson)  # the lesson's cluster: a dual-stack lesson's is dual-stack
+    before = analyze(text, network=network)
     if not before.valid:
         with pytest.raises(ExportError) as err:
             export_text(lesson, text, where)
         assert err.value.code == 1
         return
     exported = export_text(lesson, text, where)
-    after = analyze(exported.text)
+    after = analyze(exported.text, network=network)
     assert after.valid, [e.message for e in after.errors]
     assert all(p.owner.startswith("Deployment/") for p in after.cluster.pods)
     assert _shape(after, used=False) == _shape(before, used=False)
@@ -279,3 +281,19 @@ def test_refused_ports_and_kind_notes_are_in_the_header() -> None:
             break
     else:
         pytest.fail("no LoadBalancer step in service-types")
+
+
+def test_a_dual_stack_lesson_exports_for_a_dual_stack_cluster() -> None:
+    """Lesson 13's dual-stack steps were refused (`IPv6: not configured on this cluster`):
+    the export checked them on a single-stack cluster. They export, the kind config asks for
+    a dual-stack cluster and the header says to create it."""
+    lesson = find_lesson("dual-stack")
+    texts = [pick_manifest(lesson, step=n)[0] for n in range(1, len(lesson.steps) + 1)]
+    dual = [n for n, t in enumerate(texts, 1) if not analyze(t).valid]  # refused single-stack
+    assert dual
+    for n in dual:
+        exported = export_text(lesson, *pick_manifest(lesson, step=n))
+        assert yaml.safe_load(exported.kind)["networking"] == {"ipFamily": "dual"}
+        assert "Dual-stack: " in exported.text and "kind create cluster --config" in exported.text
+    single = export_text(find_lesson("anatomy"), *pick_manifest(find_lesson("anatomy"), step=1))
+    assert "networking" not in yaml.safe_load(single.kind) and "Dual-stack" not in single.text

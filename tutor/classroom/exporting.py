@@ -15,6 +15,9 @@ labels another group's Pods also carry gets `ktutor.dev/group` in its selector a
 With `nodes=True` the Pods keep their lesson node (a Deployment per node, pinned by
 `ktutor.dev/node`), for the lessons where the node matters (traffic policies, topology), and
 `kind_config` gives a kind cluster whose workers carry those labels and their zones.
+
+A lesson's cluster (`cluster.ip_families`) is the export's too: a dual-stack lesson's Services
+are checked on a dual-stack cluster, and its kind config asks kind for one (`ipFamily: dual`).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import yaml
 from tutor.course.lesson import Lesson
 from tutor.model.analysis import Analysis, analyze
 from tutor.model.endpoints import TERMINAL_PHASES
+from tutor.model.network import ClusterNetwork
 from tutor.model.objects import DEFAULT_NAMESPACE, ContainerPort, Pod, Service
 
 IMAGE = "registry.k8s.io/e2e-test-images/agnhost:2.53"
@@ -329,7 +333,7 @@ def _header(
             "(or Pods with no labels can be selected); the Services do not use it."
         )
     lines += _refusals(analysis, by_pod)
-    lines += _kind_notes(services, any(g.node for g in groups))
+    lines += _kind_notes(services, any(g.node for g in groups), network_of(lesson))
     return ["# " + line if line else "#" for line in lines]
 
 
@@ -356,9 +360,17 @@ def _refusals(analysis: Analysis, by_pod: dict[str, Group]) -> list[str]:
     return ["Refused on purpose:", *out] if out else []
 
 
-def _kind_notes(services: list[Service], pinned: bool) -> list[str]:
-    """What NodePort and LoadBalancer Services do on kind, whose nodes are containers."""
+def _kind_notes(services: list[Service], pinned: bool, network: ClusterNetwork) -> list[str]:
+    """What NodePort and LoadBalancer Services do on kind, whose nodes are containers, and
+    the cluster a dual-stack lesson needs."""
     out: list[str] = []
+    if network.dual_stack:
+        out += [
+            "Dual-stack: the lesson's cluster has IPv4 and IPv6 (a single-stack cluster refuses",
+            "  a Service that asks for IPv6). Create one with the kind config ktutor writes",
+            "  (`--kind-config kind.yaml`, networking.ipFamily: dual):",
+            "  kind create cluster --config kind.yaml",
+        ]
     types = {s.type for s in services}
     if types & {"NodePort", "LoadBalancer"}:
         out += [
@@ -382,10 +394,16 @@ def _kind_notes(services: list[Service], pinned: bool) -> list[str]:
     return out
 
 
-def kind_config(analysis: Analysis) -> str:
+def network_of(lesson: Lesson) -> ClusterNetwork:
+    """The lesson's cluster (`cluster.ip_families`), as the app and the handout analyze it."""
+    return ClusterNetwork(tuple(lesson.ip_families))
+
+
+def kind_config(analysis: Analysis, network: ClusterNetwork | None = None) -> str:
     """A kind cluster with one worker per lesson node (at least two), each labelled with
     `NODE_LABEL` and `topology.kubernetes.io/zone` (the lesson's zone, else zone-a, b, c...):
-    for the lessons where nodes matter (internal/externalTrafficPolicy Local, topology)."""
+    for the lessons where nodes matter (internal/externalTrafficPolicy Local, topology).
+    A dual-stack `network` asks for a dual-stack cluster (kind's `ipFamily: dual`)."""
     names = [n for n in analysis.cluster.nodes if n] or ["node-1", "node-2"]
     if len(names) < 2:
         names.append("node-2" if names[0] != "node-2" else "node-1")
@@ -398,7 +416,10 @@ def kind_config(analysis: Analysis) -> str:
                 "labels": {NODE_LABEL: name, "topology.kubernetes.io/zone": zone},
             }
         )
-    config = {"kind": "Cluster", "apiVersion": "kind.x-k8s.io/v1alpha4", "nodes": nodes}
+    config: dict[str, Any] = {"kind": "Cluster", "apiVersion": "kind.x-k8s.io/v1alpha4"}
+    if network is not None and network.dual_stack:
+        config["networking"] = {"ipFamily": "dual"}
+    config["nodes"] = nodes
     head = (
         "# ktutor: a kind cluster whose workers stand for the lesson's nodes\n"
         "#   kind create cluster --config THIS-FILE.yaml\n"
@@ -456,7 +477,8 @@ CONTROLLER = "endpointslice-controller.k8s.io"
 def export_text(lesson: Lesson, text: str, where: str, nodes: bool = False) -> Export:
     """The export of one manifest (see the module docstring); `nodes` pins Pods to their
     lesson nodes (use with `kind_config`)."""
-    analysis = analyze(text)
+    network = network_of(lesson)
+    analysis = analyze(text, network=network)
     if not analysis.valid:
         first = analysis.errors[0] if analysis.errors else None
         detail = f"line {first.line}: {first.message}" if first else "it does not parse"
@@ -489,5 +511,5 @@ def export_text(lesson: Lesson, text: str, where: str, nodes: bool = False) -> E
         groups,
         list(analysis.cluster.services),
         skipped,
-        kind_config(analysis),
+        kind_config(analysis, network),
     )
