@@ -16,7 +16,7 @@ from typing import Any
 from .analysis import Analysis, analyze_parsed
 from .manifests import Parsed, assign_simulated, expand_workload, parse, workload_pod_name
 from .network import SINGLE_STACK, ClusterNetwork
-from .objects import Cluster, Pod, Source, Workload
+from .objects import Cluster, ContainerReadiness, Pod, Source, Workload
 
 MAX_ADDED = 200
 
@@ -252,6 +252,8 @@ class ClusterChanges:
             if edit.ready is not None:
                 pod.ready = edit.ready
                 pod.ready_condition = "True" if edit.ready else "False"
+                pod.containers = _toggled(pod.containers, edit.ready)
+                pod.initialized = pod.initialized or edit.ready
             if edit.labels is not None:
                 pod.labels = dict(edit.labels)
         return cluster
@@ -266,6 +268,33 @@ class ClusterChanges:
         for p in new_pods:
             p.simulated = True
         return new_pods
+
+
+def _toggled(
+    containers: tuple[ContainerReadiness, ...], ready: bool
+) -> tuple[ContainerReadiness, ...]:
+    """The file's container statuses after the learner marks the Pod Ready or not: Ready
+    means every container runs and passes its probe (what was waiting or ended is over, the
+    restart counts stay); not Ready leaves each container's readiness unknown, as a failing
+    probe the simulator does not name (kubectl's READY counts them as not ready)."""
+    if ready:
+        return tuple(
+            dataclasses.replace(
+                c,
+                ready=True,
+                started=True,
+                waiting="",
+                terminated="",
+                terminated_reason="",
+                exit_code=None,
+                ended=None,
+                running_since=c.running_since if c.running_since is not None else "",
+            )
+            if c.listed
+            else c
+            for c in containers
+        )
+    return tuple(dataclasses.replace(c, ready=None) if c.ready else c for c in containers)
 
 
 def _owner(cluster: Cluster, pod: Pod) -> Workload | None:

@@ -344,6 +344,7 @@ def _readiness(spec: Any, status: dict[str, Any]) -> tuple[ContainerReadiness, .
                     reason,
                     code,
                     section == "initContainers",
+                    listed=bool(st),
                     restart_count=_int(st.get("restartCount")),
                     started=started if isinstance(started, bool) else None,
                     running_since=_text(running.get("startedAt"))
@@ -386,10 +387,13 @@ def _pod_from(data: dict[str, Any], name: str, ns: str, source: Source) -> Pod:
         ] or ([pod.ip] if pod.ip else [])
         cond = ""
         ready_cond: dict[str, Any] = {}
+        pod.initialized = False
         for c in _list(status.get("conditions")):
             if isinstance(c, dict) and c.get("type") == "Ready":
                 cond = str(c.get("status", ""))
                 ready_cond = c
+            elif isinstance(c, dict) and c.get("type") == "Initialized":
+                pod.initialized = c.get("status") == "True"
         pod.ready_condition = cond
         pod.ready = cond == "True"
         if not pod.ready:

@@ -175,6 +175,8 @@ class ContainerReadiness:
     """`state.terminated.exitCode` (None when the container has not terminated)."""
     sidecar: bool = False
     """An init container with `restartPolicy: Always`."""
+    listed: bool = False
+    """The status lists this container (kubectl's printPod reads only the listed ones)."""
     restart_count: int = 0
     """`restartCount`: `kubectl get pods` sums it into RESTARTS."""
     started: bool | None = None
@@ -199,6 +201,9 @@ class Pod:
     ready: bool = True
     ready_condition: str = "True"
     """The Ready condition's status as written: "True", "False", "Unknown" or "" when missing."""
+    initialized: bool = True
+    """The Initialized condition is True (or the simulator filled the status in): kubectl's
+    printPod then reads the app containers even while a sidecar restarts."""
     terminating: bool = False
     ports: list[ContainerPort] = field(default_factory=list)
     hostname: str = ""

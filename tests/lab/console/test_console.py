@@ -431,3 +431,155 @@ def test_the_controllers_objects_carry_the_ports_app_protocol(kind: str) -> None
     console = Console(now=lambda: 0.0)
     out = console.run(f"kubectl get {kind} -o yaml", analyze_with_changes(H2C, console.changes))
     assert "- appProtocol: kubernetes.io/h2c\n" in out.text
+
+
+SIDECAR_READY = (
+    "  initContainerStatuses:\n  - {name: proxy, ready: true, started: true, restartCount: 0, "
+    "state: {running: {startedAt: '2026-01-01T08:50:00Z'}}}\n"
+)
+APP_RUNNING = (
+    "  containerStatuses:\n  - {name: app, ready: true, started: true, restartCount: 0, "
+    "state: {running: {startedAt: '2026-01-01T08:50:00Z'}}}\n"
+)
+LAST = "lastState: {terminated: {exitCode: 1, finishedAt: '%s'}}"
+
+
+@pytest.mark.parametrize(
+    ("text", "row"),
+    [
+        # restartCount without a previous run's finish: the count alone
+        (
+            _pod_with(ONE, APP_RUNNING.replace("restartCount: 0", "restartCount: 2"), ready="True"),
+            ["1/1", "Running", "2"],
+        ),
+        # the latest finish among the containers names the time
+        (
+            _pod_with(
+                TWO,
+                "  containerStatuses:\n"
+                f"  - {{name: app, ready: true, restartCount: 1, state: {{running: {{}}}}, "
+                f"{LAST % '2026-01-01T08:40:00Z'}}}\n"
+                f"  - {{name: log, ready: true, restartCount: 2, state: {{running: {{}}}}, "
+                f"{LAST % '2026-01-01T08:59:15Z'}}}\n",
+                ready="True",
+            ),
+            ["2/2", "Running", "3", "(45s", "ago)"],
+        ),
+        # a sidecar counts in the total, and in READY once started and ready
+        (_pod_with(ONE, SIDECAR_READY + APP_RUNNING, extra=SIDECAR, ready="True"), ["2/2"]),
+        (
+            _pod_with(
+                ONE,
+                SIDECAR_READY.replace("ready: true", "ready: false") + APP_RUNNING,
+                extra=SIDECAR,
+            ),
+            ["1/2", "Running", "0"],
+        ),
+        # a sidecar not yet started, with no waiting reason: Init:0/1
+        (
+            _pod_with(
+                ONE,
+                SIDECAR_READY.replace("ready: true, started: true", "ready: false, started: false")
+                + APP_RUNNING.replace("ready: true", "ready: false"),
+                extra=SIDECAR,
+            ),
+            ["0/2", "Init:0/1", "0"],
+        ),
+        # initializing: only the init containers' restarts count, the app's are not read
+        (
+            _pod_with(
+                ONE,
+                "  initContainerStatuses:\n  - {name: proxy, ready: false, started: false, "
+                f"restartCount: 4, state: {{waiting: {{reason: CrashLoopBackOff}}}}, "
+                f"{LAST % '2026-01-01T08:59:00Z'}}}\n"
+                + APP_RUNNING.replace("restartCount: 0", "restartCount: 1"),
+                extra=SIDECAR,
+            ),
+            ["0/2", "Init:CrashLoopBackOff", "4", "(60s", "ago)"],
+        ),
+        # ... unless the Pod has initialized (a sidecar that restarts later): the app's count too
+        (
+            _pod_with(
+                ONE,
+                "  initContainerStatuses:\n  - {name: proxy, ready: false, started: false, "
+                f"restartCount: 4, state: {{waiting: {{reason: CrashLoopBackOff}}}}, "
+                f"{LAST % '2026-01-01T08:59:00Z'}}}\n"
+                + APP_RUNNING.replace("restartCount: 0", "restartCount: 1"),
+                extra=SIDECAR,
+            ).replace("conditions: [", "conditions: [{type: Initialized, status: 'True'}, "),
+            ["1/2", "Init:CrashLoopBackOff", "5", "(60s", "ago)"],
+        ),
+        # ended without a reason: the signal, else the exit code
+        (
+            _pod_with(
+                ONE,
+                "  containerStatuses:\n  - {name: app, ready: false, state: "
+                "{terminated: {exitCode: 137, signal: 9}}}\n",
+            ),
+            ["0/1", "Signal:9"],
+        ),
+        # Completed next to a failed container and no running one: the failure
+        (
+            _pod_with(
+                TWO,
+                "  containerStatuses:\n  - {name: app, ready: false, state: "
+                "{terminated: {reason: Completed, exitCode: 0}}}\n  - {name: log, ready: false, "
+                "state: {terminated: {reason: Error, exitCode: 1}}}\n",
+            ),
+            ["0/2", "Error"],
+        ),
+    ],
+    ids=[
+        "count only",
+        "latest finish",
+        "sidecar ready",
+        "sidecar not ready",
+        "sidecar not started",
+        "initializing",
+        "initialized",
+        "signal",
+        "completed and failed",
+    ],
+)
+def test_get_pods_ready_and_restarts_are_kubectls(text: str, row: list[str]) -> None:
+    """K · pkg/printers/internalversion/printers.go · `printPod` (v1.35): READY, STATUS and
+    RESTARTS read the containers the status lists (the first look is 2026-01-01T09:00:00Z)."""
+    console = Console(now=lambda: 0.0)
+    out = console.run("kubectl get pods", analyze_with_changes(text, console.changes))
+    cells = out.text.splitlines()[1].split()
+    assert cells[0] == "p" and cells[1 : 1 + len(row)] == row, out.text
+
+
+def test_restarts_age_follows_the_simulated_clock() -> None:
+    """translateTimestampSince runs on the console's clock: a minute later reads a minute older."""
+    now = [0.0]
+    console = Console(now=lambda: now[0])
+    text = _pod_with(
+        ONE,
+        "  containerStatuses:\n  - {name: app, ready: true, restartCount: 3, "
+        f"state: {{running: {{}}}}, {LAST % '2026-01-01T08:57:46Z'}}}\n",
+        ready="True",
+    )
+    first = console.run("kubectl get pods", analyze_with_changes(text, console.changes))
+    now[0] = 60.0
+    later = console.run("kubectl get pods", analyze_with_changes(text, console.changes))
+    assert "3 (2m14s ago)" in first.text and "3 (3m14s ago)" in later.text
+
+
+def test_marking_a_pod_ready_or_not_moves_ready_as_the_routing_view_says() -> None:
+    """The routing view's readiness key (ClusterChanges.set_ready) changes what kubectl's READY
+    and STATUS read from the file's container statuses; the restart count stays."""
+    crashing = _pod_with(
+        ONE,
+        "  containerStatuses:\n  - {name: app, ready: false, restartCount: 7, "
+        f"state: {{waiting: {{reason: CrashLoopBackOff}}}}, {LAST % '2026-01-01T08:59:00Z'}}}\n",
+    )
+    console = Console(now=lambda: 0.0)
+    console.changes.set_ready("default/p", True)
+    out = console.run("kubectl get pods", analyze_with_changes(crashing, console.changes))
+    assert out.text.splitlines()[1].split()[1:5] == ["1/1", "Running", "7", "(60s"], out.text
+    healthy = _pod_with(ONE, APP_RUNNING, ready="True")
+    console = Console(now=lambda: 0.0)
+    console.changes.set_ready("default/p", False)
+    out = console.run("kubectl get pods", analyze_with_changes(healthy, console.changes))
+    assert out.text.splitlines()[1].split()[1:3] == ["0/1", "Running"], out.text

@@ -14,16 +14,19 @@ from __future__ import annotations
 from typing import Any
 
 from tutor.model.explain import not_ready_detail
-from tutor.model.objects import Pod, Service
+from tutor.model.objects import ContainerReadiness, Pod, Service, Termination
 
 from .flags import KUBECTL_GLOBAL, UsageError, parse
+from .get import pod_columns
 from .output import Output
 from .resources import Resource, find, ip_families
 from .selector import format_labels
 from .tabwriter import DESCRIBE, align
-from .world import World, containers, hex_id, short_hash
+from .world import World, containers, hex_id, parse_time, short_hash
 
 RFC1123Z = "%a, %d %b %Y %H:%M:%S %z"
+ZERO_TIME = "Mon, 01 Jan 0001 00:00:00 +0000"
+"""Go's zero time in RFC1123Z: a state whose time is not written."""
 
 
 def _labels(title: str, labels: dict[str, str] | None, out: list[str]) -> None:
@@ -182,6 +185,109 @@ def _owner_line(world: World, pod: Pod) -> str:
     return pod.owner
 
 
+def _init_containers(spec: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(name, image, is a sidecar) of each init container in a Pod spec."""
+    return [
+        (str(c.get("name", "")), str(c.get("image", "")), c.get("restartPolicy") == "Always")
+        for c in spec.get("initContainers") or []
+        if isinstance(c, dict)
+    ]
+
+
+def _time(timestamp: str, otherwise: str) -> str:
+    """An RFC 3339 time from the status in `describeStatus`'s RFC1123Z layout."""
+    when = parse_time(timestamp) if timestamp else None
+    return when.strftime(RFC1123Z) if when is not None else otherwise
+
+
+def _state(out: list[str], title: str, c: ContainerReadiness, t: Termination | None) -> None:
+    """`describeStatus`: Running with its start, Waiting with its reason, or Terminated with
+    its reason, message, exit code, signal, start and finish."""
+    if t is not None:
+        out.append(f"    {title}:\tTerminated")
+        if t.reason:
+            out.append(f"      Reason:\t{t.reason}")
+        if t.message:
+            out.append(f"      Message:\t{t.message}")
+        out.append(f"      Exit Code:\t{t.exit_code}")
+        if t.signal > 0:
+            out.append(f"      Signal:\t{t.signal}")
+        out.append(f"      Started:\t{_time(t.started_at, ZERO_TIME)}")
+        out.append(f"      Finished:\t{_time(t.finished_at, ZERO_TIME)}")
+    elif c.waiting or c.running_since is None:
+        out.append(f"    {title}:\tWaiting")
+        if c.waiting:
+            out.append(f"      Reason:\t{c.waiting}")
+    else:
+        out.append(f"    {title}:\tRunning")
+        out.append(f"      Started:\t{_time(c.running_since, ZERO_TIME)}")
+
+
+def _container(
+    out: list[str],
+    pod: Pod,
+    name: str,
+    image: str,
+    start: str,
+    token: str,
+    pod_ready: bool,
+    init: bool = False,
+    sidecar: bool = False,
+) -> None:
+    """`describeContainers` for one container: the status the file lists (its state, last
+    state, readiness and restart count, K · kubectl/pkg/describe/describe.go ·
+    `describeContainerState`), else the simulator's (running since the Pod started, ready with
+    the Pod; a plain init container has completed)."""
+    ports = [cp for cp in pod.ports if cp.container == name and cp.sidecar == sidecar]
+    texts = [
+        f"{cp.container_port}/{cp.protocol} ({cp.name})"
+        if cp.name
+        else f"{cp.container_port}/{cp.protocol}"
+        for cp in ports
+    ]
+    host = [f"0/{cp.protocol}" for cp in ports]
+    out.append(f"  {name}:")
+    out.append(f"    Container ID:\tcontainerd://{hex_id(pod.ref, name)}")
+    out.append(f"    Image:\t{image}")
+    out.append(f"    Image ID:\t{image}@sha256:{hex_id(image)}")
+    if len(texts) > 1:
+        out.append(f"    Ports:\t{', '.join(texts)}")
+        out.append(f"    Host Ports:\t{', '.join(host)}")
+    else:
+        out.append(f"    Port:\t{texts[0] if texts else '<none>'}")
+        out.append(f"    Host Port:\t{host[0] if host else '<none>'}")
+    said = next((c for c in pod.containers if c.container == name), None)
+    if said is not None and said.listed:
+        _state(out, "State", said, said.ended if said.terminated else None)
+        if said.last_ended is not None:
+            _state(out, "Last State", said, said.last_ended)
+        out.append(f"    Ready:\t{'True' if said.ready else 'False'}")
+        out.append(f"    Restart Count:\t{said.restart_count}")
+    elif init and not sidecar:
+        out.append("    State:\tTerminated")
+        out.append("      Reason:\tCompleted")
+        out.append("      Exit Code:\t0")
+        out.append(f"      Started:\t{start}")
+        out.append(f"      Finished:\t{start}")
+        out.append("    Ready:\tFalse")
+        out.append("    Restart Count:\t0")
+    else:
+        waiting = said.waiting if said is not None else ""
+        out.append(
+            f"    State:\t{'Running' if pod.phase == 'Running' and not waiting else 'Waiting'}"
+        )
+        if waiting:
+            out.append(f"      Reason:\t{waiting}")
+        elif pod.phase == "Running":
+            out.append(f"      Started:\t{start}")
+        own = pod_ready if said is None or said.ready is None else said.ready
+        out.append(f"    Ready:\t{'True' if own else 'False'}")
+        out.append("    Restart Count:\t0")
+    out.append("    Environment:\t<none>")
+    out.append("    Mounts:")
+    out.append(f"      /var/run/secrets/kubernetes.io/serviceaccount from {token} (ro)")
+
+
 def describe_pod(world: World, pod: Pod) -> str:
     key = f"Pod/{pod.ref}"
     started = world.clock.created(key)
@@ -208,48 +314,23 @@ def describe_pod(world: World, pod: Pod) -> str:
         out.append("IPs:\t<none>")
     if pod.owner:
         out.append(f"Controlled By:\t{_owner_line(world, pod)}")
-    out.append("Containers:")
     ready = pod.ready_condition == "True"
-    for name, image in containers(world.pod_spec(pod)) or [("app", "<none>")]:
-        ports = [cp for cp in pod.ports if cp.container == name and not cp.sidecar]
-        texts = [
-            f"{cp.container_port}/{cp.protocol} ({cp.name})"
-            if cp.name
-            else f"{cp.container_port}/{cp.protocol}"
-            for cp in ports
-        ]
-        host = [f"0/{cp.protocol}" for cp in ports]
-        out.append(f"  {name}:")
-        out.append(f"    Container ID:\tcontainerd://{hex_id(pod.ref, name)}")
-        out.append(f"    Image:\t{image}")
-        out.append(f"    Image ID:\t{image}@sha256:{hex_id(image)}")
-        if len(texts) > 1:
-            out.append(f"    Ports:\t{', '.join(texts)}")
-            out.append(f"    Host Ports:\t{', '.join(host)}")
-        else:
-            out.append(f"    Port:\t{texts[0] if texts else '<none>'}")
-            out.append(f"    Host Port:\t{host[0] if host else '<none>'}")
-        said = next((c for c in pod.containers if c.container == name), None)
-        waiting = said.waiting if said is not None else ""
-        out.append(
-            f"    State:\t{'Running' if pod.phase == 'Running' and not waiting else 'Waiting'}"
-        )
-        if waiting:
-            out.append(f"      Reason:\t{waiting}")
-        elif pod.phase == "Running":
-            out.append(f"      Started:\t{start}")
-        own = ready if said is None or said.ready is None else said.ready
-        out.append(f"    Ready:\t{'True' if own else 'False'}")
-        out.append("    Restart Count:\t0")
-        out.append("    Environment:\t<none>")
-        out.append("    Mounts:")
-        out.append(f"      /var/run/secrets/kubernetes.io/serviceaccount from {token} (ro)")
+    spec = world.pod_spec(pod)
+    inits = _init_containers(spec)
+    if inits:
+        out.append("Init Containers:")
+        for name, image, sidecar in inits:
+            _container(out, pod, name, image, start, token, ready, init=True, sidecar=sidecar)
+    out.append("Containers:")
+    for name, image in containers(spec) or [("app", "<none>")]:
+        _container(out, pod, name, image, start, token, ready)
     flag = "True" if ready else "False"
+    initialized = "False" if pod_columns(pod, 0).status.startswith("Init:") else "True"
     out.append("Conditions:")
     out.append("  Type\tStatus")
     for cond, status in (
         ("PodReadyToStartContainers", "True"),
-        ("Initialized", "True"),
+        ("Initialized", initialized),
         ("Ready", flag),
         ("ContainersReady", flag),
         ("PodScheduled", "True"),
@@ -276,7 +357,7 @@ def describe_pod(world: World, pod: Pod) -> str:
             f"Successfully assigned {pod.namespace}/{pod.name} to {pod.node_name}",
         )
     ]
-    for name, image in containers(world.pod_spec(pod)):
+    for name, image in [(n, i) for n, i, _ in inits] + containers(spec):
         events += [
             (
                 "Normal",

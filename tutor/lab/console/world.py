@@ -111,11 +111,34 @@ class Clock:
     def age(self, key: str) -> str:
         return human_duration(self.seconds(key))
 
+    def wall(self) -> dt.datetime:
+        """The simulated wall-clock time now (EPOCH at the first look)."""
+        t = self.now()
+        return EPOCH + dt.timedelta(seconds=t - (self.start if self.start is not None else t))
+
+    def since(self, timestamp: str) -> str:
+        """K · pkg/printers/internalversion/printers.go · `translateTimestampSince`: how long
+        ago an RFC 3339 time from the manifest was, on the simulated clock (`<unknown>` when
+        it is not one)."""
+        when = parse_time(timestamp)
+        if when is None:
+            return "<unknown>"
+        return human_duration((self.wall() - when).total_seconds())
+
     def created(self, key: str) -> dt.datetime:
         """The wall-clock creation time of `key` (for timestamps in describe and -o yaml)."""
         start = self.start if self.start is not None else self.now()
         born = self.born.get(key, start - self.initial_age)
         return EPOCH + dt.timedelta(seconds=int(born - start))
+
+
+def parse_time(timestamp: str) -> dt.datetime | None:
+    """An RFC 3339 time as the API writes it (`2026-01-01T08:57:46Z`), None when it is not."""
+    try:
+        when = dt.datetime.fromisoformat(timestamp)
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
 
 
 def node_ip(nodes: list[str], node: str, info: Node | None = None) -> str:
@@ -356,6 +379,16 @@ def containers(spec: dict[str, Any]) -> list[tuple[str, str]]:
     out = []
     for c in spec.get("containers") or []:
         if isinstance(c, dict):
+            out.append((str(c.get("name", "")), str(c.get("image", ""))))
+    return out
+
+
+def sidecars(spec: dict[str, Any]) -> list[tuple[str, str]]:
+    """(name, image) of each sidecar in a Pod spec: an init container with `restartPolicy:
+    Always` (K · pkg/api/v1/pod · `IsRestartableInitContainer`)."""
+    out = []
+    for c in spec.get("initContainers") or []:
+        if isinstance(c, dict) and c.get("restartPolicy") == "Always":
             out.append((str(c.get("name", "")), str(c.get("image", ""))))
     return out
 
