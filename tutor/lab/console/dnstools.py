@@ -143,13 +143,15 @@ def dig(world: World, argv: list[str], namespace: str, when: str) -> Output:
     qid = stable_hash("dig", asked, qtype) % 65536
     flags = "qr aa rd" if in_zone else "qr rd ra"
     authority = [] if records else [_soa(in_zone)]
+    extra = _additional(world, records)
     lines = [
         "",
         f"; <<>> DiG 9.18.33 <<>> {' '.join(argv)}",
         ";; global options: +cmd",
         ";; Got answer:",
         f";; ->>HEADER<<- opcode: QUERY, status: {status}, id: {qid}",
-        f";; flags: {flags}; QUERY: 1, ANSWER: {len(records)}, AUTHORITY: {len(authority)}, ADDITIONAL: 1",
+        f";; flags: {flags}; QUERY: 1, ANSWER: {len(records)}, AUTHORITY: {len(authority)}, "
+        f"ADDITIONAL: {len(extra) + 1}",
     ]
     if in_zone:
         lines.append(";; WARNING: recursion requested but not available")
@@ -173,6 +175,16 @@ def dig(world: World, argv: list[str], namespace: str, when: str) -> Output:
     if authority:
         lines += [";; AUTHORITY SECTION:", authority[0], ""]
         size += 12 + 20 + (40 if in_zone else 50)
+    if extra:
+        lines.append(";; ADDITIONAL SECTION:")
+        for rec in extra:
+            lines.append(
+                columns(
+                    f"{rec.name}.", (str(dns.TTL), 24), ("IN", 32), (rec.type, 40), (rec.value, 48)
+                )
+            )
+            size += 12 + (4 if rec.type == dns.A else 16)  # the owner name: a pointer
+        lines.append("")
     lines += [
         ";; Query time: 0 msec",
         f";; SERVER: {DNS_SERVER}#53({DNS_SERVER}) (UDP)",
@@ -181,6 +193,22 @@ def dig(world: World, argv: list[str], namespace: str, when: str) -> Output:
         "",
     ]
     return Output("\n".join(lines) + "\n", 0)
+
+
+def _additional(world: World, records: list[DnsRecord]) -> list[DnsRecord]:
+    """The A and AAAA records of the SRV answers' targets, which CoreDNS adds to the additional
+    section (coredns plugin/backend_lookup.go · `SRV`: each target's address once, in the
+    answers' order): a Service's own name for a ClusterIP, each Pod's name for a headless one."""
+    extra: list[DnsRecord] = []
+    seen: set[tuple[str, str]] = set()
+    for srv in records:
+        if srv.type != dns.SRV:
+            continue
+        for rec in _records(world, srv.value, "ANY"):
+            if rec.type in (dns.A, dns.AAAA) and (rec.name, rec.value) not in seen:
+                seen.add((rec.name, rec.value))
+                extra.append(rec)
+    return extra
 
 
 def columns(first: str, *cells: tuple[str, int]) -> str:
