@@ -348,7 +348,10 @@ class TutorApp(App[None]):
         else:
             self.loading = True
             self.call_after_refresh(self._load_in_background)
-        gc.freeze()
+        if gc.isenabled():
+            gc.freeze()
+        else:  # `ktutor` paused it for the start (commands/tui.py): on after the first frame
+            self.call_after_refresh(gc.enable)
         # Rendering makes ~5000 short-lived containers per keystroke, and many survive a
         # while in Textual's line caches: at the default threshold (700) the collector ran
         # eight times per keystroke, ~10 ms in all, with 50-70 ms full collections in the tail.
