@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from tutor.model.console_words import RESOURCE_NAMES
-from tutor.model.objects import Pod, Service, Workload
+from tutor.model.objects import ContainerReadiness, Pod, Service, Termination, Workload
 
-from .world import KUBERNETES_VERSION, World, containers, uid
+from .world import KUBERNETES_VERSION, World, containers, hex_id, sidecars, uid
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,25 +159,83 @@ def ip_families(svc: Service) -> list[str]:
     return ["IPv6" if ":" in ip else "IPv4" for ip in ips if ip and ip != "None"] or ["IPv4"]
 
 
+def _termination(t: Termination) -> dict[str, Any]:
+    out: dict[str, Any] = {"exitCode": t.exit_code}
+    for key, value in (
+        ("reason", t.reason),
+        ("message", t.message),
+        ("startedAt", t.started_at),
+        ("finishedAt", t.finished_at),
+    ):
+        if value:
+            out[key] = value
+    if t.signal:
+        out["signal"] = t.signal
+    return out
+
+
+def container_status(
+    pod: Pod, name: str, image: str, created: str, said: ContainerReadiness | None
+) -> dict[str, Any]:
+    """One entry of `status.containerStatuses` (or `initContainerStatuses` for a sidecar): the
+    file's own (state, last state, readiness, restart count), else the simulator's (running
+    since the Pod started, ready with the Pod, never restarted)."""
+    out: dict[str, Any] = {
+        "containerID": f"containerd://{hex_id(pod.ref, name)}",
+        "image": image,
+        "imageID": f"{image}@sha256:{hex_id(image)}",
+        "lastState": {},
+        "name": name,
+    }
+    if said is not None and said.listed:
+        if said.terminated and said.ended is not None:
+            state: dict[str, Any] = {"terminated": _termination(said.ended)}
+        elif said.waiting:
+            state = {"waiting": {"reason": said.waiting}}
+        elif said.running_since is not None:
+            state = {"running": {"startedAt": said.running_since} if said.running_since else {}}
+        else:
+            state = {"waiting": {}}
+        if said.last_ended is not None:
+            out["lastState"] = {"terminated": _termination(said.last_ended)}
+        out |= {"ready": bool(said.ready), "restartCount": said.restart_count, "state": state}
+        if said.started is not None:
+            out["started"] = said.started
+        return out
+    running = pod.phase == "Running"
+    ready = pod.ready_condition == "True" and not pod.terminating and running
+    state = (
+        {"running": {"startedAt": created}}
+        if running
+        else {"waiting": {"reason": "ContainerCreating"}}
+    )
+    return out | {"ready": ready, "restartCount": 0, "started": running, "state": state}
+
+
+def _ports(pod: Pod, container: str, sidecar: bool) -> list[dict[str, Any]]:
+    """A container's `ports` as the API returns them."""
+    return [
+        {
+            k: v
+            for k, v in (
+                ("containerPort", cp.container_port),
+                ("name", cp.name),
+                ("protocol", cp.protocol),
+            )
+            if v != ""
+        }
+        for cp in pod.ports
+        if cp.container == container and cp.sidecar == sidecar
+    ]
+
+
 def pod_dict(world: World, pod: Pod) -> dict[str, Any]:
     spec_in = world.pod_spec(pod)
     conts = containers(spec_in) or [("app", "")]
     spec_containers: list[dict[str, Any]] = []
     for name, image in conts:
         c: dict[str, Any] = {"image": image, "imagePullPolicy": "Always", "name": name}
-        ports = [
-            {
-                k: v
-                for k, v in (
-                    ("containerPort", cp.container_port),
-                    ("name", cp.name),
-                    ("protocol", cp.protocol),
-                )
-                if v != ""
-            }
-            for cp in pod.ports
-            if cp.container == name and not cp.sidecar
-        ]
+        ports = _ports(pod, name, sidecar=False)
         if ports:
             c["ports"] = ports
         c["resources"] = {}
@@ -232,6 +290,28 @@ def pod_dict(world: World, pod: Pod) -> dict[str, Any]:
     if pod.ip:
         status["podIP"] = pod.ip
         status["podIPs"] = [{"ip": pod.ip}]
+    said = {c.container: c for c in pod.containers}
+    status["containerStatuses"] = [
+        container_status(pod, n, i, created, said.get(n)) for n, i in conts
+    ]
+    side = sidecars(spec_in)
+    if side:
+        spec["initContainers"] = [
+            {
+                "image": i,
+                "imagePullPolicy": "Always",
+                "name": n,
+                **({"ports": ports} if (ports := _ports(pod, n, sidecar=True)) else {}),
+                "resources": {},
+                "restartPolicy": "Always",
+                "terminationMessagePath": "/dev/termination-log",
+                "terminationMessagePolicy": "File",
+            }
+            for n, i in side
+        ]
+        status["initContainerStatuses"] = [
+            container_status(pod, n, i, created, said.get(n)) for n, i in side
+        ]
     meta = _meta(world, "Pod", pod.namespace, pod.name, pod.labels)
     if pod.owner:
         kind, _, name = pod.owner.partition("/")
