@@ -197,3 +197,19 @@ def test_new_lesson_prints_the_format_reference(capsys: pytest.CaptureFixture[st
     assert "ktutor new-lesson --help-format" in starter
     assert main(["new-lesson"]) == 2
     assert "give the lesson's NAME" in capsys.readouterr().err
+
+
+def test_progress_all_aligns_wide_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Names in Chinese letters take two columns each: the next column still lines up."""
+    from tutor.commands.progress import cells
+
+    ProgressStore.open(tmp_path, learner="王芳").set_step("anatomy", 3)
+    ProgressStore.open(tmp_path, learner="Ada").set_step("anatomy", 1)
+    ProgressStore.open(tmp_path, learner="Zoe\u0301").set_step("anatomy", 1)  # e + combining
+    assert main(["progress", "--all", "--dir", str(tmp_path)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    columns = set()
+    for line in table:
+        at = line.index("Lesson") if line.startswith("Learner") else line.index("anatomy")
+        columns.add(cells(line[:at]))
+    assert len(columns) == 1, table

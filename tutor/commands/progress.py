@@ -87,9 +87,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def cells(text: str) -> int:
+    """Terminal columns `text` takes: a wide character (王, 李: East Asian wide or full-width)
+    takes two, a combining mark none. `len` padded the roster's columns by characters, so a
+    learner named 王芳 pushed the rest of their row two columns to the right."""
+    import unicodedata
+
+    return sum(
+        0
+        if unicodedata.combining(ch)
+        else 2
+        if unicodedata.east_asian_width(ch) in ("W", "F")
+        else 1
+        for ch in text
+    )
+
+
 def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    widths = [max(cells(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(c + " " * (w - cells(c)) for c, w in zip(r, widths, strict=True)).rstrip()
+        for r in rows
+    ]
 
 
 def _emit(header: list[str], rows: list[list[str]], fmt: str) -> None:
