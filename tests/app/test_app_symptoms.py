@@ -5,6 +5,7 @@ the learner presses the reveal key; the console keeps working."""
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -213,3 +214,29 @@ async def test_a_reveal_is_kept_with_the_progress(make_app: Callable[..., Any]) 
         await settle(pilot)
         assert pilot.app.screen.challenge.id == "refused-too"
         assert "Symptoms only" in on_screen(again) and "Reveal" in footer_keys(again)
+
+
+async def test_the_palette_offers_the_challenge_actions(make_app: Callable[..., Any]) -> None:
+    """ctrl+p in a challenge lists its check, hint, solution and, while the diagnosis is hidden,
+    the reveal (which a learner looking for it by name found nowhere before)."""
+    from tutor.app.palette import TutorCommands
+
+    def titles() -> list[str]:
+        return [title for title, _run, _help in TutorCommands(app.screen)._commands()]
+
+    app = make_app("debugging", lessons=[lesson()])
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert "Reveal the cause" not in titles()  # the lesson's step hides nothing
+        await open_challenge(pilot)
+        listed = titles()
+        for title in ("Check the goal", "Next hint", "Show the solution", "Reveal the cause"):
+            assert title in listed, title
+        run = {title: run for title, run, _help in TutorCommands(app.screen)._commands()}
+        ran = run["Reveal the cause"]()
+        if inspect.isawaitable(ran):
+            await ran
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "why:" in on_screen(app)
+        assert "Reveal the cause" not in titles()  # revealed: nothing left to reveal

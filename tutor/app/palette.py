@@ -1,4 +1,6 @@
-"""The command palette (ctrl+p): jump to any lesson or step, and run the lesson screen's actions.
+"""The command palette (ctrl+p): jump to any lesson or step, and run the screen's actions (a
+lesson's or a challenge's: an action the screen does not offer now, as the reveal key outside
+a debugging challenge's hidden diagnosis, is not listed).
 
 The routing view's actions come from `tutor.lab.actions.ACTIONS`, the same rows that make its
 keys and the help screen."""
@@ -16,6 +18,18 @@ if TYPE_CHECKING:
 
 SCREEN_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Reset step", "reset_step", "Undo back to this step's starting YAML (asks first)"),
+    ("Check the goal", "check", "Check your manifest against the challenge's goal"),
+    ("Next hint", "hint", "Show the challenge's next hint"),
+    (
+        "Show the solution",
+        "solution",
+        "Replace your manifest with the reference solution (asks first)",
+    ),
+    (
+        "Reveal the cause",
+        "reveal",
+        "Debugging: show which Pods get traffic, and why (asks first)",
+    ),
     (
         "Toggle behind the scenes",
         "toggle_behind",
@@ -62,7 +76,7 @@ class TutorCommands(Provider):
                 )
         screen = self.screen
         for title, action, help_text in SCREEN_ACTIONS:
-            if hasattr(screen, f"action_{action}"):
+            if hasattr(screen, f"action_{action}") and screen.check_action(action, ()) is not False:
                 out.append((title, partial(screen.run_action, action), help_text))
         if hasattr(screen, "action_cluster"):
             from tutor.lab.actions import ACTIONS
