@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from lab.console.transcript import CLUSTER
 
 from tutor.lab.console import AppendManifest, Changed, Clear, Console, OpenEditor
+from tutor.lab.console.describe import describe_probe
 from tutor.model.changes import ClusterChanges, analyze_with_changes
 
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -583,3 +584,41 @@ def test_marking_a_pod_ready_or_not_moves_ready_as_the_routing_view_says() -> No
     console.changes.set_ready("default/p", False)
     out = console.run("kubectl get pods", analyze_with_changes(healthy, console.changes))
     assert out.text.splitlines()[1].split()[1:3] == ["0/1", "Running"], out.text
+
+
+@pytest.mark.parametrize(
+    ("probe", "text"),
+    [
+        (
+            {
+                "exec": {"command": ["cat", "/tmp/healthy"]},
+                "initialDelaySeconds": 5,
+                "periodSeconds": 5,
+            },
+            "exec [cat /tmp/healthy] delay=5s timeout=1s period=5s #success=1 #failure=3",
+        ),
+        (
+            {
+                "httpGet": {"port": 8080, "path": "/healthz"},
+                "initialDelaySeconds": 3,
+                "periodSeconds": 3,
+            },
+            "http-get http://:8080/healthz delay=3s timeout=1s period=3s #success=1 #failure=3",
+        ),
+        (
+            {"httpGet": {"port": "http", "scheme": "HTTPS"}, "failureThreshold": 30},
+            "http-get https://:http/ delay=0s timeout=1s period=10s #success=1 #failure=30",
+        ),
+        (
+            {"tcpSocket": {"port": 8080}, "timeoutSeconds": 2},
+            "tcp-socket :8080 delay=0s timeout=2s period=10s #success=1 #failure=3",
+        ),
+    ],
+    ids=["exec", "http-get", "https named port", "tcp-socket"],
+)
+def test_describe_pod_prints_probes_as_kubectl(probe: dict[str, object], text: str) -> None:
+    """K · kubectl/pkg/describe/describe.go · `DescribeProbe` with `SetDefaults_Probe` and
+    `SetDefaults_HTTPGetAction` (path /, scheme HTTP); the first two are the probes of the
+    liveness-exec and liveness-http Pods of W · configure-liveness-readiness-startup-probes.md,
+    the first as real `kubectl describe pod liveness-exec` output prints it."""
+    assert describe_probe(probe) == text

@@ -223,6 +223,73 @@ def _state(out: list[str], title: str, c: ContainerReadiness, t: Termination | N
         out.append(f"      Started:\t{_time(c.running_since, ZERO_TIME)}")
 
 
+PROBE_DEFAULTS = (
+    ("initialDelaySeconds", 0),
+    ("timeoutSeconds", 1),
+    ("periodSeconds", 10),
+    ("successThreshold", 1),
+    ("failureThreshold", 3),
+)
+"""K · pkg/apis/core/v1/defaults.go · `SetDefaults_Probe`."""
+
+
+def describe_probe(probe: dict[str, Any]) -> str:
+    """K · kubectl/pkg/describe/describe.go · `DescribeProbe`: the handler (an httpGet's URL
+    with the defaulted scheme and path, `SetDefaults_HTTPGetAction`) and its timings."""
+
+    def num(key: str, default: int) -> int:
+        value = probe.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+    delay, timeout, period, success, failure = (num(k, d) for k, d in PROBE_DEFAULTS)
+    attrs = (
+        f"delay={delay}s timeout={timeout}s period={period}s #success={success} #failure={failure}"
+    )
+
+    def part(handler: dict[str, Any], key: str) -> str:
+        value = handler.get(key)
+        return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+
+    for kind in ("exec", "httpGet", "tcpSocket", "grpc"):
+        h = probe.get(kind)
+        if not isinstance(h, dict):
+            continue
+        if kind == "exec":
+            command = h.get("command")
+            command = command if isinstance(command, list) else []
+            return f"exec [{' '.join(str(c) for c in command)}] {attrs}"
+        if kind == "httpGet":
+            scheme = (part(h, "scheme") or "HTTP").lower()
+            host, port = part(h, "host"), part(h, "port")
+            where = (f"[{host}]:{port}" if ":" in host else f"{host}:{port}") if port else host
+            return f"http-get {scheme}://{where}{part(h, 'path') or '/'} {attrs}"
+        if kind == "tcpSocket":
+            return f"tcp-socket {part(h, 'host')}:{part(h, 'port')} {attrs}"
+        return f"grpc <pod>:{part(h, 'port') or 0} {part(h, 'service')} {attrs}"
+    return f"unknown {attrs}"
+
+
+def _probes(spec: dict[str, Any], section: str, name: str) -> list[str]:
+    """`describeContainerProbe`: the Liveness, Readiness and Startup lines of one container."""
+    found = next(
+        (
+            c
+            for c in spec.get(section) or []
+            if isinstance(c, dict) and str(c.get("name", "")) == name
+        ),
+        {},
+    )
+    return [
+        f"    {title}:\t{describe_probe(found[key])}"
+        for title, key in (
+            ("Liveness", "livenessProbe"),
+            ("Readiness", "readinessProbe"),
+            ("Startup", "startupProbe"),
+        )
+        if isinstance(found.get(key), dict)
+    ]
+
+
 def _container(
     out: list[str],
     pod: Pod,
@@ -231,6 +298,7 @@ def _container(
     start: str,
     token: str,
     pod_ready: bool,
+    probes: list[str],
     init: bool = False,
     sidecar: bool = False,
 ) -> None:
@@ -283,6 +351,7 @@ def _container(
         own = pod_ready if said is None or said.ready is None else said.ready
         out.append(f"    Ready:\t{'True' if own else 'False'}")
         out.append("    Restart Count:\t0")
+    out.extend(probes)
     out.append("    Environment:\t<none>")
     out.append("    Mounts:")
     out.append(f"      /var/run/secrets/kubernetes.io/serviceaccount from {token} (ro)")
@@ -320,10 +389,11 @@ def describe_pod(world: World, pod: Pod) -> str:
     if inits:
         out.append("Init Containers:")
         for name, image, sidecar in inits:
-            _container(out, pod, name, image, start, token, ready, init=True, sidecar=sidecar)
+            probes = _probes(spec, "initContainers", name)
+            _container(out, pod, name, image, start, token, ready, probes, True, sidecar)
     out.append("Containers:")
     for name, image in containers(spec) or [("app", "<none>")]:
-        _container(out, pod, name, image, start, token, ready)
+        _container(out, pod, name, image, start, token, ready, _probes(spec, "containers", name))
     flag = "True" if ready else "False"
     initialized = "False" if pod_columns(pod, 0).status.startswith("Init:") else "True"
     out.append("Conditions:")
