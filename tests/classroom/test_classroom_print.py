@@ -243,6 +243,14 @@ def test_a_compact_handout_prints_each_manifest_once() -> None:
     assert "lines as above" not in full
 
 
+def test_the_html_handout_says_manifest_once() -> None:
+    """Under the "Manifest" heading, a note says what is printed, not "Manifest:" again."""
+    lesson = next(le for le in load_lessons(use_env=False).lessons if le.id == "anatomy")
+    page = render(lesson, "html")
+    assert "<h4>Manifest</h4>" in page and "<p>Manifest" not in page
+    assert "<h4>Manifest</h4>\n<p>The field; the other lines as in step 1.</p>" in page
+
+
 def test_left_out_lines_are_counted_in_words() -> None:
     """`# ... (1 line as above)`, not `(1 lines ...)` (lesson 1 step 3 printed that)."""
     rows = Manifest(["a: 1", "b: 2", "c: 3", "d: 4", "e: 5"], keep=[1]).rows()

@@ -122,10 +122,27 @@ class StepView:
     """How a handout shows one step's manifest and routing."""
 
     manifest: Manifest | None
-    """None: not printed again (`caption` says where it is)."""
-    caption: str
+    """None: not printed again (`note` says where it is)."""
+    note: str = ""
+    """What of the manifest is printed ("the field; the other lines as in step 1", "as in
+    step 2"); "" for the whole manifest."""
     routing_as_in: int | None = None
     """The step (1-based) whose routing this one repeats, or None to print it."""
+
+    @property
+    def caption(self) -> str:
+        """The Markdown handout's line before the manifest."""
+        if not self.note:
+            return "Manifest:"
+        if self.manifest is None:
+            return f"Manifest: {self.note}."
+        return f"Manifest ({self.note}):"
+
+    @property
+    def html_note(self) -> str:
+        """The note under the HTML handout's "Manifest" heading ("" for none: the heading
+        alone, not "Manifest" twice)."""
+        return f"{self.note[:1].upper()}{self.note[1:]}." if self.note else ""
 
 
 def step_views(lesson: Lesson, full: bool = False) -> list[StepView]:
@@ -139,7 +156,7 @@ def step_views(lesson: Lesson, full: bool = False) -> list[StepView]:
         text = lesson.step_manifest(i)
         m = manifest(text, step.path, step.doc)
         if full or i == 0:
-            views.append(StepView(m, "Manifest:"))
+            views.append(StepView(m))
             shown, previous = i + 1, text
             continue
         old = previous.rstrip("\n").split("\n")
@@ -151,7 +168,7 @@ def step_views(lesson: Lesson, full: bool = False) -> list[StepView]:
             for j in range(b0, max(b1, b0 + 1))
         ]
         if matcher.ratio() < 0.5:  # mostly new: print it whole
-            views.append(StepView(m, "Manifest:"))
+            views.append(StepView(m))
             shown, previous = i + 1, text
             continue
         keep: set[int] = set()
@@ -159,15 +176,13 @@ def step_views(lesson: Lesson, full: bool = False) -> list[StepView]:
             keep.update(range(max(0, j - CONTEXT), min(len(m.lines), j + CONTEXT + 1)))
         routing_as = i if text == previous else None  # 1-based: the previous step
         if not keep:
-            views.append(StepView(None, f"Manifest: as in step {i}.", routing_as))
+            views.append(StepView(None, f"as in step {i}", routing_as))
         else:
             m.keep = sorted(keep)
             what = "the field" if not changed else "what changed since step " + str(i)
             if changed and m.marked is not None:
                 what += " and the field"
-            views.append(
-                StepView(m, f"Manifest ({what}; the other lines as in step {shown}):", routing_as)
-            )
+            views.append(StepView(m, f"{what}; the other lines as in step {shown}", routing_as))
         previous = text
     return views
 
@@ -518,7 +533,9 @@ def to_html(lesson: Lesson, full: bool = False) -> str:
             p.append(_html_commands(step.commands))
         if step.check is not None:
             p.append(f"<p><strong>Goal:</strong> {_inline(describe_goal(step.check))}</p>\n")
-        p.append(f"<h4>Manifest</h4>\n<p>{e(view.caption)}</p>\n")
+        p.append("<h4>Manifest</h4>\n")
+        if view.html_note:
+            p.append(f"<p>{e(view.html_note)}</p>\n")
         if view.manifest is not None:
             p.append(_html_manifest(view.manifest, f"Manifest for step {i + 1}"))
         if view.routing_as_in is not None:
