@@ -477,3 +477,43 @@ def test_import_checks_saved_edits_like_a_manifest(tmp_path: Path, edit: str, wo
     bad.write_text(json.dumps(data))
     store.import_(bad)  # an edit saved mid-typing (a syntax error) is fine
     assert store.saved_edit("anatomy", "step-1") == "kind: Service\nspec: [unclosed\n"
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        lambda s: s.set_step("anatomy", 1),
+        lambda s: s.mark_step_done("anatomy", 0),
+        lambda s: s.save_edit("anatomy", "console", "kubectl get svc"),
+        lambda s: s.solve_challenge("anatomy", "fix"),
+        lambda s: s.answer_quiz("anatomy", 0, 1),
+        lambda s: s.skip("anatomy"),
+    ],
+)
+def test_untouched_means_nothing_kept_for_the_lesson(tmp_path: Path, action: object) -> None:
+    """A prebuilt lesson screen is opened only for a lesson its learner never touched."""
+    store = ProgressStore.open(tmp_path / "p.json")
+    store.set_step("other", 3)
+    assert store.untouched("anatomy")
+    action(store)  # type: ignore[operator]
+    assert not store.untouched("anatomy")
+    assert ProgressStore.open(tmp_path / "p.json").untouched("anatomy") is False
+
+
+def test_take_lesson_hands_over_one_lesson_only(tmp_path: Path) -> None:
+    blank = ProgressStore.blank()
+    blank.set_step("anatomy", 0)
+    blank.mark_step_done("anatomy", 0)
+    blank.save_edit("anatomy", "cluster-0", "{}")
+    assert not blank.persistent  # it never writes a file
+    store = ProgressStore.open(tmp_path / "p.json", learner="Ada")
+    store.set_step("other", 2)
+    store.take_lesson(blank, "anatomy")
+    again = ProgressStore.open(tmp_path / "p.json", learner="Ada")
+    assert again.current == "anatomy" and again.challenge == ""
+    assert again.lesson("anatomy").steps_done == {0}
+    assert again.saved_edit("anatomy", "cluster-0") == "{}"
+    assert again.lesson("other").step == 2
+    assert again.learner == "Ada"
+    blank.mark_step_done("anatomy", 1)  # the two stores share nothing afterwards
+    assert again.lesson("anatomy").steps_done == {0}

@@ -23,6 +23,7 @@ from tutor.course.lesson import Lesson, LessonError, LessonSet
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from tutor.app.screens.lesson import LessonScreen
     from tutor.app.widgets.editor import YamlEditor
     from tutor.classroom.claims import NameClaim
     from tutor.course.progress import ProgressStore
@@ -118,6 +119,11 @@ class TutorApp(App[None]):
         warm-up then cost the tab 0.2 s of CPU (a fifth of joining) to save lesson 1's
         opening about 0.03 s. A warm pool's tutor, which waits for its learner anyway, keeps
         it."""
+        self.prebuild = settings.warm_tutor()
+        """A warm tutor of `ktutor serve` builds the first lesson's screen while it waits for
+        its learner (`_prebuild_first_lesson`); tests turn it on themselves."""
+        self._prebuilt: LessonScreen | None = None
+        """That screen, until a lesson is opened (see `_take_prebuilt`)."""
         self._spare_editor: YamlEditor | None = None
         """An editor made while the learner reads a list, for the next lesson or challenge
         to open (`YamlEditor.create`)."""
@@ -210,8 +216,47 @@ class TutorApp(App[None]):
             gc.collect()
             gc.freeze()
             self.make_spare_editor()
+            if self.prebuild and not self.started:
+                await self._prebuild_first_lesson()
 
         self.run_worker(warm(), name="warm styles", group="warm-up", exit_on_error=False)
+
+    async def _prebuild_first_lesson(self) -> None:
+        """A served tab's tutor waiting for its learner: build the screen of the lesson a new
+        learner opens first (the top of the list), with a blank progress store, at the
+        terminal's size, without showing it (`prewarm.prebuild`). 40 learners who open the
+        page together then each pay for showing it, not for building it (#14's rush)."""
+        from tutor.app.prewarm import prebuild
+        from tutor.app.screens.lesson import LessonScreen
+        from tutor.course.progress import ProgressStore
+
+        lesson = self.lessons[0] if self.lessons else None
+        if lesson is None or self._lint_issues(lesson):
+            return
+        screen = LessonScreen(lesson, progress=ProgressStore.blank())
+        if await prebuild(self, screen):
+            self._prebuilt = screen
+        gc.collect()
+        gc.freeze()
+        self.make_spare_editor()  # the screen took the spare: one for the next lesson
+
+    def _take_prebuilt(self, lesson: Lesson, index: int | None) -> LessonScreen | None:
+        """The prebuilt screen, when it shows exactly what a new `LessonScreen(lesson, index)`
+        would for this learner (`LessonScreen.fits`: their first lesson, untouched); else
+        None, and it is dropped: it is for the first lesson opened, never kept longer."""
+        screen, self._prebuilt = self._prebuilt, None
+        if screen is None:
+            return None
+        from tutor.app.prewarm import drop
+        from tutor.app.widgets.workbench import NARROW_WIDTH
+
+        narrow = self.size.width < NARROW_WIDTH
+        if screen.lesson is not lesson or not screen.fits(self.progress, index, narrow):
+            drop(self, screen)
+            return None
+        self.uninstall_screen(screen)  # popped later, it is removed as any lesson screen is
+        screen.adopt()
+        return screen
 
     def make_spare_editor(self) -> None:
         """Make the editor the next workbench takes, unless there is one (see
@@ -386,7 +431,8 @@ class TutorApp(App[None]):
             index = max(0, min(step - 1, len(lesson.steps) - 1))
         while len(self.screen_stack) > 1 and not isinstance(self.screen, LessonListScreen):
             self.pop_screen()
-        self.push_screen(LessonScreen(lesson, index))
+        screen = self._take_prebuilt(lesson, index)
+        self.push_screen(screen if screen is not None else LessonScreen(lesson, index))
         return True
 
     def resume(self) -> bool:
@@ -408,13 +454,7 @@ class TutorApp(App[None]):
     def _passes_lint(self, lesson: Lesson) -> bool:
         """A lesson from a pack opens only if `ktutor lint` accepts it (#15: a pack's manifest
         that lint rejected was still opened, and crashed the highlighter)."""
-        from tutor.course.packs import BUILTIN_PACK
-
-        if lesson.pack == BUILTIN_PACK or lesson.source is None:
-            return True
-        from tutor.course.lint import lint_file
-
-        _, issues = lint_file(lesson.source, lesson.pack)
+        issues = self._lint_issues(lesson)
         if not issues:
             return True
         more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
@@ -426,6 +466,18 @@ class TutorApp(App[None]):
             markup=False,
         )
         return False
+
+    @staticmethod
+    def _lint_issues(lesson: Lesson) -> list[str]:
+        """What `ktutor lint` finds in a pack's lesson (none for a built-in one)."""
+        from tutor.course.packs import BUILTIN_PACK
+
+        if lesson.pack == BUILTIN_PACK or lesson.source is None:
+            return []
+        from tutor.course.lint import lint_file
+
+        _, issues = lint_file(lesson.source, lesson.pack)
+        return [str(issue) for issue in issues]
 
     def action_reset_all_progress(self) -> None:
         """Forget every lesson's progress (asks first); the learner lands on the lesson list."""

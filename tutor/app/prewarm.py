@@ -1,4 +1,5 @@
-"""Pay the lesson screen's one-time costs while the learner reads the lesson list.
+"""Pay the lesson screen's one-time costs while the learner reads the lesson list, or before
+a served tab's learner arrives.
 
 Textual parses a widget class's DEFAULT_CSS the first time one is mounted: for a lesson screen
 that is about twenty classes, ~30 ms of CPU, an eighth of the time to open the first lesson.
@@ -12,9 +13,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.screen import Screen
     from textual.widget import Widget
 
@@ -60,3 +62,40 @@ async def warm_styles(screen: Screen[object], editor: Widget) -> None:
                     await widget.add_pane(TabPane("pane"))
         finally:
             await holder.remove()
+
+
+PREBUILT = "ktutor-prebuilt-lesson"
+"""The name under which a prebuilt lesson screen is installed until it is opened or dropped."""
+
+
+async def prebuild(app: App[Any], screen: Screen[Any]) -> bool:
+    """Compose and mount `screen` without showing it: a warm tutor of `ktutor serve` waits for
+    its learner anyway, and a lesson screen built then is one its learner opens for the cost
+    of laying it out and drawing it (at the size their browser has by then).
+
+    The screen is installed (so that popping it keeps it), pushed and popped again inside
+    `batch_update`, which keeps every frame from the terminal (nothing is drawn or written
+    while a batch is open). It is not laid out with its content here: a layout at another
+    size than the learner's would leave traces (a scroll bar kept where a fresh screen has
+    none). Returns False (and drops the screen) if anything failed: the learner then gets a
+    screen built as usual."""
+    app.install_screen(screen, PREBUILT)
+    try:
+        with app.batch_update():
+            await app.push_screen(screen)
+            try:
+                await screen.wait_for_refresh()  # its Markdown blocks and first analysis
+            finally:
+                await app.pop_screen()
+    except Exception:
+        drop(app, screen)
+        return False
+    return True
+
+
+def drop(app: App[Any], screen: Screen[Any]) -> None:
+    """Forget a prebuilt screen nobody will open (it is removed like a popped screen)."""
+    with contextlib.suppress(Exception):
+        app.uninstall_screen(screen)
+        if screen.is_attached and screen not in app.screen_stack:
+            screen.remove()

@@ -224,6 +224,15 @@ class WarmAppService(TabService):
                 await asyncio.wait_for(process.wait(), 5)
 
 
+WARM_SIZE = (120, 40)
+"""The terminal size a warm tutor starts with, until its browser sends the real one. A warm
+tutor builds the first lesson's screen while it waits (`TutorApp.prebuild`), and that screen
+is used only by a tab as wide or as narrow as it (side by side from 100 columns, tabs below):
+most browsers are wide (a 1280-pixel window at textual-serve's 16 px font is about 130
+columns). The height and the exact width do not matter: the learner's size is laid out when
+the screen opens."""
+
+
 class WarmPool:
     """Tutor processes started ahead of time (see the module docstring)."""
 
@@ -256,12 +265,12 @@ class WarmPool:
         """A tab has taken a tutor: from then on refills wait for idle CPUs."""
 
     async def _spawn(self) -> Process:
-        """A process exactly as textual-serve starts one (its environment, 80x24 until the
-        browser sends its size), forked when the fork server runs."""
+        """A process exactly as textual-serve starts one (its environment, `WARM_SIZE` until
+        the browser sends its size), forked when the fork server runs."""
         spawner = idle_service(
             self.command, WarmAppService, warm=None, forks=self.forks, pooled=True
         )
-        return await spawner.spawn(80, 24)
+        return await spawner.spawn(*WARM_SIZE)
 
     def start(self) -> None:
         if self.size:

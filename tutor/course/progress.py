@@ -419,6 +419,12 @@ class ProgressStore:
             store._sweep()
         return store
 
+    @classmethod
+    def blank(cls) -> ProgressStore:
+        """A learner with no progress at all, kept in memory: what a lesson screen built
+        before its learner is known reads and writes (`take_lesson` hands that over)."""
+        return cls(Path(os.devnull), persistent=False)
+
     def _sweep(self) -> None:
         """Remove temporary files a killed writer left behind (old enough not to be another
         process's write in flight)."""
@@ -589,6 +595,26 @@ class ProgressStore:
             ):
                 return "in progress"
             return "new"
+
+    def untouched(self, lesson_id: str) -> bool:
+        """Nothing is kept for the lesson: no step, no edit, no answer (a new learner's)."""
+        with self._lock:
+            entry = self._lessons.get(lesson_id)
+            return (entry is None or entry == LessonProgress()) and not self._edits.get(lesson_id)
+
+    def take_lesson(self, other: ProgressStore, lesson_id: str) -> None:
+        """Take what `other` (a `blank()` store a screen was built on) keeps for one lesson,
+        as if this store had been written to: its progress and edits, and whether the
+        learner is in it now. Changes nothing else here."""
+        with self._lock, other._lock:
+            entry = other._lessons.get(lesson_id)
+            if entry is not None:
+                self._lessons[lesson_id] = copy.deepcopy(entry)
+            if other._edits.get(lesson_id):
+                self._edits[lesson_id] = dict(other._edits[lesson_id])
+            if other.current == lesson_id:
+                self.current, self.challenge = other.current, other.challenge
+            self.save()
 
     def saved_edit(self, lesson_id: str, key: str) -> str | None:
         with self._lock:

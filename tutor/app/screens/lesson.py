@@ -22,7 +22,7 @@ from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.inline import inline
 from tutor.app.widgets.quiet import set_content
 from tutor.app.widgets.title_bar import TitleBar
-from tutor.app.widgets.workbench import REVEAL, Workbench, WorkbenchScreen
+from tutor.app.widgets.workbench import NARROW_WIDTH, REVEAL, Workbench, WorkbenchScreen
 from tutor.course.lesson import ROUTING_SYMPTOMS, Lesson
 from tutor.course.progress import CONSOLE_KEY, cluster_key, step_key
 from tutor.lab.session import restored_commands
@@ -87,10 +87,19 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
 
     AUTO_FOCUS = "#editor"
 
-    def __init__(self, lesson: Lesson, index: int | None = None) -> None:
+    def __init__(
+        self, lesson: Lesson, index: int | None = None, *, progress: ProgressStore | None = None
+    ) -> None:
         super().__init__()
         self.lesson = lesson
         self.start_index = index
+        self._own_progress = progress
+        """A store of its own (`ProgressStore.blank()`) while the screen is built ahead of its
+        learner (`prebuild`); None once it is the app's learner's (`adopt`)."""
+        self._built_narrow: bool | None = None
+        """Whether the workbench was composed for a narrow terminal (tabs, not columns)."""
+        self._built_size: tuple[int, int] | None = None
+        """The terminal's size when the screen was composed (and first laid out)."""
         self.index = 0
         self.step_done: set[int] = set()
         self._markdown_shown: str | None = None
@@ -105,9 +114,54 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
 
     @property
     def progress(self) -> ProgressStore:
-        return self.tutor.progress
+        return self._own_progress if self._own_progress is not None else self.tutor.progress
+
+    @property
+    def prebuilt(self) -> bool:
+        """Built ahead of its learner, and not adopted yet: nothing is saved for anyone."""
+        return self._own_progress is not None
+
+    def fits(self, progress: ProgressStore, index: int | None, narrow: bool) -> bool:
+        """Whether this prebuilt screen shows exactly what `LessonScreen(lesson, index)`
+        opened now for `progress` would: everything it read from its blank store (the
+        step, the step's text, cluster changes and console lines, the steps done) is what
+        the learner's store holds for this lesson (nothing), and the terminal is as narrow
+        or as wide as when it was composed."""
+        count = max(1, len(self.lesson.steps))
+        wanted = 0 if index is None else max(0, min(index, count - 1))
+        return (
+            self.prebuilt
+            and wanted == self.index
+            and narrow == self._built_narrow
+            and progress.untouched(self.lesson.id)
+            and self.workbench.text == self.lesson.step_manifest(self.index)
+            and self.workbench.changes.empty
+        )
+
+    def adopt(self) -> None:
+        """The learner opens this prebuilt screen: their store takes what the screen wrote
+        to its blank one (where they are, a step with no check done), as `on_mount` and the
+        first analysis would have written it, and is the screen's store from now on."""
+        blank, self._own_progress = self._own_progress, None
+        if blank is not None:
+            with self.progress.held():
+                self.progress.take_lesson(blank, self.lesson.id)
+            self._save_soon()
+        if (self.app.size.width, self.app.size.height) != self._built_size:
+            # laid out at another size, a pane kept the scroll bar it needed then (the text
+            # wraps narrower beside it, and still overflows): start without any, as a new
+            # screen does, and let the layout at this size decide
+            for widget in self.query("*"):
+                widget.show_vertical_scrollbar = False
+                widget.show_horizontal_scrollbar = False
+
+    def _save_soon(self) -> None:
+        if not self.prebuilt:
+            self.tutor.save_progress_soon()
 
     def compose(self) -> ComposeResult:
+        self._built_narrow = self.app.size.width < NARROW_WIDTH
+        self._built_size = (self.app.size.width, self.app.size.height)
         yield TitleBar()
         index = self._resume_index()
         self.index = index
@@ -158,7 +212,7 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         # held up the lesson's first frame whenever the learner opened another lesson
         with self.progress.held():
             self.progress.set_step(self.lesson.id, self.index)
-        self.tutor.save_progress_soon()
+        self._save_soon()
         bench = self.workbench
         if bench.analysis is not None:  # analyzed while mounting: the check is in frame one
             self.on_workbench_updated(Workbench.Updated(bench, bench.analysis, bench.check))
@@ -325,7 +379,7 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
     # -- messages from the workbench -------------------------------------------------------------
 
     def _save(self, text: str) -> None:
-        if not self.lesson.steps:
+        if not self.lesson.steps or self.prebuilt:
             return
         self.tutor.keep_edit(
             self.lesson.id, step_key(self.index), text, self.lesson.step_manifest(self.index)
@@ -367,7 +421,7 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
             if done_now:
                 self.progress.mark_step_done(self.lesson.id, self.index)
         if changed or done_now:
-            self.tutor.save_progress_soon()
+            self._save_soon()
 
     @staticmethod
     def _changes_json(changes: ClusterChanges) -> str | None:

@@ -1,0 +1,216 @@
+"""A warm tutor of `ktutor serve` builds the first lesson's screen while it waits for its
+learner (#14's start-up rush): a new learner who opens that lesson gets the prebuilt screen,
+and sees and keeps exactly what a screen built on the spot would give them; anyone else (a
+returning learner, another lesson, a narrow tab) gets a screen built as before, and the
+prebuilt one is dropped."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from testkit import settle, until
+from textual.widgets import Input
+
+from tutor.app.app import TutorApp
+from tutor.app.screens.lesson import LessonScreen
+from tutor.app.screens.lesson_list import LessonListScreen
+from tutor.app.screens.name import NameScreen
+from tutor.course.progress import ProgressStore, step_key
+
+WIDE = (120, 40)
+
+
+def served_app(data_dir: Path, prebuild: bool) -> TutorApp:
+    """A served tab's tutor on the built-in course, as the warm pool starts it."""
+    app = TutorApp(data_dir=data_dir)
+    app.cursor_blink = False
+    app.prebuild = prebuild
+    return app
+
+
+async def wait_for_prompt(app: TutorApp, pilot: Any) -> None:
+    """The name prompt is up and the warm-up (and the prebuild, if asked) is over."""
+    await settle(pilot)
+    await until(pilot, lambda: app._spare_editor is not None)
+    await settle(pilot)
+    assert isinstance(app.screen, NameScreen)
+
+
+async def give_name(app: TutorApp, pilot: Any, name: str) -> None:
+    app.screen.query_one(Input).value = name
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(app.screen, LessonListScreen)
+
+
+async def open_highlighted(app: TutorApp, pilot: Any) -> LessonScreen:
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.pause(0.1)
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, LessonScreen)
+    return screen
+
+
+def progress_json(app: TutorApp) -> dict[str, Any]:
+    app.progress.save()
+    data: dict[str, Any] = json.loads(app.progress.path.read_text(encoding="utf-8"))
+    return data
+
+
+async def first_lesson(
+    data_dir: Path, prebuild: bool, size: tuple[int, int], arrive: tuple[int, int] | None = None
+) -> tuple[str, dict[str, Any], bool]:
+    """Start a tab, (optionally) resize it as a browser does when it connects, give a name and
+    open the highlighted lesson: (the screen as drawn, the progress file, prebuilt used)."""
+    app = served_app(data_dir, prebuild)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_prompt(app, pilot)
+        prebuilt = app._prebuilt
+        assert (prebuilt is not None) == prebuild
+        if arrive is not None:
+            await pilot.resize_terminal(*arrive)
+            await settle(pilot)
+        await give_name(app, pilot, "Ada")
+        screen = await open_highlighted(app, pilot)
+        assert app.focused is screen.workbench.editor
+        return app.export_screenshot(), progress_json(app), screen is prebuilt
+
+
+@pytest.mark.parametrize("arrive", [None, (150, 45)], ids=["same-size", "resized"])
+async def test_a_new_learner_gets_the_prebuilt_screen_as_a_fresh_one(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, arrive: Any
+) -> None:
+    monkeypatch.setenv("KTUTOR_SERVE", "1")
+    seen = []
+    for prebuild in (False, True):
+        folder = tmp_path / f"prebuild-{prebuild}"
+        monkeypatch.setenv("KTUTOR_DATA_DIR", str(folder))
+        seen.append(await first_lesson(folder, prebuild, WIDE, arrive))
+    (fresh_svg, fresh_json, fresh_used), (svg, saved, used) = seen
+    assert not fresh_used and used, "the second tab opened its prebuilt screen"
+    assert svg == fresh_svg, "the prebuilt screen shows what a fresh one shows"
+    assert saved == fresh_json, "and the learner's progress is written the same"
+    assert saved["current"] == "anatomy"
+
+
+async def test_nothing_is_written_for_anyone_before_the_name(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The prebuilt screen reads and writes a blank store of its own: no progress file is
+    opened or written while the tutor waits, and leaving it unopened writes nothing."""
+    monkeypatch.setenv("KTUTOR_SERVE", "1")
+    app = served_app(data_dir, prebuild=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_prompt(app, pilot)
+        assert app._prebuilt is not None
+        assert app._progress is None, "no learner's store is opened before the name"
+        assert app.focused is app.screen.query_one(Input), "the prompt keeps the keys"
+    assert not (data_dir / "progress.json").exists()
+    assert not (data_dir / "learners").exists()
+
+
+async def test_a_returning_learner_resumes_where_they_left_off(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lesson 1 already has progress (step 3, an edit in it): the learner's lesson opens
+    there, in a screen built for them; the prebuilt one is dropped."""
+    monkeypatch.setenv("KTUTOR_SERVE", "1")
+    path = ProgressStore.file_for(data_dir, "Bea")
+    store = ProgressStore.open(data_dir, "Bea")
+    store.set_step("anatomy", 2)
+    store.save_edit("anatomy", step_key(2), "# Bea's own text\n")
+    store.save()
+    app = served_app(data_dir, prebuild=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_prompt(app, pilot)
+        prebuilt = app._prebuilt
+        assert prebuilt is not None
+        await give_name(app, pilot, "Bea")
+        screen = await open_highlighted(app, pilot)  # "Continue where you left off"
+        assert screen is not prebuilt
+        assert screen.index == 2
+        assert screen.workbench.text == "# Bea's own text\n"
+        assert not prebuilt.is_attached, "the dropped screen is removed"
+        assert app._prebuilt is None
+    assert path.exists()
+
+
+async def test_another_lesson_first_drops_the_prebuilt_screen(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KTUTOR_SERVE", "1")
+    app = served_app(data_dir, prebuild=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_prompt(app, pilot)
+        prebuilt = app._prebuilt
+        assert prebuilt is not None
+        await give_name(app, pilot, "Cy")
+        await pilot.press("down")
+        screen = await open_highlighted(app, pilot)
+        assert screen is not prebuilt and screen.lesson.id != "anatomy"
+        assert not prebuilt.is_attached
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        await pilot.press("up")
+        again = await open_highlighted(app, pilot)
+        assert again.lesson.id == "anatomy" and again is not prebuilt
+
+
+async def test_a_narrow_tab_gets_a_screen_built_for_it(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screen was composed side by side; a tab narrower than that shows tabs instead."""
+    monkeypatch.setenv("KTUTOR_SERVE", "1")
+    app = served_app(data_dir, prebuild=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_prompt(app, pilot)
+        prebuilt = app._prebuilt
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        await give_name(app, pilot, "Dee")
+        screen = await open_highlighted(app, pilot)
+        assert screen is not prebuilt
+        assert screen.workbench.narrow
+
+
+async def test_the_prebuilt_screen_is_left_like_any_lesson(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Escape leaves it for the list and removes it; the lesson opens again, new, where the
+    learner was; what they typed was kept."""
+    monkeypatch.setenv("KTUTOR_SERVE", "1")
+    app = served_app(data_dir, prebuild=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_prompt(app, pilot)
+        prebuilt = app._prebuilt
+        await give_name(app, pilot, "Eli")
+        screen = await open_highlighted(app, pilot)
+        assert screen is prebuilt
+        editor = screen.workbench.editor
+        editor.cursor_location = (0, 0)
+        await pilot.press("#", "x", "enter")
+        await settle(pilot)
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LessonListScreen)
+        assert not prebuilt.is_attached
+        assert app.progress.saved_edit("anatomy", step_key(0)) == "#x\n" + (
+            screen.lesson.step_manifest(0)
+        )
+        again = await open_highlighted(app, pilot)
+        assert again is not prebuilt
+        assert again.workbench.text.startswith("#x\n")
+
+
+def test_warm_tutors_start_wide_enough_for_the_prebuilt_screen() -> None:
+    """A warm tutor composes the lesson side by side only at NARROW_WIDTH columns or more:
+    started narrower, its screen would fit no wide browser tab."""
+    from tutor.app.widgets.workbench import NARROW_WIDTH
+    from tutor.classroom.web import WARM_SIZE
+
+    assert WARM_SIZE[0] >= NARROW_WIDTH
