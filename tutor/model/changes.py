@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .analysis import Analysis, analyze_parsed
-from .manifests import Parsed, assign_simulated, expand_workload, parse, workload_pod_name
+from .manifests import (
+    Parsed,
+    assign_simulated,
+    container_statuses,
+    expand_workload,
+    parse,
+    workload_pod_name,
+)
 from .network import SINGLE_STACK, ClusterNetwork
 from .objects import Cluster, ContainerReadiness, Pod, Source, Workload
 
@@ -252,7 +259,7 @@ class ClusterChanges:
             if edit.ready is not None:
                 pod.ready = edit.ready
                 pod.ready_condition = "True" if edit.ready else "False"
-                pod.containers = _toggled(pod.containers, edit.ready)
+                pod.containers = _toggled(container_statuses(pod), edit.ready)
                 pod.initialized = pod.initialized or edit.ready
             if edit.labels is not None:
                 pod.labels = dict(edit.labels)

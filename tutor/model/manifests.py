@@ -357,6 +357,14 @@ def _readiness(spec: Any, status: dict[str, Any]) -> tuple[ContainerReadiness, .
     return tuple(out)
 
 
+def container_statuses(pod: Pod) -> tuple[ContainerReadiness, ...]:
+    """Each container's status as the file gives it (see `_readiness`): a Pod that is not Ready
+    has them already; a Ready one's are read now, from the spec and status it keeps."""
+    if pod.containers or pod.raw_status is None:
+        return pod.containers
+    return _readiness(*pod.raw_status)
+
+
 def _pod_from(data: dict[str, Any], name: str, ns: str, source: Source) -> Pod:
     spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
     meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
@@ -399,8 +407,10 @@ def _pod_from(data: dict[str, Any], name: str, ns: str, source: Source) -> Pod:
         if not pod.ready:
             pod.ready_reason = str(ready_cond.get("reason") or "")
             pod.ready_message = str(ready_cond.get("message") or "")
-        if not pod.ready or status.get("containerStatuses") or status.get("initContainerStatuses"):
+        if not pod.ready:
             pod.containers = _readiness(spec, status)
+        elif status.get("containerStatuses") or status.get("initContainerStatuses"):
+            pod.raw_status = (spec, status)
     else:
         pod.simulated = True
     return pod

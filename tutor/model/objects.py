@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .network import SINGLE_STACK, ClusterNetwork
 from .paths import Path
@@ -221,9 +221,12 @@ class Pod:
     """Not a Pod at all: an address an EndpointSlice in the input lists without a Pod in the file
     (an external database, the API server behind `default/kubernetes`)."""
     containers: tuple[ContainerReadiness, ...] = ()
-    """For a Pod whose status lists container statuses or says it is not Ready: each container
-    (sidecars first, as the spec runs them), its readiness probe and container status, so the
-    reason can name the failing probe and kubectl's READY and RESTARTS read the statuses."""
+    """For a Pod whose status says it is not Ready: each container (sidecars first, as the spec
+    runs them), its readiness probe and container status, so the reason can name the failing
+    probe. A Ready Pod's are read when asked for (manifests.container_statuses): a cluster dump
+    lists every Pod's containers, and only the console looks at a Ready Pod's."""
+    raw_status: tuple[Any, Any] | None = None
+    """A Ready Pod's spec and status as written, for manifests.container_statuses."""
     ready_reason: str = ""
     ready_message: str = ""
     """The Ready condition's `reason` and `message` (ContainersNotReady: containers with unready

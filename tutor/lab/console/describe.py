@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from tutor.model.explain import not_ready_detail
+from tutor.model.manifests import container_statuses
 from tutor.model.objects import ContainerReadiness, Pod, Service, Termination
 
 from .flags import KUBECTL_GLOBAL, UsageError, parse
@@ -324,7 +325,7 @@ def _container(
     else:
         out.append(f"    Port:\t{texts[0] if texts else '<none>'}")
         out.append(f"    Host Port:\t{host[0] if host else '<none>'}")
-    said = next((c for c in pod.containers if c.container == name), None)
+    said = next((c for c in container_statuses(pod) if c.container == name), None)
     if said is not None and said.listed:
         _state(out, "State", said, said.ended if said.terminated else None)
         if said.last_ended is not None:

@@ -18,6 +18,7 @@ from functools import partial
 from operator import attrgetter
 from typing import Any
 
+from tutor.model.manifests import container_statuses
 from tutor.model.objects import ContainerReadiness, Pod
 
 from .flags import KUBECTL_GLOBAL, Flag, UsageError, parse
@@ -159,7 +160,7 @@ def pod_columns(pod: Pod, total: int) -> PodColumns:
     every container ready when its Ready condition is True, and no restarts. A status written
     by hand without `started` counts a running sidecar as started, as the kubelet would have
     written it; plain init containers are not simulated (they have run to completion)."""
-    listed = [c for c in pod.containers if c.listed]
+    listed = [c for c in container_statuses(pod) if c.listed]
     if not listed:
         ready = total if pod.ready_condition == "True" and not pod.terminating else 0
         return PodColumns(ready, total, "Terminating" if pod.terminating else pod.phase, 0, "")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tutor.model.console_words import RESOURCE_NAMES
+from tutor.model.manifests import container_statuses
 from tutor.model.objects import ContainerReadiness, Pod, Service, Termination, Workload
 
 from .world import KUBERNETES_VERSION, World, containers, hex_id, sidecars, uid
@@ -290,7 +291,7 @@ def pod_dict(world: World, pod: Pod) -> dict[str, Any]:
     if pod.ip:
         status["podIP"] = pod.ip
         status["podIPs"] = [{"ip": pod.ip}]
-    said = {c.container: c for c in pod.containers}
+    said = {c.container: c for c in container_statuses(pod)}
     status["containerStatuses"] = [
         container_status(pod, n, i, created, said.get(n)) for n, i in conts
     ]
