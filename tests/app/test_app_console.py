@@ -184,7 +184,7 @@ async def test_a_ran_goal_needs_the_command_typed_in_the_console(data_dir: Path)
     async with app.run_test(size=(120, 40)) as pilot:
         challenge = await open_first_challenge(pilot, app)
         hint = challenge.query_one("#challenge-commands")
-        assert "Try in the console (F8): kubectl describe svc web" in str(hint.render())
+        assert "Try in the console (F8):\n  kubectl describe svc web" in str(hint.render())
         editor = challenge.query_one(YamlEditor)
         row = editor.text.splitlines().index("    app: web")
         editor.focus()
@@ -229,7 +229,7 @@ async def test_a_steps_ran_check_asks_for_a_line_run_in_that_step(data_dir: Path
         await settle(pilot)
         step = app.screen
         assert step.index == 1
-        assert "Try in the console (F8): kubectl get endpointslices" in str(
+        assert "Try in the console (F8):\n  kubectl get endpointslices" in str(
             step.query_one("#step-commands").render()
         )
         assert 1 not in app.progress.lesson("basics").steps_done

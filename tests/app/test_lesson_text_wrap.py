@@ -61,6 +61,22 @@ def broken_flags(text: str, width: int) -> list[str]:
     return found
 
 
+def test_every_command_to_try_fits_one_line_at_80x24() -> None:
+    """ "Try in the console" puts each command on a line of its own (it ran them together and
+    wrapped `--restart=Never -- sh` onto a line of its own): each must fit the narrower width."""
+    from tutor.app.widgets.console import COMMAND_INDENT, commands_line
+
+    for lesson in builtin_lessons():
+        parts = [*lesson.steps, *lesson.challenges]
+        for part in parts:
+            if not part.commands:
+                continue
+            lines = commands_line(part.commands).plain.split("\n")
+            assert lines[1:] == [COMMAND_INDENT + c for c in part.commands]
+            for line in lines:
+                assert len(line) <= min(WIDTHS_80x24), (lesson.id, line)
+
+
 @pytest.mark.parametrize("width", WIDTHS_80x24)
 def test_no_command_breaks_before_a_flag_at_80x24(width: int) -> None:
     broken = [f"{where}: `{span}`" for where, text in texts() for span in broken_flags(text, width)]

@@ -421,14 +421,18 @@ class ConsolePane(Vertical):
             self.log_widget.write_line("  ".join(_visible(c) for c in choices))
 
 
+COMMAND_INDENT = "  "
+
+
 def commands_line(commands: tuple[str, ...]) -> Text:
-    """A step's or challenge's commands to try, as one line under its text."""
+    """A step's or challenge's commands to try, under its text: one command a line, indented,
+    as a learner types them. (On one line, joined by dots, a command wrapped wherever the line
+    ended: `--restart=Never -- sh` at the start of a line at 80x24.)"""
     if not commands:
         return Text("")
-    out = Text.assemble((f"{COMMANDS_LABEL} (F8): ", "bold cyan"))
-    for i, command in enumerate(commands):
-        if i:
-            out.append("  ·  ", style="dim")
+    out = Text.assemble((f"{COMMANDS_LABEL} (F8):", "bold cyan"))
+    for command in commands:
+        out.append("\n" + COMMAND_INDENT)
         out.append(_visible(command), style="bold")
     return out
 
