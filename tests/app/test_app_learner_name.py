@@ -120,6 +120,31 @@ async def test_submitting_the_name_twice_is_harmless(
     assert app.return_code in (0, None)
 
 
+async def test_the_palette_is_no_way_around_the_name(
+    make_app: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ctrl+p at the prompt opened the palette, whose "Lesson: ..." opened a lesson with no
+    name, writing the server's shared progress.json (and it offered "Reset all progress")."""
+    from textual.command import CommandPalette
+
+    monkeypatch.setenv("KTUTOR_SERVE", "1")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, NameScreen)
+        assert not CommandPalette.is_open(app)
+        app.screen.query_one(Input).value = "Edsger"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LessonListScreen)
+        await pilot.press("ctrl+p")  # named: the palette is back
+        await settle(pilot)
+        assert CommandPalette.is_open(app)
+    assert not (data_dir / "progress.json").exists()
+
+
 async def test_a_name_in_use_in_another_tab_is_refused(
     make_app: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -22,7 +22,10 @@ from tutor.classroom.serving import MAX_NAME, name_problem
 
 class NameScreen(ModalScreen[str]):
     """Ask the learner's name; dismiss with it once it is acceptable. There is no cancel: a
-    served session without a name would write into someone else's progress."""
+    served session without a name would write into someone else's progress. Nor is there a
+    way around it: the command palette (an app key, which a modal screen does not stop) is
+    off while the prompt is up; it opened any lesson, nameless, writing the server's shared
+    progress file, and offered "Reset all progress" on it."""
 
     DEFAULT_CSS = """
     NameScreen { align: center middle; }
@@ -42,6 +45,7 @@ class NameScreen(ModalScreen[str]):
         self.given = False
         """Set once a name is accepted: a second Enter queued behind the first does nothing
         (dismissing twice popped a screen that was no longer there)."""
+        self._palette = True
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -55,9 +59,14 @@ class NameScreen(ModalScreen[str]):
             yield Button("Start", variant="primary", id="name-start")
 
     def on_mount(self) -> None:
+        self._palette = self.app.use_command_palette
+        self.app.use_command_palette = False
         field = self.query_one("#learner-name", Input)
         field.cursor_blink = bool(getattr(self.app, "cursor_blink", True))  # see TutorApp's
         field.focus()
+
+    def on_unmount(self) -> None:
+        self.app.use_command_palette = self._palette
 
     def action_nothing(self) -> None:
         """Escape does not close the prompt."""
