@@ -359,10 +359,11 @@ def _readiness(spec: Any, status: dict[str, Any]) -> tuple[ContainerReadiness, .
 
 def container_statuses(pod: Pod) -> tuple[ContainerReadiness, ...]:
     """Each container's status as the file gives it (see `_readiness`): a Pod that is not Ready
-    has them already; a Ready one's are read now, from the spec and status it keeps."""
-    if pod.containers or pod.raw_status is None:
-        return pod.containers
-    return _readiness(*pod.raw_status)
+    has them already; a Ready one's are read the first time they are asked for, from the spec
+    and status it keeps, and kept (the parse reuses the Pod while its document is unchanged)."""
+    if not pod.containers and pod.raw_status is not None:
+        pod.containers = _readiness(*pod.raw_status)
+    return pod.containers
 
 
 def _pod_from(data: dict[str, Any], name: str, ns: str, source: Source) -> Pod:

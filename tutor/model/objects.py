@@ -223,8 +223,8 @@ class Pod:
     containers: tuple[ContainerReadiness, ...] = ()
     """For a Pod whose status says it is not Ready: each container (sidecars first, as the spec
     runs them), its readiness probe and container status, so the reason can name the failing
-    probe. A Ready Pod's are read when asked for (manifests.container_statuses): a cluster dump
-    lists every Pod's containers, and only the console looks at a Ready Pod's."""
+    probe. A Ready Pod's are read when first asked for (manifests.container_statuses): a cluster
+    dump lists every Pod's containers, and only the console looks at a Ready Pod's."""
     raw_status: tuple[Any, Any] | None = None
     """A Ready Pod's spec and status as written, for manifests.container_statuses."""
     ready_reason: str = ""

@@ -221,6 +221,7 @@ def _pod_rows(world: World, ns: str | None) -> list[Row]:
     rows = []
     totals: dict[tuple[object, ...], int] = {}
     clock = world.clock
+    now = clock.wall()
     for pod in world.pods:
         if ns is not None and pod.namespace != ns:
             continue
@@ -233,7 +234,7 @@ def _pod_rows(world: World, ns: str | None) -> list[Row]:
         cols = pod_columns(pod, total)
         restarts = str(cols.restarts)
         if cols.restarts and cols.last_restart:
-            restarts += f" ({clock.since(cols.last_restart)} ago)"
+            restarts += f" ({clock.since(cols.last_restart, now)} ago)"
         rows.append(
             Row(
                 pod.namespace,

@@ -116,14 +116,14 @@ class Clock:
         t = self.now()
         return EPOCH + dt.timedelta(seconds=t - (self.start if self.start is not None else t))
 
-    def since(self, timestamp: str) -> str:
+    def since(self, timestamp: str, now: dt.datetime | None = None) -> str:
         """K · pkg/printers/internalversion/printers.go · `translateTimestampSince`: how long
-        ago an RFC 3339 time from the manifest was, on the simulated clock (`<unknown>` when
-        it is not one)."""
+        before `now` (the simulated wall clock's now by default) an RFC 3339 time from the
+        manifest was (`<unknown>` when it is not one)."""
         when = parse_time(timestamp)
         if when is None:
             return "<unknown>"
-        return human_duration((self.wall() - when).total_seconds())
+        return human_duration(((now or self.wall()) - when).total_seconds())
 
     def created(self, key: str) -> dt.datetime:
         """The wall-clock creation time of `key` (for timestamps in describe and -o yaml)."""
@@ -132,6 +132,7 @@ class Clock:
         return EPOCH + dt.timedelta(seconds=int(born - start))
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_time(timestamp: str) -> dt.datetime | None:
     """An RFC 3339 time as the API writes it (`2026-01-01T08:57:46Z`), None when it is not."""
     try:
