@@ -622,3 +622,21 @@ def test_describe_pod_prints_probes_as_kubectl(probe: dict[str, object], text: s
     liveness-exec and liveness-http Pods of W · configure-liveness-readiness-startup-probes.md,
     the first as real `kubectl describe pod liveness-exec` output prints it."""
     assert describe_probe(probe) == text
+
+
+def test_a_pod_held_by_its_sidecar_is_not_initialized_in_describe_and_yaml() -> None:
+    """kubectl shows the Initialized condition the kubelet sets: False while a sidecar has not
+    started (golden/status.yaml's web-3 crash-loops), True once it has (web-1)."""
+    import json
+
+    from lab.console.transcript import HERE
+
+    text = (HERE / "status.yaml").read_text()
+    console = Console(now=lambda: 0.0)
+    analysis = analyze_with_changes(text, console.changes)
+    for pod, want in (("web-3", "False"), ("web-1", "True")):
+        data = json.loads(console.run(f"kubectl get pod {pod} -o json", analysis).text)
+        (cond,) = [c for c in data["status"]["conditions"] if c["type"] == "Initialized"]
+        described = console.run(f"kubectl describe pod {pod}", analysis).text
+        assert cond["status"] == want
+        assert re.search(rf"^  Initialized +{want} $", described, re.M), described

@@ -18,8 +18,8 @@ from tutor.model.manifests import container_statuses
 from tutor.model.objects import ContainerReadiness, Pod, Service, Termination
 
 from .flags import KUBECTL_GLOBAL, UsageError, parse
-from .get import pod_columns
 from .output import Output
+from .podstatus import pod_columns
 from .resources import Resource, find, ip_families
 from .selector import format_labels
 from .tabwriter import DESCRIBE, align

@@ -15,6 +15,7 @@ from tutor.model.console_words import RESOURCE_NAMES
 from tutor.model.manifests import container_statuses
 from tutor.model.objects import ContainerReadiness, Pod, Service, Termination, Workload
 
+from .podstatus import pod_columns
 from .world import KUBERNETES_VERSION, World, containers, hex_id, sidecars, uid
 
 
@@ -263,11 +264,12 @@ def pod_dict(world: World, pod: Pod) -> dict[str, Any]:
     if pod.subdomain:
         spec["subdomain"] = pod.subdomain
     ready = "True" if pod.ready_condition == "True" else "False"
+    initialized = "False" if pod_columns(pod, 0).status.startswith("Init:") else "True"
     created = world.clock.created(f"Pod/{pod.namespace}/{pod.name}").strftime("%Y-%m-%dT%H:%M:%SZ")
     status: dict[str, Any] = {
         "conditions": [
-            {"lastProbeTime": None, "lastTransitionTime": created, "status": "True", "type": t}
-            for t in ("PodReadyToStartContainers", "Initialized")
+            {"lastProbeTime": None, "lastTransitionTime": created, "status": s, "type": t}
+            for t, s in (("PodReadyToStartContainers", "True"), ("Initialized", initialized))
         ]
         + [
             {"lastProbeTime": None, "lastTransitionTime": created, "status": ready, "type": t}
