@@ -213,3 +213,31 @@ def test_progress_all_aligns_wide_names(tmp_path: Path, capsys: pytest.CaptureFi
         at = line.index("Lesson") if line.startswith("Learner") else line.index("anatomy")
         columns.add(cells(line[:at]))
     assert len(columns) == 1, table
+
+
+def test_progress_all_leaves_a_corrupt_file_where_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The roster only reads: a learner's corrupt file was moved aside by the listing itself
+    (as the app does for its own file) and the learner listed as one who only typed a name."""
+    ProgressStore.open(tmp_path, learner="ada").set_step("anatomy", 1)
+    broken = tmp_path / "learners" / "bob.json"
+    broken.write_text("{oops", encoding="utf-8")
+    before = sorted(p.name for p in (tmp_path / "learners").iterdir())
+    assert main(["progress", "--all", "--dir", str(tmp_path)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert "(progress file unreadable)" in next(line for line in table if line.startswith("bob"))
+    assert sorted(p.name for p in (tmp_path / "learners").iterdir()) == before
+    assert broken.read_text(encoding="utf-8") == "{oops"
+    assert main(["progress", "--all", "--dir", str(tmp_path), "--format", "json"]) == 0
+    rows = {r["learner"]: r for r in json.loads(capsys.readouterr().out)}
+    assert "bob.json is not a progress file ktutor can read" in rows["bob"]["problem"]
+    assert rows["ada"]["problem"] == ""
+
+
+def test_reading_a_store_writes_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "learners" / "x.json"
+    store = ProgressStore.read(missing)
+    assert store.lesson_ids() == [] and store.notice == ""
+    store.set_step("anatomy", 2)  # kept in memory only
+    assert not (tmp_path / "nowhere").exists()

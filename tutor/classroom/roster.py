@@ -49,6 +49,9 @@ class LearnerRow:
     last_activity: float
     """When their progress file last changed (seconds since the epoch; 0 when unknown)."""
     file: str
+    problem: str = ""
+    """Why their progress file could not be read ("" when it could): such a learner is not
+    one who has only typed a name."""
 
     def to_json(self, now: float) -> dict[str, Any]:
         return {
@@ -58,6 +61,7 @@ class LearnerRow:
             "idle_seconds": round(now - self.last_activity) if self.last_activity else None,
             "lessons": [asdict(r) for r in self.lessons],
             "file": self.file,
+            "problem": self.problem,
         }
 
 
@@ -98,7 +102,8 @@ def learner_row(name: str, store: ProgressStore, lessons: Mapping[str, Lesson]) 
         last = store.path.stat().st_mtime
     except OSError:
         last = 0.0
-    return LearnerRow(name, current, rows, last, str(store.path))
+    problem = store.notice  # a read-only store has one only when the file could not be read
+    return LearnerRow(name, current, rows, last, str(store.path), problem)
 
 
 def roster(data_dir: Path | None, lessons: Mapping[str, Lesson]) -> tuple[list[LearnerRow], str]:
@@ -133,7 +138,8 @@ def table_row(row: LearnerRow, now: float) -> list[str]:
     c = row.current
     idle = ago(now - row.last_activity) + " ago" if row.last_activity else "?"
     if c is None:
-        return [row.learner, "(only typed a name)", "", "", "", "", idle]
+        what = "(progress file unreadable)" if row.problem else "(only typed a name)"
+        return [row.learner, what, "", "", "", "", idle]
     quiz = "" if not c.quiz_answered else of(c.quiz_correct, c.quiz_questions)
     return [
         row.learner,

@@ -420,6 +420,17 @@ class ProgressStore:
         return store
 
     @classmethod
+    def read(cls, path: Path) -> ProgressStore:
+        """Read a progress file without touching anything: no folder made, no file moved
+        aside, nothing written (the store keeps changes in memory). For the instructor's
+        roster, which reads every learner's file while their tutors write them: a corrupt
+        file was moved aside by the listing itself. A file that cannot be read gives an empty
+        store whose `notice` says why."""
+        store = cls(Path(path), persistent=False)
+        store._load(aside=False)
+        return store
+
+    @classmethod
     def blank(cls) -> ProgressStore:
         """A learner with no progress at all, kept in memory: what a lesson screen built
         before its learner is known reads and writes (`take_lesson` hands that over)."""
@@ -447,7 +458,9 @@ class ProgressStore:
         except OSError:
             self._memory(self.path.parent)
 
-    def _load(self) -> None:
+    def _load(self, aside: bool = True) -> None:
+        """Read the file; a corrupt one is moved aside (`aside`) and a new one started, or,
+        without `aside`, left where it is with a `notice`."""
         file = self.path
         try:
             raw = read_regular(file, MAX_FILE_BYTES)
@@ -478,7 +491,11 @@ class ProgressStore:
                 "left untouched, and progress is kept in memory for this session.",
             )
             return
-        except (ValueError, UnicodeDecodeError, RecursionError):
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            if not aside:
+                why = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else str(exc)
+                self._memory(file, f"{file} is not a progress file ktutor can read ({why})")
+                return
             dest = _aside(file)
             try:
                 os.replace(file, dest)
@@ -787,12 +804,13 @@ class ProgressStore:
     @classmethod
     def all_learners(cls, base_dir: Path | None = None) -> dict[str, ProgressStore]:
         """Every learner's store under `<base_dir>/learners/` (what `ktutor serve` writes),
-        keyed by learner name."""
+        keyed by learner name, read only (`read`): a file that cannot be read is listed with
+        its `notice`."""
         folder = (Path(base_dir) if base_dir is not None else default_dir()) / LEARNERS_DIR
         out: dict[str, ProgressStore] = {}
         with contextlib.suppress(OSError):
             for file in sorted(folder.glob("*.json")):
-                store = cls.open(file)
+                store = cls.read(file)
                 name = store.learner or file.stem
                 while name in out:
                     name += "'"
