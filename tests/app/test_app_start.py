@@ -43,6 +43,7 @@ main([])
 """
 
 LATER = (
+    "tutor.course.lesson",
     "tutor.model.analysis",
     "tutor.lab",
     "tutor.course.loader",
@@ -121,3 +122,39 @@ async def test_the_app_turns_the_collector_on_after_its_first_frame(data_dir: Pa
             assert gc.isenabled()
     finally:
         gc.enable()
+
+
+async def test_cached_lessons_are_built_after_the_first_frame(data_dir: Path) -> None:
+    """The list comes from the cache's headings; the lessons are built right after it, the
+    same as the loader's."""
+    from tutor.course import lesson_cache
+    from tutor.course.loader import load_lessons
+
+    found = load_lessons()
+    lesson_cache.write(found, lesson_cache.fingerprint([]), data_dir)
+    app = TutorApp(data_dir=data_dir)
+    app.warm_up = False
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.started and not app.loading
+        assert app._kept is None  # built after the first frame, without being asked
+        assert app._lessons == found.lessons
+
+
+async def test_a_cache_that_cannot_be_built_means_the_files_are_read(data_dir: Path) -> None:
+    from tutor.course import lesson_cache
+    from tutor.course.loader import load_lessons
+
+    found = load_lessons()
+    lesson_cache.write(found, lesson_cache.fingerprint([]), data_dir)
+    path = lesson_cache.cache_file(data_dir)
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    del raw["lessons"][0]["steps"][0]["text"]  # the list does not show it: the build fails
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    app = TutorApp(data_dir=data_dir)
+    app.warm_up = False
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert [le.id for le in app.lessons] == [le.id for le in found.lessons]
+        assert app.lessons == found.lessons
+        assert app.lesson(found.lessons[0].id) == found.lessons[0]

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from tutor.course import lesson_cache
+from tutor.course.listing import Heading
 from tutor.course.loader import load_lessons
 
 
@@ -47,6 +48,28 @@ def test_a_cache_is_read_back_as_the_loader_made_it(pack: Path, tmp_path: Path) 
     assert cached is not None
     assert cached.lessons == found.lessons and cached.errors == found.errors
     assert [e.file.name for e in cached.errors] == ["02-broken.yaml"]
+
+
+def test_kept_lessons_list_headings_and_build_the_lessons(pack: Path, tmp_path: Path) -> None:
+    """What the app's first frame reads: the headings, with the lessons built later."""
+    data = tmp_path / "data"
+    keep(pack, data)
+    found = load_lessons([pack])
+    kept = lesson_cache.read_kept([pack], data)
+    assert kept is not None and kept.has_errors
+    assert [h.parts() for h in kept.headings] == [Heading.of(le).parts() for le in found.lessons]
+    built = kept.build()
+    assert built.lessons == found.lessons and built.errors == found.errors
+
+
+def test_headings_of_the_wrong_shape_are_not_kept(pack: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    keep(pack, data)
+    path = data / "cache" / "lessons.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["lessons"][0]["title"] = ["a", "list"]
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    assert lesson_cache.read_kept([pack], data) is None
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from textual.message import Message
 
 from tutor import settings
 from tutor.app.screens.lesson_list import LessonListScreen
-from tutor.course.lesson import Lesson, LessonError, LessonSet
+from tutor.course.listing import Heading
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from tutor.app.screens.lesson import LessonScreen
     from tutor.app.widgets.editor import YamlEditor
     from tutor.classroom.claims import NameClaim
+    from tutor.course.lesson import Lesson, LessonError, LessonSet
+    from tutor.course.lesson_cache import Kept
     from tutor.course.progress import ProgressStore
 
 GC_THRESHOLD = 50_000
@@ -95,7 +97,9 @@ class TutorApp(App[None]):
         self.data_path = progress_path(data_dir)
         self.data_dir = data_dir
         self.learner = learner
-        self.lessons: list[Lesson] = list(lessons) if lessons is not None else []
+        self._kept: Kept | None = None
+        """The lessons as the lesson cache keeps them, until they are built (`lessons`)."""
+        self._lessons: list[Lesson] = list(lessons) if lessons is not None else []
         self.lesson_errors: list[LessonError] = list(errors)
         self._given_lessons = lessons is not None
         self.loading = False
@@ -138,6 +142,35 @@ class TutorApp(App[None]):
     # -- state --------------------------------------------------------------------------------
 
     @property
+    def lessons(self) -> list[Lesson]:
+        """Every lesson that loaded. Lessons from the cache are built on first use: the list
+        of the first frame shows their headings (`tutor.course.listing`), and the app builds
+        them right after that frame."""
+        if self._kept is not None:
+            kept, self._kept = self._kept, None
+            try:
+                found = kept.build()
+            except Exception:  # a cache that is not what ktutor wrote: read the files
+                found = self._read_lesson_files()
+                self.call_later(self._fill_lists)
+            self._lessons, self.lesson_errors = list(found.lessons), list(found.errors)
+        return self._lessons
+
+    @lessons.setter
+    def lessons(self, lessons: list[Lesson]) -> None:
+        self._kept = None
+        self._lessons = lessons
+
+    def headings(self) -> list[Heading]:
+        """What the lesson list shows of each lesson (without building cached lessons)."""
+        if self._kept is not None:
+            return self._kept.headings
+        return [Heading.of(lesson) for lesson in self._lessons]
+
+    def heading(self, lesson_id: str) -> Heading | None:
+        return next((h for h in self.headings() if h.id == lesson_id), None)
+
+    @property
     def progress(self) -> ProgressStore:
         """The learner's progress, opened on first use (a notice is shown as a notification)."""
         if self._progress is None:
@@ -175,6 +208,12 @@ class TutorApp(App[None]):
 
         return lesson_cache.read(self.extra_dirs, self.data_dir)
 
+    def _kept_lessons(self) -> Kept | None:
+        """As `_cached_lessons`, not yet built."""
+        from tutor.course import lesson_cache
+
+        return lesson_cache.read_kept(self.extra_dirs, self.data_dir)
+
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load_in_background(self) -> None:
         found = self._read_lesson_files()
@@ -182,11 +221,21 @@ class TutorApp(App[None]):
 
     def on_lessons_loaded(self, message: LessonsLoaded) -> None:
         self.lessons, self.lesson_errors = message.lessons, message.errors
+        self._listed()
+
+    def _listed(self) -> None:
+        """The lessons (or the cache's headings) are known: fill the list, then, after the
+        frame that shows it, build the cached lessons and warm up."""
         self.loading = False
         self._fill_lists()
         if self.start_lesson:
             self.post_message(OpenLesson(self.start_lesson, self.start_step))
+        if self._kept is not None:
+            self.call_after_refresh(self._build_lessons)
         self.call_after_refresh(self._warm_up)  # not before the list is on screen
+
+    def _build_lessons(self) -> None:
+        _ = self.lessons
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
@@ -388,8 +437,11 @@ class TutorApp(App[None]):
         self.started = True
         if self._given_lessons or self._preloaded:
             self.post_message(LessonsLoaded(self.lessons, self.lesson_errors))
-        elif (cached := self._cached_lessons()) is not None:  # the list is full at once
-            self.on_lessons_loaded(LessonsLoaded(cached.lessons, cached.errors))
+        elif (kept := self._kept_lessons()) is not None:  # the list is full at once
+            self._kept = kept
+            if kept.has_errors:  # the list shows them: build now (a broken pack file)
+                self._build_lessons()
+            self._listed()
         else:
             self.loading = True
             self.call_after_refresh(self._load_in_background)

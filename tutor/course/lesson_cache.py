@@ -17,26 +17,19 @@ import contextlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from tutor import __version__, resources, settings
 
 from .atomic import write_atomic
-from .lesson import (
-    Challenge,
-    Choice,
-    Goal,
-    Lesson,
-    LessonError,
-    LessonSet,
-    Question,
-    Step,
-    WrongSolution,
-)
+from .listing import Heading
 from .packs import lesson_sources, pack_files
 from .progress import missing_home
+
+if TYPE_CHECKING:
+    from .lesson import Goal, Lesson, LessonSet
 
 FORMAT = "ktutor-lesson-cache"
 VERSION = 4
@@ -94,6 +87,8 @@ def _goal_out(goal: Goal | None) -> Any:
 
 
 def _goal_in(raw: Any) -> Goal | None:
+    from .lesson import Goal
+
     if raw is None:
         return None
     data = {k: tuple(v) if isinstance(v, list) else v for k, v in raw["data"].items()}
@@ -157,6 +152,8 @@ def lesson_out(lesson: Lesson) -> dict[str, Any]:
 
 
 def lesson_in(raw: dict[str, Any]) -> Lesson:
+    from .lesson import Challenge, Choice, Lesson, Question, Step, WrongSolution
+
     steps = tuple(
         Step(
             s["title"],
@@ -212,8 +209,37 @@ def lesson_in(raw: dict[str, Any]) -> Lesson:
 # -- reading and writing ------------------------------------------------------------------------
 
 
-def read(extra_dirs: Sequence[Path] = (), data_dir: str | Path | None = None) -> LessonSet | None:
-    """The cached lessons, or None when there is no usable cache for these folders."""
+class Kept:
+    """The lessons as the cache keeps them: their headings at once (what the lesson list
+    shows), the lessons themselves when `build` is called (see `tutor.course.listing`)."""
+
+    __slots__ = ("_errors", "_lessons", "headings")
+
+    def __init__(self, lessons: list[dict[str, Any]], errors: list[list[Any]]) -> None:
+        self._lessons = lessons
+        self._errors = errors
+        self.headings = [Heading.of_data(le) for le in lessons]
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self._errors)
+
+    def build(self) -> LessonSet:
+        """The lessons and errors, as the loader made them (raises on data the cache's own
+        writer would not have written)."""
+        from .lesson import LessonError, LessonSet
+
+        lessons = [lesson_in(le) for le in self._lessons]
+        errors = [
+            LessonError(Path(f), line, message, lesson_id)
+            for f, line, message, lesson_id in self._errors
+        ]
+        return LessonSet(lessons, errors)
+
+
+def read_kept(extra_dirs: Sequence[Path] = (), data_dir: str | Path | None = None) -> Kept | None:
+    """The cached lessons, not yet built, or None when there is no usable cache for these
+    folders."""
     path = cache_file(data_dir)
     try:
         with path.open("rb") as fh:
@@ -225,14 +251,20 @@ def read(extra_dirs: Sequence[Path] = (), data_dir: str | Path | None = None) ->
             return None
         if data.get("fingerprint") != fingerprint(extra_dirs):
             return None
-        lessons = [lesson_in(le) for le in data["lessons"]]
-        errors = [
-            LessonError(Path(f), line, message, lesson_id)
-            for f, line, message, lesson_id in data["errors"]
-        ]
+        return Kept(list(data["lessons"]), list(data["errors"]))
     except Exception:  # missing, unreadable, or not what we wrote: load the files instead
         return None
-    return LessonSet(lessons, errors)
+
+
+def read(extra_dirs: Sequence[Path] = (), data_dir: str | Path | None = None) -> LessonSet | None:
+    """The cached lessons, or None when there is no usable cache for these folders."""
+    kept = read_kept(extra_dirs, data_dir)
+    if kept is None:
+        return None
+    try:
+        return kept.build()
+    except Exception:  # not what we wrote: load the files instead
+        return None
 
 
 def write(found: LessonSet, stamp: list[Any], data_dir: str | Path | None = None) -> bool:

@@ -9,14 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tutor import resources, settings
 from tutor.model.limits import MAX_LESSON_FILES
 
-from .lesson import LessonError
+if TYPE_CHECKING:
+    from .lesson import LessonError
 
 BUILTIN_PACK = "built-in"
 LESSON_SUFFIXES = (".yaml", ".yml")
+
+
+def _error(path: Path, message: str) -> LessonError:
+    """A LessonError, imported only when there is one: the app checks its lesson cache (the
+    files' names and times) before its first frame, and builds lessons only after it."""
+    from .lesson import LessonError
+
+    return LessonError(path, 1, message)
 
 
 def pack_files(directory: Path) -> tuple[list[Path], list[LessonError]]:
@@ -31,20 +41,20 @@ def pack_files(directory: Path) -> tuple[list[Path], list[LessonError]]:
             if p.suffix in LESSON_SUFFIXES and not p.name.startswith(".")
         )
     except FileNotFoundError:
-        return [], [LessonError(directory, 1, "no such lesson folder")]
+        return [], [_error(directory, "no such lesson folder")]
     except NotADirectoryError:
-        return [], [LessonError(directory, 1, "not a folder (give a folder of lesson files)")]
+        return [], [_error(directory, "not a folder (give a folder of lesson files)")]
     except OSError as exc:
-        return [], [LessonError(directory, 1, f"cannot read the folder ({exc.strerror or exc})")]
+        return [], [_error(directory, f"cannot read the folder ({exc.strerror or exc})")]
     files: list[Path] = []
     for entry in entries:
         try:
             real = entry.resolve(strict=True)
         except (OSError, RuntimeError):
-            errors.append(LessonError(entry, 1, "broken link; not loaded"))
+            errors.append(_error(entry, "broken link; not loaded"))
             continue
         if not real.is_relative_to(root):
-            errors.append(LessonError(entry, 1, "points outside the lesson pack; not loaded"))
+            errors.append(_error(entry, "points outside the lesson pack; not loaded"))
             continue
         if not real.is_file():
             continue
@@ -52,9 +62,8 @@ def pack_files(directory: Path) -> tuple[list[Path], list[LessonError]]:
     if len(files) > MAX_LESSON_FILES:
         rest = files[MAX_LESSON_FILES:]
         errors.append(
-            LessonError(
+            _error(
                 rest[0],
-                1,
                 f"{len(rest)} lesson files not loaded: a pack "
                 f"holds at most {MAX_LESSON_FILES} (this one and the "
                 "files after it were skipped)",

@@ -121,7 +121,7 @@ class LessonListScreen(Screen[None]):
         started = self.tutor.started
         if started and (resume := self._resume_option()) is not None:
             items.append(resume)
-        for number, lesson in enumerate(self.tutor.lessons if started else (), 1):
+        for number, lesson in enumerate(self.tutor.headings() if started else (), 1):
             progress = self.tutor.progress
             status = progress.status(lesson.id, len(lesson.steps))
             body = Text.assemble(
@@ -173,15 +173,15 @@ class LessonListScreen(Screen[None]):
         """ "Continue where you left off": the lesson and step, or the challenge, the learner
         was in when they quit (Enter on a lesson opens its step, never its challenge)."""
         progress = self.tutor.progress
-        lesson = self.tutor.lesson(progress.current)
+        lesson = self.tutor.heading(progress.current)
         if lesson is None or not lesson.steps:
             return None
-        challenge = next((c for c in lesson.challenges if c.id == progress.challenge), None)
+        challenge = lesson.challenge_title(progress.challenge) if progress.challenge else None
         if challenge is not None:
-            where = f"challenge: {challenge.title}"
+            where = f"challenge: {challenge}"
         else:
             index = max(0, min(progress.lesson(lesson.id).step, len(lesson.steps) - 1))
-            where = f"step {index + 1} of {len(lesson.steps)}: {lesson.steps[index].title}"
+            where = f"step {index + 1} of {len(lesson.steps)}: {lesson.steps[index]}"
         body = Text.assemble(
             ("Continue where you left off", "bold"), "\n", (f"{lesson.title} · {where}", "dim")
         )
