@@ -37,6 +37,11 @@ def test_the_manifests_keep_what_a_workshop_needs() -> None:
     assert container["args"][:3] == ["serve", "--host", "0.0.0.0"]
     assert "/data" in container["args"]
     assert container["readinessProbe"]["httpGet"]["path"] == "/healthz"
+    # a liveness restart ends every tab on the Pod: a busy rush (slow /healthz) must not
+    # trigger one (the default timeout is 1 s, three failures in a minute)
+    live = container["livenessProbe"]
+    assert live.get("timeoutSeconds", 1) >= 5
+    assert live.get("periodSeconds", 10) * live.get("failureThreshold", 3) >= 120
     secret = objs["Secret"]
     env = {e["name"]: e for e in container["env"]}
     ref = env["KTUTOR_JOIN_CODE"]["valueFrom"]["secretKeyRef"]
