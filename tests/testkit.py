@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -14,8 +13,8 @@ from textual.keys import ASCII_KEY_NAMES, KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_
 from textual.pilot import Pilot
 
 from tutor import resources
-from tutor.course.lesson import Lesson, LessonError
-from tutor.course.loader import load_lesson_file
+from tutor.course.lesson import Lesson
+from tutor.course.loader import load_lessons
 
 # libyaml's loader and emitter: the same data as yaml.safe_load / safe_dump at a tenth of the CPU
 # (test inputs and generated texts only; the code under test chooses its own parser)
@@ -45,15 +44,22 @@ def dump_yaml_all(docs: Iterable[Any], **options: Any) -> str:
 
 @functools.cache
 def builtin_lessons() -> tuple[Lesson, ...]:
-    """The built-in lessons (lessons/NN-*.yaml in file order), loaded once per process: several
-    modules parametrize over them at collection (test_step_expect four times), and every xdist
-    worker collects every module. Lessons are frozen dataclasses, safe to share."""
-    out = []
-    for path in sorted(resources.lessons_dir().glob("[0-9][0-9]-*.yaml")):
-        lesson = load_lesson_file(Path(path))
-        assert not isinstance(lesson, LessonError), str(lesson)
-        out.append(lesson)
-    return tuple(out)
+    """The built-in lessons as `load_lessons(use_env=False)` gives them (lessons/NN-*.yaml in
+    course order), loaded once per process: several modules parametrize over them at
+    collection (test_step_expect four times), tests that only need a built-in lesson's data
+    read them here (reading the 14 files is ~1.2 CPU s, most of it the schema check), and every
+    xdist worker collects every module. Lessons are frozen dataclasses, safe to share. The
+    loader itself is tested in tests/course (test_course_loader, test_lesson_cache,
+    test_course_content's per-file loads)."""
+    found = load_lessons(use_env=False)
+    assert not found.errors, [str(e) for e in found.errors]
+    assert len(found.lessons) == len(list(resources.lessons_dir().glob("[0-9][0-9]-*.yaml")))
+    return tuple(found.lessons)
+
+
+def builtin_lesson(lesson_id: str) -> Lesson:
+    """One built-in lesson by id (from `builtin_lessons`)."""
+    return next(le for le in builtin_lessons() if le.id == lesson_id)
 
 
 async def settle(pilot: Pilot[Any]) -> None:

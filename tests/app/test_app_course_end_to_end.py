@@ -7,14 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import settle, type_fast
+from testkit import builtin_lesson, settle, type_fast
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from tutor.app.app import TutorApp
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.widgets.editor import YamlEditor
-from tutor.course.loader import load_lessons
 from tutor.course.progress import ProgressStore
 
 
@@ -39,8 +38,7 @@ async def test_lesson_one_and_a_challenge_with_keys_alone(tmp_path: Path) -> Non
     from tutor.app.screens.practice import ChallengeScreen, PracticeScreen
     from tutor.app.screens.quiz import QuizScreen
 
-    lesson = load_lessons().get("anatomy")
-    assert lesson is not None
+    lesson = builtin_lesson("anatomy")  # the app reads the files itself, as it starts
     name_step = next(i for i, s in enumerate(lesson.steps) if s.path == "metadata.name")
     app = TutorApp("anatomy", data_dir=tmp_path)
     app.cursor_blink = False  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from testkit import builtin_lessons
 
 from tutor.classroom.exporting import (
     GROUP_LABEL,
@@ -20,7 +21,6 @@ from tutor.classroom.exporting import (
 from tutor.cli import main
 from tutor.course.find import find_lesson
 from tutor.course.lesson import Lesson
-from tutor.course.loader import load_lessons
 from tutor.model import analyze
 from tutor.model.analysis import Analysis
 from tutor.model.report import listens
@@ -53,7 +53,7 @@ def _shape(analysis: Analysis, used: bool) -> dict[str, Shape]:
 
 
 def _cases() -> list[tuple[str, Lesson, str, str]]:
-    lessons = [*load_lessons(use_env=False).lessons, find_lesson(str(FIXTURE))]
+    lessons = [*builtin_lessons(), find_lesson(str(FIXTURE))]
     cases = []
     for lesson in lessons:
         for n in range(1, len(lesson.steps) + 1):

@@ -8,12 +8,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from testkit import builtin_lesson, builtin_lessons
 
 from tutor.classroom.printing import MARK, Manifest, mark_line, render, routing
 from tutor.cli import main
 from tutor.course.find import LessonNotFound, find_lesson
 from tutor.course.lesson import Lesson
-from tutor.course.loader import load_lessons
 
 FIXTURE = Path(__file__).parent / "data" / "pack" / "01-hostile.yaml"
 
@@ -128,7 +128,7 @@ def test_html_is_escaped_well_formed_and_self_contained(lesson: Lesson) -> None:
 
 
 def test_every_builtin_lesson_prints_every_step() -> None:
-    lessons = load_lessons(use_env=False).lessons
+    lessons = builtin_lessons()
     assert lessons, "no built-in lessons found"
     for lesson in lessons:
         for fmt in ("md", "html"):
@@ -223,7 +223,7 @@ def test_the_steps_doc_is_where_the_mark_and_the_highlight_go() -> None:
 def test_a_compact_handout_prints_each_manifest_once() -> None:
     """The default handout: a step whose manifest is the previous step's prints only the
     lines around its field; `--full` prints the whole manifest at every step."""
-    lesson = next(le for le in load_lessons(use_env=False).lessons if le.id == "labels-selectors")
+    lesson = builtin_lesson("labels-selectors")
     compact, full = render(lesson, "md"), render(lesson, "md", full=True)
     assert len(compact.splitlines()) < len(full.splitlines())
     first = lesson.step_manifest(0).rstrip("\n")
@@ -299,8 +299,8 @@ def test_a_steps_and_a_challenges_commands_are_printed(lesson: Lesson) -> None:
 def test_a_lessons_handout_routes_on_the_lessons_cluster() -> None:
     """The dual-stack lesson's IPv6-first step is accepted on its dual-stack cluster, as in the
     app: the handout used to analyse it on the default IPv4 cluster and print it as rejected."""
-    lesson = load_lessons().get("dual-stack")
-    assert lesson is not None and "IPv6" in lesson.ip_families
+    lesson = builtin_lesson("dual-stack")
+    assert "IPv6" in lesson.ip_families
     text = render(lesson, "md")
     assert "would reject" not in text and "not configured on this cluster" not in text
     step = text[text.index("### Step 3") : text.index("### Step 4")]

@@ -7,6 +7,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from testkit import builtin_lesson
 
 from tutor.cli import main
 from tutor.course.progress import ProgressStore
@@ -127,18 +128,14 @@ def test_progress_all_learners(tmp_path: Path, capsys: pytest.CaptureFixture[str
         "Last",
         "active",
     ]
-    from tutor.course.loader import load_lessons
-
-    lesson = next(le for le in load_lessons([]).lessons if le.id == "anatomy")
+    lesson = builtin_lesson("anatomy")
     n, c = len(lesson.steps), len(lesson.challenges)
     assert table[2].split()[:5] == ["bob", "anatomy", f"3/{n}", f"0/{n}", f"1/{c}"]
     assert "(only typed a name)" in table[3] and table[3].endswith("ago")
 
 
 def test_progress_all_quiz_score(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from tutor.course.loader import load_lessons
-
-    lesson = next(le for le in load_lessons([]).lessons if le.id == "anatomy")
+    lesson = builtin_lesson("anatomy")
     right = next(i for i, c in enumerate(lesson.quiz[0].choices) if c.correct)
     wrong = next(i for i, c in enumerate(lesson.quiz[1].choices) if not c.correct)
     store = ProgressStore.open(tmp_path, learner="dana")

@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 
 import pytest
+from testkit import builtin_lessons
 
 from tutor.course.lesson import Lesson
-from tutor.course.loader import load_lesson_file
 from tutor.lab.console.curl import COULDNT_CONNECT
 from tutor.lab.session import LabSession
 from tutor.model.network import ClusterNetwork
@@ -62,8 +62,7 @@ def _quoted_lines(text: str) -> tuple[list[str], list[str]]:
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_quoted_tool_output_is_what_the_console_prints(path: Path) -> None:
-    lesson = load_lesson_file(path)
-    assert isinstance(lesson, Lesson)
+    lesson = next(le for le in builtin_lessons() if le.source and le.source.resolve() == path)
     wrong: list[str] = []
     for where, text, manifest in _items(lesson):
         flat = " ".join(text.split())

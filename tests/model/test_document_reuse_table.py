@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from testkit import builtin_lessons
 
 from tutor.model import yamldoc
 from tutor.model.analysis import analyze
@@ -237,10 +238,8 @@ def test_the_cache_is_bounded() -> None:
 
 
 def course_texts() -> list[str]:
-    from tutor.course.loader import load_lessons
-
     texts: list[str] = []
-    for lesson in load_lessons([], use_env=False).lessons:
+    for lesson in builtin_lessons():
         texts.append(lesson.manifest)
         texts += [s.manifest for s in lesson.steps if s.manifest is not None]
         for c in lesson.challenges:
