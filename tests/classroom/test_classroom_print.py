@@ -245,7 +245,7 @@ def test_a_compact_handout_prints_each_manifest_once() -> None:
 
 def test_the_html_handout_says_manifest_once() -> None:
     """Under the "Manifest" heading, a note says what is printed, not "Manifest:" again."""
-    lesson = next(le for le in load_lessons(use_env=False).lessons if le.id == "anatomy")
+    lesson = builtin_lesson("anatomy")
     page = render(lesson, "html")
     assert "<h4>Manifest</h4>" in page and "<p>Manifest" not in page
     assert "<h4>Manifest</h4>\n<p>The field; the other lines as in step 1.</p>" in page
