@@ -640,3 +640,96 @@ def test_a_pod_held_by_its_sidecar_is_not_initialized_in_describe_and_yaml() -> 
         described = console.run(f"kubectl describe pod {pod}", analysis).text
         assert cond["status"] == want
         assert re.search(rf"^  Initialized +{want} $", described, re.M), described
+
+
+DIG_CLUSTER = """\
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  ipFamilyPolicy: RequireDualStack
+  ipFamilies: [IPv4, IPv6]
+  clusterIPs: [10.96.0.40, "fd00:10:96::28"]
+  clusterIP: 10.96.0.40
+  selector: {app: web}
+  ports: [{name: http, port: 80}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "size"),
+    [
+        # 12 header + (31 name + 4) question + (31 + 10 + 4) answer + 11 OPT
+        ("dig web.default.svc.cluster.local", 103),
+        # the same with a 16-byte IPv6 address
+        ("dig web.default.svc.cluster.local AAAA", 115),
+        # answer 42 + 10 + 6 + 31 (the target, written in full), additional A and AAAA
+        ("dig _http._tcp.web.default.svc.cluster.local SRV", 12 + 46 + 11 + 89 + 45 + 57),
+        # NXDOMAIN: the root's SOA, 1 + 10 + (20 + 24 + 20)
+        ("dig web", 12 + 9 + 11 + 75),
+        # in the zone: cluster.local.'s SOA, 15 + 10 + (22 + 26 + 20)
+        ("dig nosuch.default.svc.cluster.local", 12 + 38 + 11 + 93),
+    ],
+)
+def test_dig_msg_size_is_the_reply_s_wire_size(line: str, size: int) -> None:
+    """`;; MSG SIZE  rcvd:` counts every record at its real size (an AAAA's address is 16
+    bytes), with names written in full, as CoreDNS sends a reply that fits uncompressed."""
+    from tutor.model.network import DUAL_STACK
+
+    console = Console(now=lambda: 0.0)
+    analysis = analyze_with_changes(DIG_CLUSTER, console.changes, network=DUAL_STACK)
+    text = console.run(line, analysis).text
+    assert f";; MSG SIZE  rcvd: {size}\n" in text, text
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer", "extra", "size"),
+    [
+        (
+            "fruits-api-service.micro-shake-factory.svc.cluster.local.",
+            [("fruits-api-service.micro-shake-factory.svc.cluster.local", "A", "10.103.1.1")],
+            [],
+            157,
+        ),
+        (
+            "mysql-headless.solo-blog.svc.cluster.local.",
+            [("mysql-headless.solo-blog.svc.cluster.local", "A", "10.244.2.6")],
+            [],
+            129,
+        ),
+        (
+            "kubia.default.svc.cluster.local.",
+            [
+                (
+                    "kubia.default.svc.cluster.local",
+                    "SRV",
+                    "kubia-0.kubia.default.svc.cluster.local",
+                ),
+                (
+                    "kubia.default.svc.cluster.local",
+                    "SRV",
+                    "kubia-1.kubia.default.svc.cluster.local",
+                ),
+            ],
+            [
+                ("kubia-0.kubia.default.svc.cluster.local", "A", "172.17.0.5"),
+                ("kubia-1.kubia.default.svc.cluster.local", "A", "172.17.0.6"),
+            ],
+            350,
+        ),
+    ],
+    ids=["service A", "headless A", "headless SRV"],
+)
+def test_dig_msg_size_matches_real_coredns_replies(
+    asked: str, answer: list[tuple[str, str, str]], extra: list[tuple[str, str, str]], size: int
+) -> None:
+    """Sizes `dig` printed against CoreDNS in real clusters (published transcripts: a
+    ClusterIP Service's A answer, a headless Service's, and `dig SRV` of a StatefulSet's
+    headless Service, each with one OPT record)."""
+    from tutor.lab.console.dnstools import message_size
+    from tutor.model.dns import DnsRecord
+
+    def records(rows: list[tuple[str, str, str]]) -> list[DnsRecord]:
+        return [DnsRecord(n, t, v, "", port=80, weight=50) for n, t, v in rows]
+
+    assert message_size(asked, records(answer), None, records(extra)) == size

@@ -95,8 +95,39 @@ def nslookup(world: World, argv: list[str], namespace: str) -> Output:
 
 
 def _wire(name: str) -> int:
+    """A name's length on the wire: each label with its length byte, then the root's zero."""
     labels = [x for x in name.rstrip(".").split(".") if x]
     return sum(len(x) + 1 for x in labels) + 1
+
+
+def _rdata_size(rec: DnsRecord) -> int:
+    """RDLENGTH of a record the console prints (RFC 1035 3.3-3.4, RFC 3596 2.2, RFC 2782)."""
+    if rec.type == dns.A:
+        return 4
+    if rec.type == dns.AAAA:
+        return 16
+    if rec.type == dns.SRV:
+        return 6 + _wire(rec.value)  # priority, weight, port, then the target
+    return _wire(rec.value)  # CNAME, PTR: one name
+
+
+def message_size(
+    asked: str, answer: list[DnsRecord], soa: bool | None, extra: list[DnsRecord]
+) -> int:
+    """`;; MSG SIZE  rcvd:` of CoreDNS's reply: the 12-byte header, the question (name, type,
+    class), each record (owner name, type, class, TTL, RDLENGTH: 10 bytes, then its data) and
+    the 11-byte OPT record. Every name is written in full: CoreDNS's ScrubWriter calls
+    `dns.Msg.Truncate`, which turns compression off when the reply fits (coredns request/
+    request.go · `Scrub`; miekg/dns msg_truncate.go · `Truncate`), as real replies show
+    (`fruits-api-service.micro-shake-factory.svc.cluster.local` A: 157 bytes). `soa`: the
+    authority section's SOA, CoreDNS's own (True) or the root's (False), or None."""
+    size = 12 + _wire(asked) + 4 + 11
+    for rec in [*answer, *extra]:
+        size += _wire(rec.name) + 10 + _rdata_size(rec)
+    if soa is not None:
+        owner, _, mname, rname, _ = SOA[soa]
+        size += _wire(owner) + 10 + _wire(mname) + _wire(rname) + 20  # five 32-bit numbers
+    return size
 
 
 def dig(world: World, argv: list[str], namespace: str, when: str) -> Output:
@@ -157,7 +188,6 @@ def dig(world: World, argv: list[str], namespace: str, when: str) -> Output:
         lines.append(";; WARNING: recursion requested but not available")
     lines += ["", ";; OPT PSEUDOSECTION:", "; EDNS: version: 0, flags:; udp: 1232"]
     lines += [";; QUESTION SECTION:", columns(f";{asked}", ("", 24), ("IN", 32), (qtype, 40)), ""]
-    size = 12 + _wire(asked) + 4 + 11
     if records:
         lines.append(";; ANSWER SECTION:")
         for rec in records:
@@ -170,11 +200,9 @@ def dig(world: World, argv: list[str], namespace: str, when: str) -> Output:
                     (_rdata(rec), 48),
                 )
             )
-            size += 12 + (4 if rec.type == dns.A else 6 + _wire(rec.value))
         lines.append("")
     if authority:
         lines += [";; AUTHORITY SECTION:", authority[0], ""]
-        size += 12 + 20 + (40 if in_zone else 50)
     if extra:
         lines.append(";; ADDITIONAL SECTION:")
         for rec in extra:
@@ -183,13 +211,12 @@ def dig(world: World, argv: list[str], namespace: str, when: str) -> Output:
                     f"{rec.name}.", (str(dns.TTL), 24), ("IN", 32), (rec.type, 40), (rec.value, 48)
                 )
             )
-            size += 12 + (4 if rec.type == dns.A else 16)  # the owner name: a pointer
         lines.append("")
     lines += [
         ";; Query time: 0 msec",
         f";; SERVER: {DNS_SERVER}#53({DNS_SERVER}) (UDP)",
         f";; WHEN: {when}",
-        f";; MSG SIZE  rcvd: {size}",
+        f";; MSG SIZE  rcvd: {message_size(asked, records, None if records else in_zone, extra)}",
         "",
     ]
     return Output("\n".join(lines) + "\n", 0)
@@ -250,10 +277,26 @@ def _rdata(rec: DnsRecord) -> str:
     return rec.value
 
 
+SOA = {
+    True: (
+        "cluster.local.",
+        "\t\t30",
+        "ns.dns.cluster.local.",
+        "hostmaster.cluster.local.",
+        "1767258000 7200 1800 86400 30",
+    ),
+    False: (
+        ".",
+        "\t\t\t86400",
+        "a.root-servers.net.",
+        "nstld.verisign-grs.com.",
+        "2026010100 1800 900 604800 86400",
+    ),
+}
+"""The negative answer's SOA (owner, TTL after its tabs, MNAME, RNAME, the five numbers):
+CoreDNS's own for cluster.local, the root's as the upstream resolver forwards it."""
+
+
 def _soa(in_zone: bool) -> str:
-    if in_zone:
-        return (
-            "cluster.local.\t\t30\tIN\tSOA\tns.dns.cluster.local. hostmaster.cluster.local. "
-            "1767258000 7200 1800 86400 30"
-        )
-    return ".\t\t\t86400\tIN\tSOA\ta.root-servers.net. nstld.verisign-grs.com. 2026010100 1800 900 604800 86400"
+    owner, ttl, mname, rname, numbers = SOA[in_zone]
+    return f"{owner}{ttl}\tIN\tSOA\t{mname} {rname} {numbers}"
