@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import re
 from html.parser import HTMLParser
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from testkit import builtin_lesson, builtin_lessons
 
-from tutor.classroom.printing import MARK, Manifest, mark_line, render, routing
+from tutor.classroom.printing import MARK, Manifest, mark_line, render, routing, step_views
 from tutor.cli import main
 from tutor.course.find import LessonNotFound, find_lesson
 from tutor.course.lesson import Lesson
@@ -241,6 +242,29 @@ def test_a_compact_handout_prints_each_manifest_once() -> None:
         assert first.split("\n")[-1] in full_section and "lines as above" not in full_section
     assert "lines as above" in steps
     assert "lines as above" not in full
+
+
+@pytest.mark.parametrize("lesson", load_lessons(use_env=False).lessons, ids=lambda le: le.id)
+def test_a_compact_step_hides_only_lines_as_in_the_step_it_names(lesson: Lesson) -> None:
+    """ "The other lines as in step N": every line a compact step leaves out is that line of
+    step N's manifest (printed whole), and lines of step N that are gone are marked. Compared
+    with the previous step only, the ports handout left out a whole Pod added two steps
+    before ("as in step 1", which had none) and service-types hid a Pod removed."""
+    for i, view in enumerate(step_views(lesson)):
+        m = view.manifest
+        if m is None or m.keep is None:
+            continue
+        shown = int(view.note.rsplit("as in step ", 1)[1])
+        old = lesson.step_manifest(shown - 1).rstrip("\n").split("\n")
+        kept = set(m.keep)
+        matcher = difflib.SequenceMatcher(a=old, b=m.lines, autojunk=False)
+        for tag, _a0, _a1, b0, b1 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            hidden = [j for j in range(b0, b1) if j not in kept]
+            assert not hidden, (i + 1, [m.lines[j] for j in hidden], f"not as in step {shown}")
+            if tag == "delete":
+                assert b0 in m.removed, (i + 1, f"lines of step {shown} removed, unmarked")
 
 
 def test_the_html_handout_says_manifest_once() -> None:

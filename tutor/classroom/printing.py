@@ -72,7 +72,10 @@ class Manifest:
     """0-based index of the line holding the step's field, or None."""
     keep: list[int] | None = None
     """The lines to print (0-based, sorted), None for all: a compact handout prints only the
-    lines around the field and what changed since the previous step."""
+    lines around the field and those that differ from the manifest printed whole before."""
+    removed: dict[int, str] = field(default_factory=dict)
+    """Before line i (len(lines): at the end), a note that lines of the manifest printed whole
+    before are gone here (a compact print would hide that)."""
 
     def rows(self) -> list[tuple[int | None, str]]:
         """(line index, text) to print; (None, "# ...") stands for lines left out."""
@@ -83,10 +86,14 @@ class Manifest:
         for i in self.keep:
             if i > last + 1:
                 out.append((None, _left_out(i - last - 1)))
+            if i in self.removed:
+                out.append((None, self.removed[i]))
             out.append((i, self.lines[i]))
             last = i
         if last < len(self.lines) - 1 and self.keep:
             out.append((None, _left_out(len(self.lines) - 1 - last)))
+        if len(self.lines) in self.removed:
+            out.append((None, self.removed[len(self.lines)]))
         return out
 
 
@@ -145,44 +152,55 @@ class StepView:
         return f"{self.note[:1].upper()}{self.note[1:]}." if self.note else ""
 
 
+def _changed(old: list[str], new: list[str]) -> tuple[list[int], dict[int, int], float]:
+    """The lines of `new` that differ from `old` (a deletion counts the line after it), the
+    lines of `old` deleted before each line of `new`, and how alike the two are (0 to 1)."""
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    changed: list[int] = []
+    deleted: dict[int, int] = {}
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        changed.extend(range(b0, max(b1, b0 + 1)))
+        if tag == "delete":
+            deleted[b0] = a1 - a0
+    return changed, deleted, matcher.ratio()
+
+
 def step_views(lesson: Lesson, full: bool = False) -> list[StepView]:
     """Per step: the whole manifest the first time it appears (or when most of it changed);
-    after that only the lines around the step's field and those that changed since the
-    previous step. `full` prints every step's whole manifest (the long handout)."""
+    after that only the lines around the step's field and those that differ from the
+    manifest printed whole last, so that "the other lines as in step N" is true (comparing
+    with the previous step only hid lines that changed in a compact step between). `full`
+    prints every step's whole manifest (the long handout)."""
     views: list[StepView] = []
-    shown: int | None = None  # 1-based step whose whole manifest was printed last
+    shown = 0  # 1-based step whose whole manifest was printed last
+    whole: list[str] = []
     previous = ""
     for i, step in enumerate(lesson.steps):
         text = lesson.step_manifest(i)
         m = manifest(text, step.path, step.doc)
-        if full or i == 0:
-            views.append(StepView(m))
-            shown, previous = i + 1, text
-            continue
-        old = previous.rstrip("\n").split("\n")
-        matcher = difflib.SequenceMatcher(a=old, b=m.lines, autojunk=False)
-        changed = [
-            j
-            for tag, _a0, _a1, b0, b1 in matcher.get_opcodes()
-            if tag != "equal"
-            for j in range(b0, max(b1, b0 + 1))
-        ]
-        if matcher.ratio() < 0.5:  # mostly new: print it whole
-            views.append(StepView(m))
-            shown, previous = i + 1, text
-            continue
-        keep: set[int] = set()
-        for j in [*changed, *([m.marked] if m.marked is not None else [])]:
-            keep.update(range(max(0, j - CONTEXT), min(len(m.lines), j + CONTEXT + 1)))
         routing_as = i if text == previous else None  # 1-based: the previous step
-        if not keep:
+        if text == previous and m.marked is None and not full:
             views.append(StepView(None, f"as in step {i}", routing_as))
-        else:
-            m.keep = sorted(keep)
-            what = "the field" if not changed else "what changed since step " + str(i)
-            if changed and m.marked is not None:
-                what += " and the field"
-            views.append(StepView(m, f"{what}; the other lines as in step {shown}", routing_as))
+            continue
+        since_whole, deleted, alike = _changed(whole, m.lines)
+        if full or i == 0 or alike < 0.5:  # first, or mostly new: print it whole
+            views.append(StepView(m, routing_as_in=routing_as if not full and i else None))
+            shown, whole, previous = i + 1, m.lines, text
+            continue
+        since_previous, _deleted, _alike = _changed(previous.rstrip("\n").split("\n"), m.lines)
+        keep: set[int] = set()
+        for j in [*since_whole, *([m.marked] if m.marked is not None else [])]:
+            keep.update(range(max(0, j - CONTEXT), min(len(m.lines), j + CONTEXT + 1)))
+        m.keep = sorted(keep)
+        for j, count in deleted.items():
+            plural = "s" if count != 1 else ""
+            m.removed[j] = f"# ({count} line{plural} of step {shown} removed here)"
+        what = "the field" if not since_previous else f"what changed since step {i}"
+        if since_previous and m.marked is not None:
+            what += " and the field"
+        views.append(StepView(m, f"{what}; the other lines as in step {shown}", routing_as))
         previous = text
     return views
 
