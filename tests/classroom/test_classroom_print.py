@@ -244,7 +244,7 @@ def test_a_compact_handout_prints_each_manifest_once() -> None:
     assert "lines as above" not in full
 
 
-@pytest.mark.parametrize("lesson", load_lessons(use_env=False).lessons, ids=lambda le: le.id)
+@pytest.mark.parametrize("lesson", builtin_lessons(), ids=lambda le: le.id)
 def test_a_compact_step_hides_only_lines_as_in_the_step_it_names(lesson: Lesson) -> None:
     """ "The other lines as in step N": every line a compact step leaves out is that line of
     step N's manifest (printed whole), and lines of step N that are gone are marked. Compared
