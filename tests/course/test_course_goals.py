@@ -195,6 +195,13 @@ CASES: list[tuple[str, str, dict[str, Any], bool, str]] = [
         "there is no Pod named `ghost`",
     ),
     (
+        "no such endpoint address",  # a hand-written slice's endpoints have no Pod
+        THREE,
+        {"traffic": {"service": "my-service", "port": "80", "pods_include": ["192.168.10.6"]}},
+        False,
+        "no endpoint of the Service has the address `192.168.10.6`",
+    ),
+    (
         "no such service",
         THREE,
         {"traffic": {"service": "web", "port": "80", "count": 3}},

@@ -92,6 +92,16 @@ def _find_route(
     return sr, pr
 
 
+def _is_address(name: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 def _why_not(pr: PortRoute, analysis: Analysis, pod: str, namespace: str) -> str:
     verdict = pr.verdicts.get(f"{namespace}/{pod}")
     if verdict is None:
@@ -99,11 +109,11 @@ def _why_not(pr: PortRoute, analysis: Analysis, pod: str, namespace: str) -> str
             rejected = any(
                 e.kind == "Pod" and e.object.endswith("/" + pod) for e in analysis.errors
             )
-            return (
-                f"{pod} is rejected by the API server"
-                if rejected
-                else f"there is no Pod named {q(pod)}"
-            )
+            if rejected:
+                return f"{pod} is rejected by the API server"
+            if _is_address(pod):  # a hand-written slice's endpoint, named by its address
+                return f"no endpoint of the Service has the address {q(pod)}"
+            return f"there is no Pod named {q(pod)}"
         return f"{pod} is in another namespace"
     return f"{pod} gets no traffic: {verdict.reason}"
 
