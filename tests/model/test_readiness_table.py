@@ -122,9 +122,21 @@ CASES = [
         "container web terminated (Error, exit code 1)",
     ),
     (
-        "no probe and not ready",
+        "no probe, running and not ready: the kubelet's word, not a start-up",
         _pod([_c()], statuses=[_st()]),
-        "container web is not ready (it has no readiness probe: it has not started)",
+        "container web runs but the kubelet marks it not ready"
+        " (it has no readiness probe; Ready condition: ContainersNotReady)",
+    ),
+    (
+        "no probe, listed but not running yet",
+        _pod([_c()], statuses=[_st(state={"waiting": {}})]),
+        "container web has not started (it has no readiness probe: it is ready once it runs)",
+    ),
+    (
+        "no probe, no status: the condition's message names it",
+        _pod([_c()], message="containers with unready status: [web]"),
+        "the kubelet marks container web not ready"
+        " (it has no readiness probe; Ready condition: ContainersNotReady)",
     ),
     (
         "no containerStatuses: the condition's message names the container",

@@ -130,8 +130,12 @@ def probe_text(probe: Probe) -> str:
 _UNREADY = re.compile(r"containers with unready status: \[([^\]]*)\]")
 
 
-def _container_reason(c: ContainerReadiness, known: bool) -> str:
-    """Why one container keeps its Pod from being Ready (`known`: its status says so)."""
+def _container_reason(c: ContainerReadiness, known: bool, condition: str) -> str:
+    """Why one container keeps its Pod from being Ready (`known`: its status says so;
+    `condition`: the Ready condition's reason, e.g. ContainersNotReady). A container without a
+    readiness probe is ready once it runs (K · pkg/kubelet/prober/prober_manager.go ·
+    `UpdatePodStatus`): one whose status says it runs (or has started) yet is not ready is
+    the kubelet's word, not a start-up still under way."""
     if c.waiting:
         return f"container {c.container} is waiting ({c.waiting})"
     if c.terminated:
@@ -142,7 +146,18 @@ def _container_reason(c: ContainerReadiness, known: bool) -> str:
                 f"readiness probe {probe_text(c.probe)} fails (container {c.container} not ready)"
             )
         return f"readiness probe {probe_text(c.probe)} has not passed (container {c.container})"
-    return f"container {c.container} is not ready (it has no readiness probe: it has not started)"
+    said = f"; Ready condition: {condition}" if condition else ""
+    if c.running_since is not None or c.started:
+        return (
+            f"container {c.container} runs but the kubelet marks it not ready"
+            f" (it has no readiness probe{said})"
+        )
+    if c.listed:
+        return (
+            f"container {c.container} has not started"
+            " (it has no readiness probe: it is ready once it runs)"
+        )
+    return f"the kubelet marks container {c.container} not ready (it has no readiness probe{said})"
 
 
 def not_ready_detail(pod: Pod) -> str:
@@ -164,7 +179,7 @@ def not_ready_detail(pod: Pod) -> str:
     if not unready:
         return ""
     more = f" (and {len(unready) - 1} more container(s))" if len(unready) > 1 else ""
-    return _container_reason(unready[0], known) + more
+    return _container_reason(unready[0], known, pod.ready_reason) + more
 
 
 def _not_ready_reason(pod: Pod) -> str:
