@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 import yaml
 
 from tutor.model import analyze
-from tutor.model.limits import FILE, MAX_TEXT_BYTES
+from tutor.model.limits import FILE, MAX_DEPTH, MAX_TEXT_BYTES, InputRejected
 from tutor.model.schema import SCHEMAS, Decoder, fits
 from tutor.model.yamldoc import load_documents
 
@@ -128,3 +129,86 @@ def test_fits_agrees_with_the_detailed_decoder() -> None:
             assert fits(value, SCHEMAS[kind]) is (not dec.errors), (kind, dec.errors[:1])
             checked += 1
     assert checked > 1000
+
+
+def test_a_duplicate_key_in_a_large_json_dump_is_refused_at_its_line() -> None:
+    """kubectl's strict decoding refuses a field given twice; the json module keeps the last
+    one without a word. A large dump says so as a small file does, at the second key."""
+    text = json.dumps(clusterdump.dump(500, 40), indent=4)
+    first = text.index('"selector": {', text.index('"name": "app-31"'))
+    after = text.index("},\n", first) + 3  # past the selector's closing brace
+    second = '                "selector": {"app": "other"},'
+    text = text[:after] + second + "\n" + text[after:]
+    assert len(text) > MAX_TEXT_BYTES
+    result = analyze(text, limits=FILE)
+    dups = [e for e in result.errors if "duplicate field" in e.message]
+    assert [(e.kind, e.object, e.path) for e in dups] == [
+        ("Service", "team-31/app-31", "spec.selector")
+    ]
+    assert (dups[0].line, dups[0].column) == _position(text, second.strip())
+    assert f"(first set on line {text.count(chr(10), 0, first) + 1})" in dups[0].message
+
+
+def test_a_duplicate_key_in_a_large_json_object_that_is_not_a_list() -> None:
+    data = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "big"}}
+    data["metadata"]["annotations"] = {"blob": "x" * (MAX_TEXT_BYTES + 10)}
+    text = json.dumps(data, indent=4).replace(
+        '"name": "big"', '"name": "big",\n        "name": "bigger"'
+    )
+    result = analyze(text, limits=FILE)
+    dups = [e for e in result.errors if "duplicate field" in e.message]
+    assert [(e.path, e.line, e.column) for e in dups] == [("metadata.name", 6, 9)]
+
+
+def _deep(levels: int, kinds: str) -> str:
+    """A large JSON text whose deepest value sits `levels` maps and lists deep, taking turns
+    as `kinds` says ("[" a list, "{" a map)."""
+    opened = ["[" if kinds[i % len(kinds)] == "[" else '{"a": ' for i in range(levels)]
+    closed = ["]" if o == "[" else "}" for o in reversed(opened)]
+    pad = "x" * (MAX_TEXT_BYTES + 10)
+    inner = "".join(opened[1:]) + "1" + "".join(closed[:-1])
+    if kinds[0] == "[":
+        return f'[\n"{pad}",\n{inner}]'
+    return f'{{"pad": "{pad}",\n"deep": {inner}}}'
+
+
+@pytest.mark.parametrize("kinds", ["[", "{", "{[", "[{"])
+def test_large_json_nested_deeper_than_the_limit_is_refused_where_it_gets_too_deep(
+    kinds: str,
+) -> None:
+    """As the YAML reader does: 64 levels are read, the 65th is refused at its place (the
+    json module alone read up to its recursion limit, ~1,000, and failed beyond it with no
+    place)."""
+    (doc,) = load_documents(_deep(MAX_DEPTH, kinds), FILE)
+    assert doc.data is not None
+    for levels in (MAX_DEPTH + 1, 5000):
+        text = _deep(levels, kinds)
+        with pytest.raises(InputRejected) as refused:
+            load_documents(text, FILE)
+        assert refused.value.reason == f"JSON is nested more than {MAX_DEPTH} levels deep"
+        depth, at = 0, -1
+        while depth <= MAX_DEPTH:  # the pad holds no brackets
+            at += 1
+            depth += (text[at] in "[{") - (text[at] in "]}")
+        assert (refused.value.line, refused.value.column) == (
+            text.count("\n", 0, at) + 1,
+            at - text.rfind("\n", 0, at),
+        )
+
+
+def test_large_json_depth_is_bounded_with_other_threads_running_too() -> None:
+    """The recursion limit is every thread's: with another thread running, the reader measures
+    the depth after reading instead of lowering it, and refuses the same texts."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        (doc,) = load_documents(_deep(MAX_DEPTH, "{["), FILE)
+        assert doc.data is not None
+        with pytest.raises(InputRejected) as refused:
+            load_documents(_deep(MAX_DEPTH + 1, "{["), FILE)
+        assert refused.value.reason == f"JSON is nested more than {MAX_DEPTH} levels deep"
+        assert refused.value.line == 2
+    finally:
+        stop.set()
+        other.join()

@@ -10,9 +10,11 @@ libyaml's C parser is used when present; the pure-Python one is the fallback.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import re
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -629,27 +631,213 @@ def _shifted(doc: Document, by: int) -> Document:
 
 def _load_json(text: str, start: int) -> list[Document] | None:
     """A large JSON text (`kubectl get ... -o json`) read by the json module: the same data the
-    YAML builder makes (JSON is YAML), several times faster, with the place of each List item
-    kept for `_Locator`. None when the text is not JSON: the YAML reader then says why, as it
-    does for a small file. Duplicate keys keep the last value here (the json module's rule);
-    kubectl's own output has none. Depth is bounded by the json module's recursion limit,
-    size by the text limit (no aliases in JSON)."""
-    regions: dict[Path, tuple[int, int]] = {}
+    YAML builder makes (JSON is YAML), several times faster. None when the text is not JSON:
+    the YAML reader then says why, as it does for a small file.
+
+    Read in one call, so every key is one string object however often it repeats (reading the
+    List item by item made a copy of each key per item: 0.2 s and 40 MB more on a 100 MB dump);
+    where each item is, wanted only to place an error, is found again when one asks
+    (`_json_regions`). What the YAML builder refuses is refused here too, in the same words:
+    duplicate keys (kubectl's strict decoding: `_Strict` notices them as the text is read, and
+    `_json_duplicates` then finds and places them) and nesting deeper than MAX_DEPTH
+    (`_decode_bounded`). Size is bounded by the text limit (no aliases in JSON)."""
+    strict = _Strict()
+    collecting = gc.isenabled()
+    gc.disable()  # millions of new dicts and lists, no cycles: the collector only slows it down
     try:
-        if text.startswith("{", start):
-            data, end = _json_object(text, start, regions)
-        else:
-            data, end = _JSON.raw_decode(text, start)
-            regions[()] = (start, end)
-    except ValueError:  # json.JSONDecodeError, or a top-level key that is not a string
+        data, end = _decode_bounded(strict.decoder, text, start)
+    except ValueError:  # json.JSONDecodeError
         return None
-    except RecursionError:
-        raise InputRejected("JSON is nested too deeply") from None
+    finally:
+        if collecting:
+            gc.enable()
     if _WS.match(text, end).end() != len(text):  # type: ignore[union-attr]
         return None
+    lines = _Lines(text)
+    listed = (
+        isinstance(data, dict)
+        and isinstance(data.get("items"), list)
+        and isinstance(data.get("kind"), str)
+        and data["kind"].endswith("List")
+    )
+    regions: Callable[[], dict[Path, tuple[int, int]]] = (
+        (lambda: _json_regions(text, start, None)) if listed else (lambda: {(): (start, end)})
+    )
     doc = Document(data, {}, 0, 1)
-    doc.locate = _Locator(_Lines(text), regions, doc.spans)
+    locator = _Locator(lines, regions, doc.spans)
+    doc.locate = locator
+    if strict.duplicates:
+        doc.duplicates = _json_duplicates(text, start, end, listed, locator)
     return [doc]
+
+
+class _Strict:
+    """The json module keeps the last of two equal keys without a word; this `object_pairs_hook`
+    counts the objects that had one (the builder then places them: `_json_duplicates`)."""
+
+    __slots__ = ("decoder", "duplicates")
+
+    def __init__(self) -> None:
+        self.duplicates = 0
+        self.decoder = json.JSONDecoder(object_pairs_hook=self.pairs)
+
+    def pairs(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = dict(pairs)
+        if len(out) != len(pairs):
+            self.duplicates += 1
+        return out
+
+
+def _decode_bounded(decoder: json.JSONDecoder, text: str, start: int) -> tuple[Any, int]:
+    """`decoder.raw_decode(text, start)`, refusing nesting deeper than MAX_DEPTH as the YAML
+    builder does ("JSON is nested more than 64 levels deep", at the place).
+
+    The json module's C reader counts each level it enters against the interpreter's recursion
+    limit, so the limit is lowered while it reads to where it reads MAX_DEPTH levels of lists
+    and no more (found by reading such a text from this frame: Python's frames alone do not
+    tell how deep the stack is): the bound costs nothing, where walking 100 MB of data for its
+    depth cost 0.5 s. A `_Strict` hook adds a frame below the deepest map, so a refusal is
+    confirmed by `_refuse_deep`, and the text read again a level looser if it was wrong. The
+    limit is every thread's, so with other threads running (or on a Python whose reader does
+    not count levels against it) the depth is measured after reading instead."""
+    limit = sys.getrecursionlimit()
+    if threading.active_count() == 1:
+        try:
+            # the lowest limit at which this frame reads MAX_DEPTH nested lists: a few tries
+            # of a 128-character text (microseconds)
+            low, high = 1, limit  # `limit` reads it: this frame is not that deep
+            while low < high:
+                mid = (low + high) // 2
+                try:
+                    sys.setrecursionlimit(mid)
+                    decoder.raw_decode(_PROBE, 0)
+                except RecursionError:  # too low to read it, or below the stack's depth
+                    low = mid + 1
+                else:
+                    high = mid
+            sys.setrecursionlimit(high)
+            try:
+                decoder.raw_decode(_PROBE_DEEPER, 0)
+                counted = False
+            except RecursionError:
+                counted = True
+            for extra in (0, 1) if counted else ():
+                sys.setrecursionlimit(high + extra)
+                try:
+                    return decoder.raw_decode(text, start)
+                except RecursionError:
+                    pass
+                sys.setrecursionlimit(limit)
+                _refuse_deep(text, start)
+        finally:
+            sys.setrecursionlimit(limit)
+    try:
+        value, end = decoder.raw_decode(text, start)
+    except RecursionError:
+        _refuse_deep(text, start)
+        raise InputRejected(f"JSON is nested more than {MAX_DEPTH} levels deep") from None
+    if _depth(value) > MAX_DEPTH:
+        _refuse_deep(text, start)
+    return value, end
+
+
+_PROBE = "[" * MAX_DEPTH + "]" * MAX_DEPTH
+_PROBE_DEEPER = "[" + _PROBE + "]"
+
+
+def _depth(value: Any) -> int:
+    """Levels of maps and lists in `value`, counted a level at a time up to MAX_DEPTH + 1."""
+    depth = 0
+    level = [value]
+    while level and depth <= MAX_DEPTH:
+        kept = [v for v in level if v.__class__ is dict or v.__class__ is list]
+        if not kept:
+            break
+        depth += 1
+        level = [x for v in kept for x in (v.values() if v.__class__ is dict else v)]
+    return depth
+
+
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def _refuse_deep(text: str, start: int) -> None:
+    """Raise InputRejected at the first map or list nested deeper than MAX_DEPTH, if any."""
+    depth = 0
+    for m in _JSON_TOKEN.finditer(text, start):
+        c = text[m.start()]
+        if c == "{" or c == "[":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line, column = _line_column(text, m.start())
+                raise InputRejected(
+                    f"JSON is nested more than {MAX_DEPTH} levels deep", line=line, column=column
+                )
+        elif c == "}" or c == "]":
+            depth -= 1
+            if depth == 0:
+                return
+
+
+def _json_regions(text: str, start: int, flagged: list[Path] | None) -> dict[Path, tuple[int, int]]:
+    """Where each item of the top-level List is: the text read again item by item (the data is
+    already read; this runs only when an error asks where it is). `flagged`: also collect the
+    items that hold a duplicate key. The text is known to be JSON here."""
+    strict = _Strict() if flagged is not None else None
+    decoder = strict.decoder if strict is not None else _JSON
+    regions: dict[Path, tuple[int, int]] = {}
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        pos = _skip(text, start + 1)
+        while not text.startswith("}", pos):
+            key, pos = _JSON.raw_decode(text, pos)
+            pos = _skip(text, _skip(text, pos) + 1)  # past the colon
+            if key == "items" and text.startswith("[", pos):
+                regions = {}  # of two `items` keys, the last one is the data's
+                if flagged is not None:
+                    flagged.clear()
+                pos = _skip(text, pos + 1)
+                while not text.startswith("]", pos):
+                    seen = strict.duplicates if strict is not None else 0
+                    _, end = decoder.raw_decode(text, pos)
+                    path = ("items", len(regions))
+                    regions[path] = (pos, end)
+                    if strict is not None and flagged is not None and strict.duplicates > seen:
+                        flagged.append(path)
+                    pos = _skip(text, end)
+                    if text.startswith(",", pos):
+                        pos = _skip(text, pos + 1)
+                pos += 1
+            else:
+                _, pos = _JSON.raw_decode(text, pos)
+            pos = _skip(text, pos)
+            if text.startswith(",", pos):
+                pos = _skip(text, pos + 1)
+    finally:
+        if collecting:
+            gc.enable()
+    return regions
+
+
+def _json_duplicates(
+    text: str, start: int, end: int, listed: bool, locator: _Locator
+) -> list[DuplicateKey]:
+    """The duplicate keys of a large JSON text, placed as the YAML builder places them: the
+    items that hold one are found (`_json_regions`) and read again by the builder, which lists
+    them with their lines. At most MAX_DUPLICATES, as for a small text; a List's own keys are
+    not objects the model reads (as for a small text)."""
+    if listed:
+        flagged: list[Path] = []
+        locator.found = _json_regions(text, start, flagged)
+    else:
+        flagged = [()]
+    out: list[DuplicateKey] = []
+    for prefix in flagged:
+        out.extend(locator.duplicates(prefix))
+        if len(out) >= MAX_DUPLICATES:
+            return out[:MAX_DUPLICATES]
+    return out
 
 
 _JSON = json.JSONDecoder()
@@ -659,44 +847,6 @@ _DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.MULTILINE)
 
 def _skip(text: str, pos: int) -> int:
     return _WS.match(text, pos).end()  # type: ignore[union-attr]
-
-
-def _json_object(text: str, pos: int, regions: dict[Path, tuple[int, int]]) -> tuple[Any, int]:
-    """The top-level object, its `items` read one at a time to note where each one is."""
-    out: dict[str, Any] = {}
-    pos = _skip(text, pos + 1)
-    if text.startswith("}", pos):
-        return out, pos + 1
-    while True:
-        key, pos = _JSON.raw_decode(text, pos)
-        if not isinstance(key, str):
-            raise ValueError("a key is not a string")
-        pos = _skip(text, pos)
-        if not text.startswith(":", pos):
-            raise ValueError("no colon")
-        pos = _skip(text, pos + 1)
-        if key == "items" and text.startswith("[", pos):
-            items: list[Any] = []
-            pos = _skip(text, pos + 1)
-            while not text.startswith("]", pos):
-                item, end = _JSON.raw_decode(text, pos)
-                regions[("items", len(items))] = (pos, end)
-                items.append(item)
-                pos = _skip(text, end)
-                if text.startswith(",", pos):
-                    pos = _skip(text, pos + 1)
-                elif not text.startswith("]", pos):
-                    raise ValueError("no comma")
-            out[key], pos = items, pos + 1
-        else:
-            out[key], pos = _JSON.raw_decode(text, pos)
-        pos = _skip(text, pos)
-        if text.startswith(",", pos):
-            pos = _skip(text, pos + 1)
-        elif text.startswith("}", pos):
-            return out, pos + 1
-        else:
-            raise ValueError("no comma")
 
 
 def _span_rest(start: Any, end: Any) -> tuple[int, int, int, int]:
@@ -726,40 +876,41 @@ _REGION_LIMITS = Limits(FILE_TEXT_BYTES, FILE_NODES, FILE_DOCUMENTS)
 class _Locator:
     """`Document.locate` for a large text: the first time a path inside a List item (or a
     document) is asked for, that object's text alone is read again with positions (the
-    characters before it on its first line become spaces, so columns stay right)."""
+    characters before it on its first line become spaces, so columns stay right). `regions`
+    may be a function: a JSON text finds its items' places only when first asked."""
 
     def __init__(
         self,
         lines: _Lines,
-        regions: dict[Path, tuple[int, int]],
+        regions: dict[Path, tuple[int, int]] | Callable[[], dict[Path, tuple[int, int]]],
         spans: dict[Path, Span],
     ) -> None:
         self.lines = lines
-        self.regions = regions
+        self.found = regions if isinstance(regions, dict) else None
+        self.find = regions
         self.spans = spans
         self.done: set[Path] = set()
 
+    @property
+    def regions(self) -> dict[Path, tuple[int, int]]:
+        if self.found is None:
+            find = self.find
+            assert callable(find)
+            self.found = find()
+        return self.found
+
     def __call__(self, path: Path) -> None:
-        prefix = path[:2] if path[:2] in self.regions else ()
-        if prefix in self.done or prefix not in self.regions:
+        regions = self.regions
+        prefix = path[:2] if path[:2] in regions else ()
+        if prefix in self.done or prefix not in regions:
             return
         self.done.add(prefix)
-        start, end = self.regions[prefix]
-        text = self.lines.text
-        line_start = text.rfind("\n", 0, start) + 1
-        first = self.lines.line_of(line_start)
-        try:
-            docs = _load_yaml(
-                " " * (start - line_start) + text[start:end], _REGION_LIMITS, lazy=False
-            )
-        except (YamlSyntaxError, InputRejected):
-            docs = []
-        shift = first - 1
-        if not docs:
-            column = start - line_start + 1
+        doc, first, column = self._read(prefix, lazy=False)
+        if doc is None:
             self.spans.setdefault(prefix, Span(first, column, first, column, first, column))
             return
-        for p, s in docs[0].spans.items():
+        shift = first - 1
+        for p, s in doc.spans.items():
             self.spans.setdefault(
                 (*prefix, *p),
                 Span(
@@ -772,3 +923,36 @@ class _Locator:
                     s.raw,
                 ),
             )
+
+    def duplicates(self, prefix: Path) -> list[DuplicateKey]:
+        """The duplicate keys inside the object at `prefix`, with their places in the text."""
+        start, end = self.regions[prefix]
+        # a whole document over the editor's size: its duplicates need no span per field
+        doc, first, _ = self._read(prefix, lazy=end - start > MAX_TEXT_BYTES)
+        if doc is None:
+            return []
+        shift = first - 1
+        return [
+            DuplicateKey(
+                (*prefix, *d.path),
+                d.line + shift,
+                d.column,
+                d.first_line + shift if d.first_line else 0,
+            )
+            for d in doc.duplicates
+        ]
+
+    def _read(self, prefix: Path, *, lazy: bool) -> tuple[Document | None, int, int]:
+        """The object at `prefix` read alone by the builder (None if it cannot be), the line
+        it starts on and its column."""
+        start, end = self.regions[prefix]
+        text = self.lines.text
+        line_start = text.rfind("\n", 0, start) + 1
+        first = self.lines.line_of(line_start)
+        try:
+            docs = _load_yaml(
+                " " * (start - line_start) + text[start:end], _REGION_LIMITS, lazy=lazy
+            )
+        except (YamlSyntaxError, InputRejected):
+            docs = []
+        return (docs[0] if docs else None), first, start - line_start + 1
