@@ -237,6 +237,13 @@ CASES: list[tuple[str, str, dict[str, Any], bool, str]] = [
         "my-app-1 receives the traffic on port 80; the goal is port 8080",
     ),
     (
+        "target port wrong names every Pod",  # it named one, in the order traffic chose
+        THREE,
+        {"traffic": {"service": "my-service", "port": "80", "target_port": 80}},
+        False,
+        "my-app-1, my-app-2 and my-app-3 receive the traffic on port 8080; the goal is port 80",
+    ),
+    (
         "named port per pod",
         NAMED,
         {"traffic": {"service": "my-service", "port": "80", "pods": ["my-app-1", "my-app-2"]}},

@@ -199,9 +199,11 @@ def _traffic(goal: Goal, analysis: Analysis, endpoints: bool) -> GoalResult:
     if target is not None and not endpoints:
         wrong = [ep for ep in chosen if ep.port != int(target)]
         if wrong:
+            port = min(ep.port for ep in wrong)  # one sentence per port would be a list
+            on_it = sorted({ep.pod.name for ep in wrong if ep.port == port})
+            verb = "receives" if len(on_it) == 1 else "receive"
             problems.append(
-                f"{wrong[0].pod.name} receives the traffic on port "
-                f"{wrong[0].port}; the goal is port {target}"
+                f"{names(on_it)} {verb} the traffic on port {port}; the goal is port {target}"
             )
         elif not chosen:
             problems.append(f"no Pod gets traffic on {where}, so nothing reaches port {target}")
