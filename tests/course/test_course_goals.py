@@ -195,6 +195,14 @@ CASES: list[tuple[str, str, dict[str, Any], bool, str]] = [
         "there is no Pod named `ghost`",
     ),
     (
+        "pod in another namespace",  # the model's own words, not "is in another namespace"
+        manifest(service(), pod("my-app-1", {"app": "my-app"}, namespace="shop")),
+        {"traffic": {"service": "my-service", "port": "80", "pods": ["my-app-1"]}},
+        False,
+        "my-app-1 gets no traffic: in namespace `shop`, the Service is in `default` (a selector "
+        "only sees its own namespace)",
+    ),
+    (
         "no such endpoint address",  # a hand-written slice's endpoints have no Pod
         THREE,
         {"traffic": {"service": "my-service", "port": "80", "pods_include": ["192.168.10.6"]}},

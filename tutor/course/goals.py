@@ -104,8 +104,11 @@ def _is_address(name: str) -> bool:
 
 def _why_not(pr: PortRoute, analysis: Analysis, pod: str, namespace: str) -> str:
     verdict = pr.verdicts.get(f"{namespace}/{pod}")
+    elsewhere = analysis.cluster.pod(pod) if verdict is None else None
+    if elsewhere is not None:  # in another namespace: the model's own words for it
+        verdict = pr.verdicts.get(f"{elsewhere.namespace}/{pod}")
     if verdict is None:
-        if analysis.cluster.pod(pod) is None:
+        if elsewhere is None:
             rejected = any(
                 e.kind == "Pod" and e.object.endswith("/" + pod) for e in analysis.errors
             )
