@@ -11,8 +11,8 @@ Imports only the standard library: any layer may use it, and start-up pays nothi
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 DATA_DIR = "KTUTOR_DATA_DIR"
 LESSONS = "KTUTOR_LESSONS"
@@ -23,8 +23,10 @@ TEXTUAL_DRIVER = "TEXTUAL_DRIVER"
 TERM = "TERM"
 
 
-@dataclass(frozen=True, slots=True)
-class Variable:
+class Variable(NamedTuple):
+    """One environment variable and its help. (A named tuple: a frozen dataclass took ~1.5 ms
+    of CPU to create at import, and `ktutor` imports this module first.)"""
+
     name: str
     help: str
 

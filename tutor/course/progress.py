@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import errno
-import hashlib
 import json
 import os
 import re
@@ -68,6 +67,8 @@ def safe_learner_name(name: str) -> str:
         return "anonymous"
     if cleaned == name:
         return cleaned
+    import hashlib  # here: only a learner name needs it, and `ktutor` opens progress at start
+
     digest = hashlib.sha256(name.encode()).hexdigest()[:8]
     return f"{cleaned[:55].strip('._') or 'learner'}-{digest}"
 

@@ -13,8 +13,7 @@ right edge of the first line, where they can never be cut off.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -31,8 +30,10 @@ RIGHT_EDGE = "▏"
 MAX_ROWS = 3
 
 
-@dataclass(frozen=True, slots=True)
-class FooterKey:
+class FooterKey(NamedTuple):
+    """One key as the footer draws it. (A named tuple: a frozen dataclass took ~1.5 ms of CPU
+    to create at import, on the way to the app's first frame.)"""
+
     display: str
     description: str
     action: str
