@@ -377,6 +377,13 @@ CASES: list[tuple[str, str, dict[str, Any], bool, str]] = [
         "the goal is at least 90%",
     ),
     (
+        "share all of them",  # sticky sessions: it said "the goal is at least 100%"
+        THREE,
+        {"share": {"service": "my-service", "port": "80", "pod": "my-app-1", "min": 1.0}},
+        False,
+        "my-app-1 served 317 of 1000 requests (32%); the goal is all of them.",
+    ),
+    (
         "share of a pod with none",
         NOT_READY,
         {"share": {"service": "my-service", "port": "80", "pod": "my-app-2", "min": 0.1}},

@@ -302,7 +302,9 @@ def _share(goal: Goal, analysis: Analysis) -> GoalResult:
     pod = str(data["pod"])
     served = sim.served.get(pod, 0)
     share = served / requests
-    if lo > 0 and hi < 1:
+    if lo >= 1:
+        wanted = "all of them"  # not "at least 100%"
+    elif lo > 0 and hi < 1:
         wanted = f"between {_pct(lo)} and {_pct(hi)}"
     elif lo > 0:
         wanted = f"at least {_pct(lo)}"
