@@ -295,5 +295,8 @@ def test_a_dual_stack_lesson_exports_for_a_dual_stack_cluster() -> None:
         exported = export_text(lesson, *pick_manifest(lesson, step=n))
         assert yaml.safe_load(exported.kind)["networking"] == {"ipFamily": "dual"}
         assert "Dual-stack: " in exported.text and "kind create cluster --config" in exported.text
+        # and the first thing it says to run is that cluster, not a plain `kind create cluster`
+        assert "Run it on the kind cluster described at the end" in exported.text
+        assert "minikube start" not in exported.text
     single = export_text(find_lesson("anatomy"), *pick_manifest(find_lesson("anatomy"), step=1))
     assert "networking" not in yaml.safe_load(single.kind) and "Dual-stack" not in single.text

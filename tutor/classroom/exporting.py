@@ -280,6 +280,12 @@ def _header(
     namespaces: list[str],
 ) -> list[str]:
     by_pod = {p.ref: g for g in groups for p in g.pods}
+    needs_kind = network_of(lesson).dual_stack or any(g.node for g in groups)
+    run = (
+        "Run it on the kind cluster described at the end (`kind create cluster --config kind.yaml`):"
+        if needs_kind
+        else "Run it (kind: `kind create cluster`; minikube: `minikube start`):"
+    )
     lines = [
         f"ktutor export: lesson {lesson.id!r} ({lesson.title}), {where}",
         "",
@@ -288,7 +294,7 @@ def _header(
         "(`netexec`: answers /hostname with the Pod's name). Pod names in a real cluster",
         "come from the Deployment, so compare by Deployment.",
         "",
-        "Run it (kind: `kind create cluster`; minikube: `minikube start`):",
+        run,
         "  kubectl apply -f THIS-FILE.yaml",
     ]
     lines += [
