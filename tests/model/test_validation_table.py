@@ -449,13 +449,14 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], set[str]]] = [
         set(),
     ),
     (
+        # v1.35 allocates from ServiceCIDR objects (MultiCIDRServiceAllocator, GA in 1.33): no
+        # ServiceCIDR holds the address, so the MetaAllocator finds no allocator for it
         "clusterIP outside the Service range",
         {"ports": [P80], "clusterIP": "10.0.0.10"},
         {},
         {
             'spec.clusterIPs: Invalid value: []string{"10.0.0.10"}: failed to allocate IP '
-            "10.0.0.10: the provided IP (10.0.0.10) is not in the valid range. The range of "
-            "valid IPs is 10.96.0.0/12"
+            "10.0.0.10: the provided network does not match the current range"
         },
     ),
     # loadBalancerSourceRanges (IsValidCIDR, with the Go field name in the path)

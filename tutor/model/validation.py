@@ -849,8 +849,11 @@ def _alloc_cluster_ips(
     c: Collector, spec: dict[str, Any], alloc: Allocations, claim: Claim
 ) -> bool:
     """`allocClusterIPs` for the IPs given by hand (one per family, in `ipFamilies` order); the
-    empty ones are allocated by the simulation. A given IP must be in its family's range
-    (`ErrNotInRange`) and free (`ErrAllocated`)."""
+    empty ones are allocated by the simulation. A given IP must be in one of its family's
+    ServiceCIDRs and free (`ErrAllocated`). Since MultiCIDRServiceAllocator (GA in v1.33) the
+    API server allocates through K · pkg/registry/core/service/ipallocator/cidrallocator.go ·
+    `MetaAllocator.getAllocator`, which answers an address no ServiceCIDR holds with
+    `ErrMismatchedNetwork`; the old bitmap's `ErrNotInRange` wording is not seen any more."""
     cips = [v for v in _list(spec.get("clusterIPs")) if isinstance(v, str)]
     if cips[:1] == ["None"]:
         return True
@@ -861,13 +864,10 @@ def _alloc_cluster_ips(
         cidr = SERVICE_CIDRS[fam]
         why = hint = ""
         if ipaddress.ip_address(ip) not in cidr:
-            why = (
-                f"the provided IP ({ip}) is not in the valid range. "
-                f"The range of valid IPs is {cidr}"
-            )
+            why = "the provided network does not match the current range"
             hint = (
-                f"this simulated cluster's {fam} Service range is {cidr}; "
-                "or leave clusterIP out and one is allocated"
+                f"no Service range of this simulated cluster holds it: its {fam} ServiceCIDR "
+                f"is {cidr}; or leave clusterIP out and one is allocated"
             )
         elif ip in alloc.cluster_ips:
             why = "provided IP is already allocated"
