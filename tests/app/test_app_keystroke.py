@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from testkit import settle
-from textual.widgets import Static
+from testkit import settle, until
+from textual.widgets import OptionList, Static
 
-from tutor.app.widgets import routing
+from tutor.app.widgets import routing, workbench
 from tutor.app.widgets.editor import YamlEditor
 from tutor.app.widgets.routing import RoutingView
 from tutor.app.widgets.traffic import TrafficView
@@ -84,13 +84,16 @@ async def test_a_new_summary_is_a_repaint_not_a_layout(
         assert asked and not any(asked)
 
 
-async def test_validity_coming_and_going_builds_and_draws_the_routing_rows_once_per_key(
+async def test_keys_that_break_and_mend_the_yaml_change_the_error_list_in_place(
     make_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The error list and the stale note coming and going change the routing view's height
-    only: its rows (wrapped to its width) are not built again for that resize, and the view is
-    drawn once for the key (dimmed or not), not a second time in one more frame because
-    `OptionList` threw its drawn rows away on the resize."""
+    """The first key that breaks the YAML brings the error list and the stale note (one
+    layout); while the learner types on, breaking and mending it, both stay at their size and
+    only their words change (no layout of the lesson screen), and the routing view is neither
+    built again nor drawn: it dims only once the text has stayed broken (a layout and a
+    redraw of the whole screen per key was two thirds of such a key's CPU in a served tab)."""
+    monkeypatch.setattr(workbench, "DIM_AFTER", 30.0)
+    monkeypatch.setattr(workbench, "LINGER", 30.0)
     shown: list[object] = []
     drawn: list[int] = []
     show, render_line = RoutingView.show, RoutingView.render_line
@@ -112,11 +115,62 @@ async def test_validity_coming_and_going_builds_and_draws_the_routing_rows_once_
         editor.focus()
         editor.cursor_location = (0, 0)
         view = app.screen.query_one(RoutingView)
-        for key, stale in (("Q", True), ("backspace", False), ("Q", True)):
+        errors = app.screen.query_one("#errors", OptionList)
+        note = app.screen.query_one("#stale-note", Static)
+        await pilot.press("Q")
+        await settle(pilot)
+        assert errors.display and note.display and "last good" in str(note.render())
+        height = (errors.outer_size.height, note.outer_size.height, view.outer_size.height)
+        layouts: list[str] = []
+        for widget in (errors, note, view, editor):
+            refresh = widget.refresh
+
+            def noting_refresh(*regions: Any, _refresh: Any = refresh, **kwargs: Any) -> Any:
+                if kwargs.get("layout"):
+                    layouts.append(str(_refresh.__self__))
+                return _refresh(*regions, **kwargs)
+
+            monkeypatch.setattr(widget, "refresh", noting_refresh)
+        for key, broken in (("backspace", False), ("Q", True), ("backspace", False)):
             shown.clear()
             drawn.clear()
             await pilot.press(key)
             await settle(pilot)
-            assert view.has_class("-stale") is stale
-            assert len(shown) == 1
-            assert 0 < len(drawn) <= view.scrollable_content_region.height
+            said = [str(errors.get_option_at_index(i).prompt) for i in range(errors.option_count)]
+            if broken:
+                assert said[0].startswith("line 1: ") and "last good" in str(note.render())
+            else:
+                assert said[0].startswith("✓ No errors") and str(note.render()) == ""
+            assert errors.display and note.display and not view.has_class("-stale")
+            assert (errors.outer_size.height, note.outer_size.height, view.outer_size.height) == (
+                height
+            )
+            assert layouts == [] and drawn == [] and len(shown) == 1
+
+
+async def test_the_error_list_and_the_note_leave_once_the_text_stays_valid(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workbench, "LINGER", 0.3)
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        editor = app.screen.query_one(YamlEditor)
+        height = editor.outer_size.height
+        editor.focus()
+        editor.cursor_location = (0, 0)
+        errors = app.screen.query_one("#errors", OptionList)
+        note = app.screen.query_one("#stale-note", Static)
+        await pilot.press("Q")
+        await settle(pilot)
+        assert errors.display and note.display and editor.outer_size.height < height
+        await pilot.pause(0.5)
+        assert errors.display and note.display, "a broken text keeps them"
+        await pilot.press("backspace")
+        await until(pilot, lambda: not errors.display and not note.display)
+        await settle(pilot)
+        assert editor.outer_size.height == height
+        await pilot.press("Q")  # and they come back with the next error
+        await settle(pilot)
+        said = str(errors.get_option_at_index(0).prompt)
+        assert errors.display and note.display and said.startswith("line 1: ")

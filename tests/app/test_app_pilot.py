@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from testkit import settle, type_fast, until
 from textual.command import CommandList
 from textual.pilot import Pilot
@@ -15,6 +16,7 @@ from textual.widgets import Markdown, OptionList, Static, Tabs
 from tutor.app.screens.help import HelpScreen
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.screens.lesson_list import LessonListScreen
+from tutor.app.widgets import workbench as workbench_module
 from tutor.app.widgets.editor import YamlEditor
 from tutor.app.widgets.routing import RoutingView
 from tutor.app.widgets.traffic import TrafficView
@@ -162,8 +164,10 @@ async def test_typing_changes_routing_and_check(
 
 
 async def test_broken_yaml_shows_error_and_dimmed_last_good_view(
-    make_app: Any, lesson: Lesson, data_dir: Path
+    make_app: Any, lesson: Lesson, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(workbench_module, "DIM_AFTER", 0.2)
+    monkeypatch.setattr(workbench_module, "LINGER", 30.0)
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -178,7 +182,7 @@ async def test_broken_yaml_shows_error_and_dimmed_last_good_view(
         first = str(errors.get_option_at_index(0).prompt)
         assert first.startswith("line ")
         view = app.screen.query_one(RoutingView)
-        assert view.has_class("-stale")
+        await until(pilot, lambda: view.has_class("-stale"))  # dimmed once it stayed broken
         assert routing_text(app) == good
         note = app.screen.query_one("#stale-note", Static)
         assert note.display and "last good" in static_text(note)
@@ -190,10 +194,16 @@ async def test_broken_yaml_shows_error_and_dimmed_last_good_view(
         messages = [str(errors.get_option_at_index(i).prompt) for i in range(errors.option_count)]
         assert any("spec.ports[0].port: Invalid value: 0" in m for m in messages)
         assert any(m.startswith("line 9") for m in messages)
-        # fixing it brings the routing view back to life
+        # fixing it brings the routing view back to life at once; the error list says so
+        # until the text has stayed valid a moment (test_app_keystroke: then it leaves)
         editor.load_text(lesson.manifest)
         await settle(pilot)
-        assert not view.has_class("-stale") and not errors.display
+        assert not view.has_class("-stale")
+        assert errors.display and str(errors.get_option_at_index(0).prompt).startswith("✓")
+        assert not static_text(note)
+        editor.focus()
+        await pilot.press("escape")  # the editor's Escape passes the list by: nothing in it
+        assert app.focused is not errors and isinstance(app.focused, RoutingView)
 
 
 async def test_routing_view_keys_act_on_the_first_pod_it_selects(

@@ -31,3 +31,25 @@ def test_lesson_screen_snapshot(
     snap_compare: Any, make_app: Any, lesson: Lesson, data_dir: Path, size: tuple[int, int]
 ) -> None:
     assert snap_compare(make_app("basics"), terminal_size=size, run_before=_settle)
+
+
+def test_broken_yaml_snapshot(
+    snap_compare: Any, make_app: Any, lesson: Lesson, data_dir: Path, monkeypatch: Any
+) -> None:
+    """A key that breaks the YAML: the error list under the editor, the note above the
+    routing view, the last good picture (dimmed at once here: the app waits a moment)."""
+    from tutor.app.widgets import workbench
+    from tutor.app.widgets.editor import YamlEditor
+
+    monkeypatch.setattr(workbench, "DIM_AFTER", 0.01)
+
+    async def break_it(pilot: Pilot[Any]) -> None:
+        await _settle(pilot)
+        editor = pilot.app.screen.query_one(YamlEditor)
+        editor.focus()
+        editor.cursor_location = (0, 0)
+        await pilot.press("Q")
+        await _settle(pilot)
+        await pilot.pause(0.1)
+
+    assert snap_compare(make_app("basics"), terminal_size=(120, 40), run_before=break_it)

@@ -262,7 +262,8 @@ class Snapshot:
     analysis: Analysis | None
     """The latest analysis (None before the first one)."""
     shown: Analysis | None
-    """What the routing view draws: the latest if valid, else the last good one (dimmed)."""
+    """What the routing view draws: the latest if valid, else the last good one (dimmed once
+    the text has stayed broken for a moment)."""
     stale: bool
     """The text has errors: `shown` is the last good picture (or what could be read)."""
     stale_note: str
@@ -647,7 +648,7 @@ class LabSession:
         note = ""
         if stale:
             note = "The YAML has errors: " + (
-                "the last good routing picture is shown, dimmed."
+                "the last good routing picture is shown."
                 if self.last_good
                 else "routing shows what could be read."
             )

@@ -22,10 +22,10 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import OptionList, Static, Tab, Tabs
-from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tutor.app.widgets.editor import YamlEditor
+from tutor.app.widgets.error_list import LINGER, ErrorList, StaleNote
 from tutor.app.widgets.quiet import set_content
 from tutor.app.widgets.routing import RoutingView
 from tutor.app.widgets.safe import scrub, scrub_str
@@ -45,7 +45,6 @@ from tutor.model.analysis import Analysis
 from tutor.model.changes import ClusterChanges
 from tutor.model.network import ClusterNetwork
 from tutor.model.proxy import Client
-from tutor.model.report import Problem
 
 if TYPE_CHECKING:
     from tutor.app.widgets.behind import BehindScenes
@@ -63,15 +62,14 @@ PANES = ("intro", "yaml", "routing", "behind", "console")
 INLINE_CHARS = 20_000
 """Manifests up to this size are analyzed on the UI thread (50 Pods take ~8 ms); larger ones
 in a worker thread, so typing never waits for them."""
+DIM_AFTER = 1.0
+"""Seconds the text stays broken before the routing view's last good picture is dimmed (a
+learner typing a word breaks the YAML for a moment at every key)."""
 
 
 REVEAL = Binding(REVEAL_KEY, "reveal", "Reveal", id="reveal-routing")
 """The screens' key that opens the full routing view while it shows symptoms only (shown in
 the footer only then: `WorkbenchScreen.check_action`)."""
-
-
-class ErrorList(OptionList):
-    """The API server's messages at their lines; Enter jumps the editor there."""
 
 
 class WorkbenchScreen:
@@ -256,7 +254,12 @@ class Workbench(Vertical):
         self._behind: BehindScenes | None = None
         self._console_pane: ConsolePane | None = None
         self._mounted = False
-        self._shown_problems: tuple[Problem, ...] = ()
+        self._errors = ErrorList(id="errors")
+        self._stale_note = StaleNote("", id="stale-note", markup=False)
+        self._linger: Timer | None = None
+        """Takes the error list and the stale note away once the text has stayed valid."""
+        self._dimming: Timer | None = None
+        """Dims the routing view once the text has stayed broken."""
         self._tabs: Tabs | None = None
         self._editor: YamlEditor | None = None
         """Held, not queried: the text must be readable while the app exits and the widgets
@@ -281,11 +284,11 @@ class Workbench(Vertical):
                         spare=take_spare() if take_spare is not None else None,
                     )
                     yield self._editor
-                    yield ErrorList(id="errors")
+                    yield self._errors
                     yield Static("", id="summary", markup=False)
             with Vertical(id="right"):
                 with Vertical(id="routing", classes="pane"):
-                    yield Static("", id="stale-note", markup=False)
+                    yield self._stale_note
                     yield RoutingView(id="routing-view")
                     yield TrafficView(id="traffic")
                 yield Vertical(id="behind", classes="pane")
@@ -308,8 +311,8 @@ class Workbench(Vertical):
 
     def on_mount(self) -> None:
         self.editor.on_edit = self._edited
-        self.query_one("#errors", ErrorList).display = False
-        self.query_one("#stale-note", Static).display = False
+        self._errors.display = False
+        self._stale_note.display = False
         self.narrow = self.app.size.width < NARROW_WIDTH
         self.set_class(self.narrow, "-narrow")
         self._mounted = True
@@ -637,15 +640,8 @@ class Workbench(Vertical):
         if snap.analysis is None:
             return
         self.editor.set_marks(list(snap.marks), list(snap.error_lines))
-        errors = self.query_one("#errors", ErrorList)
-        if snap.problems != self._shown_problems:
-            self._fill_errors(errors, snap.problems)
-        errors.display = bool(snap.problems)
-        note = self.query_one("#stale-note", Static)
-        note.display = snap.stale
-        if snap.stale:
-            set_content(note, snap.stale_note)
-        self.routing.set_class(snap.stale, "-stale")
+        self._show_problems(snap)
+        self._pace_dimming(snap.stale)
         self.routing.show(snap)
         # one row, as wide as the column (app.tcss): a new summary never changes its size
         set_content(self.query_one("#summary", Static), scrub(self._summary(snap)), layout=False)
@@ -657,18 +653,44 @@ class Workbench(Vertical):
             self.screen.refresh_bindings()  # the reveal key comes and goes
         self.post_message(self.Updated(self, snap.analysis, snap.check))
 
-    def _fill_errors(self, errors: ErrorList, found: tuple[Problem, ...]) -> None:
-        self._shown_problems = found
-        errors.clear_options()
-        for i, problem in enumerate(found):
-            prompt = Text()
-            prompt.append(f"line {problem.line}" if problem.line else "", style="bold red")
-            prompt.append(": " if problem.line else "")
-            prompt.append(problem.message)
-            if problem.hint:
-                prompt.append(f"\n  hint: {problem.hint}", style="italic")
-            option_id = f"err-{i}-{problem.line}-{problem.column}"
-            errors.add_option(Option(scrub(prompt), id=option_id))
+    def _show_problems(self, snap: Snapshot) -> None:
+        """The error list and the stale note: they come with the first error and stay while
+        the learner types (`tutor.app.widgets.error_list`), then leave once the text has
+        stayed valid for `LINGER` seconds."""
+        errors, note = self._errors, self._stale_note
+        errors.show(snap.problems)
+        note.say(snap.stale_note if snap.stale else "")
+        if snap.problems or snap.stale:
+            if self._linger is not None:
+                self._linger.stop()
+                self._linger = None
+        elif self._linger is None and (errors.display or note.display):
+            # stopped by any error or stale picture before it fires: it fires on a valid text
+            self._linger = self.set_timer(LINGER, self._collapse)
+
+    def _pace_dimming(self, stale: bool) -> None:
+        """The routing view's last good picture is dimmed once the text has stayed broken for
+        `DIM_AFTER` seconds, and brightens as soon as the text is valid: dimming or brightening
+        draws every row of the view again, and a key that breaks the text followed by one that
+        mends it made it flash."""
+        if stale:
+            if self._dimming is None and not self.routing.has_class("-stale"):
+                self._dimming = self.set_timer(DIM_AFTER, self._dim)
+            return
+        if self._dimming is not None:
+            self._dimming.stop()
+            self._dimming = None
+        self.routing.remove_class("-stale")
+
+    def _dim(self) -> None:
+        self._dimming = None
+        self.routing.add_class("-stale")
+
+    def _collapse(self) -> None:
+        """The text stayed valid: the error list and the note leave (one layout)."""
+        self._linger = None
+        self._errors.hide()
+        self._stale_note.hide()
 
     def _summary(self, snap: Snapshot) -> Text:
         text = Text()
@@ -700,9 +722,9 @@ class Workbench(Vertical):
         if event.option_list.id != "errors":
             return
         event.stop()
-        parts = (event.option.id or "").split("-")
-        if len(parts) == 4 and parts[2].isdigit() and parts[3].isdigit():
-            line, column = int(parts[2]), int(parts[3])
+        found = self._errors.place(event.option_index)
+        if found is not None:
+            line, column = found
             if line:
                 if self.narrow:
                     self.active = "yaml"

@@ -1,0 +1,156 @@
+"""The error list under the editor and the note above the routing view, which stay put while
+the learner types.
+
+A key that breaks the YAML and the next key that mends it used to show and hide both areas,
+and each show or hide laid out the whole lesson screen and drew every row of it again: in a
+served tab such a key cost ~65 ms of CPU, against ~40 ms for a key that keeps the text valid.
+Now each area is sized once, when it appears; what it says changes in place (a repaint of its
+own rows, no layout); and it leaves only when the text has stayed valid for `LINGER` seconds.
+Meanwhile the list says the text has no errors and the note is blank, so the editor and the
+routing view keep their sizes (they no longer jump up and down as the learner types).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.visual import visualize
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from tutor.app.widgets.quiet import set_content
+from tutor.app.widgets.safe import scrub
+from tutor.model.report import Problem
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
+
+LINGER = 1.5
+"""Seconds the text stays valid before the error list and the note leave: longer than a
+pause between two keys, so typing that breaks and mends the text never lays out the screen."""
+MAX_ROWS = 7
+"""The list's rows at most (more errors scroll)."""
+NO_ERRORS = "✓ No errors now."
+
+
+def problem_text(problem: Problem) -> Text:
+    """One problem as the list shows it: `line N: message`, and its hint below."""
+    prompt = Text()
+    prompt.append(f"line {problem.line}" if problem.line else "", style="bold red")
+    prompt.append(": " if problem.line else "")
+    prompt.append(problem.message)
+    if problem.hint:
+        prompt.append(f"\n  hint: {problem.hint}", style="italic")
+    return scrub(prompt)
+
+
+def _rows(widget: OptionList | Static, texts: Sequence[Text | str], width: int) -> int:
+    """Rows the texts take in `widget` at `width` cells (as its own layout would wrap them)."""
+    rules = cast("RulesMap", widget.styles)  # what Textual's own widgets pass
+    return sum(
+        visualize(widget, text, markup=False).get_height(rules, max(1, width)) for text in texts
+    )
+
+
+def _content_width(widget: OptionList | Static) -> int:
+    """The width the widget's content wraps to: its own while shown, else its parent's less
+    the widget's padding and border (a hidden widget has no size)."""
+    if widget.display and widget.size.width:
+        return widget.scrollable_content_region.width
+    parent = widget.parent
+    width = parent.size.width if parent is not None and hasattr(parent, "size") else 0
+    return width - widget.styles.gutter.width
+
+
+class ErrorList(OptionList):
+    """The API server's messages at their lines; Enter jumps the editor there.
+
+    Its height is set here (the rows its messages take, at most `MAX_ROWS`), not by `auto`:
+    an OptionList of automatic height asks for a layout of the whole screen every time its
+    options change, even when its size stays the same. And messages replace the prompts of
+    the options already there when there are as many: clearing the options and adding new
+    ones changes the list's virtual size twice, and each change asks for a layout too."""
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.shown: tuple[Problem, ...] = ()
+        self._places: list[tuple[int, int] | None] = []
+        self._prompts: list[Text] = []
+
+    def place(self, index: int) -> tuple[int, int] | None:
+        """(line, column), 1-based (line 0: no place), of the problem at option `index`;
+        None for the no-errors line."""
+        return self._places[index] if 0 <= index < len(self._places) else None
+
+    def show(self, found: tuple[Problem, ...]) -> None:
+        """List `found`. With none while the list is up, it stays, as high as it is, and says
+        there are no errors (`hide` takes it away)."""
+        if found == self.shown and (self.display or not found):
+            return
+        self.shown = found
+        if not found:
+            if self.display:
+                self._set(*self._no_errors())
+                # nothing to jump to: Tab and the editor's Escape pass it by, as when hidden
+                self.can_focus = False
+            return
+        prompts = [problem_text(problem) for problem in found]
+        rows = min(MAX_ROWS, _rows(self, prompts, _content_width(self)))
+        self.styles.height = rows + self.styles.gutter.height  # a layout only if it changed
+        self._set(prompts, [(p.line, p.column) for p in found])
+        self.can_focus = True
+        self.display = True
+
+    def _no_errors(self) -> tuple[list[Text], list[tuple[int, int] | None]]:
+        """ "No errors", in as many options of as many rows as the list has now (so they
+        replace its prompts in place, and its virtual size stays: no layout)."""
+        width = _content_width(self)
+        rows = [_rows(self, [prompt], width) for prompt in self._prompts] or [1]
+        said = [Text(NO_ERRORS if i == 0 else "", style="green") for i in range(len(rows))]
+        return [text.append("\n" * (n - 1)) for text, n in zip(said, rows, strict=True)], [
+            None
+        ] * len(rows)
+
+    def _set(self, prompts: list[Text], places: list[tuple[int, int] | None]) -> None:
+        if self.option_count == len(prompts):
+            for index, (prompt, place) in enumerate(zip(prompts, places, strict=True)):
+                self.replace_option_prompt_at_index(index, prompt)
+                if (place is None) != self.get_option_at_index(index).disabled:
+                    if place is None:
+                        self.disable_option_at_index(index)
+                    else:
+                        self.enable_option_at_index(index)
+        else:
+            self.clear_options()
+            self.add_options(
+                Option(prompt, disabled=place is None)
+                for prompt, place in zip(prompts, places, strict=True)
+            )
+        self._places = places
+        self._prompts = prompts
+
+    def hide(self) -> None:
+        self.display = False
+        self.shown = ()
+
+
+class StaleNote(Static):
+    """Above the routing view while the YAML has errors: what the routing view shows instead.
+
+    Sized here, like the error list: its text replaced in place is a repaint, not a layout."""
+
+    def say(self, note: str) -> None:
+        """Show `note`; "" while it is up leaves it blank, at its size (`hide` takes it away)."""
+        if not note:
+            if self.display:
+                set_content(self, "", layout=False)
+            return
+        rows = _rows(self, [note], _content_width(self))
+        self.styles.height = rows + self.styles.gutter.height  # a layout only if it changed
+        set_content(self, note, layout=False)
+        self.display = True
+
+    def hide(self) -> None:
+        self.display = False
