@@ -23,7 +23,7 @@ from .manifests import (
     workload_pod_name,
 )
 from .network import SINGLE_STACK, ClusterNetwork
-from .objects import Cluster, ContainerReadiness, Pod, Source, Workload
+from .objects import Cluster, ContainerReadiness, Pod, Source, Termination, Workload
 
 MAX_ADDED = 200
 
@@ -261,6 +261,8 @@ class ClusterChanges:
                 pod.ready_condition = "True" if edit.ready else "False"
                 pod.containers = _toggled(container_statuses(pod), edit.ready)
                 pod.initialized = pod.initialized or edit.ready
+                if edit.ready and pod.phase == "Pending":
+                    pod.phase = "Running"  # its containers run now (the kubelet's phase)
             if edit.labels is not None:
                 pod.labels = dict(edit.labels)
         return cluster
@@ -283,10 +285,13 @@ def _toggled(
     """The file's container statuses after the learner marks the Pod Ready or not: Ready
     means every container runs and passes its probe (what was waiting or ended is over, the
     restart counts stay); not Ready leaves each container's readiness unknown, as a failing
-    probe the simulator does not name (kubectl's READY counts them as not ready)."""
+    probe the simulator does not name (kubectl's READY counts them as not ready). A plain
+    init container of a Ready Pod has run to completion."""
     if ready:
         return tuple(
-            dataclasses.replace(
+            _completed(c)
+            if c.init and c.listed
+            else dataclasses.replace(
                 c,
                 ready=True,
                 started=True,
@@ -302,6 +307,24 @@ def _toggled(
             for c in containers
         )
     return tuple(dataclasses.replace(c, ready=None) if c.ready else c for c in containers)
+
+
+def _completed(c: ContainerReadiness) -> ContainerReadiness:
+    """A plain init container that has exited 0, as the kubelet leaves it (not ready, not
+    started, `Completed`); one that has already done so keeps its times."""
+    if c.terminated and c.exit_code == 0:
+        return c
+    return dataclasses.replace(
+        c,
+        ready=False,
+        started=False,
+        waiting="",
+        terminated="Completed, exit code 0",
+        terminated_reason="Completed",
+        exit_code=0,
+        ended=Termination(reason="Completed"),
+        running_since=None,
+    )
 
 
 def _owner(cluster: Cluster, pod: Pod) -> Workload | None:

@@ -167,15 +167,17 @@ def not_ready_detail(pod: Pod) -> str:
     gate; "" when the file says nothing more than the condition."""
     if pod.ready_reason == "ReadinessGatesNotReady":
         return f"a readiness gate is not met ({pod.ready_message or 'ReadinessGatesNotReady'})"
-    unready = [c for c in pod.containers if c.ready is False]
+    # a plain init container is never ready (it has completed): not one of the reasons
+    containers = [c for c in pod.containers if not c.init]
+    unready = [c for c in containers if c.ready is False]
     known = bool(unready)
     if not unready:
         named = _UNREADY.search(pod.ready_message)
         names = set(named.group(1).split()) if named else set()
-        unready = [c for c in pod.containers if c.container in names and c.ready is None]
+        unready = [c for c in containers if c.container in names and c.ready is None]
         known = bool(unready)
     if not unready and pod.ready_condition == "False":
-        unready = [c for c in pod.containers if c.ready is None and c.probe is not None]
+        unready = [c for c in containers if c.ready is None and c.probe is not None]
     if not unready:
         return ""
     more = f" (and {len(unready) - 1} more container(s))" if len(unready) > 1 else ""

@@ -306,7 +306,9 @@ def _readiness(spec: Any, status: dict[str, Any]) -> tuple[ContainerReadiness, .
     succeeds, one without is ready once it has started; K · pkg/kubelet/status/generate.go ·
     `GeneratePodReadyCondition`: the Pod is Ready when every container is), with the restart
     count and the previous run kubectl's printPod and describer read. Sidecars (init containers
-    with `restartPolicy: Always`) count, as for FindPort."""
+    with `restartPolicy: Always`) count, as for FindPort; plain init containers are listed
+    (marked `init`) for printPod's `Init:N/M` and describe's Init Containers, not for
+    readiness."""
     statuses: dict[str, dict[str, Any]] = {}
     for key in ("containerStatuses", "initContainerStatuses"):
         for st in _list(status.get(key)):
@@ -317,8 +319,7 @@ def _readiness(spec: Any, status: dict[str, Any]) -> tuple[ContainerReadiness, .
         for c in _list(_get(spec, section)):
             if not isinstance(c, dict) or not isinstance(c.get("name"), str):
                 continue
-            if section == "initContainers" and c.get("restartPolicy") != "Always":
-                continue
+            sidecar = section == "initContainers" and c.get("restartPolicy") == "Always"
             st = statuses.get(c["name"], {})
             ready = st.get("ready")
             started = st.get("started")
@@ -343,7 +344,8 @@ def _readiness(spec: Any, status: dict[str, Any]) -> tuple[ContainerReadiness, .
                     ended,
                     reason,
                     code,
-                    section == "initContainers",
+                    sidecar,
+                    init=section == "initContainers" and not sidecar,
                     listed=bool(st),
                     restart_count=_int(st.get("restartCount")),
                     started=started if isinstance(started, bool) else None,
@@ -385,6 +387,8 @@ def _pod_from(data: dict[str, Any], name: str, ns: str, source: Source) -> Pod:
     if isinstance(status, dict):
         phase = status.get("phase")
         pod.phase = phase if isinstance(phase, str) and phase else "Pending"
+        pod.status_reason = _text(status.get("reason"))
+        pod.status_message = _text(status.get("message"))
         ip = status.get("podIP")
         if not ip:
             ip = _get(status, "podIPs", 0, "ip")
@@ -403,6 +407,8 @@ def _pod_from(data: dict[str, Any], name: str, ns: str, source: Source) -> Pod:
                 ready_cond = c
             elif isinstance(c, dict) and c.get("type") == "Initialized":
                 pod.initialized = c.get("status") == "True"
+            elif isinstance(c, dict) and c.get("type") == "PodScheduled":
+                pod.scheduling_gated = c.get("reason") == "SchedulingGated"
         pod.ready_condition = cond
         pod.ready = cond == "True"
         if not pod.ready:

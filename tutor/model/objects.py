@@ -175,6 +175,9 @@ class ContainerReadiness:
     """`state.terminated.exitCode` (None when the container has not terminated)."""
     sidecar: bool = False
     """An init container with `restartPolicy: Always`."""
+    init: bool = False
+    """A plain init container (no `restartPolicy: Always`): it runs to completion before the
+    others start, so it is never ready and never keeps a running Pod from being Ready."""
     listed: bool = False
     """The status lists this container (kubectl's printPod reads only the listed ones)."""
     restart_count: int = 0
@@ -231,6 +234,12 @@ class Pod:
     ready_message: str = ""
     """The Ready condition's `reason` and `message` (ContainersNotReady: containers with unready
     status: [web]), when it is not True."""
+    status_reason: str = ""
+    status_message: str = ""
+    """`status.reason` and `status.message`: why the Pod is in its phase (Evicted, NodeLost,
+    UnexpectedAdmissionError...); kubectl's STATUS shows the reason instead of the phase."""
+    scheduling_gated: bool = False
+    """The PodScheduled condition's reason is SchedulingGated (`spec.schedulingGates` hold it)."""
 
     @property
     def ref(self) -> str:

@@ -733,3 +733,41 @@ def test_dig_msg_size_matches_real_coredns_replies(
         return [DnsRecord(n, t, v, "", port=80, weight=50) for n, t, v in rows]
 
     assert message_size(asked, records(answer), None, records(extra)) == size
+
+
+def test_get_pod_yaml_keeps_status_reason_and_every_init_container() -> None:
+    """`-o yaml|json` is the stored Pod: `status.reason` and `status.message` (an evicted
+    Pod's), and plain init containers in `spec.initContainers` (without `restartPolicy`) with
+    their statuses, next to the sidecars."""
+    import json
+
+    from lab.console.transcript import HERE
+
+    text = (HERE / "init.yaml").read_text()
+    console = Console(now=lambda: 0.0)
+    analysis = analyze_with_changes(text, console.changes)
+    evicted = json.loads(console.run("kubectl get pod evicted -o json", analysis).text)
+    assert evicted["status"]["reason"] == "Evicted"
+    assert evicted["status"]["message"].startswith("The node was low on resource: memory.")
+    pod = json.loads(console.run("kubectl get pod migrate-2 -o json", analysis).text)
+    assert [c["name"] for c in pod["spec"]["initContainers"]] == ["wait-db", "migrate"]
+    assert all("restartPolicy" not in c for c in pod["spec"]["initContainers"])
+    states = [c["state"] for c in pod["status"]["initContainerStatuses"]]
+    assert [next(iter(s)) for s in states] == ["terminated", "terminated"]
+    assert states[1]["terminated"]["exitCode"] == 1
+
+
+def test_marking_a_pod_held_by_an_init_container_ready_completes_it() -> None:
+    """The routing view's Ready key on a Pod whose migration failed (Init:Error): Ready means
+    every container runs, so the init container has completed, as the kubelet leaves one."""
+    from lab.console.transcript import HERE
+
+    text = (HERE / "init.yaml").read_text()
+    console = Console(now=lambda: 0.0)
+    console.changes.set_ready("default/migrate-2", True)
+    analysis = analyze_with_changes(text, console.changes)
+    row = console.run("kubectl get pod migrate-2", analysis).text.splitlines()[1].split()
+    assert row[1:4] == ["1/1", "Running", "0"]
+    described = console.run("kubectl describe pod migrate-2", analysis).text
+    migrate = described[described.index("  migrate:") : described.index("\nContainers:")]
+    assert re.search(r"State: +Terminated\n +Reason: +Completed\n +Exit Code: +0\n", migrate)

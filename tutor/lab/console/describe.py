@@ -23,7 +23,7 @@ from .podstatus import pod_columns
 from .resources import Resource, find, ip_families
 from .selector import format_labels
 from .tabwriter import DESCRIBE, align
-from .world import World, containers, hex_id, parse_time, short_hash
+from .world import World, containers, hex_id, init_containers, parse_time, short_hash
 
 RFC1123Z = "%a, %d %b %Y %H:%M:%S %z"
 ZERO_TIME = "Mon, 01 Jan 0001 00:00:00 +0000"
@@ -184,15 +184,6 @@ def _owner_line(world: World, pod: Pod) -> str:
         wl = next((w for w in world.deployments if w.ref == pod.owner), None)
         return f"ReplicaSet/{name}-{wl.template_hash}" if wl else f"ReplicaSet/{name}"
     return pod.owner
-
-
-def _init_containers(spec: dict[str, Any]) -> list[tuple[str, str, bool]]:
-    """(name, image, is a sidecar) of each init container in a Pod spec."""
-    return [
-        (str(c.get("name", "")), str(c.get("image", "")), c.get("restartPolicy") == "Always")
-        for c in spec.get("initContainers") or []
-        if isinstance(c, dict)
-    ]
 
 
 def _time(timestamp: str, otherwise: str) -> str:
@@ -375,7 +366,12 @@ def describe_pod(world: World, pod: Pod) -> str:
     ]
     _labels("Labels", pod.labels, out)
     out.append("Annotations:\t<none>")
-    out.append(f"Status:\t{'Terminating' if pod.terminating else pod.phase}")
+    final = pod.phase in ("Succeeded", "Failed")
+    out.append(f"Status:\t{'Terminating' if pod.terminating and not final else pod.phase}")
+    if pod.status_reason:
+        out.append(f"Reason:\t{pod.status_reason}")
+    if pod.status_message:
+        out.append(f"Message:\t{pod.status_message}")
     out.append(f"IP:\t{pod.ip}")
     if pod.ip:
         out.append("IPs:")
@@ -386,7 +382,7 @@ def describe_pod(world: World, pod: Pod) -> str:
         out.append(f"Controlled By:\t{_owner_line(world, pod)}")
     ready = pod.ready_condition == "True"
     spec = world.pod_spec(pod)
-    inits = _init_containers(spec)
+    inits = init_containers(spec)
     if inits:
         out.append("Init Containers:")
         for name, image, sidecar in inits:

@@ -44,41 +44,51 @@ def _later(a: str, b: str) -> str:
 
 def pod_columns(pod: Pod, total: int) -> PodColumns:
     """K · pkg/printers/internalversion/printers.go · `printPod` (v1.35) over the containers
-    the Pod's status lists, sidecars (init containers with `restartPolicy: Always`) first:
+    the Pod's status lists, init containers (plain ones and sidecars, `restartPolicy: Always`)
+    first, in the spec's order as the kubelet writes them:
     - READY: a sidecar counts once `started` and `ready`; an app container once `ready` and
       running; the total is the app containers plus the sidecars;
-    - STATUS: the phase; a sidecar that has not started (waiting, ended, or not yet started)
-      makes it `Init:<reason>`; otherwise the first app container that waits
-      (`CrashLoopBackOff`) or has ended (its reason, `Signal:N` or `ExitCode:N`) names it, as
-      the loop from the last to the first leaves it; `Completed` next to a ready running
-      container reads `Running` with the Ready condition, else the failed container's reason,
-      else `NotReady`; a deleted Pod is `Terminating`;
+    - STATUS: `status.reason` when written (Evicted, NodeLost...), else the phase;
+      `SchedulingGated` while the PodScheduled condition says so; the first init container
+      that has not completed (a sidecar: not started) makes it `Init:<reason>` (ended:
+      its reason, `Signal:N` or `ExitCode:N`; waiting: its reason unless PodInitializing),
+      else `Init:N/M` (N init containers done of the spec's M); otherwise the first app
+      container that waits (`CrashLoopBackOff`) or has ended names it, as the loop from the
+      last to the first leaves it; `Completed` next to a ready running container reads
+      `Running` with the Ready condition, else the failed container's reason, else
+      `NotReady`; a deleted Pod is `Terminating` unless its phase is final, `Unknown` when
+      its node was lost (`NodeLost`);
     - RESTARTS: the sidecars' and app containers' `restartCount` (while the Pod initializes,
-      only the init containers'), with `(2m14s ago)` from the latest `lastState.terminated.
+      every init container's), with `(2m14s ago)` from the latest `lastState.terminated.
       finishedAt` among them.
     A Pod whose status lists no container (or has no status: the simulator fills it in) has
     every container ready when its Ready condition is True, and no restarts. A status written
     by hand without `started` counts a running sidecar as started, as the kubelet would have
-    written it; plain init containers are not simulated (they have run to completion)."""
-    listed = [c for c in container_statuses(pod) if c.listed]
+    written it; a plain init container the status does not list has completed."""
+    every = container_statuses(pod)
+    reason = pod.status_reason or pod.phase
+    if pod.scheduling_gated:
+        reason = "SchedulingGated"
+    listed = [c for c in every if c.listed]
     if not listed:
         ready = total if pod.ready_condition == "True" and not pod.terminating else 0
-        return PodColumns(ready, total, "Terminating" if pod.terminating else pod.phase, 0, "")
-    reason = pod.phase
+        return PodColumns(ready, total, _deleted(pod, reason), 0, "")
     ready = restarts = side_restarts = 0
     last = last_side = ""
     initializing = False
-    sidecars = [c for c in listed if c.sidecar]
-    for i, c in enumerate(sidecars):
+    inits = [c for c in listed if c.sidecar or c.init]
+    spec_inits = sum(1 for c in every if c.sidecar or c.init)
+    for i, c in enumerate(inits):
         finished = c.last_ended.finished_at if c.last_ended is not None else ""
         restarts += c.restart_count
-        side_restarts += c.restart_count
         last = _later(last, finished)
-        last_side = _later(last_side, finished)
-        started = c.started if c.started is not None else c.running_since is not None
+        if c.sidecar:
+            side_restarts += c.restart_count
+            last_side = _later(last_side, finished)
         if c.terminated and c.exit_code == 0:
             continue
-        if started:
+        started = c.started if c.started is not None else c.running_since is not None
+        if c.sidecar and started:
             ready += 1 if c.ready else 0
             continue
         if c.terminated:
@@ -86,14 +96,14 @@ def pod_columns(pod: Pod, total: int) -> PodColumns:
         elif c.waiting and c.waiting != "PodInitializing":
             reason = "Init:" + c.waiting
         else:
-            reason = f"Init:{i}/{len(sidecars)}"
+            reason = f"Init:{i}/{spec_inits}"
         initializing = True
         break
     if not initializing or pod.initialized:
         restarts, last = side_restarts, last_side
         running = False
         error = ""
-        for c in reversed([c for c in listed if not c.sidecar]):
+        for c in reversed([c for c in listed if not (c.sidecar or c.init)]):
             restarts += c.restart_count
             last = _later(last, c.last_ended.finished_at if c.last_ended is not None else "")
             if c.waiting:
@@ -112,6 +122,14 @@ def pod_columns(pod: Pod, total: int) -> PodColumns:
                 reason = error
             elif running:
                 reason = "NotReady"
-    if pod.terminating:
-        reason = "Terminating"
-    return PodColumns(ready, total, reason, restarts, last)
+    return PodColumns(ready, total, _deleted(pod, reason), restarts, last)
+
+
+def _deleted(pod: Pod, reason: str) -> str:
+    """printPod's last word on a deleted Pod: `Unknown` when the node controller marked it
+    `NodeLost`, `Terminating` while its phase is not final, else the reason as it stands."""
+    if pod.terminating and pod.status_reason == "NodeLost":
+        return "Unknown"
+    if pod.terminating and pod.phase not in ("Succeeded", "Failed"):
+        return "Terminating"
+    return reason

@@ -16,7 +16,7 @@ from tutor.model.manifests import container_statuses
 from tutor.model.objects import ContainerReadiness, Pod, Service, Termination, Workload
 
 from .podstatus import pod_columns
-from .world import KUBERNETES_VERSION, World, containers, hex_id, sidecars, uid
+from .world import KUBERNETES_VERSION, World, containers, hex_id, init_containers, uid
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,11 +177,17 @@ def _termination(t: Termination) -> dict[str, Any]:
 
 
 def container_status(
-    pod: Pod, name: str, image: str, created: str, said: ContainerReadiness | None
+    pod: Pod,
+    name: str,
+    image: str,
+    created: str,
+    said: ContainerReadiness | None,
+    completed: bool = False,
 ) -> dict[str, Any]:
-    """One entry of `status.containerStatuses` (or `initContainerStatuses` for a sidecar): the
-    file's own (state, last state, readiness, restart count), else the simulator's (running
-    since the Pod started, ready with the Pod, never restarted)."""
+    """One entry of `status.containerStatuses` (or `initContainerStatuses`): the file's own
+    (state, last state, readiness, restart count), else the simulator's (running since the
+    Pod started, ready with the Pod, never restarted; a plain init container, `completed`,
+    exited 0 as the Pod started)."""
     out: dict[str, Any] = {
         "containerID": f"containerd://{hex_id(pod.ref, name)}",
         "image": image,
@@ -204,6 +210,14 @@ def container_status(
         if said.started is not None:
             out["started"] = said.started
         return out
+    if completed:
+        done = {"exitCode": 0, "finishedAt": created, "reason": "Completed", "startedAt": created}
+        return out | {
+            "ready": False,
+            "restartCount": 0,
+            "started": False,
+            "state": {"terminated": done},
+        }
     running = pod.phase == "Running"
     ready = pod.ready_condition == "True" and not pod.terminating and running
     state = (
@@ -293,27 +307,32 @@ def pod_dict(world: World, pod: Pod) -> dict[str, Any]:
     if pod.ip:
         status["podIP"] = pod.ip
         status["podIPs"] = [{"ip": pod.ip}]
+    if pod.status_reason:
+        status["reason"] = pod.status_reason
+    if pod.status_message:
+        status["message"] = pod.status_message
     said = {c.container: c for c in container_statuses(pod)}
     status["containerStatuses"] = [
         container_status(pod, n, i, created, said.get(n)) for n, i in conts
     ]
-    side = sidecars(spec_in)
-    if side:
+    inits = init_containers(spec_in)
+    if inits:
         spec["initContainers"] = [
             {
                 "image": i,
                 "imagePullPolicy": "Always",
                 "name": n,
-                **({"ports": ports} if (ports := _ports(pod, n, sidecar=True)) else {}),
+                **({"ports": ports} if (ports := _ports(pod, n, sidecar=side)) else {}),
                 "resources": {},
-                "restartPolicy": "Always",
+                **({"restartPolicy": "Always"} if side else {}),
                 "terminationMessagePath": "/dev/termination-log",
                 "terminationMessagePolicy": "File",
             }
-            for n, i in side
+            for n, i, side in inits
         ]
         status["initContainerStatuses"] = [
-            container_status(pod, n, i, created, said.get(n)) for n, i in side
+            container_status(pod, n, i, created, said.get(n), completed=not side)
+            for n, i, side in inits
         ]
     meta = _meta(world, "Pod", pod.namespace, pod.name, pod.labels)
     if pod.owner:

@@ -394,6 +394,15 @@ def sidecars(spec: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+def init_containers(spec: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(name, image, is a sidecar) of each init container in a Pod spec, in order."""
+    return [
+        (str(c.get("name", "")), str(c.get("image", "")), c.get("restartPolicy") == "Always")
+        for c in spec.get("initContainers") or []
+        if isinstance(c, dict)
+    ]
+
+
 def template_hash(wl: Workload) -> str:
     """The `pod-template-hash` label value a Deployment's ReplicaSet carries."""
     return wl.template_hash
