@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 from testkit import builtin_lesson, builtin_lessons
 
-from tutor.classroom.printing import MARK, Manifest, mark_line, render, routing, step_views
+from tutor.classroom.printing import (
+    CHANGED,
+    MARK,
+    Manifest,
+    mark_line,
+    render,
+    routing,
+    solution_view,
+    step_views,
+)
 from tutor.cli import main
 from tutor.course.find import LessonNotFound, find_lesson
 from tutor.course.lesson import Lesson
@@ -265,6 +274,32 @@ def test_a_compact_step_hides_only_lines_as_in_the_step_it_names(lesson: Lesson)
             assert not hidden, (i + 1, [m.lines[j] for j in hidden], f"not as in step {shown}")
             if tag == "delete":
                 assert b0 in m.removed, (i + 1, f"lines of step {shown} removed, unmarked")
+
+
+@pytest.mark.parametrize("lesson", builtin_lessons(), ids=lambda le: le.id)
+def test_a_solution_prints_what_changed_from_the_start(lesson: Lesson) -> None:
+    """The answers print a solution as the lines that differ from the challenge's starting
+    manifest (printed whole with the challenge), each marked, with the lines around them: every
+    line left out is as in the start, and nothing that changed is left out. (It printed each
+    solution whole: lesson 1's three took 138 of the handout's 713 lines.)"""
+    for ch in lesson.challenges:
+        m, note = solution_view(ch)
+        assert "\n".join(m.lines) == ch.solution.rstrip("\n")
+        if m.keep is None:
+            continue
+        assert note == "what changed; the other lines as in the starting manifest"
+        start = ch.manifest.rstrip("\n").split("\n")
+        matcher = difflib.SequenceMatcher(a=start, b=m.lines, autojunk=False)
+        for tag, _a0, _a1, b0, b1 in matcher.get_opcodes():
+            if tag in ("replace", "insert"):
+                assert all(j in m.keep and j in m.changed for j in range(b0, b1)), ch.id
+            elif tag == "delete":
+                assert b0 in m.removed, ch.id
+        assert len(m.keep) < len(m.lines), ch.id
+    md = render(lesson, "md")
+    full = render(lesson, "md", full=True)
+    if lesson.challenges:
+        assert CHANGED not in full and len(md) < len(full)
 
 
 def test_the_html_handout_says_manifest_once() -> None:

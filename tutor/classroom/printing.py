@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
-from tutor.course.lesson import COMMANDS_LABEL, ROUTING_SYMPTOMS, Goal, Lesson
+from tutor.course.lesson import COMMANDS_LABEL, ROUTING_SYMPTOMS, Challenge, Goal, Lesson
 from tutor.course.locate import span_in
 from tutor.model.analysis import analyze
 from tutor.model.limits import InputRejected
@@ -29,6 +29,8 @@ from tutor.model.report import at_pod, problems, request_to
 from tutor.model.yamldoc import YamlSyntaxError, load_documents
 
 MARK = "# <- here"
+CHANGED = "# <- changed"
+"""After a solution's line that differs from the challenge's starting manifest."""
 CLIENT = Client("client", "10.244.0.100", "")
 SYMPTOMS_NOTE = (
     "Routing: not shown here; find the cause with the console, as in the app. The starting "
@@ -73,6 +75,8 @@ class Manifest:
     keep: list[int] | None = None
     """The lines to print (0-based, sorted), None for all: a compact handout prints only the
     lines around the field and those that differ from the manifest printed whole before."""
+    changed: set[int] = field(default_factory=set)
+    """Lines marked `CHANGED` (a solution's lines that differ from the starting manifest)."""
     removed: dict[int, str] = field(default_factory=dict)
     """Before line i (len(lines): at the end), a note that lines of the manifest printed whole
     before are gone here (a compact print would hide that)."""
@@ -205,6 +209,27 @@ def step_views(lesson: Lesson, full: bool = False) -> list[StepView]:
     return views
 
 
+def solution_view(challenge: Challenge, full: bool = False) -> tuple[Manifest, str]:
+    """A challenge's solution for the answers: the lines that differ from its starting manifest
+    (printed whole with the challenge) and those around them, as a compact step prints them;
+    whole with `full`, or when most of it is new. Returns the manifest and the note on what
+    is printed ("" when whole)."""
+    m = manifest(challenge.solution)
+    start = manifest(challenge.manifest).lines
+    changed, deleted, alike = _changed(start, m.lines)
+    if full or alike < 0.5 or not (changed or deleted):
+        return m, ""
+    keep: set[int] = set()
+    for j in changed:
+        keep.update(range(max(0, j - CONTEXT), min(len(m.lines), j + CONTEXT + 1)))
+    m.keep = sorted(keep)
+    m.changed = {j for j in changed if j < len(m.lines) and j not in deleted}
+    for j, count in deleted.items():
+        plural = "s" if count != 1 else ""
+        m.removed[j] = f"# ({count} line{plural} of the starting manifest removed here)"
+    return m, "what changed; the other lines as in the starting manifest"
+
+
 def routing(text: str, ip_families: tuple[str, ...] = ()) -> Routing:
     """Per Service port, which Pods get ClusterIP traffic, on which port, and why not, on the
     lesson's cluster (`ip_families`: its `cluster.ip_families`; default single-stack IPv4), as
@@ -306,8 +331,15 @@ def _letter(i: int) -> str:
 # ---------------------------------------------------------------- Markdown
 
 
+def _mark(m: Manifest, i: int | None) -> str:
+    """What follows line `i`: the step's field mark, a solution's change mark, or nothing."""
+    if i is None:
+        return ""
+    return MARK if i == m.marked else CHANGED if i in m.changed else ""
+
+
 def _md_manifest(m: Manifest) -> list[str]:
-    lines = [f"{line}  {MARK}" if i is not None and i == m.marked else line for i, line in m.rows()]
+    lines = [f"{line}  {mark}" if (mark := _mark(m, i)) else line for i, line in m.rows()]
     fence = "````" if any(line.lstrip().startswith("```") for line in lines) else "```"
     return [f"{fence}yaml", *lines, fence]
 
@@ -408,12 +440,11 @@ def to_markdown(lesson: Lesson, full: bool = False) -> str:
     if lesson.challenges or lesson.quiz:
         out += ["## Answers", ""]
     for i, ch in enumerate(lesson.challenges):
-        out += [
-            f"### Solution to challenge {i + 1}: {ch.title}",
-            "",
-            *_md_manifest(manifest(ch.solution)),
-            "",
-        ]
+        solved, note = solution_view(ch, full)
+        out += [f"### Solution to challenge {i + 1}: {ch.title}", ""]
+        if note:
+            out += [f"Solution ({note}):", ""]
+        out += [*_md_manifest(solved), ""]
         if ch.routing == ROUTING_SYMPTOMS:
             out += [
                 "Routing of the starting manifest:",
@@ -469,8 +500,9 @@ def _html_manifest(m: Manifest, label: str) -> str:
     rows = []
     for i, line in m.rows():
         esc = html.escape(line)
-        if i is not None and i == m.marked:
-            rows.append(f'<strong class="here">{esc}  <span>{html.escape(MARK)}</span></strong>')
+        mark = _mark(m, i)
+        if mark:
+            rows.append(f'<strong class="here">{esc}  <span>{html.escape(mark)}</span></strong>')
         else:
             rows.append(esc)
     body = "\n".join(rows)
@@ -599,7 +631,10 @@ def to_html(lesson: Lesson, full: bool = False) -> str:
         p.append('<section aria-labelledby="answers">\n<h2 id="answers">Answers</h2>\n')
         for i, ch in enumerate(lesson.challenges):
             p.append(f"<h3>Solution to challenge {i + 1}: {e(ch.title)}</h3>\n")
-            p.append(_html_manifest(manifest(ch.solution), f"Solution to challenge {i + 1}"))
+            solved, note = solution_view(ch, full)
+            if note:
+                p.append(f"<p>{e(note[:1].upper() + note[1:])}.</p>\n")
+            p.append(_html_manifest(solved, f"Solution to challenge {i + 1}"))
             if ch.routing == ROUTING_SYMPTOMS:
                 p.append(
                     "<h4>Routing of the starting manifest</h4>\n"
