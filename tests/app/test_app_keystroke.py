@@ -13,7 +13,7 @@ from textual.widgets import OptionList, Static
 from tutor.app.widgets import routing, workbench
 from tutor.app.widgets.editor import YamlEditor
 from tutor.app.widgets.routing import RoutingView
-from tutor.app.widgets.traffic import TrafficView
+from tutor.app.widgets.traffic import RESEND, TrafficView
 
 
 async def test_a_keystroke_redraws_only_the_rows_it_changed(
@@ -174,3 +174,34 @@ async def test_the_error_list_and_the_note_leave_once_the_text_stays_valid(
         await settle(pilot)
         said = str(errors.get_option_at_index(0).prompt)
         assert errors.display and note.display and said.startswith("line 1: ")
+
+
+async def test_a_result_turned_history_by_a_key_keeps_the_traffic_panel_size(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The result of ctrl+t keeps a blank row for the note that it was sent before the last
+    change, so the next key (which adds the note) repaints the panel: it does not lay out the
+    screen."""
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        editor = app.screen.query_one(YamlEditor)
+        editor.focus()
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        traffic = app.screen.query_one(TrafficView)
+        assert "answered by" in str(traffic.render_text())
+        height = traffic.outer_size.height
+        asked: list[bool] = []
+        update = traffic.update
+
+        def noting_update(*args: Any, layout: bool = True) -> None:
+            asked.append(layout)
+            update(*args, layout=layout)
+
+        monkeypatch.setattr(traffic, "update", noting_update)
+        editor.cursor_location = (0, 0)
+        await pilot.press(*"# a")
+        await settle(pilot)
+        assert RESEND in str(traffic.render())
+        assert asked == [False] and traffic.outer_size.height == height

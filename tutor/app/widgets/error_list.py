@@ -13,19 +13,14 @@ routing view keep their sizes (they no longer jump up and down as the learner ty
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual.visual import visualize
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tutor.app.widgets.quiet import set_content
+from tutor.app.widgets.quiet import rows, set_content
 from tutor.app.widgets.safe import scrub
 from tutor.model.report import Problem
-
-if TYPE_CHECKING:
-    from textual.css.styles import RulesMap
 
 LINGER = 1.5
 """Seconds the text stays valid before the error list and the note leave: longer than a
@@ -47,11 +42,7 @@ def problem_text(problem: Problem) -> Text:
 
 
 def _rows(widget: OptionList | Static, texts: Sequence[Text | str], width: int) -> int:
-    """Rows the texts take in `widget` at `width` cells (as its own layout would wrap them)."""
-    rules = cast("RulesMap", widget.styles)  # what Textual's own widgets pass
-    return sum(
-        visualize(widget, text, markup=False).get_height(rules, max(1, width)) for text in texts
-    )
+    return sum(rows(widget, text, width) for text in texts)
 
 
 def _content_width(widget: OptionList | Static) -> int:

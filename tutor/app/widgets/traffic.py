@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.timer import Timer
 from textual.widgets import Static
 
-from tutor.app.widgets.quiet import set_content
+from tutor.app.widgets.quiet import rows, set_content
 from tutor.app.widgets.routing import hang
 from tutor.app.widgets.safe import scrub
 from tutor.lab.session import Sent
@@ -138,6 +138,8 @@ class TrafficView(Static):
         if sent.stale:
             text.stylize("dim")
             text.append(f"\n{RESEND}", style="italic")
+        elif self.size.width:  # the rows RESEND takes once this is history: a repaint then
+            text.append("\n" * rows(self, RESEND, self.size.width))
         return text
 
     def _burst_text(self, sent: Sent) -> Text:
