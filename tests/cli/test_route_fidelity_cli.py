@@ -4,6 +4,7 @@ a headless Service under --requests, and `--compare` with legacy Endpoints."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,55 @@ def test_compare_explains_a_slice_another_controller_manages(
     assert "web-1: model port 8080, ready; cluster absent" in out
     assert "default/web-vm (Service web) is managed by my-operator" in out
     assert "not in the file" not in out
+
+
+LEGACY_SELECTORLESS = """\
+apiVersion: v1
+kind: Service
+metadata: {name: legacy}
+spec:
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: legacy}
+subsets:
+- addresses: [{ip: 10.9.9.9}]
+  ports: [{port: 8080}]
+"""
+
+
+def test_route_names_the_endpoints_object_a_mirrored_slice_comes_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The mirrored slice has a generated name; the Endpoints object has the Service's."""
+    f = tmp_path / "legacy.yaml"
+    f.write_text(LEGACY_SELECTORLESS)
+    code, out = _route(capsys, str(f))
+    assert code == 0
+    line = next(s for s in out.splitlines() if "kube-proxy routes from" in s).strip()
+    assert re.fullmatch(
+        r"kube-proxy routes from the input's EndpointSlice `legacy-[a-z0-9]{5}`, mirrored from "
+        r"Endpoints `legacy` \(managed by endpointslicemirroring-controller\.k8s\.io\)",
+        line,
+    ), line
+
+
+def test_compare_with_legacy_endpoints_says_endpoints_not_slice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Pod the model finds not ready, listed under `addresses` (ready) by the Endpoints
+    object: the reason names the Endpoints object, and the count says what was compared."""
+    f = tmp_path / "snap.yaml"
+    f.write_text(
+        ENDPOINTS_SNAPSHOT.replace(
+            '    conditions: [{type: Ready, status: "True"}]\n- apiVersion: v1\n  kind: Pod',
+            '    conditions: [{type: Ready, status: "False"}]\n- apiVersion: v1\n  kind: Pod',
+            1,
+        )
+    )
+    code, out = _route(capsys, str(f), "--compare")
+    assert code == 1
+    assert "the Endpoints object lists it as ready (under addresses)" in out
+    assert "slice" not in out.split("why:", 1)[1].splitlines()[0]
+    assert out.rstrip().endswith("(1 port(s), 1 Endpoints object(s))")

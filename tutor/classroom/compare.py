@@ -94,6 +94,9 @@ class Comparison:
     others: list[str] = field(default_factory=list)
     """Slices another controller manages: kube-proxy uses them, the model does not make them."""
     slices: int = 0
+    """EndpointSlices and legacy Endpoints objects read from the file."""
+    endpoints: int = 0
+    """How many of `slices` are legacy Endpoints objects."""
 
     @property
     def agrees(self) -> bool:
@@ -229,6 +232,7 @@ def _why(
     model: tuple[int, bool] | None,
     cluster: tuple[int, bool] | None,
     known: set[str],
+    legacy: bool = False,
 ) -> str:
     verdict = pr.own_verdicts.get(f"{sr.service.namespace}/{pod}")
     reason = f"the model says: {verdict.reason}" if verdict else ""
@@ -247,8 +251,11 @@ def _why(
     if model[0] != cluster[0]:
         return (
             f"the model resolves targetPort {pr.port.target_port} to {model[0]}, "
-            f"the slice says {cluster[0]}"
+            f"{'the Endpoints object' if legacy else 'the slice'} says {cluster[0]}"
         )
+    if legacy:
+        where = "as ready (under addresses)" if cluster[1] else "as not ready (notReadyAddresses)"
+        return f"{reason}; the Endpoints object lists it {where}"
     return f"{reason}; the slice marks it {'ready' if cluster[1] else 'not ready'}"
 
 
@@ -269,7 +276,7 @@ def compare(analysis: Analysis, text: str | None = None) -> Comparison:
             "no EndpointSlices or Endpoints in the file; take it with `kubectl get "
             "svc,pods,endpointslices -o yaml`"
         )
-    result = Comparison(slices=len(slices))
+    result = Comparison(slices=len(slices), endpoints=sum(s.kind == ENDPOINTS_KIND for s in slices))
     pods_by_ip = {p.ip: p.name for p in analysis.cluster.pods if p.ip}
     known = {p.name for p in analysis.cluster.pods}
     seen: set[str] = set()
@@ -315,7 +322,9 @@ def compare(analysis: Analysis, text: str | None = None) -> Comparison:
             for pod in sorted(set(model) | set(cluster)):
                 m, c = model.get(pod), cluster.get(pod)
                 if m != c:
-                    pc.differences.append(Difference(pod, m, c, _why(pr, sr, pod, m, c, known)))
+                    pc.differences.append(
+                        Difference(pod, m, c, _why(pr, sr, pod, m, c, known, legacy))
+                    )
             result.ports.append(pc)
     result.orphans = [
         f"{s.namespace}/{s.name} (Service {s.service or '?'})"
@@ -355,7 +364,12 @@ def format_comparison(cmp: Comparison) -> list[str]:
     verdict = (
         "the model agrees with the cluster" if cmp.agrees else "the model and the cluster differ"
     )
-    lines.append(f"{verdict} ({len(cmp.ports)} port(s), {cmp.slices} EndpointSlice(s))")
+    counted = [f"{len(cmp.ports)} port(s)"]
+    if cmp.slices > cmp.endpoints:
+        counted.append(f"{cmp.slices - cmp.endpoints} EndpointSlice(s)")
+    if cmp.endpoints:
+        counted.append(f"{cmp.endpoints} Endpoints object(s)")
+    lines.append(f"{verdict} ({', '.join(counted)})")
     return lines
 
 

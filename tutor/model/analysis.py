@@ -238,10 +238,9 @@ def slice_source(given: list[EndpointSlice]) -> str:
             if sl.managed_by
             else "no managed-by label: written by hand, by a tool, or by the API server"
         )
-        kind = (
-            "EndpointSlice mirrored from Endpoints" if sl.kind == "Endpoints" else "EndpointSlice"
-        )
-        parts.append(f"{kind} `{sl.name}` ({who})")
+        # a mirrored slice's name is generated; the Endpoints object has the Service's
+        mirrored = f", mirrored from Endpoints `{sl.service}`" if sl.kind == "Endpoints" else ""
+        parts.append(f"EndpointSlice `{sl.name}`{mirrored} ({who})")
     return "; ".join(parts)
 
 
