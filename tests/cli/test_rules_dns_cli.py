@@ -128,7 +128,9 @@ def test_rules_headless_only_has_no_service_rules(
     code, out, _ = _run(["rules", str(path)], capsys)
     assert code == 0
     assert "KUBE-SVC-" not in out and "KUBE-SEP-" not in out
-    assert "# not programmed: data/db (headless" in out
+    assert "# not programmed: data/db: headless (clusterIP: None; DNS returns the Pod IPs)\n" in out
+    code, out, _ = _run(["rules", "--mode", "nftables", str(path)], capsys)
+    assert "# not programmed: data/db: headless (clusterIP: None; DNS returns the Pod IPs)\n" in out
 
 
 def test_dns_lists_records(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

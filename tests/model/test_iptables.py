@@ -240,7 +240,7 @@ def test_headless_and_external_name_are_skipped(spec: dict[str, Any]) -> None:
     analysis = analyze(_text(svc, _pod("a", "10.244.1.5")))
     rs = program(analysis)
     assert all(r.service == "" for r in rs.nat.rules + rs.filter.rules)
-    assert rs.skipped and rs.skipped[0].startswith("default/web ")
+    assert rs.skipped and rs.skipped[0].startswith("default/web: ")
 
 
 @pytest.mark.parametrize(

@@ -694,11 +694,11 @@ def program(
     for sr in analysis.services if services is None else services:
         svc = sr.service
         if skip_service(svc):
-            rs.skipped.append(f"{svc.ref} ({skip_reason(svc)})")
+            rs.skipped.append(f"{svc.ref}: {skip_reason(svc)}")
             continue
         if not cluster_ip_of(svc, rs.family):
             rs.skipped.append(
-                f"{svc.ref} (no {rs.family} ClusterIP: ipFamilies: {', '.join(svc.ip_families)})"
+                f"{svc.ref}: no {rs.family} ClusterIP (ipFamilies: {', '.join(svc.ip_families)})"
             )
             continue
         rs.simulated += simulated_notes(svc)

@@ -444,11 +444,11 @@ def program(analysis: Analysis, node: str | None = None, family: str | None = No
     for sr in analysis.services:
         svc = sr.service
         if skip_service(svc):
-            t.skipped.append(f"{svc.ref} ({skip_reason(svc)})")
+            t.skipped.append(f"{svc.ref}: {skip_reason(svc)}")
             continue
         if not cluster_ip_of(svc, fam):
             t.skipped.append(
-                f"{svc.ref} (no {fam} ClusterIP: ipFamilies: {', '.join(svc.ip_families)})"
+                f"{svc.ref}: no {fam} ClusterIP (ipFamilies: {', '.join(svc.ip_families)})"
             )
             continue
         t.simulated += simulated_notes(svc)
