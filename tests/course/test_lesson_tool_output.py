@@ -82,3 +82,22 @@ def test_quoted_tool_output_is_what_the_console_prints(path: Path) -> None:
             elif not printed and not any(p.fullmatch(line) for p in TOOL_LINES):
                 wrong.append(f"{where}: {line!r} is not a line the console prints")
     assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_a_text_about_restarts_has_a_pod_that_restarted(path: Path) -> None:
+    """A step or challenge that talks about `RESTARTS` starts with a Pod whose container has
+    restarted, so `kubectl get pods` in the console shows what the text says (lesson 8's
+    'Crashes and replacements' showed 0 for every Pod)."""
+    lesson = next(le for le in builtin_lessons() if le.source and le.source.resolve() == path)
+    wrong: list[str] = []
+    for where, text, manifest in _items(lesson):
+        if "RESTARTS" not in text or not manifest or where.startswith("quiz"):
+            continue
+        lab = LabSession(manifest, network=ClusterNetwork(tuple(lesson.ip_families)))
+        assert lab.analyze_now()
+        rows = lab.run_command("kubectl get pods -A").text.splitlines()
+        restarts = [re.split(r"\s{2,}", row)[4] for row in rows[1:]]
+        if all(r == "0" for r in restarts):
+            wrong.append(f"{where}: every Pod shows RESTARTS 0: {rows}")
+    assert wrong == [], "\n".join(wrong)
