@@ -300,3 +300,15 @@ def test_a_dual_stack_lesson_exports_for_a_dual_stack_cluster() -> None:
         assert "minikube start" not in exported.text
     single = export_text(find_lesson("anatomy"), *pick_manifest(find_lesson("anatomy"), step=1))
     assert "networking" not in yaml.safe_load(single.kind) and "Dual-stack" not in single.text
+
+
+def test_the_lessons_nodes_are_named_as_not_exported() -> None:
+    """Topology's Node objects (with zones) were dropped without a word, so its export ran on a
+    zoneless kind cluster as if it were the lesson's."""
+    lesson = find_lesson("topology")
+    text, where = pick_manifest(lesson, step=1)
+    assert "kind: Node" in text
+    plain = export_text(lesson, text, where).text
+    assert "#   Node node-1, node-2, node-3: a cluster has its own nodes; --nodes" in plain
+    pinned = export_text(lesson, text, where, nodes=True).text
+    assert "#   Node node-1, node-2, node-3: the kind config's workers stand for them" in pinned

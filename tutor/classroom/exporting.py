@@ -506,6 +506,18 @@ def export_text(lesson: Lesson, text: str, where: str, nodes: bool = False) -> E
     objects += _hand_written_slices(analysis)
     for ig in analysis.cluster.ignored:
         skipped.append(f"{ig.kind} {ig.namespace}/{ig.name}: not modelled by ktutor")
+    # the lesson's Node objects: a real cluster has its own nodes
+    given = [n.name for n in analysis.cluster.node_info.values() if not n.simulated]
+    if given:
+        skipped.append(
+            f"Node {', '.join(given)}: "
+            + (
+                "the kind config's workers stand for them"
+                if nodes
+                else "a cluster has its own nodes; --nodes --kind-config kind.yaml gives kind "
+                "workers with the lesson's node names and zones"
+            )
+        )
     header = _header(
         lesson, where, groups, analysis.cluster.services, analysis, skipped, namespaces
     )
