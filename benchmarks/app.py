@@ -22,19 +22,26 @@ the same span), which a loaded machine inflates far less. `--only launch|open|ed
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import compileall
-import json
 import os
 import resource
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+# The launch children import nothing before they start the app but the modules above (which
+# Textual imports anyway): the parent's (argparse, json, statistics, subprocess...) are imported
+# where they are used, so neither app is timed with a module it does not import itself.
+
+
+def report(**values: Any) -> None:
+    """A child's figures, as one JSON line for the parent (json imported only now: after a
+    launch child took its times)."""
+    import json
+
+    print(json.dumps(values), flush=True)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 9
@@ -88,7 +95,7 @@ def _exit_at_first_frame(app: Any, ready: Any = None) -> None:
             done = True
             usage = resource.getrusage(resource.RUSAGE_SELF)
             cpu_ms = (usage.ru_utime + usage.ru_stime) * 1000
-            print(json.dumps({"first_frame": time.time(), "cpu_ms": cpu_ms}), flush=True)
+            report(first_frame=time.time(), cpu_ms=cpu_ms)
             app.exit()
 
     Screen._compositor_refresh = first_frame  # type: ignore[method-assign]
@@ -97,10 +104,9 @@ def _exit_at_first_frame(app: Any, ready: Any = None) -> None:
 def _after_import(name: str, then: Any) -> None:
     """Call `then(module)` once module `name` has been imported (by whoever imports it), so a
     child can hook Textual without importing it before the code it measures does."""
-    import importlib.abc
     import importlib.util
 
-    class After(importlib.abc.MetaPathFinder):
+    class After:  # a meta path finder (importlib.abc would import importlib.resources)
         def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
             if fullname != name:
                 return None
@@ -142,7 +148,7 @@ def child_launch_ktutor() -> None:
                 done = True
                 usage = resource.getrusage(resource.RUSAGE_SELF)
                 cpu_ms = (usage.ru_utime + usage.ru_stime) * 1000
-                print(json.dumps({"first_frame": time.time(), "cpu_ms": cpu_ms}), flush=True)
+                report(first_frame=time.time(), cpu_ms=cpu_ms)
                 self.app.exit()
 
         module.Screen._compositor_refresh = first_frame
@@ -235,7 +241,7 @@ def child_open(warm: bool, lesson: str) -> None:
             )
 
     first, settled, first_cpu = asyncio.run(main())
-    print(json.dumps({"open_ms": first, "settled_ms": settled, "open_cpu_ms": first_cpu}))
+    report(open_ms=first, settled_ms=settled, open_cpu_ms=first_cpu)
 
 
 def child_open_cold() -> None:
@@ -302,7 +308,7 @@ def child_edit_ktutor() -> None:
 
     app = _bench_app()
     app.start_lesson = "bench"
-    print(json.dumps({"edit_ms": asyncio.run(_edits(app, updated, EDITS))}))
+    report(edit_ms=asyncio.run(_edits(app, updated, EDITS)))
 
 
 def child_edit_minimal() -> None:
@@ -320,7 +326,7 @@ def child_edit_minimal() -> None:
             self.query_one("#out", Static).update(str(len(event.text_area.text)))
             updated.set()
 
-    print(json.dumps({"edit_ms": asyncio.run(_edits(Minimal(), updated, EDITS))}))
+    report(edit_ms=asyncio.run(_edits(Minimal(), updated, EDITS)))
 
 
 def child_memory() -> None:
@@ -344,7 +350,7 @@ def child_memory() -> None:
 
     asyncio.run(main())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"peak_mb": peak / 1024}))
+    report(peak_mb=peak / 1024)
 
 
 CHILDREN = {
@@ -365,6 +371,10 @@ CHILDREN = {
 def run_child(mode: str, data_dir: str | None = None) -> tuple[float, dict[str, Any]]:
     """Run one measurement in a fresh process with its own data folder (unless `data_dir` is
     given); returns (ms from spawn to first frame or exit, child's JSON)."""
+    import json
+    import subprocess
+    import tempfile
+
     env = dict(
         os.environ,
         KTUTOR_DATA_DIR=data_dir or tempfile.mkdtemp(prefix="ktutor-bench-"),
@@ -388,6 +398,12 @@ def run_child(mode: str, data_dir: str | None = None) -> tuple[float, dict[str, 
     if "first_frame" in data:
         wall = (data["first_frame"] - spawned) * 1000
     return wall, data
+
+
+def median(values: Any) -> Any:
+    import statistics
+
+    return statistics.median(values)
 
 
 def p95(values: list[float]) -> float:
@@ -420,9 +436,9 @@ def launch_rows(home: str) -> list[Row]:
         base.append(wall)
         base_cpu.append(data["cpu_ms"])
         fresh.append(run_child("launch-ktutor")[0])
-    o, b = statistics.median(ours), statistics.median(base)
-    oc, bc = statistics.median(ours_cpu), statistics.median(base_cpu)
-    f = statistics.median(fresh)
+    o, b = median(ours), median(base)
+    oc, bc = median(ours_cpu), median(base_cpu)
+    f = median(fresh)
     return [
         row(
             "launch to first frame (median)",
@@ -443,9 +459,9 @@ def open_rows(home: str) -> list[Row]:
     def opening(mode: str) -> tuple[float, float, float]:
         runs = [run_child(mode, home)[1] for _ in range(5)]
         return (
-            statistics.median(r["open_ms"] for r in runs),
-            statistics.median(r["settled_ms"] for r in runs),
-            statistics.median(r["open_cpu_ms"] for r in runs),
+            median(r["open_ms"] for r in runs),
+            median(r["settled_ms"] for r in runs),
+            median(r["open_cpu_ms"] for r in runs),
         )
 
     first, settled, cpu = opening("open-warm")
@@ -464,10 +480,10 @@ def open_rows(home: str) -> list[Row]:
 def edit_rows() -> list[Row]:
     ours_e = run_child("edit-ktutor")[1]["edit_ms"]
     base_e = run_child("edit-minimal")[1]["edit_ms"]
-    po, pb = statistics.median(ours_e["press"]), statistics.median(base_e["press"])
+    po, pb = median(ours_e["press"]), median(base_e["press"])
     eo, eb = ours_e["edit"], base_e["edit"]
     co, cb = ours_e["edit_cpu"], base_e["edit_cpu"]
-    med = statistics.median
+    med = median
     return [
         row(
             f"keystroke -> routing, {PODS} Pods (median)",
@@ -505,6 +521,9 @@ PARTS = ("launch", "open", "edit", "memory")
 
 
 def main(parts: list[str]) -> int:
+    import compileall
+    import tempfile
+
     # byte-compile ktutor first, as `pip install` does: an editable checkout (or one run with
     # PYTHONDONTWRITEBYTECODE set) would otherwise compile every module in every child
     compileall.compile_dir(ROOT / "tutor", quiet=1)
@@ -531,6 +550,11 @@ def main(parts: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child"]:  # without argparse: a launch child times its imports
+        CHILDREN[sys.argv[2]]()
+        sys.exit(0)
+    import argparse
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", choices=sorted(CHILDREN))
     parser.add_argument(

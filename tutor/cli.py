@@ -2,21 +2,23 @@
 
 Each subcommand lives in `tutor/commands/<name>.py` with `add_arguments(parser)` and
 `run(args) -> int`, imported only when it runs, so `ktutor check` never pays for Textual and the
-TUI starts as fast as it can. Exit codes: 0 ok, 1 invalid input or a failed check, 2 unreadable
+TUI starts as fast as it can (`ktutor` alone does not even import argparse). Exit codes: 0 ok, 1 invalid input or a failed check, 2 unreadable
 input or bad usage.
 """
 
 from __future__ import annotations
 
-import argparse
 import errno
 import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tutor import __version__, settings
-from tutor.model.limits import FILE_DOCUMENTS, FILE_TEXT_BYTES, MAX_TEXT_BYTES
+
+if TYPE_CHECKING:
+    import argparse
 
 COMMANDS: dict[str, str] = {
     "check": "validate manifests as the API server would",
@@ -34,22 +36,35 @@ COMMANDS: dict[str, str] = {
 
 
 READ_FILES = ("check", "route", "rules", "dns", "sim")
-FILE_LIMIT = (
-    f"FILE may be a cluster dump of up to {FILE_TEXT_BYTES // (1024 * 1024)} MB and "
-    f"{FILE_DOCUMENTS:,} YAML documents (`kubectl get svc,pods,endpointslices,nodes -A -o json` "
-    f"of 10,000 Pods is ~110 MB); the tutor's editor and lesson files take "
-    f"{MAX_TEXT_BYTES // (1024 * 1024)} MB."
-)
+
+
+def file_limit() -> str:
+    """The epilog of the commands that read files."""
+    from tutor.model.limits import FILE_DOCUMENTS, FILE_TEXT_BYTES, MAX_TEXT_BYTES
+
+    return (
+        f"FILE may be a cluster dump of up to {FILE_TEXT_BYTES // (1024 * 1024)} MB and "
+        f"{FILE_DOCUMENTS:,} YAML documents (`kubectl get svc,pods,endpointslices,nodes -A -o "
+        f"json` of 10,000 Pods is ~110 MB); the tutor's editor and lesson files take "
+        f"{MAX_TEXT_BYTES // (1024 * 1024)} MB."
+    )
 
 
 class UsageError(Exception):
     """Bad usage: exit code 2 with the message."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
+def _parser(**kwargs: Any) -> argparse.ArgumentParser:
+    """An argument parser whose usage errors exit 2. argparse is imported here: `ktutor`
+    alone parses nothing, and importing it was ~5 ms of the tutor's start."""
+    import argparse
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            self.print_usage(sys.stderr)
+            self.exit(2, f"{self.prog}: error: {message}\n")
+
+    return Parser(**kwargs)
 
 
 def _module(name: str) -> object:
@@ -57,7 +72,9 @@ def _module(name: str) -> object:
 
 
 def build_parser(include: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    parser = _Parser(
+    import argparse
+
+    parser = _parser(
         prog="ktutor",
         description="An interactive tutor for Kubernetes Services. With no command, starts the "
         "tutor; `ktutor LESSON-ID` opens a lesson directly.",
@@ -98,12 +115,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     first = next((a for a in args_list if not a.startswith("-")), None)
     try:
+        if not args_list:  # `ktutor` alone: the tutor, with nothing to parse
+            from tutor.commands import tui
+
+            return tui.run()
         if first in COMMANDS:
             idx = args_list.index(first)
-            sub = _Parser(
+            sub = _parser(
                 prog=f"ktutor {first}",
                 description=COMMANDS[first],
-                epilog=FILE_LIMIT if first in READ_FILES else None,
+                epilog=file_limit() if first in READ_FILES else None,
             )
             module = _module(first)
             module.add_arguments(sub)  # type: ignore[attr-defined]

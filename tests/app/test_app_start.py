@@ -89,6 +89,8 @@ def test_the_first_frame_imports_nothing_a_lesson_needs(tmp_path: Path) -> None:
     assert "tutor.app.screens.lesson_list" in modules  # the probe saw the list
     early = [m for m in modules if any(m == p or m.startswith(p + ".") for p in LATER)]
     assert early == []
+    assert "argparse" not in modules  # `ktutor` alone parses nothing
+    assert "hashlib" not in modules  # only a learner's name needs it
 
 
 def test_ktutor_pauses_the_collector_for_its_start(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,12 +7,15 @@ before the screen is taken over.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tutor import settings
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def _terminal_problem() -> str | None:
@@ -40,7 +43,8 @@ def _pause_collector() -> None:
         gc.disable()
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace | None = None) -> int:
+    """Start the tutor; `args` None is `ktutor` alone (nothing was parsed)."""
     lesson_id: str | None = getattr(args, "lesson", None)
     step: int | None = getattr(args, "step", None)
     extra = [Path(d).expanduser() for d in (getattr(args, "lessons", None) or ())]
