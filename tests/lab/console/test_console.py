@@ -771,3 +771,36 @@ def test_marking_a_pod_held_by_an_init_container_ready_completes_it() -> None:
     described = console.run("kubectl describe pod migrate-2", analysis).text
     migrate = described[described.index("  migrate:") : described.index("\nContainers:")]
     assert re.search(r"State: +Terminated\n +Reason: +Completed\n +Exit Code: +0\n", migrate)
+
+
+@pytest.mark.parametrize(
+    ("phase", "state", "reason"),
+    [
+        ("Pending", "waiting", "ContainerCreating"),
+        ("Succeeded", "terminated", "Completed"),
+        ("Failed", "terminated", "Error"),
+        ("Running", "running", ""),
+    ],
+)
+def test_describe_and_yaml_give_an_unlisted_container_the_same_state(
+    phase: str, state: str, reason: str
+) -> None:
+    """A Pod whose status lists no container: describe pod and -o json print the simulator's
+    one state for it (a finished Pod's container is not 'Waiting', as describe said)."""
+    import json
+
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  nodeName: node-1\n"
+        "  containers: [{name: app, image: nginx}]\n"
+        f"status: {{phase: {phase}, podIP: 10.244.1.9}}\n"
+    )
+    console = Console(now=lambda: 0.0)
+    analysis = analyze_with_changes(text, console.changes)
+    data = json.loads(console.run("kubectl get pod p -o json", analysis).text)
+    (said,) = data["status"]["containerStatuses"]
+    assert list(said["state"]) == [state]
+    assert said["state"][state].get("reason", "") == reason
+    described = console.run("kubectl describe pod p", analysis).text
+    assert re.search(rf"^    State: +{state.title()}$", described, re.M), described
+    if reason:
+        assert re.search(rf"^    State: +\w+\n +Reason: +{reason}$", described, re.M)

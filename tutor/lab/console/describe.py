@@ -19,7 +19,7 @@ from tutor.model.objects import ContainerReadiness, Pod, Service, Termination
 
 from .flags import KUBECTL_GLOBAL, UsageError, parse
 from .output import Output
-from .podstatus import pod_columns
+from .podstatus import pod_columns, simulated_status
 from .resources import Resource, find, ip_families
 from .selector import format_labels
 from .tabwriter import DESCRIBE, align
@@ -287,17 +287,16 @@ def _container(
     pod: Pod,
     name: str,
     image: str,
-    start: str,
+    created: str,
     token: str,
-    pod_ready: bool,
     probes: list[str],
     init: bool = False,
     sidecar: bool = False,
 ) -> None:
     """`describeContainers` for one container: the status the file lists (its state, last
     state, readiness and restart count, K · kubectl/pkg/describe/describe.go ·
-    `describeContainerState`), else the simulator's (running since the Pod started, ready with
-    the Pod; a plain init container has completed)."""
+    `describeContainerState`), else the simulator's (podstatus.simulated_status, as `-o yaml`
+    prints it)."""
     ports = [cp for cp in pod.ports if cp.container == name and cp.sidecar == sidecar]
     texts = [
         f"{cp.container_port}/{cp.protocol} ({cp.name})"
@@ -317,32 +316,13 @@ def _container(
         out.append(f"    Port:\t{texts[0] if texts else '<none>'}")
         out.append(f"    Host Port:\t{host[0] if host else '<none>'}")
     said = next((c for c in container_statuses(pod) if c.container == name), None)
-    if said is not None and said.listed:
-        _state(out, "State", said, said.ended if said.terminated else None)
-        if said.last_ended is not None:
-            _state(out, "Last State", said, said.last_ended)
-        out.append(f"    Ready:\t{'True' if said.ready else 'False'}")
-        out.append(f"    Restart Count:\t{said.restart_count}")
-    elif init and not sidecar:
-        out.append("    State:\tTerminated")
-        out.append("      Reason:\tCompleted")
-        out.append("      Exit Code:\t0")
-        out.append(f"      Started:\t{start}")
-        out.append(f"      Finished:\t{start}")
-        out.append("    Ready:\tFalse")
-        out.append("    Restart Count:\t0")
-    else:
-        waiting = said.waiting if said is not None else ""
-        out.append(
-            f"    State:\t{'Running' if pod.phase == 'Running' and not waiting else 'Waiting'}"
-        )
-        if waiting:
-            out.append(f"      Reason:\t{waiting}")
-        elif pod.phase == "Running":
-            out.append(f"      Started:\t{start}")
-        own = pod_ready if said is None or said.ready is None else said.ready
-        out.append(f"    Ready:\t{'True' if own else 'False'}")
-        out.append("    Restart Count:\t0")
+    if said is None or not said.listed:
+        said = simulated_status(pod, name, created, init and not sidecar)
+    _state(out, "State", said, said.ended if said.terminated else None)
+    if said.last_ended is not None:
+        _state(out, "Last State", said, said.last_ended)
+    out.append(f"    Ready:\t{'True' if said.ready else 'False'}")
+    out.append(f"    Restart Count:\t{said.restart_count}")
     out.extend(probes)
     out.append("    Environment:\t<none>")
     out.append("    Mounts:")
@@ -353,6 +333,7 @@ def describe_pod(world: World, pod: Pod) -> str:
     key = f"Pod/{pod.ref}"
     started = world.clock.created(key)
     start = started.strftime(RFC1123Z)
+    created = started.strftime("%Y-%m-%dT%H:%M:%SZ")
     token = f"kube-api-access-{short_hash(pod.ref)}"
     out = [
         f"Name:\t{pod.name}",
@@ -387,10 +368,10 @@ def describe_pod(world: World, pod: Pod) -> str:
         out.append("Init Containers:")
         for name, image, sidecar in inits:
             probes = _probes(spec, "initContainers", name)
-            _container(out, pod, name, image, start, token, ready, probes, True, sidecar)
+            _container(out, pod, name, image, created, token, probes, True, sidecar)
     out.append("Containers:")
     for name, image in containers(spec) or [("app", "<none>")]:
-        _container(out, pod, name, image, start, token, ready, _probes(spec, "containers", name))
+        _container(out, pod, name, image, created, token, _probes(spec, "containers", name))
     flag = "True" if ready else "False"
     initialized = "False" if pod_columns(pod, 0).status.startswith("Init:") else "True"
     out.append("Conditions:")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tutor.model.manifests import container_statuses
-from tutor.model.objects import ContainerReadiness, Pod
+from tutor.model.objects import ContainerReadiness, Pod, Termination
 
 from .world import parse_time
 
@@ -133,3 +133,36 @@ def _deleted(pod: Pod, reason: str) -> str:
     if pod.terminating and pod.phase not in ("Succeeded", "Failed"):
         return "Terminating"
     return reason
+
+
+def simulated_status(pod: Pod, name: str, created: str, plain_init: bool) -> ContainerReadiness:
+    """The status the simulator gives a container the file's status does not list (`describe
+    pod` and `-o yaml` print this one): a plain init container exited 0 as the Pod started; in
+    a Running Pod a container runs since `created`, ready with the Pod's Ready condition; a
+    Succeeded Pod's exited 0 (`Completed`), a Failed Pod's exited 1 (`Error`); otherwise it
+    waits in `ContainerCreating` (K · pkg/kubelet/kubelet_pods.go ·
+    `convertToAPIContainerStatuses`: a container not started yet waits with that reason)."""
+    if plain_init or pod.phase in ("Succeeded", "Failed"):
+        failed = pod.phase == "Failed" and not plain_init
+        reason, code = ("Error", 1) if failed else ("Completed", 0)
+        end = Termination(reason=reason, exit_code=code, started_at=created, finished_at=created)
+        return ContainerReadiness(
+            name,
+            ready=False,
+            terminated=f"{reason}, exit code {code}",
+            terminated_reason=reason,
+            exit_code=code,
+            init=plain_init,
+            listed=True,
+            started=False,
+            ended=end,
+        )
+    running = pod.phase == "Running"
+    return ContainerReadiness(
+        name,
+        ready=running and pod.ready_condition == "True" and not pod.terminating,
+        waiting="" if running else "ContainerCreating",
+        listed=True,
+        started=running,
+        running_since=created if running else None,
+    )

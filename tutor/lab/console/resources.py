@@ -15,7 +15,7 @@ from tutor.model.console_words import RESOURCE_NAMES
 from tutor.model.manifests import container_statuses
 from tutor.model.objects import ContainerReadiness, Pod, Service, Termination, Workload
 
-from .podstatus import pod_columns
+from .podstatus import pod_columns, simulated_status
 from .world import KUBERNETES_VERSION, World, containers, hex_id, init_containers, uid
 
 
@@ -195,37 +195,22 @@ def container_status(
         "lastState": {},
         "name": name,
     }
-    if said is not None and said.listed:
-        if said.terminated and said.ended is not None:
-            state: dict[str, Any] = {"terminated": _termination(said.ended)}
-        elif said.waiting:
-            state = {"waiting": {"reason": said.waiting}}
-        elif said.running_since is not None:
-            state = {"running": {"startedAt": said.running_since} if said.running_since else {}}
-        else:
-            state = {"waiting": {}}
-        if said.last_ended is not None:
-            out["lastState"] = {"terminated": _termination(said.last_ended)}
-        out |= {"ready": bool(said.ready), "restartCount": said.restart_count, "state": state}
-        if said.started is not None:
-            out["started"] = said.started
-        return out
-    if completed:
-        done = {"exitCode": 0, "finishedAt": created, "reason": "Completed", "startedAt": created}
-        return out | {
-            "ready": False,
-            "restartCount": 0,
-            "started": False,
-            "state": {"terminated": done},
-        }
-    running = pod.phase == "Running"
-    ready = pod.ready_condition == "True" and not pod.terminating and running
-    state = (
-        {"running": {"startedAt": created}}
-        if running
-        else {"waiting": {"reason": "ContainerCreating"}}
-    )
-    return out | {"ready": ready, "restartCount": 0, "started": running, "state": state}
+    if said is None or not said.listed:
+        said = simulated_status(pod, name, created, completed)
+    if said.terminated and said.ended is not None:
+        state: dict[str, Any] = {"terminated": _termination(said.ended)}
+    elif said.waiting:
+        state = {"waiting": {"reason": said.waiting}}
+    elif said.running_since is not None:
+        state = {"running": {"startedAt": said.running_since} if said.running_since else {}}
+    else:
+        state = {"waiting": {}}
+    if said.last_ended is not None:
+        out["lastState"] = {"terminated": _termination(said.last_ended)}
+    out |= {"ready": bool(said.ready), "restartCount": said.restart_count, "state": state}
+    if said.started is not None:
+        out["started"] = said.started
+    return out
 
 
 def _ports(pod: Pod, container: str, sidecar: bool) -> list[dict[str, Any]]:
