@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from testkit import settle, until
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from tutor.app.app import TutorApp
 from tutor.app.screens.lesson import LessonScreen
@@ -214,3 +214,49 @@ def test_warm_tutors_start_wide_enough_for_the_prebuilt_screen() -> None:
     from tutor.classroom.web import WARM_SIZE
 
     assert WARM_SIZE[0] >= NARROW_WIDTH
+
+
+async def list_after_name(data_dir: Path, prebuild: bool, name: str) -> tuple[str, bool]:
+    """(the lesson list as drawn after the name, whether its options were kept from the
+    list filled behind the prompt)."""
+    app = served_app(data_dir, prebuild)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_prompt(app, pilot)
+        lessons = app.screen_stack[0].query_one("#lessons", OptionList)
+        before = lessons.get_option_at_index(0) if lessons.option_count else None
+        assert (before is not None and before.id == "lesson:anatomy") == prebuild
+        await give_name(app, pilot, name)
+        kept = before is not None and lessons.get_option_at_index(0) is before
+        return app.export_screenshot(), kept
+
+
+async def test_the_list_is_filled_for_a_new_learner_before_the_name(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm tutor fills the lesson list as a new learner sees it while it waits; after a
+    new learner's name it stays as it is (drawing it again was most of the name -> list
+    time), and looks as a list filled after the name does."""
+    monkeypatch.setenv("KTUTOR_SERVE", "1")
+    seen = []
+    for prebuild in (False, True):
+        folder = tmp_path / f"prebuild-{prebuild}"
+        monkeypatch.setenv("KTUTOR_DATA_DIR", str(folder))
+        seen.append(await list_after_name(folder, prebuild, "Ada"))
+    (fresh, _), (svg, kept) = seen
+    assert kept
+    assert svg == fresh
+
+
+async def test_a_returning_learner_sees_their_own_list(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KTUTOR_SERVE", "1")
+    store = ProgressStore.open(data_dir, "Bea")
+    store.set_step("anatomy", 2)
+    app = served_app(data_dir, prebuild=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_prompt(app, pilot)
+        await give_name(app, pilot, "Bea")
+        lessons = app.screen.query_one("#lessons", OptionList)
+        assert lessons.get_option_at_index(0).id == "resume"
+        assert "in progress" in str(lessons.get_option_at_index(1).prompt)

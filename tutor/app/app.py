@@ -126,6 +126,10 @@ class TutorApp(App[None]):
         self.prebuild = settings.warm_tutor()
         """A warm tutor of `ktutor serve` builds the first lesson's screen while it waits for
         its learner (`_prebuild_first_lesson`); tests turn it on themselves."""
+        self.preview = False
+        """The list shows the lessons as a new learner sees them while the name is asked (a
+        warm tutor fills it before its learner comes; the learner's own progress refills it
+        only where it differs)."""
         self._prebuilt: LessonScreen | None = None
         """That screen, until a lesson is opened (see `_take_prebuilt`)."""
         self._spare_editor: YamlEditor | None = None
@@ -258,15 +262,22 @@ class TutorApp(App[None]):
         editor = YamlEditor.create("warm: up\n")  # loads tree-sitter and its YAML language
 
         async def warm() -> None:
-            await warm_styles(self.screen_stack[0], editor)
+            prebuilding = self.prebuild and not self.started
+            if not prebuilding:  # building the lesson screen registers its styles too
+                await warm_styles(self.screen_stack[0], editor)
             # what the app holds now lives as long as it: collect once, and later collections
             # skip it (a young-generation pass over the list's objects was 10 ms of the
             # lesson's opening)
             gc.collect()
             gc.freeze()
             self.make_spare_editor()
-            if self.prebuild and not self.started:
+            if prebuilding:
                 await self._prebuild_first_lesson()
+                gc.collect()
+                gc.freeze()
+                self.make_spare_editor()  # the screen took the spare: one for the next lesson
+                self.preview = True  # and the list, as a new learner sees it
+                self._fill_lists()
 
         self.run_worker(warm(), name="warm styles", group="warm-up", exit_on_error=False)
 
@@ -274,7 +285,12 @@ class TutorApp(App[None]):
         """A served tab's tutor waiting for its learner: build the screen of the lesson a new
         learner opens first (the top of the list), with a blank progress store, at the
         terminal's size, without showing it (`prewarm.prebuild`). 40 learners who open the
-        page together then each pay for showing it, not for building it (#14's rush)."""
+        page together then each pay for showing it, not for building it (#14's rush).
+
+        The styles warm-up (`warm_styles`) is skipped then: the screen registers the same
+        styles, and removing its samples from under the name prompt sometimes waited for
+        the learner's browser (a fork of the fork server: the removal completed only when
+        the tab connected, and the rest of the warm-up with it)."""
         from tutor.app.prewarm import prebuild
         from tutor.app.screens.lesson import LessonScreen
         from tutor.course.progress import ProgressStore
@@ -285,9 +301,6 @@ class TutorApp(App[None]):
         screen = LessonScreen(lesson, progress=ProgressStore.blank())
         if await prebuild(self, screen):
             self._prebuilt = screen
-        gc.collect()
-        gc.freeze()
-        self.make_spare_editor()  # the screen took the spare: one for the next lesson
 
     def _take_prebuilt(self, lesson: Lesson, index: int | None) -> LessonScreen | None:
         """The prebuilt screen, when it shows exactly what a new `LessonScreen(lesson, index)`

@@ -82,6 +82,9 @@ class LessonListScreen(Screen[None]):
         self._open_when_loaded = False
         """Enter was pressed while the list said "Loading lessons…": open the highlighted
         lesson once it is filled (on a first start the Enter was dropped)."""
+        self._shown: list[tuple[str | None, str, bool]] | None = None
+        """What the options say now (id, text, disabled): a fill that would show the same
+        keeps them (each new option is measured and drawn again)."""
 
     @property
     def tutor(self) -> TutorApp:
@@ -119,10 +122,16 @@ class LessonListScreen(Screen[None]):
         keep = options.highlighted_option.id if options.highlighted_option else None
         items: list[Option] = []
         started = self.tutor.started
+        listed = started or self.tutor.preview
         if started and (resume := self._resume_option()) is not None:
             items.append(resume)
-        for number, lesson in enumerate(self.tutor.headings() if started else (), 1):
+        if started:
             progress = self.tutor.progress
+        else:  # a warm tutor's list, behind the name prompt: what a new learner sees
+            from tutor.course.progress import ProgressStore
+
+            progress = ProgressStore.blank()
+        for number, lesson in enumerate(self.tutor.headings() if listed else (), 1):
             status = progress.status(lesson.id, len(lesson.steps))
             body = Text.assemble(
                 (f"{number}. ", "bold"),
@@ -134,7 +143,7 @@ class LessonListScreen(Screen[None]):
             body.append("\n")
             body.append(lesson.summary, style="dim")
             items.append(Option(Hanging(status_text(status), body), id=f"lesson:{lesson.id}"))
-        for number, error in enumerate(self.tutor.lesson_errors if started else ()):
+        for number, error in enumerate(self.tutor.lesson_errors if listed else ()):
             body = Text.assemble(
                 (error.lesson_id or error.file.name, "bold"), "\n", (str(error), "red")
             )
@@ -152,15 +161,18 @@ class LessonListScreen(Screen[None]):
                 else "No lessons found. Add a pack with --lessons DIR."
             )
             items.append(Option(Text(message), disabled=True))
-        options.clear_options()
-        options.add_options(items)
-        if keep is not None:
-            try:
-                options.highlighted = options.get_option_index(keep)
-            except Exception:  # the lesson is gone after a reload
+        shown = [(item.id, str(item.prompt), item.disabled) for item in items]
+        if shown != self._shown:
+            self._shown = shown
+            options.clear_options()
+            options.add_options(items)
+            if keep is not None:
+                try:
+                    options.highlighted = options.get_option_index(keep)
+                except Exception:  # the lesson is gone after a reload
+                    options.highlighted = 0
+            elif items:
                 options.highlighted = 0
-        elif items:
-            options.highlighted = 0
         options.focus()
         if self._open_when_loaded and not self._loading():
             self._open_when_loaded = False
