@@ -12,8 +12,6 @@ routing view keep their sizes (they no longer jump up and down as the learner ty
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from rich.text import Text
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -41,10 +39,6 @@ def problem_text(problem: Problem) -> Text:
     return scrub(prompt)
 
 
-def _rows(widget: OptionList | Static, texts: Sequence[Text | str], width: int) -> int:
-    return sum(rows(widget, text, width) for text in texts)
-
-
 def _content_width(widget: OptionList | Static) -> int:
     """The width the widget's content wraps to: its own while shown, else its parent's less
     the widget's padding and border (a hidden widget has no size)."""
@@ -69,6 +63,10 @@ class ErrorList(OptionList):
         self.shown: tuple[Problem, ...] = ()
         self._places: list[tuple[int, int] | None] = []
         self._prompts: list[Text] = []
+        self._made: dict[Problem, Text] = {}
+        self._measured: dict[tuple[str, int], int] = {}
+        """What the last prompts were and took: a key that breaks and mends the YAML shows
+        the same few problems again and again."""
 
     def place(self, index: int) -> tuple[int, int] | None:
         """(line, column), 1-based (line 0: no place), of the problem at option `index`;
@@ -87,22 +85,39 @@ class ErrorList(OptionList):
                 # nothing to jump to: Tab and the editor's Escape pass it by, as when hidden
                 self.can_focus = False
             return
-        prompts = [problem_text(problem) for problem in found]
-        rows = min(MAX_ROWS, _rows(self, prompts, _content_width(self)))
-        self.styles.height = rows + self.styles.gutter.height  # a layout only if it changed
+        prompts = [self._prompt(problem) for problem in found]
+        width = _content_width(self)
+        taken = min(MAX_ROWS, sum(self._rows(prompt, width) for prompt in prompts))
+        self.styles.height = taken + self.styles.gutter.height  # a layout only if it changed
         self._set(prompts, [(p.line, p.column) for p in found])
         self.can_focus = True
         self.display = True
 
     def _no_errors(self) -> tuple[list[Text], list[tuple[int, int] | None]]:
-        """ "No errors", in as many options of as many rows as the list has now (so they
+        """The no-errors line, in as many options of as many rows as the list has now (so they
         replace its prompts in place, and its virtual size stays: no layout)."""
         width = _content_width(self)
-        rows = [_rows(self, [prompt], width) for prompt in self._prompts] or [1]
-        said = [Text(NO_ERRORS if i == 0 else "", style="green") for i in range(len(rows))]
-        return [text.append("\n" * (n - 1)) for text, n in zip(said, rows, strict=True)], [
+        taken = [self._rows(prompt, width) for prompt in self._prompts] or [1]
+        said = [Text(NO_ERRORS if i == 0 else "", style="green") for i in range(len(taken))]
+        return [text.append("\n" * (n - 1)) for text, n in zip(said, taken, strict=True)], [
             None
-        ] * len(rows)
+        ] * len(taken)
+
+    def _prompt(self, problem: Problem) -> Text:
+        prompt = self._made.get(problem)
+        if prompt is None:
+            if len(self._made) > 64:
+                self._made.clear()
+            prompt = self._made[problem] = problem_text(problem)
+        return prompt
+
+    def _rows(self, prompt: Text, width: int) -> int:
+        key = (prompt.plain, width)
+        if key not in self._measured:
+            if len(self._measured) > 64:
+                self._measured.clear()
+            self._measured[key] = rows(self, prompt, width)
+        return self._measured[key]
 
     def _set(self, prompts: list[Text], places: list[tuple[int, int] | None]) -> None:
         if self.option_count == len(prompts):
@@ -138,8 +153,8 @@ class StaleNote(Static):
             if self.display:
                 set_content(self, "", layout=False)
             return
-        rows = _rows(self, [note], _content_width(self))
-        self.styles.height = rows + self.styles.gutter.height  # a layout only if it changed
+        taken = rows(self, note, _content_width(self))
+        self.styles.height = taken + self.styles.gutter.height  # a layout only if it changed
         set_content(self, note, layout=False)
         self.display = True
 

@@ -69,6 +69,7 @@ class TrafficView(Static):
         """Requests of the burst revealed so far."""
         self._timer: Timer | None = None
         self.symptoms = False
+        self._drawn: tuple[Sent | None, bool, int] | None = None
         """The snapshot shows symptoms only: draw what the client saw (`Sent.seen`), not the
         request's path or the count per Pod."""
 
@@ -81,6 +82,10 @@ class TrafficView(Static):
 
     def show(self, sent: Sent | None) -> None:
         """Draw `sent`; a new burst starts its reveal, the same one (marked stale) does not."""
+        drawn = (sent, self.symptoms, self.size.width)
+        if sent is self.sent and drawn == self._drawn:
+            return  # the usual keystroke: the same result, already drawn
+        self._drawn = drawn
         old = self.sent
         self.sent = sent
         burst = sent.burst if sent is not None else None
