@@ -238,3 +238,17 @@ def test_reading_a_store_writes_nothing(tmp_path: Path) -> None:
     assert store.lesson_ids() == [] and store.notice == ""
     store.set_step("anatomy", 2)  # kept in memory only
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_progress_of_a_learner_only_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--learner NAME --dir DIR` (an instructor looking at one learner) moved a corrupt file
+    aside, as if it were the instructor's own."""
+    broken = ProgressStore.file_for(tmp_path, "bob")
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{oops", encoding="utf-8")
+    assert main(["progress", "--learner", "bob", "--dir", str(tmp_path)]) == 0
+    assert "is not a progress file ktutor can read" in capsys.readouterr().err
+    assert broken.read_text(encoding="utf-8") == "{oops"
+    assert [p.name for p in broken.parent.iterdir()] == ["bob.json"]

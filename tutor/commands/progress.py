@@ -200,10 +200,15 @@ def run(args: argparse.Namespace) -> int:
     lessons = {lesson.id: lesson for lesson in lesson_set.lessons}
     if args.all:
         return _show_all(args, lessons)
-    store = ProgressStore.open(
-        Path(args.file) if args.file else (Path(args.dir) if args.dir and args.learner else None),
-        args.learner,
+    where = (
+        Path(args.file) if args.file else (Path(args.dir) if args.dir and args.learner else None)
     )
+    if args.learner and args.reset is None and not args.import_file:
+        # looking at a workshop learner's file (or exporting it) only reads it, as the roster
+        # does: their tutor may be writing it, and a corrupt one is not ours to move aside
+        store = ProgressStore.read(ProgressStore.file_for(where, args.learner))
+    else:
+        store = ProgressStore.open(where, args.learner)
     if store.notice:
         print(f"ktutor: {store.notice}", file=sys.stderr)
     if args.reset is not None:
