@@ -27,6 +27,13 @@ def test_selectorless_service_routes_to_its_hand_written_slice(
     assert "kube-proxy routes from the input's EndpointSlice `db-1`" in out
     assert ">  192.168.10.5  192.168.10.5:5432" in out
     assert "REJECT" not in out and "refused" not in out
+    # an address outside the cluster declares no ports: it is no Pod
+    assumed = "an address, not a Pod in the file: assumed to listen on 5432"
+    assert f"192.168.10.5: answers on 5432 ({assumed})" in out
+    assert "declares no ports" not in out
+    code, out = _route(capsys, str(SCENARIOS / "064-selectorless-handwritten-slice.yaml"), "--json")
+    (port,) = json.loads(out)["services"]["default/db"].values()
+    assert port["request"]["summary"] == f"answered by 192.168.10.5 on port 5432 ({assumed})"
 
 
 def test_dump_with_slices_marks_where_the_controller_would_differ(

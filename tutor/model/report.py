@@ -211,11 +211,19 @@ def _ports_list(ports: list[int], protocol: str) -> str:
     return shown or "no ports for " + protocol
 
 
+def assumed_note(pod: Pod, port: int, *, named: bool = True) -> str:
+    """Why the simulator assumes `pod` listens on `port`: it declares no ports, or it is an
+    address from a slice (an external database, a VM) that is no Pod in the file."""
+    if pod.address_only:
+        return f"an address, not a Pod in the file: assumed to listen on {port}"
+    return f"{pod.name if named else 'it'} declares no ports: assumed to listen on {port}"
+
+
 def at_pod(pod: Pod, port: int, protocol: str = "TCP") -> tuple[bool, bool, str, Hop]:
     """(answered, assumed, reason, hop) for a request reaching `pod` on `port`."""
     heard = listens(pod, port, protocol)
     if heard is None:
-        text = f"answers on {port} (it declares no ports: assumed to listen on {port})"
+        text = f"answers on {port} ({assumed_note(pod, port, named=False)})"
         return True, True, "", Hop(pod.name, text)
     if heard:
         return True, False, "", Hop(pod.name, f"answers on {port}")
@@ -285,9 +293,15 @@ def _no_endpoint(
     )
 
 
-def summary(kind: Outcome, pod: str, port: int, reason: str, assumed: bool) -> str:
+def summary(
+    kind: Outcome, pod: str, port: int, reason: str, assumed: bool, *, note: str = ""
+) -> str:
+    """The outcome in one line; `note` says why an answering Pod was `assumed` to listen
+    (`assumed_note`; the default is the Pod that declares no ports)."""
     if kind == Outcome.ANSWERED:
-        tail = f" ({pod} declares no ports: assumed to listen on {port})" if assumed else ""
+        if assumed and not note:
+            note = f"{pod} declares no ports: assumed to listen on {port}"
+        tail = f" ({note})" if assumed else ""
         return f"answered by {pod} on port {port}{tail}"
     if kind == Outcome.REFUSED_BY_POD:
         return f"refused by the Pod: {reason}"
@@ -345,7 +359,7 @@ def _through_proxy(
     kind = Outcome.ANSWERED if ok else Outcome.REFUSED_BY_POD
     return RequestOutcome(
         kind,
-        summary(kind, ep.pod.name, ep.port, reason, assumed),
+        summary(kind, ep.pod.name, ep.port, reason, assumed, note=assumed_note(ep.pod, ep.port)),
         tuple(hops),
         client,
         target,
@@ -391,7 +405,7 @@ def _headless(
         f"{pod.name} directly: {result}"
     )
     if assumed:
-        said += f" ({pod.name} declares no ports: assumed to listen on {port})"
+        said += f" ({assumed_note(pod, port)})"
     return RequestOutcome(
         Outcome.NO_VIRTUAL_IP,
         said,
@@ -414,7 +428,7 @@ def _to_pod(pod: Pod, client: Client, target: str, port: int, hops: list[Hop]) -
     kind = Outcome.ANSWERED if ok else Outcome.REFUSED_BY_POD
     return RequestOutcome(
         kind,
-        summary(kind, pod.name, port, reason, assumed),
+        summary(kind, pod.name, port, reason, assumed, note=assumed_note(pod, port)),
         tuple(hops),
         client,
         target,
