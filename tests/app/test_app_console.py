@@ -188,7 +188,7 @@ async def test_a_ran_goal_needs_the_command_typed_in_the_console(data_dir: Path)
         editor = challenge.query_one(YamlEditor)
         row = editor.text.splitlines().index("    app: web")
         editor.focus()
-        await pilot.press("ctrl+home", *["down"] * row, "end", *["backspace"] * 3, *"api")
+        await type_fast(pilot, "ctrl+home", *["down"] * row, "end", *["backspace"] * 3, *"api")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert challenge.last is not None and not challenge.last.met

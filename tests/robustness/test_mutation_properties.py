@@ -61,12 +61,14 @@ def record_examples(request: pytest.FixtureRequest) -> Iterator[None]:
         cache.set("robustness/examples", seen)
 
 
+LESSONS = [load_yaml(p.read_text(encoding="utf-8")) for p in LESSON_FILES]
+
+
 def _manifests() -> list[str]:
     """Every manifest text a learner meets: lessons' starting points, step manifests,
     challenge manifests and solutions, and the scenario files."""
     texts: list[str] = []
-    for path in LESSON_FILES:
-        data = load_yaml(path.read_text(encoding="utf-8"))
+    for data in LESSONS:
         texts.append(data["manifest"])
         texts.extend(s["manifest"] for s in data["steps"] if s.get("manifest"))
         for ch in data.get("challenges", []):
@@ -77,7 +79,6 @@ def _manifests() -> list[str]:
 
 MANIFESTS = _manifests()
 PARSED = [[d for d in load_yaml_all(t) if d is not None] for t in MANIFESTS]
-LESSONS = [load_yaml(p.read_text(encoding="utf-8")) for p in LESSON_FILES]
 
 NEAR_MISSES = [
     "Selector",
