@@ -368,6 +368,10 @@ def container_statuses(pod: Pod) -> tuple[ContainerReadiness, ...]:
     return pod.containers
 
 
+def _grace(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _pod_from(data: dict[str, Any], name: str, ns: str, source: Source) -> Pod:
     spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
     meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
@@ -382,6 +386,8 @@ def _pod_from(data: dict[str, Any], name: str, ns: str, source: Source) -> Pod:
         hostname=str(_get(spec, "hostname") or ""),
         subdomain=str(_get(spec, "subdomain") or ""),
         terminating=_get(meta, "deletionTimestamp") is not None,
+        deleted_at=_text(_get(meta, "deletionTimestamp")),
+        grace_seconds=_grace(_get(meta, "deletionGracePeriodSeconds")),
         host_network=_get(spec, "hostNetwork") is True,
     )
     if isinstance(status, dict):

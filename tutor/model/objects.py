@@ -238,6 +238,10 @@ class Pod:
     status_message: str = ""
     """`status.reason` and `status.message`: why the Pod is in its phase (Evicted, NodeLost,
     UnexpectedAdmissionError...); kubectl's STATUS shows the reason instead of the phase."""
+    deleted_at: str = ""
+    """`metadata.deletionTimestamp` as written (`terminating` says whether there is one)."""
+    grace_seconds: int | None = None
+    """`metadata.deletionGracePeriodSeconds` (the API server sets it with the timestamp)."""
     scheduling_gated: bool = False
     """The PodScheduled condition's reason is SchedulingGated (`spec.schedulingGates` hold it)."""
 

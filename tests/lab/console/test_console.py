@@ -804,3 +804,39 @@ def test_describe_and_yaml_give_an_unlisted_container_the_same_state(
     assert re.search(rf"^    State: +{state.title()}$", described, re.M), described
     if reason:
         assert re.search(rf"^    State: +\w+\n +Reason: +{reason}$", described, re.M)
+
+
+@pytest.mark.parametrize(
+    ("meta", "status", "grace"),
+    [
+        # deletionTimestamp is when the grace period ends: while it lasts, HumanDuration of a
+        # negative time is <invalid>, as real kubectl prints it
+        ('deletionTimestamp: "2026-01-01T09:00:25Z"', "Terminating (lasts <invalid>)", "30s"),
+        (
+            'deletionTimestamp: "2026-01-01T08:59:00Z", deletionGracePeriodSeconds: 5',
+            "Terminating (lasts 60s)",
+            "5s",
+        ),
+    ],
+)
+def test_describe_pod_says_how_long_a_deleted_pod_has_been_terminating(
+    meta: str, status: str, grace: str
+) -> None:
+    """K · kubectl/pkg/describe/describe.go · `describePod`: `Status: Terminating (lasts
+    translateTimestampSince(deletionTimestamp))` and `Termination Grace Period`; -o json keeps
+    both metadata fields."""
+    import json
+
+    text = (
+        f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p, {meta}}}\nspec:\n  nodeName: node-1\n"
+        "  containers: [{name: app, image: nginx}]\n"
+        "status: {phase: Running, podIP: 10.244.1.9, conditions: [{type: Ready, status: 'True'}]}\n"
+    )
+    console = Console(now=lambda: 0.0)
+    analysis = analyze_with_changes(text, console.changes)
+    described = console.run("kubectl describe pod p", analysis).text
+    assert re.search(
+        rf"^Status: +{re.escape(status)}\nTermination Grace Period: +{grace}\n", described, re.M
+    ), described
+    data = json.loads(console.run("kubectl get pod p -o json", analysis).text)
+    assert data["metadata"]["deletionGracePeriodSeconds"] == int(grace[:-1])

@@ -19,7 +19,7 @@ from tutor.model.objects import ContainerReadiness, Pod, Service, Termination
 
 from .flags import KUBECTL_GLOBAL, UsageError, parse
 from .output import Output
-from .podstatus import pod_columns, simulated_status
+from .podstatus import grace_seconds, pod_columns, simulated_status
 from .resources import Resource, find, ip_families
 from .selector import format_labels
 from .tabwriter import DESCRIBE, align
@@ -347,8 +347,13 @@ def describe_pod(world: World, pod: Pod) -> str:
     ]
     _labels("Labels", pod.labels, out)
     out.append("Annotations:\t<none>")
-    final = pod.phase in ("Succeeded", "Failed")
-    out.append(f"Status:\t{'Terminating' if pod.terminating and not final else pod.phase}")
+    if pod.terminating and pod.phase not in ("Succeeded", "Failed"):
+        # kubectl measures from deletionTimestamp, the time the grace period ends: while it
+        # lasts that is in the future, which HumanDuration prints as <invalid>
+        out.append(f"Status:\tTerminating (lasts {world.clock.since(pod.deleted_at)})")
+        out.append(f"Termination Grace Period:\t{grace_seconds(pod)}s")
+    else:
+        out.append(f"Status:\t{pod.phase}")
     if pod.status_reason:
         out.append(f"Reason:\t{pod.status_reason}")
     if pod.status_message:

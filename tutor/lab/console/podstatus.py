@@ -125,6 +125,12 @@ def pod_columns(pod: Pod, total: int) -> PodColumns:
     return PodColumns(ready, total, _deleted(pod, reason), restarts, last)
 
 
+def grace_seconds(pod: Pod) -> int:
+    """A deleted Pod's `deletionGracePeriodSeconds`: as written, else the 30 s the API server
+    sets from the default `terminationGracePeriodSeconds` (K · pkg/apis/core/v1/defaults.go)."""
+    return pod.grace_seconds if pod.grace_seconds is not None else 30
+
+
 def _deleted(pod: Pod, reason: str) -> str:
     """printPod's last word on a deleted Pod: `Unknown` when the node controller marked it
     `NodeLost`, `Terminating` while its phase is not final, else the reason as it stands."""

@@ -15,7 +15,7 @@ from tutor.model.console_words import RESOURCE_NAMES
 from tutor.model.manifests import container_statuses
 from tutor.model.objects import ContainerReadiness, Pod, Service, Termination, Workload
 
-from .podstatus import pod_columns, simulated_status
+from .podstatus import grace_seconds, pod_columns, simulated_status
 from .world import KUBERNETES_VERSION, World, containers, hex_id, init_containers, uid
 
 
@@ -320,6 +320,9 @@ def pod_dict(world: World, pod: Pod) -> dict[str, Any]:
             for n, i, side in inits
         ]
     meta = _meta(world, "Pod", pod.namespace, pod.name, pod.labels)
+    if pod.terminating:
+        meta["deletionGracePeriodSeconds"] = grace_seconds(pod)
+        meta["deletionTimestamp"] = pod.deleted_at
     if pod.owner:
         kind, _, name = pod.owner.partition("/")
         owner_kind, owner_name = kind, name
