@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from testkit import builtin_lessons
+from testkit import builtin_lessons, load_yaml_all
 
 from tutor.classroom.exporting import (
     GROUP_LABEL,
@@ -88,7 +88,8 @@ def test_export_is_valid_and_routes_like_the_lesson(
         # the model cannot run a readiness probe, so compare traffic only when all are Ready
         assert _shape(after, used=True) == _shape(before, used=True)
     selectors = []
-    for doc in yaml.safe_load_all(exported.text):
+    docs = load_yaml_all(exported.text)  # libyaml: the same data, a tenth of the CPU
+    for doc in docs:
         if doc["kind"] == "Deployment":
             selector = doc["spec"]["selector"]["matchLabels"]
             selectors.append((doc["metadata"].get("namespace", "default"), selector))
@@ -100,7 +101,7 @@ def test_export_is_valid_and_routes_like_the_lesson(
     # no Deployment's selector picks another Deployment's Pods (identical or a subset)
     templates = [
         (d["metadata"].get("namespace", "default"), d["spec"]["template"]["metadata"]["labels"])
-        for d in yaml.safe_load_all(exported.text)
+        for d in docs
         if d["kind"] == "Deployment"
     ]
     for i, (ns, selector) in enumerate(selectors):
