@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from testkit import dump_yaml, load_yaml
 
 from tutor import resources
 from tutor.course.lint import lint_file
@@ -34,8 +34,8 @@ ISSUE_10 = Path(__file__).with_name("data") / "issue10-challenges.yaml"
 
 def _lesson(file: str) -> dict[str, Any]:
     """The built-in lesson, with the issue's challenges as the learners met them."""
-    data: dict[str, Any] = yaml.safe_load((resources.lessons_dir() / file).read_text())
-    then: dict[str, Any] = yaml.safe_load(ISSUE_10.read_text())
+    data: dict[str, Any] = load_yaml((resources.lessons_dir() / file).read_text())
+    then: dict[str, Any] = load_yaml(ISSUE_10.read_text())
     data["challenges"] = [
         then[c["id"]]["challenge"] if c["id"] in then else c for c in data["challenges"]
     ]
@@ -135,7 +135,7 @@ IDS = [c[1] for c in CASES]
 
 def _lint(tmp_path: Path, file: str, data: dict[str, Any]) -> list[str]:
     path = tmp_path / file
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    path.write_text(dump_yaml(data, sort_keys=False), encoding="utf-8")
     _lesson_found, issues = lint_file(path)
     return [i.message for i in issues]
 
