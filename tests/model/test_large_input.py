@@ -212,3 +212,17 @@ def test_large_json_depth_is_bounded_with_other_threads_running_too() -> None:
     finally:
         stop.set()
         other.join()
+
+
+def test_a_duplicate_key_in_a_large_yaml_dump_says_where_it_was_first_set() -> None:
+    """Read without a span per field, the builder knew a key came twice but not where the
+    first one was: the item is read again, as for JSON, to say so."""
+    text = yaml.dump(clusterdump.dump(500, 40), Dumper=yaml.CSafeDumper, sort_keys=False)
+    at = text.index("    selector:\n", text.index("name: app-31\n"))
+    text = text[:at] + "    selector: {app: other}\n" + text[at:]
+    assert len(text) > MAX_TEXT_BYTES
+    result = analyze(text, limits=FILE)
+    dups = [e for e in result.errors if "duplicate field" in e.message]
+    first = text.count("\n", 0, at) + 1
+    assert [(e.path, e.line, e.column) for e in dups] == [("spec.selector", first + 1, 5)]
+    assert dups[0].message.endswith(f"(first set on line {first})")

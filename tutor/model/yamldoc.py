@@ -445,7 +445,10 @@ def _build(text: str, limits: Limits, *, lazy: bool) -> tuple[list[Document], in
                 if lines is not None:
                     if not regions:
                         regions[()] = (doc_start, event.end_mark.index)
-                    docs[-1].locate = _Locator(lines, regions, spans)
+                    locator = _Locator(lines, regions, spans)
+                    docs[-1].locate = locator
+                    if duplicates:
+                        docs[-1].duplicates = _placed(duplicates, locator)
                 if len(docs) > max_documents:
                     raise InputRejected(f"more than {max_documents:,} YAML documents in one text")
             if total_nodes > max_nodes:
@@ -486,6 +489,22 @@ def _build(text: str, limits: Limits, *, lazy: bool) -> tuple[list[Document], in
     finally:
         loader.dispose()
     return docs, total_nodes
+
+
+def _placed(found: list[DuplicateKey], locator: _Locator) -> list[DuplicateKey]:
+    """The duplicate keys of a large text read without a span per field, with the line where
+    each key was first set: the List items that hold one are read again with positions (a
+    whole document over the editor's size keeps what the first reading found)."""
+    out: list[DuplicateKey] = []
+    again: set[Path] = set()
+    for d in found:
+        prefix = d.path[:2]
+        if prefix not in locator.regions:
+            out.append(d)
+        elif prefix not in again:
+            again.add(prefix)
+            out.extend(locator.duplicates(prefix))
+    return out[:MAX_DUPLICATES]
 
 
 def _refuse_templates(text: str, docs: list[Document]) -> None:
