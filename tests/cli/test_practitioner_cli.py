@@ -458,7 +458,11 @@ def test_route_and_the_console_give_the_same_reason_for_a_pod_not_ready(
         capsys,
     )
     assert "Reason:       CrashLoopBackOff" in out
-    assert "(container web is waiting (CrashLoopBackOff))" in out
+    # a waiting container is not probed: the kubelet's event is its back-off, not a probe
+    assert "Back-off restarting failed container web in pod web-crashing_shop(" in out
+    assert "Readiness probe failed" not in out
+    code, out, _ = _run(["route", str(path), "--service", "shop/web"], capsys)
+    assert "container web is waiting (CrashLoopBackOff)" in out
 
 
 def test_route_on_a_dump_lists_the_closest_partial_matches_and_counts_the_rest(

@@ -840,3 +840,29 @@ def test_describe_pod_says_how_long_a_deleted_pod_has_been_terminating(
     ), described
     data = json.loads(console.run("kubectl get pod p -o json", analysis).text)
     assert data["metadata"]["deletionGracePeriodSeconds"] == int(grace[:-1])
+
+
+def test_describe_pod_events_name_only_containers_that_ran() -> None:
+    """The kubelet pulls, creates and starts a container when its turn comes: an app container
+    still waiting for the init containers (PodInitializing) has no such events, and a
+    crash-looping one has the kubelet's BackOff warning naming the Pod as format.Pod does
+    (`name_namespace(uid)`, the uid -o json shows)."""
+    import json
+
+    from lab.console.transcript import HERE
+
+    text = (HERE / "init.yaml").read_text()
+    console = Console(now=lambda: 0.0)
+    analysis = analyze_with_changes(text, console.changes)
+    held = console.run("kubectl describe pod migrate-0", analysis).text
+    events = held[held.index("Events:") :]
+    assert "Started container wait-db" in events
+    assert "container migrate" not in events and "container api" not in events
+    looping = console.run("kubectl describe pod migrate-3", analysis).text
+    pod_uid = json.loads(console.run("kubectl get pod migrate-3 -o json", analysis).text)[
+        "metadata"
+    ]["uid"]
+    assert (
+        f"Back-off restarting failed container migrate in pod migrate-3_default({pod_uid})"
+        in looping
+    )

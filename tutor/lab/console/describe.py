@@ -23,7 +23,7 @@ from .podstatus import grace_seconds, pod_columns, simulated_status
 from .resources import Resource, find, ip_families
 from .selector import format_labels
 from .tabwriter import DESCRIBE, align
-from .world import World, containers, hex_id, init_containers, parse_time, short_hash
+from .world import World, containers, hex_id, init_containers, parse_time, short_hash, uid
 
 RFC1123Z = "%a, %d %b %Y %H:%M:%S %z"
 ZERO_TIME = "Mon, 01 Jan 0001 00:00:00 +0000"
@@ -410,7 +410,15 @@ def describe_pod(world: World, pod: Pod) -> str:
             f"Successfully assigned {pod.namespace}/{pod.name} to {pod.node_name}",
         )
     ]
-    for name, image in [(n, i) for n, i, _ in inits] + containers(spec):
+    said = {c.container: c for c in container_statuses(pod)}
+    for name, image, plain in [(n, i, not side) for n, i, side in inits] + [
+        (n, i, False) for n, i in containers(spec)
+    ]:
+        c = said.get(name)
+        if c is None or not c.listed:
+            c = simulated_status(pod, name, created, plain)
+        if c.running_since is None and not c.terminated and not c.restart_count:
+            continue  # never started: the kubelet has not pulled, created or started it
         events += [
             (
                 "Normal",
@@ -422,7 +430,25 @@ def describe_pod(world: World, pod: Pod) -> str:
             ("Normal", "Created", age, "kubelet", f"Created container: {name}"),
             ("Normal", "Started", age, "kubelet", f"Started container {name}"),
         ]
-    if not ready and pod.phase == "Running":
+        if c.waiting == "CrashLoopBackOff":
+            # K · pkg/kubelet/kuberuntime/kuberuntime_manager.go · `doBackOff`, format.Pod
+            events.append(
+                (
+                    "Warning",
+                    "BackOff",
+                    age,
+                    "kubelet",
+                    f"Back-off restarting failed container {name} in pod "
+                    f"{pod.name}_{pod.namespace}({uid(key)})",
+                )
+            )
+    app = [c for c in said.values() if not c.init]
+    probed = any(
+        c.probe is not None and c.ready is not True and not c.waiting and not c.terminated
+        for c in app
+    )
+    if not ready and pod.phase == "Running" and (probed or not any(c.listed for c in app)):
+        # only a readiness probe that runs fails (a waiting or ended container is not probed);
         # the file's own probe and container status when it has them (tutor.model.explain,
         # the words the routing view and `ktutor route` use), else the simulator's toggle
         detail = not_ready_detail(pod) or "ktutor marked this Pod not Ready"
