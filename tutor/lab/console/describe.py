@@ -19,7 +19,7 @@ from tutor.model.objects import ContainerReadiness, Pod, Service, Termination
 
 from .flags import KUBECTL_GLOBAL, UsageError, parse
 from .output import Output
-from .podstatus import grace_seconds, pod_columns, simulated_status
+from .podstatus import grace_seconds, pod_conditions, simulated_status, unscheduled
 from .resources import Resource, find, ip_families
 from .selector import format_labels
 from .tabwriter import DESCRIBE, align
@@ -305,24 +305,31 @@ def _container(
         for cp in ports
     ]
     host = [f"0/{cp.protocol}" for cp in ports]
+    said = next((c for c in container_statuses(pod) if c.container == name), None)
+    if said is None or not said.listed:
+        # no node has the Pod: its status lists no container (describeContainers prints only
+        # the spec's lines)
+        said = (
+            None if unscheduled(pod) else simulated_status(pod, name, created, init and not sidecar)
+        )
     out.append(f"  {name}:")
-    out.append(f"    Container ID:\tcontainerd://{hex_id(pod.ref, name)}")
+    if said is not None:
+        out.append(f"    Container ID:\tcontainerd://{hex_id(pod.ref, name)}")
     out.append(f"    Image:\t{image}")
-    out.append(f"    Image ID:\t{image}@sha256:{hex_id(image)}")
+    if said is not None:
+        out.append(f"    Image ID:\t{image}@sha256:{hex_id(image)}")
     if len(texts) > 1:
         out.append(f"    Ports:\t{', '.join(texts)}")
         out.append(f"    Host Ports:\t{', '.join(host)}")
     else:
         out.append(f"    Port:\t{texts[0] if texts else '<none>'}")
         out.append(f"    Host Port:\t{host[0] if host else '<none>'}")
-    said = next((c for c in container_statuses(pod) if c.container == name), None)
-    if said is None or not said.listed:
-        said = simulated_status(pod, name, created, init and not sidecar)
-    _state(out, "State", said, said.ended if said.terminated else None)
-    if said.last_ended is not None:
-        _state(out, "Last State", said, said.last_ended)
-    out.append(f"    Ready:\t{'True' if said.ready else 'False'}")
-    out.append(f"    Restart Count:\t{said.restart_count}")
+    if said is not None:
+        _state(out, "State", said, said.ended if said.terminated else None)
+        if said.last_ended is not None:
+            _state(out, "Last State", said, said.last_ended)
+        out.append(f"    Ready:\t{'True' if said.ready else 'False'}")
+        out.append(f"    Restart Count:\t{said.restart_count}")
     out.extend(probes)
     out.append("    Environment:\t<none>")
     out.append("    Mounts:")
@@ -343,8 +350,9 @@ def describe_pod(world: World, pod: Pod) -> str:
         f"Node:\t{pod.node_name}/{world.node_ip(pod.node_name)}"
         if pod.node_name
         else "Node:\t<none>",
-        f"Start Time:\t{start}",
     ]
+    if not unscheduled(pod):  # status.startTime: set when the kubelet takes the Pod
+        out.append(f"Start Time:\t{start}")
     _labels("Labels", pod.labels, out)
     out.append("Annotations:\t<none>")
     if pod.terminating and pod.phase not in ("Succeeded", "Failed"):
@@ -377,17 +385,9 @@ def describe_pod(world: World, pod: Pod) -> str:
     out.append("Containers:")
     for name, image in containers(spec) or [("app", "<none>")]:
         _container(out, pod, name, image, created, token, _probes(spec, "containers", name))
-    flag = "True" if ready else "False"
-    initialized = "False" if pod_columns(pod, 0).status.startswith("Init:") else "True"
     out.append("Conditions:")
     out.append("  Type\tStatus")
-    for cond, status in (
-        ("PodReadyToStartContainers", "True"),
-        ("Initialized", initialized),
-        ("Ready", flag),
-        ("ContainersReady", flag),
-        ("PodScheduled", "True"),
-    ):
+    for cond, status, _ in pod_conditions(pod):
         out.append(f"  {cond} \t{status} ")
     out.append("Volumes:")
     out.append(f"  {token}:")
@@ -401,15 +401,17 @@ def describe_pod(world: World, pod: Pod) -> str:
     out.append("Tolerations:\tnode.kubernetes.io/not-ready:NoExecute op=Exists for 300s")
     out.append("\tnode.kubernetes.io/unreachable:NoExecute op=Exists for 300s")
     age = world.clock.age(key)
-    events = [
-        (
-            "Normal",
-            "Scheduled",
-            age,
-            "default-scheduler",
-            f"Successfully assigned {pod.namespace}/{pod.name} to {pod.node_name}",
+    events: list[tuple[str, str, str, str, str]] = []
+    if not unscheduled(pod):
+        events.append(
+            (
+                "Normal",
+                "Scheduled",
+                age,
+                "default-scheduler",
+                f"Successfully assigned {pod.namespace}/{pod.name} to {pod.node_name}",
+            )
         )
-    ]
     said = {c.container: c for c in container_statuses(pod)}
     for name, image, plain in [(n, i, not side) for n, i, side in inits] + [
         (n, i, False) for n, i in containers(spec)
@@ -461,6 +463,8 @@ def describe_pod(world: World, pod: Pod) -> str:
                 f"Readiness probe failed: simulated ({detail})",
             )
         )
+    if not events:  # `DescribeEvents`: one line, aligned with the rest
+        return align("\n".join([*out, "Events:\t<none>"]) + "\n", *DESCRIBE)
     body = align("\n".join(out) + "\n", *DESCRIBE)
     ev = ["Events:", "  Type\tReason\tAge\tFrom\tMessage", "  ----\t------\t----\t----\t-------"]
     ev += [f"  {t}\t{r}\t{a}\t{f}\t{m}" for t, r, a, f, m in events]

@@ -172,3 +172,30 @@ def simulated_status(pod: Pod, name: str, created: str, plain_init: bool) -> Con
         started=running,
         running_since=created if running else None,
     )
+
+
+GATED_MESSAGE = "Scheduling is blocked due to non-empty scheduling gates"
+"""K · pkg/scheduler/schedule_one.go: the PodScheduled condition's message for a gated Pod."""
+
+
+def unscheduled(pod: Pod) -> bool:
+    """No node runs the Pod yet: a scheduling gate holds it, or it is Pending without a node."""
+    return pod.scheduling_gated or (not pod.node_name and pod.phase == "Pending")
+
+
+def pod_conditions(pod: Pod) -> list[tuple[str, str, str]]:
+    """(type, status, reason) of the Pod's conditions in the kubelet's order, for `describe pod`
+    and `-o yaml`: an unscheduled Pod has only PodScheduled False (SchedulingGated for a gated
+    one); Initialized is False while an init container holds the Pod (printPod's `Init:`),
+    Ready and ContainersReady follow the Ready condition."""
+    if unscheduled(pod):
+        return [("PodScheduled", "False", "SchedulingGated" if pod.scheduling_gated else "")]
+    ready = "True" if pod.ready_condition == "True" else "False"
+    initialized = "False" if pod_columns(pod, 0).status.startswith("Init:") else "True"
+    return [
+        ("PodReadyToStartContainers", "True", ""),
+        ("Initialized", initialized, ""),
+        ("Ready", ready, ""),
+        ("ContainersReady", ready, ""),
+        ("PodScheduled", "True", ""),
+    ]

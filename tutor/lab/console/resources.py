@@ -15,7 +15,7 @@ from tutor.model.console_words import RESOURCE_NAMES
 from tutor.model.manifests import container_statuses
 from tutor.model.objects import ContainerReadiness, Pod, Service, Termination, Workload
 
-from .podstatus import grace_seconds, pod_columns, simulated_status
+from .podstatus import GATED_MESSAGE, grace_seconds, pod_conditions, simulated_status, unscheduled
 from .world import KUBERNETES_VERSION, World, containers, hex_id, init_containers, uid
 
 
@@ -262,30 +262,25 @@ def pod_dict(world: World, pod: Pod) -> dict[str, Any]:
         spec["hostname"] = pod.hostname
     if pod.subdomain:
         spec["subdomain"] = pod.subdomain
-    ready = "True" if pod.ready_condition == "True" else "False"
-    initialized = "False" if pod_columns(pod, 0).status.startswith("Init:") else "True"
+    gates = spec_in.get("schedulingGates")
+    if isinstance(gates, list) and gates:
+        spec["schedulingGates"] = [
+            {"name": str(g.get("name", ""))} for g in gates if isinstance(g, dict)
+        ]
     created = world.clock.created(f"Pod/{pod.namespace}/{pod.name}").strftime("%Y-%m-%dT%H:%M:%SZ")
+    conditions: list[dict[str, Any]] = []
+    for t, s, why in pod_conditions(pod):
+        cond: dict[str, Any] = {"lastProbeTime": None, "lastTransitionTime": created}
+        if why:
+            cond |= {"message": GATED_MESSAGE, "reason": why}
+        conditions.append(cond | {"status": s, "type": t})
     status: dict[str, Any] = {
-        "conditions": [
-            {"lastProbeTime": None, "lastTransitionTime": created, "status": s, "type": t}
-            for t, s in (("PodReadyToStartContainers", "True"), ("Initialized", initialized))
-        ]
-        + [
-            {"lastProbeTime": None, "lastTransitionTime": created, "status": ready, "type": t}
-            for t in ("Ready", "ContainersReady")
-        ]
-        + [
-            {
-                "lastProbeTime": None,
-                "lastTransitionTime": created,
-                "status": "True",
-                "type": "PodScheduled",
-            }
-        ],
+        "conditions": conditions,
         "phase": pod.phase,
         "qosClass": "BestEffort",
-        "startTime": created,
     }
+    if not unscheduled(pod):
+        status["startTime"] = created  # the kubelet sets it when it takes the Pod
     if pod.node_name:
         status["hostIP"] = world.node_ip(pod.node_name)
         status["hostIPs"] = [{"ip": status["hostIP"]}]
@@ -297,9 +292,12 @@ def pod_dict(world: World, pod: Pod) -> dict[str, Any]:
     if pod.status_message:
         status["message"] = pod.status_message
     said = {c.container: c for c in container_statuses(pod)}
-    status["containerStatuses"] = [
-        container_status(pod, n, i, created, said.get(n)) for n, i in conts
-    ]
+    # no node has an unscheduled Pod: nothing reports its containers
+    seen = not unscheduled(pod) or any(c.listed for c in said.values())
+    if seen:
+        status["containerStatuses"] = [
+            container_status(pod, n, i, created, said.get(n)) for n, i in conts
+        ]
     inits = init_containers(spec_in)
     if inits:
         spec["initContainers"] = [
@@ -315,6 +313,7 @@ def pod_dict(world: World, pod: Pod) -> dict[str, Any]:
             }
             for n, i, side in inits
         ]
+    if inits and seen:
         status["initContainerStatuses"] = [
             container_status(pod, n, i, created, said.get(n), completed=not side)
             for n, i, side in inits
