@@ -92,3 +92,23 @@ def test_the_tab_environment_is_textual_serves() -> None:
     env = shims.tab_environment(100, 30)
     assert env["COLUMNS"] == "100" and env["ROWS"] == "30"
     assert env["TEXTUAL_DRIVER"] == "textual.drivers.web_driver:WebDriver"
+
+
+def test_canary_our_page_is_textual_serves_with_local_fonts() -> None:
+    """tutor/classroom/templates/app_index.html is textual-serve's page with the Google Fonts
+    stylesheet replaced by the fonts textual-serve ships: a change upstream (a new script, a
+    fix) must be carried over by hand."""
+    from pathlib import Path
+
+    import textual_serve
+
+    from tutor.classroom.web import TEMPLATES
+
+    theirs = (Path(textual_serve.__file__).parent / "templates/app_index.html").read_text()
+    ours = (TEMPLATES / "app_index.html").read_text()
+    google = '    <link\n      rel="stylesheet"\n      href="https://fonts.googleapis.com/'
+    start = theirs.index(google)
+    end = theirs.index("/>\n", start) + 3
+    head, tail = theirs[:start], theirs[end:]
+    assert ours.startswith(head) and ours.endswith(tail)
+    assert "@font-face" in ours[len(head) : -len(tail)]

@@ -50,6 +50,25 @@ async def test_page_follows_the_host_header() -> None:
     assert _urls(page)[0] == "wss://k8s.example.org/ws"
 
 
+async def test_the_page_asks_nothing_of_any_other_host() -> None:
+    """A classroom offline, or behind a firewall that drops packets, must not wait on a
+    stylesheet from fonts.googleapis.com (textual-serve's own page loads one): every address
+    the page loads is on the server, and the fonts it names are served."""
+    server = ClassroomServer("true", host="0.0.0.0", port=8000, title="t", public_url=None)
+    async with TestClient(TestServer(await server.make_app())) as client:
+        page = await (await client.get("/", headers={"Host": "192.0.2.7:8000"})).text()
+        loaded = re.findall(r'(?:src|href)="([^"]*)"|url\("?([^")]*)"?\)', page)
+        urls = [a or b for a, b in loaded]
+        assert len(urls) >= 5, urls  # xterm.css, the font, its two faces, textual.js, ...
+        assert all(u.startswith("http://192.0.2.7:8000/static/") for u in urls), urls
+        assert "googleapis" not in page and "@import" not in page
+        fonts = {u.removeprefix("http://192.0.2.7:8000") for u in urls if "/fonts/" in u}
+        assert len(fonts) == 2
+        for font in fonts:
+            response = await client.get(font)
+            assert response.status == 200 and len(await response.read()) > 100_000
+
+
 async def test_explicit_public_url_wins() -> None:
     server = ClassroomServer(
         "true", host="0.0.0.0", port=8000, title="t", public_url="https://k8s.example.org/"

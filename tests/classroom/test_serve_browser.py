@@ -2,7 +2,8 @@
 
 The screen is read from xterm.js's own buffer (its public `buffer.active.getLine` API): the
 terminal object is caught when textual.js assigns it, so the test reads exactly what a learner
-sees, without OCR. Nothing is downloaded: Debian's chromium, and Google Fonts requests are cut.
+sees, without OCR. Nothing is downloaded: Debian's chromium, and any request to another host
+than the server is cut (and fails the test: the served page must work offline).
 """
 
 from __future__ import annotations
@@ -146,6 +147,21 @@ def _serve(tmp_path: Path, *extra: str) -> Iterator[tuple[str, Path]]:
         log.close()
 
 
+def _offline(page: Any, url: str) -> list[str]:
+    """Cut every request to a host other than the server's; the list fills with their URLs."""
+    elsewhere: list[str] = []
+
+    def check(route: Any) -> None:
+        if route.request.url.startswith(url):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", check)
+    return elsewhere
+
+
 def _wait(page: Any, test: Callable[[str], bool], what: str, timeout: float = 15) -> str:
     deadline = time.monotonic() + timeout
     screen = ""
@@ -170,7 +186,7 @@ def test_browser_lesson_edit_changes_routing(server: tuple[str, Path]) -> None:
         browser = pw.chromium.launch(executable_path=_chromium(), args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.route("**/fonts.googleapis.com/**", lambda route: route.abort())
+            elsewhere = _offline(page, url)
             page.add_init_script(HOOK)
             page.goto(url)
             # the page points back at the address the browser used, not at `localhost`
@@ -218,6 +234,7 @@ def test_browser_lesson_edit_changes_routing(server: tuple[str, Path]) -> None:
             assert "TRAFFIC" not in routing, routing
             assert "the Service wants `web`" in routing
             assert routing != before
+            assert not elsewhere, f"the page asked other hosts: {elsewhere}"
         finally:
             browser.close()
     if named:
@@ -232,7 +249,7 @@ def test_browser_asks_the_workshop_code_first(coded_server: tuple[str, Path]) ->
         browser = pw.chromium.launch(executable_path=_chromium(), args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 800})
-            page.route("**/fonts.googleapis.com/**", lambda route: route.abort())
+            elsewhere = _offline(page, url)
             page.add_init_script(HOOK)
             page.goto(url)
             assert "Workshop code" in page.inner_text("body")
@@ -244,5 +261,9 @@ def test_browser_asks_the_workshop_code_first(coded_server: tuple[str, Path]) ->
             page.click("button[type=submit]")
             page.wait_for_selector("[data-session-websocket-url]")
             _wait(page, lambda s: "What is your name" in s, "the name prompt after the code")
+            assert not elsewhere, f"the page asked other hosts: {elsewhere}"
+            # the terminal's font came from the server
+            loaded = "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
+            assert any("Roboto Mono" in f for f in page.evaluate(loaded))
         finally:
             browser.close()

@@ -6,7 +6,11 @@ textual-serve 1.1.3 builds the page's script, stylesheet and websocket URLs from
 every learner's page would point at `localhost` (their own laptop). `ClassroomServer` keeps
 textual-serve's routes, template and websocket handling and only overrides `handle_index`:
 without an explicit `--public-url` the URLs come from the request's own Host header (the address
-the learner typed), so one server works for every interface it listens on.
+the learner typed), so one server works for every interface it listens on. The page itself is
+`TEMPLATES`' copy of textual-serve's, which loads Roboto Mono from textual-serve's own static
+folder instead of fonts.googleapis.com: a classroom offline, or behind a firewall that drops
+packets to Google, would otherwise wait on that stylesheet; the page asks nothing of any other
+host.
 
 With a workshop code (`code=`, see `joining`), `/` shows the code form until the browser holds
 the code's cookie, `POST /join` checks a code (rate-limited per client address), and `/ws`
@@ -55,6 +59,11 @@ from textual_serve.server import log, to_int
 from tutor import settings
 from tutor.classroom import forking, joining
 from tutor.classroom.shims import RoutedServer, TabService, idle_service, tab_environment
+
+TEMPLATES = Path(__file__).with_name("templates")
+"""Our `app_index.html` (given to textual-serve's public `templates_path`): textual-serve
+1.1.3's page with its fonts served locally (tests/classroom/test_classroom_shims.py compares
+the two, so an upstream change to the page is carried over by hand)."""
 
 HOST_HEADER = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$")
 """A Host header we are willing to put into the page: a name or address and an optional port
@@ -437,7 +446,14 @@ class ClassroomServer(RoutedServer):
         warm: int = 0,
         fork_server: Sequence[str] | None = None,
     ) -> None:
-        super().__init__(command, host=host, port=port, title=title, public_url=public_url)
+        super().__init__(
+            command,
+            host=host,
+            port=port,
+            title=title,
+            public_url=public_url,
+            templates_path=TEMPLATES,
+        )
         self.warm = warm
         self.pool: WarmPool | None = None
         self.fork_server_command = fork_server
