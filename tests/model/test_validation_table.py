@@ -993,7 +993,10 @@ ports: [{port: 5432, protocol: TCP}]
     ("line", "expected"),
     [
         ("addressType: IPv4", set()),
-        ("addressType: IPv6", set()),
+        (
+            "addressType: IPv6",
+            {'endpoints[0].addresses[0]: Invalid value: "10.0.0.5": must be a valid IPv6 address'},
+        ),
         ("addressType: FQDN", set()),
         ("", {"addressType: Required value"}),
         ('addressType: ""', {"addressType: Required value"}),
@@ -1016,4 +1019,58 @@ def test_endpoint_slice_address_type(line: str, expected: set[str]) -> None:
     ready = result.route_json()["services"]["default/db"]["5432"]["ready"]
     if expected:
         assert ready == [] and result.errors[0].kind == "EndpointSlice"
-        assert result.errors[0].line == (12 if line else 7)
+        addresses = result.errors[0].path.startswith("endpoints")
+        assert result.errors[0].line == (13 if addresses else 12 if line else 7)
+
+
+@pytest.mark.parametrize(
+    ("address_type", "endpoints", "expected"),
+    [
+        ("IPv4", '[{addresses: ["10.0.0.5"]}, {addresses: ["010.0.0.6"]}]', set()),
+        (
+            "IPv4",
+            '[{addresses: ["10.0.0.300"]}]',
+            {
+                'endpoints[0].addresses[0]: Invalid value: "10.0.0.300": must be a valid IPv4 '
+                "address",
+                'endpoints[0].addresses[0]: Invalid value: "10.0.0.300": must be a valid IP address',
+            },
+        ),
+        (
+            "IPv4",
+            '[{addresses: ["fd00::5"]}]',
+            {'endpoints[0].addresses[0]: Invalid value: "fd00::5": must be a valid IPv4 address'},
+        ),
+        (
+            "IPv4",
+            '[{addresses: ["10.0.0.5"]}, {addresses: ["127.0.0.1"]}, {addresses: []}]',
+            {
+                'endpoints[1].addresses[0]: Invalid value: "127.0.0.1": may not be in the '
+                "loopback range (127.0.0.0/8, ::1/128)",
+                "endpoints[2].addresses: Required value: must contain at least 1 address",
+            },
+        ),
+        (
+            "IPv6",
+            '[{addresses: ["fe80::1"]}]',
+            {
+                'endpoints[0].addresses[0]: Invalid value: "fe80::1": may not be in the '
+                "link-local range (169.254.0.0/16, fe80::/10)"
+            },
+        ),
+        ("FQDN", '[{addresses: ["db.example.com"]}]', set()),
+    ],
+)
+def test_endpoint_slice_addresses(address_type: str, endpoints: str, expected: set[str]) -> None:
+    """K · pkg/apis/discovery/validation · `validateEndpoints`: an address must be of the
+    slice's type (`IsValidIPv4Address`: Go's sloppy parser, leading zeros allowed) and not
+    special (`ValidateEndpointIP`), and an endpoint has at least one. A refused slice never
+    reaches kube-proxy: the external database had traffic sent to 10.0.0.300."""
+    text = SLICE.replace("ADDRESS_TYPE\n", f"addressType: {address_type}\n").replace(
+        'endpoints: [{addresses: ["10.0.0.5"]}]', f"endpoints: {endpoints}"
+    )
+    result = analyze(text)
+    assert {e.message for e in result.errors} == expected
+    if expected:
+        assert result.route_json()["services"]["default/db"]["5432"]["ready"] == []
+        assert {(e.kind, e.line) for e in result.errors} == {("EndpointSlice", 13)}

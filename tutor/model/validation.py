@@ -976,10 +976,13 @@ deprecated but still accepted; kube-proxy reads only IPv4 and IPv6 slices)."""
 def validate_endpoint_slice(
     data: dict[str, Any], doc: Document, prefix: Path, obj: str, kind: str
 ) -> list[FieldError]:
-    """ObjectMeta and `addressType` (K · pkg/apis/discovery/validation/validation.go ·
-    `ValidateEndpointSlice` → `validateAddressType`: empty is `addressType: Required value`,
-    anything but FQDN, IPv4 or IPv6, case-sensitive, `addressType: Unsupported value: "ipv4":
-    supported values: "FQDN", "IPv4", "IPv6"`)."""
+    """ObjectMeta, `addressType` and the endpoints' addresses (K ·
+    pkg/apis/discovery/validation/validation.go · `ValidateEndpointSlice`): `validateAddressType`
+    (empty is `addressType: Required value`, anything but FQDN, IPv4 or IPv6, case-sensitive,
+    `addressType: Unsupported value: "ipv4": supported values: "FQDN", "IPv4", "IPv6"`), and
+    `validateEndpoints`: an endpoint has at least one address, and in an IPv4 or IPv6 slice
+    each is an address of that family (`IsValidIPv4Address`, Go's sloppy parser) that is not
+    special (`ValidateEndpointIP`: unspecified, loopback, link-local)."""
     c = _validate_meta_only(data, doc, prefix, obj, kind)
     address_type = data.get("addressType")
     if address_type is None or address_type == "":
@@ -988,7 +991,43 @@ def validate_endpoint_slice(
         c.not_supported(
             "addressType", address_type, ADDRESS_TYPES, hint=_case_hint(address_type, ADDRESS_TYPES)
         )
+    for i, endpoint in enumerate(_list(data.get("endpoints"))):
+        if not isinstance(endpoint, dict):
+            continue
+        at = f"endpoints[{i}].addresses"
+        addresses = _list(endpoint.get("addresses"))
+        if not addresses:
+            c.add(at, REQUIRED, detail="must contain at least 1 address")
+        for j, address in enumerate(addresses):
+            if not isinstance(address, str) or address_type not in (IPV4, IPV6):
+                continue
+            ip = _parse_ip_sloppy(address)
+            if ip is None or family_of(str(ip)) != address_type:
+                c.add(f"{at}[{j}]", INVALID, address, f"must be a valid {address_type} address")
+            if ip is None:
+                c.add(f"{at}[{j}]", INVALID, address, "must be a valid IP address")
+            else:
+                for msg in names.non_special_ip(str(ip)):
+                    c.add(f"{at}[{j}]", INVALID, address, msg)
     return c.errors
+
+
+def _parse_ip_sloppy(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """`netutils.ParseIPSloppy`: Go's `net.ParseIP`, which still accepts leading zeros in IPv4
+    octets; None when Go would refuse it."""
+    if ":" not in value:
+        octets = value.split(".")
+        if len(octets) != 4 or not all(o.isascii() and o.isdigit() and len(o) <= 3 for o in octets):
+            return None
+        if any(int(o) > 255 for o in octets):
+            return None
+        value = ".".join(str(int(o)) for o in octets)
+    if "%" in value:
+        return None
+    try:
+        return ipaddress.ip_address(value)
+    except ValueError:
+        return None
 
 
 def validate_pod_meta(
