@@ -647,10 +647,9 @@ class LabSession:
         stale = analysis is not None and not analysis.valid
         note = ""
         if stale:
-            note = "The YAML has errors: " + (
-                "the last good routing picture is shown."
-                if self.last_good
-                else "routing shows what could be read."
+            # true as the learner mends the text too: the app keeps it up a moment then
+            note = "While the YAML has errors, routing shows " + (
+                "the last good picture." if self.last_good else "what could be read."
             )
         choices = self.choices
         choice = choices[self.client_index % len(choices)]

@@ -6,8 +6,9 @@ and each show or hide laid out the whole lesson screen and drew every row of it 
 served tab such a key cost ~65 ms of CPU, against ~40 ms for a key that keeps the text valid.
 Now each area is sized once, when it appears; what it says changes in place (a repaint of its
 own rows, no layout); and it leaves only when the text has stayed valid for `LINGER` seconds.
-Meanwhile the list says the text has no errors and the note is blank, so the editor and the
-routing view keep their sizes (they no longer jump up and down as the learner types).
+Meanwhile the list says the text has no errors and the note stays (it says what the routing
+view shows *while* the YAML has errors), so the editor and the routing view keep their sizes:
+they no longer jump up and down as the learner types.
 """
 
 from __future__ import annotations
@@ -148,10 +149,10 @@ class StaleNote(Static):
     Sized here, like the error list: its text replaced in place is a repaint, not a layout."""
 
     def say(self, note: str) -> None:
-        """Show `note`; "" while it is up leaves it blank, at its size (`hide` takes it away)."""
+        """Show `note`; "" leaves it as it is (`hide` takes it away): the session's note says
+        what the routing view shows *while* the YAML has errors, true as the learner mends it,
+        and a text that does not change is not even repainted."""
         if not note:
-            if self.display:
-                set_content(self, "", layout=False)
             return
         taken = rows(self, note, _content_width(self))
         self.styles.height = taken + self.styles.gutter.height  # a layout only if it changed
