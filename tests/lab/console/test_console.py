@@ -866,3 +866,25 @@ def test_describe_pod_events_name_only_containers_that_ran() -> None:
         f"Back-off restarting failed container migrate in pod migrate-3_default({pod_uid})"
         in looping
     )
+
+
+def test_a_deleted_pod_still_ready_counts_its_containers_ready() -> None:
+    """A Ready condition of True says every container is ready, also while the Pod shuts down
+    (the kubelet keeps probing until the containers stop): `kubectl get pods` shows `1/1
+    Terminating` as right after a real `kubectl delete pod`, and describe and -o json agree."""
+    import json
+
+    text = (
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: p, deletionTimestamp: "2026-01-01T09:00:25Z"}\n'
+        "spec:\n  nodeName: node-1\n  containers: [{name: app, image: nginx}]\n"
+        "status: {phase: Running, podIP: 10.244.1.9, conditions: [{type: Ready, status: 'True'}]}\n"
+    )
+    console = Console(now=lambda: 0.0)
+    analysis = analyze_with_changes(text, console.changes)
+    row = console.run("kubectl get pod p", analysis).text.splitlines()[1].split()
+    assert row[1:3] == ["1/1", "Terminating"]
+    assert re.search(
+        r"^    Ready: +True$", console.run("kubectl describe pod p", analysis).text, re.M
+    )
+    data = json.loads(console.run("kubectl get pod p -o json", analysis).text)
+    assert data["status"]["containerStatuses"][0]["ready"] is True

@@ -71,7 +71,7 @@ def pod_columns(pod: Pod, total: int) -> PodColumns:
         reason = "SchedulingGated"
     listed = [c for c in every if c.listed]
     if not listed:
-        ready = total if pod.ready_condition == "True" and not pod.terminating else 0
+        ready = total if pod.ready_condition == "True" else 0
         return PodColumns(ready, total, _deleted(pod, reason), 0, "")
     ready = restarts = side_restarts = 0
     last = last_side = ""
@@ -166,7 +166,7 @@ def simulated_status(pod: Pod, name: str, created: str, plain_init: bool) -> Con
     running = pod.phase == "Running"
     return ContainerReadiness(
         name,
-        ready=running and pod.ready_condition == "True" and not pod.terminating,
+        ready=running and pod.ready_condition == "True",
         waiting="" if running else "ContainerCreating",
         listed=True,
         started=running,
