@@ -88,7 +88,7 @@ async def test_a_workshop_code_guards_the_page_and_the_websocket() -> None:
         assert ws.status == 403  # no tutor process for a browser without the code
         wrong = await client.post("/join", data={"code": "pod-0000"}, allow_redirects=False)
         assert wrong.status == 403 and "not the workshop code" in await wrong.text()
-        assert not client.session.cookie_jar.filter_cookies(client.make_url("/"))
+        assert "ktutor_join" not in client.session.cookie_jar.filter_cookies(client.make_url("/"))
         right = await client.post("/join", data={"code": " Probe-4821 "}, allow_redirects=False)
         assert right.status == 303 and right.headers["Location"] == "/"
         page = await (await client.get("/")).text()
@@ -96,30 +96,131 @@ async def test_a_workshop_code_guards_the_page_and_the_websocket() -> None:
         assert (await client.get("/healthz")).status == 200
 
 
-async def test_wrong_codes_are_rate_limited() -> None:
+async def test_a_browser_that_keeps_giving_wrong_codes_waits_longer_each_time() -> None:
     server = ClassroomServer(
-        "true", host="127.0.0.1", port=8000, title="t", public_url=None, code="probe-4821"
+        "true", host="127.0.0.1", port=8000, title="t", public_url=None, code="probe-4821-0937"
     )
     async with TestClient(TestServer(await server.make_app())) as client:
-        statuses = []
-        for _ in range(6):
-            r = await client.post("/join", data={"code": "nope"}, allow_redirects=False)
-            statuses.append(r.status)
-        assert statuses == [403] * 5 + [429]
-        # even the right code waits now
-        r = await client.post("/join", data={"code": "probe-4821"}, allow_redirects=False)
-        assert r.status == 429 and "try again in" in await r.text()
+        await client.get("/")  # the form gives the browser its id
+        first = await client.post("/join", data={"code": "nope"}, allow_redirects=False)
+        assert first.status == 403 and "try again in" not in await first.text()
+        second = await client.post("/join", data={"code": "nope"}, allow_redirects=False)
+        assert second.status == 403 and "You can try again in 1 s." in await second.text()
+        # too soon: refused without being checked, even the right code
+        soon = await client.post("/join", data={"code": "probe-4821-0937"}, allow_redirects=False)
+        assert soon.status == 429 and soon.headers["Retry-After"] == "1"
+        assert "after a wrong code" in await soon.text()
+        # another learner on the same address is not slowed by it
+        client.session.cookie_jar.clear()
+        await client.get("/")
+        other = await client.post("/join", data={"code": "probe-4821-0937"}, allow_redirects=False)
+        assert other.status == 303
 
 
-def test_attempts_forget_old_failures() -> None:
+async def test_a_classroom_behind_one_address_is_never_locked_out_by_typos() -> None:
+    """Twenty learners behind one NAT address mistype twice each (40 wrong codes; the limit
+    used to be 5 per address, after which even the right code waited a minute): the next
+    learner's right code gets in."""
+    server = ClassroomServer(
+        "true", host="127.0.0.1", port=8000, title="t", public_url=None, code="probe-4821-0937"
+    )
+    async with TestClient(TestServer(await server.make_app())) as client:
+        for _ in range(20):
+            client.session.cookie_jar.clear()
+            await client.get("/")
+            for _ in range(2):
+                r = await client.post("/join", data={"code": "probe-4821-0973"})
+                assert r.status == 403
+        client.session.cookie_jar.clear()
+        await client.get("/")
+        right = await client.post("/join", data={"code": "Probe-4821-0937"}, allow_redirects=False)
+        assert right.status == 303
+
+
+async def test_a_network_that_spent_its_budget_waits_seconds_not_minutes() -> None:
+    import asyncio
+
+    server = ClassroomServer(
+        "true", host="127.0.0.1", port=8000, title="t", public_url=None, code="probe-4821-0937"
+    )
+    server.attempts.BURST = 3
+    server.attempts.REFILL = 0.5
+    async with TestClient(TestServer(await server.make_app())) as client:
+        for _ in range(3):  # three learners, a wrong code each
+            client.session.cookie_jar.clear()
+            await client.get("/")
+            assert (await client.post("/join", data={"code": "nope"})).status == 403
+        client.session.cookie_jar.clear()
+        await client.get("/")
+        r = await client.post("/join", data={"code": "probe-4821-0937"}, allow_redirects=False)
+        assert r.status == 429 and "from your network" in await r.text()
+        assert r.headers["Retry-After"] == "1"
+        await asyncio.sleep(0.6)  # one wrong code regained: the right code is checked
+        r = await client.post("/join", data={"code": "probe-4821-0937"}, allow_redirects=False)
+        assert r.status == 303
+
+
+def test_attempts_per_browser() -> None:
     from tutor.classroom.joining import Attempts
 
-    attempts = Attempts(limit=2, window=10)
-    attempts.failed("a", now=0)
-    assert attempts.wait("a", now=1) == 0
-    attempts.failed("a", now=1)
-    assert attempts.wait("a", now=2) == 8 and attempts.wait("b", now=2) == 0
-    assert attempts.wait("a", now=10.5) == 0
+    attempts = Attempts()
+    delays = [attempts.failed("net", "b1", now=100.0 * i) for i in range(9)]
+    assert delays == [0, 1, 2, 4, 8, 15, 30, 30, 30]
+    assert attempts.refusal("net", "b1", now=810) is not None  # 30 s after the last one
+    assert attempts.refusal("net", "b1", now=830) is None
+    assert attempts.refusal("net", "b2", now=810) is None  # another browser
+    assert attempts.failed("net", "b1", now=830 + Attempts.FORGET) == 0  # forgotten: anew
+    attempts.failed("net", "b1", now=2000)
+    assert attempts.refusal("net", "b1", now=2000.5) is not None
+    attempts.succeeded("net", "b1")
+    assert attempts.refusal("net", "b1", now=2000.5) is None
+
+
+def test_attempts_per_network() -> None:
+    from tutor.classroom.joining import Attempts
+
+    attempts = Attempts()
+    for i in range(Attempts.BURST):
+        assert attempts.refusal("net", f"learner{i}", now=0) is None
+        attempts.failed("net", f"learner{i}", now=0)
+    refusal = attempts.refusal("net", "late", now=0)
+    assert refusal is not None and refusal.seconds == Attempts.REFILL
+    assert attempts.refusal("other", "late", now=0) is None  # another network
+    assert attempts.refusal("net", "late", now=Attempts.REFILL) is None
+    attempts.failed("net", "late", now=Attempts.REFILL)
+    assert attempts.refusal("net", "later", now=Attempts.REFILL) is not None
+    # an hour later the budget is whole again, and no more
+    assert attempts.refusal("net", "x", now=3600) is None
+    assert attempts._left("net", 3600) == Attempts.BURST
+
+
+def test_attempts_memory_is_bounded() -> None:
+    from tutor.classroom.joining import Attempts
+
+    attempts = Attempts()
+    for i in range(3 * Attempts.MAX_ENTRIES):
+        attempts.failed(f"net{i}", "b", now=float(i))
+    assert len(attempts._networks) <= Attempts.MAX_ENTRIES
+    assert len(attempts._browsers) <= Attempts.MAX_ENTRIES
+    assert "net29999" in attempts._networks  # the newest are kept
+
+
+@pytest.mark.parametrize(
+    ("remote", "network"),
+    [
+        ("192.0.2.7", "192.0.2.7"),
+        ("::ffff:192.0.2.7", "192.0.2.7"),
+        ("2001:db8:1:2::7", "2001:db8:1::/48"),
+        ("2001:db8:1:ffff::9", "2001:db8:1::/48"),  # the same site: the same budget
+        ("fe80::1%eth0", "fe80::/48"),
+        (None, "?"),
+        ("odd", "odd"),
+    ],
+)
+def test_network(remote: str | None, network: str) -> None:
+    from tutor.classroom.joining import network as network_of
+
+    assert network_of(remote) == network
 
 
 def test_generated_codes_are_valid() -> None:
@@ -127,6 +228,7 @@ def test_generated_codes_are_valid() -> None:
 
     codes = {generate_code() for _ in range(20)}
     assert len(codes) > 1 and all(code_problem(c) is None for c in codes)
+    assert all(re.fullmatch(r"[a-z]+-[0-9]{4}-[0-9]{4}", c) for c in codes), codes
     assert join_token("pod-1") != join_token("pod-2") and "pod" not in join_token("pod-1")
 
 

@@ -13,7 +13,8 @@ packets to Google, would otherwise wait on that stylesheet; the page asks nothin
 host.
 
 With a workshop code (`code=`, see `joining`), `/` shows the code form until the browser holds
-the code's cookie, `POST /join` checks a code (rate-limited per client address), and `/ws`
+the code's cookie, `POST /join` checks a code (slowed per browser and per network, see
+`joining`), and `/ws`
 refuses a browser without the cookie before any tutor process starts. `/healthz` answers
 "ok" for a readiness probe.
 
@@ -41,6 +42,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import math
 import os
 import re
 import shutil
@@ -496,31 +498,45 @@ class ClassroomServer(RoutedServer):
 
     async def handle_join(self, request: web.Request) -> web.Response:
         """Check a workshop code from the form: the right one sets the cookie and goes back to
-        the tutor page; a wrong one shows the form again; too many wrong ones wait."""
+        the tutor page; a wrong one shows the form again; a try too soon waits, unchecked."""
         if self.code is None:
             raise web.HTTPSeeOther("/")
-        client = request.remote or "?"
-        wait = self.attempts.wait(client)
-        if wait > 0:
-            page = joining.join_page(
-                f"Too many wrong codes from your address: try again in {wait:.0f} s."
-            )
-            return web.Response(text=page, status=429, content_type="text/html")
+        network = joining.network(request.remote)
+        browser = joining.browser_id(request.cookies.get(joining.TRY_COOKIE))
+        refusal = self.attempts.refusal(network, browser)
+        if refusal is not None:
+            page = joining.join_page(refusal.message)
+            response = web.Response(text=page, status=429, content_type="text/html")
+            response.headers["Retry-After"] = str(math.ceil(refusal.seconds))
+            return response
         form = await request.post()
         given = form.get("code", "")
         if isinstance(given, str) and joining.same_code(given[: joining.MAX_CODE], self.code):
-            response = web.HTTPSeeOther("/")
-            response.set_cookie(
+            self.attempts.succeeded(network, browser)
+            found = web.HTTPSeeOther("/")
+            found.set_cookie(
                 joining.COOKIE,
                 joining.join_token(self.code),
                 httponly=True,
                 samesite="Strict",
                 max_age=24 * 3600,
             )
-            raise response
-        self.attempts.failed(client)
-        page = joining.join_page("That is not the workshop code. Ask your instructor.")
-        return web.Response(text=page, status=403, content_type="text/html")
+            raise found
+        wait = self.attempts.failed(network, browser)
+        error = "That is not the workshop code. Ask your instructor."
+        if wait > 0:
+            error += f" You can try again in {math.ceil(wait)} s."
+        response = web.Response(text=joining.join_page(error), status=403, content_type="text/html")
+        if not browser:
+            self.give_browser_id(response)
+        return response
+
+    @staticmethod
+    def give_browser_id(response: web.StreamResponse) -> None:
+        """A random id for a browser without one, so its wrong codes slow only itself."""
+        response.set_cookie(
+            joining.TRY_COOKIE, joining.new_browser_id(), httponly=True, samesite="Strict"
+        )
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """textual-serve's websocket, refused (before a tutor process starts) without the
@@ -570,7 +586,10 @@ class ClassroomServer(RoutedServer):
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         """The code form until the browser has joined, then the tutor page."""
         if not self.joined(request):
-            return web.Response(text=joining.join_page(), content_type="text/html")
+            response = web.Response(text=joining.join_page(), content_type="text/html")
+            if not joining.browser_id(request.cookies.get(joining.TRY_COOKIE)):
+                self.give_browser_id(response)
+            return response
         return await self.tutor_page(request)
 
     @aiohttp_jinja2.template("app_index.html")

@@ -32,7 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="WORD",
         help="browsers must type this workshop code before the name prompt (wrong codes are "
-        "refused and rate-limited); --code alone makes one up and prints it. "
+        "refused and slowed down, per browser and per network); --code alone makes one up "
+        "(a word and 8 digits) and prints it. "
         f"Default: ${CODE_ENV} when set",
     )
     parser.add_argument(
