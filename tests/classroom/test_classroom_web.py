@@ -137,7 +137,9 @@ async def test_a_classroom_behind_one_address_is_never_locked_out_by_typos() -> 
         assert right.status == 303
 
 
-async def test_a_network_that_spent_its_budget_waits_seconds_not_minutes() -> None:
+async def test_a_network_that_spent_its_budget_waits_seconds_not_minutes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     import asyncio
 
     server = ClassroomServer(
@@ -154,6 +156,8 @@ async def test_a_network_that_spent_its_budget_waits_seconds_not_minutes() -> No
         await client.get("/")
         r = await client.post("/join", data={"code": "probe-4821-0937"}, allow_redirects=False)
         assert r.status == 429 and "from your network" in await r.text()
+        told = capsys.readouterr().err
+        assert "127.0.0.1 gave 3 wrong workshop codes" in told and told.count("\n") == 1
         assert r.headers["Retry-After"] == "1"
         await asyncio.sleep(0.6)  # one wrong code regained: the right code is checked
         r = await client.post("/join", data={"code": "probe-4821-0937"}, allow_redirects=False)
@@ -189,6 +193,9 @@ def test_attempts_per_network() -> None:
     assert attempts.refusal("net", "late", now=Attempts.REFILL) is None
     attempts.failed("net", "late", now=Attempts.REFILL)
     assert attempts.refusal("net", "later", now=Attempts.REFILL) is not None
+    assert attempts.alarm("net", now=Attempts.REFILL) is not None  # told once,
+    assert attempts.alarm("net", now=Attempts.REFILL + 1) is None  # not at every try
+    assert attempts.alarm("other", now=Attempts.REFILL) is None
     # an hour later the budget is whole again, and no more
     assert attempts.refusal("net", "x", now=3600) is None
     assert attempts._left("net", 3600) == Attempts.BURST

@@ -140,6 +140,8 @@ class Attempts:
     """network -> (wrong codes it may still give, when that was counted)."""
     _browsers: dict[tuple[str, str], tuple[int, float]] = field(default_factory=dict)
     """(network, browser id) -> (wrong codes in a row, when the last one came)."""
+    _told: dict[str, float] = field(default_factory=dict)
+    """network -> when `alarm` last spoke of it."""
 
     def _left(self, network: str, now: float) -> float:
         left, then = self._networks.get(network, (float(self.BURST), now))
@@ -180,6 +182,23 @@ class Attempts:
         self._browsers[key] = (wrong, now)
         self._forget_some(now)
         return self.delay(wrong)
+
+    def alarm(self, network: str, now: float | None = None) -> str | None:
+        """A line for the instructor's terminal when `network` has spent its budget (once in
+        `FORGET` seconds): a room that mistypes that much is rare, someone guessing is not."""
+        now = time.monotonic() if now is None else now
+        if (
+            self._left(network, now) >= 1
+            or now - self._told.get(network, -self.FORGET) < self.FORGET
+        ):
+            return None
+        if len(self._told) > self.MAX_ENTRIES:
+            self._told.clear()
+        self._told[network] = now
+        return (
+            f"ktutor: {network} gave {self.BURST} wrong workshop codes: each of its tries now "
+            f"waits up to {self.REFILL:.0f} s (someone guessing? give the class a new code)"
+        )
 
     def succeeded(self, network: str, browser: str) -> None:
         """A right code: the browser's wrong codes no longer slow it (the network's stay spent)."""

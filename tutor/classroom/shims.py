@@ -15,7 +15,9 @@ once, behind a public name, and nowhere else (tests/app/test_shims.py checks):
 
 tests/classroom/test_classroom_shims.py fails when textual-serve renames any of these or
 changes their signatures, or changes the methods that web.py copies (`handle_websocket`,
-`handle_index`): then adapt this module (and the copies) to the new release.
+`handle_index`) or the page it copies (templates/app_index.html, given through the public
+`templates_path`, with the fonts served locally): then adapt this module (and the copies) to
+the new release.
 """
 
 from __future__ import annotations

@@ -523,6 +523,9 @@ class ClassroomServer(RoutedServer):
             )
             raise found
         wait = self.attempts.failed(network, browser)
+        alarm = self.attempts.alarm(network)
+        if alarm is not None:
+            print(alarm, file=sys.stderr, flush=True)
         error = "That is not the workshop code. Ask your instructor."
         if wait > 0:
             error += f" You can try again in {math.ceil(wait)} s."
