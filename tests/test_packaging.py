@@ -44,6 +44,7 @@ def test_wheel_contains_lessons_styles_and_schema(wheel: Path) -> None:
     assert any(n.endswith(".tcss") for n in names), "app styles missing from the wheel"
     assert "tutor/course/lesson.schema.json" in names
     assert "tutor/course/starter-lesson.yaml" in names, "ktutor new-lesson needs its template"
+    assert "tutor/classroom/templates/app_index.html" in names, "ktutor serve's page"
     reference = zipfile.ZipFile(wheel).read("tutor/_data/lessons.md").decode()
     assert reference == (ROOT / "docs" / "lessons.md").read_text(), "new-lesson --help-format"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
