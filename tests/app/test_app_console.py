@@ -93,7 +93,7 @@ async def test_delete_and_label_match_the_d_and_l_keys(
         await settle(pilot)
         await run(pilot, by_console, "kubectl label pod web-1 tier=x")
         lines = await run(pilot, by_console, "kubectl delete pod web-2")
-        assert lines[-1] == 'pod "web-2" deleted'
+        assert lines[-1] == 'pod "web-2" deleted from default namespace'
         assert bench(by_console).changes.to_json() == keys
         pods = [p.name for p in bench(by_console).shown_analysis.cluster.pods]  # type: ignore[union-attr]
         assert pods == ["web-1", "api-1"]

@@ -23,12 +23,13 @@ TOOLS = ("kubectl", "nslookup", "dig", "curl", "wget", "env", "clear", "help", "
 """The commands the console runs (`grep` only after a `|`)."""
 KUBECTL_VERBS = (
     "get", "describe", "label", "scale", "delete", "expose", "edit", "port-forward", "run",
+    "debug",
 )  # fmt: skip
 """The kubectl verbs the console simulates."""
 KNOWN_KUBECTL = (
     "create", "apply", "patch", "replace", "set", "rollout", "logs", "exec", "attach", "cp",
     "top", "cordon", "uncordon", "drain", "taint", "annotate", "autoscale", "explain", "diff",
-    "wait", "debug", "proxy", "api-resources", "api-versions", "config", "version",
+    "wait", "proxy", "api-resources", "api-versions", "config", "version",
     "cluster-info", "auth", "certificate", "kustomize", "plugin", "completion", "events",
 )  # fmt: skip
 """Real kubectl verbs the console does not simulate (it says so instead of "unknown command")."""

@@ -209,6 +209,50 @@ def test_debug_pod_switches_the_client_and_exit_removes_it() -> None:
     assert "debug" not in [n for n, _ in pods(console.changes)]
 
 
+def test_kubectl_debug_runs_the_console_in_the_pods_network_and_exit_leaves_it() -> None:
+    """An ephemeral container shares its Pod's network namespace: curl and DNS then run from
+    that Pod (its IP, node and namespace), and `exit` goes back to the shell it came from
+    without deleting the Pod (kubectl debug; attach.go · `reattachMessage`)."""
+    console = Console(now=lambda: 0.0)
+    run("kubectl run debug --image=busybox -it --rm -- sh", console)
+    target = web_pod(console.changes)
+    cluster = analyze_with_changes(CLUSTER, console.changes).cluster
+    pod = next(p for p in cluster.pods if p.name == target)
+    text, code = run(f"kubectl debug -it {target} --image=busybox --target=app", console)
+    assert code == 0 and "Defaulting debug container name to debugger-" in text
+    assert console.prompt.startswith(f"{target}:")
+    assert (console.client.ip, console.client.node) == (pod.ip, pod.node_name)
+    text, _ = run("exit", console)
+    assert text.startswith("Session ended, the ephemeral container will not be restarted")
+    assert console.prompt.startswith("debug:")  # back in the run Pod's shell
+    assert target in [n for n, _ in pods(console.changes)]  # the Pod stays
+    text, _ = run("exit", console)
+    assert 'pod "debug" deleted from default namespace' in text
+    assert console.prompt.startswith("client:")
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        ("", "deleted from default namespace"),
+        ("--now", "deleted from default namespace"),
+        ("--grace-period=0", "deleted from default namespace"),
+        ("--force", "force deleted from default namespace"),
+        ("--force --grace-period=0", "force deleted from default namespace"),
+        ("--force --grace-period=5", "error: --force and --grace-period greater than 0"),
+        ("--now --grace-period=5", "error: --now and --grace-period cannot be specified"),
+    ],
+)
+def test_delete_says_what_kubectl_decides_about_the_grace_period(flags: str, expected: str) -> None:
+    """K · cmd/delete/delete.go · `Complete`, `Validate`, `PrintObj`: --grace-period=0 without
+    --force is 1 (an ordinary deletion); --force alone is an immediate one."""
+    console = Console(now=lambda: 0.0)
+    text, _ = run(f"kubectl delete pod web-canary {flags}", console)
+    last = text.strip().splitlines()[-1]
+    assert last.startswith(expected) if expected.startswith("error") else last.endswith(expected)
+    assert ("force deleted" in text) == text.startswith("Warning: Immediate deletion")
+
+
 def test_env_in_a_pod_lists_services_as_they_were_when_it_started() -> None:
     """The kubelet sets Service variables when the container starts: a Service created later
     is not in a running Pod's environment (W · connect-applications-service.md)."""

@@ -29,6 +29,7 @@ FLAGS = {
     "scale": ("--replicas=", "-n"),
     "expose": ("--port", "--target-port", "--name", "--type"),
     "run": ("--image=busybox", "-it", "--rm", "--restart=Never", "--"),
+    "debug": ("-it", "--image=busybox", "--target=", "-n"),
 }  # fmt: skip
 OUTPUTS = ("wide", "yaml", "json", "name")
 
@@ -102,6 +103,8 @@ def _kubectl(args: list[str], word: str, world: World, console: Console) -> list
     if verb == "port-forward" and "/" in word:
         kind, _, _ = word.partition("/")
         return [f"{kind}/{n}" for n in _names(world, kind, ns)]
+    if verb == "debug":  # `kubectl debug POD`: the name comes first, no type
+        return _names(world, "pod", ns) if len(positional) == 1 else []
     if len(positional) == 1:
         return list(TYPES.get(verb, ()))
     if len(positional) >= 2 and verb in TYPES:

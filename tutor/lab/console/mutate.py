@@ -6,7 +6,8 @@ Service to add to the manifest and `edit` opens the editor at the Service.
 Texts: K · staging/src/k8s.io/kubectl/pkg/cmd/label/label.go (`labeled`, `not labeled`,
 `'%s' already has a value (%s), and --overwrite is false`), cmd/scale/scale.go (`scaled`,
 `The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0`),
-cmd/delete/delete.go · `PrintObj` (`pod "x" deleted`), cmd/expose/expose.go (`exposed`),
+cmd/delete/delete.go · `PrintObj` (`pod "x" deleted from NS namespace` since v1.34, `force
+deleted` with `--force`), cmd/expose/expose.go (`exposed`),
 cmd/portforward/portforward.go and client-go/tools/portforward (`Forwarding from ...`).
 """
 
@@ -145,6 +146,7 @@ def delete(world: World, changes: ClusterChanges, argv: list[str], namespace: st
         ],
     )
     ns = opts.get("namespace") or namespace
+    grace = _grace_period(opts.get("grace-period") or None, opts.on("now"), opts.on("force"))
     args = opts.args
     if len(args) == 1 and "/" not in args[0] and args[0].lower() in ("pod", "pods", "po"):
         raise UsageError("resource(s) were provided, but no name was specified")
@@ -157,6 +159,14 @@ def delete(world: World, changes: ClusterChanges, argv: list[str], namespace: st
             _, n = _type_name([a], ("pod", "pods", "po"), "delete")
             names.append(n)
     out, code, effects = "", 0, []
+    operation = "deleted"
+    if grace == 0:
+        out += (
+            "Warning: Immediate deletion does not wait for confirmation that the running "
+            "resource has been terminated. The resource may continue to run on the cluster "
+            "indefinitely.\n"
+        )
+        operation = "force deleted"
     for name in names:
         pod = world.pod(ns, name)
         if pod is None:
@@ -164,9 +174,35 @@ def delete(world: World, changes: ClusterChanges, argv: list[str], namespace: st
             code = 1
             continue
         message = changes.delete_pod(world.analysis.cluster, pod.ref)
-        out += f'pod "{name}" deleted\n'
+        out += f'pod "{name}" {operation} from {ns} namespace\n'
         effects.append(Changed(message))
     return Output(out, code, list(effects))
+
+
+def _grace_period(given: str | None, now: bool, force: bool) -> int:
+    """The grace period kubectl delete settles on (K · cmd/delete/delete.go · `Complete` and
+    `Validate`): `--now` is 1, `--grace-period=0` without `--force` becomes 1, `--force` alone
+    is 0; -1 means the Pod's own."""
+    period = -1
+    if given is not None:
+        try:
+            period = int(given)
+        except ValueError:
+            raise UsageError(
+                f'invalid argument "{given}" for "--grace-period" flag: strconv.ParseInt: '
+                f'parsing "{given}": invalid syntax'
+            ) from None
+    if now:
+        if period != -1:
+            raise UsageError("--now and --grace-period cannot be specified together")
+        period = 1
+    if period == 0 and not force:
+        period = 1
+    if force and period < 0:
+        period = 0
+    if force and period > 0:
+        raise UsageError("--force and --grace-period greater than 0 cannot be specified together")
+    return period
 
 
 EXPOSE_FLAGS = [

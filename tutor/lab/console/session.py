@@ -10,6 +10,7 @@ are spelled out (`\\u001b`) so nothing reaches the terminal raw.
 
 from __future__ import annotations
 
+import random
 import re
 import time
 from collections.abc import Callable
@@ -41,12 +42,33 @@ Commands (run against the simulated cluster; output as the real tools print it):
   kubectl expose deploy NAME --port P [--target-port T]
   kubectl port-forward svc/NAME LOCAL:PORT
   kubectl run debug --image=busybox -it --rm -- sh   (then: exit)
+  kubectl debug -it POD --image=busybox [--target=C] (a shell in POD's network; then: exit)
   nslookup NAME      dig NAME [A|SRV|AAAA] [+short] [+search]
   curl [-s] [-m SECONDS] http://NAME:PORT/PATH       env | grep SERVICE
   clear   help   history
 Simulated: Pods run agnhost netexec (they answer with their own name), are 10 minutes old when
 the console starts, and nslookup is busybox 1.28's. Events in describe are simulated.
 """
+
+ATTACHED = (
+    "All commands and output from this session will be recorded in container logs, including "
+    "credentials and sensitive information passed through the command prompt.\n"
+    "If you don't see a command prompt, try pressing enter.\n"
+)
+"""What kubectl prints when it attaches to a container (cmd/attach/attach.go v0.35 · `Run`)."""
+
+
+def _suffix(seed: int, taken: list[str]) -> str:
+    """Five letters from utilrand's alphabet, as kubectl names a debug container; from the
+    console's own counter, so a transcript is the same each time."""
+    from tutor.model.manifests import SUFFIX_ALPHABET
+
+    rng = random.Random(seed)
+    while True:
+        word = "".join(rng.choice(SUFFIX_ALPHABET) for _ in range(5))
+        if f"debugger-{word}" not in taken:
+            return word
+
 
 VERBS = TOOLS
 """The commands the console runs (`tutor.model.console_words`: lint and `ran` goals read the
@@ -65,6 +87,10 @@ class ClientPod:
     """The Services when the container started (for `env`); None means "as now"."""
     debug: bool = False
     """True for the Pod `kubectl run ... --rm` made (deleted again on `exit`)."""
+    ephemeral: str = ""
+    """The debug container `kubectl debug` added to this Pod (`exit` ends it; the Pod stays)."""
+    parent: ClientPod | None = None
+    """Where `exit` returns: the shell the learner was in before `run` or `debug`."""
 
     @property
     def client(self) -> Client:
@@ -222,6 +248,8 @@ class Console:
             return mutate.port_forward(self.world(analysis), rest, ns)
         if verb == "run":
             return self._run_pod(rest, analysis)
+        if verb == "debug":
+            return self._debug(rest, analysis)
         if verb in KNOWN_KUBECTL:
             return Output(
                 f"ktutor: kubectl {verb} is not simulated here; type `help` for the commands "
@@ -268,25 +296,150 @@ class Console:
         pod = after.cluster.pod(f"{ns}/{name}")
         ip = pod.ip if pod is not None else "10.244.1.200"
         node = pod.node_name if pod is not None else "node-1"
-        self.client = ClientPod(name, ns, ip, node, services=list(world.services), debug=True)
+        self.client = ClientPod(
+            name, ns, ip, node, services=list(world.services), debug=True, parent=self.client
+        )
         from .output import Changed
 
         return Output(
-            "If you don't see a command prompt, try pressing enter.\n",
+            ATTACHED,
             0,
             [Changed(f"Pod {name} started on {node}; the console now runs in it")],
         )
 
-    def _exit(self, analysis: Analysis) -> Output:
-        if not self.client.debug:
-            return Output("ktutor: this is the console's own shell; F8 closes the console\n", 0)
-        pod = self.client
-        self.client = DEFAULT_CLIENT
-        cluster = analysis.cluster
-        self.changes.delete_pod(cluster, f"{pod.namespace}/{pod.name}")
+    def _debug(self, args: list[str], analysis: Analysis) -> Output:
+        """`kubectl debug -it POD --image=IMAGE [--target=CONTAINER]`: an ephemeral container
+        in POD, which shares POD's network namespace, so nslookup, dig and curl run as POD
+        itself would (its IP, its node, its namespace's DNS search path).
+
+        K · staging/src/k8s.io/kubectl/pkg/cmd/debug/debug.go (v0.35) · `Validate` (its
+        errors, "Targeting container", the `--profile=legacy` deprecation line, since legacy
+        is still the default), `computeDebugContainerName` ("debugger-" and five letters of
+        utilrand), cmd/attach/attach.go · `Run` and `reattachMessage`; the API server refuses
+        an unknown target (K · pkg/apis/core/validation · `validateEphemeralContainers`)."""
+        opts = parse(
+            args,
+            [
+                *KUBECTL_GLOBAL,
+                Flag("image"),
+                Flag("stdin", "i", value=False),
+                Flag("tty", "t", value=False),
+                Flag("target"),
+                Flag("container", "c"),
+                Flag("profile"),
+                Flag("quiet", "q", value=False),
+                Flag("copy-to"),
+                Flag("share-processes", value=False),
+            ],
+        )
+        if opts.get("copy-to"):
+            return Output(
+                "ktutor: kubectl debug --copy-to is not simulated here; an ephemeral container "
+                "(kubectl debug -it POD --image=busybox) is\n",
+                1,
+            )
+        image = opts.get("image") or ""
+        if not image:
+            raise UsageError("you must specify --image when not using --copy-to.")
+        if not opts.args:
+            raise UsageError("NAME or filename is required for debug")
+        target = opts.get("target") or ""
+        quiet = opts.on("quiet")
+        out = ""
+        if target and not quiet:
+            out += (
+                f'Targeting container "{target}". If you don\'t see processes from this '
+                "container it may be because the container runtime doesn't support this "
+                "feature.\n"
+            )
+        if opts.on("tty") and not opts.on("stdin"):
+            return Output(
+                out + "error: -i/--stdin is required for containers with -t/--tty=true\n", 1
+            )
+        profile = opts.get("profile") or "legacy"
+        if profile == "legacy":
+            out += (
+                "--profile=legacy is deprecated and will be removed in the future. It is "
+                'recommended to explicitly specify a profile, for example "--profile=general".\n'
+            )
+        kind, _, name = opts.args[0].rpartition("/")
+        if kind and kind.lower() not in ("pod", "pods", "po"):
+            return Output(
+                out + f"ktutor: kubectl debug {visible(kind)[:30]}/ is not simulated here "
+                "(try: kubectl debug -it POD --image=busybox)\n",
+                1,
+            )
+        ns = opts.get("namespace") or self.namespace
+        world = self.world(analysis)
+        pod = world.pod(ns, name)
+        if pod is None:
+            shown = visible(name)[:60]
+            return Output(out + f'Error from server (NotFound): pods "{shown}" not found\n', 1)
+        from .world import containers
+
+        spec = world.pod_spec(pod)
+        names = [n for n, _ in containers(spec)]
+        container = opts.get("container") or ""
+        if not container:
+            container = "debugger-" + _suffix(self.seed + len(self.history), names)
+            if not quiet:
+                out += f"Defaulting debug container name to {container}.\n"
+        if target and target not in names:  # the API server refuses the patch
+            return Output(
+                out + f'The Pod "{pod.name}" is invalid: spec.ephemeralContainers[0]'
+                f'.targetContainerName: Not found: "{visible(target)[:60]}"\n',
+                1,
+            )
+        if not (opts.on("stdin") and opts.on("tty")):
+            return Output(
+                out + "ktutor: only an interactive debug container is simulated: "
+                "kubectl debug -it POD --image=busybox\n",
+                1,
+            )
+        self.client = ClientPod(
+            pod.name,
+            pod.namespace,
+            pod.ip,
+            pod.node_name or "node-1",
+            services=list(world.services),
+            ephemeral=container,
+            parent=self.client,
+        )
         from .output import Changed
 
-        return Output(f'pod "{pod.name}" deleted\n', 0, [Changed(f"Pod {pod.name} deleted")])
+        return Output(
+            out + ("" if quiet else ATTACHED),
+            0,
+            [Changed(f"a debug container in {pod.name}: the console now runs in its network")],
+        )
+
+    def _exit(self, analysis: Analysis) -> Output:
+        """Leave a `run` or `debug` shell with what kubectl prints when the attach ends
+        (cmd/attach/attach.go v0.35 · `reattachMessage`), then `run --rm`'s deletion
+        (cmd/delete/delete.go · `PrintObj`: "deleted from NS namespace" since v1.34)."""
+        pod = self.client
+        if not (pod.debug or pod.ephemeral):
+            return Output("ktutor: this is the console's own shell; F8 closes the console\n", 0)
+        self.client = pod.parent or DEFAULT_CLIENT
+        from .output import Changed
+
+        if pod.ephemeral:
+            return Output(
+                "Session ended, the ephemeral container will not be restarted but may be "
+                f"reattached using 'kubectl attach {pod.name} -c {pod.ephemeral} -i -t' if it "
+                "is still running\n",
+                0,
+                [Changed(f"left the debug container in {pod.name}")],
+            )
+        cluster = analysis.cluster
+        self.changes.delete_pod(cluster, f"{pod.namespace}/{pod.name}")
+        return Output(
+            f"Session ended, resume using 'kubectl attach {pod.name} -c {pod.name} -i -t' "
+            "command when the pod is running\n"
+            f'pod "{pod.name}" deleted from {pod.namespace} namespace\n',
+            0,
+            [Changed(f"Pod {pod.name} deleted")],
+        )
 
     def _when(self) -> str:
         import datetime as dt
