@@ -1074,3 +1074,36 @@ def test_endpoint_slice_addresses(address_type: str, endpoints: str, expected: s
     if expected:
         assert result.route_json()["services"]["default/db"]["5432"]["ready"] == []
         assert {(e.kind, e.line) for e in result.errors} == {("EndpointSlice", 13)}
+
+
+@pytest.mark.parametrize(
+    ("ports", "expected"),
+    [
+        ("[{port: 5432}, {name: metrics, port: 9187, protocol: UDP}]", set()),
+        (
+            "[{port: 5432, protocol: HTTP}]",
+            {
+                'ports[0].protocol: Unsupported value: "HTTP": supported values: "SCTP", "TCP", "UDP"'
+            },
+        ),
+        (
+            "[{name: Metrics_1, port: 9187}]",
+            {
+                'ports[0].name: Invalid value: "Metrics_1": a lowercase RFC 1123 label must '
+                "consist of lower case alphanumeric characters or '-', and must start and end "
+                "with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "
+                "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+            },
+        ),
+        ("[{port: 5432}, {port: 5433}]", {'ports[1].name: Duplicate value: ""'}),
+    ],
+)
+def test_endpoint_slice_ports(ports: str, expected: set[str]) -> None:
+    """K · pkg/apis/discovery/validation · `validatePorts`: a port's name is a DNS-1123 label
+    and unique in the slice (two unnamed ports clash: both are ""), its protocol TCP, UDP or
+    SCTP (discovery/v1 defaults a missing one to TCP)."""
+    text = SLICE.replace("ADDRESS_TYPE\n", "addressType: IPv4\n").replace(
+        "ports: [{port: 5432, protocol: TCP}]", f"ports: {ports}"
+    )
+    result = analyze(text)
+    assert {e.message for e in result.errors} == expected

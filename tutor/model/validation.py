@@ -1009,7 +1009,28 @@ def validate_endpoint_slice(
             else:
                 for msg in names.non_special_ip(str(ip)):
                     c.add(f"{at}[{j}]", INVALID, address, msg)
+    _validate_slice_ports(c, data.get("ports"))
     return c.errors
+
+
+def _validate_slice_ports(c: Collector, ports: Any) -> None:
+    """`validatePorts` of K · pkg/apis/discovery/validation/validation.go: a name is a DNS-1123
+    label and unique in the slice (discovery/v1 defaults a missing one to "", so two unnamed
+    ports clash), the protocol (defaulted to TCP) one of TCP, UDP, SCTP."""
+    seen: set[str] = set()
+    for i, port in enumerate(_list(ports)):
+        if not isinstance(port, dict):
+            continue
+        name = port.get("name") or ""
+        if isinstance(name, str):
+            for msg in names.is_dns1123_label(name) if name else ():
+                c.add(f"ports[{i}].name", INVALID, name, msg)
+            if name in seen:
+                c.add(f"ports[{i}].name", DUPLICATE, name)
+            seen.add(name)
+        proto = port.get("protocol")
+        if isinstance(proto, str) and proto not in PROTOCOLS:
+            c.not_supported(f"ports[{i}].protocol", proto, PROTOCOLS)
 
 
 def _parse_ip_sloppy(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
