@@ -81,7 +81,9 @@ async def first_lesson(
         return app.export_screenshot(), progress_json(app), screen is prebuilt
 
 
-@pytest.mark.parametrize("arrive", [None, (150, 45)], ids=["same-size", "resized"])
+@pytest.mark.parametrize(
+    "arrive", [None, (150, 45), (100, 30), (220, 60)], ids=["same-size", "wider", "smaller", "big"]
+)
 async def test_a_new_learner_gets_the_prebuilt_screen_as_a_fresh_one(
     tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, arrive: Any
 ) -> None:

@@ -69,22 +69,29 @@ PREBUILT = "ktutor-prebuilt-lesson"
 
 
 async def prebuild(app: App[Any], screen: Screen[Any]) -> bool:
-    """Compose and mount `screen` without showing it: a warm tutor of `ktutor serve` waits for
-    its learner anyway, and a lesson screen built then is one its learner opens for the cost
-    of laying it out and drawing it (at the size their browser has by then).
+    """Compose, mount and lay out `screen` without showing it: a warm tutor of `ktutor serve`
+    waits for its learner anyway, and a lesson screen built then is one its learner opens for
+    the cost of showing it.
 
     The screen is installed (so that popping it keeps it), pushed and popped again inside
-    `batch_update`, which keeps every frame from the terminal (nothing is drawn or written
-    while a batch is open). It is not laid out with its content here: a layout at another
-    size than the learner's would leave traces (a scroll bar kept where a fresh screen has
-    none). Returns False (and drops the screen) if anything failed: the learner then gets a
-    screen built as usual."""
+    `batch_update`, which keeps every frame from the terminal (nothing is written while a
+    batch is open). While it is on top, once its content is mounted, a Resize at the app's
+    size lays it out with its content and draws its lines (Textual lays a screen out at
+    once only when it is pushed or resized, and its content comes after the push): a
+    learner whose browser has that size pays for little more than sending the frame. At
+    another size the learner's layout runs when it opens (`LessonScreen.adopt` hides the
+    scroll bars this layout chose first, as a new screen has none). Returns False (and
+    drops the screen) if anything failed: the learner then gets a screen built as usual."""
+    from textual import events
+
     app.install_screen(screen, PREBUILT)
     try:
         with app.batch_update():
             await app.push_screen(screen)
             try:
                 await screen.wait_for_refresh()  # its Markdown blocks and first analysis
+                screen.post_message(events.Resize(app.size, app.size))  # laid out with them
+                await screen.wait_for_refresh()
             finally:
                 await app.pop_screen()
     except Exception:
