@@ -9,6 +9,8 @@ every figure: on a shared machine the figures say more about the neighbours):
     python benchmarks/serve.py --learners 40 --typing 0 --warm 0   # the rush, no warm pool
     python benchmarks/serve.py --learners 20 --rush 20 --typing 5 --warm 20  # a quick look
     python benchmarks/serve.py --no-fork                # a `python -m tutor` per tab
+    python benchmarks/serve.py --size 150x45            # tabs of another size than the
+                                                        # warm tutors' (120x40)
 
 Goals on a 2-core machine: every rush tab shows the name prompt within 3 s and a lesson within
 5 s; keystroke -> frame p95 < 150 ms with 100 connected and 10 typing; < 40 MB PSS per learner.
@@ -18,7 +20,11 @@ No browser: each learner speaks textual-serve's websocket protocol as textual.js
 screen by stripping the escape sequences, and does what a learner does:
 
 1. the rush: `--rush` tabs open within one second; each answers the name prompt and opens
-   lesson 1 (time to the prompt, time to the lesson's first step; goal: all within 3 s and 5 s);
+   lesson 1 (time to the prompt, time to the lesson's first step; goal: all within 3 s and 5 s)
+   once the lesson list has replaced the prompt (whole frames: the learner answers Textual's
+   synchronized-output query as a terminal does); and the CPU each warm tutor the rush took
+   used from its learner's arrival to lesson 1 (`rush cpu`), after waiting for the pool's
+   tutors to finish warming up (each builds lesson 1's screen while it waits);
 2. the rest of `--learners` join, a few per second, and open lesson 1 too; then the CPU each
    tutor used to get there (`joining`), and what the whole class uses while nobody types
    (`idle`, over 3 s);
@@ -56,6 +62,12 @@ import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[PX^_].*?\x1b\\|\x1b\][^\x07]*\x07|\x1b[@-_]")
+PROMPT = "What is your name"
+SYNC_QUERY = "\x1b[?2026$p"
+"""Textual asks whether the terminal draws a frame at once (synchronized output)..."""
+SYNC_SUPPORTED = "\x1b[?2026;2$y"
+"""...and a terminal that does answers so; each frame then comes between these:"""
+SYNC_FRAME = "\x1b\\[\\?2026h(.*?)\x1b\\[\\?2026l"
 F3 = "\x1bOR"
 CTRL_T = "\x14"
 BACKSPACE = "\x7f"
@@ -70,6 +82,8 @@ def plain(data: bytes) -> str:
 class Learner:
     n: int
     url: str
+    size: tuple[int, int] = (120, 40)
+    """The browser tab's terminal (columns, rows)."""
     started: float = 0.0
     prompt: float | None = None
     listed: float | None = None
@@ -77,6 +91,8 @@ class Learner:
     latencies: list[float] = field(default_factory=list)
     error: str = ""
     text: str = ""
+    raw: str = ""
+    """The output as sent (escape sequences kept), for whole frames."""
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     ws: aiohttp.ClientWebSocketResponse | None = None
     keys: int = 0
@@ -86,7 +102,11 @@ class Learner:
         assert self.ws is not None
         async for msg in self.ws:
             if msg.type == aiohttp.WSMsgType.BINARY:
-                self.text = (self.text + plain(msg.data))[-20000:]
+                raw = msg.data.decode("utf-8", "replace")
+                if SYNC_QUERY in raw:  # as a terminal does: frames then come whole, marked
+                    await self.ws.send_str(json.dumps(["stdin", SYNC_SUPPORTED]))
+                self.raw = (self.raw + raw)[-200000:]
+                self.text = (self.text + ANSI.sub("", raw))[-20000:]
                 self.changed.set()
             elif msg.type in (aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
                 break
@@ -97,10 +117,37 @@ class Learner:
         while needle not in self.text:
             self.changed.clear()
             left = timeout - (time.monotonic() - start)
-            if left <= 0:
-                raise TimeoutError(f"learner {self.n}: no {needle!r} within {timeout:.0f} s")
-            await asyncio.wait_for(self.changed.wait(), left)
+            try:
+                if left <= 0:
+                    raise TimeoutError
+                await asyncio.wait_for(self.changed.wait(), left)
+            except TimeoutError:
+                raise TimeoutError(
+                    f"no {needle!r} within {timeout:.0f} s; the screen's last text: "
+                    f"{' '.join(self.text[-300:].split())!r}"
+                ) from None
         return time.monotonic() - start
+
+    async def wait_for_frame(self, needle: str, without: str, timeout: float) -> None:
+        """Until a whole frame drawn since `raw` was emptied shows `needle` and not
+        `without` (the lesson list once the name prompt is gone: a warm tutor draws the
+        list behind the prompt too)."""
+        start = time.monotonic()
+        while True:
+            for frame in re.findall(SYNC_FRAME, self.raw, re.DOTALL):
+                shown = ANSI.sub("", frame)
+                if needle in shown and without not in shown:
+                    return
+            self.changed.clear()
+            left = timeout - (time.monotonic() - start)
+            try:
+                if left <= 0:
+                    raise TimeoutError
+                await asyncio.wait_for(self.changed.wait(), left)
+            except TimeoutError:
+                raise TimeoutError(
+                    f"no frame with {needle!r} and without {without!r} within {timeout:.0f} s"
+                ) from None
 
     async def send(self, keys: str) -> None:
         assert self.ws is not None
@@ -111,14 +158,17 @@ class Learner:
         """Open the page's websocket, give a name, open lesson 1."""
         self.started = time.monotonic()
         try:
-            self.ws = await session.ws_connect(f"{self.url}?width=120&height=40", heartbeat=30)
-            await self.ws.send_str(json.dumps(["resize", {"width": 120, "height": 40}]))
+            width, height = self.size
+            self.ws = await session.ws_connect(
+                f"{self.url}?width={width}&height={height}", heartbeat=30
+            )
+            await self.ws.send_str(json.dumps(["resize", {"width": width, "height": height}]))
             self.reader = asyncio.create_task(self._reader())
-            await self.wait_for("What is your name", 60)
+            await self.wait_for(PROMPT, 60)
             self.prompt = time.monotonic() - self.started
-            self.text = ""
+            self.text = self.raw = ""
             await self.send(f"learner-{self.n:03d}\r")
-            await self.wait_for(lesson_title, 60)
+            await self.wait_for_frame(lesson_title, PROMPT, 60)
             self.listed = time.monotonic() - self.started
             self.text = ""
             await self.send("\r")
@@ -222,6 +272,21 @@ def tutor_pids(server: int) -> list[int]:
     return processes(server)[0]
 
 
+async def settle_pool(server: int, timeout: float) -> None:
+    """Wait until the tutors started ahead of time are done warming up (each builds lesson
+    1's screen while it waits): their CPU time unchanged over 1.5 s."""
+    last: list[float] | None = None
+    still = 0
+    deadline = time.monotonic() + timeout
+    while still < 3 and time.monotonic() < deadline:
+        await asyncio.sleep(0.5)
+        now = [cpu_seconds(p) for p in tutor_pids(server)]
+        still = still + 1 if now == last else 0
+        last = now
+    if still < 3:
+        print(f"the warm tutors were still busy after {timeout:.0f} s", flush=True)
+
+
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.1f} {five:.1f} {fifteen:.1f} ({os.cpu_count()} cores)"
@@ -247,7 +312,7 @@ async def run(args: argparse.Namespace) -> int:
     from tutor.course.loader import load_lessons
 
     lesson_title = load_lessons(use_env=False).lessons[0].title
-    port = args.port or free_port(18650, 18699)
+    port = args.port or free_port(18750, 18799)
     data = Path(tempfile.mkdtemp(prefix="ktutor-bench-"))
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     env.pop("KTUTOR_SERVE", None)
@@ -286,14 +351,16 @@ async def run(args: argparse.Namespace) -> int:
             await asyncio.sleep(0.2)
         while len(tutor_pids(server.pid)) < args.warm and time.monotonic() - t0 < 5 + 3 * args.warm:
             await asyncio.sleep(0.5)
-        await asyncio.sleep(3)
+        await settle_pool(server.pid, 30 + args.warm)
+        warm = {p: cpu_seconds(p) for p in tutor_pids(server.pid)}
         print(
             f"server on port {port}, {'fork server, ' if args.fork else ''}"
-            f"{len(tutor_pids(server.pid))} warm processes after {time.monotonic() - t0:.0f} s",
+            f"{len(warm)} warm processes after {time.monotonic() - t0:.0f} s, each had used "
+            f"{pct(list(warm.values()), 0.5):.2f} CPU s (p50) before its learner came",
             flush=True,
         )
         url = f"ws://127.0.0.1:{port}/ws"
-        learners = [Learner(i, url) for i in range(args.learners)]
+        learners = [Learner(i, url, args.size) for i in range(args.learners)]
         timeout = aiohttp.ClientTimeout(total=None)
         async with aiohttp.ClientSession(timeout=timeout) as session:
             rush = learners[: args.rush]
@@ -315,6 +382,18 @@ async def run(args: argparse.Namespace) -> int:
             )
             for x in failed[:3]:
                 print(f"  learner {x.n}: {x.error}", flush=True)
+            await asyncio.sleep(1)  # the last lessons' settling frames
+            arrived = sorted((cpu_seconds(p) - c for p, c in warm.items()), reverse=True)
+            arrived = arrived[: len(rush)]  # the warm tutors the rush took
+            if arrived:
+                print(
+                    f"rush cpu: from arrival to lesson 1, each warm tutor taken used "
+                    f"{pct(arrived, 0.5):.2f} CPU s (p50), {max(arrived):.2f} (max); "
+                    f"{len(rush)} x p50 / {os.cpu_count()} cores = "
+                    f"{len(rush) * pct(arrived, 0.5) / (os.cpu_count() or 1):.1f} s of the "
+                    "machine's time",
+                    flush=True,
+                )
             rest = learners[args.rush :]
             tasks = []
             for learner in rest:
@@ -414,6 +493,14 @@ async def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def size(text: str) -> tuple[int, int]:
+    columns, _, rows = text.lower().partition("x")
+    try:
+        return int(columns), int(rows)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not COLSxROWS (e.g. 150x45)") from None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -439,7 +526,15 @@ def main() -> int:
     )
     parser.add_argument("--seconds", type=float, default=30, help="how long the typists type")
     parser.add_argument("--join-rate", type=float, default=5, help="later tabs per second")
-    parser.add_argument("--port", type=int, default=0, help="default: free one in 18650-18699")
+    parser.add_argument("--port", type=int, default=0, help="default: free one in 18750-18799")
+    parser.add_argument(
+        "--size",
+        type=size,
+        default=(120, 40),
+        metavar="COLSxROWS",
+        help="each tab's terminal size (default 120x40: the size warm tutors start at, so "
+        "lesson 1's prebuilt screen is already laid out; 150x45 shows a tab of another size)",
+    )
     args = parser.parse_args()
     args.rush = min(args.rush, args.learners)
     return asyncio.run(run(args))
