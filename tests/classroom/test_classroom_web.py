@@ -84,6 +84,7 @@ async def test_a_workshop_code_guards_the_page_and_the_websocket() -> None:
     async with TestClient(TestServer(await server.make_app())) as client:
         page = await (await client.get("/")).text()
         assert "Workshop code" in page and "data-session-websocket-url" not in page
+        assert "http" not in page and "src=" not in page  # the form asks no other host either
         ws = await client.get("/ws")
         assert ws.status == 403  # no tutor process for a browser without the code
         wrong = await client.post("/join", data={"code": "pod-0000"}, allow_redirects=False)
