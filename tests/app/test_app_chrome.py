@@ -28,7 +28,7 @@ async def click_key(pilot: Any, label: str) -> None:
     await settle(pilot)
 
 
-LESSON_KEYS = ("^n Next", "^b Prev", "esc Lessons", "^o Challenges", "^r Reset", "f2 Text")
+LESSON_KEYS = ("^n Next", "^b Prev", "esc Lessons", "^o Challenges", "^r Reset", "f2 Step")
 LESSON_KEYS += ("f3 YAML", "f4 Routing", "^t 1 request", "^g 100 requests", "f5 Behind")
 
 

@@ -35,7 +35,11 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("ctrl+r", "reset the step's YAML to its start (asks first)"),
             ("ctrl+o", "challenges and quiz"),
             *((a.screen_key, a.help) for a in ACTIONS if a.screen_key),
-            ("F2 F3 F4", "go to the text, the YAML editor, the routing view"),
+            (
+                "F2",
+                "read the step (the task): it takes the whole column until F2 again or F3",
+            ),
+            ("F3 F4", "go to the YAML editor, the routing view"),
             ("Tab (editor)", "indent by 2 spaces (Escape or F2/F4 leave the editor)"),
             ("Enter (editor)", "a new line, indented like the line above"),
             ("F5", "behind the scenes: kube-proxy rules, EndpointSlices, DNS"),

@@ -74,6 +74,9 @@ class StepPane(VerticalScroll):
 class LessonScreen(WorkbenchScreen, Screen[None]):
     """One lesson, one step at a time."""
 
+    INTRO_LABEL: ClassVar[str] = "Step"
+    """What F2 shows, as the footer and the tabs name it."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         # the footer shows these in this order, on two lines when one is not enough
         Binding("ctrl+n", "next_step", "Next", id="next-step"),
@@ -82,7 +85,7 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         Binding("ctrl+o", "challenges", "Challenges", id="practice"),
         Binding("ctrl+r", "reset_step", "Reset", id="reset-step"),
         REVEAL,
-        *Workbench.SCREEN_BINDINGS,
+        *Workbench.screen_bindings(INTRO_LABEL),
     ]
 
     AUTO_FOCUS = "#editor"
@@ -170,7 +173,7 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
             Workbench(
                 StepPane(self._markdown_shown),
                 self._starting_text(index),
-                intro_label="Step",
+                intro_label=self.INTRO_LABEL,
                 focus_path=self.lesson.steps[index].path if self.lesson.steps else "",
                 focus_doc=self.lesson.steps[index].doc if self.lesson.steps else "",
                 goal=self.lesson.steps[index].check if self.lesson.steps else None,

@@ -150,6 +150,9 @@ class ChallengePane(VerticalScroll):
 class ChallengeScreen(WorkbenchScreen, Screen[None]):
     """Fix the manifest until the goal holds; hints one at a time; the solution on request."""
 
+    INTRO_LABEL: ClassVar[str] = "Task"
+    """What F2 shows, as the footer and the tabs name it."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         # the footer shows these in this order, on two lines when one is not enough
         Binding("ctrl+s", "check", "Check", id="check-goal"),
@@ -158,7 +161,7 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
         Binding("escape", "leave", "Back", id="challenge-back"),
         Binding("ctrl+l", "solution", "Solution", id="show-solution"),
         Binding("ctrl+r", "reset_step", "Reset", id="reset-challenge"),
-        *Workbench.SCREEN_BINDINGS,
+        *Workbench.screen_bindings(INTRO_LABEL),
     ]
 
     AUTO_FOCUS = "#editor"
@@ -181,7 +184,7 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
         workbench = Workbench(
             ChallengePane(self.challenge),
             saved if saved is not None else self.challenge.manifest,
-            intro_label="Task",
+            intro_label=self.INTRO_LABEL,
             network=ClusterNetwork(tuple(self.lesson.ip_families)),
             symptoms=self.challenge.routing == ROUTING_SYMPTOMS,
             has_solution=True,

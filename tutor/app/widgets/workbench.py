@@ -11,9 +11,10 @@ once for a lesson-sized text, in an exclusive thread worker for a big one) ->
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -161,23 +162,31 @@ class WorkbenchScreen:
 class Workbench(Vertical):
     """The editor, routing, traffic and behind-the-scenes areas around an intro widget."""
 
-    SCREEN_BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "show_pane('intro')", "Text", id="pane-intro"),
-        Binding("f3", "show_pane('yaml')", "YAML", id="pane-yaml"),
-        Binding("f4", "show_pane('routing')", "Routing", id="pane-routing"),
-        *(
-            Binding(a.screen_key, f"cluster({a.id!r})", a.label, id=a.id.replace("_", "-"))
-            for a in ACTIONS
-            if a.screen_key
-        ),
-        Binding("f5", "toggle_behind", "Behind", id="toggle-behind"),
-        # F6 and F7 are the editor's (TextArea: select line, select all): F8 is the free key
-        Binding("f8", "toggle_console", "Console", id="toggle-console"),
-    ]
-    """Keys the screens bind (after their own) and forward here, so a screen's main keys
-    come first in the footer."""
+    @staticmethod
+    def screen_bindings(intro_label: str) -> list[BindingType]:
+        """Keys the screens bind (after their own) and forward here, so a screen's main keys
+        come first in the footer. `intro_label` names the intro (the screen's `INTRO_LABEL`):
+        the footer and the tabs say the same ("f2 Text" beside a tab "F2 Step" was two names
+        for one key)."""
+        return [
+            Binding("f2", "show_pane('intro')", intro_label, id="pane-intro"),
+            Binding("f3", "show_pane('yaml')", "YAML", id="pane-yaml"),
+            Binding("f4", "show_pane('routing')", "Routing", id="pane-routing"),
+            *(
+                Binding(a.screen_key, f"cluster({a.id!r})", a.label, id=a.id.replace("_", "-"))
+                for a in ACTIONS
+                if a.screen_key
+            ),
+            Binding("f5", "toggle_behind", "Behind", id="toggle-behind"),
+            # F6 and F7 are the editor's (TextArea: select line, select all): F8 is the free key
+            Binding("f8", "toggle_console", "Console", id="toggle-console"),
+        ]
 
     narrow: reactive[bool] = reactive(False)
+    reading: reactive[bool] = reactive(False)
+    """Beside the editor, F2 gives the intro the whole left column (the editor steps aside
+    until F3, F2 again or anything that focuses it): at 100x30 a step had 10 rows of its 12-30
+    and most needed PageDown; the tabs of a small terminal show it whole anyway."""
     active: reactive[str] = reactive("yaml")
     behind_open: reactive[bool] = reactive(False)
     console_open: reactive[bool] = reactive(False)
@@ -337,6 +346,9 @@ class Workbench(Vertical):
     def watch_console_open(self) -> None:
         self._layout()
 
+    def watch_reading(self) -> None:
+        self._layout()
+
     def _layout(self) -> None:
         if not self._mounted:
             return
@@ -360,10 +372,15 @@ class Workbench(Vertical):
                 else:  # just mounted: its Tab widgets come on the next turn
                     self.call_after_refresh(self._layout)
         else:
-            opened = {"behind": self.behind_open, "console": self.console_open}
+            opened = {
+                "behind": self.behind_open,
+                "console": self.console_open,
+                "yaml": not self.reading,
+            }
             for name, pane in panes.items():
                 pane.display = opened.get(name, True)
             left.display = right.display = True
+        self.set_class(self.reading and not self.narrow, "-reading")
         if panes["behind"].display:
             self._ensure_behind()
         if panes["console"].display:
@@ -377,6 +394,14 @@ class Workbench(Vertical):
             self.active = event.tab.id[4:]
 
     def action_show_pane(self, name: str) -> None:
+        if name == "intro" and not self.narrow:
+            # F2 beside the editor: the reading layout; F2 again in it: back to the editor
+            if self.reading and self._focus_in("#intro"):
+                name = "yaml"
+            else:
+                self.reading = True
+        if name == "yaml":
+            self.reading = False
         self.active = name
         if name == "behind":
             self.behind_open = True
@@ -393,6 +418,18 @@ class Workbench(Vertical):
                     if child.focusable:
                         child.focus()
                         break
+
+    def _focus_in(self, selector: str) -> bool:
+        focused = self.screen.focused
+        area = self.query_one(selector)
+        return focused is not None and (focused is area or area in focused.ancestors)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The editor (or its error list) taking the focus ends the reading layout, however it
+        came (a click, the console's `edit`, the screen's focus after a dialog): it is never
+        focused unseen."""
+        if self.reading and self.query_one("#yaml") in (event.widget, *event.widget.ancestors):
+            self.reading = False
 
     def action_toggle_behind(self) -> None:
         if self.narrow:

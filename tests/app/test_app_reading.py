@@ -1,0 +1,111 @@
+"""Reading a step on a small terminal. At 100x30 the step text had 10 rows beside the editor
+(lesson 1's steps need 12-30) and F2 only moved the focus there: F2 now gives the step the
+whole left column until F3, F2 again or the editor takes the focus. At 80x24 the step is a tab
+of its own. The footer names F2 as the tab does ("f2 Text" beside "F2 Step")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from testkit import builtin_lesson, settle
+from textual.widgets import Tab
+
+from tutor.app.screens.lesson import LessonScreen
+from tutor.app.widgets.footer import KeyFooter
+from tutor.app.widgets.workbench import Workbench
+
+
+def workbench(app: Any) -> Workbench:
+    return app.screen.query_one(Workbench)  # type: ignore[no-any-return]
+
+
+def steps_that_scroll(lesson_steps: int, scrolls: list[int]) -> list[int]:
+    return [n for n in range(1, lesson_steps + 1) if scrolls[n - 1] > 0]
+
+
+async def read_every_step(pilot: Any, screen: LessonScreen) -> list[int]:
+    """How far each step's text scrolls (0: it reads without scrolling), stepping with ctrl+n."""
+    scrolls = []
+    for index in range(len(screen.lesson.steps)):
+        assert screen.index == index
+        scrolls.append(screen.query_one("#intro").max_scroll_y)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+    return scrolls
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
+async def test_lesson_1_reads_without_scrolling_after_f2(
+    make_app: Any, data_dir: Path, size: tuple[int, int]
+) -> None:
+    lesson = builtin_lesson("anatomy")
+    app = make_app("anatomy", lessons=[lesson])
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        bench = workbench(app)
+        intro = screen.query_one("#intro")
+        before = intro.size.height
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.focused is intro
+        assert not bench.query_one("#yaml").display  # the step has the column (or the tab)
+        if not bench.narrow:
+            assert intro.size.height >= 2 * before  # 12 rows of 27 before
+            assert intro.size.width > bench.query_one("#right").size.width
+        scrolls = await read_every_step(pilot, screen)
+        late = steps_that_scroll(len(lesson.steps), scrolls)
+        assert len(late) <= 1, f"steps that need scrolling at {size}: {late} ({scrolls})"
+        assert app.focused is intro  # still reading: ctrl+n kept the layout
+
+
+async def test_f2_toggles_the_reading_layout_and_the_editor_ends_it(
+    make_app: Any, data_dir: Path
+) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        bench = workbench(app)
+        yaml, intro = bench.query_one("#yaml"), bench.query_one("#intro")
+        assert app.focused is bench.editor and yaml.display and not bench.reading
+        await pilot.press("f2")
+        await settle(pilot)
+        assert bench.reading and not yaml.display and app.focused is intro
+        await pilot.press("f2")  # again: back to the editor
+        await settle(pilot)
+        assert not bench.reading and yaml.display and app.focused is bench.editor
+        await pilot.press("f2", "f4")  # reading while in the routing view: still reading
+        await settle(pilot)
+        assert bench.reading and app.focused is bench.routing
+        await pilot.press("f2")  # back in the step: F2 focuses it, it does not leave
+        await settle(pilot)
+        assert bench.reading and app.focused is intro
+        await pilot.press("f3")
+        await settle(pilot)
+        assert not bench.reading and yaml.display and app.focused is bench.editor
+        await pilot.press("f2")
+        await settle(pilot)
+        bench.editor.focus()  # a click, the console's `edit`: the editor is never focused unseen
+        await settle(pilot)
+        assert not bench.reading and yaml.display and bench.editor.size.height > 5
+
+
+@pytest.mark.parametrize("challenge", [False, True])
+async def test_the_footer_names_f2_as_the_tab_does(
+    make_app: Any, data_dir: Path, challenge: bool
+) -> None:
+    app = make_app("basics")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if challenge:
+            await pilot.press("ctrl+o")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+        tab = str(workbench(app).query_one("#tab-intro", Tab).label)
+        assert tab == ("F2 Task" if challenge else "F2 Step")
+        footer = str(app.screen.query_one(KeyFooter).render().plain)
+        assert "f2 " + tab[3:] in footer, footer
