@@ -26,6 +26,8 @@ def _pod(
     reason: str = "ContainersNotReady",
     message: str = "",
     init: list[dict[str, Any]] | None = None,
+    init_statuses: list[dict[str, Any]] | None = None,
+    initialized: str = "",
 ) -> str:
     spec: dict[str, Any] = {"nodeName": "node-1", "containers": containers}
     if init:
@@ -38,6 +40,10 @@ def _pod(
     status: dict[str, Any] = {"phase": "Running", "podIP": "10.244.1.9", "conditions": [cond]}
     if statuses is not None:
         status["containerStatuses"] = statuses
+    if init_statuses is not None:
+        status["initContainerStatuses"] = init_statuses
+    if initialized:
+        status["conditions"].insert(0, {"type": "Initialized", "status": initialized})
     doc = {
         "apiVersion": "v1",
         "kind": "Pod",
@@ -178,6 +184,48 @@ CASES = [
         ),
         'a readiness gate is not met (corresponding condition of pod readiness gate "lb/ready" '
         "does not exist.)",
+    ),
+    (
+        "a failed init container holds the app container (Init:Error)",
+        _pod(
+            [_c()],
+            statuses=[_st(state={"waiting": {"reason": "PodInitializing"}})],
+            init=[_c("migrate")],
+            init_statuses=[
+                _st("migrate", state={"terminated": {"reason": "Error", "exitCode": 1}})
+            ],
+            initialized="False",
+        ),
+        "init container migrate terminated (Error, exit code 1):"
+        " the app containers start once it has completed",
+    ),
+    (
+        "the first init container still runs, the second waits its turn",
+        _pod(
+            [_c()],
+            statuses=[_st(state={"waiting": {"reason": "PodInitializing"}})],
+            init=[_c("wait-db"), _c("migrate")],
+            init_statuses=[
+                _st("wait-db"),
+                _st("migrate", state={"waiting": {"reason": "PodInitializing"}}),
+            ],
+            initialized="False",
+        ),
+        "init container wait-db is still running: the app containers start once it has completed",
+    ),
+    (
+        "initialized: a completed init container is not a reason",
+        _pod(
+            [_c()],
+            statuses=[_st()],
+            init=[_c("migrate")],
+            init_statuses=[
+                _st("migrate", state={"terminated": {"reason": "Completed", "exitCode": 0}})
+            ],
+            initialized="True",
+        ),
+        "container web runs but the kubelet marks it not ready"
+        " (it has no readiness probe; Ready condition: ContainersNotReady)",
     ),
     ("nothing but the condition", _pod([_c()], reason="", message=""), ""),
 ]

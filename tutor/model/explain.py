@@ -160,6 +160,21 @@ def _container_reason(c: ContainerReadiness, known: bool, condition: str) -> str
     return f"the kubelet marks container {c.container} not ready (it has no readiness probe{said})"
 
 
+def _init_reason(c: ContainerReadiness) -> str:
+    """A plain init container that has not completed holds the app containers back (K ·
+    pkg/kubelet/kuberuntime/kuberuntime_container.go · `computeInitContainerActions`: init
+    containers run one at a time, in order, each to a successful exit)."""
+    if c.waiting:
+        state = f"is waiting ({c.waiting})"
+    elif c.terminated:
+        state = f"terminated ({c.terminated})"
+    elif c.running_since is not None:
+        state = "is still running"
+    else:
+        state = "has not run yet"
+    return f"init container {c.container} {state}: the app containers start once it has completed"
+
+
 def not_ready_detail(pod: Pod) -> str:
     """What keeps a Pod from being Ready, from its spec and status: the failing readiness probe
     of the first unready container (`containerStatuses[].ready: false`, or the containers the
@@ -167,6 +182,16 @@ def not_ready_detail(pod: Pod) -> str:
     gate; "" when the file says nothing more than the condition."""
     if pod.ready_reason == "ReadinessGatesNotReady":
         return f"a readiness gate is not met ({pod.ready_message or 'ReadinessGatesNotReady'})"
+    held = next(
+        (
+            c
+            for c in pod.containers
+            if c.init and c.listed and not (c.terminated and c.exit_code == 0)
+        ),
+        None,
+    )
+    if held is not None and not pod.initialized:
+        return _init_reason(held)
     # a plain init container is never ready (it has completed): not one of the reasons
     containers = [c for c in pod.containers if not c.init]
     unready = [c for c in containers if c.ready is False]
