@@ -27,7 +27,8 @@ FRAME_SECONDS = 1 / 30
 0: the burst is shown at once)."""
 BAR_WIDTH = 30
 HINT = "ctrl+t sends one request, ctrl+g sends 100. c (in the routing view) picks the client."
-RESEND = "Sent before your last change: ctrl+t or ctrl+g sends again."
+RESEND = "Sent before your last change (ctrl+t, ctrl+g send again)."
+"""One row in the routing column at 120 columns: a fresh result keeps that row blank."""
 
 
 def request_path(outcome: RequestOutcome) -> Text:
