@@ -109,3 +109,28 @@ async def test_the_footer_names_f2_as_the_tab_does(
         assert tab == ("F2 Task" if challenge else "F2 Step")
         footer = str(app.screen.query_one(KeyFooter).render().plain)
         assert "f2 " + tab[3:] in footer, footer
+
+
+def drawn(widget: Any) -> list[str]:
+    """The rows `widget` draws (as laid out now), trailing blanks dropped."""
+    return [widget.render_line(y).text.rstrip() for y in range(widget.size.height)]
+
+
+async def test_wrapped_check_and_try_lines_stay_under_their_first_word(
+    make_app: Any, data_dir: Path
+) -> None:
+    """Lesson 1 step 5 at 80x24: "now: 3 Pods get traffic ... (my-app-1, my-app-2 and" wrapped
+    `my-app-3); the goal is 0.` back to column 0, and the try line `traffic.` too."""
+    lesson = builtin_lesson("anatomy")
+    app = make_app("anatomy", step=5, lessons=[lesson])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        check = drawn(screen.query_one("#step-check"))
+        assert check[0].startswith("○ To do: ") and check[1].startswith("  now: "), check
+        assert len(check) >= 3, check  # the "now:" line wraps at this width
+        assert all(row.startswith(" " * 7) and row[7] != " " for row in check[2:]), check
+        assert "my-app-3); the goal is 0." in check[-1]
+        tried = drawn(screen.query_one("#step-try"))
+        assert tried[0].startswith("Try this: ") and len(tried) >= 2, tried
+        assert all(row.startswith(" " * 10) and row[10] != " " for row in tried[1:-1]), tried

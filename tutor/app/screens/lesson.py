@@ -19,6 +19,7 @@ from textual.widgets import Button, Markdown, Static
 
 from tutor.app.widgets.console import commands_line
 from tutor.app.widgets.footer import KeyFooter
+from tutor.app.widgets.hanging import Hanging
 from tutor.app.widgets.inline import inline
 from tutor.app.widgets.quiet import set_content
 from tutor.app.widgets.title_bar import TitleBar
@@ -35,21 +36,21 @@ if TYPE_CHECKING:
     from tutor.course.progress import ProgressStore
 
 
-def check_text(result: GoalResult | None, description: str, done: bool) -> Content:
-    """The step check's line, its Markdown (backticks) rendered as the step text's is."""
+def check_text(result: GoalResult | None, description: str, done: bool) -> Hanging | Content:
+    """The step check's lines, their Markdown (backticks) rendered as the step text's is, each
+    wrapped under its own first word ("now:" wrapped back to the edge at 80x24)."""
     if result is None:
         return Content("")
     if result.met:
-        return Content.assemble(("✓ Check passed: ", "bold green"), inline(result.detail))
-    parts: list[Content | tuple[str, str]] = [
-        ("○ To do: ", "bold yellow"),
-        inline(description or result.detail),
-    ]
-    if description:
-        parts += [("\n  now: ", "dim"), inline(result.detail, "dim")]
-    if done:
-        parts.append(("  (you passed it before)", "dim green"))
-    return Content.assemble(*parts)
+        return Hanging((Content.styled("✓ Check passed: ", "bold green"), inline(result.detail)))
+    before = Content.styled("  (you passed it before)", "dim green") if done else Content("")
+    todo = Content.styled("○ To do: ", "bold yellow")
+    if not description:
+        return Hanging((todo, inline(result.detail) + before))
+    return Hanging(
+        (todo, inline(description)),
+        (Content.styled("  now: ", "dim"), inline(result.detail, "dim") + before),
+    )
 
 
 class StepPane(VerticalScroll):
@@ -245,7 +246,7 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
             self.query_one("#step-text", Markdown).update(step.text)
         try_line = self.query_one("#step-try", Static)
         try_line.update(
-            Content.assemble(("Try this: ", "bold cyan"), inline(step.try_this))
+            Hanging((Content.styled("Try this: ", "bold cyan"), inline(step.try_this)))
             if step.try_this
             else ""
         )

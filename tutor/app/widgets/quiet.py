@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.content import Content
-from textual.visual import visualize
+from textual.visual import Visual, visualize
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -25,7 +25,7 @@ _LAST = "_ktutor_last_content"
 
 
 def set_content(
-    widget: Static, content: Text | Content | str, *, layout: bool | None = None
+    widget: Static, content: Text | Content | Visual | str, *, layout: bool | None = None
 ) -> None:
     """Show `content` in `widget` unless it shows it already. `layout=False` for a widget
     whose size its content cannot change (a fixed height and width): a repaint. By default,
@@ -42,13 +42,13 @@ def set_content(
     widget.update(content, layout=layout)
 
 
-def rows(widget: Widget, content: Text | Content | str, width: int) -> int:
+def rows(widget: Widget, content: Text | Content | Visual | str, width: int) -> int:
     """Rows `content` takes in `widget` at `width` cells, wrapped as the widget wraps it."""
     rules = cast("RulesMap", widget.styles)  # what Textual's own widgets pass
     return visualize(widget, content, markup=False).get_height(rules, max(1, width))
 
 
-def fits(widget: Widget, content: Text | Content | str) -> bool:
+def fits(widget: Widget, content: Text | Content | Visual | str) -> bool:
     """Whether `widget`, as laid out now, keeps its size with `content` in it: its height is
     not `auto`, or the content takes as many rows as it has (at most its `max-height`). False
     when unsure (hidden, not laid out yet, a width that follows the content)."""

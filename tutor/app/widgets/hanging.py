@@ -1,0 +1,85 @@
+"""Labelled lines with a hanging indent: "○ To do: ...", "  now: ...", "Try this: ...".
+
+A Static wraps its content back to column 0, so a long "now:" put its last words under the
+label, where they read as a new line (lesson 1 step 5 at 80x24). Each paragraph here is a label
+and a body; the body is wrapped to the width left beside the label and its wrapped lines start
+under its first column, as the routing view's hop lines stay under their arrow. The wrapping is
+the widget's own (`Content.wrap`), done at whatever width the layout gives, so the height the
+layout measures is the height drawn.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+from textual.visual import Visual
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
+    from textual.strip import Strip
+    from textual.style import Style
+    from textual.visual import RenderOptions
+
+MIN_BODY = 12
+"""Narrower than this beside the label, the body wraps under the label instead (a column of
+one word per row reads worse than a line back at the edge)."""
+
+
+class Hanging(Visual):
+    """Paragraphs of (label, body): wrapped body lines stay under the body's first column."""
+
+    def __init__(self, *paragraphs: tuple[Content, Content]) -> None:
+        self.paragraphs = paragraphs
+        self._laid_out: tuple[int, Content] | None = None
+
+    def __str__(self) -> str:
+        return "\n".join(label.plain + body.plain for label, body in self.paragraphs)
+
+    def _key(self) -> tuple[object, ...]:
+        return tuple(
+            (label.plain, tuple(label.spans), body.plain, tuple(body.spans))
+            for label, body in self.paragraphs
+        )
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when it draws the same (`set_content` skips an update that changes nothing)."""
+        return isinstance(other, Hanging) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def lines(self, width: int) -> Content:
+        """The paragraphs wrapped at `width`, one Content line per row."""
+        if self._laid_out is not None and self._laid_out[0] == width:
+            return self._laid_out[1]
+        rows: list[Content] = []
+        for label, body in self.paragraphs:
+            indent = label.cell_length
+            if width - indent < MIN_BODY:
+                rows.extend((label + body).wrap(max(1, width)))
+                continue
+            pad = Content(" " * indent)
+            for i, line in enumerate(body.wrap(width - indent)):
+                rows.append((label if i == 0 else pad) + line)
+        laid_out = Content("\n").join(rows)
+        self._laid_out = (width, laid_out)
+        return laid_out
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return (
+            max(
+                (label + body).get_optimal_width(rules, container_width)
+                for label, body in self.paragraphs
+            )
+            if self.paragraphs
+            else 0
+        )
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.lines(width).get_height(rules, width)
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.lines(width).render_strips(width, height, style, options)
