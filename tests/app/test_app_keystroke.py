@@ -216,3 +216,38 @@ async def test_a_result_turned_history_by_a_key_keeps_the_traffic_panel_size(
         await settle(pilot)
         assert RESEND in str(traffic.render())
         assert asked == [False] and traffic.outer_size.height == height
+
+
+async def test_the_error_list_fits_its_messages_after_a_resize_and_in_a_hidden_pane(
+    make_app: Any,
+) -> None:
+    """Its height is set from its messages at its width: a new width measures them again, and
+    messages that came while its pane was hidden (a small terminal's other tab) are measured
+    once it shows."""
+    app = make_app("basics")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        editor = app.screen.query_one(YamlEditor)
+        errors = app.screen.query_one("#errors", OptionList)
+        editor.load_text("Q" + editor.text)
+        await settle(pilot)
+        wide = errors.size.height
+        assert errors.display and 0 < errors.virtual_size.height == wide
+        await pilot.resize_terminal(100, 40)
+        await settle(pilot)
+        await settle(pilot)
+        assert errors.virtual_size.height == errors.size.height > wide
+    app = make_app("basics")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")  # the routing tab: the editor's pane is hidden
+        await settle(pilot)
+        editor = app.screen.query_one(YamlEditor)
+        errors = app.screen.query_one("#errors", OptionList)
+        editor.load_text("Q" + editor.text)
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await settle(pilot)
+        assert errors.display and errors.size.height > 0
+        assert errors.size.height == min(7, errors.virtual_size.height)

@@ -87,12 +87,25 @@ class ErrorList(OptionList):
                 self.can_focus = False
             return
         prompts = [self._prompt(problem) for problem in found]
-        width = _content_width(self)
-        taken = min(MAX_ROWS, sum(self._rows(prompt, width) for prompt in prompts))
-        self.styles.height = taken + self.styles.gutter.height  # a layout only if it changed
         self._set(prompts, [(p.line, p.column) for p in found])
+        self._fit()
         self.can_focus = True
         self.display = True
+
+    def _fit(self) -> None:
+        """Set the height its messages take at its width (a layout only if it changed); while
+        its width is unknown (its pane hidden on a small terminal), `auto` until it is."""
+        width = _content_width(self)
+        if width <= 0:
+            self.styles.height = "auto"
+            return
+        taken = min(MAX_ROWS, sum(self._rows(prompt, width) for prompt in self._prompts))
+        self.styles.height = taken + self.styles.gutter.height
+
+    def on_resize(self) -> None:
+        """A new width wraps the messages anew."""
+        if self.shown and self.display:
+            self._fit()
 
     def _no_errors(self) -> tuple[list[Text], list[tuple[int, int] | None]]:
         """The no-errors line, in as many options of as many rows as the list has now (so they
@@ -148,16 +161,31 @@ class StaleNote(Static):
 
     Sized here, like the error list: its text replaced in place is a repaint, not a layout."""
 
+    _note = ""
+
     def say(self, note: str) -> None:
         """Show `note`; "" leaves it as it is (`hide` takes it away): the session's note says
         what the routing view shows *while* the YAML has errors, true as the learner mends it,
         and a text that does not change is not even repainted."""
         if not note:
             return
-        taken = rows(self, note, _content_width(self))
-        self.styles.height = taken + self.styles.gutter.height  # a layout only if it changed
+        self._note = note
+        self._fit()
         set_content(self, note, layout=False)
         self.display = True
+
+    def _fit(self) -> None:
+        """As `ErrorList._fit`."""
+        width = _content_width(self)
+        if width <= 0:
+            self.styles.height = "auto"
+            return
+        taken = rows(self, self._note, width)
+        self.styles.height = taken + self.styles.gutter.height  # a layout only if it changed
+
+    def on_resize(self) -> None:
+        if self.display and self._note:
+            self._fit()
 
     def hide(self) -> None:
         self.display = False
