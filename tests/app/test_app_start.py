@@ -15,10 +15,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from testkit import builtin_lessons
 
 from tutor import settings
 from tutor.app.app import TutorApp
 from tutor.commands import tui
+from tutor.course.lesson import LessonSet
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -130,9 +132,8 @@ async def test_cached_lessons_are_built_after_the_first_frame(data_dir: Path) ->
     """The list comes from the cache's headings; the lessons are built right after it, the
     same as the loader's."""
     from tutor.course import lesson_cache
-    from tutor.course.loader import load_lessons
 
-    found = load_lessons()
+    found = LessonSet(list(builtin_lessons()))  # what load_lessons() gives here, read once
     lesson_cache.write(found, lesson_cache.fingerprint([]), data_dir)
     app = TutorApp(data_dir=data_dir)
     app.warm_up = False
@@ -145,9 +146,8 @@ async def test_cached_lessons_are_built_after_the_first_frame(data_dir: Path) ->
 
 async def test_a_cache_that_cannot_be_built_means_the_files_are_read(data_dir: Path) -> None:
     from tutor.course import lesson_cache
-    from tutor.course.loader import load_lessons
 
-    found = load_lessons()
+    found = LessonSet(list(builtin_lessons()))  # what load_lessons() gives here, read once
     lesson_cache.write(found, lesson_cache.fingerprint([]), data_dir)
     path = lesson_cache.cache_file(data_dir)
     raw = json.loads(path.read_text(encoding="utf-8"))
