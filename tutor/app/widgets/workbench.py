@@ -482,7 +482,7 @@ class Workbench(Vertical):
             if isinstance(effect, Changed):
                 self.notify(scrub_str(effect.message), timeout=4, markup=False)
             elif isinstance(effect, OpenEditor):
-                if self.narrow:
+                if self.narrow or self.reading:  # shown before it scrolls to the Service
                     self.action_show_pane("yaml")
                 show_in_editor(self.editor, self.session.shown, effect)
                 self.editor.focus()
