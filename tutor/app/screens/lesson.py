@@ -209,6 +209,8 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
             return ClusterChanges()
 
     def on_mount(self) -> None:
+        if not self.query("#step-header"):  # the app quit while the lesson opened
+            return
         self.title = self.lesson.title
         self.step_done = set(self.progress.lesson(self.lesson.id).steps_done)
         self._render_step()

@@ -18,6 +18,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.reactive import reactive
 from textual.timer import Timer
@@ -318,7 +319,20 @@ class Workbench(Vertical):
         )
         return self._tabs
 
+    def _taken_apart(self) -> bool:
+        """Whether Textual is removing the panes, one at a time: the app quit while the
+        lesson opened, and handlers that run meanwhile have nothing to lay out or show."""
+        parts = ("panes", "left", "right", "editor", "summary", "routing-view", "traffic", *PANES)
+        return any(not self.query(f"#{name}") for name in parts)
+
     def on_mount(self) -> None:
+        try:
+            self._set_up()
+        except NoMatches:
+            if not self._taken_apart():
+                raise
+
+    def _set_up(self) -> None:
         self.editor.on_edit = self._edited
         self._errors.display = False
         self._stale_note.display = False
@@ -350,7 +364,7 @@ class Workbench(Vertical):
         self._layout()
 
     def _layout(self) -> None:
-        if not self._mounted:
+        if not self._mounted or self._taken_apart():
             return
         tabs = self._tabs
         if tabs is None and self.narrow:
