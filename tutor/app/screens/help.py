@@ -37,7 +37,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             *((a.screen_key, a.help) for a in ACTIONS if a.screen_key),
             (
                 "F2",
-                "read the step (the task): it takes the whole column until F2 again or F3",
+                "read the step (the task): it takes the column as far as it needs, until F2 or F3",
             ),
             ("F3 F4", "go to the YAML editor, the routing view"),
             ("Tab (editor)", "indent by 2 spaces (Escape or F2/F4 leave the editor)"),

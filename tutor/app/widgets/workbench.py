@@ -185,9 +185,10 @@ class Workbench(Vertical):
 
     narrow: reactive[bool] = reactive(False)
     reading: reactive[bool] = reactive(False)
-    """Beside the editor, F2 gives the intro the whole left column (the editor steps aside
-    until F3, F2 again or anything that focuses it): at 100x30 a step had 10 rows of its 12-30
-    and most needed PageDown; the tabs of a small terminal show it whole anyway."""
+    """Beside the editor, F2 gives the intro the left column, wider, as far down as it needs
+    (the editor keeps what is left) until F3, F2 again or anything that focuses the editor: at
+    100x30 a step had 10 rows of its 12-30 and most needed PageDown; the tabs of a small
+    terminal show it whole anyway."""
     active: reactive[str] = reactive("yaml")
     behind_open: reactive[bool] = reactive(False)
     console_open: reactive[bool] = reactive(False)
@@ -386,11 +387,7 @@ class Workbench(Vertical):
                 else:  # just mounted: its Tab widgets come on the next turn
                     self.call_after_refresh(self._layout)
         else:
-            opened = {
-                "behind": self.behind_open,
-                "console": self.console_open,
-                "yaml": not self.reading,
-            }
+            opened = {"behind": self.behind_open, "console": self.console_open}
             for name, pane in panes.items():
                 pane.display = opened.get(name, True)
             left.display = right.display = True
