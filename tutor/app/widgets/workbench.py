@@ -365,8 +365,15 @@ class Workbench(Vertical):
         self._layout()
 
     def _layout(self) -> None:
-        if not self._mounted or self._taken_apart():
+        if not self._mounted:
             return
+        try:
+            self._place()
+        except NoMatches:  # checked only then: ten queries per layout cost 28 ms of a lesson open
+            if not self._taken_apart():
+                raise
+
+    def _place(self) -> None:
         tabs = self._tabs
         if tabs is None and self.narrow:
             tabs = self._make_tabs()
