@@ -55,6 +55,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,18 +116,27 @@ class Learner:
         """Seconds until `needle` appears in the output from now on (or in what came before)."""
         start = time.monotonic()
         while needle not in self.text:
-            self.changed.clear()
-            left = timeout - (time.monotonic() - start)
-            try:
-                if left <= 0:
-                    raise TimeoutError
-                await asyncio.wait_for(self.changed.wait(), left)
-            except TimeoutError:
-                raise TimeoutError(
+            await self._next_change(
+                start,
+                timeout,
+                lambda: (
                     f"no {needle!r} within {timeout:.0f} s; the screen's last text: "
                     f"{' '.join(self.text[-300:].split())!r}"
-                ) from None
+                ),
+            )
         return time.monotonic() - start
+
+    async def _next_change(self, start: float, timeout: float, why: Callable[[], str]) -> None:
+        """Until the output changes, or TimeoutError saying `why()` once `timeout` seconds
+        have passed since `start`."""
+        self.changed.clear()
+        left = timeout - (time.monotonic() - start)
+        try:
+            if left <= 0:
+                raise TimeoutError
+            await asyncio.wait_for(self.changed.wait(), left)
+        except TimeoutError:
+            raise TimeoutError(why()) from None
 
     async def wait_for_frame(self, needle: str, without: str, timeout: float) -> None:
         """Until a whole frame drawn since `raw` was emptied shows `needle` and not
@@ -138,16 +148,11 @@ class Learner:
                 shown = ANSI.sub("", frame)
                 if needle in shown and without not in shown:
                     return
-            self.changed.clear()
-            left = timeout - (time.monotonic() - start)
-            try:
-                if left <= 0:
-                    raise TimeoutError
-                await asyncio.wait_for(self.changed.wait(), left)
-            except TimeoutError:
-                raise TimeoutError(
-                    f"no frame with {needle!r} and without {without!r} within {timeout:.0f} s"
-                ) from None
+            await self._next_change(
+                start,
+                timeout,
+                lambda: f"no frame with {needle!r} and without {without!r} within {timeout:.0f} s",
+            )
 
     async def send(self, keys: str) -> None:
         assert self.ws is not None
