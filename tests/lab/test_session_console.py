@@ -149,3 +149,21 @@ def test_a_ran_goal_counts_the_lines_from_commands_from_on() -> None:
     lab.run_command("kubectl describe svc web")
     assert lab.analyze_now()
     assert lab.check is not None and lab.check.met
+
+
+@pytest.mark.parametrize(
+    "enter",
+    ["kubectl run debug --image=busybox -it --rm -- sh", "kubectl debug -it web-1 --image=busybox"],
+)
+def test_a_shell_the_learner_entered_stays_the_client_until_exit(enter: str) -> None:
+    """`kubectl run -it` and `kubectl debug -it` put the console in a Pod until `exit`: the
+    next command must not move it back to the routing view's client (a debug container's
+    shell went back to `client` after one curl)."""
+    lab = session()
+    lab.run_command(enter)
+    inside = lab.console.prompt
+    assert inside != "client:/ # "
+    lab.run_command("curl -s web")
+    assert lab.console.prompt == inside
+    lab.run_command("exit")
+    assert lab.console.prompt == "client:/ # "

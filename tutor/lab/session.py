@@ -565,7 +565,7 @@ class LabSession:
         console = self.console
         console.changes = self.changes  # `load` may have replaced it
         console.history = self.commands
-        if not console.client.debug:
+        if not console.client.entered:
             console.client = self.console_client()
         shown = self.shown
         if shown is None:

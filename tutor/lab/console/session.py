@@ -96,6 +96,12 @@ class ClientPod:
     def client(self) -> Client:
         return Client(self.name, self.ip, self.node)
 
+    @property
+    def entered(self) -> bool:
+        """The learner is in a shell they started (`kubectl run -it`, `kubectl debug -it`):
+        it stays the client until `exit`, whatever the routing view's client is."""
+        return self.debug or bool(self.ephemeral)
+
 
 DEFAULT_CLIENT = ClientPod("client", "default", "10.244.1.100", "node-1")
 """The routing view's first client: a Pod on node-1."""
@@ -418,7 +424,7 @@ class Console:
         (cmd/attach/attach.go v0.35 · `reattachMessage`), then `run --rm`'s deletion
         (cmd/delete/delete.go · `PrintObj`: "deleted from NS namespace" since v1.34)."""
         pod = self.client
-        if not (pod.debug or pod.ephemeral):
+        if not pod.entered:
             return Output("ktutor: this is the console's own shell; F8 closes the console\n", 0)
         self.client = pod.parent or DEFAULT_CLIENT
         from .output import Changed
