@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from tutor.app.widgets.choice_list import ChoiceList
 from tutor.app.widgets.console import commands_line
 from tutor.app.widgets.footer import KeyFooter
+from tutor.app.widgets.hanging import Hanging
 from tutor.app.widgets.inline import inline
 from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.workbench import REVEAL, Workbench, WorkbenchScreen
@@ -135,9 +136,11 @@ class ChallengePane(VerticalScroll):
         yield Static(Text(ch.title, style="bold"), id="challenge-title")
         yield Markdown(ch.text, id="challenge-text", open_links=False)
         goal = ch.goal.description
-        # the goal renders its inline Markdown (`code`) as the hints and the result do
+        # the goal renders its inline Markdown (`code`) as the hints and the result do, and
+        # wraps under its first word as they do
         yield Static(
-            Content.assemble(("Goal: ", "bold"), inline(goal)) if goal else "", id="challenge-goal"
+            Hanging((Content.styled("Goal: ", "bold"), inline(goal))) if goal else "",
+            id="challenge-goal",
         )
         if ch.commands:
             yield Static(commands_line(ch.commands), id="challenge-commands")
@@ -222,10 +225,10 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
         box = self.query_one("#challenge-result", Static)
         if result.met:
             self.tutor.progress.solve_challenge(self.lesson.id, self.challenge.id)
-            box.update(Content.assemble(("✓ Solved! ", "bold green"), inline(result.detail)))
+            box.update(Hanging((Content.styled("✓ Solved! ", "bold green"), inline(result.detail))))
             self.notify("Challenge solved.", title="Well done", timeout=4)
         else:
-            box.update(Content.assemble(("✗ Not yet: ", "bold red"), inline(result.detail)))
+            box.update(Hanging((Content.styled("✗ Not yet: ", "bold red"), inline(result.detail))))
         if self.workbench.narrow:
             self.workbench.active = "intro"
         return result
@@ -236,10 +239,15 @@ class ChallengeScreen(WorkbenchScreen, Screen[None]):
             self.notify("No more hints. ctrl+l shows the solution.", timeout=4)
             return
         self.hints_shown += 1
-        parts: list[Content | tuple[str, str]] = []
-        for i, hint in enumerate(hints[: self.hints_shown], 1):
-            parts += [(f"Hint {i} of {len(hints)}: ", "bold cyan"), inline(hint), ("\n", "")]
-        self.query_one("#challenge-hints", Static).update(Content.assemble(*parts))
+        # each hint wraps under its own first word, as the step check's lines do
+        self.query_one("#challenge-hints", Static).update(
+            Hanging(
+                *(
+                    (Content.styled(f"Hint {i} of {len(hints)}: ", "bold cyan"), inline(hint))
+                    for i, hint in enumerate(hints[: self.hints_shown], 1)
+                )
+            )
+        )
         if self.workbench.narrow:
             self.workbench.active = "intro"
 

@@ -15,6 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.app.widgets.footer import KeyFooter
+from tutor.app.widgets.hanging import Hanging
 from tutor.app.widgets.inline import inline
 from tutor.app.widgets.title_bar import TitleBar
 from tutor.course.lesson import Lesson
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from tutor.course.progress import ProgressStore
 
 LETTERS = "abcdefghij"
+BLANK = (Content(), Content())
+"""An empty row between paragraphs of a `Hanging`."""
 
 
 class QuizScreen(Screen[None]):
@@ -99,19 +102,19 @@ class QuizScreen(Screen[None]):
         choices.clear_options()
         for shown, i in enumerate(order):
             choice = question.choices[i]
-            parts: list[Content | tuple[str, str]] = [
-                (f"{LETTERS[shown]}) ", "bold"),
-                inline(choice.text),
-            ]
+            text = inline(choice.text)
             if chosen is not None:
                 if choice.correct:
-                    parts.append(("  ✓ correct", "bold green"))
+                    text += Content.styled("  ✓ correct", "bold green")
                 elif i == chosen:
-                    parts.append(("  ✗ your answer", "bold red"))
-            # the id names the file's choice; the letter is where this learner sees it
-            choices.add_option(Option(Content.assemble(*parts), id=f"choice-{i}"))
+                    text += Content.styled("  ✗ your answer", "bold red")
+            # the id names the file's choice; the letter is where this learner sees it; a long
+            # choice wraps under its text, not under its letter
+            letter = Content.styled(f"{LETTERS[shown]}) ", "bold")
+            choices.add_option(Option(Hanging((letter, text)), id=f"choice-{i}"))
         choices.highlighted = order.index(chosen) if chosen in order else 0
         choices.focus()
+        explain: Hanging | Content
         if chosen is not None:
             explain = self._explain(self.index, chosen)
         else:
@@ -121,20 +124,28 @@ class QuizScreen(Screen[None]):
         self.query_one("#quiz-explain", Static).update(explain)
         self.query_one("#quiz-score", Static).update(self._tally())
 
-    def _explain(self, question: int, chosen: int) -> Content:
-        """Right or not, then every choice's explanation in the order the learner saw them."""
+    def _explain(self, question: int, chosen: int) -> Hanging:
+        """Right or not, then every choice's explanation in the order the learner saw them,
+        each wrapped under its first word (not back under its letter)."""
         right = is_right(self.lesson, question, chosen)
-        parts: list[Content | tuple[str, str]] = [
-            ("Right!\n\n" if right else "Not quite.\n\n", "bold green" if right else "bold red")
+        paragraphs: list[tuple[Content, Content]] = [
+            (
+                Content.styled(
+                    "Right!" if right else "Not quite.", "bold green" if right else "bold red"
+                ),
+                Content(),
+            ),
+            BLANK,
         ]
         choices = self.lesson.quiz[question].choices
         for shown, i in enumerate(self.order(question)):
             choice = choices[i]
-            parts.append((f"{LETTERS[shown]}) ", "bold"))
-            parts.append(("✓ " if choice.correct else "✗ ", "green" if choice.correct else "red"))
-            parts.append(inline(choice.explain))
-            parts.append(("\n", ""))
-        return Content.assemble(*parts)
+            label = Content.assemble(
+                (f"{LETTERS[shown]}) ", "bold"),
+                ("✓ " if choice.correct else "✗ ", "green" if choice.correct else "red"),
+            )
+            paragraphs.append((label, inline(choice.explain)))
+        return Hanging(*paragraphs)
 
     def _tally(self) -> Content:
         right, answered = score(self.lesson, self.answers)
@@ -153,28 +164,38 @@ class QuizScreen(Screen[None]):
         if answered < len(quiz):
             head += f" ({len(quiz) - answered} not answered yet)"
         self.query_one("#quiz-question", Static).update(Content.styled(head, "bold"))
-        parts: list[Content | tuple[str, str]] = []
+        # every line wraps under its own text: the question under its number, an answer under
+        # its letter, the explanation under the answers' indent
+        paragraphs: list[tuple[Content, Content]] = []
+        indent = Content("   ")
         for q, question in enumerate(quiz):
             order = self.order(q)
             chosen = self.answers.get(q)
             correct = next(i for i, c in enumerate(question.choices) if c.correct)
             mark = ("✓ ", "bold green") if chosen == correct else ("✗ ", "bold red")
-            parts += [("\n", ""), mark, (f"{q + 1}. ", "bold"), inline(question.question, "bold")]
-            if chosen is None:
-                parts.append(("\n   not answered", "dim"))
-            elif chosen != correct:
-                parts += [
-                    (f"\n   your answer: {LETTERS[order.index(chosen)]}) ", "red"),
-                    inline(question.choices[chosen].text),
-                ]
-            parts += [
-                (f"\n   right: {LETTERS[order.index(correct)]}) ", "green"),
-                inline(question.choices[correct].text),
-                ("\n   ", ""),
-                inline(question.choices[correct].explain, "italic"),
-                ("\n", ""),
+            paragraphs += [
+                BLANK,
+                (Content.assemble(mark, (f"{q + 1}. ", "bold")), inline(question.question, "bold")),
             ]
-        self.query_one("#quiz-explain", Static).update(Content.assemble(*parts))
+            if chosen is None:
+                paragraphs.append((indent, Content.styled("not answered", "dim")))
+            elif chosen != correct:
+                paragraphs.append(
+                    (
+                        indent
+                        + Content.styled(f"your answer: {LETTERS[order.index(chosen)]}) ", "red"),
+                        inline(question.choices[chosen].text),
+                    )
+                )
+            paragraphs += [
+                (
+                    indent + Content.styled(f"right: {LETTERS[order.index(correct)]}) ", "green"),
+                    inline(question.choices[correct].text),
+                ),
+                (indent, inline(question.choices[correct].explain, "italic")),
+            ]
+        paragraphs.append(BLANK)
+        self.query_one("#quiz-explain", Static).update(Hanging(*paragraphs))
         self.query_one("#quiz-score", Static).update(
             Content.styled("\np: back to the questions, Escape: leave the quiz.", "dim")
         )

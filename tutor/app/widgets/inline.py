@@ -41,7 +41,9 @@ def inline(text: str, style: str = "") -> Content:
             em += 1
         elif kind == "em_close":
             em -= 1
-        elif kind in ("softbreak", "hardbreak"):
+        elif kind == "softbreak":  # a line break in the file: a space, as in a paragraph
+            parts.append((" ", style))
+        elif kind == "hardbreak":
             parts.append(("\n", style))
         elif kind in ("text", "code_inline", "html_inline"):
             words = [style] if style else []

@@ -1,0 +1,92 @@
+"""Lines with a lead-in ("Hint 1 of 3:", "✗ Not yet:", "Goal:") wrap under their first word,
+as the lesson check's lines do (widgets/hanging.py): at 80x24 lesson 1's first challenge wrapped
+its hints and its result back to column 0, where `reason.` and `myapp; my-app-2 gets no
+traffic` read as new lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from testkit import builtin_lesson, settle
+
+from tutor.app.screens.practice import ChallengeScreen
+
+LABELS = {f"{letter}) " for letter in "abcdef"}
+
+
+def drawn(widget: Any) -> list[str]:
+    """The rows `widget` draws (as laid out now), blank rows and trailing blanks dropped."""
+    rows = [widget.render_line(y).text.rstrip() for y in range(widget.size.height)]
+    return [row for row in rows if row]
+
+
+def under_first_word(rows: list[str], label: str) -> bool:
+    """Each row either starts with `label` (a new paragraph) or is indented to its width."""
+    indent = len(label)
+    return all(
+        row.startswith(label.split()[0]) or (row.startswith(" " * indent) and row[indent] != " ")
+        for row in rows
+    )
+
+
+async def test_challenge_hints_result_and_goal_wrap_under_their_first_word(
+    make_app: Any, data_dir: Path
+) -> None:
+    lesson = builtin_lesson("anatomy")
+    app = make_app("anatomy", lessons=[lesson])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ChallengeScreen)
+        await pilot.press("ctrl+n", "ctrl+n", "ctrl+s")
+        await settle(pilot)
+        hints = drawn(screen.query_one("#challenge-hints"))
+        assert hints[0].startswith("Hint 1 of 3: ") and len(hints) >= 3, hints
+        assert under_first_word(hints, "Hint 1 of 3: "), hints
+        assert sum(row.startswith("Hint ") for row in hints) == 2, hints
+        result = drawn(screen.query_one("#challenge-result"))
+        assert result[0].startswith("✗ Not yet: ") and len(result) >= 3, result
+        assert under_first_word(result, "✗ Not yet: "), result
+        assert "80 has no endpoints." in result[-1], result
+        goal = drawn(screen.query_one("#challenge-goal"))
+        assert goal[0].startswith("Goal: "), goal
+        assert under_first_word(goal, "Goal: "), goal
+
+
+async def test_quiz_choices_and_explanations_wrap_under_their_text(
+    make_app: Any, data_dir: Path
+) -> None:
+    """Lesson 9's first question at 80x24: a 105-character choice wrapped under its letter, and
+    the explanations `a) ✗ ...` back to column 0."""
+    from tutor.app.screens.quiz import QuizScreen
+
+    lesson = builtin_lesson("service-types")
+    app = make_app("service-types", lessons=[lesson])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(QuizScreen(lesson))
+        await settle(pilot)
+        choices = app.screen.query_one("#quiz-choices")
+        inner = drawn(choices)  # the rows inside the list's border
+        assert len(inner) > len(lesson.quiz[0].choices), inner  # the long one wraps
+        assert all(row[:3] in LABELS or row.startswith("   ") for row in inner), inner
+        await pilot.press("a")
+        await settle(pilot)
+        explain = drawn(app.screen.query_one("#quiz-explain"))
+        assert explain[0] in {"Right!", "Not quite."}, explain
+        assert len(explain) > 1 + len(lesson.quiz[0].choices), explain  # some wrap
+        assert all(row[:3] in LABELS or row.startswith("     ") for row in explain[1:]), explain
+
+
+def test_a_line_break_in_a_lesson_file_is_a_space() -> None:
+    """As in the step text's Markdown: lesson 1's second question broke its score-page line
+    after `selector is` (a line break in the YAML), wherever the width put it."""
+    from tutor.app.widgets.inline import inline
+
+    assert inline("selector is\n`app: my-app`.").plain == "selector is app: my-app."
+    assert inline("two  \nlines").plain == "two\nlines"  # a Markdown hard break stays
