@@ -8,6 +8,7 @@ import errno
 import fcntl
 import os
 import pty
+import re
 import select
 import signal
 import struct
@@ -19,6 +20,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+CSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]")
+"""A control sequence (colour, cursor move): a text on screen may hold some between its letters."""
 
 
 class Terminal:
@@ -65,11 +68,32 @@ class Terminal:
             if len(self.out) == before:
                 return
 
-    def wait_for(self, text: bytes, seconds: float = 60) -> None:
+    def read_some(self, seconds: float) -> bool:
+        """Read what the app writes next: return after its first chunk, or after `seconds`.
+        False once the app has closed the terminal (it ended)."""
+        ready, _, _ = select.select([self.fd], [], [], seconds)
+        if not ready:
+            return True
+        try:
+            chunk = os.read(self.fd, 65536)
+        except OSError as exc:
+            if exc.errno == errno.EIO:
+                return False
+            raise
+        self.out += chunk
+        return bool(chunk)
+
+    def shown(self, since: int = 0) -> bytes:
+        """What the app wrote after byte `since`, its control sequences left out."""
+        return CSI.sub(b"", bytes(self.out[since:]))
+
+    def wait_for(self, text: bytes, seconds: float = 60, since: int = 0) -> None:
+        """Wait until the app has written `text` (after byte `since`: what a key caused)."""
         deadline = time.monotonic() + seconds
-        while text not in self.out and time.monotonic() < deadline:
-            self.read(0.1)
-        assert text in self.out, f"{text!r} never shown: {bytes(self.out[-500:])!r}"
+        while text not in self.shown(since) and time.monotonic() < deadline:
+            if not self.read_some(deadline - time.monotonic()):
+                break
+        assert text in self.shown(since), f"{text!r} never shown: {bytes(self.out[-500:])!r}"
 
     def send(self, data: bytes) -> None:
         os.write(self.fd, data)
