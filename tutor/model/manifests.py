@@ -1059,6 +1059,8 @@ def parse(text: str, network: ClusterNetwork = SINGLE_STACK, limits: Limits = ED
             check = (
                 validation.validate_endpoint_slice
                 if raw.kind == "EndpointSlice"
+                else validation.validate_endpoints
+                if raw.kind == "Endpoints"
                 else validation.validate_meta
             )
             problems = decode_errors or check(
