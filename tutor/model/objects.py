@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from .network import SINGLE_STACK, ClusterNetwork
@@ -248,6 +249,14 @@ class Pod:
     @property
     def ref(self) -> str:
         return f"{self.namespace}/{self.name}"
+
+    def __copy__(self) -> Pod:
+        """What `copy.copy` makes, field by field through `__init__`: its generic way (the
+        slots' state through `__reduce_ex__`) cost 0.2 s on a dump's 10,000 Pods."""
+        return Pod(*_POD_FIELDS(self))
+
+
+_POD_FIELDS = attrgetter(*(f.name for f in fields(Pod)))
 
 
 @dataclass(slots=True)
