@@ -23,11 +23,11 @@ TOOLS = ("kubectl", "nslookup", "dig", "curl", "wget", "env", "clear", "help", "
 """The commands the console runs (`grep` only after a `|`)."""
 KUBECTL_VERBS = (
     "get", "describe", "label", "scale", "delete", "expose", "edit", "port-forward", "run",
-    "debug",
+    "debug", "logs",
 )  # fmt: skip
 """The kubectl verbs the console simulates."""
 KNOWN_KUBECTL = (
-    "create", "apply", "patch", "replace", "set", "rollout", "logs", "exec", "attach", "cp",
+    "create", "apply", "patch", "replace", "set", "rollout", "exec", "attach", "cp",
     "top", "cordon", "uncordon", "drain", "taint", "annotate", "autoscale", "explain", "diff",
     "wait", "proxy", "api-resources", "api-versions", "config", "version",
     "cluster-info", "auth", "certificate", "kustomize", "plugin", "completion", "events",

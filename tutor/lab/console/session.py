@@ -41,6 +41,7 @@ Commands (run against the simulated cluster; output as the real tools print it):
   kubectl scale deploy NAME --replicas=N             kubectl edit svc NAME
   kubectl expose deploy NAME --port P [--target-port T]
   kubectl port-forward svc/NAME LOCAL:PORT
+  kubectl logs POD|-l SELECTOR                       (no logs are kept: says why)
   kubectl run debug --image=busybox -it --rm -- sh   (then: exit)
   kubectl debug -it POD --image=busybox [--target=C] (a shell in POD's network; then: exit)
   nslookup NAME      dig NAME [A|SRV|AAAA] [+short] [+search]
@@ -256,6 +257,10 @@ class Console:
             return self._run_pod(rest, analysis)
         if verb == "debug":
             return self._debug(rest, analysis)
+        if verb == "logs":
+            from . import logs
+
+            return logs.run(self.world(analysis), rest, ns)
         if verb in KNOWN_KUBECTL:
             return Output(
                 f"ktutor: kubectl {verb} is not simulated here; type `help` for the commands "
