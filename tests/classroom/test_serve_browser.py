@@ -90,6 +90,30 @@ def _free_port() -> int:
         return port
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One chromium for the module (playwright's driver and the browser take ~2 s to start);
+    each test gets a fresh context of its own (no cookies or storage from another test)."""
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=_chromium(), args=ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     yield from _serve(tmp_path)
@@ -171,7 +195,7 @@ def _wait(page: Any, test: Callable[[str], bool], what: str, timeout: float = 15
         screen = page.evaluate("window.__ktutorScreen ? window.__ktutorScreen() : ''") or ""
         if test(screen):
             return str(screen)
-        time.sleep(0.2)
+        time.sleep(0.05)
     pytest.fail(f"timed out waiting for {what}; the screen shows:\n{screen}")
 
 
@@ -180,72 +204,60 @@ def _right_pane(screen: str) -> str:
     return "\n".join(line.split("│", 1)[1] for line in screen.splitlines() if "│" in line)
 
 
-def test_browser_lesson_edit_changes_routing(server: tuple[str, Path]) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_browser_lesson_edit_changes_routing(server: tuple[str, Path], page: Any) -> None:
     url, data = server
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=_chromium(), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            elsewhere = _offline(page, url)
-            page.add_init_script(HOOK)
-            page.goto(url)
-            # the page points back at the address the browser used, not at `localhost`
-            ws = page.locator("[data-session-websocket-url]").get_attribute(
-                "data-session-websocket-url"
-            )
-            assert ws == url.replace("http://", "ws://") + "ws", ws
-            first = _wait(
-                page,
-                lambda s: "Anatomy of a" in s or "What is your name" in s,
-                "the lesson list or the name prompt",
-            )
-            page.locator(".xterm-screen").click()
-            named = "What is your name" in first
-            if named:
-                page.keyboard.type("Ada Browser")
-                page.keyboard.press("Enter")
-            listing = _wait(page, lambda s: "Labels and selectors" in s, "the lesson list")
-            assert "1. Anatomy of a" in listing
-            page.keyboard.press("Enter")  # the first lesson is selected
-            lesson = _wait(
-                page,
-                lambda s: "step 1 of" in s and "TRAFFIC" in s,
-                "lesson 1 with its routing view",
-            )
-            before = _right_pane(lesson)
-            assert "my-app-1" in before and "selector app=my-app" in before
-            # into the YAML editor, to line 7 (`    app: my-app`, the selector), end of line
-            page.keyboard.press("F3")
-            for _ in range(3):
-                page.keyboard.press("PageUp")
-            page.keyboard.press("Home")
-            for _ in range(6):
-                page.keyboard.press("ArrowDown")
-            page.keyboard.press("End")
-            for _ in range(len("my-app")):
-                page.keyboard.press("Backspace")
-            page.keyboard.type("web")
-            after = _wait(
-                page,
-                lambda s: "selector app=web" in _right_pane(s),
-                "the routing view to show the new selector",
-            )
-            routing = _right_pane(after)
-            assert "TRAFFIC" not in routing, routing
-            assert "the Service wants `web`" in routing
-            assert routing != before
-            assert not elsewhere, f"the page asked other hosts: {elsewhere}"
-        finally:
-            browser.close()
+    elsewhere = _offline(page, url)
+    page.add_init_script(HOOK)
+    page.goto(url)
+    # the page points back at the address the browser used, not at `localhost`
+    ws = page.locator("[data-session-websocket-url]").get_attribute("data-session-websocket-url")
+    assert ws == url.replace("http://", "ws://") + "ws", ws
+    first = _wait(
+        page,
+        lambda s: "Anatomy of a" in s or "What is your name" in s,
+        "the lesson list or the name prompt",
+    )
+    page.locator(".xterm-screen").click()
+    named = "What is your name" in first
+    if named:
+        page.keyboard.type("Ada Browser")
+        page.keyboard.press("Enter")
+    listing = _wait(page, lambda s: "Labels and selectors" in s, "the lesson list")
+    assert "1. Anatomy of a" in listing
+    page.keyboard.press("Enter")  # the first lesson is selected
+    lesson = _wait(
+        page,
+        lambda s: "step 1 of" in s and "TRAFFIC" in s,
+        "lesson 1 with its routing view",
+    )
+    before = _right_pane(lesson)
+    assert "my-app-1" in before and "selector app=my-app" in before
+    # into the YAML editor, to line 7 (`    app: my-app`, the selector), end of line
+    page.keyboard.press("F3")
+    for _ in range(3):
+        page.keyboard.press("PageUp")
+    page.keyboard.press("Home")
+    for _ in range(6):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("End")
+    for _ in range(len("my-app")):
+        page.keyboard.press("Backspace")
+    page.keyboard.type("web")
+    after = _wait(
+        page,
+        lambda s: "selector app=web" in _right_pane(s),
+        "the routing view to show the new selector",
+    )
+    routing = _right_pane(after)
+    assert "TRAFFIC" not in routing, routing
+    assert "the Service wants `web`" in routing
+    assert routing != before
+    assert not elsewhere, f"the page asked other hosts: {elsewhere}"
     if named:
         assert (data / "learners").is_dir(), "the named learner's progress lives on the server"
 
 
-def test_browser_asks_the_workshop_code_first(coded_server: tuple[str, Path]) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_browser_asks_the_workshop_code_first(coded_server: tuple[str, Path], page: Any) -> None:
     url, _ = coded_server
     # twelve classmates behind the same address mistyped first (the limit used to be 5 wrong
     # codes per address, then even the right code waited a minute)
@@ -258,25 +270,19 @@ def test_browser_asks_the_workshop_code_first(coded_server: tuple[str, Path]) ->
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request, timeout=10)
         assert refused.value.code == 403
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=_chromium(), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 800})
-            elsewhere = _offline(page, url)
-            page.add_init_script(HOOK)
-            page.goto(url)
-            assert "Workshop code" in page.inner_text("body")
-            assert page.locator("[data-session-websocket-url]").count() == 0
-            page.fill("#code", "pod-0000")
-            page.click("button[type=submit]")
-            assert "not the workshop code" in page.inner_text("#join-error")
-            page.fill("#code", "probe-4821-0937")
-            page.click("button[type=submit]")
-            page.wait_for_selector("[data-session-websocket-url]")
-            _wait(page, lambda s: "What is your name" in s, "the name prompt after the code")
-            assert not elsewhere, f"the page asked other hosts: {elsewhere}"
-            # the terminal's font came from the server
-            loaded = "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
-            assert any("Roboto Mono" in f for f in page.evaluate(loaded))
-        finally:
-            browser.close()
+    elsewhere = _offline(page, url)
+    page.add_init_script(HOOK)
+    page.goto(url)
+    assert "Workshop code" in page.inner_text("body")
+    assert page.locator("[data-session-websocket-url]").count() == 0
+    page.fill("#code", "pod-0000")
+    page.click("button[type=submit]")
+    assert "not the workshop code" in page.inner_text("#join-error")
+    page.fill("#code", "probe-4821-0937")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-session-websocket-url]")
+    _wait(page, lambda s: "What is your name" in s, "the name prompt after the code")
+    assert not elsewhere, f"the page asked other hosts: {elsewhere}"
+    # the terminal's font came from the server
+    loaded = "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
+    assert any("Roboto Mono" in f for f in page.evaluate(loaded))
