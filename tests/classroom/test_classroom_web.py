@@ -258,10 +258,13 @@ async def test_warm_processes_answer_at_once_and_the_pool_refills(
     import shlex
     import sys
 
+    from tutor.classroom import web
     from tutor.classroom.web import WarmPool
 
     monkeypatch.setattr(WarmPool, "QUIET", 1.5)
     monkeypatch.setattr(WarmPool, "IDLE_SHARE", 0.0)  # the test machine's own load aside
+    real_busy = web.busy_machine  # which it watches over 50 ms instead of a second
+    monkeypatch.setattr(web, "busy_machine", lambda share: real_busy(share, 0.05))
 
     script = tmp_path / "fake_app.py"
     script.write_text(FAKE_APP)
