@@ -90,3 +90,30 @@ def test_a_line_break_in_a_lesson_file_is_a_space() -> None:
 
     assert inline("selector is\n`app: my-app`.").plain == "selector is app: my-app."
     assert inline("two  \nlines").plain == "two\nlines"  # a Markdown hard break stays
+
+
+async def test_an_error_and_its_hint_wrap_under_their_first_word(
+    make_app: Any, data_dir: Path
+) -> None:
+    """Lesson 9 step 2 at 80x24, nodePort 80 (its "try this"): the message wrapped `the valid
+    range...` and the hint wrapped `allocated` back to column 0, under the editor."""
+    from tutor.app.screens.lesson import LessonScreen
+
+    lesson = builtin_lesson("service-types")
+    app = make_app("service-types", step=2, lessons=[lesson])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        text = lesson.steps[1].manifest or lesson.manifest
+        assert "nodePort: 30080" in text
+        await pilot.press("f3")  # the editor's tab, where the errors are
+        screen.workbench.editor.load_text(text.replace("nodePort: 30080", "nodePort: 80"))
+        await settle(pilot)
+        rows = drawn(screen.query_one("#errors"))
+        assert rows[0].startswith("line 12: spec.ports[0].nodePort: Invalid value: 80"), rows
+        hint = next(i for i, row in enumerate(rows) if row.startswith("  hint: "))
+        assert hint >= 2, rows  # the message wraps at this width
+        assert all(row.startswith(" " * 9) and row[9] != " " for row in rows[1:hint]), rows
+        assert all(row.startswith(" " * 8) and row[8] != " " for row in rows[hint + 1 :]), rows
+        assert len(rows) > hint + 1, rows  # and so does the hint

@@ -14,11 +14,13 @@ they no longer jump up and down as the learner types.
 from __future__ import annotations
 
 from rich.text import Text
+from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.app.widgets.hanging import Hanging
 from tutor.app.widgets.quiet import rows, set_content
-from tutor.app.widgets.safe import scrub
+from tutor.app.widgets.safe import scrub_str
 from tutor.model.report import Problem
 
 LINGER = 1.5
@@ -29,15 +31,24 @@ MAX_ROWS = 7
 NO_ERRORS = "✓ No errors now."
 
 
-def problem_text(problem: Problem) -> Text:
-    """One problem as the list shows it: `line N: message`, and its hint below."""
-    prompt = Text()
-    prompt.append(f"line {problem.line}" if problem.line else "", style="bold red")
-    prompt.append(": " if problem.line else "")
-    prompt.append(problem.message)
+def problem_text(problem: Problem) -> Hanging:
+    """One problem as the list shows it: `line N: message`, and its hint below, each wrapped
+    under its own first word (a long message or hint went back to column 0 at 80x24, where
+    its last words read as a line of their own)."""
+    where = (
+        Content.assemble((f"line {problem.line}", "bold red"), ": ")
+        if problem.line
+        else Content("")
+    )
+    paragraphs = [(where, Content(scrub_str(problem.message)))]
     if problem.hint:
-        prompt.append(f"\n  hint: {problem.hint}", style="italic")
-    return scrub(prompt)
+        paragraphs.append(
+            (
+                Content.styled("  hint: ", "italic"),
+                Content.styled(scrub_str(problem.hint), "italic"),
+            )
+        )
+    return Hanging(*paragraphs)
 
 
 def _content_width(widget: OptionList | Static) -> int:
@@ -63,8 +74,8 @@ class ErrorList(OptionList):
         super().__init__(id=id)
         self.shown: tuple[Problem, ...] = ()
         self._places: list[tuple[int, int] | None] = []
-        self._prompts: list[Text] = []
-        self._made: dict[Problem, Text] = {}
+        self._prompts: list[Text | Hanging] = []
+        self._made: dict[Problem, Hanging] = {}
         self._measured: dict[tuple[str, int], int] = {}
         """What the last prompts were and took: a key that breaks and mends the YAML shows
         the same few problems again and again."""
@@ -86,7 +97,7 @@ class ErrorList(OptionList):
                 # nothing to jump to: Tab and the editor's Escape pass it by, as when hidden
                 self.can_focus = False
             return
-        prompts = [self._prompt(problem) for problem in found]
+        prompts: list[Text | Hanging] = [self._prompt(problem) for problem in found]
         self._set(prompts, [(p.line, p.column) for p in found])
         self._fit()
         self.can_focus = True
@@ -107,7 +118,7 @@ class ErrorList(OptionList):
         if self.shown and self.display:
             self._fit()
 
-    def _no_errors(self) -> tuple[list[Text], list[tuple[int, int] | None]]:
+    def _no_errors(self) -> tuple[list[Text | Hanging], list[tuple[int, int] | None]]:
         """The no-errors line, in as many options of as many rows as the list has now (so they
         replace its prompts in place, and its virtual size stays: no layout)."""
         width = _content_width(self)
@@ -117,7 +128,7 @@ class ErrorList(OptionList):
             None
         ] * len(taken)
 
-    def _prompt(self, problem: Problem) -> Text:
+    def _prompt(self, problem: Problem) -> Hanging:
         prompt = self._made.get(problem)
         if prompt is None:
             if len(self._made) > 64:
@@ -125,15 +136,15 @@ class ErrorList(OptionList):
             prompt = self._made[problem] = problem_text(problem)
         return prompt
 
-    def _rows(self, prompt: Text, width: int) -> int:
-        key = (prompt.plain, width)
+    def _rows(self, prompt: Text | Hanging, width: int) -> int:
+        key = (str(prompt), width)
         if key not in self._measured:
             if len(self._measured) > 64:
                 self._measured.clear()
             self._measured[key] = rows(self, prompt, width)
         return self._measured[key]
 
-    def _set(self, prompts: list[Text], places: list[tuple[int, int] | None]) -> None:
+    def _set(self, prompts: list[Text | Hanging], places: list[tuple[int, int] | None]) -> None:
         if self.option_count == len(prompts):
             for index, (prompt, place) in enumerate(zip(prompts, places, strict=True)):
                 self.replace_option_prompt_at_index(index, prompt)
