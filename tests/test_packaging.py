@@ -11,24 +11,28 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+BUILD_WHEEL = """
+import importlib, sys, tomllib
+with open("pyproject.toml", "rb") as fh:
+    backend = tomllib.load(fh)["build-system"]["build-backend"]
+importlib.import_module(backend).build_wheel(sys.argv[1])
+"""
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel `pip install .` builds: pip calls the build backend pyproject.toml names (PEP
+    517 `build_wheel`); called here directly, without pip's own start (pip wheel took 1.5 CPU s
+    and 9 s on a busy machine, the backend 0.3 CPU s, for the same wheel)."""
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [
             sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
+            "-c",
+            BUILD_WHEEL,
             str(out),
-            str(ROOT),
         ],
+        cwd=ROOT,
         check=True,
         capture_output=True,
         timeout=300,
