@@ -6,6 +6,7 @@ times the 10,000-Pod one)."""
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import re
 from pathlib import Path
@@ -86,3 +87,21 @@ def test_dns_and_rules_on_the_dump(dump: Path, capsys: pytest.CaptureFixture[str
         r"-A KUBE-SERVICES .*app-0:http.* -d 10\.96\.1\.10 --dport 80 -j KUBE-SVC-", out
     )
     assert out.count("-j KUBE-SEP-") > PODS  # every Ready endpoint of each port
+
+
+@pytest.mark.parametrize("command", ["route", "rules"])
+def test_the_collector_is_back_after_printing_a_dump(
+    dump: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """route and rules print a dump with the garbage collector paused (`collector_paused`):
+    it is on again when the command returns, as it was before (commands run in-process here and
+    from the console), and off stays off."""
+    assert gc.isenabled()
+    assert _run([command, str(dump)], capsys)[0] == 0
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert _run([command, str(dump)], capsys)[0] == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -7,6 +7,8 @@ import gc
 import os
 import stat
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -150,6 +152,22 @@ def analyze_file(
     if not analysis.parsed.documents:
         raise InputError(f"{manifest.name}: no Kubernetes objects in the file (it is empty)")
     return manifest, analysis
+
+
+@contextmanager
+def collector_paused(analysis: Analysis) -> Iterator[None]:
+    """For a dump (a text over the editor's size): no garbage collection while the command
+    prints what it found. Printing 36,000 route rows or 57,000 iptables rules makes objects by
+    the hundred thousand and no cycles, and the collector's passes over them cost ~0.05 s of
+    CPU; the setting is back as it was when the block ends."""
+    collecting = gc.isenabled()
+    if len(analysis.text) > MAX_TEXT_BYTES:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def open_analysis(

@@ -27,6 +27,7 @@ from ._input import (
     InputError,
     add_network_argument,
     analyze_file,
+    collector_paused,
     format_errors,
     network_of,
     terminal_safe,
@@ -319,10 +320,11 @@ def run(args: argparse.Namespace) -> int:
             print(line)
         print()
     hidden = len(analysis.errors) - len(errors)
-    if args.summary:
-        print_summary(analysis, services)
-    else:
-        print_text(analysis, manifest.name, args, services)
+    with collector_paused(analysis):
+        if args.summary:
+            print_summary(analysis, services)
+        else:
+            print_text(analysis, manifest.name, args, services)
     if hidden:
         print(f"{hidden} error(s) in objects the filters leave out (run without them to see)")
     return 1 if errors else 0

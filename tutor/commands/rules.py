@@ -11,7 +11,13 @@ from tutor.model.iptables import render_rules
 from tutor.model.nftables import render_nftables
 
 from ._cluster import add_cluster_arguments, source
-from ._input import add_network_argument, network_of, open_analysis, terminal_safe
+from ._input import (
+    add_network_argument,
+    collector_paused,
+    network_of,
+    open_analysis,
+    terminal_safe,
+)
 from ._select import NoMatch, add_filter_arguments, narrowed
 
 MODES = ("iptables", "nftables", "ipvs")
@@ -67,5 +73,6 @@ def run(args: argparse.Namespace) -> int:
         return 2
     # rejected Services never reach kube-proxy; the rest of the file is still programmed
     render = render_nftables if args.mode == "nftables" else render_rules
-    print(render(shown, args.node), end="")
+    with collector_paused(analysis):
+        print(render(shown, args.node), end="")
     return 0 if analysis.valid else 1

@@ -228,8 +228,10 @@ def _get(data: Any, *keys: str | int) -> Any:
 def _container_ports(spec: Any) -> list[ContainerPort]:
     """Containers first, then sidecar init containers (`restartPolicy: Always`), as FindPort."""
     out: list[ContainerPort] = []
+    if not isinstance(spec, dict):
+        return out
     for section, sidecar in (("containers", False), ("initContainers", True)):
-        containers = _get(spec, section)
+        containers = spec.get(section)
         if not isinstance(containers, list):
             continue
         for c in containers:
@@ -373,22 +375,23 @@ def _grace(value: Any) -> int | None:
 
 
 def _pod_from(data: dict[str, Any], name: str, ns: str, source: Source) -> Pod:
-    spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
-    meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    spec: dict[str, Any] = data["spec"] if isinstance(data.get("spec"), dict) else {}
+    meta: dict[str, Any] = data["metadata"] if isinstance(data.get("metadata"), dict) else {}
     status = data.get("status")
+    deleted = meta.get("deletionTimestamp")  # spec and meta are maps: no `_get` walk
     pod = Pod(
         name=name,
         namespace=ns,
         source=source,
-        labels=_str_map(_get(meta, "labels")),
-        node_name=str(_get(spec, "nodeName") or ""),
+        labels=_str_map(meta.get("labels")),
+        node_name=str(spec.get("nodeName") or ""),
         ports=_container_ports(spec),
-        hostname=str(_get(spec, "hostname") or ""),
-        subdomain=str(_get(spec, "subdomain") or ""),
-        terminating=_get(meta, "deletionTimestamp") is not None,
-        deleted_at=_text(_get(meta, "deletionTimestamp")),
-        grace_seconds=_grace(_get(meta, "deletionGracePeriodSeconds")),
-        host_network=_get(spec, "hostNetwork") is True,
+        hostname=str(spec.get("hostname") or ""),
+        subdomain=str(spec.get("subdomain") or ""),
+        terminating=deleted is not None,
+        deleted_at=_text(deleted),
+        grace_seconds=_grace(meta.get("deletionGracePeriodSeconds")),
+        host_network=spec.get("hostNetwork") is True,
     )
     if isinstance(status, dict):
         phase = status.get("phase")

@@ -471,8 +471,11 @@ def decode(
     doc: Document, data: dict[str, Any], kind: str, prefix: Path, obj: str
 ) -> list[FieldError]:
     """Strict-decode one object; duplicate keys inside it are reported here too."""
-    dec = Decoder(doc, prefix, obj, kind)
     duplicates, complex_keys = doc.problems_under(prefix)
+    schema = SCHEMAS.get(kind)
+    if not duplicates and not complex_keys and (schema is None or fits(data, schema)):
+        return []  # the common case: no Decoder, no walk with paths
+    dec = Decoder(doc, prefix, obj, kind)
     for dup in duplicates:
         rel = dup.path[len(prefix) :]
         where = f" (first set on line {dup.first_line})" if dup.first_line else ""
@@ -500,7 +503,6 @@ def decode(
                 kind=kind,
             )
         )
-    schema = SCHEMAS.get(kind)
     if schema is not None and not fits(data, schema):
         dec.check(data, schema, ())
     return dec.errors
