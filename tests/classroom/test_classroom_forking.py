@@ -160,7 +160,7 @@ async def test_a_tab_that_comes_early_waits_for_the_fork_server(
     """The first tab, opened while the fork server is still preparing, is forked when it is
     ready rather than started cold (which would take longer on a busy machine)."""
     cold, forker = scripts
-    monkeypatch.setenv("PREPARING", "1.5")
+    monkeypatch.setenv("PREPARING", "0.5")  # the tab connects within milliseconds
     server = ClassroomServer(
         cold, host="127.0.0.1", port=8000, title="t", public_url=None, fork_server=forker
     )
