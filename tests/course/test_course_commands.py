@@ -3,16 +3,37 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Sequence
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
-from testkit import builtin_lesson
+from testkit import builtin_lesson, builtin_lessons
 
 from tutor.cli import main
+from tutor.commands import progress
+from tutor.course.lesson import LessonSet
 from tutor.course.progress import ProgressStore
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _builtin_lessons_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`ktutor progress` reads the 14 built-in lesson files at each call (0.25 CPU s, 20 calls
+    in this module): without extra folders it gets the same lessons as read once per process
+    (testkit.builtin_lessons, which the loader's own tests check against the files). `lint`
+    and `new-lesson` still read their files."""
+    real = progress.load_lessons
+
+    def load_lessons(extra_dirs: Sequence[Path] = (), **kw: Any) -> LessonSet:
+        if extra_dirs or kw or os.environ.get("KTUTOR_LESSONS"):
+            return real(extra_dirs, **kw)
+        return LessonSet(list(builtin_lessons()))
+
+    monkeypatch.setattr(progress, "load_lessons", load_lessons)
 
 
 def test_lint_builtin_lessons_passes(capsys: pytest.CaptureFixture[str]) -> None:
