@@ -698,6 +698,7 @@ def _slice_from(data: dict[str, Any], name: str, ns: str, source: Source) -> End
         pod = ""
         if isinstance(ref, dict) and ref.get("kind", "Pod") == "Pod":
             pod = str(ref.get("name") or "")
+        hints = ep.get("hints")  # most endpoints have none: no walk for them (a dump has 10,000)
         endpoints.append(
             SliceEndpoint(
                 addresses=[str(a) for a in _list(ep.get("addresses"))],
@@ -708,8 +709,8 @@ def _slice_from(data: dict[str, Any], name: str, ns: str, source: Source) -> End
                 zone=str(ep.get("zone") or ""),
                 hostname=str(ep.get("hostname") or ""),
                 pod=pod,
-                for_zones=_hints(ep.get("hints"), "forZones"),
-                for_nodes=_hints(ep.get("hints"), "forNodes"),
+                for_zones=_hints(hints, "forZones") if hints else (),
+                for_nodes=_hints(hints, "forNodes") if hints else (),
             )
         )
     return EndpointSlice(
