@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from testkit import builtin_lessons, load_yaml_all
+from testkit import builtin_lesson, builtin_lessons, load_yaml_all
 
 from tutor.classroom.exporting import (
     GROUP_LABEL,
@@ -260,7 +260,7 @@ def test_nodes_pin_pods_and_the_kind_config_has_zoned_workers(tmp_path: Path) ->
 
 
 def test_refused_ports_and_kind_notes_are_in_the_header() -> None:
-    multi = find_lesson("multi-port")
+    multi = builtin_lesson("multi-port")
     text, where = pick_manifest(multi, step=1)
     exported = export_text(multi, text, where)
     before = analyze(text)
@@ -273,7 +273,7 @@ def test_refused_ports_and_kind_notes_are_in_the_header() -> None:
     ]
     if deaf:  # the lesson's Pods refuse a port: the cluster's refuse it too, and it says so
         assert "Refused on purpose:" in exported.text
-    types = find_lesson("service-types")
+    types = builtin_lesson("service-types")
     for n in range(1, len(types.steps) + 1):
         text, where = pick_manifest(types, step=n)
         if "type: LoadBalancer" in text and analyze(text).valid:
@@ -288,7 +288,7 @@ def test_a_dual_stack_lesson_exports_for_a_dual_stack_cluster() -> None:
     """Lesson 13's dual-stack steps were refused (`IPv6: not configured on this cluster`):
     the export checked them on a single-stack cluster. They export, the kind config asks for
     a dual-stack cluster and the header says to create it."""
-    lesson = find_lesson("dual-stack")
+    lesson = builtin_lesson("dual-stack")
     texts = [pick_manifest(lesson, step=n)[0] for n in range(1, len(lesson.steps) + 1)]
     dual = [n for n, t in enumerate(texts, 1) if not analyze(t).valid]  # refused single-stack
     assert dual
@@ -299,14 +299,16 @@ def test_a_dual_stack_lesson_exports_for_a_dual_stack_cluster() -> None:
         # and the first thing it says to run is that cluster, not a plain `kind create cluster`
         assert "Run it on the kind cluster described at the end" in exported.text
         assert "minikube start" not in exported.text
-    single = export_text(find_lesson("anatomy"), *pick_manifest(find_lesson("anatomy"), step=1))
+    single = export_text(
+        builtin_lesson("anatomy"), *pick_manifest(builtin_lesson("anatomy"), step=1)
+    )
     assert "networking" not in yaml.safe_load(single.kind) and "Dual-stack" not in single.text
 
 
 def test_the_lessons_nodes_are_named_as_not_exported() -> None:
     """Topology's Node objects (with zones) were dropped without a word, so its export ran on a
     zoneless kind cluster as if it were the lesson's."""
-    lesson = find_lesson("topology")
+    lesson = builtin_lesson("topology")
     text, where = pick_manifest(lesson, step=1)
     assert "kind: Node" in text
     plain = export_text(lesson, text, where).text

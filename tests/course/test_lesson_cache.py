@@ -9,6 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from testkit import builtin_lessons
 
 from tutor.course import lesson_cache
 from tutor.course.listing import Heading
@@ -31,9 +32,9 @@ def pack(tmp_path: Path, texts: SimpleNamespace) -> Path:
 
 
 def test_every_built_in_lesson_survives_the_round_trip() -> None:
-    found = load_lessons(use_env=False)
-    assert found.lessons
-    for lesson in found.lessons:
+    lessons = builtin_lessons()  # load_lessons(use_env=False), read once per process
+    assert lessons
+    for lesson in lessons:
         again = lesson_cache.lesson_in(json.loads(json.dumps(lesson_cache.lesson_out(lesson))))
         assert again == lesson
 
