@@ -117,3 +117,29 @@ async def test_an_error_and_its_hint_wrap_under_their_first_word(
         assert all(row.startswith(" " * 9) and row[9] != " " for row in rows[1:hint]), rows
         assert all(row.startswith(" " * 8) and row[8] != " " for row in rows[hint + 1 :]), rows
         assert len(rows) > hint + 1, rows  # and so does the hint
+
+
+async def test_the_routing_view_shows_quoted_names_as_code_not_backticks(
+    make_app: Any, data_dir: Path
+) -> None:
+    """Lesson 9 step 6 (internalTrafficPolicy Local): the routing view said "why: on `node-2`;
+    ... a client on `node-1` only reaches Pods on its own node", backticks and all."""
+    from tutor.app.widgets.routing import RoutingView
+
+    lesson = builtin_lesson("service-types")
+    app = make_app("service-types", step=6, lessons=[lesson])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(RoutingView)
+        rows = "\n".join(str(view.get_option_at_index(i).prompt) for i in range(view.option_count))
+        assert "why: on node-2;" in rows, rows
+        assert "`" not in rows, rows
+
+
+def test_an_errors_hint_shows_code_without_backticks() -> None:
+    """The hints are ktutor's sentences: "did you mean `apiVersion`?" showed its backticks."""
+    from tutor.app.widgets.error_list import problem_text
+    from tutor.model.report import Problem
+
+    shown = problem_text(Problem(1, 1, 'unknown field "QapiVersion"', "did you mean `apiVersion`?"))
+    assert str(shown) == 'line 1: unknown field "QapiVersion"\n  hint: did you mean apiVersion?'

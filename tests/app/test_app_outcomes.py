@@ -170,4 +170,4 @@ async def test_a_pod_in_another_namespace_shows_its_labels_as_matching(
         routing = _routing_text(app)
         assert "app=payments ✓" in routing
         assert "≠" not in routing
-        assert "in namespace `payments`, the Service is in `default`" in routing
+        assert "in namespace payments, the Service is in default" in routing

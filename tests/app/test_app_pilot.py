@@ -156,7 +156,7 @@ async def test_typing_changes_routing_and_check(
         after = routing_text(app)
         assert "▶ TRAFFIC  api-1" in after
         assert "✗ no traffic  web-1" in after
-        assert "label `app` is `web`, the Service wants `api`" in after
+        assert "label app is web, the Service wants api" in after  # names in bold
         assert "Check passed" in static_text(check)
         assert 0 in app.progress.lesson("basics").steps_done
         # the edit is saved (debounced) and restored on the next visit

@@ -151,7 +151,7 @@ async def test_the_reveal_key_opens_it_before(make_app: Callable[..., Any]) -> N
         await pilot.press("y")
         await settle(pilot)
         text = on_screen(app)
-        assert "has no container port named `http`" in text
+        assert "has no container port named http" in text
         assert "no Pod gets traffic" in text
         assert "Reveal" not in footer_keys(app)
 

@@ -19,6 +19,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.app.widgets.hanging import Hanging
+from tutor.app.widgets.inline import quoted_content
 from tutor.app.widgets.quiet import rows, set_content
 from tutor.app.widgets.safe import scrub_str
 from tutor.model.report import Problem
@@ -45,7 +46,7 @@ def problem_text(problem: Problem) -> Hanging:
         paragraphs.append(
             (
                 Content.styled("  hint: ", "italic"),
-                Content.styled(scrub_str(problem.hint), "italic"),
+                quoted_content(problem.hint, "italic"),
             )
         )
     return Hanging(*paragraphs)

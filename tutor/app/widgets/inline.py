@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import cache
 
 from markdown_it import MarkdownIt
+from rich.text import Text
 from textual.content import Content
 
 from tutor.app.widgets.safe import scrub_str
@@ -55,3 +56,27 @@ def inline(text: str, style: str = "") -> Content:
                 words.append(CODE)
             parts.append((scrub_str(token.content), " ".join(words)))
     return Content.assemble(*parts)
+
+
+def quoted(text: str, style: str = "") -> Text:
+    """A model's sentence (a Pod's why-not, a request's outcome) as Rich Text for the views
+    drawn with Rich (routing, traffic): the names it quotes as `code` in bold, without their
+    backticks, as the lesson text shows code (the routing view showed "on `node-2`"). Only
+    backticks: the rest is the learner's values, not Markdown."""
+    if not text.count("`") or text.count("`") % 2:
+        return Text(scrub_str(text), style=style)
+    out = Text(style=style)
+    for i, part in enumerate(scrub_str(text).split("`")):
+        out.append(part, style="bold" if i % 2 else "")
+    return out
+
+
+def quoted_content(text: str, style: str = "") -> Content:
+    """`quoted` for the views drawn with Textual's Content (the error list's hints): code in
+    the lesson text's code style."""
+    if not text.count("`") or text.count("`") % 2:
+        return Content.styled(scrub_str(text), style)
+    code = f"{style} {CODE}".strip()
+    return Content.assemble(
+        *((part, code if i % 2 else style) for i, part in enumerate(scrub_str(text).split("`")))
+    )

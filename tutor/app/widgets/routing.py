@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tutor.app.widgets.inline import quoted
 from tutor.app.widgets.safe import scrub
 from tutor.lab.actions import ACTIONS, BY_ID
 from tutor.lab.session import DEFAULT_CLIENT, Snapshot, Target
@@ -192,11 +193,13 @@ def pod_row(sr: ServiceRoute, pr: PortRoute, pod: Pod, width: int = 0) -> Text:
         answers, _assumed, reason, _hop = at_pod(pod, asked, pr.port.protocol)
         if not answers:
             text.append("\n     refuses: ", style="dim")
-            refuses = hang(Text("     refuses: " + reason, style="bold red"), width, 14)
+            refuses = hang(
+                Text("     refuses: ", style="bold red") + quoted(reason, "bold red"), width, 14
+            )
             text.append_text(refuses[len("     refuses: ") :])
     if verdict is not None and not gets:
         text.append("\n     why: ", style="dim")
-        why = hang(Text("     why: " + verdict.reason, style="italic"), width, 10)
+        why = hang(Text("     why: ", style="italic") + quoted(verdict.reason, "italic"), width, 10)
         text.append_text(why[len("     why: ") :])
     return hang(text, width, 5)
 

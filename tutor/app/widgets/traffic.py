@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.timer import Timer
 from textual.widgets import Static
 
+from tutor.app.widgets.inline import quoted
 from tutor.app.widgets.quiet import rows, set_content
 from tutor.app.widgets.routing import hang
 from tutor.app.widgets.safe import scrub
@@ -41,9 +42,9 @@ def request_path(outcome: RequestOutcome) -> Text:
     for hop in outcome.hops:
         text.append("\n  → ", style="dim")
         text.append(f"{hop.at}: ", style="bold" if hop.ok else "bold red")
-        text.append(hop.text, style="" if hop.ok else "red")
+        text.append_text(quoted(hop.text, "" if hop.ok else "red"))
     text.append("\n  = ", style="dim")
-    text.append(outcome.summary, style="bold green" if outcome.answered else "bold red")
+    text.append_text(quoted(outcome.summary, "bold green" if outcome.answered else "bold red"))
     return text
 
 
@@ -172,7 +173,8 @@ class TrafficView(Static):
         for kind in (Outcome.REJECTED, Outcome.TIMED_OUT, Outcome.NAME_NOT_FOUND, Outcome.EXTERNAL):
             n = kinds.get(kind, 0)
             if n:
-                text.append(f"\n  {n} {burst.examples[kind].summary}", style="bold red")
+                text.append(f"\n  {n} ", style="bold red")
+                text.append_text(quoted(burst.examples[kind].summary, "bold red"))
         if sent.affinity and self.shown:
             per_client: dict[str, set[str]] = {}
             for client, pod, _kind in revealed:
