@@ -250,3 +250,78 @@ def test_the_plain_ipv4_shortcut_agrees_with_the_full_checks(address: str) -> No
     assert bool(v._PLAIN_IPV4.match(address)) == (
         clean and address.split(".")[0] not in ("0", "127", "169", "224") and address == str(ip)
     )
+
+
+IPV4_SLICE = SLICE.replace("addressType: FQDN", "addressType: IPv4")
+
+
+def _slice(endpoints: str, ports: str = "[{port: 5432}]") -> str:
+    """The FQDN slice as an IPv4 one, with these endpoints and (the slice's, not the
+    Service's) ports."""
+    text = IPV4_SLICE.replace("endpoints: [{addresses: [ADDRESS]}]", f"endpoints: {endpoints}")
+    return text.replace("\nports: [{port: 5432}]\n", f"\nports: {ports}\n")
+
+
+def _many(n: int, item: str) -> str:
+    return "[" + ", ".join(item.replace("N", str(i % 250 + 1)) for i in range(n)) + "]"
+
+
+@pytest.mark.parametrize(
+    ("endpoints", "ports", "expected"),
+    [
+        (_many(1000, '{addresses: ["10.0.1.N"]}'), "[{port: 5432}]", set()),
+        (
+            # 1,001 endpoints: refused at once, none looked at (the bad one is not reported)
+            _many(1000, '{addresses: ["10.0.1.N"]}')[:-1] + ', {addresses: ["127.0.0.1"]}]',
+            "[{port: 5432}]",
+            {"endpoints: Too many: 1001: must have at most 1000 items"},
+        ),
+        (
+            "[{addresses: " + _many(101, '"10.0.1.N"') + "}]",
+            "[{port: 5432}]",
+            {"endpoints[0].addresses: Too many: 101: must have at most 100 items"},
+        ),
+        (
+            '[{addresses: ["10.0.0.5"], hostname: Db_0}]',
+            "[{port: 5432}]",
+            {f'endpoints[0].hostname: Invalid value: "Db_0": {DNS1123_LABEL}'},
+        ),
+        ('[{addresses: ["10.0.0.5"], hostname: db-0}]', "[{port: 5432}]", set()),
+        (
+            '[{addresses: ["10.0.0.5"]}]',
+            _many(101, "{name: pN, port: 5432}"),
+            {"ports: Too many: 101: must have at most 100 items"},
+        ),
+        (
+            '[{addresses: ["10.0.0.5"]}]',
+            "[{port: 5432, appProtocol: 'my app'}]",
+            {
+                'ports[0].appProtocol: Invalid value: "my app": name part must consist of '
+                "alphanumeric characters, '-', '_' or '.', and must start and end with an "
+                "alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex "
+                "used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
+            },
+        ),
+        ('[{addresses: ["10.0.0.5"]}]', "[{port: 5432, appProtocol: kubernetes.io/h2c}]", set()),
+    ],
+    ids=[
+        "1000-endpoints",
+        "1001-endpoints",
+        "101-addresses",
+        "bad-hostname",
+        "hostname",
+        "101-ports",
+        "bad-app-protocol",
+        "app-protocol",
+    ],
+)
+def test_slice_sizes_hostnames_and_app_protocols(
+    endpoints: str, ports: str, expected: set[str]
+) -> None:
+    """K · pkg/apis/discovery/validation · `validateEndpoints` (`maxEndpoints` 1,000: refused
+    before any endpoint is looked at; `maxAddresses` 100; a hostname is a DNS-1123 label) and
+    `validatePorts` (`maxPorts` 100; an appProtocol is a qualified name)."""
+    result = analyze(_slice(endpoints, ports))
+    assert {e.message for e in result.errors} == expected
+    if expected:
+        assert "EndpointSlice/default/ext-1" in result.parsed.invalid_objects

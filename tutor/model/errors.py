@@ -18,6 +18,7 @@ DUPLICATE = "Duplicate value"
 UNSUPPORTED = "Unsupported value"
 FORBIDDEN = "Forbidden"
 TOO_LONG = "Too long"
+TOO_MANY = "Too many"
 DECODING = "strict decoding error"
 YAML_SYNTAX = "YAML syntax error"
 

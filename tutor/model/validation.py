@@ -19,7 +19,16 @@ from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 from . import names
-from .errors import DUPLICATE, FORBIDDEN, INVALID, OMIT, REQUIRED, UNSUPPORTED, FieldError
+from .errors import (
+    DUPLICATE,
+    FORBIDDEN,
+    INVALID,
+    OMIT,
+    REQUIRED,
+    TOO_MANY,
+    UNSUPPORTED,
+    FieldError,
+)
 from .network import IPV4, IPV6, SERVICE_CIDRS, SINGLE_STACK, ClusterNetwork, family_of
 from .objects import CLUSTER_IP, EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, SERVICE_TYPES
 from .paths import Path, format_path, parse_path
@@ -984,7 +993,8 @@ def validate_endpoint_slice(
     `validateEndpoints`: an endpoint has at least one address, and in an IPv4 or IPv6 slice
     each is an address of that family (`IsValidIPv4Address`, Go's sloppy parser) that is not
     special (`ValidateEndpointIP`: unspecified, loopback, link-local); in an FQDN slice each is
-    a fully qualified domain name (`IsFullyQualifiedDomainName`)."""
+    a fully qualified domain name (`IsFullyQualifiedDomainName`); at most 1,000 endpoints of at
+    most 100 addresses (`field.TooMany`), a hostname a DNS-1123 label; then `validatePorts`."""
     c = _validate_meta_only(data, doc, prefix, obj, kind)
     address_type = data.get("addressType")
     if address_type is None or address_type == "":
@@ -993,30 +1003,57 @@ def validate_endpoint_slice(
         c.not_supported(
             "addressType", address_type, ADDRESS_TYPES, hint=_case_hint(address_type, ADDRESS_TYPES)
         )
-    for i, endpoint in enumerate(_list(data.get("endpoints"))):
+    endpoints = _list(data.get("endpoints"))
+    if len(endpoints) > MAX_SLICE_ENDPOINTS:
+        c.add("endpoints", TOO_MANY, len(endpoints), _at_most(MAX_SLICE_ENDPOINTS))
+        endpoints = []  # and none of them is looked at
+    for i, endpoint in enumerate(endpoints):
         if not isinstance(endpoint, dict):
             continue
         at = f"endpoints[{i}].addresses"
         addresses = _list(endpoint.get("addresses"))
         if not addresses:
             c.add(at, REQUIRED, detail="must contain at least 1 address")
-        for j, address in enumerate(addresses):
-            if not isinstance(address, str):
-                continue
-            if address_type == "FQDN":
-                _validate_fqdn(c, f"{at}[{j}]", address)
-                continue
-            if address_type not in (IPV4, IPV6) or (
-                address_type == IPV4 and _PLAIN_IPV4.match(address) is not None
-            ):
-                continue
-            ip = _parse_ip_sloppy(address)
-            if ip is None or family_of(str(ip)) != address_type:
-                c.add(f"{at}[{j}]", INVALID, address, f"must be a valid {address_type} address")
-            for msg in _endpoint_ip(address, ip):
-                c.add(f"{at}[{j}]", INVALID, address, msg)
+        elif len(addresses) > MAX_SLICE_ADDRESSES:
+            c.add(at, TOO_MANY, len(addresses), _at_most(MAX_SLICE_ADDRESSES))
+        _validate_slice_addresses(c, at, addresses, address_type)
+        hostname = endpoint.get("hostname")
+        if isinstance(hostname, str):
+            for msg in names.is_dns1123_label(hostname):
+                c.add(f"endpoints[{i}].hostname", INVALID, hostname, msg)
     _validate_slice_ports(c, data.get("ports"))
     return c.errors
+
+
+MAX_SLICE_ENDPOINTS, MAX_SLICE_ADDRESSES, MAX_SLICE_PORTS = 1000, 100, 100
+"""`maxEndpoints`, `maxAddresses` and `maxPorts` of K · pkg/apis/discovery/validation."""
+
+
+def _at_most(n: int) -> str:
+    """`field.TooMany`'s detail."""
+    return f"must have at most {n} {'item' if n == 1 else 'items'}"
+
+
+def _validate_slice_addresses(
+    c: Collector, at: str, addresses: list[Any], address_type: Any
+) -> None:
+    """One endpoint's addresses, by the slice's `addressType` (an unknown type is not looked
+    at, as upstream's switch falls through)."""
+    for j, address in enumerate(addresses):
+        if not isinstance(address, str):
+            continue
+        if address_type == "FQDN":
+            _validate_fqdn(c, f"{at}[{j}]", address)
+            continue
+        if address_type not in (IPV4, IPV6) or (
+            address_type == IPV4 and _PLAIN_IPV4.match(address) is not None
+        ):
+            continue
+        ip = _parse_ip_sloppy(address)
+        if ip is None or family_of(str(ip)) != address_type:
+            c.add(f"{at}[{j}]", INVALID, address, f"must be a valid {address_type} address")
+        for msg in _endpoint_ip(address, ip):
+            c.add(f"{at}[{j}]", INVALID, address, msg)
 
 
 _PLAIN_IPV4 = re.compile(
@@ -1151,9 +1188,14 @@ def _validate_endpoint_port(
 def _validate_slice_ports(c: Collector, ports: Any) -> None:
     """`validatePorts` of K · pkg/apis/discovery/validation/validation.go: a name is a DNS-1123
     label and unique in the slice (discovery/v1 defaults a missing one to "", so two unnamed
-    ports clash), the protocol (defaulted to TCP) one of TCP, UDP, SCTP."""
+    ports clash), the protocol (defaulted to TCP) one of TCP, UDP, SCTP, an appProtocol a
+    qualified name; more than 100 ports is refused without looking at them."""
     seen: set[str] = set()
-    for i, port in enumerate(_list(ports)):
+    ports = _list(ports)
+    if len(ports) > MAX_SLICE_PORTS:
+        c.add("ports", TOO_MANY, len(ports), _at_most(MAX_SLICE_PORTS))
+        return
+    for i, port in enumerate(ports):
         if not isinstance(port, dict):
             continue
         name = port.get("name") or ""
@@ -1166,6 +1208,10 @@ def _validate_slice_ports(c: Collector, ports: Any) -> None:
         proto = port.get("protocol")
         if isinstance(proto, str) and proto not in PROTOCOLS:
             c.not_supported(f"ports[{i}].protocol", proto, PROTOCOLS)
+        app = port.get("appProtocol")
+        if isinstance(app, str):
+            for msg in names.is_qualified_name(app):
+                c.add(f"ports[{i}].appProtocol", INVALID, app, msg)
 
 
 def _parse_ip_sloppy(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
