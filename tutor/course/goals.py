@@ -536,9 +536,14 @@ def evaluate_text(
 ) -> GoalResult:
     """`evaluate` on manifest text (parsed once; a `from_node` in the goal is honoured), on the
     lesson's cluster (`network`: its `cluster.ip_families`; default single-stack IPv4)."""
-    node = goal.data.get("from_node") if goal.kind == "traffic" else None
-    analysis = analyze(text, from_node=str(node) if node else None, network=network)
+    analysis = analyze(text, from_node=goal_node(goal), network=network)
     return evaluate(goal, analysis, commands)
+
+
+def goal_node(goal: Goal) -> str | None:
+    """The node a goal's analysis routes from: a `traffic` goal's `from_node`, else none."""
+    node = goal.data.get("from_node") if goal.kind == "traffic" else None
+    return str(node) if node else None
 
 
 def parts_of(goal: Goal) -> list[Goal]:

@@ -226,9 +226,18 @@ def run(job: Job) -> Result:
     analysis = analyze_with_changes(job.text, job.changes, job.node, job.network)
     check = None
     if job.goal is not None:
-        from tutor.course.goals import evaluate_text
+        from tutor.course.goals import evaluate, goal_node
 
-        check = evaluate_text(job.goal, job.text, job.commands, network=job.network)
+        # the step's check sees the cluster the routing view shows: a Pod deleted with `d` or
+        # `kubectl delete pod` is gone for it too (lesson 9 step 6 asks for just that, and its
+        # check kept saying the deleted Pod got traffic)
+        node = goal_node(job.goal)
+        seen = (
+            analysis
+            if node == job.node
+            else analyze_with_changes(job.text, job.changes, node, job.network)
+        )
+        check = evaluate(job.goal, seen, job.commands)
     return Result(job.generation, job.text, analysis, check)
 
 
