@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -9,8 +11,11 @@ from typing import Any
 
 import yaml
 from textual import events
+from textual.app import App
 from textual.keys import ASCII_KEY_NAMES, KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, REPLACED_KEYS
+from textual.message_pump import MessagePump
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from tutor import resources
 from tutor.course.lesson import Lesson
@@ -20,6 +25,10 @@ from tutor.course.loader import load_lessons
 # (test inputs and generated texts only; the code under test chooses its own parser)
 _LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+# settle's bound: a busy turn idles 1 ms at most; a lesson opening takes ~20 turns
+_SETTLE_TURNS = 20_000
 
 
 def load_yaml(text: str) -> Any:
@@ -62,12 +71,53 @@ def builtin_lesson(lesson_id: str) -> Lesson:
     return next(le for le in builtin_lessons() if le.id == lesson_id)
 
 
+def _busy(app: App[Any]) -> bool:
+    """Whether a worker is unfinished, or a message waits in the queue of the app, a screen on
+    the stack or one of the current screen's widgets."""
+    if any(not worker.is_finished for worker in app.workers):
+        return True
+    pumps: list[MessagePump] = [app, *app.screen_stack, *app.screen.walk_children()]
+    return any(pump.message_queue_size for pump in pumps)
+
+
+async def _refreshed(app: App[Any]) -> None:
+    """Wait until the current screen has laid out and painted what changed (its own update
+    timer does it, at most a frame after the screen went idle), or is no longer current."""
+    screen = app.screen
+    done = asyncio.Event()
+    screen.call_after_refresh(done.set)
+    while not done.is_set() and app.screen is screen and app.is_running:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done.wait(), 0.05)
+
+
 async def settle(pilot: Pilot[Any]) -> None:
-    """Wait for screen switches, the analysis worker and the messages it posts."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Wait for screen switches, the workers (the analysis of a big text, lesson loading), every
+    message they post, animations, and the layout and repaint that follow: until, twice in a
+    row, nothing is queued, no worker runs, and the screen has refreshed (or the app quits). The waits are for
+    events, so an idle app costs no CPU here and a busy one is waited for as long as it works.
+    (`pilot.pause()` waits for the process's CPU to go quiet instead: at least 20 ms, and up
+    to a second while anything keeps the process busy; `pilot.pause(0)` pokes every widget of
+    the screen with a message, ~0.2 ms CPU each.)"""
+    app = pilot.app
+    quiet = 0
+    for _ in range(_SETTLE_TURNS):
+        if app.return_code is not None or not app.is_running:
+            return  # quitting: run_test's exit waits for the rest
+        running = [worker for worker in app.workers if worker.is_running]
+        for worker in running:
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                await worker.wait()  # a failure is the app's to report
+        await app.animator.wait_for_idle()
+        if running or _busy(app):
+            quiet = 0
+            await asyncio.sleep(0.001)  # runs everything ready first: idles 1 ms at most
+            continue
+        await _refreshed(app)
+        quiet += 1
+        if quiet == 2:
+            return
+    raise AssertionError(f"the app was still busy after {_SETTLE_TURNS} turns")
 
 
 def key_event(key: str) -> events.Key:
@@ -84,6 +134,15 @@ def key_event(key: str) -> events.Key:
     except KeyError:
         char = key if len(key) == 1 else None
     return events.Key(key, char)
+
+
+async def press(pilot: Pilot[Any], *keys: str) -> None:
+    """`pilot.press` without its sleeps: each key goes in as Pilot.press sends it, and the next
+    one only once the app has `settle`d. (Pilot.press waits for the process's CPU to go quiet
+    twice after every key: at least 40 ms, and longer while the app repaints.)"""
+    for key in keys:
+        pilot.app.post_message(key_event(key))
+        await settle(pilot)
 
 
 async def type_fast(pilot: Pilot[Any], *keys: str) -> None:

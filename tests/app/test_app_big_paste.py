@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import settle, type_fast
+from testkit import press, settle, type_fast
 from textual import events
 
 from tutor.app.widgets.editor import (
@@ -123,7 +123,7 @@ async def test_typing_past_the_highlighters_depth_turns_colours_off(make_app: An
         await settle(pilot)
         editor.move_cursor(editor.document.end)
         assert editor.language == "yaml", "just under the limit keeps the colours"
-        await pilot.press(*(["minus", "space"] * 3))
+        await press(pilot, *(["minus", "space"] * 3))
         await settle(pilot)
         assert editor.language is None
         assert any("nests deeper" in n.message for n in app._notifications)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from testkit import settle
+from testkit import press, settle
 from textual.widgets import Static
 
 from tutor.app.app import TutorApp
@@ -24,9 +24,9 @@ async def test_the_goal_line_renders_code_spans(tmp_path: Path) -> None:
     app = TutorApp("dual-stack", data_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+o")
+        await press(pilot, "ctrl+o")
         await settle(pilot)
-        await pilot.press("down", "down", "enter")
+        await press(pilot, "down", "down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ChallengeScreen)
         assert app.screen.challenge.id == "ipv6-first"

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import settle
+from testkit import press, settle
 from textual.command import CommandPalette
 
 from tutor.app.screens.help import HelpScreen
@@ -44,7 +44,7 @@ async def test_footer_lists_the_screens_keys_with_help_at_the_right_edge(
         assert "⏎ Open" in line and "r Reload" in line
         assert line.rstrip().endswith("^p palette")
         assert line.index("f1 Help") > line.index("Reload")
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
         lines = footer_line(app).split("\n")
@@ -62,7 +62,7 @@ async def test_clicking_a_footer_key_presses_it(make_app: Any, data_dir: Path) -
         await settle(pilot)
         await click_key(pilot, "Help")
         assert isinstance(app.screen, HelpScreen)
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await settle(pilot)
         await click_key(pilot, "Open")
         assert isinstance(app.screen, LessonScreen)
@@ -102,7 +102,7 @@ async def test_title_bar_follows_the_step_and_opens_the_palette(
         bar = app.screen.query_one(TitleBar)
         assert bar.title_text() == "Service basics — step 1 of 3: The selector"
         assert "Service basics — step 1 of 3: The selector" in bar.render().plain
-        await pilot.press("ctrl+n")
+        await press(pilot, "ctrl+n")
         await settle(pilot)
         assert "step 2 of 3: The port" in bar.render().plain
         await pilot.click(TitleBar, offset=(1, 0))
@@ -132,7 +132,7 @@ async def test_warm_up_parses_every_style_a_lesson_screen_needs(data_dir: Path) 
         for lesson in app.lessons:
             app.open_lesson(lesson.id)
             await settle(pilot)
-            await pilot.press("f5")
+            await press(pilot, "f5")
             await settle(pilot)
         added = {name for _path, name in set(app.stylesheet.source) - before}
         assert not added, f"add a widget of these to tutor.app.prewarm.samples: {added}"
@@ -161,7 +161,7 @@ async def test_the_second_start_lists_the_lessons_in_its_first_frame(data_dir: P
         await pilot.pause()  # the first frame
         seen.append((second.loading, second.screen.query_one("#lessons", OptionList).option_count))
         assert [le.id for le in second.lessons] == [le.id for le in first.lessons]
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         assert isinstance(second.screen, LessonScreen)
     assert seen == [(False, len(first.lessons) + len(first.lesson_errors))]
@@ -194,7 +194,7 @@ async def test_in_challenges_and_quiz_arrows_then_enter_open_what_the_arrows_rea
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+o")
+        await press(pilot, "ctrl+o")
         await settle(pilot)
         assert isinstance(app.screen, PracticeScreen)
         for key in ("down", "enter"):

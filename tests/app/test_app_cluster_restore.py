@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from testkit import settle
+from testkit import press, settle
 
 from tutor.app.screens.lesson import LessonScreen, cluster_key
 from tutor.app.widgets.routing import RoutingView
@@ -27,17 +27,17 @@ async def test_cluster_changes_survive_a_restart_per_step(make_app: Any, data_di
         await settle(pilot)
         view = app.screen.query_one(RoutingView)
         view.focus()
-        await pilot.pause()
-        assert app.focused is view
-        await pilot.press("r")  # web-1 (focus selects the first Pod) not Ready
         await settle(pilot)
-        await pilot.press("down", "down", "d")  # delete api-1 (a bare Pod: gone)
+        assert app.focused is view
+        await press(pilot, "r")  # web-1 (focus selects the first Pod) not Ready
+        await settle(pilot)
+        await press(pilot, "down", "down", "d")  # delete api-1 (a bare Pod: gone)
         await settle(pilot)
         assert pods(app) == {"web-1": "False", "web-2": "True"}
-        await pilot.press("ctrl+n")  # step 2 starts from the manifest's own Pods
+        await press(pilot, "ctrl+n")  # step 2 starts from the manifest's own Pods
         await settle(pilot)
         assert pods(app) == {"web-1": "True", "web-2": "True", "api-1": "True"}
-        await pilot.press("ctrl+b")  # back to step 1: its changes are still there
+        await press(pilot, "ctrl+b")  # back to step 1: its changes are still there
         await settle(pilot)
         assert pods(app) == {"web-1": "False", "web-2": "True"}
     saved = json.loads((data_dir / "progress.json").read_text(encoding="utf-8"))
@@ -48,7 +48,7 @@ async def test_cluster_changes_survive_a_restart_per_step(make_app: Any, data_di
         await settle(pilot)
         assert isinstance(app2.screen, LessonScreen) and app2.screen.index == 0
         assert pods(app2) == {"web-1": "False", "web-2": "True"}
-        await pilot.press("ctrl+r", "y")  # reset the step: the changes go too
+        await press(pilot, "ctrl+r", "y")  # reset the step: the changes go too
         await settle(pilot)
         assert pods(app2) == {"web-1": "True", "web-2": "True", "api-1": "True"}
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from app.conftest import build_app, make_lesson
 from sample_manifests import MANIFEST
-from testkit import settle, type_fast
+from testkit import press, settle, type_fast
 
 from tutor.app.widgets.console import ConsoleInput, ConsolePane
 from tutor.app.widgets.editor import YamlEditor
@@ -27,7 +27,7 @@ async def run(pilot: Any, app: Any, line: str) -> list[str]:
     """Type `line` into the console (opening it if needed) and return the log's lines."""
     if not app.screen.query(ConsoleInput) or not app.screen.query_one(ConsoleInput).has_focus:
         if not bench(app).console_open:
-            await pilot.press("f8")
+            await press(pilot, "f8")
         await settle(pilot)
     field = app.screen.query_one(ConsoleInput)
     assert field.has_focus
@@ -46,7 +46,7 @@ async def test_f8_opens_the_console_and_commands_see_the_manifest(
         assert lines[1].split() == ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"]
         assert any(ln.startswith("web-") and "8080" in ln for ln in lines)
         assert app.screen.query_one("#routing").display  # a pane beside the others
-        await pilot.press("f8")
+        await press(pilot, "f8")
         await settle(pilot)
         assert not app.screen.query_one("#console").display
 
@@ -59,7 +59,7 @@ async def test_console_is_a_tab_at_80x24(make_app: Any, lesson: Lesson, data_dir
         assert "Name:      web" in lines
         assert bench(app).active == "console"
         assert not app.screen.query_one("#yaml").display
-        await pilot.press("f8")
+        await press(pilot, "f8")
         await settle(pilot)
         assert bench(app).active == "yaml" and isinstance(app.focused, YamlEditor)
 
@@ -70,10 +70,10 @@ async def routing_key(pilot: Any, app: Any, pod: str, *keys: str) -> None:
     for _ in range(10):
         if view.pod() is not None and view.pod().name == pod:
             break
-        await pilot.press("down")
+        await press(pilot, "down")
         await settle(pilot)
     assert view.pod() is not None and view.pod().name == pod
-    await pilot.press(*keys)
+    await press(pilot, *keys)
     await settle(pilot)
 
 
@@ -84,7 +84,7 @@ async def test_delete_and_label_match_the_d_and_l_keys(
     async with by_keys.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await routing_key(pilot, by_keys, "web-1", "l")
-        await pilot.press("ctrl+u", *"app=web,tier=x", "enter")
+        await press(pilot, "ctrl+u", *"app=web,tier=x", "enter")
         await settle(pilot)
         await routing_key(pilot, by_keys, "web-2", "d")
         keys = bench(by_keys).changes.to_json()
@@ -133,7 +133,7 @@ async def test_edit_opens_the_editor_and_expose_adds_the_service(
         work = bench(app)
         assert work.shown_analysis is not None and work.shown_analysis.service("shop-direct")
         assert "name: shop-direct" in work.text
-        await pilot.press("f8")  # close; then edit from a fresh console
+        await press(pilot, "f8")  # close; then edit from a fresh console
         await settle(pilot)
         await run(pilot, app, "kubectl edit svc shop")
         assert isinstance(app.focused, YamlEditor)
@@ -171,9 +171,9 @@ async def open_first_challenge(pilot: Any, app: Any) -> Any:
     from tutor.app.screens.practice import ChallengeScreen
 
     await settle(pilot)
-    await pilot.press("ctrl+o")
+    await press(pilot, "ctrl+o")
     await settle(pilot)
-    await pilot.press("enter")
+    await press(pilot, "enter")
     await settle(pilot)
     assert isinstance(app.screen, ChallengeScreen)
     return app.screen
@@ -189,27 +189,27 @@ async def test_a_ran_goal_needs_the_command_typed_in_the_console(data_dir: Path)
         row = editor.text.splitlines().index("    app: web")
         editor.focus()
         await type_fast(pilot, "ctrl+home", *["down"] * row, "end", *["backspace"] * 3, *"api")
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert challenge.last is not None and not challenge.last.met
         assert "Run `kubectl describe svc` in the console" in challenge.last.detail
         lines = await run(pilot, app, "kubectl describe svc web")
         assert "Selector:                 app=api" in lines  # the fixed manifest
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert challenge.last.met, challenge.last.detail
         assert "look-then-fix" in app.progress.lesson("basics").challenges_solved
-        await pilot.press("escape")  # the console's history goes with the progress
+        await press(pilot, "escape")  # the console's history goes with the progress
         await settle(pilot)
     again = build_app(data_dir, "basics", lessons=[look_then_fix()])
     async with again.run_test(size=(120, 40)) as pilot:
         challenge = await open_first_challenge(pilot, again)
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert challenge.last is not None and challenge.last.met, challenge.last.detail
-        await pilot.press("f8")
+        await press(pilot, "f8")
         await settle(pilot)
-        await pilot.press("up")
+        await press(pilot, "up")
         assert again.screen.query_one(ConsoleInput).value == "kubectl describe svc web"
 
 
@@ -225,7 +225,7 @@ async def test_a_steps_ran_check_asks_for_a_line_run_in_that_step(data_dir: Path
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await run(pilot, app, "kubectl get endpointslices")  # in step 1: not the step asked
-        await pilot.press("ctrl+n")
+        await press(pilot, "ctrl+n")
         await settle(pilot)
         step = app.screen
         assert step.index == 1

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import builtin_lesson, settle, type_fast
+from testkit import builtin_lesson, press, settle, type_fast
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -53,42 +53,42 @@ async def test_lesson_one_and_a_challenge_with_keys_alone(tmp_path: Path) -> Non
                 progress = app.progress.lesson("anatomy")
                 assert name_step in progress.steps_done
                 editor.blur()
-            await pilot.press("ctrl+n")
+            await press(pilot, "ctrl+n")
             await settle(pilot)
         assert app.progress.lesson("anatomy").done
 
-        await pilot.press("ctrl+o")
+        await press(pilot, "ctrl+o")
         await settle(pilot)
         assert isinstance(app.screen, PracticeScreen)
-        await pilot.press("enter")  # the first challenge: fix the selector
+        await press(pilot, "enter")  # the first challenge: fix the selector
         await settle(pilot)
         challenge = app.screen
         assert isinstance(challenge, ChallengeScreen)
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert challenge.last is not None and not challenge.last.met
         editor = challenge.query_one(YamlEditor)
         line = editor.text.splitlines().index("    app: myapp") + 1
         await replace_on_line(pilot, editor, line, "myapp", "my-app")
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert challenge.last is not None and challenge.last.met, challenge.last
         assert "fix-the-selector" in app.progress.lesson("anatomy").challenges_solved
 
-        await pilot.press("escape", "escape")  # leave the editor, then the challenge
+        await press(pilot, "escape", "escape")  # leave the editor, then the challenge
         await settle(pilot)
         assert isinstance(app.screen, PracticeScreen)
         options = app.screen.query_one("#practice", OptionList)
         options.focus()
-        await pilot.press("end", "enter")  # the quiz is the last entry
+        await press(pilot, "end", "enter")  # the quiz is the last entry
         await settle(pilot)
         assert isinstance(app.screen, QuizScreen)
         for q, question in enumerate(lesson.quiz):
             right = next(i for i, c in enumerate(question.choices) if c.correct)
-            await pilot.press("abcdefgh"[app.screen.order(q).index(right)])
+            await press(pilot, "abcdefgh"[app.screen.order(q).index(right)])
             await settle(pilot)
             if q < len(lesson.quiz) - 1:
-                await pilot.press("n")
+                await press(pilot, "n")
                 await settle(pilot)
         answers = app.progress.lesson("anatomy").quiz
         assert answers == {

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import builtin_lesson, settle, type_fast
+from testkit import builtin_lesson, press, settle, type_fast
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -123,7 +123,7 @@ async def test_new_lesson_with_keys_alone(tmp_path: Path, walk: Walk) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
-        await pilot.press(*["ctrl+n"] * tried)  # the keys together, then one wait: fast
+        await press(pilot, *["ctrl+n"] * tried)  # the keys together, then one wait: fast
         await settle(pilot)
         assert app.screen.index == tried  # type: ignore[attr-defined]
         editor = app.screen.query_one(YamlEditor)
@@ -131,49 +131,49 @@ async def test_new_lesson_with_keys_alone(tmp_path: Path, walk: Walk) -> None:
         await edit_line(pilot, editor, walk.step_edit)
         assert tried in app.progress.lesson(walk.lesson).steps_done
         editor.blur()
-        await pilot.press(*["ctrl+n"] * (len(lesson.steps) - tried))
+        await press(pilot, *["ctrl+n"] * (len(lesson.steps) - tried))
         await settle(pilot)
         assert app.progress.lesson(walk.lesson).done
 
-        await pilot.press("ctrl+o")
+        await press(pilot, "ctrl+o")
         await settle(pilot)
         assert isinstance(app.screen, PracticeScreen)
         index = [c.id for c in lesson.challenges].index(walk.challenge)
-        await pilot.press(*["down"] * index, "enter")
+        await press(pilot, *["down"] * index, "enter")
         await settle(pilot)
         challenge = app.screen
         assert isinstance(challenge, ChallengeScreen)
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert challenge.last is not None and not challenge.last.met
         await edit_line(pilot, challenge.query_one(YamlEditor), walk.fix)
         if walk.console:  # the fix alone is not enough: the evidence was never looked at
-            await pilot.press("ctrl+s")
+            await press(pilot, "ctrl+s")
             await settle(pilot)
             assert challenge.last is not None and not challenge.last.met
             assert f"`{walk.console}`" in challenge.last.detail
-            await pilot.press("f8")
+            await press(pilot, "f8")
             await settle(pilot)
-            await pilot.press(*walk.console, "enter")
+            await press(pilot, *walk.console, "enter")
             await settle(pilot)
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert challenge.last is not None and challenge.last.met, challenge.last
         assert walk.challenge in app.progress.lesson(walk.lesson).challenges_solved
 
         # from the editor, the first Escape leaves the editor; the console's line gives it up
-        await pilot.press(*["escape"] * (1 if walk.console else 2))
+        await press(pilot, *["escape"] * (1 if walk.console else 2))
         await settle(pilot)
         assert isinstance(app.screen, PracticeScreen)
         app.screen.query_one("#practice", OptionList).focus()
-        await pilot.press("end", "enter")
+        await press(pilot, "end", "enter")
         await settle(pilot)
         assert isinstance(app.screen, QuizScreen)
         for q, question in enumerate(lesson.quiz):
             right = next(i for i, c in enumerate(question.choices) if c.correct)
-            await pilot.press("abcdefgh"[shown_at(app.screen, right)])
+            await press(pilot, "abcdefgh"[shown_at(app.screen, right)])
             if q < len(lesson.quiz) - 1:
-                await pilot.press("n")
+                await press(pilot, "n")
         await settle(pilot)
         answers = app.progress.lesson(walk.lesson).quiz
         assert answers == {

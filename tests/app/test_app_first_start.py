@@ -36,7 +36,7 @@ async def test_enter_pressed_while_loading_opens_the_first_lesson_once_loaded(
             assert app.loading
             listed = app.screen.query_one("#lessons", OptionList)
             assert "Loading lessons" in str(listed.get_option_at_index(0).prompt)
-            await pilot.press("enter")
+            await pilot.press("enter")  # not testkit.press: that waits for the loading worker
             await pilot.pause()
             assert isinstance(app.screen, LessonListScreen)
         finally:

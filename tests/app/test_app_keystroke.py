@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from testkit import settle, until
+from testkit import press, settle, until
 from textual.widgets import OptionList, Static
 
 from tutor.app.widgets import routing, workbench
@@ -43,12 +43,12 @@ async def test_a_keystroke_redraws_only_the_rows_it_changed(
         editor.cursor_location = (0, 0)
         drawn.clear()
         traffic_updates.clear()
-        await pilot.press(*"# a comment", "enter")
+        await press(pilot, *"# a comment", "enter")
         await settle(pilot)
         assert drawn == [] and traffic_updates == []
         row = editor.text.splitlines().index("  name: api-1") + 2  # `    app: api`
         editor.cursor_location = (row, len("    app: "))
-        await pilot.press("delete", "delete", "delete", *"web")  # api-1 is labelled app: web
+        await press(pilot, "delete", "delete", "delete", *"web")  # api-1 is labelled app: web
         await settle(pilot)
         assert set(drawn) == {"api-1"} and traffic_updates == []
         prompts = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
@@ -78,7 +78,7 @@ async def test_a_new_summary_is_a_repaint_not_a_layout(
             return refresh(*regions, **kwargs)
 
         monkeypatch.setattr(summary, "refresh", noting_refresh)
-        await pilot.press("x")
+        await press(pilot, "x")
         await settle(pilot)
         assert "webx:80 →" in str(summary.render())
         assert asked and not any(asked)
@@ -118,7 +118,7 @@ async def test_keys_that_break_and_mend_the_yaml_change_the_error_list_in_place(
         view = app.screen.query_one(RoutingView)
         errors = app.screen.query_one("#errors", OptionList)
         note = app.screen.query_one("#stale-note", Static)
-        await pilot.press("Q")
+        await press(pilot, "Q")
         await settle(pilot)
         assert errors.display and note.display and "last good" in str(note.render())
         height = (errors.outer_size.height, note.outer_size.height, view.outer_size.height)
@@ -143,7 +143,7 @@ async def test_keys_that_break_and_mend_the_yaml_change_the_error_list_in_place(
         for key, broken in (("backspace", False), ("Q", True), ("backspace", False)):
             shown.clear()
             drawn.clear()
-            await pilot.press(key)
+            await press(pilot, key)
             await settle(pilot)
             said = [str(errors.get_option_at_index(i).prompt) for i in range(errors.option_count)]
             if broken:
@@ -172,16 +172,16 @@ async def test_the_error_list_and_the_note_leave_once_the_text_stays_valid(
         editor.cursor_location = (0, 0)
         errors = app.screen.query_one("#errors", OptionList)
         note = app.screen.query_one("#stale-note", Static)
-        await pilot.press("Q")
+        await press(pilot, "Q")
         await settle(pilot)
         assert errors.display and note.display and editor.outer_size.height < height
         await pilot.pause(0.5)
         assert errors.display and note.display, "a broken text keeps them"
-        await pilot.press("backspace")
+        await press(pilot, "backspace")
         await until(pilot, lambda: not errors.display and not note.display)
         await settle(pilot)
         assert editor.outer_size.height == height
-        await pilot.press("Q")  # and they come back with the next error
+        await press(pilot, "Q")  # and they come back with the next error
         await settle(pilot)
         said = str(errors.get_option_at_index(0).prompt)
         assert errors.display and note.display and said.startswith("line 1: ")
@@ -198,7 +198,7 @@ async def test_a_result_turned_history_by_a_key_keeps_the_traffic_panel_size(
         await settle(pilot)
         editor = app.screen.query_one(YamlEditor)
         editor.focus()
-        await pilot.press("ctrl+t")
+        await press(pilot, "ctrl+t")
         await settle(pilot)
         traffic = app.screen.query_one(TrafficView)
         assert "answered by" in str(traffic.render_text())
@@ -212,7 +212,7 @@ async def test_a_result_turned_history_by_a_key_keeps_the_traffic_panel_size(
 
         monkeypatch.setattr(traffic, "update", noting_update)
         editor.cursor_location = (0, 0)
-        await pilot.press(*"# a")
+        await press(pilot, *"# a")
         await settle(pilot)
         assert RESEND in str(traffic.render())
         assert asked == [False] and traffic.outer_size.height == height
@@ -240,13 +240,13 @@ async def test_the_error_list_fits_its_messages_after_a_resize_and_in_a_hidden_p
     app = make_app("basics")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("f4")  # the routing tab: the editor's pane is hidden
+        await press(pilot, "f4")  # the routing tab: the editor's pane is hidden
         await settle(pilot)
         editor = app.screen.query_one(YamlEditor)
         errors = app.screen.query_one("#errors", OptionList)
         editor.load_text("Q" + editor.text)
         await settle(pilot)
-        await pilot.press("f3")
+        await press(pilot, "f3")
         await settle(pilot)
         await settle(pilot)
         assert errors.display and errors.size.height > 0

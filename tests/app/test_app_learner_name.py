@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import settle
+from testkit import press, settle
 from textual.widgets import Input
 
 from tutor.app.screens.lesson import LessonScreen
@@ -24,25 +24,25 @@ async def name_then_edit(make_app: Any, data_dir: Path, name: str, typed: str) -
         await settle(pilot)
         assert isinstance(app.screen, NameScreen), "the name prompt comes before the lessons"
         assert not (data_dir / "progress.json").exists()
-        await pilot.press("escape")  # no way around the prompt
+        await press(pilot, "escape")  # no way around the prompt
         assert isinstance(app.screen, NameScreen)
         app.screen.query_one(Input).value = name
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, LessonListScreen)
         assert app.learner == name
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
         editor = app.screen.workbench.editor
         editor.focus()
         editor.cursor_location = (0, 0)
-        await pilot.pause()
+        await settle(pilot)
         assert app.focused is editor
-        await pilot.press(*typed, "enter")
+        await press(pilot, *typed, "enter")
         await settle(pilot)
         assert editor.text.startswith(typed + "\n")
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await settle(pilot)
         path: Path = app.progress.path
     return path
@@ -68,7 +68,7 @@ async def test_empty_name_is_refused(make_app: Any, monkeypatch: pytest.MonkeyPa
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, NameScreen)
         assert app.learner is None
@@ -93,7 +93,7 @@ async def test_a_name_alone_is_on_the_roster(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.screen.query_one(Input).value = "Cleo"
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         rows, _ = roster(data_dir, {})
         assert [(r.learner, r.current) for r in rows] == [("Cleo", None)]
@@ -131,15 +131,15 @@ async def test_the_palette_is_no_way_around_the_name(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
+        await press(pilot, "ctrl+p")
         await settle(pilot)
         assert isinstance(app.screen, NameScreen)
         assert not CommandPalette.is_open(app)
         app.screen.query_one(Input).value = "Edsger"
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, LessonListScreen)
-        await pilot.press("ctrl+p")  # named: the palette is back
+        await press(pilot, "ctrl+p")  # named: the palette is back
         await settle(pilot)
         assert CommandPalette.is_open(app)
     assert not (data_dir / "progress.json").exists()
@@ -154,17 +154,17 @@ async def test_a_name_in_use_in_another_tab_is_refused(
         await settle(one)
         await settle(two)
         first.screen.query_one(Input).value = "Eve"
-        await one.press("enter")
+        await press(one, "enter")
         await settle(one)
         assert first.learner == "Eve"
         second.screen.query_one(Input).value = " Eve "
-        await two.press("enter")
+        await press(two, "enter")
         await settle(two)
         assert isinstance(second.screen, NameScreen) and second.learner is None
         error = str(second.screen.query_one("#name-error").render())
         assert "already in use in another open tab" in error
         second.screen.query_one(Input).value = "Eve 2"
-        await two.press("enter")
+        await press(two, "enter")
         await settle(two)
         assert second.learner == "Eve 2"
     # both tabs closed: the name is free again
@@ -172,7 +172,7 @@ async def test_a_name_in_use_in_another_tab_is_refused(
     async with third.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         third.screen.query_one(Input).value = "Eve"
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         assert third.learner == "Eve"
 
@@ -197,9 +197,9 @@ async def test_a_served_tab_keeps_its_cursors_still(
             assert isinstance(app.screen, NameScreen)
             assert app.screen.query_one(Input).cursor_blink is False
             app.screen.query_one(Input).value = "Fay"
-            await pilot.press("enter")
+            await press(pilot, "enter")
             await settle(pilot)
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
         editor = app.screen.workbench.editor

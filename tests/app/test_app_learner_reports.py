@@ -7,7 +7,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from testkit import settle
+from testkit import press, settle
 from textual.widgets import OptionList, Static
 
 from tutor.app.screens.help import help_table
@@ -56,9 +56,9 @@ async def test_continue_where_you_left_off_reopens_the_challenge(
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+o")
+        await press(pilot, "ctrl+o")
         await settle(pilot)
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, ChallengeScreen)
         challenge = app.screen.challenge
@@ -70,18 +70,18 @@ async def test_continue_where_you_left_off_reopens_the_challenge(
         assert top.id == RESUME and options.highlighted == 0
         assert "Continue where you left off" in str(top.prompt)
         assert f"challenge: {challenge.title}" in str(top.prompt)
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         assert isinstance(again.screen, ChallengeScreen)
         assert again.screen.challenge.id == challenge.id
         # Escape walks back one level at a time: the editor, the challenge, the list, the lesson
         seen = []
         for _ in range(4):
-            await pilot.press("escape")
+            await press(pilot, "escape")
             await settle(pilot)
             seen.append(type(again.screen).__name__)
         assert seen == ["ChallengeScreen", "PracticeScreen", "LessonScreen", "LessonScreen"]
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await settle(pilot)
         assert isinstance(again.screen, LessonListScreen)
         top = again.screen.query_one("#lessons", OptionList).get_option_at_index(0)
@@ -94,7 +94,7 @@ async def test_a_step_opened_from_a_challenge_is_one_escape_from_the_list(
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+o", "enter")
+        await press(pilot, "ctrl+o", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ChallengeScreen)
         app.open_lesson("basics", 2)  # what the palette's "Step: …" does
@@ -102,7 +102,7 @@ async def test_a_step_opened_from_a_challenge_is_one_escape_from_the_list(
         assert isinstance(app.screen, LessonScreen)
         assert [type(s) for s in app.screen_stack] == [LessonListScreen, LessonScreen]
         app.screen.query_one(RoutingView).focus()
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await settle(pilot)
         assert isinstance(app.screen, LessonListScreen)
 
@@ -116,10 +116,10 @@ async def test_tab_indents_by_two_and_enter_keeps_the_indentation(
         editor = app.screen.query_one(YamlEditor)
         editor.focus()
         editor.cursor_location = (6, 12)  # the end of "    app: web"
-        await pilot.press("enter", "x")
+        await press(pilot, "enter", "x")
         await settle(pilot)
         assert editor.text.splitlines()[7] == "    x"
-        await pilot.press("home", "tab")
+        await press(pilot, "home", "tab")
         await settle(pilot)
         assert editor.text.splitlines()[7] == "      x"
         assert app.focused is editor

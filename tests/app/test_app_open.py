@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.segment import Segment
-from testkit import settle, until
+from testkit import press, settle, until
 
 from tutor.app.screens.lesson_list import LessonListScreen
 from tutor.app.widgets.editor import YamlEditor
@@ -23,7 +23,7 @@ async def open_first_lesson(app: Any, pilot: Any, spare: bool) -> YamlEditor:
     if spare:
         await until(pilot, lambda: app._spare_editor is not None)
     made = app._spare_editor
-    await pilot.press("enter")
+    await press(pilot, "enter")
     await settle(pilot)
     editor: YamlEditor = app.screen.query_one(YamlEditor)
     assert (editor is made) == spare
@@ -40,10 +40,10 @@ async def test_a_lesson_opens_in_the_spare_editor_as_in_a_new_one(make_app: Any)
             editor = await open_first_lesson(app, pilot, spare)
             start = editor.text
             state = (start, editor.selection, editor.document.newline, painted(editor))
-            await pilot.press("x", "y")
+            await press(pilot, "x", "y")
             await settle(pilot)
             typed = (editor.text, painted(editor), app.screen.query_one("#summary").render())
-            await pilot.press("ctrl+z", "ctrl+z", "ctrl+z")
+            await press(pilot, "ctrl+z", "ctrl+z", "ctrl+z")
             await settle(pilot)
             assert editor.text == start  # nothing before the lesson's text to undo
             seen.append((state, typed))
@@ -54,7 +54,7 @@ async def test_the_list_makes_a_new_spare_editor_for_the_next_lesson(make_app: A
     app = make_app(warm_up=True)
     async with app.run_test(size=(120, 40)) as pilot:
         first = await open_first_lesson(app, pilot, spare=True)
-        await pilot.press("escape", "escape")  # out of the editor, then out of the lesson
+        await press(pilot, "escape", "escape")  # out of the editor, then out of the lesson
         await settle(pilot)
         assert isinstance(app.screen, LessonListScreen)
         await until(pilot, lambda: app._spare_editor is not None)
@@ -109,7 +109,7 @@ async def test_opening_a_lesson_writes_progress_from_a_thread(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         writers.clear()
-        await pilot.press("down", "enter")  # the second lesson
+        await press(pilot, "down", "enter")  # the second lesson
         await settle(pilot)
         await until(pilot, lambda: bool(writers))
         assert not any(writers)  # none from the UI thread

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from testkit import settle, until
+from testkit import press, settle, until
 
 from tutor.app.widgets.routing import RoutingView
 from tutor.app.widgets.traffic import TrafficView
@@ -109,11 +109,11 @@ async def _show(pilot: Any, text: str) -> Workbench:
 
 
 async def _one_request_and_burst(pilot: Any) -> tuple[str, str]:
-    await pilot.press("ctrl+t")
-    await pilot.pause()
+    await press(pilot, "ctrl+t")
+    await settle(pilot)
     traffic = pilot.app.screen.query_one(TrafficView)
     one = " ".join(str(traffic.render_text()).split())
-    await pilot.press("ctrl+g")
+    await press(pilot, "ctrl+g")
     await settle(pilot)  # the burst's worker and what it posts
     await until(pilot, lambda: not traffic.animating)
     return one, " ".join(str(traffic.render_text()).split())
@@ -148,7 +148,7 @@ async def test_local_policy_timeout_is_a_timeout_everywhere(
         view = app.screen.query_one(RoutingView)
         view.focus()
         while bench.clients[0].node != "node-2":
-            await pilot.press("c")
+            await press(pilot, "c")
             await settle(pilot)
         routing = _routing_text(app)
         assert "no Pod gets traffic: timed out: kube-proxy drops the packets (DROP)" in routing

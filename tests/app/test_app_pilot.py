@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import settle, type_fast, until
+from testkit import press, settle, type_fast, until
 from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Markdown, OptionList, Static, Tabs
@@ -39,7 +39,7 @@ def workbench(app: Any) -> Workbench:
 
 async def open_basics(pilot: Pilot[Any]) -> None:
     await settle(pilot)
-    await pilot.press("enter")
+    await press(pilot, "enter")
     await settle(pilot)
     assert isinstance(pilot.app.screen, LessonScreen)
 
@@ -70,16 +70,16 @@ async def test_open_lesson_next_previous_and_resume_after_restart(
         await open_basics(pilot)
         header = app.screen.query_one("#step-header", Static)
         assert "step 1 of 3" in static_text(header)
-        await pilot.press("ctrl+n")
+        await press(pilot, "ctrl+n")
         await settle(pilot)
         assert "step 2 of 3" in static_text(header)
         assert app.progress.lesson("basics").step == 1
-        await pilot.press("ctrl+n")
+        await press(pilot, "ctrl+n")
         await settle(pilot)
         assert "step 3 of 3" in static_text(header)
         # step 3 brings its own manifest: a Deployment
         assert "kind: Deployment" in workbench(app).text
-        await pilot.press("ctrl+b")
+        await press(pilot, "ctrl+b")
         await settle(pilot)
         assert "step 2 of 3" in static_text(header)
     saved = json.loads((data_dir / "progress.json").read_text())
@@ -90,7 +90,7 @@ async def test_open_lesson_next_previous_and_resume_after_restart(
         options = app2.screen.query_one("#lessons", OptionList)
         assert "Continue where you left off" in str(options.get_option_at_index(0).prompt)
         assert "◐ in progress" in str(options.get_option_at_index(1).prompt)
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         assert "step 2 of 3" in static_text(app2.screen.query_one("#step-header", Static))
 
@@ -130,7 +130,7 @@ async def test_step_field_highlight_follows_the_path_not_the_line(
         assert editor.step_ranges and editor.step_ranges[0][0] == 5
         editor.focus()
         editor.cursor_location = (0, 0)
-        await pilot.press("enter", "enter")
+        await press(pilot, "enter", "enter")
         await settle(pilot)
         assert editor.step_ranges[0][0] == 7
         assert any(kind == "step" for *_, kind in editor.marks_on_row(7))
@@ -150,7 +150,7 @@ async def test_typing_changes_routing_and_check(
         editor = app.screen.query_one(YamlEditor)
         editor.focus()
         editor.cursor_location = (6, 12)  # after "    app: web"
-        await pilot.press("backspace", "backspace", "backspace", "a", "p", "i")
+        await press(pilot, "backspace", "backspace", "backspace", "a", "p", "i")
         await settle(pilot)
         assert editor.text.splitlines()[6] == "    app: api", editor.text[:200]
         after = routing_text(app)
@@ -175,7 +175,7 @@ async def test_broken_yaml_shows_error_and_dimmed_last_good_view(
         editor = app.screen.query_one(YamlEditor)
         editor.focus()
         editor.cursor_location = (8, 0)  # "  - port: 80"
-        await pilot.press("delete", "delete", "delete")  # "port: 80" now at column 0
+        await press(pilot, "delete", "delete", "delete")  # "port: 80" now at column 0
         await settle(pilot)
         errors = app.screen.query_one("#errors", OptionList)
         assert errors.display and errors.option_count >= 1
@@ -202,7 +202,7 @@ async def test_broken_yaml_shows_error_and_dimmed_last_good_view(
         assert errors.display and str(errors.get_option_at_index(0).prompt).startswith("✓")
         assert static_text(note).startswith("While the YAML has errors")
         editor.focus()
-        await pilot.press("escape")  # the editor's Escape passes the list by: nothing in it
+        await press(pilot, "escape")  # the editor's Escape passes the list by: nothing in it
         assert app.focused is not errors and isinstance(app.focused, RoutingView)
 
 
@@ -216,24 +216,24 @@ async def test_routing_view_keys_act_on_the_first_pod_it_selects(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         view = app.screen.query_one(RoutingView)
-        await pilot.press("f4")
+        await press(pilot, "f4")
         await settle(pilot)
         assert app.focused is view
         assert view.pod() is not None and view.pod().name == "web-1"  # type: ignore[union-attr]
-        await pilot.press("r")  # not Ready
+        await press(pilot, "r")  # not Ready
         await settle(pilot)
         assert "✗ no traffic  web-1" in routing_text(app) and "not Ready" in routing_text(app)
-        await pilot.press("l")
-        await pilot.pause()
-        await pilot.press("ctrl+u", *"app=api", "enter")
+        await press(pilot, "l")
+        await settle(pilot)
+        await press(pilot, "ctrl+u", *"app=api", "enter")
         await settle(pilot)
         assert "app=api" in routing_text(app)
-        await pilot.press("down", "d")  # web-2, a bare Pod: gone for good
+        await press(pilot, "down", "d")  # web-2, a bare Pod: gone for good
         await settle(pilot)
         analysis = workbench(app).shown_analysis
         assert analysis is not None
         assert [p.name for p in analysis.cluster.pods] == ["web-1", "api-1"]
-        await pilot.press("x")
+        await press(pilot, "x")
         await settle(pilot)
         analysis = workbench(app).shown_analysis
         assert analysis is not None
@@ -249,14 +249,14 @@ async def test_traffic_one_request_and_burst(make_app: Any, lesson: Lesson, data
     app.burst_frame_seconds = 1 / 30  # the reveal runs as the learner sees it
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+t")
-        await pilot.pause()
+        await press(pilot, "ctrl+t")
+        await settle(pilot)
         traffic = app.screen.query_one(TrafficView)
         shown = str(traffic.render_text())
         assert "kube-proxy on node-1" in shown and ":8080" in shown
         assert "answered by web-" in shown
-        await pilot.press("ctrl+g")
-        await pilot.pause()
+        await press(pilot, "ctrl+g")
+        await settle(pilot)
         await until(pilot, lambda: not traffic.animating)
         counts = traffic.counts()
         assert sum(counts.values()) == 100
@@ -273,7 +273,7 @@ async def test_old_results_are_dimmed_after_an_edit_and_gone_on_the_next_step(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         bench = workbench(app)
-        await pilot.press("ctrl+g")
+        await press(pilot, "ctrl+g")
         await settle(pilot)
         traffic = app.screen.query_one(TrafficView)
         assert "100/100 sent" in str(traffic.render_text())
@@ -284,10 +284,10 @@ async def test_old_results_are_dimmed_after_an_edit_and_gone_on_the_next_step(
         text = traffic.render_text()
         assert "Sent before your last change" in str(text)
         assert all("dim" in str(span.style) for span in text.spans if span.end <= 20)
-        await pilot.press("ctrl+t")
+        await press(pilot, "ctrl+t")
         await settle(pilot)
         assert "connection refused by kube-proxy" in str(traffic.render_text())
-        await pilot.press("ctrl+n")
+        await press(pilot, "ctrl+n")
         await settle(pilot)
         assert "refused" not in str(traffic.render_text())
         assert "ctrl+t sends one request" in str(traffic.render_text())
@@ -299,7 +299,7 @@ async def test_the_client_key_changes_who_sends(
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("f4", "c")  # the next client: a Pod on node-2
+        await press(pilot, "f4", "c")  # the next client: a Pod on node-2
         await settle(pilot)
         assert workbench(app).clients[0].node == "node-2"
         assert "on node-2" in routing_text(app)
@@ -322,7 +322,7 @@ async def test_behind_the_scenes_tabs(make_app: Any, lesson: Lesson, data_dir: P
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert not app.screen.query("#behind-tabs")  # built only when shown
-        await pilot.press("f5")
+        await press(pilot, "f5")
         await settle(pilot)
         rules = static_text(app.screen.query_one("#rules-text", Static))
         assert "KUBE-SERVICES" in rules and "KUBE-SEP" in rules
@@ -336,7 +336,7 @@ async def test_behind_the_scenes_tabs(make_app: Any, lesson: Lesson, data_dir: P
         assert "shop.default.svc.cluster.local." in static_text(
             app.screen.query_one("#dns-text", Static)
         )
-        await pilot.press("f5")
+        await press(pilot, "f5")
         await settle(pilot)
         assert not app.screen.query_one("#behind").display
 
@@ -348,15 +348,15 @@ async def test_behind_the_scenes_switches_to_nftables(
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("f5")
+        await press(pilot, "f5")
         await settle(pilot)
         app.screen.query_one("#rules-text", Static).parent.focus()  # type: ignore[union-attr]
-        await pilot.press("m")
+        await press(pilot, "m")
         await settle(pilot)
         rules = static_text(app.screen.query_one("#rules-text", Static))
         assert "table ip kube-proxy {" in rules and "numgen random mod" in rules
         assert "KUBE-SERVICES" not in rules and "m: show iptables mode" in rules
-        await pilot.press("m")
+        await press(pilot, "m")
         await settle(pilot)
         rules = static_text(app.screen.query_one("#rules-text", Static))
         assert "KUBE-SERVICES" in rules and "m: show nftables mode" in rules
@@ -366,13 +366,13 @@ async def test_help_and_palette(make_app: Any, lesson: Lesson, data_dir: Path) -
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("f1")
+        await press(pilot, "f1")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
-        await pilot.press("ctrl+p")
+        await press(pilot, "ctrl+p")
         await settle(pilot)
         await type_fast(pilot, *"A Deployment")
         results = app.screen.query_one(CommandList)  # filled in batches by a worker
@@ -382,7 +382,7 @@ async def test_help_and_palette(make_app: Any, lesson: Lesson, data_dir: Path) -
             return top is not None and "A Deployment" in str(top.prompt)
 
         await until(pilot, found)
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
         assert "step 3 of 3" in static_text(app.screen.query_one("#step-header", Static))
@@ -396,17 +396,17 @@ async def test_undo_back_to_the_step_start_asks_first(
         await settle(pilot)
         editor = app.screen.query_one(YamlEditor)
         editor.focus()
-        await pilot.press(*"# mine", "enter")
+        await press(pilot, *"# mine", "enter")
         await settle(pilot)
         assert editor.text.startswith("# mine")
-        await pilot.press("ctrl+r")
+        await press(pilot, "ctrl+r")
         await settle(pilot)
-        await pilot.press("n")  # cancel: nothing lost
+        await press(pilot, "n")  # cancel: nothing lost
         await settle(pilot)
         assert editor.text.startswith("# mine")
-        await pilot.press("ctrl+r")
+        await press(pilot, "ctrl+r")
         await settle(pilot)
-        await pilot.press("y")
+        await press(pilot, "y")
         await settle(pilot)
         assert editor.text == lesson.manifest
         assert app.progress.saved_edit("basics", "step-0") is None
@@ -421,53 +421,53 @@ async def test_challenge_hints_check_and_solution(
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+o")
+        await press(pilot, "ctrl+o")
         await settle(pilot)
         assert isinstance(app.screen, PracticeScreen)
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ChallengeScreen)
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert screen.last is not None and not screen.last.met
         assert "Not yet" in static_text(screen.query_one("#challenge-result", Static))
-        await pilot.press("ctrl+n")
+        await press(pilot, "ctrl+n")
         await settle(pilot)
         hints = static_text(screen.query_one("#challenge-hints", Static))
         assert "Look at the selector." in hints and "Set app: api" not in hints
-        await pilot.press("ctrl+n")
+        await press(pilot, "ctrl+n")
         await settle(pilot)
         assert "Set app: api" in static_text(screen.query_one("#challenge-hints", Static))
-        await pilot.press("ctrl+l")
+        await press(pilot, "ctrl+l")
         await settle(pilot)
-        await pilot.press("y")
+        await press(pilot, "y")
         await settle(pilot)
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert screen.last is not None and screen.last.met
         assert "fix-selector" in app.progress.lesson("basics").challenges_solved
-        await pilot.press("escape")  # out of the editor (Textual's code editor convention)
+        await press(pilot, "escape")  # out of the editor (Textual's code editor convention)
         await settle(pilot)
         assert isinstance(app.screen, ChallengeScreen)
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await settle(pilot)
         assert isinstance(app.screen, PracticeScreen)
         options = app.screen.query_one("#practice", OptionList)
         assert "✓ solved" in str(options.get_option_at_index(0).prompt)
         options.highlighted = options.option_count - 1
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, QuizScreen)
         wrong = "abcdefghij"[app.screen.order(0).index(1)]  # the file's choice b, shuffled
-        await pilot.press(wrong)  # a wrong answer
+        await press(pilot, wrong)  # a wrong answer
         await settle(pilot)
         explain = static_text(app.screen.query_one("#quiz-explain", Static))
         assert "Not quite" in explain and "Names are never matched." in explain
         assert app.progress.lesson("basics").quiz == {0: 1}
-        await pilot.press("n", "n")
+        await press(pilot, "n", "n")
         await settle(pilot)
-        await pilot.press("a")
+        await press(pilot, "a")
         await settle(pilot)
         choices = app.screen.query_one("#quiz-choices", OptionList)
         prompts = [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
@@ -484,17 +484,17 @@ async def test_narrow_terminal_uses_tabs(make_app: Any, lesson: Lesson, data_dir
         # the step's text comes first, and has the focus (keys never go to a hidden editor)
         assert bench.query_one("#intro").display and not bench.query_one("#yaml").display
         assert app.focused is bench.query_one("#intro")
-        await pilot.press("f3")
+        await press(pilot, "f3")
         await settle(pilot)
         assert bench.query_one("#yaml").display and not bench.query_one("#routing").display
         assert app.focused is bench.editor
-        await pilot.press("ctrl+n")  # the next step: its text first again
+        await press(pilot, "ctrl+n")  # the next step: its text first again
         await settle(pilot)
         assert bench.query_one("#intro").display and not bench.query_one("#yaml").display
-        await pilot.press("f4")
+        await press(pilot, "f4")
         await settle(pilot)
         assert bench.query_one("#routing").display and not bench.query_one("#yaml").display
-        await pilot.press("f2")
+        await press(pilot, "f2")
         await settle(pilot)
         assert bench.query_one("#intro").display
         await pilot.resize_terminal(120, 40)
@@ -568,16 +568,16 @@ async def test_resizing_never_crashes(make_app: Any, lesson: Lesson, data_dir: P
         await settle(pilot)
         for width, height in sizes:
             await pilot.resize_terminal(width, height)
-            await pilot.pause()
-            await pilot.press("f5")
-            await pilot.press("ctrl+g")
-            await pilot.pause()
+            await settle(pilot)
+            await press(pilot, "f5")
+            await press(pilot, "ctrl+g")
+            await settle(pilot)
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
-        await pilot.press("escape")
+        await press(pilot, "escape")
         for width, height in reversed(sizes):
             await pilot.resize_terminal(width, height)
-            await pilot.pause()
+            await settle(pilot)
         assert isinstance(app.screen, LessonListScreen)
 
 
@@ -587,7 +587,7 @@ async def test_edits_survive_a_restart(make_app: Any, data_dir: Path) -> None:
         await settle(pilot)
         editor = app.screen.query_one(YamlEditor)
         editor.focus()
-        await pilot.press(*"# kept", "enter")
+        await press(pilot, *"# kept", "enter")
         # the debounced save, written from a thread: a crash now loses nothing
         progress = data_dir / "progress.json"
         await until(pilot, lambda: progress.is_file() and "# kept" in progress.read_text())
@@ -612,22 +612,22 @@ async def test_quitting_right_after_typing_keeps_the_last_keys(
         editor = app.screen.query_one(YamlEditor)
         editor.focus()
         editor.cursor_location = (0, 0)
-        await pilot.press(*"# step", "enter", "ctrl+q")
+        await press(pilot, *"# step", "enter", "ctrl+q")
     assert "# step" in (data_dir / "progress.json").read_text()
 
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.screen.query_one(YamlEditor).text.startswith("# step\n")
-        await pilot.press("ctrl+o")
+        await press(pilot, "ctrl+o")
         await settle(pilot)
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, ChallengeScreen)
         editor = app.screen.query_one(YamlEditor)
         editor.focus()
         editor.cursor_location = (0, 0)
-        await pilot.press(*"# task", "enter", "ctrl+q")
+        await press(pilot, *"# task", "enter", "ctrl+q")
     assert "# task" in (data_dir / "progress.json").read_text()
 
 
@@ -645,12 +645,12 @@ async def test_quitting_before_the_save_thread_runs_still_writes_the_edit(
         editor = app.screen.query_one(YamlEditor)
         editor.focus()
         editor.cursor_location = (0, 0)
-        await pilot.press(*"# paused", "enter")
+        await press(pilot, *"# paused", "enter")
         # the debounced save: in memory now, never written by a thread
         await until(
             pilot, lambda: "# paused" in (app.progress.saved_edit("basics", "step-0") or "")
         )
-        await pilot.press("ctrl+q")
+        await press(pilot, "ctrl+q")
     assert "# paused" in (data_dir / "progress.json").read_text()
 
 
@@ -663,7 +663,7 @@ async def test_escape_sequences_from_a_manifest_never_reach_the_screen(
         await settle(pilot)
         workbench(app).editor.load_text(hostile)
         await settle(pilot)
-        await pilot.press("f5")
+        await press(pilot, "f5")
         await settle(pilot)
         shown = routing_text(app)
         assert "n\ufffd[31m1" in shown and "\x1b" not in shown

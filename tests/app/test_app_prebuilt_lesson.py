@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import settle, until
+from testkit import press, settle, until
 from textual.widgets import Input, OptionList
 
 from tutor.app.app import TutorApp
@@ -41,13 +41,13 @@ async def wait_for_prompt(app: TutorApp, pilot: Any) -> None:
 
 async def give_name(app: TutorApp, pilot: Any, name: str) -> None:
     app.screen.query_one(Input).value = name
-    await pilot.press("enter")
+    await press(pilot, "enter")
     await settle(pilot)
     assert isinstance(app.screen, LessonListScreen)
 
 
 async def open_highlighted(app: TutorApp, pilot: Any) -> LessonScreen:
-    await pilot.press("enter")
+    await press(pilot, "enter")
     await settle(pilot)
     await pilot.pause(0.1)
     await settle(pilot)
@@ -152,13 +152,13 @@ async def test_another_lesson_first_drops_the_prebuilt_screen(
         prebuilt = app._prebuilt
         assert prebuilt is not None
         await give_name(app, pilot, "Cy")
-        await pilot.press("down")
+        await press(pilot, "down")
         screen = await open_highlighted(app, pilot)
         assert screen is not prebuilt and screen.lesson.id != "anatomy"
         assert not prebuilt.is_attached
-        await pilot.press("escape", "escape")
+        await press(pilot, "escape", "escape")
         await settle(pilot)
-        await pilot.press("up")
+        await press(pilot, "up")
         again = await open_highlighted(app, pilot)
         assert again.lesson.id == "anatomy" and again is not prebuilt
 
@@ -195,9 +195,9 @@ async def test_the_prebuilt_screen_is_left_like_any_lesson(
         assert screen is prebuilt
         editor = screen.workbench.editor
         editor.cursor_location = (0, 0)
-        await pilot.press("#", "x", "enter")
+        await press(pilot, "#", "x", "enter")
         await settle(pilot)
-        await pilot.press("escape", "escape")
+        await press(pilot, "escape", "escape")
         await settle(pilot)
         assert isinstance(app.screen, LessonListScreen)
         assert not prebuilt.is_attached

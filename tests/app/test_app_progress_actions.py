@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import settle, type_fast
+from testkit import press, settle, type_fast
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -18,10 +18,10 @@ from tutor.app.widgets.editor import YamlEditor
 
 
 async def palette(pilot: Pilot[Any], command: str) -> None:
-    await pilot.press("ctrl+p")
+    await press(pilot, "ctrl+p")
     await settle(pilot)
     await type_fast(pilot, *command)  # each key alone started a search of every command
-    await pilot.press("enter")
+    await press(pilot, "enter")
     await settle(pilot)
 
 
@@ -43,18 +43,18 @@ async def test_skip_reset_lesson_and_reset_all(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
-        await pilot.press("ctrl+n", "ctrl+n")
+        await press(pilot, "ctrl+n", "ctrl+n")
         await settle(pilot)
         editor = app.screen.query_one(YamlEditor)
         editor.insert("# my note\n", (0, 0))
         await settle(pilot)
 
         await palette(pilot, "Reset this lesson")
-        await pilot.press("n")  # the question comes first; no keeps everything
+        await press(pilot, "n")  # the question comes first; no keeps everything
         await settle(pilot)
         assert app.screen.index == 2  # type: ignore[attr-defined]
         await palette(pilot, "Reset this lesson")
-        await pilot.press("y")
+        await press(pilot, "y")
         await settle(pilot)
         assert app.screen.index == 0  # type: ignore[attr-defined]
         assert "# my note" not in app.screen.query_one(YamlEditor).text
@@ -66,7 +66,7 @@ async def test_skip_reset_lesson_and_reset_all(tmp_path: Path) -> None:
         assert "↷ skipped" in list_text(app)
 
         await palette(pilot, "Reset all progress")
-        await pilot.press("y")
+        await press(pilot, "y")
         await settle(pilot)
         assert isinstance(app.screen, LessonListScreen)
         assert app.progress.status("anatomy", 15) == "new"

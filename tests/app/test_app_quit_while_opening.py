@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 from app.conftest import build_app
+from testkit import settle
 
 
 @pytest.mark.parametrize("turns", [0, 1, 2, 3])
 async def test_quitting_while_a_lesson_opens_is_clean(tmp_path: Path, turns: int) -> None:
     app = build_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         app.open_lesson(app.lessons[0].id)
         for _ in range(turns):
             await asyncio.sleep(0)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from testkit import settle
+from testkit import press, settle
 from textual.widgets import OptionList, Static
 
 from tutor.app.screens.quiz import LETTERS, QuizScreen
@@ -75,7 +75,7 @@ async def test_choices_are_shuffled_per_learner_and_stable_when_resumed(
         assert [p[3:].split("  ")[0] for p in first] == [
             QUESTIONS[0].choices[i].text.strip("`") for i in order
         ]
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await settle(pilot)
         app.push_screen(QuizScreen(lesson))
         await settle(pilot)
@@ -94,22 +94,22 @@ async def test_the_first_answer_counts_and_the_end_shows_score_and_explanations(
         await settle(pilot)
         app.push_screen(QuizScreen(lesson))
         await settle(pilot)
-        await pilot.press(_letter(app, 0, 2))  # wrong: metadata.name
+        await press(pilot, _letter(app, 0, 2))  # wrong: metadata.name
         await settle(pilot)
         assert "Not quite" in _text(app, "#quiz-explain")
-        await pilot.press(_letter(app, 0, 0))  # the right one, chosen second
+        await press(pilot, _letter(app, 0, 0))  # the right one, chosen second
         await settle(pilot)
         assert app.progress.lesson("basics").quiz == {0: 2}
         assert "Not quite" in _text(app, "#quiz-explain")
         assert "✗ your answer" in "".join(_prompts(app))
-        await pilot.press("n")
+        await press(pilot, "n")
         await settle(pilot)
-        await pilot.press(_letter(app, 1, 1))
+        await press(pilot, _letter(app, 1, 1))
         await settle(pilot)
         assert "Right!" in _text(app, "#quiz-explain")
         assert "1 of 2 answered" not in _text(app, "#quiz-score")
         assert "2 of 2 answered, 1 right" in _text(app, "#quiz-score")
-        await pilot.press("n")  # the score page
+        await press(pilot, "n")  # the score page
         await settle(pilot)
         assert "Your score: 1 of 2" in _text(app, "#quiz-question")
         end = _text(app, "#quiz-explain")
@@ -131,11 +131,11 @@ async def test_quiz_text_renders_backticks_and_bold(
         app.push_screen(QuizScreen(lesson))
         await settle(pilot)
         assert "`" not in "".join(_prompts(app)) and "spec.selector" in "".join(_prompts(app))
-        await pilot.press("n")
+        await press(pilot, "n")
         await settle(pilot)
         question = _text(app, "#quiz-question")
         assert "What does targetPort name?" in question and "**" not in question
-        await pilot.press(_letter(app, 1, 0))
+        await press(pilot, _letter(app, 1, 0))
         await settle(pilot)
         explain = _text(app, "#quiz-explain")
         assert "That is port." in explain and "`" not in explain
@@ -150,6 +150,6 @@ async def test_enter_answers_the_highlighted_choice(
         await settle(pilot)
         app.push_screen(QuizScreen(lesson))
         await settle(pilot)
-        await pilot.press("down", "enter")  # the second choice as this learner sees them
+        await press(pilot, "down", "enter")  # the second choice as this learner sees them
         await settle(pilot)
         assert app.progress.lesson("basics").quiz == {0: app.screen.order(0)[1]}

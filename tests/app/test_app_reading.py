@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import builtin_lesson, settle
+from testkit import builtin_lesson, press, settle
 from textual.widgets import Tab
 
 from tutor.app.screens.lesson import LessonScreen
@@ -31,7 +31,7 @@ async def read_every_step(pilot: Any, screen: LessonScreen) -> list[int]:
     for index in range(len(screen.lesson.steps)):
         assert screen.index == index
         scrolls.append(screen.query_one("#intro").max_scroll_y)
-        await pilot.press("ctrl+n")
+        await press(pilot, "ctrl+n")
         await settle(pilot)
     return scrolls
 
@@ -49,7 +49,7 @@ async def test_lesson_1_reads_without_scrolling_after_f2(
         bench = workbench(app)
         intro = screen.query_one("#intro")
         before = intro.size.height
-        await pilot.press("f2")
+        await press(pilot, "f2")
         await settle(pilot)
         assert app.focused is intro
         if bench.narrow:  # the step's tab
@@ -72,23 +72,23 @@ async def test_f2_toggles_the_reading_layout_and_the_editor_ends_it(
         bench = workbench(app)
         yaml, intro = bench.query_one("#yaml"), bench.query_one("#intro")
         assert app.focused is bench.editor and yaml.display and not bench.reading
-        await pilot.press("f2")
+        await press(pilot, "f2")
         await settle(pilot)
         assert bench.reading and bench.has_class("-reading") and app.focused is intro
         assert yaml.size.height > 5 and intro.max_scroll_y == 0  # a short step: both show
-        await pilot.press("f2")  # again: back to the editor
+        await press(pilot, "f2")  # again: back to the editor
         await settle(pilot)
         assert not bench.reading and yaml.display and app.focused is bench.editor
-        await pilot.press("f2", "f4")  # reading while in the routing view: still reading
+        await press(pilot, "f2", "f4")  # reading while in the routing view: still reading
         await settle(pilot)
         assert bench.reading and app.focused is bench.routing
-        await pilot.press("f2")  # back in the step: F2 focuses it, it does not leave
+        await press(pilot, "f2")  # back in the step: F2 focuses it, it does not leave
         await settle(pilot)
         assert bench.reading and app.focused is intro
-        await pilot.press("f3")
+        await press(pilot, "f3")
         await settle(pilot)
         assert not bench.reading and yaml.display and app.focused is bench.editor
-        await pilot.press("f2")
+        await press(pilot, "f2")
         await settle(pilot)
         bench.editor.focus()  # a click, the console's `edit`: the editor is never focused unseen
         await settle(pilot)
@@ -103,9 +103,9 @@ async def test_the_footer_names_f2_as_the_tab_does(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         if challenge:
-            await pilot.press("ctrl+o")
+            await press(pilot, "ctrl+o")
             await settle(pilot)
-            await pilot.press("enter")
+            await press(pilot, "enter")
             await settle(pilot)
         tab = str(workbench(app).query_one("#tab-intro", Tab).label)
         assert tab == ("F2 Task" if challenge else "F2 Step")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from testkit import settle
+from testkit import press, settle
 
 from tutor.app.app import TutorApp
 from tutor.app.widgets.routing import RoutingView
@@ -58,7 +58,7 @@ async def test_a_requests_wrapped_hop_lines_stay_under_their_arrow(tmp_path: Pat
     app = TutorApp("service-types", step=6, data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("f4", "ctrl+t")
+        await press(pilot, "f4", "ctrl+t")
         await settle(pilot)
         view = app.screen.query_one(TrafficView)
         width = view.size.width

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import settle, until
+from testkit import press, settle, until
 
 from tutor.app.screens.lesson import cluster_key, step_key
 from tutor.app.widgets.editor import YamlEditor
@@ -44,15 +44,15 @@ async def test_typing_after_a_cluster_change_writes_nothing_on_the_ui_thread(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         app.screen.query_one(RoutingView).focus()
-        await pilot.pause()
+        await settle(pilot)
         on_ui_thread.clear()
-        await pilot.press("r")  # the first Pod (selected on focus) is not Ready now
+        await press(pilot, "r")  # the first Pod (selected on focus) is not Ready now
         await settle(pilot)
         await until(pilot, lambda: cluster_key(0) in on_disk(data_dir))
         editor = app.screen.query_one(YamlEditor)
         editor.focus()
         editor.cursor_location = (0, 0)
-        await pilot.press(*"# typed\n")
+        await press(pilot, *"# typed\n")
         await settle(pilot)
         assert on_ui_thread == []
         await until(pilot, lambda: "# typed" in on_disk(data_dir).get(step_key(0), ""))
@@ -75,14 +75,14 @@ async def test_a_keystroke_does_not_wait_for_a_write_in_progress(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         app.screen.query_one(RoutingView).focus()
-        await pilot.pause()
-        await pilot.press("r")  # the step has cluster changes to keep
+        await settle(pilot)
+        await press(pilot, "r")  # the step has cluster changes to keep
         await settle(pilot)
         await until(pilot, lambda: cluster_key(0) in on_disk(data_dir))
         editor = app.screen.query_one(YamlEditor)
         editor.focus()
         editor.cursor_location = (0, 0)
-        await pilot.pause()
+        await settle(pilot)
         holding, release = threading.Event(), threading.Event()
         released_by_test: list[bool] = []
 
@@ -95,7 +95,7 @@ async def test_a_keystroke_does_not_wait_for_a_write_in_progress(
         writer.start()
         holding.wait(5)
         try:
-            await pilot.press("#")
+            await press(pilot, "#")
             bench = app.screen.query_one(Workbench)
             await until(
                 pilot, lambda: bench.analysis is not None and bench.analysis.text == editor.text

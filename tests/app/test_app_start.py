@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from testkit import builtin_lessons
+from testkit import builtin_lessons, settle
 
 from tutor import settings
 from tutor.app.app import TutorApp
@@ -120,8 +120,7 @@ async def test_the_app_turns_the_collector_on_after_its_first_frame(data_dir: Pa
     gc.disable()  # as `ktutor` leaves it for the start
     try:
         async with app.run_test(size=(100, 30)) as pilot:
-            for _ in range(3):
-                await pilot.pause()
+            await settle(pilot)
             assert app.started
             assert gc.isenabled()
     finally:

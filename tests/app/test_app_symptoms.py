@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sample_manifests import MANIFEST
-from testkit import settle, type_fast
+from testkit import press, settle, type_fast
 from textual.widgets import OptionList, Static
 
 from tutor.course.lesson import Challenge, Goal, Lesson, Step
@@ -73,9 +73,9 @@ async def open_challenge(pilot: Any) -> Any:
     from tutor.app.screens.practice import ChallengeScreen
 
     await settle(pilot)
-    await pilot.press("ctrl+o")
+    await press(pilot, "ctrl+o")
     await settle(pilot)
-    await pilot.press("enter")
+    await press(pilot, "enter")
     await settle(pilot)
     assert isinstance(pilot.app.screen, ChallengeScreen)
     return pilot.app.screen
@@ -91,28 +91,28 @@ async def test_the_cause_shows_once_the_goal_is_met(make_app: Callable[..., Any]
         assert "web:80 →" not in text  # the summary names no Pods
         assert "Reveal" in footer_keys(app)
 
-        await pilot.press("ctrl+t")  # one request: what curl says, not kube-proxy's rule
+        await press(pilot, "ctrl+t")  # one request: what curl says, not kube-proxy's rule
         await settle(pilot)
         text = on_screen(app)
         assert "curl: (7) Failed to connect to web port 80" in text
         assert "REJECT" not in text and "no endpoints" not in text
 
-        await pilot.press("f5")  # behind the scenes: no objects either
+        await press(pilot, "f5")  # behind the scenes: no objects either
         await settle(pilot)
         rules = str(app.screen.query_one("#rules-text", Static).render())
         assert rules == BEHIND_HIDDEN
-        await pilot.press("f5")
+        await press(pilot, "f5")
 
-        await pilot.press("ctrl+s")  # not met: the check does not name the cause
+        await press(pilot, "ctrl+s")  # not met: the check does not name the cause
         await settle(pilot)
         assert challenge.last is not None and not challenge.last.met
         assert "kubectl get endpointslices" in challenge.last.detail
         assert "http" not in challenge.last.detail
 
-        await pilot.press("f8")
+        await press(pilot, "f8")
         await settle(pilot)
         await type_fast(pilot, *"kubectl get endpointslices")
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         from tutor.app.widgets.console import ConsolePane
 
@@ -125,7 +125,7 @@ async def test_the_cause_shows_once_the_goal_is_met(make_app: Callable[..., Any]
         await type_fast(pilot, "ctrl+home", *["down"] * line, "end", *["backspace"] * 4, *"8080")
         assert "why:" not in on_screen(app)  # fixed, but not checked yet
 
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert challenge.last is not None and challenge.last.met
         text = on_screen(app)
@@ -138,17 +138,17 @@ async def test_the_reveal_key_opens_it_before(make_app: Callable[..., Any]) -> N
     app = make_app("debugging", lessons=[lesson()])
     async with app.run_test(size=(80, 24)) as pilot:
         await open_challenge(pilot)
-        await pilot.press("f4")
+        await press(pilot, "f4")
         await settle(pilot)
         assert "why:" not in on_screen(app)
-        await pilot.press(REVEAL_KEY)
+        await press(pilot, REVEAL_KEY)
         await settle(pilot)
-        await pilot.press("n")  # the question: not yet
+        await press(pilot, "n")  # the question: not yet
         await settle(pilot)
         assert "why:" not in on_screen(app)
-        await pilot.press(REVEAL_KEY)
+        await press(pilot, REVEAL_KEY)
         await settle(pilot)
-        await pilot.press("y")
+        await press(pilot, "y")
         await settle(pilot)
         text = on_screen(app)
         assert "has no container port named http" in text
@@ -175,10 +175,10 @@ async def test_a_step_opens_when_its_check_is_met(make_app: Callable[..., Any]) 
         assert "why:" not in text and "Reveal" in footer_keys(app)
         check = str(app.screen.query_one("#step-check", Static).render())
         assert "does not hold yet" in check and "http" not in check
-        await pilot.press("ctrl+n")  # a step without `routing: symptoms` shows it all
+        await press(pilot, "ctrl+n")  # a step without `routing: symptoms` shows it all
         await settle(pilot)
         assert "why:" in on_screen(app) and "Reveal" not in footer_keys(app)
-        await pilot.press("ctrl+b")
+        await press(pilot, "ctrl+b")
         await settle(pilot)
         assert "why:" not in on_screen(app)  # back: hidden again
         editor = app.screen.query_one("#editor")
@@ -198,19 +198,19 @@ async def test_a_reveal_is_kept_with_the_progress(make_app: Callable[..., Any]) 
     app = make_app("debugging", lessons=[two])
     async with app.run_test(size=(120, 40)) as pilot:
         await open_challenge(pilot)
-        await pilot.press(REVEAL_KEY, "y")
+        await press(pilot, REVEAL_KEY, "y")
         await settle(pilot)
         assert "why:" in on_screen(app)
-        await pilot.press("ctrl+q")
+        await press(pilot, "ctrl+q")
     again = make_app("debugging", lessons=[two])
     async with again.run_test(size=(120, 40)) as pilot:
         await open_challenge(pilot)
         text = on_screen(again)
         assert "Symptoms only" not in text and "why:" in text
         assert "Reveal" not in footer_keys(again)
-        await pilot.press("escape", "escape")  # out of the editor, back to the list
+        await press(pilot, "escape", "escape")  # out of the editor, back to the list
         await settle(pilot)
-        await pilot.press("down", "enter")
+        await press(pilot, "down", "enter")
         await settle(pilot)
         assert pilot.app.screen.challenge.id == "refused-too"
         assert "Symptoms only" in on_screen(again) and "Reveal" in footer_keys(again)
@@ -236,7 +236,7 @@ async def test_the_palette_offers_the_challenge_actions(make_app: Callable[..., 
         if inspect.isawaitable(ran):
             await ran
         await settle(pilot)
-        await pilot.press("y")
+        await press(pilot, "y")
         await settle(pilot)
         assert "why:" in on_screen(app)
         assert "Reveal the cause" not in titles()  # revealed: nothing left to reveal

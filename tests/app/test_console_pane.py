@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from testkit import press, settle
 from textual import events
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 
 from tutor.app.widgets.console import ConsoleInput, ConsolePane
 from tutor.lab.console import Changed, OpenEditor
@@ -34,10 +36,9 @@ class Host(App[None]):
         self.session.analyze_now()  # as the workbench does: a cluster change re-runs the model
 
 
-async def type_line(pilot: object, app: Host, line: str) -> None:
+async def type_line(pilot: Pilot[None], app: Host, line: str) -> None:
     app.query_one(ConsoleInput).value = line
-    await pilot.press("enter")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+    await press(pilot, "enter")
 
 
 async def test_enter_runs_the_line_and_shows_the_output() -> None:
@@ -60,11 +61,11 @@ async def test_history_up_and_down_keeps_the_draft() -> None:
         await type_line(pilot, app, "nslookup web")
         field = app.query_one(ConsoleInput)
         field.value = "dig"
-        await pilot.press("up")
+        await press(pilot, "up")
         assert field.value == "nslookup web"
-        await pilot.press("up", "up")
+        await press(pilot, "up", "up")
         assert field.value == "kubectl get svc"
-        await pilot.press("down", "down")
+        await press(pilot, "down", "down")
         assert field.value == "dig"
 
 
@@ -74,11 +75,11 @@ async def test_tab_completes_and_lists_choices() -> None:
         field = app.query_one(ConsoleInput)
         field.value = "kubectl get svc w"
         field.cursor_position = len(field.value)
-        await pilot.press("tab")
+        await press(pilot, "tab")
         assert field.value == "kubectl get svc web "
         assert app.focused is field  # Tab completed instead of moving the focus
         field.value = "kubectl describe pod web-c"
-        await pilot.press("tab")
+        await press(pilot, "tab")
         assert "web-canary" in app.query_one(ConsolePane).log_widget.lines[-1]
 
 
@@ -128,17 +129,17 @@ async def test_long_lines_wrap_and_pageup_scrolls_back() -> None:
         log = app.query_one(ConsolePane).log_widget
         width = log.size.width
         log.write_lines(["x" * (width + 5), *[f"line {i}" for i in range(30)]])
-        await pilot.pause()
+        await settle(pilot)
         assert shown_rows(app)[-1] == "line 29"
-        await pilot.press("pageup", "pageup", "pageup", "pageup")
-        await pilot.pause()
+        await press(pilot, "pageup", "pageup", "pageup", "pageup")
+        await settle(pilot)
         rows = shown_rows(app)
         assert rows[0] == "x" * width and rows[1] == "xxxxx"  # wrapped, as a terminal does
         assert "more rows: PageDown" in rows[-1]
-        await pilot.press("pagedown", "pagedown", "pagedown", "pagedown")
-        await pilot.pause()
+        await press(pilot, "pagedown", "pagedown", "pagedown", "pagedown")
+        await settle(pilot)
         assert shown_rows(app)[-1] == "line 29"
-        await pilot.press("pageup")
+        await press(pilot, "pageup")
         await type_line(pilot, app, "kubectl get svc -n shop")  # new output: back at the end
         rows = shown_rows(app)
         assert rows[-1].endswith("10m") and rows[-2].startswith("api    NodePort")
@@ -151,7 +152,7 @@ async def test_old_lines_go_and_control_characters_are_spelled_out() -> None:
         log.max_lines = 10
         log.write_lines([f"old {i}" for i in range(8)])
         log.write_lines(["a\x1b[2Jb", *[f"new {i}" for i in range(5)]])
-        await pilot.pause()
+        await settle(pilot)
         assert log.line_count == 10 and log.lines[0] == "old 4"
         assert "a\\u001b[2Jb" in log.lines
         assert all("\x1b" not in row for row in shown_rows(app))
@@ -178,17 +179,17 @@ async def test_typing_and_enter_repaint_the_prompt_without_a_new_layout() -> Non
     longer than the prompt still scrolls inside it, as far as a plain `Input` does."""
     app = Host()
     async with app.run_test(size=(60, 20)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         layouts: list[object] = []
         app.screen.screen_layout_refresh_signal.subscribe(app, layouts.append)
-        await pilot.press(*"kubectl get svc -n shop")
-        await pilot.press("enter")
-        await pilot.pause()
+        await press(pilot, *"kubectl get svc -n shop")
+        await press(pilot, "enter")
+        await settle(pilot)
         assert app.query_one(ConsolePane).log_widget.lines[-1].startswith("api    NodePort")
         assert layouts == []
         field = app.query_one(ConsoleInput)
-        await pilot.press(*("kubectl get pods " + "x" * 80))
-        await pilot.pause()
+        await press(pilot, *("kubectl get pods " + "x" * 80))
+        await settle(pilot)
         assert layouts == []
         # scrolled to the end: the cursor's cell (after the text) is the last one shown
         assert field.scroll_offset.x == len(field.value) + 1 - field.content_region.width > 0
@@ -201,7 +202,7 @@ async def test_written_lines_are_kept_as_given_tabs_expanded() -> None:
         log.write_lines([])
         assert log.line_count == 0
         log.write_lines(["a\tb", "two\nlines", "", "x" * 45, "\x07bell"])
-        await pilot.pause()
+        await settle(pilot)
         assert log.lines == ["a       b", "two", "lines", "", "x" * 45, "\\u0007bell"]
         assert shown_rows(app)[:7] == [
             "a       b",
@@ -226,8 +227,8 @@ async def test_enter_runs_the_line_as_it_arrives() -> None:
 
     app = Host()
     async with app.run_test(size=(100, 30), message_hook=hook) as pilot:
-        await pilot.press(*"kubectl get svc -n shop", "enter")
-        await pilot.pause()
+        await press(pilot, *"kubectl get svc -n shop", "enter")
+        await settle(pilot)
         assert app.query_one(ConsolePane).log_widget.lines[-1].startswith("api    NodePort")
         assert dispatched.count("k") == 2  # the app, then the prompt, which takes it
         assert dispatched.count("enter") == 1  # the app only
@@ -246,7 +247,7 @@ async def test_kubectl_loads_in_a_thread_when_the_pane_opens() -> None:
     app = Host()
     async with app.run_test(size=(100, 30), message_hook=hook) as pilot:
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert states[-1] == WorkerState.SUCCESS
 
 
@@ -258,7 +259,7 @@ async def test_the_prompt_blinks_as_the_app_says() -> None:
 
     for app, blinks in ((Host(), True), (Still(), False)):
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             assert app.query_one(ConsoleInput).cursor_blink is blinks
 
 
@@ -270,7 +271,7 @@ async def test_enter_typed_fast_behind_the_line_runs_the_whole_line() -> None:
 
     app = Host()
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await type_fast(pilot, *"kubectl get svc -n shop", "enter")
         log = app.query_one(ConsolePane).log_widget
         assert log.lines[-3] == "client:/ # kubectl get svc -n shop"

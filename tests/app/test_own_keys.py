@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from testkit import settle
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -54,11 +55,10 @@ class Host(App[None]):
 async def _typed_together(widget: Plain, keys: tuple[str, ...]) -> list[str]:
     app = Host(widget)
     async with app.run_test() as pilot:
-        await pilot.pause()
+        await settle(pilot)
         for key in keys:
             app.post_message(events.Key(key, key if len(key) == 1 else None))
-        for _ in range(5):
-            await pilot.pause()
+        await settle(pilot)
     return widget.seen
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from rich.text import Text
+from testkit import settle
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
@@ -50,7 +51,7 @@ async def test_a_layout_only_when_the_size_changes(
 ) -> None:
     app = Board()
     async with app.run_test(size=(40, 20)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         widget = app.query_one(f"#{widget_id}", Static)
         asked: list[bool] = []
         update = widget.update
@@ -62,7 +63,7 @@ async def test_a_layout_only_when_the_size_changes(
         monkeypatch.setattr(widget, "update", noting_update)
         set_content(widget, content)
         assert asked == [layout]
-        await pilot.pause()
+        await settle(pilot)
         assert str(widget.render()) == str(content)
         set_content(widget, content)  # the same again: nothing
         assert asked == [layout]
@@ -71,7 +72,7 @@ async def test_a_layout_only_when_the_size_changes(
 async def test_a_hidden_widget_is_laid_out() -> None:
     app = Board()
     async with app.run_test(size=(40, 20)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         widget = app.query_one("#auto", Static)
         widget.display = False
         assert not fits(widget, "three\nfour")
