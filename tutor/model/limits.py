@@ -122,7 +122,13 @@ def visible(text: str) -> str:
     inside a JSON string)."""
     if text.isprintable():
         return text
+    if text.isascii() and not text.encode("ascii").translate(None, _SAFE_ASCII):
+        return text  # printable but for tabs and newlines: a C pass, where the regex took 6x
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_SAFE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n"
+"""The ASCII characters `_UNSAFE` leaves alone (`rules` on a dump prints 8.5 MB of them)."""
 
 
 MAX_HIGHLIGHT_DEPTH = 200
