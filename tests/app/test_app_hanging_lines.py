@@ -143,3 +143,23 @@ def test_an_errors_hint_shows_code_without_backticks() -> None:
 
     shown = problem_text(Problem(1, 1, 'unknown field "QapiVersion"', "did you mean `apiVersion`?"))
     assert str(shown) == 'line 1: unknown field "QapiVersion"\n  hint: did you mean apiVersion?'
+
+
+async def test_a_routing_field_stays_with_its_value_when_the_row_wraps(
+    make_app: Any, data_dir: Path
+) -> None:
+    """Lesson 9 step 2 at 120x40: the Service row wrapped `nodePort` / `30080`."""
+    from tutor.app.widgets.routing import RoutingView
+
+    lesson = builtin_lesson("service-types")
+    app = make_app("service-types", step=2, lessons=[lesson])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(RoutingView)
+        lines = [
+            line.strip()
+            for i in range(view.option_count)
+            for line in str(view.get_option_at_index(i).prompt).split("\n")
+        ]
+        assert any(line.endswith("nodePort\u00a030080") for line in lines), lines
+        assert not any(line.endswith(("nodePort", "targetPort")) for line in lines), lines

@@ -157,7 +157,7 @@ async def test_routing_rows_wrap_under_themselves_not_to_column_zero(
         view = app.screen.query_one(RoutingView)
         width = view.scrollable_content_region.width
         prompts = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
-        assert any("nodePort 31122" in p for p in prompts)
+        assert any("nodePort 31122" in " ".join(p.split()) for p in prompts)
         assert any("connection refused by kube-proxy" in " ".join(p.split()) for p in prompts)
         for prompt in prompts:
             first, *rest = prompt.split("\n")

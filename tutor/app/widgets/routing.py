@@ -30,6 +30,9 @@ from tutor.model.report import at_pod, request, request_to
 GETS = "▶"
 NOT = "✗"
 
+NBSP = "\u00a0"
+"""Joins a field's name and its value in a row: `hang` never breaks there."""
+
 
 def option_id(target: Target) -> str:
     return f"{target.service}|{target.port}|{target.pod}"
@@ -92,10 +95,12 @@ def service_header(
         text.append(f"/{port.protocol}")
         if port.name:
             text.append(f" ({port.name})", style="dim")
-        text.append(" → targetPort ", style="dim")
+        # a no-break space keeps each field with its value when the row wraps (`hang`): at
+        # 120x40 lesson 9 step 2 put `30080` alone on a line under `nodePort`
+        text.append(f" → targetPort{NBSP}", style="dim")
         text.append(str(port.target_port), style="bold")
         if port.node_port:
-            text.append(f"  nodePort {port.node_port}", style="dim")
+            text.append(f"  nodePort{NBSP}{port.node_port}", style="dim")
     text.append("\n      DNS ", style="dim")
     text.append(svc.dns_name)
     text.append("\n      selector ", style="dim")
