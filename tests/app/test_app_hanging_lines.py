@@ -163,3 +163,17 @@ async def test_a_routing_field_stays_with_its_value_when_the_row_wraps(
         ]
         assert any(line.endswith("nodePort\u00a030080") for line in lines), lines
         assert not any(line.endswith(("nodePort", "targetPort")) for line in lines), lines
+
+
+def test_a_policy_stays_with_its_value_in_the_service_row() -> None:
+    """Lesson 9 challenge 3 at 120x40: `internalTrafficPolicy` / `Local` on two lines."""
+    from tutor.app.widgets.routing import service_header
+    from tutor.model.analysis import analyze
+    from tutor.model.proxy import Client
+
+    challenge = next(c for c in builtin_lesson("service-types").challenges if "Local" in c.manifest)
+    analysis = analyze(challenge.manifest)
+    sr = analysis.services[0]
+    row = service_header(sr, sr.ports[0], Client("client", "10.244.1.100", "node-1"), analysis, 58)
+    lines = [line.strip() for line in row.plain.split("\n")]
+    assert any(line.endswith("internalTrafficPolicy\u00a0Local") for line in lines), lines

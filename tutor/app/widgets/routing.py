@@ -109,9 +109,9 @@ def service_header(
     else:
         text.append("(none: no endpoints are made for it)", style="yellow")
     if svc.session_affinity == "ClientIP":
-        text.append("   sessionAffinity ClientIP", style="magenta")
+        text.append(f"   sessionAffinity{NBSP}ClientIP", style="magenta")
     if svc.internal_traffic_policy == "Local":
-        text.append("   internalTrafficPolicy Local", style="magenta")
+        text.append(f"   internalTrafficPolicy{NBSP}Local", style="magenta")
     total = sum(1 for v in pr.verdicts.values() if v.gets_traffic)
     text.append("\n      ")
     if svc.headless and total:  # no virtual IP: the client connects to an address DNS gave it
