@@ -95,7 +95,7 @@ def symptoms_note(solution: bool) -> str:
         f", when {SOLUTION_KEY} shows the solution" if solution else ""
     )
     return (
-        "Symptoms only, as a user of the cluster sees them: send a request (t) and find the "
+        "Symptoms only, as a user of the cluster sees them: send a request (ctrl+t) and find the "
         "cause with the console (F8). Which Pods get traffic, and why not, shows here "
         f"{opens}, or now with {REVEAL_KEY}."
     )
