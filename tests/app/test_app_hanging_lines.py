@@ -177,3 +177,19 @@ def test_a_policy_stays_with_its_value_in_the_service_row() -> None:
     row = service_header(sr, sr.ports[0], Client("client", "10.244.1.100", "node-1"), analysis, 58)
     lines = [line.strip() for line in row.plain.split("\n")]
     assert any(line.endswith("internalTrafficPolicy\u00a0Local") for line in lines), lines
+
+
+async def test_a_blank_row_parts_the_commands_from_the_hints(make_app: Any, data_dir: Path) -> None:
+    """Lesson 10 challenge 1 at 80x24: `Hint 1 of 3:` came right under the last command to try,
+    where it read as that command's output."""
+    lesson = builtin_lesson("topology")
+    app = make_app("topology", lessons=[lesson])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("enter", "ctrl+n")
+        await settle(pilot)
+        commands = app.screen.query_one("#challenge-commands")
+        hints = app.screen.query_one("#challenge-hints")
+        assert hints.region.y > commands.content_region.bottom, (commands.region, hints.region)
