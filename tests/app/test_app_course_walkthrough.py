@@ -123,16 +123,14 @@ async def test_new_lesson_with_keys_alone(tmp_path: Path, walk: Walk) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
-        await press(pilot, *["ctrl+n"] * tried)  # the keys together, then one wait: fast
-        await settle(pilot)
+        await type_fast(pilot, *["ctrl+n"] * tried)  # the keys together, then one wait: fast
         assert app.screen.index == tried  # type: ignore[attr-defined]
         editor = app.screen.query_one(YamlEditor)
         assert tried not in app.progress.lesson(walk.lesson).steps_done
         await edit_line(pilot, editor, walk.step_edit)
         assert tried in app.progress.lesson(walk.lesson).steps_done
         editor.blur()
-        await press(pilot, *["ctrl+n"] * (len(lesson.steps) - tried))
-        await settle(pilot)
+        await type_fast(pilot, *["ctrl+n"] * (len(lesson.steps) - tried))
         assert app.progress.lesson(walk.lesson).done
 
         await press(pilot, "ctrl+o")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from testkit import builtin_lesson, settle
+from testkit import builtin_lesson, press, settle
 
 from tutor.app.screens.practice import ChallengeScreen
 
@@ -37,13 +37,13 @@ async def test_challenge_hints_result_and_goal_wrap_under_their_first_word(
     app = make_app("anatomy", lessons=[lesson])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+o")
+        await press(pilot, "ctrl+o")
         await settle(pilot)
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ChallengeScreen)
-        await pilot.press("ctrl+n", "ctrl+n", "ctrl+s")
+        await press(pilot, "ctrl+n", "ctrl+n", "ctrl+s")
         await settle(pilot)
         hints = drawn(screen.query_one("#challenge-hints"))
         assert hints[0].startswith("Hint 1 of 3: ") and len(hints) >= 3, hints
@@ -75,7 +75,7 @@ async def test_quiz_choices_and_explanations_wrap_under_their_text(
         inner = drawn(choices)  # the rows inside the list's border
         assert len(inner) > len(lesson.quiz[0].choices), inner  # the long one wraps
         assert all(row[:3] in LABELS or row.startswith("   ") for row in inner), inner
-        await pilot.press("a")
+        await press(pilot, "a")
         await settle(pilot)
         explain = drawn(app.screen.query_one("#quiz-explain"))
         assert explain[0] in {"Right!", "Not quite."}, explain
@@ -107,7 +107,7 @@ async def test_an_error_and_its_hint_wrap_under_their_first_word(
         assert isinstance(screen, LessonScreen)
         text = lesson.steps[1].manifest or lesson.manifest
         assert "nodePort: 30080" in text
-        await pilot.press("f3")  # the editor's tab, where the errors are
+        await press(pilot, "f3")  # the editor's tab, where the errors are
         screen.workbench.editor.load_text(text.replace("nodePort: 30080", "nodePort: 80"))
         await settle(pilot)
         rows = drawn(screen.query_one("#errors"))

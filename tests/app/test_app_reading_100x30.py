@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from testkit import builtin_lesson, settle
+from testkit import builtin_lesson, press, settle
 
 from tutor.app.screens.lesson import LessonScreen
 
@@ -20,12 +20,12 @@ async def test_every_step_of_lesson_1_reads_whole_at_100x30(make_app: Any, data_
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, LessonScreen)
-        await pilot.press("f2")
+        await press(pilot, "f2")
         await settle(pilot)
         assert screen.query_one("#step-nav").size.height == 1  # the name fits beside the buttons
         scrolls = []
         for _ in lesson.steps:
             scrolls.append(screen.query_one("#intro").max_scroll_y)
-            await pilot.press("ctrl+n")
+            await press(pilot, "ctrl+n")
             await settle(pilot)
         assert scrolls == [0] * len(lesson.steps), scrolls
