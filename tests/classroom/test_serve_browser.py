@@ -250,7 +250,7 @@ def test_browser_lesson_edit_changes_routing(server: tuple[str, Path], page: Any
     )
     routing = _right_pane(after)
     assert "TRAFFIC" not in routing, routing
-    assert "the Service wants `web`" in routing
+    assert "the Service wants web" in routing  # the name in bold, no backticks
     assert routing != before
     assert not elsewhere, f"the page asked other hosts: {elsewhere}"
     if named:
