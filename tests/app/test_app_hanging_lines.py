@@ -193,3 +193,18 @@ async def test_a_blank_row_parts_the_commands_from_the_hints(make_app: Any, data
         commands = app.screen.query_one("#challenge-commands")
         hints = app.screen.query_one("#challenge-hints")
         assert hints.region.y > commands.content_region.bottom, (commands.region, hints.region)
+
+
+def test_the_service_row_brackets_an_ipv6_cluster_ip() -> None:
+    """Lesson 13 step 3 (IPv6 first): the Service row read `fd00:10:96::a486:80/TCP`."""
+    from tutor.app.widgets.routing import service_header
+    from tutor.model.analysis import analyze
+    from tutor.model.network import ClusterNetwork
+    from tutor.model.proxy import Client
+
+    lesson = builtin_lesson("dual-stack")
+    network = ClusterNetwork(tuple(lesson.ip_families))
+    analysis = analyze(lesson.steps[2].manifest or lesson.manifest, network=network)
+    sr = analysis.services[0]
+    row = service_header(sr, sr.ports[0], Client("client", "10.244.1.100", "node-1"), analysis)
+    assert f"[{sr.service.cluster_ip}]:80/TCP" in row.plain, row.plain

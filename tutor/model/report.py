@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .analysis import Analysis, PortRoute, ServiceRoute
-from .endpoints import Endpoint
+from .endpoints import Endpoint, join_host_port
 from .objects import EXTERNAL_NAME, Pod, Service
 from .proxy import (
     CLUSTER_IP_ENTRY,
@@ -576,7 +576,7 @@ def request(
             "no kube-proxy rule catches it",
             hops,
         )
-    hops.append(Hop("Service", f"{sr.service.name} {sr.service.cluster_ip}:{port}"))
+    hops.append(Hop("Service", f"{sr.service.name} {join_host_port(sr.service.cluster_ip, port)}"))
     return _through_proxy(analysis, sr, pr, client, target, seed, CLUSTER_IP_ENTRY, hops)
 
 
@@ -638,7 +638,7 @@ def request_to(
             "DNS",
             f"{sr.service.dns_name} → {dns_type(sr.service.cluster_ip)} {sr.service.cluster_ip}",
         ),
-        Hop("Service", f"{sr.service.name} {sr.service.cluster_ip}:{pr.port.port}"),
+        Hop("Service", f"{sr.service.name} {join_host_port(sr.service.cluster_ip, pr.port.port)}"),
     ]
     return _through_proxy(analysis, sr, pr, client, target, seed, CLUSTER_IP_ENTRY, hops, rules)
 

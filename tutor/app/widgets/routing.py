@@ -22,7 +22,7 @@ from tutor.lab.actions import ACTIONS, BY_ID
 from tutor.lab.session import DEFAULT_CLIENT, Snapshot, Target
 from tutor.model import dns
 from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
-from tutor.model.endpoints import pod_address
+from tutor.model.endpoints import join_host_port, pod_address
 from tutor.model.objects import EXTERNAL_NAME, Pod
 from tutor.model.proxy import Client
 from tutor.model.report import at_pod, request, request_to
@@ -91,7 +91,7 @@ def service_header(
     elif svc.type == "ExternalName":
         text.append(f"CNAME to {svc.external_name}", style="yellow")
     else:
-        text.append(f"{svc.cluster_ip}:{port.port}", style="bold")
+        text.append(join_host_port(svc.cluster_ip, port.port), style="bold")
         text.append(f"/{port.protocol}")
         if port.name:
             text.append(f" ({port.name})", style="dim")
