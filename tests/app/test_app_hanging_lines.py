@@ -208,3 +208,24 @@ def test_the_service_row_brackets_an_ipv6_cluster_ip() -> None:
     sr = analysis.services[0]
     row = service_header(sr, sr.ports[0], Client("client", "10.244.1.100", "node-1"), analysis)
     assert f"[{sr.service.cluster_ip}]:80/TCP" in row.plain, row.plain
+
+
+async def test_a_choices_mark_stays_whole(make_app: Any, data_dir: Path) -> None:
+    """Lesson 9's first question at 80x24, answered wrong: "✗ your" / "answer" on two lines."""
+    from tutor.app.screens.quiz import LETTERS, QuizScreen
+
+    lesson = builtin_lesson("service-types")
+    app = make_app("service-types", lessons=[lesson])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = QuizScreen(lesson)
+        app.push_screen(screen)
+        await settle(pilot)
+        choices = lesson.quiz[0].choices
+        order = screen.order(0)
+        wrong = next(shown for shown, i in enumerate(order) if not choices[i].correct)
+        await pilot.press(LETTERS[wrong])
+        await settle(pilot)
+        rows = drawn(screen.query_one("#quiz-choices"))
+        assert any("✗ your answer" in row for row in rows), rows
+        assert any("✓ correct" in row for row in rows), rows

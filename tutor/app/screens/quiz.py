@@ -15,7 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.app.widgets.footer import KeyFooter
-from tutor.app.widgets.hanging import Hanging
+from tutor.app.widgets.hanging import Hanging, Paragraph
 from tutor.app.widgets.inline import inline
 from tutor.app.widgets.title_bar import TitleBar
 from tutor.course.lesson import Lesson
@@ -102,16 +102,19 @@ class QuizScreen(Screen[None]):
         choices.clear_options()
         for shown, i in enumerate(order):
             choice = question.choices[i]
-            text = inline(choice.text)
-            if chosen is not None:
-                if choice.correct:
-                    text += Content.styled("  ✓ correct", "bold green")
-                elif i == chosen:
-                    text += Content.styled("  ✗ your answer", "bold red")
             # the id names the file's choice; the letter is where this learner sees it; a long
-            # choice wraps under its text, not under its letter
+            # choice wraps under its text, not under its letter, and its mark stays whole
+            # ("✗ your" / "answer" at 80x24)
             letter = Content.styled(f"{LETTERS[shown]}) ", "bold")
-            choices.add_option(Option(Hanging((letter, text)), id=f"choice-{i}"))
+            shown_choice: Paragraph = (letter, inline(choice.text))
+            if chosen is not None and (choice.correct or i == chosen):
+                mark = (
+                    Content.styled("✓ correct", "bold green")
+                    if choice.correct
+                    else Content.styled("✗ your answer", "bold red")
+                )
+                shown_choice = (letter, inline(choice.text), mark)
+            choices.add_option(Option(Hanging(shown_choice), id=f"choice-{i}"))
         choices.highlighted = order.index(chosen) if chosen in order else 0
         choices.focus()
         explain: Hanging | Content

@@ -26,20 +26,39 @@ MIN_BODY = 12
 one word per row reads worse than a line back at the edge)."""
 
 
-class Hanging(Visual):
-    """Paragraphs of (label, body): wrapped body lines stay under the body's first column."""
+Paragraph = tuple[Content, Content] | tuple[Content, Content, Content]
+"""(label, body) or (label, body, tail): a tail ("✓ correct") stays whole, after the body's
+last line when it fits there, else on a line of its own under the body."""
 
-    def __init__(self, *paragraphs: tuple[Content, Content]) -> None:
+TAIL_GAP = Content("  ")
+
+
+def _tail(paragraph: Paragraph) -> Content | None:
+    return paragraph[2] if len(paragraph) > 2 else None
+
+
+class Hanging(Visual):
+    """Paragraphs of (label, body[, tail]): wrapped body lines stay under the body's first
+    column."""
+
+    def __init__(self, *paragraphs: Paragraph) -> None:
         self.paragraphs = paragraphs
         self._laid_out: tuple[int, Content] | None = None
 
     def __str__(self) -> str:
-        return "\n".join(label.plain + body.plain for label, body in self.paragraphs)
+        return "\n".join(self._whole(p).plain for p in self.paragraphs)
+
+    @staticmethod
+    def _whole(paragraph: Paragraph) -> Content:
+        """The paragraph on one line: label, body and tail."""
+        tail = _tail(paragraph)
+        line = paragraph[0] + paragraph[1]
+        return line + TAIL_GAP + tail if tail is not None else line
 
     def _key(self) -> tuple[object, ...]:
         return tuple(
-            (label.plain, tuple(label.spans), body.plain, tuple(body.spans))
-            for label, body in self.paragraphs
+            tuple((part.plain, tuple(part.spans)) for part in paragraph)
+            for paragraph in self.paragraphs
         )
 
     def __eq__(self, other: object) -> bool:
@@ -54,13 +73,24 @@ class Hanging(Visual):
         if self._laid_out is not None and self._laid_out[0] == width:
             return self._laid_out[1]
         rows: list[Content] = []
-        for label, body in self.paragraphs:
+        for paragraph in self.paragraphs:
+            label, body, tail = paragraph[0], paragraph[1], _tail(paragraph)
             indent = label.cell_length
             if width - indent < MIN_BODY:
-                rows.extend((label + body).wrap(max(1, width)))
+                rows.extend(self._whole(paragraph).wrap(max(1, width)))
                 continue
+            room = width - indent
+            wrapped = list(body.wrap(room))
+            if tail is not None:
+                if (
+                    wrapped
+                    and wrapped[-1].cell_length + TAIL_GAP.cell_length + tail.cell_length <= room
+                ):
+                    wrapped[-1] = wrapped[-1] + TAIL_GAP + tail
+                else:
+                    wrapped.extend(tail.wrap(room))
             pad = Content(" " * indent)
-            for i, line in enumerate(body.wrap(width - indent)):
+            for i, line in enumerate(wrapped):
                 rows.append((label if i == 0 else pad) + line)
         laid_out = Content("\n").join(rows)
         self._laid_out = (width, laid_out)
@@ -69,8 +99,8 @@ class Hanging(Visual):
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
         return (
             max(
-                (label + body).get_optimal_width(rules, container_width)
-                for label, body in self.paragraphs
+                self._whole(paragraph).get_optimal_width(rules, container_width)
+                for paragraph in self.paragraphs
             )
             if self.paragraphs
             else 0
