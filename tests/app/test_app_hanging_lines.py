@@ -229,3 +229,14 @@ async def test_a_choices_mark_stays_whole(make_app: Any, data_dir: Path) -> None
         rows = drawn(screen.query_one("#quiz-choices"))
         assert any("✗ your answer" in row for row in rows), rows
         assert any("✓ correct" in row for row in rows), rows
+
+
+def test_a_long_name_in_a_routing_row_breaks_after_a_dot() -> None:
+    """Lesson 1 in the reading layout at 100x30: the routing column cut the DNS name at its
+    width, `my-service.default.svc.cluster` / `.local`."""
+    from rich.text import Text
+
+    from tutor.app.widgets.routing import hang
+
+    rows = hang(Text("      DNS my-service.default.svc.cluster.local"), 34, 7).plain.split("\n")
+    assert rows == ["      DNS", "       my-service.default.svc.", "       cluster.local"], rows

@@ -156,8 +156,9 @@ def hang(text: Text, width: int, indent: int) -> Text:
         while line.cell_len > room:
             plain = line.plain
             cut = plain.rfind(" ", indent + 1, room + 1)
-            if cut <= indent:
-                cut = room
+            if cut <= indent:  # one long word (a DNS name): after its last dot, dash or slash
+                mark = max(plain.rfind(ch, indent + 1, room) for ch in "./-")
+                cut = mark + 1 if mark > indent else room
             head, tail = line.divide([cut])
             head.rstrip()
             out.append(head)
