@@ -29,6 +29,7 @@ _DUMPER: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 # settle's bound: a busy turn idles 1 ms at most; a lesson opening takes ~20 turns
 _SETTLE_TURNS = 20_000
+_REFRESH_SECONDS = 30.0  # a screen refreshes within a frame of going idle: this is a hang
 
 
 def load_yaml(text: str) -> Any:
@@ -86,16 +87,20 @@ async def _refreshed(app: App[Any]) -> None:
     screen = app.screen
     done = asyncio.Event()
     screen.call_after_refresh(done.set)
-    while not done.is_set() and app.screen is screen and app.is_running:
+    for _ in range(round(_REFRESH_SECONDS / 0.05)):
+        if done.is_set() or app.screen is not screen or not app.is_running:
+            return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(done.wait(), 0.05)
+    assert done.is_set(), f"{screen!r} did not refresh in {_REFRESH_SECONDS} s"
 
 
 async def settle(pilot: Pilot[Any]) -> None:
     """Wait for screen switches, the workers (the analysis of a big text, lesson loading), every
     message they post, animations, and the layout and repaint that follow: until, twice in a
-    row, nothing is queued, no worker runs, and the screen has refreshed (or the app quits). The waits are for
-    events, so an idle app costs no CPU here and a busy one is waited for as long as it works.
+    row, nothing is queued, no worker runs, and the screen has refreshed (or the app quits).
+    The waits are for events, so an idle app costs no CPU here and a busy one is waited for
+    as long as it works.
     (`pilot.pause()` waits for the process's CPU to go quiet instead: at least 20 ms, and up
     to a second while anything keeps the process busy; `pilot.pause(0)` pokes every widget of
     the screen with a message, ~0.2 ms CPU each.)"""
