@@ -26,11 +26,12 @@ from __future__ import annotations
 import ipaddress
 import random
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from .analysis import Analysis, PortRoute, ServiceRoute
 from .endpoints import Endpoint, join_host_port
+from .network import IPV6, family_of, ip_of_family, simulated_ipv6
 from .objects import EXTERNAL_NAME, Pod, Service
 from .proxy import (
     CLUSTER_IP_ENTRY,
@@ -477,6 +478,28 @@ def _name_not_found(
     )
 
 
+def source_address(analysis: Analysis, client: Client, destination: str) -> Client:
+    """The client with the address it sends from to `destination`: a Pod on a dual-stack
+    cluster has one address per family (`status.podIPs`) and the kernel sends from the one of
+    the destination's family, so a request to an IPv6 ClusterIP comes from the Pod's IPv6
+    address (kube-proxy's ip6tables rules, and ClientIP affinity, see that one). A client of
+    another family than the destination with no address of its family is left as it is."""
+    family = family_of(destination)
+    if not client.ip or family_of(client.ip) == family:
+        return client
+    pod = next(
+        (p for p in analysis.cluster.pods if p.name == client.name and client.ip in (p.ip, *p.ips)),
+        None,
+    )
+    if pod is not None:
+        other = ip_of_family(pod.ips, family)
+    elif analysis.cluster.network.dual_stack and family == IPV6:
+        other = simulated_ipv6(client.ip)  # the simulated client Pod, as allocation gives Pods
+    else:
+        other = ""
+    return replace(client, ip=other) if other else client
+
+
 def _is_ip(text: str) -> bool:
     try:
         ipaddress.ip_address(text)
@@ -554,6 +577,7 @@ def request(
             return _name_not_found(client, target, port, reason, hops)
         ip = a[0].value
         hops.append(Hop("DNS", f"{a[0].name} → A {ip}"))
+    client = source_address(analysis, client, ip)
     for s in analysis.services:
         if ip == s.service.cluster_ip or ip in s.service.cluster_ips:
             sr = s
@@ -576,7 +600,7 @@ def request(
             "no kube-proxy rule catches it",
             hops,
         )
-    hops.append(Hop("Service", f"{sr.service.name} {join_host_port(sr.service.cluster_ip, port)}"))
+    hops.append(Hop("Service", f"{sr.service.name} {join_host_port(ip, port)}"))
     return _through_proxy(analysis, sr, pr, client, target, seed, CLUSTER_IP_ENTRY, hops)
 
 
@@ -640,6 +664,7 @@ def request_to(
         ),
         Hop("Service", f"{sr.service.name} {join_host_port(sr.service.cluster_ip, pr.port.port)}"),
     ]
+    client = source_address(analysis, client, sr.service.cluster_ip)
     return _through_proxy(analysis, sr, pr, client, target, seed, CLUSTER_IP_ENTRY, hops, rules)
 
 

@@ -932,3 +932,24 @@ def test_a_deleted_pod_still_ready_counts_its_containers_ready() -> None:
     )
     data = json.loads(console.run("kubectl get pod p -o json", analysis).text)
     assert data["status"]["containerStatuses"][0]["ready"] is True
+
+
+def test_curl_clientip_answers_the_source_address_of_the_destinations_family() -> None:
+    """agnhost's /clientip echoes Go's r.RemoteAddr: to an IPv6 ClusterIP on a dual-stack
+    cluster the client Pod sends from its IPv6 address, written [address]:port."""
+    from testkit import builtin_lesson
+
+    from tutor.model.network import DUAL_STACK
+
+    lesson = builtin_lesson("dual-stack")
+    manifest = lesson.steps[2].manifest or lesson.manifest  # ipFamilies [IPv6, IPv4]
+    console = Console(now=lambda: 0.0)
+    analysis = analyze_with_changes(manifest, console.changes, network=DUAL_STACK)
+    web = analysis.services[0].service
+    v6 = next(ip for ip in web.cluster_ips if ":" in ip)
+    v4 = next(ip for ip in web.cluster_ips if ":" not in ip)
+    port = analysis.services[0].ports[0].port.port
+    six = console.run(f"curl -s http://[{v6}]:{port}/clientip", analysis).text
+    assert re.fullmatch(r"\[fd00:10:244:[0-9a-f:]+\]:\d+\n?", six), six
+    four = console.run(f"curl -s http://{v4}:{port}/clientip", analysis).text
+    assert re.fullmatch(r"10\.244\.\d+\.\d+:\d+\n?", four), four

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from tutor.model.endpoints import join_host_port
 from tutor.model.report import Outcome, RequestOutcome, request
 
 from .output import Output
@@ -63,7 +64,8 @@ def parse_url(url: str) -> tuple[str, str, int, str] | str:
 
 def body(outcome: RequestOutcome, path: str) -> str:
     if path.startswith("/clientip"):
-        return f"{outcome.client.ip}:{40000 + outcome.port % 20000}"
+        # agnhost's /clientip answers Go's r.RemoteAddr: net.JoinHostPort (IPv6 in brackets)
+        return join_host_port(outcome.client.ip, 40000 + outcome.port % 20000)
     return outcome.pod
 
 
