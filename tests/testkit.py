@@ -12,7 +12,6 @@ from typing import Any
 import yaml
 from textual import events
 from textual.app import App
-from textual.geometry import Size
 from textual.keys import ASCII_KEY_NAMES, KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, REPLACED_KEYS
 from textual.message_pump import MessagePump
 from textual.pilot import Pilot
@@ -149,21 +148,6 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
     for key in keys:
         pilot.app.post_message(key_event(key))
         await settle(pilot)
-
-
-async def resize(pilot: Pilot[Any], width: int, height: int) -> None:
-    """The terminal becomes `width` x `height`, reported as a driver reports it (a Resize event
-    to the app), and the app has settled at that size: `pilot.resize_terminal` waits for the
-    CPU to go quiet instead (20-200 ms a resize). The app applies a size on a 1/120 s timer,
-    which `settle` does not see: hence the loop until the screen has the new size."""
-    size = Size(width, height)
-    pilot.app.post_message(events.Resize(size, size))
-    for _ in range(2000):
-        await settle(pilot)
-        if pilot.app.screen.size == size:
-            return
-        await asyncio.sleep(0.005)
-    raise AssertionError(f"the screen is still {pilot.app.screen.size}, not {size}")
 
 
 async def type_fast(pilot: Pilot[Any], *keys: str) -> None:

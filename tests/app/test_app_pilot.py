@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import press, resize, settle, type_fast, until
+from testkit import press, settle, type_fast, until
 from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Markdown, OptionList, Static, Tabs
@@ -567,7 +567,7 @@ async def test_resizing_never_crashes(make_app: Any, lesson: Lesson, data_dir: P
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         for width, height in sizes:
-            await resize(pilot, width, height)
+            await pilot.resize_terminal(width, height)
             await settle(pilot)
             await press(pilot, "f5")
             await press(pilot, "ctrl+g")
@@ -576,7 +576,7 @@ async def test_resizing_never_crashes(make_app: Any, lesson: Lesson, data_dir: P
         assert isinstance(app.screen, LessonScreen)
         await press(pilot, "escape")
         for width, height in reversed(sizes):
-            await resize(pilot, width, height)
+            await pilot.resize_terminal(width, height)
             await settle(pilot)
         assert isinstance(app.screen, LessonListScreen)
 
