@@ -1176,7 +1176,17 @@ def _validate_endpoint_port(
     if number is None or _is_int(number):
         for msg in names.is_valid_port_num(number or 0):
             c.add(f"{path}.port", INVALID, number or 0, msg)
-    protocol = port.get("protocol") or "TCP"
+    _validate_protocols(c, path, port, empty_is_tcp=True)
+
+
+def _validate_protocols(
+    c: Collector, path: str, port: dict[str, Any], *, empty_is_tcp: bool = False
+) -> None:
+    """A port's `protocol` one of TCP, UDP, SCTP and its `appProtocol` a qualified name: the
+    same two checks in v1 Endpoints' `validateEndpointPort` and discovery's `validatePorts`.
+    Defaulting differs: v1's SetDefaults_EndpointPort makes an empty protocol TCP, discovery's
+    only a missing one (its `protocol: ""` is refused)."""
+    protocol = port.get("protocol") or ("TCP" if empty_is_tcp else port.get("protocol"))
     if isinstance(protocol, str) and protocol not in PROTOCOLS:
         c.not_supported(f"{path}.protocol", protocol, PROTOCOLS)
     app = port.get("appProtocol")
@@ -1205,13 +1215,7 @@ def _validate_slice_ports(c: Collector, ports: Any) -> None:
             if name in seen:
                 c.add(f"ports[{i}].name", DUPLICATE, name)
             seen.add(name)
-        proto = port.get("protocol")
-        if isinstance(proto, str) and proto not in PROTOCOLS:
-            c.not_supported(f"ports[{i}].protocol", proto, PROTOCOLS)
-        app = port.get("appProtocol")
-        if isinstance(app, str):
-            for msg in names.is_qualified_name(app):
-                c.add(f"ports[{i}].appProtocol", INVALID, app, msg)
+        _validate_protocols(c, f"ports[{i}]", port)
 
 
 def _parse_ip_sloppy(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
