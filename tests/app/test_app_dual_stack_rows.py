@@ -20,6 +20,10 @@ def only_builtin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KTUTOR_SERVE", raising=False)
 
 
+def prompts(view: RoutingView) -> list[str]:
+    return [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
+
+
 def pod_rows(view: RoutingView) -> list[str]:
     prompts = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
     return [p for p in prompts if "TRAFFIC" in p or "no traffic" in p]
@@ -33,6 +37,8 @@ async def test_an_ipv6_first_service_shows_the_pods_ipv6_addresses(tmp_path: Pat
         rows = pod_rows(view)
         assert len(rows) == 2
         assert all("[fd00:10:244:" in row and "]:8080" in row for row in rows), rows
+        # the client sends to the IPv6 ClusterIP from its own IPv6 address, as the trace says
+        assert any("from client (fd00:10:244:1::100 on node-1)" in p for p in prompts(view))
         editor = app.screen.query_one(YamlEditor)
         editor.focus()
         line = editor.text.splitlines().index("  ipFamilies: [IPv6, IPv4]")
@@ -40,3 +46,4 @@ async def test_an_ipv6_first_service_shows_the_pods_ipv6_addresses(tmp_path: Pat
         await type_fast(pilot, *["delete"] * len("IPv6, IPv4"), *"IPv4, IPv6")
         rows = pod_rows(view)
         assert all(" 10.244." in row and ":8080" in row and "fd00" not in row for row in rows)
+        assert any("from client (10.244.1.100 on node-1)" in p for p in prompts(view))

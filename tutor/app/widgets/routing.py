@@ -25,7 +25,7 @@ from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
 from tutor.model.endpoints import join_host_port, pod_address
 from tutor.model.objects import EXTERNAL_NAME, Pod
 from tutor.model.proxy import Client
-from tutor.model.report import at_pod, request, request_to
+from tutor.model.report import at_pod, request, request_to, source_address
 
 GETS = "▶"
 NOT = "✗"
@@ -75,6 +75,8 @@ def service_header(
     svc = sr.service
     port = pr.port
     text = Text()
+    if analysis is not None:  # the address it sends from to this ClusterIP (dual-stack)
+        client = source_address(analysis, client, svc.cluster_ip)
     origin = f"{client.name} ({client.ip}" + (f" on {client.node})" if client.node else ")")
     text.append("from ", style="dim")
     text.append(origin, style="bold")
