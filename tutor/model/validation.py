@@ -1186,7 +1186,9 @@ def _validate_protocols(
     same two checks in v1 Endpoints' `validateEndpointPort` and discovery's `validatePorts`.
     Defaulting differs: v1's SetDefaults_EndpointPort makes an empty protocol TCP, discovery's
     only a missing one (its `protocol: ""` is refused)."""
-    protocol = port.get("protocol") or ("TCP" if empty_is_tcp else port.get("protocol"))
+    protocol = port.get("protocol")
+    if empty_is_tcp and not protocol:
+        protocol = "TCP"
     if isinstance(protocol, str) and protocol not in PROTOCOLS:
         c.not_supported(f"{path}.protocol", protocol, PROTOCOLS)
     app = port.get("appProtocol")
