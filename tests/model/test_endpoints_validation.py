@@ -11,6 +11,7 @@ import pytest
 
 from tutor.model import analyze
 from tutor.model import validation as v
+from tutor.model.yamldoc import load_documents
 
 IP = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
 DNS1123_LABEL = (
@@ -288,10 +289,17 @@ def _many(n: int, item: str) -> str:
         ),
         ('[{addresses: ["10.0.0.5"], hostname: db-0}]', "[{port: 5432}]", set()),
         (
+            # `maxPorts` is 20,000 since v1.21 (kubernetes#99795); 100 before
             '[{addresses: ["10.0.0.5"]}]',
-            _many(101, "{name: pN, port: 5432}"),
-            {"ports: Too many: 101: must have at most 100 items"},
+            _many(101, "{name: pN, port: 5432}").replace("port: 5432", "port: 5000"),
+            set(),
         ),
+        (
+            '[{addresses: ["10.0.0.5"], nodeName: Node_1}]',
+            "[{port: 5432}]",
+            {f'endpoints[0].nodeName: Invalid value: "Node_1": {DNS1123_SUBDOMAIN}'},
+        ),
+        ('[{addresses: ["10.0.0.5"], nodeName: node-1.zone-a}]', "[{port: 5432}]", set()),
         (
             '[{addresses: ["10.0.0.5"]}]',
             "[{port: 5432, appProtocol: 'my app'}]",
@@ -311,6 +319,8 @@ def _many(n: int, item: str) -> str:
         "bad-hostname",
         "hostname",
         "101-ports",
+        "bad-node-name",
+        "node-name",
         "bad-app-protocol",
         "app-protocol",
     ],
@@ -319,9 +329,80 @@ def test_slice_sizes_hostnames_and_app_protocols(
     endpoints: str, ports: str, expected: set[str]
 ) -> None:
     """K · pkg/apis/discovery/validation · `validateEndpoints` (`maxEndpoints` 1,000: refused
-    before any endpoint is looked at; `maxAddresses` 100; a hostname is a DNS-1123 label) and
-    `validatePorts` (`maxPorts` 100; an appProtocol is a qualified name)."""
+    before any endpoint is looked at; `maxAddresses` 100; a nodeName is a DNS-1123 subdomain
+    (`ValidateNodeName`), a hostname a DNS-1123 label) and `validatePorts` (`maxPorts` 20,000;
+    an appProtocol is a qualified name)."""
     result = analyze(_slice(endpoints, ports))
     assert {e.message for e in result.errors} == expected
     if expected:
         assert "EndpointSlice/default/ext-1" in result.parsed.invalid_objects
+
+
+def test_more_than_20000_slice_ports_are_refused_unread() -> None:
+    """`validatePorts`: 20,001 ports is `field.TooMany`, and none of them is looked at (the
+    first one's bad protocol is not reported); 20,000 are each checked. Called with the parsed
+    object, as the loader does: a 20,001-item YAML list would cost the suite a second."""
+    doc = load_documents(_slice('[{addresses: ["10.0.0.5"]}]'))[1]
+    data = doc.data
+    data["ports"] = [{"name": f"p{i}", "port": 5432} for i in range(20001)]
+    data["ports"][0]["protocol"] = "tcp"
+    obj = "EndpointSlice/default/ext-1"
+    errors = v.validate_endpoint_slice(data, doc, (), obj, "EndpointSlice")
+    assert [e.message for e in errors] == ["ports: Too many: 20001: must have at most 20000 items"]
+    data["ports"] = data["ports"][:20000]
+    errors = v.validate_endpoint_slice(data, doc, (), obj, "EndpointSlice")
+    assert [e.message for e in errors] == [
+        'ports[0].protocol: Unsupported value: "tcp": supported values: "SCTP", "TCP", "UDP"'
+    ]
+
+
+TOPOLOGY_SLICE = """\
+apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec:
+  ports: [{port: 5432}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: db-1
+  labels: {kubernetes.io/service-name: db}
+addressType: IPv4
+endpoints:
+- addresses: ["10.244.1.5"]
+  ENDPOINT
+ports: [{port: 5432}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "node"),
+    [
+        # what validateEndpoints would refuse, if the v1 strategy kept it: 17 labels, a bad key
+        # and a bad value
+        (
+            "deprecatedTopology: {"
+            + ", ".join(f"k{i}: v" for i in range(15))
+            + ", 'bad key!': ok, kubernetes.io/hostname: 'node 1!'}",
+            "",
+        ),
+        # the old home of the node's name is not read: the node is nodeName's
+        ("deprecatedTopology: {kubernetes.io/hostname: node-1}", ""),
+        (
+            "deprecatedTopology: {kubernetes.io/hostname: node-1}\n  nodeName: node-2",
+            "node-2",
+        ),
+    ],
+    ids=["invalid-labels", "hostname-not-read", "node-name-wins"],
+)
+def test_deprecated_topology_is_dropped_not_validated(endpoint: str, node: str) -> None:
+    """v1.35 serves discovery only as v1, whose strategy clears `deprecatedTopology` before
+    validation (K · pkg/registry/discovery/endpointslice/strategy.go · `dropTopologyOnV1`, from
+    `PrepareForCreate`): validateEndpoints' label checks of it never see a v1 write, the slice
+    is accepted and nothing reads the map."""
+    result = analyze(TOPOLOGY_SLICE.replace("ENDPOINT", endpoint))
+    assert [e.message for e in result.errors] == []
+    assert "EndpointSlice/default/db-1" not in result.parsed.invalid_objects
+    (given,) = result.parsed.cluster.slices
+    assert [ep.node_name for ep in given.endpoints] == [node]

@@ -994,7 +994,17 @@ def validate_endpoint_slice(
     each is an address of that family (`IsValidIPv4Address`, Go's sloppy parser) that is not
     special (`ValidateEndpointIP`: unspecified, loopback, link-local); in an FQDN slice each is
     a fully qualified domain name (`IsFullyQualifiedDomainName`); at most 1,000 endpoints of at
-    most 100 addresses (`field.TooMany`), a hostname a DNS-1123 label; then `validatePorts`."""
+    most 100 addresses (`field.TooMany`), a nodeName a DNS-1123 subdomain (`ValidateNodeName`),
+    a hostname a DNS-1123 label; then `validatePorts`.
+
+    `endpoints[].deprecatedTopology` is never refused: validateEndpoints would check it as
+    labels (at most `maxTopologyLabels` 16, `ValidateLabels`), but v1.35 serves discovery only
+    as v1, and for a v1 write the strategy clears it before validation runs (K ·
+    pkg/registry/discovery/endpointslice/strategy.go · `PrepareForCreate` and
+    `PrepareForUpdate` → `dropTopologyOnV1`; its v1 field doc: "not writable through the v1
+    API, and any attempts to write to it will be silently ignored"). So the model accepts it
+    whatever it holds and reads nothing from it: an endpoint's node is its `nodeName`, never
+    the map's `kubernetes.io/hostname`."""
     c = _validate_meta_only(data, doc, prefix, obj, kind)
     address_type = data.get("addressType")
     if address_type is None or address_type == "":
@@ -1017,6 +1027,10 @@ def validate_endpoint_slice(
         elif len(addresses) > MAX_SLICE_ADDRESSES:
             c.add(at, TOO_MANY, len(addresses), _at_most(MAX_SLICE_ADDRESSES))
         _validate_slice_addresses(c, at, addresses, address_type)
+        node = endpoint.get("nodeName")
+        if isinstance(node, str):
+            for msg in names.is_dns1123_subdomain(node):
+                c.add(f"endpoints[{i}].nodeName", INVALID, node, msg)
         hostname = endpoint.get("hostname")
         if isinstance(hostname, str):
             for msg in names.is_dns1123_label(hostname):
@@ -1025,8 +1039,9 @@ def validate_endpoint_slice(
     return c.errors
 
 
-MAX_SLICE_ENDPOINTS, MAX_SLICE_ADDRESSES, MAX_SLICE_PORTS = 1000, 100, 100
-"""`maxEndpoints`, `maxAddresses` and `maxPorts` of K · pkg/apis/discovery/validation."""
+MAX_SLICE_ENDPOINTS, MAX_SLICE_ADDRESSES, MAX_SLICE_PORTS = 1000, 100, 20000
+"""`maxEndpoints`, `maxAddresses` and `maxPorts` of K · pkg/apis/discovery/validation (ports:
+20,000 since v1.21, kubernetes#99795, for Services with more than 100 ports; 100 before)."""
 
 
 def _at_most(n: int) -> str:
@@ -1201,7 +1216,7 @@ def _validate_slice_ports(c: Collector, ports: Any) -> None:
     """`validatePorts` of K · pkg/apis/discovery/validation/validation.go: a name is a DNS-1123
     label and unique in the slice (discovery/v1 defaults a missing one to "", so two unnamed
     ports clash), the protocol (defaulted to TCP) one of TCP, UDP, SCTP, an appProtocol a
-    qualified name; more than 100 ports is refused without looking at them."""
+    qualified name; more than 20,000 ports is refused without looking at them."""
     seen: set[str] = set()
     ports = _list(ports)
     if len(ports) > MAX_SLICE_PORTS:
