@@ -7,11 +7,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from testkit import settle, type_fast
+from testkit import builtin_lesson, settle, type_fast
 
 from tutor.app.app import TutorApp
 from tutor.app.widgets.editor import YamlEditor
-from tutor.app.widgets.routing import RoutingView
+from tutor.app.widgets.routing import RoutingView, symptom_header
+from tutor.model.analysis import analyze
+from tutor.model.network import ClusterNetwork
+from tutor.model.proxy import Client
+from tutor.model.report import request_to
 
 
 @pytest.fixture(autouse=True)
@@ -47,3 +51,26 @@ async def test_an_ipv6_first_service_shows_the_pods_ipv6_addresses(tmp_path: Pat
         rows = pod_rows(view)
         assert all(" 10.244." in row and ":8080" in row and "fd00" not in row for row in rows)
         assert any("from client (10.244.1.100 on node-1)" in p for p in prompts(view))
+
+
+def test_the_symptoms_header_names_the_address_the_client_sends_from() -> None:
+    """A `routing: symptoms` view's header says who sends as the full view's header and the
+    trace do: to an IPv6-first Service's ClusterIP the client sends from its IPv6 address (it
+    named the client's primary IPv4 address). Called without an app: the header is a
+    function of the analysis, and `RoutingView.show` passes its snapshot's."""
+    lesson = builtin_lesson("dual-stack")
+    step = lesson.steps[2]  # ipFamilies [IPv6, IPv4]
+    network = ClusterNetwork(tuple(lesson.ip_families))
+    analysis = analyze(step.manifest or lesson.manifest, network=network)
+    sr = analysis.services[0]
+    client = Client("client", "10.244.1.100", "node-1")
+    header = symptom_header(sr, sr.ports[0], client, analysis).plain
+    assert header.startswith("from client (fd00:10:244:1::100 on node-1)"), header
+    assert request_to(analysis, sr, sr.ports[0], client).client.ip == "fd00:10:244:1::100"
+    ipv4_first = analyze(
+        (step.manifest or lesson.manifest).replace("[IPv6, IPv4]", "[IPv4, IPv6]"),
+        network=network,
+    )
+    sr = ipv4_first.services[0]
+    header = symptom_header(sr, sr.ports[0], client, ipv4_first).plain
+    assert header.startswith("from client (10.244.1.100 on node-1)"), header

@@ -132,9 +132,11 @@ def service_header(
     return hang(text, width, 6)
 
 
-def symptom_header(sr: ServiceRoute, pr: PortRoute, client: Client) -> Text:
+def symptom_header(sr: ServiceRoute, pr: PortRoute, client: Client, analysis: Analysis) -> Text:
     """A Service port as its user knows it without investigating: who sends, to which name
-    and port (the snapshot shows symptoms only)."""
+    and port (the snapshot shows symptoms only). The client's address is the one it sends from
+    to the ClusterIP, as in the full view's header and the trace (`source_address`)."""
+    client = source_address(analysis, client, sr.service.cluster_ip)
     text = Text()
     text.append("from ", style="dim")
     text.append(f"{client.name} ({client.ip}" + (f" on {client.node})" if client.node else ")"))
@@ -354,7 +356,7 @@ class RoutingView(OptionList):
         for s_index, sr in enumerate(analysis.services):
             if snapshot.symptoms:
                 for pr in sr.ports:
-                    prompt = hang(symptom_header(sr, pr, client), width, 6)
+                    prompt = hang(symptom_header(sr, pr, client, analysis), width, 6)
                     options.append(
                         Option(scrub(prompt), id=option_id(Target(s_index, pr.port.key)))
                     )
