@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from sample_manifests import DEPLOYMENT, MANIFEST
+from testkit import builtin_lesson
 
 from tutor.course.lesson import Goal
 from tutor.lab.actions import apply
@@ -167,3 +168,29 @@ def test_a_shell_the_learner_entered_stays_the_client_until_exit(enter: str) -> 
     assert lab.console.prompt == inside
     lab.run_command("exit")
     assert lab.console.prompt == "client:/ # "
+
+
+def test_the_nxdomain_story_says_where_the_console_runs() -> None:
+    """Lesson 14's `nxdomain` challenge: the app runs in namespace `web`, the console's shell
+    and kubectl in `default` (a bare `kubectl get pods` showed nothing and the story did not
+    say why). The story now says where the console runs, and its commands, in order, show
+    what it tells: the app's Pods with `-n web`, and from a shell beside the app `redis` does
+    not resolve, while from namespace `cache` it does."""
+    lesson = builtin_lesson("troubleshooting")
+    challenge = next(c for c in lesson.challenges if c.id == "nxdomain")
+    lab = session(challenge.manifest, goal=challenge.goal, symptoms=True)
+    console = lab.console_client()
+    assert (console.namespace, lab.console.namespace) == ("default", "default")
+    assert "a client Pod in namespace `default`, kubectl's namespace" in " ".join(
+        challenge.text.split()
+    )
+    assert lab.run_command("kubectl get pods").text == "No resources found in default namespace.\n"
+    outputs = {line: lab.run_command(line).text for line in challenge.commands}
+    assert outputs["kubectl get pods -n web"].splitlines()[1].startswith("web-1 ")
+    assert "nslookup: can't resolve 'redis'" in outputs["nslookup redis"]
+    assert lab.console.client.namespace == "web"  # in the debug container, until `exit`
+    services = [line.split()[:2] for line in outputs["kubectl get svc -A"].splitlines()]
+    assert ["cache", "redis"] in services and ["web", "redis"] not in services
+    lab.run_command("exit")
+    lab.run_command("kubectl run tmp -n cache -it --rm --image=busybox -- sh")
+    assert "redis.cache.svc.cluster.local" in lab.run_command("nslookup redis").text
