@@ -10,9 +10,11 @@ entry is never used.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,3 +35,33 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     children, so one worker per core left a core idle. Not more: the bad-input budgets (2 s
     per `ktutor` child, process start included) must hold while every worker is busy."""
     return len(os.sched_getaffinity(0)) + 1
+
+
+SharedFile = Callable[[str, Callable[[Path], None]], Path]
+
+
+@pytest.fixture(scope="session")
+def shared_file(tmp_path_factory: pytest.TempPathFactory) -> SharedFile:
+    """`shared_file(name, write)`: the file `name`, written by `write(path)` once per test run
+    and read by every xdist worker (each worker is a process with its own module fixtures, so
+    a 2 MB dump was written by each worker that ran one of its tests: ~2 CPU s for YAML).
+    The folder is the run's own (the workers' base temp folders sit in it), a lock makes the
+    other workers wait for the first writer, and the file appears whole (written aside,
+    then renamed) or not at all."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the controller's base temp: one per run, shared by its workers
+    folder = root / "shared"
+    folder.mkdir(exist_ok=True)
+
+    def get(name: str, write: Callable[[Path], None]) -> Path:
+        path = folder / name
+        with (folder / f"{name}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not path.exists():
+                aside = folder / f"part-{os.getpid()}-{name}"  # the same suffix as `name`
+                write(aside)
+                aside.replace(path)
+        return path
+
+    return get
