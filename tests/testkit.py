@@ -7,6 +7,7 @@ import contextlib
 import functools
 import unicodedata
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -70,6 +71,26 @@ def builtin_lessons() -> tuple[Lesson, ...]:
 def builtin_lesson(lesson_id: str) -> Lesson:
     """One built-in lesson by id (from `builtin_lessons`)."""
     return next(le for le in builtin_lessons() if le.id == lesson_id)
+
+
+def builtin_app(
+    lesson_id: str | None = None,
+    step: int | None = None,
+    data_dir: Path | None = None,
+    *,
+    warm_up: bool = False,
+) -> Any:
+    """TutorApp on the built-in course, read from the files as `ktutor` reads them, for a test
+    that drives it: no blinking cursor (a repaint every half second) and, unless asked, no
+    warm-up (styles, tree-sitter, a collection of the heap and the spare editor: ~1 CPU s an
+    app in a test process). The warm-up's own tests ask for it: test_app_chrome's, test_app_open,
+    test_app_prebuilt_lesson, lesson 1 end to end."""
+    from tutor.app.app import TutorApp
+
+    app = TutorApp(lesson_id, step=step, data_dir=data_dir)
+    app.cursor_blink = False
+    app.warm_up = warm_up
+    return app
 
 
 def _busy(app: App[Any]) -> bool:

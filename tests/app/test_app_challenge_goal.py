@@ -6,10 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from testkit import press, settle
+from testkit import builtin_app, press, settle
 from textual.widgets import Static
-
-from tutor.app.app import TutorApp
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +19,7 @@ def only_builtin(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_the_goal_line_renders_code_spans(tmp_path: Path) -> None:
     from tutor.app.screens.practice import ChallengeScreen
 
-    app = TutorApp("dual-stack", data_dir=tmp_path)
+    app = builtin_app("dual-stack", data_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await press(pilot, "ctrl+o")

@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import builtin_lesson, press, settle, type_fast
+from testkit import builtin_app, builtin_lesson, press, settle, type_fast
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
-from tutor.app.app import TutorApp
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.widgets.editor import YamlEditor
 
@@ -118,8 +117,7 @@ async def test_new_lesson_with_keys_alone(tmp_path: Path, walk: Walk) -> None:
     lesson = builtin_lesson(walk.lesson)  # the app reads the files itself, as it starts
     tried = next(i for i, s in enumerate(lesson.steps) if s.title == walk.step)
     assert lesson.steps[tried].check is not None
-    app = TutorApp(walk.lesson, data_dir=tmp_path)
-    app.cursor_blink = False  # type: ignore[attr-defined]
+    app = builtin_app(walk.lesson, data_dir=tmp_path)  # test_app_course_end_to_end's is warm
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
@@ -152,7 +150,7 @@ async def test_new_lesson_with_keys_alone(tmp_path: Path, walk: Walk) -> None:
             assert f"`{walk.console}`" in challenge.last.detail
             await press(pilot, "f8")
             await settle(pilot)
-            await press(pilot, *walk.console, "enter")
+            await type_fast(pilot, *walk.console, "enter")  # a key at a time: test_app_console
             await settle(pilot)
         await press(pilot, "ctrl+s")
         await settle(pilot)

@@ -7,9 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from testkit import builtin_lesson, settle, type_fast
+from testkit import builtin_app, builtin_lesson, settle, type_fast
 
-from tutor.app.app import TutorApp
 from tutor.app.widgets.editor import YamlEditor
 from tutor.app.widgets.routing import RoutingView, symptom_header
 from tutor.model.analysis import analyze
@@ -34,7 +33,7 @@ def pod_rows(view: RoutingView) -> list[str]:
 
 
 async def test_an_ipv6_first_service_shows_the_pods_ipv6_addresses(tmp_path: Path) -> None:
-    app = TutorApp("dual-stack", step=3, data_dir=tmp_path)  # "ipFamilies and clusterIPs"
+    app = builtin_app("dual-stack", step=3, data_dir=tmp_path)  # "ipFamilies and clusterIPs"
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         view = app.screen.query_one(RoutingView)

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import press, settle, type_fast
+from testkit import builtin_app, press, settle, type_fast
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
-from tutor.app.app import TutorApp
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.screens.lesson_list import LessonListScreen
 from tutor.app.widgets.editor import YamlEditor
@@ -39,7 +38,7 @@ def only_builtin(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_skip_reset_lesson_and_reset_all(tmp_path: Path) -> None:
-    app = TutorApp("anatomy", data_dir=tmp_path)
+    app = builtin_app("anatomy", data_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)

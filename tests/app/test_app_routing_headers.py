@@ -8,9 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from testkit import press, settle
+from testkit import builtin_app, press, settle
 
-from tutor.app.app import TutorApp
 from tutor.app.widgets.routing import RoutingView
 
 
@@ -21,7 +20,7 @@ def only_builtin(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def routing_text(tmp_path: Path, lesson: str, step: int) -> str:
-    app = TutorApp(lesson, step=step, data_dir=tmp_path)
+    app = builtin_app(lesson, step=step, data_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         view = app.screen.query_one(RoutingView)
@@ -55,7 +54,7 @@ async def test_a_requests_wrapped_hop_lines_stay_under_their_arrow(tmp_path: Pat
     """At 80x24 the hops of one request wrapped to column 0 (lesson 9 step 6, ctrl+t)."""
     from tutor.app.widgets.traffic import TrafficView
 
-    app = TutorApp("service-types", step=6, data_dir=tmp_path)
+    app = builtin_app("service-types", step=6, data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press(pilot, "f4", "ctrl+t")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
-from testkit import builtin_lessons, settle
+from testkit import builtin_app, builtin_lessons, settle
 from textual.content import Content
 from textual.geometry import Region
 from textual.widgets import Markdown
@@ -92,11 +92,10 @@ def test_the_checker_finds_the_broken_span() -> None:
 async def test_ss_lnt_is_on_one_line_at_80x24(tmp_path: Path, monkeypatch: Any) -> None:
     """The real screen: lesson 9 step 2's `ss -lnt` on one line, and the paragraph widths
     are the ones checked above."""
-    from tutor.app.app import TutorApp
 
     monkeypatch.setenv("KTUTOR_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("KTUTOR_SERVE", raising=False)
-    app = TutorApp("service-types", step=2)
+    app = builtin_app("service-types", step=2)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         markdown = app.screen.query_one("#step-text", Markdown)
