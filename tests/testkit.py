@@ -193,15 +193,23 @@ async def until(pilot: Pilot[Any], done: Callable[[], object], seconds: float = 
     assert done(), f"still not true after {seconds} s"
 
 
-def tree_paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every path into nested dicts and lists (the root excluded), for mutation strategies."""
-    out = [prefix] if prefix else []
-    if isinstance(data, dict):
-        for k, v in data.items():
-            out.extend(tree_paths(v, (*prefix, k)))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            out.extend(tree_paths(v, (*prefix, i)))
+def tree_paths(data: Any) -> list[tuple[Any, ...]]:
+    """Every path into nested dicts and lists (the root excluded), parents before their
+    children, for mutation strategies. One list filled in place: each level returning its own
+    list to extend the parent's copied every path once per level above it (~2 CPU s of
+    test_properties' mutated manifests, 80 levels deep after a `nest`)."""
+    out: list[tuple[Any, ...]] = []
+
+    def walk(node: Any, prefix: tuple[Any, ...]) -> None:
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            path = (*prefix, key)
+            out.append(path)
+            if isinstance(value, (dict, list)):
+                walk(value, path)
+
+    if isinstance(data, (dict, list)):
+        walk(data, ())
     return out
 
 
