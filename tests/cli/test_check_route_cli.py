@@ -10,7 +10,7 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -221,9 +221,9 @@ BAD_INPUT: list[tuple[str, bytes, str]] = [
 
 
 @pytest.fixture(scope="module")
-def zygote() -> Iterator[Any]:
+def zygote(shared_file: Callable[..., Path]) -> Iterator[Any]:
     """`ktutor` children forked from one prepared python (tests/robustness/badfiles.Zygote:
-    each still its own process, its time including a cold start measured once)."""
+    each still its own process, its time including a cold start measured once per run)."""
     name = "robustness_badfiles"
     bf = sys.modules.get(name)
     if bf is None:
@@ -234,7 +234,10 @@ def zygote() -> Iterator[Any]:
         bf = importlib.util.module_from_spec(spec)
         sys.modules[name] = bf
         spec.loader.exec_module(bf)
-    forker = bf.Zygote()
+    cold = shared_file(
+        "zygote-cold-start.json", lambda out: out.write_text(json.dumps(bf.cold_start()))
+    )
+    forker = bf.Zygote(cold=json.loads(cold.read_text()))
     yield forker
     forker.close()
 

@@ -338,6 +338,31 @@ def _kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
+def _child_env(env: dict[str, str] | None) -> dict[str, str]:
+    out = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    out.pop("KTUTOR_PROBE_RSS", None)
+    return out
+
+
+def _cold(imports: str, env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds of a cold python importing `imports`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    begin = time.perf_counter()
+    subprocess.run([sys.executable, "-c", imports], cwd=ROOT, env=env, check=True)
+    wall = time.perf_counter() - begin
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def cold_start(env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds of a cold python importing PRELOAD: the shorter of two each (a
+    load spike is not a start). Zygote adds them to every answer."""
+    imports = "; ".join(f"import {name}" for name in PRELOAD)
+    colds = [_cold(imports, _child_env(env)) for _ in range(2)]
+    return min(wall for wall, _cpu in colds), min(cpu for _wall, cpu in colds)
+
+
 class Zygote:
     """Runs `ktutor ARGS` (or a script) as run_child does, in a child forked from a python that
     has already imported the tutor (zygote.py): each child is still a process of its own (exit
@@ -345,13 +370,13 @@ class Zygote:
     seconds adds `start`, the wall time of a cold python importing the same modules (the
     shorter of two), so the budgets still include process start."""
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
-        self.env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-        self.env.pop("KTUTOR_PROBE_RSS", None)
-        imports = "; ".join(f"import {name}" for name in PRELOAD)
-        colds = [self._cold(imports) for _ in range(2)]
-        self.start = min(wall for wall, _cpu in colds)  # a load spike is not a start
-        self.start_cpu = min(cpu for _wall, cpu in colds)
+    def __init__(
+        self, env: dict[str, str] | None = None, cold: Sequence[float] | None = None
+    ) -> None:
+        """`cold`: `cold_start()`'s figures when the caller has them (a test run measures them
+        once for all its workers: two cold pythons are ~0.8 CPU s)."""
+        self.env = _child_env(env)
+        self.start, self.start_cpu = cold if cold is not None else cold_start(env)
         self.proc = subprocess.Popen(
             [sys.executable, str(ZYGOTE), *PRELOAD],
             cwd=ROOT,
@@ -361,16 +386,6 @@ class Zygote:
             text=True,
         )
         self._reply()  # ready: its imports are done
-
-    def _cold(self, imports: str) -> tuple[float, float]:
-        """Wall and CPU seconds of a cold python importing `imports`."""
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        begin = time.perf_counter()
-        subprocess.run([sys.executable, "-c", imports], cwd=ROOT, env=self.env, check=True)
-        wall = time.perf_counter() - begin
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        return wall, cpu
 
     def _reply(self) -> dict[str, Any]:
         assert self.proc.stdout is not None
