@@ -180,8 +180,10 @@ def mutated(draw: st.DrawFn) -> list[Any]:
             parent[draw(st.text(max_size=12))] = parent.pop(key)
         elif op == "nest":
             wrapped = parent[key]
-            for _ in range(draw(st.integers(1, 80))):
-                wrapped = draw(st.sampled_from([[wrapped], {"x": wrapped}]))
+            depth = draw(st.integers(1, 80))
+            shape = draw(st.integers(0, 2**depth - 1))  # one draw, not one per level
+            for level in range(depth):
+                wrapped = [wrapped] if shape >> level & 1 else {"x": wrapped}
             parent[key] = wrapped
         elif op == "huge":
             parent[key] = draw(
