@@ -406,3 +406,57 @@ def test_deprecated_topology_is_dropped_not_validated(endpoint: str, node: str) 
     assert "EndpointSlice/default/db-1" not in result.parsed.invalid_objects
     (given,) = result.parsed.cluster.slices
     assert [ep.node_name for ep in given.endpoints] == [node]
+
+
+LABEL_VALUE = (
+    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or "
+    "'.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or "
+    "'my_value',  or '12345', regex used for validation is "
+    "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+)
+
+
+def _hints(for_zones: list[str], for_nodes: list[str]) -> str:
+    zones = ", ".join(f"{{name: '{z}'}}" for z in for_zones)
+    nodes = ", ".join(f"{{name: '{n}'}}" for n in for_nodes)
+    return f"hints: {{forZones: [{zones}], forNodes: [{nodes}]}}"
+
+
+@pytest.mark.parametrize(
+    ("hints", "expected"),
+    [
+        (_hints(["zone-a", "zone-b"], ["node-1"]), set()),
+        (_hints([f"zone-{i}" for i in range(8)], [f"node-{i}" for i in range(8)]), set()),
+        (
+            # nine zones: refused at once, and forNodes is not looked at (its bad name unreported)
+            _hints([f"zone-{i}" for i in range(9)], ["Node_1"]),
+            {"endpoints[0].hints.forZones: Too many: 9: must have at most 8 items"},
+        ),
+        (
+            _hints(["zone-a"], [f"node-{i}" for i in range(9)]),
+            {"endpoints[0].hints.forNodes: Too many: 9: must have at most 8 items"},
+        ),
+        (
+            _hints(["zone-a", "zone-a"], ["node-1", "node-1"]),
+            {
+                'endpoints[0].hints.forZones[1].name: Duplicate value: "zone-a"',
+                'endpoints[0].hints.forNodes[1].name: Duplicate value: "node-1"',
+            },
+        ),
+        (
+            _hints(["zone a"], ["Node_1"]),
+            {
+                f'endpoints[0].hints.forZones[0].name: Invalid value: "zone a": {LABEL_VALUE}',
+                f'endpoints[0].hints.forNodes[0].name: Invalid value: "Node_1": {DNS1123_SUBDOMAIN}',
+            },
+        ),
+    ],
+    ids=["hints", "eight-each", "nine-zones", "nine-nodes", "duplicates", "bad-names"],
+)
+def test_slice_hints(hints: str, expected: set[str]) -> None:
+    """K · pkg/apis/discovery/validation · `validateHints`: at most 8 forZones (then return),
+    names once each and label values; at most 8 forNodes, names once each and node names. A
+    refused slice never reaches kube-proxy."""
+    result = analyze(TOPOLOGY_SLICE.replace("ENDPOINT", hints))
+    assert {e.message for e in result.errors} == expected
+    assert ("EndpointSlice/default/db-1" in result.parsed.invalid_objects) == bool(expected)

@@ -995,7 +995,7 @@ def validate_endpoint_slice(
     special (`ValidateEndpointIP`: unspecified, loopback, link-local); in an FQDN slice each is
     a fully qualified domain name (`IsFullyQualifiedDomainName`); at most 1,000 endpoints of at
     most 100 addresses (`field.TooMany`), a nodeName a DNS-1123 subdomain (`ValidateNodeName`),
-    a hostname a DNS-1123 label; then `validatePorts`.
+    a hostname a DNS-1123 label, the hints (`validateHints`); then `validatePorts`.
 
     `endpoints[].deprecatedTopology` is never refused: validateEndpoints would check it as
     labels (at most `maxTopologyLabels` 16, `ValidateLabels`), but v1.35 serves discovery only
@@ -1035,8 +1035,45 @@ def validate_endpoint_slice(
         if isinstance(hostname, str):
             for msg in names.is_dns1123_label(hostname):
                 c.add(f"endpoints[{i}].hostname", INVALID, hostname, msg)
+        hints = endpoint.get("hints")
+        if isinstance(hints, dict):
+            _validate_slice_hints(c, f"endpoints[{i}].hints", hints)
     _validate_slice_ports(c, data.get("ports"))
     return c.errors
+
+
+MAX_ZONE_HINTS = MAX_NODE_HINTS = 8
+"""`maxZoneHints` and `maxNodeHints` of K · pkg/apis/discovery/validation (the v1 field docs:
+"May contain a maximum of 8 entries")."""
+
+
+def _validate_slice_hints(c: Collector, at: str, hints: dict[str, Any]) -> None:
+    """K · pkg/apis/discovery/validation · `validateHints`: at most 8 `forZones`, each name once
+    (`field.Duplicate`) and a label value (`IsValidLabelValue`), then at most 8 `forNodes`,
+    each name once and a node name (`ValidateNodeName`: a DNS-1123 subdomain). Too many of
+    either returns at once, as upstream's early `return allErrs` does: nothing after it is
+    looked at. A hand-written slice's hints matter: kube-proxy filters endpoints by them
+    (`topologyModeFromHints`), and the API server refuses the slice before any kube-proxy
+    could."""
+    for key, limit, check in (
+        ("forZones", MAX_ZONE_HINTS, names.is_label_value),
+        ("forNodes", MAX_NODE_HINTS, names.is_dns1123_subdomain),
+    ):
+        entries = _list(hints.get(key))
+        if len(entries) > limit:
+            c.add(f"{at}.{key}", TOO_MANY, len(entries), _at_most(limit))
+            return
+        seen: set[str] = set()
+        for j, entry in enumerate(entries):
+            name = entry.get("name") if isinstance(entry, dict) else None
+            if not isinstance(name, str):
+                continue
+            path = f"{at}.{key}[{j}].name"
+            if name in seen:
+                c.add(path, DUPLICATE, name)
+            seen.add(name)
+            for msg in check(name):
+                c.add(path, INVALID, name, msg)
 
 
 MAX_SLICE_ENDPOINTS, MAX_SLICE_ADDRESSES, MAX_SLICE_PORTS = 1000, 100, 20000
