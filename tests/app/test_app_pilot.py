@@ -44,29 +44,22 @@ async def open_basics(pilot: Pilot[Any]) -> None:
     assert isinstance(pilot.app.screen, LessonScreen)
 
 
-async def test_lesson_list_shows_status_words_symbols_and_broken_files(
+async def test_list_then_open_lesson_next_previous_and_resume_after_restart(
     make_app: Any, lesson: Lesson, data_dir: Path
 ) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        # the list: status words and symbols, lesson text as written, broken files
         assert isinstance(app.screen, LessonListScreen)
         options = app.screen.query_one("#lessons", OptionList)
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert "○ new" in prompts[0] and "Service basics" in prompts[0] and "10 min" in prompts[0]
         assert "Selectors, ports and Pods." in prompts[0]
-        # lesson text is never parsed as markup
-        assert "[with brackets]" in prompts[1]
+        assert "[with brackets]" in prompts[1], "lesson text is never parsed as markup"
         assert "✗ broken" in prompts[2]
         assert "lessons/99-broken.yaml:7: steps[0].path" in prompts[2]
-        assert options.get_option_at_index(2).disabled
-
-
-async def test_open_lesson_next_previous_and_resume_after_restart(
-    make_app: Any, lesson: Lesson, data_dir: Path
-) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+        assert options.get_option_at_index(2).disabled, "a broken file cannot be opened"
         await open_basics(pilot)
         header = app.screen.query_one("#step-header", Static)
         assert "step 1 of 3" in static_text(header)
@@ -105,27 +98,19 @@ async def test_command_line_lesson_and_step(make_app: Any, lesson: Lesson, data_
         assert markdown._open_links is False
 
 
-async def test_editor_is_yaml_code_editor_with_two_space_indent(
+async def test_yaml_code_editor_whose_step_field_highlight_follows_the_path_not_the_line(
     make_app: Any, lesson: Lesson, data_dir: Path
 ) -> None:
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         editor = app.screen.query_one(YamlEditor)
+        # a YAML code editor with a two-space indent
         assert "yaml" in editor.available_languages
         assert editor.language == "yaml"
         assert editor.indent_width == 2
         assert editor.show_line_numbers
         assert editor.theme == "css"
-
-
-async def test_step_field_highlight_follows_the_path_not_the_line(
-    make_app: Any, lesson: Lesson, data_dir: Path
-) -> None:
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        editor = app.screen.query_one(YamlEditor)
         # spec.selector starts on line 6 (row 5) of the fixture manifest
         assert editor.step_ranges and editor.step_ranges[0][0] == 5
         editor.focus()
@@ -211,7 +196,8 @@ async def test_routing_view_keys_act_on_the_first_pod_it_selects(
 ) -> None:
     """Focusing the routing view selects its first Pod, so a cluster key acts at once (it sat on
     the Service row and `l` said "Pick a Pod first"). What each key does is tested on the lab
-    session (tests/lab); here, that the keys reach it and the view shows the result."""
+    session (tests/lab); here, that the keys reach it and the view shows the result (r, l, d,
+    x, and c, which changes who sends)."""
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -241,7 +227,11 @@ async def test_routing_view_keys_act_on_the_first_pod_it_selects(
             "web-1": "web",
             "web-2": "web",
             "api-1": "api",
-        }
+        }, "x puts the cluster back as the manifest says"
+        await press(pilot, "c")  # the next client: a Pod on node-2
+        await settle(pilot)
+        assert workbench(app).clients[0].node == "node-2", "c picks the next client"
+        assert "on node-2" in routing_text(app)
 
 
 async def test_traffic_one_request_and_burst(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
@@ -293,18 +283,6 @@ async def test_old_results_are_dimmed_after_an_edit_and_gone_on_the_next_step(
         assert "ctrl+t sends one request" in str(traffic.render_text())
 
 
-async def test_the_client_key_changes_who_sends(
-    make_app: Any, lesson: Lesson, data_dir: Path
-) -> None:
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await press(pilot, "f4", "c")  # the next client: a Pod on node-2
-        await settle(pilot)
-        assert workbench(app).clients[0].node == "node-2"
-        assert "on node-2" in routing_text(app)
-
-
 async def test_an_invalid_service_is_said_to_be_refused(
     make_app: Any, lesson: Lesson, data_dir: Path
 ) -> None:
@@ -317,7 +295,9 @@ async def test_an_invalid_service_is_said_to_be_refused(
         assert "No Service in this manifest" not in text
 
 
-async def test_behind_the_scenes_tabs(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+async def test_behind_the_scenes_tabs_and_nftables(
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -330,36 +310,26 @@ async def test_behind_the_scenes_tabs(make_app: Any, lesson: Lesson, data_dir: P
         assert "kind: EndpointSlice" in slices and "kubernetes.io/service-name: web" in slices
         dns = static_text(app.screen.query_one("#dns-text", Static))
         assert "web.default.svc.cluster.local." in dns
+        # `m` inside the view switches kube-proxy's rules between iptables and nftables mode
+        app.screen.query_one("#rules-text", Static).parent.focus()  # type: ignore[union-attr]
+        await press(pilot, "m")
+        await settle(pilot)
+        rules = static_text(app.screen.query_one("#rules-text", Static))
+        assert "table ip kube-proxy {" in rules and "numgen random mod" in rules, "m: nftables"
+        assert "KUBE-SERVICES" not in rules and "m: show iptables mode" in rules
+        await press(pilot, "m")
+        await settle(pilot)
+        rules = static_text(app.screen.query_one("#rules-text", Static))
+        assert "KUBE-SERVICES" in rules and "m: show nftables mode" in rules, "m: iptables"
         # follows the manifest as it is now
         workbench(app).editor.load_text(lesson.manifest.replace("name: web\n", "name: shop\n", 1))
         await settle(pilot)
         assert "shop.default.svc.cluster.local." in static_text(
             app.screen.query_one("#dns-text", Static)
-        )
+        ), "the DNS tab follows an edit"
         await press(pilot, "f5")
         await settle(pilot)
         assert not app.screen.query_one("#behind").display
-
-
-async def test_behind_the_scenes_switches_to_nftables(
-    make_app: Any, lesson: Lesson, data_dir: Path
-) -> None:
-    """`m` inside the view switches kube-proxy's rules between iptables and nftables mode."""
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await press(pilot, "f5")
-        await settle(pilot)
-        app.screen.query_one("#rules-text", Static).parent.focus()  # type: ignore[union-attr]
-        await press(pilot, "m")
-        await settle(pilot)
-        rules = static_text(app.screen.query_one("#rules-text", Static))
-        assert "table ip kube-proxy {" in rules and "numgen random mod" in rules
-        assert "KUBE-SERVICES" not in rules and "m: show iptables mode" in rules
-        await press(pilot, "m")
-        await settle(pilot)
-        rules = static_text(app.screen.query_one("#rules-text", Static))
-        assert "KUBE-SERVICES" in rules and "m: show nftables mode" in rules
 
 
 async def test_help_and_palette(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
@@ -497,6 +467,9 @@ async def test_narrow_terminal_uses_tabs(make_app: Any, lesson: Lesson, data_dir
         await press(pilot, "f2")
         await settle(pilot)
         assert bench.query_one("#intro").display
+        await pilot.click("#tab-routing")  # the tabs take clicks too
+        await settle(pilot)
+        assert bench.active == "routing" and bench.query_one("#routing").display, "a click"
         await pilot.resize_terminal(120, 40)
         await settle(pilot)
         assert not bench.narrow and bench.query_one("#yaml").display
@@ -581,44 +554,32 @@ async def test_resizing_never_crashes(make_app: Any, lesson: Lesson, data_dir: P
         assert isinstance(app.screen, LessonListScreen)
 
 
-async def test_edits_survive_a_restart(make_app: Any, data_dir: Path) -> None:
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        editor = app.screen.query_one(YamlEditor)
-        editor.focus()
-        await press(pilot, *"# kept", "enter")
-        # the debounced save, written from a thread: a crash now loses nothing
-        progress = data_dir / "progress.json"
-        await until(pilot, lambda: progress.is_file() and "# kept" in progress.read_text())
-    saved = json.loads((data_dir / "progress.json").read_text())
-    assert "# kept" in json.dumps(saved)
-    app2 = make_app("basics")
-    async with app2.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        assert app2.screen.query_one(YamlEditor).text.startswith("# kept\n")
-
-
-async def test_quitting_right_after_typing_keeps_the_last_keys(
+async def test_edits_survive_a_restart_and_a_quit_right_after_typing(
     make_app: Any, data_dir: Path
 ) -> None:
-    """ctrl+q before the debounced save fires: the screens save as the app takes them down
-    (a step's edit and a challenge's)."""
+    """A pause in typing: the debounced save writes the edit from a thread (a crash then loses
+    nothing). ctrl+q before the debounced save fires: the screens save as the app takes them
+    down (a step's edit and a challenge's). A restart brings both back."""
     from tutor.app.screens.practice import ChallengeScreen
 
+    progress = data_dir / "progress.json"
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         editor = app.screen.query_one(YamlEditor)
         editor.focus()
         editor.cursor_location = (0, 0)
+        await press(pilot, *"# kept", "enter")
+        await until(pilot, lambda: progress.is_file() and "# kept" in progress.read_text())
         await press(pilot, *"# step", "enter", "ctrl+q")
-    assert "# step" in (data_dir / "progress.json").read_text()
+    assert "# step" in progress.read_text(), "the keys typed just before ctrl+q are saved"
+    assert "# kept" in json.dumps(json.loads(progress.read_text()))
 
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert app.screen.query_one(YamlEditor).text.startswith("# step\n")
+        text = app.screen.query_one(YamlEditor).text
+        assert text.startswith("# kept\n# step\n"), f"the edit comes back: {text[:40]!r}"
         await press(pilot, "ctrl+o")
         await settle(pilot)
         await press(pilot, "enter")
@@ -628,7 +589,7 @@ async def test_quitting_right_after_typing_keeps_the_last_keys(
         editor.focus()
         editor.cursor_location = (0, 0)
         await press(pilot, *"# task", "enter", "ctrl+q")
-    assert "# task" in (data_dir / "progress.json").read_text()
+    assert "# task" in progress.read_text(), "a challenge's last keys are saved on ctrl+q"
 
 
 async def test_quitting_before_the_save_thread_runs_still_writes_the_edit(
@@ -671,7 +632,7 @@ async def test_escape_sequences_from_a_manifest_never_reach_the_screen(
         assert "\x1b" not in rules
 
 
-async def test_mouse_buttons_tabs_and_rows(make_app: Any, data_dir: Path) -> None:
+async def test_mouse_buttons_and_rows(make_app: Any, data_dir: Path) -> None:
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -683,9 +644,4 @@ async def test_mouse_buttons_tabs_and_rows(make_app: Any, data_dir: Path) -> Non
         await pilot.click(RoutingView, offset=(10, 7))
         await settle(pilot)
         assert view.has_focus and view.pod() is not None
-    app = make_app("basics")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.click("#tab-routing")
-        await settle(pilot)
-        assert workbench(app).active == "routing"
+    # a narrow terminal's tabs take clicks: test_narrow_terminal_uses_tabs
