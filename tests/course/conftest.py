@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -134,10 +137,24 @@ def texts() -> SimpleNamespace:
     )
 
 
+@pytest.fixture(scope="session")
+def _data_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Fresh, empty folders in one folder of their own: `tmp_path_factory.mktemp` lists its
+    whole base folder to number each new one (every earlier test's folder: 1,000 of them cost
+    ~1.5 CPU s, growing with the square of the count)."""
+    root = tmp_path_factory.mktemp("ktutor-data")
+
+    def fresh() -> Iterator[Path]:
+        for number in itertools.count():
+            folder = root / str(number)
+            folder.mkdir()
+            yield folder
+
+    return fresh()
+
+
 @pytest.fixture(autouse=True)
-def _no_env_lessons(
-    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+def _no_env_lessons(monkeypatch: pytest.MonkeyPatch, _data_dirs: Iterator[Path]) -> None:
     """Keep the learner's own lesson packs and progress out of the tests."""
     monkeypatch.delenv("KTUTOR_LESSONS", raising=False)
-    monkeypatch.setenv("KTUTOR_DATA_DIR", str(tmp_path_factory.mktemp("ktutor-data")))
+    monkeypatch.setenv("KTUTOR_DATA_DIR", str(next(_data_dirs)))
