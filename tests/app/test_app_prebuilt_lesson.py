@@ -7,6 +7,7 @@ prebuilt one is dropped."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -62,23 +63,41 @@ def progress_json(app: TutorApp) -> dict[str, Any]:
     return data
 
 
+@dataclass
+class FirstLesson:
+    """What a new learner's tab showed and kept."""
+
+    listed: str  # the lesson list as drawn after the name (at the tab's first size only)
+    list_kept: bool  # the list's options were the ones filled behind the prompt
+    svg: str  # the lesson's screen as drawn
+    saved: dict[str, Any]  # the progress file
+    used: bool  # the prebuilt screen was the one opened
+
+
 async def first_lesson(
     data_dir: Path, prebuild: bool, size: tuple[int, int], arrive: tuple[int, int] | None = None
-) -> tuple[str, dict[str, Any], bool]:
+) -> FirstLesson:
     """Start a tab, (optionally) resize it as a browser does when it connects, give a name and
-    open the highlighted lesson: (the screen as drawn, the progress file, prebuilt used)."""
+    open the highlighted lesson."""
     app = served_app(data_dir, prebuild)
     async with app.run_test(size=size) as pilot:
         await wait_for_prompt(app, pilot)
         prebuilt = app._prebuilt
         assert (prebuilt is not None) == prebuild
+        lessons = app.screen_stack[0].query_one("#lessons", OptionList)
+        before = lessons.get_option_at_index(0) if lessons.option_count else None
+        assert (before is not None and before.id == "lesson:anatomy") == prebuild
         if arrive is not None:
             await pilot.resize_terminal(*arrive)
             await settle(pilot)
         await give_name(app, pilot, "Ada")
+        kept = before is not None and lessons.get_option_at_index(0) is before
+        listed = app.export_screenshot() if arrive is None else ""
         screen = await open_highlighted(app, pilot)
         assert app.focused is screen.workbench.editor
-        return app.export_screenshot(), progress_json(app), screen is prebuilt
+        return FirstLesson(
+            listed, kept, app.export_screenshot(), progress_json(app), screen is prebuilt
+        )
 
 
 @pytest.mark.parametrize(
@@ -88,16 +107,23 @@ async def test_a_new_learner_gets_the_prebuilt_screen_as_a_fresh_one(
     tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, arrive: Any
 ) -> None:
     monkeypatch.setenv("KTUTOR_SERVE", "1")
+    """A warm tutor also fills the lesson list as a new learner sees it while it waits; after a
+    new learner's name it stays as it is (drawing it again was most of the name -> list
+    time), and looks as a list filled after the name does (checked at the tab's first size:
+    a resize redraws it anyway)."""
     seen = []
     for prebuild in (False, True):
         folder = tmp_path / f"prebuild-{prebuild}"
         monkeypatch.setenv("KTUTOR_DATA_DIR", str(folder))
         seen.append(await first_lesson(folder, prebuild, WIDE, arrive))
-    (fresh_svg, fresh_json, fresh_used), (svg, saved, used) = seen
-    assert not fresh_used and used, "the second tab opened its prebuilt screen"
-    assert svg == fresh_svg, "the prebuilt screen shows what a fresh one shows"
-    assert saved == fresh_json, "and the learner's progress is written the same"
-    assert saved["current"] == "anatomy"
+    fresh, warm = seen
+    assert not fresh.used and warm.used, "the second tab opened its prebuilt screen"
+    assert warm.svg == fresh.svg, "the prebuilt screen shows what a fresh one shows"
+    assert warm.saved == fresh.saved, "and the learner's progress is written the same"
+    assert warm.saved["current"] == "anatomy"
+    if arrive is None:
+        assert warm.list_kept, "the list filled behind the prompt is kept after the name"
+        assert warm.listed == fresh.listed, "and looks as a list filled after the name"
 
 
 async def test_nothing_is_written_for_anyone_before_the_name(
@@ -119,8 +145,9 @@ async def test_nothing_is_written_for_anyone_before_the_name(
 async def test_a_returning_learner_resumes_where_they_left_off(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Lesson 1 already has progress (step 3, an edit in it): the learner's lesson opens
-    there, in a screen built for them; the prebuilt one is dropped."""
+    """Lesson 1 already has progress (step 3, an edit in it): the list after the name is the
+    learner's own (continue, in progress), and the lesson opens there, in a screen built for
+    them; the prebuilt one is dropped."""
     monkeypatch.setenv("KTUTOR_SERVE", "1")
     path = ProgressStore.file_for(data_dir, "Bea")
     store = ProgressStore.open(data_dir, "Bea")
@@ -133,6 +160,9 @@ async def test_a_returning_learner_resumes_where_they_left_off(
         prebuilt = app._prebuilt
         assert prebuilt is not None
         await give_name(app, pilot, "Bea")
+        lessons = app.screen.query_one("#lessons", OptionList)
+        assert lessons.get_option_at_index(0).id == "resume", "the learner's own list"
+        assert "in progress" in str(lessons.get_option_at_index(1).prompt)
         screen = await open_highlighted(app, pilot)  # "Continue where you left off"
         assert screen is not prebuilt
         assert screen.index == 2
@@ -216,49 +246,3 @@ def test_warm_tutors_start_wide_enough_for_the_prebuilt_screen() -> None:
     from tutor.classroom.web import WARM_SIZE
 
     assert WARM_SIZE[0] >= NARROW_WIDTH
-
-
-async def list_after_name(data_dir: Path, prebuild: bool, name: str) -> tuple[str, bool]:
-    """(the lesson list as drawn after the name, whether its options were kept from the
-    list filled behind the prompt)."""
-    app = served_app(data_dir, prebuild)
-    async with app.run_test(size=WIDE) as pilot:
-        await wait_for_prompt(app, pilot)
-        lessons = app.screen_stack[0].query_one("#lessons", OptionList)
-        before = lessons.get_option_at_index(0) if lessons.option_count else None
-        assert (before is not None and before.id == "lesson:anatomy") == prebuild
-        await give_name(app, pilot, name)
-        kept = before is not None and lessons.get_option_at_index(0) is before
-        return app.export_screenshot(), kept
-
-
-async def test_the_list_is_filled_for_a_new_learner_before_the_name(
-    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A warm tutor fills the lesson list as a new learner sees it while it waits; after a
-    new learner's name it stays as it is (drawing it again was most of the name -> list
-    time), and looks as a list filled after the name does."""
-    monkeypatch.setenv("KTUTOR_SERVE", "1")
-    seen = []
-    for prebuild in (False, True):
-        folder = tmp_path / f"prebuild-{prebuild}"
-        monkeypatch.setenv("KTUTOR_DATA_DIR", str(folder))
-        seen.append(await list_after_name(folder, prebuild, "Ada"))
-    (fresh, _), (svg, kept) = seen
-    assert kept
-    assert svg == fresh
-
-
-async def test_a_returning_learner_sees_their_own_list(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("KTUTOR_SERVE", "1")
-    store = ProgressStore.open(data_dir, "Bea")
-    store.set_step("anatomy", 2)
-    app = served_app(data_dir, prebuild=True)
-    async with app.run_test(size=WIDE) as pilot:
-        await wait_for_prompt(app, pilot)
-        await give_name(app, pilot, "Bea")
-        lessons = app.screen.query_one("#lessons", OptionList)
-        assert lessons.get_option_at_index(0).id == "resume"
-        assert "in progress" in str(lessons.get_option_at_index(1).prompt)
