@@ -189,44 +189,25 @@ async def test_a_step_opens_when_its_check_is_met(make_app: Callable[..., Any]) 
         assert "Symptoms only" not in text and "why: " in text
 
 
-async def test_a_reveal_is_kept_with_the_progress(make_app: Callable[..., Any]) -> None:
-    """Revealed, quit and come back: the challenge opens with its full routing view, as a
-    solved one does (the reveal was lost with the app before); another one stays hidden."""
-    refused = lesson().challenges[0]
-    twin = dataclasses.replace(refused, id="refused-too", title="Refused too")
-    two = dataclasses.replace(lesson(), challenges=(refused, twin))
-    app = make_app("debugging", lessons=[two])
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_challenge(pilot)
-        await press(pilot, REVEAL_KEY, "y")
-        await settle(pilot)
-        assert "why:" in on_screen(app)
-        await press(pilot, "ctrl+q")
-    again = make_app("debugging", lessons=[two])
-    async with again.run_test(size=(120, 40)) as pilot:
-        await open_challenge(pilot)
-        text = on_screen(again)
-        assert "Symptoms only" not in text and "why:" in text
-        assert "Reveal" not in footer_keys(again)
-        await press(pilot, "escape", "escape")  # out of the editor, back to the list
-        await settle(pilot)
-        await press(pilot, "down", "enter")
-        await settle(pilot)
-        assert pilot.app.screen.challenge.id == "refused-too"
-        assert "Symptoms only" in on_screen(again) and "Reveal" in footer_keys(again)
-
-
-async def test_the_palette_offers_the_challenge_actions(make_app: Callable[..., Any]) -> None:
+async def test_the_palette_reveals_and_a_reveal_is_kept_with_the_progress(
+    make_app: Callable[..., Any],
+) -> None:
     """ctrl+p in a challenge lists its check, hint, solution and, while the diagnosis is hidden,
-    the reveal (which a learner looking for it by name found nowhere before)."""
+    the reveal (which a learner looking for it by name found nowhere before). Revealed (from
+    the palette; the key's way is test_the_reveal_key_opens_it_before), quit and come back:
+    the challenge opens with its full routing view, as a solved one does (the reveal was lost
+    with the app before); another one stays hidden."""
     from tutor.app.palette import TutorCommands
 
     def titles() -> list[str]:
         return [title for title, _run, _help in TutorCommands(app.screen)._commands()]
 
-    app = make_app("debugging", lessons=[lesson()])
+    refused = lesson().challenges[0]
+    twin = dataclasses.replace(refused, id="refused-too", title="Refused too")
+    two = dataclasses.replace(lesson(), challenges=(refused, twin))
+    app = make_app("debugging", lessons=[two])
     async with app.run_test(size=(120, 40)) as pilot:
-        assert "Reveal the cause" not in titles()  # the lesson's step hides nothing
+        assert "Reveal the cause" not in titles(), "the lesson's step hides nothing"
         await open_challenge(pilot)
         listed = titles()
         for title in ("Check the goal", "Next hint", "Show the solution", "Reveal the cause"):
@@ -238,5 +219,18 @@ async def test_the_palette_offers_the_challenge_actions(make_app: Callable[..., 
         await settle(pilot)
         await press(pilot, "y")
         await settle(pilot)
-        assert "why:" in on_screen(app)
-        assert "Reveal the cause" not in titles()  # revealed: nothing left to reveal
+        assert "why:" in on_screen(app), "the palette's reveal"
+        assert "Reveal the cause" not in titles(), "revealed: nothing left to reveal"
+        await press(pilot, "ctrl+q")
+    again = make_app("debugging", lessons=[two])
+    async with again.run_test(size=(120, 40)) as pilot:
+        await open_challenge(pilot)
+        text = on_screen(again)
+        assert "Symptoms only" not in text and "why:" in text, "the reveal is kept"
+        assert "Reveal" not in footer_keys(again)
+        await press(pilot, "escape", "escape")  # out of the editor, back to the list
+        await settle(pilot)
+        await press(pilot, "down", "enter")
+        await settle(pilot)
+        assert pilot.app.screen.challenge.id == "refused-too"
+        assert "Symptoms only" in on_screen(again) and "Reveal" in footer_keys(again)
