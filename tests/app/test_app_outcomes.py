@@ -119,31 +119,35 @@ async def _one_request_and_burst(pilot: Any) -> tuple[str, str]:
     return one, " ".join(str(traffic.render_text()).split())
 
 
-async def test_target_port_80_on_pods_that_declare_8080_is_refused_by_the_pods(
+async def test_what_learners_saw_is_one_outcome_everywhere(
     make_app: Any, lesson: Lesson, data_dir: Path
 ) -> None:
-    """Lesson 1, the targetPort step: with the line deleted, traffic goes to port 80, where
-    nothing listens (the Pods declare only 8080). It was shown as answered."""
+    """The three reports, one after another in one lesson screen (each text loaded as the
+    learner's edit; one app instead of three)."""
     app = make_app("basics")
     async with app.run_test(size=(140, 50)) as pilot:
+        # Lesson 1, the targetPort step: with the line deleted, traffic goes to port 80, where
+        # nothing listens (the Pods declare only 8080). It was shown as answered.
         await _show(pilot, TARGET_PORT_DEFAULTED)
         routing = _routing_text(app)
         assert (
             "refuses: nothing listens on port 80 in my-app-1 (it declares only 8080/TCP)" in routing
-        )
+        ), "targetPort defaulted: the routing view"
         one, burst = await _one_request_and_burst(pilot)
-        assert "refused by the Pod: nothing listens on port 80" in one
+        assert "refused by the Pod: nothing listens on port 80" in one, "targetPort: one request"
         assert "answered" not in one and "reply" not in one
         assert "100/100 sent" in burst and burst.count("refused: nothing listens on port 80") == 3
 
+        # Troubleshooting, "Refused in production": only the namespace differs, yet the label
+        # was marked `≠`.
+        await _show(pilot, OTHER_NAMESPACE)
+        routing = _routing_text(app)
+        assert "app=payments ✓" in routing, "another namespace: the label matches"
+        assert "≠" not in routing
+        assert "in namespace payments, the Service is in default" in routing
 
-async def test_local_policy_timeout_is_a_timeout_everywhere(
-    make_app: Any, lesson: Lesson, data_dir: Path
-) -> None:
-    """Troubleshooting, "Requests time out on one node": a client on node-2, the only Pod on
-    node-1. The header said "requests are rejected" while the trace said DROP."""
-    app = make_app("basics")
-    async with app.run_test(size=(140, 50)) as pilot:
+        # Troubleshooting, "Requests time out on one node": a client on node-2, the only Pod
+        # on node-1. The header said "requests are rejected" while the trace said DROP.
         bench = await _show(pilot, LOCAL_ONE_NODE)
         view = app.screen.query_one(RoutingView)
         view.focus()
@@ -151,23 +155,11 @@ async def test_local_policy_timeout_is_a_timeout_everywhere(
             await press(pilot, "c")
             await settle(pilot)
         routing = _routing_text(app)
-        assert "no Pod gets traffic: timed out: kube-proxy drops the packets (DROP)" in routing
+        assert "no Pod gets traffic: timed out: kube-proxy drops the packets (DROP)" in routing, (
+            "Local policy: the routing view"
+        )
         assert "rejected" not in routing and "REJECT" not in routing
         one, burst = await _one_request_and_burst(pilot)
-        assert "timed out: kube-proxy drops the packets (DROP)" in one
-        assert "100 timed out" in burst
+        assert "timed out: kube-proxy drops the packets (DROP)" in one, "Local: one request"
+        assert "100 timed out" in burst, "Local: the burst"
         assert "reject" not in (one + burst).lower()
-
-
-async def test_a_pod_in_another_namespace_shows_its_labels_as_matching(
-    make_app: Any, lesson: Lesson, data_dir: Path
-) -> None:
-    """Troubleshooting, "Refused in production": only the namespace differs, yet the label was
-    marked `≠`."""
-    app = make_app("basics")
-    async with app.run_test(size=(140, 50)) as pilot:
-        await _show(pilot, OTHER_NAMESPACE)
-        routing = _routing_text(app)
-        assert "app=payments ✓" in routing
-        assert "≠" not in routing
-        assert "in namespace payments, the Service is in default" in routing
