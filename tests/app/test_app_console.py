@@ -80,47 +80,47 @@ async def routing_key(pilot: Any, app: Any, pod: str, *keys: str) -> None:
 async def test_delete_and_label_match_the_d_and_l_keys(
     make_app: Any, lesson: Lesson, data_dir: Path
 ) -> None:
-    by_keys = make_app("basics")
-    async with by_keys.run_test(size=(120, 40)) as pilot:
+    """The keys' changes, then `x` (back to the manifest), then the commands': the same
+    changes (one app for both; that each command makes its key's change is tests/lab's)."""
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await routing_key(pilot, by_keys, "web-1", "l")
+        await routing_key(pilot, app, "web-1", "l")
         await press(pilot, "ctrl+u", *"app=web,tier=x", "enter")
         await settle(pilot)
-        await routing_key(pilot, by_keys, "web-2", "d")
-        keys = bench(by_keys).changes.to_json()
-    by_console = build_app(data_dir / "other", "basics")  # its own progress: no saved changes
-    async with by_console.run_test(size=(120, 40)) as pilot:
+        await routing_key(pilot, app, "web-2", "d")
+        keys = bench(app).changes.to_json()
+        await press(pilot, "x")
         await settle(pilot)
-        await run(pilot, by_console, "kubectl label pod web-1 tier=x")
-        lines = await run(pilot, by_console, "kubectl delete pod web-2")
+        assert bench(app).changes.empty, "x: the cluster as the manifest says"
+        await run(pilot, app, "kubectl label pod web-1 tier=x")
+        lines = await run(pilot, app, "kubectl delete pod web-2")
         assert lines[-1] == 'pod "web-2" deleted from default namespace'
-        assert bench(by_console).changes.to_json() == keys
-        pods = [p.name for p in bench(by_console).shown_analysis.cluster.pods]  # type: ignore[union-attr]
+        assert bench(app).changes.to_json() == keys, "the commands' changes are the keys'"
+        pods = [p.name for p in bench(app).shown_analysis.cluster.pods]  # type: ignore[union-attr]
         assert pods == ["web-1", "api-1"]
 
 
 async def test_scale_matches_the_minus_and_plus_keys(
     make_app: Any, lesson: Lesson, data_dir: Path
 ) -> None:
-    by_keys = make_app("basics", step=3)
-    async with by_keys.run_test(size=(120, 40)) as pilot:
+    app = make_app("basics", step=3)
+    async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        first = bench(by_keys).shown_analysis.cluster.pods[0].name  # type: ignore[union-attr]
-        await routing_key(pilot, by_keys, first, "minus")
-        keys_down = bench(by_keys).changes.to_json()
-        await routing_key(
-            pilot, by_keys, bench(by_keys).shown_analysis.cluster.pods[0].name, "plus"
-        )  # type: ignore[union-attr]
-        keys_up = bench(by_keys).changes.to_json()
-    by_console = build_app(data_dir / "other", "basics", step=3)
-    async with by_console.run_test(size=(120, 40)) as pilot:
+        first = bench(app).shown_analysis.cluster.pods[0].name  # type: ignore[union-attr]
+        await routing_key(pilot, app, first, "minus")
+        keys_down = bench(app).changes.to_json()
+        await routing_key(pilot, app, bench(app).shown_analysis.cluster.pods[0].name, "plus")  # type: ignore[union-attr]
+        keys_up = bench(app).changes.to_json()
+        await press(pilot, "x")
         await settle(pilot)
-        await run(pilot, by_console, "kubectl scale deploy shop --replicas=1")
-        assert bench(by_console).changes.to_json() == keys_down
-        lines = await run(pilot, by_console, "kubectl scale deploy shop --replicas=2")
+        assert bench(app).changes.empty, "x: the cluster as the manifest says"
+        await run(pilot, app, "kubectl scale deploy shop --replicas=1")
+        assert bench(app).changes.to_json() == keys_down, "scale to 1 is the minus key"
+        lines = await run(pilot, app, "kubectl scale deploy shop --replicas=2")
         assert lines[-1] == "deployment.apps/shop scaled"
-        assert bench(by_console).changes.to_json() == keys_up
-        assert len(bench(by_console).shown_analysis.cluster.pods) == 2  # type: ignore[union-attr]
+        assert bench(app).changes.to_json() == keys_up, "scale to 2 is the plus key"
+        assert len(bench(app).shown_analysis.cluster.pods) == 2  # type: ignore[union-attr]
 
 
 async def test_edit_opens_the_editor_and_expose_adds_the_service(
