@@ -95,22 +95,21 @@ async def test_f2_toggles_the_reading_layout_and_the_editor_ends_it(
         assert not bench.reading and yaml.display and bench.editor.size.height > 5
 
 
-@pytest.mark.parametrize("challenge", [False, True])
-async def test_the_footer_names_f2_as_the_tab_does(
-    make_app: Any, data_dir: Path, challenge: bool
-) -> None:
+async def test_the_footer_names_f2_as_the_tab_does(make_app: Any, data_dir: Path) -> None:
+    """In a lesson (F2 Step), then in a challenge of it (F2 Task)."""
     app = make_app("basics")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        if challenge:
-            await press(pilot, "ctrl+o")
-            await settle(pilot)
-            await press(pilot, "enter")
-            await settle(pilot)
-        tab = str(workbench(app).query_one("#tab-intro", Tab).label)
-        assert tab == ("F2 Task" if challenge else "F2 Step")
-        footer = str(app.screen.query_one(KeyFooter).render().plain)
-        assert "f2 " + tab[3:] in footer, footer
+        for challenge in (False, True):
+            if challenge:
+                await press(pilot, "ctrl+o")
+                await settle(pilot)
+                await press(pilot, "enter")
+                await settle(pilot)
+            tab = str(workbench(app).query_one("#tab-intro", Tab).label)
+            assert tab == ("F2 Task" if challenge else "F2 Step")
+            footer = str(app.screen.query_one(KeyFooter).render().plain)
+            assert "f2 " + tab[3:] in footer, footer
 
 
 def drawn(widget: Any) -> list[str]:
