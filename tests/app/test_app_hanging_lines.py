@@ -62,23 +62,30 @@ async def test_quiz_choices_and_explanations_wrap_under_their_text(
     make_app: Any, data_dir: Path
 ) -> None:
     """Lesson 9's first question at 80x24: a 105-character choice wrapped under its letter, and
-    the explanations `a) ✗ ...` back to column 0."""
-    from tutor.app.screens.quiz import QuizScreen
+    the explanations `a) ✗ ...` back to column 0. Answered wrong, a choice's mark wrapped:
+    "✗ your" / "answer" on two lines."""
+    from tutor.app.screens.quiz import LETTERS, QuizScreen
 
     lesson = builtin_lesson("service-types")
     app = make_app("service-types", lessons=[lesson])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.push_screen(QuizScreen(lesson))
+        screen = QuizScreen(lesson)
+        app.push_screen(screen)
         await settle(pilot)
-        choices = app.screen.query_one("#quiz-choices")
-        inner = drawn(choices)  # the rows inside the list's border
+        inner = drawn(screen.query_one("#quiz-choices"))  # the rows inside the list's border
         assert len(inner) > len(lesson.quiz[0].choices), inner  # the long one wraps
         assert all(row[:3] in LABELS or row.startswith("   ") for row in inner), inner
-        await press(pilot, "a")
+        choices = lesson.quiz[0].choices
+        order = screen.order(0)
+        wrong = next(shown for shown, i in enumerate(order) if not choices[i].correct)
+        await press(pilot, LETTERS[wrong])
         await settle(pilot)
-        explain = drawn(app.screen.query_one("#quiz-explain"))
-        assert explain[0] in {"Right!", "Not quite."}, explain
+        rows = drawn(screen.query_one("#quiz-choices"))
+        assert any("✗ your answer" in row for row in rows), rows  # the marks stay whole
+        assert any("✓ correct" in row for row in rows), rows
+        explain = drawn(screen.query_one("#quiz-explain"))
+        assert explain[0] == "Not quite.", explain
         assert len(explain) > 1 + len(lesson.quiz[0].choices), explain  # some wrap
         assert all(row[:3] in LABELS or row.startswith("     ") for row in explain[1:]), explain
 
@@ -208,27 +215,6 @@ def test_the_service_row_brackets_an_ipv6_cluster_ip() -> None:
     sr = analysis.services[0]
     row = service_header(sr, sr.ports[0], Client("client", "10.244.1.100", "node-1"), analysis)
     assert f"[{sr.service.cluster_ip}]:80/TCP" in row.plain, row.plain
-
-
-async def test_a_choices_mark_stays_whole(make_app: Any, data_dir: Path) -> None:
-    """Lesson 9's first question at 80x24, answered wrong: "✗ your" / "answer" on two lines."""
-    from tutor.app.screens.quiz import LETTERS, QuizScreen
-
-    lesson = builtin_lesson("service-types")
-    app = make_app("service-types", lessons=[lesson])
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        screen = QuizScreen(lesson)
-        app.push_screen(screen)
-        await settle(pilot)
-        choices = lesson.quiz[0].choices
-        order = screen.order(0)
-        wrong = next(shown for shown, i in enumerate(order) if not choices[i].correct)
-        await pilot.press(LETTERS[wrong])
-        await settle(pilot)
-        rows = drawn(screen.query_one("#quiz-choices"))
-        assert any("✗ your answer" in row for row in rows), rows
-        assert any("✓ correct" in row for row in rows), rows
 
 
 def test_a_long_name_in_a_routing_row_breaks_after_a_dot() -> None:
