@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import yaml
+from testkit import dump_yaml
 
 from tutor.model import analyze
 from tutor.model.defaults import service as default_service
@@ -245,7 +245,7 @@ def test_set_defaults_service(spec: dict[str, Any], path: tuple[Any, ...], expec
 
 
 def _svc(spec: dict[str, Any]) -> str:
-    return yaml.safe_dump(
+    return dump_yaml(
         {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": spec}
     )
 

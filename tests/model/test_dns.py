@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import yaml
+from testkit import dump_yaml_all
 
 from tutor.model import analyze
 from tutor.model.analysis import Analysis
@@ -73,7 +73,7 @@ def _pod(
 
 
 def _analyze(*objs: dict[str, Any]) -> Analysis:
-    analysis = analyze(yaml.safe_dump_all(objs, sort_keys=False))
+    analysis = analyze(dump_yaml_all(objs, sort_keys=False))
     assert analysis.valid, analysis.errors
     return analysis
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import yaml
+from testkit import dump_yaml_all
 
 from tutor.model import analyze
 from tutor.model.analysis import Analysis
@@ -83,7 +83,7 @@ def service(
 
 
 def run(*objs: dict[str, Any]) -> Analysis:
-    result = analyze(yaml.safe_dump_all(objs, sort_keys=False))
+    result = analyze(dump_yaml_all(objs, sort_keys=False))
     assert result.valid, [e.message for e in result.errors]
     return result
 
@@ -448,7 +448,7 @@ def test_a_single_stack_service_has_slices_of_its_family_only() -> None:
 
 
 def _dual(*objs: dict[str, Any]) -> Analysis:
-    result = analyze(yaml.safe_dump_all(objs, sort_keys=False), network=DUAL_STACK)
+    result = analyze(dump_yaml_all(objs, sort_keys=False), network=DUAL_STACK)
     assert result.valid, [e.message for e in result.errors]
     return result
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from testkit import dump_yaml_all
 
 from tutor.model import analyze
 from tutor.model.iptables import chain_name, kernel_probability, probability, program, render_rules
@@ -61,7 +61,7 @@ def _pod(
 
 
 def _text(*objs: dict[str, Any]) -> str:
-    return yaml.safe_dump_all(objs, sort_keys=False)
+    return dump_yaml_all(objs, sort_keys=False)
 
 
 def _rules(*objs: dict[str, Any], node: str | None = None) -> str:

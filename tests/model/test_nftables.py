@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import yaml
+from testkit import dump_yaml, dump_yaml_all
 
 from tutor.model import analyze
 from tutor.model.nftables import hash_and_truncate, nft_duration, program, render_nftables
@@ -33,7 +33,7 @@ def _pod(name: str, ip: str, node: str = "node-1", ready: bool = True) -> dict[s
 
 
 def _nft(*objs: dict[str, Any], node: str | None = None) -> str:
-    analysis = analyze(yaml.safe_dump_all(objs, sort_keys=False))
+    analysis = analyze(dump_yaml_all(objs, sort_keys=False))
     assert analysis.valid, analysis.errors
     return render_nftables(analysis, node)
 
@@ -176,6 +176,6 @@ def test_durations() -> None:
 
 
 def test_one_table_per_family() -> None:
-    analysis = analyze(yaml.safe_dump(_service()))
+    analysis = analyze(dump_yaml(_service()))
     assert program(analysis).ip == "ip"
     assert "table ip6 kube-proxy" not in render_nftables(analysis)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import yaml
+from testkit import dump_yaml_all
 
 from tutor.model import analyze
 from tutor.model.analysis import Analysis
@@ -66,7 +66,7 @@ def service(**spec: Any) -> dict[str, Any]:
 
 
 def run(*objs: dict[str, Any], from_node: str | None = None) -> Analysis:
-    result = analyze(yaml.safe_dump_all(objs, sort_keys=False), from_node=from_node)
+    result = analyze(dump_yaml_all(objs, sort_keys=False), from_node=from_node)
     assert result.valid, [e.message for e in result.errors]
     return result
 

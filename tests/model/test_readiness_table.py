@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import yaml
+from testkit import dump_yaml
 
 from tutor.model import analyze
 from tutor.model.explain import not_ready_detail
@@ -51,7 +51,7 @@ def _pod(
         "spec": spec,
         "status": status,
     }
-    return yaml.safe_dump(doc)
+    return dump_yaml(doc)
 
 
 def _c(name: str = "web", probe: dict[str, Any] | None = None) -> dict[str, Any]:

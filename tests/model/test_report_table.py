@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import yaml
+from testkit import dump_yaml_all
 
 from tutor.model import analyze
 from tutor.model.proxy import NODE_PORT_ENTRY, Client
@@ -53,7 +53,7 @@ def service(**spec: Any) -> dict[str, Any]:
 
 
 def text(*docs: dict[str, Any]) -> str:
-    return yaml.safe_dump_all(docs)
+    return dump_yaml_all(docs)
 
 
 ONE_8080 = [pod("web-1", "10.244.1.5", ports=[8080])]
