@@ -56,16 +56,20 @@ def check_text(result: GoalResult | None, description: str, done: bool) -> Hangi
 class StepPane(VerticalScroll):
     """Step N of M, its Markdown, the "try this" line and the check's status."""
 
-    def __init__(self, markdown: str = "") -> None:
+    def __init__(self, markdown: str = "", *, first: bool = True, last: bool = False) -> None:
         super().__init__()
         self.markdown = markdown
         """The first step's text, parsed while the screen mounts (not in a second pass)."""
+        self.first = first
+        self.last = last
+        """Where the first step shown is: its buttons are composed as they will be shown (a
+        button disabled after mounting restyled itself once more before the first frame)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="step-nav"):
-            yield Button("◀ Prev", id="prev-step", compact=True)
+            yield Button("◀ Prev", id="prev-step", compact=True, disabled=self.first)
             yield Static("", id="step-header", markup=False)
-            yield Button("Next ▶", id="next-step", compact=True)
+            yield Button("Finish ✓" if self.last else "Next ▶", id="next-step", compact=True)
         yield Markdown(self.markdown, id="step-text", open_links=False)
         yield Static("", id="step-try", markup=False)
         yield Static("", id="step-commands", markup=False)
@@ -172,7 +176,11 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         self._markdown_shown = self.lesson.steps[index].text if self.lesson.steps else ""
         yield self.hold(
             Workbench(
-                StepPane(self._markdown_shown),
+                StepPane(
+                    self._markdown_shown,
+                    first=index == 0,
+                    last=0 < len(self.lesson.steps) <= index + 1,
+                ),
                 self._starting_text(index),
                 intro_label=self.INTRO_LABEL,
                 focus_path=self.lesson.steps[index].path if self.lesson.steps else "",

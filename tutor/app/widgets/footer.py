@@ -85,6 +85,7 @@ class KeyFooter(Widget, can_focus=False):
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._fit()
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
@@ -98,9 +99,12 @@ class KeyFooter(Widget, can_focus=False):
         self._fit()
 
     def _fit(self) -> None:
-        """One line, or two when the keys need them."""
+        """One line, or two when the keys need them. Before its first layout the footer is
+        as wide as the terminal (docked, 100%): sized then, it has its height in the screen's
+        first layout (sized after it, a new lesson screen was laid out and drawn again)."""
         left, right = self.keys()
-        rows = len(self._rows(left, right, self.size.width)) if self.size.width else 1
+        width = self.size.width or self.app.size.width
+        rows = len(self._rows(left, right, width)) if width else 1
         if self.styles.height is None or self.styles.height.value != rows:
             self.styles.height = rows
 

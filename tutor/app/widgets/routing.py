@@ -7,12 +7,16 @@ a `rich.text.Text` built from model data, never markup, so names and labels prin
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
+from textual.visual import Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -26,6 +30,12 @@ from tutor.model.endpoints import join_host_port, pod_address
 from tutor.model.objects import EXTERNAL_NAME, Pod
 from tutor.model.proxy import Client
 from tutor.model.report import at_pod, request, request_to, source_address
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
+    from textual.strip import Strip
+    from textual.style import Style
+    from textual.visual import RenderOptions
 
 GETS = "▶"
 NOT = "✗"
@@ -237,6 +247,74 @@ def no_ports_row(analysis: Analysis, sr: ServiceRoute, client: Client, width: in
     return hang(text, width, 6)
 
 
+SCROLLBAR_ROOM = 2
+"""Columns a row leaves free at the view's right edge, where its scroll bar comes when the
+rows outgrow it: a row then keeps its lines, and the heights the view measured for them."""
+
+
+class Row(Visual):
+    """A row wrapped (`hang`) to the view's width when it is drawn, whatever the width was
+    when the row was made: the rows are made as the lesson screen mounts, before its first
+    layout gives the view a width, and rows made for no width were drawn once unwrapped and
+    again, all of them, when the view learned its width (a tenth of opening a lesson). Equal
+    rows (same `key`) draw the same, so an update that changes nothing keeps what was drawn."""
+
+    def __init__(self, make: Callable[[int], Text], key: object, room: Callable[[], int]) -> None:
+        self.make = make
+        """The row's text wrapped to a width (unwrapped for 0)."""
+        self.key = key
+        self.room = room
+        """The width to wrap to now (the view's, less `SCROLLBAR_ROOM`)."""
+        self._made: dict[int, Content] = {}
+        self._last: Text | None = None
+
+    @classmethod
+    def hung(cls, text: Text, indent: int, room: Callable[[], int]) -> Row:
+        """`text` wrapped by `hang` with `indent`."""
+        text = scrub(text)
+        return cls(lambda width: hang(text, width, indent), (text.plain, tuple(text.spans)), room)
+
+    @classmethod
+    def made(cls, make: Callable[[int], Text], room: Callable[[], int]) -> Row:
+        """A row that `make` wraps itself, keyed by what it says unwrapped."""
+        text = scrub(make(0))
+        return cls(make, (text.plain, tuple(text.spans)), room)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Row) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __str__(self) -> str:
+        """The row as last drawn (wrapped), or unwrapped before it is drawn."""
+        return (self._last if self._last is not None else self.text(0)).plain
+
+    def text(self, width: int) -> Text:
+        """The row wrapped to `width` columns (0: not wrapped)."""
+        return scrub(self.make(width))
+
+    def lines(self, width: int) -> Content:
+        """The row as drawn in `width` columns: wrapped to the view's room, at most `width`."""
+        wrap = max(0, min(width, self.room())) if width else 0
+        made = self._made.get(wrap)
+        if made is None:
+            self._last = text = self.text(wrap)
+            made = self._made[wrap] = Content.from_rich_text(text)
+        return made
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.lines(0).get_optimal_width(rules, container_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.lines(width).get_height(rules, width)
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.lines(width).render_strips(width, height, style, options)
+
+
 class RoutingView(OptionList):
     """Which Pods get each Service port's traffic. Arrow keys pick a Pod; keys change it.
 
@@ -258,23 +336,22 @@ class RoutingView(OptionList):
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.snapshot: Snapshot | None = None
-        self._rows: dict[tuple[object, ...], Text] = {}
+        self._rows: dict[tuple[object, ...], Row] = {}
         """The last render's Pod rows by what they show: a keystroke re-analyzes the whole
         manifest into new objects, but most rows come out the same (50 rows were a third of
         a keystroke's time)."""
-        self._width = -1
-        """The width the rows were wrapped to."""
+        self._laid_out_width: int | None = None
+        """The rows' width at the last Resize (None before the first)."""
 
     def _pod_row(
         self,
         sr: ServiceRoute,
         pr: PortRoute,
         pod: Pod,
-        width: int,
-        rows: dict[tuple[object, ...], Text],
-    ) -> Text:
-        """`pod_row`, scrubbed, from the last render when nothing it shows has changed (the
-        Pod and its verdict as they print, the selector, the port, the width)."""
+        rows: dict[tuple[object, ...], Row],
+    ) -> Row:
+        """`pod_row` as a `Row`, from the last render when nothing it shows has changed (the
+        Pod and its verdict as they print, the selector, the port)."""
         key = (
             repr(pod),
             repr(pr.verdicts.get(pod.ref)),
@@ -283,11 +360,10 @@ class RoutingView(OptionList):
             tuple(sr.service.ip_families),  # the Pod address shown is of the primary family
             pr.port.port,
             pr.port.protocol,
-            width,
         )
         row = self._rows.get(key)
         if row is None:
-            row = scrub(pod_row(sr, pr, pod, width))
+            row = Row(lambda width: pod_row(sr, pr, pod, width), key, self._room)
         rows[key] = row
         return row
 
@@ -295,15 +371,22 @@ class RoutingView(OptionList):
     def client(self) -> Client:
         return self.snapshot.client if self.snapshot is not None else DEFAULT_CLIENT
 
+    def _room(self) -> int:
+        """The width the rows wrap to (`Row`)."""
+        return self.size.width - SCROLLBAR_ROOM
+
     def on_resize(self, event: events.Resize) -> None:
-        """Rows wrap to the width: only a new width needs them again. The error list or the
-        stale note coming and going (a key that makes the text invalid or valid again) changes
-        the height alone: then `OptionList` is not told either (`prevent_default`), as it
-        would throw away every row it has drawn and draw them all again in one more frame."""
-        if self._width == self.scrollable_content_region.width - 2:
+        """Rows wrap to the view's width as they are drawn (`Row`), and `OptionList` keeps
+        what it drew until a Resize: only a new width needs them drawn again. It is not told of any
+        other Resize (`prevent_default`), as it would throw away every row it has drawn and
+        draw them all again in one more frame: the first (the layout that sent it drew them
+        at this width, or drew nothing yet), and the error list or the stale note coming and
+        going (a key that makes the text invalid or valid again), which changes the height
+        alone."""
+        width = self.size.width
+        if self._laid_out_width in (None, width):
             event.prevent_default()
-        elif self.snapshot is not None:
-            self.show(self.snapshot)
+        self._laid_out_width = width
 
     def on_focus(self) -> None:
         """Select the first Pod: a cluster key pressed right away acts on it (the Service row
@@ -346,8 +429,7 @@ class RoutingView(OptionList):
         self.snapshot = snapshot
         client = snapshot.client
         options: list[Option] = []
-        rows: dict[tuple[object, ...], Text] = {}
-        width = self._width = self.scrollable_content_region.width - 2
+        rows: dict[tuple[object, ...], Row] = {}
         if snapshot.routing_note:
             options.append(Option(scrub(Text(snapshot.routing_note)), id="none|", disabled=True))
         elif snapshot.symptoms:
@@ -356,27 +438,25 @@ class RoutingView(OptionList):
         for s_index, sr in enumerate(analysis.services):
             if snapshot.symptoms:
                 for pr in sr.ports:
-                    prompt = hang(symptom_header(sr, pr, client, analysis), width, 6)
-                    options.append(
-                        Option(scrub(prompt), id=option_id(Target(s_index, pr.port.key)))
-                    )
+                    prompt = Row.hung(symptom_header(sr, pr, client, analysis), 6, self._room)
+                    options.append(Option(prompt, id=option_id(Target(s_index, pr.port.key))))
                 continue
             for pr in sr.ports or []:
                 header = Target(s_index, pr.port.key)
-                prompt = service_header(sr, pr, client, analysis, width)
-                options.append(Option(scrub(prompt), id=option_id(header)))
+                prompt = Row.hung(service_header(sr, pr, client, analysis), 6, self._room)
+                options.append(Option(prompt, id=option_id(header)))
                 shown: set[str] = set()  # a Pod given twice is listed once (ids are unique)
                 for pod in analysis.cluster.pods:
                     if pod.ref in shown:
                         continue
                     shown.add(pod.ref)
                     target = Target(s_index, pr.port.key, pod.ref)
-                    row = self._pod_row(sr, pr, pod, width, rows)
+                    row = self._pod_row(sr, pr, pod, rows)
                     options.append(Option(row, id=option_id(target)))
             if not sr.ports:
                 options.append(
                     Option(
-                        scrub(no_ports_row(analysis, sr, client, width)),
+                        Row.made(partial(no_ports_row, analysis, sr, client), self._room),
                         id=option_id(Target(s_index, "")),
                     )
                 )

@@ -85,6 +85,28 @@ class WorkbenchScreen:
     """
 
     _held: Workbench | None = None
+    _resumed = False
+    _first_resize_seen = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first resume (the push) keeps the styles every widget got as it mounted:
+        Textual would apply the stylesheet to the whole screen again (20-40 ms, a tenth of a
+        lesson's first frame) although nothing changed since. Later resumes (back from a
+        dialog or a challenge) are left as Textual sends them."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The screen's first layout sends the screen a Resize to the size it has just laid
+        it out at; Textual lays the whole screen out again for it, and draws what changed.
+        Nothing did: a widget whose size the layout changed asks for its own layout, which
+        comes anyway, so that one is skipped (`prevent_default`). Any later Resize (a new
+        terminal size) is Textual's."""
+        if not self._first_resize_seen:
+            self._first_resize_seen = True
+            if event.size == self.size:  # type: ignore[attr-defined]
+                event.prevent_default()
 
     def hold(self, workbench: Workbench) -> Workbench:
         self._held = workbench
