@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import fcntl
+import functools
 import importlib.util
 import os
 import pty
@@ -56,7 +57,9 @@ sys.modules["robustness_badfiles_app"] = bf
 _SPEC.loader.exec_module(bf)
 
 
+@functools.cache
 def anatomy() -> Lesson:
+    """Lesson 1, read once (a frozen dataclass: the apps share it)."""
     lesson = load_lesson_file(LESSON_FILE)
     assert isinstance(lesson, Lesson)
     return lesson

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import os
 import tempfile
 from collections import Counter
@@ -61,14 +62,19 @@ def record_examples(request: pytest.FixtureRequest) -> Iterator[None]:
         cache.set("robustness/examples", seen)
 
 
-LESSONS = [load_yaml(p.read_text(encoding="utf-8")) for p in LESSON_FILES]
+@functools.cache
+def _lessons() -> list[Any]:
+    """Every lesson file's data, read when a test first asks (not while every xdist worker
+    collects this module)."""
+    return [load_yaml(p.read_text(encoding="utf-8")) for p in LESSON_FILES]
 
 
+@functools.cache
 def _manifests() -> list[str]:
     """Every manifest text a learner meets: lessons' starting points, step manifests,
     challenge manifests and solutions, and the scenario files."""
     texts: list[str] = []
-    for data in LESSONS:
+    for data in _lessons():
         texts.append(data["manifest"])
         texts.extend(s["manifest"] for s in data["steps"] if s.get("manifest"))
         for ch in data.get("challenges", []):
@@ -77,8 +83,10 @@ def _manifests() -> list[str]:
     return list(dict.fromkeys(texts))
 
 
-MANIFESTS = _manifests()
-PARSED = [[d for d in load_yaml_all(t) if d is not None] for t in MANIFESTS]
+@functools.cache
+def _parsed() -> list[list[Any]]:
+    return [[d for d in load_yaml_all(t) if d is not None] for t in _manifests()]
+
 
 NEAR_MISSES = [
     "Selector",
@@ -188,7 +196,7 @@ def mutate(draw: st.DrawFn, root: Any, steps: int) -> Any:
 
 @st.composite
 def mutated_manifest(draw: st.DrawFn) -> str:
-    docs = draw(st.sampled_from(PARSED))
+    docs = draw(st.sampled_from(_parsed()))
     data = mutate(draw, docs, draw(st.integers(1, 5)))
     docs_out = data if isinstance(data, list) else [data]
     text = dump_yaml_all(docs_out, sort_keys=False, allow_unicode=True)
@@ -284,7 +292,7 @@ def _strings(value: Any) -> Iterator[str]:
 
 @st.composite
 def mutated_lesson(draw: st.DrawFn) -> str:
-    data = mutate(draw, draw(st.sampled_from(LESSONS)), draw(st.integers(1, 4)))
+    data = mutate(draw, draw(st.sampled_from(_lessons())), draw(st.integers(1, 4)))
     return dump_yaml(data, sort_keys=False, allow_unicode=True)
 
 
@@ -308,6 +316,6 @@ def test_mutated_lesson_files_load_or_say_where(text: str) -> None:
 
 def test_sources_are_the_real_ones() -> None:
     """The mutations start from every built-in lesson's manifests and every scenario."""
-    assert len(LESSONS) == len(LESSON_FILES) >= 9
-    assert len(MANIFESTS) > len(SCENARIOS) + len(LESSON_FILES)
-    assert all(analyze(t).parsed.syntax_error is None for t in MANIFESTS)
+    assert len(_lessons()) == len(LESSON_FILES) >= 9
+    assert len(_manifests()) > len(SCENARIOS) + len(LESSON_FILES)
+    assert all(analyze(t).parsed.syntax_error is None for t in _manifests())
