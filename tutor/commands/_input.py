@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tutor.model.analysis import Analysis, analyze
-from tutor.model.errors import FieldError
+from tutor.model.errors import ALREADY_EXISTS, FieldError
 from tutor.model.limits import FILE, MAX_TEXT_BYTES, InputRejected, decode_bytes, too_large
 from tutor.model.network import DUAL_STACK, SINGLE_STACK, ClusterNetwork
 from tutor.model.report import unreadable
@@ -200,15 +200,20 @@ def open_analysis(
 
 
 def format_errors(name: str, errors: list[FieldError], *, hints: bool = True) -> list[str]:
-    """kubectl's `The Service "x" is invalid:` line, then `FILE:LINE:COL: message` per error."""
+    """kubectl's `The Service "x" is invalid:` line (for a second object of one name, its
+    `Error from server (AlreadyExists): error when creating "FILE":`), then
+    `FILE:LINE:COL: message` per error."""
     lines: list[str] = []
     current = None
     for err in errors:
-        header = (err.kind, err.object)
+        exists = err.type == ALREADY_EXISTS
+        header = (err.kind, err.object, exists)
         if header != current:
             current = header
             obj_name = err.object.split("/", 1)[-1] if err.object else ""
-            if err.kind:
+            if exists:
+                lines.append(f'Error from server (AlreadyExists): error when creating "{name}":')
+            elif err.kind:
                 lines.append(f'The {err.kind} "{obj_name}" is invalid:')
             else:
                 lines.append("The file is invalid:")

@@ -21,6 +21,10 @@ TOO_LONG = "Too long"
 TOO_MANY = "Too many"
 DECODING = "strict decoding error"
 YAML_SYNTAX = "YAML syntax error"
+ALREADY_EXISTS = "AlreadyExists"
+"""Not a field error: the storage's refusal of a second object of one name (its detail is the
+whole message, `pods "web-1" already exists`, as kubectl prints it after `Error from server
+(AlreadyExists)`)."""
 
 
 class _Omit:
@@ -64,6 +68,8 @@ class FieldError:
     def message(self) -> str:
         if self.type in (DECODING, YAML_SYNTAX):
             return f"{self.type}: {self.detail}"
+        if self.type == ALREADY_EXISTS:
+            return self.detail
         parts = [f"{self.path}: {self.type}" if self.path else self.type]
         if self.value is not OMIT and self.type not in (REQUIRED, FORBIDDEN):
             parts.append(go_quote(self.value))

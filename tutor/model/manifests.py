@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import defaults, validation
-from .errors import DECODING, REQUIRED, FieldError
+from .errors import ALREADY_EXISTS, DECODING, REQUIRED, FieldError
 from .limits import EDITOR, InputRejected, Limits
 from .network import SINGLE_STACK, ClusterNetwork
 from .objects import (
@@ -960,6 +960,60 @@ def _not_under(errors: list[FieldError], decode_errors: list[FieldError]) -> lis
     return [e for e in errors if not under(e.path)]
 
 
+RESOURCES = {
+    "Pod": "pods",
+    "Service": "services",
+    "Deployment": "deployments.apps",
+    "ReplicaSet": "replicasets.apps",
+    "StatefulSet": "statefulsets.apps",
+    "DaemonSet": "daemonsets.apps",
+    "ReplicationController": "replicationcontrollers",
+    "Job": "jobs.batch",
+    "Node": "nodes",
+    "EndpointSlice": "endpointslices.discovery.k8s.io",
+    "Endpoints": "endpoints",
+}
+"""The qualified resource of each kind the model reads, as an AlreadyExists message names it."""
+
+
+class _Created:
+    """The objects the file has created so far, by kind, namespace and name, with the line of
+    each: the API server stores one object per name, and a second one's create fails after
+    validation (K · staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go ·
+    `Create` → `storage.Create` → `apierrors.NewAlreadyExists`). `kubectl apply -f` would turn
+    the first into the second instead; either way the cluster never holds two (the model used
+    to keep both, and two Pods of one name had one verdict between them)."""
+
+    def __init__(self) -> None:
+        self.lines: dict[tuple[str, str, str], int] = {}
+
+    def refuse(self, raw: _Raw, name: str, ns: str, obj: str) -> FieldError | None:
+        """The AlreadyExists error for a valid object whose name an earlier one took, or None
+        (and this one is recorded as created). Nodes are cluster-scoped: no namespace."""
+        key = (raw.kind, "" if raw.kind == "Node" else ns, name)
+        span = raw.doc.span((*raw.prefix, "metadata", "name"))
+        line = span.line if span else raw.doc.line
+        first = self.lines.get(key)
+        if first is None:
+            self.lines[key] = line
+            return None
+        return FieldError(
+            "metadata.name",
+            ALREADY_EXISTS,
+            f'{RESOURCES[raw.kind]} "{name}" already exists',
+            line=line,
+            column=span.column if span else 1,
+            object=obj,
+            kind=raw.kind,
+            hint=(
+                f"line {first} already has a {raw.kind} of this name"
+                + ("" if raw.kind == "Node" else f" in namespace {ns}")
+                + ": `kubectl create -f` refuses this one (`kubectl apply -f` would change that "
+                "one into this one); give one of them another name"
+            ),
+        )
+
+
 def _read_pod(raw: _Raw) -> tuple[list[FieldError], Pod | None, str]:
     """A Pod's decoding and validation errors, or the Pod, and its `namespace/name`. Kept in its document's memo: a Pod
     depends on its own document only, and a keystroke elsewhere reuses the document (a third
@@ -1002,12 +1056,15 @@ def parse(text: str, network: ClusterNetwork = SINGLE_STACK, limits: Limits = ED
     errors = result.errors
     allocations = validation.Allocations(network=network)
     daemons: list[tuple[Workload, dict[str, Any]]] = []
+    created = _Created()
     for raw in _iter_objects(docs, errors):
         if raw.kind == "Pod":
             problems, pod, obj = _read_pod(raw)
             errors.extend(problems)
             if pod is None:
                 result.invalid_objects.add(f"Pod/{obj}")
+            elif (taken := created.refuse(raw, pod.name, pod.namespace, obj)) is not None:
+                errors.append(taken)
             else:
                 cluster.pods.append(copy.copy(pod))  # the cluster's to change, not the memo's
             continue
@@ -1031,6 +1088,8 @@ def parse(text: str, network: ClusterNetwork = SINGLE_STACK, limits: Limits = ED
                 )
                 if not problems:
                     problems = validation.validate_service(defaulted, raw.doc, raw.prefix, obj)
+                if not problems and (taken := created.refuse(raw, name, ns, obj)) is not None:
+                    problems = [taken]  # its allocations are released with it
                 if not problems:
                     allocations.take(claim)
             svc = defaults.build_service(defaulted, name, ns, source)
@@ -1052,6 +1111,9 @@ def parse(text: str, network: ClusterNetwork = SINGLE_STACK, limits: Limits = ED
             errors.extend(problems)
             if problems:
                 result.invalid_objects.add(f"{raw.kind}/{obj}")
+                continue
+            if (taken := created.refuse(raw, name, ns, obj)) is not None:
+                errors.append(taken)
                 continue
             wl, template = _workload(raw, name, ns)
             cluster.workloads.append(wl)
@@ -1078,6 +1140,8 @@ def parse(text: str, network: ClusterNetwork = SINGLE_STACK, limits: Limits = ED
                 # the API server refuses it: kube-proxy never sees a nameless slice
                 errors.extend(problems)
                 result.invalid_objects.add(f"{raw.kind}/{obj}")
+            elif (taken := created.refuse(raw, name, ns, obj)) is not None:
+                errors.append(taken)
             elif raw.kind == "Node":
                 cluster.node_info[name] = _node_from(raw.data, name)
             elif raw.kind == "EndpointSlice":
