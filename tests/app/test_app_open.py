@@ -1,6 +1,7 @@
 """Opening a lesson pays less: the editor it shows was made while the learner read the list
 (compiling the highlighter's query for a new editor took ~11 ms), and the pane tabs only a
-narrow terminal shows are not mounted on a wide one. What the learner sees and can do with
+narrow terminal shows are not mounted on a wide one (test_app_pilot's
+test_a_wide_terminal_made_narrow_gets_the_tabs). What the learner sees and can do with
 the editor is the same as with an editor made on the spot."""
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ async def test_the_list_makes_a_new_spare_editor_for_the_next_lesson(make_app: A
 
 async def test_a_text_the_spare_cannot_take_gets_a_new_editor(make_app: Any) -> None:
     """Windows line ends (a new document keeps them) and a text too deep to highlight."""
-    app = make_app(warm_up=True)
+    app = make_app()  # editors made here, none from the warm-up
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         for text in ("a: 1\r\nb: 2\r\n", "- " * 250 + "x\n"):
@@ -76,13 +77,6 @@ async def test_a_text_the_spare_cannot_take_gets_a_new_editor(make_app: Any) -> 
         spare = YamlEditor.create("")
         assert YamlEditor.create("a: 1\n", id="editor", spare=spare) is spare
         assert YamlEditor.create("a: 1\n", spare=spare) is not spare  # taken already
-
-
-async def test_a_wide_lesson_screen_mounts_no_pane_tabs(make_app: Any) -> None:
-    app = make_app("basics", warm_up=True)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        assert not app.screen.query("#pane-tabs")
 
 
 async def test_opening_a_lesson_writes_progress_from_a_thread(
