@@ -60,19 +60,24 @@ async def test_big_paste_is_plain_then_colour_comes_back(make_app: Any) -> None:
         assert editor.language == "yaml" and editor.text == small
 
 
-@pytest.mark.parametrize("size", [PLAIN_ABOVE + 10, 10])
-async def test_a_paste_replaces_the_selection(make_app: Any, size: int) -> None:
+async def test_a_paste_replaces_the_selection(make_app: Any) -> None:
     """Select all, paste: only the paste remains, even when it turns colours off (#15 item 5:
-    the big paste went in at line 1 with the old text below it)."""
+    the big paste went in at line 1 with the old text below it). A big paste, then a small
+    one, each over the step's manifest."""
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         editor = await _editor(app, pilot)
-        editor.select_all()
-        pasted = "# p\n" * (size // 4)
-        app.post_message(events.Paste(pasted))
-        await settle(pilot)
-        assert editor.text == pasted
-        assert editor.cursor_location == (pasted.count("\n"), 0)
+        manifest = editor.text
+        for size in (PLAIN_ABOVE + 10, 10):
+            editor.load_text(manifest)
+            await settle(pilot)
+            assert editor.language == "yaml"
+            editor.select_all()
+            pasted = "# p\n" * (size // 4)
+            app.post_message(events.Paste(pasted))
+            await settle(pilot)
+            assert editor.text == pasted, f"a paste of {size} characters"
+            assert editor.cursor_location == (pasted.count("\n"), 0), size
 
 
 async def test_a_paste_past_the_limit_is_refused_at_once(make_app: Any) -> None:
@@ -86,26 +91,33 @@ async def test_a_paste_past_the_limit_is_refused_at_once(make_app: Any) -> None:
         assert any("Not pasted" in n.message for n in app._notifications)
 
 
-@pytest.mark.parametrize("deep", [DEEP, DEEP_LINES], ids=["one line", "one level a line"])
-async def test_text_too_deep_for_the_highlighter_is_shown_plain(make_app: Any, deep: str) -> None:
-    """Pasted, typed or loaded, a text nested too deep never reaches tree-sitter."""
+async def test_text_too_deep_for_the_highlighter_is_shown_plain(make_app: Any) -> None:
+    """Pasted, typed or loaded, a text nested too deep never reaches tree-sitter: on one line,
+    and one level a line (each pasted into the step's manifest, in colour)."""
     app = make_app("basics")
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         editor = await _editor(app, pilot)
-        app.post_message(events.Paste(deep))
-        await settle(pilot)
-        assert editor.language is None and deep in editor.text
-        assert any("nests deeper" in n.message for n in app._notifications)
-        editor.load_text("a: b\n")
-        await settle(pilot)
-        assert editor.language == "yaml"
-        editor.load_text(deep)
-        await settle(pilot)
-        assert editor.language is None and editor.text == deep
-        editor.load_text("")
-        await settle(pilot)
-        assert editor.language == "yaml"
-    assert YamlEditor.create(deep).language is None
+        manifest = editor.text
+        for deep, name in ((DEEP, "one line"), (DEEP_LINES, "one level a line")):
+            editor.load_text(manifest)
+            await settle(pilot)
+            assert editor.language == "yaml", name
+            app.clear_notifications()
+            app.post_message(events.Paste(deep))
+            await settle(pilot)
+            assert editor.language is None and deep in editor.text, f"{name}: pasted"
+            assert any("nests deeper" in n.message for n in app._notifications), name
+            editor.load_text("a: b\n")
+            await settle(pilot)
+            assert editor.language == "yaml", name
+            editor.load_text(deep)
+            await settle(pilot)
+            assert editor.language is None and editor.text == deep, f"{name}: loaded"
+            editor.load_text("")
+            await settle(pilot)
+            assert editor.language == "yaml", name
+    for deep in (DEEP, DEEP_LINES):
+        assert YamlEditor.create(deep).language is None
     assert YamlEditor.create("a: b\n").language == "yaml"
 
 
