@@ -5,18 +5,22 @@ pass redrew most of the screen: a lesson open cost 5-7 layouts)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from typing import Any
 
 import pytest
 from testkit import settle
+from textual import events
 from textual.geometry import Size
+from textual.widgets import Markdown
 
 from tutor.app.app import TutorApp
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.widgets import routing
 from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.routing import RoutingView
+from tutor.course.lesson import Lesson
 
 
 async def test_a_lesson_screen_is_laid_out_once_at_its_final_sizes(
@@ -117,3 +121,48 @@ async def test_the_pushed_lesson_screen_keeps_the_styles_its_widgets_mounted_wit
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
         assert restyled == []
+
+
+@pytest.mark.parametrize("paragraphs", [40, 1], ids=["long", "short"])
+async def test_a_step_is_laid_out_at_the_width_it_is_drawn_at(
+    make_app: Any, lesson: Lesson, monkeypatch: pytest.MonkeyPatch, paragraphs: int
+) -> None:
+    """A step longer than its pane was wrapped for the pane's full width, drawn, then wrapped
+    and drawn again once the scroll bar came; a short one still gets the full width (one
+    layout each)."""
+    widths: list[int] = []
+
+    def noting(self: Markdown, event: events.Resize) -> None:
+        widths.append(event.size.width)
+
+    monkeypatch.setattr(Markdown, "on_resize", noting, raising=False)
+    text = "\n\n".join(
+        f"Paragraph {i}: a Service picks Pods by their labels." for i in range(paragraphs)
+    )
+    step = dataclasses.replace(lesson.steps[0], text=text)
+    long_lesson = dataclasses.replace(lesson, steps=(step, *lesson.steps[1:]))
+    app: TutorApp = make_app("basics", lessons=[long_lesson])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        pane = app.screen.query_one("#intro")
+        markdown = app.screen.query_one("#step-text", Markdown)
+        assert pane.show_vertical_scrollbar == (paragraphs > 1)
+        assert widths == [markdown.size.width]
+        assert markdown.size.width == pane.scrollable_content_region.width
+
+
+async def test_a_step_that_only_looks_long_gets_the_full_width(
+    make_app: Any, lesson: Lesson
+) -> None:
+    """Forty short lines of one paragraph are one line of Markdown: the length guesses a
+    scroll bar, and the first layout takes the guess back (as a pane without it would be)."""
+    text = "\n".join(f"word{i}" for i in range(40))
+    step = dataclasses.replace(lesson.steps[0], text=text)
+    app: TutorApp = make_app("basics", lessons=[dataclasses.replace(lesson, steps=(step,))])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        pane = app.screen.query_one("#intro")
+        markdown = app.screen.query_one("#step-text", Markdown)
+        assert not pane.show_vertical_scrollbar
+        full = pane.outer_size.width - pane.styles.padding.width  # no bar, no room kept for it
+        assert markdown.size.width == pane.scrollable_content_region.width == full

@@ -65,6 +65,50 @@ class StepPane(VerticalScroll):
         """Where the first step shown is: its buttons are composed as they will be shown (a
         button disabled after mounting restyled itself once more before the first frame)."""
 
+        self._bar_kept = False
+        """The scroll bar's columns are kept free for the first layout (`on_mount`)."""
+
+    def on_mount(self) -> None:
+        """A step that will not fit is laid out the first time with the scroll bar's columns
+        already kept free (`scrollbar-gutter: stable`), at the width it will be drawn at:
+        laid out without, the text was wrapped and drawn, then wrapped and drawn again once
+        the bar came (a third of the settling of lesson 1's screen). Only a guess from the
+        text's length and the terminal's size: the first Resize sets it right (`on_resize`)."""
+        if self._will_overflow():
+            self._bar_kept = True
+            self.styles.scrollbar_gutter = "stable"
+
+    def _will_overflow(self) -> bool:
+        """Whether the text surely needs more rows than the pane will have (a rough count:
+        a wrong yes costs one more layout, as a no always did)."""
+        width, height = self.app.size
+        if width >= NARROW_WIDTH:
+            columns, rows = width // 2 - 6, (height - 4) // 2 - 2
+        else:
+            columns, rows = width - 6, height - 7
+        if columns < 20 or rows < 4:
+            return False
+        needed = 2  # the nav row and the check
+        for paragraph in self.markdown.split("\n\n"):
+            needed += 1 + sum(len(line) // columns + 1 for line in paragraph.splitlines())
+        return needed > rows + 4
+
+    def on_resize(self) -> None:
+        """After the first layout the pane's scroll bar is Textual's again: with the bar
+        there, a text that fits the pane's full width gets it taken away, so the next layout
+        decides at that width, as for a pane laid out without the guess."""
+        if not self._bar_kept:
+            return
+        self._bar_kept = False
+        self.styles.clear_rule("scrollbar_gutter")
+        if not self.show_vertical_scrollbar:  # it fits: laid out again at the full width
+            self.refresh(layout=True)
+            return
+        region = self.scrollable_content_region
+        full = region.width + self.styles.scrollbar_size_vertical
+        if self.get_content_height(self.size, self.app.size, full) <= region.height:
+            self.show_vertical_scrollbar = False
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="step-nav"):
             yield Button("◀ Prev", id="prev-step", compact=True, disabled=self.first)
