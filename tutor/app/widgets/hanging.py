@@ -37,7 +37,23 @@ def _tail(paragraph: Paragraph) -> Content | None:
     return paragraph[2] if len(paragraph) > 2 else None
 
 
-class Hanging(Visual):
+class Wrapped(Visual):
+    """A Visual that wraps itself: `lines(width)` is the Content drawn in `width` columns, and
+    the layout's height and the strips drawn both come from it, so they agree."""
+
+    def lines(self, width: int) -> Content:
+        raise NotImplementedError
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.lines(width).get_height(rules, width)
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.lines(width).render_strips(width, height, style, options)
+
+
+class Hanging(Wrapped):
     """Paragraphs of (label, body[, tail]): wrapped body lines stay under the body's first
     column."""
 
@@ -105,11 +121,3 @@ class Hanging(Visual):
             if self.paragraphs
             else 0
         )
-
-    def get_height(self, rules: RulesMap, width: int) -> int:
-        return self.lines(width).get_height(rules, width)
-
-    def render_strips(
-        self, width: int, height: int | None, style: Style, options: RenderOptions
-    ) -> list[Strip]:
-        return self.lines(width).render_strips(width, height, style, options)

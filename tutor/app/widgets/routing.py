@@ -16,10 +16,10 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
-from textual.visual import Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tutor.app.widgets.hanging import Wrapped
 from tutor.app.widgets.inline import quoted
 from tutor.app.widgets.safe import scrub
 from tutor.lab.actions import ACTIONS, BY_ID
@@ -33,9 +33,6 @@ from tutor.model.report import at_pod, request, request_to, source_address
 
 if TYPE_CHECKING:
     from textual.css.styles import RulesMap
-    from textual.strip import Strip
-    from textual.style import Style
-    from textual.visual import RenderOptions
 
 GETS = "▶"
 NOT = "✗"
@@ -252,7 +249,7 @@ SCROLLBAR_ROOM = 2
 rows outgrow it: a row then keeps its lines, and the heights the view measured for them."""
 
 
-class Row(Visual):
+class Row(Wrapped):
     """A row wrapped (`hang`) to the view's width when it is drawn, whatever the width was
     when the row was made: the rows are made as the lesson screen mounts, before its first
     layout gives the view a width, and rows made for no width were drawn once unwrapped and
@@ -305,14 +302,6 @@ class Row(Visual):
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
         return self.lines(0).get_optimal_width(rules, container_width)
-
-    def get_height(self, rules: RulesMap, width: int) -> int:
-        return self.lines(width).get_height(rules, width)
-
-    def render_strips(
-        self, width: int, height: int | None, style: Style, options: RenderOptions
-    ) -> list[Strip]:
-        return self.lines(width).render_strips(width, height, style, options)
 
 
 class RoutingView(OptionList):
