@@ -39,7 +39,15 @@ async def test_every_step_of_lesson_1_reads_whole_at_100x30(make_app: Any, data_
 
 @pytest.mark.parametrize(
     "lesson_id",
-    ["service-types", "troubleshooting", "dns", "dual-stack", "labels-selectors", "deployments"],
+    [
+        "service-types",
+        "troubleshooting",
+        "dns",
+        "dual-stack",
+        "labels-selectors",
+        "deployments",
+        "topology",
+    ],
 )
 async def test_every_step_of_these_lessons_reads_whole_at_100x30(
     make_app: Any, data_dir: Path, lesson_id: str
@@ -48,7 +56,8 @@ async def test_every_step_of_these_lessons_reads_whole_at_100x30(
     symptoms 4 to 11 rows longer than the column; five more steps of the two were 1 to 5.
     Lesson 11's search path was 14 rows too long (its name wrapped the nav row), its Pod
     names 6; lesson 13's ipFamilies step 1, lesson 4's 'Case matters' 1 and quoted values 2,
-    six steps of lesson 3 1 to 3 (three names wrapped the nav row)."""
+    six steps of lesson 3 1 to 3 (three names wrapped the nav row), lesson 10's
+    PreferSameZone and PreferSameNode 2 and 3, its failure-mode table 9."""
     lesson = builtin_lesson(lesson_id)
     app = make_app(lesson_id, lessons=[lesson])
     async with app.run_test(size=(100, 30)) as pilot:
