@@ -13,8 +13,21 @@ from typing import Any
 
 import pytest
 from testkit import builtin_lesson, press, settle
+from textual.pilot import Pilot
 
 from tutor.app.screens.lesson import LessonScreen
+
+
+async def step_scrolls(pilot: Pilot[Any], screen: LessonScreen, steps: int) -> list[int]:
+    """How far each step's pane scrolls, stepping with ctrl+n from the one shown."""
+    scrolls = []
+    for _ in range(steps):
+        scrolls.append(screen.query_one("#intro").max_scroll_y)
+        await press(pilot, "ctrl+n")
+        # the next step's Markdown lands after a quiet turn: read before it, the pane still
+        # held the previous step's text height (1 to 5 rows "too long" now and then)
+        await settle(pilot)
+    return scrolls
 
 
 async def test_every_step_of_lesson_1_reads_whole_at_100x30(make_app: Any, data_dir: Path) -> None:
@@ -29,11 +42,7 @@ async def test_every_step_of_lesson_1_reads_whole_at_100x30(make_app: Any, data_
         await press(pilot, "f2")
         await settle(pilot)
         assert screen.query_one("#step-nav").size.height == 1  # the name fits beside the buttons
-        scrolls = []
-        for _ in lesson.steps:
-            scrolls.append(screen.query_one("#intro").max_scroll_y)
-            await press(pilot, "ctrl+n")
-            await settle(pilot)
+        scrolls = await step_scrolls(pilot, screen, len(lesson.steps))
         assert scrolls == [0] * len(lesson.steps), scrolls
 
 
@@ -68,11 +77,5 @@ async def test_every_step_of_these_lessons_reads_whole_at_100x30(
         screen = app.screen
         assert isinstance(screen, LessonScreen)
         await press(pilot, "f2")
-        scrolls = []
-        for _ in lesson.steps:
-            scrolls.append(screen.query_one("#intro").max_scroll_y)
-            await press(pilot, "ctrl+n")
-            # the next step's Markdown lands after a quiet turn: read before it, the pane
-            # still held the previous step's text height (1 to 5 rows "too long" now and then)
-            await settle(pilot)
+        scrolls = await step_scrolls(pilot, screen, len(lesson.steps))
         assert scrolls == [0] * len(lesson.steps), scrolls
