@@ -10,6 +10,7 @@ layout measures is the height drawn.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import TYPE_CHECKING
 
 from textual.content import Content
@@ -41,8 +42,9 @@ class Wrapped(Visual):
     """A Visual that wraps itself: `lines(width)` is the Content drawn in `width` columns, and
     the layout's height and the strips drawn both come from it, so they agree."""
 
+    @abstractmethod
     def lines(self, width: int) -> Content:
-        raise NotImplementedError
+        """The Content drawn in `width` columns."""
 
     def get_height(self, rules: RulesMap, width: int) -> int:
         return self.lines(width).get_height(rules, width)
