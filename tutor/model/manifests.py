@@ -977,36 +977,38 @@ RESOURCES = {
 
 
 class _Created:
-    """The objects the file has created so far, by kind, namespace and name, with the line of
-    each: the API server stores one object per name, and a second one's create fails after
-    validation (K · staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go ·
-    `Create` → `storage.Create` → `apierrors.NewAlreadyExists`). `kubectl apply -f` would turn
-    the first into the second instead; either way the cluster never holds two (the model used
-    to keep both, and two Pods of one name had one verdict between them)."""
+    """The objects the file has created so far, by kind, namespace and name: the API server
+    stores one object per name, and a second one's create fails after validation (K ·
+    staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go · `Create` →
+    `storage.Create` → `apierrors.NewAlreadyExists`). `kubectl apply -f` would turn the first
+    into the second instead; either way the cluster never holds two (the model used to keep
+    both, and two Pods of one name had one verdict between them)."""
 
     def __init__(self) -> None:
-        self.lines: dict[tuple[str, str, str], int] = {}
+        self.first: dict[tuple[str, str, str], _Raw] = {}
 
     def refuse(self, raw: _Raw, name: str, ns: str, obj: str) -> FieldError | None:
         """The AlreadyExists error for a valid object whose name an earlier one took, or None
-        (and this one is recorded as created). Nodes are cluster-scoped: no namespace."""
+        (and this one is recorded as created). Nodes are cluster-scoped: no namespace. Positions
+        are looked up only for a refusal: in a dump's large file finding one reads its object
+        again."""
         key = (raw.kind, "" if raw.kind == "Node" else ns, name)
-        span = raw.doc.span((*raw.prefix, "metadata", "name"))
-        line = span.line if span else raw.doc.line
-        first = self.lines.get(key)
-        if first is None:
-            self.lines[key] = line
+        first = self.first.setdefault(key, raw)
+        if first is raw:
             return None
+        span = raw.doc.span((*raw.prefix, "metadata", "name"))
+        taken = first.doc.span((*first.prefix, "metadata", "name"))
         return FieldError(
             "metadata.name",
             ALREADY_EXISTS,
             f'{RESOURCES[raw.kind]} "{name}" already exists',
-            line=line,
+            line=span.line if span else raw.doc.line,
             column=span.column if span else 1,
             object=obj,
             kind=raw.kind,
             hint=(
-                f"line {first} already has a {raw.kind} of this name"
+                f"line {taken.line if taken else first.doc.line} already has a {raw.kind} of "
+                "this name"
                 + ("" if raw.kind == "Node" else f" in namespace {ns}")
                 + ": `kubectl create -f` refuses this one (`kubectl apply -f` would change that "
                 "one into this one); give one of them another name"
