@@ -595,6 +595,76 @@ API_VERSIONS: dict[str, str] = {
 """The group/version that serves each modelled kind (K · staging/src/k8s.io/api)."""
 
 
+SERVED_KINDS: dict[str, frozenset[str]] = {
+    "v1": frozenset(
+        [
+            "Binding",
+            "ComponentStatus",
+            "ConfigMap",
+            "Endpoints",
+            "Event",
+            "LimitRange",
+            "Namespace",
+            "Node",
+            "PersistentVolume",
+            "PersistentVolumeClaim",
+            "Pod",
+            "PodTemplate",
+            "RangeAllocation",
+            "ReplicationController",
+            "ResourceQuota",
+            "Secret",
+            "Service",
+            "ServiceAccount",
+            "List",
+        ]
+    ),
+    "apps/v1": frozenset(
+        ["ControllerRevision", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet"]
+    ),
+    "batch/v1": frozenset(("CronJob", "Job")),
+    "discovery.k8s.io/v1": frozenset(("EndpointSlice",)),
+}
+"""The kinds a file can create in the group/versions the model reads (K · staging/src/k8s.io/api
+· core/v1, apps/v1, batch/v1, discovery/v1 `register.go` · `addKnownTypes`; each kind's `...List`
+too). Any other group/version (rbac, networking, a CRD's) is not judged: its kinds are not
+known here."""
+
+
+def check_kind_served(
+    doc: Document, data: dict[str, Any], kind: str, prefix: Path, obj: str
+) -> list[FieldError]:
+    """kubectl's RESTMapper refuses a kind its apiVersion does not serve before anything
+    reaches the API server (`resource mapping not found for name: "web" ... no matches for kind
+    "Servce" in version "v1"`): a typo in `kind:` is an error, not an object to skip."""
+    version = data.get("apiVersion")
+    served = SERVED_KINDS.get(version) if isinstance(version, str) else None
+    if served is None or kind in served or kind.removesuffix("List") in served:
+        return []
+    span = doc.span((*prefix, "kind"))
+    near = difflib.get_close_matches(kind, sorted(served), n=1, cutoff=0.6)
+    elsewhere = next((v for v, kinds in SERVED_KINDS.items() if kind in kinds), None)
+    return [
+        FieldError(
+            "kind",
+            INVALID,
+            f'no matches for kind "{kind}" in version "{version}"',
+            kind,
+            line=span.line if span else doc.line,
+            column=span.column if span else 1,
+            object=obj,
+            kind=kind,
+            hint=(
+                f"a {kind} is in apiVersion: {elsewhere}"
+                if elsewhere
+                else f"did you mean {near[0]}?"
+                if near
+                else f"{version} serves: {', '.join(sorted(served - {'List'}))}"
+            ),
+        )
+    ]
+
+
 def check_api_version(
     doc: Document, data: dict[str, Any], kind: str, prefix: Path, obj: str
 ) -> list[FieldError]:
