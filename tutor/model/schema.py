@@ -595,6 +595,12 @@ API_VERSIONS: dict[str, str] = {
 """The group/version that serves each modelled kind (K · staging/src/k8s.io/api)."""
 
 
+def no_matches(kind: str, version: str) -> str:
+    """kubectl's RESTMapper words for a kind its apiVersion does not serve, whether the kind is
+    known elsewhere (`check_api_version`) or nowhere (`check_kind_served`)."""
+    return f'no matches for kind "{kind}" in version "{version}"'
+
+
 SERVED_KINDS: dict[str, frozenset[str]] = {
     "v1": frozenset(
         [
@@ -638,7 +644,9 @@ def check_kind_served(
     reaches the API server (`resource mapping not found for name: "web" ... no matches for kind
     "Servce" in version "v1"`): a typo in `kind:` is an error, not an object to skip."""
     version = data.get("apiVersion")
-    served = SERVED_KINDS.get(version) if isinstance(version, str) else None
+    if not isinstance(version, str):
+        return []
+    served = SERVED_KINDS.get(version)
     if served is None or kind in served or kind.removesuffix("List") in served:
         return []
     span = doc.span((*prefix, "kind"))
@@ -648,7 +656,7 @@ def check_kind_served(
         FieldError(
             "kind",
             INVALID,
-            f'no matches for kind "{kind}" in version "{version}"',
+            no_matches(kind, version),
             kind,
             line=span.line if span else doc.line,
             column=span.column if span else 1,
@@ -696,7 +704,7 @@ def check_api_version(
             FieldError(
                 "apiVersion",
                 INVALID,
-                f'no matches for kind "{kind}" in version "{have}"',
+                no_matches(kind, have),
                 have,
                 line=line,
                 column=col,
