@@ -322,3 +322,29 @@ def test_the_controllers_slices_carry_zones_and_hints() -> None:
     by_pod = {ep["targetRef"]["name"]: ep for ep in slice_["endpoints"]}
     assert by_pod["p-b1"]["zone"] == "zb"
     assert by_pod["p-b1"]["hints"] == {"forZones": [{"name": "zb"}], "forNodes": [{"name": "b1"}]}
+
+
+@pytest.mark.parametrize(
+    "topology",
+    [("trafficDistribution: PreferSameZone", ""), ("", AUTO)],
+)
+def test_hints_in_the_input_slices_are_not_said_to_be_missing(topology: tuple[str, str]) -> None:
+    """A dump's slices carry the controller's hints: kube-proxy uses them, and `route` must
+    not add "no topology hints" (the model's own endpoints, none here, are not what routes)."""
+    hinted = "\n".join(
+        f"- addresses: [{ip}]\n  nodeName: {node}\n  zone: {zone}\n"
+        f"  hints: {{forZones: [{{name: {zone}}}]}}\n"
+        f"  targetRef: {{kind: Pod, name: {pod}, namespace: default}}"
+        for ip, node, zone, pod in [
+            ("10.244.1.2", "a1", "za", "p-a1"),
+            ("10.244.3.2", "b1", "zb", "p-b1"),
+        ]
+    )
+    spec, annotations = topology
+    text = _text(spec, annotations, nodes=ZONED, pods=_pod("p-a1", "a1") + _pod("p-b1", "b1"))
+    text += _slice("api-x", hinted, managed="endpointslice-controller.k8s.io")
+    a = analyze(text, from_node="b1")
+    assert a.valid, a.errors
+    pr = a.services[0].ports[0]
+    assert sorted(ep.pod.name for ep in pr.used) == ["p-b1"]
+    assert pr.topology_note == ""

@@ -607,12 +607,16 @@ def assign_hints(svc: Service, endpoints: list[Endpoint], cluster: Cluster) -> s
     annotation (`Auto`) wins over `trafficDistribution`; with trafficDistribution PreferClose
     or PreferSameZone every ready endpoint with a zone is hinted for its own zone, and
     PreferSameNode adds a hint for its own node (K · trafficdist/trafficdist.go ·
-    `preferCloseHeuristic.update`). Returns why a requested topology gives no hints ("")."""
+    `preferCloseHeuristic.update`). Returns why a requested topology gives no hints ("").
+    Endpoints read from the input's slices keep the hints written there: with none of the
+    model's own, there is nothing to explain."""
     for ep in endpoints:
         if not ep.slice:
             ep.zone = cluster.zone_of(ep.node_name)
             ep.for_zones = ep.for_nodes = ()
     own = [ep for ep in endpoints if not ep.slice]
+    if not own:
+        return ""
     if topology_annotation_enabled(svc):
         why = _auto_hints(own, cluster)
         if why:
