@@ -248,3 +248,56 @@ def test_api_version_must_serve_the_kind(text: str, message: str, line: int) -> 
 def test_unmodelled_kinds_keep_any_api_version() -> None:
     result = analyze("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\n")
     assert result.valid and [i.kind for i in result.cluster.ignored] == ["Ingress"]
+
+
+UNREAD = [
+    # (kind's document, the duplicate's path, its line and column, the first one's line)
+    (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: '1'\n  a: '2'\n",
+        "data.a",
+        7,
+        3,
+        6,
+    ),
+    (
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n"
+        "spec:\n  size: 1\n  size: 2\n",
+        "spec.size",
+        7,
+        3,
+        6,
+    ),
+    (
+        '{"apiVersion": "v1", "kind": "Secret",\n "metadata": {"name": "s"},\n'
+        ' "stringData": {"k": "1",\n  "k": "2"}}\n',
+        "stringData.k",
+        4,
+        3,
+        3,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "path", "line", "column", "first"), UNREAD)
+def test_a_duplicate_key_in_a_kind_the_model_does_not_read_is_refused(
+    text: str, path: str, line: int, column: int, first: int
+) -> None:
+    """Strict decoding refuses a key given twice whatever the kind: a ConfigMap, a Secret or a
+    custom resource beside the Services is refused as a Service would be, not listed as
+    "not modelled, ignored" (it was, and `valid` stayed true)."""
+    a = analyze(text)
+    assert not a.valid
+    (err,) = a.errors
+    assert err.path == path
+    assert (
+        err.message
+        == f'strict decoding error: duplicate field "{path}" (first set on line {first})'
+    )
+    assert (err.line, err.column) == (line, column)
+    assert a.cluster.ignored == []
+
+
+def test_a_kind_the_model_does_not_read_without_duplicates_is_still_only_listed() -> None:
+    a = analyze("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: '1'\n")
+    assert a.valid
+    assert [(i.kind, i.name) for i in a.cluster.ignored] == [("ConfigMap", "cfg")]

@@ -49,7 +49,7 @@ from .objects import (
     Workload,
 )
 from .paths import Path
-from .schema import check_api_version, check_kind_served, decode
+from .schema import check_api_version, check_kind_served, decode, key_errors
 from .templates import with_template_hints
 from .yamldoc import Document, YamlSyntaxError, load_documents
 
@@ -1152,6 +1152,10 @@ def parse(text: str, network: ClusterNetwork = SINGLE_STACK, limits: Limits = ED
                 cluster.endpoints_objects.append(_endpoints_from(raw.data, name, ns, source))
         elif unserved := check_kind_served(raw.doc, raw.data, raw.kind, raw.prefix, obj):
             errors.extend(unserved)
+            result.invalid_objects.add(f"{raw.kind}/{obj}")
+        elif bad_keys := key_errors(raw.doc, raw.prefix, obj, raw.kind):
+            # strict decoding refuses a duplicate key in any kind, read by the model or not
+            errors.extend(bad_keys)
             result.invalid_objects.add(f"{raw.kind}/{obj}")
         else:
             cluster.ignored.append(Ignored(raw.kind, name, ns, raw.doc.index))

@@ -476,10 +476,23 @@ def decode(
     if not duplicates and not complex_keys and (schema is None or fits(data, schema)):
         return []  # the common case: no Decoder, no walk with paths
     dec = Decoder(doc, prefix, obj, kind)
+    dec.errors.extend(key_errors(doc, prefix, obj, kind))
+    if schema is not None and not fits(data, schema):
+        dec.check(data, schema, ())
+    return dec.errors
+
+
+def key_errors(doc: Document, prefix: Path, obj: str, kind: str) -> list[FieldError]:
+    """The duplicate and complex keys inside one object, as strict decoding refuses them
+    whatever the kind (a ConfigMap's or a custom resource's too: the API server's JSON
+    decoder finds them before any schema, K · staging/src/k8s.io/apimachinery/pkg/runtime/
+    serializer/json · `json.go` strict errors)."""
+    duplicates, complex_keys = doc.problems_under(prefix)
+    errors: list[FieldError] = []
     for dup in duplicates:
         rel = dup.path[len(prefix) :]
         where = f" (first set on line {dup.first_line})" if dup.first_line else ""
-        dec.errors.append(
+        errors.append(
             FieldError(
                 format_path(rel),
                 DECODING,
@@ -492,7 +505,7 @@ def decode(
             )
         )
     for path, line, col in complex_keys:
-        dec.errors.append(
+        errors.append(
             FieldError(
                 format_path(path[len(prefix) :]),
                 DECODING,
@@ -503,9 +516,7 @@ def decode(
                 kind=kind,
             )
         )
-    if schema is not None and not fits(data, schema):
-        dec.check(data, schema, ())
-    return dec.errors
+    return errors
 
 
 def fits(value: Any, t: Type) -> bool:
