@@ -18,11 +18,18 @@ from textual.pilot import Pilot
 from tutor.app.screens.lesson import LessonScreen
 
 
-async def step_scrolls(pilot: Pilot[Any], screen: LessonScreen, steps: int) -> list[int]:
-    """How far each step's pane scrolls, stepping with ctrl+n from the one shown."""
+async def step_scrolls(
+    pilot: Pilot[Any], screen: LessonScreen, steps: int
+) -> list[tuple[int, int]]:
+    """How far each step's pane scrolls, and how many of its columns the text leaves free
+    beside it (for a scroll bar: a text that fits was wrapped 2 columns narrower for the bar
+    it did not need, and 1 row longer than the pane, measured at the full width), stepping
+    with ctrl+n from the one shown."""
     scrolls = []
     for _ in range(steps):
-        scrolls.append(screen.query_one("#intro").max_scroll_y)
+        intro = screen.query_one("#intro")
+        free = intro.size.width - screen.query_one("#step-text").size.width
+        scrolls.append((intro.max_scroll_y, free))
         await press(pilot, "ctrl+n")
         # the next step's Markdown lands after a quiet turn: read before it, the pane still
         # held the previous step's text height (1 to 5 rows "too long" now and then)
@@ -43,7 +50,7 @@ async def test_every_step_of_lesson_1_reads_whole_at_100x30(make_app: Any, data_
         await settle(pilot)
         assert screen.query_one("#step-nav").size.height == 1  # the name fits beside the buttons
         scrolls = await step_scrolls(pilot, screen, len(lesson.steps))
-        assert scrolls == [0] * len(lesson.steps), scrolls
+        assert scrolls == [(0, 0)] * len(lesson.steps), scrolls
 
 
 @pytest.mark.parametrize(
@@ -78,4 +85,4 @@ async def test_every_step_of_these_lessons_reads_whole_at_100x30(
         assert isinstance(screen, LessonScreen)
         await press(pilot, "f2")
         scrolls = await step_scrolls(pilot, screen, len(lesson.steps))
-        assert scrolls == [0] * len(lesson.steps), scrolls
+        assert scrolls == [(0, 0)] * len(lesson.steps), scrolls

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Markdown, Static
@@ -21,6 +21,7 @@ from tutor.app.widgets.console import commands_line
 from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.hanging import Hanging
 from tutor.app.widgets.inline import inline
+from tutor.app.widgets.intro_pane import IntroPane
 from tutor.app.widgets.quiet import set_content
 from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.workbench import NARROW_WIDTH, REVEAL, Workbench, WorkbenchScreen
@@ -53,7 +54,7 @@ def check_text(result: GoalResult | None, description: str, done: bool) -> Hangi
     )
 
 
-class StepPane(VerticalScroll):
+class StepPane(IntroPane):
     """Step N of M, its Markdown, the "try this" line and the check's status."""
 
     def __init__(self, markdown: str = "", *, first: bool = True, last: bool = False) -> None:
@@ -94,20 +95,14 @@ class StepPane(VerticalScroll):
         return needed > rows + 4
 
     def on_resize(self) -> None:
-        """After the first layout the pane's scroll bar is Textual's again: with the bar
-        there, a text that fits the pane's full width gets it taken away, so the next layout
-        decides at that width, as for a pane laid out without the guess."""
+        """After the first layout the pane's scroll bar is Textual's again (`IntroPane`, whose
+        handler runs after this one, takes it away if the text fits without it)."""
         if not self._bar_kept:
             return
         self._bar_kept = False
         self.styles.clear_rule("scrollbar_gutter")
         if not self.show_vertical_scrollbar:  # it fits: laid out again at the full width
             self.refresh(layout=True)
-            return
-        region = self.scrollable_content_region
-        full = region.width + self.styles.scrollbar_size_vertical
-        if self.get_content_height(self.size, self.app.size, full) <= region.height:
-            self.show_vertical_scrollbar = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="step-nav"):

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Markdown, OptionList, Static
@@ -18,6 +17,7 @@ from tutor.app.widgets.console import commands_line
 from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.hanging import Hanging
 from tutor.app.widgets.inline import inline
+from tutor.app.widgets.intro_pane import IntroPane
 from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.workbench import REVEAL, Workbench, WorkbenchScreen
 from tutor.course import progress as keys
@@ -124,7 +124,7 @@ class PracticeScreen(Screen[None]):
             self.app.push_screen(QuizScreen(self.lesson))
 
 
-class ChallengePane(VerticalScroll):
+class ChallengePane(IntroPane):
     """The task, the goal, the hints revealed so far and the last check."""
 
     def __init__(self, challenge: Challenge) -> None:
