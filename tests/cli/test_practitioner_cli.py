@@ -534,3 +534,50 @@ def test_dns_namespace_with_resolve_is_the_pods_namespace(
     code, out, _ = _run(["dns", str(shop), "-n", "blog", "--resolve", "web"], capsys)
     assert code == 0
     assert any(line.startswith("web.blog.svc.cluster.local.\t") for line in out.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n"
+            "  containers: [{name: c, image: x}]\n",
+            "the file has no Services",
+        ),
+        (
+            "apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec:\n  ports: [{port: 0}]\n",
+            "the API server rejects every Service in the file",
+        ),
+    ],
+)
+@pytest.mark.parametrize("summary", [[], ["--summary"]])
+def test_route_without_services_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, why: str, summary: list[str]
+) -> None:
+    """`route` printed nothing at all (or only --summary's header) for a file without a valid
+    Service; `dns` said why. Both say it in the same words."""
+    path = tmp_path / "m.yaml"
+    path.write_text(text)
+    code, out, _ = _run(["route", str(path), *summary], capsys)
+    assert f"nothing to route: {why}\n" in out
+    assert "NAMESPACE" not in out
+    assert code == (0 if "no Services" in why else 1)
+    _, out, _ = _run(["dns", str(path)], capsys)
+    assert out.endswith(f"; no DNS records: {why}\n")
+
+
+def test_route_a_kustomization_says_build_it_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "kustomization.yaml"
+    path.write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+        "resources:\n- service.yaml\n"
+    )
+    code, out, err = _run(["route", str(path)], capsys)
+    assert code == 2 and out == ""
+    assert err == (
+        f"ktutor: {path}:1:1: this is a kustomize Kustomization (kustomization.yaml), not "
+        "Kubernetes objects: build it first (kubectl kustomize DIR > manifest.yaml, or "
+        "kustomize build DIR) and give ktutor the output\n"
+    )

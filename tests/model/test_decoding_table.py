@@ -301,3 +301,30 @@ def test_a_kind_the_model_does_not_read_without_duplicates_is_still_only_listed(
     a = analyze("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: '1'\n")
     assert a.valid
     assert [(i.kind, i.name) for i in a.cluster.ignored] == [("ConfigMap", "cfg")]
+
+
+NAMELESS = [
+    # (a nameless object, the same with a name or generateName)
+    (
+        "apiVersion: v1\nkind: ConfigMap\ndata: {a: b}\n",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {generateName: cfg-}\ndata: {a: b}\n",
+    ),
+    (
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  labels: {a: b}\nspec: {}\n",
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec: {}\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "named"), NAMELESS)
+def test_a_nameless_object_of_a_kind_the_model_does_not_read_is_refused(
+    text: str, named: str
+) -> None:
+    """`ValidateObjectMetaAccessor` requires a name (or generateName) of every kind: it was
+    listed as 'not modelled, ignored: ConfigMap/' in a valid file."""
+    a = analyze(text)
+    assert not a.valid
+    (err,) = a.errors
+    assert err.message == "metadata.name: Required value: name or generateName is required"
+    assert a.cluster.ignored == []
+    assert analyze(named).valid

@@ -132,3 +132,47 @@ def test_envsubst_placeholder_gets_the_substitute_hint() -> None:
 def test_a_placeholder_where_any_string_goes_is_left_alone() -> None:
     text = SERVICE.replace("name: web\n", "name: web\n  annotations:\n    image: ${IMAGE}\n")
     assert analyze(text).valid
+
+
+KUSTOMIZATIONS = [
+    (
+        "kind Kustomization",
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+        "resources:\n- service.yaml\nnamePrefix: dev-\n",
+        "this is a kustomize Kustomization (kustomization.yaml)",
+    ),
+    (
+        "kind Component",
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- path: p.yaml\n",
+        "this is a kustomize Component (kustomization.yaml)",
+    ),
+    (
+        "kustomize's kind-less form",
+        "resources:\n- ../base\nimages:\n- name: web\n  newTag: v2\n",
+        "this is a kustomization (kustomization.yaml)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "what"), [c[1:] for c in KUSTOMIZATIONS], ids=[c[0] for c in KUSTOMIZATIONS]
+)
+def test_a_kustomization_says_build_it_first(text: str, what: str) -> None:
+    """A kustomization.yaml given where manifests belong lists files and changes, not objects:
+    it was 'not modelled, ignored: Kustomization/' (valid, nothing routed), or `kind: Required
+    value` in kustomize's kind-less form."""
+    analysis = analyze(SERVICE + "---\n" + text)
+    assert analysis.parsed.rejected is not None, analysis.errors
+    (problem,) = problems(analysis)
+    assert (problem.line, problem.column) == (SERVICE.count("\n") + 2, 1)
+    assert problem.message == (
+        f"{what}, not Kubernetes objects: build it first (kubectl kustomize DIR > "
+        "manifest.yaml, or kustomize build DIR) and give ktutor the output"
+    )
+
+
+def test_an_object_of_another_group_with_resources_is_not_a_kustomization() -> None:
+    text = "apiVersion: example.com/v1\nkind: Bundle\nmetadata: {name: b}\nresources: [a]\n"
+    analysis = analyze(text)
+    assert analysis.valid and analysis.parsed.rejected is None
+    assert [i.kind for i in analysis.cluster.ignored] == ["Bundle"]

@@ -18,6 +18,7 @@ from tutor.model.dns import (
 )
 from tutor.model.names import is_dns1123_label
 from tutor.model.objects import DEFAULT_NAMESPACE
+from tutor.model.summary import no_services
 
 from ._cluster import add_cluster_arguments, source
 from ._input import add_network_argument, network_of, open_analysis, terminal_safe
@@ -52,12 +53,7 @@ def print_records(analysis: Analysis, services: list[ServiceRoute]) -> None:
     """Each Service's records, or why it has none (a headless Service with no ready endpoint
     does not resolve; it is still a Service of the file)."""
     if not services:
-        rejected = any(ref.startswith("Service/") for ref in analysis.parsed.invalid_objects)
-        print(
-            "; no DNS records: the API server rejects every Service in the file"
-            if rejected
-            else "; no DNS records: the file has no Services"
-        )
+        print(f"; no DNS records: {no_services(analysis)}")
         return
     for i, sr in enumerate(services):
         if i:

@@ -20,7 +20,15 @@ from tutor.model.report import (
     request_to,
     requests,
 )
-from tutor.model.summary import FEW_PODS, NEAR, PodRows, refusing, selector_text, summarize
+from tutor.model.summary import (
+    FEW_PODS,
+    NEAR,
+    PodRows,
+    no_services,
+    refusing,
+    selector_text,
+    summarize,
+)
 
 from ._cluster import add_cluster_arguments, read_source
 from ._input import (
@@ -129,6 +137,8 @@ def _table(rows: list[list[str]], gap: str = "  ") -> list[str]:
 
 def print_summary(analysis: Analysis, services: list[ServiceRoute]) -> None:
     """`--summary`: kubectl's column layout (three spaces between columns)."""
+    if not services:
+        return
     rows = [["NAMESPACE", "NAME", "PORT", "SELECTED", "READY", "TRAFFIC", "FIRST PROBLEM"]]
     for line in summarize(analysis, services):
         ns, _, name = line.service.partition("/")
@@ -321,6 +331,8 @@ def run(args: argparse.Namespace) -> int:
         print()
     hidden = len(analysis.errors) - len(errors)
     with collector_paused(analysis):
+        if not services:
+            print(f"nothing to route: {no_services(analysis)}")
         if args.summary:
             print_summary(analysis, services)
         else:

@@ -50,7 +50,7 @@ from .objects import (
 )
 from .paths import Path
 from .schema import check_api_version, check_kind_served, decode, key_errors
-from .templates import with_template_hints
+from .templates import kustomization_message, with_template_hints
 from .yamldoc import Document, YamlSyntaxError, load_documents
 
 WORKLOAD_KINDS = (
@@ -1055,6 +1055,12 @@ def parse(text: str, network: ClusterNetwork = SINGLE_STACK, limits: Limits = ED
         result.rejected = exc
         return result
     result.documents = docs
+    for doc in docs:
+        if message := kustomization_message(doc.data):
+            first = doc.exact((next(iter(doc.data)),)) if doc.data else None
+            line, column = (first.line, first.column) if first else (doc.line, 1)
+            result.rejected = InputRejected(message, line, column)
+            return result
     errors = result.errors
     allocations = validation.Allocations(network=network)
     daemons: list[tuple[Workload, dict[str, Any]]] = []
@@ -1153,9 +1159,11 @@ def parse(text: str, network: ClusterNetwork = SINGLE_STACK, limits: Limits = ED
         elif unserved := check_kind_served(raw.doc, raw.data, raw.kind, raw.prefix, obj):
             errors.extend(unserved)
             result.invalid_objects.add(f"{raw.kind}/{obj}")
-        elif bad_keys := key_errors(raw.doc, raw.prefix, obj, raw.kind):
-            # strict decoding refuses a duplicate key in any kind, read by the model or not
-            errors.extend(bad_keys)
+        elif bad := key_errors(raw.doc, raw.prefix, obj, raw.kind) or (
+            validation.validate_name_given(raw.data, raw.doc, raw.prefix, obj, raw.kind)
+        ):
+            # strict decoding and ObjectMeta refuse these in any kind, read by the model or not
+            errors.extend(bad)
             result.invalid_objects.add(f"{raw.kind}/{obj}")
         else:
             cluster.ignored.append(Ignored(raw.kind, name, ns, raw.doc.index))

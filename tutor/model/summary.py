@@ -31,6 +31,14 @@ def selector_text(selector: dict[str, str] | None) -> str:
     return ",".join(f"{k}={v}" for k, v in selector.items())
 
 
+def no_services(analysis: Analysis) -> str:
+    """Why a file gives nothing to route or resolve: every front end (`route`, `dns`) says it
+    so that an empty answer is never silent."""
+    if any(ref.startswith("Service/") for ref in analysis.parsed.invalid_objects):
+        return "the API server rejects every Service in the file"
+    return "the file has no Services"
+
+
 def refusing(sr: ServiceRoute, pr: PortRoute) -> dict[str, tuple[bool, str]]:
     """Pod name -> (refuses, why) for each Pod this port's traffic goes to that refuses it
     (nothing listens on the port) or is only assumed to listen (it declares no ports)."""

@@ -5,7 +5,10 @@ A chart's `templates/service.yaml` (`name: {{ include "web.fullname" . }}`, `{{-
 not YAML until `helm template` renders it: its `{{` starts a YAML flow mapping, so the parser
 fails or builds a map with a map for a key. A file with `${VAR}` placeholders (envsubst, Flux's
 post-build substitution) parses, but the API server would get the placeholder as the value.
-Both are recognised only where they break something (a syntax error, a map key that is a map,
+A `kustomization.yaml` (kind `Kustomization` or `Component` of kustomize.config.k8s.io, or
+kustomize's kind-less form: `resources:`, `patches:`...) lists manifests and changes to make
+to them: `kubectl kustomize DIR` builds them. The first two are recognised only where they
+break something (a syntax error, a map key that is a map,
 a field error whose value holds one): a ConfigMap holding Prometheus rules with `{{ $labels }}`
 in a quoted string or a block scalar is a real manifest and stays valid.
 """
@@ -33,6 +36,43 @@ PLACEHOLDER_HINT = (
     "fill the placeholders in first (envsubst < FILE > manifest.yaml, or the build that "
     "substitutes them: kustomize build DIR | envsubst)"
 )
+
+KUSTOMIZE_GROUP = "kustomize.config.k8s.io/"
+KUSTOMIZE_KEYS = frozenset(
+    {
+        "resources",
+        "bases",
+        "components",
+        "patches",
+        "patchesStrategicMerge",
+        "patchesJson6902",
+        "configMapGenerator",
+        "secretGenerator",
+        "helmCharts",
+        "namePrefix",
+        "nameSuffix",
+    }
+)
+"""Fields of kustomize's `Kustomization` type (sigs.k8s.io/kustomize/api/types/kustomization.go)
+that say a kind-less document is a kustomization (kustomize accepts one without apiVersion)."""
+
+
+def kustomization_message(data: object) -> str:
+    """The one line for a kustomization given where manifests belong, else ""."""
+    if not isinstance(data, dict):
+        return ""
+    api, kind = data.get("apiVersion"), data.get("kind")
+    if isinstance(api, str) and api.startswith(KUSTOMIZE_GROUP):
+        what = f"a kustomize {kind}" if isinstance(kind, str) and kind else "a kustomization"
+    elif api is None and kind is None and not KUSTOMIZE_KEYS.isdisjoint(data):
+        what = "a kustomization"
+    else:
+        return ""
+    return (
+        f"this is {what} (kustomization.yaml), not Kubernetes objects: build it first "
+        "(kubectl kustomize DIR > manifest.yaml, or kustomize build DIR) and give ktutor the "
+        "output"
+    )
 
 
 @dataclass(frozen=True, slots=True)

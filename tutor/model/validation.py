@@ -968,6 +968,22 @@ def _validate_meta_only(
     return c
 
 
+def validate_name_given(
+    data: dict[str, Any], doc: Document, prefix: Path, obj: str, kind: str
+) -> list[FieldError]:
+    """The one check of `ValidateObjectMeta` that holds for every kind, a ConfigMap or a
+    custom resource the model does not read included: `metadata.name: Required value: name or
+    generateName is required` (K · staging/src/k8s.io/apimachinery/pkg/api/validation/
+    objectmeta.go · `ValidateObjectMetaAccessor`). Name rules differ per kind: not judged."""
+    meta = data.get("metadata")
+    meta = meta if isinstance(meta, dict) else {}
+    if meta.get("name") or meta.get("generateName"):
+        return []
+    c = Collector(doc, prefix, obj, kind)
+    validate_object_meta(c, meta, "subdomain")
+    return [e for e in c.errors if e.path == "metadata.name"]
+
+
 def validate_meta(
     data: dict[str, Any], doc: Document, prefix: Path, obj: str, kind: str
 ) -> list[FieldError]:
