@@ -244,3 +244,41 @@ spec:
     assert len(in_block) == 250
     # deterministic
     assert [p.ip for p in parse("---\n".join(docs)).cluster.pods] == ips
+
+
+@pytest.mark.parametrize(
+    ("policy", "spec", "error"),
+    [
+        (
+            "",
+            "parallelism: 1",
+            'spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"',
+        ),
+        (
+            "restartPolicy: Always",
+            "parallelism: 1",
+            'spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"',
+        ),
+        (
+            "restartPolicy: never",
+            "parallelism: 1",
+            'spec.template.spec.restartPolicy: Unsupported value: "never": '
+            'supported values: "OnFailure", "Never"',
+        ),
+        (
+            "restartPolicy: OnFailure",
+            "podFailurePolicy: {rules: []}",
+            'spec.template.spec.restartPolicy: Invalid value: "OnFailure": '
+            'only "Never" is supported when podFailurePolicy is specified',
+        ),
+        ("restartPolicy: OnFailure", "parallelism: 1", ""),
+    ],
+)
+def test_a_job_s_pods_restart_policy_is_on_failure_or_never(
+    policy: str, spec: str, error: str
+) -> None:
+    """`validateJobSpec`: a Job's Pod template without restartPolicy is defaulted to Always
+    and refused (it was valid, and its Pods endpoints)."""
+    parsed = parse(_job("{name: pi}", spec).replace("restartPolicy: Never", policy))
+    assert [e.message for e in parsed.errors] == ([error] if error else [])
+    assert bool(parsed.cluster.pods) is not bool(error)

@@ -1330,6 +1330,8 @@ def validate_template_meta(
     _validate_containers_present(c, tspec, "spec.template.spec")
     if isinstance(tspec, dict):
         _validate_container_ports(c, tspec, "spec.template.spec")
+    if kind == "Job" and isinstance(spec, dict):
+        _validate_job_restart_policy(c, spec, tspec if isinstance(tspec, dict) else {})
     return c.errors
 
 
@@ -1432,3 +1434,24 @@ def validate_workload(
     if isinstance(tspec, dict):
         _validate_container_ports(c, tspec, "spec.template.spec")
     return c.errors
+
+
+def _validate_job_restart_policy(c: Collector, spec: dict[str, Any], tspec: dict[str, Any]) -> None:
+    """A Job's Pods end: `restartPolicy` OnFailure or Never (K · pkg/apis/batch/validation/
+    validation.go · `validateJobSpec`). Left out, it is defaulted to Always like any Pod's,
+    and both are `Required value: valid values: "OnFailure", "Never"`; with a
+    podFailurePolicy only Never is accepted."""
+    path = "spec.template.spec.restartPolicy"
+    policy = tspec.get("restartPolicy")
+    if policy in (None, "", "Always"):
+        c.add(
+            path,
+            REQUIRED,
+            detail='valid values: "OnFailure", "Never"',
+            hint="a Job's Pods run to completion: add restartPolicy: Never (or OnFailure) "
+            "to the Pod template's spec",
+        )
+    elif policy not in ("OnFailure", "Never"):
+        c.add(path, UNSUPPORTED, policy, 'supported values: "OnFailure", "Never"')
+    elif spec.get("podFailurePolicy") is not None and policy != "Never":
+        c.add(path, INVALID, policy, 'only "Never" is supported when podFailurePolicy is specified')
