@@ -348,3 +348,34 @@ def test_hints_in_the_input_slices_are_not_said_to_be_missing(topology: tuple[st
     pr = a.services[0].ports[0]
     assert sorted(ep.pod.name for ep in pr.used) == ["p-b1"]
     assert pr.topology_note == ""
+
+
+NOT_READY_HINTED = _slice(
+    "api-x",
+    "- addresses: [10.244.1.2]\n  nodeName: a1\n  zone: za\n  conditions: {ready: false}\n"
+    "  hints: {forZones: [{name: za}]}\n  targetRef: {kind: Pod, name: p-a1, namespace: default}",
+    managed="endpointslice-controller.k8s.io",
+)
+
+
+@pytest.mark.parametrize(
+    ("spec", "slices"),
+    [
+        ("trafficDistribution: PreferSameZone", ""),
+        ("internalTrafficPolicy: Local", ""),
+        # a dump's slice keeps the hint of an endpoint that is no longer ready
+        ("trafficDistribution: PreferSameZone", NOT_READY_HINTED),
+    ],
+)
+def test_no_usable_endpoint_anywhere_does_not_depend_on_the_node(spec: str, slices: str) -> None:
+    """Every kube-proxy REJECTs a port with no usable endpoint: route said 'which Pods a
+    client reaches depends on its node' and 'from a1: timed out (dropped)' for each node
+    above 'a request: connection refused by kube-proxy (REJECT)'."""
+    not_ready = PODS.replace("status: 'True'", "status: 'False'")
+    a = analyze(_text(spec, nodes=ZONED, pods=not_ready) + slices)
+    assert a.valid, a.errors
+    port = a.route_json()["services"]["default/api"]["80"]
+    assert port["ready"] == []
+    assert "by_node" not in port
+    ready = analyze(_text(spec, nodes=ZONED, pods=PODS)).route_json()
+    assert sorted(ready["services"]["default/api"]["80"]["by_node"]) == ["a1", "a2", "b1"]

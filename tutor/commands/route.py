@@ -224,7 +224,9 @@ def print_text(
                     f"    ({left_out} other Pod(s) in namespace {svc.namespace} left out: "
                     "they match none of the selector's labels)"
                 )
-            reason = depends_on_node(sr, pr) if args.from_node is None else ""
+            reason = (
+                depends_on_node(sr, pr, analysis.cluster.nodes) if args.from_node is None else ""
+            )
             if reason:
                 emit(f"    which Pods a client reaches depends on its node ({reason}):")
                 for node, eps in by_node(sr, pr, analysis.cluster.nodes).items():

@@ -181,7 +181,7 @@ class Analysis:
                     ]
                 if pr.topology_note:
                     ports[pr.port.key]["topology"] = pr.topology_note
-                if self.from_node is None and depends_on_node(sr, pr):
+                if self.from_node is None and depends_on_node(sr, pr, self.cluster.nodes):
                     ports[pr.port.key]["by_node"] = {
                         n: sorted(ep.pod.name for ep in eps)
                         for n, eps in by_node(sr, pr, self.cluster.nodes).items()
@@ -205,18 +205,23 @@ def _why(pr: PortRoute, pods: list[Pod]) -> dict[str, str]:
     return out
 
 
-def depends_on_node(sr: ServiceRoute, pr: PortRoute) -> str:
+def depends_on_node(sr: ServiceRoute, pr: PortRoute, nodes: list[str]) -> str:
     """Why the Pods a client reaches depend on the client's node ("" when they do not):
     internalTrafficPolicy Local (each kube-proxy only uses its own node's endpoints), or
-    topology hints (`CategorizeEndpoints` narrows each node's choice to its zone or itself)."""
+    topology hints (`CategorizeEndpoints` narrows each node's choice to its zone or itself).
+    When every node's kube-proxy makes the same choice (no usable endpoint anywhere: each
+    REJECTs alike), it does not depend on the node."""
     svc = sr.service
     if skip_service(svc):
         return ""
-    if svc.internal_traffic_policy == "Local":
-        return "internalTrafficPolicy: Local"
-    hinted = any(ep.for_zones or ep.for_nodes for ep in pr.slice_endpoints.endpoints)
-    if not hinted:
+    local = svc.internal_traffic_policy == "Local"
+    if not local and not any(ep.for_zones or ep.for_nodes for ep in pr.slice_endpoints.endpoints):
         return ""
+    choices = {frozenset(ep.address for ep in eps) for eps in by_node(sr, pr, nodes).values()}
+    if len(choices) <= 1:
+        return ""
+    if local:
+        return "internalTrafficPolicy: Local"
     if pr.given and not svc.traffic_distribution and not svc.topology_mode:
         return "topology hints in the input's EndpointSlices"
     if svc.topology_mode and not svc.traffic_distribution:
