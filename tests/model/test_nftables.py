@@ -179,3 +179,51 @@ def test_one_table_per_family() -> None:
     analysis = analyze(dump_yaml(_service()))
     assert program(analysis).ip == "ip"
     assert "table ip6 kube-proxy" not in render_nftables(analysis)
+
+
+BASE_CHAINS_1_35 = {
+    # K · pkg/proxy/nftables/proxier_test.go `baseRules` (after kubernetes#132456): each base
+    # chain's hook and priority as `nft list` prints them (-110 = dstnat - 10, 0 = filter), and
+    # its jumps in order
+    "filter-prerouting-pre-dnat": (
+        "type filter hook prerouting priority dstnat - 10; policy accept;",
+        ["ct state new jump firewall-check"],
+    ),
+    "filter-output-pre-dnat": (
+        "type filter hook output priority dstnat - 10; policy accept;",
+        ["ct state new jump firewall-check"],
+    ),
+    "filter-input": (
+        "type filter hook input priority filter; policy accept;",
+        ["ct state new jump nodeport-endpoints-check", "ct state new jump service-endpoints-check"],
+    ),
+    "filter-forward": (
+        "type filter hook forward priority filter; policy accept;",
+        ["ct state new jump service-endpoints-check", "ct state new jump cluster-ips-check"],
+    ),
+    "filter-output": (
+        "type filter hook output priority filter; policy accept;",
+        ["ct state new jump service-endpoints-check", "ct state new jump cluster-ips-check"],
+    ),
+    "nat-prerouting": (
+        "type nat hook prerouting priority dstnat; policy accept;",
+        ["jump services"],
+    ),
+    "nat-output": ("type nat hook output priority dstnat; policy accept;", ["jump services"]),
+    "nat-postrouting": (
+        "type nat hook postrouting priority srcnat; policy accept;",
+        ["jump masquerading"],
+    ),
+}
+
+
+def test_base_chains_are_v1_35_s() -> None:
+    """v1.35 has the firewall check in two pre-DNAT chains and the other filter chains at the
+    filter priority (`filter-output-post-dnat` merged into `filter-output`); ktutor printed the
+    v1.31 layout (`filter-prerouting`, every filter chain at dstnat - 10)."""
+    text = _nft(_service(), _pod("web-1", "10.244.1.5"))
+    chains = [line.split()[1] for line in text.splitlines() if line.startswith("\tchain ")]
+    base = [name for name in chains if " hook " in _chain(text, name)[0]]
+    assert base == list(BASE_CHAINS_1_35)
+    for name, (header, jumps) in BASE_CHAINS_1_35.items():
+        assert _chain(text, name) == [header, *jumps], name

@@ -2,7 +2,7 @@
 one node, printed as `nft list table ip kube-proxy` shows it.
 
 Everything follows K · pkg/proxy/nftables/proxier.go:
-- `setupNFTables`: the base chains (`filter-prerouting` … `nat-postrouting`), the jumps
+- `setupNFTables`: the base chains (`filter-prerouting-pre-dnat` … `nat-postrouting`), the jumps
   (`nftablesJumpChains`), `mark-for-masquerade` / `masquerading`, the `cluster-ips` set and
   `cluster-ips-check` (reject unknown ports of a ClusterIP, drop unallocated ClusterIPs), the
   `nodeport-ips` set (kube-proxy's default `--nodeport-addresses primary` in nftables mode: the
@@ -69,12 +69,15 @@ NFT_MASQ_MARK = f"{int(MASQ_MARK, 16):#08x}"
 """`fmt.Sprintf("%#08x", 1 << 14)`: 0x004000."""
 
 BASE_CHAINS = (
-    # (name, type, hook, priority as `nft list` prints it): `nftablesBaseChains`
-    ("filter-prerouting", "filter", "prerouting", "dstnat - 10"),
-    ("filter-input", "filter", "input", "dstnat - 10"),
-    ("filter-forward", "filter", "forward", "dstnat - 10"),
-    ("filter-output", "filter", "output", "dstnat - 10"),
-    ("filter-output-post-dnat", "filter", "output", "dstnat + 10"),
+    # (name, type, hook, priority as `nft list` prints it): `nftablesBaseChains` since
+    # kubernetes#132456 (v1.34, cherry-picked to 1.33): the firewall check before DNAT (-110),
+    # the other filter chains at the filter priority (0), after DNAT, so that local traffic
+    # to a LoadBalancer IP is short-circuited rather than dropped by externalTrafficPolicy
+    ("filter-prerouting-pre-dnat", "filter", "prerouting", "dstnat - 10"),
+    ("filter-output-pre-dnat", "filter", "output", "dstnat - 10"),
+    ("filter-input", "filter", "input", "filter"),
+    ("filter-forward", "filter", "forward", "filter"),
+    ("filter-output", "filter", "output", "filter"),
     ("nat-prerouting", "nat", "prerouting", "dstnat"),
     ("nat-output", "nat", "output", "dstnat"),
     ("nat-postrouting", "nat", "postrouting", "srcnat"),
@@ -85,13 +88,13 @@ JUMPS = (
     (SERVICE_ENDPOINTS_CHECK, "filter-input", "ct state new"),
     (SERVICE_ENDPOINTS_CHECK, "filter-forward", "ct state new"),
     (SERVICE_ENDPOINTS_CHECK, "filter-output", "ct state new"),
-    (FIREWALL_CHECK, "filter-prerouting", "ct state new"),
-    (FIREWALL_CHECK, "filter-output", "ct state new"),
+    (FIREWALL_CHECK, "filter-prerouting-pre-dnat", "ct state new"),
+    (FIREWALL_CHECK, "filter-output-pre-dnat", "ct state new"),
     (SERVICES, "nat-output", ""),
     (SERVICES, "nat-prerouting", ""),
     (MASQUERADING, "nat-postrouting", ""),
     (CLUSTER_IPS_CHECK, "filter-forward", "ct state new"),
-    (CLUSTER_IPS_CHECK, "filter-output-post-dnat", "ct state new"),
+    (CLUSTER_IPS_CHECK, "filter-output", "ct state new"),
 )
 
 
@@ -158,7 +161,7 @@ class NftSet:
 class NftChain:
     name: str
     header: str = ""
-    """`type filter hook input priority dstnat - 10; policy accept;` for a base chain."""
+    """`type filter hook input priority filter; policy accept;` for a base chain."""
     comment: str = ""
     rules: list[str] = field(default_factory=list)
 
