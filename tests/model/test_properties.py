@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -163,6 +163,19 @@ values = st.recursive(
 )
 
 
+OPERATIONS = st.sampled_from(["delete", "retype", "rename", "nest", "huge", "dup"])
+"""Built once: `st.sampled_from(a_list)` is not cached by Hypothesis (a list is not hashable), so
+one built inside a draw was a new strategy whose properties were worked out again each time."""
+HUGE: list[Callable[[], Any]] = [
+    lambda: "a" * 5000,
+    lambda: list(range(2000)),
+    lambda: {f"k{i}": "v" for i in range(500)},
+    lambda: [copy.deepcopy(BASE[1]["spec"]["containers"][0]) for _ in range(200)],
+]
+"""Large values, each built fresh when drawn (a later mutation may change it in place)."""
+HUGE_CHOICES = st.sampled_from(range(len(HUGE)))
+
+
 @st.composite
 def mutated(draw: st.DrawFn) -> list[Any]:
     docs: list[Any] = copy.deepcopy(BASE)
@@ -171,7 +184,7 @@ def mutated(draw: st.DrawFn) -> list[Any]:
         path = draw(st.sampled_from(paths))
         parent = parent_of(docs, path)
         key = path[-1]
-        op = draw(st.sampled_from(["delete", "retype", "rename", "nest", "huge", "dup"]))
+        op = draw(OPERATIONS)
         if op == "delete":
             del parent[key]
         elif op == "retype":
@@ -186,16 +199,7 @@ def mutated(draw: st.DrawFn) -> list[Any]:
                 wrapped = [wrapped] if shape >> level & 1 else {"x": wrapped}
             parent[key] = wrapped
         elif op == "huge":
-            parent[key] = draw(
-                st.sampled_from(
-                    [
-                        "a" * 5000,
-                        list(range(2000)),
-                        {f"k{i}": "v" for i in range(500)},
-                        [copy.deepcopy(BASE[1]["spec"]["containers"][0]) for _ in range(200)],
-                    ]
-                )
-            )
+            parent[key] = HUGE[draw(HUGE_CHOICES)]()
         elif op == "dup" and isinstance(parent, list):
             parent.append(copy.deepcopy(parent[key]))
         if not docs:  # the list of documents itself is never replaced: no paths left
@@ -263,36 +267,46 @@ NAMESPACES = [None, "default", "other"]
 PORT_NAMES = ["http", "metrics"]
 
 label_maps = st.dictionaries(st.sampled_from(LABEL_KEYS), st.sampled_from(LABEL_VALUES), max_size=3)
+# The strategies the generators below draw from, built once: `st.sampled_from(a_list)` is not
+# cached by Hypothesis (a list is not hashable), so building one inside a draw made a new object
+# whose properties Hypothesis worked out again at every draw. Same choices, same order of draws.
+namespaces = st.sampled_from(NAMESPACES)
+port_names = st.sampled_from(PORT_NAMES)
+protocols = st.sampled_from(["TCP", "UDP"])
+node_names = st.sampled_from(["node-1", "node-2"])
+phases = st.sampled_from(["Running", "Running", "Pending", "Failed", "Succeeded"])
+ready_statuses = st.sampled_from(["True", "True", "False", "Unknown", None])
+container_ports = st.integers(1, 65535)
+target_ports = st.one_of(st.integers(1, 65535), st.sampled_from(PORT_NAMES))
+traffic_policies = st.sampled_from(["Cluster", "Cluster", "Local"])
 
 
 @st.composite
 def pods(draw: st.DrawFn, index: int) -> dict[str, Any]:
     meta: dict[str, Any] = {"name": f"pod-{index}", "labels": draw(label_maps)}
-    ns = draw(st.sampled_from(NAMESPACES))
+    ns = draw(namespaces)
     if ns:
         meta["namespace"] = ns
     if draw(st.booleans()):
         meta["deletionTimestamp"] = "2026-01-01T00:00:00Z"
     cports = [
         {
-            "name": draw(st.sampled_from(PORT_NAMES)),
-            "containerPort": draw(st.integers(1, 65535)),
-            "protocol": draw(st.sampled_from(["TCP", "UDP"])),
+            "name": draw(port_names),
+            "containerPort": draw(container_ports),
+            "protocol": draw(protocols),
         }
         for _ in range(draw(st.integers(0, 2)))
     ]
     spec = {
-        "nodeName": draw(st.sampled_from(["node-1", "node-2"])),
+        "nodeName": draw(node_names),
         "containers": [{"name": "c", "image": "x", "ports": cports}],
     }
     doc: dict[str, Any] = {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
     if draw(st.integers(0, 4)):
-        status: dict[str, Any] = {
-            "phase": draw(st.sampled_from(["Running", "Running", "Pending", "Failed", "Succeeded"]))
-        }
+        status: dict[str, Any] = {"phase": draw(phases)}
         if draw(st.integers(0, 4)):
             status["podIP"] = f"10.244.{index // 200}.{index % 200 + 1}"
-        ready = draw(st.sampled_from(["True", "True", "False", "Unknown", None]))
+        ready = draw(ready_statuses)
         if ready is not None:
             status["conditions"] = [{"type": "Ready", "status": ready}]
         doc["status"] = status
@@ -303,27 +317,27 @@ def pods(draw: st.DrawFn, index: int) -> dict[str, Any]:
 def services(draw: st.DrawFn, index: int) -> dict[str, Any]:
     ports = []
     for j in range(draw(st.integers(1, 2))):
-        target = draw(st.one_of(st.integers(1, 65535), st.sampled_from(PORT_NAMES)))
+        target = draw(target_ports)
         ports.append(
             {
                 "name": f"p{j}",
                 "port": 80 + j,
                 "targetPort": target,
-                "protocol": draw(st.sampled_from(["TCP", "UDP"])),
+                "protocol": draw(protocols),
             }
         )
     spec: dict[str, Any] = {"ports": ports}
     choice = draw(st.integers(0, 9))
     if choice:
         spec["selector"] = draw(label_maps)
-    spec["internalTrafficPolicy"] = draw(st.sampled_from(["Cluster", "Cluster", "Local"]))
+    spec["internalTrafficPolicy"] = draw(traffic_policies)
     spec["publishNotReadyAddresses"] = draw(st.booleans())
     if draw(st.integers(0, 5)) == 0:
         spec["clusterIP"] = "None"
     if draw(st.booleans()):
         spec["sessionAffinity"] = "ClientIP"
     meta: dict[str, Any] = {"name": f"svc-{index}"}
-    ns = draw(st.sampled_from(NAMESPACES))
+    ns = draw(namespaces)
     if ns:
         meta["namespace"] = ns
     return {"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": spec}

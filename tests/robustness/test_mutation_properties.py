@@ -145,6 +145,10 @@ values = st.recursive(
     ),
     max_leaves=10,
 )
+OPERATIONS = st.sampled_from(["rename", "duplicate", "retype", "nest", "delete", "move", "widen"])
+NEW_NAMES = st.sampled_from(NEAR_MISSES) | st.text(max_size=10)
+"""Built once: `st.sampled_from(a_list)` is not cached by Hypothesis (a list is not hashable), so
+one built inside `mutate` was a new strategy whose properties were worked out again each draw."""
 
 
 def mutate(draw: st.DrawFn, root: Any, steps: int) -> Any:
@@ -156,11 +160,9 @@ def mutate(draw: st.DrawFn, root: Any, steps: int) -> Any:
             break
         path = draw(st.sampled_from(paths))
         parent, key = parent_of(data, path), path[-1]
-        op = draw(
-            st.sampled_from(["rename", "duplicate", "retype", "nest", "delete", "move", "widen"])
-        )
+        op = draw(OPERATIONS)
         if op == "rename" and isinstance(parent, dict):
-            new = draw(st.sampled_from(NEAR_MISSES) | st.text(max_size=10))
+            new = draw(NEW_NAMES)
             parent[new] = parent.pop(key)
         elif op == "duplicate":
             if isinstance(parent, list):
