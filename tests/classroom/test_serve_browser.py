@@ -115,11 +115,6 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    yield from _serve(tmp_path)
-
-
-@pytest.fixture
 def coded_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     yield from _serve(tmp_path, "--code", "probe-4821-0937")
 
@@ -204,24 +199,47 @@ def _right_pane(screen: str) -> str:
     return "\n".join(line.split("│", 1)[1] for line in screen.splitlines() if "│" in line)
 
 
-def test_browser_lesson_edit_changes_routing(server: tuple[str, Path], page: Any) -> None:
-    url, data = server
+def test_browser_code_name_lesson_and_an_edit_that_changes_routing(
+    coded_server: tuple[str, Path], page: Any
+) -> None:
+    """A learner's whole way in, in one page of one server (a served tab's tutor, a server and
+    its warm tutors cost ~2 CPU s each: this was two tests, one with a code and one without):
+    the workshop code first, the name prompt, the lesson list, lesson 1, and an edit that the
+    routing view follows. A server without a code serves the same page at once
+    (tests/classroom/test_classroom_web.py)."""
+    url, data = coded_server
+    # twelve classmates behind the same address mistyped first (the limit used to be 5 wrong
+    # codes per address, then even the right code waited a minute)
+    for learner in range(12):
+        request = urllib.request.Request(
+            url + "join",
+            data=b"code=probe-4821-0973",
+            headers={"Cookie": f"ktutor_try=classmate-{learner:02d}"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 403
     elsewhere = _offline(page, url)
     page.add_init_script(HOOK)
     page.goto(url)
+    assert "Workshop code" in page.inner_text("body")
+    assert page.locator("[data-session-websocket-url]").count() == 0
+    page.fill("#code", "pod-0000")
+    page.click("button[type=submit]")
+    assert "not the workshop code" in page.inner_text("#join-error")
+    page.fill("#code", "probe-4821-0937")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-session-websocket-url]")
     # the page points back at the address the browser used, not at `localhost`
     ws = page.locator("[data-session-websocket-url]").get_attribute("data-session-websocket-url")
     assert ws == url.replace("http://", "ws://") + "ws", ws
-    first = _wait(
-        page,
-        lambda s: "Anatomy of a" in s or "What is your name" in s,
-        "the lesson list or the name prompt",
-    )
+    _wait(page, lambda s: "What is your name" in s, "the name prompt after the code")
+    # the terminal's font came from the server
+    loaded = "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
+    assert any("Roboto Mono" in f for f in page.evaluate(loaded))
     page.locator(".xterm-screen").click()
-    named = "What is your name" in first
-    if named:
-        page.keyboard.type("Ada Browser")
-        page.keyboard.press("Enter")
+    page.keyboard.type("Ada Browser")
+    page.keyboard.press("Enter")
     listing = _wait(page, lambda s: "Labels and selectors" in s, "the lesson list")
     assert "1. Anatomy of a" in listing
     page.keyboard.press("Enter")  # the first lesson is selected
@@ -253,36 +271,4 @@ def test_browser_lesson_edit_changes_routing(server: tuple[str, Path], page: Any
     assert "the Service wants web" in routing  # the name in bold, no backticks
     assert routing != before
     assert not elsewhere, f"the page asked other hosts: {elsewhere}"
-    if named:
-        assert (data / "learners").is_dir(), "the named learner's progress lives on the server"
-
-
-def test_browser_asks_the_workshop_code_first(coded_server: tuple[str, Path], page: Any) -> None:
-    url, _ = coded_server
-    # twelve classmates behind the same address mistyped first (the limit used to be 5 wrong
-    # codes per address, then even the right code waited a minute)
-    for learner in range(12):
-        request = urllib.request.Request(
-            url + "join",
-            data=b"code=probe-4821-0973",
-            headers={"Cookie": f"ktutor_try=classmate-{learner:02d}"},
-        )
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(request, timeout=10)
-        assert refused.value.code == 403
-    elsewhere = _offline(page, url)
-    page.add_init_script(HOOK)
-    page.goto(url)
-    assert "Workshop code" in page.inner_text("body")
-    assert page.locator("[data-session-websocket-url]").count() == 0
-    page.fill("#code", "pod-0000")
-    page.click("button[type=submit]")
-    assert "not the workshop code" in page.inner_text("#join-error")
-    page.fill("#code", "probe-4821-0937")
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-session-websocket-url]")
-    _wait(page, lambda s: "What is your name" in s, "the name prompt after the code")
-    assert not elsewhere, f"the page asked other hosts: {elsewhere}"
-    # the terminal's font came from the server
-    loaded = "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
-    assert any("Roboto Mono" in f for f in page.evaluate(loaded))
+    assert (data / "learners").is_dir(), "the named learner's progress lives on the server"
