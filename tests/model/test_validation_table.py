@@ -1107,3 +1107,37 @@ def test_endpoint_slice_ports(ports: str, expected: set[str]) -> None:
     )
     result = analyze(text)
     assert {e.message for e in result.errors} == expected
+
+
+STORED_META = "  resourceVersion: '88213'\n  uid: 9d0f5a51-2a57-4d0b-8a0c-6e1e8f3b7c42\n"
+
+
+@pytest.mark.parametrize(
+    ("spec", "refusal"),
+    [
+        (
+            "  clusterIP: 172.20.91.14\n  selector: {app: web}\n  ports: [{port: 80}]\n",
+            'spec.clusterIPs: Invalid value: []string{"172.20.91.14"}: failed to allocate IP '
+            "172.20.91.14: the provided network does not match the current range",
+        ),
+        (
+            "  type: NodePort\n  selector: {app: web}\n  ports: [{port: 80, nodePort: 8080}]\n",
+            "spec.ports[0].nodePort: Invalid value: 8080: provided port is not in the valid "
+            "range. The range of valid ports is 30000-32767",
+        ),
+    ],
+)
+def test_a_service_read_back_from_a_live_cluster_keeps_its_allocations(
+    spec: str, refusal: str
+) -> None:
+    """A dump of an EKS, GKE, k3s or OpenShift cluster has Services from its own ServiceCIDR
+    (and maybe its own nodePort range): every one was refused as out of the simulated kind
+    range, so route printed nothing for a real cluster. Objects the API server stored carry
+    resourceVersion and uid: their allocations are the live cluster's and are kept; the same
+    Service written by hand is still refused as kind would refuse it."""
+    text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n{meta}spec:\n" + spec
+    written = analyze(text.replace("{meta}", ""))
+    assert [e.message for e in written.errors] == [refusal]
+    stored = analyze(text.replace("{meta}", STORED_META))
+    assert stored.valid, stored.errors
+    assert len(stored.services) == 1

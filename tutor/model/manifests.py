@@ -192,6 +192,13 @@ def generated_name(base: str, *seed: object) -> str:
     return base[:MAX_GENERATED_BASE] + suffix(stable_hash(base, *seed), 5)
 
 
+def _stored(data: dict[str, Any]) -> bool:
+    """An object read back from a live cluster (a dump): the API server set its
+    `resourceVersion` and `uid`, which no hand-written manifest carries."""
+    meta = data.get("metadata")
+    return isinstance(meta, dict) and bool(meta.get("resourceVersion") or meta.get("uid"))
+
+
 def _meta(raw: _Raw) -> tuple[str, str]:
     """(name, namespace); an object with only `generateName` gets the name the API server
     would generate for it (so a Job written that way is `pi-x7k2q`, not `Job/`)."""
@@ -1092,7 +1099,7 @@ def parse(text: str, network: ClusterNetwork = SINGLE_STACK, limits: Limits = ED
             else:
                 # the allocators run before validation and, when they refuse, alone
                 problems, claim = validation.allocate(
-                    defaulted, raw.doc, raw.prefix, obj, allocations
+                    defaulted, raw.doc, raw.prefix, obj, allocations, stored=_stored(raw.data)
                 )
                 if not problems:
                     problems = validation.validate_service(defaulted, raw.doc, raw.prefix, obj)

@@ -726,6 +726,11 @@ class Claim:
 
     node_ports: set[int] = field(default_factory=set)
     cluster_ips: set[str] = field(default_factory=set)
+    stored: bool = False
+    """The Service was read back from a live cluster (`kubectl get -o json|yaml`: the API
+    server's `resourceVersion` and `uid` are set): its clusterIPs and nodePorts were allocated
+    there, from that cluster's ServiceCIDRs and nodePort range, which the dump does not show.
+    They are taken as they are, not judged against the simulated cluster's ranges."""
 
 
 SINGLE = "SingleStack"
@@ -734,16 +739,24 @@ INTERNAL = "Internal error occurred"
 
 
 def allocate(
-    data: dict[str, Any], doc: Document, prefix: Path, obj: str, alloc: Allocations
+    data: dict[str, Any],
+    doc: Document,
+    prefix: Path,
+    obj: str,
+    alloc: Allocations,
+    *,
+    stored: bool = False,
 ) -> tuple[list[FieldError], Claim]:
     """K · pkg/registry/core/service/storage/alloc.go · `allocateCreate`, which the REST storage's
     BeginCreate runs *before* validation: `initIPFamilyFields`, `allocClusterIPs`,
     `initNodePorts`, `allocHealthCheckNodePort`. Each stage stops at its first failing step and
     its errors are the only ones the API server reports (validation never runs). Mutates `data`
     as the allocators mutate the Service (ipFamilyPolicy, ipFamilies, shared nodePorts); values
-    left empty are allocated later by the simulation (manifests.assign_simulated)."""
+    left empty are allocated later by the simulation (manifests.assign_simulated). A `stored`
+    Service (read back from a live cluster) keeps its addresses and ports whatever the
+    simulated ranges (`Claim.stored`)."""
     c = Collector(doc, prefix, obj, "Service")
-    claim = Claim()
+    claim = Claim(stored=stored)
     spec = data.get("spec")
     if not isinstance(spec, dict):
         return [], claim
@@ -873,7 +886,7 @@ def _alloc_cluster_ips(
             continue
         cidr = SERVICE_CIDRS[fam]
         why = hint = ""
-        if ipaddress.ip_address(ip) not in cidr:
+        if ipaddress.ip_address(ip) not in cidr and not claim.stored:
             why = "the provided network does not match the current range"
             hint = (
                 f"no Service range of this simulated cluster holds it: its {fam} ServiceCIDR "
@@ -899,7 +912,7 @@ def _alloc_cluster_ips(
 def _node_port_problem(np: int, alloc: Allocations, claim: Claim) -> str:
     """The port allocator's refusal of a requested port, or ""."""
     lo, hi = NODE_PORT_RANGE
-    if not lo <= np <= hi:
+    if not lo <= np <= hi and not claim.stored:
         return f"provided port is not in the valid range. The range of valid ports is {lo}-{hi}"
     if np in alloc.node_ports or np in claim.node_ports:
         return "provided port is already allocated"
