@@ -9,6 +9,9 @@ pane Textual measured for it at the full width (`height: auto` measures there): 
 layout scrolled a text that fits. A stable gutter in the reading layout hid that by keeping
 the two columns free for every step, but then the pane (measured at the full width, plus one
 row for the stable gutter) was a row short of a text whose narrower wrapping took two rows more.
+Textual sends Resize only for a new size, so a new text in a pane of the same size (the next
+step beside the editor, or two steps at the reading column's full height) is watched through
+the virtual size.
 """
 
 from __future__ import annotations
@@ -20,14 +23,22 @@ class IntroPane(VerticalScroll):
     """A scrolling intro whose scroll bar is dropped once the text fits without it."""
 
     def on_resize(self) -> None:
-        """Any new size or text (Resize comes for both): a scroll bar that the text no longer
-        needs at the full width is taken away, and the next layout wraps it there."""
-        if self.show_vertical_scrollbar and self.fits_without_bar():
-            self.show_vertical_scrollbar = False
+        """A new size (F2, the terminal): a scroll bar the text no longer needs goes."""
+        self.drop_unneeded_bar()
 
-    def fits_without_bar(self) -> bool:
-        """Whether the content, wrapped at the pane's full width (no column kept for a scroll
-        bar), fits the pane's rows."""
+    def watch_virtual_size(self) -> None:
+        """A new text at the same size (the next step, a longer or shorter check) changes only
+        the virtual size, and Textual sends no Resize for that. Checked once this layout is
+        done: Textual decides its bars again right after this watcher runs."""
+        if self.show_vertical_scrollbar:
+            self.call_later(self.drop_unneeded_bar)
+
+    def drop_unneeded_bar(self) -> None:
+        """Take the vertical scroll bar away if the content, wrapped at the pane's full width,
+        fits the pane's rows; the next layout wraps it there."""
+        if not self.show_vertical_scrollbar:
+            return
         full = self.size.width  # padding and border off, scroll bars not
         rows = self.scrollable_content_region.height
-        return self.get_content_height(self.size, self.app.size, full) <= rows
+        if self.get_content_height(self.size, self.app.size, full) <= rows:
+            self.show_vertical_scrollbar = False
