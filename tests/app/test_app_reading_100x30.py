@@ -64,6 +64,11 @@ async def test_every_step_of_lesson_1_reads_whole_at_100x30(make_app: Any, data_
         "deployments",
         "topology",
         "health",
+        "one-request",
+        "kube-proxy",
+        "endpointslices",
+        "ports",
+        "multi-port",
     ],
 )
 async def test_every_step_of_these_lessons_reads_whole_at_100x30(
