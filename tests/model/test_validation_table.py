@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from tutor.model import analyze
+from tutor.model.network import SINGLE_STACK, ClusterNetwork, parse_families
 
 DNS1035 = (
     "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with "
@@ -1141,3 +1142,37 @@ def test_a_service_read_back_from_a_live_cluster_keeps_its_allocations(
     stored = analyze(text.replace("{meta}", STORED_META))
     assert stored.valid, stored.errors
     assert len(stored.services) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "ip", "network", "refused"),
+    [
+        ("web", "10.96.0.1", "", "default/kubernetes holds 10.96.0.1"),
+        ("web", "10.96.0.10", "", "kube-system/kube-dns holds 10.96.0.10"),
+        ("web", "10.96.0.11", "", ""),
+        # the holders themselves, as `kubectl get svc -A` of a kind cluster shows them
+        ("kubernetes", "10.96.0.1", "", ""),
+        ("kube-dns\n  namespace: kube-system", "10.96.0.10", "", ""),
+        # an IPv6-only cluster's own Services hold its range's ::1 and ::a
+        ("web", "fd00:10:96::a", "[IPv6]", "kube-system/kube-dns holds fd00:10:96::a"),
+    ],
+)
+def test_the_kubernetes_and_kube_dns_cluster_ips_are_taken(
+    name: str, ip: str, network: str, refused: str
+) -> None:
+    """A kind cluster starts with `kubernetes` on the Service range's first address and
+    `kube-dns` on its tenth: a Service asking for one is refused by the allocator (it was
+    valid, and shared the address with the console's kubernetes Service)."""
+    text = (
+        f"apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n"
+        f"  clusterIP: {ip}\n  selector: {{app: web}}\n  ports: [{{port: 80}}]\n"
+    )
+    families = parse_families(yaml.safe_load(network)) if network else SINGLE_STACK
+    assert isinstance(families, ClusterNetwork)
+    a = analyze(text, network=families)
+    if not refused:
+        assert a.valid, a.errors
+        return
+    (err,) = a.errors
+    assert err.message.endswith(f"failed to allocate IP {ip}: provided IP is already allocated")
+    assert err.hint.startswith(refused)

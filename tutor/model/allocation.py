@@ -16,13 +16,13 @@ from __future__ import annotations
 import ipaddress
 
 from .manifests import stable_hash
-from .network import IPV6, SERVICE_CIDRS, simulated_ipv6
+from .network import HELD_IPS, IPV6, SERVICE_CIDRS, simulated_ipv6
 from .objects import EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, Cluster, Service
 
 NODE_PORT_BASE = 30000
 NODE_PORT_COUNT = 2768
-RESERVED_IPS = {"10.96.0.1", "10.96.0.10", "fd00:10:96::1", "fd00:10:96::a"}
-"""`kubernetes` and `kube-dns` in a kind cluster."""
+RESERVED_IPS = {ip for held in HELD_IPS.values() for ip in held}
+"""`kubernetes` and `kube-dns` in a kind cluster (network.HELD_IPS): never allocated here."""
 SIMULATED_LB_NET = ipaddress.ip_network("203.0.113.0/24")
 SIMULATED_LB_NET6 = ipaddress.ip_network("2001:db8::/64")
 

@@ -30,6 +30,15 @@ POD_CIDRS = {
 """kind's `podSubnet` defaults (the local-traffic detector's cluster CIDRs)."""
 
 
+HELD_IPS = {
+    IPV4: {"10.96.0.1": "default/kubernetes", "10.96.0.10": "kube-system/kube-dns"},
+    IPV6: {"fd00:10:96::1": "default/kubernetes", "fd00:10:96::a": "kube-system/kube-dns"},
+}
+"""The ClusterIPs a new kind cluster has already handed out, in its default family: the API
+server's `kubernetes` Service takes the range's first address (K · pkg/controlplane/controller/
+kubernetesservice), kubeadm gives `kube-dns` the tenth (`GetDNSIP`)."""
+
+
 def family_of(ip: str) -> str:
     """`IPv6` when the address has a colon, else `IPv4` (the address was validated before)."""
     return IPV6 if ":" in ip else IPV4
@@ -64,6 +73,10 @@ class ClusterNetwork:
     @property
     def default_family(self) -> str:
         return self.ip_families[0]
+
+    def held_by(self, ip: str) -> str:
+        """The Service that holds `ip` in a new cluster of this network ("" when none does)."""
+        return HELD_IPS[self.default_family].get(ip, "")
 
     def service_cidr(self, family: str) -> str:
         return str(SERVICE_CIDRS[family])

@@ -895,6 +895,15 @@ def _alloc_cluster_ips(
         elif ip in alloc.cluster_ips:
             why = "provided IP is already allocated"
             hint = "another Service in this file already has this clusterIP"
+        elif (holder := alloc.network.held_by(ip)) and holder != c.obj and not claim.stored:
+            # a new cluster's own Services hold these (a dump's Services were allocated there)
+            why = "provided IP is already allocated"
+            what = (
+                "the API server's Service, the range's first address"
+                if holder.endswith("/kubernetes")
+                else "the cluster DNS, the range's tenth address"
+            )
+            hint = f"{holder} holds {ip} in a kind cluster ({what}): leave clusterIP out"
         if why:
             c.add(
                 "spec.clusterIPs",
