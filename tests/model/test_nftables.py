@@ -78,7 +78,8 @@ def test_numgen_vmap_chooses_among_the_endpoints() -> None:
         for ip in ("10.244.1.10", "10.244.1.5", "10.244.2.5")  # sorted as "IP:port" strings
     ]
     assert _chain(text, svc_chain) == [
-        f"ip daddr {_cluster_ip(text)} tcp dport 80 ip saddr != 10.244.0.0/16 jump mark-for-masquerade",
+        # v1.35 matches the addresses only (kubernetes#131492: service-ips matched the port)
+        f"ip daddr {_cluster_ip(text)} ip saddr != 10.244.0.0/16 jump mark-for-masquerade",
         f"numgen random mod 3 vmap {{ 0 : goto {eps[0]}, 1 : goto {eps[1]}, 2 : goto {eps[2]} }}",
     ]
     assert _chain(text, eps[1]) == [
@@ -133,15 +134,26 @@ def test_client_ip_affinity_sets_and_updates() -> None:
     assert f"update @affinity-{base} {{ ip saddr }}" in _chain(text, f"endpoint-{base}")
 
 
-def test_source_ranges_firewall() -> None:
-    svc = _service(type="LoadBalancer", loadBalancerSourceRanges=["198.51.100.0/24"])
+@pytest.mark.parametrize(
+    ("ranges", "rule"),
+    [
+        # `nft list` prints a one-element anonymous set without its braces
+        (["198.51.100.0/24"], "ip saddr != 198.51.100.0/24 drop"),
+        (
+            ["198.51.100.0/24", "203.0.113.0/25"],
+            "ip saddr != { 198.51.100.0/24, 203.0.113.0/25 } drop",
+        ),
+    ],
+)
+def test_source_ranges_firewall(ranges: list[str], rule: str) -> None:
+    svc = _service(type="LoadBalancer", loadBalancerSourceRanges=ranges)
     svc["status"] = {"loadBalancer": {"ingress": [{"ip": "192.0.2.10"}]}}
     text = _nft(svc, _pod("a", "10.244.1.5"))
     fw = "firewall-" + hash_and_truncate("default/web/tcp/http")
     assert f'192.0.2.10 . tcp . 80 comment "default/web:http" : goto {fw}' in _elements(
         text, "firewall-ips"
     )
-    assert _chain(text, fw) == ["ip saddr != { 198.51.100.0/24 } drop"]
+    assert _chain(text, fw) == [rule]
 
 
 def test_external_traffic_policy_local_short_circuits() -> None:
@@ -158,7 +170,17 @@ def test_external_traffic_policy_local_short_circuits() -> None:
 def test_fixed_chains_and_masquerade_mark() -> None:
     text = _nft(_service())
     assert "table ip kube-proxy {" in text.splitlines()
-    assert _chain(text, "mark-for-masquerade") == ["mark set mark or 0x004000"]
+    # kube-proxy writes `mark set mark or 0x004000`, `mark and 0x004000 == 0 return`...: nft
+    # lists them in its own form, as on a real node
+    assert _chain(text, "mark-for-masquerade") == ["meta mark set meta mark | 0x00004000"]
+    assert _chain(text, "masquerading") == [
+        "meta mark & 0x00004000 == 0x00000000 return",
+        "meta mark set meta mark ^ 0x00004000",
+        "masquerade fully-random",
+    ]
+    assert _chain(text, "cluster-ips-check")[1] == (
+        'ip daddr 10.96.0.0/12 drop comment "Drop traffic to unallocated ClusterIPs"'
+    )
     assert _chain(text, "nat-prerouting") == [
         "type nat hook prerouting priority dstnat; policy accept;",
         "jump services",
@@ -183,14 +205,14 @@ def test_one_table_per_family() -> None:
 
 BASE_CHAINS_1_35 = {
     # K · pkg/proxy/nftables/proxier_test.go `baseRules` (after kubernetes#132456): each base
-    # chain's hook and priority as `nft list` prints them (-110 = dstnat - 10, 0 = filter), and
-    # its jumps in order
+    # chain's hook and priority as `nft list` prints them (it names `dstnat` at prerouting
+    # only: -110 is `dstnat - 10` there and -110 at output; 0 is `filter`), its jumps in order
     "filter-prerouting-pre-dnat": (
         "type filter hook prerouting priority dstnat - 10; policy accept;",
         ["ct state new jump firewall-check"],
     ),
     "filter-output-pre-dnat": (
-        "type filter hook output priority dstnat - 10; policy accept;",
+        "type filter hook output priority -110; policy accept;",
         ["ct state new jump firewall-check"],
     ),
     "filter-input": (
@@ -209,7 +231,7 @@ BASE_CHAINS_1_35 = {
         "type nat hook prerouting priority dstnat; policy accept;",
         ["jump services"],
     ),
-    "nat-output": ("type nat hook output priority dstnat; policy accept;", ["jump services"]),
+    "nat-output": ("type nat hook output priority -100; policy accept;", ["jump services"]),
     "nat-postrouting": (
         "type nat hook postrouting priority srcnat; policy accept;",
         ["jump masquerading"],

@@ -65,21 +65,24 @@ FIREWALL_CHECK = "firewall-check"
 MARK_MASQ = "mark-for-masquerade"
 MASQUERADING = "masquerading"
 
-NFT_MASQ_MARK = f"{int(MASQ_MARK, 16):#08x}"
-"""`fmt.Sprintf("%#08x", 1 << 14)`: 0x004000."""
+NFT_MASQ_MARK = f"{int(MASQ_MARK, 16):#010x}"
+"""kube-proxy writes `fmt.Sprintf("%#08x", 1 << 14)` (0x004000); `nft list` prints a mark as
+32 bits: 0x00004000."""
 
 BASE_CHAINS = (
     # (name, type, hook, priority as `nft list` prints it): `nftablesBaseChains` since
     # kubernetes#132456 (v1.34, cherry-picked to 1.33): the firewall check before DNAT (-110),
     # the other filter chains at the filter priority (0), after DNAT, so that local traffic
     # to a LoadBalancer IP is short-circuited rather than dropped by externalTrafficPolicy
+    # (nft names a priority only where it is defined for the hook: `dstnat` at prerouting,
+    # -100 at output; `filter` everywhere)
     ("filter-prerouting-pre-dnat", "filter", "prerouting", "dstnat - 10"),
-    ("filter-output-pre-dnat", "filter", "output", "dstnat - 10"),
+    ("filter-output-pre-dnat", "filter", "output", "-110"),
     ("filter-input", "filter", "input", "filter"),
     ("filter-forward", "filter", "forward", "filter"),
     ("filter-output", "filter", "output", "filter"),
     ("nat-prerouting", "nat", "prerouting", "dstnat"),
-    ("nat-output", "nat", "output", "dstnat"),
+    ("nat-output", "nat", "output", "-100"),
     ("nat-postrouting", "nat", "postrouting", "srcnat"),
 )
 JUMPS = (
@@ -96,6 +99,11 @@ JUMPS = (
     (CLUSTER_IPS_CHECK, "filter-forward", "ct state new"),
     (CLUSTER_IPS_CHECK, "filter-output", "ct state new"),
 )
+
+
+def _anonymous_set(items: list[str]) -> str:
+    """`{ a, b }` as nft lists an anonymous set; a single element is listed without braces."""
+    return items[0] if len(items) == 1 else "{ " + ", ".join(items) + " }"
 
 
 def hash_and_truncate(name: str) -> str:
@@ -241,9 +249,10 @@ def _setup(t: NftTable, service_cidr: str) -> None:
         t.rule(src, f"{extra} jump {dest}".strip())
     for name in (SERVICES, CLUSTER_IPS_CHECK, MASQUERADING, MARK_MASQ):
         t.chain(name)
-    t.rule(MARK_MASQ, f"mark set mark or {NFT_MASQ_MARK}")
-    t.rule(MASQUERADING, f"mark and {NFT_MASQ_MARK} == 0 return")
-    t.rule(MASQUERADING, f"mark set mark xor {NFT_MASQ_MARK}")
+    # kube-proxy writes `mark set mark or 0x004000`; nft lists the bitwise forms
+    t.rule(MARK_MASQ, f"meta mark set meta mark | {NFT_MASQ_MARK}")
+    t.rule(MASQUERADING, f"meta mark & {NFT_MASQ_MARK} == 0x00000000 return")
+    t.rule(MASQUERADING, f"meta mark set meta mark ^ {NFT_MASQ_MARK}")
     t.rule(MASQUERADING, "masquerade fully-random")
     t.sets[CLUSTER_IPS] = NftSet(CLUSTER_IPS, t.addr_type, "Active ClusterIPs")
     t.rule(
@@ -253,7 +262,7 @@ def _setup(t: NftTable, service_cidr: str) -> None:
     )
     t.rule(
         CLUSTER_IPS_CHECK,
-        f"{ip} daddr {{ {service_cidr} }} drop",
+        f"{ip} daddr {service_cidr} drop",  # a one-element set is listed bare
         "Drop traffic to unallocated ClusterIPs",
     )
     t.sets[NODEPORT_IPS] = NftSet(NODEPORT_IPS, t.addr_type, "IPs that accept NodePort traffic")
@@ -362,7 +371,7 @@ def _program_port(t: NftTable, svc: Service, pr: PortRoute, cluster_cidr: str) -
             ipaddress.ip_address(t.node_ip) in ipaddress.ip_network(c) for c in ranges
         ):
             sources += vips
-        t.rule(fw_chain, f"{ip} saddr != {{ {', '.join(sources)} }} drop")
+        t.rule(fw_chain, f"{ip} saddr != {_anonymous_set(sources)} drop")
     for vip in vips:
         if cat.has_any:
             t.element(SERVICE_IPS, f"{vip} {key} : goto {ext_chain}")
@@ -380,10 +389,9 @@ def _program_port(t: NftTable, svc: Service, pr: PortRoute, cluster_cidr: str) -
             )
 
     if has_internal:
-        t.rule(
-            internal_chain,
-            f"{ip} daddr {cip} {proto} dport {port.port} {ip} saddr != {cluster_cidr} jump {MARK_MASQ}",
-        )
+        # off-cluster traffic to the ClusterIP is masqueraded; the service-ips map already
+        # matched protocol and port, so only the addresses are checked (kubernetes#131492)
+        t.rule(internal_chain, f"{ip} daddr {cip} {ip} saddr != {cluster_cidr} jump {MARK_MASQ}")
     if uses_ext:
         if not external_local:
             t.rule(ext_chain, f"jump {MARK_MASQ}")
