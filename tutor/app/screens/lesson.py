@@ -21,7 +21,7 @@ from tutor.app.widgets.console import commands_line
 from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.hanging import Hanging
 from tutor.app.widgets.inline import inline
-from tutor.app.widgets.intro_pane import IntroPane
+from tutor.app.widgets.intro_pane import IntroMarkdown, IntroPane
 from tutor.app.widgets.quiet import set_content
 from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.workbench import NARROW_WIDTH, REVEAL, Workbench, WorkbenchScreen
@@ -109,7 +109,7 @@ class StepPane(IntroPane):
             yield Button("◀ Prev", id="prev-step", compact=True, disabled=self.first)
             yield Static("", id="step-header", markup=False)
             yield Button("Finish ✓" if self.last else "Next ▶", id="next-step", compact=True)
-        yield Markdown(self.markdown, id="step-text", open_links=False)
+        yield IntroMarkdown(self.markdown, id="step-text", open_links=False)
         yield Static("", id="step-try", markup=False)
         yield Static("", id="step-commands", markup=False)
         yield Static("", id="step-check", markup=False)

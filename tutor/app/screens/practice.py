@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Markdown, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.app.widgets.choice_list import ChoiceList
@@ -17,7 +17,7 @@ from tutor.app.widgets.console import commands_line
 from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.hanging import Hanging
 from tutor.app.widgets.inline import inline
-from tutor.app.widgets.intro_pane import IntroPane
+from tutor.app.widgets.intro_pane import IntroMarkdown, IntroPane
 from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.workbench import REVEAL, Workbench, WorkbenchScreen
 from tutor.course import progress as keys
@@ -134,7 +134,7 @@ class ChallengePane(IntroPane):
     def compose(self) -> ComposeResult:
         ch = self.challenge
         yield Static(Text(ch.title, style="bold"), id="challenge-title")
-        yield Markdown(ch.text, id="challenge-text", open_links=False)
+        yield IntroMarkdown(ch.text, id="challenge-text", open_links=False)
         goal = ch.goal.description
         # the goal renders its inline Markdown (`code`) as the hints and the result do, and
         # wraps under its first word as they do

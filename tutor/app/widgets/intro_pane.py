@@ -17,6 +17,9 @@ the virtual size.
 from __future__ import annotations
 
 from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Markdown
+from textual.widgets.markdown import MarkdownBlock, MarkdownFence
 
 
 class IntroPane(VerticalScroll):
@@ -42,3 +45,23 @@ class IntroPane(VerticalScroll):
         rows = self.scrollable_content_region.height
         if self.get_content_height(self.size, self.app.size, full) <= rows:
             self.show_vertical_scrollbar = False
+
+
+class PlainFence(MarkdownFence):
+    """A code block, highlighted in the language its fence names, else shown plain. Textual
+    guesses an unnamed block's language with Pygments, which loads every lexer to do it (0.3 s
+    the first time in a process, in the middle of a step change) and guessed wrong: lesson 2's
+    EndpointSlice YAML was coloured as Carbon."""
+
+    @classmethod
+    def highlight(cls, code: str, language: str, ansi: bool = False, dark: bool = False) -> Content:
+        return super().highlight(code, language or "text", ansi=ansi, dark=dark)
+
+
+class IntroMarkdown(Markdown):
+    """A step's or a task's text: Markdown whose unnamed code blocks are plain text."""
+
+    def get_block_class(self, block_name: str) -> type[MarkdownBlock]:
+        if block_name in ("fence", "code_block"):
+            return PlainFence
+        return super().get_block_class(block_name)
