@@ -10,7 +10,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from testkit import settle
+from testkit import press, settle
 from textual import events
 from textual.geometry import Size
 from textual.widgets import Markdown
@@ -166,3 +166,41 @@ async def test_a_step_that_only_looks_long_gets_the_full_width(
         assert not pane.show_vertical_scrollbar
         full = pane.outer_size.width - pane.styles.padding.width  # no bar, no room kept for it
         assert markdown.size.width == pane.scrollable_content_region.width == full
+
+
+async def test_a_step_change_never_lays_out_the_new_step_around_the_old_text(
+    make_app: Any,
+) -> None:
+    """The new text's Markdown is parsed in a thread and its blocks mount on later turns: the
+    screen was laid out and drawn with the next step's header, editor and routing around the
+    previous step's text, then again once the blocks came (a layout and a repaint of most of
+    the screen more on every step change)."""
+    app: TutorApp = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        shown: list[tuple[str, str]] = []
+
+        def noting(_screen: object) -> None:
+            header = str(screen.query_one("#step-header").render())
+            text = " ".join(
+                str(block.render()) for block in screen.query_one("#step-text").query("*")
+            )
+            shown.append((header[:11], text))
+
+        screen.screen_layout_refresh_signal.subscribe(screen, noting)
+        # to step 2, 3, 2, 1, three times: the thread's parse beat the next frame now and then
+        walk = [
+            ("ctrl+n", "step 2 of 3", "is what clients use"),
+            ("ctrl+n", "step 3 of 3", "made by a Deployment"),
+            ("ctrl+b", "step 2 of 3", "is what clients use"),
+            ("ctrl+b", "step 1 of 3", "picks Pods by label"),
+        ]
+        for key, wanted, words in walk * 3:
+            shown.clear()
+            await press(pilot, key)
+            await settle(pilot)
+            assert shown, f"no layout after {key}"
+            assert all(header == wanted for header, _ in shown), (key, shown)
+            assert all(words in text for _, text in shown), (key, shown)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
@@ -272,13 +273,15 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
 
     # -- steps --------------------------------------------------------------------------------
 
-    def _render_step(self) -> None:
+    def _render_step(self) -> AwaitComplete | None:
+        """Show the step's header, text, "try this" and commands; the new text's Markdown
+        blocks are mounted by the awaitable returned (None when the text is the same)."""
         lesson = self.lesson
         count = len(lesson.steps)
         header = self.query_one("#step-header", Static)
         if not count:
             header.update("This lesson has no steps.")
-            return
+            return None
         step = lesson.steps[self.index]
         self.sub_title = f"step {self.index + 1} of {count}: {step.title}"
         mark = " ✓" if self.index in self.step_done else ""
@@ -290,9 +293,10 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
                 (mark, "green"),
             )
         )
+        pending = None
         if step.text != self._markdown_shown:
             self._markdown_shown = step.text
-            self.query_one("#step-text", Markdown).update(step.text)
+            pending = self.query_one("#step-text", Markdown).update(step.text)
         try_line = self.query_one("#step-try", Static)
         try_line.update(
             Hanging((Content.styled("Try this: ", "bold cyan"), inline(step.try_this)))
@@ -310,31 +314,39 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
         )
         set_content(self.query_one("#step-check", Static), "")
         self.query_one(StepPane).scroll_home(animate=False)
+        return pending
 
-    def go_to(self, index: int) -> None:
-        """Leave the current step (its edit is saved) and show step `index`."""
+    async def go_to(self, index: int) -> None:
+        """Leave the current step (its edit is saved) and show step `index`, in one frame: the
+        new text's Markdown is parsed in a thread and its blocks mount on later turns, and the
+        screen drew the new header, editor and routing around the old text, then again once
+        the blocks came (two or three layouts and repaints of the whole screen a step)."""
         if not self.lesson.steps:
             return
         index = max(0, min(index, len(self.lesson.steps) - 1))
-        self.save_now()
-        self.index = index
-        self.progress.set_step(self.lesson.id, index)
-        step = self.lesson.steps[index]
-        self._render_step()
-        session = self.workbench.session
-        session.commands_from = len(session.commands)  # a `ran` check asks for this step's lines
-        self.workbench.load(
-            self._starting_text(index),
-            step.path,
-            step.check,
-            self._saved_changes(index),
-            focus_doc=step.doc,
-            routing=step.routing,
-        )
-        if self.workbench.narrow:  # one pane at a time: the new step's text comes first
-            self.workbench.action_show_pane("intro")
+        with self.app.batch_update():
+            self.save_now()
+            self.index = index
+            self.progress.set_step(self.lesson.id, index)
+            step = self.lesson.steps[index]
+            pending = self._render_step()
+            session = self.workbench.session
+            session.commands_from = len(session.commands)  # a `ran` check asks for this step's
+            self.workbench.load(
+                self._starting_text(index),
+                step.path,
+                step.check,
+                self._saved_changes(index),
+                focus_doc=step.doc,
+                routing=step.routing,
+            )
+            if self.workbench.narrow:  # one pane at a time: the new step's text comes first
+                self.workbench.action_show_pane("intro")
+            if pending is not None:
+                await pending
+        self.check_idle()  # what changed meanwhile is drawn now, in one frame
 
-    def action_next_step(self) -> None:
+    async def action_next_step(self) -> None:
         if self.index >= len(self.lesson.steps) - 1:
             self.progress.mark_done(self.lesson.id)
             self.notify(
@@ -344,17 +356,17 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
                 markup=False,
             )
             return
-        self.go_to(self.index + 1)
+        await self.go_to(self.index + 1)
 
-    def action_previous_step(self) -> None:
+    async def action_previous_step(self) -> None:
         if self.index > 0:
-            self.go_to(self.index - 1)
+            await self.go_to(self.index - 1)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "next-step":
-            self.action_next_step()
+            await self.action_next_step()
         elif event.button.id == "prev-step":
-            self.action_previous_step()
+            await self.action_previous_step()
 
     def action_reset_step(self) -> None:
         from tutor.app.screens.dialogs import ConfirmScreen
@@ -384,9 +396,9 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
     def action_reset_lesson(self) -> None:
         from tutor.app.screens.dialogs import ConfirmScreen
 
-        def done(ok: bool | None) -> None:
+        async def done(ok: bool | None) -> None:
             if ok:
-                self.go_to(0)  # saves what is open, then forget it all
+                await self.go_to(0)  # saves what is open, then forget it all
                 self.progress.reset_lesson(self.lesson.id)
                 self._changes_kept = None  # the store forgot them: ask it again
                 self.step_done.clear()
