@@ -24,7 +24,7 @@ from tutor.app.widgets.hanging import Hanging
 from tutor.app.widgets.inline import inline
 from tutor.app.widgets.intro_pane import IntroMarkdown, IntroPane
 from tutor.app.widgets.quiet import set_content
-from tutor.app.widgets.title_bar import TitleBar
+from tutor.app.widgets.title_bar import TitleBar, set_subtitle
 from tutor.app.widgets.workbench import NARROW_WIDTH, REVEAL, Workbench, WorkbenchScreen
 from tutor.course.lesson import ROUTING_SYMPTOMS, Lesson
 from tutor.course.progress import CONSOLE_KEY, cluster_key, step_key
@@ -283,7 +283,7 @@ class LessonScreen(WorkbenchScreen, Screen[None]):
             header.update("This lesson has no steps.")
             return None
         step = lesson.steps[self.index]
-        self.sub_title = f"step {self.index + 1} of {count}: {step.title}"
+        set_subtitle(self, f"step {self.index + 1} of {count}: {step.title}")
         mark = " ✓" if self.index in self.step_done else ""
         header.update(
             Text.assemble(

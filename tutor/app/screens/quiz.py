@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.hanging import Hanging, Paragraph
 from tutor.app.widgets.inline import inline
-from tutor.app.widgets.title_bar import TitleBar
+from tutor.app.widgets.title_bar import TitleBar, set_subtitle
 from tutor.course.lesson import Lesson
 from tutor.course.quiz import choice_order, is_right, score
 
@@ -90,7 +90,7 @@ class QuizScreen(Screen[None]):
             return
         choices.display = True
         question = quiz[self.index]
-        self.sub_title = f"quiz: question {self.index + 1} of {len(quiz)}"
+        set_subtitle(self, f"quiz: question {self.index + 1} of {len(quiz)}")
         self.query_one("#quiz-question", Static).update(
             Content.assemble(
                 (f"Question {self.index + 1} of {len(quiz)}\n\n", "dim"),
@@ -161,7 +161,7 @@ class QuizScreen(Screen[None]):
         its explanation."""
         quiz = self.lesson.quiz
         right, answered = score(self.lesson, self.answers)
-        self.sub_title = "quiz: your score"
+        set_subtitle(self, "quiz: your score")
         choices.display = False
         head = f"Your score: {right} of {len(quiz)}"
         if answered < len(quiz):
