@@ -37,7 +37,7 @@ sys.stdout.buffer.write(proc.stdout + b"\\x00" + proc.stderr)
 def ktutor(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """`ktutor ARGS` through `tutor.cli.main` in this process: its exit code, stdout and stderr
     (a child costs a third of a CPU second; the bad-input tests below fork theirs from a
-    prepared python, the file-limit and local-policy tests start the real `python -m tutor`)."""
+    prepared python, the file-limit test starts the real `python -m tutor`)."""
     out, err = io.StringIO(), io.StringIO()
     real_stdin = sys.stdin
     sys.stdin = io.TextIOWrapper(io.BytesIO((stdin or "").encode()), encoding="utf-8")
@@ -334,12 +334,7 @@ def test_route_says_drop_not_reject_under_local_policy(
 ) -> None:
     f = tmp_path / "local.yaml"
     f.write_text(LOCAL_POLICY)
-    proc = subprocess.run(
-        [sys.executable, "-m", "tutor", "route", str(f), "--from-node", node],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = ktutor("route", str(f), "--from-node", node)
     assert proc.returncode == 0, proc.stderr
     assert expected in proc.stdout
     assert absent not in proc.stdout
