@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import fnmatch
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tutor.cli import main
 from tutor.model import analyze
 from tutor.model.network import ClusterNetwork
 
@@ -118,15 +117,12 @@ def test_scenario_per_client_node(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", CLI_SAMPLE, ids=[p.stem for p in CLI_SAMPLE])
-def test_scenario_through_ktutor_route_json(path: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "tutor", "route", str(path), "--json"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+def test_scenario_through_ktutor_route_json(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`ktutor route FILE --json` through `tutor.cli.main` in this process (a python start
+    each was most of this test's time; tests/cli and tests/robustness run real children)."""
+    code = main(["route", str(path), "--json"])
+    out, err = capsys.readouterr()
     expected = _expected(path)
-    assert proc.returncode == (0 if expected["valid"] else 1), proc.stderr
-    assert "Traceback" not in proc.stderr
-    check_against_expectation(json.loads(proc.stdout), expected)
+    assert code == (0 if expected["valid"] else 1), err
+    assert "Traceback" not in err
+    check_against_expectation(json.loads(out), expected)
