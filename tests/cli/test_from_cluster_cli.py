@@ -267,3 +267,28 @@ def test_route_json_prints_one_json_object_whatever_fails(
     [error] = got["errors"]
     assert error["path"] == "" and message in error["message"]
     assert err.count("\n") == 1 and error["message"] in err
+
+
+def test_a_user_who_may_not_list_nodes_gets_the_rest(
+    fake_path: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """kubectl get prints what it could read and exits 1 for the rest: a namespace's user
+    cannot list Nodes (cluster-scoped). The Services, Pods and slices are routed (was: one
+    line, exit 2, nothing analyzed) and kubectl's error is said on stderr."""
+    dump = json.loads(DUMP.read_text())
+    dump["items"] = [i for i in dump["items"] if i["kind"] != "Node"]
+    partial = tmp_path / "partial.json"
+    partial.write_text(json.dumps(dump))
+    forbidden = (
+        'Error from server (Forbidden): nodes is forbidden: User "dev" cannot list resource '
+        '"nodes" in API group "" at the cluster scope'
+    )
+    _fake_kubectl(fake_path, f"/bin/cat \"{partial}\"\necho '{forbidden}' >&2\nexit 1")
+    code, out, err = _run(["route", "--from-cluster", "-n", "shop", "--summary"], capsys)
+    assert code == 0
+    assert out.splitlines()[1].split()[:3] == ["shop", "web", "http:80/TCP"]
+    assert err == (
+        "ktutor: `kubectl get svc,pods,endpointslices,nodes -n shop -o json` read only part of "
+        f"the cluster (exit 1: {forbidden}); what it printed is analyzed (without Nodes the "
+        "simulated ones stand in)\n"
+    )

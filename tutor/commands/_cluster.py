@@ -111,7 +111,19 @@ def read_cluster(
         raise InputError(f"{shown}: cannot run kubectl ({exc.strerror or exc})") from None
     if done.returncode != 0:
         said = kubectl_error(done.stderr.decode("utf-8", "replace"))
-        raise InputError(f"{shown} failed (exit {done.returncode})" + (f": {said}" if said else ""))
+        if not done.stdout.lstrip().startswith(b"{"):
+            raise InputError(
+                f"{shown} failed (exit {done.returncode})" + (f": {said}" if said else "")
+            )
+        # kubectl get prints the resources it could read, then fails for the others (a
+        # namespace's user may not list Nodes: `nodes is forbidden`): use what it read
+        # (K · staging/src/k8s.io/kubectl/pkg/cmd/get/get.go · `printGeneric`)
+        print(
+            f"ktutor: {shown} read only part of the cluster (exit {done.returncode}"
+            + (f": {said}" if said else "")
+            + "); what it printed is analyzed (without Nodes the simulated ones stand in)",
+            file=sys.stderr,
+        )
     try:
         text = decode_bytes(done.stdout, limit=FILE.text_bytes)
     except InputRejected as exc:
