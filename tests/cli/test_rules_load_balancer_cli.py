@@ -90,3 +90,29 @@ def test_a_load_balancer_ip_ktutor_makes_up_is_marked_simulated(
         "balancer controller writes a status in a file)"
     )
     assert any(f"-d {ip} --dport 80 -j KUBE-FW-" in ln for ln in lines)
+
+
+@pytest.mark.parametrize(
+    ("mode", "notes"),
+    [
+        ("iptables", ["--cluster-cidr 10.244.0.0/16"]),
+        ("nftables", ["--cluster-cidr 10.244.0.0/16", "Service range 10.96.0.0/12"]),
+    ],
+)
+def test_rules_of_another_clusters_dump_say_which_ranges_are_kinds(
+    mode: str, notes: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An EKS dump's Pods (192.168.x) and ClusterIPs (172.20.x) lie outside kind's ranges, which
+    the masquerade rules (and nftables' cluster-ips-check) use: said as simulated, not left as
+    if they were that cluster's (they were printed without a word)."""
+    dump = Path(__file__).parents[1] / "scenarios" / "081-dump-of-another-service-cidr.yaml"
+    assert main(["rules", str(dump), "--mode", mode]) == 0
+    out = capsys.readouterr().out
+    said = [line for line in out.splitlines() if line.startswith("# simulated: ")]
+    assert [line.split(" (")[0].removeprefix("# simulated: ") for line in said] == notes
+    assert "e.g. 192.168.14.201" in said[0]
+    # a kind cluster's own dump gets no such note
+    assert (
+        main(["rules", str(dump.parent / "065-default-kubernetes-dump.yaml"), "--mode", mode]) == 0
+    )
+    assert "--cluster-cidr" not in capsys.readouterr().out

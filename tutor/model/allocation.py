@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 
 from .manifests import stable_hash
-from .network import HELD_IPS, IPV6, SERVICE_CIDRS, simulated_ipv6
+from .network import HELD_IPS, IPV6, POD_CIDRS, SERVICE_CIDRS, family_of, simulated_ipv6
 from .objects import EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, Cluster, Service
 
 NODE_PORT_BASE = 30000
@@ -116,6 +116,49 @@ def _simulated_ingress(svc: Service) -> list[str]:
     if svc.ip_families[:1] == [IPV6]:
         return [str(SIMULATED_LB_NET6.network_address + h % 200 + 10)]
     return [f"203.0.113.{h % 200 + 10}"]
+
+
+def range_notes(cluster: Cluster, family: str, *, service_range: bool) -> list[str]:
+    """The simulated ranges that rules use (kube-proxy's `--cluster-cidr`, kind's podSubnet, to
+    masquerade off-cluster traffic; with `service_range`, kind's serviceSubnet, which nftables'
+    cluster-ips-check drops), said when the input's own addresses lie outside them: a dump of
+    an EKS or k3s cluster, whose kube-proxy is configured with that cluster's ranges."""
+    out = []
+    pods = POD_CIDRS[family]
+    stray = next(
+        (
+            ip
+            for pod in cluster.pods
+            if not (pod.simulated or pod.host_network or pod.address_only)
+            for ip in (pod.ips or [pod.ip])
+            if ip and family_of(ip) == family and ipaddress.ip_address(ip) not in pods
+        ),
+        "",
+    )
+    if stray:
+        out.append(
+            f"--cluster-cidr {pods} (kind's podSubnet) in the masquerade rules: Pods in the "
+            f"input are outside it (e.g. {stray}); their cluster's kube-proxy uses its own"
+        )
+    services = SERVICE_CIDRS[family]
+    stray = next(
+        (
+            ip
+            for svc in cluster.services
+            for ip in svc.cluster_ips
+            if ip
+            and ip != "None"
+            and family_of(ip) == family
+            and ipaddress.ip_address(ip) not in services
+        ),
+        "",
+    )
+    if service_range and stray:
+        out.append(
+            f"Service range {services} (kind's serviceSubnet) in cluster-ips-check: ClusterIPs "
+            f"in the input are outside it (e.g. {stray}); their cluster's ServiceCIDR differs"
+        )
+    return out
 
 
 def simulated_notes(svc: Service) -> list[str]:

@@ -30,7 +30,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .allocation import simulated_notes
+from .allocation import range_notes, simulated_notes
 from .analysis import Analysis, PortRoute, ServiceRoute
 from .endpoints import Endpoint, family_endpoints
 from .network import IPV4, IPV6, POD_CIDRS, family_of
@@ -690,6 +690,7 @@ def program(
     name = node or (nodes[0] if nodes else DEFAULT_NODE)
     info = cluster.node_info.get(name)
     rs = Ruleset(name, family or cluster.network.default_family, info.ip if info else "")
+    rs.simulated += range_notes(cluster, rs.family, service_range=False)
     _fixed(rs)
     for sr in analysis.services if services is None else services:
         svc = sr.service

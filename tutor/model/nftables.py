@@ -28,7 +28,7 @@ import hashlib
 import ipaddress
 from dataclasses import dataclass, field
 
-from .allocation import simulated_notes
+from .allocation import range_notes, simulated_notes
 from .analysis import Analysis, PortRoute
 from .endpoints import Endpoint, family_endpoints
 from .iptables import (
@@ -451,6 +451,7 @@ def program(analysis: Analysis, node: str | None = None, family: str | None = No
     fam = family or cluster.network.default_family
     node_ip = info.ip if info is not None and info.ip and (":" in info.ip) == (fam == IPV6) else ""
     t = NftTable(name, fam, node_ip)
+    t.simulated += range_notes(cluster, fam, service_range=True)
     _setup(t, str(SERVICE_CIDRS[fam]))
     for sr in analysis.services:
         svc = sr.service
