@@ -11,11 +11,15 @@ entry is never used.
 from __future__ import annotations
 
 import fcntl
+import importlib.util
+import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -65,3 +69,33 @@ def shared_file(tmp_path_factory: pytest.TempPathFactory) -> SharedFile:
         return path
 
     return get
+
+
+def badfiles() -> ModuleType:
+    """tests/robustness/badfiles.py, loaded once per process as `robustness_badfiles` (the
+    name the bad-input tests import it under)."""
+    name = "robustness_badfiles"
+    module = sys.modules.get(name)
+    if module is None:
+        path = Path(__file__).with_name("robustness") / "badfiles.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def zygote(shared_file: SharedFile) -> Iterator[Any]:
+    """`ktutor` children forked from one prepared python (badfiles.Zygote: each still a process
+    of its own, its time including a cold start measured once per run). One per worker for the
+    whole run: tests/robustness/test_bad_inputs.py and tests/cli/test_check_route_cli.py each
+    started one (a python importing the tutor's commands, ~0.5 CPU s) in every worker."""
+    bf = badfiles()
+    cold = shared_file(
+        "zygote-cold-start.json", lambda out: out.write_text(json.dumps(bf.cold_start()))
+    )
+    forker = bf.Zygote(cold=json.loads(cold.read_text()))
+    yield forker
+    forker.close()

@@ -4,13 +4,11 @@ and bad input (one line, exit 2, fast, no traceback, bounded memory)."""
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import json
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -218,28 +216,6 @@ BAD_INPUT: list[tuple[str, bytes, str]] = [
     ("nested 10,000 deep (block)", b"- " * 10_000 + b"x\n", "nested"),
     ("nested maps", b"{a: " * 10_000 + b"1" + b"}" * 10_000 + b"\n", "nested"),
 ]
-
-
-@pytest.fixture(scope="module")
-def zygote(shared_file: Callable[..., Path]) -> Iterator[Any]:
-    """`ktutor` children forked from one prepared python (tests/robustness/badfiles.Zygote:
-    each still its own process, its time including a cold start measured once per run)."""
-    name = "robustness_badfiles"
-    bf = sys.modules.get(name)
-    if bf is None:
-        spec = importlib.util.spec_from_file_location(
-            name, ROOT / "tests" / "robustness" / "badfiles.py"
-        )
-        assert spec is not None and spec.loader is not None
-        bf = importlib.util.module_from_spec(spec)
-        sys.modules[name] = bf
-        spec.loader.exec_module(bf)
-    cold = shared_file(
-        "zygote-cold-start.json", lambda out: out.write_text(json.dumps(bf.cold_start()))
-    )
-    forker = bf.Zygote(cold=json.loads(cold.read_text()))
-    yield forker
-    forker.close()
 
 
 @pytest.mark.parametrize(("data", "needle"), [pytest.param(d, n, id=i) for i, d, n in BAD_INPUT])

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -64,18 +64,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]
             return path
 
     yield Lazy()
-
-
-@pytest.fixture(scope="module")
-def zygote(shared_file: Callable[..., Path]) -> Iterator[Any]:
-    """The children of this module, forked from one prepared python (badfiles.Zygote); the
-    cold start added to each answer is measured once per run."""
-    cold = shared_file(
-        "zygote-cold-start.json", lambda out: out.write_text(json.dumps(bf.cold_start()))
-    )
-    forker = bf.Zygote(cold=json.loads(cold.read_text()))
-    yield forker
-    forker.close()
 
 
 TOO_LONG = ("name-too-long", "path-too-long")
