@@ -581,3 +581,23 @@ def test_route_a_kustomization_says_build_it_first(
         "Kubernetes objects: build it first (kubectl kustomize DIR > manifest.yaml, or "
         "kustomize build DIR) and give ktutor the output\n"
     )
+
+
+def test_route_of_an_external_name_says_where_a_request_goes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An ExternalName port printed 'no Pods in the file' and nothing else: it has no Pods to
+    have, its traffic leaves the cluster by a CNAME (the report's own words)."""
+    path = tmp_path / "ext.yaml"
+    path.write_text(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: ext}\nspec:\n  type: ExternalName\n"
+        "  externalName: db.example.com\n  ports: [{port: 5432}]\n"
+    )
+    code, out, _ = _run(["route", str(path)], capsys)
+    assert code == 0
+    assert out.splitlines()[1:3] == [
+        "  port 5432/TCP -> targetPort 5432",
+        "    a request: DNS answers with a CNAME to db.example.com: the request leaves the "
+        "cluster (no kube-proxy, no Pod)",
+    ]
+    assert "no Pods in the file" not in out

@@ -211,7 +211,8 @@ def print_text(
                     ]
                 )
             if len(rows) == 1 and not left_out and not near_left_out:
-                emit("    no Pods in the file")
+                if svc.type != "ExternalName":  # its request line says where traffic goes
+                    emit("    no Pods in the file")
             else:
                 out.extend(["    " + line for line in _table(rows)] if len(rows) > 1 else [])
             if near_left_out:
@@ -246,7 +247,7 @@ def print_text(
                         if refuses
                         else f"    {name}: {why}"
                     )
-                if not pr.used and not svc.headless and svc.type != "ExternalName":
+                if not pr.used and not svc.headless:
                     emit("    a request: " + _one(sr, pr, args, analysis, rules=False).summary)
         emit("")
         print("\n".join(out))
