@@ -41,7 +41,10 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return len(os.sched_getaffinity(0)) + 1
 
 
-SharedFile = Callable[[str, Callable[[Path], None]], Path]
+SharedFile = Callable[..., Path]
+
+KEPT = Path(tempfile.gettempdir()) / f"ktutor-test-inputs-{os.getuid()}"
+"""Inputs kept from one test run to the next (`shared_file(..., keep=SOURCES)`)."""
 
 
 @pytest.fixture(scope="session")
@@ -51,14 +54,31 @@ def shared_file(tmp_path_factory: pytest.TempPathFactory) -> SharedFile:
     a 2 MB dump was written by each worker that ran one of its tests: ~2 CPU s for YAML).
     The folder is the run's own (the workers' base temp folders sit in it), a lock makes the
     other workers wait for the first writer, and the file appears whole (written aside,
-    then renamed) or not at all."""
+    then renamed) or not at all.
+
+    `keep=(PATH, ...)`: the files `write` depends on (its generator's source). The file is then
+    kept in KEPT for later runs too, under a name made from their bytes and the Python and
+    PyYAML versions, so a changed generator writes a new file and a file is never stale: the
+    YAML of a 500-Pod dump took ~2 CPU s of yaml's representer in every run."""
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent  # the controller's base temp: one per run, shared by its workers
-    folder = root / "shared"
-    folder.mkdir(exist_ok=True)
+    run_folder = root / "shared"
+    run_folder.mkdir(exist_ok=True)
 
-    def get(name: str, write: Callable[[Path], None]) -> Path:
+    def get(name: str, write: Callable[[Path], None], keep: tuple[Path, ...] = ()) -> Path:
+        folder = run_folder
+        if keep:
+            import hashlib
+
+            import yaml
+
+            digest = hashlib.sha256(f"{sys.version}|{yaml.__version__}|{name}".encode())
+            for source in keep:
+                digest.update(source.read_bytes())
+            folder = KEPT
+            folder.mkdir(exist_ok=True)
+            name = f"{digest.hexdigest()[:16]}-{name}"
         path = folder / name
         with (folder / f"{name}.lock").open("w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)

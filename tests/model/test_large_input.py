@@ -10,6 +10,7 @@ import importlib.util
 import json
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,8 @@ from tutor.model.schema import SCHEMAS, Decoder, fits
 from tutor.model.yamldoc import load_documents
 
 ROOT = Path(__file__).resolve().parents[2]
-_SPEC = importlib.util.spec_from_file_location(
-    "clusterdump", ROOT / "benchmarks" / "clusterdump.py"
-)
+CLUSTERDUMP = ROOT / "benchmarks" / "clusterdump.py"
+_SPEC = importlib.util.spec_from_file_location("clusterdump", CLUSTERDUMP)
 assert _SPEC is not None and _SPEC.loader is not None
 clusterdump: Any = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(clusterdump)
@@ -41,22 +41,42 @@ def _yaml_item(item: Any) -> str:
     return yaml.dump([item], Dumper=yaml.CSafeDumper, sort_keys=False)
 
 
+_SHARED: dict[str, Callable[..., Path]] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _shared_files(shared_file: Callable[..., Path]) -> None:
+    """`shared_file` for the helpers below, which the tests call without a fixture."""
+    _SHARED["get"] = shared_file
+
+
 @functools.cache
-def _kept_item_yaml(index: int) -> str:
-    return _yaml_item(_dump()["items"][index])
+def _kept_items_yaml() -> list[str]:
+    """Each item of `_dump()` as `_yaml_item` writes it, cut from `yaml.dump(_dump())` (the same
+    text: a list item starts at a `- ` in the first column). That file is written once for
+    every worker and kept for later runs while benchmarks/clusterdump.py is unchanged: yaml's
+    representer took ~1.5 CPU s for the items in each worker that ran a YAML test here."""
+    path = _SHARED["get"](
+        "dump-500-40.yaml", lambda out: clusterdump.write(_dump(), out), keep=(CLUSTERDUMP,)
+    )
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index("\nitems:\n") + len("\nitems:\n"), text.index("\nkind: List\n") + 1
+    items = re.split(r"(?m)^(?=- )", text[start:end])[1:]
+    assert len(items) == len(_dump()["items"]) and "".join(items) == text[start:end]
+    assert all(items[i] == _yaml_item(_dump()["items"][i]) for i in (0, -1))
+    return items
 
 
 def _yaml(data: dict[str, Any]) -> str:
     """`yaml.dump(data)` byte for byte, for `_dump()` or a copy of it with some items replaced:
-    written item by item, the items it shares with `_dump()` once per module (yaml's
-    representer takes ~2.4 CPU s for the whole dump; two tests wrote it each)."""
+    written item by item, the items it shares with `_dump()` taken from `_kept_items_yaml`."""
     shared = _dump()["items"]
     out = []
     for key, value in data.items():
         if key == "items":
             out.append("items:\n")
             out.extend(
-                _kept_item_yaml(i) if i < len(shared) and item is shared[i] else _yaml_item(item)
+                _kept_items_yaml()[i] if i < len(shared) and item is shared[i] else _yaml_item(item)
                 for i, item in enumerate(value)
             )
         else:
