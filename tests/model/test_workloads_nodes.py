@@ -282,3 +282,64 @@ def test_a_job_s_pods_restart_policy_is_on_failure_or_never(
     parsed = parse(_job("{name: pi}", spec).replace("restartPolicy: Never", policy))
     assert [e.message for e in parsed.errors] == ([error] if error else [])
     assert bool(parsed.cluster.pods) is not bool(error)
+
+
+def _read_back(kind: str, name: str, spec: str, owner: str = "") -> str:
+    """A workload as `kubectl get -o yaml` prints it: resourceVersion, uid, maybe an owner."""
+    owned = (
+        f"\n  ownerReferences: [{{apiVersion: apps/v1, kind: Deployment, name: {owner}, "
+        "uid: d1, controller: true}]"
+        if owner
+        else ""
+    )
+    return (
+        f"---\napiVersion: apps/v1\nkind: {kind}\nmetadata:\n  name: {name}\n"
+        f"  resourceVersion: '7'\n  uid: {name}-uid{owned}\nspec:\n  replicas: 3\n"
+        f"  selector: {{matchLabels: {spec}}}\n  template:\n    metadata: {{labels: {spec}}}\n"
+        "    spec: {containers: [{name: c, image: x}]}\n"
+    )
+
+
+READ_BACK_PODS = "".join(
+    f"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web-7d9f8b6c5d-{s}\n"
+    f"  resourceVersion: '9'\n  uid: p{s}\n  labels: {{app: web, pod-template-hash: 7d9f8b6c5d}}\n"
+    f"spec: {{nodeName: node-1, containers: [{{name: c, image: x}}]}}\n"
+    f"status: {{phase: Running, podIP: 10.244.1.{i + 2}, conditions: [{{type: Ready, status: 'True'}}]}}\n"
+    for i, s in enumerate(["aaaaa", "bbbbb", "ccccc"])
+)
+DEPLOY_AND_RS = _read_back("Deployment", "web", "{app: web}") + _read_back(
+    "ReplicaSet", "web-7d9f8b6c5d", "{app: web, pod-template-hash: 7d9f8b6c5d}", owner="web"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "pods"),
+    [
+        # `kubectl get all -o yaml`: the Deployment, its ReplicaSet and the Pods they made
+        (
+            DEPLOY_AND_RS + READ_BACK_PODS,
+            ["web-7d9f8b6c5d-aaaaa", "web-7d9f8b6c5d-bbbbb", "web-7d9f8b6c5d-ccccc"],
+        ),
+        # no Pods in the dump: the Deployment is simulated once, its ReplicaSet adds none
+        (DEPLOY_AND_RS, 3),
+        # a hand-written Deployment is simulated as always
+        (
+            _read_back("Deployment", "web", "{app: web}").replace(
+                "  resourceVersion: '7'\n  uid: web-uid\n", ""
+            ),
+            3,
+        ),
+    ],
+)
+def test_a_dumps_workloads_do_not_add_pods_beside_the_ones_it_lists(
+    text: str, pods: list[str] | int
+) -> None:
+    """A dump of `kubectl get all` lists a Deployment, its ReplicaSet and their 3 Pods: ktutor
+    made 3 more Pods for each workload (9 selected instead of 3)."""
+    parsed = parse(text)
+    assert parsed.valid, parsed.errors
+    names = sorted(p.name for p in parsed.cluster.pods)
+    if isinstance(pods, int):
+        assert len(names) == pods and all(n.startswith("web-") for n in names), names
+    else:
+        assert names == pods

@@ -199,6 +199,18 @@ def _stored(data: dict[str, Any]) -> bool:
     return isinstance(meta, dict) and bool(meta.get("resourceVersion") or meta.get("uid"))
 
 
+def _owner_deployment(data: dict[str, Any], namespace: str) -> tuple[str, str] | None:
+    """(namespace, name) of the Deployment that controls this ReplicaSet (its controller
+    ownerReference), else None: a dump's ReplicaSet makes no Pods of its own beside its
+    Deployment's."""
+    meta = data.get("metadata")
+    refs = meta.get("ownerReferences") if isinstance(meta, dict) else None
+    for ref in refs if isinstance(refs, list) else []:
+        if isinstance(ref, dict) and ref.get("controller") and ref.get("kind") == "Deployment":
+            return namespace, str(ref.get("name", ""))
+    return None
+
+
 def _meta(raw: _Raw) -> tuple[str, str]:
     """(name, namespace); an object with only `generateName` gets the name the API server
     would generate for it (so a Job written that way is `pi-x7k2q`, not `Job/`)."""
@@ -1070,10 +1082,15 @@ def parse(text: str, network: ClusterNetwork = SINGLE_STACK, limits: Limits = ED
             return result
     errors = result.errors
     allocations = validation.Allocations(network=network)
-    daemons: list[tuple[Workload, dict[str, Any]]] = []
+    daemons: list[tuple[Workload, dict[str, Any], bool]] = []
+    # workloads read back from a live cluster: expanded after the loop, only when the input
+    # holds no Pods read back with them (a `kubectl get all` dump lists the Pods they made)
+    read_back: list[tuple[Workload, dict[str, Any], dict[str, Any]]] = []
+    pods_read_back = False
     created = _Created()
     for raw in _iter_objects(docs, errors):
         if raw.kind == "Pod":
+            pods_read_back = pods_read_back or _stored(raw.data)
             problems, pod, obj = _read_pod(raw)
             errors.extend(problems)
             if pod is None:
@@ -1133,7 +1150,9 @@ def parse(text: str, network: ClusterNetwork = SINGLE_STACK, limits: Limits = ED
             wl, template = _workload(raw, name, ns)
             cluster.workloads.append(wl)
             if raw.kind == "DaemonSet":
-                daemons.append((wl, template))
+                daemons.append((wl, template, _stored(raw.data)))
+            elif _stored(raw.data):
+                read_back.append((wl, template, raw.data))
             else:
                 cluster.pods.extend(expand_workload(wl, template))
         elif raw.kind in ("Node", "EndpointSlice", "Endpoints"):
@@ -1174,11 +1193,17 @@ def parse(text: str, network: ClusterNetwork = SINGLE_STACK, limits: Limits = ED
             result.invalid_objects.add(f"{raw.kind}/{obj}")
         else:
             cluster.ignored.append(Ignored(raw.kind, name, ns, raw.doc.index))
+    if not pods_read_back:
+        deployments = {(w.namespace, w.name) for w in cluster.workloads if w.kind == "Deployment"}
+        for wl, template, data in read_back:
+            if _owner_deployment(data, wl.namespace) not in deployments:
+                cluster.pods.extend(expand_workload(wl, template))
     ensure_nodes(cluster)
-    for wl, template in daemons:
+    for wl, template, stored in daemons:
         wl.nodes = daemon_nodes(template, cluster)
         wl.replicas = len(wl.nodes)
-        cluster.pods.extend(expand_workload(wl, template))
+        if not (stored and pods_read_back):
+            cluster.pods.extend(expand_workload(wl, template))
     mirror_endpoints(cluster)
     assign_simulated(cluster)
     if errors:
