@@ -601,3 +601,54 @@ def test_route_of_an_external_name_says_where_a_request_goes(
         "cluster (no kube-proxy, no Pod)",
     ]
     assert "no Pods in the file" not in out
+
+
+DUAL_STACK_DUMP = """\
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Service
+  metadata: {name: web, namespace: default, resourceVersion: "812", uid: 5b0e}
+  spec:
+    clusterIP: 10.96.50.5
+    clusterIPs: [10.96.50.5, "fd00:10:96::5"]
+    ipFamilies: [IPv4, IPv6]
+    ipFamilyPolicy: PreferDualStack
+    selector: {app: web}
+    ports: [{port: 80, protocol: TCP, targetPort: 80}]
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: w1, namespace: default, labels: {app: web}, resourceVersion: "790", uid: 7c1d}
+  spec: {nodeName: node-1, containers: [{name: c, image: x, ports: [{containerPort: 80}]}]}
+  status:
+    phase: Running
+    podIP: 10.244.1.5
+    podIPs: [{ip: 10.244.1.5}, {ip: "fd00:10:244:1::5"}]
+    conditions: [{type: Ready, status: "True"}]
+"""
+
+
+def test_a_dual_stack_clusters_dump_is_simulated_dual_stack(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A dump of a dual-stack cluster was refused ('spec.ipFamilies[1]: ... not configured on
+    this cluster') unless --dual-stack was given; read back from a cluster (resourceVersion),
+    it now runs on a dual-stack cluster and says so. Written by hand, it is still refused."""
+    dump = tmp_path / "dump.yaml"
+    dump.write_text(DUAL_STACK_DUMP)
+    code, out, err = _run(["dns", str(dump)], capsys)
+    assert code == 0
+    assert "web.default.svc.cluster.local.\t5\tIN\tAAAA\tfd00:10:96::5" in out
+    assert err == (
+        f"ktutor: {dump} was read back from a cluster with IPv6 Services: simulated as a "
+        "dual-stack cluster (as --dual-stack does)\n"
+    )
+    written = tmp_path / "written.yaml"
+    written.write_text(
+        DUAL_STACK_DUMP.replace('resourceVersion: "812", ', "").replace(
+            'resourceVersion: "790", ', ""
+        )
+    )
+    code, out, _ = _run(["check", str(written)], capsys)
+    assert code == 1 and 'spec.ipFamilies[1]: Invalid value: "IPv6": not configured' in out

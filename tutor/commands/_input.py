@@ -18,6 +18,7 @@ from tutor.model.errors import ALREADY_EXISTS, FieldError
 from tutor.model.limits import FILE, MAX_TEXT_BYTES, InputRejected, decode_bytes, too_large
 from tutor.model.network import DUAL_STACK, SINGLE_STACK, ClusterNetwork
 from tutor.model.report import unreadable
+from tutor.model.validation import NOT_CONFIGURED, NOT_DUAL_STACK
 
 from ._safe import terminal_safe
 
@@ -149,6 +150,13 @@ def analyze_file(
         gc.disable()
     try:
         analysis = analyze(manifest.text, from_node=from_node, network=network, limits=FILE)
+        if network in (None, SINGLE_STACK) and _read_back_dual_stack(analysis):
+            analysis = analyze(manifest.text, from_node=from_node, network=DUAL_STACK, limits=FILE)
+            print(
+                f"ktutor: {manifest.name} was read back from a cluster with IPv6 Services: "
+                "simulated as a dual-stack cluster (as --dual-stack does)",
+                file=sys.stderr,
+            )
         if large:
             _KEPT[1:] = [manifest, analysis]
     finally:
@@ -163,6 +171,15 @@ def analyze_file(
     if not analysis.parsed.documents:
         raise InputError(f"{manifest.name}: no Kubernetes objects in the file (it is empty)")
     return manifest, analysis
+
+
+def _read_back_dual_stack(analysis: Analysis) -> bool:
+    """A dump of a dual-stack (or IPv6) cluster: its Services were refused only because the
+    simulated cluster is single-stack, and the text was read back from a cluster (its objects
+    carry the API server's resourceVersion). A hand-written manifest keeps the refusal."""
+    return any(e.message.endswith((NOT_CONFIGURED, NOT_DUAL_STACK)) for e in analysis.errors) and (
+        '"resourceVersion"' in analysis.text or "resourceVersion:" in analysis.text
+    )
 
 
 @contextmanager

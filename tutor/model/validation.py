@@ -734,6 +734,10 @@ class Claim:
 
 
 SINGLE = "SingleStack"
+NOT_CONFIGURED = "not configured on this cluster"
+NOT_DUAL_STACK = "this cluster is not configured for dual-stack services"
+"""The allocator's refusals of a family (`initIPFamilyFields`) the cluster does not have: a
+front end may recognise them (a dump of a dual-stack cluster, commands._input)."""
 REQUIRE_DUAL = "RequireDualStack"
 INTERNAL = "Internal error occurred"
 
@@ -817,7 +821,7 @@ def _init_ip_families(c: Collector, spec: dict[str, Any], network: ClusterNetwor
                     f"spec.clusterIPs[{i}]",
                     INVALID,
                     _GoRepr(_go_slice(cips)),
-                    f"{fam} is not configured on this cluster",
+                    f"{fam} is {NOT_CONFIGURED}",
                     at="spec.clusterIP" if i == 0 and spec.get("clusterIP") else None,
                     hint=_stack_hint(network),
                 )
@@ -837,7 +841,7 @@ def _init_ip_families(c: Collector, spec: dict[str, Any], network: ClusterNetwor
             "spec.ipFamilyPolicy",
             INVALID,
             policy,
-            "this cluster is not configured for dual-stack services",
+            NOT_DUAL_STACK,
             hint=_stack_hint(network),
         )
     for i, fam in enumerate(fams):
@@ -846,7 +850,7 @@ def _init_ip_families(c: Collector, spec: dict[str, Any], network: ClusterNetwor
                 f"spec.ipFamilies[{i}]",
                 INVALID,
                 fam,
-                "not configured on this cluster",
+                NOT_CONFIGURED,
                 hint=_stack_hint(network),
             )
     if c.errors:
