@@ -379,3 +379,29 @@ def test_no_usable_endpoint_anywhere_does_not_depend_on_the_node(spec: str, slic
     assert "by_node" not in port
     ready = analyze(_text(spec, nodes=ZONED, pods=PODS)).route_json()
     assert sorted(ready["services"]["default/api"]["80"]["by_node"]) == ["a1", "a2", "b1"]
+
+
+def test_hints_without_the_nodes_zones_say_why_they_are_not_used() -> None:
+    """`kubectl get svc,pods,endpointslices` without nodes: the slices' zone hints cannot be
+    matched to any node's zone, so kube-proxy uses every endpoint (canUseTopology); route
+    said nothing about the hints it did not apply."""
+    hinted = "\n".join(
+        f"- addresses: [{ip}]\n  nodeName: {node}\n  zone: {zone}\n"
+        f"  hints: {{forZones: [{{name: {zone}}}]}}\n"
+        f"  targetRef: {{kind: Pod, name: {pod}, namespace: default}}"
+        for ip, node, zone, pod in [
+            ("10.244.1.2", "a1", "za", "p-a1"),
+            ("10.244.3.2", "b1", "zb", "p-b1"),
+        ]
+    )
+    text = _text(
+        "trafficDistribution: PreferSameZone", pods=_pod("p-a1", "a1") + _pod("p-b1", "b1")
+    )
+    text += _slice("api-x", hinted, managed="endpointslice-controller.k8s.io")
+    a = analyze(text, from_node="b1")
+    assert a.valid, a.errors
+    pr = a.services[0].ports[0]
+    assert sorted(ep.pod.name for ep in pr.used) == ["p-a1", "p-b1"]
+    assert "no node has a `topology.kubernetes.io/zone` label" in pr.topology_note
+    zoned = analyze(text + ZONED, from_node="b1").services[0].ports[0]
+    assert zoned.topology_note == ""

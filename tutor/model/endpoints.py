@@ -616,6 +616,15 @@ def assign_hints(svc: Service, endpoints: list[Endpoint], cluster: Cluster) -> s
             ep.for_zones = ep.for_nodes = ()
     own = [ep for ep in endpoints if not ep.slice]
     if not own:
+        hinted = any(ep.for_zones for ep in endpoints if ep.ready)
+        if hinted and not any(cluster.zone_of(n) for n in cluster.nodes):
+            # K · pkg/proxy/topology.go · `canUseTopology`: a node without a zone label
+            # finds no endpoint hinted for its zone and uses them all
+            return (
+                "kube-proxy cannot use the zone hints of the input's EndpointSlices: no node "
+                "has a `topology.kubernetes.io/zone` label (give the dump its Node objects), "
+                "and a node without a zone uses every endpoint"
+            )
         return ""
     if topology_annotation_enabled(svc):
         why = _auto_hints(own, cluster)
