@@ -310,13 +310,15 @@ async def test_behind_the_scenes_tabs_and_nftables(
         assert "kind: EndpointSlice" in slices and "kubernetes.io/service-name: web" in slices
         dns = static_text(app.screen.query_one("#dns-text", Static))
         assert "web.default.svc.cluster.local." in dns
-        # `m` inside the view switches kube-proxy's rules between iptables and nftables mode
-        app.screen.query_one("#rules-text", Static).parent.focus()  # type: ignore[union-attr]
+        # F5 focused the view: `m`, as its header says, switches kube-proxy's rules between
+        # iptables and nftables mode (the focus stayed in the editor, which got an "m")
+        typed = workbench(app).editor.text
         await press(pilot, "m")
         await settle(pilot)
         rules = static_text(app.screen.query_one("#rules-text", Static))
         assert "table ip kube-proxy {" in rules and "numgen random mod" in rules, "m: nftables"
         assert "KUBE-SERVICES" not in rules and "m: show iptables mode" in rules
+        assert workbench(app).editor.text == typed, "m went into the YAML"
         await press(pilot, "m")
         await settle(pilot)
         rules = static_text(app.screen.query_one("#rules-text", Static))
@@ -330,6 +332,7 @@ async def test_behind_the_scenes_tabs_and_nftables(
         await press(pilot, "f5")
         await settle(pilot)
         assert not app.screen.query_one("#behind").display
+        assert app.focused is workbench(app).editor, "F5 closing the view gives the editor back"
 
 
 async def test_help_and_palette(make_app: Any, lesson: Lesson, data_dir: Path) -> None:

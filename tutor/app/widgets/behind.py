@@ -88,6 +88,15 @@ class BehindScenes(Vertical):
         """kube-proxy's mode whose rules the first tab shows."""
         self.note = ""
         """Said in every tab instead of the objects ("" when they are shown)."""
+        self.focus_when_mounted = False
+        """Set by the workbench that mounts the view as F5 opens it."""
+
+    def focus_shown_tab(self) -> None:
+        """Focus the scrolling area of the tab on show (arrows scroll it, `m` switches mode)."""
+        tabbed = self.query_one("#behind-tabbed", TabbedContent)
+        pane = tabbed.get_pane(tabbed.active) if tabbed.active else None
+        if pane is not None:
+            pane.query_one(ScrollableContainer).focus()
 
     def action_toggle_mode(self) -> None:
         """Switch the rules tab between kube-proxy's iptables and nftables modes."""
@@ -98,6 +107,8 @@ class BehindScenes(Vertical):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._render_pending)
+        if self.focus_when_mounted:
+            self.call_after_refresh(self.focus_shown_tab)
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="behind-tabbed"):

@@ -449,6 +449,7 @@ class Workbench(Vertical):
         self.active = name
         if name == "behind":
             self.behind_open = True
+            self.call_after_refresh(self._focus_behind)
         if name == "console":
             self.console_open = True
             self.call_after_refresh(self._focus_console)
@@ -476,11 +477,28 @@ class Workbench(Vertical):
             self.reading = False
 
     def action_toggle_behind(self) -> None:
+        """F5: the view takes the focus as it opens, so its own keys (`m` for nftables, the
+        arrows) act there; left in the editor, the `m` its header offers was typed into the
+        YAML. Closed from inside, the focus goes back to the editor (the routing view on a
+        small terminal, whose tab comes back)."""
+        was_inside = self._focus_in("#behind")
         if self.narrow:
             self.active = "behind" if self.active != "behind" else "routing"
             self.behind_open = self.active == "behind"
         else:
             self.behind_open = not self.behind_open
+        if self.behind_open:
+            self.call_after_refresh(self._focus_behind)
+        elif was_inside:
+            self.query_one("#routing-view" if self.narrow else "#editor").focus()
+
+    def _focus_behind(self) -> None:
+        behind = self._behind
+        if behind is not None:
+            if behind.is_mounted:
+                behind.focus_shown_tab()
+            else:
+                behind.focus_when_mounted = True
 
     def action_toggle_console(self) -> None:
         """F8: the console (a pane under the routing view; a tab on a small terminal)."""
