@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from testkit import press, settle, until
+from testkit import press, settle, type_fast, until
 from textual.widgets import OptionList, Static
 
 from tutor.app.widgets import routing, workbench
@@ -51,6 +51,35 @@ async def test_a_keystroke_redraws_only_the_rows_it_changed(
         await press(pilot, "delete", "delete", "delete", *"web")  # api-1 is labelled app: web
         await settle(pilot)
         assert set(drawn) == {"api-1"} and traffic_updates == []
+        prompts = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
+        assert any("api-1" in p and "TRAFFIC" in p for p in prompts)
+
+
+async def test_keys_typed_fast_are_analyzed_once_for_the_last_one(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys queued together (fast typing, a paste sent key by key) were each analyzed and
+    drawn in the routing view; the text after the last one is what the learner sees."""
+    analyzed: list[str] = []
+    run = workbench.run
+
+    def counting(job: Any) -> Any:
+        analyzed.append(job.text)
+        return run(job)
+
+    monkeypatch.setattr(workbench, "run", counting)
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        editor = app.screen.query_one(YamlEditor)
+        editor.focus()
+        row = editor.text.splitlines().index("  name: api-1") + 2  # `    app: api`
+        editor.cursor_location = (row, len("    app: "))
+        analyzed.clear()
+        await type_fast(pilot, "delete", "delete", "delete", *"web")  # api-1 now app: web
+        assert len(analyzed) == 1, [text.splitlines()[row] for text in analyzed]
+        assert analyzed[0] == editor.text
+        view = app.screen.query_one(RoutingView)
         prompts = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
         assert any("api-1" in p and "TRAFFIC" in p for p in prompts)
 

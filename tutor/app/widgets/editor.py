@@ -26,6 +26,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult
@@ -79,7 +80,21 @@ class YamlEditor(OwnKeysFirst, TextArea):
         analysis starts one frame earlier."""
         self.plain_reason = ""
         """Why highlighting is off (told once per text), or ''."""
+        self.keys_waiting = 0
+        """Keys posted to the editor and not yet handled: while one is, the text after an
+        edit is not the learner's last (the workbench analyzes the last key's)."""
         super().__init__(*args, **kwargs)
+
+    def post_message(self, message: Message) -> bool:
+        posted = super().post_message(message)
+        if posted and isinstance(message, events.Key):
+            self.keys_waiting += 1
+        return posted
+
+    def on_key(self, event: events.Key) -> None:
+        """First of the key's handlers (Textual calls each class's in turn, this class's
+        first): it is no longer waiting."""
+        self.keys_waiting = max(0, self.keys_waiting - 1)
 
     def action_newline(self) -> None:
         """Enter keeps the indentation of the line above, as YAML needs at every line."""

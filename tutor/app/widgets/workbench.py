@@ -641,7 +641,13 @@ class Workbench(Vertical):
             self.reanalyze()
 
     def _edited(self) -> None:
+        """The text changed: analyze it, unless more keys wait behind this edit (fast typing,
+        keys pasted one at a time): the last key's edit analyzes the text then, and the
+        routing view is drawn once for it, where every key redrew it for texts no one saw."""
         self.session.edit(self.editor.text)
+        if self.editor.keys_waiting:
+            self.call_later(self.reanalyze)  # in case no key's edit comes (a binding's key)
+            return
         self.reanalyze()
 
     def on_text_area_changed(self, event: YamlEditor.Changed) -> None:
