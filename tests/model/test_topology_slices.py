@@ -303,6 +303,18 @@ def test_a_slice_pointing_at_a_pod_in_the_file_uses_that_pod_and_explains_it() -
     assert verdict.gets_traffic and "`mine` (managed by my-operator)" in verdict.reason
 
 
+HINTED = "\n".join(
+    f"- addresses: [{ip}]\n  nodeName: {node}\n  zone: {zone}\n"
+    f"  hints: {{forZones: [{{name: {zone}}}]}}\n"
+    f"  targetRef: {{kind: Pod, name: {pod}, namespace: default}}"
+    for ip, node, zone, pod in [
+        ("10.244.1.2", "a1", "za", "p-a1"),
+        ("10.244.3.2", "b1", "zb", "p-b1"),
+    ]
+)
+"""Two endpoints of a dump's slice, each with the controller's hint for its own zone."""
+
+
 @pytest.mark.parametrize("value", ["PreferClose", "PreferSameZone", "PreferSameNode"])
 def test_traffic_distribution_values_of_1_35_are_accepted(value: str) -> None:
     assert analyze(_text(f"trafficDistribution: {value}")).valid
@@ -331,18 +343,9 @@ def test_the_controllers_slices_carry_zones_and_hints() -> None:
 def test_hints_in_the_input_slices_are_not_said_to_be_missing(topology: tuple[str, str]) -> None:
     """A dump's slices carry the controller's hints: kube-proxy uses them, and `route` must
     not add "no topology hints" (the model's own endpoints, none here, are not what routes)."""
-    hinted = "\n".join(
-        f"- addresses: [{ip}]\n  nodeName: {node}\n  zone: {zone}\n"
-        f"  hints: {{forZones: [{{name: {zone}}}]}}\n"
-        f"  targetRef: {{kind: Pod, name: {pod}, namespace: default}}"
-        for ip, node, zone, pod in [
-            ("10.244.1.2", "a1", "za", "p-a1"),
-            ("10.244.3.2", "b1", "zb", "p-b1"),
-        ]
-    )
     spec, annotations = topology
     text = _text(spec, annotations, nodes=ZONED, pods=_pod("p-a1", "a1") + _pod("p-b1", "b1"))
-    text += _slice("api-x", hinted, managed="endpointslice-controller.k8s.io")
+    text += _slice("api-x", HINTED, managed="endpointslice-controller.k8s.io")
     a = analyze(text, from_node="b1")
     assert a.valid, a.errors
     pr = a.services[0].ports[0]
@@ -385,19 +388,10 @@ def test_hints_without_the_nodes_zones_say_why_they_are_not_used() -> None:
     """`kubectl get svc,pods,endpointslices` without nodes: the slices' zone hints cannot be
     matched to any node's zone, so kube-proxy uses every endpoint (canUseTopology); route
     said nothing about the hints it did not apply."""
-    hinted = "\n".join(
-        f"- addresses: [{ip}]\n  nodeName: {node}\n  zone: {zone}\n"
-        f"  hints: {{forZones: [{{name: {zone}}}]}}\n"
-        f"  targetRef: {{kind: Pod, name: {pod}, namespace: default}}"
-        for ip, node, zone, pod in [
-            ("10.244.1.2", "a1", "za", "p-a1"),
-            ("10.244.3.2", "b1", "zb", "p-b1"),
-        ]
-    )
     text = _text(
         "trafficDistribution: PreferSameZone", pods=_pod("p-a1", "a1") + _pod("p-b1", "b1")
     )
-    text += _slice("api-x", hinted, managed="endpointslice-controller.k8s.io")
+    text += _slice("api-x", HINTED, managed="endpointslice-controller.k8s.io")
     a = analyze(text, from_node="b1")
     assert a.valid, a.errors
     pr = a.services[0].ports[0]

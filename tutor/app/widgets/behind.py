@@ -91,7 +91,7 @@ class BehindScenes(Vertical):
         self.focus_when_mounted = False
         """Set by the workbench that mounts the view as F5 opens it."""
 
-    def focus_shown_tab(self) -> None:
+    def focus_first(self) -> None:
         """Focus the scrolling area of the tab on show (arrows scroll it, `m` switches mode)."""
         tabbed = self.query_one("#behind-tabbed", TabbedContent)
         pane = tabbed.get_pane(tabbed.active) if tabbed.active else None
@@ -108,7 +108,7 @@ class BehindScenes(Vertical):
     def on_mount(self) -> None:
         self.call_after_refresh(self._render_pending)
         if self.focus_when_mounted:
-            self.call_after_refresh(self.focus_shown_tab)
+            self.call_after_refresh(self.focus_first)
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="behind-tabbed"):

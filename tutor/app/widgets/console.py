@@ -346,7 +346,7 @@ class ConsolePane(Vertical):
         # relays) and in tests
         self.input.cursor_blink = bool(getattr(self.app, "cursor_blink", True))
         if self.focus_when_mounted:
-            self.call_after_refresh(self.focus_input)
+            self.call_after_refresh(self.focus_first)
         self.run_worker(
             _load_kubectl,
             name="load kubectl",
@@ -363,7 +363,8 @@ class ConsolePane(Vertical):
     def input(self) -> ConsoleInput:
         return self.query_one("#console-input", ConsoleInput)
 
-    def focus_input(self) -> None:
+    def focus_first(self) -> None:
+        """The prompt, where a learner types."""
         self.input.focus()
 
     def run_line(self, line: str) -> Output:

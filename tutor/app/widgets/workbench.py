@@ -69,6 +69,15 @@ DIM_AFTER = 1.0
 learner typing a word breaks the YAML for a moment at every key)."""
 
 
+def _focus_first(pane: BehindScenes | ConsolePane | None) -> None:
+    """A pane F5 or F8 just mounted takes the focus once its widgets exist (mount is async)."""
+    if pane is not None:
+        if pane.is_mounted:
+            pane.focus_first()
+        else:
+            pane.focus_when_mounted = True
+
+
 REVEAL = Binding(REVEAL_KEY, "reveal", "Reveal", id="reveal-routing")
 """The screens' key that opens the full routing view while it shows symptoms only (shown in
 the footer only then: `WorkbenchScreen.check_action`)."""
@@ -493,12 +502,7 @@ class Workbench(Vertical):
             self.query_one("#routing-view" if self.narrow else "#editor").focus()
 
     def _focus_behind(self) -> None:
-        behind = self._behind
-        if behind is not None:
-            if behind.is_mounted:
-                behind.focus_shown_tab()
-            else:
-                behind.focus_when_mounted = True
+        _focus_first(self._behind)
 
     def action_toggle_console(self) -> None:
         """F8: the console (a pane under the routing view; a tab on a small terminal)."""
@@ -513,12 +517,7 @@ class Workbench(Vertical):
             self.editor.focus()
 
     def _focus_console(self) -> None:
-        pane = self._console_pane
-        if pane is not None:
-            if pane.is_mounted:
-                pane.focus_input()
-            else:
-                pane.focus_when_mounted = True
+        _focus_first(self._console_pane)
 
     def _ensure_console(self) -> None:
         if self._console_pane is None:
