@@ -190,14 +190,14 @@ async def test_a_step_change_never_lays_out_the_new_step_around_the_old_text(
             shown.append((header[:11], text))
 
         screen.screen_layout_refresh_signal.subscribe(screen, noting)
-        # to step 2, 3, 2, 1, three times: the thread's parse beat the next frame now and then
+        # to step 2, 3, 2, 1, twice: the thread's parse beat the next frame now and then
         walk = [
             ("ctrl+n", "step 2 of 3", "is what clients use"),
             ("ctrl+n", "step 3 of 3", "made by a Deployment"),
             ("ctrl+b", "step 2 of 3", "is what clients use"),
             ("ctrl+b", "step 1 of 3", "picks Pods by label"),
         ]
-        for key, wanted, words in walk * 3:
+        for key, wanted, words in walk * 2:
             shown.clear()
             await press(pilot, key)
             await settle(pilot)
