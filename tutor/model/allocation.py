@@ -140,6 +140,8 @@ def range_notes(cluster: Cluster, family: str, *, service_range: bool) -> list[s
             f"--cluster-cidr {pods} (kind's podSubnet) in the masquerade rules: Pods in the "
             f"input are outside it (e.g. {stray}); their cluster's kube-proxy uses its own"
         )
+    if not service_range:
+        return out
     services = SERVICE_CIDRS[family]
     stray = next(
         (
@@ -153,7 +155,7 @@ def range_notes(cluster: Cluster, family: str, *, service_range: bool) -> list[s
         ),
         "",
     )
-    if service_range and stray:
+    if stray:
         out.append(
             f"Service range {services} (kind's serviceSubnet) in cluster-ips-check: ClusterIPs "
             f"in the input are outside it (e.g. {stray}); their cluster's ServiceCIDR differs"

@@ -471,12 +471,12 @@ def decode(
     doc: Document, data: dict[str, Any], kind: str, prefix: Path, obj: str
 ) -> list[FieldError]:
     """Strict-decode one object; duplicate keys inside it are reported here too."""
-    duplicates, complex_keys = doc.problems_under(prefix)
+    keys = key_errors(doc, prefix, obj, kind)
     schema = SCHEMAS.get(kind)
-    if not duplicates and not complex_keys and (schema is None or fits(data, schema)):
+    if not keys and (schema is None or fits(data, schema)):
         return []  # the common case: no Decoder, no walk with paths
     dec = Decoder(doc, prefix, obj, kind)
-    dec.errors.extend(key_errors(doc, prefix, obj, kind))
+    dec.errors.extend(keys)
     if schema is not None and not fits(data, schema):
         dec.check(data, schema, ())
     return dec.errors
