@@ -98,9 +98,12 @@ async def test_command_line_lesson_and_step(make_app: Any, lesson: Lesson, data_
         assert markdown._open_links is False
 
 
-async def test_yaml_code_editor_whose_step_field_highlight_follows_the_path_not_the_line(
+async def test_editor_highlight_follows_the_path_typing_changes_routing_and_undo_asks_first(
     make_app: Any, lesson: Lesson, data_dir: Path
 ) -> None:
+    """The editor (YAML, two-space indent, the step's field marked by its path, not its line);
+    typing in it changes the routing view and the step's check; ctrl+r undoes back to the
+    step's start once the learner says yes (one app: all three edit the first step)."""
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -113,31 +116,19 @@ async def test_yaml_code_editor_whose_step_field_highlight_follows_the_path_not_
         assert editor.theme == "css"
         # spec.selector starts on line 6 (row 5) of the fixture manifest
         assert editor.step_ranges and editor.step_ranges[0][0] == 5
-        editor.focus()
-        editor.cursor_location = (0, 0)
-        await press(pilot, "enter", "enter")
-        await settle(pilot)
-        assert editor.step_ranges[0][0] == 7
-        assert any(kind == "step" for *_, kind in editor.marks_on_row(7))
-        assert not editor.marks_on_row(5)
-
-
-async def test_typing_changes_routing_and_check(
-    make_app: Any, lesson: Lesson, data_dir: Path
-) -> None:
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
         before = routing_text(app)
         assert "▶ TRAFFIC  web-1" in before and "✗ no traffic  api-1" in before
         check = app.screen.query_one("#step-check", Static)
         assert "To do" in static_text(check)
-        editor = app.screen.query_one(YamlEditor)
         editor.focus()
-        editor.cursor_location = (6, 12)  # after "    app: web"
+        editor.cursor_location = (0, 0)
+        await press(pilot, "enter", "enter")
+        assert editor.step_ranges[0][0] == 7, "the highlight follows the path"
+        assert any(kind == "step" for *_, kind in editor.marks_on_row(7))
+        assert not editor.marks_on_row(5)
+        editor.cursor_location = (8, 12)  # after "    app: web" (two rows down now)
         await press(pilot, "backspace", "backspace", "backspace", "a", "p", "i")
-        await settle(pilot)
-        assert editor.text.splitlines()[6] == "    app: api", editor.text[:200]
+        assert editor.text.splitlines()[8] == "    app: api", editor.text[:200]
         after = routing_text(app)
         assert "▶ TRAFFIC  api-1" in after
         assert "✗ no traffic  web-1" in after
@@ -146,6 +137,11 @@ async def test_typing_changes_routing_and_check(
         assert 0 in app.progress.lesson("basics").steps_done
         # the edit is saved (debounced) and restored on the next visit
         await until(pilot, lambda: app.progress.saved_edit("basics", "step-0") == editor.text)
+        await press(pilot, "ctrl+r", "n")  # cancel: nothing lost
+        assert editor.text.splitlines()[8] == "    app: api", "ctrl+r then n keeps the edit"
+        await press(pilot, "ctrl+r", "y")
+        assert editor.text == lesson.manifest, "ctrl+r then y: the step's start"
+        assert app.progress.saved_edit("basics", "step-0") is None
 
 
 async def test_broken_yaml_shows_error_and_dimmed_last_good_view(
@@ -191,13 +187,15 @@ async def test_broken_yaml_shows_error_and_dimmed_last_good_view(
         assert app.focused is not errors and isinstance(app.focused, RoutingView)
 
 
-async def test_routing_view_keys_act_on_the_first_pod_it_selects(
+async def test_routing_view_keys_act_on_the_first_pod_it_selects_and_the_mouse_clicks(
     make_app: Any, lesson: Lesson, data_dir: Path
 ) -> None:
     """Focusing the routing view selects its first Pod, so a cluster key acts at once (it sat on
     the Service row and `l` said "Pick a Pod first"). What each key does is tested on the lab
     session (tests/lab); here, that the keys reach it and the view shows the result (r, l, d,
-    x, and c, which changes who sends)."""
+    x, and c, which changes who sends). Then the mouse: the next-step button, and a click on
+    a routing row focuses the view on that Pod (a narrow terminal's tabs take clicks:
+    test_narrow_terminal_uses_tabs)."""
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -232,53 +230,50 @@ async def test_routing_view_keys_act_on_the_first_pod_it_selects(
         await settle(pilot)
         assert workbench(app).clients[0].node == "node-2", "c picks the next client"
         assert "on node-2" in routing_text(app)
+        app.screen.query_one(YamlEditor).focus()
+        await settle(pilot)
+        assert not view.has_focus
+        await pilot.click("#next-step")
+        await settle(pilot)
+        assert "step 2 of 3" in static_text(app.screen.query_one("#step-header", Static))
+        # the header takes six lines; the first Pod row starts below it
+        await pilot.click(RoutingView, offset=(10, 7))
+        await settle(pilot)
+        assert view.has_focus and view.pod() is not None, "a click on a row"
 
 
-async def test_traffic_one_request_and_burst(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+async def test_traffic_one_request_and_burst_then_dimmed_after_an_edit_and_gone_next_step(
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
+    """ctrl+t and ctrl+g (the burst's reveal running as the learner sees it); then the old
+    results: a 29/34/37 split stayed on screen while no Pod was selected any more, and a
+    REJECT trace stayed under the next step."""
     app = make_app("basics")
     app.burst_frame_seconds = 1 / 30  # the reveal runs as the learner sees it
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await press(pilot, "ctrl+t")
-        await settle(pilot)
         traffic = app.screen.query_one(TrafficView)
         shown = str(traffic.render_text())
         assert "kube-proxy on node-1" in shown and ":8080" in shown
         assert "answered by web-" in shown
         await press(pilot, "ctrl+g")
-        await settle(pilot)
         await until(pilot, lambda: not traffic.animating)
         counts = traffic.counts()
         assert sum(counts.values()) == 100
         assert set(counts) == {"web-1", "web-2"}
         assert "100/100 sent" in str(traffic.render_text())
-
-
-async def test_old_results_are_dimmed_after_an_edit_and_gone_on_the_next_step(
-    make_app: Any, lesson: Lesson, data_dir: Path
-) -> None:
-    """A 29/34/37 split stayed on screen while no Pod was selected any more, and a REJECT
-    trace stayed under the next step."""
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        bench = workbench(app)
-        await press(pilot, "ctrl+g")
-        await settle(pilot)
-        traffic = app.screen.query_one(TrafficView)
-        assert "100/100 sent" in str(traffic.render_text())
-        bench.editor.load_text(
+        workbench(app).editor.load_text(
             lesson.manifest.replace("    app: web\n  ports", "    app: nothing\n  ports")
         )
         await settle(pilot)
         text = traffic.render_text()
         assert "Sent before your last change" in str(text)
-        assert all("dim" in str(span.style) for span in text.spans if span.end <= 20)
+        dimmed = [span for span in text.spans if span.start == 0 and "dim" in str(span.style)]
+        assert dimmed and dimmed[0].end >= 20, "the old results are dimmed"
         await press(pilot, "ctrl+t")
-        await settle(pilot)
         assert "connection refused by kube-proxy" in str(traffic.render_text())
         await press(pilot, "ctrl+n")
-        await settle(pilot)
         assert "refused" not in str(traffic.render_text())
         assert "ctrl+t sends one request" in str(traffic.render_text())
 
@@ -295,9 +290,11 @@ async def test_an_invalid_service_is_said_to_be_refused(
         assert "No Service in this manifest" not in text
 
 
-async def test_behind_the_scenes_tabs_and_nftables(
+async def test_behind_the_scenes_tabs_nftables_and_no_escape_sequences(
     make_app: Any, lesson: Lesson, data_dir: Path
 ) -> None:
+    """The three tabs and the `m` key, following an edit; then a manifest with an escape
+    sequence in a value: it reaches neither the routing view nor the rules."""
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -333,6 +330,14 @@ async def test_behind_the_scenes_tabs_and_nftables(
         await settle(pilot)
         assert not app.screen.query_one("#behind").display
         assert app.focused is workbench(app).editor, "F5 closing the view gives the editor back"
+        hostile = lesson.manifest.replace("nodeName: node-1", 'nodeName: "n\\e[31m1"', 1)
+        workbench(app).editor.load_text(hostile)
+        await settle(pilot)
+        await press(pilot, "f5")
+        shown = routing_text(app)
+        assert "n\ufffd[31m1" in shown and "\x1b" not in shown, "the routing view"
+        rules = static_text(app.screen.query_one("#rules-text", Static))
+        assert "\x1b" not in rules, "the rules"
 
 
 async def test_help_and_palette(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
@@ -359,30 +364,6 @@ async def test_help_and_palette(make_app: Any, lesson: Lesson, data_dir: Path) -
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
         assert "step 3 of 3" in static_text(app.screen.query_one("#step-header", Static))
-
-
-async def test_undo_back_to_the_step_start_asks_first(
-    make_app: Any, lesson: Lesson, data_dir: Path
-) -> None:
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        editor = app.screen.query_one(YamlEditor)
-        editor.focus()
-        await press(pilot, *"# mine", "enter")
-        await settle(pilot)
-        assert editor.text.startswith("# mine")
-        await press(pilot, "ctrl+r")
-        await settle(pilot)
-        await press(pilot, "n")  # cancel: nothing lost
-        await settle(pilot)
-        assert editor.text.startswith("# mine")
-        await press(pilot, "ctrl+r")
-        await settle(pilot)
-        await press(pilot, "y")
-        await settle(pilot)
-        assert editor.text == lesson.manifest
-        assert app.progress.saved_edit("basics", "step-0") is None
 
 
 async def test_challenge_hints_check_and_solution(
@@ -616,35 +597,3 @@ async def test_quitting_before_the_save_thread_runs_still_writes_the_edit(
         )
         await press(pilot, "ctrl+q")
     assert "# paused" in (data_dir / "progress.json").read_text()
-
-
-async def test_escape_sequences_from_a_manifest_never_reach_the_screen(
-    make_app: Any, lesson: Lesson, data_dir: Path
-) -> None:
-    hostile = lesson.manifest.replace("nodeName: node-1", 'nodeName: "n\\e[31m1"', 1)
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        workbench(app).editor.load_text(hostile)
-        await settle(pilot)
-        await press(pilot, "f5")
-        await settle(pilot)
-        shown = routing_text(app)
-        assert "n\ufffd[31m1" in shown and "\x1b" not in shown
-        rules = static_text(app.screen.query_one("#rules-text", Static))
-        assert "\x1b" not in rules
-
-
-async def test_mouse_buttons_and_rows(make_app: Any, data_dir: Path) -> None:
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.click("#next-step")
-        await settle(pilot)
-        assert "step 2 of 3" in static_text(app.screen.query_one("#step-header", Static))
-        view = app.screen.query_one(RoutingView)
-        # the header takes six lines; the first Pod row starts below it
-        await pilot.click(RoutingView, offset=(10, 7))
-        await settle(pilot)
-        assert view.has_focus and view.pod() is not None
-    # a narrow terminal's tabs take clicks: test_narrow_terminal_uses_tabs
