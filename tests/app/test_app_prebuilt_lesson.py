@@ -6,13 +6,15 @@ prebuilt one is dropped."""
 
 from __future__ import annotations
 
+import functools
 import json
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import press, settle, until
+from testkit import builtin_lessons, press, settle, until
 from textual.widgets import Input, OptionList
 
 from tutor.app.app import TutorApp
@@ -24,8 +26,30 @@ from tutor.course.progress import ProgressStore, step_key
 WIDE = (120, 40)
 
 
-def served_app(data_dir: Path, prebuild: bool) -> TutorApp:
-    """A served tab's tutor on the built-in course, as the warm pool starts it."""
+@functools.cache
+def lesson_cache_bytes() -> bytes:
+    """The built-in course's lesson cache (`tutor.course.lesson_cache`), as a tab that read the
+    lesson files writes it for the next tabs: made once per process from `builtin_lessons`."""
+    from tutor.course import lesson_cache
+    from tutor.course.lesson import LessonSet
+
+    with tempfile.TemporaryDirectory() as tmp:
+        found = LessonSet(list(builtin_lessons()), [])
+        assert lesson_cache.write(found, lesson_cache.fingerprint([]), tmp)
+        return lesson_cache.cache_file(tmp).read_bytes()
+
+
+def served_app(data_dir: Path, prebuild: bool, cached: bool = True) -> TutorApp:
+    """A served tab's tutor on the built-in course, as the warm pool starts it. `cached`: the
+    data folder holds the lesson cache, as it does for every tab but a new folder's first
+    (which reads the lesson files: ~0.3 CPU s of schema checks per app), so the lessons come
+    from the cache (test_nothing_is_written_for_anyone_before_the_name keeps the files' path)."""
+    if cached:
+        from tutor.course import lesson_cache
+
+        path = lesson_cache.cache_file(data_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(lesson_cache_bytes())
     app = TutorApp(data_dir=data_dir)
     app.cursor_blink = False
     app.prebuild = prebuild
@@ -132,7 +156,7 @@ async def test_nothing_is_written_for_anyone_before_the_name(
     """The prebuilt screen reads and writes a blank store of its own: no progress file is
     opened or written while the tutor waits, and leaving it unopened writes nothing."""
     monkeypatch.setenv("KTUTOR_SERVE", "1")
-    app = served_app(data_dir, prebuild=True)
+    app = served_app(data_dir, prebuild=True, cached=False)
     async with app.run_test(size=WIDE) as pilot:
         await wait_for_prompt(app, pilot)
         assert app._prebuilt is not None
