@@ -21,7 +21,6 @@ import re
 import select
 import signal
 import struct
-import subprocess
 import sys
 import termios
 import time
@@ -66,10 +65,14 @@ def anatomy() -> Lesson:
 
 
 def make_app(data_dir: Path, lesson_id: str | None = "anatomy", **kw: Any) -> TutorApp:
+    """The app on lesson 1 (or on `extra_dirs`' packs), without the warm-up (styles,
+    tree-sitter, a collection of the heap, the spare editor: nothing these tests are about,
+    and ~0.2 CPU s an app in a test process)."""
     if "extra_dirs" not in kw:
         kw.setdefault("lessons", [anatomy()])
     app = TutorApp(lesson_id, data_dir=data_dir, **kw)
     app.cursor_blink = False
+    app.warm_up = False
     return app
 
 
@@ -227,18 +230,25 @@ async def test_messages_in_the_error_list_carry_no_control_characters(tmp_path: 
 CSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
+def _set_size(fd: int, cols: int, rows: int) -> None:
+    """Give the pseudo-terminal a size; on a change the kernel sends SIGWINCH to the app, as
+    when a terminal window is resized."""
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+
 def _pty_run(
     env: dict[str, str],
     cols: int,
     rows: int,
     args: list[str],
-    keys: list[tuple[bytes, bytes | None]],
+    keys: list[tuple[bytes | tuple[int, int], bytes | None]],
     timeout: float = 40.0,
 ) -> tuple[int, str]:
     """Start `ktutor ARGS` in a pseudo-terminal of cols x rows and, once the lesson is on
-    screen, send `keys` in order: after a key that names a text, the next one waits until the
-    app has drawn that text (the app reads keys in order, so no wait is needed otherwise).
-    Return its exit code and everything it wrote."""
+    screen, send `keys` in order (a `(cols, rows)` pair instead of bytes resizes the terminal):
+    after a key that names a text, the next one waits until the app has drawn that text (the
+    app reads keys in order, so no wait is needed otherwise). Return its exit code and
+    everything it wrote."""
     pid, fd = pty.fork()
     if pid == 0:  # pragma: no cover - the child
         try:
@@ -246,18 +256,22 @@ def _pty_run(
             os.execve(sys.executable, [sys.executable, "-m", "tutor", *args], env)
         finally:
             os._exit(127)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    _set_size(fd, cols, rows)
     out = bytearray()
     deadline = time.monotonic() + timeout
     pending = list(keys)
-    awaited, since = b"natomy", 0
+    awaited: bytes | None = b"natomy"
+    since = 0
     status = 0
     reaped = False
     while time.monotonic() < deadline:
         while pending and (awaited is None or awaited in CSI.sub(b"", bytes(out[since:]))):
             key, awaited = pending.pop(0)
             since = len(out)
-            os.write(fd, key)
+            if isinstance(key, tuple):
+                _set_size(fd, *key)
+            else:
+                os.write(fd, key)
         ready, _, _ = select.select([fd], [], [], 0.05)
         if ready:
             try:
@@ -331,20 +345,28 @@ def _clean_env(tmp_path: Path, term: str) -> dict[str, str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    ("term", "cols", "rows"),
-    [("xterm-256color", 40, 12), ("linux", 80, 24), ("xterm-256color", 300, 100)],
-)
-def test_real_terminal_sizes_with_no_color(tmp_path: Path, term: str, cols: int, rows: int) -> None:
-    """The real `ktutor anatomy` in a pty: open, F3 (the editor, in front at every size), type
-    a syntax error, Ctrl+Q once the error is drawn. (It pressed Insert, which opens nothing:
-    below 300x100 the typing went nowhere and no error was drawn.)"""
-    env = _clean_env(tmp_path, term)
-    keys = [(b"\x1bOR", b"apiVersion"), (b"::: [", b"YAML syntax error"), (b"\x11", None)]
-    code, out = _pty_run(env, cols, rows, ["anatomy"], keys)
+def test_real_terminal_sizes_with_no_color(tmp_path: Path) -> None:
+    """The real `ktutor anatomy` in a pty with NO_COLOR, started at 40x12 and then resized (as
+    a terminal window is: SIGWINCH) to 80x24 and 300x100: at each size F3 (the editor, in front
+    at every size) and typing that the editor draws, a syntax error at the first size, whose
+    message each resize draws again; Ctrl+Q. (It pressed Insert, which opens nothing: below
+    300x100 the typing went nowhere and no error was drawn.) One app for the three sizes:
+    three starts were ~2 CPU s each; TERM is xterm-256color for all (the `linux` case it had
+    changed no colour: with COLORTERM set, Rich takes the colour system from it, and TERM
+    counts only as `dumb`, tested below)."""
+    env = _clean_env(tmp_path, "xterm-256color")
+    keys: list[tuple[bytes | tuple[int, int], bytes | None]] = [
+        (b"\x1bOR", b"apiVersion"),
+        (b"::: [", b"YAML syntax error"),
+    ]
+    for cols, rows in ((80, 24), (300, 100)):
+        mark = f"#at{cols}x{rows}".encode()
+        keys += [((cols, rows), b"YAML syntax error"), (b"\x1bOR", None), (mark, mark)]
+    code, out = _pty_run(env, 40, 12, ["anatomy"], [*keys, (b"\x11", None)])
     assert "Traceback" not in out, out[-3000:]
     assert code == 0, (code, out[-2000:])
     assert "Anatomy" in out or "anatomy" in out
+    assert b"#at300x100" in CSI.sub(b"", out.encode()), "the typing at the last size was drawn"
     # NO_COLOR: Textual renders in monochrome, so every colour it sends is a grey
     count, not_grey = colours(out)
     assert count and not not_grey, sorted(set(not_grey))[:10]
@@ -388,18 +410,13 @@ def test_term_dumb_is_refused_with_a_message(tmp_path: Path) -> None:
     assert code == 2 and "terminal" in out and "\x1b[" not in out, (code, out[:300])
 
 
-def test_ktutor_without_a_terminal_says_so() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "tutor", "anatomy"],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "TERM": "dumb"},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert proc.returncode == 2 and "needs a terminal" in proc.stderr
-    assert "Traceback" not in proc.stderr
+def test_ktutor_without_a_terminal_says_so(zygote: Any) -> None:
+    """`ktutor anatomy` with no terminal (stdin /dev/null, output to files), in a child forked
+    from the suite's prepared python (tests/conftest.py's `zygote`: every worker has one for
+    the bad-input tests; a cold `python -m tutor` was 0.5 CPU s for a one-line refusal)."""
+    answer = zygote.run(["anatomy"])
+    assert answer.code == 2 and "needs a terminal" in answer.stderr, answer
+    assert "Traceback" not in answer.stderr
 
 
 async def test_a_pack_lesson_that_lint_rejects_is_not_opened(tmp_path: Path) -> None:
