@@ -35,22 +35,6 @@ async def run(pilot: Any, app: Any, line: str) -> list[str]:
     return list(app.screen.query_one(ConsolePane).log_widget.lines)
 
 
-async def test_f8_opens_the_console_and_commands_see_the_manifest(
-    make_app: Any, lesson: Lesson, data_dir: Path
-) -> None:
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        assert not app.screen.query_one("#console").display
-        lines = await run(pilot, app, "kubectl get endpointslices")
-        assert lines[1].split() == ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"]
-        assert any(ln.startswith("web-") and "8080" in ln for ln in lines)
-        assert app.screen.query_one("#routing").display  # a pane beside the others
-        await press(pilot, "f8")
-        await settle(pilot)
-        assert not app.screen.query_one("#console").display
-
-
 async def test_console_is_a_tab_at_80x24(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
     app = make_app("basics")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -101,9 +85,11 @@ async def test_delete_and_label_match_the_d_and_l_keys(
         assert pods == ["web-1", "api-1"]
 
 
-async def test_scale_matches_the_minus_and_plus_keys(
+async def test_scale_matches_the_minus_and_plus_keys_expose_adds_a_service_edit_opens_it(
     make_app: Any, lesson: Lesson, data_dir: Path
 ) -> None:
+    """On step 3's Deployment: `kubectl scale` makes the minus and plus keys' changes; then
+    `kubectl expose` adds a Service to the manifest and `kubectl edit` puts the cursor on it."""
     app = make_app("basics", step=3)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -121,20 +107,11 @@ async def test_scale_matches_the_minus_and_plus_keys(
         assert lines[-1] == "deployment.apps/shop scaled"
         assert bench(app).changes.to_json() == keys_up, "scale to 2 is the plus key"
         assert len(bench(app).shown_analysis.cluster.pods) == 2  # type: ignore[union-attr]
-
-
-async def test_edit_opens_the_editor_and_expose_adds_the_service(
-    make_app: Any, lesson: Lesson, data_dir: Path
-) -> None:
-    app = make_app("basics", step=3)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
         await run(pilot, app, "kubectl expose deploy shop --port 8080 --name shop-direct")
         work = bench(app)
         assert work.shown_analysis is not None and work.shown_analysis.service("shop-direct")
         assert "name: shop-direct" in work.text
         await press(pilot, "f8")  # close; then edit from a fresh console
-        await settle(pilot)
         await run(pilot, app, "kubectl edit svc shop")
         assert isinstance(app.focused, YamlEditor)
         row = app.focused.cursor_location[0]
@@ -213,7 +190,11 @@ async def test_a_ran_goal_needs_the_command_typed_in_the_console(data_dir: Path)
         assert again.screen.query_one(ConsoleInput).value == "kubectl describe svc web"
 
 
-async def test_a_steps_ran_check_asks_for_a_line_run_in_that_step(data_dir: Path) -> None:
+async def test_f8_opens_the_console_its_commands_see_the_manifest_and_feed_a_steps_ran_check(
+    data_dir: Path,
+) -> None:
+    """F8 opens the console (a pane beside the others at 120x40) and closes it; a line run in
+    step 1 does not meet step 2's `ran` check, the same line run in step 2 does."""
     base = make_lesson()
     look = dataclasses.replace(
         base.steps[1],
@@ -224,14 +205,19 @@ async def test_a_steps_ran_check_asks_for_a_line_run_in_that_step(data_dir: Path
     app = build_app(data_dir, "basics", lessons=[lesson])
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await run(pilot, app, "kubectl get endpointslices")  # in step 1: not the step asked
+        assert not app.screen.query_one("#console").display
+        lines = await run(pilot, app, "kubectl get endpointslices")  # in step 1: not the step
+        assert lines[1].split() == ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"]
+        assert any(ln.startswith("web-") and "8080" in ln for ln in lines)
+        assert app.screen.query_one("#routing").display  # a pane beside the others
+        await press(pilot, "f8")
+        assert not app.screen.query_one("#console").display, "F8 closes it"
         await press(pilot, "ctrl+n")
-        await settle(pilot)
         step = app.screen
         assert step.index == 1
         assert "Try in the console (F8):\n  kubectl get endpointslices" in str(
             step.query_one("#step-commands").render()
         )
-        assert 1 not in app.progress.lesson("basics").steps_done
+        assert 1 not in app.progress.lesson("basics").steps_done, "a line run in step 1"
         await run(pilot, app, "kubectl get endpointslices")
-        assert 1 in app.progress.lesson("basics").steps_done
+        assert 1 in app.progress.lesson("basics").steps_done, "the line run in step 2"
