@@ -42,9 +42,15 @@ async def _editor(app: Any, pilot: Any) -> YamlEditor:
     return editor
 
 
-async def test_big_paste_is_plain_then_colour_comes_back(make_app: Any) -> None:
+async def test_a_big_paste_is_plain_replaces_the_selection_and_one_past_the_limit_is_refused(
+    make_app: Any,
+) -> None:
+    """A big paste turns the colours off, and they come back with a small text. Select all,
+    paste: only the paste remains, even when it turns colours off (#15 item 5: the big paste
+    went in at line 1 with the old text below it); a big paste, then a small one, each over
+    the step's manifest. A paste past MAX_TEXT is refused at once, with a notice."""
     app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         editor = await _editor(app, pilot)
         small = editor.text
         app.post_message(events.Paste("# a\n" * 10))
@@ -58,16 +64,7 @@ async def test_big_paste_is_plain_then_colour_comes_back(make_app: Any) -> None:
         editor.load_text(small)
         await settle(pilot)
         assert editor.language == "yaml" and editor.text == small
-
-
-async def test_a_paste_replaces_the_selection(make_app: Any) -> None:
-    """Select all, paste: only the paste remains, even when it turns colours off (#15 item 5:
-    the big paste went in at line 1 with the old text below it). A big paste, then a small
-    one, each over the step's manifest."""
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
-        editor = await _editor(app, pilot)
-        manifest = editor.text
+        manifest = small
         for size in (PLAIN_ABOVE + 10, 10):
             editor.load_text(manifest)
             await settle(pilot)
@@ -78,22 +75,21 @@ async def test_a_paste_replaces_the_selection(make_app: Any) -> None:
             await settle(pilot)
             assert editor.text == pasted, f"a paste of {size} characters"
             assert editor.cursor_location == (pasted.count("\n"), 0), size
-
-
-async def test_a_paste_past_the_limit_is_refused_at_once(make_app: Any) -> None:
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        editor = await _editor(app, pilot)
         before = editor.text
         app.post_message(events.Paste("x" * (MAX_TEXT + 1)))
         await settle(pilot)
-        assert editor.text == before
+        assert editor.text == before, "past MAX_TEXT: not pasted"
         assert any("Not pasted" in n.message for n in app._notifications)
 
 
 async def test_text_too_deep_for_the_highlighter_is_shown_plain(make_app: Any) -> None:
     """Pasted, typed or loaded, a text nested too deep never reaches tree-sitter: on one line,
-    and one level a line (each pasted into the step's manifest, in colour)."""
+    and one level a line (each pasted into the step's manifest, in colour). Typed a pair of
+    `- ` at a time, the line goes plain once it could open MAX_HIGHLIGHT_DEPTH levels, and
+    stays plain up to the 254 levels that crash tree-sitter. The line starts 3 pairs short of
+    the limit (loaded, still in colour): typing the first 197 pairs key by key cost 400 Pilot
+    key presses and showed nothing more. The pairs past the limit are typed fast: the guard
+    is per edit, and it already turned the colours off."""
     app = make_app("basics")
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         editor = await _editor(app, pilot)
@@ -116,31 +112,21 @@ async def test_text_too_deep_for_the_highlighter_is_shown_plain(make_app: Any) -
             editor.load_text("")
             await settle(pilot)
             assert editor.language == "yaml", name
-    for deep in (DEEP, DEEP_LINES):
-        assert YamlEditor.create(deep).language is None
-    assert YamlEditor.create("a: b\n").language == "yaml"
-
-
-async def test_typing_past_the_highlighters_depth_turns_colours_off(make_app: Any) -> None:
-    """Typed a pair of `- ` at a time, the line goes plain once it could open
-    MAX_HIGHLIGHT_DEPTH levels, and stays plain up to the 254 levels that crash tree-sitter.
-    The line starts 3 pairs short of the limit (loaded, still in colour): typing the first
-    197 pairs key by key cost 400 Pilot key presses and showed nothing more. The pairs past
-    the limit are typed fast: the guard is per edit, and it already turned the colours off."""
-    below = MAX_HIGHLIGHT_DEPTH - 3  # `- ` pairs: the line opens below + 1 levels
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        editor = await _editor(app, pilot)
+        # typed a pair of `- ` at a time
+        below = MAX_HIGHLIGHT_DEPTH - 3  # `- ` pairs: the line opens below + 1 levels
+        app.clear_notifications()
         editor.load_text("- " * below)
         await settle(pilot)
         editor.move_cursor(editor.document.end)
         assert editor.language == "yaml", "just under the limit keeps the colours"
         await press(pilot, *(["minus", "space"] * 3))
-        await settle(pilot)
-        assert editor.language is None
-        assert any("nests deeper" in n.message for n in app._notifications)
+        assert editor.language is None, "typed past the limit"
+        assert any("nests deeper" in n.message for n in app._notifications), "typed"
         await type_fast(pilot, *(["minus", "space"] * (254 - MAX_HIGHLIGHT_DEPTH)))
         assert editor.language is None and editor.text == "- " * 254
+    for deep in (DEEP, DEEP_LINES):
+        assert YamlEditor.create(deep).language is None
+    assert YamlEditor.create("a: b\n").language == "yaml"
 
 
 def test_highlight_safe_is_conservative() -> None:
@@ -165,15 +151,21 @@ def test_the_highlighter_really_crashes_on_what_is_kept_from_it(shape: str) -> N
     assert proc.returncode == -11
 
 
-async def test_control_characters_in_a_paste_arrive_in_order_and_visible(make_app: Any) -> None:
+async def test_control_characters_and_the_same_pods_twice_in_a_paste(make_app: Any) -> None:
+    """Control characters in a paste arrive in order, and visible. The same Pods given twice
+    do not stop the app (the routing list gave each Pod an option id: DuplicateID)."""
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         editor = await _editor(app, pilot)
+        small = editor.text
         editor.load_text("")
         await settle(pilot)
         app.post_message(events.Paste("line1\r\nA\x1b]0;x\x07B\rline3\n"))
         await settle(pilot)
-        assert editor.text == "line1\nA\u241b]0;x\u2407B\nline3\n"
+        assert editor.text == "line1\nA\u241b]0;x\u2407B\nline3\n", "in order, visible"
+        editor.load_text(small + "\n---\n" + small)
+        await settle(pilot)
+        assert app.is_running and editor.text.count("kind: Service") == 2, "Pods twice"
 
 
 def test_creating_an_editor_patches_nothing() -> None:
@@ -190,17 +182,6 @@ def test_creating_an_editor_patches_nothing() -> None:
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60)
-
-
-async def test_the_same_pods_pasted_twice_do_not_stop_the_app(make_app: Any) -> None:
-    """The routing list gave each Pod an option id: a Pod given twice raised DuplicateID."""
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
-        editor = await _editor(app, pilot)
-        text = editor.text
-        editor.load_text(text + "\n---\n" + text)
-        await settle(pilot)
-        assert app.is_running and editor.text.count("kind: Service") == 2
 
 
 async def test_the_app_says_when_replicas_are_capped(make_app: Any) -> None:
