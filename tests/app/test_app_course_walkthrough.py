@@ -1,16 +1,21 @@
-"""Each lesson added in Course 2.0, end to end with keys alone, as test_app_course_end_to_end does
-for lesson 1: every step (one "try this" typed in the editor, meeting its check), the lesson
-marked done, one challenge failed as given, fixed with a one-line edit and passed, and the quiz
-answered right. One app per lesson, so a lesson whose text, goals or manifests break in the app
-fails here by name."""
+"""A Course 2.0 lesson end to end with keys alone, as test_app_course_end_to_end does for lesson
+1: the steps typed through together (ctrl+n queued at once), one step's "try this" typed in the
+editor, meeting its check, the lesson marked done, a debugging challenge failed as given, fixed
+with a one-line edit, still not passed until the evidence is looked at in the console (F8, a
+command typed there), then passed, and the quiz answered right.
+
+This walked six lessons with the same keys; what differed between them was the lessons'
+content (which edit meets which check or goal), now tests/lab/test_session_lesson_edits
+(through the same LabSession). The troubleshooting lesson's walk stays: its challenge alone
+needs the console, and leaves it with one Escape."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from lab.test_session_lesson_edits import WALKS, Edit
 from testkit import builtin_app, builtin_lesson, press, settle, type_fast
 from textual.pilot import Pilot
 from textual.widgets import OptionList
@@ -18,71 +23,7 @@ from textual.widgets import OptionList
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.widgets.editor import YamlEditor
 
-
-@dataclass(frozen=True)
-class Edit:
-    """Change the `nth` line (0: the first) that ends with `old` so it ends with `new`."""
-
-    old: str
-    new: str
-    nth: int = 0
-
-
-@dataclass(frozen=True)
-class Walk:
-    lesson: str
-    step: str  # the title of the step whose "try this" is typed
-    step_edit: Edit
-    challenge: str  # the id of the challenge fixed in the editor
-    fix: Edit
-    console: str = ""  # a command the challenge's `ran` goal wants typed in the console (F8)
-
-
-WALKS = [
-    Walk(
-        "one-request",
-        "4. The Pod answers",
-        Edit("targetPort: 8080", ""),
-        "the-name-clients-use",
-        Edit("name: order", "name: orders"),
-    ),
-    Walk(
-        "deployments",
-        "Scaling",
-        Edit("replicas: 3", "replicas: 5"),
-        "canary-too",
-        Edit("track: stable", "", nth=2),
-    ),
-    Walk(
-        "topology",
-        "trafficDistribution PreferSameZone",
-        Edit("trafficDistribution: PreferClose", "trafficDistribution: PreferSameZone"),
-        "dns-cache-outage",
-        Edit("internalTrafficPolicy: Local", "trafficDistribution: PreferSameNode"),
-    ),
-    Walk(
-        "endpointslices",
-        "Conditions, not membership",
-        Edit('status: "True"', 'status: "False"', nth=2),
-        "port-by-name",
-        Edit("name: postgresql", "name: postgres"),
-    ),
-    Walk(
-        "dual-stack",
-        "ipFamilyPolicy",
-        Edit("ipFamilyPolicy: SingleStack", "ipFamilyPolicy: PreferDualStack"),
-        "one-chart-two-clusters",
-        Edit("ipFamilyPolicy: SingleStack", "ipFamilyPolicy: PreferDualStack"),
-    ),
-    Walk(
-        "troubleshooting",
-        "3. Does the Service have endpoints?",
-        Edit("app: web", "app: Web"),
-        "refused-after-cleanup",
-        Edit("selector: {}", "selector: {app: api}"),
-        console="kubectl describe svc api",
-    ),
-]
+WALK = next(walk for walk in WALKS if walk.console)
 
 
 async def edit_line(pilot: Pilot[Any], editor: YamlEditor, edit: Edit) -> None:
@@ -109,11 +50,11 @@ def only_builtin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KTUTOR_SERVE", raising=False)
 
 
-@pytest.mark.parametrize("walk", WALKS, ids=lambda w: w.lesson)
-async def test_new_lesson_with_keys_alone(tmp_path: Path, walk: Walk) -> None:
+async def test_a_debugging_lesson_with_keys_alone(tmp_path: Path) -> None:
     from tutor.app.screens.practice import ChallengeScreen, PracticeScreen
     from tutor.app.screens.quiz import QuizScreen
 
+    walk = WALK
     lesson = builtin_lesson(walk.lesson)  # the app reads the files itself, as it starts
     tried = next(i for i, s in enumerate(lesson.steps) if s.title == walk.step)
     assert lesson.steps[tried].check is not None
@@ -143,22 +84,21 @@ async def test_new_lesson_with_keys_alone(tmp_path: Path, walk: Walk) -> None:
         await settle(pilot)
         assert challenge.last is not None and not challenge.last.met
         await edit_line(pilot, challenge.query_one(YamlEditor), walk.fix)
-        if walk.console:  # the fix alone is not enough: the evidence was never looked at
-            await press(pilot, "ctrl+s")
-            await settle(pilot)
-            assert challenge.last is not None and not challenge.last.met
-            assert f"`{walk.console}`" in challenge.last.detail
-            await press(pilot, "f8")
-            await settle(pilot)
-            await type_fast(pilot, *walk.console, "enter")  # a key at a time: test_app_console
-            await settle(pilot)
+        # the fix alone is not enough: the evidence was never looked at
+        await press(pilot, "ctrl+s")
+        await settle(pilot)
+        assert challenge.last is not None and not challenge.last.met
+        assert f"`{walk.console}`" in challenge.last.detail
+        await press(pilot, "f8")
+        await settle(pilot)
+        await type_fast(pilot, *walk.console, "enter")  # a key at a time: test_app_console
+        await settle(pilot)
         await press(pilot, "ctrl+s")
         await settle(pilot)
         assert challenge.last is not None and challenge.last.met, challenge.last
         assert walk.challenge in app.progress.lesson(walk.lesson).challenges_solved
 
-        # from the editor, the first Escape leaves the editor; the console's line gives it up
-        await press(pilot, *["escape"] * (1 if walk.console else 2))
+        await press(pilot, "escape")  # from the console's line, one Escape leaves the challenge
         await settle(pilot)
         assert isinstance(app.screen, PracticeScreen)
         app.screen.query_one("#practice", OptionList).focus()
