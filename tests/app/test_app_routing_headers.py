@@ -6,6 +6,7 @@ split by kube-proxy; the client line reads "from client (...)", not "client clie
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from testkit import builtin_app, press, settle
@@ -19,35 +20,40 @@ def only_builtin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KTUTOR_SERVE", raising=False)
 
 
-async def routing_text(tmp_path: Path, lesson: str, step: int) -> str:
-    app = builtin_app(lesson, step=step, data_dir=tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        view = app.screen.query_one(RoutingView)
-        prompts = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
+def routing_text(app: Any) -> str:
+    view = app.screen.query_one(RoutingView)
+    prompts = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
     return " ".join(" ".join(prompts).split())
 
 
-async def test_an_external_name_without_ports_is_a_cname(tmp_path: Path) -> None:
-    shown = await routing_text(tmp_path, "dns", 7)
-    assert "Service mail ExternalName ns shop" in shown
-    assert "DNS answers with a CNAME to smtp.example.net" in shown
-    assert "no ports" not in shown and "No Pods" not in shown
+async def test_the_headers_of_an_external_name_and_of_headless_services(tmp_path: Path) -> None:
+    """Three steps of one app (each a test's app start and lesson read before): an
+    ExternalName without ports is a CNAME (dns step 7); a headless Service lists its Pods as
+    the DNS answer (dns step 5); and one without ports shows its DNS answer (service-types
+    step 8, "A headless Service may even leave out ports": it said "has no ports")."""
+    app = builtin_app("dns", step=7, data_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        shown = routing_text(app)
+        assert "Service mail ExternalName ns shop" in shown, "dns 7"
+        assert "DNS answers with a CNAME to smtp.example.net" in shown, "dns 7"
+        assert "no ports" not in shown and "No Pods" not in shown, "dns 7"
 
+        assert app.open_lesson("dns", 5)
+        await settle(pilot)
+        assert app.screen.index == 4
+        shown = routing_text(app)
+        assert "from client (10.244.1.100 on node-1)" in shown, "dns 5"
+        assert "2 Pods in the DNS answer (the client picks one)" in shown, "dns 5"
+        assert "about 50% each" not in shown, "dns 5"
 
-async def test_a_headless_service_lists_its_pods_as_the_dns_answer(tmp_path: Path) -> None:
-    shown = await routing_text(tmp_path, "dns", 5)
-    assert "from client (10.244.1.100 on node-1)" in shown
-    assert "2 Pods in the DNS answer (the client picks one)" in shown
-    assert "about 50% each" not in shown
-
-
-async def test_a_headless_service_without_ports_shows_its_dns_answer(tmp_path: Path) -> None:
-    """Lesson 9 step 8: "A headless Service may even leave out ports" (was "has no ports")."""
-    shown = await routing_text(tmp_path, "service-types", 8)
-    assert "Service db headless, no ports" in shown
-    assert "DNS answers with the ready Pods' IPs (10.244." in shown
-    assert "has no ports" not in shown
+        assert app.open_lesson("service-types", 8)
+        await settle(pilot)
+        assert app.screen.lesson.id == "service-types" and app.screen.index == 7
+        shown = routing_text(app)
+        assert "Service db headless, no ports" in shown, "service-types 8"
+        assert "DNS answers with the ready Pods' IPs (10.244." in shown, "service-types 8"
+        assert "has no ports" not in shown, "service-types 8"
 
 
 async def test_a_requests_wrapped_hop_lines_stay_under_their_arrow(tmp_path: Path) -> None:
