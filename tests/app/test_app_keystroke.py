@@ -16,9 +16,13 @@ from tutor.app.widgets.routing import RoutingView
 from tutor.app.widgets.traffic import RESEND, TrafficView
 
 
-async def test_a_keystroke_redraws_only_the_rows_it_changed(
+async def test_a_keystroke_redraws_only_the_rows_it_changed_and_fast_keys_are_analyzed_once(
     make_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Keys one at a time: a comment draws no routing row, a label edit draws its Pod's row
+    only, and neither updates the traffic panel. Then keys queued together (fast typing, a
+    paste sent key by key), each of which was analyzed and drawn in the routing view: the
+    text after the last one is analyzed, once, and is what the view shows."""
     drawn: list[str] = []
     traffic_updates: list[object] = []
     pod_row = routing.pod_row
@@ -31,8 +35,16 @@ async def test_a_keystroke_redraws_only_the_rows_it_changed(
         traffic_updates.append(args)
         Static.update(self, *args, **kwargs)
 
+    analyzed: list[str] = []
+    run = workbench.run
+
+    def counting(job: Any) -> Any:
+        analyzed.append(job.text)
+        return run(job)
+
     monkeypatch.setattr(routing, "pod_row", counting_row)
     monkeypatch.setattr(TrafficView, "update", counting_update)
+    monkeypatch.setattr(workbench, "run", counting)
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -53,43 +65,23 @@ async def test_a_keystroke_redraws_only_the_rows_it_changed(
         assert set(drawn) == {"api-1"} and traffic_updates == []
         prompts = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
         assert any("api-1" in p and "TRAFFIC" in p for p in prompts)
-
-
-async def test_keys_typed_fast_are_analyzed_once_for_the_last_one(
-    make_app: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Keys queued together (fast typing, a paste sent key by key) were each analyzed and
-    drawn in the routing view; the text after the last one is what the learner sees."""
-    analyzed: list[str] = []
-    run = workbench.run
-
-    def counting(job: Any) -> Any:
-        analyzed.append(job.text)
-        return run(job)
-
-    monkeypatch.setattr(workbench, "run", counting)
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        editor = app.screen.query_one(YamlEditor)
-        editor.focus()
-        row = editor.text.splitlines().index("  name: api-1") + 2  # `    app: api`
         editor.cursor_location = (row, len("    app: "))
         analyzed.clear()
-        await type_fast(pilot, "delete", "delete", "delete", *"web")  # api-1 now app: web
+        await type_fast(pilot, "delete", "delete", "delete", *"api")  # api-1: app: api again
         assert len(analyzed) == 1, [text.splitlines()[row] for text in analyzed]
-        assert analyzed[0] == editor.text
-        view = app.screen.query_one(RoutingView)
+        assert analyzed[0] == editor.text, "the text after the last key"
         prompts = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
-        assert any("api-1" in p and "TRAFFIC" in p for p in prompts)
+        assert any("no traffic  api-1" in p for p in prompts), "the view shows the last text"
 
 
-async def test_a_new_summary_is_a_repaint_not_a_layout(
+async def test_a_new_summary_and_a_result_turned_history_are_repaints_not_layouts(
     make_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The summary row names the Services, so renaming one changes it on each key; it is one
     row as wide as the column, so the new text is a repaint (a layout of the lesson screen per
-    key was a fifth of a served tab's CPU for a valid edit)."""
+    key was a fifth of a served tab's CPU for a valid edit). The result of ctrl+t keeps a
+    blank row for the note that it was sent before the last change, so the next key (which
+    adds the note) repaints the panel: it does not lay out the screen."""
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -99,18 +91,34 @@ async def test_a_new_summary_is_a_repaint_not_a_layout(
         editor.cursor_location = (row, len("  name: web"))
         await settle(pilot)
         summary = app.screen.query_one("#summary", Static)
-        asked: list[bool] = []
+        layouts: list[bool] = []
         refresh = summary.refresh
 
         def noting_refresh(*regions: Any, **kwargs: Any) -> Any:
-            asked.append(bool(kwargs.get("layout")))
+            layouts.append(bool(kwargs.get("layout")))
             return refresh(*regions, **kwargs)
 
         monkeypatch.setattr(summary, "refresh", noting_refresh)
         await press(pilot, "x")
-        await settle(pilot)
         assert "webx:80 →" in str(summary.render())
-        assert asked and not any(asked)
+        assert layouts and not any(layouts), "the summary"
+
+        await press(pilot, "ctrl+t")
+        traffic = app.screen.query_one(TrafficView)
+        assert "answered by" in str(traffic.render_text())
+        height = traffic.outer_size.height
+        asked: list[bool] = []
+        update = traffic.update
+
+        def noting_update(*args: Any, layout: bool = True) -> None:
+            asked.append(layout)
+            update(*args, layout=layout)
+
+        monkeypatch.setattr(traffic, "update", noting_update)
+        editor.cursor_location = (0, 0)
+        await press(pilot, *"# a")
+        assert RESEND in str(traffic.render())
+        assert asked == [False] and traffic.outer_size.height == height, "the traffic panel"
 
 
 async def test_keys_that_break_and_mend_the_yaml_change_the_error_list_in_place(
@@ -214,37 +222,6 @@ async def test_the_error_list_and_the_note_leave_once_the_text_stays_valid(
         await settle(pilot)
         said = str(errors.get_option_at_index(0).prompt)
         assert errors.display and note.display and said.startswith("line 1: ")
-
-
-async def test_a_result_turned_history_by_a_key_keeps_the_traffic_panel_size(
-    make_app: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The result of ctrl+t keeps a blank row for the note that it was sent before the last
-    change, so the next key (which adds the note) repaints the panel: it does not lay out the
-    screen."""
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        editor = app.screen.query_one(YamlEditor)
-        editor.focus()
-        await press(pilot, "ctrl+t")
-        await settle(pilot)
-        traffic = app.screen.query_one(TrafficView)
-        assert "answered by" in str(traffic.render_text())
-        height = traffic.outer_size.height
-        asked: list[bool] = []
-        update = traffic.update
-
-        def noting_update(*args: Any, layout: bool = True) -> None:
-            asked.append(layout)
-            update(*args, layout=layout)
-
-        monkeypatch.setattr(traffic, "update", noting_update)
-        editor.cursor_location = (0, 0)
-        await press(pilot, *"# a")
-        await settle(pilot)
-        assert RESEND in str(traffic.render())
-        assert asked == [False] and traffic.outer_size.height == height
 
 
 async def test_the_error_list_fits_its_messages_after_a_resize_and_in_a_hidden_pane(
