@@ -81,59 +81,6 @@ async def open_challenge(pilot: Any) -> Any:
     return pilot.app.screen
 
 
-async def test_the_cause_shows_once_the_goal_is_met(make_app: Callable[..., Any]) -> None:
-    app = make_app("debugging", lessons=[lesson()])
-    async with app.run_test(size=(120, 40)) as pilot:
-        challenge = await open_challenge(pilot)
-        text = on_screen(app)
-        assert "Symptoms only" in text and REVEAL_KEY in text
-        assert "why:" not in text and "TRAFFIC" not in text and "no traffic" not in text
-        assert "web:80 →" not in text  # the summary names no Pods
-        assert "Reveal" in footer_keys(app)
-
-        await press(pilot, "ctrl+t")  # one request: what curl says, not kube-proxy's rule
-        await settle(pilot)
-        text = on_screen(app)
-        assert "curl: (7) Failed to connect to web port 80" in text
-        assert "REJECT" not in text and "no endpoints" not in text
-
-        await press(pilot, "f5")  # behind the scenes: no objects either
-        await settle(pilot)
-        rules = str(app.screen.query_one("#rules-text", Static).render())
-        assert rules == BEHIND_HIDDEN
-        await press(pilot, "f5")
-
-        await press(pilot, "ctrl+s")  # not met: the check does not name the cause
-        await settle(pilot)
-        assert challenge.last is not None and not challenge.last.met
-        assert "kubectl get endpointslices" in challenge.last.detail
-        assert "http" not in challenge.last.detail
-
-        await press(pilot, "f8")
-        await settle(pilot)
-        await type_fast(pilot, *"kubectl get endpointslices")
-        await press(pilot, "enter")
-        await settle(pilot)
-        from tutor.app.widgets.console import ConsolePane
-
-        log = app.screen.query_one(ConsolePane).log_widget.lines
-        assert any(line.startswith("web-") for line in log)  # the console answers in full
-
-        editor = app.screen.query_one("#editor")
-        editor.focus()
-        line = BROKEN.splitlines().index("    targetPort: http")
-        await type_fast(pilot, "ctrl+home", *["down"] * line, "end", *["backspace"] * 4, *"8080")
-        assert "why:" not in on_screen(app)  # fixed, but not checked yet
-
-        await press(pilot, "ctrl+s")
-        await settle(pilot)
-        assert challenge.last is not None and challenge.last.met
-        text = on_screen(app)
-        assert "Symptoms only" not in text
-        assert "why: " in text and "TRAFFIC" in text  # api-1's why, web-1 and web-2's traffic
-        assert "Reveal" not in footer_keys(app)
-
-
 async def test_the_reveal_key_opens_it_before(make_app: Callable[..., Any]) -> None:
     app = make_app("debugging", lessons=[lesson()])
     async with app.run_test(size=(80, 24)) as pilot:
@@ -189,14 +136,16 @@ async def test_a_step_opens_when_its_check_is_met(make_app: Callable[..., Any]) 
         assert "Symptoms only" not in text and "why: " in text
 
 
-async def test_the_palette_reveals_and_a_reveal_is_kept_with_the_progress(
+async def test_the_palette_reveals_a_reveal_is_kept_and_another_shows_the_cause_once_met(
     make_app: Callable[..., Any],
 ) -> None:
     """ctrl+p in a challenge lists its check, hint, solution and, while the diagnosis is hidden,
     the reveal (which a learner looking for it by name found nowhere before). Revealed (from
     the palette; the key's way is test_the_reveal_key_opens_it_before), quit and come back:
     the challenge opens with its full routing view, as a solved one does (the reveal was lost
-    with the app before); another one stays hidden."""
+    with the app before); another one stays hidden, and shows the cause once its goal is met:
+    until then one request says what curl says, behind the scenes shows no objects, the check
+    does not name the cause, and the console answers in full."""
     from tutor.app.palette import TutorCommands
 
     def titles() -> list[str]:
@@ -232,5 +181,54 @@ async def test_the_palette_reveals_and_a_reveal_is_kept_with_the_progress(
         await settle(pilot)
         await press(pilot, "down", "enter")
         await settle(pilot)
-        assert pilot.app.screen.challenge.id == "refused-too"
+        challenge = pilot.app.screen
+        assert challenge.challenge.id == "refused-too"
         assert "Symptoms only" in on_screen(again) and "Reveal" in footer_keys(again)
+        # the other one, not revealed: the cause shows once its goal is met
+        text = on_screen(again)
+        assert "Symptoms only" in text and REVEAL_KEY in text
+        assert "why:" not in text and "TRAFFIC" not in text and "no traffic" not in text
+        assert "web:80 →" not in text  # the summary names no Pods
+        assert "Reveal" in footer_keys(again)
+
+        await press(pilot, "ctrl+t")  # one request: what curl says, not kube-proxy's rule
+        await settle(pilot)
+        text = on_screen(again)
+        assert "curl: (7) Failed to connect to web port 80" in text
+        assert "REJECT" not in text and "no endpoints" not in text
+
+        await press(pilot, "f5")  # behind the scenes: no objects either
+        await settle(pilot)
+        rules = str(again.screen.query_one("#rules-text", Static).render())
+        assert rules == BEHIND_HIDDEN
+        await press(pilot, "f5")
+
+        await press(pilot, "ctrl+s")  # not met: the check does not name the cause
+        await settle(pilot)
+        assert challenge.last is not None and not challenge.last.met
+        assert "kubectl get endpointslices" in challenge.last.detail
+        assert "http" not in challenge.last.detail
+
+        await press(pilot, "f8")
+        await settle(pilot)
+        await type_fast(pilot, *"kubectl get endpointslices")
+        await press(pilot, "enter")
+        await settle(pilot)
+        from tutor.app.widgets.console import ConsolePane
+
+        log = again.screen.query_one(ConsolePane).log_widget.lines
+        assert any(line.startswith("web-") for line in log)  # the console answers in full
+
+        editor = again.screen.query_one("#editor")
+        editor.focus()
+        line = BROKEN.splitlines().index("    targetPort: http")
+        await type_fast(pilot, "ctrl+home", *["down"] * line, "end", *["backspace"] * 4, *"8080")
+        assert "why:" not in on_screen(again)  # fixed, but not checked yet
+
+        await press(pilot, "ctrl+s")
+        await settle(pilot)
+        assert challenge.last is not None and challenge.last.met
+        text = on_screen(again)
+        assert "Symptoms only" not in text
+        assert "why: " in text and "TRAFFIC" in text  # api-1's why, web-1 and web-2's traffic
+        assert "Reveal" not in footer_keys(again)
