@@ -31,7 +31,23 @@ async def open_first_lesson(app: Any, pilot: Any, spare: bool) -> YamlEditor:
     return editor
 
 
-async def test_a_lesson_opens_in_the_spare_editor_as_in_a_new_one(make_app: Any) -> None:
+async def the_next_lesson_opens_in_a_new_spare(app: Any, pilot: Any, first: YamlEditor) -> None:
+    await press(pilot, "escape", "escape")  # out of the editor, then out of the lesson
+    await settle(pilot)
+    assert isinstance(app.screen, LessonListScreen)
+    await until(pilot, lambda: app._spare_editor is not None)
+    assert app._spare_editor is not first, "the list made a new spare"
+    second = await open_first_lesson(app, pilot, spare=True)
+    assert second is not first and second.text == first.text, "the next lesson opens in it"
+
+
+async def test_a_lesson_opens_in_the_spare_editor_as_in_a_new_one_and_the_list_makes_the_next(
+    make_app: Any,
+) -> None:
+    """The same lesson opened in the spare editor and in one made on the spot: the same text,
+    selection, line ends and painted lines, before and after typing, and undo stops at the
+    lesson's text. Then (the spare's app only) back in the list, a new spare is made for the
+    next lesson, which opens in it with the same text."""
     seen: list[Any] = []
     for spare in (True, False):
         app = make_app(warm_up=True)
@@ -46,37 +62,24 @@ async def test_a_lesson_opens_in_the_spare_editor_as_in_a_new_one(make_app: Any)
             typed = (editor.text, painted(editor), app.screen.query_one("#summary").render())
             await press(pilot, "ctrl+z", "ctrl+z", "ctrl+z")
             await settle(pilot)
-            assert editor.text == start  # nothing before the lesson's text to undo
+            assert editor.text == start, "nothing before the lesson's text to undo"
             seen.append((state, typed))
-    assert seen[0] == seen[1]
+            if spare:
+                await the_next_lesson_opens_in_a_new_spare(app, pilot, editor)
+    assert seen[0] == seen[1], "the spare editor shows and does what a new one does"
 
 
-async def test_the_list_makes_a_new_spare_editor_for_the_next_lesson(make_app: Any) -> None:
-    app = make_app(warm_up=True)
-    async with app.run_test(size=(120, 40)) as pilot:
-        first = await open_first_lesson(app, pilot, spare=True)
-        await press(pilot, "escape", "escape")  # out of the editor, then out of the lesson
-        await settle(pilot)
-        assert isinstance(app.screen, LessonListScreen)
-        await until(pilot, lambda: app._spare_editor is not None)
-        assert app._spare_editor is not first
-        second = await open_first_lesson(app, pilot, spare=True)
-        assert second is not first and second.text == first.text
-
-
-async def test_a_text_the_spare_cannot_take_gets_a_new_editor(make_app: Any) -> None:
-    """Windows line ends (a new document keeps them) and a text too deep to highlight."""
-    app = make_app()  # editors made here, none from the warm-up
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        for text in ("a: 1\r\nb: 2\r\n", "- " * 250 + "x\n"):
-            spare = YamlEditor.create("")
-            editor = YamlEditor.create(text, spare=spare)
-            assert editor is not spare
-            assert editor.text == text
+def test_a_text_the_spare_cannot_take_gets_a_new_editor() -> None:
+    """Windows line ends (a new document keeps them) and a text too deep to highlight.
+    (`YamlEditor.create` needs no running app.)"""
+    for text in ("a: 1\r\nb: 2\r\n", "- " * 250 + "x\n"):
         spare = YamlEditor.create("")
-        assert YamlEditor.create("a: 1\n", id="editor", spare=spare) is spare
-        assert YamlEditor.create("a: 1\n", spare=spare) is not spare  # taken already
+        editor = YamlEditor.create(text, spare=spare)
+        assert editor is not spare
+        assert editor.text == text
+    spare = YamlEditor.create("")
+    assert YamlEditor.create("a: 1\n", id="editor", spare=spare) is spare
+    assert YamlEditor.create("a: 1\n", spare=spare) is not spare  # taken already
 
 
 async def test_opening_a_lesson_writes_progress_from_a_thread(

@@ -1,13 +1,13 @@
 """Skip a lesson, reset a lesson, reset everything: from the command palette, with a question
-first where work would be lost."""
+first where work would be lost. The wiring of each command, on the fixture lesson (what the
+store does for each is tested in tests/course/test_course_progress.py: test_status,
+test_resets)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
-from testkit import builtin_app, press, settle, type_fast
+from testkit import press, settle, type_fast
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -31,14 +31,9 @@ def list_text(app: Any) -> str:
     )
 
 
-@pytest.fixture(autouse=True)
-def only_builtin(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("KTUTOR_LESSONS", raising=False)
-    monkeypatch.delenv("KTUTOR_SERVE", raising=False)
-
-
-async def test_skip_reset_lesson_and_reset_all(tmp_path: Path) -> None:
-    app = builtin_app("anatomy", data_dir=tmp_path)
+async def test_skip_reset_lesson_and_reset_all(make_app: Any) -> None:
+    app = make_app("basics")
+    steps = len(app.lesson("basics").steps)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
@@ -57,16 +52,16 @@ async def test_skip_reset_lesson_and_reset_all(tmp_path: Path) -> None:
         await settle(pilot)
         assert app.screen.index == 0  # type: ignore[attr-defined]
         assert "# my note" not in app.screen.query_one(YamlEditor).text
-        assert app.progress.lesson("anatomy").step == 0
+        assert app.progress.lesson("basics").step == 0
 
         await palette(pilot, "Skip this lesson")
         assert isinstance(app.screen, LessonListScreen)
-        assert app.progress.status("anatomy", 15) == "skipped"
+        assert app.progress.status("basics", steps) == "skipped"
         assert "↷ skipped" in list_text(app)
 
         await palette(pilot, "Reset all progress")
         await press(pilot, "y")
         await settle(pilot)
         assert isinstance(app.screen, LessonListScreen)
-        assert app.progress.status("anatomy", 15) == "new"
+        assert app.progress.status("basics", steps) == "new"
         assert "skipped" not in list_text(app)
