@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app.conftest import make_lesson
 from testkit import press, settle
 from textual.widgets import Input
 
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.screens.lesson_list import LessonListScreen
 from tutor.app.screens.name import NameScreen
+from tutor.classroom import claims
+from tutor.course.progress import ProgressStore, step_key
 
 
 async def name_then_edit(make_app: Any, data_dir: Path, name: str, typed: str) -> Path:
@@ -42,6 +45,7 @@ async def name_then_edit(make_app: Any, data_dir: Path, name: str, typed: str) -
         await press(pilot, *typed, "enter")
         await settle(pilot)
         assert editor.text.startswith(typed + "\n")
+        assert "#bob" not in editor.text, "another learner's edit was opened"
         await press(pilot, "escape")
         await settle(pilot)
         path: Path = app.progress.path
@@ -51,16 +55,24 @@ async def name_then_edit(make_app: Any, data_dir: Path, name: str, typed: str) -
 async def test_served_app_asks_the_name_and_keeps_learners_apart(
     make_app: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Bob has worked in the fixture lesson (his file written through the store); Ada, in a
+    served tab, sees none of it and writes only her own file. (Two tabs typing in turn
+    showed the same; the store keeps learners' files apart: tests/course's
+    test_learners_never_share_a_file.)"""
     monkeypatch.setenv("KTUTOR_SERVE", "1")
+    bob_store = ProgressStore.open(data_dir / "progress.json", learner="Bob")
+    bob_store.save_edit("basics", step_key(0), "#bob\n" + make_lesson().step_manifest(0))
+    bob_store.save()
+    bob = bob_store.path
+    bob_before = bob.read_bytes()
     ada = await name_then_edit(make_app, data_dir, "Ada", "#ada")
-    bob = await name_then_edit(make_app, data_dir, "Bob", "#bob")
     assert ada != bob
     assert ada.parent == bob.parent == data_dir / "learners"
     assert not (data_dir / "progress.json").exists(), "nobody writes the shared default file"
-    ada_json, bob_json = (json.loads(p.read_text(encoding="utf-8")) for p in (ada, bob))
-    assert ada_json.get("learner") == "Ada" and bob_json.get("learner") == "Bob"
-    assert "#ada" in json.dumps(ada_json) and "#ada" not in json.dumps(bob_json)
-    assert "#bob" in json.dumps(bob_json) and "#bob" not in json.dumps(ada_json)
+    assert bob.read_bytes() == bob_before, "Ada's tab wrote Bob's file"
+    ada_json = json.loads(ada.read_text(encoding="utf-8"))
+    assert ada_json.get("learner") == "Ada"
+    assert "#ada" in json.dumps(ada_json) and "#bob" not in json.dumps(ada_json)
 
 
 async def test_empty_name_is_refused(make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -167,14 +179,10 @@ async def test_a_name_in_use_in_another_tab_is_refused(
         await press(two, "enter")
         await settle(two)
         assert second.learner == "Eve 2"
-    # both tabs closed: the name is free again
-    third = make_app()
-    async with third.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        third.screen.query_one(Input).value = "Eve"
-        await press(pilot, "enter")
-        await settle(pilot)
-        assert third.learner == "Eve"
+    # both tabs closed: the name is free again (a third tab's claim, as _claim_name makes it)
+    again = claims.claim(ProgressStore.file_for(data_dir / "progress.json", "Eve"), "Eve")
+    assert not isinstance(again, str), again
+    again.release()
 
 
 @pytest.mark.parametrize("served", [True, False])
@@ -184,8 +192,6 @@ async def test_a_served_tab_keeps_its_cursors_still(
     """A blinking cursor is a frame twice a second for as long as the tab is open: 100 learners
     sitting in a lesson kept a 2-core machine busy without typing (#14). In a browser tab
     neither the name prompt's nor the editor's cursor blinks; in a terminal both still do."""
-    from app.conftest import make_lesson
-
     from tutor.app.app import TutorApp
 
     if served:

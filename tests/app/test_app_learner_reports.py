@@ -49,10 +49,12 @@ spec:
 """
 
 
-async def test_continue_where_you_left_off_reopens_the_challenge(
+async def test_continue_where_you_left_off_reopens_the_challenge_and_escape_walks_back(
     make_app: Any, data_dir: Path
 ) -> None:
-    """Quit in a challenge, start again: Enter opened the last step, not the challenge."""
+    """Quit in a challenge, start again: Enter opened the last step, not the challenge. Then
+    Escape's order: one level at a time from a challenge; and a step opened from a challenge
+    (the palette's "Step: …") is one Escape from the list."""
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -87,24 +89,21 @@ async def test_continue_where_you_left_off_reopens_the_challenge(
         top = again.screen.query_one("#lessons", OptionList).get_option_at_index(0)
         assert "step 1 of 3: The selector" in str(top.prompt)  # left the challenge: the step
 
-
-async def test_a_step_opened_from_a_challenge_is_one_escape_from_the_list(
-    make_app: Any, data_dir: Path
-) -> None:
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
+        # a step opened from a challenge
+        await press(pilot, "enter")  # continue: the step
         await settle(pilot)
         await press(pilot, "ctrl+o", "enter")
         await settle(pilot)
-        assert isinstance(app.screen, ChallengeScreen)
-        app.open_lesson("basics", 2)  # what the palette's "Step: …" does
+        assert isinstance(again.screen, ChallengeScreen)
+        again.open_lesson("basics", 2)  # what the palette's "Step: …" does
         await settle(pilot)
-        assert isinstance(app.screen, LessonScreen)
-        assert [type(s) for s in app.screen_stack] == [LessonListScreen, LessonScreen]
-        app.screen.query_one(RoutingView).focus()
+        assert isinstance(again.screen, LessonScreen)
+        stack = [type(s) for s in again.screen_stack]
+        assert stack == [LessonListScreen, LessonScreen], "the step replaced the challenge's"
+        again.screen.query_one(RoutingView).focus()
         await press(pilot, "escape")
         await settle(pilot)
-        assert isinstance(app.screen, LessonListScreen)
+        assert isinstance(again.screen, LessonListScreen), "one Escape from the list"
 
 
 async def test_tab_indents_by_two_and_enter_keeps_the_indentation(

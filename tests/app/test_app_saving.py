@@ -25,12 +25,20 @@ def on_disk(data_dir: Path) -> dict[str, Any]:
     return edits.get("basics", {})
 
 
-async def test_typing_after_a_cluster_change_writes_nothing_on_the_ui_thread(
+async def test_typing_after_a_cluster_change_writes_nothing_on_the_ui_thread_nor_waits(
     make_app: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every analysis saved the step's cluster changes, serializing the whole progress file on
     the UI thread per keystroke (and writing it there, fsync included, when a thread had not
-    yet written the last pause's text)."""
+    yet written the last pause's text).
+
+    Then, in the same lesson: a thread writing the progress file holds the store's lock (a
+    1 MB edit: 45 ms, fsync included); a keystroke that changes no progress must not wait for
+    it (every analysis took that lock to compare the step's cluster changes). (Was a test of
+    its own on the same lesson and size, the same cluster change first.)"""
+    from tutor.app.widgets import workbench
+    from tutor.app.widgets.workbench import Workbench
+
     on_ui_thread: list[str] = []
     dumps = ProgressStore.dumps
 
@@ -54,35 +62,14 @@ async def test_typing_after_a_cluster_change_writes_nothing_on_the_ui_thread(
         editor.cursor_location = (0, 0)
         await press(pilot, *"# typed\n")
         await settle(pilot)
-        assert on_ui_thread == []
+        assert on_ui_thread == [], "serialized on the UI thread while typing"
         await until(pilot, lambda: "# typed" in on_disk(data_dir).get(step_key(0), ""))
-        assert on_ui_thread == []
+        assert on_ui_thread == [], "serialized on the UI thread when the typing paused"
         assert cluster_key(0) in on_disk(data_dir)
 
-
-async def test_a_keystroke_does_not_wait_for_a_write_in_progress(
-    make_app: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A thread writing the progress file holds the store's lock (a 1 MB edit: 45 ms, fsync
-    included); a keystroke that changes no progress must not wait for it (every analysis took
-    that lock to compare the step's cluster changes)."""
-    from tutor.app.widgets import workbench
-    from tutor.app.widgets.workbench import Workbench
-
-    monkeypatch.setattr(workbench, "SAVE_DELAY", 60.0)  # no save of the text meanwhile
-    monkeypatch.setattr(workbench, "SAVE_MAX_WAIT", 60.0)
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.screen.query_one(RoutingView).focus()
-        await settle(pilot)
-        await press(pilot, "r")  # the step has cluster changes to keep
-        await settle(pilot)
-        await until(pilot, lambda: cluster_key(0) in on_disk(data_dir))
-        editor = app.screen.query_one(YamlEditor)
-        editor.focus()
-        editor.cursor_location = (0, 0)
-        await settle(pilot)
+        # a keystroke while a write holds the store's lock (the step has cluster changes)
+        monkeypatch.setattr(workbench, "SAVE_DELAY", 60.0)  # no save of the text meanwhile
+        monkeypatch.setattr(workbench, "SAVE_MAX_WAIT", 60.0)
         holding, release = threading.Event(), threading.Event()
         released_by_test: list[bool] = []
 
