@@ -79,15 +79,21 @@ def builtin_app(
     data_dir: Path | None = None,
     *,
     warm_up: bool = False,
+    from_files: bool = True,
 ) -> Any:
     """TutorApp on the built-in course, read from the files as `ktutor` reads them, for a test
     that drives it: no blinking cursor (a repaint every half second) and, unless asked, no
     warm-up (styles, tree-sitter, a collection of the heap and the spare editor: ~1 CPU s an
     app in a test process). The warm-up's own tests ask for it: test_app_chrome's, test_app_open,
-    test_app_prebuilt_lesson, lesson 1 end to end."""
+    test_app_prebuilt_lesson, lesson 1 end to end. `from_files=False` hands the app the
+    lessons this process already read (`builtin_lessons`), as `--lessons`-less tests of a
+    screen need them: an app reading the 14 files into a fresh data folder (no lesson cache
+    there yet) is ~0.2-0.4 CPU s more, and the reading is tested in tests/course and by
+    test_app_chrome's second start."""
     from tutor.app.app import TutorApp
 
-    app = TutorApp(lesson_id, step=step, data_dir=data_dir)
+    lessons = None if from_files else list(builtin_lessons())
+    app = TutorApp(lesson_id, step=step, data_dir=data_dir, lessons=lessons)
     app.cursor_blink = False
     app.warm_up = warm_up
     return app

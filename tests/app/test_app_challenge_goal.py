@@ -19,7 +19,7 @@ def only_builtin(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_the_goal_line_renders_code_spans(tmp_path: Path) -> None:
     from tutor.app.screens.practice import ChallengeScreen
 
-    app = builtin_app("dual-stack", data_dir=tmp_path)
+    app = builtin_app("dual-stack", data_dir=tmp_path, from_files=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await press(pilot, "ctrl+o")

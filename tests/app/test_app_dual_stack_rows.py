@@ -33,7 +33,9 @@ def pod_rows(view: RoutingView) -> list[str]:
 
 
 async def test_an_ipv6_first_service_shows_the_pods_ipv6_addresses(tmp_path: Path) -> None:
-    app = builtin_app("dual-stack", step=3, data_dir=tmp_path)  # "ipFamilies and clusterIPs"
+    app = builtin_app(
+        "dual-stack", step=3, data_dir=tmp_path, from_files=False
+    )  # "ipFamilies and clusterIPs"
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         view = app.screen.query_one(RoutingView)

@@ -31,7 +31,7 @@ async def test_the_headers_of_an_external_name_and_of_headless_services(tmp_path
     ExternalName without ports is a CNAME (dns step 7); a headless Service lists its Pods as
     the DNS answer (dns step 5); and one without ports shows its DNS answer (service-types
     step 8, "A headless Service may even leave out ports": it said "has no ports")."""
-    app = builtin_app("dns", step=7, data_dir=tmp_path)
+    app = builtin_app("dns", step=7, data_dir=tmp_path, from_files=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         shown = routing_text(app)
@@ -60,7 +60,7 @@ async def test_a_requests_wrapped_hop_lines_stay_under_their_arrow(tmp_path: Pat
     """At 80x24 the hops of one request wrapped to column 0 (lesson 9 step 6, ctrl+t)."""
     from tutor.app.widgets.traffic import TrafficView
 
-    app = builtin_app("service-types", step=6, data_dir=tmp_path)
+    app = builtin_app("service-types", step=6, data_dir=tmp_path, from_files=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press(pilot, "f4", "ctrl+t")
