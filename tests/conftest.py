@@ -11,6 +11,7 @@ entry is never used.
 from __future__ import annotations
 
 import fcntl
+import gc
 import importlib.util
 import json
 import os
@@ -39,6 +40,13 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     children, so one worker per core left a core idle. Not more: the bad-input budgets (2 s
     per `ktutor` child, process start included) must hold while every worker is busy."""
     return len(os.sched_getaffinity(0)) + 1
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection built (the imported modules, every test item and its parameters: most
+    of a worker's heap) lives to the end of the run, so it is frozen: the collector's full
+    passes no longer walk it after every few thousand allocations of a test."""
+    gc.freeze()
 
 
 SharedFile = Callable[..., Path]
