@@ -9,10 +9,12 @@ step 1 hid its last line.
 A whole lesson screen per step cost ~0.13 CPU s (the editor, the routing view and the screen
 laid out and drawn again), 14 CPU s for the course. So the steps are measured in the real
 step pane (`StepPane`, filled by `LessonScreen`'s own `_render_step` and `_show_check`, styled
-by app.tcss's reading-layout rules) on a screen that holds only the pane, its column and the
-screen's title bar and footer: `test_the_reading_column_shows_what_the_lesson_screen_shows`
-proves it draws, row for row and at the same size, what the real screen draws for lesson 1's
-steps, and `test_a_step_one_row_too_long_scrolls` that one row more than the column scrolls."""
+by app.tcss's reading-layout rules) on a screen that holds only the pane and its column:
+`test_the_reading_column_shows_what_the_lesson_screen_shows` proves it draws, row for row and
+at the same size, what the real screen draws for lesson 1's first steps, and
+`test_a_step_one_row_too_long_scrolls` that one row more than the column scrolls. Each step's
+routing rows are made too (by a hidden `RoutingView`, at the real view's width), as the whole
+screen made them: every step's manifest makes rows that fit the column beside the step."""
 
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from textual.widget import Widget
 
 from tutor.app.app import TutorApp
 from tutor.app.screens.lesson import LessonScreen, StepPane
+from tutor.app.widgets.routing import SCROLLBAR_ROOM, RoutingView, Row
 from tutor.course.lesson import ROUTING_SYMPTOMS, Lesson
 from tutor.lab.session import LabSession
 from tutor.model.changes import ClusterChanges
@@ -38,6 +41,8 @@ from tutor.model.network import ClusterNetwork
 SIZE = (100, 30)
 BENCH = (100, 27)
 """The workbench's size at 100x30: the title bar and the footer's two rows take the rest."""
+ROUTING_ROOM = 36
+"""The routing view's rows' width in the reading layout at 100x30 (its column is 2fr of 5)."""
 COMPARED_STEPS = 4
 """Lesson 1's first steps drawn both ways: no check (step 1, 2), a check not met with its
 "now:" line and a "try this" (step 3), a long text beside a short one (step 4)."""
@@ -66,6 +71,8 @@ class ReadingScreen(Screen[None]):
         self.index = 0
         self.step_done: set[int] = set()
         self._markdown_shown: str | None = None
+        self.routing_rows: list[str] = []
+        """The routing view's rows for each step shown, made as the view draws them."""
 
     def compose(self) -> ComposeResult:
         with Workbench(classes="-reading"), Horizontal(id="panes"):
@@ -75,7 +82,10 @@ class ReadingScreen(Screen[None]):
                 pane.add_class("pane")
                 yield pane
                 yield Vertical(id="yaml", classes="pane")
-            yield Vertical(id="right")
+            with Vertical(id="right"), Vertical(id="routing", classes="pane"):
+                view = RoutingView(id="routing-view")
+                view.display = False  # its rows are made at the real view's width (`show`)
+                yield view
 
     def on_mount(self) -> None:
         self.query_one(StepPane).focus()  # as F2 does
@@ -101,6 +111,12 @@ class ReadingScreen(Screen[None]):
             if pending is not None:
                 await pending
             self._show_check(Updated(session.shown_check))
+        view = self.query_one(RoutingView)
+        view.show(session.snapshot())
+        for i in range(view.option_count):
+            row = view.get_option_at_index(i).prompt
+            if isinstance(row, Row):
+                self.routing_rows.append(row.text(ROUTING_ROOM).plain)
 
 
 @dataclasses.dataclass
@@ -140,9 +156,9 @@ def drawn(pane: Widget) -> list[str]:
 
 async def column_walk(
     pilot: Pilot[Any], lesson: Lesson, steps: int, rows: bool = False
-) -> list[tuple[tuple[int, int], list[str]]]:
+) -> tuple[list[tuple[tuple[int, int], list[str]]], list[str]]:
     """Each of the first `steps` steps of `lesson` in a new reading column (a lesson opens a
-    new screen): its scroll, and its rows if asked."""
+    new screen): its scroll, and its rows if asked; and every routing row of those steps."""
     screen = ReadingScreen(lesson)
     await pilot.app.push_screen(screen)
     shown = []
@@ -152,7 +168,7 @@ async def column_walk(
         intro, text = screen.query_one("#intro"), screen.query_one("#step-text")
         shown.append((scroll(intro, text), drawn(intro) if rows else []))
     await pilot.app.pop_screen()
-    return shown
+    return shown, screen.routing_rows
 
 
 async def test_the_reading_column_shows_what_the_lesson_screen_shows(
@@ -177,6 +193,8 @@ async def test_the_reading_column_shows_what_the_lesson_screen_shows(
         assert app.focused is intro
         assert screen.workbench.reading
         assert screen.workbench.size == BENCH
+        view = screen.query_one(RoutingView)
+        assert view.size.width - SCROLLBAR_ROOM == ROUTING_ROOM
         assert intro.size.height > before  # 12 rows of 27 before
         assert intro.size.width > screen.query_one("#right").size.width
         assert screen.query_one("#step-nav").size.height == 1  # the name fits beside the buttons
@@ -187,7 +205,7 @@ async def test_the_reading_column_shows_what_the_lesson_screen_shows(
         assert app.focused is intro  # still reading: ctrl+n kept the layout
     async with Column().run_test(size=BENCH) as pilot:
         await settle(pilot)
-        column = await column_walk(pilot, lesson, COMPARED_STEPS, rows=True)
+        column, _routing = await column_walk(pilot, lesson, COMPARED_STEPS, rows=True)
     for index, (mine, theirs) in enumerate(zip(column, real, strict=True)):
         assert mine == theirs, f"step {index + 1}: the column\n{mine}\nthe screen\n{theirs}"
 
@@ -203,14 +221,20 @@ async def test_every_step_of_every_lesson_reads_whole_at_100x30(data_dir: Path) 
     publishNotReadyAddresses 1."""
     lessons = builtin_lessons()
     late: dict[str, tuple[int, int]] = {}
+    wide: list[str] = []
     async with Column().run_test(size=BENCH) as pilot:
         await settle(pilot)
         for lesson in lessons:
-            shown = await column_walk(pilot, lesson, len(lesson.steps))
+            shown, routing = await column_walk(pilot, lesson, len(lesson.steps))
             for number, (scrolled, _rows) in enumerate(shown, 1):
                 if scrolled != (0, 0):
                     late[f"{lesson.id} step {number}"] = scrolled
+            assert routing, lesson.id
+            wide += [
+                line for row in routing for line in row.split("\n") if len(line) > ROUTING_ROOM
+            ]
     assert late == {}, late
+    assert wide == [], wide  # and beside it, every step's routing rows fit their column
 
 
 async def test_a_step_one_row_too_long_scrolls(data_dir: Path) -> None:
