@@ -23,11 +23,17 @@ from tutor.app.widgets.routing import RoutingView
 from tutor.course.lesson import Lesson
 
 
-async def test_a_lesson_screen_is_laid_out_once_at_its_final_sizes(
+async def test_a_lesson_opens_once_at_its_final_sizes(
     make_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The footer takes two rows for a lesson's keys at 120 columns: sized after the first
-    layout, it shrank the workbench by a row and the routing view was laid out again."""
+    """Opened from the list at 120x40, each part of the lesson screen is made, styled and
+    laid out once:
+    - The footer takes two rows for a lesson's keys at 120 columns: sized after the first
+      layout, it shrank the workbench by a row and the routing view was laid out again.
+    - The routing rows, made before the view had a width, were made and drawn unwrapped,
+      then made and drawn again when the first layout gave the view its width.
+    - Textual applies the stylesheet to a whole screen again as it is pushed (20-40 ms of a
+      lesson's first frame), though each widget got its styles as it mounted."""
     sizes: dict[str, list[Size]] = {"footer": [], "routing": []}
     footer_resize, routing_resize = KeyFooter.on_resize, RoutingView.on_resize
 
@@ -39,8 +45,25 @@ async def test_a_lesson_screen_is_laid_out_once_at_its_final_sizes(
         sizes["routing"].append(self.size)
         routing_resize(self, event)
 
+    made: list[str] = []
+    pod_row = routing.pod_row
+
+    def counting_row(sr: Any, pr: Any, pod: Any, width: int = 0) -> Any:
+        made.append(pod.name)
+        return pod_row(sr, pr, pod, width)
+
+    restyled: list[object] = []
+    update_styles = TutorApp.update_styles
+
+    def noting_styles(self: TutorApp, node: Any, animate: bool = True) -> None:
+        if isinstance(node, LessonScreen):
+            restyled.append(node)
+        update_styles(self, node, animate)
+
     monkeypatch.setattr(KeyFooter, "on_resize", noting_footer)
     monkeypatch.setattr(RoutingView, "on_resize", noting_routing)
+    monkeypatch.setattr(routing, "pod_row", counting_row)
+    monkeypatch.setattr(TutorApp, "update_styles", noting_styles)
     app: TutorApp = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -51,32 +74,12 @@ async def test_a_lesson_screen_is_laid_out_once_at_its_final_sizes(
         footer = app.screen.query_one(KeyFooter)
         view = app.screen.query_one(RoutingView)
         assert footer.size == Size(120, 2)
-        assert sizes == {"footer": [footer.size], "routing": [view.size]}
-
-
-async def test_the_routing_rows_are_made_once_as_a_lesson_opens(
-    make_app: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Made before the view had a width, every row was made and drawn unwrapped, then made
-    and drawn again when the first layout gave the view its width."""
-    made: list[str] = []
-    pod_row = routing.pod_row
-
-    def counting_row(sr: Any, pr: Any, pod: Any, width: int = 0) -> Any:
-        made.append(pod.name)
-        return pod_row(sr, pr, pod, width)
-
-    monkeypatch.setattr(routing, "pod_row", counting_row)
-    app: TutorApp = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_lesson("basics")
-        await settle(pilot)
-        assert Counter(made) == {"api-1": 1, "web-1": 1, "web-2": 1}
-        view = app.screen.query_one(RoutingView)
+        assert sizes == {"footer": [footer.size], "routing": [view.size]}, "laid out again"
+        assert Counter(made) == {"api-1": 1, "web-1": 1, "web-2": 1}, "rows made again"
         rows = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
         room = view.size.width - 2  # a scroll bar's width is left free
         assert all(len(line) <= room for row in rows for line in row.split("\n")), rows
+        assert restyled == [], "the pushed screen was styled again"
 
 
 async def test_a_wider_terminal_wraps_the_routing_rows_again(make_app: Any) -> None:
@@ -98,29 +101,6 @@ async def test_a_wider_terminal_wraps_the_routing_rows_again(make_app: Any) -> N
         await settle(pilot)
         assert longest() > narrow
         assert longest() <= view.size.width - 2
-
-
-async def test_the_pushed_lesson_screen_keeps_the_styles_its_widgets_mounted_with(
-    make_app: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Textual applies the stylesheet to a whole screen again as it is pushed (20-40 ms of a
-    lesson's first frame), though each widget got its styles as it mounted."""
-    restyled: list[object] = []
-    update_styles = TutorApp.update_styles
-
-    def noting(self: TutorApp, node: Any, animate: bool = True) -> None:
-        if isinstance(node, LessonScreen):
-            restyled.append(node)
-        update_styles(self, node, animate)
-
-    monkeypatch.setattr(TutorApp, "update_styles", noting)
-    app: TutorApp = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_lesson("basics")
-        await settle(pilot)
-        assert isinstance(app.screen, LessonScreen)
-        assert restyled == []
 
 
 @pytest.mark.parametrize("paragraphs", [40, 1], ids=["long", "short"])
