@@ -58,18 +58,37 @@ async def test_challenge_hints_result_and_goal_wrap_under_their_first_word(
         assert under_first_word(goal, "Goal: "), goal
 
 
-async def test_quiz_choices_and_explanations_wrap_under_their_text(
+async def test_lesson_9_errors_and_quiz_lines_wrap_under_their_first_word(
     make_app: Any, data_dir: Path
 ) -> None:
-    """Lesson 9's first question at 80x24: a 105-character choice wrapped under its letter, and
-    the explanations `a) ✗ ...` back to column 0. Answered wrong, a choice's mark wrapped:
-    "✗ your" / "answer" on two lines."""
+    """Lesson 9 at 80x24, in one app run:
+    - Step 2, nodePort 80 (its "try this"): the error message wrapped `the valid range...`
+      and the hint wrapped `allocated` back to column 0, under the editor.
+    - Its first quiz question: a 105-character choice wrapped under its letter, and the
+      explanations `a) ✗ ...` back to column 0. Answered wrong, a choice's mark wrapped:
+      "✗ your" / "answer" on two lines."""
+    from tutor.app.screens.lesson import LessonScreen
     from tutor.app.screens.quiz import LETTERS, QuizScreen
 
     lesson = builtin_lesson("service-types")
-    app = make_app("service-types", lessons=[lesson])
+    app = make_app("service-types", step=2, lessons=[lesson])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        step = app.screen
+        assert isinstance(step, LessonScreen)
+        text = lesson.steps[1].manifest or lesson.manifest
+        assert "nodePort: 30080" in text
+        await press(pilot, "f3")  # the editor's tab, where the errors are
+        step.workbench.editor.load_text(text.replace("nodePort: 30080", "nodePort: 80"))
+        await settle(pilot)
+        rows = drawn(step.query_one("#errors"))
+        assert rows[0].startswith("line 12: spec.ports[0].nodePort: Invalid value: 80"), rows
+        hint = next(i for i, row in enumerate(rows) if row.startswith("  hint: "))
+        assert hint >= 2, rows  # the message wraps at this width
+        assert all(row.startswith(" " * 9) and row[9] != " " for row in rows[1:hint]), rows
+        assert all(row.startswith(" " * 8) and row[8] != " " for row in rows[hint + 1 :]), rows
+        assert len(rows) > hint + 1, rows  # and so does the hint
+
         screen = QuizScreen(lesson)
         app.push_screen(screen)
         await settle(pilot)
@@ -99,46 +118,33 @@ def test_a_line_break_in_a_lesson_file_is_a_space() -> None:
     assert inline("two  \nlines").plain == "two\nlines"  # a Markdown hard break stays
 
 
-async def test_an_error_and_its_hint_wrap_under_their_first_word(
-    make_app: Any, data_dir: Path
-) -> None:
-    """Lesson 9 step 2 at 80x24, nodePort 80 (its "try this"): the message wrapped `the valid
-    range...` and the hint wrapped `allocated` back to column 0, under the editor."""
-    from tutor.app.screens.lesson import LessonScreen
+def step_analysis(lesson_id: str, number: int) -> Any:
+    """What the routing view of step `number` (from 1) shows, as the workbench analyzes it."""
+    from tutor.lab.session import LabSession
+    from tutor.model.network import ClusterNetwork
 
-    lesson = builtin_lesson("service-types")
-    app = make_app("service-types", step=2, lessons=[lesson])
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, LessonScreen)
-        text = lesson.steps[1].manifest or lesson.manifest
-        assert "nodePort: 30080" in text
-        await press(pilot, "f3")  # the editor's tab, where the errors are
-        screen.workbench.editor.load_text(text.replace("nodePort: 30080", "nodePort: 80"))
-        await settle(pilot)
-        rows = drawn(screen.query_one("#errors"))
-        assert rows[0].startswith("line 12: spec.ports[0].nodePort: Invalid value: 80"), rows
-        hint = next(i for i, row in enumerate(rows) if row.startswith("  hint: "))
-        assert hint >= 2, rows  # the message wraps at this width
-        assert all(row.startswith(" " * 9) and row[9] != " " for row in rows[1:hint]), rows
-        assert all(row.startswith(" " * 8) and row[8] != " " for row in rows[hint + 1 :]), rows
-        assert len(rows) > hint + 1, rows  # and so does the hint
+    lesson = builtin_lesson(lesson_id)
+    lab = LabSession(
+        lesson.step_manifest(number - 1), network=ClusterNetwork(tuple(lesson.ip_families))
+    )
+    assert lab.analyze_now()
+    return lab.snapshot()
 
 
-async def test_the_routing_view_shows_quoted_names_as_code_not_backticks(
-    make_app: Any, data_dir: Path
-) -> None:
+def test_the_routing_view_shows_quoted_names_as_code_not_backticks() -> None:
     """Lesson 9 step 6 (internalTrafficPolicy Local): the routing view said "why: on `node-2`;
-    ... a client on `node-1` only reaches Pods on its own node", backticks and all."""
-    from tutor.app.widgets.routing import RoutingView
+    ... a client on `node-1` only reaches Pods on its own node", backticks and all. (The
+    view's Pod rows are `pod_row`'s, at any width.)"""
+    from tutor.app.widgets.routing import pod_row
 
-    lesson = builtin_lesson("service-types")
-    app = make_app("service-types", step=6, lessons=[lesson])
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        view = app.screen.query_one(RoutingView)
-        rows = "\n".join(str(view.get_option_at_index(i).prompt) for i in range(view.option_count))
+    shown = step_analysis("service-types", 6).shown
+    for width in (0, 56):  # unwrapped, and the view's room at 120x40
+        rows = "\n".join(
+            pod_row(sr, pr, pod, width).plain
+            for sr in shown.services
+            for pr in sr.ports
+            for pod in shown.cluster.pods
+        )
         assert "why: on node-2;" in rows, rows
         assert "`" not in rows, rows
 
@@ -152,24 +158,18 @@ def test_an_errors_hint_shows_code_without_backticks() -> None:
     assert str(shown) == 'line 1: unknown field "QapiVersion"\n  hint: did you mean apiVersion?'
 
 
-async def test_a_routing_field_stays_with_its_value_when_the_row_wraps(
-    make_app: Any, data_dir: Path
-) -> None:
-    """Lesson 9 step 2 at 120x40: the Service row wrapped `nodePort` / `30080`."""
-    from tutor.app.widgets.routing import RoutingView
+def test_a_routing_field_stays_with_its_value_when_the_row_wraps() -> None:
+    """Lesson 9 step 2 at 120x40: the Service row wrapped `nodePort` / `30080` (the view's room
+    there is 56 columns; every width from 30 to 80 is tried)."""
+    from tutor.app.widgets.routing import service_header
 
-    lesson = builtin_lesson("service-types")
-    app = make_app("service-types", step=2, lessons=[lesson])
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        view = app.screen.query_one(RoutingView)
-        lines = [
-            line.strip()
-            for i in range(view.option_count)
-            for line in str(view.get_option_at_index(i).prompt).split("\n")
-        ]
-        assert any(line.endswith("nodePort\u00a030080") for line in lines), lines
-        assert not any(line.endswith(("nodePort", "targetPort")) for line in lines), lines
+    snap = step_analysis("service-types", 2)
+    sr = snap.shown.services[0]
+    for width in range(30, 81):
+        row = service_header(sr, sr.ports[0], snap.client, snap.shown, width).plain
+        lines = [line.strip() for line in row.split("\n")]
+        assert "nodePort\u00a030080" in row, (width, lines)
+        assert not any(line.endswith(("nodePort", "targetPort")) for line in lines), (width, lines)
 
 
 def test_a_policy_stays_with_its_value_in_the_service_row() -> None:
@@ -193,9 +193,9 @@ async def test_a_blank_row_parts_the_commands_from_the_hints(make_app: Any, data
     app = make_app("topology", lessons=[lesson])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+o")
+        await press(pilot, "ctrl+o")
         await settle(pilot)
-        await pilot.press("enter", "ctrl+n")
+        await press(pilot, "enter", "ctrl+n")
         await settle(pilot)
         commands = app.screen.query_one("#challenge-commands")
         hints = app.screen.query_one("#challenge-hints")
