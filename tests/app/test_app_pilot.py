@@ -88,16 +88,6 @@ async def test_list_then_open_lesson_next_previous_and_resume_after_restart(
         assert "step 2 of 3" in static_text(app2.screen.query_one("#step-header", Static))
 
 
-async def test_command_line_lesson_and_step(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
-    app = make_app("basics", step=3)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        assert isinstance(app.screen, LessonScreen)
-        assert "step 3 of 3" in static_text(app.screen.query_one("#step-header", Static))
-        markdown = app.screen.query_one("#step-text", Markdown)
-        assert markdown._open_links is False
-
-
 async def test_editor_highlight_follows_the_path_typing_changes_routing_and_undo_asks_first(
     make_app: Any, lesson: Lesson, data_dir: Path
 ) -> None:
@@ -340,10 +330,18 @@ async def test_behind_the_scenes_tabs_nftables_and_no_escape_sequences(
         assert "\x1b" not in rules, "the rules"
 
 
-async def test_help_and_palette(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
-    app = make_app("basics")
+async def test_command_line_step_help_and_the_palette_to_another_step(
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
+    """The app opens the lesson and step the command line names; F1 and back; the palette
+    finds a step by its title and opens it."""
+    app = make_app("basics", step=3)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        assert isinstance(app.screen, LessonScreen)
+        assert "step 3 of 3" in static_text(app.screen.query_one("#step-header", Static))
+        markdown = app.screen.query_one("#step-text", Markdown)
+        assert markdown._open_links is False
         await press(pilot, "f1")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
@@ -352,18 +350,18 @@ async def test_help_and_palette(make_app: Any, lesson: Lesson, data_dir: Path) -
         assert isinstance(app.screen, LessonScreen)
         await press(pilot, "ctrl+p")
         await settle(pilot)
-        await type_fast(pilot, *"A Deployment")
+        await type_fast(pilot, *"The port")
         results = app.screen.query_one(CommandList)  # filled in batches by a worker
 
         def found() -> bool:
             top = results.get_option_at_index(0) if results.option_count else None
-            return top is not None and "A Deployment" in str(top.prompt)
+            return top is not None and "The port" in str(top.prompt)
 
         await until(pilot, found)
         await press(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
-        assert "step 3 of 3" in static_text(app.screen.query_one("#step-header", Static))
+        assert "step 2 of 3" in static_text(app.screen.query_one("#step-header", Static))
 
 
 async def test_challenge_hints_check_and_solution(
