@@ -24,22 +24,19 @@ def steps_that_scroll(lesson_steps: int, scrolls: list[int]) -> list[int]:
     return [n for n in range(1, lesson_steps + 1) if scrolls[n - 1] > 0]
 
 
-async def read_every_step(pilot: Any, screen: LessonScreen) -> list[int]:
-    """How far each step's text scrolls (0: it reads without scrolling), stepping with ctrl+n."""
-    scrolls = []
-    for index in range(len(screen.lesson.steps)):
-        assert screen.index == index
-        scrolls.append(screen.query_one("#intro").max_scroll_y)
-        await press(pilot, "ctrl+n")
-        await settle(pilot)
-    return scrolls
+def drawn(widget: Any) -> list[str]:
+    """The rows `widget` draws (as laid out now), trailing blanks dropped."""
+    return [widget.render_line(y).text.rstrip() for y in range(widget.size.height)]
 
 
 async def test_lesson_1_reads_without_scrolling_after_f2_at_80x24(
     make_app: Any, data_dir: Path
 ) -> None:
     """At 80x24 F2 shows the step's tab (at 100x30 the reading layout: test_app_reading_100x30
-    checks lesson 1 there, and every step of every lesson)."""
+    checks lesson 1 there, and every step of every lesson). On the way, step 5's check and
+    "try this" lines wrap under their first word: "now: 3 Pods get traffic ... (my-app-1,
+    my-app-2 and" wrapped `my-app-3); the goal is 0.` back to column 0, and the try line
+    `traffic.` too."""
     lesson = builtin_lesson("anatomy")
     app = make_app("anatomy", lessons=[lesson])
     async with app.run_test(size=(80, 24)) as pilot:
@@ -52,10 +49,24 @@ async def test_lesson_1_reads_without_scrolling_after_f2_at_80x24(
         await settle(pilot)
         assert app.focused is intro
         assert bench.narrow and not bench.query_one("#yaml").display  # the step's tab
-        scrolls = await read_every_step(pilot, screen)
+        scrolls = []
+        for index in range(len(lesson.steps)):
+            assert screen.index == index
+            scrolls.append(intro.max_scroll_y)
+            if index == 4:
+                check = drawn(screen.query_one("#step-check"))
+                tried = drawn(screen.query_one("#step-try"))
+            await press(pilot, "ctrl+n")
+            await settle(pilot)
         late = steps_that_scroll(len(lesson.steps), scrolls)
         assert len(late) <= 1, f"steps that need scrolling at 80x24: {late} ({scrolls})"
         assert app.focused is intro  # still reading: ctrl+n kept the tab
+    assert check[0].startswith("○ To do: ") and check[1].startswith("  now: "), check
+    assert len(check) >= 3, check  # the "now:" line wraps at this width
+    assert all(row.startswith(" " * 7) and row[7] != " " for row in check[2:]), check
+    assert "my-app-3); the goal is 0." in check[-1]
+    assert tried[0].startswith("Try this: ") and len(tried) >= 2, tried
+    assert all(row.startswith(" " * 10) and row[10] != " " for row in tried[1:-1]), tried
 
 
 async def test_f2_toggles_the_reading_layout_and_the_editor_ends_it(
@@ -105,28 +116,3 @@ async def test_the_footer_names_f2_as_the_tab_does(make_app: Any, data_dir: Path
             assert tab == ("F2 Task" if challenge else "F2 Step")
             footer = str(app.screen.query_one(KeyFooter).render().plain)
             assert "f2 " + tab[3:] in footer, footer
-
-
-def drawn(widget: Any) -> list[str]:
-    """The rows `widget` draws (as laid out now), trailing blanks dropped."""
-    return [widget.render_line(y).text.rstrip() for y in range(widget.size.height)]
-
-
-async def test_wrapped_check_and_try_lines_stay_under_their_first_word(
-    make_app: Any, data_dir: Path
-) -> None:
-    """Lesson 1 step 5 at 80x24: "now: 3 Pods get traffic ... (my-app-1, my-app-2 and" wrapped
-    `my-app-3); the goal is 0.` back to column 0, and the try line `traffic.` too."""
-    lesson = builtin_lesson("anatomy")
-    app = make_app("anatomy", step=5, lessons=[lesson])
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        check = drawn(screen.query_one("#step-check"))
-        assert check[0].startswith("○ To do: ") and check[1].startswith("  now: "), check
-        assert len(check) >= 3, check  # the "now:" line wraps at this width
-        assert all(row.startswith(" " * 7) and row[7] != " " for row in check[2:]), check
-        assert "my-app-3); the goal is 0." in check[-1]
-        tried = drawn(screen.query_one("#step-try"))
-        assert tried[0].startswith("Try this: ") and len(tried) >= 2, tried
-        assert all(row.startswith(" " * 10) and row[10] != " " for row in tried[1:-1]), tried
