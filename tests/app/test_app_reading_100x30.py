@@ -90,6 +90,21 @@ class ReadingScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(StepPane).focus()  # as F2 does
 
+    async def open(self, lesson: Lesson) -> None:
+        """Another lesson, in a new step pane (the app opens a new screen; a pane that had
+        shown lesson 4 kept an unneeded scroll bar on lesson 9 steps 5 and 6)."""
+        if lesson is self.lesson:
+            return
+        self.lesson, self.index, self.step_done = lesson, 0, set()
+        self._markdown_shown = None
+        self.routing_rows = []
+        await self.query_one(StepPane).remove()
+        pane = StepPane()
+        pane.id = "intro"
+        pane.add_class("pane")
+        await self.query_one("#left").mount(pane, before="#yaml")
+        pane.focus()
+
     async def show(self, index: int) -> None:
         """Step `index` as a learner who just came to it sees it."""
         lesson = self.lesson
@@ -157,17 +172,20 @@ def drawn(pane: Widget) -> list[str]:
 async def column_walk(
     pilot: Pilot[Any], lesson: Lesson, steps: int, rows: bool = False
 ) -> tuple[list[tuple[tuple[int, int], list[str]]], list[str]]:
-    """Each of the first `steps` steps of `lesson` in a new reading column (a lesson opens a
-    new screen): its scroll, and its rows if asked; and every routing row of those steps."""
-    screen = ReadingScreen(lesson)
-    await pilot.app.push_screen(screen)
+    """Each of the first `steps` steps of `lesson` in the reading column, in a new step pane:
+    its scroll, and its rows if asked; and every routing row of those steps."""
+    screen = pilot.app.screen
+    if isinstance(screen, ReadingScreen):
+        await screen.open(lesson)
+    else:
+        screen = ReadingScreen(lesson)
+        await pilot.app.push_screen(screen)
     shown = []
     for index in range(steps):
         await screen.show(index)
         await settle(pilot)
         intro, text = screen.query_one("#intro"), screen.query_one("#step-text")
         shown.append((scroll(intro, text), drawn(intro) if rows else []))
-    await pilot.app.pop_screen()
     return shown, screen.routing_rows
 
 
