@@ -194,7 +194,9 @@ async def test_arrows_then_enter_typed_fast_open_the_lesson_the_arrows_reached(
     make_app: Any, data_dir: Path
 ) -> None:
     """Keys arriving together (a fast typist, a terminal batching input): Enter is a priority
-    binding, yet it must not overtake the arrows queued before it."""
+    binding, yet it must not overtake the arrows queued before it. The same in the list of
+    challenges: test_app_pilot's test_challenge_hints_check_and_solution_arrows_typed_fast_and_
+    the_quiz."""
     from textual import events
 
     app = make_app()
@@ -205,23 +207,3 @@ async def test_arrows_then_enter_typed_fast_open_the_lesson_the_arrows_reached(
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
         assert app.screen.lesson.id == "second"
-
-
-async def test_in_challenges_and_quiz_arrows_then_enter_open_what_the_arrows_reached(
-    make_app: Any, data_dir: Path
-) -> None:
-    from textual import events
-
-    from tutor.app.screens.practice import ChallengeScreen, PracticeScreen
-
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await press(pilot, "ctrl+o")
-        await settle(pilot)
-        assert isinstance(app.screen, PracticeScreen)
-        for key in ("down", "enter"):
-            app.post_message(events.Key(key, None))
-        await settle(pilot)
-        assert isinstance(app.screen, ChallengeScreen)
-        assert app.screen.challenge.id == "break-port"

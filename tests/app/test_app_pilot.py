@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from testkit import press, settle, type_fast, until
+from textual import events
 from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Markdown, OptionList, Static, Tabs
@@ -364,9 +365,12 @@ async def test_command_line_step_help_and_the_palette_to_another_step(
         assert "step 2 of 3" in static_text(app.screen.query_one("#step-header", Static))
 
 
-async def test_challenge_hints_check_and_solution(
+async def test_challenge_hints_check_and_solution_arrows_typed_fast_and_the_quiz(
     make_app: Any, lesson: Lesson, data_dir: Path
 ) -> None:
+    """A challenge: check, hints, solution, solved; back in the list, down and Enter typed
+    fast open the challenge the arrow reached; then the quiz: a wrong answer explained, and
+    choices as written (no markup)."""
     from tutor.app.screens.practice import ChallengeScreen, PracticeScreen
     from tutor.app.screens.quiz import QuizScreen
 
@@ -407,6 +411,17 @@ async def test_challenge_hints_check_and_solution(
         assert isinstance(app.screen, PracticeScreen)
         options = app.screen.query_one("#practice", OptionList)
         assert "✓ solved" in str(options.get_option_at_index(0).prompt)
+        # keys arriving together: Enter (a priority binding) must not overtake the arrow
+        # queued before it (was test_app_chrome's own app run)
+        options.highlighted = 0
+        for key in ("down", "enter"):
+            app.post_message(events.Key(key, None))
+        await settle(pilot)
+        assert isinstance(app.screen, ChallengeScreen), "down, enter typed fast"
+        assert app.screen.challenge.id == "break-port", "the challenge the arrow reached"
+        await press(pilot, "escape", "escape")  # out of the editor, back to the list
+        assert isinstance(app.screen, PracticeScreen)
+        options = app.screen.query_one("#practice", OptionList)
         options.highlighted = options.option_count - 1
         await press(pilot, "enter")
         await settle(pilot)
