@@ -37,8 +37,8 @@ def _builtin_lessons_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_lint_without_paths_checks_the_builtin_lessons(capsys: pytest.CaptureFixture[str]) -> None:
-    """The built-in lessons pass `ktutor lint` (each lint of them is ~0.9 CPU s: this test and
-    test_course_lint's `lint_paths` one are the two; a named folder is linted below)."""
+    """The built-in lessons pass `ktutor lint`, which prints each problem (`lint_paths` on
+    lessons/: the one lint of them in the suite, ~0.9 CPU s; a named folder is linted below)."""
     code = main(["lint"])
     out = capsys.readouterr().out
     assert code == 0, out
