@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
-from testkit import settle
+from testkit import builtin_lessons, settle
 from textual.widgets import OptionList
 
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.screens.lesson_list import LessonListScreen
+from tutor.course.lesson import LessonSet
 
 
 async def test_enter_pressed_while_loading_opens_the_first_lesson_once_loaded(
@@ -20,12 +20,11 @@ async def test_enter_pressed_while_loading_opens_the_first_lesson_once_loaded(
     """#15 item 8: an Enter pressed while the list said "Loading lessons…" was dropped."""
     from tutor.app.app import TutorApp
 
-    read = TutorApp._read_lesson_files
     release = threading.Event()
 
-    def slow_read(self: TutorApp) -> Any:
-        release.wait(30)  # the files are read only once the test has pressed Enter
-        return read(self)
+    def slow_read(self: TutorApp) -> LessonSet:
+        release.wait(30)  # the files are "read" only once the test has pressed Enter
+        return LessonSet(list(builtin_lessons()))  # what reading them gives, read once
 
     monkeypatch.setattr(TutorApp, "_read_lesson_files", slow_read)
     app = TutorApp(data_dir=data_dir)

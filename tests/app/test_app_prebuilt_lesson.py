@@ -40,7 +40,9 @@ def lesson_cache_bytes() -> bytes:
 
 
 def served_app(data_dir: Path, prebuild: bool, cached: bool = True) -> TutorApp:
-    """A served tab's tutor on the built-in course, as the warm pool starts it. `cached`: the
+    """A served tab's tutor on the built-in course, as `ktutor serve` starts it: a warm pool's
+    tutor warms up and prebuilds (`prebuild`), any other tab does neither (fork_server sets
+    both from settings.warm_tutor(); the fork did the warm-up's imports before). `cached`: the
     data folder holds the lesson cache, as it does for every tab but a new folder's first
     (which reads the lesson files: ~0.3 CPU s of schema checks per app), so the lessons come
     from the cache (test_nothing_is_written_for_anyone_before_the_name keeps the files' path)."""
@@ -53,14 +55,16 @@ def served_app(data_dir: Path, prebuild: bool, cached: bool = True) -> TutorApp:
     app = TutorApp(data_dir=data_dir)
     app.cursor_blink = False
     app.prebuild = prebuild
+    app.warm_up = prebuild
     return app
 
 
 async def wait_for_prompt(app: TutorApp, pilot: Any) -> None:
-    """The name prompt is up and the warm-up (and the prebuild, if asked) is over."""
+    """The name prompt is up and the warm-up and the prebuild, if any, are over."""
     await settle(pilot)
-    await until(pilot, lambda: app._spare_editor is not None)
-    await settle(pilot)
+    if app.warm_up:
+        await until(pilot, lambda: app._spare_editor is not None)
+        await settle(pilot)
     assert isinstance(app.screen, NameScreen)
 
 

@@ -121,7 +121,10 @@ def test_a_served_tab_keeps_the_collector(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 async def test_the_app_turns_the_collector_on_after_its_first_frame(data_dir: Path) -> None:
-    app = TutorApp(data_dir=data_dir)
+    """(On the fixture lessons: `_start` turns it on whatever the lessons' source.)"""
+    from app.conftest import make_lesson
+
+    app = TutorApp(data_dir=data_dir, lessons=[make_lesson()])
     app.warm_up = False
     gc.disable()  # as `ktutor` leaves it for the start
     try:
