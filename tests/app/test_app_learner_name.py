@@ -75,40 +75,12 @@ async def test_served_app_asks_the_name_and_keeps_learners_apart(
     assert "#ada" in json.dumps(ada_json) and "#bob" not in json.dumps(ada_json)
 
 
-async def test_empty_name_is_refused(make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KTUTOR_SERVE", "1")
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await press(pilot, "enter")
-        await settle(pilot)
-        assert isinstance(app.screen, NameScreen)
-        assert app.learner is None
-
-
 async def test_unserved_app_asks_nothing(make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KTUTOR_SERVE", raising=False)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, LessonListScreen)
-
-
-async def test_a_name_alone_is_on_the_roster(
-    make_app: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The instructor sees a learner who has typed a name and nothing else yet."""
-    from tutor.classroom.roster import roster
-
-    monkeypatch.setenv("KTUTOR_SERVE", "1")
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.screen.query_one(Input).value = "Cleo"
-        await press(pilot, "enter")
-        await settle(pilot)
-        rows, _ = roster(data_dir, {})
-        assert [(r.learner, r.current) for r in rows] == [("Cleo", None)]
 
 
 async def test_submitting_the_name_twice_is_harmless(
@@ -132,28 +104,38 @@ async def test_submitting_the_name_twice_is_harmless(
     assert app.return_code in (0, None)
 
 
-async def test_the_palette_is_no_way_around_the_name(
+async def test_nothing_but_a_name_gets_past_the_prompt_and_the_name_is_on_the_roster(
     make_app: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """ctrl+p at the prompt opened the palette, whose "Lesson: ..." opened a lesson with no
-    name, writing the server's shared progress.json (and it offered "Reset all progress")."""
+    """An empty name is refused. ctrl+p at the prompt opened the palette, whose "Lesson: ..."
+    opened a lesson with no name, writing the server's shared progress.json (and it offered
+    "Reset all progress"). The instructor sees a learner who has typed a name and nothing
+    else yet. (Three tests of one served tab at 80x24 each.)"""
     from textual.command import CommandPalette
+
+    from tutor.classroom.roster import roster
 
     monkeypatch.setenv("KTUTOR_SERVE", "1")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NameScreen), "an empty name was taken"
+        assert app.learner is None
         await press(pilot, "ctrl+p")
         await settle(pilot)
         assert isinstance(app.screen, NameScreen)
-        assert not CommandPalette.is_open(app)
+        assert not CommandPalette.is_open(app), "the palette opened before the name"
         app.screen.query_one(Input).value = "Edsger"
         await press(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, LessonListScreen)
+        rows, _ = roster(data_dir, {})
+        assert [(r.learner, r.current) for r in rows] == [("Edsger", None)], "not on the roster"
         await press(pilot, "ctrl+p")  # named: the palette is back
         await settle(pilot)
-        assert CommandPalette.is_open(app)
+        assert CommandPalette.is_open(app), "no palette after the name"
     assert not (data_dir / "progress.json").exists()
 
 
