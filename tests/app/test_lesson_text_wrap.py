@@ -6,12 +6,14 @@ lessons are wrapped as Textual wraps a Markdown paragraph, at the widths the ste
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from testkit import builtin_app, builtin_lessons, settle
 from textual.content import Content
 from textual.geometry import Region
@@ -29,12 +31,18 @@ def texts() -> Iterator[tuple[str, str]]:
             yield f"{lesson.id} challenge {challenge.id}", challenge.text
 
 
+@functools.cache
+def tokens(text: str) -> list[Token]:
+    """`text` parsed as CommonMark, once for both widths."""
+    return MarkdownIt("commonmark").parse(text)
+
+
 def broken_flags(text: str, width: int) -> list[str]:
     """The code spans of `text` that a wrap at `width` splits before a `-` (list items are
     two cells narrower per level, as the bullet takes them)."""
     found: list[str] = []
     depth = 0
-    for token in MarkdownIt("commonmark").parse(text):
+    for token in tokens(text):
         if token.type in ("bullet_list_open", "ordered_list_open"):
             depth += 1
         elif token.type in ("bullet_list_close", "ordered_list_close"):
