@@ -20,22 +20,11 @@ from tutor.model.limits import FILE_TEXT_BYTES
 ROOT = Path(__file__).resolve().parent.parent.parent
 SCENARIOS = ROOT / "tests" / "scenarios"
 
-RUN_MEASURED = """
-import resource, subprocess, sys, time
-start = time.perf_counter()
-proc = subprocess.run(sys.argv[2:], stdin=open(sys.argv[1], "rb") if sys.argv[1] != "-" else None,
-                      capture_output=True)
-elapsed = time.perf_counter() - start
-rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-sys.stdout.buffer.write(b"%d %f %d\\n" % (proc.returncode, elapsed, rss_kb))
-sys.stdout.buffer.write(proc.stdout + b"\\x00" + proc.stderr)
-"""
-
 
 def ktutor(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """`ktutor ARGS` through `tutor.cli.main` in this process: its exit code, stdout and stderr
-    (a child costs a third of a CPU second; the bad-input tests below fork theirs from a
-    prepared python, the file-limit test starts the real `python -m tutor`)."""
+    (a child costs a third of a CPU second; the bad-input and file-limit tests below fork
+    theirs from a prepared python)."""
     out, err = io.StringIO(), io.StringIO()
     real_stdin = sys.stdin
     sys.stdin = io.TextIOWrapper(io.BytesIO((stdin or "").encode()), encoding="utf-8")
@@ -48,31 +37,6 @@ def ktutor(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[
     finally:
         sys.stdin = real_stdin
     return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
-
-
-def measured(args: list[str], stdin_file: Path | None = None) -> tuple[int, float, int, str, str]:
-    """Run ktutor in a wrapper that reports exit code, wall time and the child's peak RSS."""
-    cmd = [
-        sys.executable,
-        "-c",
-        RUN_MEASURED,
-        str(stdin_file) if stdin_file else "-",
-        sys.executable,
-        "-m",
-        "tutor",
-        *args,
-    ]
-    proc = subprocess.run(cmd, capture_output=True, cwd=ROOT, timeout=60)
-    head, _, rest = proc.stdout.partition(b"\n")
-    code, elapsed, rss = head.split()
-    out, _, err = rest.partition(b"\x00")
-    return (
-        int(code),
-        float(elapsed),
-        int(rss),
-        out.decode(errors="replace"),
-        err.decode(errors="replace"),
-    )
 
 
 INVALID = """\
@@ -242,17 +206,19 @@ def test_bad_input_one_line_exit_2(
     assert needle in lines[0]
 
 
-def test_file_over_the_command_line_limit_file_and_stdin(tmp_path: Path) -> None:
+def test_file_over_the_command_line_limit_file_and_stdin(tmp_path: Path, zygote: Any) -> None:
     """A file over limits.FILE (256 MB) is refused from its size, before it is read: fast and
-    in little memory, named or given on stdin (a sparse file costs no disk)."""
+    in little memory, named or given on stdin (a sparse file costs no disk). Each `ktutor` is
+    a child of its own (forked from the prepared python, its start-up cost counted)."""
     f = tmp_path / "huge.yaml"
     with f.open("wb") as fh:
         fh.truncate(FILE_TEXT_BYTES + 1)
     for args, stdin in (([str(f)], None), (["-"], f)):
-        code, elapsed, rss_kb, _out, err = measured(["check", *args], stdin)
-        assert code == 2
-        assert elapsed < 2.0
-        assert rss_kb < 150 * 1024, f"peak RSS {rss_kb} KB"
+        answer = zygote.run(["check", *args], stdin=stdin)
+        err = answer.stderr
+        assert answer.code == 2
+        assert answer.within(2.0), f"{answer.cpu_seconds:.2f} CPU s, {answer.seconds:.2f} s"
+        assert answer.max_rss_kb < 150 * 1024, f"peak RSS {answer.max_rss_kb} KB"
         assert "too large" in err and "256 MB" in err and len(err.strip().splitlines()) == 1
         assert "Traceback" not in err
 

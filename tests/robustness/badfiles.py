@@ -394,13 +394,18 @@ class Zygote:
         reply: dict[str, Any] = json.loads(line)
         return reply
 
-    def run(self, args: Sequence[str], *, timeout: float = 20.0) -> Answer:
+    def run(
+        self, args: Sequence[str], *, timeout: float = 20.0, stdin: Path | None = None
+    ) -> Answer:
+        """`stdin`: a file the child reads as its standard input (else /dev/null)."""
         import tempfile
 
         assert self.proc.stdin is not None
         with tempfile.TemporaryDirectory() as tmp:
             out, err, rss = (Path(tmp) / name for name in ("out", "err", "rss"))
             request = {"args": list(args), "out": str(out), "err": str(err), "rss": str(rss)}
+            if stdin is not None:
+                request["stdin"] = str(stdin)
             begin = time.perf_counter()
             self.proc.stdin.write(json.dumps(request) + "\n")
             self.proc.stdin.flush()

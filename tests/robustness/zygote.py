@@ -8,7 +8,7 @@ VmHWM read at its end as badfiles' wrapper reads it); the caller adds the measur
 cold start to its time, so the budgets still include process start.
 
 Protocol, one JSON line each way: {"ready"} once the imports are done; then each request
-{"args", "out", "err", "rss"} gets {"pid"} at once (the caller may kill it), then {"status", "cpu"}
+{"args", "out", "err", "rss"} (and "stdin", a file to read as standard input) gets {"pid"} at once (the caller may kill it), then {"status", "cpu"}
 (os.wait4's status, and the child's user + system seconds) when the child has ended.
 """
 
@@ -33,10 +33,10 @@ def _hwm(rss_path: str) -> None:
         pass
 
 
-def _child(args: list[str], out: str, err: str, rss: str) -> int:
+def _child(args: list[str], out: str, err: str, rss: str, stdin: str = os.devnull) -> int:
     """What `python -c badfiles._WRAP ARGS` does after its imports; returns the exit code as
     the interpreter would (SystemExit's code, 1 and a traceback for an uncaught exception)."""
-    null = os.open(os.devnull, os.O_RDONLY)
+    null = os.open(stdin, os.O_RDONLY)
     os.dup2(null, 0)
     for fd, name in ((1, out), (2, err)):
         handle = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -82,7 +82,13 @@ def main() -> None:
         if pid == 0:
             code = 1
             try:
-                code = _child(request["args"], request["out"], request["err"], request["rss"])
+                code = _child(
+                    request["args"],
+                    request["out"],
+                    request["err"],
+                    request["rss"],
+                    request.get("stdin", os.devnull),
+                )
             finally:
                 os._exit(code & 0xFF)
         reply.write(json.dumps({"pid": pid}) + "\n")
