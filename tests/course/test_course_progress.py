@@ -4,11 +4,8 @@ home keeps progress in memory, and export/import round-trips."""
 from __future__ import annotations
 
 import errno
-import itertools
 import json
 import os
-import random
-import signal
 import subprocess
 import sys
 import threading
@@ -24,48 +21,10 @@ from tutor.course.progress import LessonProgress, ProgressStore, safe_learner_na
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _writer(path: Path, ready: int) -> None:  # pragma: no cover - runs in the child
-    """Save edits and step marks as fast as it can until killed (a forked child: an
-    interpreter's start cost ~0.1 CPU s a kill, and only the writes are under test)."""
-    store = ProgressStore.open(path)
-    assert store.notice == "", store.notice
-    os.write(ready, b"r")
-    for i in itertools.count():
-        store.save_edit("anatomy", "step-1", f"edit {i} " + "x" * (i * 97 % 20000))
-        store.mark_step_done("anatomy", i % 40)
-
-
-def test_sigkill_during_many_writes_leaves_a_loadable_file(tmp_path: Path) -> None:
-    path = tmp_path / "progress.json"
-    rng = random.Random(1234)
-    loaded = 0
-    for _ in range(20):
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child
-            try:
-                os.close(read_fd)
-                _writer(path, write_fd)
-            finally:
-                os._exit(1)
-        os.close(write_fd)
-        try:
-            assert os.read(read_fd, 1) == b"r", "the writer could not open the store"
-            time.sleep(rng.uniform(0.0, 0.06))
-            os.kill(pid, signal.SIGKILL)
-        finally:
-            os.close(read_fd)
-            _, status = os.waitpid(pid, 0)
-        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
-        store = ProgressStore.open(path)
-        assert store.notice == "" and store.persistent
-        if path.exists():
-            json.loads(path.read_text(encoding="utf-8"))  # whole, valid JSON
-            edit = store.saved_edit("anatomy", "step-1")
-            assert edit is not None and edit.startswith("edit ")
-            assert store.lesson("anatomy").steps_done
-            loaded += 1
-    assert loaded >= 15  # the writer did get to write in most runs
+# Atomic saves survive SIGKILL: tests/robustness/test_nothing_lost.py kills a forked writer of
+# `ProgressStore.save_edit` and `mark_step_done` 60 times, checking after each kill that the store
+# opens without a notice, the file is whole JSON, the edit is one whole, never older version and
+# its step mark is kept. A test here killed the same writer 20 times and checked less.
 
 
 def test_write_atomic_replaces_and_keeps_mode(tmp_path: Path) -> None:

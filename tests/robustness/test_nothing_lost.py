@@ -1,9 +1,8 @@
 """Nothing lost: a writer SIGKILLed at any moment leaves the old file or the new one, whole.
 
-tests/course/test_course_progress.py kills a fresh interpreter 20 times; here a forked writer
-(no interpreter start-up, so the kills are cheap and land anywhere in the write) is killed
-`KILLS` times for each of `write_atomic` and the real `ProgressStore.save_edit`, and every file left
-behind is checked for being one complete version, not merely parseable. Then the CLI with a
+A forked writer (no interpreter start-up, so the kills are cheap and land anywhere in the
+write) is killed `KILLS` times for each of `write_atomic` and the real `ProgressStore.save_edit`,
+and every file left behind is checked for being one complete version, not merely parseable. Then the CLI with a
 home folder that is a file or does not exist: `ktutor progress` works and says "in memory".
 """
 
