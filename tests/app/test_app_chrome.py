@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from testkit import press, settle
-from textual.command import CommandPalette
 
 from tutor.app.screens.help import HelpScreen
 from tutor.app.screens.lesson import LessonScreen
@@ -86,23 +85,6 @@ async def test_hovering_a_footer_key_highlights_only_it_and_a_click_presses_it(
         assert app.screen.lesson.id == "basics"
         await click_key(pilot, "Lessons")
         assert isinstance(app.screen, LessonListScreen)
-
-
-async def test_title_bar_follows_the_step_and_opens_the_palette(
-    make_app: Any, data_dir: Path
-) -> None:
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        bar = app.screen.query_one(TitleBar)
-        assert bar.title_text() == "Service basics — step 1 of 3: The selector"
-        assert "Service basics — step 1 of 3: The selector" in bar.render().plain
-        await press(pilot, "ctrl+n")
-        await settle(pilot)
-        assert "step 2 of 3: The port" in bar.render().plain
-        await pilot.click(TitleBar, offset=(1, 0))
-        await settle(pilot)
-        assert isinstance(app.screen, CommandPalette)
 
 
 async def test_a_long_title_is_cut_with_an_ellipsis(make_app: Any, data_dir: Path) -> None:

@@ -224,12 +224,10 @@ async def test_the_error_list_and_the_note_leave_once_the_text_stays_valid(
         assert errors.display and note.display and said.startswith("line 1: ")
 
 
-async def test_the_error_list_fits_its_messages_after_a_resize_and_in_a_hidden_pane(
-    make_app: Any,
-) -> None:
-    """Its height is set from its messages at its width: a new width measures them again, and
-    messages that came while its pane was hidden (a small terminal's other tab) are measured
-    once it shows."""
+async def test_the_error_list_fits_its_messages_after_a_resize(make_app: Any) -> None:
+    """Its height is set from its messages at its width: a new width measures them again.
+    Messages that came while its pane was hidden (a small terminal's other tab) are measured
+    once it shows: test_app_pilot's test_narrow_terminal_uses_tabs."""
     app = make_app("basics")
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
@@ -243,17 +241,3 @@ async def test_the_error_list_fits_its_messages_after_a_resize_and_in_a_hidden_p
         await settle(pilot)
         await settle(pilot)
         assert errors.virtual_size.height == errors.size.height > wide
-    app = make_app("basics")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await press(pilot, "f4")  # the routing tab: the editor's pane is hidden
-        await settle(pilot)
-        editor = app.screen.query_one(YamlEditor)
-        errors = app.screen.query_one("#errors", OptionList)
-        editor.load_text("Q" + editor.text)
-        await settle(pilot)
-        await press(pilot, "f3")
-        await settle(pilot)
-        await settle(pilot)
-        assert errors.display and errors.size.height > 0
-        assert errors.size.height == min(7, errors.virtual_size.height)

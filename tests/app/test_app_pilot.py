@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from testkit import press, settle, type_fast, until
 from textual import events
-from textual.command import CommandList
+from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Markdown, OptionList, Static, Tabs
 
@@ -20,6 +20,7 @@ from tutor.app.screens.lesson_list import LessonListScreen
 from tutor.app.widgets import workbench as workbench_module
 from tutor.app.widgets.editor import YamlEditor
 from tutor.app.widgets.routing import RoutingView
+from tutor.app.widgets.title_bar import TitleBar
 from tutor.app.widgets.traffic import TrafficView
 from tutor.app.widgets.workbench import Workbench
 from tutor.course.lesson import Lesson
@@ -331,11 +332,12 @@ async def test_behind_the_scenes_tabs_nftables_and_no_escape_sequences(
         assert "\x1b" not in rules, "the rules"
 
 
-async def test_command_line_step_help_and_the_palette_to_another_step(
+async def test_command_line_step_help_the_palette_to_another_step_and_the_title_bar(
     make_app: Any, lesson: Lesson, data_dir: Path
 ) -> None:
     """The app opens the lesson and step the command line names; F1 and back; the palette
-    finds a step by its title and opens it."""
+    finds a step by its title and opens it; the title bar names the step throughout, and a
+    click on it opens the palette."""
     app = make_app("basics", step=3)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -343,6 +345,8 @@ async def test_command_line_step_help_and_the_palette_to_another_step(
         assert "step 3 of 3" in static_text(app.screen.query_one("#step-header", Static))
         markdown = app.screen.query_one("#step-text", Markdown)
         assert markdown._open_links is False
+        title = app.screen.query_one(TitleBar).title_text()
+        assert title == "Service basics — step 3 of 3: A Deployment", "the title bar"
         await press(pilot, "f1")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
@@ -363,6 +367,11 @@ async def test_command_line_step_help_and_the_palette_to_another_step(
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
         assert "step 2 of 3" in static_text(app.screen.query_one("#step-header", Static))
+        bar = app.screen.query_one(TitleBar)
+        assert "Service basics — step 2 of 3: The port" in bar.render().plain, "the title bar"
+        await pilot.click(TitleBar, offset=(1, 0))
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette), "a click on the title opens the palette"
 
 
 async def test_challenge_hints_check_and_solution_arrows_typed_fast_and_the_quiz(
@@ -442,6 +451,9 @@ async def test_challenge_hints_check_and_solution_arrows_typed_fast_and_the_quiz
 
 
 async def test_narrow_terminal_uses_tabs(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
+    """The panes as tabs at 80x24: keys and clicks switch them, and the error list of a text
+    broken while the editor's pane was hidden fits its messages once the pane shows (was
+    test_app_keystroke's own app run)."""
     app = make_app("basics")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -467,6 +479,14 @@ async def test_narrow_terminal_uses_tabs(make_app: Any, lesson: Lesson, data_dir
         await pilot.click("#tab-routing")  # the tabs take clicks too
         await settle(pilot)
         assert bench.active == "routing" and bench.query_one("#routing").display, "a click"
+        # errors that came while the editor's pane was hidden are measured once it shows
+        errors = app.screen.query_one("#errors", OptionList)
+        bench.editor.load_text("Q" + bench.editor.text)
+        await settle(pilot)
+        await press(pilot, "f3")
+        await settle(pilot)
+        assert errors.display and errors.size.height > 0, "the error list, shown"
+        assert errors.size.height == min(7, errors.virtual_size.height), "fits its messages"
         await pilot.resize_terminal(120, 40)
         await settle(pilot)
         assert not bench.narrow and bench.query_one("#yaml").display
