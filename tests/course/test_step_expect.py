@@ -9,6 +9,7 @@ model the screen uses: text and screen cannot drift apart unnoticed.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -194,7 +195,14 @@ SAID = {
 def _failures(lesson: Lesson, manifest: str) -> dict[Outcome, str]:
     """Each failure in SAID that a request to some Service port shows, from a client on any
     node of the manifest (seeded, several per port), with one summary."""
-    analysis = analyze(manifest, network=ClusterNetwork(lesson.ip_families))
+    return _failures_on(lesson.ip_families, manifest)
+
+
+@functools.cache
+def _failures_on(families: tuple[str, ...], manifest: str) -> dict[Outcome, str]:
+    """`_failures`, worked out once per manifest and cluster in a process: most steps keep the
+    manifest of the step before, whose text the same requests are checked against."""
+    analysis = analyze(manifest, network=ClusterNetwork(families))
     found: dict[Outcome, str] = {}
     for sr in analysis.services:
         for pr in sr.ports:
