@@ -1,6 +1,7 @@
-"""The console in the lesson screen (Pilot): F8 opens it (a pane at 120x40, a tab at 80x24),
-commands see the manifest and the learner's cluster changes, and each mutating command makes
-the same cluster change as the routing view's key for it."""
+"""The console in the lesson screen (Pilot): F8 opens it (a pane at 120x40; a tab at 80x24,
+in test_app_pilot's test_narrow_terminal_uses_tabs), commands see the manifest and the
+learner's cluster changes, and each mutating command makes the same cluster change as the
+routing view's key for it."""
 
 from __future__ import annotations
 
@@ -33,19 +34,6 @@ async def run(pilot: Any, app: Any, line: str) -> list[str]:
     assert field.has_focus
     await type_fast(pilot, *line, "enter")  # Enter queued behind the line runs all of it
     return list(app.screen.query_one(ConsolePane).log_widget.lines)
-
-
-async def test_console_is_a_tab_at_80x24(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
-    app = make_app("basics")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        lines = await run(pilot, app, "nslookup web")
-        assert "Name:      web" in lines
-        assert bench(app).active == "console"
-        assert not app.screen.query_one("#yaml").display
-        await press(pilot, "f8")
-        await settle(pilot)
-        assert bench(app).active == "yaml" and isinstance(app.focused, YamlEditor)
 
 
 async def routing_key(pilot: Any, app: Any, pod: str, *keys: str) -> None:

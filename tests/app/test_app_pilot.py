@@ -18,6 +18,7 @@ from tutor.app.screens.help import HelpScreen
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.screens.lesson_list import LessonListScreen
 from tutor.app.widgets import workbench as workbench_module
+from tutor.app.widgets.console import ConsoleInput, ConsolePane
 from tutor.app.widgets.editor import YamlEditor
 from tutor.app.widgets.routing import RoutingView
 from tutor.app.widgets.title_bar import TitleBar
@@ -179,15 +180,15 @@ async def test_broken_yaml_shows_error_and_dimmed_last_good_view(
         assert app.focused is not errors and isinstance(app.focused, RoutingView)
 
 
-async def test_routing_view_keys_act_on_the_first_pod_it_selects_and_the_mouse_clicks(
+async def test_routing_view_keys_act_on_the_first_pod_it_selects_then_the_mouse(
     make_app: Any, lesson: Lesson, data_dir: Path
 ) -> None:
     """Focusing the routing view selects its first Pod, so a cluster key acts at once (it sat on
     the Service row and `l` said "Pick a Pod first"). What each key does is tested on the lab
     session (tests/lab); here, that the keys reach it and the view shows the result (r, l, d,
-    x, and c, which changes who sends). Then the mouse: the next-step button, and a click on
-    a routing row focuses the view on that Pod (a narrow terminal's tabs take clicks:
-    test_narrow_terminal_uses_tabs)."""
+    x, and c, which changes who sends). Then the mouse: the next-step button, a click on a
+    routing row focuses the view on that Pod, and the pane tabs a narrowed terminal mounts
+    (on the pane shown) take clicks."""
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -232,6 +233,22 @@ async def test_routing_view_keys_act_on_the_first_pod_it_selects_and_the_mouse_c
         await pilot.click(RoutingView, offset=(10, 7))
         await settle(pilot)
         assert view.has_focus and view.pod() is not None, "a click on a row"
+        # narrowed, the terminal gets the tabs (a wide screen mounts none: it never shows
+        # them), on the pane shown; they take clicks; widened, they go
+        bench = workbench(app)
+        assert not bench.query("#pane-tabs"), "a wide screen mounts no tabs"
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert bench.narrow and bench.query_one("#pane-tabs").display, "narrowed: tabs"
+        assert bench.query_one("#pane-tabs", Tabs).active == f"tab-{bench.active}"
+        await pilot.click("#tab-yaml")
+        await settle(pilot)
+        assert bench.active == "yaml" and bench.query_one("#yaml").display, "a click on a tab"
+        assert not bench.query_one("#routing").display
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert not bench.query_one("#pane-tabs").display, "widened: no tabs"
+        assert bench.query_one("#yaml").display and bench.query_one("#routing").display
 
 
 async def test_traffic_one_request_and_burst_then_dimmed_after_an_edit_and_gone_next_step(
@@ -451,9 +468,9 @@ async def test_challenge_hints_check_and_solution_arrows_typed_fast_and_the_quiz
 
 
 async def test_narrow_terminal_uses_tabs(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
-    """The panes as tabs at 80x24: keys and clicks switch them, and the error list of a text
-    broken while the editor's pane was hidden fits its messages once the pane shows (was
-    test_app_keystroke's own app run)."""
+    """The panes as tabs at 80x24: keys and clicks switch them, F8's console is one of them,
+    and the error list of a text broken while the editor's pane was hidden fits its messages
+    once the pane shows (was test_app_keystroke's own app run)."""
     app = make_app("basics")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -479,6 +496,15 @@ async def test_narrow_terminal_uses_tabs(make_app: Any, lesson: Lesson, data_dir
         await pilot.click("#tab-routing")  # the tabs take clicks too
         await settle(pilot)
         assert bench.active == "routing" and bench.query_one("#routing").display, "a click"
+        # F8's console is a tab here (was test_app_console's own app run at 80x24)
+        await press(pilot, "f8")
+        assert isinstance(app.focused, ConsoleInput), "F8 focuses the console's line"
+        await type_fast(pilot, *"nslookup web", "enter")
+        assert "Name:      web" in app.screen.query_one(ConsolePane).log_widget.lines
+        assert bench.active == "console" and not bench.query_one("#yaml").display, "a tab"
+        await press(pilot, "f8")
+        assert bench.active == "yaml" and isinstance(app.focused, YamlEditor), "F8 closes it"
+        await press(pilot, "f4")
         # errors that came while the editor's pane was hidden are measured once it shows
         errors = app.screen.query_one("#errors", OptionList)
         bench.editor.load_text("Q" + bench.editor.text)
@@ -491,30 +517,6 @@ async def test_narrow_terminal_uses_tabs(make_app: Any, lesson: Lesson, data_dir
         await settle(pilot)
         assert not bench.narrow and bench.query_one("#yaml").display
         assert bench.query_one("#routing").display
-
-
-async def test_a_wide_terminal_made_narrow_gets_the_tabs(
-    make_app: Any, lesson: Lesson, data_dir: Path
-) -> None:
-    """A wide screen mounts no tabs (it never shows them); narrowing the terminal mounts
-    them, on the pane shown, and they switch panes."""
-    app = make_app("basics")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        bench = workbench(app)
-        assert not bench.query("#pane-tabs")
-        await pilot.resize_terminal(80, 24)
-        await settle(pilot)
-        assert bench.narrow and bench.query_one("#pane-tabs").display
-        assert bench.query_one("#pane-tabs", Tabs).active == f"tab-{bench.active}"
-        await pilot.click("#tab-routing")
-        await settle(pilot)
-        assert bench.active == "routing" and bench.query_one("#routing").display
-        assert not bench.query_one("#yaml").display
-        await pilot.resize_terminal(120, 40)
-        await settle(pilot)
-        assert not bench.query_one("#pane-tabs").display
-        assert bench.query_one("#yaml").display and bench.query_one("#routing").display
 
 
 async def test_progress_notice_is_shown(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
