@@ -178,11 +178,27 @@ async def test_an_unreadable_progress_file_never_stops_the_app(tmp_path: Path, k
         assert list(tmp_path.glob("progress.json.corrupt-*")), "the bad file was not kept"
 
 
-async def test_a_pack_of_3000_files_and_hostile_text_in_the_app(tmp_path: Path) -> None:
+def pack_of_3000_files(shared_file: Any) -> Path:
+    """badfiles' pack of 3,000 lesson files (writing it is ~0.9 CPU s), written once per test
+    run under the name test_bad_inputs gives it (its `SHARED` inputs), so that whichever test
+    comes first writes it for both; the app only reads it."""
+    bad = next(b for b in bf.CATALOGUE if b.name == "pack-3000-files")
+
+    def write(out: Path) -> None:
+        out.mkdir()
+        bad.build(out)
+
+    (path,) = shared_file("bad-input-pack-3000-files", write).iterdir()
+    return path
+
+
+async def test_a_pack_of_3000_files_and_hostile_text_in_the_app(
+    tmp_path: Path, shared_file: Any
+) -> None:
     """3,000 pack files, a lesson with hostile text and a pack of evil file names: the list
     loads within its CPU budget, and neither the list (every row: was a test of its own on
     the evil pack alone) nor the hostile lesson paints a control character."""
-    pack = bf._pack_many(tmp_path)
+    pack = pack_of_3000_files(shared_file)
     hostile = tmp_path / "hostile"
     hostile.mkdir()
     (hostile / "01-anatomy.yaml").write_bytes(
