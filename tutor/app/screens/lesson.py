@@ -15,9 +15,9 @@ from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Markdown, Static
 
+from tutor.app.screens.opaque import OpaqueScreen
 from tutor.app.widgets.console import commands_line
 from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.hanging import Hanging
@@ -116,7 +116,7 @@ class StepPane(IntroPane):
         yield Static("", id="step-check", markup=False)
 
 
-class LessonScreen(WorkbenchScreen, Screen[None]):
+class LessonScreen(WorkbenchScreen, OpaqueScreen[None]):
     """One lesson, one step at a time."""
 
     INTRO_LABEL: ClassVar[str] = "Step"

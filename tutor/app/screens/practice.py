@@ -8,10 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.app.screens.opaque import OpaqueScreen
 from tutor.app.widgets.choice_list import ChoiceList
 from tutor.app.widgets.console import commands_line
 from tutor.app.widgets.footer import KeyFooter
@@ -41,7 +41,7 @@ def console_key(challenge: Challenge) -> str:
     return keys.console_key(challenge.id)
 
 
-class PracticeScreen(Screen[None]):
+class PracticeScreen(OpaqueScreen[None]):
     """Pick a challenge or the quiz."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -150,7 +150,7 @@ class ChallengePane(IntroPane):
         )
 
 
-class ChallengeScreen(WorkbenchScreen, Screen[None]):
+class ChallengeScreen(WorkbenchScreen, OpaqueScreen[None]):
     """Fix the manifest until the goal holds; hints one at a time; the solution on request."""
 
     INTRO_LABEL: ClassVar[str] = "Task"

@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.app.screens.opaque import OpaqueScreen
 from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.hanging import Hanging, Paragraph
 from tutor.app.widgets.inline import inline
@@ -29,7 +29,7 @@ BLANK = (Content(), Content())
 """An empty row between paragraphs of a `Hanging`."""
 
 
-class QuizScreen(Screen[None]):
+class QuizScreen(OpaqueScreen[None]):
     """Answer with Enter (or a letter); n / p move between questions and the score page."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
