@@ -22,6 +22,7 @@ from tutor.course.listing import Heading
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.css.stylesheet import Stylesheet
 
     from tutor.app.screens.lesson import LessonScreen
     from tutor.app.widgets.editor import YamlEditor
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
 
 GC_THRESHOLD = 50_000
 """Allocations between young-generation collections (Python's default is 700)."""
+
+_STYLESHEETS: dict[tuple[tuple[str, str], ...], Stylesheet] = {}
+"""The stylesheet of this process's tutors, per set of CSS variables (a theme): see
+`TutorApp._share_stylesheet`."""
 
 
 def progress_path(data_dir: str | Path | None = None) -> Path | None:
@@ -142,6 +147,32 @@ class TutorApp(App[None]):
         """A served tab's hold on its learner name (`tutor.classroom.claims`)."""
         self.burst_frame_seconds = 1 / 30
         """Time between the frames that reveal a burst of requests; tests set 0 (all at once)."""
+        self._stylesheet_shared = False
+        """This app parses its CSS into the process's shared stylesheet (`on_load`)."""
+
+    def on_load(self) -> None:
+        """A tutor without the warm-up takes the stylesheet an earlier such tutor of this
+        process parsed (for the same CSS variables: the same theme). Textual gives each app a
+        new stylesheet and parses every widget class's CSS again the first time one mounts:
+        about 50 ms of CPU, a seventh of a new app's start in a lesson; each Pilot test starts
+        one. The shared one holds the styles of every widget class any of them mounted, as a
+        tutor's warm-up registers them ahead (`tutor.app.prewarm`). A tutor that warms up
+        (`ktutor`, a warm pool's tab: one per process) keeps its own: it registers them itself.
+        Load comes after Textual added the app's own CSS sources and before anything is
+        styled: the shared stylesheet has the same sources, parsed."""
+        if self.warm_up:
+            return
+        key = tuple(sorted(self.get_css_variables().items()))
+        self.stylesheet = _STYLESHEETS.setdefault(key, self.stylesheet)
+        self._stylesheet_shared = True
+
+    def refresh_css(self, animate: bool = True) -> None:
+        """New CSS variables (a theme change) are parsed into this app's own copy: the shared
+        stylesheet keeps those it was parsed with, for the next tutor."""
+        if self._stylesheet_shared:
+            self._stylesheet_shared = False
+            self.stylesheet = self.stylesheet.copy()
+        super().refresh_css(animate)
 
     # -- state --------------------------------------------------------------------------------
 
