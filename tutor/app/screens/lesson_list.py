@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
@@ -85,6 +86,7 @@ class LessonListScreen(Screen[None]):
         self._shown: list[tuple[str | None, str, bool]] | None = None
         """What the options say now (id, text, disabled): a fill that would show the same
         keeps them (each new option is measured and drawn again)."""
+        self._resumed = False
 
     @property
     def tutor(self) -> TutorApp:
@@ -104,7 +106,10 @@ class LessonListScreen(Screen[None]):
     def on_mount(self) -> None:
         self.fill()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._resumed:  # its widgets were styled as they mounted, a moment ago: Textual
+            self._resumed = True  # styled all of them again (5 ms of a start)
+            event.refresh_styles = False
         self.fill()
         # after this frame: the editor for the next lesson, made while the learner reads
         self.set_timer(0.3, self._make_spare_editor)

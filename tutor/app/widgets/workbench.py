@@ -320,7 +320,7 @@ class Workbench(Vertical):
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 self.intro.id = "intro"
-                self.intro.add_class("pane")
+                self.intro.add_class("pane", update=False)  # styled as it mounts, once
                 yield self.intro
                 with Vertical(id="yaml", classes="pane"):
                     take_spare = getattr(self.app, "take_spare_editor", None)
