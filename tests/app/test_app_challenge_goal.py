@@ -1,13 +1,18 @@
-"""A challenge's goal line renders its inline Markdown, as its hints and result do: the goal of
-the dual-stack lesson's `ipv6-first` showed its backticks (`api`) as typed."""
+"""The dual-stack lesson's `ipv6-first` challenge: its goal line renders its inline Markdown, as
+its hints and result do (it showed its backticks, `api`, as typed), and its workbench runs on
+the lesson's dual-stack cluster (`cluster: ip_families`), as the lesson's steps do: an
+IPv6-only Service is served from the Pods' IPv6 addresses, not refused as on an IPv4 cluster."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from testkit import builtin_app, press, settle
+from testkit import builtin_app, press, settle, type_fast
 from textual.widgets import Static
+
+from tutor.app.widgets.editor import YamlEditor
+from tutor.app.widgets.routing import RoutingView
 
 
 @pytest.fixture(autouse=True)
@@ -16,7 +21,9 @@ def only_builtin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KTUTOR_SERVE", raising=False)
 
 
-async def test_the_goal_line_renders_code_spans(tmp_path: Path) -> None:
+async def test_the_goal_line_renders_code_spans_and_the_cluster_is_dual_stack(
+    tmp_path: Path,
+) -> None:
     from tutor.app.screens.practice import ChallengeScreen
 
     app = builtin_app("dual-stack", data_dir=tmp_path, from_files=False)
@@ -31,3 +38,15 @@ async def test_the_goal_line_renders_code_spans(tmp_path: Path) -> None:
         shown = str(app.screen.query_one("#challenge-goal", Static).render())
         assert shown.startswith("Goal: api has an AAAA")
         assert "`" not in shown
+        # an IPv6-only Service: the cluster has the family, so its Pod rows are IPv6 addresses
+        editor = app.screen.query_one(YamlEditor)
+        editor.focus()
+        line = editor.text.splitlines().index("  selector:")
+        editor.cursor_location = (line, 2)
+        await type_fast(pilot, *"ipFamilies: [IPv6]", "enter")
+        assert "  ipFamilies: [IPv6]\n  selector:" in editor.text
+        view = app.screen.query_one(RoutingView)
+        prompts = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
+        rows = [p for p in prompts if "TRAFFIC" in p]
+        assert len(rows) == 2, prompts
+        assert all("[fd00:10:244:" in row and "]:8080" in row for row in rows), rows
