@@ -50,9 +50,7 @@ async def test_a_lesson_opens_in_the_spare_editor_as_in_a_new_one_and_the_list_m
     next lesson, which opens in it with the same text."""
     seen: list[Any] = []
     for spare in (True, False):
-        app = make_app(warm_up=True)
-        if not spare:
-            app.take_spare_editor = lambda: None
+        app = make_app(warm_up=spare)  # without the warm-up no spare is made: a new editor
         async with app.run_test(size=(120, 40)) as pilot:
             editor = await open_first_lesson(app, pilot, spare)
             start = editor.text
