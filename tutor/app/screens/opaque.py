@@ -27,8 +27,11 @@ class OpaqueScreen(Screen[ResultType]):
     Textual resumes it, which then asks for one more repaint of the whole screen: nothing
     has changed in between (what a widget changes later it repaints itself).
 
-    Those were two of the three full repaints of a lesson's opening, and the third of the
-    lesson screen's own first frame (`_drawn_whole`)."""
+    And a layout of the screen repaints what it moves; Textual's own layout refresh after
+    the screen's widgets mount also asked for a repaint of all of it.
+
+    Those were three of the four full repaints of a lesson's opening: its first frame is
+    the one left."""
 
     _drawn_whole = False
     """Textual is resuming this screen at a new size: it lays it out and draws it whole
@@ -36,8 +39,9 @@ class OpaqueScreen(Screen[ResultType]):
 
     @on(events.ScreenResume)
     def _note_resume(self) -> None:
-        """Runs before Textual's own handler (`Screen._on_screen_resume`), which draws the screen whole when its size
-        changed (the first time it is shown) and then calls `refresh()`."""
+        """Runs before Textual's own handler (`Screen._on_screen_resume`), which draws the
+        screen whole when its size changed (the first time it is shown), then calls
+        `refresh()`."""
         self._drawn_whole = self.outer_size != self.app.size
         if self._drawn_whole:
             self.call_next(self._forget_drawn_whole)
@@ -58,4 +62,9 @@ class OpaqueScreen(Screen[ResultType]):
             if not regions and self._drawn_whole:
                 self._drawn_whole = False
                 return self  # drawn whole a moment ago, as Textual resumed it
+        elif layout and not regions and not recompose:
+            # the layout repaints every region whose widgets it moves, adds or removes (a
+            # colour change repaints through a refresh of its own): a whole-screen repaint
+            # with it (Textual's, after the screen's own widgets mounted) draws the same
+            repaint = False
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
