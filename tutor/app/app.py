@@ -460,7 +460,10 @@ class TutorApp(App[None]):
 
     def on_unmount(self) -> None:
         """The last word on quitting: anything kept in memory but not yet written (a save
-        thread that had not run) is written now, and the learner's name is free again."""
+        thread that had not run) is written now, and the learner's name is free again. The
+        workbench screens' own saves as they unmount write only when their text has something
+        to keep: a console line or a cluster change kept with the YAML untouched is written
+        here alone."""
         from tutor.app import signals
 
         signals.remove()
