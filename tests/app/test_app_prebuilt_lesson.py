@@ -15,12 +15,14 @@ from typing import Any
 
 import pytest
 from testkit import builtin_lessons, press, settle, until
+from textual import events
 from textual.widgets import Input, OptionList
 
 from tutor.app.app import TutorApp
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.screens.lesson_list import LessonListScreen
 from tutor.app.screens.name import NameScreen
+from tutor.app.widgets.intro_pane import IntroMarkdown, IntroPane
 from tutor.course.progress import ProgressStore, step_key
 
 WIDE = (120, 40)
@@ -100,14 +102,21 @@ class FirstLesson:
     svg: str  # the lesson's screen as drawn
     saved: dict[str, Any]  # the progress file
     used: bool  # the prebuilt screen was the one opened
+    text_widths: list[int]  # the widths the step's text was laid out at as the lesson opened
+    bar_case: bool  # built with the step pane's scroll bar; here its text fits only without
 
 
 async def first_lesson(
-    data_dir: Path, prebuild: bool, size: tuple[int, int], arrive: tuple[int, int] | None = None
+    data_dir: Path,
+    prebuild: bool,
+    size: tuple[int, int],
+    monkeypatch: pytest.MonkeyPatch,
+    arrive: tuple[int, int] | None = None,
 ) -> FirstLesson:
     """Start a tab, (optionally) resize it as a browser does when it connects, give a name and
     open the highlighted lesson."""
     app = served_app(data_dir, prebuild)
+    text_widths: list[int] = []
     async with app.run_test(size=size) as pilot:
         await wait_for_prompt(app, pilot)
         prebuilt = app._prebuilt
@@ -121,10 +130,32 @@ async def first_lesson(
         await give_name(app, pilot, "Ada")
         kept = before is not None and lessons.get_option_at_index(0) is before
         listed = app.export_screenshot() if arrive is None else ""
+        built_with_bar = (
+            prebuilt is not None and prebuilt.query_one(IntroPane).show_vertical_scrollbar
+        )
+
+        def laid_out(widget: IntroMarkdown, event: events.Resize) -> None:
+            text_widths.append(event.size.width)
+
+        monkeypatch.setattr(IntroMarkdown, "on_resize", laid_out, raising=False)
         screen = await open_highlighted(app, pilot)
         assert app.focused is screen.workbench.editor
+        pane = screen.query_one(IntroPane)
+        full, rows = pane.size.width, pane.scrollable_content_region.height
+        beside_bar = full - pane.styles.scrollbar_size_vertical
+        fits_only_without = (
+            pane.get_content_height(pane.size, app.size, full)
+            <= rows
+            < pane.get_content_height(pane.size, app.size, beside_bar)
+        )
         return FirstLesson(
-            listed, kept, app.export_screenshot(), progress_json(app), screen is prebuilt
+            listed,
+            kept,
+            app.export_screenshot(),
+            progress_json(app),
+            screen is prebuilt,
+            text_widths,
+            built_with_bar and fits_only_without,
         )
 
 
@@ -138,17 +169,25 @@ async def test_a_new_learner_gets_the_prebuilt_screen_as_a_fresh_one(
     """A warm tutor also fills the lesson list as a new learner sees it while it waits; after a
     new learner's name it stays as it is (drawing it again was most of the name -> list
     time), and looks as a list filled after the name does (checked at the tab's first size:
-    a resize redraws it anyway)."""
+    a resize redraws it anyway). At 150x45, lesson 1's first step (laid out beside a scroll
+    bar at the prebuild's 120x40) fits its pane only without one: the adopted screen lays the
+    text out once, at the full width, as a fresh screen does."""
     seen = []
     for prebuild in (False, True):
         folder = tmp_path / f"prebuild-{prebuild}"
         monkeypatch.setenv("KTUTOR_DATA_DIR", str(folder))
-        seen.append(await first_lesson(folder, prebuild, WIDE, arrive))
+        seen.append(await first_lesson(folder, prebuild, WIDE, monkeypatch, arrive))
     fresh, warm = seen
     assert not fresh.used and warm.used, "the second tab opened its prebuilt screen"
     assert warm.svg == fresh.svg, "the prebuilt screen shows what a fresh one shows"
     assert warm.saved == fresh.saved, "and the learner's progress is written the same"
     assert warm.saved["current"] == "anatomy"
+    if arrive == (150, 45):  # built with the step pane's bar (at 120x40), fits only without
+        assert warm.bar_case, "150x45 is still a size where step 1 fits only without a bar"
+        assert len(warm.text_widths) == 1, (
+            f"laid out at {warm.text_widths}: the bar kept from the prebuild's size made the "
+            "step's text wrap beside it first (LessonScreen.adopt starts it without)"
+        )
     if arrive is None:
         assert warm.list_kept, "the list filled behind the prompt is kept after the name"
         assert warm.listed == fresh.listed, "and looks as a list filled after the name"

@@ -198,7 +198,9 @@ class LessonScreen(WorkbenchScreen, OpaqueScreen[None]):
         if (self.app.size.width, self.app.size.height) != self._built_size:
             # laid out at another size, a pane kept the scroll bar it needed then (the text
             # wraps narrower beside it, and still overflows): start without any, as a new
-            # screen does, and let the layout at this size decide
+            # screen does, and let the layout at this size decide (IntroPane would drop a bar
+            # its text does not need on the Resize, but after a layout beside it: the step's
+            # text wrapped twice per learner)
             for widget in self.query("*"):
                 widget.show_vertical_scrollbar = False
                 widget.show_horizontal_scrollbar = False
