@@ -36,7 +36,7 @@ GC_THRESHOLD = 50_000
 
 _STYLESHEETS: dict[tuple[tuple[str, str], ...], Stylesheet] = {}
 """The stylesheet of this process's tutors, per set of CSS variables (a theme): see
-`TutorApp._share_stylesheet`."""
+`TutorApp.on_load`."""
 
 
 def progress_path(data_dir: str | Path | None = None) -> Path | None:

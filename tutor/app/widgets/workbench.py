@@ -440,8 +440,8 @@ class Workbench(Vertical):
             # app.tcss's `Workbench.-reading` rules size these four panes alone: they are
             # restyled, not the workbench's 24 nodes (30 ms of each F2 and F3)
             self.set_class(reading, "-reading", update=False)
-            styled = (left, right, panes["intro"], panes["yaml"])  # READING_STYLED
-            self.app.stylesheet.update_nodes(styled, animate=False)
+            nodes = {"left": left, "right": right, **panes}
+            self.app.stylesheet.update_nodes([nodes[n] for n in READING_STYLED], animate=False)
         if panes["behind"].display:
             self._ensure_behind()
         if panes["console"].display:
