@@ -24,6 +24,12 @@ CSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]")
 """A control sequence (colour, cursor move): a text on screen may hold some between its letters."""
 
 
+def set_size(fd: int, cols: int, rows: int) -> None:
+    """Give the pseudo-terminal a size; on a change the kernel sends SIGWINCH to the app, as
+    when a terminal window is resized."""
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+
 class Terminal:
     """`ktutor ARGS` in a pseudo-terminal, its output drained as it comes."""
 
@@ -38,7 +44,7 @@ class Terminal:
                 os.execve(sys.executable, [sys.executable, "-m", "tutor", *args], env)
             finally:
                 os._exit(127)
-        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        set_size(self.fd, cols, rows)
         self.out = bytearray()
         self.status: int | None = None
 

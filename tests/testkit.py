@@ -16,6 +16,7 @@ from textual.app import App
 from textual.keys import ASCII_KEY_NAMES, KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, REPLACED_KEYS
 from textual.message_pump import MessagePump
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from tutor import resources
@@ -200,6 +201,11 @@ async def until(pilot: Pilot[Any], done: Callable[[], object], seconds: float = 
             break
         await asyncio.sleep(0.02)
     assert done(), f"still not true after {seconds} s"
+
+
+def prompts(options: OptionList) -> list[str]:
+    """What each option of `options` says, top to bottom."""
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
 
 
 def tree_paths(data: Any) -> list[tuple[Any, ...]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from testkit import builtin_app, press, settle, type_fast
+from testkit import builtin_app, press, prompts, settle, type_fast
 from textual.widgets import Static
 
 from tutor.app.widgets.editor import YamlEditor
@@ -46,7 +46,7 @@ async def test_the_goal_line_renders_code_spans_and_the_cluster_is_dual_stack(
         await type_fast(pilot, *"ipFamilies: [IPv6]", "enter")
         assert "  ipFamilies: [IPv6]\n  selector:" in editor.text
         view = app.screen.query_one(RoutingView)
-        prompts = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
-        rows = [p for p in prompts if "TRAFFIC" in p]
-        assert len(rows) == 2, prompts
+        routing = prompts(view)
+        rows = [p for p in routing if "TRAFFIC" in p]
+        assert len(rows) == 2, routing
         assert all("[fd00:10:244:" in row and "]:8080" in row for row in rows), rows

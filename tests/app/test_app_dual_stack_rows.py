@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from testkit import builtin_app, builtin_lesson, settle, type_fast
+from testkit import builtin_app, builtin_lesson, prompts, settle, type_fast
 
 from tutor.app.widgets.editor import YamlEditor
 from tutor.app.widgets.routing import RoutingView, symptom_header
@@ -23,13 +23,8 @@ def only_builtin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KTUTOR_SERVE", raising=False)
 
 
-def prompts(view: RoutingView) -> list[str]:
-    return [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
-
-
 def pod_rows(view: RoutingView) -> list[str]:
-    prompts = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
-    return [p for p in prompts if "TRAFFIC" in p or "no traffic" in p]
+    return [p for p in prompts(view) if "TRAFFIC" in p or "no traffic" in p]
 
 
 async def test_an_ipv6_first_service_shows_the_pods_ipv6_addresses(tmp_path: Path) -> None:

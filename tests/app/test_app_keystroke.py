@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from testkit import press, settle, type_fast, until
+from testkit import press, prompts, settle, type_fast, until
 from textual.widgets import OptionList, Static
 
 from tutor.app.widgets import routing, workbench
@@ -63,15 +63,15 @@ async def test_a_keystroke_redraws_only_the_rows_it_changed_and_fast_keys_are_an
         await press(pilot, "delete", "delete", "delete", *"web")  # api-1 is labelled app: web
         await settle(pilot)
         assert set(drawn) == {"api-1"} and traffic_updates == []
-        prompts = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
-        assert any("api-1" in p and "TRAFFIC" in p for p in prompts)
+        shown = prompts(view)
+        assert any("api-1" in p and "TRAFFIC" in p for p in shown)
         editor.cursor_location = (row, len("    app: "))
         analyzed.clear()
         await type_fast(pilot, "delete", "delete", "delete", *"api")  # api-1: app: api again
         assert len(analyzed) == 1, [text.splitlines()[row] for text in analyzed]
         assert analyzed[0] == editor.text, "the text after the last key"
-        prompts = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
-        assert any("no traffic  api-1" in p for p in prompts), "the view shows the last text"
+        shown = prompts(view)
+        assert any("no traffic  api-1" in p for p in shown), "the view shows the last text"
 
 
 async def test_a_new_summary_and_a_result_turned_history_are_repaints_not_layouts(
@@ -182,7 +182,7 @@ async def test_keys_that_break_and_mend_the_yaml_change_the_error_list_in_place(
             drawn.clear()
             await press(pilot, key)
             await settle(pilot)
-            said = [str(errors.get_option_at_index(i).prompt) for i in range(errors.option_count)]
+            said = prompts(errors)
             if broken:
                 assert said[0].startswith("line 1: ")
             else:

@@ -7,7 +7,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from testkit import press, settle
+from testkit import press, prompts, settle
 from textual.widgets import OptionList, Static
 
 from tutor.app.screens.help import help_table
@@ -155,10 +155,10 @@ async def test_routing_rows_wrap_under_themselves_not_to_column_zero(
         await settle(pilot)
         view = app.screen.query_one(RoutingView)
         width = view.scrollable_content_region.width
-        prompts = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
-        assert any("nodePort 31122" in " ".join(p.split()) for p in prompts)
-        assert any("connection refused by kube-proxy" in " ".join(p.split()) for p in prompts)
-        for prompt in prompts:
+        shown = prompts(view)
+        assert any("nodePort 31122" in " ".join(p.split()) for p in shown)
+        assert any("connection refused by kube-proxy" in " ".join(p.split()) for p in shown)
+        for prompt in shown:
             first, *rest = prompt.split("\n")
             for line in (first, *rest):
                 assert len(line) <= width, line

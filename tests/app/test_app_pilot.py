@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import press, settle, type_fast, until
+from testkit import press, prompts, settle, type_fast, until
 from textual import events
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
@@ -56,12 +56,12 @@ async def test_list_then_open_lesson_next_previous_and_resume_after_restart(
         # the list: status words and symbols, lesson text as written, broken files
         assert isinstance(app.screen, LessonListScreen)
         options = app.screen.query_one("#lessons", OptionList)
-        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert "○ new" in prompts[0] and "Service basics" in prompts[0] and "10 min" in prompts[0]
-        assert "Selectors, ports and Pods." in prompts[0]
-        assert "[with brackets]" in prompts[1], "lesson text is never parsed as markup"
-        assert "✗ broken" in prompts[2]
-        assert "lessons/99-broken.yaml:7: steps[0].path" in prompts[2]
+        shown = prompts(options)
+        assert "○ new" in shown[0] and "Service basics" in shown[0] and "10 min" in shown[0]
+        assert "Selectors, ports and Pods." in shown[0]
+        assert "[with brackets]" in shown[1], "lesson text is never parsed as markup"
+        assert "✗ broken" in shown[2]
+        assert "lessons/99-broken.yaml:7: steps[0].path" in shown[2]
         assert options.get_option_at_index(2).disabled, "a broken file cannot be opened"
         await open_basics(pilot)
         header = app.screen.query_one("#step-header", Static)
@@ -165,7 +165,7 @@ async def test_broken_yaml_shows_error_and_dimmed_last_good_view(
         editor.text = editor.text  # no-op guard
         editor.load_text(lesson.manifest.replace("port: 80", "port: 0"))
         await settle(pilot)
-        messages = [str(errors.get_option_at_index(i).prompt) for i in range(errors.option_count)]
+        messages = prompts(errors)
         assert any("spec.ports[0].port: Invalid value: 0" in m for m in messages)
         assert any(m.startswith("line 9") for m in messages)
         # fixing it brings the routing view back to life at once; the error list says so
@@ -463,8 +463,8 @@ async def test_challenge_hints_check_and_solution_arrows_typed_fast_and_the_quiz
         await press(pilot, "a")
         await settle(pilot)
         choices = app.screen.query_one("#quiz-choices", OptionList)
-        prompts = [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
-        assert any("[bold]no[/bold]" in p for p in prompts)
+        shown = prompts(choices)
+        assert any("[bold]no[/bold]" in p for p in shown)
 
 
 async def test_narrow_terminal_uses_tabs(make_app: Any, lesson: Lesson, data_dir: Path) -> None:

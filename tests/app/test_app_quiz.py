@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from testkit import press, settle
+from testkit import press, prompts, settle
 from textual.widgets import OptionList, Static
 
 from tutor.app.screens.quiz import LETTERS, QuizScreen
@@ -50,7 +50,7 @@ def _text(app: Any, selector: str) -> str:
 
 def _prompts(app: Any) -> list[str]:
     choices = app.screen.query_one("#quiz-choices", OptionList)
-    return [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
+    return prompts(choices)
 
 
 def _letter(app: Any, question: int, file_index: int) -> str:

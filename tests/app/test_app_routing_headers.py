@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import builtin_app, press, settle
+from testkit import builtin_app, press, prompts, settle
 
 from tutor.app.widgets.routing import RoutingView
 
@@ -22,8 +22,8 @@ def only_builtin(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def routing_text(app: Any) -> str:
     view = app.screen.query_one(RoutingView)
-    prompts = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
-    return " ".join(" ".join(prompts).split())
+    shown = prompts(view)
+    return " ".join(" ".join(shown).split())
 
 
 async def test_the_headers_of_an_external_name_and_of_headless_services(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sample_manifests import MANIFEST
-from testkit import press, settle, type_fast
+from testkit import press, prompts, settle, type_fast
 from textual.widgets import OptionList, Static
 
 from tutor.course.lesson import Challenge, Goal, Lesson, Step
@@ -57,9 +57,9 @@ def lesson() -> Lesson:
 def on_screen(app: Any) -> str:
     """The routing view, the traffic view and the summary, as plain text."""
     routing = app.screen.query_one("#routing-view", OptionList)
-    prompts = [str(routing.get_option_at_index(i).prompt) for i in range(routing.option_count)]
+    shown = prompts(routing)
     statics = [str(app.screen.query_one(f"#{n}", Static).render()) for n in ("traffic", "summary")]
-    return "\n".join(prompts + statics)
+    return "\n".join(shown + statics)
 
 
 def footer_keys(app: Any) -> list[str]:

@@ -10,7 +10,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from testkit import press, settle
+from testkit import press, prompts, settle
 from textual import events
 from textual.geometry import Size
 from textual.widgets import Markdown
@@ -76,7 +76,7 @@ async def test_a_lesson_opens_once_at_its_final_sizes(
         assert footer.size == Size(120, 2)
         assert sizes == {"footer": [footer.size], "routing": [view.size]}, "laid out again"
         assert Counter(made) == {"api-1": 1, "web-1": 1, "web-2": 1}, "rows made again"
-        rows = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
+        rows = prompts(view)
         room = view.size.width - 2  # a scroll bar's width is left free
         assert all(len(line) <= room for row in rows for line in row.split("\n")), rows
         assert restyled == [], "the pushed screen was styled again"

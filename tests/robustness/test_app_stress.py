@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import fcntl
 import functools
 import importlib.util
 import os
@@ -20,15 +19,14 @@ import pty
 import re
 import select
 import signal
-import struct
 import sys
-import termios
 import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+from ptykit import CSI, set_size
 from testkit import settle
 from textual import events
 from textual.pilot import Pilot
@@ -248,15 +246,6 @@ async def test_messages_in_the_error_list_carry_no_control_characters(tmp_path: 
         assert not leaked, leaked
 
 
-CSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]")
-
-
-def _set_size(fd: int, cols: int, rows: int) -> None:
-    """Give the pseudo-terminal a size; on a change the kernel sends SIGWINCH to the app, as
-    when a terminal window is resized."""
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-
-
 def _pty_run(
     env: dict[str, str],
     cols: int,
@@ -277,7 +266,7 @@ def _pty_run(
             os.execve(sys.executable, [sys.executable, "-m", "tutor", *args], env)
         finally:
             os._exit(127)
-    _set_size(fd, cols, rows)
+    set_size(fd, cols, rows)
     out = bytearray()
     deadline = time.monotonic() + timeout
     pending = list(keys)
@@ -290,7 +279,7 @@ def _pty_run(
             key, awaited = pending.pop(0)
             since = len(out)
             if isinstance(key, tuple):
-                _set_size(fd, *key)
+                set_size(fd, *key)
             else:
                 os.write(fd, key)
         ready, _, _ = select.select([fd], [], [], 0.05)
