@@ -27,6 +27,7 @@ import math
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 COOKIE = "ktutor_join"
@@ -136,6 +137,9 @@ class Attempts:
     MAX_ENTRIES = 10_000
     """Networks and browsers remembered at most (a flood forgets the oldest)."""
 
+    clock: Callable[[], float] = time.monotonic
+    """Where `now` comes from when a caller gives none: a test advances a fake clock instead
+    of sleeping through `REFILL`."""
     _networks: dict[str, tuple[float, float]] = field(default_factory=dict)
     """network -> (wrong codes it may still give, when that was counted)."""
     _browsers: dict[tuple[str, str], tuple[int, float]] = field(default_factory=dict)
@@ -149,7 +153,7 @@ class Attempts:
 
     def refusal(self, network: str, browser: str, now: float | None = None) -> Refusal | None:
         """Why this try must wait (its code unchecked), or None: check it."""
-        now = time.monotonic() if now is None else now
+        now = self.clock() if now is None else now
         wrong, last = self._browsers.get((network, browser), (0, now))
         if wrong and now - last < self.FORGET:
             wait = last + self.delay(wrong) - now
@@ -172,7 +176,7 @@ class Attempts:
 
     def failed(self, network: str, browser: str, now: float | None = None) -> float:
         """Count a wrong code; the seconds before this browser may try again."""
-        now = time.monotonic() if now is None else now
+        now = self.clock() if now is None else now
         left = self._left(network, now)
         self._networks.pop(network, None)  # re-inserted last: the oldest come first
         self._networks[network] = (left - 1, now)
@@ -186,7 +190,7 @@ class Attempts:
     def alarm(self, network: str, now: float | None = None) -> str | None:
         """A line for the instructor's terminal when `network` has spent its budget (once in
         `FORGET` seconds): a room that mistypes that much is rare, someone guessing is not."""
-        now = time.monotonic() if now is None else now
+        now = self.clock() if now is None else now
         if (
             self._left(network, now) >= 1
             or now - self._told.get(network, -self.FORGET) < self.FORGET
