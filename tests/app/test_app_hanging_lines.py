@@ -58,6 +58,24 @@ async def test_challenge_hints_result_and_goal_wrap_under_their_first_word(
         assert under_first_word(goal, "Goal: "), goal
 
 
+async def test_a_request_sent_from_another_pane_wraps_under_its_arrows_once_shown(
+    make_app: Any, data_dir: Path
+) -> None:
+    """At 80x24 ctrl+t from the step pane draws the request's path while the routing pane is
+    hidden (no width): F4 then showed `1 of 3), DNAT to ...` back at column 0."""
+    from tutor.app.widgets.traffic import TrafficView
+
+    app = make_app("anatomy", lessons=[builtin_lesson("anatomy")])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+t", "f4")
+        await settle(pilot)
+        rows = drawn(app.screen.query_one(TrafficView))
+        assert rows[0].startswith("one request ") and len(rows) >= 6, rows
+        assert any("DNAT to" in row for row in rows), rows
+        assert all(row.startswith("  ") for row in rows[1:]), rows
+
+
 async def test_lesson_9_errors_and_quiz_lines_wrap_under_their_first_word(
     make_app: Any, data_dir: Path
 ) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from rich.text import Text
+from textual import events
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -100,6 +101,14 @@ class TrafficView(Static):
                 else:
                     self.shown = burst.requests
         set_content(self, scrub(self.render_text()))
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The path is wrapped at the width it was drawn at (`hang`): one sent while this pane
+        was hidden (ctrl+t beside the step at 80x24, then F4) is drawn again at the width it
+        is shown at."""
+        if self._drawn is not None and self._drawn[2] != event.size.width:
+            self._drawn = (self._drawn[0], self._drawn[1], event.size.width)
+            set_content(self, scrub(self.render_text()))
 
     def _stop(self) -> None:
         if self._timer is not None:
