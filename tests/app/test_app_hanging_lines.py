@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from testkit import builtin_lesson, press, settle
+from testkit import builtin_lesson, press, settle, until
 
 from tutor.app.screens.practice import ChallengeScreen
 
@@ -62,17 +62,33 @@ async def test_a_request_sent_from_another_pane_wraps_under_its_arrows_once_show
     make_app: Any, data_dir: Path
 ) -> None:
     """At 80x24 ctrl+t from the step pane draws the request's path while the routing pane is
-    hidden (no width): F4 then showed `1 of 3), DNAT to ...` back at column 0."""
+    hidden (no width): F4 then showed `1 of 3), DNAT to ...` back at column 0. A burst's
+    outcome lines (`100 refused ...`, `100 timed out: ...`) wrapped there too."""
     from tutor.app.widgets.traffic import TrafficView
+    from tutor.app.widgets.workbench import Workbench
 
-    app = make_app("anatomy", lessons=[builtin_lesson("anatomy")])
+    lesson = builtin_lesson("anatomy")
+    app = make_app("anatomy", lessons=[lesson])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press(pilot, "ctrl+t", "f4")
         await settle(pilot)
-        rows = drawn(app.screen.query_one(TrafficView))
+        traffic = app.screen.query_one(TrafficView)
+        rows = drawn(traffic)
         assert rows[0].startswith("one request ") and len(rows) >= 6, rows
         assert any("DNAT to" in row for row in rows), rows
+        assert all(row.startswith("  ") for row in rows[1:]), rows
+        assert lesson.manifest is not None and "    targetPort: 8080\n" in lesson.manifest
+        no_target = lesson.manifest.replace("    targetPort: 8080\n", "")
+        app.screen.query_one(Workbench).editor.load_text(no_target)
+        await settle(pilot)
+        await press(pilot, "ctrl+g")
+        await until(
+            pilot, lambda: not traffic.animating and "100/100" in str(traffic.render_text())
+        )
+        rows = drawn(traffic)
+        words = " ".join(" ".join(rows).split())
+        assert "refused: nothing listens on port 80 in my-app-1 (it declares" in words, rows
         assert all(row.startswith("  ") for row in rows[1:]), rows
 
 

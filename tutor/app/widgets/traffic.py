@@ -150,7 +150,7 @@ class TrafficView(Static):
         elif sent.request is not None:  # a hop's wrapped line stays under its arrow
             text.append_text(hang(request_path(sent.request), self.size.width, 4))
         if sent.burst is not None and not self.symptoms:
-            text.append_text(self._burst_text(sent))
+            text.append_text(hang(self._burst_text(sent), self.size.width, 4))
         if sent.stale:
             text.stylize("dim")
             text.append(f"\n{RESEND}", style="italic")
