@@ -155,12 +155,9 @@ def test_a_line_break_in_a_lesson_file_is_a_space() -> None:
 def step_analysis(lesson_id: str, number: int) -> Any:
     """What the routing view of step `number` (from 1) shows, as the workbench analyzes it."""
     from tutor.lab.session import LabSession
-    from tutor.model.network import ClusterNetwork
 
     lesson = builtin_lesson(lesson_id)
-    lab = LabSession(
-        lesson.step_manifest(number - 1), network=ClusterNetwork(tuple(lesson.ip_families))
-    )
+    lab = LabSession(lesson.step_manifest(number - 1), network=lesson.network)
     assert lab.analyze_now()
     return lab.snapshot()
 
@@ -240,11 +237,10 @@ def test_the_service_row_brackets_an_ipv6_cluster_ip() -> None:
     """Lesson 13 step 3 (IPv6 first): the Service row read `fd00:10:96::a486:80/TCP`."""
     from tutor.app.widgets.routing import service_header
     from tutor.model.analysis import analyze
-    from tutor.model.network import ClusterNetwork
     from tutor.model.proxy import Client
 
     lesson = builtin_lesson("dual-stack")
-    network = ClusterNetwork(tuple(lesson.ip_families))
+    network = lesson.network
     analysis = analyze(lesson.steps[2].manifest or lesson.manifest, network=network)
     sr = analysis.services[0]
     row = service_header(sr, sr.ports[0], Client("client", "10.244.1.100", "node-1"), analysis)

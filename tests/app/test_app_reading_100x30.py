@@ -36,7 +36,6 @@ from tutor.app.widgets.routing import SCROLLBAR_ROOM, RoutingView, Row
 from tutor.course.lesson import ROUTING_SYMPTOMS, Lesson
 from tutor.lab.session import LabSession
 from tutor.model.changes import ClusterChanges
-from tutor.model.network import ClusterNetwork
 
 SIZE = (100, 30)
 BENCH = (100, 27)
@@ -109,7 +108,7 @@ class ReadingScreen(Screen[None]):
         """Step `index` as a learner who just came to it sees it."""
         lesson = self.lesson
         step = lesson.steps[index]
-        session = LabSession(text="", network=ClusterNetwork(tuple(lesson.ip_families)))
+        session = LabSession(text="", network=lesson.network)
         session.load(
             lesson.step_manifest(index),
             step.path,

@@ -15,7 +15,6 @@ from tutor.classroom.exporting import (
     NODE_LABEL,
     ExportError,
     export_text,
-    network_of,
     pick_manifest,
 )
 from tutor.cli import main
@@ -81,7 +80,7 @@ CASES = _cases()
 def test_export_is_valid_and_routes_like_the_lesson(
     case: str, lesson: Lesson, text: str, where: str
 ) -> None:
-    network = network_of(lesson)  # the lesson's cluster: a dual-stack lesson's is dual-stack
+    network = lesson.network  # the lesson's cluster: a dual-stack lesson's is dual-stack
     before = analyze(text, network=network)
     if not before.valid:
         with pytest.raises(ExportError) as err:

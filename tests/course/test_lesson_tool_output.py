@@ -18,7 +18,6 @@ from testkit import builtin_lessons
 from tutor.course.lesson import Lesson
 from tutor.lab.console.curl import COULDNT_CONNECT
 from tutor.lab.session import LabSession
-from tutor.model.network import ClusterNetwork
 
 LESSONS = sorted((Path(__file__).resolve().parents[2] / "lessons").glob("*.yaml"))
 QUOTE = re.compile(r"`([^`]+)`")
@@ -73,7 +72,7 @@ def test_quoted_tool_output_is_what_the_console_prints(path: Path) -> None:
             continue
         printed = ""
         if commands and manifest:
-            lab = LabSession(manifest, network=ClusterNetwork(tuple(lesson.ip_families)))
+            lab = LabSession(manifest, network=lesson.network)
             assert lab.analyze_now()
             printed = "".join(lab.run_command(c).text for c in commands)
         for line in lines:
@@ -94,7 +93,7 @@ def test_a_text_about_restarts_has_a_pod_that_restarted(path: Path) -> None:
     for where, text, manifest in _items(lesson):
         if "RESTARTS" not in text or not manifest or where.startswith("quiz"):
             continue
-        lab = LabSession(manifest, network=ClusterNetwork(tuple(lesson.ip_families)))
+        lab = LabSession(manifest, network=lesson.network)
         assert lab.analyze_now()
         rows = lab.run_command("kubectl get pods -A").text.splitlines()
         restarts = [re.split(r"\s{2,}", row)[4] for row in rows[1:]]

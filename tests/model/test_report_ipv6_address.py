@@ -7,7 +7,6 @@ from __future__ import annotations
 from testkit import builtin_lesson
 
 from tutor.model.analysis import analyze
-from tutor.model.network import ClusterNetwork
 from tutor.model.proxy import Client
 from tutor.model.report import request, request_to
 
@@ -17,9 +16,7 @@ CLIENT = Client("client", "10.244.1.100", "node-1")
 def test_the_service_hop_brackets_an_ipv6_cluster_ip() -> None:
     lesson = builtin_lesson("dual-stack")
     step = lesson.steps[2]  # ipFamilies [IPv6, IPv4]
-    analysis = analyze(
-        step.manifest or lesson.manifest, network=ClusterNetwork(tuple(lesson.ip_families))
-    )
+    analysis = analyze(step.manifest or lesson.manifest, network=lesson.network)
     sr = analysis.services[0]
     ip = sr.service.cluster_ip
     assert ":" in ip  # IPv6 first
@@ -38,9 +35,7 @@ def test_a_request_by_name_goes_where_its_dns_answer_points() -> None:
     named the primary ClusterIP after a DNS hop that answered the other one)."""
     lesson = builtin_lesson("dual-stack")
     step = lesson.steps[2]  # ipFamilies [IPv6, IPv4]
-    analysis = analyze(
-        step.manifest or lesson.manifest, network=ClusterNetwork(tuple(lesson.ip_families))
-    )
+    analysis = analyze(step.manifest or lesson.manifest, network=lesson.network)
     outcome = request(analysis, CLIENT, "web", 80)
     dns_hop = next(hop for hop in outcome.hops if hop.at == "DNS")
     answer = dns_hop.text.rsplit(" ", 1)[1]
@@ -56,7 +51,7 @@ def test_a_request_to_an_ipv6_cluster_ip_comes_from_the_clients_ipv6_address() -
     `[fd00:10:96::...]:80`, an IPv4 source talking to an IPv6 address."""
     lesson = builtin_lesson("dual-stack")
     step = lesson.steps[2]  # ipFamilies [IPv6, IPv4]
-    network = ClusterNetwork(tuple(lesson.ip_families))
+    network = lesson.network
     analysis = analyze(step.manifest or lesson.manifest, network=network)
     sr = analysis.services[0]
     v4 = next(ip for ip in sr.service.cluster_ips if ":" not in ip)

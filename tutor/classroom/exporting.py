@@ -280,7 +280,7 @@ def _header(
     namespaces: list[str],
 ) -> list[str]:
     by_pod = {p.ref: g for g in groups for p in g.pods}
-    needs_kind = network_of(lesson).dual_stack or any(g.node for g in groups)
+    needs_kind = lesson.network.dual_stack or any(g.node for g in groups)
     run = (
         "Run it on the kind cluster described at the end (`kind create cluster --config kind.yaml`):"
         if needs_kind
@@ -339,7 +339,7 @@ def _header(
             "(or Pods with no labels can be selected); the Services do not use it."
         )
     lines += _refusals(analysis, by_pod)
-    lines += _kind_notes(services, any(g.node for g in groups), network_of(lesson))
+    lines += _kind_notes(services, any(g.node for g in groups), lesson.network)
     return ["# " + line if line else "#" for line in lines]
 
 
@@ -398,11 +398,6 @@ def _kind_notes(services: list[Service], pinned: bool, network: ClusterNetwork) 
             "  kind create cluster --config kind.yaml",
         ]
     return out
-
-
-def network_of(lesson: Lesson) -> ClusterNetwork:
-    """The lesson's cluster (`cluster.ip_families`), as the app and the handout analyze it."""
-    return ClusterNetwork(tuple(lesson.ip_families))
 
 
 def kind_config(analysis: Analysis, network: ClusterNetwork | None = None) -> str:
@@ -483,7 +478,7 @@ CONTROLLER = "endpointslice-controller.k8s.io"
 def export_text(lesson: Lesson, text: str, where: str, nodes: bool = False) -> Export:
     """The export of one manifest (see the module docstring); `nodes` pins Pods to their
     lesson nodes (use with `kind_config`)."""
-    network = network_of(lesson)
+    network = lesson.network
     analysis = analyze(text, network=network)
     if not analysis.valid:
         first = analysis.errors[0] if analysis.errors else None

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tutor.model.network import ClusterNetwork
+
 COMMANDS_LABEL = "Try in the console"
 """How a step's or challenge's `commands:` are introduced, on screen and in handouts."""
 
@@ -130,6 +132,12 @@ class Lesson:
     pack: str = "built-in"
     ip_families: tuple[str, ...] = ("IPv4",)
     """`cluster.ip_families`: the cluster's IP families (default single-stack IPv4, as kind)."""
+
+    @property
+    def network(self) -> ClusterNetwork:
+        """The lesson's simulated cluster, as every step, challenge, lint check and handout
+        analyzes it."""
+        return ClusterNetwork(self.ip_families)
 
     def step_manifest(self, index: int) -> str:
         """The starting manifest of step `index`: the nearest step at or before it that sets

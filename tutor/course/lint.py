@@ -27,7 +27,6 @@ from typing import Any
 from tutor.model import console_words
 from tutor.model.analysis import Analysis, analyze
 from tutor.model.limits import InputRejected
-from tutor.model.network import ClusterNetwork
 from tutor.model.paths import Path as FieldPath
 from tutor.model.paths import format_path, parse_path
 from tutor.model.yamldoc import YamlSyntaxError, load_documents
@@ -69,7 +68,7 @@ class _Linter:
     def analysis(self, text: str) -> Analysis:
         found = self._analyses.get(text)
         if found is None:
-            network = ClusterNetwork(tuple(self.lesson.ip_families))
+            network = self.lesson.network
             found = self._analyses[text] = analyze(text, network=network)
         return found
 

@@ -30,7 +30,6 @@ from tutor.course.lesson import ROUTING_SYMPTOMS, Lesson
 from tutor.course.progress import CONSOLE_KEY, cluster_key, step_key
 from tutor.lab.session import restored_commands
 from tutor.model.changes import ClusterChanges
-from tutor.model.network import ClusterNetwork
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -229,7 +228,7 @@ class LessonScreen(WorkbenchScreen, OpaqueScreen[None]):
                 focus_doc=self.lesson.steps[index].doc if self.lesson.steps else "",
                 goal=self.lesson.steps[index].check if self.lesson.steps else None,
                 changes=self._saved_changes(index),
-                network=ClusterNetwork(tuple(self.lesson.ip_families)),
+                network=self.lesson.network,
                 symptoms=bool(self.lesson.steps)
                 and self.lesson.steps[index].routing == ROUTING_SYMPTOMS,
             )

@@ -24,7 +24,6 @@ from tutor.course import progress as keys
 from tutor.course.lesson import ROUTING_SYMPTOMS, Challenge, Lesson
 from tutor.course.quiz import score
 from tutor.lab.session import restored_commands
-from tutor.model.network import ClusterNetwork
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -188,7 +187,7 @@ class ChallengeScreen(WorkbenchScreen, OpaqueScreen[None]):
             ChallengePane(self.challenge),
             saved if saved is not None else self.challenge.manifest,
             intro_label=self.INTRO_LABEL,
-            network=ClusterNetwork(tuple(self.lesson.ip_families)),
+            network=self.lesson.network,
             symptoms=self.challenge.routing == ROUTING_SYMPTOMS,
             has_solution=True,
         )
