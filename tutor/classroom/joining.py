@@ -140,6 +140,7 @@ class Attempts:
     clock: Callable[[], float] = time.monotonic
     """Where `now` comes from when a caller gives none: a test advances a fake clock instead
     of sleeping through `REFILL`."""
+
     _networks: dict[str, tuple[float, float]] = field(default_factory=dict)
     """network -> (wrong codes it may still give, when that was counted)."""
     _browsers: dict[tuple[str, str], tuple[int, float]] = field(default_factory=dict)
