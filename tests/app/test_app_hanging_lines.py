@@ -21,6 +21,13 @@ def drawn(widget: Any) -> list[str]:
     return [row for row in rows if row]
 
 
+def in_view(widget: Any) -> bool:
+    """`widget`'s last row is inside the rows its scrolling parent shows now."""
+    pane = widget.parent
+    top = pane.scroll_y
+    return bool(widget.virtual_region.bottom <= top + pane.scrollable_content_region.height)
+
+
 def under_first_word(rows: list[str], label: str) -> bool:
     """Each row either starts with `label` (a new paragraph) or is indented to its width."""
     indent = len(label)
@@ -56,6 +63,14 @@ async def test_challenge_hints_result_and_goal_wrap_under_their_first_word(
         goal = drawn(screen.query_one("#challenge-goal"))
         assert goal[0].startswith("Goal: "), goal
         assert under_first_word(goal, "Goal: "), goal
+        # the check's answer is scrolled into view: after two hints it was below the pane's
+        # last row at 80x24 and ctrl+s seemed to do nothing (lesson 11, challenge 1, in tmux)
+        await press(pilot, "ctrl+n")
+        await settle(pilot)
+        assert in_view(screen.query_one("#challenge-hints")), "ctrl+n: hint below the fold"
+        await press(pilot, "ctrl+s")
+        await settle(pilot)
+        assert in_view(screen.query_one("#challenge-result")), "ctrl+s: result below the fold"
 
 
 async def test_a_request_sent_from_another_pane_wraps_under_its_arrows_once_shown(

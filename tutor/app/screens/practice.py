@@ -230,6 +230,8 @@ class ChallengeScreen(WorkbenchScreen, OpaqueScreen[None]):
             box.update(Hanging((Content.styled("✗ Not yet: ", "bold red"), inline(result.detail))))
         if self.workbench.narrow:
             self.workbench.active = "intro"
+        # below the task and the hints it can be past the pane's last row (80x24, three hints)
+        self.call_after_refresh(box.scroll_visible, animate=False)
         return result
 
     def action_hint(self) -> None:
@@ -239,7 +241,8 @@ class ChallengeScreen(WorkbenchScreen, OpaqueScreen[None]):
             return
         self.hints_shown += 1
         # each hint wraps under its own first word, as the step check's lines do
-        self.query_one("#challenge-hints", Static).update(
+        box = self.query_one("#challenge-hints", Static)
+        box.update(
             Hanging(
                 *(
                     (Content.styled(f"Hint {i} of {len(hints)}: ", "bold cyan"), inline(hint))
@@ -249,6 +252,7 @@ class ChallengeScreen(WorkbenchScreen, OpaqueScreen[None]):
         )
         if self.workbench.narrow:
             self.workbench.active = "intro"
+        self.call_after_refresh(box.scroll_visible, animate=False)
 
     def action_solution(self) -> None:
         from tutor.app.screens.dialogs import ConfirmScreen
