@@ -135,6 +135,60 @@ CASES = [
         "`pods` names 1 Pods but `count` is 2",
     ),
     (
+        # docs/lessons.md suggests `manifest: &base |`: the anchor must not shift the line
+        "rejected manifest with an anchor",
+        [
+            ("manifest: |\n  apiVersion", "manifest: &base |\n  apiVersion"),
+            ("- port: 80", "- port: 0"),
+        ],
+        "    - port: 0",
+        "the lesson's starting manifest is rejected: spec.ports[0].port",
+    ),
+    (
+        "bad path whose parent is missing too",
+        [("path: spec.ports[0].targetPort", "path: spec.port[0].targetPort")],
+        "path: spec.port[0].targetPort",
+        "step 2's path `spec.port[0].targetPort` is not in the Service of its manifest "
+        "(`spec` has `selector`, `ports`); did you mean `spec.ports[0].targetPort`?",
+    ),
+    (
+        "doc not in manifest lists the documents",
+        [("    path: spec.selector\n", "    path: metadata.name\n    doc: Pod/web-9\n")],
+        "doc: Pod/web-9",
+        "(it has `Service/web`, `Pod/web-1`, `Pod/web-2`)",
+    ),
+    (
+        "step check names a Service nobody mentions",
+        [('service: web, port: "80", count: 0', 'service: web-svc, port: "80", count: 0')],
+        ("    check:", 1),
+        "step 2's check names Service `web-svc`, which its manifest does not have (it has "
+        "`web`) and its text does not mention",
+    ),
+    (
+        "a value with a colon and a space, unquoted",
+        [("question: Q1?", "question: What does `app: web` select?")],
+        "question: What does",
+        "quote the whole value",
+    ),
+    (
+        "a step text not indented under its key",
+        [("    text: What it is.\n", "    text: |\n    **What it is.**\n")],
+        "**What it is.**",
+        "indent the block's lines deeper than its key",
+    ),
+    (
+        "a key indented one space too far",
+        [("    try: Change the selector.", "     try: Change the selector.")],
+        "try: Change the selector.",
+        "same column",
+    ),
+    (
+        "a tab",
+        [("    path: spec.selector\n", "\tpath: spec.selector\n")],
+        "path: spec.selector",
+        "indent with spaces",
+    ),
+    (
         "symptoms without commands",
         [("    text: Send traffic to web-1 only.\n", "    text: x\n    routing: symptoms\n")],
         "routing: symptoms",
@@ -216,3 +270,16 @@ def test_duplicate_lesson_ids_across_files(tmp_path: Path, texts: SimpleNamespac
 def test_missing_path(tmp_path: Path) -> None:
     (issue,) = lint_paths([tmp_path / "nope.yaml"])
     assert issue.message == "no such file or folder"
+
+
+def test_a_rejected_solution_is_named_once_not_as_a_missing_service(
+    tmp_path: Path, texts: SimpleNamespace
+) -> None:
+    """The API server refuses the solution's Service: lint says so, and does not also claim
+    the solution has no Service `web` (it has one, refused)."""
+    fixed = texts.FIXED.replace("- port: 80", "- port: 0", 1)
+    text = texts.GOOD.replace(f"    solution: |\n{texts.FIXED}", f"    solution: |\n{fixed}", 1)
+    assert text != texts.GOOD
+    messages = [i.message for i in lint_text(tmp_path, text)]
+    assert any("solution does not meet its goal: The API server rejects" in m for m in messages)
+    assert not [m for m in messages if "which the solution does not have" in m], messages

@@ -5,7 +5,8 @@ check is not already met before the learner acts while its `expect` (what the te
 screen shows) is, each challenge's starting manifest does NOT
 meet its goal while the reference solution DOES and every listed wrong solution does NOT (so the
 goal provably refuses those fixes), a challenge goal names only Services, ports and objects that
-exist in its solution, each quiz question has exactly one correct answer, and a lesson has at
+exist in its solution, a step check names only Services its manifest has or its text asks
+for, each quiz question has exactly one correct answer, and a lesson has at
 least two challenges and three quiz questions. A step or challenge whose routing view shows
 only `symptoms` lists console `commands:` (the learner's only evidence), and such a step has a
 check (what opens the full view). Every issue is `FILE:LINE: what is wrong`.
@@ -19,6 +20,7 @@ the manifest; a goal that asks only for commands is proven unmet at the start by
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,7 +31,7 @@ from tutor.model.analysis import Analysis, analyze
 from tutor.model.limits import InputRejected
 from tutor.model.paths import Path as FieldPath
 from tutor.model.paths import format_path, parse_path
-from tutor.model.yamldoc import YamlSyntaxError, load_documents
+from tutor.model.yamldoc import Document, YamlSyntaxError, load_documents, syntax_hint
 
 from .goals import (
     evaluate,
@@ -39,9 +41,9 @@ from .goals import (
     split_object,
     written_objects,
 )
-from .lesson import ROUTING_SYMPTOMS, Challenge, Goal, Lesson, LessonError
+from .lesson import ROUTING_SYMPTOMS, Challenge, Goal, Lesson, LessonError, Step
 from .loader import FileReport, read_file
-from .locate import find_document
+from .locate import document_refs, find_document
 from .packs import BUILTIN_PACK, LESSON_SUFFIXES, pack_files
 
 MIN_CHALLENGES = 2
@@ -80,7 +82,9 @@ class _Linter:
             return self.report.line_of(path)
         lines = self.report.text.splitlines()
         head = lines[span.value_line - 1] if span.value_line <= len(lines) else ""
-        block = head[span.value_column - 1 : span.value_column].strip() in ("|", ">")
+        # the value starts at its anchor or tag, if any (`manifest: &base |`)
+        words = [w for w in head[span.value_column - 1 :].split() if w[0] not in "&!"]
+        block = bool(words) and words[0][0] in "|>"
         return span.value_line + line_in_text - (0 if block else 1)
 
     def manifest(self, path: FieldPath, text: str, what: str) -> bool:
@@ -88,9 +92,11 @@ class _Linter:
         try:
             docs = load_documents(text)
         except YamlSyntaxError as exc:
+            hint = syntax_hint(exc.message)
             self.add(
                 path,
-                f"{what} is not valid YAML: {exc.message} (manifest line {exc.line})",
+                f"{what} is not valid YAML: {exc.message} (manifest line {exc.line})"
+                + (f"; {hint}" if hint else ""),
                 self.text_line(path, exc.line),
             )
             return False
@@ -170,6 +176,18 @@ class _Linter:
                 self.step_path(i, text)
             if step.check is not None:
                 self.goal_problems((*base, "check"), step.check)
+                for name in unknown_services(step.check, self.analysis(text), step):
+                    have = ", ".join(
+                        f"`{n}`"
+                        for (k, _ns, n), _d in written_objects(self.analysis(text))
+                        if k == "Service"
+                    )
+                    self.add(
+                        (*base, "check"),
+                        f"step {i + 1}'s check names Service `{name}`, which its manifest does "
+                        f"not have (it has {have or 'none'}) and its text does not mention: "
+                        "name a Service of the manifest, or say in `try` which one to create",
+                    )
                 result = evaluate(step.check, self.analysis(text), start_commands(step.check))
                 if result.met:
                     self.add(
@@ -202,29 +220,19 @@ class _Linter:
         doc = find_document(docs, step.doc)
         if doc is None:
             if step.doc:
+                have = ", ".join(f"`{ref}`" for ref in document_refs(docs))
                 self.add(
                     ("steps", i, "doc"),
-                    f"step {i + 1} points at `{step.doc}`, which is not in its manifest",
+                    f"step {i + 1} points at `{step.doc}`, which is not in its manifest"
+                    + (f" (it has {have})" if have else ""),
                 )
             return
         if segments not in doc.spans:
             kind = doc.data.get("kind", "document") if isinstance(doc.data, dict) else "document"
-            near = doc.span(segments)
-            have = ""
-            parent = segments[:-1]
-            if near is not None and parent in doc.spans:
-                value: Any = doc.data
-                for seg in parent:
-                    if isinstance(value, dict):
-                        value = value.get(seg)
-                    elif isinstance(value, list) and isinstance(seg, int) and seg < len(value):
-                        value = value[seg]
-                    else:
-                        value = None
-                if isinstance(value, dict):
-                    have = f" (it has {', '.join(f'`{k}`' for k in list(value)[:8])})"
             self.add(
-                key, f"step {i + 1}'s path `{step.path}` is not in the {kind} of its manifest{have}"
+                key,
+                f"step {i + 1}'s path `{step.path}` is not in the {kind} of its manifest"
+                + _nearest_fields(doc, segments),
             )
 
     def challenges(self) -> None:
@@ -315,6 +323,50 @@ class _Linter:
                     )
 
 
+def _value_at(data: Any, path: FieldPath) -> Any:
+    for seg in path:
+        if isinstance(data, dict):
+            data = data.get(seg)
+        elif isinstance(data, list) and isinstance(seg, int) and seg < len(data):
+            data = data[seg]
+        else:
+            return None
+    return data
+
+
+def _nearest_fields(doc: Document, segments: FieldPath) -> str:
+    """What a step's missing `path` could have meant: the keys of its deepest part that
+    exists (`(it has ...)` when that is the field's own mapping, else `(`spec` has ...)`),
+    and the path with each missing key replaced by the closest existing one, when that path
+    exists (`did you mean `spec.ports[0].targetPort`?`)."""
+    depth = len(segments) - 1
+    while depth > 0 and segments[:depth] not in doc.spans:
+        depth -= 1
+    parent = segments[:depth]
+    value = _value_at(doc.data, parent)
+    out = ""
+    if isinstance(value, dict) and value:
+        keys = ", ".join(f"`{k}`" for k in list(value)[:8])
+        owner = (
+            "it"
+            if depth == len(segments) - 1
+            else (f"`{format_path(parent)}`" if parent else "the object")
+        )
+        out = f" ({owner} has {keys})"
+    guess: list[Any] = list(parent)
+    for seg in segments[depth:]:
+        here = _value_at(doc.data, tuple(guess))
+        if isinstance(seg, str) and isinstance(here, dict) and seg not in here:
+            close = difflib.get_close_matches(seg, [k for k in here if isinstance(k, str)], 1)
+            if not close:
+                return out
+            seg = close[0]
+        guess.append(seg)
+    if tuple(guess) != segments and tuple(guess) in doc.spans:
+        out += f"; did you mean `{format_path(tuple(guess))}`?"
+    return out
+
+
 def start_commands(goal: Goal) -> tuple[str, ...]:
     """The commands taken as run when proving a start does not meet `goal` already: all of its
     `ran` commands when it also asks something of the manifest (the manifest must fail on its
@@ -322,6 +374,33 @@ def start_commands(goal: Goal) -> tuple[str, ...]:
     if all(g.kind == "ran" for g in parts_of(goal)):
         return ()
     return ran_commands(goal)
+
+
+def unknown_services(goal: Goal, analysis: Analysis, step: Step) -> list[str]:
+    """The Services a step's check names that neither its manifest has nor its text or `try`
+    mentions: a learner cannot guess them (a check may name a Service the step asks for)."""
+    written = {(ns, n) for (k, ns, n), _d in written_objects(analysis) if k == "Service"}
+    words = f"{step.text}\n{step.try_this}"
+    out: list[str] = []
+    for g in parts_of(goal):
+        if g.kind not in ("traffic", "endpoints", "share"):
+            continue
+        ref = str(g.data["service"])
+        ns, _, name = ref.rpartition("/")
+        if (ns or "default", name) in written or ref in out:
+            continue
+        if not re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", words):
+            out.append(ref)
+    return out
+
+
+def _refused_service(ref: str, analysis: Analysis) -> bool:
+    """The text has Service `ref` (`name` or `namespace/name`), which the API server refused."""
+    ns, _, name = ref.rpartition("/")
+    return any(
+        k == "Service" and n == name and (not ns or s == ns)
+        for (k, s, n), _d in written_objects(analysis)
+    )
 
 
 def missing_names(goal: Goal, analysis: Analysis) -> list[str]:
@@ -332,6 +411,8 @@ def missing_names(goal: Goal, analysis: Analysis) -> list[str]:
         data = g.data
         if g.kind in ("traffic", "endpoints", "share"):
             sr = analysis.service(str(data["service"]))
+            if sr is None and _refused_service(str(data["service"]), analysis):
+                continue  # the solution's own failure says why
             if sr is None:
                 out.append(f"names Service `{data['service']}`, which the solution does not have")
             elif sr.port(str(data["port"])) is None:

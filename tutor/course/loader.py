@@ -19,7 +19,7 @@ from typing import Any
 
 from tutor.model.limits import MAX_TEXT_BYTES, InputRejected, decode_bytes
 from tutor.model.paths import Path as FieldPath
-from tutor.model.yamldoc import Document, YamlSyntaxError, load_documents
+from tutor.model.yamldoc import Document, YamlSyntaxError, load_documents, syntax_hint
 
 from . import schema
 from .lesson import (
@@ -122,7 +122,12 @@ def read_file(path: Path, pack: str = BUILTIN_PACK) -> FileReport:
     except InputRejected as exc:
         return fail(exc.line, exc.reason)
     except YamlSyntaxError as exc:
-        return fail(exc.line, f"YAML syntax error: {exc.message} (column {exc.column})")
+        hint = syntax_hint(exc.message)
+        return fail(
+            exc.line,
+            f"YAML syntax error: {exc.message} (column {exc.column})"
+            + (f"; {hint}" if hint else ""),
+        )
     if not docs:
         return fail(
             1, "the file is empty: a lesson needs id, title, summary, minutes, manifest and steps"

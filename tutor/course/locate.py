@@ -24,6 +24,11 @@ def _kind_name(doc: Document) -> tuple[str, str]:
     return str(data.get("kind", "")), str(name) if name is not None else ""
 
 
+def document_refs(docs: list[Document]) -> list[str]:
+    """`Kind/name` of each document that has both, in order: what a step's `doc` may name."""
+    return [f"{k}/{n}" for k, n in map(_kind_name, docs) if k and n]
+
+
 def find_document(docs: list[Document], doc: str = "") -> Document | None:
     """The document `doc` (`Kind/name`, kind case-insensitive) names, or the default one."""
     if doc:

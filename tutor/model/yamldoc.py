@@ -148,6 +148,42 @@ class YamlSyntaxError(Exception):
         return f"line {self.line}, column {self.column}: {self.message}"
 
 
+_SYNTAX_HINTS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("found a tab character",),
+        "indent with spaces: YAML does not allow a tab in indentation",
+    ),
+    (
+        ("mapping values are not allowed",),
+        'a `: ` inside a value starts a new key: quote the whole value ("..."), or, if this '
+        "line is a key, start it in the same column as the keys beside it",
+    ),
+    (
+        ("scanning an alias", "scanning an anchor"),
+        "a value that starts with `*` or `&` is read as a YAML alias or anchor: indent the "
+        "block's lines deeper than its key (under `text: |`), or quote the value",
+    ),
+    (
+        ("cannot start any token",),
+        'a value that starts with a backtick or `@` must be quoted ("...")',
+    ),
+    (
+        ("expected key", "expected '-' indicator", "expected ':'", "expected <block end>"),
+        "check the indentation of this line and the one before: the keys of one mapping, and "
+        "the `-` items of one list, start in the same column",
+    ),
+)
+
+
+def syntax_hint(message: str) -> str:
+    """What to do about a YAML syntax error, from the parser's `message` ("" when nothing
+    specific is known): the mistakes people make writing YAML by hand."""
+    for needles, hint in _SYNTAX_HINTS:
+        if any(needle in message for needle in needles):
+            return hint
+    return ""
+
+
 MAX_DUPLICATES = 1_000
 """Duplicate keys listed per document: 50 MB of `key: value` lines has five million."""
 
