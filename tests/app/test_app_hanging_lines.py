@@ -106,6 +106,35 @@ async def test_a_request_sent_from_another_pane_wraps_under_its_arrows_once_show
         assert "refused: nothing listens on port 80 in my-app-1 (it declares" in words, rows
         assert all(row.startswith("  ") for row in rows[1:]), rows
 
+        # ctrl+r's question wraps inside its dialog: at 80x24 it was cut at "go back to its star"
+        await press(pilot, "ctrl+r")
+        await settle(pilot)
+        question = app.screen.query_one(".dialog-question")
+        dialog = app.screen.query_one(".dialog")
+        assert question.region.right <= dialog.content_region.right, question.region
+        words = " ".join(" ".join(drawn(question)).split())
+        assert words.endswith("go back to its starting manifest?"), words
+        await press(pilot, "n")
+        await settle(pilot)
+
+        # F5's first line (what the rules are, how to switch mode) wraps above the rules,
+        # which scroll sideways: at 80x24 it was cut at "m: show nf"
+        from tutor.app.widgets.behind import BehindScenes
+
+        await press(pilot, "f5")
+        await settle(pilot)
+        behind = app.screen.query_one(BehindScenes)
+        lead = behind.query_one("#rules-lead")
+        assert lead.region.right <= behind.content_region.right, lead.region
+        words = " ".join(" ".join(drawn(lead)).split())
+        assert words.endswith("(nat table first); m: show nftables mode."), words
+        await press(pilot, "m")
+        await settle(pilot)
+        words = " ".join(" ".join(drawn(lead)).split())
+        assert words.endswith("writes on node-1; m: show iptables mode."), words
+        rules = str(behind.query_one("#rules-text").render())
+        assert "table ip kube-proxy {" in rules and "m: show" not in rules, rules[:200]
+
 
 async def test_lesson_9_errors_and_quiz_lines_wrap_under_their_first_word(
     make_app: Any, data_dir: Path

@@ -323,12 +323,14 @@ async def test_behind_the_scenes_tabs_nftables_and_no_escape_sequences(
         await settle(pilot)
         rules = static_text(app.screen.query_one("#rules-text", Static))
         assert "table ip kube-proxy {" in rules and "numgen random mod" in rules, "m: nftables"
-        assert "KUBE-SERVICES" not in rules and "m: show iptables mode" in rules
+        lead = static_text(app.screen.query_one("#rules-lead", Static))  # wraps, above the rules
+        assert "KUBE-SERVICES" not in rules and "m: show iptables mode" in lead + rules
         assert workbench(app).editor.text == typed, "m went into the YAML"
         await press(pilot, "m")
         await settle(pilot)
         rules = static_text(app.screen.query_one("#rules-text", Static))
-        assert "KUBE-SERVICES" in rules and "m: show nftables mode" in rules, "m: iptables"
+        lead = static_text(app.screen.query_one("#rules-lead", Static))
+        assert "KUBE-SERVICES" in rules and "m: show nftables mode" in lead + rules, "m: iptables"
         # follows the manifest as it is now
         workbench(app).editor.load_text(lesson.manifest.replace("name: web\n", "name: shop\n", 1))
         await settle(pilot)

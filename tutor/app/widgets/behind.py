@@ -55,22 +55,27 @@ def dns_text(analysis: Analysis) -> Text:
     return text
 
 
-def rules_view(analysis: Analysis, node: str | None, mode: str) -> Text:
-    """kube-proxy's rules in `mode`, with a line saying what they are and how to switch."""
+def rules_lead(node: str | None, mode: str) -> str:
+    """The line above kube-proxy's rules: what they are and how to switch mode. It wraps on
+    its own above the rules, which scroll sideways (as one text it was cut at the pane's edge)."""
     other = MODES[1 - MODES.index(mode)]
     where = node or "each node"
     if mode == "nftables":
-        rules = render_nftables(analysis, node)
         lead = f"The nftables table kube-proxy (nftables mode) writes on {where}"
     else:
-        rules = render_rules(analysis, node)
-        cut = rules.find("*nat")
-        if cut > 0:  # the nat table is where Services live: show it first
-            rules = rules[cut:] + "\n" + rules[:cut]
         lead = f"The iptables rules kube-proxy writes on {where} (nat table first)"
-    header = Text(f"{lead}; m: show {other} mode:\n", style="dim")
-    header.append(rules)
-    return header
+    return f"{lead}; m: show {other} mode."
+
+
+def rules_view(analysis: Analysis, node: str | None, mode: str) -> str:
+    """kube-proxy's rules in `mode` (iptables: the nat table, where Services live, first)."""
+    if mode == "nftables":
+        return render_nftables(analysis, node)
+    rules = render_rules(analysis, node)
+    cut = rules.find("*nat")
+    if cut > 0:
+        rules = rules[cut:] + "\n" + rules[:cut]
+    return rules
 
 
 class BehindScenes(Vertical):
@@ -112,8 +117,10 @@ class BehindScenes(Vertical):
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="behind-tabbed"):
-            with TabPane("kube-proxy rules", id="tab-rules"), ScrollableContainer():
-                yield Static("", id="rules-text", markup=False, classes="behind-text")
+            with TabPane("kube-proxy rules", id="tab-rules"):
+                yield Static("", id="rules-lead", markup=False, classes="behind-lead")
+                with ScrollableContainer():
+                    yield Static("", id="rules-text", markup=False, classes="behind-text")
             with TabPane("EndpointSlices", id="tab-slices"), ScrollableContainer():
                 yield Static("", id="slices-text", markup=False, classes="behind-text")
             with TabPane("DNS", id="tab-dns"), ScrollableContainer():
@@ -137,12 +144,18 @@ class BehindScenes(Vertical):
         if self.note and self.query("#dns-text"):
             for name in ("#rules-text", "#slices-text", "#dns-text"):
                 self.query_one(name, Static).update(Text(self.note, style="italic"))
+            self.query_one("#rules-lead", Static).display = False
             return
         if self.pending is None or not self.query("#dns-text"):
             return
         analysis, node = self.shown = self.pending
         self.pending = None
-        self.query_one("#rules-text", Static).update(scrub(rules_view(analysis, node, self.mode)))
+        lead = self.query_one("#rules-lead", Static)
+        lead.update(Text(scrub_str(rules_lead(node, self.mode)), style="dim"))
+        lead.display = True
+        self.query_one("#rules-text", Static).update(
+            scrub_str(rules_view(analysis, node, self.mode))
+        )
         self.query_one("#slices-text", Static).update(
             highlight(scrub_str(slices_yaml(analysis)), language="yaml")
         )
