@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import press, settle
+from testkit import builtin_lesson, press, settle
 
 from tutor.app.screens.help import HelpScreen
 from tutor.app.screens.lesson import LessonScreen
@@ -93,6 +93,19 @@ async def test_a_long_title_is_cut_with_an_ellipsis(make_app: Any, data_dir: Pat
         await settle(pilot)
         line = app.screen.query_one(TitleBar).render().plain
         assert len(line) == 40 and "…" in line and line.lstrip().startswith("⭘")
+
+
+async def test_a_summary_too_long_for_its_row_ends_in_an_ellipsis(
+    make_app: Any, data_dir: Path
+) -> None:
+    """At 100x30 lesson 2's summary row read "✓ valid  my-service:80 → my-app-1, my-app-3,":
+    the third Pod getting traffic had wrapped to a second row the one-row summary never shows."""
+    app = make_app("one-request", lessons=[builtin_lesson("one-request")])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        summary = app.screen.query_one("#summary")
+        row = summary.render_line(0).text.rstrip()
+        assert row.startswith("✓ valid  my-service:80 → my-app-1, ") and row.endswith("…"), row
 
 
 def screen_kind(lesson: Lesson) -> tuple[object, ...]:
