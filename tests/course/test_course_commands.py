@@ -272,3 +272,28 @@ def test_progress_of_a_learner_only_reads(
     assert "is not a progress file ktutor can read" in capsys.readouterr().err
     assert broken.read_text(encoding="utf-8") == "{oops"
     assert [p.name for p in broken.parent.iterdir()] == ["bob.json"]
+
+
+def test_progress_of_a_learner_does_not_say_it_is_not_saved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The instructor's look at one learner read the file without writing (as it must) and
+    then printed `Progress file: ... (not saved)`, as if that learner's progress were lost."""
+    store = ProgressStore.open(tmp_path, "ada")
+    store.set_step("anatomy", 1)
+    assert main(["progress", "--learner", "ada", "--dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"Progress file: {store.path}" in out
+    assert "not saved" not in out
+
+
+def test_progress_of_a_learner_who_is_not_there_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped name (`Ada Lovelce`) printed every lesson as new, as if Ada had done nothing."""
+    ProgressStore.open(tmp_path, "Ada Lovelace").set_step("anatomy", 1)
+    assert main(["progress", "--learner", "Ada Lovelce", "--dir", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("ktutor: no progress file for learner `Ada Lovelce` in ")
+    assert "ktutor progress --all --dir" in captured.err

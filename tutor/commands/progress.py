@@ -203,10 +203,20 @@ def run(args: argparse.Namespace) -> int:
     where = (
         Path(args.file) if args.file else (Path(args.dir) if args.dir and args.learner else None)
     )
-    if args.learner and args.reset is None and not args.import_file:
+    reading = bool(args.learner) and args.reset is None and not args.import_file
+    if reading:
         # looking at a workshop learner's file (or exporting it) only reads it, as the roster
         # does: their tutor may be writing it, and a corrupt one is not ours to move aside
-        store = ProgressStore.read(ProgressStore.file_for(where, args.learner))
+        file = ProgressStore.file_for(where, args.learner)
+        if not file.exists() and not file.is_symlink():
+            folder = file.parent.parent
+            print(
+                f"ktutor: no progress file for learner `{args.learner}` in {file.parent} "
+                f"(`ktutor progress --all --dir {folder}` lists the learners there)",
+                file=sys.stderr,
+            )
+            return 2
+        store = ProgressStore.read(file)
     else:
         store = ProgressStore.open(where, args.learner)
     if store.notice:
@@ -272,5 +282,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     _emit(header, rows, args.format)
     if args.format == "text":
-        print(f"\nProgress file: {store.path}" + ("" if store.persistent else " (not saved)"))
+        # a learner's file read for the instructor is kept in memory so as to write nothing:
+        # their progress is saved all the same
+        saved = store.persistent or reading
+        print(f"\nProgress file: {store.path}" + ("" if saved else " (not saved)"))
     return 0
