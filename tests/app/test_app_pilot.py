@@ -91,6 +91,28 @@ async def test_list_then_open_lesson_next_previous_and_resume_after_restart(
         assert "step 2 of 3" in static_text(app2.screen.query_one("#step-header", Static))
 
 
+async def test_a_broken_pack_file_below_the_fold_is_shown_by_end(
+    make_app: Any, lesson: Lesson, data_dir: Path
+) -> None:
+    """A pack's broken lesson is listed after the lessons, and cannot be highlighted: at 80x24
+    with more lessons than fit, End (or ↓ to the last lesson) stopped at the last lesson and
+    the `✗ broken` line with its FILE:LINE stayed below the fold, out of reach of the keys."""
+    many = [
+        dataclasses.replace(lesson, id=f"lesson-{n}", title=f"Lesson {n}", order=n)
+        for n in range(12)
+    ]
+    app = make_app(lessons=many)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        options = app.screen.query_one("#lessons", OptionList)
+        assert "✗ broken" in prompts(options)[-1]
+        assert options.max_scroll_y > 0, "the list is taller than the screen"
+        await press(pilot, "end")
+        await settle(pilot)
+        assert options.highlighted == options.option_count - 2, "the last lesson"
+        assert options.scroll_y == options.max_scroll_y, "the broken file's line is on screen"
+
+
 async def test_editor_highlight_follows_the_path_typing_changes_routing_and_undo_asks_first(
     make_app: Any, lesson: Lesson, data_dir: Path
 ) -> None:
