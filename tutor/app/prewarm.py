@@ -28,15 +28,18 @@ SAMPLE_MARKDOWN = (
 
 def samples(editor: Widget) -> list[Callable[[], Widget]]:
     """Makers of one widget of each kind a lesson screen (and behind the scenes) mounts, whose
-    styles Textual has not parsed for the list. Our own widgets but the editor add no CSS of
-    their own: their Textual bases are here."""
+    styles Textual has not parsed for the list. Our own widgets but the editor and the step's
+    Markdown (its code blocks wrap: PlainFence) add no CSS of their own: their Textual bases
+    are here."""
     from textual.containers import Container, Horizontal, ScrollableContainer, VerticalScroll
-    from textual.widgets import Button, Label, Markdown, Tab, TabbedContent, Tabs
+    from textual.widgets import Button, Label, Tab, TabbedContent, Tabs
+
+    from tutor.app.widgets.intro_pane import IntroMarkdown
 
     return [
         lambda: Horizontal(Container(), VerticalScroll(), ScrollableContainer()),
         lambda: Tabs(Tab("tab")),
-        lambda: Markdown(SAMPLE_MARKDOWN),
+        lambda: IntroMarkdown(SAMPLE_MARKDOWN),
         lambda: Button("button"),
         lambda: Label("label"),
         TabbedContent,

@@ -16,10 +16,23 @@ the virtual size.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Markdown
+from textual.widgets import Label, Markdown
 from textual.widgets.markdown import MarkdownBlock, MarkdownFence
+
+from tutor.app.widgets.hanging import Wrapped
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
+    from textual.visual import VisualType
+
+CODE_HANG = 2
+"""How much deeper than its line's own indent a code line goes on when it is wider than the
+column: under the line's first character it would read as a line of its own."""
 
 
 class IntroPane(VerticalScroll):
@@ -47,11 +60,73 @@ class IntroPane(VerticalScroll):
             self.show_vertical_scrollbar = False
 
 
+class CodeLines(Wrapped):
+    """A code block's lines wrapped at the width the block has. Textual's fence scrolls sideways
+    with no scroll bar, so the end of a line wider than the step's column was cut off unseen
+    (lesson 11's `search shop.svc.cluster.local svc.cluster.l`, lesson 12's slice YAML, at
+    100x30 and 120x40). Here a long line goes on in the rows under it, CODE_HANG columns
+    deeper than its own indent."""
+
+    def __init__(self, code: Content) -> None:
+        self.code = code
+        self._laid_out: tuple[int, Content] | None = None
+
+    def __str__(self) -> str:
+        return self.code.plain
+
+    def lines(self, width: int) -> Content:
+        if self._laid_out is not None and self._laid_out[0] == width:
+            return self._laid_out[1]
+        rows: list[Content] = []
+        for line in self.code.split("\n", allow_blank=True):
+            if line.cell_length <= width:
+                rows.append(line)
+                continue
+            lead = len(line.plain) - len(line.plain.lstrip(" "))
+            hang = lead + CODE_HANG
+            if width - hang < 8:  # too narrow to hang: fold at the edge
+                rows.extend(line.wrap(max(1, width)))
+                continue
+            first, *rest = line[lead:].wrap(width - lead)
+            rows.append(line[:lead] + first)
+            if rest:
+                more = Content(" ").join(part for part in rest)
+                rows.extend(Content(" " * hang) + part for part in more.wrap(width - hang))
+        laid_out = Content("\n").join(rows)
+        self._laid_out = (width, laid_out)
+        return laid_out
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.code.get_optimal_width(rules, container_width)
+
+
+class CodeLabel(Label):
+    """The fence's label: what it is given (the highlighted code) is drawn as CodeLines."""
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        super().update(
+            CodeLines(content) if isinstance(content, Content) else content, layout=layout
+        )
+
+
 class PlainFence(MarkdownFence):
     """A code block, highlighted in the language its fence names, else shown plain. Textual
     guesses an unnamed block's language with Pygments, which loads every lexer to do it (0.3 s
     the first time in a process, in the middle of a step change) and guessed wrong: lesson 2's
-    EndpointSlice YAML was coloured as Carbon."""
+    EndpointSlice YAML was coloured as Carbon. Its lines wrap at the column (CodeLines)."""
+
+    DEFAULT_CSS = """
+    PlainFence {
+        overflow-x: hidden;
+        & > Label { width: 1fr; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        code = self.highlight(
+            self.code, self.lexer, ansi=self.app.native_ansi_color, dark=self.app.current_theme.dark
+        )
+        yield CodeLabel(CodeLines(code), id="code-content", expand=True)
 
     @classmethod
     def highlight(cls, code: str, language: str, ansi: bool = False, dark: bool = False) -> Content:
