@@ -74,6 +74,19 @@ def test_new_lesson_passes_lint(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["lint", str(tmp_path / "pack")]) == 0
 
 
+def test_new_lesson_with_a_number_first_is_ordered_by_it_and_passes_lint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`new-lesson 05-sticky`, named as docs/lessons.md names lessons (`NN-<id>.yaml`, NN the
+    order), wrote the id `05-sticky`, which lint then refused: "the file name says `sticky`"."""
+    assert main(["new-lesson", "05-sticky", "--dir", str(tmp_path)]) == 0
+    written = tmp_path / "05-sticky.yaml"
+    out = capsys.readouterr().out
+    assert f"ktutor --lessons {tmp_path} sticky`" in out
+    assert "\nid: sticky " in written.read_text(encoding="utf-8")
+    assert main(["lint", str(written)]) == 0, capsys.readouterr().out
+
+
 def test_new_lesson_refuses_to_overwrite_and_bad_names(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -17,6 +17,7 @@ from tutor.resources import package_file
 from ._safe import terminal_safe
 
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+_NUMBERED = re.compile(r"\d+-([a-z0-9][a-z0-9-]*)\Z")
 
 STARTER = package_file("course", "starter-lesson.yaml")
 """The template: a lesson file with __ID__, __TITLE__, __FILE__ and __DIR__ to fill in."""
@@ -27,7 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "name",
         metavar="NAME",
         nargs="?",
-        help="the lesson id and file name (lower-case letters, digits, '-')",
+        help="the lesson id and file name (lower-case letters, digits, '-'); `05-NAME` "
+        "writes 05-NAME.yaml, lesson NAME, sorted by the number",
     )
     parser.add_argument(
         "--help-format",
@@ -43,9 +45,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="overwrite an existing file")
 
 
-def starter(lesson_id: str, directory: Path) -> str:
-    """The starter lesson's text for `lesson_id` written into `directory`."""
-    file = directory / f"{lesson_id}.yaml"
+def starter(lesson_id: str, directory: Path, file_name: str = "") -> str:
+    """The starter lesson's text for `lesson_id` written into `directory` (as `file_name`,
+    default `<lesson_id>.yaml`)."""
+    file = directory / (file_name or f"{lesson_id}.yaml")
     title = lesson_id.replace("-", " ").capitalize()
     template = STARTER.read_text(encoding="utf-8")
     return (
@@ -85,6 +88,10 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    # `05-sticky`, as lessons are named (`NN-<id>.yaml`): the file sorts fifth, the id is
+    # `sticky` (lint holds such a file name to its id)
+    numbered = _NUMBERED.match(name)
+    lesson_id = numbered.group(1) if numbered else name
     directory = Path(args.dir)
     file = directory / f"{name}.yaml"
     if file.exists() and not args.force:
@@ -92,12 +99,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        write_atomic(file, starter(name, directory))
+        write_atomic(file, starter(lesson_id, directory, file.name))
     except OSError as exc:
         print(f"ktutor: cannot write {file} ({exc.strerror or exc})", file=sys.stderr)
         return 2
     print(
         f"Wrote {file}. Edit it, check it with `ktutor lint {file}`, and try it with "
-        f"`ktutor --lessons {directory} {name}`."
+        f"`ktutor --lessons {directory} {lesson_id}`."
     )
     return 0
