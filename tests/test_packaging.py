@@ -76,6 +76,7 @@ def test_installed_wheel_finds_its_lessons(wheel: Path, tmp_path: Path) -> None:
         timeout=300,
     )
     env = {**os.environ, "PYTHONPATH": str(target)}
+    env.pop("KTUTOR_LESSONS", None)  # `ktutor lint` below checks the installed lessons alone
     code = (
         "import tutor, tutor.resources as r; "
         "print(tutor.__file__); print(r.lessons_dir()); "

@@ -36,14 +36,39 @@ def _builtin_lessons_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(progress, "load_lessons", load_lessons)
 
 
-def test_lint_without_paths_checks_the_builtin_lessons(capsys: pytest.CaptureFixture[str]) -> None:
+def test_lint_without_paths_checks_the_builtin_lessons(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The built-in lessons pass `ktutor lint`, which prints each problem (`lint_paths` on
     lessons/: the one lint of them in the suite, ~0.9 CPU s; a named folder is linted below)."""
+    monkeypatch.delenv("KTUTOR_LESSONS", raising=False)  # else its packs are linted too
     code = main(["lint"])
     out = capsys.readouterr().out
     assert code == 0, out
     count = len(list((ROOT / "lessons").glob("*.yaml")))
     assert f"{count} lesson files checked: no problems" in out
+
+
+def test_lint_without_paths_checks_the_ktutor_lessons_packs_too(
+    tmp_path: Path,
+    texts: SimpleNamespace,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """docs/workshop.md: `KTUTOR_LESSONS=/path/to/pack` does what `--lessons` does "for every
+    ktutor command". An instructor who set it and ran `ktutor lint` read "14 lesson files
+    checked: no problems" while the pack's lesson was broken: lint checked the built-in ones
+    alone, and the app then listed the pack's file as broken."""
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    bad = pack / "bad.yaml"
+    bad.write_text(texts.GOOD.replace("minutes: 5", "minutes: soon"), encoding="utf-8")
+    monkeypatch.setenv("KTUTOR_LESSONS", str(pack))
+    assert main(["lint"]) == 1
+    out = capsys.readouterr().out
+    assert f"{bad}:4: `minutes` must be a whole number" in out
+    count = len(list((ROOT / "lessons").glob("*.yaml")))
+    assert f"1 problem in 1 file ({count + 1} checked)" in out
 
 
 def test_lint_reports_problems_with_exit_1(

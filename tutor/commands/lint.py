@@ -1,4 +1,5 @@
-"""`ktutor lint [PATH...]`: check lesson files (the built-in lessons when no path is given).
+"""`ktutor lint [PATH...]`: check lesson files (when no path is given, the built-in lessons and
+the packs in KTUTOR_LESSONS, as the app loads them).
 
 Exit 0 when every lesson is sound, 1 when any has a problem or there is no lesson file at all,
 2 when a path does not exist.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tutor import resources
+from tutor import resources, settings
 from tutor.course.lint import lesson_files, lint_paths
 
 from ._safe import terminal_safe
@@ -20,13 +21,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="lesson files or folders (default: the built-in lessons)",
+        help="lesson files or folders (default: the built-in lessons and the packs in "
+        "KTUTOR_LESSONS)",
     )
 
 
 @terminal_safe
 def run(args: argparse.Namespace) -> int:
-    paths = [Path(p) for p in args.paths] or [resources.lessons_dir()]
+    # no path: the lessons the app would load, KTUTOR_LESSONS' packs included
+    paths = [Path(p) for p in args.paths] or [resources.lessons_dir(), *settings.lesson_dirs()]
     issues = lint_paths(paths)
     for issue in issues:
         print(issue)
