@@ -235,7 +235,17 @@ CASES: list[tuple[str, str, dict[str, Any], bool, str]] = [
         THREE,
         {"traffic": {"service": "my-service", "port": "80", "count": 3, "target_port": 8080}},
         True,
-        "",
+        # the port the Pods receive is what such a goal is about: lesson 1's last step said
+        # only "... get traffic on my-service port 80", true before the learner's edit too
+        "my-app-1, my-app-2 and my-app-3 get traffic on `my-service` port 80 (web) and "
+        "receive it on port 8080.",
+    ),
+    (
+        "target port, one Pod",
+        manifest(service(target=""), pod("my-app-1", {"app": "my-app"})),
+        {"traffic": {"service": "my-service", "port": "80", "target_port": 80}},
+        True,
+        "my-app-1 gets traffic on `my-service` port 80 (web) and receives it on port 80.",
     ),
     (
         "target port wrong",

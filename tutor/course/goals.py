@@ -225,7 +225,11 @@ def _traffic(goal: Goal, analysis: Analysis, endpoints: bool) -> GoalResult:
         return GoalResult(False, "; ".join(problems) + ".")
     if not got:
         return GoalResult(True, f"No Pod {verb_one} {where}.")
-    return GoalResult(True, f"{names(got)} {verb if len(got) > 1 else verb_one} {where}.")
+    # the port the Pods receive the traffic on is what a goal with `target_port` is about
+    received = ""
+    if target is not None and not endpoints:
+        received = f" and {'receive' if len(got) > 1 else 'receives'} it on port {target}"
+    return GoalResult(True, f"{names(got)} {verb if len(got) > 1 else verb_one} {where}{received}.")
 
 
 def _valid(analysis: Analysis) -> GoalResult:
