@@ -247,6 +247,20 @@ def test_a_routing_field_stays_with_its_value_when_the_row_wraps() -> None:
         assert not any(line.endswith(("nodePort", "targetPort")) for line in lines), (width, lines)
 
 
+def test_not_ready_stays_on_one_line_when_a_pod_row_wraps() -> None:
+    """Lesson 8 step 3 at 120x40: api-2's row ended `node-2  not` and went on `Ready` on the
+    next line, under the label row, where it read as the opposite (every width 30 to 80)."""
+    from tutor.app.widgets.routing import pod_row
+
+    snap = step_analysis("health", 3)
+    sr = snap.shown.services[0]
+    pod = next(p for p in snap.shown.cluster.pods if p.name == "api-2")
+    for width in range(30, 81):
+        lines = [line.strip() for line in pod_row(sr, sr.ports[0], pod, width).plain.split("\n")]
+        assert any("not\u00a0Ready" in line for line in lines), (width, lines)
+        assert not any(line.endswith("not") for line in lines), (width, lines)
+
+
 def test_a_policy_stays_with_its_value_in_the_service_row() -> None:
     """Lesson 9 challenge 3 at 120x40: `internalTrafficPolicy` / `Local` on two lines."""
     from tutor.app.widgets.routing import service_header

@@ -221,7 +221,7 @@ async def test_routing_view_keys_act_on_the_first_pod_it_selects_then_the_mouse(
         assert view.pod() is not None and view.pod().name == "web-1"  # type: ignore[union-attr]
         await press(pilot, "r")  # not Ready
         await settle(pilot)
-        assert "✗ no traffic  web-1" in routing_text(app) and "not Ready" in routing_text(app)
+        assert "✗ no traffic  web-1" in routing_text(app) and "not\u00a0Ready" in routing_text(app)
         await press(pilot, "l")
         await settle(pilot)
         await press(pilot, "ctrl+u", *"app=api", "enter")

@@ -197,7 +197,7 @@ def pod_row(sr: ServiceRoute, pr: PortRoute, pod: Pod, width: int = 0) -> Text:
     if pod.ready_condition == "True":
         text.append("Ready", style="green")
     else:
-        text.append("not Ready", style="yellow")
+        text.append(f"not{NBSP}Ready", style="yellow")  # `not` / `Ready` read as Ready
     if pod.terminating:
         text.append(" terminating", style="yellow")
     if pod.owner:
