@@ -69,3 +69,17 @@ def test_deleting_the_line_the_try_names_meets_the_check() -> None:
     assert "leave the `-`" in step.try_this or "keep the `-`" in step.try_this, step.try_this
     text = lesson.step_manifest(index)
     assert evaluate_text(step.check, text.replace("name: metrics\n", "\n", 1)).met
+
+
+def test_the_ready_step_marks_the_ready_condition() -> None:
+    """Lesson 8 step 3 is about `api-2`'s Ready condition and its "try this" edits it, but the
+    editor marked the Service's `targetPort: 8080` (walked in tmux)."""
+    from tutor.course.locate import step_span
+
+    lesson = builtin_lesson("health")
+    index = next(i for i, s in enumerate(lesson.steps) if s.title == "Not ready, still listed")
+    span = step_span(lesson, index)
+    assert span is not None
+    lines = lesson.step_manifest(index).splitlines()
+    assert lines[span.line - 1].strip() == 'status: "False"', lines[span.line - 1]
+    assert "name: api-2" in "\n".join(lines[: span.line])
