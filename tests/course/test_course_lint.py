@@ -83,7 +83,8 @@ CASES = [
             )
         ],
         "question: Q1?",
-        "quiz question 1 has 2 correct choices; it needs exactly one",
+        "quiz question 1 has 2 correct choices; it needs exactly one (`correct: true` on one "
+        "choice, `correct: false` on the others)",
     ),
     (
         "no correct answer",
@@ -283,3 +284,20 @@ def test_a_rejected_solution_is_named_once_not_as_a_missing_service(
     messages = [i.message for i in lint_text(tmp_path, text)]
     assert any("solution does not meet its goal: The API server rejects" in m for m in messages)
     assert not [m for m in messages if "which the solution does not have" in m], messages
+
+
+def test_a_wrong_solution_that_passes_says_what_to_do(
+    tmp_path: Path, texts: SimpleNamespace
+) -> None:
+    """A wrong solution that meets the goal was reported with what is wrong only; the
+    instructor also needs to know the two ways out: a goal that refuses it, or dropping it."""
+    wrong = texts.indent(texts.MANIFEST.replace("app: website", "app: web"), 8)
+    listed = f"    wrong_solutions:\n      - why: Relabel the Pod.\n        manifest: |\n{wrong}"
+    text = texts.GOOD.replace("  - id: second\n", f"{listed}  - id: second\n", 1)
+    (issue,) = lint_text(tmp_path, text)
+    assert issue.line == texts.line_of(text, "        manifest: |")
+    assert "wrong solution 1 meets the goal, so the challenge accepts a wrong fix" in issue.message
+    assert issue.message.endswith(
+        "; make the goal refuse it (`unchanged: {kinds: [Pod]}` when only the Service may "
+        "change, a `field` goal for a value the task asks for), or drop it if it is right"
+    ), issue.message

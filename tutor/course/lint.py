@@ -297,7 +297,9 @@ class _Linter:
                 self.add(
                     path,
                     f"{what} meets the goal, so the challenge accepts a wrong fix "
-                    f"({wrong.why.strip()}): {result.detail}",
+                    f"({wrong.why.strip()}): {result.detail.rstrip('.')}; make the goal refuse "
+                    "it (`unchanged: {kinds: [Pod]}` when only the Service may change, a "
+                    "`field` goal for a value the task asks for), or drop it if it is right",
                 )
 
     def quiz(self) -> None:
@@ -313,7 +315,8 @@ class _Linter:
             if correct != 1:
                 self.add(
                     ("quiz", i),
-                    f"quiz question {i + 1} has {correct} correct choices; it needs exactly one",
+                    f"quiz question {i + 1} has {correct} correct choices; it needs exactly one "
+                    "(`correct: true` on one choice, `correct: false` on the others)",
                 )
             for j, choice in enumerate(question.choices):
                 if not choice.explain.strip():
