@@ -153,6 +153,12 @@ CASES = [
         "(`spec` has `selector`, `ports`); did you mean `spec.ports[0].targetPort`?",
     ),
     (
+        "bad path without the list's index",
+        [("path: spec.ports[0].targetPort", "path: spec.ports.targetPort")],
+        "path: spec.ports.targetPort",
+        "did you mean `spec.ports[0].targetPort`?",
+    ),
+    (
         "doc not in manifest lists the documents",
         [("    path: spec.selector\n", "    path: metadata.name\n    doc: Pod/web-9\n")],
         "doc: Pod/web-9",

@@ -359,6 +359,9 @@ def _nearest_fields(doc: Document, segments: FieldPath) -> str:
     guess: list[Any] = list(parent)
     for seg in segments[depth:]:
         here = _value_at(doc.data, tuple(guess))
+        if isinstance(seg, str) and isinstance(here, list) and here:
+            guess.append(0)  # `spec.ports.port`: a list's first item (`spec.ports[0].port`)
+            here = here[0]
         if isinstance(seg, str) and isinstance(here, dict) and seg not in here:
             close = difflib.get_close_matches(seg, [k for k in here if isinstance(k, str)], 1)
             if not close:
