@@ -32,8 +32,9 @@ from textual.widget import Widget
 
 from tutor.app.app import TutorApp
 from tutor.app.screens.lesson import LessonScreen, StepPane
+from tutor.app.widgets.console import COMMAND_INDENT
 from tutor.app.widgets.routing import SCROLLBAR_ROOM, RoutingView, Row
-from tutor.course.lesson import ROUTING_SYMPTOMS, Lesson
+from tutor.course.lesson import COMMANDS_LABEL, ROUTING_SYMPTOMS, Lesson
 from tutor.lab.session import LabSession
 from tutor.model.changes import ClusterChanges
 
@@ -72,6 +73,8 @@ class ReadingScreen(Screen[None]):
         self._markdown_shown: str | None = None
         self.routing_rows: list[str] = []
         """The routing view's rows for each step shown, made as the view draws them."""
+        self.command_rows: list[str] = []
+        """The "Try in the console" rows of each step shown, as drawn."""
 
     def compose(self) -> ComposeResult:
         with Workbench(classes="-reading"), Horizontal(id="panes"):
@@ -97,6 +100,7 @@ class ReadingScreen(Screen[None]):
         self.lesson, self.index, self.step_done = lesson, 0, set()
         self._markdown_shown = None
         self.routing_rows = []
+        self.command_rows = []
         await self.query_one(StepPane).remove()
         pane = StepPane()
         pane.id = "intro"
@@ -185,6 +189,11 @@ async def column_walk(
         await settle(pilot)
         intro, text = screen.query_one("#intro"), screen.query_one("#step-text")
         shown.append((scroll(intro, text), drawn(intro) if rows else []))
+        commands = screen.query_one("#step-commands")
+        if commands.display:
+            screen.command_rows += [
+                commands.render_line(y).text.rstrip() for y in range(commands.size.height)
+            ]
     return shown, screen.routing_rows
 
 
@@ -239,6 +248,7 @@ async def test_every_step_of_every_lesson_reads_whole_at_100x30(data_dir: Path) 
     lessons = builtin_lessons()
     late: dict[str, tuple[int, int]] = {}
     wide: list[str] = []
+    back_at_0: list[str] = []
     async with Column().run_test(size=BENCH) as pilot:
         await settle(pilot)
         for lesson in lessons:
@@ -250,7 +260,21 @@ async def test_every_step_of_every_lesson_reads_whole_at_100x30(data_dir: Path) 
             wide += [
                 line for row in routing for line in row.split("\n") if len(line) > ROUTING_ROOM
             ]
+            # a command to try that wraps goes on deeper than the commands start: lesson 12
+            # step 1's `-l kubernetes.io/service-name=web -o yaml` went on at column 0, where
+            # it read as a second command
+            screen = pilot.app.screen
+            assert isinstance(screen, ReadingScreen)
+            back_at_0 += [
+                f"{lesson.id}: {row}"
+                for row in screen.command_rows
+                if row
+                and not row.startswith(COMMANDS_LABEL)
+                and not row.startswith(COMMAND_INDENT + " ")
+                and not (row.startswith(COMMAND_INDENT) and row[len(COMMAND_INDENT)] != " ")
+            ]
     assert late == {}, late
+    assert back_at_0 == [], back_at_0
     assert wide == [], wide  # and beside it, every step's routing rows fit their column
 
 

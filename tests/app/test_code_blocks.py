@@ -11,7 +11,7 @@ from textual.widgets import Label
 from textual.widgets.markdown import MarkdownFence
 
 from tutor.app.screens.lesson import StepPane
-from tutor.app.widgets.intro_pane import CodeLines
+from tutor.app.widgets.hanging import CodeLines
 
 SLICE = """The slice:
 

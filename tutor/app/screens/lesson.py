@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.widgets import Button, Markdown, Static
 
 from tutor.app.screens.opaque import OpaqueScreen
-from tutor.app.widgets.console import commands_line
+from tutor.app.widgets.console import commands_block
 from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.hanging import Hanging
 from tutor.app.widgets.inline import inline
@@ -306,7 +306,7 @@ class LessonScreen(WorkbenchScreen, OpaqueScreen[None]):
         )
         try_line.display = bool(step.try_this)
         commands = self.query_one("#step-commands", Static)
-        commands.update(commands_line(step.commands))
+        commands.update(commands_block(step.commands))
         commands.display = bool(step.commands)
         self.query_one("#prev-step", Button).disabled = self.index == 0
         self.query_one("#next-step", Button).disabled = False

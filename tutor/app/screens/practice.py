@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from tutor.app.screens.opaque import OpaqueScreen
 from tutor.app.widgets.choice_list import ChoiceList
-from tutor.app.widgets.console import commands_line
+from tutor.app.widgets.console import commands_block
 from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.hanging import Hanging
 from tutor.app.widgets.inline import inline
@@ -142,7 +142,7 @@ class ChallengePane(IntroPane):
             id="challenge-goal",
         )
         if ch.commands:
-            yield Static(commands_line(ch.commands), id="challenge-commands")
+            yield Static(commands_block(ch.commands), id="challenge-commands")
         yield Static("", id="challenge-hints", markup=False)
         yield Static(
             Text("Press ctrl+s to check your manifest.", style="dim"), id="challenge-result"

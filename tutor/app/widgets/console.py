@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
@@ -29,6 +30,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
+from tutor.app.widgets.hanging import CodeLines
 from tutor.course.lesson import COMMANDS_LABEL
 from tutor.lab.console import AppendManifest, Clear, Console, Effect, OpenEditor, Output
 from tutor.model.analysis import Analysis
@@ -436,6 +438,14 @@ def commands_line(commands: tuple[str, ...]) -> Text:
         out.append("\n" + COMMAND_INDENT)
         out.append(_visible(command), style="bold")
     return out
+
+
+def commands_block(commands: tuple[str, ...]) -> CodeLines:
+    """commands_line as the step and the task draw it: a command wider than the column goes
+    on under itself, deeper than the commands start (wrapped as a Text, lesson 12's
+    `kubernetes.io/service-name=web -o yaml` went on at column 0 at 100x30, a command of its
+    own to the eye)."""
+    return CodeLines(Content.from_rich_text(commands_line(commands)))
 
 
 def show_in_editor(editor: TextArea, analysis: Analysis | None, effect: OpenEditor) -> bool:

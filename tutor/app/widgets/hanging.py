@@ -123,3 +123,49 @@ class Hanging(Wrapped):
             if self.paragraphs
             else 0
         )
+
+
+CODE_HANG = 2
+"""How much deeper than its line's own indent a code line goes on when it is wider than the
+column: under the line's first character it would read as a line of its own."""
+
+
+class CodeLines(Wrapped):
+    """Lines of code (a step's code block, its commands to try) wrapped at the width they are
+    drawn in: a line wider than that goes on in the rows under it, CODE_HANG columns deeper
+    than its own indent. Textual's fence scrolls sideways with no scroll bar, so the end of a
+    line wider than the step's column was cut off unseen (lesson 11's `search
+    shop.svc.cluster.local svc.cluster.l`, lesson 12's slice YAML, at 100x30 and 120x40); a
+    command to try wrapped back to column 0, where its flags read as a command of their own."""
+
+    def __init__(self, code: Content) -> None:
+        self.code = code
+        self._laid_out: tuple[int, Content] | None = None
+
+    def __str__(self) -> str:
+        return self.code.plain
+
+    def lines(self, width: int) -> Content:
+        if self._laid_out is not None and self._laid_out[0] == width:
+            return self._laid_out[1]
+        rows: list[Content] = []
+        for line in self.code.split("\n", allow_blank=True):
+            if line.cell_length <= width:
+                rows.append(line)
+                continue
+            lead = len(line.plain) - len(line.plain.lstrip(" "))
+            hang = lead + CODE_HANG
+            if width - hang < 8:  # too narrow to hang: fold at the edge
+                rows.extend(line.wrap(max(1, width)))
+                continue
+            first, *rest = line[lead:].wrap(width - lead)
+            rows.append(line[:lead] + first)
+            if rest:
+                more = Content(" ").join(part for part in rest)
+                rows.extend(Content(" " * hang) + part for part in more.wrap(width - hang))
+        laid_out = Content("\n").join(rows)
+        self._laid_out = (width, laid_out)
+        return laid_out
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.code.get_optimal_width(rules, container_width)
