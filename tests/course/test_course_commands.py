@@ -153,6 +153,21 @@ def test_progress_export_import_reset(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "not a ktutor progress file" in capsys.readouterr().err
 
 
+def test_progress_reset_of_a_mistyped_lesson_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--reset anatomi --yes` printed "Progress in lesson `anatomi` was reset." and exit 0:
+    nothing was reset, and the learner believed lesson 1 started again."""
+    file = tmp_path / "p.json"
+    ProgressStore.open(file).mark_done("anatomy")
+    assert main(["progress", "--file", str(file), "--reset", "anatomi", "--yes"]) == 2
+    captured = capsys.readouterr()
+    assert "was reset" not in captured.out
+    assert captured.err.startswith("ktutor: no lesson `anatomi` here, nor progress in it")
+    assert "anatomy" in captured.err
+    assert ProgressStore.open(file).lesson("anatomy").done
+
+
 def test_progress_all_learners(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ProgressStore.open(tmp_path, learner="alice").mark_step_done("anatomy", 0)
     bob = ProgressStore.open(tmp_path, learner="bob")

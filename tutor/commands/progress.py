@@ -222,6 +222,14 @@ def run(args: argparse.Namespace) -> int:
     if store.notice:
         print(f"ktutor: {store.notice}", file=sys.stderr)
     if args.reset is not None:
+        if args.reset and args.reset not in lessons and args.reset not in store.lesson_ids():
+            known = ", ".join(list(lessons) + [i for i in store.lesson_ids() if i not in lessons])
+            print(
+                f"ktutor: no lesson `{args.reset}` here, nor progress in it; lessons: {known} "
+                "(a pack's lesson: add --lessons DIR)",
+                file=sys.stderr,
+            )
+            return 2
         what = f"lesson `{args.reset}`" if args.reset else "every lesson"
         if not args.yes:
             print(
