@@ -307,3 +307,17 @@ def test_a_wrong_solution_that_passes_says_what_to_do(
         "; make the goal refuse it (`unchanged: {kinds: [Pod]}` when only the Service may "
         "change, a `field` goal for a value the task asks for), or drop it if it is right"
     ), issue.message
+
+
+def test_a_pack_lesson_with_a_built_in_id_is_named(tmp_path: Path, texts: SimpleNamespace) -> None:
+    """An instructor copied lessons/04-labels-selectors.yaml into a pack to adapt it: `ktutor
+    lint PACK` passed, then the app listed it as broken (the built-in lessons always load with
+    a pack, and the id was theirs) and `ktutor print labels-selectors --lessons PACK` printed
+    the built-in lesson."""
+    text = "# adapted for our team\n" + texts.GOOD.replace("id: sample", "id: labels-selectors", 1)
+    (issue,) = lint_text(tmp_path, text, "04-labels-selectors.yaml")
+    assert issue.line == 2
+    assert issue.message.startswith(
+        "lesson id `labels-selectors` is the built-in lesson 04-labels-selectors.yaml's: "
+    ), issue.message
+    assert "give this one another id" in issue.message

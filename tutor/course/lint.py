@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tutor import resources
 from tutor.model import console_words
 from tutor.model.analysis import Analysis, analyze
 from tutor.model.limits import InputRejected
@@ -462,6 +463,7 @@ def lint_paths(paths: Sequence[Path]) -> list[LintIssue]:
         else:
             issues.append(LintIssue(path, 1, "no such file or folder"))
     first: dict[str, Path] = {}
+    id_lines: dict[str, int] = {}
     for file, pack in files:
         report, found_issues = _lint_report(file, pack)
         issues.extend(found_issues)
@@ -479,7 +481,37 @@ def lint_paths(paths: Sequence[Path]) -> list[LintIssue]:
             )
         else:
             first[lesson.id] = file
+            id_lines[lesson.id] = report.line_of(("id",))
+    issues.extend(_builtin_ids_taken(first, id_lines))
     return issues
+
+
+def _builtin_ids_taken(linted: dict[str, Path], lines: dict[str, int]) -> list[LintIssue]:
+    """A pack's lesson whose id is a built-in lesson's: the app loads the built-in lessons
+    with every pack, so it would list this one as broken. The built-in ids are their file
+    names (`NN-<id>.yaml`, which lint holds them to), so the built-in files are not read."""
+    builtin = resources.lessons_dir()
+    try:
+        names = {m.group(1): f for f in pack_files(builtin)[0] if (m := _FILE_NAME.match(f.name))}
+        home = builtin.resolve()
+    except OSError:
+        return []
+    out: list[LintIssue] = []
+    for lesson_id, file in linted.items():
+        taken = names.get(lesson_id)
+        if taken is None or file.resolve().parent == home:
+            continue
+        out.append(
+            LintIssue(
+                file,
+                lines.get(lesson_id, 1),
+                f"lesson id `{lesson_id}` is the built-in lesson {taken.name}'s: ktutor loads the "
+                "built-in lessons with every pack, so learners would see this file as broken; "
+                "give this one another id",
+                lesson_id,
+            )
+        )
+    return out
 
 
 def lesson_files(paths: Sequence[Path]) -> int:
