@@ -39,3 +39,16 @@ def test_correct_answers_are_spread_over_the_positions() -> None:
             f"choice {position + 1} is the correct one in {count} of {total} questions "
             f"({count / total:.0%}); no position may hold more than {MAX_SHARE:.0%}"
         )
+
+
+def test_the_proxy_that_receives_each_connection_is_named_as_the_removed_userspace_mode() -> None:
+    """Lesson 2's quiz said of "kube-proxy receives each connection and passes it on": "That is
+    the walkthrough's old picture", a walkthrough the learner never saw. The picture is
+    kube-proxy's userspace mode, removed in v1.26."""
+    lesson = next(lesson for lesson in _lessons() if lesson.id == "one-request")
+    choice = next(
+        c for q in lesson.quiz for c in q.choices if c.text.startswith("The kube-proxy process")
+    )
+    assert not choice.correct
+    assert "userspace" in choice.explain and "1.26" in choice.explain, choice.explain
+    assert "walkthrough" not in choice.explain, choice.explain
