@@ -116,7 +116,9 @@ def hostile_lesson() -> bytes:
     too); YAML carries them as double-quoted escapes, the way a hostile author would write."""
     data = yaml.safe_load(LESSON.read_text(encoding="utf-8"))
     dressed = _dress(data)
-    dressed["id"] = data["id"]  # keep the id usable on a command line
+    # an id usable on a command line, and not the built-in lesson's (a pack's lesson with a
+    # built-in id is refused by lint: the app would list it as broken)
+    dressed["id"] = "hostile"
     return yaml.safe_dump(dressed, sort_keys=False, allow_unicode=False).encode()
 
 
@@ -247,7 +249,7 @@ CATALOGUE: list[BadInput] = [
     BadInput(
         "hostile-lesson",
         "file",
-        _write("01-anatomy.yaml", hostile_lesson),
+        _write("01-hostile.yaml", hostile_lesson),
         lesson_ok=True,
         manifest_ok=True,
     ),
