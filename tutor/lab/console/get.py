@@ -22,6 +22,7 @@ from .flags import KUBECTL_GLOBAL, Flag, UsageError, parse
 from .output import Output
 from .podstatus import pod_columns
 from .resources import (
+    RESOURCES,
     Resource,
     deployment_dict,
     endpoints_dict,
@@ -460,12 +461,29 @@ def _requests(args: list[str]) -> list[Request]:
             out.append(Request(res, [name]))
         return out
     types, names = args[0], args[1:]
-    requests = [Request(_resource(t)) for t in types.split(",") if t]
+    requests = [
+        Request(res)
+        for t in types.split(",")
+        if t
+        for res in (ALL if t.lower() == "all" else [_resource(t)])
+    ]
     if names and len(requests) > 1:
         raise UsageError("you must specify only one resource type when providing names")
     if requests:
         requests[0].names = names
     return requests
+
+
+ALL = [
+    res
+    for plural in ("pods", "services", "deployments", "replicasets", "statefulsets")
+    for res in RESOURCES
+    if res.plural == plural
+]
+"""`kubectl get all`: the `all` category's types (`kubectl api-resources --categories=all`:
+pods, replicationcontrollers, services, daemonsets, deployments, replicasets, statefulsets,
+horizontalpodautoscalers, cronjobs, jobs) that a lesson's cluster can hold, in that order.
+It was refused as `the server doesn't have a resource type "all"`."""
 
 
 def _resource(name: str) -> Resource | str:
@@ -481,9 +499,10 @@ def run(world: World, argv: list[str], namespace: str) -> Output:
     all_ns = opts.on("all-namespaces")
     fmt = opts.get("output")
     if fmt not in ("", "wide", "yaml", "json", "name"):
-        if fmt in FORMATS.split(","):
+        printer = fmt.partition("=")[0]  # -o jsonpath='{.spec.clusterIP}': the template after =
+        if printer in FORMATS.split(","):
             return Output(
-                f"error: -o {fmt} is not simulated here; use wide, yaml, json or name\n", 1
+                f"error: -o {printer} is not simulated here; use wide, yaml, json or name\n", 1
             )
         raise UsageError(
             f'unable to match a printer suitable for the output format "{fmt}", '
