@@ -274,6 +274,25 @@ def test_node_port_entry() -> None:
     assert out.kind == Outcome.TIMED_OUT and "opens no NodePort entry" in out.summary
 
 
+def test_a_pod_reaches_a_node_port_at_a_node_ip() -> None:
+    """Lesson 9 step 2 says `<any-node-IP>:30080` reaches the Pods; from the console,
+    `curl 172.18.0.3:30080` timed out ("no Service or Pod has the IP"). Packets from a Pod to
+    a node's IP and nodePort go through that node's rules; with externalTrafficPolicy Local a
+    Pod's packets still reach every endpoint (K · pkg/proxy/iptables/proxier.go: "pod traffic
+    for ... external destinations" jumps to the cluster chain; nftables: "short-circuit pod
+    traffic"). A port that is no nodePort on a node's IP has nothing behind it."""
+    ports = [{"port": 80, "targetPort": 80, "nodePort": 30080}]
+    for policy in ("Cluster", "Local"):
+        svc = service(type="NodePort", ports=ports, externalTrafficPolicy=policy)
+        analysis = analyze(text(svc, *ONE_80))  # web-1 runs on node-1
+        for node_ip in ("172.18.0.2", "172.18.0.3"):
+            out = request(analysis, NODE1, node_ip, 30080)
+            assert out.kind == Outcome.ANSWERED and out.pod == "web-1", (policy, node_ip, out)
+            assert "nodePort of web" in " ".join(h.text for h in out.hops), out.hops
+        out = request(analysis, NODE1, "172.18.0.3", 30081)
+        assert out.kind != Outcome.ANSWERED, out
+
+
 @pytest.mark.parametrize(
     ("docs", "clients", "counts", "lines"),
     [

@@ -586,6 +586,9 @@ def request(
         pod = next((p for p in analysis.cluster.pods if p.ip == ip), None)
         if pod is not None:
             return _to_pod(pod, client, target, port, hops)
+        node = next((n for n in analysis.cluster.node_info.values() if n.ip == ip), None)
+        if node is not None:
+            return _to_node(analysis, client, node.name, target, port, seed, hops)
         return _nothing_at(
             client, target, port, f"no Service or Pod has the IP {ip}: nothing answers", hops
         )
@@ -629,6 +632,46 @@ def _through_entry(
         Hop("node", f"{client.node or 'a node'}:{pr.port.node_port} (nodePort of {svc.name})")
     )
     return _through_proxy(analysis, sr, pr, client, target, seed, entry, hops)
+
+
+def _to_node(
+    analysis: Analysis,
+    client: Client,
+    node: str,
+    target: str,
+    port: int,
+    seed: int,
+    hops: list[Hop],
+) -> RequestOutcome:
+    """A Pod sends to a node's IP: kube-proxy's rules on that node take a Service's nodePort
+    (nothing else listens there here). A Pod's packets go to every endpoint even under
+    externalTrafficPolicy Local (K · pkg/proxy/iptables/proxier.go · syncProxyRules: "pod
+    traffic for ... external destinations" jumps to the cluster chain; nftables mode:
+    "short-circuit pod traffic")."""
+    for sr in analysis.services:
+        svc = sr.service
+        if skip_service(svc) or not svc.externally_accessible:
+            continue
+        pr = next((p for p in sr.ports if p.port.node_port == port), None)
+        if pr is None or svc.type not in ("NodePort", "LoadBalancer"):
+            continue
+        hops.append(Hop(client.name, f"sends to {node} {target}:{port} (nodePort of {svc.name})"))
+        if svc.external_traffic_policy == "Local":
+            hops.append(
+                Hop(
+                    f"kube-proxy on {node}",
+                    "externalTrafficPolicy Local is for clients outside the cluster: a Pod's "
+                    "packets go to any endpoint",
+                )
+            )
+            sr = replace(sr, service=replace(svc, external_traffic_policy="Cluster"))
+            pr = next(p for p in sr.ports if p.port.node_port == port)
+        return _through_proxy(
+            analysis, sr, pr, replace(client, node=node), target, seed, NODE_PORT_ENTRY, hops
+        )
+    return _nothing_at(
+        client, target, port, f"nothing listens on {node}'s port {port} (no nodePort)", hops
+    )
 
 
 def dns_type(ip: str) -> str:
