@@ -274,7 +274,7 @@ def test_node_port_entry() -> None:
     assert out.kind == Outcome.TIMED_OUT and "opens no NodePort entry" in out.summary
 
 
-def test_a_pod_reaches_a_node_port_at_a_node_ip() -> None:
+def test_a_pod_reaches_a_node_port_at_a_node_ip_and_a_load_balancer_ip() -> None:
     """Lesson 9 step 2 says `<any-node-IP>:30080` reaches the Pods; from the console,
     `curl 172.18.0.3:30080` timed out ("no Service or Pod has the IP"). Packets from a Pod to
     a node's IP and nodePort go through that node's rules; with externalTrafficPolicy Local a
@@ -291,6 +291,12 @@ def test_a_pod_reaches_a_node_port_at_a_node_ip() -> None:
             assert "nodePort of web" in " ".join(h.text for h in out.hops), out.hops
         out = request(analysis, NODE1, "172.18.0.3", 30081)
         assert out.kind != Outcome.ANSWERED, out
+        # the same for a LoadBalancer's address (lesson 9 step 3: curl 203.0.113.x timed out)
+        lb = analyze(text(service(type="LoadBalancer", externalTrafficPolicy=policy), *ONE_80))
+        ingress = lb.services[0].service.ingress_ips
+        assert ingress, lb.services[0].service
+        out = request(lb, NODE2, ingress[0], 80)
+        assert out.kind == Outcome.ANSWERED and out.pod == "web-1", (policy, out)
 
 
 @pytest.mark.parametrize(

@@ -589,6 +589,9 @@ def request(
         node = next((n for n in analysis.cluster.node_info.values() if n.ip == ip), None)
         if node is not None:
             return _to_node(analysis, client, node.name, target, port, seed, hops)
+        for s in analysis.services:
+            if ip in s.service.ingress_ips and not s.service.source_ranges:
+                return _to_load_balancer(analysis, s, client, ip, target, port, seed, hops)
         return _nothing_at(
             client, target, port, f"no Service or Pod has the IP {ip}: nothing answers", hops
         )
@@ -656,22 +659,55 @@ def _to_node(
         if pr is None or svc.type not in ("NodePort", "LoadBalancer"):
             continue
         hops.append(Hop(client.name, f"sends to {node} {target}:{port} (nodePort of {svc.name})"))
-        if svc.external_traffic_policy == "Local":
-            hops.append(
-                Hop(
-                    f"kube-proxy on {node}",
-                    "externalTrafficPolicy Local is for clients outside the cluster: a Pod's "
-                    "packets go to any endpoint",
-                )
-            )
-            sr = replace(sr, service=replace(svc, external_traffic_policy="Cluster"))
-            pr = next(p for p in sr.ports if p.port.node_port == port)
+        sr = _from_a_pod(sr, node, hops)
+        pr = next(p for p in sr.ports if p.port.node_port == port)
         return _through_proxy(
             analysis, sr, pr, replace(client, node=node), target, seed, NODE_PORT_ENTRY, hops
         )
     return _nothing_at(
         client, target, port, f"nothing listens on {node}'s port {port} (no nodePort)", hops
     )
+
+
+def _from_a_pod(sr: ServiceRoute, node: str, hops: list[Hop]) -> ServiceRoute:
+    """`sr` as kube-proxy treats a Pod's packets to its nodePort or load-balancer IP: under
+    externalTrafficPolicy Local they still go to every endpoint (the cluster chain)."""
+    svc = sr.service
+    if svc.external_traffic_policy != "Local":
+        return sr
+    hops.append(
+        Hop(
+            f"kube-proxy on {node or 'the node'}",
+            "externalTrafficPolicy Local is for clients outside the cluster: a Pod's packets "
+            "go to any endpoint",
+        )
+    )
+    return replace(sr, service=replace(svc, external_traffic_policy="Cluster"))
+
+
+def _to_load_balancer(
+    analysis: Analysis,
+    sr: ServiceRoute,
+    client: Client,
+    ip: str,
+    target: str,
+    port: int,
+    seed: int,
+    hops: list[Hop],
+) -> RequestOutcome:
+    """A Pod sends to a LoadBalancer's ingress IP (ipMode VIP): kube-proxy on the Pod's own
+    node takes it, as it takes the ClusterIP (K · pkg/proxy/iptables/proxier.go: a
+    KUBE-SERVICES rule per ingress IP and port)."""
+    svc = sr.service
+    pr = next((p for p in sr.ports if p.port.port == port), None)
+    if pr is None:
+        return _nothing_at(
+            client, target, port, f"the load balancer of {svc.name} has no port {port}", hops
+        )
+    hops.append(Hop(client.name, f"sends to {ip}:{port} (load balancer of {svc.name})"))
+    sr = _from_a_pod(sr, client.node, hops)
+    pr = next(p for p in sr.ports if p.port.port == port)
+    return _through_proxy(analysis, sr, pr, client, target, seed, LOAD_BALANCER_ENTRY, hops)
 
 
 def dns_type(ip: str) -> str:
