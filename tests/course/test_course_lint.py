@@ -196,6 +196,20 @@ CASES = [
         "indent with spaces",
     ),
     (
+        "a text read as a mapping",
+        [("    text: What it is.\n", "    text:\n      app: web\n")],
+        "^    text:",
+        "`steps[0].text` must be text, not a mapping (write `text: |` and the text indented "
+        "below it, or quote a one-line value that holds `: `)",
+    ),
+    (
+        "a manifest of several documents without its `|`",
+        [("manifest: |\n  apiVersion", "manifest:\n  apiVersion")],
+        ("  apiVersion: v1", 2),
+        "a `---` inside a value: a manifest is text, so write `manifest: |` (or `solution: |`) "
+        "with the documents indented below it",
+    ),
+    (
         "symptoms without commands",
         [("    text: Send traffic to web-1 only.\n", "    text: x\n    routing: symptoms\n")],
         "routing: symptoms",

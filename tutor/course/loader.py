@@ -122,7 +122,7 @@ def read_file(path: Path, pack: str = BUILTIN_PACK) -> FileReport:
     except InputRejected as exc:
         return fail(exc.line, exc.reason)
     except YamlSyntaxError as exc:
-        hint = syntax_hint(exc.message)
+        hint = _document_marker_hint(report.text, exc.line) or syntax_hint(exc.message)
         return fail(
             exc.line,
             f"YAML syntax error: {exc.message} (column {exc.column})"
@@ -159,12 +159,31 @@ def read_file(path: Path, pack: str = BUILTIN_PACK) -> FileReport:
         if span is not None and span.raw is not None and "must be text" in message:
             read_as = schema.describe(_value(doc.data, problem.path))
             message += f' (YAML reads `{span.raw}` as {read_as}; quote it: "{span.raw}")'
+        elif "must be text" in message and isinstance(problem.path[-1], str):
+            # `manifest:` without its `|`, or `text: Set app: web` unquoted
+            message += (
+                f" (write `{problem.path[-1]}: |` and the text indented below it, or quote a "
+                "one-line value that holds `: `)"
+            )
         report.errors.append(LessonError(path, line_of(doc, problem.path), message, lesson_id))
     report.errors.sort(key=lambda e: e.line)
     if report.errors:
         return report
     report.lesson = build_lesson(data, path, pack, lambda p: line_of(doc, p))
     return report
+
+
+def _document_marker_hint(text: str, line: int) -> str:
+    """The hint for an error just after an indented `---`: several manifests under a key
+    that lacks its `|` (YAML then reads them as keys of the lesson file)."""
+    lines = text.splitlines()
+    before = [ln for ln in lines[max(0, line - 3) : line - 1] if ln.strip()]
+    if before and before[-1].strip() == "---" and before[-1].startswith(" "):
+        return (
+            "a `---` inside a value: a manifest is text, so write `manifest: |` (or "
+            "`solution: |`) with the documents indented below it"
+        )
+    return ""
 
 
 def _value(data: Any, path: FieldPath) -> Any:
