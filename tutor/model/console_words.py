@@ -19,7 +19,9 @@ import shlex
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-TOOLS = ("kubectl", "nslookup", "dig", "curl", "wget", "env", "clear", "help", "history", "exit")
+TOOLS = (
+    "kubectl", "nslookup", "dig", "curl", "wget", "env", "cat", "clear", "help", "history", "exit"
+)  # fmt: skip
 """The commands the console runs (`grep` only after a `|`)."""
 KUBECTL_VERBS = (
     "get", "describe", "label", "scale", "delete", "expose", "edit", "port-forward", "run",

@@ -130,12 +130,27 @@ def message_size(
     return size
 
 
+QTYPES = ("A", "AAAA", "SRV", "CNAME", "PTR", "TXT", "MX", "NS", "SOA", "ANY")
+
+
 def dig(world: World, argv: list[str], namespace: str, when: str) -> Output:
-    """`dig NAME [A|AAAA|SRV|CNAME] [+short] [+search]`."""
+    """`dig NAME [A|AAAA|SRV|CNAME] [+short] [+search]`; `-t TYPE` and `-q NAME` as dig reads
+    them (`dig -t SRV NAME` was refused as `Invalid option: -t`)."""
     name = ""
     qtype = "A"
     short = search = False
-    for arg in argv:
+    args = iter(argv)
+    for arg in args:
+        if arg in ("-t", "-q") or (arg[:2] in ("-t", "-q") and len(arg) > 2):
+            value = arg[2:] or next(args, "")
+            if not value:
+                return Output(f"dig: option requires an argument -- '{arg[1]}'\n", 1)
+            if arg[1] == "q":
+                name = value
+                continue
+            if value.upper() not in QTYPES:
+                continue  # dig warns and keeps the type it had
+            arg = value
         low = arg.lower()
         if low in ("+short",):
             short = True
@@ -143,7 +158,7 @@ def dig(world: World, argv: list[str], namespace: str, when: str) -> Output:
             search = True
         elif low.startswith("+"):
             continue
-        elif arg.upper() in ("A", "AAAA", "SRV", "CNAME", "PTR", "TXT", "MX", "NS", "SOA", "ANY"):
+        elif arg.upper() in QTYPES:
             qtype = arg.upper()
         elif arg.startswith("@"):
             continue

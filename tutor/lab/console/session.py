@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from tutor.model.analysis import Analysis
 from tutor.model.changes import AddedPod, ClusterChanges
 from tutor.model.console_words import KNOWN_KUBECTL, TOOLS
+from tutor.model.dns import NDOTS, search_path
 from tutor.model.limits import visible
 from tutor.model.objects import Service
 from tutor.model.proxy import Client
@@ -27,10 +28,32 @@ from .env import environment
 from .flags import KUBECTL_GLOBAL, Flag, UsageError, parse
 from .line import LineError, split
 from .output import Clear, Output
-from .world import EPOCH, INITIAL_AGE, Clock, World
+from .world import DNS_SERVER, EPOCH, INITIAL_AGE, Clock, World
 
 MAX_OUTPUT_LINES = 2000
 """Longest output kept from one command (a 10,000-Pod `get pods` is cut, saying so)."""
+
+
+def _cat(paths: list[str], namespace: str) -> Output:
+    """busybox `cat`: /etc/resolv.conf is the client Pod's, as kubelet writes it for the
+    default `dnsPolicy: ClusterFirst` (the search path of its namespace, the kube-dns ClusterIP,
+    ndots); no other file is simulated, and it says so. Lesson 14 says to read it, and `cat`
+    was `sh: cat: not found`, in a busybox shell that has it."""
+    out, code = [], 0
+    for path in paths:
+        if path == "/etc/resolv.conf":
+            out.append(
+                f"search {' '.join(search_path(namespace))}\nnameserver {DNS_SERVER}\n"
+                f"options ndots:{NDOTS}\n"
+            )
+        else:
+            # a real Pod has its /etc/hosts and more: "No such file" would be false
+            out.append(
+                "ktutor: only /etc/resolv.conf is simulated here (cat reads no other file)\n"
+            )
+            code = 1
+    return Output("".join(out), code)
+
 
 HELP = """\
 Commands (run against the simulated cluster; output as the real tools print it):
@@ -44,7 +67,7 @@ Commands (run against the simulated cluster; output as the real tools print it):
   kubectl logs POD|-l SELECTOR                       (no logs are kept: says why)
   kubectl run debug --image=busybox -it --rm -- sh   (then: exit)
   kubectl debug -it POD --image=busybox [--target=C] (a shell in POD's network; then: exit)
-  nslookup NAME      dig NAME [A|SRV|AAAA] [+short] [+search]
+  nslookup NAME      dig NAME [A|SRV|AAAA] [+short] [+search]   cat /etc/resolv.conf
   curl [-s] [-m SECONDS] http://NAME:PORT/PATH       env | grep SERVICE
   clear   help   history
 Simulated: Pods run agnhost netexec (they answer with their own name), are 10 minutes old when
@@ -211,6 +234,8 @@ class Console:
                 or (s.name == "kubernetes" and s.namespace == "default" and s.source.document < 0)
             ]
             return Output("".join(v + "\n" for v in environment(self.client.name, visible_svcs)))
+        if cmd == "cat":
+            return _cat(args, self.client.namespace)
         if cmd == "grep":
             return (
                 Output("", 1)
