@@ -241,6 +241,30 @@ def test_one_broken_file_does_not_break_the_others(tmp_path: Path, texts: Simple
     assert result.get("other") is not None and result.get("nope") is None
 
 
+def test_asking_for_a_lesson_whose_file_did_not_load_says_why(
+    tmp_path: Path, texts: SimpleNamespace
+) -> None:
+    """`ktutor --lessons PACK broken` (docs/workshop.md's checklist: every lesson opens with
+    `ktutor --lessons my-pack ID`) said only "no lesson 'broken'", not that its file failed."""
+    write(tmp_path, "01-sample.yaml", texts.GOOD)
+    bad = write(
+        tmp_path,
+        "02-broken.yaml",
+        texts.GOOD.replace("id: sample", "id: broken", 1)[:-1] + "\n  - [",
+    )
+    write(tmp_path, "03-other.yaml", "id: other\ntitle: [\n")
+    result = load_lessons([tmp_path], include_builtin=False)
+    assert result.not_found("broken") == (
+        f"no lesson 'broken'; lessons: sample; {bad.name} did not load: {result.errors[0]}"
+    )
+    # by the file's name, when the id could not be read
+    assert "03-other.yaml did not load: " in result.not_found("other")
+    assert result.not_found("nope") == (
+        "no lesson 'nope'; lessons: sample (2 lesson files did not load: `ktutor lint` on their "
+        "folder says why)"
+    )
+
+
 def test_duplicate_id_is_an_error_on_the_second_file(
     tmp_path: Path, texts: SimpleNamespace
 ) -> None:

@@ -73,8 +73,7 @@ def run(args: argparse.Namespace | None = None) -> int:
     if lesson_id is not None:
         lesson = found.get(lesson_id)
         if lesson is None:
-            known = ", ".join(found.ids) or "none"
-            print(f"ktutor: no lesson {lesson_id!r} (lessons: {known})", file=sys.stderr)
+            print(f"ktutor: {found.not_found(lesson_id)}", file=sys.stderr)
             return 2
         if step is not None and step > len(lesson.steps):
             print(

@@ -28,6 +28,5 @@ def find_lesson(ref: str, extra_dirs: Sequence[str | Path] = ()) -> Lesson:
     lessons = load_lessons([Path(d) for d in extra_dirs])
     lesson = lessons.get(ref)
     if lesson is None:
-        known = ", ".join(le.id for le in lessons.lessons) or "none"
-        raise LessonNotFound(f"no lesson {ref!r}; lessons: {known}")
+        raise LessonNotFound(lessons.not_found(ref))
     return lesson

@@ -178,3 +178,19 @@ class LessonSet:
     @property
     def ids(self) -> list[str]:
         return [lesson.id for lesson in self.lessons]
+
+    def not_found(self, ref: str) -> str:
+        """Why there is no lesson `ref`, in one line: the lessons there are, and the file of
+        `ref` when it is one that did not load (by its id, or its name `[NN-]ref.yaml`)."""
+        known = ", ".join(self.ids) or "none"
+        message = f"no lesson {ref!r}; lessons: {known}"
+        for error in self.errors:
+            number, _, rest = error.file.stem.partition("-")
+            named = error.file.stem == ref or (number.isdigit() and rest == ref)
+            if named or error.lesson_id == ref:
+                return f"{message}; {error.file.name} did not load: {error}"
+        if self.errors:
+            count = len({e.file for e in self.errors})
+            files = "file did" if count == 1 else "files did"
+            message += f" ({count} lesson {files} not load: `ktutor lint` on their folder says why)"
+        return message
