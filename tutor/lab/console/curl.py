@@ -24,6 +24,7 @@ curl-8_14_1):
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from tutor.model.endpoints import join_host_port
@@ -60,6 +61,21 @@ def parse_url(url: str) -> tuple[str, str, int, str] | str:
     if not host:
         return "(3) URL rejected: No host part in the URL"
     return scheme, host, port or (443 if scheme == "https" else 80), parts.path or "/"
+
+
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+"""Names and addresses of the client's own network namespace (a Pod's /etc/hosts names
+localhost). They were sent to cluster DNS and the Services: `curl localhost:8080` from a debug
+container in a Pod said `Could not resolve host: localhost` instead of the app's answer."""
+
+
+def own_outcome(world: World, client: Any, port: int, seed: int) -> RequestOutcome | None:
+    """A request to the client's own loopback: to its Pod's app when the client is one of the
+    cluster's Pods (a `kubectl debug` container shares its network), else None: nothing
+    listens in the console's client or debug Pod, and the kernel refuses at once."""
+    if not any(p.ip == client.ip for p in world.pods):
+        return None
+    return request(world.analysis, client.client, client.ip, port, seed, namespace=client.namespace)
 
 
 def body(outcome: RequestOutcome, path: str) -> str:
@@ -111,8 +127,17 @@ def run(world: World, argv: list[str], client: object, seed: int) -> Output:
     if isinstance(parsed, str):
         return Output("" if silent and not show_errors else f"curl: {parsed}\n", 3)
     scheme, host, port, path = parsed
+    quiet = silent and not show_errors
+    if host.lower() in LOOPBACK:
+        own = own_outcome(world, client, port, seed)
+        if own is None:
+            text = (
+                f"curl: (7) Failed to connect to {host} port {port} after 0 ms: {COULDNT_CONNECT}\n"
+            )
+            return Output("" if quiet else text, 7)
+        return said(own, scheme, host, port, path, max_time, quiet=quiet)
     outcome = request(world.analysis, client.client, host, port, seed, namespace=client.namespace)
-    return said(outcome, scheme, host, port, path, max_time, quiet=silent and not show_errors)
+    return said(outcome, scheme, host, port, path, max_time, quiet=quiet)
 
 
 def said(
@@ -174,6 +199,11 @@ def wget(world: World, argv: list[str], client: object, seed: int) -> Output:
     if isinstance(parsed, str):
         return Output(f"wget: bad address '{urls[-1]}'\n", 1)
     _, host, port, path = parsed
+    if host.lower() in LOOPBACK:
+        own = own_outcome(world, client, port, seed)
+        if own is None or not own.answered:
+            return Output("wget: can't connect to remote host (127.0.0.1): Connection refused\n", 1)
+        return Output(body(own, path) + "\n")
     outcome = request(world.analysis, client.client, host, port, seed, namespace=client.namespace)
     if outcome.answered:
         return Output(body(outcome, path) + "\n")
