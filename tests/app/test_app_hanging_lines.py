@@ -314,3 +314,29 @@ def test_a_long_name_in_a_routing_row_breaks_after_a_dot() -> None:
 
     rows = hang(Text("      DNS my-service.default.svc.cluster.local"), 34, 7).plain.split("\n")
     assert rows == ["      DNS", "       my-service.default.svc.", "       cluster.local"], rows
+
+
+def test_a_selector_too_long_for_its_row_goes_on_under_its_first_pair() -> None:
+    """Lesson 3 challenge 1 at 120x40 (the view's room is 56 columns): the selector's second
+    pair went to the next row under the word `selector`, where `team=payments` read as a
+    field of its own. Its continuation starts under the first pair, as a DNS name's does under
+    the name."""
+    from tutor.app.widgets.routing import service_header
+    from tutor.model.analysis import analyze
+    from tutor.model.proxy import Client
+
+    challenge = builtin_lesson("deployments").challenges[0]
+    analysis = analyze(challenge.manifest)
+    sr = analysis.services[0]
+    client = Client("client", "10.244.1.100", "node-1")
+    for width in (40, 56):
+        rows = service_header(sr, sr.ports[0], client, analysis, width).plain.split("\n")
+        at = next(i for i, row in enumerate(rows) if row.startswith("      selector"))
+        under = " " * len("      selector ")
+        assert rows[at].startswith("      selector app."), (width, rows)
+        assert rows[at + 1].startswith(under) and rows[at + 1][len(under)] != " ", (width, rows)
+        assert "team=payments" in rows[at + 1] + rows[at + 2], (width, rows)
+        assert all(len(row) <= width for row in rows), (width, rows)
+    rows = service_header(sr, sr.ports[0], client, analysis, 30).plain.split("\n")
+    dns = next(i for i, row in enumerate(rows) if row.startswith("      DNS "))
+    assert rows[dns + 1].startswith(" " * len("      DNS ")), rows  # the name goes on under itself

@@ -136,7 +136,19 @@ def service_header(
         text.append(f"no Pod gets traffic: {outcome.summary}", style="bold red")
     else:
         text.append("no Pod gets traffic", style="bold red")
-    return hang(text, width, 6)
+    # a labelled line goes on under its value, not under its label: at 120x40 lesson 3's
+    # `selector app.kubernetes.io/part-of=shop` put `team=payments` on the next row under
+    # `selector`, where it read as a field of its own
+    lines = text.split("\n", allow_blank=True)
+    return Text("\n").join(hang(line, width, _label_end(line.plain) or 6) for line in lines)
+
+
+HEADER_LABELS = ("      DNS ", "      selector ")
+"""The header's labelled lines: what wraps goes on under the value."""
+
+
+def _label_end(line: str) -> int:
+    return next((len(label) for label in HEADER_LABELS if line.startswith(label)), 0)
 
 
 def symptom_header(sr: ServiceRoute, pr: PortRoute, client: Client, analysis: Analysis) -> Text:
