@@ -394,3 +394,24 @@ def test_a_symptoms_challenge_keeps_its_cause_for_the_answers(
     assert (heading in answers.split(lesson.challenges[1].title, 1)[0]) is symptoms
     assert ("find the cause with the console" in challenge) is symptoms
     assert SYMPTOMS_NOTE.split(";")[0] in out or not symptoms
+
+
+def test_a_draft_whose_field_is_not_in_its_manifest_does_not_claim_a_mark(
+    lesson: Lesson,
+) -> None:
+    """`ktutor print draft.yaml` (a lesson that fails lint: `path: spec.port[0].port`) said
+    "Field: `spec.port[0].port` (marked `# <- here` below)" over a manifest with no mark."""
+    import dataclasses
+
+    step = dataclasses.replace(lesson.steps[0], path="spec.port[0].port")
+    draft = dataclasses.replace(lesson, steps=(step, *lesson.steps[1:]))
+    md = render(draft, "md")
+    first = md[md.index("### Step 1:") : md.index("### Step 2:")]
+    assert "Field: `spec.port[0].port` (not in this step's manifest: `ktutor lint` says why)" in (
+        first
+    )
+    assert not [line for line in first.splitlines() if line.endswith(MARK)]
+    html = render(draft, "html")
+    first_html = html[html.index("Step 1:") : html.index("Step 2:")]
+    assert "highlighted line" not in first_html
+    assert "(not in this step's manifest: <code>ktutor lint</code> says why)" in first_html

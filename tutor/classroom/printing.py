@@ -67,6 +67,10 @@ class Routing:
     ports: list[PortSummary] = field(default_factory=list)
 
 
+NOT_THERE = "not in this step's manifest: `ktutor lint` says why"
+"""A step's field that its manifest lacks (a draft that fails lint): nothing is marked."""
+
+
 @dataclass(slots=True)
 class Manifest:
     lines: list[str]
@@ -386,7 +390,9 @@ def to_markdown(lesson: Lesson, full: bool = False) -> str:
         text = lesson.step_manifest(i)
         view = views[i]
         out += [f"### Step {i + 1}: {step.title}", ""]
-        if step.path:
+        if step.path and mark_line(text, step.path, step.doc) is None:  # a draft lint refuses
+            out += [f"Field: `{step.path}` ({NOT_THERE})", ""]
+        elif step.path:
             out += [f"Field: `{step.path}` (marked `{MARK}` below)", ""]
         out += [step.text.strip(), ""]
         if step.try_this:
@@ -571,7 +577,9 @@ def to_html(lesson: Lesson, full: bool = False) -> str:
         text = lesson.step_manifest(i)
         view = views[i]
         p.append(f'<section class="step">\n<h3>Step {i + 1}: {e(step.title)}</h3>\n')
-        if step.path:
+        if step.path and mark_line(text, step.path, step.doc) is None:
+            p.append(f"<p>Field: <code>{e(step.path)}</code> ({_inline(NOT_THERE)})</p>\n")
+        elif step.path:
             p.append(
                 f"<p>Field: <code>{e(step.path)}</code> (the highlighted line marked "
                 f"<code>{e(MARK)}</code> in the manifest)</p>\n"
