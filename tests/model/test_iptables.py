@@ -481,3 +481,38 @@ def test_dual_stack_programs_iptables_and_ip6tables() -> None:
     assert "ip6tables-save" in v6.splitlines()[0]
     both = render_rules(analysis)
     assert both.index("iptables-save") < both.index("ip6tables-save")
+
+
+def test_topology_hints_narrow_the_cluster_chain() -> None:
+    """Lesson 10 step 4 (trafficDistribution PreferSameNode): F5 on node-2 showed KUBE-SVC
+    jumping to all three caches while the routing view said node-2 uses its own. kube-proxy's
+    `CategorizeEndpoints` (K · pkg/proxy/topology.go) keeps the endpoints hinted for the node
+    (else its zone) in the cluster chain; without cache-2, node-2 falls back to zone-a's
+    cache-1. nftables mode writes the same endpoints."""
+    from testkit import builtin_lesson
+
+    from tutor.model.nftables import render_nftables
+
+    lesson = builtin_lesson("topology")
+    index = next(i for i, s in enumerate(lesson.steps) if s.title.endswith("PreferSameNode"))
+    text = lesson.step_manifest(index)
+    ips = {"cache-1": "10.244.1.45", "cache-2": "10.244.2.156", "cache-3": "10.244.3.155"}
+    for node, own in (("node-1", "cache-1"), ("node-2", "cache-2"), ("node-3", "cache-3")):
+        rules = render_rules(analyze(text, network=lesson.network), node)
+        jumps = [
+            line for line in rules.splitlines() if line.startswith("-A KUBE-SVC-") and "->" in line
+        ]
+        assert len(jumps) == 1 and f"-> {ips[own]}:53" in jumps[0], (node, jumps)
+        nft = render_nftables(analyze(text, network=lesson.network), node)
+        assert ips[own] in nft and not any(ip in nft for name, ip in ips.items() if name != own), (
+            node,
+            nft,
+        )
+    docs = text.split("---\n")
+    without = "---\n".join(d for d in docs if "name: cache-2\n" not in d)
+    rules = render_rules(analyze(without, network=lesson.network), "node-2")
+    jumps = [
+        line for line in rules.splitlines() if line.startswith("-A KUBE-SVC-") and "->" in line
+    ]
+    assert len(jumps) == 1 and f"-> {ips['cache-1']}:53" in jumps[0], jumps
+    assert f"--to-destination {ips['cache-3']}:53" not in rules, rules

@@ -17,10 +17,10 @@ Rules are printed with kube-proxy's own argument order (what it feeds to iptable
 what its proxier_test.go compares), grouped by chain the way `iptables-save` groups them. The
 settings are kube-proxy's defaults: masquerade bit 14 (mark 0x4000), no --masquerade-all,
 `--iptables-localhost-nodeports=true`, a cluster-CIDR local-traffic detector for the Pod range
-10.244.0.0/16 (fd00:10:244::/56 for the IPv6 proxier), no topology hints; the firewall chain
-(KUBE-FW-*, KUBE-PROXY-FIREWALL drops) for `loadBalancerSourceRanges`, the health-check
-nodePort ACCEPT for externalTrafficPolicy Local. Not modelled: large-cluster mode (which drops
-the comments above 1000 endpoints).
+10.244.0.0/16 (fd00:10:244::/56 for the IPv6 proxier), topology hints read for the node and its
+zone; the firewall chain (KUBE-FW-*, KUBE-PROXY-FIREWALL drops) for `loadBalancerSourceRanges`,
+the health-check nodePort ACCEPT for externalTrafficPolicy Local. Not modelled: large-cluster mode
+(which drops the comments above 1000 endpoints).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from .analysis import Analysis, PortRoute, ServiceRoute
 from .endpoints import Endpoint, family_endpoints
 from .network import IPV4, IPV6, POD_CIDRS, family_of
 from .objects import LOAD_BALANCER, Service, ServicePort
-from .proxy import skip_service
+from .proxy import available_for_topology, skip_service, topology_mode
 from .validation import parse_cidr_sloppy
 
 CLUSTER_CIDR = str(POD_CIDRS[IPV4])
@@ -342,10 +342,16 @@ def externally_accessible(svc: Service, port: ServicePort, family: str | None = 
 
 
 def categorize(
-    svc: Service, port: ServicePort, endpoints: list[Endpoint], node: str, family: str = IPV4
+    svc: Service,
+    port: ServicePort,
+    endpoints: list[Endpoint],
+    node: str,
+    family: str = IPV4,
+    zone: str = "",
 ) -> Categorized:
-    """`CategorizeEndpoints` without topology hints: Ready endpoints, else serving-and-
-    terminating ones, decided separately for Cluster and Local (this node's) policies; only
+    """`CategorizeEndpoints`: Ready endpoints (for the Cluster policy, those the topology hints
+    leave this node, in `zone`: `topologyModeFromHints`, `availableForTopology`), else serving-
+    and-terminating ones, decided separately for Cluster and Local (this node's) policies; only
     the endpoints of the proxier's `family`."""
     eps = _sorted_unique(endpoints, ipv6=family == IPV6)
     ext_access = externally_accessible(svc, port, family)
@@ -356,9 +362,10 @@ def categorize(
     cluster: list[Endpoint] = []
     has_any = False
     if uses_cluster:
-        cluster = [ep for ep in eps if ep.ready] or [
-            ep for ep in eps if ep.serving and ep.terminating
-        ]
+        mode = topology_mode(eps, node, zone)
+        cluster = [
+            ep for ep in eps if ep.ready and available_for_topology(ep, mode, node, zone)
+        ] or [ep for ep in eps if ep.serving and ep.terminating]
         has_any = bool(cluster)
     if not uses_local:
         return Categorized(cluster, [], cluster, has_any)
@@ -419,7 +426,9 @@ def _program_port(rs: Ruleset, svc: Service, pr: PortRoute) -> None:
     nat, filt = rs.nat, rs.filter
     fam = rs.family
     cip = cluster_ip_of(svc, fam)
-    cat = categorize(svc, port, family_endpoints(pr.slice_endpoints.endpoints, fam), rs.node, fam)
+    pe = pr.slice_endpoints
+    zone = pe.node_zones.get(rs.node, "")
+    cat = categorize(svc, port, family_endpoints(pe.endpoints, fam), rs.node, fam, zone)
     # `servicePortChainName`: the SVC, SVL, EXT and FW chains share one hash
     hashed = port_proto_hash(name, proto)
     svc_chain, svl_chain, ext_chain = SVC + hashed, SVL + hashed, EXT + hashed

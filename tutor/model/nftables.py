@@ -318,7 +318,9 @@ def _program_port(t: NftTable, svc: Service, pr: PortRoute, cluster_cidr: str) -
     proto = port.protocol.lower()
     fam = t.family
     cip = cluster_ip_of(svc, fam)
-    cat = categorize(svc, port, family_endpoints(pr.slice_endpoints.endpoints, fam), t.node, fam)
+    pe = pr.slice_endpoints
+    zone = pe.node_zones.get(t.node, "")
+    cat = categorize(svc, port, family_endpoints(pe.endpoints, fam), t.node, fam, zone)
     base = chain_base(svc, port.name, proto)
     cluster_chain, local_chain = f"service-{base}", f"local-{base}"
     ext_chain, fw_chain = f"external-{base}", f"firewall-{base}"

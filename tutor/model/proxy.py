@@ -62,7 +62,7 @@ def topology_mode(endpoints: list[Endpoint], node: str, zone: str) -> str:
     return ""
 
 
-def _available(ep: Endpoint, mode: str, node: str, zone: str) -> bool:
+def available_for_topology(ep: Endpoint, mode: str, node: str, zone: str) -> bool:
     """`availableForTopology`."""
     if mode == SAME_NODE:
         return node in ep.for_nodes
@@ -78,7 +78,9 @@ def cluster_endpoints(
     left out, as for "any node"): the ready endpoints its topology mode allows, else the
     serving-and-terminating ones. Returns (endpoints, fallback, topology mode)."""
     mode = topology_mode(endpoints, node, zone) if node is not None else ""
-    ready = [ep for ep in endpoints if ep.ready and _available(ep, mode, node or "", zone)]
+    ready = [
+        ep for ep in endpoints if ep.ready and available_for_topology(ep, mode, node or "", zone)
+    ]
     if ready:
         return sorted(ready, key=sort_key), False, mode
     fallback = [ep for ep in endpoints if ep.serving and ep.terminating]
