@@ -210,6 +210,26 @@ CASES = [
         "with the documents indented below it",
     ),
     (
+        "a path with brackets unquoted inside braces",
+        [('traffic: {service: web, port: "80", count: 0}', "invalid: {path: spec.ports[0].port}")],
+        "invalid: {path: spec.ports[0].port}",
+        "inside `{...}` or `[...]`, quote a value that holds `[`, `]`, `{`, `}` or `,`: "
+        '`{path: "spec.ports[0].port"}`',
+    ),
+    (
+        "unchanged names a kind that is not one",
+        [
+            (
+                '    goal:\n      traffic: {service: web, port: "80", pods: [web-1, web-2]}\n',
+                "    goal:\n      all:\n"
+                '        - traffic: {service: web, port: "80", pods: [web-1, web-2]}\n'
+                "        - unchanged: {kinds: [Pods]}\n",
+            )
+        ],
+        ("    goal:", 1),
+        "`unchanged` names the kind `Pods`, which is not a kind: did you mean `Pod`?",
+    ),
+    (
         "symptoms without commands",
         [("    text: Send traffic to web-1 only.\n", "    text: x\n    routing: symptoms\n")],
         "routing: symptoms",

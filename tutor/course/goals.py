@@ -9,6 +9,7 @@ the routing view's reasons, e.g. "web-2 gets no traffic: label `app` is `web`, t
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from tutor.model.paths import Path as FieldPath
 from tutor.model.paths import format_path, parse_path
 from tutor.model.proxy import CLUSTER_IP_ENTRY, Client, endpoints_for, entry_types, simulate
 from tutor.model.report import Outcome, at_pod, request_to, summary, unreadable
+from tutor.model.schema import SERVED_KINDS
 
 from .lesson import Goal
 from .schema import GOAL_KINDS
@@ -563,6 +565,26 @@ def ran_commands(goal: Goal) -> tuple[str, ...]:
     return tuple(str(g.data["command"]) for g in parts_of(goal) if g.kind == "ran")
 
 
+def _kind_typos(kinds: Any) -> list[str]:
+    """`unchanged: {kinds: [Pods]}`: a kind close to one the API server serves but not one
+    (no object has it, so the goal holds whatever the learner does). Other kinds (a CRD's,
+    NetworkPolicy) are left alone: the model does not know every kind."""
+    known = sorted(set().union(*SERVED_KINDS.values()))
+    lowered = {k.lower(): k for k in known}
+    out: list[str] = []
+    for kind in kinds if isinstance(kinds, list | tuple) else ():
+        kind = str(kind)
+        if kind in lowered.values():
+            continue
+        close = lowered.get(kind.lower()) or lowered.get(kind.lower().removesuffix("s"))
+        close = close or next(iter(difflib.get_close_matches(kind, known, 1)), None)
+        if close is not None:
+            out.append(
+                f"`unchanged` names the kind `{kind}`, which is not a kind: did you mean `{close}`?"
+            )
+    return out
+
+
 def goal_problems(goal: Goal) -> list[str]:
     """What is wrong with a goal beyond the schema: contradictions and paths that are not paths."""
     out: list[str] = []
@@ -598,6 +620,8 @@ def goal_problems(goal: Goal) -> list[str]:
             out.append(str(exc))
         if ("equals" in data) == ("present" in data):
             out.append("a field goal gives `equals` (the value as written) or `present`, not both")
+    if goal.kind == "unchanged":
+        out.extend(_kind_typos(data.get("kinds", ())))
     if goal.kind == "ran":
         why = console_words.problem(str(data["command"]))
         if why is not None:

@@ -168,6 +168,11 @@ _SYNTAX_HINTS: tuple[tuple[tuple[str, ...], str], ...] = (
         'a value that starts with a backtick or `@` must be quoted ("...")',
     ),
     (
+        ("expected ',' or '}'", "expected ',' or ']'"),
+        "inside `{...}` or `[...]`, quote a value that holds `[`, `]`, `{`, `}` or `,`: "
+        '`{path: "spec.ports[0].port"}`',
+    ),
+    (
         ("expected key", "expected '-' indicator", "expected ':'", "expected <block end>"),
         "check the indentation of this line and the one before: the keys of one mapping, and "
         "the `-` items of one list, start in the same column",
