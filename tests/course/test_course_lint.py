@@ -230,6 +230,19 @@ CASES = [
         "`unchanged` names the kind `Pods`, which is not a kind: did you mean `Pod`?",
     ),
     (
+        "a step's own manifest that the API server rejects",
+        [
+            (
+                "    try: Change the selector.\n",
+                "    try: Change the selector.\n    manifest: |\n"
+                "      apiVersion: v1\n      kind: Service\n      metadata:\n        name: web\n"
+                "      spec:\n        ports:\n        - port: 0\n          targetPort: 8080\n",
+            )
+        ],
+        "        - port: 0",
+        "step 2's manifest is rejected: spec.ports[0].port: Invalid value: 0",
+    ),
+    (
         "symptoms without commands",
         [("    text: Send traffic to web-1 only.\n", "    text: x\n    routing: symptoms\n")],
         "routing: symptoms",

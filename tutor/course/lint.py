@@ -165,6 +165,8 @@ class _Linter:
                 (*base, "manifest"), step.manifest, f"step {i + 1}'s manifest"
             ):
                 continue
+            if step.manifest is not None:
+                self.step_rejected(i)
             self.commands(base, step.commands)
             self.symptoms(base, step.routing, step.commands, f"step {i + 1}")
             if step.routing == ROUTING_SYMPTOMS and step.check is None:
@@ -205,6 +207,24 @@ class _Linter:
                         f"step {i + 1}'s text expects what its manifest does not show: "
                         f"{result.detail}",
                     )
+
+    def step_rejected(self, i: int) -> None:
+        """A step's own manifest is accepted by the API server, as the lesson's must be,
+        unless the step says it shows the refusal (an `invalid` or `valid` goal)."""
+        step = self.lesson.steps[i]
+        if step.manifest is None:
+            return
+        analysis = self.analysis(step.manifest)
+        kinds = {g.kind for goal in (step.check, step.expect) if goal for g in parts_of(goal)}
+        if analysis.valid or not analysis.errors or kinds & {"invalid", "valid"}:
+            return
+        first = analysis.errors[0]
+        self.add(
+            ("steps", i, "manifest"),
+            f"step {i + 1}'s manifest is rejected: {first.message} (if the step shows the "
+            "refusal, say so with `expect: {invalid: {path: ...}}`)",
+            self.text_line(("steps", i, "manifest"), first.line),
+        )
 
     def step_path(self, i: int, text: str) -> None:
         step = self.lesson.steps[i]
