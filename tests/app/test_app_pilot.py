@@ -449,6 +449,9 @@ async def test_challenge_hints_check_and_solution_arrows_typed_fast_and_the_quiz
         await settle(pilot)
         await press(pilot, "y")
         await settle(pilot)
+        # the check before the solution no longer says "Not yet" beside the solved routing
+        # view (lesson 14, challenge 1, in tmux): the manifest it judged is gone
+        assert "Not yet" not in static_text(screen.query_one("#challenge-result", Static))
         await press(pilot, "ctrl+s")
         await settle(pilot)
         assert screen.last is not None and screen.last.met

@@ -123,6 +123,12 @@ class PracticeScreen(OpaqueScreen[None]):
             self.app.push_screen(QuizScreen(self.lesson))
 
 
+CHECK_PROMPT = Text("Press ctrl+s to check your manifest.", style="dim")
+"""What the result line says before a check, and again once the manifest checked is replaced
+(the solution, a reset): a "✗ Not yet" kept beside the solution's routing view read as the
+solution failing."""
+
+
 class ChallengePane(IntroPane):
     """The task, the goal, the hints revealed so far and the last check."""
 
@@ -144,9 +150,7 @@ class ChallengePane(IntroPane):
         if ch.commands:
             yield Static(commands_block(ch.commands), id="challenge-commands")
         yield Static("", id="challenge-hints", markup=False)
-        yield Static(
-            Text("Press ctrl+s to check your manifest.", style="dim"), id="challenge-result"
-        )
+        yield Static(CHECK_PROMPT, id="challenge-result")
 
 
 class ChallengeScreen(WorkbenchScreen, OpaqueScreen[None]):
@@ -261,6 +265,7 @@ class ChallengeScreen(WorkbenchScreen, OpaqueScreen[None]):
             if ok:
                 self.workbench.load(self.challenge.solution)
                 self.workbench.reveal("solution")
+                self.query_one("#challenge-result", Static).update(CHECK_PROMPT)
 
         self.app.push_screen(
             ConfirmScreen(
@@ -279,6 +284,7 @@ class ChallengeScreen(WorkbenchScreen, OpaqueScreen[None]):
                 self.workbench.changes.reset()
                 self.workbench.load(self.challenge.manifest)
                 self.tutor.progress.clear_edit(self.lesson.id, challenge_key(self.challenge))
+                self.query_one("#challenge-result", Static).update(CHECK_PROMPT)
 
         self.app.push_screen(
             ConfirmScreen("Go back to the challenge's starting manifest?", yes="Reset"), done
