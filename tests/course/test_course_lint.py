@@ -243,6 +243,18 @@ CASES = [
         "step 2's manifest is rejected: spec.ports[0].port: Invalid value: 0",
     ),
     (
+        "challenge goal names a Service the solution lacks",
+        [
+            (
+                'traffic: {service: web, port: "80", pods: [web-1, web-2]}',
+                'traffic: {service: web-svc, port: "80", pods: [web-1, web-2]}',
+            )
+        ],
+        ("    goal:", 1),
+        "challenge `both-pods`'s goal names Service `web-svc`, which the solution does not have "
+        "(it has `web`)",
+    ),
+    (
         "symptoms without commands",
         [("    text: Send traffic to web-1 only.\n", "    text: x\n    routing: symptoms\n")],
         "routing: symptoms",

@@ -441,7 +441,11 @@ def missing_names(goal: Goal, analysis: Analysis) -> list[str]:
             if sr is None and _refused_service(str(data["service"]), analysis):
                 continue  # the solution's own failure says why
             if sr is None:
-                out.append(f"names Service `{data['service']}`, which the solution does not have")
+                have = ", ".join(f"`{s.service.name}`" for s in analysis.services) or "none"
+                out.append(
+                    f"names Service `{data['service']}`, which the solution does not have "
+                    f"(it has {have})"
+                )
             elif sr.port(str(data["port"])) is None:
                 have = ", ".join(p.port.label for p in sr.ports) or "none"
                 out.append(
