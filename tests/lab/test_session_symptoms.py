@@ -178,3 +178,26 @@ def test_a_burst_shows_what_the_clients_saw_per_reply() -> None:
     lines = {line: n for n, line, _ok in sent.seen}
     assert set(lines) == {"web-1", REFUSED}
     assert lines["web-1"] + lines[REFUSED] == 100 and 30 < lines[REFUSED] < 70
+
+
+def test_a_fix_that_works_but_breaks_a_rule_the_goal_states_is_told_which() -> None:
+    """Lesson 3's "Every release breaks the Service" (symptoms only): selecting `version:
+    "2.0"` makes `curl shop` answer, and ctrl+s said only "the goal does not hold yet. Send a
+    request (ctrl+t) to see what a client gets now", which then showed an answer. Once every
+    other part holds, the part the goal's own words state (here "the selector no longer names
+    a version") says why; while the traffic still fails, the cause stays hidden."""
+    from testkit import builtin_lesson
+
+    chosen = builtin_lesson("deployments").challenges[2]
+    assert chosen.routing == "symptoms"
+    lab = LabSession(chosen.manifest, has_solution=True)
+    lab.load(chosen.manifest, routing="symptoms")
+    assert lab.analyze_now()
+    broken = lab.check_now(chosen.goal)
+    assert broken.detail == NOT_YET_HIDDEN and "version" not in broken.detail
+    wrong_fix = chosen.manifest.replace('version: "1.9"', 'version: "2.0"')
+    lab.edit(wrong_fix)
+    lab.analyze_now()
+    result = lab.check_now(chosen.goal)
+    assert not result.met and lab.hides_diagnosis
+    assert "spec.selector.version" in result.detail and "leave it out" in result.detail, result

@@ -36,7 +36,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
+from tutor.model.analysis import Analysis, PortRoute, ServiceRoute, analyze
 from tutor.model.changes import ClusterChanges, analyze_with_changes
 from tutor.model.manifests import DEFAULT_NODES
 from tutor.model.network import ClusterNetwork
@@ -77,6 +77,10 @@ NOT_YET_HIDDEN = (
 )
 """A failed check's detail while the routing view shows symptoms only: the goal's own detail
 names the cause ("has no container port named `http`")."""
+STATED_BY_THE_GOAL = frozenset({"field", "unchanged"})
+"""Goal parts whose unmet detail names no cause while the diagnosis is hidden: the goal's
+description states them ("the selector no longer names a version", "the Pods are as they
+were"), and they are told once every other part holds."""
 REVEALED = "The routing view now shows which Pods get traffic, and why not."
 BEHIND_HIDDEN = (
     "Hidden while the routing view shows symptoms only.\n"
@@ -443,14 +447,15 @@ class LabSession:
         lines run here. Met: the full view opens. Not met while the diagnosis is hidden: the
         detail says only what a `ran` part still asks for, else `NOT_YET_HIDDEN`, since the
         goal's own detail names the cause."""
-        from tutor.course.goals import evaluate_text
+        from tutor.course.goals import evaluate, goal_node
 
         text = self.text if text is None else text
-        result = evaluate_text(goal, text, self.goal_commands, network=self.network)
+        analysis = analyze(text, from_node=goal_node(goal), network=self.network)
+        result = evaluate(goal, analysis, self.goal_commands)
         if result.met:
             self.reveal("met")
             return result
-        return self.withheld(goal, result) if self.hides_diagnosis else result
+        return self.withheld(goal, result, analysis) if self.hides_diagnosis else result
 
     @property
     def shown_check(self) -> GoalResult | None:
@@ -460,18 +465,36 @@ class LabSession:
             return self.check
         return self.withheld(self.goal, self.check)
 
-    def withheld(self, goal: Goal, result: GoalResult) -> GoalResult:
-        """`result` as shown while the diagnosis is hidden (see `check_now`)."""
+    def withheld(
+        self, goal: Goal, result: GoalResult, analysis: Analysis | None = None
+    ) -> GoalResult:
+        """`result` as shown while the diagnosis is hidden (see `check_now`), for `analysis`
+        (default: the session's): what a `ran` part still asks for; else, when only parts the
+        goal's own words state are unmet (a field left out, objects kept as they were), the
+        first of them, which names no cause (`curl` answers by then: lesson 3's selector of
+        `version: "2.0"` was told "Send a request to see what a client gets now"); else
+        `NOT_YET_HIDDEN`."""
         from tutor.course.goals import GoalResult, evaluate, parts_of
 
         if result.met:
             return result
-        if self.analysis is not None:
-            for part in parts_of(goal):
-                if part.kind == "ran":  # "Run `kubectl describe svc` in the console"
-                    asked = evaluate(part, self.analysis, self.goal_commands)
-                    if not asked.met:
-                        return asked
+        analysis = self.analysis if analysis is None else analysis
+        if analysis is None:
+            return GoalResult(False, NOT_YET_HIDDEN)
+        parts = parts_of(goal)
+        for part in parts:
+            if part.kind == "ran":  # "Run `kubectl describe svc` in the console"
+                asked = evaluate(part, analysis, self.goal_commands)
+                if not asked.met:
+                    return asked
+        unmet = [
+            (part, found)
+            for part in parts
+            if part.kind != "ran"
+            and not (found := evaluate(part, analysis, self.goal_commands)).met
+        ]
+        if unmet and all(part.kind in STATED_BY_THE_GOAL for part, _ in unmet):
+            return unmet[0][1]
         return GoalResult(False, NOT_YET_HIDDEN)
 
     # -- clients ------------------------------------------------------------------------------------
