@@ -107,6 +107,40 @@ def test_cli_prints_the_warning_and_passes_arguments(
     assert "learners open https://k8s.example.org" in calls[-1][5][0]
 
 
+def test_cli_names_the_packs_lessons_learners_could_not_open(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`ktutor serve --lessons PACK` said nothing of a pack file that does not load (listed as
+    broken to every learner) or a lesson that fails lint (listed, but it does not open): the
+    instructor heard of them from the room. Both are named before the server starts."""
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(serving, "serve", lambda *a: calls.append(a))
+    monkeypatch.delenv("KTUTOR_LESSONS", raising=False)
+    starter = tmp_path / "starter"
+    assert main(["new-lesson", "good", "--dir", str(starter)]) == 0
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    good = (starter / "good.yaml").read_text(encoding="utf-8")
+    (pack / "good.yaml").write_text(good, encoding="utf-8")
+    (pack / "no-answer.yaml").write_text(
+        good.replace("id: good", "id: no-answer", 1).replace("correct: true", "correct: false", 1),
+        encoding="utf-8",
+    )
+    (pack / "unreadable.yaml").write_text("id: [\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(_serve_args("--lessons", str(pack))) == 0
+    err = capsys.readouterr().err
+    assert calls, "the server still starts"
+    lines = [line for line in err.splitlines() if str(pack) in line]
+    assert len(lines) == 2, err
+    assert lines[0].startswith(f"ktutor serve: {pack / 'no-answer.yaml'}:")
+    assert "quiz question 1 has 0 correct choices" in lines[0]
+    assert "learners cannot open lesson `no-answer`" in lines[0]
+    assert lines[1].startswith(f"ktutor serve: {pack / 'unreadable.yaml'}:2: YAML syntax error")
+    assert lines[1].endswith("(learners see this file as broken)")
+    assert "good.yaml" not in err
+
+
 def test_cli_code(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     calls: list[tuple[Any, ...]] = []
     monkeypatch.setattr(serving, "serve", lambda *a: calls.append(a))

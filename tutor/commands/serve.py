@@ -101,6 +101,36 @@ def check(args: argparse.Namespace) -> str | None:
     return None
 
 
+def pack_problems(dirs: list[str]) -> list[str]:
+    """What learners would meet in the packs (`--lessons`, KTUTOR_LESSONS): each file that
+    does not load (listed as broken) and each lesson that fails lint (listed, but it does not
+    open), one line each, in file order. Nothing for the built-in lessons."""
+    from tutor.course.lint import lint_file
+    from tutor.course.loader import load_lessons
+    from tutor.course.packs import BUILTIN_PACK
+
+    if not dirs and not settings.lesson_dirs():
+        return []  # the built-in lessons pass lint (the test suite holds them to it)
+    found = load_lessons([Path(d).expanduser() for d in dirs])
+    lines: list[tuple[str, str]] = [
+        (str(e.file), f"{e} (learners see this file as broken)") for e in found.errors
+    ]
+    for lesson in found.lessons:
+        if lesson.pack == BUILTIN_PACK or lesson.source is None:
+            continue
+        _, issues = lint_file(lesson.source, lesson.pack)
+        if issues:
+            more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
+            lines.append(
+                (
+                    str(lesson.source),
+                    f"{issues[0]}{more}: learners cannot open lesson `{lesson.id}` until "
+                    f"`ktutor lint {lesson.source}` passes",
+                )
+            )
+    return [line for _file, line in sorted(lines, key=lambda pair: pair[0])]
+
+
 def run(args: argparse.Namespace) -> int:
     from tutor.classroom import serving
 
@@ -119,6 +149,8 @@ def run(args: argparse.Namespace) -> int:
             return 2
     elif code == "":
         code = generate_code()
+    for line in pack_problems(args.lessons):
+        print(f"ktutor serve: {line}", file=sys.stderr)
     warning = serving.exposure_warning(args.host, args.port, code=code is not None)
     if warning is not None:
         print(warning, file=sys.stderr)
