@@ -255,6 +255,13 @@ CASES = [
         "(it has `web`)",
     ),
     (
+        "a quiz choice written as plain text",
+        [("      - {text: nope, correct: false, explain: because not}\n", "      - nope\n")],
+        "      - nope",
+        '`quiz[0].choices[1]` must be a mapping, not the text "nope" (a mapping with `text:`, '
+        "`correct:`, `explain:`)",
+    ),
+    (
         "symptoms without commands",
         [("    text: Send traffic to web-1 only.\n", "    text: x\n    routing: symptoms\n")],
         "routing: symptoms",

@@ -170,7 +170,11 @@ def _message(err: ValidationError) -> Iterator[SchemaProblem]:
     if kind == "type":
         wanted = expected if isinstance(expected, list) else [expected]
         words = " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in wanted)
-        yield SchemaProblem(path, f"{where} must be {words}, not {describe(err.instance)}")
+        required = err.schema.get("required") if isinstance(err.schema, dict) else None
+        shape = ""
+        if wanted == ["object"] and required:  # a quiz choice written as a line of text
+            shape = f" (a mapping with {', '.join(f'`{k}:`' for k in required)})"
+        yield SchemaProblem(path, f"{where} must be {words}, not {describe(err.instance)}{shape}")
         return
     if kind == "pattern":
         if path and path[-1] == "id":
