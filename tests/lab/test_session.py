@@ -210,3 +210,23 @@ def test_the_step_field_is_marked_where_it_is() -> None:
     lab.edit("# a comment\n" + MANIFEST)
     lab.analyze_now()
     assert lab.snapshot().marks[0][0] == 10
+
+
+def test_a_challenge_check_says_the_routing_view_changes_are_not_in_the_yaml() -> None:
+    """Lesson 9 challenge 3 at 80x24: `l` in the routing view relabelled collector-b to
+    `app=collector` (its row then said `labels app=collector ✓`), and ctrl+s answered "label
+    app is log-collector": a challenge checks the manifest in the editor, which the routing
+    view's changes do not touch. The answer now says so."""
+    from testkit import builtin_lesson
+
+    lesson = builtin_lesson("service-types")
+    challenge = next(c for c in lesson.challenges if c.id == "local-collector")
+    lab = session(challenge.manifest, network=lesson.network)
+    plain = lab.check_now(challenge.goal)
+    assert not plain.met and "routing view" not in plain.detail, plain
+    apply(lab, "edit_labels", pod_target(lab, "collector-b"), {"app": "collector"})
+    assert lab.analyze_now()
+    changed = lab.check_now(challenge.goal)
+    assert not changed.met, changed
+    assert "ctrl+s checks the YAML in the editor" in changed.detail, changed.detail
+    assert "routing view" in changed.detail and "x undoes them" in changed.detail, changed.detail

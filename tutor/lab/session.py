@@ -138,6 +138,12 @@ class ClientChoice:
     clients: tuple[Client, ...]
 
 
+CHANGES_NOT_CHECKED = (
+    "(ctrl+s checks the YAML in the editor; your changes in the routing view are not in it: "
+    "make them in the YAML, and x undoes them.)"
+)
+
+
 def client_choices(analysis: Analysis | None) -> list[ClientChoice]:
     """Who can send traffic: a client Pod on each node, three clients, or any Pod."""
     if analysis is None:
@@ -455,7 +461,13 @@ class LabSession:
         if result.met:
             self.reveal("met")
             return result
-        return self.withheld(goal, result, analysis) if self.hides_diagnosis else result
+        shown = self.withheld(goal, result, analysis) if self.hides_diagnosis else result
+        if self.changes.empty:
+            return shown
+        # the routing view shows the cluster with the learner's changes; the check reads the
+        # manifest: say why the two differ (a relabelled Pod showed `app=collector ✓` there
+        # while the check said "label app is log-collector")
+        return dataclasses.replace(shown, detail=f"{shown.detail} {CHANGES_NOT_CHECKED}")
 
     @property
     def shown_check(self) -> GoalResult | None:
