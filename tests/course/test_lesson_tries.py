@@ -1,4 +1,4 @@
-"""Lessons 6 to 10: each "try this" done as its words say meets the step's check (and the
+"""Lessons 2 to 10: each "try this" done as its words say meets the step's check (and the
 unedited manifest does not), as test_lesson_anatomy.py proves for lesson 1. Walked in tmux,
 lesson 6 step 2 said "Delete the line `name: metrics`": that line is `- name: metrics`, and
 deleting it made `port` and `targetPort` duplicates of the first entry's, not the error the
@@ -40,6 +40,38 @@ TRIES: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("service-types", "NodePort"): [("nodePort: 30080", "nodePort: 80")],
     ("service-types", "externalTrafficPolicy Local"): [("type: LoadBalancer", "type: ClusterIP")],
     ("topology", "trafficDistribution PreferSameZone"): [("PreferClose", "PreferSameZone")],
+    # lessons 2 to 5, walked in tmux: lesson 4 said "Put `app: shop` in the selector (replace
+    # `{}`)", and `selector: app: shop` is a YAML error ("mapping values are not allowed")
+    ("one-request", "1. DNS: the name becomes the ClusterIP"): [
+        ("  name: my-service\n", "  name: shop\n")
+    ],
+    ("one-request", "4. The Pod answers"): [("    targetPort: 8080\n", "")],
+    ("one-request", "Who lists the Pods"): [
+        (
+            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: my-app-3\n",
+            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: my-app-4\n  labels:\n"
+            "    app: my-app\nspec:\n  containers:\n  - name: app\n"
+            "    image: registry.example/my-app:1.0\n"
+            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: my-app-3\n",
+        )
+    ],
+    ("one-request", "Ready or not"): [('status: "False"', 'status: "True"')],
+    ("deployments", "Three places for labels"): [
+        ("  selector:\n    app: web\n  ports", "  selector:\n    team: shop\n  ports")
+    ],
+    ("deployments", "Scaling"): [("replicas: 3", "replicas: 5")],
+    ("deployments", "A rolling update"): [("web:1.0", "web:1.1")],
+    ("labels-selectors", "Every pair must match"): [("    tier: frontend\n  ports", "  ports")],
+    ("labels-selectors", "Case matters"): [("    App: shop", "    app: shop")],
+    ("labels-selectors", "An empty selector selects nothing"): [
+        ("selector: {}", "selector: {app: shop}")
+    ],
+    ("labels-selectors", "Quote values that look like something else"): [
+        ('canary: "yes"', "canary: yes")
+    ],
+    ("ports", "Leaving targetPort out"): [("  - port: 8080", "  - port: 80")],
+    ("ports", "Named targetPorts"): [("    - name: admin", "    - name: http")],
+    ("ports", "A quoted number is a name"): [("targetPort: 8080", 'targetPort: "8080"')],
 }
 
 
@@ -83,3 +115,15 @@ def test_the_ready_step_marks_the_ready_condition() -> None:
     lines = lesson.step_manifest(index).splitlines()
     assert lines[span.line - 1].strip() == 'status: "False"', lines[span.line - 1]
     assert "name: api-2" in "\n".join(lines[: span.line])
+
+
+def test_the_empty_selector_try_says_what_to_type() -> None:
+    """Lesson 4 step 6 said "Put `app: shop` in the selector (replace `{}`)": done as written,
+    `selector: app: shop` is a YAML error, not the step's point. It names the text to type."""
+    lesson = builtin_lesson("labels-selectors")
+    step = next(s for s in lesson.steps if s.title == "An empty selector selects nothing")
+    assert step.try_this and "`{app: shop}`" in step.try_this, step.try_this
+    index = lesson.steps.index(step)
+    literal = lesson.step_manifest(index).replace("selector: {}", "selector: app: shop", 1)
+    assert step.check is not None
+    assert not evaluate_text(step.check, literal, network=lesson.network).met
