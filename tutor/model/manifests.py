@@ -742,6 +742,7 @@ def _slice_from(data: dict[str, Any], name: str, ns: str, source: Source) -> End
         ports=ports,
         app_protocols=app_protocols,
         endpoints=endpoints,
+        labels=labels,
     )
 
 

@@ -357,6 +357,9 @@ class EndpointSlice:
     kind: str = "EndpointSlice"
     """"EndpointSlice", or "Endpoints" for a legacy object mirrored the way the mirroring
     controller does (see manifests.mirror_endpoints)."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """Every label the input slice has (`service` and `managed_by` are two of them), as
+    `kubectl get --show-labels`, `describe` and `-l` see them; empty for a mirrored one."""
 
     @property
     def ref(self) -> str:

@@ -452,6 +452,27 @@ def test_describe_svc_lists_a_hand_written_slice_labelled_with_the_service(
     assert line.split(":", 1)[1].strip() == shown
 
 
+def test_a_hand_written_slice_shows_every_label_it_was_given() -> None:
+    """Lesson 12's first challenge: the slice says `app: billing-db` where the Service's name
+    label belongs, and the learner is told to compare labels. `--show-labels`, describe and
+    `-l` knew only the two labels kube-proxy reads, so the wrong label was nowhere to see."""
+    console = Console(now=lambda: 0.0)
+    text = HAND_WRITTEN.replace("PORT", "pg").replace(
+        "labels: {kubernetes.io/service-name: billing-db}",
+        "labels: {app: billing-db, endpointslice.kubernetes.io/managed-by: staff.example.com}",
+    )
+    analysis = analyze_with_changes(text, console.changes)
+    shown = console.run("kubectl get endpointslices --show-labels", analysis).text
+    (row,) = [x for x in shown.splitlines() if x.startswith("billing-db-1")]
+    assert (
+        row.split()[-1] == "app=billing-db,endpointslice.kubernetes.io/managed-by=staff.example.com"
+    )
+    described = console.run("kubectl describe endpointslice billing-db-1", analysis).text
+    assert "Labels:       app=billing-db\n" in described
+    picked = console.run("kubectl get endpointslices -l app=billing-db -o name", analysis).text
+    assert picked == "endpointslice.discovery.k8s.io/billing-db-1\n"
+
+
 H2C = """\
 apiVersion: v1
 kind: Service

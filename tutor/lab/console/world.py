@@ -343,7 +343,9 @@ class World:
 
 def slice_data(given: EndpointSlice) -> dict[str, Any]:
     """An EndpointSlice from the manifest as the API returns it."""
-    labels = {"kubernetes.io/service-name": given.service} if given.service else {}
+    labels = dict(given.labels)  # a hand-written slice's own labels, whatever they are
+    if given.service:
+        labels["kubernetes.io/service-name"] = given.service
     if given.managed_by:
         labels["endpointslice.kubernetes.io/managed-by"] = given.managed_by
     endpoints = []
