@@ -159,6 +159,12 @@ CASES = [
         "did you mean `spec.ports[0].targetPort`?",
     ),
     (
+        "bad path past the end of a list",
+        [("path: spec.ports[0].targetPort", "path: spec.ports[1].targetPort")],
+        "path: spec.ports[1].targetPort",
+        "is not in the Service of its manifest (`spec.ports` has 1 item, [0])",
+    ),
+    (
         "doc not in manifest lists the documents",
         [("    path: spec.selector\n", "    path: metadata.name\n    doc: Pod/web-9\n")],
         "doc: Pod/web-9",

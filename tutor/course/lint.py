@@ -369,7 +369,17 @@ def _nearest_fields(doc: Document, segments: FieldPath) -> str:
     parent = segments[:depth]
     value = _value_at(doc.data, parent)
     out = ""
-    if isinstance(value, dict) and value:
+    if isinstance(value, list) and parent:  # `spec.ports[1]` where there is one port
+        count = len(value)
+        items = (
+            "no items"
+            if not count
+            else "1 item, [0]"
+            if count == 1
+            else f"{count} items, [0] to [{count - 1}]"
+        )
+        out = f" (`{format_path(parent)}` has {items})"
+    elif isinstance(value, dict) and value:
         keys = ", ".join(f"`{k}`" for k in list(value)[:8])
         owner = (
             "it"
