@@ -353,6 +353,18 @@ async def test_behind_the_scenes_tabs_nftables_and_no_escape_sequences(
         rules = static_text(app.screen.query_one("#rules-text", Static))
         lead = static_text(app.screen.query_one("#rules-lead", Static))
         assert "KUBE-SERVICES" in rules and "m: show nftables mode" in lead + rules, "m: iptables"
+        # the other tabs from the keyboard, as the help's F5 row says: shift+Tab, then → →
+        from textual.widgets import TabbedContent
+
+        from tutor.app.screens.help import KEYS
+
+        f5 = next(what for _title, rows in KEYS for key, what in rows if key == "F5")
+        assert "shift+Tab, then ← →" in f5 and "m:" in f5, f5
+        await press(pilot, "shift+tab", "right", "right")
+        await settle(pilot)
+        assert app.screen.query_one("#behind-tabbed", TabbedContent).active == "tab-dns"
+        await press(pilot, "left", "left")
+        await settle(pilot)
         # follows the manifest as it is now
         workbench(app).editor.load_text(lesson.manifest.replace("name: web\n", "name: shop\n", 1))
         await settle(pilot)

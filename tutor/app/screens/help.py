@@ -42,7 +42,11 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("F3 F4", "go to the YAML editor, the routing view"),
             ("Tab (editor)", "indent by 2 spaces (Escape or F2/F4 leave the editor)"),
             ("Enter (editor)", "a new line, indented like the line above"),
-            ("F5", "behind the scenes: kube-proxy rules, EndpointSlices, DNS"),
+            (
+                "F5",
+                "behind the scenes: kube-proxy rules, EndpointSlices, DNS (shift+Tab, then ← →: "
+                "the other tabs; m: iptables or nftables mode)",
+            ),
             (
                 "F8",
                 "the console: kubectl, nslookup, dig, curl, env (↑↓ history, Tab completes, "
