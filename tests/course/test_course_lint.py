@@ -165,6 +165,13 @@ CASES = [
         "is not in the Service of its manifest (`spec.ports` has 1 item, [0])",
     ),
     (
+        "a Pod's field without `doc:`",
+        [("path: spec.ports[0].targetPort", "path: spec.nodeName")],
+        "path: spec.nodeName",
+        "step 2's path `spec.nodeName` is not in the Service of its manifest; it is in "
+        "`Pod/web-1`: add `doc: Pod/web-1`",
+    ),
+    (
         "doc not in manifest lists the documents",
         [("    path: spec.selector\n", "    path: metadata.name\n    doc: Pod/web-9\n")],
         "doc: Pod/web-9",

@@ -44,7 +44,7 @@ from .goals import (
 )
 from .lesson import ROUTING_SYMPTOMS, Challenge, Goal, Lesson, LessonError, Step
 from .loader import FileReport, read_file
-from .locate import document_refs, find_document
+from .locate import document_refs, document_refs_all, find_document
 from .packs import BUILTIN_PACK, LESSON_SUFFIXES, pack_files
 
 MIN_CHALLENGES = 2
@@ -250,10 +250,19 @@ class _Linter:
             return
         if segments not in doc.spans:
             kind = doc.data.get("kind", "document") if isinstance(doc.data, dict) else "document"
+            elsewhere = [
+                ref
+                for d, ref in zip(docs, document_refs_all(docs), strict=True)
+                if ref and d is not doc and segments in d.spans
+            ]
             self.add(
                 key,
                 f"step {i + 1}'s path `{step.path}` is not in the {kind} of its manifest"
-                + _nearest_fields(doc, segments),
+                + (
+                    f"; it is in `{elsewhere[0]}`: add `doc: {elsewhere[0]}`"
+                    if elsewhere and not step.doc
+                    else _nearest_fields(doc, segments)
+                ),
             )
 
     def challenges(self) -> None:

@@ -26,7 +26,12 @@ def _kind_name(doc: Document) -> tuple[str, str]:
 
 def document_refs(docs: list[Document]) -> list[str]:
     """`Kind/name` of each document that has both, in order: what a step's `doc` may name."""
-    return [f"{k}/{n}" for k, n in map(_kind_name, docs) if k and n]
+    return [ref for ref in document_refs_all(docs) if ref]
+
+
+def document_refs_all(docs: list[Document]) -> list[str]:
+    """`Kind/name` of each document, "" for one without a kind or a name (one per document)."""
+    return [f"{k}/{n}" if k and n else "" for k, n in map(_kind_name, docs)]
 
 
 def find_document(docs: list[Document], doc: str = "") -> Document | None:
