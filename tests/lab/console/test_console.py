@@ -721,6 +721,27 @@ spec:
 """
 
 
+def test_nslookup_lists_a_services_ipv6_address_too() -> None:
+    """busybox nslookup prints every address getaddrinfo returns, AAAA included: lesson 13's
+    dual-stack Service showed only its IPv4 address, and an IPv6-only Service (a wrong fix of
+    its third challenge) `can't resolve`, as if it had no name at all."""
+    from tutor.model.network import DUAL_STACK
+
+    console = Console(now=lambda: 0.0)
+    analysis = analyze_with_changes(DIG_CLUSTER, console.changes, network=DUAL_STACK)
+    text = console.run("nslookup web", analysis).text
+    assert "Address 1: 10.96.0.40 web.default.svc.cluster.local\n" in text, text
+    assert "Address 2: fd00:10:96::28 web.default.svc.cluster.local\n" in text, text
+    six = DIG_CLUSTER.replace("RequireDualStack", "SingleStack").replace(
+        'ipFamilies: [IPv4, IPv6]\n  clusterIPs: [10.96.0.40, "fd00:10:96::28"]\n'
+        "  clusterIP: 10.96.0.40",
+        "ipFamilies: [IPv6]",
+    )
+    analysis = analyze_with_changes(six, console.changes, network=DUAL_STACK)
+    out = console.run("nslookup web", analysis)
+    assert out.code == 0 and "Address 1: fd00:10:96:" in out.text, out.text
+
+
 @pytest.mark.parametrize(
     ("line", "size"),
     [

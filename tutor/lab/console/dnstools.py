@@ -49,7 +49,9 @@ def external_ip(name: str) -> str:
 def _reverse(world: World, ip: str) -> str:
     """The PTR name CoreDNS gives `ip`: a Service's name for its ClusterIP, a headless
     endpoint's own name (hostname or dashed IP) for a Pod behind a headless Service."""
-    records = [r for r in dns.records(world.analysis) if r.type == dns.A and r.value == ip]
+    records = [
+        r for r in dns.records(world.analysis) if r.type in (dns.A, dns.AAAA) and r.value == ip
+    ]
     own = [r.name for r in records if r.pod and r.name.count(".") > 4]
     if own:
         return own[0]
@@ -81,10 +83,15 @@ def nslookup(world: World, argv: list[str], namespace: str) -> Output:
         return Output(text + f"Name:      {name}\nAddress 1: {name}{' ' + rev if rev else ''}\n")
     answer = lookup(world, name, namespace)
     addresses: list[tuple[str, str]] = []
+    # getaddrinfo asks for both families; with the lessons' ULA (fd00::/8) IPv6 addresses,
+    # RFC 6724's precedence (musl: 3 for fc00::/7, 35 for IPv4) puts the IPv4 ones first
+    for family in (dns.A, dns.AAAA):
+        for rec in answer:
+            if rec.type == family:
+                rev = rec.name if not rec.pod else _reverse(world, rec.value)
+                addresses.append((rec.value, rev))
     for rec in answer:
-        if rec.type == dns.A:
-            addresses.append((rec.value, rec.name if not rec.pod else _reverse(world, rec.value)))
-        elif rec.type == dns.CNAME:
+        if rec.type == dns.CNAME:
             addresses.append((external_ip(rec.value), rec.value))
     if not addresses:
         return Output(text + f"nslookup: can't resolve '{name}'\n", 1)
