@@ -217,6 +217,13 @@ CASES: list[tuple[str, str, dict[str, Any], bool, str]] = [
         "There is no Service `web` in the manifest (it has `my-service`)",
     ),
     (
+        "service in another namespace",  # lesson 4's "The Pods are next door", moved to default
+        THREE,
+        {"traffic": {"service": "shop/my-service", "port": "80", "count": 3}},
+        False,
+        "There is no Service `my-service` in namespace `shop` (it has `default/my-service`)",
+    ),
+    (
         "no such port",
         THREE,
         {"traffic": {"service": "my-service", "port": "81", "count": 3}},

@@ -82,9 +82,16 @@ def _find_route(
                 f"The API server rejects Service {q(name)}, so it routes "
                 f"nothing: {rejected[0].message}.",
             )
-        known = [s.service.name for s in analysis.services]
+        # a goal naming `ns/name`: say the namespace, and name the Services of other namespaces
+        # with theirs ("no Service `cart` (it has `cart`)" when the learner moved it to default)
+        ns = ref.split("/", 1)[0] if "/" in ref else ""
+        known = [
+            s.service.name if not ns or s.service.namespace == ns else s.service.ref
+            for s in analysis.services
+        ]
         listing = f" (it has {', '.join(q(h) for h in known)})" if known else ""
-        return GoalResult(False, f"There is no Service {q(name)} in the manifest{listing}.")
+        where = f"in namespace {q(ns)}" if ns else "in the manifest"
+        return GoalResult(False, f"There is no Service {q(name)} {where}{listing}.")
     pr = sr.port(port)
     if pr is None:
         have = ", ".join(p.port.label for p in sr.ports) or "none"
