@@ -730,6 +730,9 @@ def _slice_from(data: dict[str, Any], name: str, ns: str, source: Source) -> End
                 pod=pod,
                 for_zones=_hints(hints, "forZones") if hints else (),
                 for_nodes=_hints(hints, "forNodes") if hints else (),
+                written=tuple(
+                    c for c in ("ready", "serving", "terminating") if isinstance(cond.get(c), bool)
+                ),
             )
         )
     return EndpointSlice(

@@ -334,6 +334,9 @@ class SliceEndpoint:
     """The targetRef's name when it is a Pod, else ""."""
     for_zones: tuple[str, ...] = ()
     for_nodes: tuple[str, ...] = ()
+    written: tuple[str, ...] = ("ready", "serving", "terminating")
+    """The conditions the input wrote (the API server defaults none of them): what `kubectl
+    get -o yaml` reads back; the three fields above are kube-proxy's reading of them."""
 
 
 @dataclass(slots=True)

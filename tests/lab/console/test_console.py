@@ -473,6 +473,20 @@ def test_a_hand_written_slice_shows_every_label_it_was_given() -> None:
     assert picked == "endpointslice.discovery.k8s.io/billing-db-1\n"
 
 
+def test_a_hand_written_slice_keeps_the_conditions_it_was_given() -> None:
+    """The API server defaults no endpoint condition (discovery/v1 has no defaulter for
+    them): a slice written with `ready: true` reads back with that alone. The console added
+    `serving: true` and `terminating: false`, as if the API had filled them in; kube-proxy's
+    reading of the missing ones (serving as ready) is the model's, not the object's."""
+    import json
+
+    console = Console(now=lambda: 0.0)
+    text = HAND_WRITTEN.replace("PORT", "pg")
+    analysis = analyze_with_changes(text, console.changes)
+    data = json.loads(console.run("kubectl get endpointslice billing-db-1 -o json", analysis).text)
+    assert data["endpoints"][0]["conditions"] == {"ready": True}
+
+
 H2C = """\
 apiVersion: v1
 kind: Service

@@ -351,8 +351,9 @@ def slice_data(given: EndpointSlice) -> dict[str, Any]:
     endpoints = []
     for ep in given.endpoints:
         conditions: dict[str, bool] = {"ready": ep.ready}
-        if given.kind == "EndpointSlice":  # mirroring leaves serving and terminating unset
-            conditions |= {"serving": ep.serving, "terminating": ep.terminating}
+        if given.kind == "EndpointSlice":  # as written: the API server defaults none
+            read = {"ready": ep.ready, "serving": ep.serving, "terminating": ep.terminating}
+            conditions = {c: read[c] for c in ep.written}
         item: dict[str, Any] = {"addresses": list(ep.addresses), "conditions": conditions}
         if ep.hostname:
             item["hostname"] = ep.hostname
