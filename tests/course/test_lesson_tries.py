@@ -127,3 +127,28 @@ def test_the_empty_selector_try_says_what_to_type() -> None:
     literal = lesson.step_manifest(index).replace("selector: {}", "selector: app: shop", 1)
     assert step.check is not None
     assert not evaluate_text(step.check, literal, network=lesson.network).met
+
+
+@pytest.mark.parametrize(
+    ("lesson_id", "challenge_id", "wrong", "said"),
+    [
+        # lesson 6 challenge 3 as given: `name: LDAP`
+        ("multi-port", "srv-name", None, 'spec.ports[0].name: Invalid value: "LDAP"'),
+        # lesson 9 challenge 4's wrong fix: `clusterIP: None` on a NodePort Service
+        ("service-types", "go-headless", 0, "spec.clusterIP"),
+    ],
+)
+def test_a_dns_goal_names_the_rejected_service(
+    lesson_id: str, challenge_id: str, wrong: int | None, said: str
+) -> None:
+    """ctrl+s answered only "does not resolve (NXDOMAIN)" when the Service behind the name
+    was refused by the API server; at 80x24 the refusal is on the YAML pane, not beside the
+    answer. The answer now names the refusal, as a traffic goal's does."""
+    lesson = builtin_lesson(lesson_id)
+    challenge = next(c for c in lesson.challenges if c.id == challenge_id)
+    text = challenge.manifest if wrong is None else challenge.wrong_solutions[wrong].manifest
+    result = evaluate_text(challenge.goal, text, network=lesson.network)
+    assert not result.met and "(NXDOMAIN)" in result.detail, result.detail
+    assert "the API server rejects Service" in result.detail and said in result.detail, (
+        result.detail
+    )

@@ -340,7 +340,11 @@ def _dns(goal: Goal, analysis: Analysis) -> GoalResult:
     answers = dns.resolve(analysis, name, namespace)
     from_where = f"a Pod in namespace {q(namespace)}"
     if not answers:
-        return GoalResult(False, f"{q(name)} does not resolve for {from_where} (NXDOMAIN).")
+        said = f"{q(name)} does not resolve for {from_where} (NXDOMAIN)"
+        refused = _refused_behind(analysis, name, namespace)
+        if refused:
+            said += f": {refused}"
+        return GoalResult(False, f"{said}.")
     typed = [a for a in answers if not rtype or a.type == rtype]
     if not typed:
         kinds = ", ".join(sorted({a.type for a in answers}))
@@ -364,6 +368,20 @@ def _dns(goal: Goal, analysis: Analysis) -> GoalResult:
             f"{', '.join(q(m) for m in missing)}.",
         )
     return GoalResult(True, f"{q(name)} resolves for {from_where} ({kind}: {shown}).")
+
+
+def _refused_behind(analysis: Analysis, name: str, namespace: str) -> str:
+    """Why a Service's name is missing when the API server refused the Service (its name,
+    or a `_port._proto` SRV name under it): "the API server rejects Service ...", else ""."""
+    for full in dns.candidates(name, namespace):
+        labels = [label for label in full.split(".") if not label.startswith("_")]
+        if len(labels) < 3 or labels[2] != "svc":
+            continue
+        ref = f"{labels[1]}/{labels[0]}"
+        rejected = [e for e in analysis.errors if e.kind == "Service" and e.object == ref]
+        if rejected:
+            return f"the API server rejects Service {q(labels[0])}: {rejected[0].message}"
+    return ""
 
 
 def split_object(ref: str) -> tuple[str, str, str]:
