@@ -1176,3 +1176,13 @@ def test_the_kubernetes_and_kube_dns_cluster_ips_are_taken(
     (err,) = a.errors
     assert err.message.endswith(f"failed to allocate IP {ip}: provided IP is already allocated")
     assert err.hint.startswith(refused)
+
+
+def test_the_quoted_port_number_hint_is_plain_text() -> None:
+    """Lesson 5 step 7 (quote `8080`): the error list, and `ktutor check`, showed the hint
+    "a quoted number is a port *name*; ...", its Markdown stars as typed."""
+    text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n" + (
+        '  selector: {app: web}\n  ports:\n  - port: 80\n    targetPort: "8080"\n'
+    )
+    (err,) = analyze(text).errors
+    assert err.hint == "a quoted number is a port name; write targetPort: 8080 without quotes"

@@ -292,7 +292,7 @@ def _validate_port(
         for msg in names.is_valid_port_name(tp):
             hint = ""
             if tp.isdigit():
-                hint = f"a quoted number is a port *name*; write targetPort: {tp} without quotes"
+                hint = f"a quoted number is a port name; write targetPort: {tp} without quotes"
             c.add(f"{base}.targetPort", INVALID, tp, msg, hint=hint)
     app = sp.get("appProtocol")
     if isinstance(app, str):
