@@ -402,3 +402,23 @@ def test_the_routing_views_request_names_the_record_of_the_primary_family(
     outcome = request_to(analysis, sr, sr.ports[0], NODE1)
     assert outcome.kind == Outcome.ANSWERED
     assert f"web.default.svc.cluster.local → {record}" in outcome.hops[0].text
+
+
+def test_a_name_with_only_an_aaaa_record_is_reached_over_ipv6() -> None:
+    """On a dual-stack cluster every Pod has an IPv6 address, and curl's getaddrinfo asks for
+    both families: an IPv6-only Service (lesson 13, third challenge's wrong fix) is reached
+    over IPv6. The console's `curl api` said `Could not resolve host: api` while `nslookup
+    api` answered with its address."""
+    from tutor.model.network import DUAL_STACK
+    from tutor.model.report import request
+
+    text = (
+        "apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec:\n"
+        "  ipFamilies: [IPv6]\n  selector: {app: api}\n  ports: [{port: 80}]\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: api-1, labels: {app: api}}\n"
+        "spec: {containers: [{name: c, image: x}]}\n"
+    )
+    analysis = analyze(text, network=DUAL_STACK)
+    outcome = request(analysis, NODE1, "api", 80)
+    assert outcome.kind == Outcome.ANSWERED, outcome.summary
+    assert "api.default.svc.cluster.local → AAAA fd00:10:96::" in outcome.hops[0].text

@@ -571,12 +571,14 @@ def request(
         if owner is not None and owner.service.headless and first.name == owner.service.dns_name:
             protocol = "TCP"
             return _headless(analysis, owner, client, target, port, protocol, seed, hops)
-        a = [r for r in answers if r.type == dns.A]
+        # getaddrinfo asks for both families; every Pod of a dual-stack cluster has an IPv6
+        # address too, so a name with only an AAAA record is reached over IPv6
+        a = [r for r in answers if r.type == dns.A] or [r for r in answers if r.type == dns.AAAA]
         if not a:
-            reason = f"`{target}` has no A record (only {first.type})"
+            reason = f"`{target}` has no A or AAAA record (only {first.type})"
             return _name_not_found(client, target, port, reason, hops)
         ip = a[0].value
-        hops.append(Hop("DNS", f"{a[0].name} → A {ip}"))
+        hops.append(Hop("DNS", f"{a[0].name} → {a[0].type} {ip}"))
     client = source_address(analysis, client, ip)
     for s in analysis.services:
         if ip == s.service.cluster_ip or ip in s.service.cluster_ips:
