@@ -1009,3 +1009,27 @@ def test_curl_clientip_answers_the_source_address_of_the_destinations_family() -
     assert re.fullmatch(r"\[fd00:10:244:[0-9a-f:]+\]:\d+\n?", six), six
     four = console.run(f"curl -s http://{v4}:{port}/clientip", analysis).text
     assert re.fullmatch(r"10\.244\.\d+\.\d+:\d+\n?", four), four
+
+
+def test_curl_4_and_6_ask_for_one_family() -> None:
+    """curl's -4 / -6 (--ipv4 / --ipv6) resolve the name to that family only: lesson 13's
+    learner checking "only IPv6 clients fail" got `option -6: is unknown`."""
+    from testkit import builtin_lesson
+
+    from tutor.model.network import DUAL_STACK
+
+    lesson = builtin_lesson("dual-stack")
+    manifest = lesson.steps[2].manifest or lesson.manifest  # ipFamilies [IPv6, IPv4]
+    console = Console(now=lambda: 0.0)
+    analysis = analyze_with_changes(manifest, console.changes, network=DUAL_STACK)
+    port = analysis.services[0].ports[0].port.port
+    six = console.run(f"curl -6 -s http://web:{port}/clientip", analysis).text
+    assert re.fullmatch(r"\[fd00:10:244:[0-9a-f:]+\]:\d+\n?", six), six
+    four = console.run(f"curl --ipv4 -s http://web:{port}/clientip", analysis).text
+    assert re.fullmatch(r"10\.244\.\d+\.\d+:\d+\n?", four), four
+    single = manifest.replace("ipFamilies: [IPv6, IPv4]", "ipFamilies: [IPv4]").replace(
+        "PreferDualStack", "SingleStack"
+    )
+    analysis = analyze_with_changes(single, console.changes, network=DUAL_STACK)
+    out = console.run(f"curl -6 http://web:{port}/", analysis)
+    assert out.text == "curl: (6) Could not resolve host: web\n" and out.code == 6, out.text

@@ -24,6 +24,7 @@ curl-8_14_1):
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -91,6 +92,7 @@ def run(world: World, argv: list[str], client: object, seed: int) -> Output:
     assert isinstance(client, ClientPod)
     silent = show_errors = False
     max_time: float | None = None
+    family = ""  # -4 / -6: resolve the name to that family only
     url = ""
     i = 0
     while i < len(argv):
@@ -109,6 +111,8 @@ def run(world: World, argv: list[str], client: object, seed: int) -> Output:
                 silent = True
             elif arg in ("--show-error",):
                 show_errors = True
+            elif arg in ("--ipv4", "--ipv6"):
+                family = arg[-1]
             elif arg not in ("--verbose", "--include", "--fail", "--location"):
                 return _usage(f"option {arg}: is unknown")
         elif arg.startswith("-") and len(arg) > 1:
@@ -117,6 +121,8 @@ def run(world: World, argv: list[str], client: object, seed: int) -> Output:
                     silent = True
                 elif c == "S":
                     show_errors = True
+                elif c in "46":
+                    family = c
                 elif c not in "vifL":
                     return _usage(f"option -{c}: is unknown")
         else:
@@ -136,8 +142,33 @@ def run(world: World, argv: list[str], client: object, seed: int) -> Output:
             )
             return Output("" if quiet else text, 7)
         return said(own, scheme, host, port, path, max_time, quiet=quiet)
-    outcome = request(world.analysis, client.client, host, port, seed, namespace=client.namespace)
+    target = host
+    if family:
+        picked = of_family(world, host, client.namespace, family)
+        if picked is None:
+            return Output("" if quiet else f"curl: (6) Could not resolve host: {host}\n", 6)
+        target = picked
+    outcome = request(world.analysis, client.client, target, port, seed, namespace=client.namespace)
     return said(outcome, scheme, host, port, path, max_time, quiet=quiet)
+
+
+def of_family(world: World, host: str, namespace: str, family: str) -> str | None:
+    """curl -4 / -6: the first address of that family `host` resolves to (an address of
+    that family as it is; a name whose answer is a CNAME, an ExternalName, as it is), else
+    None: no such address, `Could not resolve host`."""
+    from tutor.model import dns
+
+    want = dns.A if family == "4" else dns.AAAA
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        ip = None
+    if ip is not None:
+        return host if (ip.version == 4) == (want == dns.A) else None
+    answers = dns.resolve(world.analysis, host, namespace)
+    if any(r.type == dns.CNAME for r in answers):
+        return host
+    return next((r.value for r in answers if r.type == want), None)
 
 
 def said(
