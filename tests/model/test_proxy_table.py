@@ -256,6 +256,24 @@ def test_why_named_port_protocol() -> None:
     assert verdict.reason == ("has no container port named `http` for TCP (it has `http` for UDP)")
 
 
+def test_why_named_port_lists_the_other_names_in_a_sentence_that_agrees() -> None:
+    """Lesson 5's first challenge: "(its named ports are web)", one port named in the plural."""
+    svc = service(ports=[{"port": 80, "targetPort": "http"}])
+    one = pod("p", "10.244.1.11", ports=[{"name": "web", "containerPort": 8080}])
+    two = pod(
+        "q",
+        "10.244.1.12",
+        ports=[{"name": "web", "containerPort": 8080}, {"name": "admin", "containerPort": 9090}],
+    )
+    verdicts = run(svc, one, two).services[0].ports[0].verdicts
+    assert verdicts["default/p"].reason == (
+        "has no container port named `http` for TCP (its only named port is `web`)"
+    )
+    assert verdicts["default/q"].reason == (
+        "has no container port named `http` for TCP (its named ports are `admin`, `web`)"
+    )
+
+
 def test_why_no_selector_and_external_name() -> None:
     result = run(service(selector={}), pod("p", "10.244.1.10"))
     assert "selects nothing" in result.services[0].ports[0].verdicts["default/p"].reason

@@ -101,10 +101,13 @@ def port_reason(pod: Pod, sp: ServicePort) -> str:
         return f"has no container port named {_q(name)} for {sp.protocol} (it has {others})"
     declared = sorted({cp.name for cp in pod.ports if cp.name})
     if declared:
-        return (
-            f"has no container port named {_q(name)} for {sp.protocol} "
-            f"(its named ports are {', '.join(_q(n) for n in declared)})"
+        names = ", ".join(_q(n) for n in declared)
+        its = (
+            f"its only named port is {names}"
+            if len(declared) == 1
+            else f"its named ports are {names}"
         )
+        return f"has no container port named {_q(name)} for {sp.protocol} ({its})"
     return (
         f"has no container port named {_q(name)} (it declares no named ports; "
         "a named targetPort needs `ports: - name: ...` in the container)"
