@@ -108,6 +108,31 @@ async def test_a_summary_too_long_for_its_row_ends_in_an_ellipsis(
         assert row.startswith("✓ valid  my-service:80 → my-app-1, ") and row.endswith("…"), row
 
 
+async def test_the_summary_says_which_pods_refuse_the_traffic_they_get(
+    make_app: Any, data_dir: Path
+) -> None:
+    """A challenge whose symptom is "connection refused" (the Pods listen on 8080, the Service
+    sends to 9090) showed "✓ valid  shop:80 → shop-1, shop-2" in green under the editor, as if
+    both answered; the routing view beside it said each one refuses."""
+    from sample_manifests import MANIFEST
+
+    from tutor.app.widgets.workbench import Workbench
+
+    app = make_app("basics")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        listens_elsewhere = MANIFEST.replace(
+            "  - name: app\n    image: nginx\n",
+            "  - name: app\n    image: nginx\n    ports:\n    - containerPort: 9090\n",
+            1,
+        )
+        assert listens_elsewhere != MANIFEST
+        app.screen.query_one(Workbench).editor.load_text(listens_elsewhere)
+        await settle(pilot)
+        row = app.screen.query_one("#summary").render_line(0).text.rstrip()
+        assert "web:80 → web-1 (refuses), web-2" in row, row
+
+
 def screen_kind(lesson: Lesson) -> tuple[object, ...]:
     """What can make one lesson's screen mount widget classes another's does not, as it opens
     (on its first step, for a new learner): the Markdown blocks of that step's text (Textual

@@ -47,6 +47,7 @@ from tutor.model.analysis import Analysis
 from tutor.model.changes import ClusterChanges
 from tutor.model.network import ClusterNetwork
 from tutor.model.proxy import Client
+from tutor.model.report import at_pod
 
 if TYPE_CHECKING:
     from tutor.app.widgets.behind import BehindScenes
@@ -820,13 +821,27 @@ class Workbench(Vertical):
             return text
         for sr in analysis.services[:3] if analysis else ():
             for pr in sr.ports[:2]:
-                names = [ep.pod.name for ep in pr.used]
                 text.append(f"{sr.service.name}:{pr.port.port} → ")
-                if names:
-                    shown = ", ".join(names[:4]) + ("…" if len(names) > 4 else "")
-                    text.append(shown, style="green")
-                else:
+                # a Pod that gets the traffic but does not listen there (the routing view's
+                # "refuses:" line) is not an answer
+                asked = pr.port.port if sr.service.headless else None
+                shown = [
+                    (ep.pod.name, at_pod(ep.pod, asked or ep.port, pr.port.protocol)[0])
+                    for ep in pr.used[:4]
+                ]
+                more = "…" if len(pr.used) > 4 else ""
+                if not shown:
                     text.append("no Pods", style="red")
+                elif all(answers for _name, answers in shown):
+                    text.append(", ".join(name for name, _ in shown) + more, style="green")
+                else:
+                    for n, (name, answers) in enumerate(shown):
+                        text.append(", " if n else "")
+                        if answers:
+                            text.append(name, style="green")
+                        else:
+                            text.append(f"{name} (refuses)", style="red")
+                    text.append(more)
                 text.append("   ")
         return text
 
