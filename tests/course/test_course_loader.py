@@ -312,6 +312,10 @@ def test_too_many_files_in_a_pack_are_reported(
     assert result.ids == ["l0", "l1"]
     (err,) = result.errors
     assert err.file.name == "02-l.yaml" and "2 lesson files not loaded" in err.message
+    assert "split the pack into several folders (one --lessons DIR each)" in err.message
+    (tmp_path / "03-l.yaml").unlink()  # one too many: said in the singular
+    (err,) = load_lessons([tmp_path], include_builtin=False).errors
+    assert err.message.startswith("1 lesson file not loaded: "), err.message
 
 
 def test_links_outside_the_pack_are_refused(tmp_path: Path, texts: SimpleNamespace) -> None:

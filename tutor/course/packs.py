@@ -64,9 +64,10 @@ def pack_files(directory: Path) -> tuple[list[Path], list[LessonError]]:
         errors.append(
             _error(
                 rest[0],
-                f"{len(rest)} lesson files not loaded: a pack "
+                f"{len(rest)} lesson file{'s' if len(rest) != 1 else ''} not loaded: a pack "
                 f"holds at most {MAX_LESSON_FILES} (this one and the "
-                "files after it were skipped)",
+                "files after it were skipped); split the pack into several folders (one "
+                "--lessons DIR each)",
             )
         )
         files = files[:MAX_LESSON_FILES]
