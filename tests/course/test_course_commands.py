@@ -168,6 +168,19 @@ def test_progress_reset_of_a_mistyped_lesson_says_so(
     assert ProgressStore.open(file).lesson("anatomy").done
 
 
+def test_progress_all_says_which_lessons_are_not_here(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A workshop served with `--lessons my-pack`: `progress --all` without it listed a learner
+    in a pack lesson as `Step 1`, `Steps done 0`, with no totals and no word of why."""
+    ProgressStore.open(tmp_path, learner="ada").set_step("session-affinity", 0)
+    assert main(["progress", "--all", "--dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith(
+        "Not installed here, so without totals: session-affinity (add its pack with --lessons DIR)"
+    ), out
+
+
 def test_progress_all_learners(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ProgressStore.open(tmp_path, learner="alice").mark_step_done("anatomy", 0)
     bob = ProgressStore.open(tmp_path, learner="bob")

@@ -158,7 +158,14 @@ def _roster_text(args: argparse.Namespace, lessons: dict[str, Lesson]) -> tuple[
     if not rows:
         return f"No learner progress found in {folder}.", 0
     cells = [roster.table_row(r, now) for r in rows]
-    return "\n".join(_table([roster.HEADER, *cells])), len(rows)
+    text = "\n".join(_table([roster.HEADER, *cells]))
+    missing = sorted({r.current.lesson for r in rows if r.current and r.current.steps is None})
+    if missing:  # served with --lessons PACK, listed without it
+        text += (
+            f"\n\nNot installed here, so without totals: {', '.join(missing)} "
+            f"(add {'its pack' if len(missing) == 1 else 'their packs'} with --lessons DIR)"
+        )
+    return text, len(rows)
 
 
 def _show_all(args: argparse.Namespace, lessons: dict[str, Lesson]) -> int:
