@@ -1033,3 +1033,23 @@ def test_curl_4_and_6_ask_for_one_family() -> None:
     analysis = analyze_with_changes(single, console.changes, network=DUAL_STACK)
     out = console.run(f"curl -6 http://web:{port}/", analysis)
     assert out.text == "curl: (6) Could not resolve host: web\n" and out.code == 6, out.text
+
+
+def test_the_endpoints_object_of_an_ipv6_first_service_lists_ipv6_addresses() -> None:
+    """The legacy Endpoints controller takes each Pod's address of the Service's first family
+    (K · pkg/controller/endpoint · `podToEndpointAddressForService`: `svc.Spec.IPFamilies[0]`):
+    lesson 13's IPv6-first `web` listed the Pods' IPv4 addresses in `kubectl get endpoints`."""
+    import json
+
+    from testkit import builtin_lesson
+
+    from tutor.model.network import DUAL_STACK
+
+    lesson = builtin_lesson("dual-stack")
+    manifest = lesson.steps[2].manifest or lesson.manifest  # ipFamilies [IPv6, IPv4]
+    console = Console(now=lambda: 0.0)
+    analysis = analyze_with_changes(manifest, console.changes, network=DUAL_STACK)
+    text = console.run("kubectl get endpoints web -o json", analysis).text
+    data = json.loads(text.split("\n", 1)[1])  # after the API server's deprecation warning
+    ips = [a["ip"] for sub in data["subsets"] for a in sub.get("addresses", [])]
+    assert ips and all(ip.startswith("fd00:10:244:") for ip in ips), ips

@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tutor.model.analysis import Analysis, ServiceRoute
-from tutor.model.endpoints import ServiceEndpoints, endpoint_conditions, endpoint_slices, find_port
+from tutor.model.endpoints import (
+    ServiceEndpoints,
+    endpoint_conditions,
+    endpoint_slices,
+    find_port,
+    pod_ip_for,
+)
 from tutor.model.manifests import stable_hash, suffix
 from tutor.model.objects import EndpointSlice, Node, Pod, Service, ServicePort, Source, Workload
 
@@ -279,7 +285,8 @@ class World:
     ) -> list[tuple[list[str], list[str], list[tuple[str, int, str]]]]:
         """The legacy Endpoints object's subsets: (ready IPs, not-ready IPs, ports), one per
         distinct port mapping (K · pkg/controller/endpoint · `syncService`: terminating Pods
-        are left out unless `publishNotReadyAddresses`; ports resolved per Pod by FindPort)."""
+        are left out unless `publishNotReadyAddresses`; ports resolved per Pod by FindPort;
+        each Pod's address of `spec.ipFamilies[0]`, one family only)."""
         if svc.source.document < 0 and svc.name == "kubernetes":
             return [([API_SERVER], [], [("https", 6443, "TCP")])]
         se = self.endpoints_of(svc)
@@ -308,7 +315,8 @@ class World:
                     ports.append((sp.name, num, sp.protocol))
             ready = endpoint_conditions(pod, svc)[0]
             entry = groups.setdefault(tuple(ports), ([], []))
-            entry[0 if ready else 1].append(pod.ip)
+            # the Pod's address of the Service's first family (`podToEndpointAddressForService`)
+            entry[0 if ready else 1].append(pod_ip_for(pod, svc))
         return [(sorted(r), sorted(n), list(k)) for k, (r, n) in sorted(groups.items())]
 
     def pod_template(self, wl: Workload) -> dict[str, Any]:
