@@ -44,7 +44,14 @@ FLAGS = [
     Flag("selector", "l"),
     Flag("show-labels", value=False),
     Flag("no-headers", value=False),
+    Flag("watch", "w", value=False),
 ]
+WATCH_NOTE = (
+    "ktutor: the console prints once and does not keep watching (--watch); "
+    "run the command again after a change\n"
+)
+"""`-w` is kubectl's: refusing it as an unknown flag was false. The table is printed as at the
+start of a watch, then this note instead of the stream."""
 FORMATS = (
     "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,"
     "jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,wide,yaml"
@@ -553,6 +560,8 @@ def run(world: World, argv: list[str], namespace: str) -> Output:
     text = warnings + _print(
         sections, fmt, all_ns, opts.on("show-labels"), opts.on("no-headers"), named
     )
+    if opts.on("watch"):
+        text += WATCH_NOTE
     total = sum(len(rows) for _, _, rows in sections)
     if total == 0 and not errors and fmt not in ("yaml", "json"):
         where = "" if all_ns else f" in {ns} namespace"
