@@ -241,3 +241,34 @@ async def test_the_error_list_fits_its_messages_after_a_resize(make_app: Any) ->
         await settle(pilot)
         await settle(pilot)
         assert errors.virtual_size.height == errors.size.height > wide
+
+
+async def test_enter_after_a_list_item_with_a_key_goes_on_inside_the_item() -> None:
+    """Lesson 5's last challenge at 120x40: Enter after `  - port: 80` put the cursor under
+    the dash, so `targetPort: 8080` typed there became `spec.targetPort` (unknown field) and
+    not the port's. Enter after a `- key: value` item goes on under `key`; after a plain
+    `- value` item, and after any other line, it keeps the line's indentation."""
+    from textual.app import App, ComposeResult
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield YamlEditor.create("ports:\n  - port: 80\nips:\n- 10.0.0.1\nspec:\n  a: b\n")
+
+    app = One()
+    async with app.run_test(size=(60, 12)) as pilot:
+        editor = app.query_one(YamlEditor)
+        editor.focus()
+        for row, typed in ((1, "targetPort: 8080"), (4, "- 10.0.0.2"), (7, "c: d")):
+            editor.cursor_location = (row, len(editor.document.get_line(row)))
+            await press(pilot, "enter", *typed)
+        assert editor.text.splitlines() == [
+            "ports:",
+            "  - port: 80",
+            "    targetPort: 8080",
+            "ips:",
+            "- 10.0.0.1",
+            "- 10.0.0.2",
+            "spec:",
+            "  a: b",
+            "  c: d",
+        ]

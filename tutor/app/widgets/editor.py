@@ -18,6 +18,7 @@ Two limits keep the editor safe and quick on hostile or huge input:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -37,6 +38,8 @@ from tutor.model.limits import MAX_HIGHLIGHT_DEPTH, highlight_safe
 Range = tuple[int, int, int, int]
 """0-based (start row, start column, end row, end column); end column -1 = end of line."""
 
+_MAPPING_ITEM = re.compile(r" *- +(?=[^\s#'\"\[{-][^:#]*:(?: |$))")
+"""A list item that starts a mapping, up to its first key: `  - port: 80`, `- name:`."""
 MAX_TEXT = 100_000
 """Characters: a paste that would make the text longer is refused with a notice
 (docs/lessons.md; lesson manifests are under 20,000)."""
@@ -97,12 +100,18 @@ class YamlEditor(OwnKeysFirst, TextArea):
         self.keys_waiting = max(0, self.keys_waiting - 1)
 
     def action_newline(self) -> None:
-        """Enter keeps the indentation of the line above, as YAML needs at every line."""
+        """Enter keeps the indentation of the line above, as YAML needs at every line; after a
+        list item that starts a mapping (`- port: 80`) it goes on under the item's first key,
+        where the item's next field belongs (under the dash, `targetPort: 8080` became the
+        unknown `spec.targetPort`)."""
         if self.read_only:
             return
         line = self.document.get_line(self.cursor_location[0])
         indent = line[: len(line) - len(line.lstrip(" "))]
         start, end = self.selection
+        item = _MAPPING_ITEM.match(line)
+        if item is not None and start[1] >= item.end():
+            indent = " " * item.end()
         self.replace("\n" + indent[: min(len(indent), start[1])], start, end)
 
     @classmethod
