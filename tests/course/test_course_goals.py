@@ -398,7 +398,8 @@ CASES: list[tuple[str, str, dict[str, Any], bool, str]] = [
         THREE,
         {"share": {"service": "my-service", "port": "80", "pod": "my-app-1", "min": 1.0}},
         False,
-        "my-app-1 served 317 of 1000 requests (32%); the goal is all of them.",
+        "my-app-1 served 317 of 1000 requests (32%); the rest went to my-app-2 (339) and "
+        "my-app-3 (344); the goal is all of them.",
     ),
     (
         "share of a pod with none",

@@ -152,3 +152,16 @@ def test_a_dns_goal_names_the_rejected_service(
     assert "the API server rejects Service" in result.detail and said in result.detail, (
         result.detail
     )
+
+
+def test_a_share_goal_says_where_the_other_requests_went() -> None:
+    """Lesson 7 challenge 1 as given: ctrl+s said "portal-c served 339 of 1000 requests
+    (34%); the goal is all of them", and nothing said the rest were spread over the other
+    Pods, which is the problem the learner is to see."""
+    lesson = builtin_lesson("kube-proxy")
+    challenge = next(c for c in lesson.challenges if c.id == "sticky-login")
+    result = evaluate_text(challenge.goal, challenge.manifest, network=lesson.network)
+    assert not result.met, result.detail
+    assert "portal-c served 339 of 1000 requests (34%)" in result.detail, result.detail
+    assert "the rest went to portal-a (" in result.detail, result.detail
+    assert "and portal-b (" in result.detail, result.detail

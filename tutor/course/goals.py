@@ -329,6 +329,11 @@ def _share(goal: Goal, analysis: Analysis) -> GoalResult:
     reason = ""
     if served == 0:
         reason = f" ({_why_not(pr, analysis, pod, sr.service.namespace)})"
+    others = sorted((name, n) for name, n in sim.served.items() if name != pod and n)
+    if others and lo > 0:  # too little here: where the rest went (spread, or elsewhere)
+        went = [f"{name} ({n})" for name, n in others]
+        listed = went[0] if len(went) == 1 else f"{', '.join(went[:-1])} and {went[-1]}"
+        reason += f"; the rest went to {listed}"
     return GoalResult(False, f"{said}{reason}; the goal is {wanted}.")
 
 
