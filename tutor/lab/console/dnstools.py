@@ -14,6 +14,7 @@ import ipaddress
 
 from tutor.model import dns
 from tutor.model.dns import DnsRecord
+from tutor.model.limits import visible
 from tutor.model.manifests import stable_hash
 
 from .output import Output
@@ -148,6 +149,13 @@ def dig(world: World, argv: list[str], namespace: str, when: str) -> Output:
     short = search = False
     args = iter(argv)
     for arg in args:
+        if arg == "-x":  # a reverse lookup: the PTR record of the address's in-addr.arpa name
+            value = next(args, "")
+            try:
+                name, qtype = ipaddress.ip_address(value).reverse_pointer, "PTR"
+            except ValueError:
+                return Output(f"Invalid IP address {visible(value)[:60]}\n", 1)
+            continue
         if arg in ("-t", "-q") or (arg[:2] in ("-t", "-q") and len(arg) > 2):
             value = arg[2:] or next(args, "")
             if not value:
@@ -189,7 +197,9 @@ def dig(world: World, argv: list[str], namespace: str, when: str) -> Output:
     else:
         records = _records(world, fqdn.rstrip("."), qtype)
     exists = bool(records) or bool(_records(world, asked.rstrip("."), "ANY"))
-    in_zone = asked.rstrip(".").endswith("cluster.local")
+    # CoreDNS's kubernetes plugin serves cluster.local and the reverse zones (kubeadm's and
+    # kind's Corefile: `kubernetes cluster.local in-addr.arpa ip6.arpa`)
+    in_zone = asked.rstrip(".").endswith("cluster.local") or (qtype == "PTR" and bool(records))
     status = "NOERROR" if exists else "NXDOMAIN"
     if short:
         return Output("".join(_rdata(r) + "\n" for r in records))
@@ -279,6 +289,10 @@ def columns(first: str, *cells: tuple[str, int]) -> str:
 
 def _records(world: World, name: str, qtype: str) -> list[DnsRecord]:
     name = name.rstrip(".").lower()
+    if qtype == "PTR":
+        ip = _from_reverse(name)
+        rev = _reverse(world, ip) if ip else ""
+        return [DnsRecord(name, "PTR", rev, "")] if rev else []
     everything = [r for r in dns.records(world.analysis) if r.name == name]
     if not everything and name in BUILTIN:
         everything = [DnsRecord(name, dns.A, BUILTIN[name], "")]
@@ -291,10 +305,26 @@ def _records(world: World, name: str, qtype: str) -> list[DnsRecord]:
     return [r for r in everything if r.type == qtype]
 
 
+def _from_reverse(name: str) -> str:
+    """The address an `in-addr.arpa` / `ip6.arpa` name stands for ("" for any other name)."""
+    if name.endswith(".in-addr.arpa"):
+        parts = name.removesuffix(".in-addr.arpa").split(".")
+        text = ".".join(reversed(parts))
+    elif name.endswith(".ip6.arpa"):
+        nibbles = "".join(reversed(name.removesuffix(".ip6.arpa").split(".")))
+        text = ":".join(nibbles[i : i + 4] for i in range(0, len(nibbles), 4))
+    else:
+        return ""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return ""
+
+
 def _rdata(rec: DnsRecord) -> str:
     if rec.type == dns.SRV:
         return f"{rec.priority} {rec.weight} {rec.port} {rec.value}."
-    if rec.type == dns.CNAME:
+    if rec.type in (dns.CNAME, "PTR"):
         return f"{rec.value}."
     return rec.value
 
