@@ -165,3 +165,22 @@ def test_a_share_goal_says_where_the_other_requests_went() -> None:
     assert "portal-c served 339 of 1000 requests (34%)" in result.detail, result.detail
     assert "the rest went to portal-a (" in result.detail, result.detail
     assert "and portal-b (" in result.detail, result.detail
+
+
+def test_the_local_policy_step_says_what_a_pod_gets_at_an_empty_node() -> None:
+    """Lesson 9 step 5 says a node without a local endpoint drops external traffic; from the
+    console (a Pod), `curl <node-2's IP>:<nodePort>` answers, as kube-proxy sends a Pod's
+    packets to any endpoint. The text says so, so the console does not contradict it."""
+    from tutor.model import analyze
+    from tutor.model.proxy import Client
+    from tutor.model.report import Outcome, request
+
+    lesson = builtin_lesson("service-types")
+    step = next(s for s in lesson.steps if s.title == "externalTrafficPolicy Local")
+    index = lesson.steps.index(step)
+    analysis = analyze(lesson.step_manifest(index), network=lesson.network)
+    node_port = analysis.services[0].ports[0].port.node_port
+    node2 = analysis.cluster.node_info["node-2"].ip
+    out = request(analysis, Client("client", "10.244.1.100", "node-1"), node2, node_port)
+    assert out.kind == Outcome.ANSWERED, out
+    assert "a Pod's packets to a NodePort" in " ".join(step.text.split()), step.text
