@@ -1053,3 +1053,14 @@ def test_the_endpoints_object_of_an_ipv6_first_service_lists_ipv6_addresses() ->
     data = json.loads(text.split("\n", 1)[1])  # after the API server's deprecation warning
     ips = [a["ip"] for sub in data["subsets"] for a in sub.get("addresses", [])]
     assert ips and all(ip.startswith("fd00:10:244:") for ip in ips), ips
+
+
+def test_tab_after_cat_completes_the_one_file_it_reads() -> None:
+    """`cat /etc/resolv.conf` (lesson 14's DNS check) is the one file the console keeps; Tab
+    after `cat` offered nothing."""
+    from tutor.lab.console.complete import candidates
+
+    console = Console(now=lambda: 0.0)
+    world = console.world(analyze_with_changes(HAND_WRITTEN, console.changes))
+    assert candidates("cat /etc/r", world, console) == ["/etc/resolv.conf"]
+    assert candidates("cat ", world, console) == ["/etc/resolv.conf"]

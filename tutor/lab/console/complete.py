@@ -80,6 +80,8 @@ def candidates(line: str, world: World, console: Console) -> list[str]:
             options = [f"http://{o}" for o in options] + ["-s", "-m"]
     elif before[0] == "env":
         options = ["|"]
+    elif before[0] == "cat":
+        options = ["/etc/resolv.conf"]  # the one file the console keeps
     else:
         options = []
     return sorted({o for o in options if o.startswith(word)})
