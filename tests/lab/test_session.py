@@ -230,3 +230,16 @@ def test_a_challenge_check_says_the_routing_view_changes_are_not_in_the_yaml() -
     assert not changed.met, changed
     assert "ctrl+s checks the YAML in the editor" in changed.detail, changed.detail
     assert "routing view" in changed.detail and "x undoes them" in changed.detail, changed.detail
+
+
+def test_the_client_key_help_names_the_choices_c_cycles_through() -> None:
+    """The help said `c` chooses "a node, three clients, or any Pod"; the first choices are a
+    client Pod on each node (lesson 9: nothing sends from a node, as a NodePort's outside
+    client would)."""
+    from tutor.lab.session import client_choices
+
+    lab = session(MANIFEST)
+    labels = [choice.label for choice in client_choices(lab.shown)]
+    assert labels[0] == "a client Pod on node-1" and "3 clients on different nodes" in labels
+    help_text = next(a.help for a in ACTIONS if a.id == "next_client")
+    assert help_text.startswith("choose the client: a client Pod on any node,"), help_text

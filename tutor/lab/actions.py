@@ -192,7 +192,7 @@ ACTIONS: tuple[ClusterAction, ...] = (
         "c",
         "c",
         "Client",
-        "choose the client: a node, three clients, or any Pod",
+        "choose the client: a client Pod on any node, three clients, or any Pod",
         "Choose the next client",
         _next_client,
     ),
