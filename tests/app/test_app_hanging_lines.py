@@ -340,3 +340,24 @@ def test_a_selector_too_long_for_its_row_goes_on_under_its_first_pair() -> None:
     rows = service_header(sr, sr.ports[0], client, analysis, 30).plain.split("\n")
     dns = next(i for i, row in enumerate(rows) if row.startswith("      DNS "))
     assert rows[dns + 1].startswith(" " * len("      DNS ")), rows  # the name goes on under itself
+
+
+def test_a_pods_labels_too_long_for_the_row_go_on_under_the_first_label() -> None:
+    """Lesson 4 step 1 at 100x30 (the view's room is 48 columns): shop-1's row showed `labels
+    app=shop ✓  tier=frontend ✓` and, on the next row under the word `labels`, `version=v2`,
+    which read as a field of its own. A label's mark stays with it."""
+    from tutor.app.widgets.routing import pod_row
+
+    shown = step_analysis("labels-selectors", 1).shown
+    sr = shown.services[0]
+    shop1 = next(p for p in shown.cluster.pods if p.name == "shop-1")
+    for width in (30, 36, 37, 40, 48):  # 36: the reading layout's room at 100x30
+        rows = pod_row(sr, sr.ports[0], shop1, width).plain.split("\n")
+        at = next(i for i, row in enumerate(rows) if row.startswith("     labels "))
+        under = " " * len("     labels ")
+        rest = rows[at + 1 :]
+        assert rest and all(row.startswith(under) and row[len(under)] != " " for row in rest), (
+            width,
+            rows,
+        )
+        assert not any(row.strip().startswith(("✓", "≠")) for row in rows), (width, rows)

@@ -168,6 +168,10 @@ def symptom_header(sr: ServiceRoute, pr: PortRoute, client: Client, analysis: An
     return text
 
 
+MARKS = ("✓", "≠")
+"""A matched or differing label's mark: never the first word of a wrapped line."""
+
+
 def hang(text: Text, width: int, indent: int) -> Text:
     """Wrap each line of `text` to `width`, continuation lines indented by `indent`: Rich wraps
     to column 0, which put `rejected` and `nodePort 31122` under the row's marks."""
@@ -179,6 +183,8 @@ def hang(text: Text, width: int, indent: int) -> Text:
         while line.cell_len > room:
             plain = line.plain
             cut = plain.rfind(" ", indent + 1, room + 1)
+            while cut > indent and plain[cut + 1 : cut + 2] in MARKS:
+                cut = plain.rfind(" ", indent + 1, cut)  # a label's mark stays with it
             if cut <= indent:  # one long word (a DNS name): after its last dot, dash or slash
                 mark = max(plain.rfind(ch, indent + 1, room) for ch in "./-")
                 cut = mark + 1 if mark > indent else room
@@ -214,8 +220,15 @@ def pod_row(sr: ServiceRoute, pr: PortRoute, pod: Pod, width: int = 0) -> Text:
         text.append(" terminating", style="yellow")
     if pod.owner:
         text.append(f"  ({pod.owner})", style="dim")
-    text.append("\n     ")
-    text.append_text(_labels(pod, sr.service.selector, verdict.matched if verdict else ()))
+    text.append("\n")
+    # the labels go on under the first label, as `why:` goes on under its words: at 100x30
+    # lesson 4's `version=v2` wrapped under the word `labels`, a field of its own to the eye
+    labels = hang(
+        Text("     ") + _labels(pod, sr.service.selector, verdict.matched if verdict else ()),
+        width,
+        len("     labels "),
+    )
+    text.append_text(labels)
     if gets and verdict is not None and verdict.port is not None:
         # a headless Service's clients connect to the Pod IP on the port they asked for
         asked = pr.port.port if sr.service.headless else verdict.port
