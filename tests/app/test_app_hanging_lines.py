@@ -361,3 +361,32 @@ def test_a_pods_labels_too_long_for_the_row_go_on_under_the_first_label() -> Non
             rows,
         )
         assert not any(row.strip().startswith(("✓", "≠")) for row in rows), (width, rows)
+
+
+async def test_the_routing_views_header_hangs_its_selector_under_its_value(
+    make_app: Any, data_dir: Path
+) -> None:
+    """The view drew the Service header through `hang(..., 6)`, whatever `service_header`
+    does at a width: at 100x30 lesson 3 challenge 1 still put `team=payments` under the word
+    `selector`, and lesson 1's DNS name under the word `DNS`."""
+    from testkit import prompts
+
+    from tutor.app.widgets.routing import RoutingView
+
+    app = make_app("deployments", lessons=[builtin_lesson("deployments")])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+o")
+        await settle(pilot)
+        await press(pilot, "enter")
+        await settle(pilot)
+        await press(pilot, "f2")  # the reading layout: the view is 38 columns wide
+        await settle(pilot)
+        view = app.screen.query_one(RoutingView)
+        await until(pilot, lambda: "selector" in prompts(view)[0])
+        rows = prompts(view)[0].split("\n")
+        at = next(i for i, row in enumerate(rows) if row.startswith("      selector"))
+        under = " " * len("      selector ")
+        assert rows[at + 1].startswith(under) and rows[at + 1][len(under)] != " ", rows
+        dns = next(i for i, row in enumerate(rows) if row.startswith("      DNS"))
+        assert rows[dns].startswith("      DNS cart."), rows

@@ -457,7 +457,9 @@ class RoutingView(OptionList):
                 continue
             for pr in sr.ports or []:
                 header = Target(s_index, pr.port.key)
-                prompt = Row.hung(service_header(sr, pr, client, analysis), 6, self._room)
+                # made at the view's width by `service_header` itself: each of its lines hangs
+                # on its own (the selector's pairs under the first pair), not all at 6 columns
+                prompt = Row.made(partial(service_header, sr, pr, client, analysis), self._room)
                 options.append(Option(prompt, id=option_id(header)))
                 shown: set[str] = set()  # a Pod given twice is listed once (ids are unique)
                 for pod in analysis.cluster.pods:
