@@ -249,3 +249,14 @@ def test_suggested_command_runs_in_the_console(name: str, command: str, manifest
     assert out.code != 127, f"{name}: {command}: {out.text.strip()}"
     first = (out.text.splitlines() or [""])[0]  # `dig +short` with no record prints nothing
     assert "unknown" not in first.lower(), f"{name}: {command}: {out.text}"
+
+
+def test_the_views_a_lesson_names_are_on_the_screen() -> None:
+    """Lesson 2 said "look up `shop` in the DNS view" and "(The DNS view lists them.)": the
+    screen has a routing view, and the DNS records are a tab of Behind the scenes (F5)."""
+    named = {
+        match.lower()
+        for path in sorted(LESSONS.glob("*.yaml"))
+        for match in re.findall(r"\bthe ([a-z-]+) view\b", path.read_text(), flags=re.I)
+    }
+    assert named <= {"routing", "traffic"}, named
