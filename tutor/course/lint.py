@@ -31,7 +31,7 @@ from tutor.model import console_words
 from tutor.model.analysis import Analysis, analyze
 from tutor.model.limits import InputRejected
 from tutor.model.paths import Path as FieldPath
-from tutor.model.paths import format_path, parse_path
+from tutor.model.paths import format_path, parse_path, value_at
 from tutor.model.yamldoc import Document, YamlSyntaxError, load_documents, syntax_hint
 
 from .goals import (
@@ -356,17 +356,6 @@ class _Linter:
                     )
 
 
-def _value_at(data: Any, path: FieldPath) -> Any:
-    for seg in path:
-        if isinstance(data, dict):
-            data = data.get(seg)
-        elif isinstance(data, list) and isinstance(seg, int) and seg < len(data):
-            data = data[seg]
-        else:
-            return None
-    return data
-
-
 def _nearest_fields(doc: Document, segments: FieldPath) -> str:
     """What a step's missing `path` could have meant: the keys of its deepest part that
     exists (`(it has ...)` when that is the field's own mapping, else `(`spec` has ...)`),
@@ -376,7 +365,7 @@ def _nearest_fields(doc: Document, segments: FieldPath) -> str:
     while depth > 0 and segments[:depth] not in doc.spans:
         depth -= 1
     parent = segments[:depth]
-    value = _value_at(doc.data, parent)
+    value = value_at(doc.data, parent)
     out = ""
     if isinstance(value, list) and parent:  # `spec.ports[1]` where there is one port
         count = len(value)
@@ -398,7 +387,7 @@ def _nearest_fields(doc: Document, segments: FieldPath) -> str:
         out = f" ({owner} has {keys})"
     guess: list[Any] = list(parent)
     for seg in segments[depth:]:
-        here = _value_at(doc.data, tuple(guess))
+        here = value_at(doc.data, tuple(guess))
         if isinstance(seg, str) and isinstance(here, list) and here:
             guess.append(0)  # `spec.ports.port`: a list's first item (`spec.ports[0].port`)
             here = here[0]

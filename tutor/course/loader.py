@@ -19,6 +19,7 @@ from typing import Any
 
 from tutor.model.limits import MAX_TEXT_BYTES, InputRejected, decode_bytes
 from tutor.model.paths import Path as FieldPath
+from tutor.model.paths import value_at
 from tutor.model.yamldoc import Document, YamlSyntaxError, load_documents, syntax_hint
 
 from . import schema
@@ -157,7 +158,7 @@ def read_file(path: Path, pack: str = BUILTIN_PACK) -> FileReport:
         message = problem.message
         span = doc.spans.get(problem.path)
         if span is not None and span.raw is not None and "must be text" in message:
-            read_as = schema.describe(_value(doc.data, problem.path))
+            read_as = schema.describe(value_at(doc.data, problem.path))
             message += f' (YAML reads `{span.raw}` as {read_as}; quote it: "{span.raw}")'
         elif "must be text" in message and isinstance(problem.path[-1], str):
             # `manifest:` without its `|`, or `text: Set app: web` unquoted
@@ -184,17 +185,6 @@ def _document_marker_hint(text: str, line: int) -> str:
             "`solution: |`) with the documents indented below it"
         )
     return ""
-
-
-def _value(data: Any, path: FieldPath) -> Any:
-    for seg in path:
-        if isinstance(data, dict):
-            data = data.get(seg)
-        elif isinstance(data, list) and isinstance(seg, int) and seg < len(data):
-            data = data[seg]
-        else:
-            return None
-    return data
 
 
 def _port(value: Any) -> str:

@@ -7,11 +7,24 @@ way `field.Path.String()` prints it (K · apimachinery/pkg/util/validation/field
 from __future__ import annotations
 
 import re
+from typing import Any
 
 Segment = str | int
 Path = tuple[Segment, ...]
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def value_at(data: Any, path: Path) -> Any:
+    """What `path` leads to in parsed YAML, or None where a key or an index is not there."""
+    for seg in path:
+        if isinstance(data, dict):
+            data = data.get(seg)
+        elif isinstance(data, list) and isinstance(seg, int) and seg < len(data):
+            data = data[seg]
+        else:
+            return None
+    return data
 
 
 def format_path(path: Path) -> str:
