@@ -178,6 +178,15 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
         await settle(pilot)
 
 
+async def open_challenge(pilot: Pilot[Any]) -> None:
+    """ctrl+o, then Enter on what the challenges-and-quiz list selects first: the lesson's first
+    challenge."""
+    await press(pilot, "ctrl+o")
+    await settle(pilot)
+    await press(pilot, "enter")
+    await settle(pilot)
+
+
 async def type_fast(pilot: Pilot[Any], *keys: str) -> None:
     """Keys as a terminal delivers fast typing: all queued at once, in order, then `settle`.
     Pilot.press waits for the app to go idle after every key (at least 20 ms, and a repaint of

@@ -11,7 +11,7 @@ from typing import Any
 
 from app.conftest import build_app, make_lesson
 from sample_manifests import MANIFEST
-from testkit import press, settle, type_fast
+from testkit import open_challenge, press, settle, type_fast
 
 from tutor.app.widgets.console import ConsoleInput, ConsolePane
 from tutor.app.widgets.editor import YamlEditor
@@ -136,10 +136,7 @@ async def open_first_challenge(pilot: Any, app: Any) -> Any:
     from tutor.app.screens.practice import ChallengeScreen
 
     await settle(pilot)
-    await press(pilot, "ctrl+o")
-    await settle(pilot)
-    await press(pilot, "enter")
-    await settle(pilot)
+    await open_challenge(pilot)
     assert isinstance(app.screen, ChallengeScreen)
     return app.screen
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from testkit import builtin_lesson, press, settle, until
+from testkit import builtin_lesson, open_challenge, press, settle, until
 
 from tutor.app.screens.practice import ChallengeScreen
 
@@ -44,10 +44,7 @@ async def test_challenge_hints_result_and_goal_wrap_under_their_first_word(
     app = make_app("anatomy", lessons=[lesson])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await press(pilot, "ctrl+o")
-        await settle(pilot)
-        await press(pilot, "enter")
-        await settle(pilot)
+        await open_challenge(pilot)
         screen = app.screen
         assert isinstance(screen, ChallengeScreen)
         await press(pilot, "ctrl+n", "ctrl+n", "ctrl+s")
@@ -376,10 +373,7 @@ async def test_the_routing_views_header_hangs_its_selector_under_its_value(
     app = make_app("deployments", lessons=[builtin_lesson("deployments")])
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await press(pilot, "ctrl+o")
-        await settle(pilot)
-        await press(pilot, "enter")
-        await settle(pilot)
+        await open_challenge(pilot)
         await press(pilot, "f2")  # the reading layout: the view is 38 columns wide
         await settle(pilot)
         view = app.screen.query_one(RoutingView)

@@ -7,7 +7,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from testkit import press, prompts, settle
+from testkit import open_challenge, press, prompts, settle
 from textual.widgets import OptionList, Static
 
 from tutor.app.screens.help import help_table
@@ -58,10 +58,7 @@ async def test_continue_where_you_left_off_reopens_the_challenge_and_escape_walk
     app = make_app("basics")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await press(pilot, "ctrl+o")
-        await settle(pilot)
-        await press(pilot, "enter")
-        await settle(pilot)
+        await open_challenge(pilot)
         assert isinstance(app.screen, ChallengeScreen)
         challenge = app.screen.challenge
     again = make_app()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import press, prompts, settle, type_fast, until
+from testkit import open_challenge, press, prompts, settle, type_fast, until
 from textual import events
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
@@ -638,10 +638,7 @@ async def test_edits_survive_a_restart_and_a_quit_right_after_typing(
         await settle(pilot)
         text = app.screen.query_one(YamlEditor).text
         assert text.startswith("# kept\n# step\n"), f"the edit comes back: {text[:40]!r}"
-        await press(pilot, "ctrl+o")
-        await settle(pilot)
-        await press(pilot, "enter")
-        await settle(pilot)
+        await open_challenge(pilot)
         assert isinstance(app.screen, ChallengeScreen)
         editor = app.screen.query_one(YamlEditor)
         editor.focus()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from testkit import builtin_lesson, press, settle
+from testkit import builtin_lesson, open_challenge, press, settle
 from textual.widgets import Tab
 
 from tutor.app.screens.lesson import LessonScreen
@@ -108,10 +108,7 @@ async def test_the_footer_names_f2_as_the_tab_does(make_app: Any, data_dir: Path
         await settle(pilot)
         for challenge in (False, True):
             if challenge:
-                await press(pilot, "ctrl+o")
-                await settle(pilot)
-                await press(pilot, "enter")
-                await settle(pilot)
+                await open_challenge(pilot)
             tab = str(workbench(app).query_one("#tab-intro", Tab).label)
             assert tab == ("F2 Task" if challenge else "F2 Step")
             footer = str(app.screen.query_one(KeyFooter).render().plain)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sample_manifests import MANIFEST
-from testkit import press, prompts, settle, type_fast
+from testkit import open_challenge, press, prompts, settle, type_fast
 from textual.widgets import OptionList, Static
 
 from tutor.course.lesson import Challenge, Goal, Lesson, Step
@@ -69,14 +69,11 @@ def footer_keys(app: Any) -> list[str]:
     return [key.description for key in left]
 
 
-async def open_challenge(pilot: Any) -> Any:
+async def challenge_screen(pilot: Any) -> Any:
     from tutor.app.screens.practice import ChallengeScreen
 
     await settle(pilot)
-    await press(pilot, "ctrl+o")
-    await settle(pilot)
-    await press(pilot, "enter")
-    await settle(pilot)
+    await open_challenge(pilot)
     assert isinstance(pilot.app.screen, ChallengeScreen)
     return pilot.app.screen
 
@@ -84,7 +81,7 @@ async def open_challenge(pilot: Any) -> Any:
 async def test_the_reveal_key_opens_it_before(make_app: Callable[..., Any]) -> None:
     app = make_app("debugging", lessons=[lesson()])
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_challenge(pilot)
+        await challenge_screen(pilot)
         await press(pilot, "f4")
         await settle(pilot)
         assert "why:" not in on_screen(app)
@@ -157,7 +154,7 @@ async def test_the_palette_reveals_a_reveal_is_kept_and_another_shows_the_cause_
     app = make_app("debugging", lessons=[two])
     async with app.run_test(size=(120, 40)) as pilot:
         assert "Reveal the cause" not in titles(), "the lesson's step hides nothing"
-        await open_challenge(pilot)
+        await challenge_screen(pilot)
         listed = titles()
         for title in ("Check the goal", "Next hint", "Show the solution", "Reveal the cause"):
             assert title in listed, title
@@ -173,7 +170,7 @@ async def test_the_palette_reveals_a_reveal_is_kept_and_another_shows_the_cause_
         await press(pilot, "ctrl+q")
     again = make_app("debugging", lessons=[two])
     async with again.run_test(size=(120, 40)) as pilot:
-        await open_challenge(pilot)
+        await challenge_screen(pilot)
         text = on_screen(again)
         assert "Symptoms only" not in text and "why:" in text, "the reveal is kept"
         assert "Reveal" not in footer_keys(again)
