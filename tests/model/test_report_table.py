@@ -299,6 +299,28 @@ def test_a_pod_reaches_a_node_port_at_a_node_ip_and_a_load_balancer_ip() -> None
         assert out.kind == Outcome.ANSWERED and out.pod == "web-1", (policy, out)
 
 
+def test_a_pod_outside_the_source_ranges_is_dropped_at_a_load_balancer_ip() -> None:
+    """loadBalancerSourceRanges: kube-proxy sends an ingress IP's packets to KUBE-FW-*, which
+    lets the ranges through to the EXT chain and leaves the rest to KUBE-PROXY-FIREWALL's DROP
+    (K · pkg/proxy/iptables/proxier.go · syncProxyRules, "other traffic to ... will be
+    dropped"). From a Pod the console said "no Service or Pod has the IP", false for an
+    address `kubectl get svc` shows."""
+    for ranges, answered in ((["198.51.100.0/24"], False), (["10.244.0.0/16"], True)):
+        svc = service(type="LoadBalancer", loadBalancerSourceRanges=ranges)
+        lb = analyze(text(svc, *ONE_80))
+        assert lb.valid, lb.errors
+        ingress = lb.services[0].service.ingress_ips
+        out = request(lb, NODE2, ingress[0], 80)
+        if answered:
+            assert out.kind == Outcome.ANSWERED and out.pod == "web-1", out
+            continue
+        assert out.kind == Outcome.TIMED_OUT, out
+        assert "no Service or Pod has" not in out.summary, out.summary
+        assert "kube-proxy drops the packets (DROP)" in out.summary, out.summary
+        assert "not in web's loadBalancerSourceRanges (198.51.100.0/24)" in out.summary
+        assert out.hops[-1].at == "kube-proxy on node-2" and not out.hops[-1].ok, out.hops
+
+
 @pytest.mark.parametrize(
     ("docs", "clients", "counts", "lines"),
     [

@@ -592,7 +592,10 @@ def request(
         if node is not None:
             return _to_node(analysis, client, node.name, target, port, seed, hops)
         for s in analysis.services:
-            if ip in s.service.ingress_ips and not s.service.source_ranges:
+            if ip in s.service.ingress_ips:
+                outside = _outside_source_ranges(s.service, client, ip)
+                if outside:
+                    return _firewall_drop(client, target, port, outside, hops)
                 return _to_load_balancer(analysis, s, client, ip, target, port, seed, hops)
         return _nothing_at(
             client, target, port, f"no Service or Pod has the IP {ip}: nothing answers", hops
@@ -710,6 +713,35 @@ def _to_load_balancer(
     sr = _from_a_pod(sr, client.node, hops)
     pr = next(p for p in sr.ports if p.port.port == port)
     return _through_proxy(analysis, sr, pr, client, target, seed, LOAD_BALANCER_ENTRY, hops)
+
+
+def _outside_source_ranges(svc: Service, client: Client, ip: str) -> str:
+    """Why `loadBalancerSourceRanges` keeps `client` from the load balancer IP `ip`, or "":
+    kube-proxy sends the IP's packets to KUBE-FW-*, which passes the ranges to the EXT chain
+    and leaves the rest to KUBE-PROXY-FIREWALL's DROP (K · pkg/proxy/iptables/proxier.go ·
+    syncProxyRules, "other traffic to ... will be dropped")."""
+    from .iptables import source_ranges
+
+    ranges = source_ranges(svc, family_of(ip))
+    source = ipaddress.ip_address(client.ip)
+    if not ranges or any(source in ipaddress.ip_network(cidr) for cidr in ranges):
+        return ""
+    return f"{client.ip} is not in {svc.name}'s loadBalancerSourceRanges ({', '.join(ranges)})"
+
+
+def _firewall_drop(
+    client: Client, target: str, port: int, reason: str, hops: list[Hop]
+) -> RequestOutcome:
+    hops.append(Hop(f"kube-proxy on {client.node or 'the node'}", f"DROP: {reason}", ok=False))
+    return RequestOutcome(
+        Outcome.TIMED_OUT,
+        summary(Outcome.TIMED_OUT, "", port, reason, False),
+        tuple(hops),
+        client,
+        target,
+        port,
+        reason=reason,
+    )
 
 
 def dns_type(ip: str) -> str:
