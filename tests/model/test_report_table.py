@@ -319,6 +319,11 @@ def test_a_pod_outside_the_source_ranges_is_dropped_at_a_load_balancer_ip() -> N
         assert "kube-proxy drops the packets (DROP)" in out.summary, out.summary
         assert "not in web's loadBalancerSourceRanges (198.51.100.0/24)" in out.summary
         assert out.hops[-1].at == "kube-proxy on node-2" and not out.hops[-1].ok, out.hops
+    # no endpoints: KUBE-EXTERNAL-SERVICES rejects before the firewall chain is consulted
+    svc = service(type="LoadBalancer", loadBalancerSourceRanges=["198.51.100.0/24"])
+    lb = analyze(text(svc, pod("other", "10.244.1.9", labels={"app": "other"})))
+    out = request(lb, NODE2, lb.services[0].service.ingress_ips[0], 80)
+    assert out.kind == Outcome.REJECTED, out
 
 
 @pytest.mark.parametrize(

@@ -593,9 +593,6 @@ def request(
             return _to_node(analysis, client, node.name, target, port, seed, hops)
         for s in analysis.services:
             if ip in s.service.ingress_ips:
-                outside = _outside_source_ranges(s.service, client, ip)
-                if outside:
-                    return _firewall_drop(client, target, port, outside, hops)
                 return _to_load_balancer(analysis, s, client, ip, target, port, seed, hops)
         return _nothing_at(
             client, target, port, f"no Service or Pod has the IP {ip}: nothing answers", hops
@@ -702,7 +699,9 @@ def _to_load_balancer(
 ) -> RequestOutcome:
     """A Pod sends to a LoadBalancer's ingress IP (ipMode VIP): kube-proxy on the Pod's own
     node takes it, as it takes the ClusterIP (K · pkg/proxy/iptables/proxier.go: a
-    KUBE-SERVICES rule per ingress IP and port)."""
+    KUBE-SERVICES rule per ingress IP and port), through KUBE-FW-* when the Service has
+    `loadBalancerSourceRanges` and endpoints (without endpoints KUBE-EXTERNAL-SERVICES
+    rejects it first)."""
     svc = sr.service
     pr = next((p for p in sr.ports if p.port.port == port), None)
     if pr is None:
@@ -710,6 +709,10 @@ def _to_load_balancer(
             client, target, port, f"the load balancer of {svc.name} has no port {port}", hops
         )
     hops.append(Hop(client.name, f"sends to {ip}:{port} (load balancer of {svc.name})"))
+    outside = _outside_source_ranges(svc, client, ip)
+    anywhere = replace(svc, external_traffic_policy="Cluster")
+    if outside and endpoints_for(anywhere, pr.slice_endpoints, LOAD_BALANCER_ENTRY, None):
+        return _firewall_drop(client, target, port, outside, hops)  # no endpoints: REJECT first
     sr = _from_a_pod(sr, client.node, hops)
     pr = next(p for p in sr.ports if p.port.port == port)
     return _through_proxy(analysis, sr, pr, client, target, seed, LOAD_BALANCER_ENTRY, hops)
