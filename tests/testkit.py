@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -210,6 +211,34 @@ async def until(pilot: Pilot[Any], done: Callable[[], object], seconds: float = 
             break
         await asyncio.sleep(0.02)
     assert done(), f"still not true after {seconds} s"
+
+
+@dataclasses.dataclass(frozen=True)
+class Notice:
+    message: str
+    title: str
+
+
+class Notices(list[Notice]):
+    """What the app was asked to show with `notify`, in order, from the moment this is made
+    (make it before `run_test`). Textual keeps the toasts it shows in a private list
+    (`App._notifications`); this records the public calls instead, and `clear_notifications`
+    empties both."""
+
+    def __init__(self, app: App[Any]) -> None:
+        super().__init__()
+        notify, clear = app.notify, app.clear_notifications
+
+        def recorded(message: str, *, title: str = "", **options: Any) -> None:
+            self.append(Notice(str(message), title))
+            notify(message, title=title, **options)
+
+        def cleared() -> None:
+            self.clear()
+            clear()
+
+        app.notify = recorded  # type: ignore[method-assign]
+        app.clear_notifications = cleared  # type: ignore[method-assign]
 
 
 def prompts(options: OptionList) -> list[str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import press, settle, type_fast
+from testkit import Notices, press, settle, type_fast
 from textual import events
 
 from tutor.app.widgets.editor import (
@@ -50,6 +50,7 @@ async def test_a_big_paste_is_plain_replaces_the_selection_and_one_past_the_limi
     went in at line 1 with the old text below it); a big paste, then a small one, each over
     the step's manifest. A paste past MAX_TEXT is refused at once, with a notice."""
     app = make_app("basics")
+    seen = Notices(app)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         editor = await _editor(app, pilot)
         small = editor.text
@@ -79,7 +80,7 @@ async def test_a_big_paste_is_plain_replaces_the_selection_and_one_past_the_limi
         app.post_message(events.Paste("x" * (MAX_TEXT + 1)))
         await settle(pilot)
         assert editor.text == before, "past MAX_TEXT: not pasted"
-        assert any("Not pasted" in n.message for n in app._notifications)
+        assert any("Not pasted" in n.message for n in seen)
 
 
 async def test_text_too_deep_for_the_highlighter_is_shown_plain(make_app: Any) -> None:
@@ -91,6 +92,7 @@ async def test_text_too_deep_for_the_highlighter_is_shown_plain(make_app: Any) -
     key presses and showed nothing more. The pairs past the limit are typed fast: the guard
     is per edit, and it already turned the colours off."""
     app = make_app("basics")
+    seen = Notices(app)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         editor = await _editor(app, pilot)
         manifest = editor.text
@@ -102,7 +104,7 @@ async def test_text_too_deep_for_the_highlighter_is_shown_plain(make_app: Any) -
             app.post_message(events.Paste(deep))
             await settle(pilot)
             assert editor.language is None and deep in editor.text, f"{name}: pasted"
-            assert any("nests deeper" in n.message for n in app._notifications), name
+            assert any("nests deeper" in n.message for n in seen), name
             editor.load_text("a: b\n")
             await settle(pilot)
             assert editor.language == "yaml", name
@@ -121,7 +123,7 @@ async def test_text_too_deep_for_the_highlighter_is_shown_plain(make_app: Any) -
         assert editor.language == "yaml", "just under the limit keeps the colours"
         await press(pilot, *(["minus", "space"] * 3))
         assert editor.language is None, "typed past the limit"
-        assert any("nests deeper" in n.message for n in app._notifications), "typed"
+        assert any("nests deeper" in n.message for n in seen), "typed"
         await type_fast(pilot, *(["minus", "space"] * (254 - MAX_HIGHLIGHT_DEPTH)))
         assert editor.language is None and editor.text == "- " * 254
     for deep in (DEEP, DEEP_LINES):

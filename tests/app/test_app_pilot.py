@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit import open_challenge, press, prompts, settle, type_fast, until
+from testkit import Notices, open_challenge, press, prompts, settle, type_fast, until
 from textual import events
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
@@ -561,13 +561,11 @@ async def test_narrow_terminal_uses_tabs(make_app: Any, lesson: Lesson, data_dir
 async def test_progress_notice_is_shown(make_app: Any, lesson: Lesson, data_dir: Path) -> None:
     (data_dir / "progress.json").write_text("{ not json")
     app = make_app()
+    seen = Notices(app)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
-        assert app._notifications
-        assert any(
-            "progress" in n.message.lower() or "moved" in n.message.lower()
-            for n in app._notifications
-        )
+        assert seen
+        assert any("progress" in n.message.lower() or "moved" in n.message.lower() for n in seen)
     assert list(data_dir.glob("progress.json*"))
 
 

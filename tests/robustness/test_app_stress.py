@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 from ptykit import CSI, set_size
-from testkit import settle
+from testkit import Notices, settle
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import OptionList
@@ -122,6 +122,7 @@ async def test_a_1mb_paste_is_refused_at_once_and_the_app_stays_usable(tmp_path:
     100 ms meanwhile (was a test of its own on the same app); the biggest paste it takes
     lands."""
     app = make_app(tmp_path)
+    seen = Notices(app)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         editor = app.screen.query_one(YamlEditor)
@@ -134,7 +135,7 @@ async def test_a_1mb_paste_is_refused_at_once_and_the_app_stays_usable(tmp_path:
         worst = await watch.stop()
         assert worst < 0.100, f"event loop blocked for {worst * 1000:.0f} ms"
         assert editor.text == before, "a paste past the limit changed the text"
-        assert any("Not pasted" in n.message for n in app._notifications)
+        assert any("Not pasted" in n.message for n in seen)
         editor.select_all()
         largest = big_yaml(MAX_TEXT)
         await paste(pilot, largest)
@@ -159,10 +160,11 @@ async def test_an_unreadable_progress_file_never_stops_the_app(tmp_path: Path, k
     else:
         target.write_text("[" * 100_000 + "]" * 100_000)
     app = make_app(tmp_path, lesson_id=None)
+    seen = Notices(app)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
-        assert app._notifications, "no notice about the progress file"
-        assert any("progress" in n.message.lower() for n in app._notifications)
+        assert seen, "no notice about the progress file"
+        assert any("progress" in n.message.lower() for n in seen)
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.query(YamlEditor), "the lesson did not open"
@@ -429,6 +431,7 @@ async def test_a_pack_lesson_that_lint_rejects_is_not_opened(tmp_path: Path) -> 
     data = tmp_path / "data"
     data.mkdir()
     app = make_app(data, lesson_id=None, extra_dirs=[pack])
+    seen = Notices(app)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         while app.loading:
             await pilot.pause(0.05)
@@ -437,7 +440,7 @@ async def test_a_pack_lesson_that_lint_rejects_is_not_opened(tmp_path: Path) -> 
         app.post_message(OpenLesson("deep"))
         await settle(pilot)
         assert not app.screen.query(YamlEditor), "a lesson lint rejects was opened"
-        assert any("ktutor lint" in (n.title or "") for n in app._notifications)
+        assert any("ktutor lint" in n.title for n in seen)
         app.post_message(OpenLesson("sound"))
         await settle(pilot)
         assert app.screen.query(YamlEditor)
