@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from testkit import press, settle, type_fast
+from testkit import Notices, press, settle, type_fast
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -65,3 +65,27 @@ async def test_skip_reset_lesson_and_reset_all(make_app: Any) -> None:
         assert isinstance(app.screen, LessonListScreen)
         assert app.progress.status("basics", steps) == "new"
         assert "skipped" not in list_text(app)
+
+
+async def test_finishing_a_lesson_names_the_tries_not_done(make_app: Any) -> None:
+    """ctrl+n through every step and Finish said "Well done" and nothing else, with every try
+    undone (walked in tmux: lesson 2 finished with 4 checks unmet). The lesson still ends
+    (the learner chose to), and the notice says which steps still have a try."""
+    app = make_app("basics")
+    seen = Notices(app)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        steps = screen.lesson.steps
+        assert steps[0].check is not None and all(s.check is None for s in steps[1:])
+        await press(pilot, *["ctrl+n"] * len(steps))
+        assert seen[-1].title == "End of the lesson", seen
+        assert "Step 1 has a try you have not done yet" in seen[-1].message, seen[-1]
+        await press(pilot, *["ctrl+b"] * (len(steps) - 1))
+        editor = screen.query_one(YamlEditor)
+        editor.load_text(editor.text.replace("app: web\n", "app: api\n", 1))
+        await settle(pilot)
+        await press(pilot, *["ctrl+n"] * len(steps))
+        assert seen[-1].title == "Well done", seen
+        assert "have not done" not in seen[-1].message, seen[-1]

@@ -350,6 +350,23 @@ class LessonScreen(WorkbenchScreen, OpaqueScreen[None]):
     async def action_next_step(self) -> None:
         if self.index >= len(self.lesson.steps) - 1:
             self.progress.mark_done(self.lesson.id)
+            untried = [
+                i + 1
+                for i, step in enumerate(self.lesson.steps)
+                if step.check is not None and i not in self.step_done
+            ]
+            if untried:  # the learner may finish without them; say so, not only "well done"
+                listed = ", ".join(map(str, untried[:-1])) + " and " if len(untried) > 1 else ""
+                which = f"Steps {listed}{untried[-1]} have" if listed else f"Step {untried[0]} has"
+                self.notify(
+                    f"Lesson done: {self.lesson.title}. {which} a try you have not done yet "
+                    "(ctrl+b goes back, ctrl+p finds a step). Then try its challenges and quiz "
+                    "(ctrl+o).",
+                    title="End of the lesson",
+                    timeout=10,
+                    markup=False,
+                )
+                return
             self.notify(
                 f"Lesson done: {self.lesson.title}. Try its challenges and quiz (ctrl+o).",
                 title="Well done",
