@@ -42,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_WARM,
         metavar="N",
         help="keep N tutors started ahead of time, waiting at the name prompt, so that N tabs "
-        f"opened at once show it at once (default {DEFAULT_WARM}; about 25 MB each when "
+        f"opened at once show it at once (default {DEFAULT_WARM}; about 30 MB each when "
         "forked, 45 MB with --no-fork; set it to the number of people who start together; "
         "0: start each tab's tutor when it connects)",
     )
