@@ -142,3 +142,17 @@ def test_the_command_names_the_entry_and_keeps_the_progress(
     assert "export.json: cannot be imported: lesson `anatomy`: step 999 is out of range" in err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert mine.read_bytes() == before
+
+
+@pytest.mark.parametrize("content", ["{}", '{"lessons": {}}', '{"format": "ktutor-progress"}'])
+def test_a_file_with_no_progress_is_not_reported_as_imported(
+    tmp_path: Path, content: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`progress --import f.json` with `{}` printed "Imported progress from f.json" and kept
+    nothing (walked as an instructor): a wrong file said it worked."""
+    empty = tmp_path / "f.json"
+    empty.write_text(content, encoding="utf-8")
+    code = main(["progress", "--file", str(tmp_path / "p.json"), "--import", str(empty)])
+    out, err = capsys.readouterr()
+    assert code == 2 and "Imported" not in out, (code, out)
+    assert f"{empty} holds no progress (no lessons, no saved edits): nothing to import" in err

@@ -759,8 +759,8 @@ class ProgressStore:
         the imported step, quiz answers and edits win. Every saved edit must be a text the
         editor can be given (`edit_problem`); with `lessons` (the lessons here, by id), every
         lesson, step, challenge and quiz answer the file names must be one of theirs. Raises
-        ValueError (bad file, naming the entry) or OSError (unreadable) and then changes
-        nothing."""
+        ValueError (bad file, naming the entry; a file with no progress in it) or OSError
+        (unreadable) and then changes nothing."""
         raw = read_regular(Path(path), MAX_FILE_BYTES)
         if len(raw) > MAX_FILE_BYTES:
             raise ValueError(f"{path} is too large to be a progress file")
@@ -774,6 +774,10 @@ class ProgressStore:
             ) from None
         except ValueError as exc:
             raise ValueError(f"{path}: {exc}") from None
+        if not lessons_in and not edits:  # `{}` parses: say so rather than "imported"
+            raise ValueError(
+                f"{path} holds no progress (no lessons, no saved edits): nothing to import"
+            )
         for lesson_id, saved in sorted(edits.items()):
             for key, text in sorted(saved.items()):
                 problem = edit_problem(text)
