@@ -16,23 +16,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from tutor import __version__, settings
+from tutor.command_names import COMMANDS
 
 if TYPE_CHECKING:
     import argparse
-
-COMMANDS: dict[str, str] = {
-    "check": "validate manifests as the API server would",
-    "route": "show which Pods get each Service port's traffic, and why",
-    "rules": "print the iptables rules kube-proxy would program",
-    "dns": "print the DNS records for the Services",
-    "sim": "run a kubectl, nslookup, dig or curl command against the manifest",
-    "lint": "check lesson files: schema, field paths, challenges, quizzes",
-    "progress": "show, export or import your progress",
-    "new-lesson": "write a commented starter lesson",
-    "serve": "serve ktutor to web browsers (for workshops)",
-    "print": "write a lesson as one document (Markdown or HTML)",
-    "export": "write a lesson's manifests for a real cluster",
-}
 
 
 READ_FILES = ("check", "route", "rules", "dns", "sim")

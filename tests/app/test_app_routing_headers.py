@@ -31,7 +31,7 @@ async def test_the_headers_of_an_external_name_and_of_headless_services(tmp_path
     ExternalName without ports is a CNAME (dns step 7); a headless Service lists its Pods as
     the DNS answer (dns step 5); and one without ports shows its DNS answer (service-types
     step 8, "A headless Service may even leave out ports": it said "has no ports")."""
-    app = builtin_app("dns", step=7, data_dir=tmp_path, from_files=False)
+    app = builtin_app("service-names", step=7, data_dir=tmp_path, from_files=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         shown = routing_text(app)
@@ -39,7 +39,7 @@ async def test_the_headers_of_an_external_name_and_of_headless_services(tmp_path
         assert "DNS answers with a CNAME to smtp.example.net" in shown, "dns 7"
         assert "no ports" not in shown and "No Pods" not in shown, "dns 7"
 
-        assert app.open_lesson("dns", 5)
+        assert app.open_lesson("service-names", 5)
         await settle(pilot)
         assert app.screen.index == 4
         shown = routing_text(app)

@@ -40,7 +40,7 @@ COURSE = [
     ("08", "health"),
     ("09", "service-types"),
     ("10", "topology"),
-    ("11", "dns"),
+    ("11", "service-names"),
     ("12", "endpointslices"),
     ("13", "dual-stack"),
     ("14", "troubleshooting"),

@@ -400,3 +400,18 @@ def test_a_pack_lesson_with_a_built_in_id_is_named(tmp_path: Path, texts: Simple
         "lesson id `labels-selectors` is the built-in lesson 04-labels-selectors.yaml's: "
     ), issue.message
     assert "give this one another id" in issue.message
+
+
+@pytest.mark.parametrize("lesson_id", ["dns", "route", "print"])
+def test_a_lesson_id_that_is_a_command_is_named(
+    tmp_path: Path, texts: SimpleNamespace, lesson_id: str
+) -> None:
+    """Lesson 11 had the id `dns`: the README's `ktutor dns` ran the DNS command, which asked
+    for a file. `ktutor ID` looks for a command first, so no lesson can have a command's name."""
+    text = texts.GOOD.replace("id: sample", f"id: {lesson_id}", 1)
+    (issue,) = lint_text(tmp_path, text, f"05-{lesson_id}.yaml")
+    assert issue.line == 1 and issue.lesson_id == lesson_id, issue
+    assert issue.message == (
+        f"lesson id `{lesson_id}` is also a ktutor command: `ktutor {lesson_id}` would run the "
+        "command, not open this lesson; give it another id"
+    )

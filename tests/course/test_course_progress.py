@@ -476,3 +476,26 @@ def test_take_lesson_hands_over_one_lesson_only(tmp_path: Path) -> None:
     assert again.learner == "Ada"
     blank.mark_step_done("anatomy", 1)  # the two stores share nothing afterwards
     assert again.lesson("anatomy").steps_done == {0}
+
+
+def test_progress_in_a_renamed_lesson_is_kept_under_its_new_id(tmp_path: Path) -> None:
+    """Lesson 11's id was `dns`, which `ktutor dns` (the DNS command) shadowed: it is now
+    `service-names`, and a learner's progress, edits and place in it come along."""
+    file = tmp_path / "progress.json"
+    file.write_text(
+        json.dumps(
+            {
+                "format": "ktutor-progress",
+                "version": 1,
+                "current": "dns",
+                "lessons": {"dns": {"step": 4, "steps_done": [0, 1, 2]}},
+                "edits": {"dns": {"step-4": "kind: Service\n"}},
+            }
+        ),
+        encoding="utf-8",
+    )
+    store = ProgressStore.open(file)
+    assert store.lesson("service-names").step == 4
+    assert store.lesson("service-names").steps_done == {0, 1, 2}
+    assert store.saved_edit("service-names", "step-4") == "kind: Service\n"
+    assert store.current == "service-names" and "dns" not in store.lesson_ids()

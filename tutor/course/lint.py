@@ -515,7 +515,26 @@ def lint_paths(paths: Sequence[Path]) -> list[LintIssue]:
             first[lesson.id] = file
             id_lines[lesson.id] = report.line_of(("id",))
     issues.extend(_builtin_ids_taken(first, id_lines))
+    issues.extend(_command_ids(first, id_lines))
     return issues
+
+
+def _command_ids(linted: dict[str, Path], lines: dict[str, int]) -> list[LintIssue]:
+    """A lesson whose id is a ktutor command's name: `ktutor ID` runs the command (the CLI
+    looks for a command first), so the README's way to open a lesson cannot open it."""
+    from tutor.command_names import COMMANDS
+
+    return [
+        LintIssue(
+            file,
+            lines.get(lesson_id, 1),
+            f"lesson id `{lesson_id}` is also a ktutor command: `ktutor {lesson_id}` would run "
+            "the command, not open this lesson; give it another id",
+            lesson_id,
+        )
+        for lesson_id, file in linted.items()
+        if lesson_id in COMMANDS
+    ]
 
 
 def _builtin_ids_taken(linted: dict[str, Path], lines: dict[str, int]) -> list[LintIssue]:

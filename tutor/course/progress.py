@@ -141,6 +141,18 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+RENAMED_LESSONS = {"dns": "service-names"}
+"""Built-in lesson ids that changed, old -> new: what a progress file keeps under the old id
+is read as the new one's. Lesson 11 was `dns`, and `ktutor dns` runs the DNS command, so the
+README's `ktutor ID` could not open it."""
+
+
+def _renamed(keyed: dict[str, Any]) -> None:
+    for old, new in RENAMED_LESSONS.items():
+        if old in keyed and new not in keyed:
+            keyed[new] = keyed.pop(old)
+
+
 def _parse(text: str) -> tuple[str, dict[str, LessonProgress], dict[str, dict[str, str]]]:
     """The progress file's JSON -> (learner, lessons, edits). Raises ValueError."""
     data = json.loads(text)
@@ -163,6 +175,8 @@ def _parse(text: str) -> tuple[str, dict[str, LessonProgress], dict[str, dict[st
         ):
             raise ValueError("`edits` must map lesson ids to {key: text}")
         edits[str(lesson_id)] = dict(saved)
+    _renamed(lessons)
+    _renamed(edits)
     learner = data.get("learner", "")
     return (learner if isinstance(learner, str) else ""), lessons, edits
 
@@ -516,7 +530,8 @@ class ProgressStore:
         with contextlib.suppress(ValueError, AttributeError):
             data = json.loads(raw)
             current, challenge = data.get("current", ""), data.get("challenge", "")
-            self.current = current if isinstance(current, str) else ""
+            current = RENAMED_LESSONS.get(current, current) if isinstance(current, str) else ""
+            self.current = current
             self.challenge = challenge if isinstance(challenge, str) and self.current else ""
         self._last_written = raw.decode("utf-8")
 
