@@ -12,9 +12,8 @@ from dataclasses import dataclass
 import pytest
 from testkit import builtin_lesson
 
-from tutor.course.lesson import ROUTING_SYMPTOMS, Lesson
+from tutor.course.lesson import ROUTING_SYMPTOMS
 from tutor.lab.session import LabSession
-from tutor.model.network import ClusterNetwork
 
 
 @dataclass(frozen=True)
@@ -81,17 +80,13 @@ WALKS = [
     ),
     Walk(
         "troubleshooting",
-        "3. Does the Service have endpoints?",
+        "Check 3: Does the Service have endpoints?",
         Edit("app: web", "app: Web"),
         "refused-after-cleanup",
         Edit("selector: {}", "selector: {app: api}"),
         console="kubectl describe svc api",
     ),
 ]
-
-
-def network(lesson: Lesson) -> ClusterNetwork:
-    return ClusterNetwork(tuple(lesson.ip_families))
 
 
 def test_the_edit_changes_only_its_line() -> None:
@@ -111,7 +106,7 @@ def test_the_steps_edit_meets_its_check(walk: Walk) -> None:
         focus_path=step.path,
         focus_doc=step.doc,
         goal=step.check,
-        network=network(lesson),
+        network=lesson.network,
         symptoms=step.routing == ROUTING_SYMPTOMS,
     )
     assert lab.analyze_now()
@@ -127,7 +122,7 @@ def test_the_challenge_fails_as_given_and_passes_once_fixed(walk: Walk) -> None:
     challenge = next(c for c in lesson.challenges if c.id == walk.challenge)
     lab = LabSession(
         challenge.manifest,
-        network=network(lesson),
+        network=lesson.network,
         symptoms=challenge.routing == ROUTING_SYMPTOMS,
         has_solution=True,
     )
