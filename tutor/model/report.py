@@ -441,19 +441,31 @@ def _to_pod(pod: Pod, client: Client, target: str, port: int, hops: list[Hop]) -
     )
 
 
+def _stopped(
+    kind: Outcome,
+    hop: Hop,
+    said: str,
+    client: Client,
+    target: str,
+    port: int,
+    reason: str,
+    hops: list[Hop],
+    service: str = "",
+) -> RequestOutcome:
+    """The request ends at `hop` (its failing step) without reaching a Pod."""
+    hops.append(hop)
+    return RequestOutcome(
+        kind, said, tuple(hops), client, target, port, service=service, reason=reason
+    )
+
+
 def _nothing_at(
     client: Client, target: str, port: int, reason: str, hops: list[Hop]
 ) -> RequestOutcome:
-    hops.append(Hop(client.name, reason, ok=False))
-    return RequestOutcome(
-        Outcome.TIMED_OUT,
-        f"timed out: {reason}",
-        tuple(hops),
-        client,
-        target,
-        port,
-        reason=reason,
-    )
+    """Nothing takes the packets (no rule, no listener): the client times out."""
+    hop = Hop(client.name, reason, ok=False)
+    said = f"timed out: {reason}"
+    return _stopped(Outcome.TIMED_OUT, hop, said, client, target, port, reason, hops)
 
 
 def _name_not_found(
@@ -465,17 +477,10 @@ def _name_not_found(
     service: str = "",
 ) -> RequestOutcome:
     """DNS answered NXDOMAIN (or nothing a client can connect to): the request never leaves."""
-    hops.append(Hop("DNS", reason, ok=False))
-    return RequestOutcome(
-        Outcome.NAME_NOT_FOUND,
-        summary(Outcome.NAME_NOT_FOUND, "", port, reason, False),
-        tuple(hops),
-        client,
-        target,
-        port,
-        service=service,
-        reason=reason,
-    )
+    kind = Outcome.NAME_NOT_FOUND
+    said = summary(kind, "", port, reason, False)
+    hop = Hop("DNS", reason, ok=False)
+    return _stopped(kind, hop, said, client, target, port, reason, hops, service)
 
 
 def source_address(analysis: Analysis, client: Client, destination: str) -> Client:
@@ -735,16 +740,9 @@ def _outside_source_ranges(svc: Service, client: Client, ip: str) -> str:
 def _firewall_drop(
     client: Client, target: str, port: int, reason: str, hops: list[Hop]
 ) -> RequestOutcome:
-    hops.append(Hop(f"kube-proxy on {client.node or 'the node'}", f"DROP: {reason}", ok=False))
-    return RequestOutcome(
-        Outcome.TIMED_OUT,
-        summary(Outcome.TIMED_OUT, "", port, reason, False),
-        tuple(hops),
-        client,
-        target,
-        port,
-        reason=reason,
-    )
+    hop = Hop(f"kube-proxy on {client.node or 'the node'}", f"DROP: {reason}", ok=False)
+    said = summary(Outcome.TIMED_OUT, "", port, reason, False)
+    return _stopped(Outcome.TIMED_OUT, hop, said, client, target, port, reason, hops)
 
 
 def dns_type(ip: str) -> str:
