@@ -16,6 +16,7 @@ the virtual size.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -85,7 +86,15 @@ class PlainFence(MarkdownFence):
 
     @classmethod
     def highlight(cls, code: str, language: str, ansi: bool = False, dark: bool = False) -> Content:
-        return super().highlight(code, language or "text", ansi=ansi, dark=dark)
+        return _highlighted(code, language or "text", ansi, dark)
+
+
+@functools.lru_cache(maxsize=256)
+def _highlighted(code: str, language: str, ansi: bool, dark: bool) -> Content:
+    """A code block highlighted once per text and theme: Textual's fence highlights in its
+    `__init__`, and `PlainFence.compose` asks again for the text it wraps (CodeLines); a step
+    seen again asks a third time. Content is immutable, so the same one serves them all."""
+    return MarkdownFence.highlight(code, language, ansi=ansi, dark=dark)
 
 
 class IntroMarkdown(Markdown):
