@@ -331,9 +331,7 @@ def _share(goal: Goal, analysis: Analysis) -> GoalResult:
         reason = f" ({_why_not(pr, analysis, pod, sr.service.namespace)})"
     others = sorted((name, n) for name, n in sim.served.items() if name != pod and n)
     if others and lo > 0:  # too little here: where the rest went (spread, or elsewhere)
-        went = [f"{name} ({n})" for name, n in others]
-        listed = went[0] if len(went) == 1 else f"{', '.join(went[:-1])} and {went[-1]}"
-        reason += f"; the rest went to {listed}"
+        reason += f"; the rest went to {names(f'{name} ({n})' for name, n in others)}"
     return GoalResult(False, f"{said}{reason}; the goal is {wanted}.")
 
 
@@ -572,8 +570,12 @@ def evaluate_text(
 ) -> GoalResult:
     """`evaluate` on manifest text (parsed once; a `from_node` in the goal is honoured), on the
     lesson's cluster (`network`: its `cluster.ip_families`; default single-stack IPv4)."""
-    analysis = analyze(text, from_node=goal_node(goal), network=network)
-    return evaluate(goal, analysis, commands)
+    return evaluate(goal, goal_analysis(goal, text, network), commands)
+
+
+def goal_analysis(goal: Goal, text: str, network: ClusterNetwork | None = None) -> Analysis:
+    """The analysis `goal` is evaluated on: `text` routed from the goal's `from_node`."""
+    return analyze(text, from_node=goal_node(goal), network=network)
 
 
 def goal_node(goal: Goal) -> str | None:

@@ -36,7 +36,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tutor.model.analysis import Analysis, PortRoute, ServiceRoute, analyze
+from tutor.model.analysis import Analysis, PortRoute, ServiceRoute
 from tutor.model.changes import ClusterChanges, analyze_with_changes
 from tutor.model.manifests import DEFAULT_NODES
 from tutor.model.network import ClusterNetwork
@@ -453,10 +453,10 @@ class LabSession:
         lines run here. Met: the full view opens. Not met while the diagnosis is hidden: the
         detail says only what a `ran` part still asks for, else `NOT_YET_HIDDEN`, since the
         goal's own detail names the cause."""
-        from tutor.course.goals import evaluate, goal_node
+        from tutor.course.goals import evaluate, goal_analysis
 
         text = self.text if text is None else text
-        analysis = analyze(text, from_node=goal_node(goal), network=self.network)
+        analysis = goal_analysis(goal, text, self.network)
         result = evaluate(goal, analysis, self.goal_commands)
         if result.met:
             self.reveal("met")
